@@ -1,0 +1,21 @@
+"""SQLAlchemy 2.0 models of the marketplace. Import from here."""
+from .audit import AuditEvent
+from .base import Base
+from .listings import (
+    COMPONENT_ROLES,
+    CURRENT_ROUTES,
+    FORMS,
+    LISTING_KINDS,
+    PERIODS,
+    PURPOSES,
+    Component,
+    Listing,
+)
+from .parks import Enterprise, Licence, Park
+from .reference import EwcCodeRow, HwCategoryRow, HwCodeRow, HwExemptionRow
+
+__all__ = [
+    "AuditEvent", "Base", "Component", "Enterprise", "EwcCodeRow", "HwCategoryRow", "HwCodeRow",
+    "HwExemptionRow", "Licence", "Listing", "Park", "COMPONENT_ROLES", "CURRENT_ROUTES", "FORMS",
+    "LISTING_KINDS", "PERIODS", "PURPOSES",
+]

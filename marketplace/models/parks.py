@@ -1,0 +1,76 @@
+"""Parks, the enterprises in and around them, and their HW business licences."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import CheckConstraint, Date, Float, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base
+
+
+class Park(Base):
+    """An industrial park (园区) or zero-waste-city programme area."""
+
+    __tablename__ = "parks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str | None] = mapped_column(String(200))
+    province: Mapped[str | None] = mapped_column(String(50))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    # The park's own cap on HW haulage distance (rule `distance`); None = no cap.
+    hw_max_distance_km: Mapped[float | None] = mapped_column(Float)
+
+    enterprises: Mapped[list[Enterprise]] = relationship(back_populates="park")
+
+
+class Enterprise(Base):
+    """A company: producer of offers, taker of needs, possibly a licensed waste handler."""
+
+    __tablename__ = "enterprises"
+    __table_args__ = (
+        CheckConstraint("lat BETWEEN -90 AND 90", name="lat_range"),
+        CheckConstraint("lon BETWEEN -180 AND 180", name="lon_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    park_id: Mapped[int | None] = mapped_column(ForeignKey("parks.id"), index=True)
+    industry: Mapped[str | None] = mapped_column(String(8))  # GB/T 4754 class
+    industry_name: Mapped[str | None] = mapped_column(String(200))
+    province: Mapped[str | None] = mapped_column(String(50))
+    district: Mapped[str | None] = mapped_column(String(100))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+
+    park: Mapped[Park | None] = relationship(back_populates="enterprises")
+    licences: Mapped[list[Licence]] = relationship(
+        back_populates="enterprise", cascade="all, delete-orphan", order_by="Licence.number"
+    )
+
+
+class Licence(Base):
+    """危险废物经营许可证: what HW an enterprise may handle, how, how much, and until when."""
+
+    __tablename__ = "licences"
+    __table_args__ = (
+        CheckConstraint("annual_capacity_t >= 0", name="capacity_nonnegative"),
+        CheckConstraint("kind IN ('hw_comprehensive', 'hw_collection')", name="kind_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(64), unique=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    categories: Mapped[list[str]]
+    codes: Mapped[list[str]]
+    activities: Mapped[list[str]]
+    annual_capacity_t: Mapped[float] = mapped_column(Float)
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
+
+    enterprise: Mapped[Enterprise] = relationship(back_populates="licences")

@@ -1,0 +1,227 @@
+"""Marshmallow schemas of the ``wastematch.v1`` interchange document (a DESIGN contract).
+
+The schemas validate shape, enums, ranges and CAS check digits; references between
+objects and to the database (park codes, enterprise refs, licence ownership) are
+checked by ``marketplace.services.interchange`` so that one run reports every error.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate, validates, validates_schema
+
+from catalog.cas import cas_check_error, normalize_cas
+from catalog.hw_categories import HW_CATEGORIES
+from catalog.waste_codes import category_of, is_hw_code
+
+from ..models import CURRENT_ROUTES, FORMS, LISTING_KINDS, PERIODS, PURPOSES
+
+FORMAT = "wastematch.v1"
+LICENCE_KINDS = ("hw_comprehensive", "hw_collection")
+ACTIVITIES = ("collect", "store", "utilise", "dispose")
+KNOWN_CATEGORIES = frozenset(c.code for c in HW_CATEGORIES)
+FRACTION_SUM_TOLERANCE = 1e-6
+
+
+def _one_of(choices: tuple[str, ...]) -> validate.OneOf:
+    return validate.OneOf(choices, error="must be one of: {choices}; got {input!r}")
+
+
+def _positive(what: str = "must be greater than 0") -> validate.Range:
+    return validate.Range(min=0, min_inclusive=False, error=what + ", got {input}")
+
+
+FRACTION = validate.Range(min=0, max=1, error="must be a mass fraction between 0 and 1, got {input}")
+
+
+class _Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+    @pre_load
+    def _blank_is_absent(self, data: Any, **_: Any) -> Any:
+        # "" and None mean the same (spreadsheets cannot tell them apart), so round trips agree.
+        if isinstance(data, dict):
+            return {k: (None if isinstance(v, str) and not v.strip() else v) for k, v in data.items()}
+        return data
+
+
+class CasField(fields.String):
+    """A CAS registry number: normalised (full-width digits, spaces) and check-digit verified."""
+
+    def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
+        text = normalize_cas(super()._deserialize(value, attr, data, **kwargs))
+        problem = cas_check_error(text)
+        if problem:
+            raise ValidationError(f"invalid CAS number {value!r}: {problem}")
+        return text
+
+
+def _component_schema(amount: str) -> type[Schema]:
+    """Composition lines carry ``fraction``; wanted ``min_fraction``; limits ``max_fraction``."""
+
+    class _Component(_Strict):
+        name = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=200))
+        cas = CasField(load_default=None, allow_none=True)
+
+        @validates_schema
+        def _identified(self, data: dict, **_: Any) -> None:
+            if not data.get("cas") and not data.get("name"):
+                raise ValidationError("a component needs a cas or a name", "cas")
+
+    return type(f"Component_{amount}", (_Component,), {amount: fields.Float(required=True, validate=FRACTION)})
+
+
+CompositionSchema = _component_schema("fraction")
+WantedSchema = _component_schema("min_fraction")
+LimitSchema = _component_schema("max_fraction")
+
+
+class ParkSchema(_Strict):
+    code = fields.String(required=True, validate=validate.Regexp(
+        r"^[A-Za-z0-9_-]{1,16}$", error="must be 1–16 letters, digits, '-' or '_'"))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name_en = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    province = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=50))
+    lat = fields.Float(load_default=None, allow_none=True, validate=validate.Range(-90, 90))
+    lon = fields.Float(load_default=None, allow_none=True, validate=validate.Range(-180, 180))
+    hw_max_distance_km = fields.Float(load_default=None, allow_none=True, validate=_positive())
+
+
+class LicenceSchema(_Strict):
+    number = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    kind = fields.String(required=True, validate=_one_of(LICENCE_KINDS))
+    categories = fields.List(fields.String(), load_default=list)
+    codes = fields.List(fields.String(), load_default=list)
+    activities = fields.List(fields.String(validate=_one_of(ACTIVITIES)), required=True,
+                             validate=validate.Length(min=1, error="must name at least one activity"))
+    annual_capacity_t = fields.Float(required=True, validate=validate.Range(
+        min=0, error="must be 0 or more tonnes, got {input}"))
+    valid_from = fields.Date(required=True)
+    valid_to = fields.Date(load_default=None, allow_none=True)
+
+    @validates("categories")
+    def _categories(self, value: list[str], **_: Any) -> None:
+        bad = [c for c in value if c not in KNOWN_CATEGORIES]
+        if bad:
+            raise ValidationError(f"unknown HW categories {bad}: use HW01–HW50 as listed in 国家危险废物名录")
+
+    @validates("codes")
+    def _codes(self, value: list[str], **_: Any) -> None:
+        bad = [c for c in value if not is_hw_code(c)]
+        if bad:
+            raise ValidationError(f"not HW codes of the form NNN-NNN-NN: {bad}")
+
+    @validates_schema
+    def _consistent(self, data: dict, **_: Any) -> None:
+        if not data.get("categories") and not data.get("codes"):
+            raise ValidationError("a licence must cover at least one category or code", "categories")
+        if data.get("valid_to") and data["valid_to"] < data["valid_from"]:
+            raise ValidationError("must not be before valid_from", "valid_to")
+
+
+class EnterpriseSchema(_Strict):
+    ref = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    park = fields.String(load_default=None, allow_none=True)
+    industry = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(
+        r"^[A-Z]?\d{2,4}$", error="must be a GB/T 4754 industry code such as 3011"))
+    industry_name = fields.String(load_default=None, allow_none=True)
+    province = fields.String(load_default=None, allow_none=True)
+    district = fields.String(load_default=None, allow_none=True)
+    lat = fields.Float(required=True, validate=validate.Range(-90, 90))
+    lon = fields.Float(required=True, validate=validate.Range(-180, 180))
+    licences = fields.List(fields.Nested(LicenceSchema), load_default=list)
+
+
+class ListingSchema(_Strict):
+    ref = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    kind = fields.String(required=True, validate=_one_of(LISTING_KINDS))
+    enterprise = fields.String(required=True)
+    title = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
+    title_zh = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
+    description = fields.String(load_default=None, allow_none=True)
+    waste_code = fields.String(load_default=None, allow_none=True)
+    ewc_code = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(
+        r"^\d{6}$", error="must be six digits of the EU List of Waste, e.g. 130205"))
+    form = fields.String(load_default=None, allow_none=True, validate=_one_of(FORMS))
+    composition = fields.List(fields.Nested(CompositionSchema), load_default=list)
+    quantity_t = fields.Float(required=True, validate=_positive("must be a quantity greater than 0 tonnes"))
+    period = fields.String(load_default="year", validate=_one_of(PERIODS))
+    available_from = fields.Date(load_default=None, allow_none=True)
+    available_to = fields.Date(load_default=None, allow_none=True)
+    price_cny_per_t = fields.Float(load_default=None, allow_none=True)
+    current_route = fields.String(load_default=None, allow_none=True, validate=_one_of(CURRENT_ROUTES))
+    forms = fields.List(fields.String(validate=_one_of(FORMS)), load_default=list)
+    purpose = fields.String(load_default=None, allow_none=True, validate=_one_of(PURPOSES))
+    max_distance_km = fields.Float(load_default=None, allow_none=True, validate=_positive())
+    wanted = fields.List(fields.Nested(WantedSchema), load_default=list)
+    limits = fields.List(fields.Nested(LimitSchema), load_default=list)
+
+    @validates("waste_code")
+    def _waste_code(self, value: str | None, **_: Any) -> None:
+        if value is None:
+            return
+        if not is_hw_code(value):
+            raise ValidationError(f"{value!r} is not an HW code of the form NNN-NNN-NN (e.g. 900-214-08)")
+        if category_of(value) not in KNOWN_CATEGORIES:
+            raise ValidationError(f"{value!r}: category {category_of(value)} is not in 国家危险废物名录")
+
+    @validates_schema
+    def _by_kind(self, data: dict, **_: Any) -> None:
+        errors: dict[str, list[str]] = {}
+        if not data.get("title") and not data.get("title_zh"):
+            errors.setdefault("title", []).append("a listing needs a title or a title_zh")
+        if data.get("kind") == "offer" and not data.get("form"):
+            errors.setdefault("form", []).append("an offer must state its physical form")
+        if data.get("kind") == "need":
+            if not data.get("forms"):
+                errors.setdefault("forms", []).append("a need must list the forms it accepts")
+            if not data.get("purpose"):
+                errors.setdefault("purpose", []).append("a need must state its purpose")
+        start, end = data.get("available_from"), data.get("available_to")
+        if start and end and end < start:
+            errors.setdefault("available_to", []).append(f"{end} is before available_from {start}")
+        total = sum(c["fraction"] for c in data.get("composition", []))
+        if total > 1 + FRACTION_SUM_TOLERANCE:
+            errors.setdefault("composition", []).append(f"mass fractions sum to {total:.4g}, more than 1")
+        for role in ("composition", "wanted", "limits"):
+            keys = [c.get("cas") or c.get("name") for c in data.get(role, [])]
+            dupes = sorted({k for k in keys if keys.count(k) > 1})
+            if dupes:
+                errors.setdefault(role, []).append(f"substances listed twice: {dupes}")
+        if errors:
+            raise ValidationError(errors)
+
+
+class DocumentSchema(_Strict):
+    format = fields.String(required=True, validate=validate.Equal(
+        FORMAT, error=f"must be {FORMAT!r}, got {{input!r}}"))
+    parks = fields.List(fields.Nested(ParkSchema), load_default=list)
+    enterprises = fields.List(fields.Nested(EnterpriseSchema), load_default=list)
+    listings = fields.List(fields.Nested(ListingSchema), load_default=list)
+
+
+def flatten_errors(errors: Any, path: str = "$") -> dict[str, list[str]]:
+    """Turn marshmallow's nested error dict into ``{"$.listings[3].quantity_t": [reasons]}``."""
+    flat: dict[str, list[str]] = {}
+    if isinstance(errors, dict):
+        for key, value in errors.items():
+            if key == "_schema":
+                sub = path
+            elif isinstance(key, int):
+                sub = f"{path}[{key}]"
+            else:
+                sub = f"{path}.{key}"
+            for p, msgs in flatten_errors(value, sub).items():
+                flat.setdefault(p, []).extend(msgs)
+    elif isinstance(errors, list):
+        if all(isinstance(e, str) for e in errors):
+            flat[path] = list(errors)
+        else:
+            for i, value in enumerate(errors):
+                for p, msgs in flatten_errors(value, f"{path}[{i}]").items():
+                    flat.setdefault(p, []).extend(msgs)
+    else:
+        flat[path] = [str(errors)]
+    return flat

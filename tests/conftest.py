@@ -1,0 +1,105 @@
+"""Test fixtures: every database test runs on SQLite, and on PostgreSQL when
+``WASTEMATCH_TEST_DATABASE_URL`` is set; each test gets a transaction that is rolled back.
+
+On PostgreSQL the suite creates a scratch database beside the one the URL names (and
+drops it at the end), so a run never depends on, nor leaves, state in the shared one.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from marketplace.db import make_engine, upgrade_schema
+from marketplace.services.catalog import load_builtin_catalog
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO.parent / "shared" / "data"
+HW_LIST_PDF = SHARED_DATA / "hw-list-2021" / "gjwxfwml.pdf"
+EWC_JSON = SHARED_DATA / "ewc" / "ewc-codes.json"
+DEMO_PARK = REPO / "marketplace" / "demo" / "demo_park.json"
+PG_ENV = "WASTEMATCH_TEST_DATABASE_URL"
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get(PG_ENV) else [])
+
+
+class PostgresScratch:
+    """Creates throw-away databases on the server of ``WASTEMATCH_TEST_DATABASE_URL``."""
+
+    def __init__(self, url: str) -> None:
+        self.url = make_url(url)
+        self.admin = create_engine(self.url, isolation_level="AUTOCOMMIT")
+        self.created: list[str] = []
+
+    def new_url(self) -> str:
+        name = f"wm_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+        with self.admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        self.created.append(name)
+        return self.url.set(database=name).render_as_string(hide_password=False)
+
+    def drop_all(self) -> None:
+        with self.admin.connect() as conn:
+            for name in self.created:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        self.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_scratch() -> Iterator[PostgresScratch | None]:
+    url = os.environ.get(PG_ENV)
+    if not url:
+        yield None
+        return
+    scratch = PostgresScratch(url)
+    yield scratch
+    scratch.drop_all()
+
+
+@pytest.fixture(scope="session")
+def fresh_database_url(tmp_path_factory, pg_scratch):
+    """A factory of empty databases of a backend: ``fresh_database_url("sqlite")``."""
+    def make(backend: str) -> str:
+        if backend == "sqlite":
+            return f"sqlite:///{tmp_path_factory.mktemp('db') / 'wastematch.sqlite3'}"
+        assert pg_scratch is not None, "PostgreSQL requested but WASTEMATCH_TEST_DATABASE_URL is not set"
+        return pg_scratch.new_url()
+    return make
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def engine(backend, fresh_database_url) -> Iterator[Engine]:
+    """A migrated database with the built-in catalogue, shared by the tests of one backend."""
+    eng = make_engine(fresh_database_url(backend))
+    upgrade_schema(eng)
+    with Session(eng) as session, session.begin():
+        load_builtin_catalog(session)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture()
+def session(engine) -> Iterator[Session]:
+    """A session inside a transaction that is rolled back after the test.
+
+    Services may flush and even call ``commit`` on savepoints; nothing reaches the database.
+    """
+    with engine.connect() as conn:
+        outer = conn.begin()
+        sess = Session(bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False)
+        try:
+            yield sess
+        finally:
+            sess.close()
+            outer.rollback()

@@ -1,0 +1,46 @@
+"""Test data built through the same service users call: ``import_document``."""
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from marketplace.services.interchange import ImportReport, import_document
+
+PARK = {"code": "BH", "name": "滨海新区", "name_en": "Binhai New Area", "province": "天津市", "lat": 39.02, "lon": 117.70}
+HANDLER = {
+    "ref": "E-1", "name": "滨海再生资源有限公司", "park": "BH", "industry": "7724",
+    "industry_name": "Hazardous waste treatment", "province": "天津市", "lat": 39.0, "lon": 117.7,
+    "licences": [{"number": "TJ-HW-0001", "kind": "hw_comprehensive", "categories": ["HW08"],
+                  "codes": ["900-214-08"], "activities": ["collect", "store", "utilise", "dispose"],
+                  "annual_capacity_t": 5000, "valid_from": "2025-01-01", "valid_to": "2029-12-31"}],
+}
+GARAGE = {"ref": "E-2", "name": "开发区汽车维修中心", "park": "BH", "industry": "8111",
+          "industry_name": "Vehicle repair", "province": "天津市", "lat": 39.05, "lon": 117.65}
+OFFER = {
+    "ref": "O-1", "kind": "offer", "enterprise": "E-2", "title": "Used engine oil", "title_zh": "废机油",
+    "description": "", "waste_code": "900-214-08", "ewc_code": "130205", "form": "liquid",
+    "composition": [{"name": "base oil", "cas": "64742-54-7", "fraction": 0.85}],
+    "quantity_t": 300, "period": "year", "available_from": "2026-01-01", "available_to": None,
+    "price_cny_per_t": -800, "current_route": "incineration",
+}
+NEED = {
+    "ref": "N-1", "kind": "need", "enterprise": "E-1", "title": "Waste oil for re-refining", "title_zh": "废矿物油再生",
+    "form": None, "quantity_t": 2000, "period": "year", "available_from": "2026-01-01", "available_to": "2027-12-31",
+    "price_cny_per_t": 200, "forms": ["liquid"], "purpose": "recycle", "max_distance_km": 150,
+    "wanted": [{"cas": "64742-54-7", "min_fraction": 0.6}], "limits": [{"cas": "7439-92-1", "max_fraction": 0.001}],
+}
+
+
+def small_document(**overrides: Any) -> dict[str, Any]:
+    """A valid document: one park, a licensed handler, a garage, an oil offer and a re-refining need."""
+    doc = {"format": "wastematch.v1", "parks": [PARK], "enterprises": [HANDLER, GARAGE], "listings": [OFFER, NEED]}
+    doc = copy.deepcopy(doc)
+    doc.update(copy.deepcopy(overrides))
+    return doc
+
+
+def load_small_park(session: Session, **overrides: Any) -> ImportReport:
+    """Import ``small_document`` as a user would."""
+    return import_document(session, small_document(**overrides), actor="test")

@@ -1,0 +1,162 @@
+"""The command line contract, end to end, on each backend (each test has its own database)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import EWC_JSON, HW_LIST_PDF
+from tests.factories import NEED, OFFER, small_document
+from web.cli import main
+
+needs_pdf = pytest.mark.skipif(not HW_LIST_PDF.exists(), reason="../shared/data HW list PDF not present")
+
+
+def run(url: str, *args: str, ok: bool = True):
+    result = CliRunner().invoke(main, ["--db", url, *args], catch_exceptions=False)
+    if ok:
+        assert result.exit_code == 0, result.output
+    return result
+
+
+def run_json(url: str, *args: str, ok: bool = True):
+    result = run(url, *args, "--json", ok=ok)
+    return json.loads(result.stdout)
+
+
+@pytest.fixture()
+def db_url(backend, fresh_database_url) -> str:
+    url = fresh_database_url(backend)
+    run(url, "init")
+    return url
+
+
+def write(tmp_path: Path, doc: dict, name: str = "park.json") -> str:
+    path = tmp_path / name
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return str(path)
+
+
+def test_init_twice_is_fine(db_url):
+    again = run_json(db_url, "init")
+    assert again["schema_from"] == again["schema_to"] and again["catalog"]["codes"] == 0
+    assert again["catalog"]["categories"] == 46
+
+
+def test_commands_refuse_an_uninitialised_database(backend, fresh_database_url):
+    result = run(fresh_database_url(backend), "catalog", "codes", ok=False)
+    assert result.exit_code != 0 and "wastematch init" in result.output
+
+
+def test_import_then_reimport(db_url, tmp_path):
+    path = write(tmp_path, small_document())
+    first = run_json(db_url, "import", path)
+    assert first["created"]["listings"] == 2 and first["created"]["licences"] == 1
+    second = run_json(db_url, "import", path)
+    assert second["unchanged"]["listings"] == 2 and sum(second["created"].values()) == 0
+
+
+def test_bad_file_is_rejected_whole_naming_all_three_errors(db_url, tmp_path):
+    bad = small_document(listings=[
+        OFFER,
+        dict(OFFER, ref="O-2", composition=[{"name": "lead", "cas": "7439-92-2", "fraction": 0.01}]),
+        dict(OFFER, ref="O-3", quantity_t=-10),
+        dict(NEED, ref="N-2", enterprise="E-404"),
+    ])
+    body = run_json(db_url, "import", write(tmp_path, bad), ok=False)
+    assert body["code"] == 422 and body["status"] == "Unprocessable Entity"
+    assert set(body["errors"]) == {"$.listings[1].composition[0].cas", "$.listings[2].quantity_t",
+                                   "$.listings[3].enterprise"}
+    human = run(db_url, "import", write(tmp_path, bad), ok=False)
+    assert human.exit_code == 1 and "check digit" in human.stderr and "E-404" in human.stderr
+    exported = json.loads(run(db_url, "export", "-").stdout)
+    assert exported["listings"] == [] and exported["parks"] == []
+
+
+def test_export_import_export_json_and_xlsx(db_url, tmp_path):
+    run(db_url, "import", write(tmp_path, small_document()))
+    first = tmp_path / "first.json"
+    run(db_url, "export", str(first))
+    run(db_url, "import", str(first))
+    second = tmp_path / "second.json"
+    run(db_url, "export", str(second))
+    assert json.loads(first.read_text()) == json.loads(second.read_text())
+    book = tmp_path / "park.xlsx"
+    run(db_url, "export", str(book))
+    report = run_json(db_url, "import", str(book))
+    assert sum(report["created"].values()) == 0 and sum(report["updated"].values()) == 0
+    run(db_url, "export", "--park", "BH", str(tmp_path / "third.json"))
+    assert json.loads((tmp_path / "third.json").read_text()) == json.loads(first.read_text())
+
+
+def test_xlsx_errors_name_sheet_row_and_column(db_url, tmp_path):
+    from openpyxl import load_workbook
+
+    run(db_url, "import", write(tmp_path, small_document()))
+    book = tmp_path / "park.xlsx"
+    run(db_url, "export", str(book))
+    wb = load_workbook(book)
+    ws = wb["listings"]
+    col = [c.value for c in ws[1]].index("quantity_t") + 1
+    ws.cell(row=2, column=col, value=-3)
+    wb.save(book)
+    body = run_json(db_url, "import", str(book), ok=False)
+    assert "listings!2 quantity_t" in body["errors"]
+
+
+def test_export_unknown_park_is_an_error(db_url, tmp_path):
+    result = run(db_url, "export", "--park", "NOPE", str(tmp_path / "x.json"), ok=False)
+    assert result.exit_code == 1 and "NOPE" in result.stderr
+
+
+@needs_pdf
+def test_hw_list_import_gives_467_codes_in_46_categories(db_url):
+    loaded = run_json(db_url, "catalog", "import-hw-list", str(HW_LIST_PDF))
+    assert loaded["edition"] == "2021" and loaded["codes"] == 467
+    codes = run_json(db_url, "catalog", "codes")
+    assert len(codes) == 467 and len({c["code"] for c in codes}) == 467
+    assert len({c["category"] for c in codes}) == 46
+    by_code = {c["code"]: c for c in codes}
+    assert by_code["900-041-49"]["hazards"] == ["T", "In"]
+    assert by_code["841-001-01"]["hazards"] == ["In"]
+    assert by_code["900-214-08"]["hazard"] == "T,I"
+    assert by_code["900-214-08"]["category"] == "HW08" and by_code["900-214-08"]["description"]
+    assert all(c["source"] == "hw-list-pdf" for c in codes)
+    # the English gloss of the built-in catalogue survives the official import
+    assert by_code["900-214-08"]["description_en"]
+    oil = run_json(db_url, "catalog", "codes", "--search", "900-214")
+    assert [c["code"] for c in oil] == ["900-214-08"]
+    exemptions = run_json(db_url, "catalog", "exemptions", "--code", "900-052-31")
+    assert any(r["stage"] == "运输" for r in exemptions)
+    acids = run_json(db_url, "catalog", "exemptions", "--code", "900-300-34")
+    assert acids and all("HW34" in r["categories"] for r in acids)
+    # a second import replaces, never duplicates
+    again = run_json(db_url, "catalog", "import-hw-list", str(HW_LIST_PDF))
+    assert again["removed_codes"] == 0
+    assert len(run_json(db_url, "catalog", "codes")) == 467
+    assert len(run_json(db_url, "catalog", "exemptions")) == loaded["exemptions"]
+
+
+def test_hw_list_import_refuses_a_file_that_is_not_the_list(db_url, tmp_path):
+    fake = tmp_path / "fake.pdf"
+    fake.write_bytes(b"not a pdf at all")
+    result = run(db_url, "catalog", "import-hw-list", str(fake), ok=False)
+    assert result.exit_code == 1 and "fake.pdf" in result.output
+    assert len(run_json(db_url, "catalog", "codes")) > 0  # the built-in catalogue is untouched
+
+
+@pytest.mark.skipif(not EWC_JSON.exists(), reason="../shared/data EWC file not present")
+def test_ewc_import(db_url):
+    loaded = run_json(db_url, "catalog", "import-ewc", str(EWC_JSON))
+    assert loaded == {"codes": 842, "hazardous": 408}
+    oils = run_json(db_url, "catalog", "ewc", "--search", "130205")
+    assert oils[0]["hazardous"] is True
+
+
+def test_codes_of_the_builtin_catalogue(db_url):
+    codes = run_json(db_url, "catalog", "codes", "--category", "HW08")
+    assert codes and all(c["category"] == "HW08" for c in codes)
+    human = run(db_url, "catalog", "codes", "--search", "900-214-08")
+    assert "900-214-08" in human.stdout
