@@ -358,9 +358,13 @@ def chemical_cmd(cli: Cli, query: str) -> None:
     from dataclasses import asdict
 
     from catalog.chemistry import lookup
-    from marketplace.errors import NotFound
+    from marketplace.errors import NotFound, ValidationFailed
 
-    found = lookup(query)
+    try:
+        found = lookup(query)
+    except ValueError as exc:  # a malformed CAS number: say why
+        fail(cli, ValidationFailed(str(exc), {"query": [str(exc)]}))
+        return
     if found is None:
         fail(cli, NotFound(f"no chemical found for {query!r}", {"query": ["unknown CAS number or name"]}))
         return

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import EWC_JSON, HW_LIST_PDF
+from tests.conftest import DEMO_PARK, EWC_JSON, HW_LIST_PDF
 from tests.factories import NEED, OFFER, small_document
 from web.cli import main
 
@@ -160,3 +160,26 @@ def test_codes_of_the_builtin_catalogue(db_url):
     assert codes and all(c["category"] == "HW08" for c in codes)
     human = run(db_url, "catalog", "codes", "--search", "900-214-08")
     assert "900-214-08" in human.stdout
+
+
+@pytest.mark.skipif(not DEMO_PARK.exists(), reason="demo park not written yet")
+def test_demo_sets_up_everything_without_serving(backend, fresh_database_url):
+    url = fresh_database_url(backend)
+    result = run(url, "demo", "--no-serve")
+    assert "demo ready" in result.stderr
+    doc = json.loads(run(url, "export", "-").stdout)
+    assert len(doc["enterprises"]) >= 50 and len(doc["listings"]) >= 120
+    if HW_LIST_PDF.exists():
+        assert len(run_json(url, "catalog", "codes")) == 467
+    run(url, "demo", "--no-serve")  # twice is fine: refs update in place
+    assert len(json.loads(run(url, "export", "-").stdout)["listings"]) == len(doc["listings"])
+
+
+@pytest.mark.slow
+def test_chemical_lookup(db_url):
+    toluene = run_json(db_url, "catalog", "chemical", "108-88-3")
+    assert toluene["formula"] == "C7H8" and toluene["cas"] == "108-88-3"
+    bad = run(db_url, "catalog", "chemical", "108-88-4", ok=False)
+    assert bad.exit_code == 1 and "check digit" in bad.stderr
+    unknown = run(db_url, "catalog", "chemical", "no such substance xyz", ok=False)
+    assert unknown.exit_code == 1

@@ -1,0 +1,289 @@
+"""Chemical identities and safety properties, backed by the ``chemicals`` package (ChEDL).
+
+``lookup("75-09-2")`` or ``lookup("dichloromethane")`` or ``lookup("二氯甲烷")`` returns a
+:class:`ChemicalIdentity`: CAS, names, formula, molecular weight, flash and boiling
+points, Ontario occupational exposure limits (TWA/STEL/ceiling, the only exposure
+source ``chemicals.safety`` ships), IARC/NTP carcinogen classifications, and the
+entries of :mod:`catalog.control_lists` that cover the substance.
+
+The ``chemicals`` package ships its databases as files inside the package and reads
+them from disk; it never goes to the network. Loading them costs up to about a
+second (the large PubChem-derived table is read on the first miss in the small one),
+so the package is imported lazily on the first lookup and each result is cached
+with :func:`functools.lru_cache`. Chinese names are not in ChEDL: a small table of
+common industrial chemicals (``ZH_NAMES``) and the Chinese names of the control
+lists are consulted first.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from .cas import CAS_RE, cas_check_error, normalize_cas
+from .control_lists import ControlledSubstance, controlled_by_cas, controlled_by_name
+
+__all__ = ["ExposureLimit", "ChemicalIdentity", "ZH_NAMES", "lookup", "lookup_cas", "clear_cache"]
+
+# Chinese names of chemicals common in park waste streams → CAS. Written by us; each
+# entry is checked in the tests against the name ChEDL gives for the CAS number.
+ZH_NAMES: dict[str, str] = {
+    "甲苯": "108-88-3",
+    "邻二甲苯": "95-47-6",
+    "间二甲苯": "108-38-3",
+    "对二甲苯": "106-42-3",
+    "苯": "71-43-2",
+    "丙酮": "67-64-1",
+    "甲醇": "67-56-1",
+    "乙醇": "64-17-5",
+    "异丙醇": "67-63-0",
+    "正丁醇": "71-36-3",
+    "乙酸乙酯": "141-78-6",
+    "乙酸丁酯": "123-86-4",
+    "二氯甲烷": "75-09-2",
+    "三氯甲烷": "67-66-3",
+    "氯仿": "67-66-3",
+    "四氯化碳": "56-23-5",
+    "三氯乙烯": "79-01-6",
+    "四氯乙烯": "127-18-4",
+    "1,2-二氯乙烷": "107-06-2",
+    "正己烷": "110-54-3",
+    "苯乙烯": "100-42-5",
+    "乙苯": "100-41-4",
+    "苯酚": "108-95-2",
+    "甲醛": "50-00-0",
+    "硫酸": "7664-93-9",
+    "盐酸": "7647-01-0",
+    "氯化氢": "7647-01-0",
+    "硝酸": "7697-37-2",
+    "氢氟酸": "7664-39-3",
+    "氟化氢": "7664-39-3",
+    "磷酸": "7664-38-2",
+    "氢氧化钠": "1310-73-2",
+    "氢氧化钾": "1310-58-3",
+    "氢氧化钙": "1305-62-0",
+    "碳酸钠": "497-19-8",
+    "氯化钠": "7647-14-5",
+    "硫酸钙": "7778-18-9",
+    "氨": "7664-41-7",
+    "乙腈": "75-05-8",
+    "N,N-二甲基甲酰胺": "68-12-2",
+    "四氢呋喃": "109-99-9",
+    "环己酮": "108-94-1",
+    "丁酮": "78-93-3",
+    "乙酸": "64-19-7",
+    "醋酸": "64-19-7",
+    "乙二醇": "107-21-1",
+    "氯苯": "108-90-7",
+    "硝基苯": "98-95-3",
+    "苯胺": "62-53-3",
+    "丙烯腈": "107-13-1",
+    "环氧氯丙烷": "106-89-8",
+    "甲基叔丁基醚": "1634-04-4",
+    "铅": "7439-92-1",
+    "汞": "7439-97-6",
+    "镉": "7440-43-9",
+    "镍": "7440-02-0",
+    "铜": "7440-50-8",
+    "锌": "7440-66-6",
+    "铬": "7440-47-3",
+    "水": "7732-18-5",
+}
+
+_CAS_SHAPE = re.compile(r"^\d+-\d+-\d+$")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+@dataclass(frozen=True, slots=True)
+class ExposureLimit:
+    """An occupational exposure limit as published (ppm or mg/m^3)."""
+
+    value: float
+    unit: str  # "ppm" | "mg/m^3"
+
+
+@dataclass(frozen=True, slots=True)
+class ChemicalIdentity:
+    """What we know about one substance.
+
+    ``cas`` is the number that was asked for when the query was a CAS number (the
+    identity the user listed) and otherwise the database's number. ChEDL sometimes
+    answers a CAS query with a related record (a stereoisomer, a mixture's
+    congener, the current number for an obsolete one): ``record_cas`` is then the
+    number of the record whose properties are given, and ``control`` holds the
+    control-list entries of both numbers. ``in_database`` is False for a substance
+    known only from the control lists (e.g. SCCPs), whose properties are then None.
+    """
+
+    cas: str
+    name: str  # common name (ChEDL) or the control list's English name
+    iupac_name: str | None
+    name_zh: str | None
+    formula: str | None
+    molecular_weight: float | None  # g/mol
+    smiles: str | None
+    flash_point_k: float | None
+    boiling_point_k: float | None
+    twa: ExposureLimit | None  # time-weighted average (Ontario)
+    stel: ExposureLimit | None  # short-term exposure limit (Ontario)
+    ceiling: ExposureLimit | None  # ceiling limit (Ontario)
+    skin: bool | None  # skin notation: absorbed through the skin
+    carcinogen: tuple[tuple[str, str], ...]  # (source, classification), listed sources only
+    control: tuple[ControlledSubstance, ...]
+    record_cas: str | None = None  # ChEDL record's CAS when it differs from ``cas``
+    in_database: bool = True
+
+    @property
+    def is_pop(self) -> bool:
+        """True if any control entry is a Stockholm POP."""
+        return any(c.is_pop for c in self.control)
+
+
+@functools.lru_cache(maxsize=1)
+def _chemicals():
+    """Import the chemicals modules once (seconds on a cold start), on first use."""
+    from chemicals import identifiers, phase_change, safety
+
+    return identifiers, safety, phase_change
+
+
+def _limit(value) -> ExposureLimit | None:
+    # chemicals returns (value, unit) or None.
+    if not value:
+        return None
+    amount, unit = value
+    return ExposureLimit(float(amount), str(unit)) if amount is not None else None
+
+
+def _safe(fn, *args):
+    # The property functions raise on odd inputs in some versions; a missing
+    # property is not an error for us.
+    try:
+        return fn(*args)
+    except Exception:  # noqa: BLE001 - any failure means "not available"
+        return None
+
+
+def _zh_name(cas: str) -> str | None:
+    for name, number in ZH_NAMES.items():
+        if number == cas:
+            return name
+    entries = controlled_by_cas(cas)
+    return entries[0].name_zh if entries else None
+
+
+def _merge_controls(*cas_numbers: str | None) -> tuple[ControlledSubstance, ...]:
+    seen: dict[str, ControlledSubstance] = {}
+    for cas in cas_numbers:
+        if cas:
+            for entry in controlled_by_cas(cas):
+                seen.setdefault(entry.key, entry)
+    return tuple(seen.values())
+
+
+def _from_metadata(meta, asked_cas: str | None) -> ChemicalIdentity:
+    _, safety, phase_change = _chemicals()
+    record_cas = meta.CASs
+    cas = asked_cas or record_cas
+    carcinogen = _safe(safety.Carcinogen, record_cas) or {}
+    listed = tuple(
+        (str(source), str(status)) for source, status in carcinogen.items() if status and status != safety.UNLISTED
+    )
+    tb = _safe(phase_change.Tb, record_cas)
+    tf = _safe(safety.T_flash, record_cas)
+    return ChemicalIdentity(
+        cas=cas,
+        name=meta.common_name or meta.iupac_name or record_cas,
+        iupac_name=meta.iupac_name or None,
+        name_zh=_zh_name(cas) or _zh_name(record_cas),
+        formula=meta.formula or None,
+        molecular_weight=float(meta.MW) if meta.MW else None,
+        smiles=meta.smiles or None,
+        flash_point_k=float(tf) if tf is not None else None,
+        boiling_point_k=float(tb) if tb is not None else None,
+        twa=_limit(_safe(safety.TWA, record_cas)),
+        stel=_limit(_safe(safety.STEL, record_cas)),
+        ceiling=_limit(_safe(safety.Ceiling, record_cas)),
+        skin=_safe(safety.Skin, record_cas),
+        carcinogen=listed,
+        control=_merge_controls(cas, record_cas),
+        record_cas=record_cas if record_cas != cas else None,
+        in_database=True,
+    )
+
+
+def _from_controls(cas: str) -> ChemicalIdentity | None:
+    entries = controlled_by_cas(cas)
+    if not entries:
+        return None
+    first = entries[0]
+    return ChemicalIdentity(
+        cas=cas, name=first.name_en, iupac_name=None, name_zh=first.name_zh, formula=None,
+        molecular_weight=None, smiles=None, flash_point_k=None, boiling_point_k=None, twa=None,
+        stel=None, ceiling=None, skin=None, carcinogen=(), control=tuple(entries), in_database=False,
+    )
+
+
+def _search(identifier: str):
+    identifiers, _, _ = _chemicals()
+    try:
+        return identifiers.search_chemical(identifier)
+    except Exception:  # noqa: BLE001 - chemicals raises ValueError (and others) for "not found"
+        return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _lookup_cas_cached(cas: str) -> ChemicalIdentity | None:
+    meta = _search(cas)
+    if meta is None:
+        return _from_controls(cas)
+    return _from_metadata(meta, asked_cas=cas)
+
+
+@functools.lru_cache(maxsize=4096)
+def _lookup_name_cached(name: str) -> ChemicalIdentity | None:
+    if name in ZH_NAMES:
+        return _lookup_cas_cached(ZH_NAMES[name])
+    if _CJK.search(name):
+        # ChEDL has no Chinese names: only the control lists can answer.
+        entries = [e for e in controlled_by_name(name) if e.name_zh == name or name in e.name_zh]
+        if entries and entries[0].cas:
+            return _lookup_cas_cached(entries[0].cas[0])
+        return None
+    meta = _search(name)
+    return _from_metadata(meta, asked_cas=None) if meta is not None else None
+
+
+def lookup_cas(cas: str) -> ChemicalIdentity | None:
+    """Look up by CAS number. ValueError if it is malformed or fails the check digit; None if unknown."""
+    text = normalize_cas(cas)
+    error = cas_check_error(text)
+    if error:
+        raise ValueError(f"invalid CAS number {cas!r}: {error}")
+    return _lookup_cas_cached(text)
+
+
+def lookup(cas_or_name: str) -> ChemicalIdentity | None:
+    """Identity of a substance given a CAS number or a name (English, IUPAC, common or Chinese).
+
+    A text shaped like a CAS number (``digits-digits-digit``, fullwidth accepted) is
+    validated first: a wrong check digit raises ValueError naming the problem. A
+    well-formed CAS number or a name that nothing knows returns None. Results are
+    cached; the first call loads the chemicals databases.
+    """
+    text = normalize_cas(cas_or_name)
+    if not text:
+        return None
+    if _CAS_SHAPE.match(text):
+        if not CAS_RE.match(text) or cas_check_error(text):
+            raise ValueError(f"invalid CAS number {cas_or_name!r}: {cas_check_error(text)}")
+        return _lookup_cas_cached(text)
+    # Names keep their inner spaces ("sulfuric acid"); only the ends are trimmed.
+    name = str(cas_or_name).strip()
+    return _lookup_name_cached(name)
+
+
+def clear_cache() -> None:
+    """Forget cached lookups (the loaded databases stay in memory)."""
+    _lookup_cas_cached.cache_clear()
+    _lookup_name_cached.cache_clear()
