@@ -62,6 +62,7 @@ class Exemption:
     stage: str  # 豁免环节, e.g. "利用", "运输", "全部环节"
     conditions: str  # 豁免条件
     exempted: str  # 豁免内容 (what is exempted)
+    label: str = ""  # a name printed in the code column instead of codes (历史遗留危险废物)
 
 
 @dataclass(slots=True)

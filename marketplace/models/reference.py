@@ -43,6 +43,7 @@ class HwExemptionRow(Base):
     waste: Mapped[str] = mapped_column(Text)
     codes: Mapped[list[str]]
     categories: Mapped[list[str]]
+    label: Mapped[str] = mapped_column(Text, default="")
     stage: Mapped[str] = mapped_column(String(50))
     conditions: Mapped[str] = mapped_column(Text)
     exempted: Mapped[str] = mapped_column(Text)

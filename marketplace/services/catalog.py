@@ -103,7 +103,7 @@ def import_hw_list(session: Session, edition: HwListEdition, *, actor: str, sour
     session.execute(delete(HwExemptionRow))
     for ex in edition.exemptions:
         session.add(HwExemptionRow(edition=edition.edition, number=ex.number, waste=ex.waste, codes=list(ex.codes),
-                                   categories=list(ex.categories), stage=ex.stage, conditions=ex.conditions,
+                                   categories=list(ex.categories), label=ex.label, stage=ex.stage, conditions=ex.conditions,
                                    exempted=ex.exempted))
     session.flush()
     result = CatalogLoad(categories=len(edition.categories), codes=len(edition.codes),
@@ -179,10 +179,11 @@ def list_exemptions(session: Session, *, code: str | None = None, search: str | 
     for r in rows:
         if code and not (code in r.codes or (is_hw_code(code) and category_of(code) in r.categories)):
             continue
-        if search and not any(search in text for text in (r.waste, r.stage, r.conditions, r.exempted, *r.codes,
+        if search and not any(search in text for text in (r.waste, r.label, r.stage, r.conditions, r.exempted, *r.codes,
                                                            *r.categories)):
             continue
         out.append({"number": r.number, "waste": r.waste, "codes": r.codes, "categories": r.categories,
+                    "label": r.label,
                     "stage": r.stage, "conditions": r.conditions, "exempted": r.exempted, "edition": r.edition})
     return out
 

@@ -183,3 +183,10 @@ def test_chemical_lookup(db_url):
     assert bad.exit_code == 1 and "check digit" in bad.stderr
     unknown = run(db_url, "catalog", "chemical", "no such substance xyz", ok=False)
     assert unknown.exit_code == 1
+
+
+@needs_pdf
+def test_exemptions_keep_the_label_printed_instead_of_codes(db_url):
+    run(db_url, "catalog", "import-hw-list", str(HW_LIST_PDF))
+    household = run_json(db_url, "catalog", "exemptions", "--search", "生活垃圾中的危险废物")
+    assert household and household[0]["number"] == 1 and household[0]["label"] == "生活垃圾中的危险废物"
