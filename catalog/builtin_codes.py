@@ -41,6 +41,8 @@ BUILTIN_HW_CODES: tuple[HwCode, ...] = (
     _c("841-004-01", "卫生", "T/C/I/R", "化学性废物", "Chemical waste from healthcare"),
     _c("841-005-01", "卫生", "T", "药物性废物", "Pharmaceutical waste from healthcare"),
     # HW02 医药废物
+    _c("272-005-02", "化学药品制剂制造", "T", "化学药品制剂生产过程中产生的废弃产品及原料药",
+       "Discarded products and APIs from formulating chemical drug preparations"),
     _c("271-001-02", "化学药品原料药制造", "T",
        "化学合成原料药生产过程中产生的蒸馏及反应残余物",
        "Distillation and reaction residues from synthesising active pharmaceutical ingredients"),
@@ -81,6 +83,8 @@ BUILTIN_HW_CODES: tuple[HwCode, ...] = (
        "High boilers and still bottoms from fractional distillation of the solvents of 900-401-06, "
        "900-402-06 and 900-404-06"),
     # HW08 废矿物油与含矿物油废物
+    _c("900-203-08", "非特定行业", "T", "使用淬火油进行表面硬化处理产生的废矿物油",
+       "Waste mineral oil from surface hardening with quenching oil"),
     _c("900-199-08", "非特定行业", "T，I",
        "内燃机、汽车、轮船等集中拆解过程产生的废矿物油及油泥",
        "Waste mineral oil and oil sludge from dismantling engines, vehicles and ships"),
@@ -129,6 +133,9 @@ BUILTIN_HW_CODES: tuple[HwCode, ...] = (
        "High-boiling still bottoms from rectification, distillation and pyrolysis in other chemical processes "
        "(not biomass-based processing)"),
     # HW12 染料、涂料废物
+    _c("264-012-12", "涂料、油墨、颜料及类似产品制造", "T",
+       "其他油墨、染料、颜料、油漆（不包括水性漆）生产过程中产生的废水处理污泥",
+       "Wastewater-treatment sludge from making other inks, dyes, pigments and (non-waterborne) paints"),
     _c("264-011-12", "涂料、油墨、颜料及类似产品制造", "T",
        "染料、颜料生产过程中产生的废母液、残渣、废吸附剂和中间体废物",
        "Mother liquors, residues, spent adsorbents and intermediate waste from dye and pigment manufacture"),
@@ -139,6 +146,10 @@ BUILTIN_HW_CODES: tuple[HwCode, ...] = (
        "使用油漆（不包括水性漆）、有机溶剂进行喷漆、上漆过程中产生的废物",
        "Waste from spray painting and coating with solvent-borne paint and organic solvents (paint sludge, etc.)"),
     # HW13 有机树脂类废物
+    _c("265-103-13", "合成材料制造", "T",
+       "树脂（不包括水性聚氨酯乳液、水性丙烯酸乳液、水性聚氨酯丙烯酸复合乳液）、合成乳胶、增塑剂、胶水/胶合剂生产过程中精馏、分离、精制等工序产生的釜底残液、废过滤介质和残渣",
+       "Still bottoms, spent filter media and residues from rectifying, separating and refining resins "
+       "(except waterborne PU/acrylic emulsions), synthetic latex, plasticisers and adhesives"),
     _c("265-101-13", "合成材料制造", "T",
        "树脂、合成乳胶、增塑剂、胶水/胶合剂合成过程产生的不合格产品（不包括热塑型树脂生产过程中聚合产物经脱除单体、低聚物、溶剂及其他助剂后产生的废料，以及热固型树脂固化后的固化体）",
        "Off-spec products from synthesising resins, latex, plasticisers and adhesives (except devolatilised "
@@ -178,6 +189,8 @@ BUILTIN_HW_CODES: tuple[HwCode, ...] = (
        "铬铁矿生产铬盐过程中产生的铬渣",
        "Chromite ore processing residue (chromium slag) from chromium salt production"),
     # HW22 含铜废物
+    _c("398-005-22", "电子元件及电子专用材料制造", "T", "使用酸进行铜氧化处理产生的废液和废水处理污泥",
+       "Spent liquor and wastewater-treatment sludge from acid oxidation treatment of copper"),
     _c("398-004-22", "电子元件及电子专用材料制造", "T",
        "线路板生产过程中产生的废蚀铜液",
        "Spent copper etchant from printed circuit board manufacture"),
@@ -185,6 +198,9 @@ BUILTIN_HW_CODES: tuple[HwCode, ...] = (
        "铜板蚀刻过程中产生的废蚀刻液和废水处理污泥",
        "Spent etchant and wastewater sludge from etching copper-clad boards"),
     # HW23 含锌废物
+    _c("336-103-23", "金属表面处理及热处理加工", "T",
+       "热镀锌过程中产生的废助镀熔（溶）剂和集（除）尘装置收集的粉尘",
+       "Spent fluxes and collected dust from hot-dip galvanising"),
     _c("312-001-23", "炼钢", "T",
        "废钢电炉炼钢过程中集（除）尘装置收集的粉尘和废水处理污泥",
        "Electric-arc-furnace dust and wastewater sludge from steelmaking with scrap"),
@@ -216,6 +232,15 @@ BUILTIN_HW_CODES: tuple[HwCode, ...] = (
        "使用氰化物进行表面硬化、碱性除油、电解除油产生的废物",
        "Waste from cyanide case-hardening, alkaline degreasing and electrolytic degreasing"),
     # HW34 废酸
+    _c("261-058-34", "基础化学原料制造", "C，T", "卤素和卤素化学品生产过程中产生的废酸",
+       "Spent acid from producing halogens and halogen chemicals"),
+    _c("313-001-34", "钢压延加工", "C，T", "钢的精加工过程中产生的废酸性洗液",
+       "Spent acidic pickling liquor from finishing steel"),
+    _c("398-007-34", "电子元件及电子专用材料制造", "C，T",
+       "液晶显示板或集成电路板的生产过程中使用酸浸蚀剂进行氧化物浸蚀产生的废酸液",
+       "Spent acid from oxide etching with acid etchants in making LCD panels or integrated circuit boards"),
+    _c("900-305-34", "非特定行业", "C，T", "使用硝酸剥落不合格镀层及挂架金属镀层产生的废酸液",
+       "Spent nitric acid from stripping defective platings and rack platings"),
     _c("251-014-34", "精炼石油产品制造", "C，T",
        "石油炼制过程产生的废酸及酸泥",
        "Spent acid and acid sludge from petroleum refining"),
@@ -234,6 +259,8 @@ BUILTIN_HW_CODES: tuple[HwCode, ...] = (
        "Off-spec or expired strongly acidic scouring powders, cleaners and stain removers, and other strongly "
        "acidic spent acids and acid residues"),
     # HW35 废碱
+    _c("900-356-35", "非特定行业", "C，T", "使用碱溶液进行碱性清洗、图形显影产生的废碱液",
+       "Spent alkaline solution from alkaline cleaning and pattern development"),
     _c("251-015-35", "精炼石油产品制造", "C，T",
        "石油炼制过程产生的废碱液和碱渣",
        "Spent caustic and alkaline sludge from petroleum refining"),
@@ -300,6 +327,10 @@ BUILTIN_HW_CODES: tuple[HwCode, ...] = (
        "Banned chemicals controlled by the Stockholm Convention on POPs; mercury from decommissioned chlor-alkali "
        "plants under the Minamata Convention; and such controlled chemicals declared waste or seized for destruction"),
     # HW50 废催化剂
+    _c("261-156-50", "基础化学原料制造", "T", "烷烃脱氢过程中产生的废催化剂",
+       "Spent catalysts from alkane dehydrogenation"),
+    _c("271-006-50", "化学药品原料药制造", "T", "化学合成原料药生产过程中产生的废催化剂",
+       "Spent catalysts from synthesising active pharmaceutical ingredients"),
     _c("251-016-50", "精炼石油产品制造", "T",
        "石油产品加氢精制过程中产生的废催化剂",
        "Spent hydrotreating catalysts from petroleum refining"),

@@ -172,7 +172,8 @@ def import_(cli: Cli, file: Path) -> None:
         doc, locate = _read_document(file)
         with cli.transaction() as session:
             try:
-                report = import_document(session, doc, actor=cli.actor(), source=file.name)
+                report = import_document(session, doc, actor=cli.actor(), source=file.name,
+                                         progress=lambda stage, done, total: info(f"  {stage} {done}/{total}"))
             except ValidationFailed as exc:
                 exc.errors = {locate(p): v for p, v in exc.errors.items()}
                 raise

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -137,9 +138,20 @@ def _full_hw_list_loaded(session: Session) -> bool:
     return session.scalar(select(HwCodeRow.code).where(HwCodeRow.source == "hw-list-pdf").limit(1)) is not None
 
 
-def import_document(session: Session, doc: Any, *, actor: str, source: str = "") -> ImportReport:
-    """Validate and apply a ``wastematch.v1`` document. Never commits; raises before writing anything."""
+Progress = Callable[[str, int, int], None]
+PROGRESS_EVERY = 500
+
+
+def import_document(session: Session, doc: Any, *, actor: str, source: str = "",
+                    progress: Progress | None = None) -> ImportReport:
+    """Validate and apply a ``wastematch.v1`` document. Never commits; raises before writing anything.
+
+    ``progress(stage, done, total)`` is called per stage and every few hundred rows of a large file.
+    """
+    tell = progress or (lambda _stage, _done, _total: None)
     data = validate_document(session, doc)
+    rows = sum(len(data[k]) for k in ("parks", "enterprises", "listings"))
+    tell("validated rows", rows, rows)
     report = ImportReport()
     ctx = {"import": source} if source else {}
 
@@ -156,7 +168,9 @@ def import_document(session: Session, doc: Any, *, actor: str, source: str = "")
     refs = {e["ref"] for e in data["enterprises"]}
     enterprises = {e.ref: e for e in session.scalars(
         select(Enterprise).where(Enterprise.ref.in_(refs)).options(selectinload(Enterprise.licences)))}
-    for item in data["enterprises"]:
+    for n, item in enumerate(data["enterprises"], start=1):
+        if n % PROGRESS_EVERY == 0:
+            tell("enterprises", n, len(data["enterprises"]))
         ent = enterprises.get(item["ref"])
         is_new = ent is None
         if is_new:
@@ -174,7 +188,9 @@ def import_document(session: Session, doc: Any, *, actor: str, source: str = "")
     enterprises.update({e.ref: e for e in session.scalars(select(Enterprise).where(Enterprise.ref.in_(ent_refs)))})
     listings = {x.ref: x for x in session.scalars(
         select(Listing).where(Listing.ref.in_(listing_refs)).options(selectinload(Listing.components)))}
-    for item in data["listings"]:
+    for n, item in enumerate(data["listings"], start=1):
+        if n % PROGRESS_EVERY == 0:
+            tell("listings", n, len(data["listings"]))
         listing = listings.get(item["ref"])
         is_new = listing is None
         if is_new:
@@ -186,6 +202,7 @@ def import_document(session: Session, doc: Any, *, actor: str, source: str = "")
         _apply(session, report, "listings", listing, item["ref"], values, actor, ctx, created=is_new,
                shown={"enterprise_id": item["enterprise"]})
     session.flush()
+    tell("listings", len(data["listings"]), len(data["listings"]))
     return report
 
 

@@ -28,7 +28,8 @@ REQUIRED = [
 
 def test_small_set_without_duplicates():
     codes = [c.code for c in BUILTIN_HW_CODES]
-    assert 40 <= len(codes) <= 80
+    # a small catalogue of what parks trade, never the list itself (which is imported from the PDF)
+    assert 40 <= len(codes) <= 100
     assert len(set(codes)) == len(codes)
 
 

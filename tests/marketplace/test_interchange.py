@@ -174,3 +174,22 @@ def test_demo_park_imports_and_round_trips(session):
     again = import_document(session, first, actor="t")
     assert sum(again.updated.values()) == 0
     assert export_document(session) == first
+
+
+@pytest.mark.skipif(not DEMO_PARK.exists(), reason="demo park not written yet")
+def test_builtin_catalogue_covers_every_code_the_demo_uses():
+    """A fresh checkout without ../shared can still show every code of the demo park."""
+    from catalog.builtin_codes import BUILTIN_HW_CODES
+
+    doc = json.loads(DEMO_PARK.read_text(encoding="utf-8"))
+    used = {x["waste_code"] for x in doc["listings"] if x.get("waste_code")}
+    used |= {c for e in doc["enterprises"] for lic in e.get("licences", []) for c in lic.get("codes", [])}
+    assert used - {c.code for c in BUILTIN_HW_CODES} == set()
+
+
+def test_demo_park_file_is_what_its_authoring_script_builds():
+    from marketplace.demo import build_demo_park
+
+    doc = build_demo_park.build()
+    build_demo_park.check(doc)
+    assert json.loads(DEMO_PARK.read_text(encoding="utf-8")) == json.loads(json.dumps(doc))
