@@ -385,7 +385,11 @@ def _serve(url: str, host: str, port: int) -> None:
 
     app = create_app({"database_url": url})
     info(f"serving on http://{host}:{port}/  (Ctrl-C to stop)")
-    waitress_serve(app, host=host, port=port, threads=8)
+    try:
+        waitress_serve(app, host=host, port=port, threads=8)
+    except OSError as exc:  # most often: the port is taken by another server
+        raise click.ClickException(f"cannot serve on {host}:{port}: {exc.strerror}; choose another --port "
+                                   f"(端口不可用，请用 --port 指定其他端口)") from None
 
 
 @main.command()
