@@ -287,3 +287,52 @@ def clear_cache() -> None:
     """Forget cached lookups (the loaded databases stay in memory)."""
     _lookup_cas_cached.cache_clear()
     _lookup_name_cached.cache_clear()
+
+
+@functools.lru_cache(maxsize=8192)
+def element_mass_fractions(cas: str) -> dict[str, float] | None:
+    """Mass fraction of each element in a substance (``"7758-98-7"`` CuSO4 → {"Cu": 0.398, …}).
+
+    From the formula in the chemicals database; None for an unknown substance or one
+    without a formula (mixtures such as mineral oil). Cached: the matcher asks once
+    per distinct substance.
+    """
+    from chemicals.elements import mass_fractions, simple_formula_parser
+
+    identity = lookup_cas(cas) if _CAS_SHAPE.match(normalize_cas(cas)) else None
+    if identity is None or not identity.formula:
+        return None
+    try:
+        return dict(mass_fractions(simple_formula_parser(identity.formula)))
+    except Exception:  # noqa: BLE001 - exotic formulas (ions, isotopes, polymers) are just unknown
+        return None
+
+
+def element_symbol(cas: str) -> str | None:
+    """The symbol of a chemical element given its CAS number (``7440-50-8`` → ``Cu``), else None."""
+    from chemicals.elements import periodic_table
+
+    try:
+        return periodic_table[normalize_cas(cas)].symbol
+    except (KeyError, AttributeError):
+        return None
+
+
+def element_content(composition: dict[str, float], element_cas: str) -> float:
+    """Mass fraction of an element in a mixture, counting it in its compounds too.
+
+    5 % CuSO4 holds 2 % Cu: a limit written for the element must see the salt. Components
+    without a known formula count only when they are the element itself.
+    """
+    symbol = element_symbol(element_cas)
+    if symbol is None:
+        return composition.get(element_cas, 0.0)
+    total = 0.0
+    for cas, fraction in composition.items():
+        if cas == element_cas:
+            total += fraction
+            continue
+        elements = element_mass_fractions(cas) if _CAS_SHAPE.match(cas) else None
+        if elements:
+            total += fraction * elements.get(symbol, 0.0)
+    return total

@@ -11,11 +11,19 @@ from .listings import (
     Component,
     Listing,
 )
+from .matches import (
+    MATCH_STATUSES,
+    RESERVING_STATUSES,
+    Match,
+    MatchRun,
+    PointToPointApprovalRow,
+)
 from .parks import Enterprise, Licence, Park
 from .reference import EwcCodeRow, HwCategoryRow, HwCodeRow, HwExemptionRow
 
 __all__ = [
     "AuditEvent", "Base", "Component", "Enterprise", "EwcCodeRow", "HwCategoryRow", "HwCodeRow",
     "HwExemptionRow", "Licence", "Listing", "Park", "COMPONENT_ROLES", "CURRENT_ROUTES", "FORMS",
-    "LISTING_KINDS", "PERIODS", "PURPOSES",
+    "LISTING_KINDS", "PERIODS", "PURPOSES", "MATCH_STATUSES", "RESERVING_STATUSES", "Match", "MatchRun",
+    "PointToPointApprovalRow",
 ]

@@ -24,6 +24,7 @@ class Base(DeclarativeBase):
     type_annotation_map = {
         dict[str, Any]: JSON,
         list[str]: JSON,
+        list[dict[str, Any]]: JSON,
         dt.datetime: DateTime(timezone=True),
     }
 

@@ -190,3 +190,65 @@ def test_exemptions_keep_the_label_printed_instead_of_codes(db_url):
     run(db_url, "catalog", "import-hw-list", str(HW_LIST_PDF))
     household = run_json(db_url, "catalog", "exemptions", "--search", "生活垃圾中的危险废物")
     assert household and household[0]["number"] == 1 and household[0]["label"] == "生活垃圾中的危险废物"
+
+
+@pytest.fixture()
+def demo_url(db_url):
+    run(db_url, "import", str(DEMO_PARK))
+    return db_url
+
+
+def _lp_optimum(doc: dict) -> float:
+    """An independent LP (SciPy HiGHS) over the reported candidates and capacities."""
+    import numpy as np
+    from scipy.optimize import linprog
+    from scipy.sparse import lil_matrix
+
+    cands, caps = doc["candidates"], doc["capacities"]
+    rows = [("offer", r) for r in caps["offers"]] + [("need", r) for r in caps["needs"]] + \
+        [("licence", r) for r in caps["licences"]]
+    index = {key: i for i, key in enumerate(rows)}
+    a = lil_matrix((len(rows), len(cands)))
+    for k, c in enumerate(cands):
+        a[index[("offer", c["offer"])], k] = 1
+        a[index[("need", c["need"])], k] = 1
+        if c["licence"]:
+            a[index[("licence", c["licence"])], k] = 1
+    b = [caps["offers"][r] for r in caps["offers"]] + [caps["needs"][r] for r in caps["needs"]] + \
+        [caps["licences"][r] for r in caps["licences"]]
+    res = linprog(-np.array([c["weight"] for c in cands], dtype=float), A_ub=a.tocsr(), b_ub=b,
+                  bounds=[(0, c["max_t"]) for c in cands], method="highs")
+    assert res.status == 0
+    return -res.fun
+
+
+def test_match_contract_objective_and_independent_lp(demo_url):
+    doc = run_json(demo_url, "match", "--with-candidates", "--today", "2026-11-23")
+    assert doc["status"] == "OPTIMAL" and isinstance(doc["run"], int)
+    assert doc["objective"] == pytest.approx(sum(m["weight"] * m["quantity_t"] for m in doc["matches"]), rel=1e-9)
+    assert doc["objective"] == pytest.approx(_lp_optimum(doc), rel=1e-6)
+    arcs = {(c["offer"], c["need"]) for c in doc["candidates"]}
+    for m in doc["matches"]:
+        assert (m["offer"], m["need"]) in arcs
+        assert {"code", "passed", "hard", "detail"} <= set(m["checks"][0])
+    assert set(doc["unmatched"]) == {"offers", "needs"}
+    again = run_json(demo_url, "match", "--today", "2026-11-23")
+    assert again["run"] == doc["run"] + 1 and "candidates" not in again
+
+
+def test_match_exact_mode_reports_gap(demo_url):
+    doc = run_json(demo_url, "match", "--exact", "--time-limit", "5", "--min-lot", "5", "--max-suppliers", "3",
+                   "--park", "JC", "--today", "2026-11-23")
+    assert doc["status"] in ("OPTIMAL", "FEASIBLE") and doc["solver"]["gap"] is not None
+    assert all(m["quantity_t"] >= 5 - 1e-9 for m in doc["matches"])
+
+
+def test_recommend_contract_and_errors(demo_url):
+    doc = run_json(demo_url, "recommend", "O-025", "N-024", "--top", "3", "--today", "2026-11-23")
+    assert [r["listing"] for r in doc["results"]] == ["O-025", "N-024"]
+    first = doc["results"][0]["recommendations"][0]
+    assert first.keys() >= {"listing", "enterprise", "score", "distance_km", "quantity_t", "checks", "reasons"}
+    human = run(demo_url, "recommend", "O-025", "--today", "2026-11-23")
+    assert "O-025" in human.stdout
+    missing = run_json(demo_url, "recommend", "O-999", ok=False)
+    assert missing["code"] == 404 and "refs" in missing["errors"]

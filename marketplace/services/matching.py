@@ -1,0 +1,260 @@
+"""Matching use cases: feed the engine from the database, persist and explain what it proposes."""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import asdict
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from matching.pipeline import ParkRun, Proposal, Recommender, run_park
+from matching.problem import (
+    LicenceRecord,
+    NeedRecord,
+    OfferRecord,
+    PointToPointApproval,
+    Problem,
+    Settings,
+    Site,
+    substance_key,
+)
+from matching.quantities import annual_tonnes
+
+from ..errors import NotFound, ValidationFailed
+from ..models import (
+    RESERVING_STATUSES,
+    Enterprise,
+    Licence,
+    Listing,
+    Match,
+    MatchRun,
+    Park,
+    PointToPointApprovalRow,
+)
+from . import audit
+
+
+def _site(e: Enterprise) -> Site:
+    park = e.park
+    return Site(enterprise=e.ref, lat=e.lat, lon=e.lon, province=e.province, park=park.code if park else None,
+                park_hw_max_km=park.hw_max_distance_km if park else None, industry=e.industry)
+
+
+def _reserved(session: Session, column) -> dict[int, float]:
+    """Tonnes already spoken for per listing (approved or later)."""
+    rows = session.execute(select(column, func.sum(Match.quantity_t)).where(
+        Match.status.in_(RESERVING_STATUSES)).group_by(column))
+    return {k: float(v or 0.0) for k, v in rows}
+
+
+def _licence_used(session: Session, year: int) -> dict[str, float]:
+    """Tonnes approved this year per licence number."""
+    start = dt.datetime(year, 1, 1, tzinfo=dt.timezone.utc)
+    rows = session.execute(select(Match.licence_number, func.sum(Match.quantity_t)).where(
+        Match.status.in_(RESERVING_STATUSES), Match.licence_number.is_not(None), Match.updated_at >= start)
+        .group_by(Match.licence_number))
+    return {k: float(v or 0.0) for k, v in rows}
+
+
+def build_problem(session: Session, *, park: str | None = None, settings: Settings | None = None,
+                  include: Sequence[str] = ()) -> Problem:
+    """The engine's input from the active listings (of one park, plus any refs in ``include``).
+
+    Quantities are annualised and reduced by what approved matches already reserve;
+    licence capacity is reduced by this year's approved allocations.
+    """
+    settings = settings or Settings()
+    q = select(Listing).where(Listing.status == "active").options(
+        selectinload(Listing.components), selectinload(Listing.enterprise).selectinload(Enterprise.park))
+    if park is not None:
+        the_park = session.scalar(select(Park).where(Park.code == park))
+        if the_park is None:
+            raise NotFound(f"unknown park {park!r}", {"park": [f"no park with code {park!r}"]})
+        q = q.join(Listing.enterprise).where(Enterprise.park_id == the_park.id)
+    listings = list(session.scalars(q))
+    if include:
+        have = {x.ref for x in listings}
+        listings += [x for x in session.scalars(select(Listing).where(Listing.ref.in_(set(include) - have))
+                                                .options(selectinload(Listing.components)))]
+    reserved = defaultdict(float)
+    for d in (_reserved(session, Match.offer_id), _reserved(session, Match.need_id)):
+        for k, v in d.items():
+            reserved[k] += v
+    offers, needs = [], []
+    for x in listings:
+        qty = annual_tonnes(x.quantity_t, x.period) - reserved.get(x.id, 0.0)
+        if qty <= 0:
+            continue
+        comp, names = {}, {}
+        wanted, limits = {}, {}
+        for c in x.components:
+            key = substance_key(c.cas, c.name)
+            names[key] = c.name or c.cas or key
+            {"composition": comp, "wanted": wanted, "limit": limits}[c.role][key] = c.fraction
+        common = dict(ref=x.ref, site=_site(x.enterprise), quantity_t=qty, composition=comp, names=names,
+                      waste_code=x.waste_code, title=x.title or "", title_zh=x.title_zh or "",
+                      description=x.description or "", available_from=x.available_from,
+                      available_to=x.available_to, price_cny_per_t=x.price_cny_per_t, id=x.id)
+        if x.kind == "offer":
+            offers.append(OfferRecord(form=x.form or "solid", current_route=x.current_route, **common))
+        else:
+            needs.append(NeedRecord(forms=frozenset(x.forms), purpose=x.purpose or "dispose", wanted=wanted,
+                                    limits=limits, max_distance_km=x.max_distance_km, **common))
+    enterprise_ids = {x.enterprise_id for x in listings}
+    used = _licence_used(session, settings.today.year)
+    licences = [LicenceRecord(number=lic.number, enterprise=lic.enterprise.ref, kind=lic.kind,
+                              categories=frozenset(lic.categories), codes=frozenset(lic.codes),
+                              activities=frozenset(lic.activities), valid_from=lic.valid_from,
+                              valid_to=lic.valid_to, remaining_t=lic.annual_capacity_t - used.get(lic.number, 0.0))
+                for lic in session.scalars(select(Licence).where(Licence.enterprise_id.in_(enterprise_ids))
+                                           .options(selectinload(Licence.enterprise)))]
+    approvals = [PointToPointApproval(number=a.number, producer=a.producer.ref, receiver=a.receiver.ref,
+                                      waste_code=a.waste_code, valid_from=a.valid_from, valid_to=a.valid_to)
+                 for a in session.scalars(select(PointToPointApprovalRow).options(
+                     selectinload(PointToPointApprovalRow.producer), selectinload(PointToPointApprovalRow.receiver)))]
+    return Problem(offers, needs, licences, approvals, settings)
+
+
+def check_dict(c) -> dict[str, Any]:
+    """A check as the CLI/API contract shows it."""
+    return {"code": c.code, "passed": bool(c.passed), "hard": bool(c.hard), "detail": c.detail}
+
+
+def proposal_dict(p: Proposal) -> dict[str, Any]:
+    """A proposal in the contract's shape (plus explanation fields)."""
+    return {"offer": p.offer, "need": p.need, "offer_enterprise": p.offer_enterprise,
+            "need_enterprise": p.need_enterprise, "quantity_t": p.quantity_t, "weight": p.weight,
+            "score": p.score, "distance_km": p.distance_km, "similarity": p.similarity,
+            "checks": [check_dict(c) for c in p.checks], "reasons": p.reasons, "terms": p.terms,
+            "similarity_blocks": p.similarity_blocks, "components": p.components, "licence": p.licence,
+            "exemption": p.exemption}
+
+
+def run_matching(session: Session, *, park: str | None, actor: str, settings: Settings | None = None,
+                 with_candidates: bool = False) -> tuple[MatchRun, ParkRun]:
+    """Run the park-wide optimisation and store it as a match run with its proposals.
+
+    Re-running never duplicates: a pair proposed again updates its open proposal; open
+    proposals the new run no longer makes become ``superseded``.
+    """
+    settings = settings or Settings()
+    problem = build_problem(session, park=park, settings=settings)
+    result = run_park(problem, with_candidates=with_candidates)
+    park_row = session.scalar(select(Park).where(Park.code == park)) if park else None
+    run = MatchRun(park_id=park_row.id if park_row else None, actor=actor, exact=settings.exact,
+                   parameters=_parameters(settings, park), status=result.status, objective=result.objective,
+                   greedy_objective=result.greedy_objective, counts=result.counts, timings=result.timings,
+                   solver=result.solver, unmatched=result.unmatched,
+                   finished_at=dt.datetime.now(dt.timezone.utc))
+    session.add(run)
+    session.flush()
+    scope = [o.id for o in problem.offers]
+    open_matches = {(m.offer_id, m.need_id): m for m in session.scalars(
+        select(Match).where(Match.status == "proposed", Match.offer_id.in_(scope)))}
+    for p in result.proposals:
+        m = open_matches.pop((p.offer_id, p.need_id), None)
+        if m is None:
+            m = Match(offer_id=p.offer_id, need_id=p.need_id, source="run", status="proposed")
+            session.add(m)
+        m.run_id = run.id
+        _fill(m, p)
+    if open_matches:
+        session.execute(update(Match).where(Match.id.in_([m.id for m in open_matches.values()]))
+                        .values(status="superseded"))
+    audit.record(session, actor=actor, action="match-run", entity_type="match_run", entity_key=str(run.id),
+                 changes={"status": [None, run.status], "objective": [None, run.objective],
+                          "matches": [None, len(result.proposals)], "superseded": [None, len(open_matches)]},
+                 context={"park": park, "exact": settings.exact})
+    session.flush()
+    return run, result
+
+
+def _fill(m: Match, p: Proposal) -> None:
+    m.quantity_t = p.quantity_t
+    m.weight = p.weight
+    m.score = p.score
+    m.distance_km = p.distance_km
+    m.similarity = p.similarity
+    m.licence_number = p.licence
+    m.exemption = p.exemption
+    m.checks = [check_dict(c) for c in p.checks]
+    m.reasons = p.reasons
+    m.terms = {**p.terms, "similarity_blocks": p.similarity_blocks, "components": p.components}
+
+
+def _parameters(settings: Settings, park: str | None) -> dict[str, Any]:
+    out = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in asdict(settings).items()}
+    out["park"] = park
+    return out
+
+
+def run_document(run: MatchRun, result: ParkRun, *, with_candidates: bool = False) -> dict[str, Any]:
+    """The ``wastematch match --json`` document of the CLI contract."""
+    doc = {"run": run.id, "status": result.status, "objective": result.objective,
+           "greedy_objective": result.greedy_objective, "matches": [proposal_dict(p) for p in result.proposals],
+           "unmatched": result.unmatched, "counts": result.counts, "timings": result.timings,
+           "solver": result.solver, "parameters": run.parameters}
+    if with_candidates:
+        doc["candidates"] = result.candidates
+        doc["capacities"] = result.capacities
+    return doc
+
+
+def recommend(session: Session, refs: Sequence[str], *, top: int = 5,
+              settings: Settings | None = None) -> dict[str, Any]:
+    """One-click matching for listings: ``{"results": [{"listing", "recommendations": [...]}]}``."""
+    if top < 1:
+        raise ValidationFailed("top must be at least 1", {"top": ["must be at least 1"]})
+    found = dict(session.execute(select(Listing.ref, Listing.status).where(Listing.ref.in_(refs))).all())
+    missing = [r for r in refs if r not in found]
+    if missing:
+        raise NotFound(f"unknown listing refs {missing}", {"refs": [f"{r!r} is not a listing" for r in missing]})
+    problem = build_problem(session, settings=settings, include=refs)
+    recommender = Recommender(problem)
+    results = []
+    for ref in refs:
+        if ref not in problem.o.ref_index and ref not in problem.n.ref_index:
+            results.append({"listing": ref, "recommendations": [],
+                            "note": f"listing is {found[ref]} or fully allocated: nothing to match"})
+            continue
+        recs = recommender.recommend(ref, top=top)
+        is_offer = ref in problem.o.ref_index
+        results.append({"listing": ref, "kind": "offer" if is_offer else "need", "recommendations": [
+            {"listing": p.need if is_offer else p.offer,
+             "enterprise": p.need_enterprise if is_offer else p.offer_enterprise,
+             **{k: v for k, v in proposal_dict(p).items() if k not in ("offer_enterprise", "need_enterprise")}}
+            for p in recs]})
+    return {"results": results}
+
+
+def register_approval(session: Session, *, number: str, producer: str, receiver: str, waste_code: str,
+                      valid_from: dt.date, valid_to: dt.date | None, actor: str, note: str = "") -> PointToPointApprovalRow:
+    """Register a point-to-point utilisation approval (点对点定向利用) for the matcher."""
+    from catalog.waste_codes import is_hw_code
+
+    errors: dict[str, list[str]] = {}
+    ents = {e.ref: e for e in session.scalars(select(Enterprise).where(Enterprise.ref.in_([producer, receiver])))}
+    for field_name, ref in (("producer", producer), ("receiver", receiver)):
+        if ref not in ents:
+            errors[field_name] = [f"unknown enterprise ref {ref!r}"]
+    if producer == receiver:
+        errors.setdefault("receiver", []).append("must differ from the producer")
+    if not is_hw_code(waste_code):
+        errors["waste_code"] = [f"{waste_code!r} is not an HW code of the form NNN-NNN-NN"]
+    if valid_to is not None and valid_to < valid_from:
+        errors["valid_to"] = ["must not be before valid_from"]
+    if session.scalar(select(PointToPointApprovalRow.id).where(PointToPointApprovalRow.number == number)):
+        errors["number"] = [f"approval {number!r} is already registered"]
+    if errors:
+        raise ValidationFailed("the approval cannot be registered", errors)
+    row = PointToPointApprovalRow(number=number, producer_id=ents[producer].id, receiver_id=ents[receiver].id,
+                                  waste_code=waste_code, valid_from=valid_from, valid_to=valid_to, note=note)
+    session.add(row)
+    session.flush()
+    audit.record(session, actor=actor, action="create", entity_type="point_to_point_approval", entity_key=number,
+                 changes={"producer": [None, producer], "receiver": [None, receiver],
+                          "waste_code": [None, waste_code]})
+    return row

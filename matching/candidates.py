@@ -1,0 +1,219 @@
+"""Candidate pairs without looking at all pairs: vector search × spatial index.
+
+Each side (needs for the park-wide run; offers too for one-click recommendations of a
+need) gets a *retrieval embedding*: a dense vector of composition, waste category and
+text. K-means splits a side into cells of similar material (an inverted-file index);
+each cell has a BallTree on the haversine metric. A query listing probes the few cells
+nearest its embedding and asks each cell's tree for the listings within reach, so the
+work grows with the neighbourhood, not with the park. The cheap hard rules (self-match,
+form, availability, distance) filter before ranking, and the exact similarity model
+ranks the survivors; each query keeps its ``top_k``.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+from sklearn.cluster import MiniBatchKMeans
+from sklearn.decomposition import TruncatedSVD
+from sklearn.neighbors import BallTree
+from sklearn.preprocessing import normalize
+
+from .arcs import Arcs
+from .problem import EARTH_RADIUS_KM, Problem
+from .similarity import SimilarityModel
+
+PROBES = 6  # cells each query looks into
+PRERANK_FACTOR = 3  # keep this many × top_k by the dense score before the exact similarity
+
+
+@dataclass
+class _Cells:
+    """An inverted-file index of one side: k-means cells, each with a haversine BallTree."""
+
+    centroids: np.ndarray  # cells × dims
+    members: list[np.ndarray]  # per cell: indices into the side
+    trees: list[BallTree | None]
+    reach_rad: np.ndarray  # per cell: the longest reach of a member, radians
+
+
+class CandidateIndex:
+    """Built once per run (or kept warm for recommendations) over one Problem."""
+
+    def __init__(self, problem: Problem, model: SimilarityModel) -> None:
+        self.problem = problem
+        self.model = model
+        self.o_embed, self.n_embed = _retrieval_embeddings(problem, model)
+        s = problem.settings
+        need_reach = np.where(np.isfinite(problem.n.max_distance_km), problem.n.max_distance_km,
+                              s.default_max_distance_km) / s.road_factor
+        self.need_reach_km = need_reach
+        self.need_cells = _build_cells(self.n_embed, problem.n.lat_rad, problem.n.lon_rad, need_reach)
+        self._offer_cells: _Cells | None = None
+
+    @property
+    def offer_cells(self) -> _Cells:
+        """Cells over offers, built on first use (only needed to recommend offers for a need)."""
+        if self._offer_cells is None:
+            p = self.problem
+            # An offer reaches as far as the farthest need could fetch it.
+            reach = np.full(p.o.size, float(np.max(self.need_reach_km, initial=0.0)))
+            self._offer_cells = _build_cells(self.o_embed, p.o.lat_rad, p.o.lon_rad, reach)
+        return self._offer_cells
+
+    # --- queries ------------------------------------------------------------------------
+
+    def needs_for_offers(self, offers: np.ndarray | None = None, top_k: int | None = None) -> Arcs:
+        """Up to ``top_k`` candidate needs for each offer (all offers by default)."""
+        p = self.problem
+        oi = np.arange(p.o.size) if offers is None else np.asarray(offers, dtype=np.int64)
+        k = top_k or p.settings.top_k
+        q, c = _probe(self.need_cells, self.o_embed[oi], p.o.lat_rad[oi], p.o.lon_rad[oi])
+        return self._rank(oi[q], c, by_offer=True, top_k=k)
+
+    def offers_for_needs(self, needs: np.ndarray, top_k: int | None = None) -> Arcs:
+        """Up to ``top_k`` candidate offers for each given need."""
+        p = self.problem
+        ni = np.asarray(needs, dtype=np.int64)
+        k = top_k or p.settings.top_k
+        q, c = _probe(self.offer_cells, self.n_embed[ni], p.n.lat_rad[ni], p.n.lon_rad[ni])
+        return self._rank(c, ni[q], by_offer=False, top_k=k)
+
+    def _rank(self, oi: np.ndarray, ni: np.ndarray, *, by_offer: bool, top_k: int) -> Arcs:
+        p = self.problem
+        if oi.size:
+            pairs = np.unique(np.stack([oi, ni], axis=1), axis=0)  # a pair found in two cells once
+            oi, ni = pairs[:, 0], pairs[:, 1]
+        dist = p.distance_km(oi, ni)
+        keep = _cheap_hard_filters(p, oi, ni, dist)
+        oi, ni, dist = oi[keep], ni[keep], dist[keep]
+        group = oi if by_offer else ni
+        # Pre-rank by the dense embedding, then rank the short list by the exact model.
+        dense = np.einsum("ij,ij->i", self.o_embed[oi], self.n_embed[ni])
+        sel = _top_per_group(group, dense, PRERANK_FACTOR * top_k)
+        oi, ni, dist, group = oi[sel], ni[sel], dist[sel], group[sel]
+        sim = self.model.pair_similarity(oi, ni)
+        sel = _top_per_group(group, sim + _specialist_bonus(p, self.model, oi, ni), top_k)
+        return Arcs(offer=oi[sel], need=ni[sel], distance_km=dist[sel], similarity=sim[sel])
+
+
+def _specialist_bonus(p: Problem, model: SimilarityModel, oi: np.ndarray, ni: np.ndarray) -> np.ndarray:
+    """Rank licensed handlers of an HW offer's category first, so that licence checks find them."""
+    cat = p.o.category[oi]
+    bit = np.left_shift(np.uint64(1), cat.astype(np.uint64))
+    return np.where((cat > 0) & ((model.n_category_mask[ni] & bit) != 0), 1.0, 0.0)
+
+
+def _cheap_hard_filters(p: Problem, oi: np.ndarray, ni: np.ndarray, dist: np.ndarray) -> np.ndarray:
+    """Hard rules that cost nothing to check here and would only waste candidate slots."""
+    not_self = p.o.enterprise[oi] != p.n.enterprise[ni]
+    form_ok = (p.n.forms[ni] >> p.o.form[oi].astype(np.uint8)) & 1 == 1
+    overlap = (p.o.available_from[oi] <= p.n.available_to[ni]) & (p.n.available_from[ni] <= p.o.available_to[oi])
+    near = dist <= p.n.max_distance_km[ni]
+    return not_self & form_ok & overlap & near
+
+
+def _top_per_group(group: np.ndarray, score: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the ``k`` best scores within each group value (ties broken by position)."""
+    if group.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    order = np.lexsort((-score, group))
+    g = group[order]
+    starts = np.r_[0, np.flatnonzero(g[1:] != g[:-1]) + 1]
+    rank = np.arange(g.size) - np.repeat(starts, np.diff(np.r_[starts, g.size]))
+    return np.sort(order[rank < k])
+
+
+def _retrieval_embeddings(p: Problem, model: SimilarityModel) -> tuple[np.ndarray, np.ndarray]:
+    """Dense unit vectors in which a dot product approximates the similarity model."""
+    comp = _reduce(model.o_comp, model.n_comp)
+    o_cat, n_cat = _category_vectors(p, model)
+    blocks_o = [0.7 * comp[0], 0.6 * o_cat, 0.45 * model.o_text]
+    blocks_n = [0.7 * comp[1], 0.6 * n_cat, 0.45 * model.n_text]
+    o = normalize(np.hstack(blocks_o), axis=1).astype(np.float32)
+    n = normalize(np.hstack(blocks_n), axis=1).astype(np.float32)
+    return o, n
+
+
+def _reduce(o_comp, n_comp, dims: int = 32) -> tuple[np.ndarray, np.ndarray]:
+    """Composition vectors, reduced to ``dims`` dense dimensions when there are many substances."""
+    both = sparse.vstack([o_comp, n_comp]).tocsr()
+    if both.shape[1] <= dims:
+        dense = both.toarray()
+    else:
+        svd = TruncatedSVD(n_components=dims, random_state=0)
+        sample = both if both.shape[0] <= 20000 else both[np.random.default_rng(0).choice(
+            both.shape[0], 20000, replace=False)]
+        svd.fit(sample)
+        dense = normalize(svd.transform(both), axis=1)
+    return dense[:o_comp.shape[0]], dense[o_comp.shape[0]:]
+
+
+def _category_vectors(p: Problem, model: SimilarityModel) -> tuple[np.ndarray, np.ndarray]:
+    """One-hot HW category of offers (column 0: not HW); categories a need's licences cover."""
+    o = np.zeros((p.o.size, 51), dtype=np.float32)
+    o[np.arange(p.o.size), p.o.category] = 1.0
+    bits = np.arange(51, dtype=np.uint64)
+    n = ((model.n_category_mask[:, None] >> bits[None, :]) & np.uint64(1)).astype(np.float32)
+    n[:, 0] = (~model.n_licensed).astype(np.float32)  # general receivers take general offers
+    named = p.n.category > 0
+    n[np.flatnonzero(named), p.n.category[named]] = 1.0
+    return o, normalize(n, axis=1)
+
+
+def _build_cells(embed: np.ndarray, lat: np.ndarray, lon: np.ndarray, reach_km: np.ndarray) -> _Cells:
+    size = embed.shape[0]
+    cells = max(1, int(round(math.sqrt(size) / 2)))
+    if cells == 1 or size < 8:
+        labels = np.zeros(size, dtype=np.int64)
+        centroids = normalize(embed.mean(axis=0, keepdims=True)) if size else np.zeros((1, embed.shape[1]))
+        cells = 1
+    else:
+        km = MiniBatchKMeans(n_clusters=cells, random_state=0, n_init=3, batch_size=4096)
+        labels = km.fit_predict(embed)
+        centroids = normalize(km.cluster_centers_)
+    order = np.argsort(labels, kind="stable")
+    bounds = np.searchsorted(labels[order], np.arange(cells + 1))
+    members, trees, reach = [], [], np.zeros(cells)
+    for c in range(cells):
+        idx = order[bounds[c]:bounds[c + 1]]
+        members.append(idx)
+        if idx.size:
+            trees.append(BallTree(np.stack([lat[idx], lon[idx]], axis=1), metric="haversine"))
+            reach[c] = float(reach_km[idx].max()) / EARTH_RADIUS_KM
+        else:
+            trees.append(None)
+    return _Cells(centroids=centroids.astype(np.float32), members=members, trees=trees, reach_rad=reach)
+
+
+def _probe(cells: _Cells, q_embed: np.ndarray, q_lat: np.ndarray, q_lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(query position, candidate index) pairs from the ``PROBES`` best cells of each query."""
+    n_cells = cells.centroids.shape[0]
+    if q_embed.shape[0] == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    probes = min(PROBES, n_cells)
+    scores = q_embed @ cells.centroids.T
+    best = np.argpartition(-scores, probes - 1, axis=1)[:, :probes] if probes < n_cells else \
+        np.broadcast_to(np.arange(n_cells), (q_embed.shape[0], n_cells))
+    # (query, cell) pairs grouped by cell: one batched tree query per cell
+    flat_q = np.repeat(np.arange(q_embed.shape[0]), best.shape[1])
+    flat_c = np.asarray(best).ravel()
+    order = np.argsort(flat_c, kind="stable")
+    bounds = np.searchsorted(flat_c[order], np.arange(n_cells + 1))
+    qs, cs = [], []
+    for c in range(n_cells):
+        tree = cells.trees[c]
+        who = flat_q[order[bounds[c]:bounds[c + 1]]]
+        if tree is None or who.size == 0:
+            continue
+        hits = tree.query_radius(np.stack([q_lat[who], q_lon[who]], axis=1), r=cells.reach_rad[c])
+        counts = np.fromiter((h.size for h in hits), dtype=np.int64, count=len(hits))
+        if counts.sum() == 0:
+            continue
+        qs.append(np.repeat(who, counts))
+        cs.append(cells.members[c][np.concatenate(hits)])
+    if not qs:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(qs), np.concatenate(cs)

@@ -1,0 +1,265 @@
+"""The matching pipeline: candidates → rules → similarity → score → optimisation → explained proposals.
+
+``run_park`` allocates a whole park at once; ``Recommender`` keeps the fitted model and
+the indexes warm and answers one-click requests (一键资源匹配) for single listings.
+Both work on a ``Problem`` and return plain dataclasses; persistence is the caller's.
+"""
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .arcs import Arcs
+from .candidates import CandidateIndex
+from .optimise import Allocation, allocate, greedy
+from .problem import Problem
+from .rules import HARD_CODES, RULES, Check, conflicting_offer_pairs, evaluate_rules, explain
+from .scoring import score, terms_of
+from .similarity import BLOCKS, SimilarityModel
+
+RULE_NAMES = {r.code: r for r in RULES}
+QUANTITY_EPS_T = 1e-6
+
+
+@dataclass
+class Proposal:
+    """One explained pairing: what moves, how far, why it scores, every check."""
+
+    offer: str
+    need: str
+    offer_enterprise: str
+    need_enterprise: str
+    quantity_t: float
+    weight: int  # CNY per tonne: the objective coefficient
+    score: float  # weight × quantity_t
+    distance_km: float
+    similarity: float
+    checks: list[Check]
+    reasons: list[str]
+    terms: dict[str, float]
+    similarity_blocks: dict[str, float]
+    components: list[dict[str, Any]]
+    licence: str | None = None
+    exemption: str | None = None
+    offer_id: int | None = None
+    need_id: int | None = None
+
+    def flags(self) -> list[Check]:
+        """Soft checks that did not pass: shown to the coordinator, never hidden."""
+        return [c for c in self.checks if not c.passed and not c.hard]
+
+
+@dataclass
+class ParkRun:
+    """A park-wide allocation with its explanation and the figures of each stage."""
+
+    status: str
+    objective: float
+    greedy_objective: float
+    proposals: list[Proposal]
+    unmatched: dict[str, list[dict[str, Any]]]
+    timings: dict[str, float]
+    counts: dict[str, int]
+    solver: dict[str, Any]
+    candidates: list[dict[str, Any]] = field(default_factory=list)
+    capacities: dict[str, dict[str, float]] = field(default_factory=dict)
+
+
+def build_arcs(problem: Problem, index: CandidateIndex, model: SimilarityModel,
+               timings: dict[str, float]) -> Arcs:
+    """Candidates for every offer, with rules evaluated and weights set; times each stage."""
+    t = time.perf_counter()
+    arcs = index.needs_for_offers()
+    timings["candidate_s"] = timings.get("candidate_s", 0.0) + time.perf_counter() - t
+    t = time.perf_counter()
+    evaluate_rules(problem, arcs)
+    score(problem, arcs)
+    timings["rules_s"] = time.perf_counter() - t
+    return arcs
+
+
+def run_park(problem: Problem, *, with_candidates: bool = False) -> ParkRun:
+    """Allocate the whole park: every offer to the needs that serve the park best, legally."""
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    model = SimilarityModel().fit(problem)
+    timings["similarity_s"] = time.perf_counter() - started
+    t = time.perf_counter()
+    index = CandidateIndex(problem, model)
+    timings["candidate_s"] = time.perf_counter() - t
+    arcs = build_arcs(problem, index, model, timings)
+
+    legal = arcs.passed_hard(HARD_CODES)
+    usable = legal & (arcs.weight > 0) & (arcs.max_t > QUANTITY_EPS_T)
+    feasible = arcs.subset(usable)
+    t = time.perf_counter()
+    conflicts = conflicting_offer_pairs(problem, feasible) if problem.settings.exact else []
+    allocation = allocate(problem, feasible, problem.settings, conflicts=conflicts)
+    baseline = greedy(problem, feasible)
+    timings["solve_s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    proposals = [_proposal(problem, model, feasible, k, float(allocation.flow[k]))
+                 for k in np.flatnonzero(allocation.flow > QUANTITY_EPS_T)]
+    proposals.sort(key=lambda x: -x.score)
+    unmatched = _unmatched(problem, arcs, legal, feasible, allocation)
+    timings["explain_s"] = time.perf_counter() - t
+    timings["total_s"] = time.perf_counter() - started
+    counts = {"offers": problem.o.size, "needs": problem.n.size, "arcs": len(arcs), "legal_arcs": int(legal.sum()),
+              "usable_arcs": len(feasible), "matches": len(proposals), "components": allocation.components}
+    candidates = [] if not with_candidates else [
+        {"offer": problem.o.refs[o], "need": problem.n.refs[n], "weight": int(w), "max_t": float(m),
+         "licence": problem.licences[lic].number if lic >= 0 else None}
+        for o, n, w, m, lic in zip(feasible.offer.tolist(), feasible.need.tolist(), feasible.weight.tolist(),
+                                   feasible.max_t.tolist(), feasible.licence.tolist())]
+    capacities = {} if not with_candidates else _capacities(problem, feasible)
+    return ParkRun(status=allocation.status, objective=allocation.objective, greedy_objective=baseline.objective,
+                   proposals=proposals, unmatched=unmatched, timings={k: round(v, 4) for k, v in timings.items()},
+                   counts=counts, solver={"name": allocation.solver, "bound": allocation.bound, "gap": allocation.gap,
+                                          "seconds": round(allocation.seconds, 4), **_plain(allocation.detail)},
+                   candidates=candidates, capacities=capacities)
+
+
+def _capacities(p: Problem, arcs: Arcs) -> dict[str, dict[str, float]]:
+    """What the optimiser had to share, for an independent check of its optimum."""
+    offers = np.unique(arcs.offer)
+    needs = np.unique(arcs.need)
+    pools = np.unique(arcs.licence[arcs.licence >= 0])
+    return {"offers": {p.o.refs[i]: float(p.o.quantity[i]) for i in offers.tolist()},
+            "needs": {p.n.refs[j]: float(p.n.quantity[j]) for j in needs.tolist()},
+            "licences": {p.licences[k].number: float(p.lic_remaining[k]) for k in pools.tolist()}}
+
+
+class Recommender:
+    """One-click matching for single listings, with the model and indexes kept warm."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        self.model = SimilarityModel().fit(problem)
+        self.index = CandidateIndex(problem, self.model)
+
+    def recommend(self, ref: str, top: int = 5) -> list[Proposal]:
+        """The best legal counterparts of one listing (needs for an offer, offers for a need).
+
+        Each carries the quantity it could take (no park-wide allocation is made) and
+        its explanation; pairs failing a hard check are never recommended.
+        """
+        p = self.problem
+        wide = max(top * 4, p.settings.top_k)
+        if ref in p.o.ref_index:
+            arcs = self.index.needs_for_offers(np.array([p.o.ref_index[ref]]), top_k=wide)
+        elif ref in p.n.ref_index:
+            arcs = self.index.offers_for_needs(np.array([p.n.ref_index[ref]]), top_k=wide)
+        else:
+            raise KeyError(ref)
+        evaluate_rules(p, arcs)
+        score(p, arcs)
+        ok = np.flatnonzero(arcs.passed_hard(HARD_CODES) & (arcs.max_t > QUANTITY_EPS_T))
+        ranked = ok[np.argsort(-arcs.weight[ok], kind="stable")][:top]
+        return [_proposal(p, self.model, arcs, int(k), float(arcs.max_t[k])) for k in ranked]
+
+    def blocked(self, ref: str, limit: int = 10) -> list[tuple[str, list[Check]]]:
+        """Near candidates that failed a hard check, with the failing checks: 'why not X?'."""
+        p = self.problem
+        if ref in p.o.ref_index:
+            arcs = self.index.needs_for_offers(np.array([p.o.ref_index[ref]]), top_k=limit)
+            other = lambda k: p.n.refs[arcs.need[k]]  # noqa: E731
+        else:
+            arcs = self.index.offers_for_needs(np.array([p.n.ref_index[ref]]), top_k=limit)
+            other = lambda k: p.o.refs[arcs.offer[k]]  # noqa: E731
+        evaluate_rules(p, arcs)
+        bad = np.flatnonzero(~arcs.passed_hard(HARD_CODES))
+        return [(other(k), [c for c in explain(p, arcs, int(k)) if c.hard and not c.passed]) for k in bad]
+
+
+def _plain(value: Any) -> Any:
+    """NumPy scalars and arrays as plain Python, so results serialise as JSON."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _proposal(p: Problem, model: SimilarityModel, arcs: Arcs, k: int, quantity: float) -> Proposal:
+    o, n = int(arcs.offer[k]), int(arcs.need[k])
+    offer, need = p.offers[o], p.needs[n]
+    checks = explain(p, arcs, k)
+    terms = terms_of(p, arcs, k)
+    values, present = model.pair_blocks(np.array([o]), np.array([n]))
+    blocks = {b: round(float(values[0, i]), 3) for i, b in enumerate(BLOCKS) if present[0, i]}
+    components = [{"substance": key, "name": offer.names.get(key) or need.names.get(key) or key,
+                   "contribution": round(c, 3)} for key, c in model.top_components(o, n)]
+    lic = int(arcs.licence[k]) if arcs.licence is not None else -1
+    exemption = next((c.detail for c in checks if c.code == "exemption" and not c.passed), None)
+    quantity = round(quantity, 3)
+    weight = int(arcs.weight[k])
+    reasons = _reasons(terms, blocks, components, float(arcs.distance_km[k]), need.purpose, checks)
+    return Proposal(offer=offer.ref, need=need.ref, offer_enterprise=offer.site.enterprise,
+                    need_enterprise=need.site.enterprise, quantity_t=quantity, weight=weight,
+                    score=round(weight * quantity, 3), distance_km=round(float(arcs.distance_km[k]), 2),
+                    similarity=round(float(arcs.similarity[k]), 4), checks=checks, reasons=reasons,
+                    terms=terms.as_dict(), similarity_blocks=blocks, components=components,
+                    licence=p.licences[lic].number if lic >= 0 else None, exemption=exemption,
+                    offer_id=offer.id, need_id=need.id)
+
+
+def _reasons(terms, blocks: dict[str, float], components: list[dict[str, Any]], distance: float, purpose: str,
+             checks: list[Check]) -> list[str]:
+    """Short sentences a coordinator reads first (the checks carry the full detail)."""
+    out = []
+    if components:
+        names = ", ".join(f"{c['name']}" for c in components)
+        out.append(f"成分相近 similar composition: {names} (composition fit {blocks.get('composition', 0):.2f})")
+    elif "text" in blocks:
+        out.append(f"名称描述相近 similar description (text fit {blocks['text']:.2f})")
+    out.append(f"用途 purpose {purpose}: waste-hierarchy value {terms.hierarchy:+.0f} CNY/t")
+    if terms.diversion:
+        out.append(f"避免填埋/焚烧 diverted from its current route: {terms.diversion:+.0f} CNY/t")
+    if terms.price:
+        out.append(f"价格 price spread term {terms.price:+.0f} CNY/t")
+    out.append(f"运输 {distance:.1f} km, transport {-terms.transport:+.0f} CNY/t")
+    for c in checks:
+        if not c.passed and not c.hard:
+            out.append(f"需注意 flag [{c.code}]: {c.detail}")
+    return out
+
+
+def _unmatched(p: Problem, arcs: Arcs, legal: np.ndarray, feasible: Arcs,
+               allocation: Allocation) -> dict[str, list[dict[str, Any]]]:
+    """Offers and needs left (partly) unserved, each with the reason a coordinator can act on."""
+    shipped_o = np.bincount(feasible.offer, weights=allocation.flow, minlength=p.o.size) if len(feasible) \
+        else np.zeros(p.o.size)
+    shipped_n = np.bincount(feasible.need, weights=allocation.flow, minlength=p.n.size) if len(feasible) \
+        else np.zeros(p.n.size)
+    failing: dict[int, Counter] = {}
+    for code in HARD_CODES:
+        bad = np.flatnonzero(~arcs.checks[code])
+        for o in arcs.offer[bad].tolist():
+            failing.setdefault(o, Counter())[code] += 1
+    cands = np.bincount(arcs.offer, minlength=p.o.size)
+    legal_o = np.bincount(arcs.offer[legal], minlength=p.o.size)
+    offers = []
+    for o in np.flatnonzero(p.o.quantity - shipped_o > QUANTITY_EPS_T).tolist():
+        if cands[o] == 0:
+            reason = "no need within reach accepts this form in this period (无可达需求)"
+        elif legal_o[o] == 0:
+            top = ", ".join(f"{code}×{n}" for code, n in failing.get(o, Counter()).most_common(3))
+            reason = f"all {cands[o]} candidates fail hard checks: {top} (候选均未通过合规检查)"
+        elif shipped_o[o] <= QUANTITY_EPS_T:
+            reason = "legal candidates exist but their capacity went to better pairs (产能已分配)"
+        else:
+            reason = "partly placed: the rest exceeds what its legal candidates can take (部分匹配)"
+        offers.append({"offer": p.o.refs[o], "remaining_t": round(float(p.o.quantity[o] - shipped_o[o]), 3),
+                       "placed_t": round(float(shipped_o[o]), 3), "reason": reason})
+    needs = [{"need": p.n.refs[n], "remaining_t": round(float(p.n.quantity[n] - shipped_n[n]), 3),
+              "filled_t": round(float(shipped_n[n]), 3)}
+             for n in np.flatnonzero(p.n.quantity - shipped_n > QUANTITY_EPS_T).tolist()]
+    return {"offers": offers, "needs": needs}

@@ -1,0 +1,101 @@
+"""The score of a pair: what one tonne moved along it is worth to the park, in yuan.
+
+    weight (CNY/t, integer) = quality + hierarchy + diversion + price − transport
+
+* quality   = QUALITY_CNY_PER_T × similarity (0…400): a perfect fit saves virgin feedstock;
+* hierarchy = similarity × the waste-hierarchy value of the need's purpose: reuse 300 >
+  recycle 200 > co-processing / energy recovery 100 > disposal 0 (固体废物污染环境防治法:
+  reduce, reuse, recycle before disposal). Scaled by the fit because a reuse that the
+  material does not suit is not a reuse; halved through a collection-only licence,
+  which only passes the waste on;
+* diversion = similarity × what leaving the offer's current route is worth when the need
+  does not merely dispose: landfill 80, incineration 40 (无废城市: less landfill, less burning);
+* price     = PRICE_SHARE × (taker's price − holder's ask), clipped to ±PRICE_CAP_CNY,
+  when both listings state prices: a pair both sides gain from ranks higher;
+* transport = distance (road km) × rate: 0.6 CNY/t·km for general goods, 1.5 for HW
+  (dangerous-goods haulage, manifests, escorts).
+
+The park-wide objective is Σ weight × tonnes over the chosen pairs, maximised. Weights
+are rounded to whole yuan so the solvers work in integers and the objective is exact.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .arcs import Arcs
+from .problem import PURPOSES, Problem
+
+QUALITY_CNY_PER_T = 400.0
+HIERARCHY_CNY_PER_T = {"reuse": 300.0, "recycle": 200.0, "co_process": 100.0, "recover_energy": 100.0,
+                       "dispose": 0.0}
+DIVERSION_CNY_PER_T = {"landfill": 80.0, "incineration": 40.0}
+TRANSPORT_CNY_PER_T_KM = 0.6
+HW_TRANSPORT_CNY_PER_T_KM = 1.5
+PRICE_SHARE = 0.2
+COLLECTION_SHARE = 0.5
+PRICE_CAP_CNY = 1000.0
+TERMS = ("quality", "hierarchy", "diversion", "price", "transport")
+
+
+@dataclass(frozen=True)
+class ScoreTerms:
+    """The terms of one arc's weight, in CNY per tonne."""
+
+    quality: float
+    hierarchy: float
+    diversion: float
+    price: float
+    transport: float
+    weight: int
+
+    def as_dict(self) -> dict[str, float]:
+        return {"quality": round(self.quality, 1), "hierarchy": round(self.hierarchy, 1),
+                "diversion": round(self.diversion, 1),
+                "price": round(self.price, 1), "transport": round(-self.transport, 1), "weight": self.weight}
+
+
+def score_terms(problem: Problem, arcs: Arcs) -> dict[str, np.ndarray]:
+    """Each term for every arc (vectorised); ``transport`` is the (positive) cost."""
+    p = problem
+    assert arcs.similarity is not None, "similarity comes before scoring"
+    purpose = p.n.purpose[arcs.need]
+    hierarchy = np.array([HIERARCHY_CNY_PER_T[x] for x in PURPOSES])[purpose]
+    routes = np.array([DIVERSION_CNY_PER_T.get(o.current_route or "", 0.0) for o in p.offers] or [0.0])
+    diversion = np.where(purpose != PURPOSES.index("dispose"), routes[arcs.offer] if p.offers else 0.0, 0.0)
+    spread = p.n.price[arcs.need] - p.o.price[arcs.offer]
+    price = np.where(np.isnan(spread), 0.0, PRICE_SHARE * np.clip(np.nan_to_num(spread), -PRICE_CAP_CNY,
+                                                                    PRICE_CAP_CNY))
+    rate = np.where(p.o.is_hw[arcs.offer], HW_TRANSPORT_CNY_PER_T_KM, TRANSPORT_CNY_PER_T_KM)
+    fit = arcs.similarity
+    if arcs.licence is not None and problem.licences:
+        # A collection-only licence is a transfer step: the material is not yet recycled.
+        via_collector = (arcs.licence >= 0) & problem.lic_collection[np.maximum(arcs.licence, 0)]
+        hierarchy = np.where(via_collector, COLLECTION_SHARE * hierarchy, hierarchy)
+    return {"quality": QUALITY_CNY_PER_T * fit, "hierarchy": fit * hierarchy, "diversion": fit * diversion,
+            "price": price, "transport": arcs.distance_km * rate}
+
+
+def score(problem: Problem, arcs: Arcs) -> None:
+    """Set ``arcs.weight`` (integer CNY/t) and ``arcs.max_t`` (the most an arc could carry)."""
+    t = score_terms(problem, arcs)
+    total = t["quality"] + t["hierarchy"] + t["diversion"] + t["price"] - t["transport"]
+    arcs.weight = np.rint(total).astype(np.int64)
+    cap = np.minimum(problem.o.quantity[arcs.offer], problem.n.quantity[arcs.need])
+    if arcs.licence is not None:
+        has = arcs.licence >= 0
+        lic_cap = np.where(has, problem.lic_remaining[np.where(has, arcs.licence, 0)] if problem.licences
+                           else np.inf, np.inf)
+        cap = np.minimum(cap, lic_cap)
+    arcs.max_t = cap
+
+
+def terms_of(problem: Problem, arcs: Arcs, k: int) -> ScoreTerms:
+    """The score terms of one arc, for its explanation."""
+    one = arcs.subset(np.array([k]))
+    t = score_terms(problem, one)
+    values = {name: float(v[0]) for name, v in t.items()}
+    weight = int(np.rint(values["quality"] + values["hierarchy"] + values["diversion"] + values["price"]
+                         - values["transport"]))
+    return ScoreTerms(weight=weight, **values)
