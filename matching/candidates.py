@@ -4,8 +4,9 @@ Each side (needs for the park-wide run; offers too for one-click recommendations
 need) gets a *retrieval embedding*: a dense vector of composition, waste category and
 text. K-means splits a side into cells of similar material (an inverted-file index);
 each cell has a BallTree on the haversine metric. A query listing probes the few cells
-nearest its embedding and asks each cell's tree for the listings within reach, so the
-work grows with the neighbourhood, not with the park. The cheap hard rules (self-match,
+nearest its embedding and asks each cell's tree for its nearest members within reach
+(members of one cell are alike in material, so among them the nearer is the better),
+so the work per query is bounded, whatever the size of the park. The cheap hard rules (self-match,
 form, availability, distance) filter before ranking, and the exact similarity model
 ranks the survivors; each query keeps its ``top_k``.
 """
@@ -23,10 +24,12 @@ from sklearn.preprocessing import normalize
 
 from .arcs import Arcs
 from .problem import EARTH_RADIUS_KM, Problem
-from .similarity import SimilarityModel
+from .similarity import SimilarityModel, rowwise_dot
 
 PROBES = 6  # cells each query looks into
+PER_CELL_FACTOR = 2  # nearest members taken from each probed cell, × top_k
 PRERANK_FACTOR = 3  # keep this many × top_k by the dense score before the exact similarity
+RETRIEVAL_DIMENSIONS = 32
 
 
 @dataclass
@@ -70,7 +73,7 @@ class CandidateIndex:
         p = self.problem
         oi = np.arange(p.o.size) if offers is None else np.asarray(offers, dtype=np.int64)
         k = top_k or p.settings.top_k
-        q, c = _probe(self.need_cells, self.o_embed[oi], p.o.lat_rad[oi], p.o.lon_rad[oi])
+        q, c = _probe(self.need_cells, self.o_embed[oi], p.o.lat_rad[oi], p.o.lon_rad[oi], PER_CELL_FACTOR * k)
         return self._rank(oi[q], c, by_offer=True, top_k=k)
 
     def offers_for_needs(self, needs: np.ndarray, top_k: int | None = None) -> Arcs:
@@ -78,20 +81,18 @@ class CandidateIndex:
         p = self.problem
         ni = np.asarray(needs, dtype=np.int64)
         k = top_k or p.settings.top_k
-        q, c = _probe(self.offer_cells, self.n_embed[ni], p.n.lat_rad[ni], p.n.lon_rad[ni])
+        q, c = _probe(self.offer_cells, self.n_embed[ni], p.n.lat_rad[ni], p.n.lon_rad[ni], PER_CELL_FACTOR * k)
         return self._rank(c, ni[q], by_offer=False, top_k=k)
 
     def _rank(self, oi: np.ndarray, ni: np.ndarray, *, by_offer: bool, top_k: int) -> Arcs:
         p = self.problem
-        if oi.size:
-            pairs = np.unique(np.stack([oi, ni], axis=1), axis=0)  # a pair found in two cells once
-            oi, ni = pairs[:, 0], pairs[:, 1]
+        # No duplicates to remove: a listing belongs to one cell and a query probes distinct cells.
         dist = p.distance_km(oi, ni)
         keep = _cheap_hard_filters(p, oi, ni, dist)
         oi, ni, dist = oi[keep], ni[keep], dist[keep]
         group = oi if by_offer else ni
         # Pre-rank by the dense embedding, then rank the short list by the exact model.
-        dense = np.einsum("ij,ij->i", self.o_embed[oi], self.n_embed[ni])
+        dense = rowwise_dot(self.o_embed, self.n_embed, oi, ni)
         sel = _top_per_group(group, dense, PRERANK_FACTOR * top_k)
         oi, ni, dist, group = oi[sel], ni[sel], dist[sel], group[sel]
         sim = self.model.pair_similarity(oi, ni)
@@ -132,9 +133,16 @@ def _retrieval_embeddings(p: Problem, model: SimilarityModel) -> tuple[np.ndarra
     o_cat, n_cat = _category_vectors(p, model)
     blocks_o = [0.7 * comp[0], 0.6 * o_cat, 0.45 * model.o_text]
     blocks_n = [0.7 * comp[1], 0.6 * n_cat, 0.45 * model.n_text]
-    o = normalize(np.hstack(blocks_o), axis=1).astype(np.float32)
-    n = normalize(np.hstack(blocks_n), axis=1).astype(np.float32)
-    return o, n
+    o = normalize(np.hstack(blocks_o), axis=1)
+    n = normalize(np.hstack(blocks_n), axis=1)
+    # A compact space keeps the pre-ranking of millions of pairs cheap.
+    if o.shape[1] > RETRIEVAL_DIMENSIONS and o.shape[0] + n.shape[0] > RETRIEVAL_DIMENSIONS:
+        both = np.vstack([o, n])
+        sample = both if both.shape[0] <= 20000 else both[np.random.default_rng(0).choice(
+            both.shape[0], 20000, replace=False)]
+        svd = TruncatedSVD(n_components=RETRIEVAL_DIMENSIONS, random_state=0).fit(sample)
+        o, n = normalize(svd.transform(o), axis=1), normalize(svd.transform(n), axis=1)
+    return o.astype(np.float32), n.astype(np.float32)
 
 
 def _reduce(o_comp, n_comp, dims: int = 32) -> tuple[np.ndarray, np.ndarray]:
@@ -171,7 +179,9 @@ def _build_cells(embed: np.ndarray, lat: np.ndarray, lon: np.ndarray, reach_km: 
         centroids = normalize(embed.mean(axis=0, keepdims=True)) if size else np.zeros((1, embed.shape[1]))
         cells = 1
     else:
-        km = MiniBatchKMeans(n_clusters=cells, random_state=0, n_init=3, batch_size=4096)
+        # k-means++ on a sample: the cells only need to group like with like, not be optimal.
+        km = MiniBatchKMeans(n_clusters=cells, random_state=0, n_init=1, batch_size=4096,
+                             init_size=min(size, max(3 * cells, 2000)))
         labels = km.fit_predict(embed)
         centroids = normalize(km.cluster_centers_)
     order = np.argsort(labels, kind="stable")
@@ -188,8 +198,10 @@ def _build_cells(embed: np.ndarray, lat: np.ndarray, lon: np.ndarray, reach_km: 
     return _Cells(centroids=centroids.astype(np.float32), members=members, trees=trees, reach_rad=reach)
 
 
-def _probe(cells: _Cells, q_embed: np.ndarray, q_lat: np.ndarray, q_lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(query position, candidate index) pairs from the ``PROBES`` best cells of each query."""
+def _probe(cells: _Cells, q_embed: np.ndarray, q_lat: np.ndarray, q_lon: np.ndarray,
+           per_cell: int) -> tuple[np.ndarray, np.ndarray]:
+    """(query position, candidate index) pairs: the ``per_cell`` nearest members within reach of
+    each of the ``PROBES`` cells best matching each query."""
     n_cells = cells.centroids.shape[0]
     if q_embed.shape[0] == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
@@ -208,12 +220,11 @@ def _probe(cells: _Cells, q_embed: np.ndarray, q_lat: np.ndarray, q_lon: np.ndar
         who = flat_q[order[bounds[c]:bounds[c + 1]]]
         if tree is None or who.size == 0:
             continue
-        hits = tree.query_radius(np.stack([q_lat[who], q_lon[who]], axis=1), r=cells.reach_rad[c])
-        counts = np.fromiter((h.size for h in hits), dtype=np.int64, count=len(hits))
-        if counts.sum() == 0:
-            continue
-        qs.append(np.repeat(who, counts))
-        cs.append(cells.members[c][np.concatenate(hits)])
+        k = min(per_cell, cells.members[c].size)
+        dist, ind = tree.query(np.stack([q_lat[who], q_lon[who]], axis=1), k=k)
+        within = dist <= cells.reach_rad[c]
+        qs.append(np.repeat(who, k)[within.ravel()])
+        cs.append(cells.members[c][ind[within]])
     if not qs:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     return np.concatenate(qs), np.concatenate(cs)

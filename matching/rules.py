@@ -439,6 +439,15 @@ def evaluate_rules(problem: Problem, arcs: Arcs) -> None:
     has_room[chosen_ok] = problem.lic_remaining[licence[chosen_ok]] > 0
     checks["licence_capacity"] = ~hw | lifted | has_room
 
+    # A need that draws on licence L takes all its intake through L's capacity, general
+    # waste and exempted HW too: one intake at one licensed facility. Conservative (never
+    # lets the licensed plant take more than its licence) and it keeps the allocation a
+    # pure network flow, where a need split between "under L" and "outside L" would not be.
+    need_pool = np.full(problem.n.size, -1, dtype=np.int64)
+    need_pool[n[chosen_ok]] = licence[chosen_ok]
+    joins = (~hw | lifted) & (need_pool[n] >= 0)
+    licence = np.where(joins, need_pool[n], licence)
+
     arcs.licence = licence
     arcs.exemption = exemption
     arcs.approval = approval
@@ -815,13 +824,20 @@ def _explain_arc(problem: Problem, arcs: Arcs, k: int, *,
     offer = problem.offers[oi]
     licence = -1
     rem = problem.lic_remaining
-    if not offer.waste_code:
-        checks["licence_capacity"] = (True, "not applicable: not hazardous waste")
-    elif not view.covering:
-        if view.exemption != -1:
-            checks["licence_capacity"] = (True, "not applicable: exempted, draws on no licence")
+    if not offer.waste_code or (not view.covering and view.exemption != -1):
+        why = "not hazardous waste" if not offer.waste_code else "exempted"
+        if not recompute_pool and arcs.licence is not None and "licence_capacity" in arcs.checks:
+            pool = int(arcs.licence[k])
         else:
-            checks["licence_capacity"] = (False, "no licence to draw capacity from (see hw_licence)")
+            pool = _scalar_pool(problem, arcs, ni)
+        if pool >= 0:
+            licence = pool
+            checks["licence_capacity"] = (True, f"{why}; counted against licence {problem.licences[licence].number}"
+                                                f" with the rest of this need's intake ({rem[licence]:.1f} t left)")
+        else:
+            checks["licence_capacity"] = (True, f"not applicable: {why}, draws on no licence")
+    elif not view.covering:
+        checks["licence_capacity"] = (False, "no licence to draw capacity from (see hw_licence)")
     else:
         evaluated = (not recompute_pool and arcs.licence is not None and "licence_capacity" in arcs.checks
                      and int(arcs.licence[k]) in view.covering)
@@ -870,6 +886,8 @@ def _scalar_pool(problem: Problem, arcs: Arcs, ni: int) -> int:
             s[0] += int(viable)
             s[1] += 1
     rem = problem.lic_remaining
+    if not stats:
+        return -1
     return min(stats, key=lambda l: (-int(rem[l] > 0), -stats[l][0], -stats[l][1], -float(rem[l]), l))
 
 

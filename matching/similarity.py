@@ -12,8 +12,8 @@ The similarity of a pair is a weighted mean of four blocks, each in [0, 1]:
   that water and oxides do not make everything alike.
 * ``category`` — the waste code: the need's own code, or for an HW offer the categories
   its receiver's licences cover; a general (non-HW) offer suits any need naming no code.
-* ``text`` — character n-gram TF-IDF of titles and descriptions in Chinese and English,
-  reduced by truncated SVD so that pairs are compared in a small dense space.
+* ``text`` — character n-gram TF-IDF of the Chinese and English titles (the description
+  when there is no title), reduced by truncated SVD to a small dense space.
 
 A block that one side does not have (no composition, no text) is left out and the
 weights of the rest are renormalised, so a sparse listing is not punished for silence.
@@ -109,13 +109,15 @@ class SimilarityModel:
         self.o_has_text = np.array([bool(t) for t in texts[:problem.o.size]], dtype=bool)
         self.n_has_text = np.array([bool(t) for t in texts[problem.o.size:]], dtype=bool)
         if not any(texts):
-            self.o_text = np.zeros((problem.o.size, 1))
-            self.n_text = np.zeros((problem.n.size, 1))
+            self.o_text = np.zeros((problem.o.size, 1), dtype=np.float32)
+            self.n_text = np.zeros((problem.n.size, 1), dtype=np.float32)
             return
+        # Listings repeat their titles a lot ("废机油"): vectorise each distinct text once.
+        unique, inverse = np.unique(np.array(texts, dtype=object), return_inverse=True)
         # char_wb n-grams work for Chinese (no word boundaries) and English alike.
         self.vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 3), sublinear_tf=True,
                                           min_df=1, dtype=np.float32)
-        tfidf = self.vectorizer.fit_transform(texts)
+        tfidf = self.vectorizer.fit_transform(unique.tolist())
         k = min(TEXT_DIMENSIONS, tfidf.shape[0] - 1, tfidf.shape[1] - 1)
         if k >= 2:
             self.svd = TruncatedSVD(n_components=k, random_state=0)
@@ -125,6 +127,7 @@ class SimilarityModel:
             dense = normalize(self.svd.transform(tfidf), axis=1).astype(np.float32)
         else:  # a corpus too small to reduce: keep the exact sparse vectors densified
             dense = normalize(tfidf, axis=1).toarray().astype(np.float32)
+        dense = dense[inverse]
         self.o_text = dense[:problem.o.size]
         self.n_text = dense[problem.o.size:]
 
@@ -137,11 +140,11 @@ class SimilarityModel:
         present = np.zeros((k, 4), dtype=bool)
         values[:, 0] = _rowwise_sparse_dot(self.o_comp, self.n_comp, oi, ni)
         present[:, 0] = self.o_has_comp[oi] & self.n_has_comp[ni]
-        values[:, 1] = np.einsum("ij,ij->i", self.o_elem[oi], self.n_elem[ni])
+        values[:, 1] = rowwise_dot(self.o_elem, self.n_elem, oi, ni)
         present[:, 1] = self.o_has_elem[oi] & self.n_has_elem[ni]
         values[:, 2] = self._category_similarity(oi, ni)
         present[:, 2] = True
-        values[:, 3] = np.clip(np.einsum("ij,ij->i", self.o_text[oi], self.n_text[ni]), 0.0, 1.0)
+        values[:, 3] = np.clip(rowwise_dot(self.o_text, self.n_text, oi, ni), 0.0, 1.0)
         present[:, 3] = self.o_has_text[oi] & self.n_has_text[ni]
         return np.clip(values, 0.0, 1.0), present
 
@@ -169,14 +172,17 @@ class SimilarityModel:
             default=1.0,
         )
 
-    def top_components(self, o: int, n: int, k: int = 3) -> list[tuple[str, float]]:
-        """The substances that contribute most to the composition similarity of one pair."""
-        a = self.o_comp.getrow(o)
-        b = self.n_comp.getrow(n)
-        contrib = a.multiply(b).tocoo()
-        order = np.argsort(-contrib.data)[:k]
-        return [(self.problem.substances[contrib.col[i]], float(contrib.data[i])) for i in order
-                if contrib.data[i] > 0]
+    def top_components(self, oi: np.ndarray, ni: np.ndarray, k: int = 3) -> list[list[tuple[str, float]]]:
+        """Per pair, the substances that contribute most to its composition similarity."""
+        prod = self.o_comp[oi].multiply(self.n_comp[ni]).tocoo()
+        out: list[list[tuple[str, float]]] = [[] for _ in range(len(oi))]
+        keep = prod.data > 0
+        rows, cols, vals = prod.row[keep], prod.col[keep], prod.data[keep]
+        for i in np.lexsort((-vals, rows)):
+            row = out[rows[i]]
+            if len(row) < k:
+                row.append((self.problem.substances[cols[i]], float(vals[i])))
+        return out
 
 
 def _l2_rows(m: sparse.spmatrix) -> sparse.csr_matrix:
@@ -217,5 +223,18 @@ def _rowwise_sparse_dot(a: sparse.csr_matrix, b: sparse.csr_matrix, ai: np.ndarr
     return out
 
 
+def rowwise_dot(a: np.ndarray, b: np.ndarray, ai: np.ndarray, bi: np.ndarray,
+                       chunk: int = 500_000) -> np.ndarray:
+    """``a[ai[k]] · b[bi[k]]`` for dense rows, chunked to bound the memory of the gathers."""
+    out = np.empty(ai.shape[0], dtype=np.float64)
+    for start in range(0, ai.shape[0], chunk):
+        sl = slice(start, start + chunk)
+        out[sl] = np.einsum("ij,ij->i", a[ai[sl]], b[bi[sl]])
+    return out
+
+
 def _text(record) -> str:
-    return " ".join(t for t in (record.title, record.title_zh, record.description) if t).strip()
+    """Titles carry the material's name in both languages; a description only stands in
+    when there is no title (descriptions are long, repetitive and slow to vectorise)."""
+    titles = " ".join(t for t in (record.title, record.title_zh) if t).strip()
+    return titles or (record.description or "")[:200].strip()

@@ -537,16 +537,19 @@ def demo(ctx: click.Context, host: str, port: int, no_serve: bool) -> None:
     """Set up the demonstration park on the embedded database and serve the web app."""
     cli: Cli = ctx.obj
     started = time.perf_counter()
-    info(f"[1/3] database {cli.engine.url.render_as_string(hide_password=True)}")
+    info(f"[1/4] database {cli.engine.url.render_as_string(hide_password=True)}")
     ctx.invoke(init)
     hw_pdf = SHARED_DATA / "hw-list-2021" / "gjwxfwml.pdf"
     if hw_pdf.exists():
-        info(f"[2/3] official HW list from {hw_pdf}")
+        info(f"[2/4] official HW list from {hw_pdf}")
         ctx.invoke(import_hw_list_cmd, pdf=hw_pdf)
     else:
-        info("[2/3] official HW list PDF not found beside the repository; using the built-in catalogue")
-    info(f"[3/3] demonstration park from {DEMO_FILE}")
+        info("[2/4] official HW list PDF not found beside the repository; using the built-in catalogue")
+    info(f"[3/4] demonstration park from {DEMO_FILE}")
     ctx.invoke(import_, file=DEMO_FILE)
+    info("[4/4] park-wide matching (一键资源匹配)")
+    ctx.invoke(match, park=None, exact=False, time_limit=None, min_lot=None, max_suppliers=None, today=None,
+               with_candidates=False)
     info(f"demo ready in {time.perf_counter() - started:.1f} s")
     if not no_serve:
         _serve(cli.url, host, port)

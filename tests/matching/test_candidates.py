@@ -54,21 +54,27 @@ def test_cheap_hard_rules_filter_candidates():
     assert arcs.distance_km[0] <= 100
 
 
-def test_retrieval_finds_the_best_reachable_need_like_brute_force():
+def test_retrieval_finds_the_most_valuable_reachable_need_like_brute_force():
+    """Against all reachable pairs scored by the real scorer, the best need of most offers is retrieved."""
+    from matching.arcs import Arcs
+    from matching.scoring import score
+
     p = random_problem(300, 1500, seed=3, top_k=10)
     model = SimilarityModel().fit(p)
     arcs = CandidateIndex(p, model).needs_for_offers()
     found = {(o, n) for o, n in zip(arcs.offer.tolist(), arcs.need.tolist())}
     oi, ni = np.repeat(np.arange(p.o.size), p.n.size), np.tile(np.arange(p.n.size), p.o.size)
-    reachable = p.distance_km(oi, ni) <= p.n.max_distance_km[ni]
-    oi, ni = oi[reachable], ni[reachable]
-    s = model.pair_similarity(oi, ni)
+    dist = p.distance_km(oi, ni)
+    reachable = dist <= p.n.max_distance_km[ni]
+    every = Arcs(offer=oi[reachable], need=ni[reachable], distance_km=dist[reachable])
+    every.similarity = model.pair_similarity(every.offer, every.need)
+    score(p, every)
     hits = total = 0
     for o in range(p.o.size):
-        mine = np.flatnonzero(oi == o)
+        mine = np.flatnonzero(every.offer == o)
         if mine.size == 0:
             continue
-        best = ni[mine[np.argmax(s[mine])]]
+        best = every.need[mine[np.argmax(every.weight[mine])]]
         total += 1
         hits += (o, int(best)) in found
     assert total > 200 and hits / total >= 0.9

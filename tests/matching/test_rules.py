@@ -719,3 +719,24 @@ def test_distance_nan_blocks():
     arcs = Arcs(offer=np.array([0]), need=np.array([0]), distance_km=np.array([math.nan]))
     evaluate_rules(p, arcs)
     assert not arcs.checks["distance"][0]
+
+
+def test_general_intake_of_a_licensed_need_draws_on_its_licence():
+    """A need that takes HW under licence L counts its general intake against L too (conservative)."""
+    import datetime as dt
+
+    import numpy as np
+
+    from matching.arcs import Arcs
+    from matching.problem import Problem, Settings
+    from matching.rules import evaluate_rules, explain
+    from tests.matching.records import licence, need, offer
+
+    problem = Problem([offer("O-hw", "P1", code="900-214-08"), offer("O-general", "P2")],
+                      [need("N-kiln", "K")], [licence("L-1", "K", ("HW08",))],
+                      settings=Settings(today=dt.date(2026, 11, 23)))
+    arcs = Arcs(offer=np.array([0, 1]), need=np.array([0, 0]), distance_km=np.array([5.0, 5.0]))
+    evaluate_rules(problem, arcs)
+    assert arcs.licence.tolist() == [0, 0]
+    detail = {c.code: c for c in explain(problem, arcs, 1)}["licence_capacity"]
+    assert detail.passed and "L-1" in detail.detail
