@@ -299,11 +299,16 @@ def element_mass_fractions(cas: str) -> dict[str, float] | None:
     """
     from chemicals.elements import mass_fractions, simple_formula_parser
 
-    identity = lookup_cas(cas) if _CAS_SHAPE.match(normalize_cas(cas)) else None
-    if identity is None or not identity.formula:
+    text = normalize_cas(cas)
+    if not _CAS_SHAPE.match(text) or cas_check_error(text):
+        return None
+    # Only the identity record: the formula needs neither properties nor safety tables.
+    meta = _search(text)
+    formula = getattr(meta, "formula", None)
+    if not formula:
         return None
     try:
-        return dict(mass_fractions(simple_formula_parser(identity.formula)))
+        return dict(mass_fractions(simple_formula_parser(formula)))
     except Exception:  # noqa: BLE001 - exotic formulas (ions, isotopes, polymers) are just unknown
         return None
 

@@ -31,6 +31,7 @@ Pure Python, no I/O. Every CAS number here passes the check digit (tested).
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -320,7 +321,13 @@ assert len(_BY_KEY) == len(CONTROLLED_SUBSTANCES), "duplicate key in CONTROLLED_
 
 def controlled_by_cas(cas: str) -> list[ControlledSubstance]:
     """All entries that list ``cas`` (normalised first; fullwidth input accepted). Empty if none."""
-    return list(_BY_CAS.get(normalize_cas(cas), ()))
+    return list(_controlled_by_cas(cas))
+
+
+@functools.lru_cache(maxsize=65536)
+def _controlled_by_cas(cas: str) -> tuple[ControlledSubstance, ...]:
+    # The matcher asks for the same few hundred CAS numbers millions of times.
+    return _BY_CAS.get(normalize_cas(cas), ())
 
 
 def controlled_by_name(name: str) -> list[ControlledSubstance]:

@@ -73,21 +73,23 @@ class CandidateIndex:
         p = self.problem
         oi = np.arange(p.o.size) if offers is None else np.asarray(offers, dtype=np.int64)
         k = top_k or p.settings.top_k
-        q, c = _probe(self.need_cells, self.o_embed[oi], p.o.lat_rad[oi], p.o.lon_rad[oi], PER_CELL_FACTOR * k)
-        return self._rank(oi[q], c, by_offer=True, top_k=k)
+        q, c, gc = _probe(self.need_cells, self.o_embed[oi], p.o.lat_rad[oi], p.o.lon_rad[oi], PER_CELL_FACTOR * k)
+        return self._rank(oi[q], c, gc, by_offer=True, top_k=k)
 
     def offers_for_needs(self, needs: np.ndarray, top_k: int | None = None) -> Arcs:
         """Up to ``top_k`` candidate offers for each given need."""
         p = self.problem
         ni = np.asarray(needs, dtype=np.int64)
         k = top_k or p.settings.top_k
-        q, c = _probe(self.offer_cells, self.n_embed[ni], p.n.lat_rad[ni], p.n.lon_rad[ni], PER_CELL_FACTOR * k)
-        return self._rank(c, ni[q], by_offer=False, top_k=k)
+        q, c, gc = _probe(self.offer_cells, self.n_embed[ni], p.n.lat_rad[ni], p.n.lon_rad[ni], PER_CELL_FACTOR * k)
+        return self._rank(c, ni[q], gc, by_offer=False, top_k=k)
 
-    def _rank(self, oi: np.ndarray, ni: np.ndarray, *, by_offer: bool, top_k: int) -> Arcs:
+    def _rank(self, oi: np.ndarray, ni: np.ndarray, great_circle_rad: np.ndarray, *, by_offer: bool,
+              top_k: int) -> Arcs:
         p = self.problem
         # No duplicates to remove: a listing belongs to one cell and a query probes distinct cells.
-        dist = p.distance_km(oi, ni)
+        # The tree already measured each pair (haversine, radians): scale, don't recompute.
+        dist = great_circle_rad * EARTH_RADIUS_KM * p.settings.road_factor
         keep = _cheap_hard_filters(p, oi, ni, dist)
         oi, ni, dist = oi[keep], ni[keep], dist[keep]
         group = oi if by_offer else ni
@@ -199,12 +201,13 @@ def _build_cells(embed: np.ndarray, lat: np.ndarray, lon: np.ndarray, reach_km: 
 
 
 def _probe(cells: _Cells, q_embed: np.ndarray, q_lat: np.ndarray, q_lon: np.ndarray,
-           per_cell: int) -> tuple[np.ndarray, np.ndarray]:
-    """(query position, candidate index) pairs: the ``per_cell`` nearest members within reach of
-    each of the ``PROBES`` cells best matching each query."""
+           per_cell: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(query position, candidate index, great-circle distance in radians) of the ``per_cell``
+    nearest members within reach of each of the ``PROBES`` cells best matching each query."""
     n_cells = cells.centroids.shape[0]
+    empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0))
     if q_embed.shape[0] == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return empty
     probes = min(PROBES, n_cells)
     scores = q_embed @ cells.centroids.T
     best = np.argpartition(-scores, probes - 1, axis=1)[:, :probes] if probes < n_cells else \
@@ -214,7 +217,7 @@ def _probe(cells: _Cells, q_embed: np.ndarray, q_lat: np.ndarray, q_lon: np.ndar
     flat_c = np.asarray(best).ravel()
     order = np.argsort(flat_c, kind="stable")
     bounds = np.searchsorted(flat_c[order], np.arange(n_cells + 1))
-    qs, cs = [], []
+    qs, cs, ds = [], [], []
     for c in range(n_cells):
         tree = cells.trees[c]
         who = flat_q[order[bounds[c]:bounds[c + 1]]]
@@ -225,6 +228,7 @@ def _probe(cells: _Cells, q_embed: np.ndarray, q_lat: np.ndarray, q_lon: np.ndar
         within = dist <= cells.reach_rad[c]
         qs.append(np.repeat(who, k)[within.ravel()])
         cs.append(cells.members[c][ind[within]])
+        ds.append(dist[within])
     if not qs:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    return np.concatenate(qs), np.concatenate(cs)
+        return empty
+    return np.concatenate(qs), np.concatenate(cs), np.concatenate(ds)

@@ -689,8 +689,8 @@ def _scalar_arc(problem: Problem, oi: int, ni: int, dist: float) -> _ArcView:
                                                 f"{transport_note}")
                     out["exemption"] = (True, "no exemption applies" + transport_note)
 
-    # pops_destruction_only
-    hits = _pop_hits(offer)
+    # pops_destruction_only (the per-offer flag is cached; only a flagged offer needs the detail)
+    hits = _pop_hits(offer) if _features(problem).offer_pop[oi] else []
     if not hits:
         out["pops_destruction_only"] = (True, "no POP / key new pollutant at or above its limit")
     else:
