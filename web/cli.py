@@ -110,7 +110,17 @@ class StderrProgress:
             info(line)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group; the one place a refused operation becomes its report and exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DomainError as exc:
+            fail(ctx.find_object(Cli), exc)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", "db_url", envvar="WASTEMATCH_DATABASE_URL", default=None, metavar="URL",
               help="Database URL (default: SQLite file in the instance folder).")
 @click.pass_context
@@ -168,18 +178,14 @@ def import_(cli: Cli, file: Path) -> None:
     from marketplace.services.interchange import import_document
 
     started = time.perf_counter()
-    try:
-        doc, locate = _read_document(file)
-        with cli.transaction() as session:
-            try:
-                report = import_document(session, doc, actor=cli.actor(), source=file.name,
-                                         progress=lambda stage, done, total: info(f"  {stage} {done}/{total}"))
-            except ValidationFailed as exc:
-                exc.errors = {locate(p): v for p, v in exc.errors.items()}
-                raise
-    except DomainError as exc:
-        fail(cli, exc)
-        return
+    doc, locate = _read_document(file)
+    with cli.transaction() as session:
+        try:
+            report = import_document(session, doc, actor=cli.actor(), source=file.name,
+                                     progress=lambda stage, done, total: info(f"  {stage} {done}/{total}"))
+        except ValidationFailed as exc:
+            exc.errors = {locate(p): v for p, v in exc.errors.items()}
+            raise
     result = {"file": str(file), **report.as_dict(), "seconds": round(time.perf_counter() - started, 3)}
     if cli.as_json:
         emit_json(result)
@@ -198,12 +204,8 @@ def export(cli: Cli, park: str | None, file: Path) -> None:
     """Export to FILE (.json, or .xlsx for park staff; '-' for stdout)."""
     from marketplace.services.interchange import export_document
 
-    try:
-        with cli.transaction() as session:
-            doc = export_document(session, park=park)
-    except DomainError as exc:
-        fail(cli, exc)
-        return
+    with cli.transaction() as session:
+        doc = export_document(session, park=park)
     if str(file) == "-":
         emit_json(doc)
         return
@@ -237,8 +239,7 @@ def import_hw_list_cmd(cli: Cli, pdf: Path) -> None:
     try:
         edition = parse_hw_list_pdf(pdf, progress=StderrProgress(f"parsing {pdf.name} pages"))
     except HwListParseError as exc:
-        fail(cli, ValidationFailed(f"cannot read {pdf.name} as the HW list: {exc}", {"pdf": [str(exc)]}))
-        return
+        raise ValidationFailed(f"cannot read {pdf.name} as the HW list: {exc}", {"pdf": [str(exc)]}) from None
     parsed = time.perf_counter()
     with cli.transaction() as session:
         load = import_hw_list(session, edition, actor=cli.actor(), source=pdf.name)
@@ -265,8 +266,7 @@ def import_ewc_cmd(cli: Cli, file: Path) -> None:
     try:
         codes = load_ewc(file)
     except ValueError as exc:
-        fail(cli, ValidationFailed(f"cannot read {file.name}: {exc}", {"file": [str(exc)]}))
-        return
+        raise ValidationFailed(f"cannot read {file.name}: {exc}", {"file": [str(exc)]}) from None
     with cli.transaction() as session:
         n = import_ewc(session, codes, actor=cli.actor(), source=file.name)
     hazardous = sum(1 for c in codes if c.hazardous)
@@ -364,11 +364,9 @@ def chemical_cmd(cli: Cli, query: str) -> None:
     try:
         found = lookup(query)
     except ValueError as exc:  # a malformed CAS number: say why
-        fail(cli, ValidationFailed(str(exc), {"query": [str(exc)]}))
-        return
+        raise ValidationFailed(str(exc), {"query": [str(exc)]}) from None
     if found is None:
-        fail(cli, NotFound(f"no chemical found for {query!r}", {"query": ["unknown CAS number or name"]}))
-        return
+        raise NotFound(f"no chemical found for {query!r}", {"query": ["unknown CAS number or name"]})
     doc = asdict(found)
     if cli.as_json:
         emit_json(doc)
@@ -400,12 +398,8 @@ def recommend(cli: Cli, refs: tuple[str, ...], top: int, today: str | None) -> N
     from marketplace.services.matching import recommend as recommend_service
 
     started = time.perf_counter()
-    try:
-        with cli.transaction() as session:
-            doc = recommend_service(session, list(refs), top=top, settings=_settings(today=today))
-    except DomainError as exc:
-        fail(cli, exc)
-        return
+    with cli.transaction() as session:
+        doc = recommend_service(session, list(refs), top=top, settings=_settings(today=today))
     if cli.as_json:
         emit_json(doc)
         return
@@ -447,14 +441,10 @@ def match(cli: Cli, park: str | None, exact: bool, time_limit: float | None, min
     if max_suppliers is not None:
         settings = replace(settings, max_suppliers_per_need=max_suppliers)
     info(f"matching {'park ' + park if park else 'all parks'} ({'exact CP-SAT' if exact else 'min-cost flow'})…")
-    try:
-        with cli.transaction() as session:
-            run, result = run_matching(session, park=park, actor=cli.actor(), settings=settings,
-                                       with_candidates=with_candidates)
-            doc = run_document(run, result, with_candidates=with_candidates)
-    except DomainError as exc:
-        fail(cli, exc)
-        return
+    with cli.transaction() as session:
+        run, result = run_matching(session, park=park, actor=cli.actor(), settings=settings,
+                                   with_candidates=with_candidates)
+        doc = run_document(run, result, with_candidates=with_candidates)
     if cli.as_json:
         emit_json(doc)
         return
@@ -489,16 +479,12 @@ def approvals_add(cli: Cli, number: str, producer: str, receiver: str, waste_cod
     """Register an approval so the matcher can lift the licence check for that pair and code."""
     from marketplace.services.matching import register_approval
 
-    try:
-        with cli.transaction() as session:
-            row = register_approval(session, number=number, producer=producer, receiver=receiver,
-                                    waste_code=waste_code, valid_from=valid_from.date(),
-                                    valid_to=valid_to.date() if valid_to else None, actor=cli.actor(), note=note)
-            doc = {"number": row.number, "producer": producer, "receiver": receiver, "waste_code": waste_code,
-                   "valid_from": str(row.valid_from), "valid_to": str(row.valid_to) if row.valid_to else None}
-    except DomainError as exc:
-        fail(cli, exc)
-        return
+    with cli.transaction() as session:
+        row = register_approval(session, number=number, producer=producer, receiver=receiver,
+                                waste_code=waste_code, valid_from=valid_from.date(),
+                                valid_to=valid_to.date() if valid_to else None, actor=cli.actor(), note=note)
+        doc = {"number": row.number, "producer": producer, "receiver": receiver, "waste_code": waste_code,
+               "valid_from": str(row.valid_from), "valid_to": str(row.valid_to) if row.valid_to else None}
     if cli.as_json:
         emit_json(doc)
     else:
