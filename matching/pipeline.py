@@ -69,8 +69,7 @@ class ParkRun:
     capacities: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
-def build_arcs(problem: Problem, index: CandidateIndex, model: SimilarityModel,
-               timings: dict[str, float]) -> Arcs:
+def build_arcs(problem: Problem, index: CandidateIndex, timings: dict[str, float]) -> Arcs:
     """Candidates for every offer, with rules evaluated and weights set; times each stage."""
     t = time.perf_counter()
     arcs = index.needs_for_offers()
@@ -91,7 +90,7 @@ def run_park(problem: Problem, *, with_candidates: bool = False) -> ParkRun:
     t = time.perf_counter()
     index = CandidateIndex(problem, model)
     timings["candidate_s"] = time.perf_counter() - t
-    arcs = build_arcs(problem, index, model, timings)
+    arcs = build_arcs(problem, index, timings)
 
     legal = arcs.passed_hard(HARD_CODES)
     usable = legal & (arcs.weight > 0) & (arcs.max_t > QUANTITY_EPS_T)

@@ -92,11 +92,9 @@ def score(problem: Problem, arcs: Arcs) -> None:
     total = t["quality"] + t["hierarchy"] + t["diversion"] + t["price"] - t["transport"]
     arcs.weight = np.rint(total).astype(np.int64)
     cap = np.minimum(problem.o.quantity[arcs.offer], problem.n.quantity[arcs.need])
-    if arcs.licence is not None:
+    if arcs.licence is not None and problem.licences:
         has = arcs.licence >= 0
-        lic_cap = np.where(has, problem.lic_remaining[np.where(has, arcs.licence, 0)] if problem.licences
-                           else np.inf, np.inf)
-        cap = np.minimum(cap, lic_cap)
+        cap = np.where(has, np.minimum(cap, problem.lic_remaining[np.maximum(arcs.licence, 0)]), cap)
     arcs.max_t = cap
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from catalog.waste_codes import is_hw_code
 from matching.pipeline import ParkRun, Proposal, Recommender, run_park
 from matching.problem import (
     LicenceRecord,
@@ -233,8 +234,6 @@ def recommend(session: Session, refs: Sequence[str], *, top: int = 5,
 def register_approval(session: Session, *, number: str, producer: str, receiver: str, waste_code: str,
                       valid_from: dt.date, valid_to: dt.date | None, actor: str, note: str = "") -> PointToPointApprovalRow:
     """Register a point-to-point utilisation approval (点对点定向利用) for the matcher."""
-    from catalog.waste_codes import is_hw_code
-
     errors: dict[str, list[str]] = {}
     ents = {e.ref: e for e in session.scalars(select(Enterprise).where(Enterprise.ref.in_([producer, receiver])))}
     for field_name, ref in (("producer", producer), ("receiver", receiver)):
