@@ -15,22 +15,47 @@ from sqlalchemy.orm import Session, sessionmaker
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
+# Execution option naming how an SQLite transaction begins ("BEGIN" or "BEGIN IMMEDIATE").
+SQLITE_BEGIN = "wastematch_sqlite_begin"
+
+
 def make_engine(url: str, **kwargs) -> Engine:
-    """An engine for ``url``; SQLite gets foreign keys, WAL and a busy timeout."""
+    """An engine for ``url``; SQLite gets foreign keys, WAL, a busy timeout and real transactions.
+
+    pysqlite by default runs SELECTs outside any transaction and begins one only at the
+    first write, so a read-then-write is not atomic and savepoints misbehave. We take over
+    (SQLAlchemy's documented recipe): every transaction begins with an explicit BEGIN, and
+    a writer can ask for ``BEGIN IMMEDIATE`` (``writer_session``) so that concurrent writers
+    queue on SQLite's lock instead of failing when their snapshot is stale.
+    """
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"timeout": 30})
         engine = create_engine(url, **kwargs)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # pragma: no cover - trivial
+            dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             if ":memory:" not in url:
                 cur.execute("PRAGMA journal_mode=WAL")
             cur.close()
 
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn):  # pragma: no cover - trivial
+            conn.exec_driver_sql(conn.get_execution_options().get(SQLITE_BEGIN, "BEGIN"))
+
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def begin_as_writer(session: Session) -> None:
+    """Start the session's transaction holding SQLite's write lock (no-op on PostgreSQL, which locks rows).
+
+    Call it before the first statement of a unit of work that will write.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.connection(execution_options={SQLITE_BEGIN: "BEGIN IMMEDIATE"})
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
@@ -39,10 +64,15 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 
 
 @contextmanager
-def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back on any exception."""
+def transaction(factory: sessionmaker[Session], *, writer: bool = True) -> Iterator[Session]:
+    """One unit of work: commit on success, roll back on any exception.
+
+    ``writer`` takes SQLite's write lock up front so concurrent units of work serialise.
+    """
     with factory() as session:
         with session.begin():
+            if writer:
+                begin_as_writer(session)
             yield session
 
 

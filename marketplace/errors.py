@@ -24,6 +24,18 @@ class ValidationFailed(DomainError):
     status = 422
 
 
+class Unauthorized(DomainError):
+    """No credentials, or credentials that are wrong, expired or revoked."""
+
+    status = 401
+
+
+class Forbidden(DomainError):
+    """The caller is known but their role or scope does not allow this."""
+
+    status = 403
+
+
 class NotFound(DomainError):
     """A referenced id, ref or code does not exist."""
 

@@ -51,6 +51,15 @@ class PostgresScratch:
         self.admin.dispose()
 
 
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(monkeypatch):
+    """scrypt at production cost takes ~50 ms a hash; tests hash many passwords. The stored
+    hash records its cost, so verification is unchanged."""
+    from marketplace.services import accounts
+
+    monkeypatch.setattr(accounts, "SCRYPT_N", 2**8)
+
+
 @pytest.fixture(scope="session")
 def pg_scratch() -> Iterator[PostgresScratch | None]:
     url = os.environ.get(PG_ENV)

@@ -44,3 +44,53 @@ def small_document(**overrides: Any) -> dict[str, Any]:
 def load_small_park(session: Session, **overrides: Any) -> ImportReport:
     """Import ``small_document`` as a user would."""
     return import_document(session, small_document(**overrides), actor="test")
+
+
+# A second park and two more enterprises, so that confidentiality and scope have something to hide.
+PARK_NK = {"code": "NK", "name": "南港工业区", "name_en": "Nangang Industrial Zone", "province": "天津市",
+           "lat": 38.75, "lon": 117.55}
+GARAGE_3 = {"ref": "E-3", "name": "滨海机动车检测维修有限公司", "park": "BH", "industry": "8111",
+            "industry_name": "Vehicle repair", "province": "天津市", "district": "滨海新区",
+            "lat": 39.08, "lon": 117.68}
+CEMENT = {
+    "ref": "E-4", "name": "南港水泥有限公司", "park": "NK", "industry": "3011", "industry_name": "Cement",
+    "province": "天津市", "district": "滨海新区", "lat": 38.76, "lon": 117.52,
+    "licences": [{"number": "TJ-HW-0002", "kind": "hw_comprehensive", "categories": ["HW08", "HW12"], "codes": [],
+                  "activities": ["collect", "store", "utilise", "dispose"], "annual_capacity_t": 8000,
+                  "valid_from": "2025-01-01", "valid_to": "2029-12-31"}],
+}
+OFFER_2 = {**OFFER, "ref": "O-2", "enterprise": "E-3", "quantity_t": 120, "title": "Waste lubricating oil",
+           "title_zh": "废润滑油"}
+NEED_2 = {**NEED, "ref": "N-2", "enterprise": "E-4", "title": "Waste oil as kiln fuel", "title_zh": "废油协同处置",
+          "purpose": "co_process", "quantity_t": 1000, "max_distance_km": 200, "wanted": [], "price_cny_per_t": -300}
+API_USERS = {
+    # key: (email, role, enterprise ref, park codes)
+    "admin": ("admin@wm.test", "admin", None, ()),
+    "coord": ("coord-bh@wm.test", "coordinator", None, ("BH",)),
+    "coord_nk": ("coord-nk@wm.test", "coordinator", None, ("NK",)),
+    "e1": ("handler@e1.test", "enterprise", "E-1", ()),
+    "e2": ("garage@e2.test", "enterprise", "E-2", ()),
+    "e3": ("garage@e3.test", "enterprise", "E-3", ()),
+    "e4": ("cement@e4.test", "enterprise", "E-4", ()),
+}
+API_PASSWORD = "correct horse battery"
+
+
+def api_document() -> dict[str, Any]:
+    """Two parks, four enterprises (a licensed handler, two garages, a cement kiln), two offers, two needs."""
+    return small_document(parks=[PARK, PARK_NK], enterprises=[HANDLER, GARAGE, GARAGE_3, CEMENT],
+                          listings=[OFFER, NEED, OFFER_2, NEED_2])
+
+
+def load_api_park(session: Session) -> dict[str, str]:
+    """Import ``api_document`` and create the ``API_USERS``; returns a bearer token per user key."""
+    from marketplace.services.accounts import create_user, issue_token
+
+    import_document(session, api_document(), actor="test")
+    tokens = {}
+    for key, (email, role, enterprise, parks) in API_USERS.items():
+        user = create_user(session, email=email, password=API_PASSWORD, role=role, enterprise=enterprise,
+                           parks=parks, actor="test", name=key)
+        tokens[key], _ = issue_token(session, user)
+    session.flush()
+    return tokens

@@ -20,6 +20,10 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     init_database(app, settings.database_url)
     register_error_handlers(app)
 
+    from .api import init_api
+
+    init_api(app)
+
     from .health import bp as health_bp
     from .pages import bp as pages_bp
 

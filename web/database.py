@@ -1,10 +1,11 @@
 """The request's database session: one per request, rolled back unless the view committed."""
 from __future__ import annotations
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, request
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from marketplace.db import make_engine, make_sessionmaker
+from marketplace.db import begin_as_writer, make_engine, make_sessionmaker
 
 from .config import ensure_sqlite_dir
 
@@ -18,10 +19,20 @@ def init_database(app: Flask, url: str) -> None:
     app.teardown_appcontext(_close_session)
 
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
 def db_session() -> Session:
-    """The session of the current request (created on first use)."""
+    """The session of the current request (created on first use).
+
+    A request that may write begins as a writer, so that on SQLite concurrent writes
+    queue for the lock instead of failing on a stale snapshot.
+    """
     if "db_session" not in g:
-        g.db_session = current_app.extensions["wastematch.sessions"]()
+        session = current_app.extensions["wastematch.sessions"]()
+        if request.method not in SAFE_METHODS and isinstance(session.bind, Engine):
+            begin_as_writer(session)
+        g.db_session = session
     return g.db_session
 
 

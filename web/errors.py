@@ -15,6 +15,25 @@ def error_body(code: int, message: str, errors: dict[str, Any] | None = None) ->
     return {"code": code, "status": HTTPStatus(code).phrase, "message": message, "errors": errors or {}}
 
 
+def _summary(code: int, errors: dict[str, Any]) -> str | None:
+    """``invalid input: json.quantity_t: must be …`` — the first failing field, for people reading logs."""
+    def first(prefix: str, value: Any) -> str | None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                found = first(f"{prefix}.{key}" if prefix else str(key), inner)
+                if found:
+                    return found
+            return None
+        if isinstance(value, list) and value and isinstance(value[0], str):
+            return f"{prefix}: {value[0]}"
+        return None
+
+    if code != 422 or not errors:
+        return None
+    found = first("", errors)
+    return f"invalid input (输入有误): {found}" if found else None
+
+
 def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
@@ -24,14 +43,19 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def _domain(exc: DomainError):
-        return jsonify(error_body(exc.status, exc.message, exc.errors)), exc.status
+        headers = {"WWW-Authenticate": 'Bearer realm="wastematch"'} if exc.status == 401 else {}
+        return jsonify(error_body(exc.status, exc.message, exc.errors)), exc.status, headers
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
         if not _wants_json():
             return exc
         code = exc.code or 500
-        return jsonify(error_body(code, exc.description or HTTPStatus(code).phrase)), code
+        data = getattr(exc, "data", None) or {}
+        # webargs (flask-smorest's request parsing) puts validation messages, by location and field, here.
+        errors = data.get("errors") or data.get("messages") or {}
+        message = data.get("message") or _summary(code, errors) or exc.description or HTTPStatus(code).phrase
+        return jsonify(error_body(code, message, errors)), code, data.get("headers") or {}
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

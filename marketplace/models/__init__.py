@@ -1,4 +1,5 @@
 """SQLAlchemy 2.0 models of the marketplace. Import from here."""
+from .accounts import LOCALES, ROLES, ApiToken, User, user_parks
 from .audit import AuditEvent
 from .base import Base
 from .listings import (
@@ -6,6 +7,7 @@ from .listings import (
     CURRENT_ROUTES,
     FORMS,
     LISTING_KINDS,
+    LISTING_STATUSES,
     PERIODS,
     PURPOSES,
     Component,
@@ -18,12 +20,15 @@ from .matches import (
     MatchRun,
     PointToPointApprovalRow,
 )
+from .notifications import NOTIFICATION_KINDS, Notification
 from .parks import Enterprise, Licence, Park
+from .ranking import RankingModel
 from .reference import EwcCodeRow, HwCategoryRow, HwCodeRow, HwExemptionRow
 
 __all__ = [
     "AuditEvent", "Base", "Component", "Enterprise", "EwcCodeRow", "HwCategoryRow", "HwCodeRow",
     "HwExemptionRow", "Licence", "Listing", "Park", "COMPONENT_ROLES", "CURRENT_ROUTES", "FORMS",
     "LISTING_KINDS", "PERIODS", "PURPOSES", "MATCH_STATUSES", "RESERVING_STATUSES", "Match", "MatchRun",
-    "PointToPointApprovalRow",
+    "PointToPointApprovalRow", "ApiToken", "User", "user_parks", "ROLES", "LOCALES", "Notification",
+    "NOTIFICATION_KINDS", "RankingModel", "LISTING_STATUSES",
 ]

@@ -21,5 +21,7 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(40))  # create, update, delete, import-hw-list, …
     entity_type: Mapped[str] = mapped_column(String(40), index=True)
     entity_key: Mapped[str] = mapped_column(String(100), index=True)
+    # The park the entity belongs to, so coordinators see the trail of their parks only.
+    park_id: Mapped[int | None] = mapped_column(index=True)
     changes: Mapped[dict[str, Any]]
     context: Mapped[dict[str, Any]]

@@ -70,6 +70,18 @@ class Match(Base):
     checks: Mapped[list[dict[str, Any]]]
     reasons: Mapped[list[str]]
     terms: Mapped[dict[str, Any]]
+    # The workflow: each party answers, then a coordinator decides (see services/workflow.py).
+    offer_accepted_at: Mapped[dt.datetime | None]
+    offer_accepted_by: Mapped[str | None] = mapped_column(String(254))
+    need_accepted_at: Mapped[dt.datetime | None]
+    need_accepted_by: Mapped[str | None] = mapped_column(String(254))
+    decided_at: Mapped[dt.datetime | None]
+    decided_by: Mapped[str | None] = mapped_column(String(254))
+    # Why the match reached its current state (a decline, a rejection, a cancellation).
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    # Licence capacity is counted per calendar year of approval.
+    approved_at: Mapped[dt.datetime | None] = mapped_column(index=True)
+    expires_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -1,0 +1,46 @@
+"""The JSON API under ``/api/v1`` (flask-smorest: marshmallow schemas, OpenAPI at ``/api/v1/openapi.json``).
+
+Every resource module defines one ``Blueprint``; ``init_api`` registers them all.
+Errors keep the one shape of DESIGN, produced by ``web.errors``.
+"""
+from __future__ import annotations
+
+from flask import Flask
+from flask_smorest import Api
+
+from .common import ErrorSchema
+
+API_PREFIX = "/api/v1"
+
+
+class WastematchApi(Api):
+    """flask-smorest's Api, leaving error responses to ``web.errors`` (the one error handler)."""
+
+    ERROR_SCHEMA = ErrorSchema
+
+    def _register_error_handlers(self) -> None:  # noqa: D401 - the app already has them
+        return None
+
+
+def init_api(app: Flask) -> Api:
+    """Create the API on ``app`` and register every resource blueprint."""
+    app.config.update(
+        API_TITLE="wastematch API 废物匹配接口",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX=API_PREFIX,
+        OPENAPI_JSON_PATH="openapi.json",
+        API_SPEC_OPTIONS={
+            "info": {"description": "Marketplace and matching engine for surplus chemicals and solid wastes "
+                                    "(园区固废与富余化学品匹配). Authenticate with `POST /api/v1/auth/token`, "
+                                    "then send `Authorization: Bearer <token>`."},
+            "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
+            "security": [{"bearerAuth": []}],
+        },
+    )
+    api = WastematchApi(app)
+    from . import auth, catalog, enterprises, listings, matches, notifications, parks, ranking, users
+
+    for module in (auth, users, parks, enterprises, listings, matches, notifications, ranking, catalog):
+        api.register_blueprint(module.blp, url_prefix=f"{API_PREFIX}{module.URL_PREFIX}")
+    return api

@@ -1,0 +1,68 @@
+"""``/auth``: exchange email and password for a bearer token; who am I; sign out (revoke)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from marketplace.services import accounts
+
+from ..database import db_session
+from .common import ErrorSchema, current_principal, documents_errors, requires
+from .users import UserSchema
+
+URL_PREFIX = "/auth"
+blp = Blueprint("auth", __name__, description="Sign in with email and password; bearer tokens (登录与令牌)")
+
+
+class TokenRequest(Schema):
+    email = fields.String(required=True, validate=validate.Length(min=3, max=254))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+    expires_in = fields.Integer(load_default=int(accounts.TOKEN_TTL.total_seconds()), validate=validate.Range(
+        min=60, max=int(accounts.MAX_TOKEN_TTL.total_seconds())),
+        metadata={"description": "Lifetime in seconds (default 12 h, at most 30 days)"})
+    label = fields.String(load_default="", validate=validate.Length(max=100))
+
+
+class TokenResponse(Schema):
+    token = fields.String(required=True)
+    token_type = fields.String(required=True)
+    expires_at = fields.DateTime(required=True)
+    user = fields.Nested(UserSchema, required=True)
+
+
+@blp.route("/token", methods=["POST"])
+@blp.doc(security=[])
+@blp.arguments(TokenRequest)
+@blp.response(201, TokenResponse)
+@blp.alt_response(401, schema=ErrorSchema, description="Wrong email or password")
+def issue_token(body):
+    """Sign in: a bearer token for ``Authorization: Bearer <token>`` (expiring, revocable)."""
+    session = db_session()
+    user = accounts.authenticate(session, body["email"], body["password"])
+    plaintext, row = accounts.issue_token(session, user, ttl=dt.timedelta(seconds=body["expires_in"]),
+                                          label=body["label"])
+    doc = {"token": plaintext, "token_type": "Bearer", "expires_at": row.expires_at,
+           "user": accounts.user_dict(user)}
+    session.commit()
+    return doc
+
+
+@blp.route("/token", methods=["DELETE"])
+@requires(blp)
+@blp.response(204)
+def revoke_token():
+    """Sign out: revoke the token this request carries."""
+    session = db_session()
+    accounts.revoke_token(session, current_principal())
+    session.commit()
+
+
+@blp.route("/me")
+@requires(blp)
+@blp.response(200, UserSchema)
+@documents_errors(blp, 404)
+def me():
+    """The signed-in user, their role, enterprise and parks."""
+    return accounts.user_dict(accounts.get_user(db_session(), current_principal().email))

@@ -1,0 +1,7 @@
+"""API resource module; see web/api/__init__.py."""
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+URL_PREFIX = "/enterprises"
+blp = Blueprint("enterprises", __name__)

@@ -1,0 +1,70 @@
+"""``/parks``: the industrial parks (园区) — public to every signed-in user; admins maintain them."""
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from marketplace.schemas.interchange import ParkSchema
+from marketplace.services import parks as parks_service
+
+from ..database import db_session
+from .common import PageArgs, current_principal, documents_errors, page_of, paginate, requires
+
+URL_PREFIX = "/parks"
+blp = Blueprint("parks", __name__, description="Industrial parks (园区)")
+
+
+# The interchange format's park is the API's park: one definition of what a valid park is.
+class ParkPatch(ParkSchema):
+    class Meta:
+        exclude = ("code",)
+
+
+PARK_PATCH = ParkPatch(partial=True)
+
+
+@blp.route("")
+@requires(blp)
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, page_of(ParkSchema, "ParkPage"))
+def list_parks(args):
+    """Every park, by code."""
+    stmt = select(parks_service.Park).order_by(parks_service.Park.code)
+    return paginate(db_session(), stmt, args, lambda rows: [parks_service.park_dict(p) for p in rows])
+
+
+@blp.route("", methods=["POST"])
+@requires(blp, "admin")
+@blp.arguments(ParkSchema)
+@blp.response(201, ParkSchema)
+@documents_errors(blp, 409)
+def create_park(body):
+    """Add a park (admins)."""
+    session = db_session()
+    park = parks_service.create_park(session, body, actor=current_principal().actor)
+    doc = parks_service.park_dict(park)
+    session.commit()
+    return doc
+
+
+@blp.route("/<code>")
+@requires(blp)
+@blp.response(200, ParkSchema)
+@documents_errors(blp, 404)
+def get_park(code: str):
+    """One park."""
+    return parks_service.park_dict(parks_service.get_park(db_session(), code))
+
+
+@blp.route("/<code>", methods=["PATCH"])
+@requires(blp, "admin", "coordinator")
+@blp.arguments(PARK_PATCH)
+@blp.response(200, ParkSchema)
+@documents_errors(blp, 404)
+def update_park(body, code: str):
+    """Change a park's names, position or HW haulage cap (admins, and coordinators of that park)."""
+    session = db_session()
+    park = parks_service.update_park(session, current_principal(), code, body)
+    doc = parks_service.park_dict(park)
+    session.commit()
+    return doc
