@@ -83,6 +83,8 @@ def build_arcs(problem: Problem, index: CandidateIndex, timings: dict[str, float
 
 def run_park(problem: Problem, *, with_candidates: bool = False) -> ParkRun:
     """Allocate the whole park: every offer to the needs that serve the park best, legally."""
+    if problem.o.size == 0 or problem.n.size == 0:
+        return _empty_run(problem)
     timings: dict[str, float] = {}
     started = time.perf_counter()
     model = SimilarityModel().fit(problem)
@@ -124,6 +126,19 @@ def run_park(problem: Problem, *, with_candidates: bool = False) -> ParkRun:
                    candidates=candidates, capacities=capacities)
 
 
+def _empty_run(p: Problem) -> ParkRun:
+    """A park with no offers or no needs: nothing to pair (the similarity model needs both sides)."""
+    return ParkRun(
+        status="EMPTY", objective=0.0, greedy_objective=0.0, proposals=[], timings={"total_s": 0.0},
+        unmatched={"offers": [{"offer": o.ref, "remaining_t": round(o.quantity_t, 3), "placed_t": 0.0,
+                               "reason": "no active need to match (无可匹配需求)"} for o in p.offers],
+                   "needs": [{"need": n.ref, "remaining_t": round(n.quantity_t, 3), "filled_t": 0.0}
+                             for n in p.needs]},
+        counts={"offers": p.o.size, "needs": p.n.size, "arcs": 0, "legal_arcs": 0, "usable_arcs": 0, "matches": 0,
+                "components": 0},
+        solver={"name": "none"})
+
+
 def _capacities(p: Problem, arcs: Arcs) -> dict[str, dict[str, float]]:
     """What the optimiser had to share, for an independent check of its optimum."""
     offers = np.unique(arcs.offer)
@@ -139,8 +154,10 @@ class Recommender:
 
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
-        self.model = SimilarityModel().fit(problem)
-        self.index = CandidateIndex(problem, self.model)
+        # With no offers or no needs there is nobody to recommend (and nothing to fit).
+        self.empty = problem.o.size == 0 or problem.n.size == 0
+        self.model = None if self.empty else SimilarityModel().fit(problem)
+        self.index = None if self.empty else CandidateIndex(problem, self.model)
 
     def recommend(self, ref: str, top: int = 5) -> list[Proposal]:
         """The best legal counterparts of one listing (needs for an offer, offers for a need).
@@ -149,6 +166,10 @@ class Recommender:
         its explanation; pairs failing a hard check are never recommended.
         """
         p = self.problem
+        if ref not in p.o.ref_index and ref not in p.n.ref_index:
+            raise KeyError(ref)
+        if self.empty:
+            return []
         wide = max(top * 4, p.settings.top_k)
         if ref in p.o.ref_index:
             arcs = self.index.needs_for_offers(np.array([p.o.ref_index[ref]]), top_k=wide)
@@ -165,6 +186,8 @@ class Recommender:
     def blocked(self, ref: str, limit: int = 10) -> list[tuple[str, list[Check]]]:
         """Near candidates that failed a hard check, with the failing checks: 'why not X?'."""
         p = self.problem
+        if self.empty:
+            return []
         if ref in p.o.ref_index:
             arcs = self.index.needs_for_offers(np.array([p.o.ref_index[ref]]), top_k=limit)
             other = lambda k: p.n.refs[arcs.need[k]]  # noqa: E731

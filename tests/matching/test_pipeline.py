@@ -72,3 +72,18 @@ def test_recommend_ranks_legal_needs_and_explains_why_not():
     assert [p.offer for p in needs_view] == ["O-ash"]
     with pytest.raises(KeyError):
         rec.recommend("nope")
+
+
+@pytest.mark.parametrize("side", ["offers", "needs"])
+def test_a_park_with_one_side_empty_is_an_empty_run_not_an_error(side):
+    park = oil_park()
+    offers, needs = (park.offers, []) if side == "offers" else ([], park.needs)
+    problem = Problem(offers, needs, park.licences, settings=SETTINGS)
+    run = run_park(problem)
+    assert run.status == "EMPTY" and run.proposals == [] and run.objective == 0
+    left = run.unmatched["offers"] if side == "offers" else run.unmatched["needs"]
+    assert len(left) == len(offers or needs)
+    ref = (offers or needs)[0].ref
+    assert Recommender(problem).recommend(ref) == []
+    with pytest.raises(KeyError):
+        Recommender(problem).recommend("no-such-ref")

@@ -1,0 +1,72 @@
+"""``/audit``: the audit trail (admins: all of it; coordinators: the events of their parks)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+from sqlalchemy import select
+
+from marketplace.errors import ValidationFailed
+from marketplace.models import AuditEvent
+
+from ..database import db_session
+from .common import PageArgs, current_principal, page_of, paginate, requires
+
+URL_PREFIX = "/audit"
+NO_NUL = validate.Regexp(r"\A[^\x00]*\Z", error="must not contain NUL characters")
+blp = Blueprint("audit", __name__, description="Audit trail (操作记录)")
+
+
+class AuditEntrySchema(Schema):
+    id = fields.Integer(required=True)
+    at = fields.String(required=True)
+    actor = fields.String(required=True)
+    action = fields.String(required=True)
+    entity_type = fields.String(required=True)
+    entity_key = fields.String(required=True)
+    park_id = fields.Integer(allow_none=True)
+    changes = fields.Dict()
+    context = fields.Dict()
+
+
+class AuditListArgs(PageArgs):
+    entity_type = fields.String(validate=[validate.Length(min=1, max=40), NO_NUL])
+    entity_key = fields.String(validate=[validate.Length(min=1, max=100), NO_NUL])
+    action = fields.String(validate=[validate.Length(min=1, max=40), NO_NUL])
+    since = fields.AwareDateTime(default_timezone=dt.timezone.utc)
+
+
+def _iso(value: dt.datetime) -> str:
+    return (value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)).isoformat()
+
+
+def entry_dict(e: AuditEvent) -> dict:
+    return {"id": e.id, "at": _iso(e.at), "actor": e.actor, "action": e.action, "entity_type": e.entity_type,
+            "entity_key": e.entity_key, "park_id": e.park_id, "changes": e.changes or {}, "context": e.context or {}}
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    try:
+        return value.astimezone(dt.timezone.utc)
+    except (OverflowError, ValueError):
+        raise ValidationFailed("since is out of range", {"since": ["out of range"]}) from None
+
+
+@blp.route("")
+@requires(blp, "admin", "coordinator")
+@blp.arguments(AuditListArgs, location="query")
+@blp.response(200, page_of(AuditEntrySchema, "AuditEntryPage"))
+def list_audit(args):
+    """Audit events, newest first (filters: entity_type, entity_key, action, since)."""
+    session, principal = db_session(), current_principal()
+    stmt = select(AuditEvent)
+    if not principal.is_admin:
+        stmt = stmt.where(AuditEvent.park_id.in_(list(principal.park_ids)))
+    for name in ("entity_type", "entity_key", "action"):
+        if args.get(name):
+            stmt = stmt.where(getattr(AuditEvent, name) == args[name])
+    if args.get("since"):
+        stmt = stmt.where(AuditEvent.at >= _utc(args["since"]))
+    return paginate(session, stmt.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()), args,
+                    lambda rows: [entry_dict(e) for e in rows])

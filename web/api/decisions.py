@@ -1,0 +1,69 @@
+"""``/decisions``: coordinators' approvals and rejections with their reasons (the ranking model's training data)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from marketplace.errors import ValidationFailed
+from marketplace.models import Match
+from marketplace.services import workflow
+
+from ..database import db_session
+from .common import PageArgs, current_principal, documents_errors, page_of, paginate, requires
+
+URL_PREFIX = "/decisions"
+NO_NUL = validate.Regexp(r"\A[^\x00]*\Z", error="must not contain NUL characters")
+blp = Blueprint("decisions", __name__, description="Coordinator decisions (审批记录)")
+
+
+class CoordinatorDecisionSchema(Schema):
+    match = fields.Integer(required=True)
+    decision = fields.String(required=True, metadata={"enum": ["approve", "reject"]})
+    reason = fields.String(allow_none=True)
+    decided_at = fields.String(allow_none=True)
+    decided_by = fields.String(allow_none=True)
+    status = fields.String(metadata={"description": "the match's state now"})
+    offer = fields.Integer()
+    need = fields.Integer()
+    offer_ref = fields.String()
+    need_ref = fields.String()
+    park = fields.String(allow_none=True)
+    quantity_t = fields.Float()
+    weight = fields.Integer()
+    score = fields.Float()
+    distance_km = fields.Float()
+    similarity = fields.Float()
+    source = fields.String()
+
+
+class DecisionListArgs(PageArgs):
+    decision = fields.String(validate=validate.OneOf(["approve", "reject"]))
+    park = fields.String(validate=[validate.Length(min=1, max=16), NO_NUL])
+    since = fields.AwareDateTime(default_timezone=dt.timezone.utc)
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    try:
+        return value.astimezone(dt.timezone.utc)
+    except (OverflowError, ValueError):
+        raise ValidationFailed("since is out of range", {"since": ["out of range"]}) from None
+
+
+@blp.route("")
+@requires(blp, "admin", "coordinator")
+@blp.arguments(DecisionListArgs, location="query")
+@blp.response(200, page_of(CoordinatorDecisionSchema, "CoordinatorDecisionPage"))
+@documents_errors(blp, 404)
+def list_decisions(args):
+    """Approvals and rejections on matches touching the caller's parks (admins: all), newest first."""
+    session, principal = db_session(), current_principal()
+    since = args.get("since")
+    stmt = workflow.decisions_stmt(principal, decision=args.get("decision"),
+                                   since=_utc(since) if since else None)
+    if args.get("park"):
+        park_filter = workflow.filtered_matches(session, principal, park=args["park"]).with_only_columns(
+            Match.id).order_by(None)
+        stmt = stmt.where(Match.id.in_(park_filter))
+    return paginate(session, stmt, args, lambda rows: workflow.decision_views(session, rows))
