@@ -1,0 +1,96 @@
+"""Output schemas shared by several resources: a listing as the caller may see it, and a regulatory check."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from marshmallow import Schema, fields, validate
+
+from marketplace.models import FORMS, LISTING_KINDS, LISTING_STATUSES, PERIODS, PURPOSES
+
+
+class ListingComponent(Schema):
+    name = fields.String(allow_none=True)
+    cas = fields.String(allow_none=True)
+    fraction = fields.Float()
+
+
+class ListingWanted(Schema):
+    name = fields.String(allow_none=True)
+    cas = fields.String(allow_none=True)
+    min_fraction = fields.Float()
+
+
+class ListingLimit(Schema):
+    name = fields.String(allow_none=True)
+    cas = fields.String(allow_none=True)
+    max_fraction = fields.Float()
+
+
+class ListingOwner(Schema):
+    ref = fields.String(required=True)
+    name = fields.String(required=True)
+    lat = fields.Float(required=True)
+    lon = fields.Float(required=True)
+
+
+class UtcTimestamp(fields.String):
+    """An ISO timestamp, always with its offset (SQLite hands back naive UTC datetimes)."""
+
+    def _serialize(self, value: Any, attr, obj, **kwargs) -> str | None:
+        if isinstance(value, str):
+            try:
+                stamp = dt.datetime.fromisoformat(value)
+            except ValueError:
+                return value
+            value = (stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.timezone.utc)).isoformat()
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
+class ListingView(Schema):
+    """A listing as you may see it: ``identified`` says whether owner, ref, site, price and text are included."""
+
+    id = fields.Integer(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(LISTING_KINDS))
+    status = fields.String(required=True, validate=validate.OneOf(LISTING_STATUSES))
+    identified = fields.Boolean(required=True)
+    title = fields.String(allow_none=True)
+    title_zh = fields.String(allow_none=True)
+    waste_code = fields.String(allow_none=True)
+    hw_category = fields.String(allow_none=True)
+    hazardous = fields.Boolean(required=True)
+    ewc_code = fields.String(allow_none=True)
+    form = fields.String(allow_none=True, validate=validate.OneOf(FORMS))
+    forms = fields.List(fields.String(), required=True)
+    purpose = fields.String(allow_none=True, validate=validate.OneOf(PURPOSES))
+    quantity_t = fields.Float(required=True)
+    period = fields.String(required=True, validate=validate.OneOf(PERIODS))
+    annual_t = fields.Float(required=True)
+    available_from = fields.String(allow_none=True, metadata={"format": "date"})
+    available_to = fields.String(allow_none=True, metadata={"format": "date"})
+    current_route = fields.String(allow_none=True)
+    max_distance_km = fields.Float(allow_none=True)
+    composition = fields.List(fields.Nested(ListingComponent), required=True)
+    wanted = fields.List(fields.Nested(ListingWanted), required=True)
+    limits = fields.List(fields.Nested(ListingLimit), required=True)
+    park = fields.String(allow_none=True)
+    province = fields.String(allow_none=True)
+    district = fields.String(allow_none=True)
+    industry = fields.String(allow_none=True)
+    industry_name = fields.String(allow_none=True)
+    created_at = UtcTimestamp(allow_none=True, metadata={"format": "date-time"})
+    distance_km = fields.Float(metadata={"description": "Road km from your own site"})
+    # Only when identified:
+    ref = fields.String()
+    description = fields.String(allow_none=True)
+    price_cny_per_t = fields.Float(allow_none=True)
+    enterprise = fields.Nested(ListingOwner)
+
+
+class CheckSchema(Schema):
+    """One named regulatory check of a pair (DESIGN: code, passed, hard, detail)."""
+
+    code = fields.String(required=True)
+    passed = fields.Boolean(required=True)
+    hard = fields.Boolean(required=True)
+    detail = fields.String(required=True)
