@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+import hashlib
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from catalog.waste_codes import is_hw_code
@@ -27,6 +29,7 @@ from matching.quantities import annual_tonnes
 from ..errors import NotFound, ValidationFailed
 from ..models import (
     RESERVING_STATUSES,
+    Component,
     Enterprise,
     Licence,
     Listing,
@@ -35,7 +38,7 @@ from ..models import (
     Park,
     PointToPointApprovalRow,
 )
-from . import audit
+from . import audit, learning
 
 
 def _site(e: Enterprise) -> Site:
@@ -52,24 +55,30 @@ def _reserved(session: Session, column) -> dict[int, float]:
 
 
 def _licence_used(session: Session, year: int) -> dict[str, float]:
-    """Tonnes approved this year per licence number."""
+    """Tonnes approved in calendar year ``year`` per licence number (counted by ``approved_at``;
+    a reserving row without one, set by hand, counts by its last update)."""
     start = dt.datetime(year, 1, 1, tzinfo=dt.timezone.utc)
+    end = dt.datetime(year + 1, 1, 1, tzinfo=dt.timezone.utc)
+    when = func.coalesce(Match.approved_at, Match.updated_at)
     rows = session.execute(select(Match.licence_number, func.sum(Match.quantity_t)).where(
-        Match.status.in_(RESERVING_STATUSES), Match.licence_number.is_not(None), Match.updated_at >= start)
-        .group_by(Match.licence_number))
+        Match.status.in_(RESERVING_STATUSES), Match.licence_number.is_not(None), when >= start,
+        when < end).group_by(Match.licence_number))
     return {k: float(v or 0.0) for k, v in rows}
 
 
 def build_problem(session: Session, *, park: str | None = None, settings: Settings | None = None,
-                  include: Sequence[str] = ()) -> Problem:
+                  include: Sequence[str] = (), only: Sequence[int] = ()) -> Problem:
     """The engine's input from the active listings (of one park, plus any refs in ``include``).
 
     Quantities are annualised and reduced by what approved matches already reserve;
-    licence capacity is reduced by this year's approved allocations.
+    licence capacity is reduced by this year's approved allocations. ``only`` (listing
+    ids) builds the problem of just those listings, whatever their status, keeping
+    exhausted ones at zero tonnes: the workflow re-checks one pair's rules with it.
     """
     settings = settings or Settings()
-    q = select(Listing).where(Listing.status == "active").options(
+    q = select(Listing).options(
         selectinload(Listing.components), selectinload(Listing.enterprise).selectinload(Enterprise.park))
+    q = q.where(Listing.id.in_(list(only))) if only else q.where(Listing.status == "active")
     if park is not None:
         the_park = session.scalar(select(Park).where(Park.code == park))
         if the_park is None:
@@ -88,7 +97,9 @@ def build_problem(session: Session, *, park: str | None = None, settings: Settin
     for x in listings:
         qty = annual_tonnes(x.quantity_t, x.period) - reserved.get(x.id, 0.0)
         if qty <= 0:
-            continue
+            if not only:
+                continue
+            qty = 0.0
         comp, names = {}, {}
         wanted, limits = {}, {}
         for c in x.components:
@@ -138,10 +149,16 @@ def run_matching(session: Session, *, park: str | None, actor: str, settings: Se
                  with_candidates: bool = False) -> tuple[MatchRun, ParkRun]:
     """Run the park-wide optimisation and store it as a match run with its proposals.
 
-    Re-running never duplicates: a pair proposed again updates its open proposal; open
-    proposals the new run no longer makes become ``superseded``.
+    Re-running never duplicates: a pair proposed again updates its open proposal (a new
+    quantity clears the acceptances already given); a pair the parties already accepted
+    is left to its accepted match; open proposals the new run no longer makes become
+    ``superseded``. Stale proposals expire first. Every change of state is audited.
     """
+    from . import workflow  # the workflow imports this module
+
     settings = settings or Settings()
+    now = dt.datetime.now(dt.timezone.utc)
+    workflow.expire_stale(session, now)
     problem = build_problem(session, park=park, settings=settings)
     result = run_park(problem, with_candidates=with_candidates)
     park_row = session.scalar(select(Park).where(Park.code == park)) if park else None
@@ -154,21 +171,39 @@ def run_matching(session: Session, *, park: str | None, actor: str, settings: Se
     session.flush()
     scope = [o.id for o in problem.offers]
     open_matches = {(m.offer_id, m.need_id): m for m in session.scalars(
-        select(Match).where(Match.status == "proposed", Match.offer_id.in_(scope)))}
+        select(Match).where(Match.status == "proposed", Match.offer_id.in_(scope)).order_by(Match.id))}
+    agreed = {tuple(row) for row in session.execute(select(Match.offer_id, Match.need_id).where(
+        Match.status == "accepted", Match.offer_id.in_(scope)))}
+    created, kept = [], 0
     for p in result.proposals:
-        m = open_matches.pop((p.offer_id, p.need_id), None)
+        key = (p.offer_id, p.need_id)
+        if key in agreed:
+            continue  # both parties already accepted this pair: its match stands, no second proposal
+        m = open_matches.pop(key, None)
         if m is None:
-            m = Match(offer_id=p.offer_id, need_id=p.need_id, source="run", status="proposed")
+            m = Match(offer_id=p.offer_id, need_id=p.need_id, source="run", status="proposed",
+                      expires_at=now + workflow.PROPOSAL_TTL)
             session.add(m)
+            created.append(m)
+        else:
+            before = m.quantity_t
+            _fill(m, p)
+            if abs(before - m.quantity_t) > 1e-9:
+                workflow.clear_acceptances(session, m, actor=actor, quantity_from=before, run_id=run.id)
+            if m.expires_at is None:
+                m.expires_at = now + workflow.PROPOSAL_TTL
         m.run_id = run.id
         _fill(m, p)
-    if open_matches:
-        session.execute(update(Match).where(Match.id.in_([m.id for m in open_matches.values()]))
-                        .values(status="superseded"))
+        kept += 1
+    session.flush()
+    for m in created:
+        workflow.record_proposal(session, m, actor=actor, role="system", action="propose", run_id=run.id)
+    for m in open_matches.values():
+        workflow.supersede(session, m, actor=actor, run_id=run.id)
     audit.record(session, actor=actor, action="match-run", entity_type="match_run", entity_key=str(run.id),
                  changes={"status": [None, run.status], "objective": [None, run.objective],
-                          "matches": [None, len(result.proposals)], "superseded": [None, len(open_matches)]},
-                 context={"park": park, "exact": settings.exact})
+                          "matches": [None, kept], "superseded": [None, len(open_matches)]},
+                 context={"park": park, "exact": settings.exact}, park_id=run.park_id)
     session.flush()
     return run, result
 
@@ -204,30 +239,114 @@ def run_document(run: MatchRun, result: ParkRun, *, with_candidates: bool = Fals
     return doc
 
 
+class _SharedRecommender(Recommender):
+    """A recommender that several requests may use at once (queries are serialised; each takes ms)."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem)
+        self._lock = threading.Lock()
+
+    def recommend(self, ref: str, top: int = 5) -> list[Proposal]:
+        with self._lock:
+            return super().recommend(ref, top=top)
+
+
+# Fitting the similarity model over every listing costs far more than one query (hundreds of
+# ms on the demo park): requests reuse a warm recommender until the data it was built from changes.
+_RECOMMENDERS: OrderedDict[tuple[str, str], _SharedRecommender] = OrderedDict()
+_RECOMMENDERS_LOCK = threading.Lock()
+RECOMMENDER_CACHE_SIZE = 8
+
+
+def data_version(session: Session, settings: Settings, include: Sequence[str] = ()) -> str:
+    """A cheap fingerprint of everything ``build_problem`` reads, as this session sees it.
+
+    Listings, components and reserving matches are summarised by aggregates (an edit bumps
+    ``updated_at``; replaced components get new ids); the small tables (enterprises, parks,
+    licences, point-to-point approvals) are read whole. Any change yields a new version.
+    """
+    parts: list[Any] = [sorted(asdict(settings).items()), sorted(include)]
+    parts.append(session.execute(select(func.count(Listing.id), func.max(Listing.updated_at),
+                                        func.sum(Listing.quantity_t), func.max(Listing.id))).one())
+    parts.append(session.execute(select(func.count(Listing.id), func.sum(Listing.id))
+                                 .where(Listing.status == "active")).one())
+    parts.append(session.execute(select(func.count(Component.id), func.max(Component.id),
+                                        func.sum(Component.fraction),
+                                        func.sum(Component.id * Component.fraction))).one())
+    parts.append(session.execute(select(func.count(Match.id), func.max(Match.updated_at), func.sum(Match.quantity_t),
+                                        func.max(Match.approved_at))
+                                 .where(Match.status.in_(RESERVING_STATUSES))).one())
+    parts.append(session.execute(select(Enterprise.id, Enterprise.ref, Enterprise.lat, Enterprise.lon,
+                                        Enterprise.park_id, Enterprise.province, Enterprise.industry)
+                                 .order_by(Enterprise.id)).all())
+    parts.append(session.execute(select(Park.id, Park.code, Park.hw_max_distance_km).order_by(Park.id)).all())
+    parts.append(session.execute(select(Licence.number, Licence.enterprise_id, Licence.kind, Licence.categories,
+                                        Licence.codes, Licence.activities, Licence.annual_capacity_t,
+                                        Licence.valid_from, Licence.valid_to).order_by(Licence.id)).all())
+    parts.append(session.execute(select(PointToPointApprovalRow.number, PointToPointApprovalRow.producer_id,
+                                        PointToPointApprovalRow.receiver_id, PointToPointApprovalRow.waste_code,
+                                        PointToPointApprovalRow.valid_from, PointToPointApprovalRow.valid_to)
+                                 .order_by(PointToPointApprovalRow.id)).all())
+    return hashlib.sha256(repr([tuple(x) if not isinstance(x, list) else [tuple(r) for r in x] for x in parts])
+                          .encode("utf-8")).hexdigest()
+
+
+def warm_recommender(session: Session, *, settings: Settings | None = None,
+                     include: Sequence[str] = ()) -> Recommender:
+    """A recommender over the active listings (plus ``include`` refs), reused while the data is unchanged.
+
+    The key is the database (ids repeat across databases) and ``data_version``; a miss builds
+    the problem and fits the model as before.
+    """
+    settings = settings or Settings()
+    key = (str(session.get_bind().engine.url), data_version(session, settings, include))
+    with _RECOMMENDERS_LOCK:
+        hit = _RECOMMENDERS.get(key)
+        if hit is not None:
+            _RECOMMENDERS.move_to_end(key)
+            return hit
+    fresh = _SharedRecommender(build_problem(session, settings=settings, include=include))
+    with _RECOMMENDERS_LOCK:
+        _RECOMMENDERS[key] = fresh
+        while len(_RECOMMENDERS) > RECOMMENDER_CACHE_SIZE:
+            _RECOMMENDERS.popitem(last=False)
+    return fresh
+
+
 def recommend(session: Session, refs: Sequence[str], *, top: int = 5,
-              settings: Settings | None = None) -> dict[str, Any]:
-    """One-click matching for listings: ``{"results": [{"listing", "recommendations": [...]}]}``."""
+              settings: Settings | None = None, learned: bool = True) -> dict[str, Any]:
+    """One-click matching for listings: ``{"results": [{"listing", "recommendations": [...]}]}``.
+
+    With an active ranking model (and ``learned``), the engine's legal recommendations are
+    reordered by it and carry ``approval_probability`` and ``rank_score``; the model never
+    adds a candidate the engine left out.
+    """
     if top < 1:
         raise ValidationFailed("top must be at least 1", {"top": ["must be at least 1"]})
     found = dict(session.execute(select(Listing.ref, Listing.status).where(Listing.ref.in_(refs))).all())
     missing = [r for r in refs if r not in found]
     if missing:
         raise NotFound(f"unknown listing refs {missing}", {"refs": [f"{r!r} is not a listing" for r in missing]})
-    problem = build_problem(session, settings=settings, include=refs)
-    recommender = Recommender(problem)
+    recommender = warm_recommender(session, settings=settings,
+                                   include=[r for r in refs if found[r] != "active"])
+    problem = recommender.problem
+    # A model learnt from coordinators' decisions reorders a wider pool of the engine's legal candidates.
+    model = learning.active_decision_model(session) if learned else None
+    pool = top * learning.POOL_FACTOR if model is not None else top
     results = []
     for ref in refs:
         if ref not in problem.o.ref_index and ref not in problem.n.ref_index:
             results.append({"listing": ref, "recommendations": [],
                             "note": f"listing is {found[ref]} or fully allocated: nothing to match"})
             continue
-        recs = recommender.recommend(ref, top=top)
+        recs = recommender.recommend(ref, top=pool)
         is_offer = ref in problem.o.ref_index
-        results.append({"listing": ref, "kind": "offer" if is_offer else "need", "recommendations": [
-            {"listing": p.need if is_offer else p.offer,
-             "enterprise": p.need_enterprise if is_offer else p.offer_enterprise,
-             **{k: v for k, v in proposal_dict(p).items() if k not in ("offer_enterprise", "need_enterprise")}}
-            for p in recs]})
+        rows = [{"listing": p.need if is_offer else p.offer,
+                 "enterprise": p.need_enterprise if is_offer else p.offer_enterprise,
+                 **{k: v for k, v in proposal_dict(p).items() if k not in ("offer_enterprise", "need_enterprise")}}
+                for p in recs]
+        results.append({"listing": ref, "kind": "offer" if is_offer else "need",
+                        "recommendations": learning.rerank(model, rows, problem)[:top]})
     return {"results": results}
 
 
