@@ -28,7 +28,11 @@ from .accounts import Principal
 DISCLOSING_STATUSES = ("accepted", "approved", "in_transfer", "completed")
 HIDDEN_ENTERPRISE = "某企业 (an enterprise)"
 HIDDEN_LICENCE = "[许可证 licence]"
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 ROAD_FACTOR = Settings().road_factor
+# Distance filters from an arbitrary point measure anonymised sites on this grid (about 11 km),
+# so that probing radii from many points cannot triangulate an exact site.
+COARSE_DEGREES = 0.1
 
 
 def sees_identity(principal: Principal, listing: Listing, disclosed: set[int] | frozenset[int] = frozenset()) -> bool:
@@ -41,6 +45,17 @@ def sees_identity(principal: Principal, listing: Listing, disclosed: set[int] | 
 def sees_enterprise(principal: Principal, enterprise: Enterprise) -> bool:
     """Admins, the enterprise's own users, and coordinators of its park see an enterprise's record."""
     return principal.is_admin or principal.coordinates(enterprise.park_id) or principal.acts_for(enterprise.id)
+
+
+def sees_listing(principal: Principal, listing: Listing, disclosed: set[int] | frozenset[int] = frozenset()) -> bool:
+    """Whether ``listing`` is visible at all: others' paused and closed listings are private to
+    those who see its identity (its owner, its park's coordinators, admins, disclosed partners)."""
+    return listing.status == "active" or sees_identity(principal, listing, disclosed)
+
+
+def coarse_position(lat: float, lon: float) -> tuple[float, float]:
+    """A site snapped to the ``COARSE_DEGREES`` grid (what distance probes may learn of an anonymised site)."""
+    return (round(lat / COARSE_DEGREES) * COARSE_DEGREES, round(lon / COARSE_DEGREES) * COARSE_DEGREES)
 
 
 def disclosed_listing_ids(session: Session, principal: Principal) -> set[int]:
@@ -99,9 +114,12 @@ class Redactor:
         if not self._secrets:
             return value
         if self._pattern is None:
-            # Longest first, and never inside a longer token: "E-1" must not eat "E-10".
-            alternatives = "|".join(re.escape(s) for s in sorted(self._secrets, key=len, reverse=True))
-            self._pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
+            # Longest first. A Latin secret ("E-1") must not eat a longer token ("E-10"), but Chinese has no
+            # word boundaries: a name inside "某某公司废机油" is hidden wherever it stands.
+            ordered = sorted(self._secrets, key=len, reverse=True)
+            alternatives = "|".join(re.escape(s) if _CJK.search(s) else rf"(?<![\w-]){re.escape(s)}(?![\w-])"
+                                    for s in ordered)
+            self._pattern = re.compile(alternatives)
         return self._pattern.sub(lambda m: self._secrets[m.group(0)], value)
 
     def __call__(self, value: Any) -> Any:
@@ -175,5 +193,6 @@ def redactor_for(principal: Principal, listings: Iterable[Listing], disclosed: s
     return redact
 
 
-__all__ = ["DISCLOSING_STATUSES", "Redactor", "disclosed_listing_ids", "listing_view", "match_disclosed",
-           "redactor_for", "road_km", "sees_enterprise", "sees_identity", "viewer_origin"]
+__all__ = ["DISCLOSING_STATUSES", "Redactor", "coarse_position", "disclosed_listing_ids", "listing_view",
+           "match_disclosed", "redactor_for", "road_km", "sees_enterprise", "sees_identity", "sees_listing",
+           "viewer_origin"]

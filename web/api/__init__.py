@@ -7,10 +7,20 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_smorest import Api
+from flask_smorest.spec.plugins import integerconverter2paramschema
+from werkzeug.routing import IntegerConverter
 
-from .common import ErrorSchema
+from .common import MAX_ID, ErrorSchema
 
 API_PREFIX = "/api/v1"
+
+
+class IdConverter(IntegerConverter):
+    """``<int:…>`` path parts are database ids: 1 … 2³¹−1. Anything else is no route (404), never a
+    database overflow (500); the OpenAPI document states the range."""
+
+    def __init__(self, map, fixed_digits=0, min=1, max=MAX_ID, signed=False):  # noqa: A002 - werkzeug's names
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 class WastematchApi(Api):
@@ -38,9 +48,13 @@ def init_api(app: Flask) -> Api:
             "security": [{"bearerAuth": []}],
         },
     )
+    app.url_map.converters["int"] = IdConverter
     api = WastematchApi(app)
-    from . import auth, catalog, enterprises, listings, matches, notifications, parks, ranking, users
+    api.register_converter(IdConverter, integerconverter2paramschema)
+    from . import (audit, auth, catalog, decisions, enterprises, listings, match_runs, matches, notifications,
+                   parks, ranking, users)
 
-    for module in (auth, users, parks, enterprises, listings, matches, notifications, ranking, catalog):
+    for module in (auth, users, parks, enterprises, listings, matches, match_runs, decisions, audit, notifications,
+                   ranking, catalog):
         api.register_blueprint(module.blp, url_prefix=f"{API_PREFIX}{module.URL_PREFIX}")
     return api

@@ -18,6 +18,7 @@ from marketplace.services.accounts import Principal, resolve_token
 from ..database import db_session
 
 MAX_PER_PAGE = 100
+MAX_ID = 2**31 - 1  # the range of an integer primary key on PostgreSQL
 
 
 class ErrorSchema(Schema):
