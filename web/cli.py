@@ -460,6 +460,87 @@ def match(cli: Cli, park: str | None, exact: bool, time_limit: float | None, min
 
 
 @main.group()
+def users() -> None:
+    """Accounts: enterprise users, coordinators, admins (用户与角色)."""
+
+
+def _stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
+def _read_password() -> str:
+    """The new password: typed twice at a terminal, else the first line of stdin."""
+    from marketplace.errors import ValidationFailed
+
+    if _stdin_is_terminal():
+        first = getpass.getpass("password (密码): ")
+        if getpass.getpass("again (再次输入): ") != first:
+            raise ValidationFailed("the two passwords differ (两次输入的密码不一致)",
+                                   {"password": ["the two entries differ"]})
+        password = first
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        raise ValidationFailed("no password given: type it, or pipe it on stdin (未提供密码)",
+                               {"password": ["empty; give it on the first line of stdin"]})
+    return password
+
+
+@users.command("add")
+@click.argument("email")
+@click.option("--role", required=True, metavar="enterprise|coordinator|admin", help="The account's role.")
+@click.option("--enterprise", default=None, metavar="REF", help="Enterprise ref (enterprise users).")
+@click.option("--park", "parks", multiple=True, metavar="CODE", help="Park code (coordinators; repeatable).")
+@click.option("--name", default="", help="Display name.")
+@json_option
+@click.pass_obj
+def users_add(cli: Cli, email: str, role: str, enterprise: str | None, parks: tuple[str, ...], name: str) -> None:
+    """Add an account; the password is read from stdin (prompted twice at a terminal)."""
+    from marketplace.services.accounts import create_user, user_dict
+
+    password = _read_password()
+    with cli.transaction() as session:
+        user = create_user(session, email=email, password=password, role=role, actor=cli.actor(),
+                           enterprise=enterprise, parks=parks, name=name)
+        doc = user_dict(user)
+    if cli.as_json:
+        emit_json(doc)
+    else:
+        scope = doc["enterprise"] or ", ".join(doc["parks"]) or "all parks"
+        info(f"created {doc['role']} {doc['email']} ({scope}), user id {doc['id']}")
+
+
+@users.command("list")
+@click.option("--role", default=None, metavar="enterprise|coordinator|admin", help="Only this role.")
+@json_option
+@click.pass_obj
+def users_list(cli: Cli, role: str | None) -> None:
+    """All accounts with their role, enterprise and parks."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import selectinload
+
+    from marketplace.errors import ValidationFailed
+    from marketplace.models import ROLES, User
+    from marketplace.services.accounts import user_dict
+
+    if role is not None and role not in ROLES:
+        raise ValidationFailed(f"unknown role {role!r}", {"role": [f"must be one of: {', '.join(ROLES)}"]})
+    stmt = select(User).options(selectinload(User.parks), selectinload(User.enterprise)).order_by(User.id)
+    if role:
+        stmt = stmt.where(User.role == role)
+    with cli.transaction() as session:
+        rows = [user_dict(u) for u in session.scalars(stmt)]
+    if cli.as_json:
+        emit_json(rows)
+        return
+    for r in rows:
+        scope = r["enterprise"] or ", ".join(r["parks"]) or "—"
+        click.echo(f"{r['id']:4d}  {r['email']:36s} {r['role']:11s} {scope:12s} "
+                   f"{'' if r['active'] else '(disabled) '}{r['name']}")
+    info(f"{len(rows)} users")
+
+
+@main.group()
 def approvals() -> None:
     """Point-to-point utilisation approvals (点对点定向利用)."""
 
@@ -491,6 +572,75 @@ def approvals_add(cli: Cli, number: str, producer: str, receiver: str, waste_cod
         info(f"registered point-to-point approval {number}: {producer} → {receiver}, {waste_code}")
 
 
+@main.group()
+def model() -> None:
+    """The re-ranking model learnt from coordinators' decisions (决策学习排序模型)."""
+
+
+def _model_lines(doc: dict[str, Any]) -> list[str]:
+    m = doc["metric"]
+    baseline = m.get("baseline_weight_auc")
+    lines = [f"ranking model #{doc['id']} ({doc['kind']}), trained {doc['trained_at']}"
+             + (" [active]" if doc["active"] else ""),
+             f"  decisions used: {doc['decisions']} ({doc['approved']} approved, {doc['rejected']} rejected; "
+             f"base rate {doc['base_rate']:.2f})",
+             f"  validation: {m['name']} {m['value']:.3f} ± {(m.get('sd') or 0.0):.3f} "
+             f"({len(m.get('folds') or [])}-fold stratified)"
+             + (f"; the engine's weight alone: {baseline:.3f}" if baseline is not None else "")]
+    top = sorted(doc["features"], key=lambda f: -abs(f["coefficient"]))[:5]
+    if top:
+        lines.append("  strongest features: " + ", ".join(f"{f['name']} {f['coefficient']:+.2f}" for f in top))
+    return lines
+
+
+@model.command("train")
+@click.option("--folds", default=5, show_default=True, type=click.IntRange(2, 10), help="Cross-validation folds.")
+@json_option
+@click.pass_obj
+def model_train(cli: Cli, folds: int) -> None:
+    """Train on every approval and rejection and make the model active (exit 1 if too few decisions)."""
+    from marketplace.services.learning import model_dict, train
+
+    with cli.transaction() as session:
+        row = train(session, cli.actor(), folds=folds)
+        doc = model_dict(row)
+    doc["stored"] = {"table": "ranking_models", "id": doc["id"],
+                     "database": cli.engine.url.render_as_string(hide_password=True)}
+    if cli.as_json:
+        emit_json(doc)
+        return
+    for line in _model_lines(doc):
+        click.echo(line)
+    info(f"stored as ranking model #{doc['id']} (table ranking_models) in {doc['stored']['database']}; "
+         "recommendations are now re-ranked with it")
+
+
+@model.command("show")
+@json_option
+@click.pass_obj
+def model_show(cli: Cli) -> None:
+    """The active model, its validation metric, and how many decisions exist now."""
+    from marketplace.errors import NotFound
+    from marketplace.services.learning import active_model, decision_counts, model_dict
+
+    with cli.transaction() as session:
+        counts = decision_counts(session)
+        row = active_model(session)
+        if row is None:
+            raise NotFound(f"no ranking model has been trained yet (尚未训练排序模型); {counts['decisions']} decisions "
+                           f"on record ({counts['approved']} approved, {counts['rejected']} rejected), "
+                           f"training needs {counts['min_decisions']} with {counts['min_per_class']} of each",
+                           {"ranking_model": ["none trained"]})
+        doc = model_dict(row) | {"available": counts}
+    if cli.as_json:
+        emit_json(doc)
+        return
+    for line in _model_lines(doc):
+        click.echo(line)
+    click.echo(f"  decisions on record now: {counts['decisions']} ({counts['approved']} approved, "
+               f"{counts['rejected']} rejected)")
+
+
 def _serve(url: str, host: str, port: int) -> None:
     from waitress import serve as waitress_serve
 
@@ -514,6 +664,26 @@ def serve(cli: Cli, host: str, port: int) -> None:
     _serve(cli.url, host, port)
 
 
+def _seed_demo_accounts(cli: Cli) -> list:
+    """The demo park's accounts (created once; a re-run leaves them alone)."""
+    from marketplace.services.demo_accounts import seed_demo_accounts
+
+    with cli.transaction() as session:
+        return seed_demo_accounts(session, actor=cli.actor())
+
+
+def _print_demo_accounts(seeded: list) -> None:
+    """The sign-in table of the demo accounts, on stderr."""
+    info("demo accounts (演示账户) — sign in with POST /api/v1/auth/token:")
+    rows = [("email", "role", "enterprise/park", "password")]
+    for s in seeded:
+        d = s.as_dict()
+        rows.append((d["email"], d["role"], s.account.scope, d["password"] or "(changed since seeding)"))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    for r in rows:
+        info("  " + "  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip())
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -523,19 +693,22 @@ def demo(ctx: click.Context, host: str, port: int, no_serve: bool) -> None:
     """Set up the demonstration park on the embedded database and serve the web app."""
     cli: Cli = ctx.obj
     started = time.perf_counter()
-    info(f"[1/4] database {cli.engine.url.render_as_string(hide_password=True)}")
+    info(f"[1/5] database {cli.engine.url.render_as_string(hide_password=True)}")
     ctx.invoke(init)
     hw_pdf = SHARED_DATA / "hw-list-2021" / "gjwxfwml.pdf"
     if hw_pdf.exists():
-        info(f"[2/4] official HW list from {hw_pdf}")
+        info(f"[2/5] official HW list from {hw_pdf}")
         ctx.invoke(import_hw_list_cmd, pdf=hw_pdf)
     else:
-        info("[2/4] official HW list PDF not found beside the repository; using the built-in catalogue")
-    info(f"[3/4] demonstration park from {DEMO_FILE}")
+        info("[2/5] official HW list PDF not found beside the repository; using the built-in catalogue")
+    info(f"[3/5] demonstration park from {DEMO_FILE}")
     ctx.invoke(import_, file=DEMO_FILE)
-    info("[4/4] park-wide matching (一键资源匹配)")
+    info("[4/5] park-wide matching (一键资源匹配)")
     ctx.invoke(match, park=None, exact=False, time_limit=None, min_lot=None, max_suppliers=None, today=None,
                with_candidates=False)
+    info("[5/5] demonstration accounts (演示账户)")
+    seeded = _seed_demo_accounts(cli)
     info(f"demo ready in {time.perf_counter() - started:.1f} s")
+    _print_demo_accounts(seeded)
     if not no_serve:
         _serve(cli.url, host, port)
