@@ -516,18 +516,9 @@ def users_add(cli: Cli, email: str, role: str, enterprise: str | None, parks: tu
 @click.pass_obj
 def users_list(cli: Cli, role: str | None) -> None:
     """All accounts with their role, enterprise and parks."""
-    from sqlalchemy import select
-    from sqlalchemy.orm import selectinload
+    from marketplace.services.accounts import user_dict, users_query
 
-    from marketplace.errors import ValidationFailed
-    from marketplace.models import ROLES, User
-    from marketplace.services.accounts import user_dict
-
-    if role is not None and role not in ROLES:
-        raise ValidationFailed(f"unknown role {role!r}", {"role": [f"must be one of: {', '.join(ROLES)}"]})
-    stmt = select(User).options(selectinload(User.parks), selectinload(User.enterprise)).order_by(User.id)
-    if role:
-        stmt = stmt.where(User.role == role)
+    stmt = users_query(role=role)
     with cli.transaction() as session:
         rows = [user_dict(u) for u in session.scalars(stmt)]
     if cli.as_json:
@@ -538,6 +529,26 @@ def users_list(cli: Cli, role: str | None) -> None:
         click.echo(f"{r['id']:4d}  {r['email']:36s} {r['role']:11s} {scope:12s} "
                    f"{'' if r['active'] else '(disabled) '}{r['name']}")
     info(f"{len(rows)} users")
+
+
+@main.group()
+def matches() -> None:
+    """The match workflow's system jobs."""
+
+
+@matches.command("expire")
+@json_option
+@click.pass_obj
+def matches_expire(cli: Cli) -> None:
+    """Expire proposals nobody confirmed in time (proposed/accepted past their expiry): a job for cron."""
+    from marketplace.services.workflow import expire_stale
+
+    with cli.transaction() as session:
+        n = expire_stale(session, actor=cli.actor())
+    if cli.as_json:
+        emit_json({"expired": n})
+    else:
+        info(f"{n} match(es) expired (已过期)")
 
 
 @main.group()

@@ -164,6 +164,14 @@ def set_password(session: Session, user: User, password: str, *, actor: str) -> 
     audit.record(session, actor=actor, action="set-password", entity_type="user", entity_key=user.email)
 
 
+def users_query(*, role: str | None = None):
+    """``SELECT`` of the accounts (optionally of one role) in creation order, parks and enterprise loaded."""
+    if role is not None and role not in ROLES:
+        raise ValidationFailed(f"unknown role {role!r}", {"role": [f"must be one of: {', '.join(ROLES)}"]})
+    stmt = select(User).options(selectinload(User.parks), selectinload(User.enterprise)).order_by(User.id)
+    return stmt.where(User.role == role) if role else stmt
+
+
 def get_user(session: Session, email: str) -> User:
     user = session.scalar(select(User).where(User.email == normalise_email(email)).options(
         selectinload(User.parks), selectinload(User.enterprise)))

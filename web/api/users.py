@@ -3,9 +3,6 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
-
 from marketplace.errors import NotFound
 from marketplace.models import LOCALES, ROLES, User
 from marketplace.services import accounts
@@ -51,9 +48,7 @@ class UserFilter(PageArgs):
 @blp.response(200, page_of(UserSchema, "UserPage"))
 def list_users(args):
     """All accounts (admins)."""
-    stmt = select(User).options(selectinload(User.parks), selectinload(User.enterprise)).order_by(User.id)
-    if args.get("role"):
-        stmt = stmt.where(User.role == args["role"])
+    stmt = accounts.users_query(role=args.get("role"))
     return paginate(db_session(), stmt, args, lambda rows: [accounts.user_dict(u) for u in rows])
 
 
