@@ -196,6 +196,10 @@ def run_matching(session: Session, *, park: str | None, actor: str, settings: Se
         _fill(m, p)
         kept += 1
     session.flush()
+    # Auditing and notifying read both listings of every match: load them all at once, not one by one
+    # (and hold them: the session's identity map keeps only what someone references).
+    listings = _load_listings(session, {i for m in created + list(open_matches.values())
+                                        for i in (m.offer_id, m.need_id)})
     for m in created:
         workflow.record_proposal(session, m, actor=actor, role="system", action="propose", run_id=run.id)
     for m in open_matches.values():
@@ -205,7 +209,18 @@ def run_matching(session: Session, *, park: str | None, actor: str, settings: Se
                           "matches": [None, kept], "superseded": [None, len(open_matches)]},
                  context={"park": park, "exact": settings.exact}, park_id=run.park_id)
     session.flush()
+    del listings
     return run, result
+
+
+def _load_listings(session: Session, ids: set[int]) -> list[Listing]:
+    """These listings with their components, enterprises, parks and licences, in one round of queries."""
+    if not ids:
+        return []
+    return list(session.scalars(select(Listing).where(Listing.id.in_(ids)).options(
+        selectinload(Listing.components),
+        selectinload(Listing.enterprise).selectinload(Enterprise.park),
+        selectinload(Listing.enterprise).selectinload(Enterprise.licences))))
 
 
 def _fill(m: Match, p: Proposal) -> None:
