@@ -170,8 +170,14 @@ def run_matching(session: Session, *, park: str | None, actor: str, settings: Se
     session.add(run)
     session.flush()
     scope = [o.id for o in problem.offers]
+    # Only proposals this run could have made (offer and need both in its problem) may be superseded:
+    # a park run must not retire a cross-park or out-of-scope pair it never considered.
+    need_scope = [n.id for n in problem.needs]
+    # Locked and re-read: a party accepting one of them meanwhile must not be overwritten
+    # (superseded, or re-quantified without clearing the acceptance); it waits for this run instead.
     open_matches = {(m.offer_id, m.need_id): m for m in session.scalars(
-        select(Match).where(Match.status == "proposed", Match.offer_id.in_(scope)).order_by(Match.id))}
+        select(Match).where(Match.status == "proposed", Match.offer_id.in_(scope), Match.need_id.in_(need_scope))
+        .order_by(Match.id).with_for_update(key_share=True).execution_options(populate_existing=True))}
     agreed = {tuple(row) for row in session.execute(select(Match.offer_id, Match.need_id).where(
         Match.status == "accepted", Match.offer_id.in_(scope)))}
     created, kept = [], 0

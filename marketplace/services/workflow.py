@@ -16,7 +16,10 @@ current data and the quantities left, under row locks taken in one global order 
 the two listings by ascending id, then the match, then the licence — so concurrent
 approvals of competing matches queue instead of over-allocating, and pausing or
 closing a listing (which locks the listing, then its matches) cannot deadlock with
-them. On SQLite the unit of work begins with ``BEGIN IMMEDIATE``
+them. Listings and matches are locked ``FOR NO KEY UPDATE`` (``key_share=True``): it
+serialises these writers all the same, but does not block the key-share locks that
+inserting a row referencing them takes (a run's new proposals, notifications), so a
+run and a pause cannot deadlock over a foreign-key check. On SQLite the unit of work begins with ``BEGIN IMMEDIATE``
 (``marketplace.db.begin_as_writer``), which serialises writers.
 """
 from __future__ import annotations
@@ -151,7 +154,7 @@ def _load(session: Session, match_id: int, *, lock: bool = False) -> Match | Non
         selectinload(Match.need).selectinload(Listing.enterprise))
     if lock:
         # Re-read what a concurrent transaction may have committed while we waited for the lock.
-        stmt = stmt.with_for_update(of=Match).execution_options(populate_existing=True)
+        stmt = stmt.with_for_update(of=Match, key_share=True).execution_options(populate_existing=True)
     return session.scalar(stmt)
 
 
@@ -242,7 +245,7 @@ def expire_stale(session: Session, now: dt.datetime | None = None, *, actor: str
     now = now or _now()
     stale = list(session.scalars(select(Match).where(Match.status.in_(EXPIRING_STATUSES),
                                                      Match.expires_at.is_not(None), Match.expires_at <= now)
-                                 .order_by(Match.id).with_for_update()))
+                                 .order_by(Match.id).with_for_update(key_share=True)))
     for m in stale:
         _transition(session, m, "expired", actor=actor, action="expire", role="system", now=now,
                     reason=f"not approved before {_aware(m.expires_at).isoformat()} (逾期未完成确认)")
@@ -259,10 +262,10 @@ def cancel_open_matches(session: Session, listing: Listing, *, actor: str, reaso
     states). Matches in transfer or finished are left alone: the waste is already moving.
     Locks the listing before its matches, the order approvals use.
     """
-    session.scalar(select(Listing.id).where(Listing.id == listing.id).with_for_update())
+    session.scalar(select(Listing.id).where(Listing.id == listing.id).with_for_update(key_share=True))
     matches = list(session.scalars(
         select(Match).where(or_(Match.offer_id == listing.id, Match.need_id == listing.id),
-                            Match.status.in_(OPEN_STATUSES)).order_by(Match.id).with_for_update()
+                            Match.status.in_(OPEN_STATUSES)).order_by(Match.id).with_for_update(key_share=True)
         .execution_options(populate_existing=True)))
     now = _now()
     for m in matches:
@@ -366,7 +369,7 @@ def _approve(session: Session, principal: Principal, match_id: int, reason: str 
     # The global lock order: listings by ascending id, then the match, then the licence.
     listings = {}
     for listing_id in sorted(set(ids)):
-        listings[listing_id] = session.scalar(select(Listing).where(Listing.id == listing_id).with_for_update()
+        listings[listing_id] = session.scalar(select(Listing).where(Listing.id == listing_id).with_for_update(key_share=True)
                                               .execution_options(populate_existing=True))
     match = _load(session, match_id, lock=True)
     if match is None or not _sees(principal, match):
@@ -424,8 +427,11 @@ def _shortfalls(session: Session, match: Match, offer: Listing, need: Listing, l
     if licence is not None:
         start = dt.datetime(now.year, 1, 1, tzinfo=dt.timezone.utc)
         end = dt.datetime(now.year + 1, 1, 1, tzinfo=dt.timezone.utc)
+        # Counted exactly as build_problem counts it (matching._licence_used): a reserving row
+        # without approved_at counts by its last update, rather than not at all.
+        when = func.coalesce(Match.approved_at, Match.updated_at)
         used = _reserved_sum(session, Match.licence_number == licence.number, Match.id != match.id,
-                             Match.approved_at >= start, Match.approved_at < end)
+                             when >= start, when < end)
         left = licence.annual_capacity_t - used
         if q > left + QUANTITY_EPS_T:
             errors["licence"] = [f"only {max(left, 0.0):.3f} t of licence {licence.number}'s "
@@ -490,29 +496,31 @@ def propose(session: Session, principal: Principal, offer_id: int, need_id: int,
     for listing_id in sorted({offer_id, need_id}):  # the approval lock order
         if not 0 < listing_id <= MAX_ID:
             continue
-        row = session.scalar(select(Listing).where(Listing.id == listing_id).with_for_update()
+        row = session.scalar(select(Listing).where(Listing.id == listing_id).with_for_update(key_share=True)
                              .options(selectinload(Listing.enterprise)).execution_options(populate_existing=True))
         if row is not None:
             found[listing_id] = row
     errors: dict[str, list[str]] = {}
+    disclosed = disclosure.disclosed_listing_ids(session, principal)
     for field_name, listing_id in (("offer", offer_id), ("need", need_id)):
-        if listing_id not in found:
+        # Another enterprise's paused or closed listing is as absent as a missing one: no oracle.
+        if listing_id not in found or not disclosure.sees_listing(principal, found[listing_id], disclosed):
             errors[field_name] = [f"no listing {listing_id}"]
     if errors:
         raise NotFound("listing not found (无此挂牌)", errors)
     # Stale proposals lapse first (after the listing locks: the global order), so they block nothing.
     expire_stale(session, now)
     offer, need = found[offer_id], found[need_id]
-    for field_name, listing, kind in (("offer", offer, "offer"), ("need", need, "need")):
-        if listing.kind != kind:
-            errors[field_name] = [f"listing {listing.id} is a {listing.kind}, not a {kind}"]
-    if errors:
-        raise ValidationFailed("the pair must be an offer and a need (需为一供一需)", errors)
     ent_o, ent_n = offer.enterprise, need.enterprise
     if not (principal.acts_for(ent_o.id) or principal.acts_for(ent_n.id)
             or principal.coordinates(ent_o.park_id) or principal.coordinates(ent_n.park_id)):
         raise Forbidden("you may propose only for your own listings or in your parks (只能为本企业挂牌或所辖园区发起匹配)",
                         {"offer": ["neither listing is yours or in your parks"]})
+    for field_name, listing, kind in (("offer", offer, "offer"), ("need", need, "need")):
+        if listing.kind != kind:
+            errors[field_name] = [f"listing {listing.id} is a {listing.kind}, not a {kind}"]
+    if errors:
+        raise ValidationFailed("the pair must be an offer and a need (需为一供一需)", errors)
     for field_name, listing in (("offer", offer), ("need", need)):
         if listing.status != "active":
             errors[field_name] = [f"is {listing.status}"]
@@ -523,7 +531,7 @@ def propose(session: Session, principal: Principal, offer_id: int, need_id: int,
     if existing is not None:
         raise Conflict(f"this pair already has an open match #{existing.id} ({_state(existing.status)}) (已有进行中的匹配)",
                        {"match": [f"match {existing.id} is {existing.status}"]})
-    redact = disclosure.redactor_for(principal, [offer, need], disclosure.disclosed_listing_ids(session, principal))
+    redact = disclosure.redactor_for(principal, [offer, need], disclosed)
     verdict = evaluate_pair(session, offer, need, settings=settings or Settings(today=now.date()), park_wide=True)
     if verdict.failed:
         raise ValidationFailed("the pair fails hard regulatory checks (不满足法规硬性要求): "
@@ -533,7 +541,8 @@ def propose(session: Session, principal: Principal, offer_id: int, need_id: int,
         raise Conflict("nothing is left to allocate on this pair (无剩余可匹配量)",
                        {"quantity_t": ["the offer, the need or the licence has no quantity left"]})
     if quantity_t is None:
-        quantity_t = round(verdict.max_t, 3)
+        # Never round up past what is left, or the approval would later be refused as over-allocating.
+        quantity_t = min(round(verdict.max_t, 3), verdict.max_t)
     elif quantity_t <= 0 or quantity_t > verdict.max_t + QUANTITY_EPS_T:
         raise ValidationFailed(f"quantity_t must be above 0 and at most {verdict.max_t:.3f} t (超出可匹配量)",
                                {"quantity_t": [f"must be in (0, {verdict.max_t:.3f}] t"]})

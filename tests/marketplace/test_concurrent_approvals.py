@@ -139,3 +139,50 @@ def test_twenty_concurrent_approvals_never_over_allocate_a_licence(factory):
     assert all(set(c.errors) == {"licence"} and "LIC-0" in c.errors["licence"][0] for c in conflicts)
     total = _approved_tonnes(factory, Match.licence_number == "LIC-0")
     assert total <= 100 and total == pytest.approx(90)
+
+
+def test_a_run_never_overwrites_an_acceptance_given_while_it_runs(factory, backend, monkeypatch):
+    """A party accepts a proposal after the run has read it: the run must not re-quantify the
+    now accepted match behind the parties' backs (on PostgreSQL the accept waits for the run)."""
+    if backend == "sqlite":
+        pytest.skip("SQLite writers serialise: the accept cannot interleave with the run")
+    from marketplace.services import matching as matching_service
+    from tests.factories import small_document
+
+    with transaction(factory) as session:
+        import_document(session, small_document(), actor="test")
+        park_id = session.scalar(select(Park.id).where(Park.code == "BH"))
+        coordinator = Principal(user_id=None, email="coord@bh.test", role="coordinator", park_ids=frozenset({park_id}))
+        offer, need = (session.scalar(select(Listing).where(Listing.ref == r)) for r in ("O-1", "N-1"))
+        m = workflow.propose(session, coordinator, offer.id, need.id, 100)  # the run will propose 300 t
+        workflow.decide(session, _party(offer.enterprise), m.id, "accept")
+        match_id, need_party = m.id, _party(need.enterprise)
+    outcome: list = []
+
+    def accept() -> None:
+        try:
+            with transaction(factory) as session:
+                workflow.decide(session, need_party, match_id, "accept")
+            outcome.append("accepted")
+        except Exception as exc:  # noqa: BLE001 - recorded and checked below
+            outcome.append(exc)
+
+    original, started = matching_service._fill, []
+
+    def fill_after_a_concurrent_accept(match, proposal):
+        if not started:
+            started.append(threading.Thread(target=accept))
+            started[0].start()
+            started[0].join(timeout=3)  # with the row locked, the accept waits for the run
+        original(match, proposal)
+
+    monkeypatch.setattr(matching_service, "_fill", fill_after_a_concurrent_accept)
+    with transaction(factory) as session:
+        matching_service.run_matching(session, park="BH", actor="test", settings=None)
+    started[0].join(timeout=30)
+    assert outcome == ["accepted"]
+    with transaction(factory, writer=False) as session:
+        m = session.get(Match, match_id)
+        # The run re-proposed 300 t and cleared the offer's acceptance; only the need's (given after) stands.
+        assert (m.status, m.quantity_t) == ("proposed", pytest.approx(300))
+        assert m.offer_accepted_at is None and m.need_accepted_at is not None

@@ -358,3 +358,56 @@ def test_visible_matches_scope(w):
     with pytest.raises(NotFound):
         workflow.get_match(w.session, w.p["e2"], m2.id)
     assert w.session.scalar(select(Enterprise.ref).where(Enterprise.id == m2.need.enterprise_id)) == "E-4"
+
+
+def test_default_quantity_never_rounds_up_past_what_is_left(w):
+    w.listing("O-1").quantity_t = 100.0006  # rounds up to 100.001 at 3 decimals
+    w.session.flush()
+    m = w.propose("e2", "O-1", "N-1")
+    assert m.quantity_t <= 100.0006
+    w.act("e2", m, "accept")
+    w.act("e1", m, "accept")
+    w.act("coord", m, "approve")  # what was proposed by default can be approved
+    assert m.status == "approved"
+
+
+def test_licence_capacity_counts_a_reserving_row_without_approved_at(w):
+    # As build_problem counts it (by the row's last update), so approval and matching agree.
+    w.licence("TJ-HW-0001").annual_capacity_t = 250
+    first = w.accepted("O-1", "N-1", 200)
+    second = w.accepted("O-2", "N-1", 100)
+    w.act("coord", first, "approve")
+    first.approved_at = None  # an approved row set by hand (or from before approved_at existed)
+    w.session.flush()
+    assert _licence_used(w.session, dt.date.today().year)["TJ-HW-0001"] == pytest.approx(200)
+    with pytest.raises(Conflict) as exc:
+        w.act("coord", second, "approve")
+    assert set(exc.value.errors) == {"licence"} and "50.000 t" in exc.value.errors["licence"][0]
+    assert second.status == "accepted"
+
+
+def test_a_park_run_leaves_proposals_it_could_not_have_made(w):
+    cross = w.propose("e2", "O-1", "N-2", 50)  # BH offer, NK need: outside a BH run's problem
+    run, result = run_matching(w.session, park="BH", actor="coordinator:coord-bh@wm.test", settings=Settings())
+    assert ("O-1", "N-2") not in {(p.offer, p.need) for p in result.proposals}
+    assert cross.status == "proposed" and [e.context["action"] for e in w.trail(cross)] == ["propose"]
+
+
+def test_propose_tells_an_outsider_nothing_about_private_listings(w):
+    """Another enterprise's paused listing answers like a missing one, and 403 comes before any detail."""
+    w.listing("N-1").status = "paused"
+    w.session.flush()
+    with pytest.raises(NotFound) as paused:
+        w.propose("e2", "O-1", "N-1")
+    with pytest.raises(NotFound) as missing:
+        workflow.propose(w.session, w.p["e2"], w.ids["O-1"], 999_999)
+    assert paused.value.message == missing.value.message
+    assert paused.value.errors["need"] == [f"no listing {w.ids['N-1']}"]
+    # e2 owns neither O-2 nor N-2: refused as such, before learning that the kinds are swapped.
+    with pytest.raises(Forbidden):
+        workflow.propose(w.session, w.p["e2"], w.ids["N-2"], w.ids["O-2"])
+    # The owner (and the park's coordinator) still learn exactly what is wrong.
+    with pytest.raises(Conflict):
+        w.propose("e1", "O-1", "N-1")
+    with pytest.raises(ValidationFailed):
+        workflow.propose(w.session, w.p["e2"], w.ids["N-2"], w.ids["O-1"])
