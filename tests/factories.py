@@ -94,3 +94,20 @@ def load_api_park(session: Session) -> dict[str, str]:
         tokens[key], _ = issue_token(session, user)
     session.flush()
     return tokens
+
+
+def api_principals(session: Session) -> dict[str, Any]:
+    """Import ``api_document`` and return a principal per role key (as ``API_USERS``, without accounts)."""
+    from sqlalchemy import select
+
+    from marketplace.models import Enterprise, Park
+    from marketplace.services.accounts import Principal
+
+    import_document(session, api_document(), actor="test")
+    parks = {p.code: p.id for p in session.scalars(select(Park))}
+    ents = {e.ref: e.id for e in session.scalars(select(Enterprise))}
+    out: dict[str, Any] = {}
+    for key, (email, role, enterprise, park_codes) in API_USERS.items():
+        out[key] = Principal(user_id=None, email=email, role=role, enterprise_id=ents.get(enterprise),
+                             enterprise_ref=enterprise, park_ids=frozenset(parks[c] for c in park_codes))
+    return out

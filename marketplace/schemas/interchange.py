@@ -42,6 +42,11 @@ class _Strict(Schema):
     def _blank_is_absent(self, data: Any, **_: Any) -> Any:
         # "" and None mean the same (spreadsheets cannot tell them apart), so round trips agree.
         if isinstance(data, dict):
+            # PostgreSQL refuses NUL in text: say which field, rather than fail at the database.
+            bad = {k: ["must not contain NUL characters (不得包含空字符)"] for k, v in data.items()
+                   if isinstance(v, str) and "\x00" in v}
+            if bad:
+                raise ValidationError(bad)
             return {k: (None if isinstance(v, str) and not v.strip() else v) for k, v in data.items()}
         return data
 
@@ -123,12 +128,12 @@ class LicenceSchema(_Strict):
 class EnterpriseSchema(_Strict):
     ref = fields.String(required=True, validate=validate.Length(min=1, max=64))
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    park = fields.String(load_default=None, allow_none=True)
+    park = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=16))
     industry = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(
         r"^[A-Z]?\d{2,4}$", error="must be a GB/T 4754 industry code such as 3011"))
-    industry_name = fields.String(load_default=None, allow_none=True)
-    province = fields.String(load_default=None, allow_none=True)
-    district = fields.String(load_default=None, allow_none=True)
+    industry_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    province = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=50))
+    district = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
     lat = fields.Float(required=True, validate=validate.Range(-90, 90))
     lon = fields.Float(required=True, validate=validate.Range(-180, 180))
     licences = fields.List(fields.Nested(LicenceSchema), load_default=list)
@@ -137,7 +142,7 @@ class EnterpriseSchema(_Strict):
 class ListingSchema(_Strict):
     ref = fields.String(required=True, validate=validate.Length(min=1, max=64))
     kind = fields.String(required=True, validate=_one_of(LISTING_KINDS))
-    enterprise = fields.String(required=True)
+    enterprise = fields.String(required=True, validate=validate.Length(max=64))
     title = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
     title_zh = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
     description = fields.String(load_default=None, allow_none=True)

@@ -2,7 +2,7 @@
 
 Admins see and change everything; coordinators the enterprises of their parks; an
 enterprise user only their own enterprise, whose descriptive fields they may edit
-(not its park, not its licences: licences are issued by the authority). An
+(not its park, not its site coordinates, not its licences: licences are issued by the authority). An
 enterprise the caller may not see is reported as unknown, never as forbidden, so
 that its existence is not revealed. Licences are validated by the interchange
 ``LicenceSchema`` (one definition of a valid licence) and every change is audited
@@ -25,6 +25,7 @@ from .accounts import Principal
 from .disclosure import sees_enterprise
 
 ENTERPRISE_FIELDS = ("name", "industry", "industry_name", "province", "district", "lat", "lon")
+SITE_FIELDS = ("lat", "lon")
 LICENCE_FIELDS = ("kind", "categories", "codes", "activities", "annual_capacity_t", "valid_from", "valid_to")
 
 __all__ = ["add_licence", "create_enterprise", "enterprise_dict", "get_enterprise", "licence_dict",
@@ -74,9 +75,11 @@ def _unknown(ref: str) -> NotFound:
 
 def get_enterprise(session: Session, principal: Principal, ref: str, *, for_update: bool = False) -> Enterprise:
     """The enterprise ``ref`` if the principal may see it; ``NotFound`` otherwise (whether or not it exists)."""
+    if "\x00" in ref:  # no ref holds NUL, and PostgreSQL would refuse to compare it (a 500)
+        raise _unknown(ref)
     stmt = select(Enterprise).where(Enterprise.ref == ref).options(*_loaded())
-    if for_update:
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    if for_update:  # NO KEY UPDATE: new listings of this enterprise (a key-share check) are not held up
+        stmt = stmt.with_for_update(key_share=True).execution_options(populate_existing=True)
     ent = session.scalar(stmt)
     if ent is None or not sees_enterprise(principal, ent):
         raise _unknown(ref)
@@ -103,6 +106,17 @@ def _check_placement(principal: Principal, park: Park | None) -> None:
         raise Forbidden(f"you do not coordinate park {park.code!r} (非您管理的园区)", {"park": ["not one of your parks"]})
 
 
+def _check_lengths(values: dict[str, Any]) -> None:
+    """Text longer than its column is a 422 naming the field (PostgreSQL would refuse it with a 500)."""
+    errors = {}
+    for k in ENTERPRISE_FIELDS:
+        limit = getattr(Enterprise.__table__.c[k].type, "length", None)
+        if limit and isinstance(values.get(k), str) and len(values[k]) > limit:
+            errors[k] = [f"at most {limit} characters (不超过 {limit} 个字符)"]
+    if errors:
+        raise ValidationFailed("a field is too long (字段过长)", errors)
+
+
 def _licence_conflicts(session: Session, numbers: list[str]) -> None:
     taken = list(session.scalars(select(Licence.number).where(Licence.number.in_(numbers))))
     if taken:
@@ -117,6 +131,7 @@ def create_enterprise(session: Session, principal: Principal, values: dict[str, 
         raise Forbidden("only admins and coordinators add enterprises (权限不足)", {"role": ["admin or coordinator"]})
     park = _park(session, values.get("park"))
     _check_placement(principal, park)
+    _check_lengths(values)
     if session.scalar(select(Enterprise.id).where(Enterprise.ref == values["ref"])) is not None:
         raise Conflict(f"enterprise ref {values['ref']!r} is already used (企业编号已存在)", {"ref": ["already used"]})
     numbers = [lic["number"] for lic in values.get("licences") or []]
@@ -142,9 +157,16 @@ def update_enterprise(session: Session, principal: Principal, ref: str, values: 
 
     Admins and coordinators of its park may change anything, moving it only into a
     park they coordinate; its own enterprise user may change the descriptive fields,
-    not its park.
+    not its park nor its site (lat, lon).
     """
     ent = get_enterprise(session, principal, ref, for_update=True)
+    moved = [k for k in SITE_FIELDS if k in values and values[k] != getattr(ent, k)]
+    if moved and not (principal.is_admin or principal.coordinates(ent.park_id)):
+        # Distances to anonymised sites are shown exactly from one's own site: moving it at will would
+        # triangulate them (and the site decides the hard distance check).
+        raise Forbidden("an enterprise cannot move its own site; ask the park coordinator (企业不能自行变更厂址坐标)",
+                        {k: ["only a coordinator or an admin may change it"] for k in moved})
+    _check_lengths(values)
     old_park = ent.park
     changes: dict[str, list[Any]] = {}
     if "park" in values and values["park"] != (old_park.code if old_park else None):

@@ -77,7 +77,7 @@ def get_listing(session: Session, principal: Principal, listing_id: int, *, for_
     stmt = select(Listing).where(Listing.id == listing_id).options(*_loaded())
     if for_update:
         # The order approvals use: the listing first; re-read what a concurrent writer committed.
-        stmt = stmt.with_for_update(of=Listing).execution_options(populate_existing=True)
+        stmt = stmt.with_for_update(of=Listing, key_share=True).execution_options(populate_existing=True)
     listing = session.scalar(stmt)
     if listing is None:
         raise _unknown(listing_id)

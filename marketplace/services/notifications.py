@@ -100,8 +100,6 @@ def notify_new_listing(session: Session, listing: Listing) -> int:
         .options(selectinload(Listing.enterprise)))}
     already = set(session.scalars(select(Notification.enterprise_id).where(
         Notification.kind == "listing_fit", Notification.listing_id == listing.id)))
-    redact = Redactor()
-    redact.hide_listing(listing)
     sent = 0
     for rec in recs:  # best first: the first listing of an enterprise is the one it is told about
         own = theirs.get(rec["listing"])
@@ -117,12 +115,14 @@ def notify_new_listing(session: Session, listing: Listing) -> int:
                    f"（相距 {summary['distance_km']:.1f} 公里，评分 {rec['score']:,.0f}） / "
                    f"A new {KIND_EN[listing.kind]} \"{new_en}\" fits your {KIND_EN[own.kind]} \"{own_en}\" "
                    f"({summary['distance_km']:.1f} km away, score {rec['score']:,.0f})")
+        # Only what comes from the new listing is scrubbed (listing_view already did): scrubbing the recipient's
+        # own text too would answer "is this the name I wrote in my title?" about the hidden owner.
         data = {"listing": summary, "own_listing": own_doc, "score": rec["score"], "weight": rec["weight"],
                 "quantity_t": rec["quantity_t"], "distance_km": summary["distance_km"], "message": message}
         if rec.get("approval_probability") is not None:
             data["approval_probability"] = rec["approval_probability"]
         session.add(Notification(enterprise_id=own.enterprise_id, kind="listing_fit", listing_id=listing.id,
-                                 own_listing_id=own.id, score=float(rec["score"]), data=redact(data)))
+                                 own_listing_id=own.id, score=float(rec["score"]), data=data))
         sent += 1
     session.flush()
     return sent
@@ -148,19 +148,22 @@ def _party_notice(match: Match, event: str, actor: str, own: Listing, other: Lis
     own_doc = _own(own)
     zh, en = _status_text(match, event)
     own_zh, own_en = _label(own_doc)
-    other_zh, other_en = _label(counterpart)
+    other_zh, other_en = _label(counterpart)  # already anonymised by listing_view when not disclosed
+    reason = match.status_reason
+    if not disclosed:
+        # The reason may name the counterpart; the recipient's own listing is not scrubbed, or its title
+        # would tell whether a name written there is the hidden counterpart's.
+        redact = Redactor()
+        redact.hide_listing(other)
+        reason = redact(reason)
     data = {"match_id": match.id, "event": event, "status": match.status, "side": side, "by": _by_role(actor),
             "quantity_t": match.quantity_t, "weight": match.weight, "score": match.score,
             "distance_km": match.distance_km,
             "accepted": {"offer": match.offer_accepted_at is not None, "need": match.need_accepted_at is not None},
-            "reason": match.status_reason, "own_listing": own_doc, "counterpart": counterpart,
+            "reason": reason, "own_listing": own_doc, "counterpart": counterpart,
             "identified": disclosed,
             "message": f"匹配 #{match.id}（您的「{own_zh}」↔「{other_zh}」）：{zh} / "
                        f"Match #{match.id} (your \"{own_en}\" ↔ \"{other_en}\"): {en}"}
-    if not disclosed:
-        redact = Redactor()
-        redact.hide_listing(other)
-        data = redact(data)
     return Notification(enterprise_id=own.enterprise_id, kind=MATCH_EVENT_KINDS.get(event, "match_transition"),
                         listing_id=other.id, own_listing_id=own.id, match_id=match.id, score=match.score, data=data)
 

@@ -10,27 +10,14 @@ from marketplace.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from marketplace.models import AuditEvent, Enterprise, Listing, Match, Park
 from marketplace.schemas.interchange import EnterpriseSchema, LicenceSchema
 from marketplace.services import enterprises as svc
-from marketplace.services.accounts import Principal
-from marketplace.services.interchange import import_document
-from tests.factories import api_document
+from tests.factories import api_principals
 
 
 @pytest.fixture()
 def who(session):
-    """The api fixture's park, and a principal per role."""
-    import_document(session, api_document(), actor="test")
-    parks = {p.code: p.id for p in session.scalars(select(Park))}
-    ents = {e.ref: e.id for e in session.scalars(select(Enterprise))}
-
-    def ent_user(ref: str) -> Principal:
-        return Principal(user_id=None, email=f"{ref.lower()}@x.test", role="enterprise", enterprise_id=ents[ref],
-                         enterprise_ref=ref)
-
-    return {"admin": Principal(user_id=None, email="admin@x.test", role="admin"),
-            "coord": Principal(user_id=None, email="c@x.test", role="coordinator", park_ids=frozenset({parks["BH"]})),
-            "coord_nk": Principal(user_id=None, email="n@x.test", role="coordinator",
-                                  park_ids=frozenset({parks["NK"]})),
-            "e1": ent_user("E-1"), "e2": ent_user("E-2"), "e4": ent_user("E-4"), "parks": parks}
+    """The api fixture's park, a principal per role, and the park ids."""
+    principals = api_principals(session)
+    return {**principals, "parks": {p.code: p.id for p in session.scalars(select(Park))}}
 
 
 def _refs(session, principal, **kw):
@@ -176,3 +163,30 @@ def test_licence_capacity_cannot_drop_below_what_is_approved(session, who):
     assert "annual_capacity_t" in exc.value.errors
     assert svc.update_licence(session, who["coord"], "E-1", "TJ-HW-0001",
                               {"annual_capacity_t": 250}).annual_capacity_t == 250
+
+
+def test_an_enterprise_user_cannot_move_its_site(session, who):
+    # Distances to anonymised listings are exact from one's own site: moving it at will would triangulate them.
+    with pytest.raises(Forbidden) as exc:
+        svc.update_enterprise(session, who["e2"], "E-2", {"lat": 39.2})
+    assert set(exc.value.errors) == {"lat"}
+    with pytest.raises(Forbidden) as exc:
+        svc.update_enterprise(session, who["e2"], "E-2", {"lat": 39.2, "lon": 117.1, "district": "塘沽"})
+    assert set(exc.value.errors) == {"lat", "lon"}
+    ent = session.scalar(select(Enterprise).where(Enterprise.ref == "E-2"))
+    assert (ent.lat, ent.lon, ent.district) == (39.05, 117.65, None)  # nothing half-written
+    same = svc.update_enterprise(session, who["e2"], "E-2", {"lat": 39.05, "lon": 117.65})  # not a move
+    assert (same.lat, same.lon) == (39.05, 117.65)
+    assert svc.update_enterprise(session, who["coord"], "E-2", {"lat": 39.06}).lat == 39.06
+    assert svc.update_enterprise(session, who["admin"], "E-2", {"lon": 117.66}).lon == 117.66
+
+
+def test_text_longer_than_its_column_is_a_validation_error(session, who):
+    with pytest.raises(ValidationFailed) as exc:
+        svc.update_enterprise(session, who["e2"], "E-2", {"district": "区" * 101, "province": "省" * 51})
+    assert set(exc.value.errors) == {"district", "province"}
+    with pytest.raises(ValidationFailed) as exc:
+        svc.create_enterprise(session, who["admin"], _new(industry_name="x" * 201))
+    assert set(exc.value.errors) == {"industry_name"}
+    assert session.scalar(select(Enterprise).where(Enterprise.ref == "E-9")) is None
+    assert svc.update_enterprise(session, who["e2"], "E-2", {"district": "区" * 100}).district == "区" * 100

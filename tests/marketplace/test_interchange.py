@@ -106,6 +106,9 @@ def test_bad_document_is_rejected_whole_and_names_every_error(session):
      "$.enterprises[0].licences[0].valid_to", "valid_from"),
     (lambda d: d["enterprises"][1].update(licences=[d["enterprises"][0]["licences"][0]]),
      "$.enterprises[1].licences[0].number", "appears twice"),
+    # PostgreSQL would refuse these at the database: they are named before anything is written.
+    (lambda d: d["enterprises"][1].update(district="区" * 101), "$.enterprises[1].district", "Longer than"),
+    (lambda d: d["listings"][0].update(title_zh="废机油\x00"), "$.listings[0].title_zh", "NUL"),
 ])
 def test_each_validation_error_names_its_field(session, mutate, path, reason):
     doc = small_document()

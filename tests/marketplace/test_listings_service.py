@@ -7,13 +7,11 @@ import pytest
 from sqlalchemy import select
 
 from marketplace.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from marketplace.models import AuditEvent, Enterprise, HwCodeRow, Listing, Match, Park
+from marketplace.models import AuditEvent, Enterprise, HwCodeRow, Listing, Match
 from marketplace.services import listings as svc
 from marketplace.services import matching, notifications
-from marketplace.services.accounts import Principal
-from marketplace.services.interchange import import_document
 from marketplace.services.listings import ListingSearch
-from tests.factories import api_document
+from tests.factories import api_principals
 
 NEW_OFFER = {"ref": None, "kind": "offer", "enterprise": None, "title": "Spent solvent", "title_zh": "废有机溶剂",
              "waste_code": "900-402-06", "form": "liquid", "quantity_t": 40, "period": "year",
@@ -22,19 +20,8 @@ NEW_OFFER = {"ref": None, "kind": "offer", "enterprise": None, "title": "Spent s
 
 @pytest.fixture()
 def who(session):
-    import_document(session, api_document(), actor="test")
-    parks = {p.code: p.id for p in session.scalars(select(Park))}
-    ents = {e.ref: e.id for e in session.scalars(select(Enterprise))}
-
-    def ent_user(ref: str) -> Principal:
-        return Principal(user_id=None, email=f"{ref.lower()}@x.test", role="enterprise", enterprise_id=ents[ref],
-                         enterprise_ref=ref)
-
-    return {"admin": Principal(user_id=None, email="admin@x.test", role="admin"),
-            "coord": Principal(user_id=None, email="c@x.test", role="coordinator", park_ids=frozenset({parks["BH"]})),
-            "coord_nk": Principal(user_id=None, email="n@x.test", role="coordinator",
-                                  park_ids=frozenset({parks["NK"]})),
-            **{k: ent_user(f"E-{k[1]}") for k in ("e1", "e2", "e3", "e4")}}
+    """The api fixture's park and a principal per role."""
+    return api_principals(session)
 
 
 def _id(session, ref: str) -> int:

@@ -187,3 +187,31 @@ def test_reading_marks_only_ones_own(park):
     admin = principal(park, "admin")
     assert not list(park.scalars(notifications.list_query(admin)))
     assert park.scalar(select(User).where(User.role == "admin")) is not None
+
+
+def test_the_recipients_own_text_is_not_scrubbed_so_it_cannot_probe_who_is_hidden(park):
+    # E-1 writes guesses of other enterprises' names and refs into its own need's title: had the notice scrubbed
+    # them, the placeholder would have told E-1 which guess is the hidden poster (E-2) or counterpart (E-3).
+    guess = "guess 开发区汽车维修中心 / E-2 / 滨海机动车检测维修有限公司 / E-3"
+    n1 = park.scalar(select(Listing).where(Listing.ref == "N-1"))
+    listings.update_listing(park, principal(park, "e1"), n1.id, {"title": guess})
+    listing = new_offer(park)
+    fit = notices(park, kind="listing_fit", listing_id=listing.id, enterprise_id=ent_id(park, "E-1"))
+    assert len(fit) == 1
+    assert fit[0].data["own_listing"]["title"] == guess and guess in fit[0].data["message"]
+    assert "开发区汽车维修中心" not in json.dumps(fit[0].data["listing"], ensure_ascii=False)  # the poster stays hidden
+    for m in _proposals(park):
+        for n in notices(park, match_id=m.id, enterprise_id=ent_id(park, "E-1")):
+            assert n.data["own_listing"]["title"] == guess and guess in n.data["message"]
+            other = json.dumps(n.data["counterpart"], ensure_ascii=False)
+            for secret in ("开发区汽车维修中心", "滨海机动车检测维修有限公司", m.offer.ref):
+                assert secret not in other, secret
+
+
+def test_a_reason_naming_the_counterpart_is_scrubbed_until_disclosed(park):
+    m = next(x for x in _proposals(park) if x.offer.ref == "O-1")
+    m.status_reason = "开发区汽车维修中心 (E-2) asked"
+    park.flush()
+    notifications.notify_match_event(park, m, "propose", actor="coordinator:c@x.test")
+    to_e1 = notices(park, match_id=m.id, enterprise_id=ent_id(park, "E-1"))[-1]
+    assert to_e1.data["reason"] == "某企业 (an enterprise) (某企业 (an enterprise)) asked"

@@ -9,14 +9,14 @@ from marshmallow import Schema, fields, validate
 from marketplace.services import accounts
 
 from ..database import db_session
-from .common import ErrorSchema, current_principal, documents_errors, requires
+from .common import ErrorSchema, RejectsNul, current_principal, documents_errors, requires
 from .users import UserSchema
 
 URL_PREFIX = "/auth"
 blp = Blueprint("auth", __name__, description="Sign in with email and password; bearer tokens (登录与令牌)")
 
 
-class TokenRequest(Schema):
+class TokenRequest(RejectsNul, Schema):
     email = fields.String(required=True, validate=validate.Length(min=3, max=254))
     password = fields.String(required=True, validate=validate.Length(min=1, max=1000))
     expires_in = fields.Integer(load_default=int(accounts.TOKEN_TTL.total_seconds()), validate=validate.Range(

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any
 
 from flask import g, request
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, pre_load, validate
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
@@ -28,6 +28,31 @@ class ErrorSchema(Schema):
     status = fields.String(required=True)
     message = fields.String(required=True)
     errors = fields.Dict(required=True)
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, Mapping):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+class RejectsNul:
+    """Schema mixin (put it first): no string anywhere in the input may contain NUL.
+
+    PostgreSQL refuses NUL in text and JSON, so such input would otherwise end as a 500, not a 422.
+    """
+
+    @pre_load
+    def _no_nul(self, data: Any, **_: Any) -> Any:
+        if isinstance(data, Mapping):
+            bad = sorted(str(k) for k in data if _has_nul(k) or _has_nul(data[k]))
+            if bad:
+                raise ValidationError({k: ["must not contain NUL characters (不得包含空字符)"] for k in bad})
+        return data
 
 
 class PageArgs(Schema):

@@ -13,7 +13,16 @@ from marketplace.services import enterprises as service
 from marketplace.services.parks import get_park
 
 from ..database import db_session
-from .common import PageArgs, current_principal, documents_errors, page_of, paginate, requires, slice_page
+from .common import (
+    PageArgs,
+    RejectsNul,
+    current_principal,
+    documents_errors,
+    page_of,
+    paginate,
+    requires,
+    slice_page,
+)
 
 URL_PREFIX = "/enterprises"
 blp = Blueprint("enterprises", __name__, description="Enterprises and HW business licences (企业与经营许可证)")
@@ -44,12 +53,20 @@ class EnterpriseRecord(Schema):
 
 
 # The interchange format's enterprise and licence are the API's: one definition of what is valid.
-class EnterprisePatch(EnterpriseSchema):
+class NewEnterprise(RejectsNul, EnterpriseSchema):
+    """A ``wastematch.v1`` enterprise, with its licences."""
+
+
+class NewLicence(RejectsNul, LicenceSchema):
+    """A ``wastematch.v1`` licence."""
+
+
+class EnterprisePatch(RejectsNul, EnterpriseSchema):
     class Meta:
         exclude = ("ref", "licences")
 
 
-class LicencePatch(LicenceSchema):
+class LicencePatch(RejectsNul, LicenceSchema):
     """Any licence fields; the whole licence is re-validated after the change."""
 
     class Meta:
@@ -59,7 +76,7 @@ class LicencePatch(LicenceSchema):
         return None
 
 
-class EnterpriseFilter(PageArgs):
+class EnterpriseFilter(RejectsNul, PageArgs):
     park = fields.String(validate=validate.Length(min=1, max=16), metadata={"description": "Park code"})
     search = fields.String(validate=validate.Length(min=1, max=100),
                            metadata={"description": "Text in the name, ref or industry"})
@@ -83,7 +100,7 @@ def list_enterprises(args):
 
 @blp.route("", methods=["POST"])
 @requires(blp, "admin", "coordinator")
-@blp.arguments(EnterpriseSchema)
+@blp.arguments(NewEnterprise)
 @blp.response(201, EnterpriseRecord)
 @documents_errors(blp, 409, 422)
 def create_enterprise(body):
@@ -131,7 +148,7 @@ def list_licences(args, ref: str):
 
 @blp.route("/<ref>/licences", methods=["POST"])
 @requires(blp, "admin", "coordinator")
-@blp.arguments(LicenceSchema)
+@blp.arguments(NewLicence)
 @blp.response(201, LicenceRecord)
 @documents_errors(blp, 404, 409, 422)
 def add_licence(body, ref: str):

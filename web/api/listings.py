@@ -17,7 +17,7 @@ from marketplace.schemas.interchange import ListingSchema
 from marketplace.services import listings as service
 
 from ..database import db_session
-from .common import PageArgs, current_principal, documents_errors, page_dict, page_of, requires
+from .common import PageArgs, RejectsNul, current_principal, documents_errors, page_dict, page_of, requires
 from .views import CheckSchema, ListingView
 
 URL_PREFIX = "/listings"
@@ -26,7 +26,7 @@ blp = Blueprint("listings", __name__, description="Offers and needs (供给与�
 
 # --- input -------------------------------------------------------------------------------
 
-class NewListing(ListingSchema):
+class NewListing(RejectsNul, ListingSchema):
     """A ``wastematch.v1`` listing; ``ref`` (generated when absent) and ``enterprise`` (yours) are optional."""
 
     ref = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=64))
@@ -34,7 +34,7 @@ class NewListing(ListingSchema):
                                metadata={"description": "Enterprise ref; enterprise users may omit it"})
 
 
-class ListingPatch(ListingSchema):
+class ListingPatch(RejectsNul, ListingSchema):
     """Any listing fields but kind, ref and enterprise; the whole listing is re-validated after the change."""
 
     class Meta:
@@ -58,7 +58,7 @@ class LatLon(fields.String):
         return (lat, lon)
 
 
-class ListingFilter(PageArgs):
+class ListingFilter(RejectsNul, PageArgs):
     kind = fields.String(validate=validate.OneOf(LISTING_KINDS))
     park = fields.String(validate=validate.Length(min=1, max=16), metadata={"description": "Park code"})
     waste_code = fields.String(validate=validate.Length(min=1, max=10), metadata={"description": "e.g. 900-214-08"})
@@ -73,7 +73,7 @@ class ListingFilter(PageArgs):
     mine = fields.Boolean(load_default=False, metadata={"description": "Only your enterprise's listings"})
 
 
-class StatusChange(Schema):
+class StatusChange(RejectsNul, Schema):
     reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
 
 

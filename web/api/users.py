@@ -8,7 +8,7 @@ from marketplace.models import LOCALES, ROLES, User
 from marketplace.services import accounts
 
 from ..database import db_session
-from .common import PageArgs, current_principal, documents_errors, page_of, paginate, requires
+from .common import PageArgs, RejectsNul, current_principal, documents_errors, page_of, paginate, requires
 
 URL_PREFIX = "/users"
 blp = Blueprint("users", __name__, description="User accounts and roles (用户与角色)")
@@ -25,8 +25,8 @@ class UserSchema(Schema):
     active = fields.Boolean(required=True)
 
 
-class NewUserSchema(Schema):
-    email = fields.String(required=True, validate=validate.Length(min=3, max=254))
+class NewUserSchema(RejectsNul, Schema):
+    email = fields.String(required=True, validate=validate.Length(min=3, max=accounts.MAX_EMAIL_LENGTH))
     password = fields.String(required=True, load_only=True, validate=validate.Length(
         min=accounts.MIN_PASSWORD_LENGTH, max=1000))
     role = fields.String(required=True, validate=validate.OneOf(ROLES))

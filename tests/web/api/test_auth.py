@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from marketplace.models import ApiToken
 from marketplace.services.accounts import hash_password, verify_password
 from tests.factories import API_PASSWORD, API_USERS
@@ -40,6 +42,14 @@ def test_token_request_validation_names_the_field(api):
     assert "password" in res.json["errors"]["json"]
     res = api.post("auth/token", json={"email": "garage@e2.test", "password": "x", "expires_in": 5})
     assert res.status_code == 422 and "expires_in" in res.json["errors"]["json"]
+
+
+def test_nul_characters_are_a_422_not_a_500(api):
+    res = api.post("auth/token", json={"email": "garage\x00@e2.test", "password": API_PASSWORD})
+    assert res.status_code == 422 and "email" in res.json["errors"]["json"]
+    res = api.post("users", "admin", json={"email": "n@x.test", "password": "long enough", "role": "admin",
+                                           "name": "a\x00"})
+    assert res.status_code == 422 and "name" in res.json["errors"]["json"]
 
 
 def test_missing_malformed_expired_and_revoked_tokens_are_401(api):
@@ -86,6 +96,25 @@ def test_admin_creates_users_with_role_rules(api):
     assert short.status_code == 422 and "password" in short.json["errors"]["json"]
     assert api.post("users", "coord", json={"email": "c@x.test", "password": "long enough",
                                             "role": "admin"}).status_code == 403
+    # The audit trail keys users by email: a longer one is a 422, not a 500 on PostgreSQL.
+    long = api.post("users", "admin", json={"email": "a" * 90 + "@example.com", "password": "long enough",
+                                            "role": "admin"})
+    assert long.status_code == 422 and "email" in long.json["errors"]["json"]
+    longest = "a" * 88 + "@example.com"  # exactly 100 characters
+    made = api.post("users", "admin", json={"email": longest, "password": "long enough", "role": "admin"})
+    assert made.status_code == 201, made.json
+    token = api.post("auth/token", json={"email": longest, "password": "long enough"}).json["token"]
+    auth = {"Authorization": f"Bearer {token}"}
+    assert api.post("parks", json={"code": "LONG", "name": "长邮箱园区"}, headers=auth).status_code == 201  # audited
+
+
+def test_create_user_service_bounds_the_email(session):
+    from marketplace.errors import ValidationFailed
+    from marketplace.services.accounts import create_user
+
+    with pytest.raises(ValidationFailed) as exc:
+        create_user(session, email="b" * 95 + "@x.test", password="long enough", role="admin", actor="test")
+    assert "email" in exc.value.errors
 
 
 def test_login_works_for_every_seeded_role(api):

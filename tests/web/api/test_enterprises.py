@@ -75,6 +75,19 @@ def test_patch(api):
     assert api.get("enterprises/E-2", "coord").status_code == 404  # no longer in the coordinator's park
 
 
+def test_patch_refuses_a_self_move_of_the_site_and_overlong_text(api):
+    ids = dict(api.session.execute(select(Listing.ref, Listing.id)).all())
+    before = api.get(f"listings/{ids['N-1']}", "e2").json["distance_km"]
+    moved = api.patch("enterprises/E-2", "e2", json={"lat": 39.3, "lon": 117.9})
+    assert moved.status_code == 403 and set(moved.json["errors"]) == {"lat", "lon"}
+    assert api.get(f"listings/{ids['N-1']}", "e2").json["distance_km"] == before  # no new vantage point
+    assert api.patch("enterprises/E-2", "coord", json={"lat": 39.06}).json["lat"] == 39.06
+    long = api.patch("enterprises/E-2", "e2", json={"district": "x" * 101})
+    assert long.status_code == 422 and "district" in long.json["errors"]  # not a 500 on PostgreSQL
+    new = api.post("enterprises", "admin", json={**NEW, "province": "p" * 51})
+    assert new.status_code == 422 and "province" in new.json["errors"]
+
+
 def test_licences(api):
     assert [x["number"] for x in api.get("enterprises/E-1/licences", "e1").json["items"]] == ["TJ-HW-0001"]
     assert api.get("enterprises/E-1/licences", "e2").status_code == 404
@@ -117,3 +130,15 @@ def test_openapi_lists_the_enterprise_endpoints(api):
     assert set(paths["/api/v1/enterprises/{ref}"]) >= {"get", "patch"}
     assert set(paths["/api/v1/enterprises/{ref}/licences"]) >= {"get", "post"}
     assert "patch" in paths["/api/v1/enterprises/{ref}/licences/{number}"]
+
+
+def test_nul_characters_are_a_422_or_unknown(api):
+    res = api.get("enterprises", "e2", query_string={"search": "a\x00"})
+    assert res.status_code == 422 and "search" in res.json["errors"]["query"]
+    res = api.patch("enterprises/E-2", "e2", json={"district": "a\x00"})
+    assert res.status_code == 422 and "district" in res.json["errors"]["json"]
+    res = api.post("enterprises", "admin", json={**NEW, "licences": [{**LICENCE, "number": "X\x00"}]})
+    assert res.status_code == 422 and "licences" in res.json["errors"]["json"]
+    res = api.post("enterprises/E-3/licences", "coord", json={**LICENCE, "number": "X\x00"})
+    assert res.status_code == 422 and "number" in res.json["errors"]["json"]
+    assert api.get("enterprises/E-%002", "e2").status_code == 404  # a ref in the path: unknown, not a 500

@@ -282,3 +282,17 @@ def test_an_admin_sees_everything(api):
     assert {x["enterprise"]["ref"] for x in items} == {"E-1", "E-2", "E-3", "E-4"}
     recs = api.get(f"listings/{ids['O-1']}/recommendations", "admin").json["recommendations"]
     assert recs and all(r["enterprise"] is not None and r["counterpart"]["identified"] for r in recs)
+
+
+def test_nul_characters_are_a_422_naming_the_field(api):
+    # PostgreSQL refuses NUL in text and JSON: without the check these were 500s there.
+    res = api.get("listings", "e2", query_string={"q": "oil\x00"})
+    assert res.status_code == 422 and "q" in res.json["errors"]["query"]
+    res = api.post("listings", "e2", json={**OFFER, "composition": [{"name": "tol\x00uene", "fraction": 0.5}]})
+    assert res.status_code == 422 and "composition" in res.json["errors"]["json"]
+    o1 = _ids(api)["O-1"]
+    res = api.patch(f"listings/{o1}", "e2", json={"title": "a\x00b"})
+    assert res.status_code == 422 and "title" in res.json["errors"]["json"]
+    res = api.post(f"listings/{o1}/pause", "e2", json={"reason": "x\x00"})
+    assert res.status_code == 422 and "reason" in res.json["errors"]["json"]
+    assert api.get(f"listings/{o1}", "e2").json["status"] == "active"

@@ -69,3 +69,38 @@ def test_unknown_ids_are_404_in_the_error_shape(api, who):
         assert set(res.json) == ERROR_KEYS
     # Beyond the id range is no route at all, still 404 and never a database error.
     assert api.get("listings/99999999999999999999", who).status_code == 404
+
+
+WRONG = {"string": 12345, "integer": "not-a-number", "number": "not-a-number", "boolean": "not-a-boolean",
+         "array": "not-a-list", "object": "not-an-object"}
+
+
+def _schema(doc, ref_or_schema):
+    ref = ref_or_schema.get("$ref")
+    return doc["components"]["schemas"][ref.rsplit("/", 1)[1]] if ref else ref_or_schema
+
+
+def test_every_body_and_query_field_is_validated_by_name(api):
+    """A wrong type in any field of any request body or query is a 422 naming that field."""
+    doc = api.get("/api/v1/openapi.json").json
+    checked = 0
+    for method, path, op in operations(api):
+        url = PARAM.sub(lambda m: {"code": "BH", "ref": "E-1"}.get(m.group(1), "1"), path)
+        body = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
+        if body is not None:
+            for name, prop in _schema(doc, body).get("properties", {}).items():
+                if prop.get("readOnly") or prop.get("type") not in WRONG:
+                    continue
+                res = api.call(method.upper(), url, "admin", json={name: WRONG[prop["type"]]})
+                assert res.status_code == 422, f"{method} {url} {name}: {res.status_code} {res.json}"
+                assert name in res.json["errors"].get("json", {}), f"{method} {url} {name}: {res.json}"
+                checked += 1
+        for param in op.get("parameters", []):
+            kind = param.get("schema", {}).get("type")
+            if param["in"] != "query" or kind not in ("integer", "number", "boolean"):
+                continue
+            res = api.call(method.upper(), url, "admin", query_string={param["name"]: "not-a-value"})
+            assert res.status_code == 422, f"{method} {url} ?{param['name']}: {res.status_code} {res.json}"
+            assert param["name"] in res.json["errors"].get("query", {}), f"{method} {url}: {res.json}"
+            checked += 1
+    assert checked > 100, checked
