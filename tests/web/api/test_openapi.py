@@ -104,3 +104,17 @@ def test_every_body_and_query_field_is_validated_by_name(api):
             assert param["name"] in res.json["errors"].get("query", {}), f"{method} {url}: {res.json}"
             checked += 1
     assert checked > 100, checked
+
+
+def test_every_role_restricted_operation_refuses_an_enterprise_user_before_anything_else(api):
+    """Operations for coordinators or admins only answer an enterprise user 403, whatever the input."""
+    refused = 0
+    for method, path, op in operations(api):
+        if op["responses"].get("403", {}).get("description") != "Role not allowed":
+            continue
+        url = PARAM.sub(lambda m: UNKNOWN.get(m.group(1), "1"), path)  # unknown ids: 403 comes before 404
+        res = api.call(method.upper(), url, "e2", json={"junk": True})
+        assert res.status_code == 403, f"{method} {url}: {res.status_code} {res.json}"
+        assert set(res.json) == ERROR_KEYS and "role" in res.json["errors"]
+        refused += 1
+    assert refused >= 10
