@@ -83,9 +83,9 @@ def test_patch_refuses_a_self_move_of_the_site_and_overlong_text(api):
     assert api.get(f"listings/{ids['N-1']}", "e2").json["distance_km"] == before  # no new vantage point
     assert api.patch("enterprises/E-2", "coord", json={"lat": 39.06}).json["lat"] == 39.06
     long = api.patch("enterprises/E-2", "e2", json={"district": "x" * 101})
-    assert long.status_code == 422 and "district" in long.json["errors"]  # not a 500 on PostgreSQL
+    assert long.status_code == 422 and "district" in long.json["errors"]["json"]  # not a 500 on PostgreSQL
     new = api.post("enterprises", "admin", json={**NEW, "province": "p" * 51})
-    assert new.status_code == 422 and "province" in new.json["errors"]
+    assert new.status_code == 422 and "province" in new.json["errors"]["json"]
 
 
 def test_licences(api):
