@@ -5,10 +5,11 @@ import datetime as dt
 
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
-from sqlalchemy import select
+from sqlalchemy import String, and_, cast, or_, select
 
 from marketplace.errors import ValidationFailed
-from marketplace.models import AuditEvent
+from marketplace.models import AuditEvent, Match
+from marketplace.services.workflow import visible_matches
 
 from ..database import db_session
 from .common import PageArgs, current_principal, page_of, paginate, requires
@@ -62,7 +63,11 @@ def list_audit(args):
     session, principal = db_session(), current_principal()
     stmt = select(AuditEvent)
     if not principal.is_admin:
-        stmt = stmt.where(AuditEvent.park_id.in_(list(principal.park_ids)))
+        # A match's events are filed under the offer's park; a cross-park match's need-side
+        # coordinator decides on it too, so sees its trail as well.
+        theirs = visible_matches(principal).with_only_columns(cast(Match.id, String))
+        stmt = stmt.where(or_(AuditEvent.park_id.in_(list(principal.park_ids)),
+                              and_(AuditEvent.entity_type == "match", AuditEvent.entity_key.in_(theirs))))
     for name in ("entity_type", "entity_key", "action"):
         if args.get(name):
             stmt = stmt.where(getattr(AuditEvent, name) == args[name])

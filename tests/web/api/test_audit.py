@@ -46,3 +46,22 @@ def test_audit_refusals(api):
     assert api.get("audit", "e1").status_code == 403
     bad = api.get("audit", "admin", query_string={"since": "yesterday", "per_page": 0})
     assert bad.status_code == 422 and set(bad.json["errors"]["query"]) == {"since", "per_page"}
+
+
+def test_a_cross_park_match_is_in_both_coordinators_trails(api):
+    """O-1 (park BH) → N-2 (park NK): filed under BH, decided on by either park's coordinator."""
+    i = dict(api.session.execute(select(Listing.ref, Listing.id)).all())
+    made = api.post("matches", "e2", json={"offer": i["O-1"], "need": i["N-2"]})
+    assert made.status_code == 201, made.json
+    mid = str(made.json["id"])
+    for who in ("e2", "e4"):
+        assert api.post(f"matches/{mid}/decisions", who, json={"action": "accept"}).status_code == 200
+    assert api.post(f"matches/{mid}/decisions", "coord_nk", json={"action": "reject",
+                                                                 "reason": "kiln full"}).status_code == 200
+    for coordinator in ("coord", "coord_nk"):
+        trail = api.get("audit", coordinator, query_string={"entity_type": "match", "entity_key": mid}).json
+        assert [e["context"]["action"] for e in trail["items"]][0] == "reject", coordinator
+    # Matches wholly inside BH stay out of the NK coordinator's trail.
+    bh_only = str(_match(api))
+    assert api.get("audit", "coord_nk", query_string={"entity_key": bh_only,
+                                                      "entity_type": "match"}).json["total"] == 0
