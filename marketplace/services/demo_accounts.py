@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from ..errors import Conflict
 from ..models import User
 from .accounts import create_user, normalise_email, verify_password
 
@@ -66,8 +67,15 @@ def seed_demo_accounts(session: Session, *, actor: str,
     """Create the demo accounts that do not exist yet; existing ones are left as they are.
 
     Re-running is harmless. Raises ``ValidationFailed`` if the demo park is not loaded
-    (an enterprise ref or park code is unknown).
+    (an enterprise ref or park code is unknown), and ``Conflict`` if the database already
+    has accounts of its own: accounts with a published password do not belong there.
     """
+    demo_emails = {normalise_email(a.email) for a in accounts}
+    others = [e for e in session.scalars(select(User.email)) if e not in demo_emails]
+    if others:
+        raise Conflict(f"this database has {len(others)} account(s) of its own; demonstration accounts with a "
+                       f"published password are not added (数据库已有正式账户，不添加演示账户)",
+                       {"accounts": [f"{len(others)} non-demo account(s) exist, e.g. {others[0]}"]})
     seeded = []
     for account in accounts:
         existing = session.scalar(select(User).where(User.email == normalise_email(account.email))

@@ -88,6 +88,7 @@ class Redactor:
 
     def __init__(self) -> None:
         self._secrets: dict[str, str] = {}
+        self._folded: dict[str, str] = {}
         self._pattern: re.Pattern[str] | None = None
 
     def hide(self, secret: str | None, placeholder: str) -> None:
@@ -115,12 +116,14 @@ class Redactor:
             return value
         if self._pattern is None:
             # Longest first. A Latin secret ("E-1") must not eat a longer token ("E-10"), but Chinese has no
-            # word boundaries: a name inside "某某公司废机油" is hidden wherever it stands.
+            # word boundaries: a name inside "某某公司废机油" is hidden wherever it stands. Case does not
+            # matter ("e-1", "ACME Chemicals" are the same secret).
             ordered = sorted(self._secrets, key=len, reverse=True)
             alternatives = "|".join(re.escape(s) if _CJK.search(s) else rf"(?<![\w-]){re.escape(s)}(?![\w-])"
                                     for s in ordered)
-            self._pattern = re.compile(alternatives)
-        return self._pattern.sub(lambda m: self._secrets[m.group(0)], value)
+            self._pattern = re.compile(alternatives, re.IGNORECASE)
+            self._folded = {k.casefold(): v for k, v in self._secrets.items()}
+        return self._pattern.sub(lambda m: self._folded.get(m.group(0).casefold(), HIDDEN_ENTERPRISE), value)
 
     def __call__(self, value: Any) -> Any:
         if isinstance(value, str):

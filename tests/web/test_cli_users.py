@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from marketplace.db import make_engine
+from marketplace.errors import Conflict
 from marketplace.models import User
 from marketplace.services import accounts
 from marketplace.services.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo_accounts
@@ -169,3 +170,20 @@ def test_demo_accounts_are_seeded_once_and_can_sign_in(backend, fresh_database_u
     _print_demo_accounts(again)
     table = capsys.readouterr().err
     assert "(changed since seeding)" in table and "e038@wastematch.example" in table and DEMO_PASSWORD in table
+
+
+def test_demo_accounts_are_not_added_beside_real_accounts(db_url):
+    run(db_url, "import", str(DEMO_PARK))
+    result = CliRunner().invoke(main, ["--db", db_url, "users", "add", "ehs@real.cn", "--role", "admin"],
+                                input="a real passphrase\n")
+    assert result.exit_code == 0, result.output
+    engine = make_engine(db_url)
+    try:
+        with Session(engine) as session, session.begin():
+            with pytest.raises(Conflict) as refused:
+                seed_demo_accounts(session, actor="test")
+        assert "accounts" in refused.value.errors
+        with Session(engine) as session:
+            assert [u.email for u in session.scalars(accounts.users_query())] == ["ehs@real.cn"]
+    finally:
+        engine.dispose()
