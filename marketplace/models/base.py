@@ -29,6 +29,23 @@ class Base(DeclarativeBase):
     }
 
 
+# Integer primary keys are 32-bit on PostgreSQL: an id beyond this is unknown, not a database error.
+MAX_ID = 2**31 - 1
+
+
 def utcnow() -> dt.datetime:
     """Timezone-aware now, the one clock of the persistence layer."""
     return dt.datetime.now(dt.timezone.utc)
+
+
+def as_utc(value: dt.datetime | None) -> dt.datetime | None:
+    """A stored time as an aware UTC datetime (SQLite hands back naive ones; all were stored as UTC)."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=dt.timezone.utc)
+    return value
+
+
+def iso_utc(value: dt.datetime | None) -> str | None:
+    """A stored time in ISO 8601 with its UTC offset, or None."""
+    value = as_utc(value)
+    return value.isoformat() if value is not None else None

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..errors import Conflict, NotFound, Unauthorized, ValidationFailed
 from ..models import ROLES, ApiToken, Enterprise, Park, User
+from ..models.base import as_utc, utcnow
 from . import audit
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
@@ -161,7 +162,7 @@ def set_password(session: Session, user: User, password: str, *, actor: str) -> 
         raise ValidationFailed("the password is too short",
                                {"password": [f"must be at least {MIN_PASSWORD_LENGTH} characters"]})
     user.password_hash = hash_password(password)
-    now = _now()
+    now = utcnow()
     for tok in user.tokens:
         if tok.revoked_at is None:
             tok.revoked_at = now
@@ -195,21 +196,12 @@ def authenticate(session: Session, email: str, password: str) -> User:
         raise Unauthorized("wrong email or password (邮箱或密码错误)")
     if not verify_password(password or "", user.password_hash) or not user.active:
         raise Unauthorized("wrong email or password (邮箱或密码错误)")
-    user.last_login_at = _now()
+    user.last_login_at = utcnow()
     return user
 
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    # SQLite hands back naive datetimes for timezone-aware columns; they were stored as UTC.
-    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
 
 
 def issue_token(session: Session, user: User, *, ttl: dt.timedelta = TOKEN_TTL, label: str = "") -> tuple[str, ApiToken]:
@@ -218,7 +210,7 @@ def issue_token(session: Session, user: User, *, ttl: dt.timedelta = TOKEN_TTL, 
         raise ValidationFailed("invalid token lifetime",
                                {"expires_in": [f"must be between 1 second and {MAX_TOKEN_TTL.days} days"]})
     plaintext = secrets.token_urlsafe(32)
-    row = ApiToken(user_id=user.id, token_hash=_digest(plaintext), label=label[:100], expires_at=_now() + ttl)
+    row = ApiToken(user_id=user.id, token_hash=_digest(plaintext), label=label[:100], expires_at=utcnow() + ttl)
     session.add(row)
     session.flush()
     return plaintext, row
@@ -232,7 +224,7 @@ def resolve_token(session: Session, plaintext: str) -> Principal:
         raise Unauthorized("invalid bearer token (令牌无效)")
     if row.revoked_at is not None:
         raise Unauthorized("the bearer token was revoked (令牌已撤销)")
-    if _aware(row.expires_at) <= _now():
+    if as_utc(row.expires_at) <= utcnow():
         raise Unauthorized("the bearer token has expired (令牌已过期)")
     if not row.user.active:
         raise Unauthorized("the account is disabled (账户已停用)")
@@ -246,7 +238,7 @@ def revoke_token(session: Session, principal: Principal, token_id: int | None = 
     if row is None or (row.user_id != principal.user_id and not principal.is_admin):
         raise NotFound(f"no token {token_id}", {"token": ["unknown token"]})
     if row.revoked_at is None:
-        row.revoked_at = _now()
+        row.revoked_at = utcnow()
     return row
 
 

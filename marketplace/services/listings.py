@@ -24,6 +24,7 @@ from matching.quantities import annual_tonnes
 
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..models import RESERVING_STATUSES, Component, Enterprise, HwCodeRow, Listing, Match, Park
+from ..models.base import MAX_ID
 from ..schemas.interchange import ListingSchema, flatten_errors
 from . import audit, matching, notifications, workflow
 from .accounts import Principal
@@ -48,7 +49,6 @@ TRANSITIONS = {"pause": (("active",), "paused"), "resume": (("paused",), "active
 MAX_TOP = 50
 QUANTITY_EPS_T = 1e-6
 KM_PER_DEGREE = 111.195
-MAX_ID = 2**31 - 1
 
 __all__ = ["ListingSearch", "TRANSITIONS", "change_status", "create_listing", "get_listing", "listing_detail",
            "manages", "recommendations", "reserved_t", "search_listings", "update_listing"]

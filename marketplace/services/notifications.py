@@ -7,7 +7,6 @@ who is behind another enterprise's listing until both parties of a match accepte
 """
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from sqlalchemy import or_, select, update
@@ -17,6 +16,7 @@ from catalog.waste_codes import category_of, is_hw_code
 
 from ..errors import NotFound
 from ..models import Enterprise, Listing, Match, Notification, User, user_parks
+from ..models.base import utcnow
 from .accounts import Principal, principal_of
 from .disclosure import Redactor, listing_view, match_disclosed, sees_identity
 
@@ -242,17 +242,13 @@ def list_query(principal: Principal, *, unread: bool | None = None):
     return stmt.order_by(Notification.created_at.desc(), Notification.id.desc())
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
-
-
 def mark_read(session: Session, principal: Principal, notification_id: int) -> Notification:
     """Mark one of the principal's notices read (404 for anyone else's, so ids reveal nothing)."""
     row = session.scalar(select(Notification).where(Notification.id == notification_id, visible_to(principal)))
     if row is None:
         raise NotFound(f"no notification {notification_id} (通知不存在)", {"notification_id": ["unknown notification"]})
     if row.read_at is None:
-        row.read_at = _now()
+        row.read_at = utcnow()
         session.flush()
     return row
 
@@ -260,7 +256,7 @@ def mark_read(session: Session, principal: Principal, notification_id: int) -> N
 def mark_all_read(session: Session, principal: Principal) -> int:
     """Mark every unread notice of the principal read; returns how many."""
     result = session.execute(update(Notification).where(visible_to(principal), Notification.read_at.is_(None))
-                             .values(read_at=_now()).execution_options(synchronize_session=False))
+                             .values(read_at=utcnow()).execution_options(synchronize_session=False))
     return int(result.rowcount or 0)
 
 

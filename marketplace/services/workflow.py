@@ -42,6 +42,7 @@ from matching.similarity import SimilarityModel
 
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..models import RESERVING_STATUSES, AuditEvent, Enterprise, Licence, Listing, Match, Park
+from ..models.base import MAX_ID, as_utc, iso_utc, utcnow
 from . import audit, disclosure, notifications
 from .accounts import Principal
 
@@ -53,7 +54,6 @@ EXPIRING_STATUSES = ("proposed", "accepted")
 # A proposal nobody answers lapses after this long.
 PROPOSAL_TTL = dt.timedelta(days=30)
 QUANTITY_EPS_T = 1e-6
-MAX_ID = 2**31 - 1
 # Capacity is never checked by the rules' licence_capacity here: the workflow counts it exactly.
 NOT_RECHECKED = ("licence_capacity",)
 
@@ -67,17 +67,6 @@ REASON_REQUIRED = ("decline", "reject", "cancel")
 STATUS_ZH = {"proposed": "待确认", "superseded": "已被替代", "accepted": "双方已接受", "declined": "已拒绝",
              "approved": "已批准", "rejected": "已驳回", "in_transfer": "转移中", "completed": "已完成",
              "cancelled": "已取消", "expired": "已过期"}
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
-
-
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    """SQLite hands back naive datetimes; every stored time is UTC."""
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=dt.timezone.utc)
-    return value
 
 
 def _state(status: str) -> str:
@@ -195,7 +184,7 @@ def _transition(session: Session, match: Match, to: str, *, actor: str, action: 
                 reason: str | None = None, now: dt.datetime | None = None,
                 changes: dict[str, Any] | None = None, **context: Any) -> None:
     """Move ``match`` to ``to``, audit and notify (the caller has checked that the move is allowed)."""
-    now = now or _now()
+    now = now or utcnow()
     before = match.status
     match.status = to
     if reason is not None or to in ("declined", "rejected", "cancelled", "expired"):
@@ -236,19 +225,19 @@ def clear_acceptances(session: Session, match: Match, *, actor: str, quantity_fr
 
 
 def _expired(match: Match, now: dt.datetime) -> bool:
-    expires = _aware(match.expires_at)
+    expires = as_utc(match.expires_at)
     return match.status in EXPIRING_STATUSES and expires is not None and expires <= now
 
 
 def expire_stale(session: Session, now: dt.datetime | None = None, *, actor: str = "system:expiry") -> int:
     """Expire proposed and accepted matches past ``expires_at``; returns how many (the system job)."""
-    now = now or _now()
+    now = now or utcnow()
     stale = list(session.scalars(select(Match).where(Match.status.in_(EXPIRING_STATUSES),
                                                      Match.expires_at.is_not(None), Match.expires_at <= now)
                                  .order_by(Match.id).with_for_update(key_share=True)))
     for m in stale:
         _transition(session, m, "expired", actor=actor, action="expire", role="system", now=now,
-                    reason=f"not approved before {_aware(m.expires_at).isoformat()} (逾期未完成确认)")
+                    reason=f"not approved before {as_utc(m.expires_at).isoformat()} (逾期未完成确认)")
     if stale:
         session.flush()
     return len(stale)
@@ -267,7 +256,7 @@ def cancel_open_matches(session: Session, listing: Listing, *, actor: str, reaso
         select(Match).where(or_(Match.offer_id == listing.id, Match.need_id == listing.id),
                             Match.status.in_(OPEN_STATUSES)).order_by(Match.id).with_for_update(key_share=True)
         .execution_options(populate_existing=True)))
-    now = _now()
+    now = utcnow()
     for m in matches:
         _transition(session, m, "cancelled", actor=actor, action="cancel", role="system", reason=reason, now=now,
                     listing=listing.id)
@@ -285,7 +274,7 @@ def decide(session: Session, principal: Principal, match_id: int, action: str, r
     Conflict when the match is not in a state the action leaves (or, for approval,
     when the pair now fails a hard check or the quantity is no longer available).
     """
-    now = now or _now()
+    now = now or utcnow()
     if action not in ACTIONS:
         raise ValidationFailed(f"unknown action {action!r}", {"action": [f"must be one of: {', '.join(ACTIONS)}"]})
     reason = (reason or "").strip() or None
@@ -354,8 +343,8 @@ def _require_state(match: Match, action: str, now: dt.datetime) -> None:
                        f"(only from {', '.join(FROM_STATES[action])})",
                        {"status": [f"is {match.status}; {action} needs {' or '.join(FROM_STATES[action])}"]})
     if _expired(match, now):
-        raise Conflict(f"match {match.id} expired at {_aware(match.expires_at).isoformat()} (已过期): "
-                       f"cannot {action}", {"status": [f"expired at {_aware(match.expires_at).isoformat()}"]})
+        raise Conflict(f"match {match.id} expired at {as_utc(match.expires_at).isoformat()} (已过期): "
+                       f"cannot {action}", {"status": [f"expired at {as_utc(match.expires_at).isoformat()}"]})
 
 
 # --- approval: re-check, reserve ------------------------------------------------------------------
@@ -491,7 +480,7 @@ def propose(session: Session, principal: Principal, offer_id: int, need_id: int,
     enterprise users); so is a quantity beyond what the pair can take. An open match
     for the pair already in the workflow is a 409.
     """
-    now = now or _now()
+    now = now or utcnow()
     found: dict[int, Listing] = {}
     for listing_id in sorted({offer_id, need_id}):  # the approval lock order
         if not 0 < listing_id <= MAX_ID:
@@ -567,11 +556,6 @@ def propose(session: Session, principal: Principal, offer_id: int, need_id: int,
 HIDDEN_ACTOR = "对方企业 (the other party)"
 
 
-def _iso(value: dt.datetime | None) -> str | None:
-    value = _aware(value)
-    return value.isoformat() if value is not None else None
-
-
 def match_view(principal: Principal, match: Match, disclosed: set[int] | frozenset[int],
                origin: tuple[float, float] | None = None) -> dict[str, Any]:
     """A match as ``principal`` sees it.
@@ -596,13 +580,13 @@ def match_view(principal: Principal, match: Match, disclosed: set[int] | frozens
         "exemption": match.exemption, "checks": match.checks or [], "reasons": match.reasons or [],
         "terms": {k: v for k, v in (match.terms or {}).items() if isinstance(v, (int, float))},
         "offer_accepted": match.offer_accepted_at is not None, "need_accepted": match.need_accepted_at is not None,
-        "offer_accepted_at": _iso(match.offer_accepted_at), "need_accepted_at": _iso(match.need_accepted_at),
+        "offer_accepted_at": iso_utc(match.offer_accepted_at), "need_accepted_at": iso_utc(match.need_accepted_at),
         "offer_accepted_by": match.offer_accepted_by if full or s.side == "offer" else None,
         "need_accepted_by": match.need_accepted_by if full or s.side == "need" else None,
-        "decided_at": _iso(match.decided_at), "decided_by": match.decided_by if full else None,
-        "status_reason": match.status_reason, "approved_at": _iso(match.approved_at),
-        "expires_at": _iso(match.expires_at), "created_at": _iso(match.created_at),
-        "updated_at": _iso(match.updated_at), "your_side": s.side,
+        "decided_at": iso_utc(match.decided_at), "decided_by": match.decided_by if full else None,
+        "status_reason": match.status_reason, "approved_at": iso_utc(match.approved_at),
+        "expires_at": iso_utc(match.expires_at), "created_at": iso_utc(match.created_at),
+        "updated_at": iso_utc(match.updated_at), "your_side": s.side,
         "disclosed": disclosure.match_disclosed(match),
     }
     if full:
@@ -631,7 +615,7 @@ def history(session: Session, principal: Principal, match: Match) -> list[dict[s
         actor = e.actor
         if not full and actor.startswith("enterprise:") and ctx.get("side") != s.side:
             actor = HIDDEN_ACTOR  # the other party's user stays anonymous
-        out.append(redact({"at": _iso(e.at), "actor": actor, "action": ctx.get("action"), "role": ctx.get("role"),
+        out.append(redact({"at": iso_utc(e.at), "actor": actor, "action": ctx.get("action"), "role": ctx.get("role"),
                            "from": status[0], "to": status[1], "reason": ctx.get("reason")}))
     return out
 
@@ -659,7 +643,7 @@ def decision_views(session: Session, matches: list[Match]) -> list[dict[str, Any
             if (e.context or {}).get("action") in ("approve", "reject"):
                 reasons[e.entity_key] = (e.context or {}).get("reason")
     return [{"match": m.id, "decision": "approve" if m.approved_at is not None else "reject",
-             "reason": reasons.get(str(m.id)), "decided_at": _iso(m.decided_at), "decided_by": m.decided_by,
+             "reason": reasons.get(str(m.id)), "decided_at": iso_utc(m.decided_at), "decided_by": m.decided_by,
              "status": m.status, "offer": m.offer_id, "need": m.need_id,
              "offer_ref": m.offer.ref, "need_ref": m.need.ref,
              "park": m.offer.enterprise.park.code if m.offer.enterprise.park else None,

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from marketplace.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from marketplace.models import AuditEvent, Enterprise, Licence, Listing, Match, Park
+from marketplace.models.base import as_utc
 from marketplace.services import workflow
 from marketplace.services.accounts import Principal, resolve_token
 from marketplace.services.matching import _licence_used, build_problem, run_matching
@@ -64,7 +65,7 @@ def w(session) -> World:
 def test_happy_path_through_every_state_is_audited(w):
     m = w.propose("e2", "O-1", "N-1")
     assert (m.status, m.source, m.quantity_t, m.licence_number) == ("proposed", "recommend", 300.0, "TJ-HW-0001")
-    assert workflow._aware(m.expires_at) - workflow._aware(m.created_at) == workflow.PROPOSAL_TTL
+    assert as_utc(m.expires_at) - as_utc(m.created_at) == workflow.PROPOSAL_TTL
     w.act("e2", m, "accept")
     assert m.status == "proposed" and m.offer_accepted_by == "enterprise:garage@e2.test" and m.need_accepted_at is None
     w.act("e1", m, "accept")

@@ -10,7 +10,9 @@ from flask_smorest import Api
 from flask_smorest.spec.plugins import integerconverter2paramschema
 from werkzeug.routing import IntegerConverter
 
-from .common import MAX_ID, ErrorSchema
+from marketplace.models.base import MAX_ID
+
+from .common import ErrorSchema
 
 API_PREFIX = "/api/v1"
 

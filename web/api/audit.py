@@ -7,15 +7,14 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import String, and_, cast, or_, select
 
-from marketplace.errors import ValidationFailed
 from marketplace.models import AuditEvent, Match
+from marketplace.models.base import iso_utc
 from marketplace.services.workflow import visible_matches
 
 from ..database import db_session
-from .common import PageArgs, current_principal, page_of, paginate, requires
+from .common import NO_NUL, PageArgs, current_principal, page_of, paginate, requires, utc_argument
 
 URL_PREFIX = "/audit"
-NO_NUL = validate.Regexp(r"\A[^\x00]*\Z", error="must not contain NUL characters")
 blp = Blueprint("audit", __name__, description="Audit trail (操作记录)")
 
 
@@ -38,20 +37,9 @@ class AuditListArgs(PageArgs):
     since = fields.AwareDateTime(default_timezone=dt.timezone.utc)
 
 
-def _iso(value: dt.datetime) -> str:
-    return (value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)).isoformat()
-
-
 def entry_dict(e: AuditEvent) -> dict:
-    return {"id": e.id, "at": _iso(e.at), "actor": e.actor, "action": e.action, "entity_type": e.entity_type,
+    return {"id": e.id, "at": iso_utc(e.at), "actor": e.actor, "action": e.action, "entity_type": e.entity_type,
             "entity_key": e.entity_key, "park_id": e.park_id, "changes": e.changes or {}, "context": e.context or {}}
-
-
-def _utc(value: dt.datetime) -> dt.datetime:
-    try:
-        return value.astimezone(dt.timezone.utc)
-    except (OverflowError, ValueError):
-        raise ValidationFailed("since is out of range", {"since": ["out of range"]}) from None
 
 
 @blp.route("")
@@ -72,6 +60,6 @@ def list_audit(args):
         if args.get(name):
             stmt = stmt.where(getattr(AuditEvent, name) == args[name])
     if args.get("since"):
-        stmt = stmt.where(AuditEvent.at >= _utc(args["since"]))
+        stmt = stmt.where(AuditEvent.at >= utc_argument(args["since"]))
     return paginate(session, stmt.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()), args,
                     lambda rows: [entry_dict(e) for e in rows])

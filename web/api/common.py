@@ -1,6 +1,7 @@
 """What every resource module shares: the error schema, pagination and the request's principal."""
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable, Mapping
 from functools import wraps
@@ -12,13 +13,12 @@ from marshmallow import Schema, ValidationError, fields, pre_load, validate
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from marketplace.errors import Forbidden, Unauthorized
+from marketplace.errors import Forbidden, Unauthorized, ValidationFailed
 from marketplace.services.accounts import Principal, resolve_token
 
 from ..database import db_session
 
 MAX_PER_PAGE = 100
-MAX_ID = 2**31 - 1  # the range of an integer primary key on PostgreSQL
 
 
 class ErrorSchema(Schema):
@@ -38,6 +38,17 @@ def _has_nul(value: Any) -> bool:
     if isinstance(value, (list, tuple)):
         return any(_has_nul(v) for v in value)
     return False
+
+# For single text arguments; ``RejectsNul`` checks a whole body.
+NO_NUL = validate.Regexp(r"\A[^\x00]*\Z", error="must not contain NUL characters")
+
+
+def utc_argument(value: dt.datetime, name: str = "since") -> dt.datetime:
+    """A parsed date-time argument in UTC; one beyond the representable range is a 422 naming it."""
+    try:
+        return value.astimezone(dt.timezone.utc)
+    except (OverflowError, ValueError):
+        raise ValidationFailed(f"{name} is out of range", {name: ["out of range"]}) from None
 
 
 class RejectsNul:

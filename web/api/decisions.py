@@ -6,15 +6,14 @@ import datetime as dt
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from marketplace.errors import ValidationFailed
 from marketplace.models import Match
 from marketplace.services import workflow
 
 from ..database import db_session
-from .common import PageArgs, current_principal, documents_errors, page_of, paginate, requires
+from .common import (NO_NUL, PageArgs, current_principal, documents_errors, page_of, paginate, requires,
+                     utc_argument)
 
 URL_PREFIX = "/decisions"
-NO_NUL = validate.Regexp(r"\A[^\x00]*\Z", error="must not contain NUL characters")
 blp = Blueprint("decisions", __name__, description="Coordinator decisions (审批记录)")
 
 
@@ -44,13 +43,6 @@ class DecisionListArgs(PageArgs):
     since = fields.AwareDateTime(default_timezone=dt.timezone.utc)
 
 
-def _utc(value: dt.datetime) -> dt.datetime:
-    try:
-        return value.astimezone(dt.timezone.utc)
-    except (OverflowError, ValueError):
-        raise ValidationFailed("since is out of range", {"since": ["out of range"]}) from None
-
-
 @blp.route("")
 @requires(blp, "admin", "coordinator")
 @blp.arguments(DecisionListArgs, location="query")
@@ -61,7 +53,7 @@ def list_decisions(args):
     session, principal = db_session(), current_principal()
     since = args.get("since")
     stmt = workflow.decisions_stmt(principal, decision=args.get("decision"),
-                                   since=_utc(since) if since else None)
+                                   since=utc_argument(since) if since else None)
     if args.get("park"):
         park_filter = workflow.filtered_matches(session, principal, park=args["park"]).with_only_columns(
             Match.id).order_by(None)

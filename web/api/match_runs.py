@@ -1,7 +1,6 @@
 """``/match-runs``: park-wide optimisation runs (coordinators for their parks, admins for any)."""
 from __future__ import annotations
 
-import datetime as dt
 
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
@@ -9,17 +8,18 @@ from sqlalchemy import select
 
 from marketplace.errors import Forbidden, NotFound, ValidationFailed
 from marketplace.models import MatchRun, Park
+from marketplace.models.base import MAX_ID, iso_utc
 from marketplace.services.accounts import Principal
 from marketplace.services.matching import run_matching
 from matching.problem import Settings
 
 from ..database import db_session
-from .common import MAX_ID, PageArgs, current_principal, documents_errors, page_of, paginate, requires
+from .common import (NO_NUL, PageArgs, current_principal, documents_errors, page_of, paginate,
+                     requires)
 
 URL_PREFIX = "/match-runs"
 blp = Blueprint("match_runs", __name__, description="Park-wide match runs (园区整体匹配)")
 MAX_TIME_LIMIT_S = 60.0
-NO_NUL = validate.Regexp(r"\A[^\x00]*\Z", error="must not contain NUL characters")
 
 
 class MatchRunRequestSchema(Schema):
@@ -57,18 +57,12 @@ class MatchRunListArgs(PageArgs):
     park = fields.String(validate=[validate.Length(min=1, max=16), NO_NUL])
 
 
-def _iso(value: dt.datetime | None) -> str | None:
-    if value is None:
-        return None
-    return (value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)).isoformat()
-
-
 def run_dict(run: MatchRun) -> dict:
     return {"id": run.id, "park": run.park.code if run.park else None, "status": run.status,
             "objective": run.objective, "greedy_objective": run.greedy_objective, "exact": run.exact,
             "parameters": run.parameters, "counts": run.counts, "timings": run.timings, "solver": run.solver,
             "matches": int((run.counts or {}).get("matches", 0)), "actor": run.actor,
-            "started_at": _iso(run.started_at), "finished_at": _iso(run.finished_at)}
+            "started_at": iso_utc(run.started_at), "finished_at": iso_utc(run.finished_at)}
 
 
 def _park(session, code: str) -> Park:

@@ -10,14 +10,14 @@ from marshmallow import Schema, fields, validate
 
 from marketplace.models import MATCH_STATUSES
 from marketplace.services import disclosure, workflow
+from marketplace.models.base import MAX_ID
 
 from ..database import db_session
-from .common import (MAX_ID, PageArgs, current_principal, documents_errors, page_of, paginate, requires,
-                     slice_page)
+from .common import (NO_NUL, PageArgs, current_principal, documents_errors, page_of, paginate,
+                     requires, slice_page)
 from .views import CheckSchema, ListingView
 
 URL_PREFIX = "/matches"
-NO_NUL = validate.Regexp(r"\A[^\x00]*\Z", error="must not contain NUL characters")
 blp = Blueprint("matches", __name__, description="Matches and their workflow (匹配与审批流程)")
 
 
