@@ -723,3 +723,7 @@ def demo(ctx: click.Context, host: str, port: int, no_serve: bool) -> None:
     _print_demo_accounts(seeded)
     if not no_serve:
         _serve(cli.url, host, port)
+
+
+# Traceability commands live in their own modules; importing them attaches them to ``main``.
+from . import cli_alerts, cli_ledger, cli_trace, cli_transfers  # noqa: E402,F401

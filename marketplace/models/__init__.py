@@ -1,5 +1,6 @@
 """SQLAlchemy 2.0 models of the marketplace. Import from here."""
 from .accounts import LOCALES, ROLES, ApiToken, User, user_parks
+from .alerts import ACTIVE_ALERT_STATUSES, ALERT_KINDS, ALERT_STATUSES, Alert
 from .audit import AuditEvent
 from .base import Base
 from .listings import (
@@ -13,6 +14,7 @@ from .listings import (
     Component,
     Listing,
 )
+from .ledger import FINDING_CODES, FINDING_STATUSES, LEDGER_DIRECTIONS, LEDGER_SINKS, LEDGER_SOURCES, LedgerEntry, LedgerFinding
 from .matches import (
     MATCH_STATUSES,
     RESERVING_STATUSES,
@@ -23,6 +25,7 @@ from .matches import (
 from .notifications import NOTIFICATION_KINDS, Notification
 from .parks import Enterprise, Licence, Park
 from .ranking import RankingModel
+from .transfers import OPEN_SHIPMENT_STATUSES, PACKAGINGS, SHIPMENT_STATUSES, Container, ManifestSequence, Shipment
 from .reference import EwcCodeRow, HwCategoryRow, HwCodeRow, HwExemptionRow
 
 __all__ = [
@@ -31,4 +34,7 @@ __all__ = [
     "LISTING_KINDS", "PERIODS", "PURPOSES", "MATCH_STATUSES", "RESERVING_STATUSES", "Match", "MatchRun",
     "PointToPointApprovalRow", "ApiToken", "User", "user_parks", "ROLES", "LOCALES", "Notification",
     "NOTIFICATION_KINDS", "RankingModel", "LISTING_STATUSES",
+    "Alert", "ALERT_KINDS", "ALERT_STATUSES", "ACTIVE_ALERT_STATUSES",
+    "LedgerEntry", "LedgerFinding", "LEDGER_DIRECTIONS", "LEDGER_SOURCES", "LEDGER_SINKS", "FINDING_CODES", "FINDING_STATUSES",
+    "Shipment", "Container", "ManifestSequence", "SHIPMENT_STATUSES", "OPEN_SHIPMENT_STATUSES", "PACKAGINGS",
 ]

@@ -49,3 +49,12 @@ def iso_utc(value: dt.datetime | None) -> str | None:
     """A stored time in ISO 8601 with its UTC offset, or None."""
     value = as_utc(value)
     return value.isoformat() if value is not None else None
+
+
+# Parks keep China Standard Time (UTC+8, no daylight saving): manifest dates and "days" are local days.
+CHINA_TZ = dt.timezone(dt.timedelta(hours=8), "CST")
+
+
+def park_date(value: dt.datetime | None = None) -> dt.date:
+    """The calendar day in China of a stored time (default: now)."""
+    return as_utc(value or utcnow()).astimezone(CHINA_TZ).date()

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
 
-NOTIFICATION_KINDS = ("listing_fit", "match_proposed", "match_transition")
+NOTIFICATION_KINDS = ("listing_fit", "match_proposed", "match_transition", "shipment_event", "ledger_findings")
 
 
 class Notification(Base):

@@ -53,10 +53,10 @@ def init_api(app: Flask) -> Api:
     app.url_map.converters["int"] = IdConverter
     api = WastematchApi(app)
     api.register_converter(IdConverter, integerconverter2paramschema)
-    from . import (audit, auth, catalog, decisions, enterprises, listings, match_runs, matches, notifications,
-                   parks, ranking, users)
+    from . import (alerts, audit, auth, catalog, decisions, enterprises, ledger, listings, match_runs, matches,
+                   notifications, parks, ranking, shipments, trace, users)
 
-    for module in (auth, users, parks, enterprises, listings, matches, match_runs, decisions, audit, notifications,
-                   ranking, catalog):
+    for module in (auth, users, parks, enterprises, listings, matches, match_runs, decisions, shipments, ledger,
+                   alerts, trace, audit, notifications, ranking, catalog):
         api.register_blueprint(module.blp, url_prefix=f"{API_PREFIX}{module.URL_PREFIX}")
     return api
