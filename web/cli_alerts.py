@@ -1,4 +1,98 @@
-"""`wastematch alerts …`: see the group's help."""
+"""`wastematch alerts …`: scan, list and acknowledge the reconciliation alerts (对账预警) as the local operator."""
 from __future__ import annotations
 
-from .cli import main  # noqa: F401 - commands attach to the one `wastematch` group
+import datetime as dt
+
+import click
+
+from marketplace.models import ALERT_KINDS, ALERT_STATUSES
+from marketplace.models.base import CHINA_TZ, utcnow
+
+from .cli import Cli, emit_json, info, json_option, main
+
+
+def _operator(cli: Cli):
+    from marketplace.services.accounts import system_principal
+
+    return system_principal(cli.actor())
+
+
+@main.group()
+def alerts() -> None:
+    """Reconciliation alerts for coordinators (对账预警): weights, overdue receipts and manifests, licences."""
+
+
+@alerts.command("scan")
+@click.option("--park", default=None, help="Only this park (code); default: every park.")
+@click.option("--tolerance", "weight_tolerance", type=float, default=None,
+              help="Weight mismatch tolerance as a share of the dispatched tonnes (default 0.05).")
+@click.option("--receipt-days", type=float, default=None, help="Days from dispatch to receipt (default 3).")
+@click.option("--close-days", type=float, default=None, help="Days from receipt to closing (default 7).")
+@click.option("--expiry-days", "licence_expiry_days", type=int, default=None,
+              help="Warn this many days before a licence ends (default 60).")
+@click.option("--capacity-ratio", type=float, default=None, help="Share of a licence's capacity (default 0.9).")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Evaluate as of noon of this park day (default: now).")
+@json_option
+@click.pass_obj
+def alerts_scan(cli: Cli, park: str | None, today: dt.datetime | None, **thresholds: float | None) -> None:
+    """Evaluate every alert kind and update the stored alerts; prints the counts per kind and the total open."""
+    from marketplace.services import alerts as service
+
+    settings = service.settings_from(thresholds)
+    now = (dt.datetime.combine(today.date(), dt.time(12), tzinfo=CHINA_TZ).astimezone(dt.timezone.utc)
+           if today is not None else utcnow())
+    with cli.transaction() as session:
+        park_id = service.park_id_of(session, park) if park is not None else None
+        result = service.scan(session, now=now, settings=settings, park_id=park_id, actor=cli.actor())
+        counts = service.active_counts(session, _operator(cli), park_id=park_id)
+    doc = {**result.as_dict(), "park": park, "now": now.isoformat(), "settings": settings.as_dict(),
+           "open": counts["open"], "acknowledged": counts["acknowledged"]}
+    if cli.as_json:
+        emit_json(doc)
+        return
+    for kind in ALERT_KINDS:
+        info(f"{kind:22s} {service.KIND_ZH[kind]:10s} {result.by_kind.get(kind, 0):4d} active")
+    info(f"raised {result.raised}, still active {result.still_active}, cleared {result.cleared}; "
+         f"open {counts['open']}, acknowledged {counts['acknowledged']} (未处理 {counts['open']} 条)")
+
+
+@alerts.command("list")
+@click.option("--park", default=None, help="Park code.")
+@click.option("--status", type=click.Choice(ALERT_STATUSES), default=None)
+@click.option("--kind", type=click.Choice(ALERT_KINDS), default=None)
+@json_option
+@click.pass_obj
+def alerts_list(cli: Cli, park: str | None, status: str | None, kind: str | None) -> None:
+    """The alerts, newest first."""
+    from marketplace.services import alerts as service
+
+    with cli.transaction() as session:
+        stmt = service.filtered_alerts(session, _operator(cli), status=status, kind=kind, park=park)
+        rows = [service.alert_view(a) for a in session.scalars(stmt)]
+    if cli.as_json:
+        emit_json(rows)
+        return
+    for r in rows:
+        click.echo(f"#{r['id']:<5d} {r['status']:12s} {r['severity']:8s} {r['kind']:22s} {r['park'] or '-':6s} "
+                   f"{r['message']}")
+        if r["acknowledgement"]:
+            click.echo(f"       note ({r['acknowledged_by']}): {r['acknowledgement']}")
+    info(f"{len(rows)} alert(s)")
+
+
+@alerts.command("ack")
+@click.argument("alert_id", type=int)
+@click.option("--note", required=True, help="What was done or decided (required).")
+@json_option
+@click.pass_obj
+def alerts_ack(cli: Cli, alert_id: int, note: str) -> None:
+    """Acknowledge alert ALERT_ID with a note (recorded and audited)."""
+    from marketplace.services import alerts as service
+
+    with cli.transaction() as session:
+        doc = service.alert_view(service.acknowledge(session, _operator(cli), alert_id, note))
+    if cli.as_json:
+        emit_json(doc)
+    else:
+        info(f"alert #{doc['id']} acknowledged (已确认): {doc['message']}")

@@ -1,4 +1,187 @@
-"""`wastematch ledger …`: see the group's help."""
+"""`wastematch ledger …`: the chemical flow ledger (化学物质流向台账) and its review, as the local operator."""
 from __future__ import annotations
 
-from .cli import main  # noqa: F401 - commands attach to the one `wastematch` group
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import click
+
+from marketplace.errors import ValidationFailed
+from marketplace.models.ledger import FINDING_CODES, FINDING_STATUSES, LEDGER_DIRECTIONS
+
+from .cli import Cli, emit_json, info, json_option, main
+
+IMPORT_FORMATS = {".csv": "csv", ".json": "json", ".xlsx": "xlsx"}
+
+
+def _operator(cli: Cli):
+    from marketplace.services.accounts import system_principal
+
+    return system_principal(cli.actor())
+
+
+@main.group()
+def ledger() -> None:
+    """Chemical flow ledger (化学物质流向台账): record, import, list, review and findings."""
+
+
+def _line(v: dict[str, Any]) -> str:
+    who = v["counterparty"] or v["counterparty_name"] or "-"
+    return (f"#{v['id']:<5d} {v['enterprise']:8s} {v['entry_date']} {v['direction']:8s} {v['batch_code']:20s} "
+            f"{v['cas'] or '-':12s} {v['quantity_t']:>10g} t ×{v['content_ratio']:<6g} {v['chemical_name'] or '-'} "
+            f"[{who}]")
+
+
+@ledger.command("add")
+@click.option("--enterprise", required=True, help="The enterprise's ref.")
+@click.option("--batch", "batch_code", required=True, help="The enterprise's batch number.")
+@click.option("--direction", type=click.Choice(LEDGER_DIRECTIONS), required=True)
+@click.option("--date", "entry_date", default=None, help="YYYY-MM-DD (default: today in the park).")
+@click.option("--chemical", "chemical_name", default=None, help="Chemical name.")
+@click.option("--cas", default=None)
+@click.option("--quantity", "quantity_t", type=float, required=True, help="Tonnes of the batch.")
+@click.option("--ratio", "content_ratio", type=float, default=None, help="Mass fraction of the chemical (default 1).")
+@click.option("--waste-code", default=None, help="NNN-NNN-NN, for a waste.")
+@click.option("--product", default=None, help="The product it went into.")
+@click.option("--counterparty", default=None, help="Ref of a registered enterprise.")
+@click.option("--counterparty-name", default=None, help="Name of one outside the platform.")
+@click.option("--source-batch", default=None, help="out/consumed: the in/produced batch it drew on.")
+@click.option("--permit", "permit_number", default=None)
+@click.option("--note", default=None)
+@json_option
+@click.pass_obj
+def ledger_add(cli: Cli, **values: Any) -> None:
+    """Record one ledger entry; prints it."""
+    from marketplace.models.base import park_date
+    from marketplace.services import ledger as service
+
+    values = {k: v for k, v in values.items() if v is not None}
+    values.setdefault("entry_date", park_date().isoformat())
+    with cli.transaction() as session:
+        principal = _operator(cli)
+        doc = service.entry_view(principal, service.create_entry(session, principal, values))
+    if cli.as_json:
+        emit_json(doc)
+        return
+    click.echo(_line(doc))
+
+
+@ledger.command("list")
+@click.option("--enterprise", default=None, help="Enterprise ref.")
+@click.option("--cas", default=None)
+@click.option("--direction", type=click.Choice(LEDGER_DIRECTIONS), default=None)
+@click.option("--batch", default=None)
+@json_option
+@click.pass_obj
+def ledger_list(cli: Cli, enterprise: str | None, cas: str | None, direction: str | None, batch: str | None) -> None:
+    """Ledger entries, newest day first."""
+    from marketplace.services import ledger as service
+
+    with cli.transaction() as session:
+        principal = _operator(cli)
+        stmt = service.filtered_entries(session, principal, enterprise=enterprise, cas=cas, direction=direction,
+                                        batch=batch)
+        rows = [service.entry_view(principal, e) for e in session.scalars(stmt)]
+    if cli.as_json:
+        emit_json(rows)
+        return
+    for r in rows:
+        click.echo(_line(r))
+    info(f"{len(rows)} entr{'y' if len(rows) == 1 else 'ies'}")
+
+
+@ledger.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@json_option
+@click.pass_obj
+def ledger_import(cli: Cli, file: Path) -> None:
+    """Import entries from a CSV (header row of field names), JSON (a list) or XLSX file, all or nothing.
+
+    On any error nothing is imported, every error is printed with its row and field, and the exit code is 1.
+    """
+    from marketplace.services import ledger as service
+
+    fmt = IMPORT_FORMATS.get(file.suffix.lower())
+    if fmt is None:
+        raise ValidationFailed(f"unknown file type {file.suffix!r}: use .csv, .json or .xlsx",
+                               {"file": ["use .csv, .json or .xlsx"]})
+    rows = service.parse_rows(file.read_bytes(), fmt)
+    with cli.transaction() as session:
+        result = service.import_entries(session, _operator(cli), rows)
+    if cli.as_json:
+        emit_json(result.as_dict())
+        return
+    for ref, n in sorted(result.by_enterprise.items()):
+        info(f"{ref:10s} {n:5d}")
+    info(f"imported {result.created} entries ("
+         + ", ".join(f"{d} {n}" for d, n in sorted(result.by_direction.items())) + ")")
+
+
+@ledger.command("review")
+@click.option("--park", default=None, help="Only this park (code); default: every park.")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Record the review as of this day (default: now).")
+@json_option
+@click.pass_obj
+def ledger_review_cmd(cli: Cli, park: str | None, today: dt.datetime | None) -> None:
+    """Review the ledgers and update the findings; prints the open findings per code and who was notified."""
+    from marketplace.models.base import utcnow
+    from marketplace.services import ledger as service
+    from marketplace.services import ledger_review
+
+    now = today.replace(hour=12, tzinfo=dt.timezone.utc) if today is not None else utcnow()
+    with cli.transaction() as session:
+        p = service.park_of_code(session, park)
+        result = ledger_review.review(session, _operator(cli), park_id=p.id if p is not None else None, now=now)
+    doc = {**result.as_dict(), "park": park}
+    if cli.as_json:
+        emit_json(doc)
+        return
+    for code in FINDING_CODES:
+        info(f"{code:26s} {ledger_review.CODE_ZH[code]:10s} {result.by_code.get(code, 0):4d} open")
+    info(f"raised {result.raised}, still open {result.still_open}, resolved {result.resolved}; "
+         f"{result.enterprises_notified} enterprise(s) notified")
+
+
+@ledger.command("findings")
+@click.option("--park", default=None, help="Park code.")
+@click.option("--status", type=click.Choice(FINDING_STATUSES), default=None)
+@click.option("--code", type=click.Choice(FINDING_CODES), default=None)
+@click.option("--enterprise", default=None, help="Enterprise ref.")
+@json_option
+@click.pass_obj
+def ledger_findings(cli: Cli, park: str | None, status: str | None, code: str | None, enterprise: str | None) -> None:
+    """The review's findings, newest first."""
+    from marketplace.services import ledger_review
+
+    with cli.transaction() as session:
+        stmt = ledger_review.filtered_findings(session, _operator(cli), status=status, code=code,
+                                               enterprise=enterprise, park=park)
+        rows = [ledger_review.finding_view(f) for f in session.scalars(stmt)]
+    if cli.as_json:
+        emit_json(rows)
+        return
+    for r in rows:
+        click.echo(f"#{r['id']:<5d} {r['status']:9s} {r['severity']:7s} {r['enterprise']:8s} {r['code']:26s} "
+                   f"{r['message']}")
+        if r["note"]:
+            click.echo(f"       note ({r['closed_by']}): {r['note']}")
+    info(f"{len(rows)} finding(s)")
+
+
+@ledger.command("dismiss")
+@click.argument("finding_id", type=int)
+@click.option("--note", required=True, help="Why the finding is acceptable (required).")
+@json_option
+@click.pass_obj
+def ledger_dismiss(cli: Cli, finding_id: int, note: str) -> None:
+    """Dismiss an open finding with a note."""
+    from marketplace.services import ledger_review
+
+    with cli.transaction() as session:
+        doc = ledger_review.finding_view(ledger_review.dismiss(session, _operator(cli), finding_id, note))
+    if cli.as_json:
+        emit_json(doc)
+        return
+    click.echo(f"#{doc['id']} dismissed: {doc['note']}")

@@ -1,4 +1,304 @@
-"""`wastematch transfers …`: see the group's help."""
+"""`wastematch transfers …`: shipments of approved matches, their manifests (转移联单) and container labels.
+
+The CLI acts as the local operator (an admin principal named after the login), like the
+other commands; each command is one transaction.
+"""
 from __future__ import annotations
 
-from .cli import main  # noqa: F401 - commands attach to the one `wastematch` group
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+import click
+
+from marketplace.errors import ValidationFailed
+from marketplace.models import PACKAGINGS, SHIPMENT_STATUSES
+from marketplace.models.base import CHINA_TZ
+
+from .cli import Cli, emit_json, info, json_option, main
+
+# "4×drum:0.25" (or 4xdrum:0.25, 4*drum:0.25): four drums of 0.25 t each.
+BATCH_RE = re.compile(r"^\s*(\d+)\s*[×xX*]\s*([a-zA-Z]+)\s*:\s*([0-9.eE+-]+)\s*$")
+ONE_RE = re.compile(r"^\s*([a-zA-Z]+)\s*:\s*([0-9.eE+-]+)\s*$")
+
+
+class AtTime(click.ParamType):
+    """An ISO 8601 date-time; without an offset it is the park's local time (UTC+8)."""
+
+    name = "DATETIME"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.datetime:
+        if isinstance(value, dt.datetime):
+            return value
+        try:
+            parsed = dt.datetime.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(f"{value!r} is not an ISO date-time such as 2026-12-01T09:30 or 2026-12-01T01:30+00:00",
+                      param, ctx)
+        return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=CHINA_TZ)
+
+
+AT = AtTime()
+
+
+def _operator(cli: Cli):
+    from marketplace.services.accounts import system_principal
+
+    return system_principal(cli.actor())
+
+
+def _containers(single: tuple[str, ...], batches: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Parse ``--container drum:0.2`` and ``--containers 4×drum:0.25`` into the service's container list."""
+    out: list[dict[str, Any]] = []
+    bad: list[str] = []
+    for text in batches:
+        m = BATCH_RE.match(text)
+        if not m:
+            bad.append(f"{text!r}: expected N×PACKAGING:TONNES, e.g. 4×drum:0.25")
+            continue
+        try:
+            tonnes = float(m.group(3))
+            out += [{"packaging": m.group(2).lower(), "quantity_t": tonnes} for _ in range(int(m.group(1)))]
+        except ValueError:
+            bad.append(f"{text!r}: {m.group(3)!r} is not a number")
+    for text in single:
+        m = ONE_RE.match(text)
+        if not m:
+            bad.append(f"{text!r}: expected PACKAGING:TONNES, e.g. drum:0.2")
+            continue
+        try:
+            out.append({"packaging": m.group(1).lower(), "quantity_t": float(m.group(2))})
+        except ValueError:
+            bad.append(f"{text!r}: {m.group(2)!r} is not a number")
+    if bad:
+        raise ValidationFailed("containers not understood (容器格式错误): packagings are " + ", ".join(PACKAGINGS),
+                               {"containers": bad})
+    return out
+
+
+def _received_containers(pairs: tuple[str, ...]) -> dict[str, float] | None:
+    if not pairs:
+        return None
+    out, bad = {}, []
+    for text in pairs:
+        code, sep, tonnes = text.partition("=")
+        try:
+            if not sep:
+                raise ValueError
+            out[code.strip()] = float(tonnes)
+        except ValueError:
+            bad.append(f"{text!r}: expected CODE=TONNES")
+    if bad:
+        raise ValidationFailed("received containers not understood (容器格式错误)", {"containers": bad})
+    return out
+
+
+def _line(doc: dict[str, Any]) -> str:
+    received = doc["quantity_received_t"]
+    return (f"{doc['manifest_number']:18s} {doc['status']:10s} match #{doc['match']:<5d} "
+            f"{doc['producer']['ref']} → {doc['receiver']['ref']}  {doc['waste_code'] or '—':10s} "
+            f"{doc['quantity_t']:9.3f} t" + (f" (received {received:.3f} t)" if received is not None else "")
+            + f"  {len(doc['containers'])} container(s)  {doc['material']}")
+
+
+def _show(cli: Cli, doc: dict[str, Any], verb: str) -> None:
+    if cli.as_json:
+        emit_json(doc)
+        return
+    click.echo(_line(doc))
+    info(f"{verb} {doc['manifest_number']} ({doc['status_zh']} {doc['status']})")
+
+
+@main.group()
+def transfers() -> None:
+    """Shipments of approved matches: manifests (转移联单) and container codes (一物一码)."""
+
+
+@transfers.command("plan")
+@click.argument("match_id", type=int)
+@click.option("--quantity", "quantity_t", type=float, required=True, help="Tonnes in this shipment.")
+@click.option("--container", "single", multiple=True, metavar="PACKAGING:T",
+              help=f"One container, e.g. drum:0.2 (repeatable; packagings: {', '.join(PACKAGINGS)}).")
+@click.option("--containers", "batches", multiple=True, metavar="N×PACKAGING:T",
+              help="N identical containers, e.g. 4×drum:0.25 (or 4xdrum:0.25; repeatable).")
+@click.option("--carrier", default=None, help="Carrier (运输单位).")
+@click.option("--carrier-licence", default=None, help="The carrier's road transport permit (道路运输许可证).")
+@click.option("--vehicle", default=None, help="Plate number (车牌号).")
+@click.option("--driver", default=None, help="Driver (驾驶员).")
+@click.option("--planned-on", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Planned date, YYYY-MM-DD.")
+@click.option("--note", default="", help="Free note.")
+@json_option
+@click.pass_obj
+def plan(cli: Cli, match_id: int, quantity_t: float, single: tuple[str, ...], batches: tuple[str, ...],
+         carrier: str | None, carrier_licence: str | None, vehicle: str | None, driver: str | None,
+         planned_on: dt.datetime | None, note: str) -> None:
+    """Plan a shipment of an approved match; prints its manifest number and container codes."""
+    from marketplace.services import transfers as svc
+
+    containers = _containers(single, batches)
+    with cli.transaction() as session:
+        shipment = svc.create_shipment(session, _operator(cli), match_id, quantity_t=quantity_t,
+                                       containers=containers, carrier=carrier, carrier_licence=carrier_licence,
+                                       vehicle=vehicle, driver=driver,
+                                       planned_on=planned_on.date() if planned_on else None, note=note)
+        doc = svc.shipment_view(shipment)
+    if cli.as_json:
+        emit_json(doc)
+        return
+    click.echo(_line(doc))
+    for c in doc["containers"]:
+        click.echo(f"  {c['code']}  {c['packaging']:8s} {c['quantity_t']:.3f} t")
+    info(f"planned {doc['manifest_number']} (计划中 planned)")
+
+
+def _step(cli: Cli, manifest: str, action: str, verb: str, **kwargs: Any) -> None:
+    from marketplace.services import transfers as svc
+
+    principal = _operator(cli)
+    with cli.transaction() as session:
+        shipment = svc.get_by_manifest(session, principal, manifest)
+        shipment = svc.apply_event(session, principal, shipment.id, action, **kwargs)
+        doc = svc.shipment_view(shipment)
+    _show(cli, doc, verb)
+
+
+@transfers.command("dispatch")
+@click.argument("manifest")
+@click.option("--at", type=AT, default=None, help="When it left (default now; no offset = UTC+8).")
+@json_option
+@click.pass_obj
+def dispatch(cli: Cli, manifest: str, at: dt.datetime | None) -> None:
+    """The shipment left the producer (planned → dispatched)."""
+    _step(cli, manifest, "dispatch", "dispatched", at=at)
+
+
+@transfers.command("receive")
+@click.argument("manifest")
+@click.option("--quantity", "quantity_t", type=float, required=True, help="Tonnes received (weighbridge).")
+@click.option("--container", "pairs", multiple=True, metavar="CODE=T", help="Received tonnes of one container.")
+@click.option("--at", type=AT, default=None, help="When it arrived (default now; no offset = UTC+8).")
+@click.option("--remark", default=None, help="Receipt remark.")
+@json_option
+@click.pass_obj
+def receive(cli: Cli, manifest: str, quantity_t: float, pairs: tuple[str, ...], at: dt.datetime | None,
+            remark: str | None) -> None:
+    """The receiver weighed and accepted it (dispatched → received); books the receiver's ledger."""
+    _step(cli, manifest, "receive", "received", quantity_received_t=quantity_t,
+          containers=_received_containers(pairs), at=at, remark=remark)
+
+
+@transfers.command("reject")
+@click.argument("manifest")
+@click.option("--reason", required=True, help="Why it was refused at the gate.")
+@click.option("--at", type=AT, default=None, help="When (default now; no offset = UTC+8).")
+@json_option
+@click.pass_obj
+def reject(cli: Cli, manifest: str, reason: str, at: dt.datetime | None) -> None:
+    """The receiver refused it at the gate (dispatched → rejected)."""
+    _step(cli, manifest, "reject", "rejected", reason=reason, at=at)
+
+
+@transfers.command("close")
+@click.argument("manifest")
+@click.option("--at", type=AT, default=None, help="When (default now; no offset = UTC+8).")
+@json_option
+@click.pass_obj
+def close(cli: Cli, manifest: str, at: dt.datetime | None) -> None:
+    """Close the manifest (received → closed); the match completes with its last shipment."""
+    _step(cli, manifest, "close", "closed", at=at)
+
+
+@transfers.command("cancel")
+@click.argument("manifest")
+@click.option("--reason", required=True, help="Why the plan is dropped.")
+@json_option
+@click.pass_obj
+def cancel(cli: Cli, manifest: str, reason: str) -> None:
+    """Drop a planned shipment (planned → cancelled); its tonnes are free again."""
+    _step(cli, manifest, "cancel", "cancelled", reason=reason)
+
+
+@transfers.command("list")
+@click.option("--park", default=None, metavar="CODE", help="Producer's or receiver's park.")
+@click.option("--status", type=click.Choice(SHIPMENT_STATUSES), default=None)
+@click.option("--match", "match_id", type=int, default=None, help="Only this match's shipments.")
+@json_option
+@click.pass_obj
+def list_(cli: Cli, park: str | None, status: str | None, match_id: int | None) -> None:
+    """Shipments, newest first."""
+    from marketplace.services import transfers as svc
+
+    principal = _operator(cli)
+    with cli.transaction() as session:
+        stmt = svc.filtered_shipments(session, principal, status=status, match=match_id, park=park)
+        rows = [svc.shipment_view(s) for s in session.scalars(stmt.options(*svc.LOAD_OPTIONS))]
+    if cli.as_json:
+        emit_json(rows)
+        return
+    for doc in rows:
+        click.echo(_line(doc))
+    info(f"{len(rows)} shipment(s)")
+
+
+@transfers.command("export")
+@click.option("--format", "fmt", type=click.Choice(("csv", "xlsx")), default="csv", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write.")
+@click.option("--park", default=None, metavar="CODE", help="Producer's or receiver's park.")
+@click.option("--status", type=click.Choice(SHIPMENT_STATUSES), default=None)
+@json_option
+@click.pass_obj
+def export(cli: Cli, fmt: str, out: Path, park: str | None, status: str | None) -> None:
+    """Write the shipments' manifests to CSV (UTF-8 with BOM) or XLSX."""
+    from marketplace.services import manifests
+    from marketplace.services import transfers as svc
+
+    principal = _operator(cli)
+    with cli.transaction() as session:
+        stmt = svc.filtered_shipments(session, principal, status=status, park=park).options(*svc.LOAD_OPTIONS)
+        rows = list(session.scalars(stmt))
+        data = manifests.to_xlsx(session, rows) if fmt == "xlsx" else manifests.to_csv(session, rows)
+    out.write_bytes(data)
+    doc = {"count": len(rows), "format": fmt, "path": str(out)}
+    if cli.as_json:
+        emit_json(doc)
+    else:
+        click.echo(f"{len(rows)} shipment(s) written to {out}")
+
+
+def _page(cli: Cli, manifest: str, out: Path, kind: str) -> None:
+    from marketplace.services import manifests
+    from marketplace.services import transfers as svc
+
+    principal = _operator(cli)
+    with cli.transaction() as session:
+        shipment = svc.get_by_manifest(session, principal, manifest)
+        render = manifests.manifest_html if kind == "manifest" else manifests.labels_html
+        html = render(session, shipment)
+        doc = {"manifest_number": shipment.manifest_number, "kind": kind, "path": str(out),
+               "containers": len(shipment.containers)}
+    out.write_text(html, encoding="utf-8")
+    if cli.as_json:
+        emit_json(doc)
+    else:
+        click.echo(f"{kind} of {doc['manifest_number']} written to {out}")
+
+
+@transfers.command("manifest")
+@click.argument("manifest")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="HTML file to write.")
+@json_option
+@click.pass_obj
+def manifest_(cli: Cli, manifest: str, out: Path) -> None:
+    """Write the one-page printable manifest (HTML, A4)."""
+    _page(cli, manifest, out, "manifest")
+
+
+@transfers.command("labels")
+@click.argument("manifest")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="HTML file to write.")
+@json_option
+@click.pass_obj
+def labels(cli: Cli, manifest: str, out: Path) -> None:
+    """Write the container labels (one QR label per container, HTML)."""
+    _page(cli, manifest, out, "labels")

@@ -269,5 +269,59 @@ def notification_dict(n: Notification) -> dict[str, Any]:
             "message": (n.data or {}).get("message", "")}
 
 
+SHIPMENT_EVENT_TEXT = {
+    "plan": ("已创建转移联单", "manifest created"), "dispatch": ("已发运", "dispatched"),
+    "receive": ("已接收", "received"), "reject": ("被拒收", "rejected at the gate"),
+    "close": ("已办结", "closed"), "cancel": ("已取消", "cancelled"),
+}
+
+
+def notify_shipment_event(session: Session, shipment: Any, event: str, *, actor: str,
+                          actor_enterprise_id: int | None = None) -> int:
+    """Tell the other party of a shipment (both, when a coordinator acted) and the coordinators of the
+    producer's and receiver's parks that ``event`` happened; returns how many notices.
+
+    Shipments exist only for approved matches, whose parties are disclosed to each other,
+    so the notice names both enterprises. The acting enterprise and the acting
+    coordinator are not told about their own action.
+    """
+    zh, en = SHIPMENT_EVENT_TEXT.get(event, (event, event))
+    producer = session.get(Enterprise, shipment.producer_id)
+    receiver = session.get(Enterprise, shipment.receiver_id)
+    quantity = shipment.quantity_received_t if event == "receive" else shipment.quantity_t
+    data = {"shipment_id": shipment.id, "manifest_number": shipment.manifest_number, "match_id": shipment.match_id,
+            "event": event, "status": shipment.status, "by": _by_role(actor), "waste_code": shipment.waste_code,
+            "material": shipment.material, "quantity_t": shipment.quantity_t,
+            "quantity_received_t": shipment.quantity_received_t, "reason": shipment.status_reason,
+            "producer": {"ref": producer.ref, "name": producer.name},
+            "receiver": {"ref": receiver.ref, "name": receiver.name},
+            "message": f"转移联单 {shipment.manifest_number}（{shipment.material}，{quantity:g} 吨，"
+                       f"{producer.name} → {receiver.name}）：{zh} / Manifest {shipment.manifest_number} "
+                       f"({shipment.material}, {quantity:g} t, {producer.name} → {receiver.name}): {en}"}
+    parties = dict.fromkeys((shipment.producer_id, shipment.receiver_id))  # one notice if both are one enterprise
+    notices = [Notification(enterprise_id=ent_id, kind="shipment_event", match_id=shipment.match_id, data=data)
+               for ent_id in parties if ent_id != actor_enterprise_id]
+    parks = {p for p in (shipment.park_id, receiver.park_id) if p is not None}
+    notices += [Notification(user_id=u.id, kind="shipment_event", match_id=shipment.match_id, data=data)
+                for u in _coordinators(session, parks) if actor != f"coordinator:{u.email}"]
+    session.add_all(notices)
+    session.flush()
+    return len(notices)
+
+
 __all__ = ["LISTING_FIT_TOP", "list_query", "mark_all_read", "mark_read", "notification_dict",
-           "notify_match_event", "notify_new_listing", "visible_to"]
+           "notify_match_event", "notify_new_listing", "notify_shipment_event", "visible_to"]
+
+
+def notify_ledger_findings(session: Session, enterprise: Enterprise, findings: list[Any]) -> Notification:
+    """One notice to ``enterprise`` listing the ledger findings a review newly raised on its own ledger."""
+    errors = sum(1 for f in findings if f.severity == "error")
+    items = [{"id": f.id, "code": f.code, "severity": f.severity, "entry_id": f.entry_id, "message": f.message}
+             for f in findings]
+    data = {"count": len(findings), "errors": errors, "findings": items,
+            "message": f"台账核查发现 {len(findings)} 个问题（{errors} 个错误），请核实整改 / the ledger review found "
+                       f"{len(findings)} problems ({errors} errors) in your chemical flow ledger: please correct them"}
+    notice = Notification(enterprise_id=enterprise.id, kind="ledger_findings", data=data)
+    session.add(notice)
+    session.flush()
+    return notice

@@ -41,7 +41,17 @@ from matching.scoring import score
 from matching.similarity import SimilarityModel
 
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
-from ..models import RESERVING_STATUSES, AuditEvent, Enterprise, Licence, Listing, Match, Park
+from ..models import (
+    OPEN_SHIPMENT_STATUSES,
+    RESERVING_STATUSES,
+    AuditEvent,
+    Enterprise,
+    Licence,
+    Listing,
+    Match,
+    Park,
+    Shipment,
+)
 from ..models.base import MAX_ID, as_utc, iso_utc, utcnow
 from . import audit, disclosure, notifications
 from .accounts import Principal
@@ -287,6 +297,8 @@ def decide(session: Session, principal: Principal, match_id: int, action: str, r
     _authorise(principal, s, action)
     _require_reason(action, reason)
     _require_state(match, action, now)
+    if action == "complete":
+        _require_no_open_shipment(session, match)
     actor = principal.actor
     if action == "accept":
         if getattr(match, f"{s.side}_accepted_at") is not None:
@@ -329,6 +341,15 @@ def _authorise(principal: Principal, s: Standing, action: str) -> None:
                "cancel": "a coordinator or either party"}[action]
         raise Forbidden(f"only {who} may {action} this match; you are {s.role} (无权执行此操作)",
                         {"action": [f"{action} requires {who}"]})
+
+
+def _require_no_open_shipment(session: Session, match: Match) -> None:
+    """A match cannot complete while one of its shipments is still under way."""
+    open_ = list(session.scalars(select(Shipment.manifest_number).where(
+        Shipment.match_id == match.id, Shipment.status.in_(OPEN_SHIPMENT_STATUSES)).order_by(Shipment.id)))
+    if open_:
+        raise Conflict(f"match {match.id} still has {len(open_)} open shipment(s): {', '.join(open_[:5])} "
+                       f"(尚有未办结的转移联单)", {"status": [f"open shipments: {', '.join(open_[:5])}"]})
 
 
 def _require_reason(action: str, reason: str | None) -> None:

@@ -1,0 +1,44 @@
+"""``wastematch alerts scan | list | ack``: the operator's view of the reconciliation alerts, with --json."""
+from __future__ import annotations
+
+from tests.factories import small_document
+from tests.web.test_cli import db_url, run, run_json, write  # noqa: F401 - db_url is a fixture
+
+
+def test_scan_list_ack_and_clear(db_url, tmp_path):  # noqa: F811
+    run(db_url, "import", write(tmp_path, small_document()))  # TJ-HW-0001 is valid to 2029-12-31
+    quiet = run_json(db_url, "alerts", "scan", "--today", "2029-10-31")  # 61 days before
+    assert quiet["raised"] == 0 and quiet["open"] == 0 and set(quiet["by_kind"]) >= {"licence_expiring"}
+    doc = run_json(db_url, "alerts", "scan", "--today", "2029-11-01")  # 60 days before
+    assert (doc["raised"], doc["by_kind"]["licence_expiring"], doc["open"]) == (1, 1, 1)
+    assert doc["settings"]["licence_expiry_days"] == 60
+    again = run_json(db_url, "alerts", "scan", "--today", "2029-11-02", "--park", "BH")
+    assert (again["raised"], again["still_active"], again["open"]) == (0, 1, 1)
+    human = run(db_url, "alerts", "scan", "--today", "2029-11-02")
+    assert "licence_expiring" in human.stderr and "open 1" in human.stderr
+
+    (alert,) = run_json(db_url, "alerts", "list", "--status", "open")
+    assert alert["kind"] == "licence_expiring" and alert["details"]["days_left"] == 59 and alert["park"] == "BH"
+    assert run_json(db_url, "alerts", "list", "--kind", "weight_mismatch") == []
+    acked = run_json(db_url, "alerts", "ack", str(alert["id"]), "--note", "续证中 renewal under way")
+    assert acked["status"] == "acknowledged" and acked["acknowledgement"] == "续证中 renewal under way"
+    assert acked["acknowledged_by"].startswith("admin:cli")
+    listed = run(db_url, "alerts", "list")
+    assert "renewal under way" in listed.stdout and "1 alert(s)" in listed.stderr
+
+    # a tighter window is an override: the licence is 58 days out, beyond 30, so the alert clears
+    cleared = run_json(db_url, "alerts", "scan", "--today", "2029-11-03", "--expiry-days", "30")
+    assert cleared["cleared"] == 1 and cleared["open"] == 0 and cleared["acknowledged"] == 0
+    (gone,) = run_json(db_url, "alerts", "list", "--status", "cleared")
+    assert gone["acknowledgement"] == "续证中 renewal under way"
+
+    refused = run_json(db_url, "alerts", "ack", str(alert["id"]), "--note", "late", ok=False)
+    assert refused["code"] == 409 and refused["status"] == "Conflict"
+    missing = run_json(db_url, "alerts", "ack", "999", "--note", "x", ok=False)
+    assert missing["code"] == 404
+    blank = run_json(db_url, "alerts", "ack", str(alert["id"]), "--note", " ", ok=False)
+    assert blank["code"] == 422 and "note" in blank["errors"]
+    unknown = run_json(db_url, "alerts", "list", "--park", "XX", ok=False)
+    assert unknown["code"] == 404 and "park" in unknown["errors"]
+    bad = run_json(db_url, "alerts", "scan", "--tolerance", "-1", ok=False)
+    assert bad["code"] == 422 and "weight_tolerance" in bad["errors"]

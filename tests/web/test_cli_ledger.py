@@ -1,0 +1,73 @@
+"""``wastematch ledger add | list | import | review | findings | dismiss``, with --json and the error report."""
+from __future__ import annotations
+
+import json
+
+from marketplace.models.base import park_date
+from tests.factories import small_document
+from tests.web.test_cli import db_url, run, run_json, write  # noqa: F401 - db_url is a fixture
+
+TODAY = park_date().isoformat()
+
+
+def test_add_list_review_findings_dismiss(db_url, tmp_path):  # noqa: F811
+    run(db_url, "import", write(tmp_path, small_document()))
+    doc = run_json(db_url, "ledger", "add", "--enterprise", "E-1", "--batch", "B-1", "--direction", "in",
+                   "--chemical", "丙酮 acetone", "--quantity", "10", "--counterparty", "E-2")
+    assert (doc["enterprise"], doc["cas"], doc["counterparty"], doc["entry_date"]) == ("E-1", None, "E-2", TODAY)
+    run_json(db_url, "ledger", "add", "--enterprise", "E-1", "--batch", "S-1", "--direction", "in",
+             "--cas", "85535-84-8", "--chemical", "短链氯化石蜡", "--quantity", "2", "--ratio", "0.1",
+             "--counterparty-name", "上海某润滑油有限公司")
+    rows = run_json(db_url, "ledger", "list", "--enterprise", "E-1")
+    assert [r["batch_code"] for r in rows] == ["S-1", "B-1"] and rows[0]["catalogue_id"] == "sccp"
+    assert run_json(db_url, "ledger", "list", "--cas", "85535-84-8")[0]["batch_code"] == "S-1"
+    human = run(db_url, "ledger", "list")
+    assert "B-1" in human.stdout and "2 entries" in human.stderr
+
+    review = run_json(db_url, "ledger", "review", "--park", "BH")
+    assert review["by_code"] == {"missing_cas": 1, "unknown_counterparty": 1, "controlled_without_permit": 1}
+    assert (review["raised"], review["enterprises_notified"], review["park"]) == (3, 1, "BH")
+    again = run_json(db_url, "ledger", "review")
+    assert (again["raised"], again["still_open"]) == (0, 3)
+    assert "missing_cas" in run(db_url, "ledger", "review").stderr
+
+    found = run_json(db_url, "ledger", "findings", "--status", "open")
+    assert sorted(f["code"] for f in found) == ["controlled_without_permit", "missing_cas", "unknown_counterparty"]
+    warning = next(f for f in found if f["code"] == "unknown_counterparty")
+    dismissed = run_json(db_url, "ledger", "dismiss", str(warning["id"]), "--note", "外省供应商 out-of-province")
+    assert dismissed["status"] == "dismissed"
+    assert len(run_json(db_url, "ledger", "findings", "--park", "BH", "--status", "open")) == 2
+    assert run_json(db_url, "ledger", "dismiss", str(warning["id"]), "--note", "x", ok=False)["code"] == 409
+
+    dup = run_json(db_url, "ledger", "add", "--enterprise", "E-1", "--batch", "B-1", "--direction", "in",
+                   "--chemical", "x", "--quantity", "1", "--counterparty", "E-2", ok=False)
+    assert dup["code"] == 409 and "batch_code" in dup["errors"]
+    unknown = run_json(db_url, "ledger", "findings", "--park", "XX", ok=False)
+    assert unknown["code"] == 404
+
+
+def test_import_is_all_or_nothing(db_url, tmp_path):  # noqa: F811
+    run(db_url, "import", write(tmp_path, small_document()))
+    bad = tmp_path / "bad.csv"
+    bad.write_text("enterprise,batch_code,direction,entry_date,cas,chemical_name,quantity_t,counterparty\n"
+                   f"E-1,I-1,in,{TODAY},67-64-1,丙酮,5,E-2\n"
+                   f"E-1,I-2,in,{TODAY},67-64-2,丙酮,-1,E-2\n"
+                   f"E-9,I-3,in,{TODAY},67-64-1,丙酮,1,\n", encoding="utf-8")
+    result = run(db_url, "ledger", "import", str(bad), ok=False)
+    assert result.exit_code == 1
+    for path in ("$.entries[1].cas", "$.entries[1].quantity_t", "$.entries[2].enterprise"):
+        assert path in result.stderr
+    refused = run_json(db_url, "ledger", "import", str(bad), ok=False)
+    assert refused["code"] == 422 and len(refused["errors"]) == 3
+    assert run_json(db_url, "ledger", "list") == []
+
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps([
+        {"enterprise": "E-1", "batch_code": "I-1", "direction": "in", "entry_date": TODAY, "cas": "67-64-1",
+         "chemical_name": "丙酮", "quantity_t": 5, "counterparty": "E-2"},
+        {"enterprise": "E-1", "batch_code": "U-1", "direction": "consumed", "entry_date": TODAY, "cas": "67-64-1",
+         "chemical_name": "丙酮", "quantity_t": 5, "source_batch": "I-1", "product": "清洗剂"}]), encoding="utf-8")
+    doc = run_json(db_url, "ledger", "import", str(good))
+    assert (doc["created"], doc["by_direction"]) == (2, {"consumed": 1, "in": 1})
+    assert [r["source_batch"] for r in run_json(db_url, "ledger", "list")] == ["I-1", None]
+    assert run_json(db_url, "ledger", "review")["by_code"] == {}
