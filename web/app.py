@@ -15,7 +15,9 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     settings = config if isinstance(config, Settings) else Settings.from_env(**(config or {}))
     app = Flask("web", instance_path=str(settings.instance_path), instance_relative_config=False)
     app.config.update(SECRET_KEY=settings.secret_key, DATABASE_URL=settings.database_url,
-                      JSON_AS_ASCII=False)
+                      JSON_AS_ASCII=False,
+                      # The pages' sign-in cookie: not readable by scripts, not sent on cross-site POSTs.
+                      SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
     app.json.ensure_ascii = False  # Chinese stays readable in API responses
     init_database(app, settings.database_url)
     register_error_handlers(app)

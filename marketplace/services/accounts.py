@@ -226,9 +226,23 @@ def resolve_token(session: Session, plaintext: str) -> Principal:
         raise Unauthorized("the bearer token was revoked (令牌已撤销)")
     if as_utc(row.expires_at) <= utcnow():
         raise Unauthorized("the bearer token has expired (令牌已过期)")
-    if not row.user.active:
+    return _active_principal(row.user, token_id=row.id)
+
+
+def _active_principal(user: User, token_id: int | None = None) -> Principal:
+    """The principal of a loaded user, or ``Unauthorized`` if the account is disabled (tokens and sessions alike)."""
+    if not user.active:
         raise Unauthorized("the account is disabled (账户已停用)")
-    return principal_of(row.user, token_id=row.id)
+    return principal_of(user, token_id=token_id)
+
+
+def resolve_session_user(session: Session, user_id: int) -> Principal:
+    """The principal of a browser session's signed-in user id, built as ``resolve_token`` builds it."""
+    user = session.scalar(select(User).where(User.id == user_id).options(
+        selectinload(User.parks), selectinload(User.enterprise))) if isinstance(user_id, int) else None
+    if user is None:
+        raise Unauthorized("the signed-in account no longer exists (账户不存在)")
+    return _active_principal(user)
 
 
 def revoke_token(session: Session, principal: Principal, token_id: int | None = None) -> ApiToken:

@@ -1,0 +1,65 @@
+"""``wastematch trace CODE [--json]``: the path as one JSON document, or as an indented bilingual tree."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy.orm import Session
+
+from marketplace.db import make_engine
+from tests.factories import load_api_park
+from tests.marketplace.test_trace import (
+    CLINKER,
+    FULL_PATH,
+    PRODUCT,
+    build_chain,
+    principals,
+)
+from tests.web.test_cli import db_url, run, run_json  # noqa: F401 - db_url is a fixture
+
+
+@pytest.fixture()
+def traced(db_url):  # noqa: F811
+    engine = make_engine(db_url)
+    try:
+        with Session(engine, expire_on_commit=False) as session, session.begin():
+            c = build_chain(session, principals(session, load_api_park(session)))
+            codes = {"container": c.shipment.containers[1].code, "manifest": c.shipment.manifest_number}
+    finally:
+        engine.dispose()
+    return db_url, codes
+
+
+def test_json_is_the_trace_document(traced):
+    url, codes = traced
+    doc = run_json(url, "trace", codes["container"])
+    assert (doc["query"], doc["kind"], doc["hidden"]) == (codes["container"], "container", 0)
+    assert [n["type"] for n in doc["nodes"]] == FULL_PATH  # the operator sees every step
+    assert [p["product"] for p in doc["summary"]["products"]] == [PRODUCT, CLINKER]
+    assert run_json(url, "trace", "E-4:U-RB-001")["nodes"][0]["ref"] == "E-2"
+
+
+def test_text_is_an_indented_tree_chinese_first(traced):
+    url, codes = traced
+    result = run(url, "trace", codes["manifest"])
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(f"全程追溯 {codes['manifest']}")
+    producer = next(i for i, line in enumerate(lines) if line.startswith("产生单位"))
+    assert lines[producer + 1].strip().startswith("Producer")  # English beneath the Chinese
+    manifest = next(line for line in lines if "转移联单" in line)
+    container = next(line for line in lines if "容器 " + codes["container"] in line)
+    product = next(line for line in lines if PRODUCT in line and "台账出库" in line)
+    indent = lambda line: len(line) - len(line.lstrip())
+    assert indent(manifest) < indent(container) < indent(product)
+    assert "发运 40 吨" in manifest and "接收 39.6 吨" in manifest and re.search(r"  \d{4}-\d{2}-\d{2}", manifest)
+    assert "含量 0.3" in product and "◀ 查询" in manifest and "◀ 查询" not in container
+    assert lines[-2].startswith("合计：发运 40 吨") and lines[-1].startswith("Summary: dispatched 40 t")
+    assert "steps" in result.stderr
+
+
+def test_an_unknown_code_fails_naming_it(traced):
+    url, _ = traced
+    result = run(url, "trace", "NO-SUCH-CODE", ok=False)
+    assert result.exit_code == 1 and "NO-SUCH-CODE" in result.stderr
+    doc = run_json(url, "trace", "NO-SUCH-CODE", ok=False)
+    assert doc["code"] == 404 and "code" in doc["errors"]
