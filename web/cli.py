@@ -62,6 +62,12 @@ class Cli:
         except Exception:  # noqa: BLE001 - no login name in some containers
             return "cli"
 
+    def operator(self):
+        """The principal the command line acts as: the local operator, with an admin's reach."""
+        from marketplace.services.accounts import system_principal
+
+        return system_principal(self.actor())
+
 
 def info(message: str) -> None:
     """A line for the human at the terminal (stderr, so stdout stays data)."""
@@ -683,6 +689,25 @@ def _seed_demo_accounts(cli: Cli) -> list:
         return seed_demo_accounts(session, actor=cli.actor())
 
 
+def _seed_demo_history(cli: Cli) -> None:
+    """Approved matches, shipments with manifests, ledger entries, findings and alerts (once)."""
+    from marketplace.services.demo_history import seed_demo_history
+
+    with cli.transaction() as session:
+        report = seed_demo_history(session, progress=StderrProgress("  history"))
+    if report.skipped:
+        info("  transfers already recorded: history left as it is; alerts re-scanned "
+             f"({sum(report.alerts.values())} active)")
+        return
+    shipped = ", ".join(f"{n} {status}" for status, n in sorted(report.shipments.items()))
+    info(f"  {report.approved} matches approved, {sum(report.shipments.values())} shipments ({shipped}), "
+         f"{report.tonnes_received:.1f} t received, {report.completed_matches} match(es) completed")
+    info(f"  {report.ledger_entries} ledger entries; findings: "
+         + (", ".join(f"{code} {n}" for code, n in sorted(report.findings.items())) or "none"))
+    info("  alerts: " + (", ".join(f"{kind} {n}" for kind, n in sorted(report.alerts.items()) if n) or "none")
+         + f"  ({report.seconds:.1f} s; see `wastematch alerts list`, `wastematch transfers list`)")
+
+
 def _print_demo_accounts(seeded: list) -> None:
     """The sign-in table of the demo accounts, on stderr."""
     info("demo accounts (演示账户) — sign in with POST /api/v1/auth/token:")
@@ -704,20 +729,22 @@ def demo(ctx: click.Context, host: str, port: int, no_serve: bool) -> None:
     """Set up the demonstration park on the embedded database and serve the web app."""
     cli: Cli = ctx.obj
     started = time.perf_counter()
-    info(f"[1/5] database {cli.engine.url.render_as_string(hide_password=True)}")
+    info(f"[1/6] database {cli.engine.url.render_as_string(hide_password=True)}")
     ctx.invoke(init)
     hw_pdf = SHARED_DATA / "hw-list-2021" / "gjwxfwml.pdf"
     if hw_pdf.exists():
-        info(f"[2/5] official HW list from {hw_pdf}")
+        info(f"[2/6] official HW list from {hw_pdf}")
         ctx.invoke(import_hw_list_cmd, pdf=hw_pdf)
     else:
-        info("[2/5] official HW list PDF not found beside the repository; using the built-in catalogue")
-    info(f"[3/5] demonstration park from {DEMO_FILE}")
+        info("[2/6] official HW list PDF not found beside the repository; using the built-in catalogue")
+    info(f"[3/6] demonstration park from {DEMO_FILE}")
     ctx.invoke(import_, file=DEMO_FILE)
-    info("[4/5] park-wide matching (一键资源匹配)")
+    info("[4/6] park-wide matching (一键资源匹配)")
     ctx.invoke(match, park=None, exact=False, time_limit=None, min_lot=None, max_suppliers=None, today=None,
                with_candidates=False)
-    info("[5/5] demonstration accounts (演示账户)")
+    info("[5/6] four months of transfers, manifests and ledger entries (转移联单与化学物质台账)")
+    _seed_demo_history(cli)
+    info("[6/6] demonstration accounts (演示账户)")
     seeded = _seed_demo_accounts(cli)
     info(f"demo ready in {time.perf_counter() - started:.1f} s")
     _print_demo_accounts(seeded)

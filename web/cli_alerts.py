@@ -11,12 +11,6 @@ from marketplace.models.base import CHINA_TZ, utcnow
 from .cli import Cli, emit_json, info, json_option, main
 
 
-def _operator(cli: Cli):
-    from marketplace.services.accounts import system_principal
-
-    return system_principal(cli.actor())
-
-
 @main.group()
 def alerts() -> None:
     """Reconciliation alerts for coordinators (对账预警): weights, overdue receipts and manifests, licences."""
@@ -45,7 +39,7 @@ def alerts_scan(cli: Cli, park: str | None, today: dt.datetime | None, **thresho
     with cli.transaction() as session:
         park_id = service.park_id_of(session, park) if park is not None else None
         result = service.scan(session, now=now, settings=settings, park_id=park_id, actor=cli.actor())
-        counts = service.active_counts(session, _operator(cli), park_id=park_id)
+        counts = service.active_counts(session, cli.operator(), park_id=park_id)
     doc = {**result.as_dict(), "park": park, "now": now.isoformat(), "settings": settings.as_dict(),
            "open": counts["open"], "acknowledged": counts["acknowledged"]}
     if cli.as_json:
@@ -68,7 +62,7 @@ def alerts_list(cli: Cli, park: str | None, status: str | None, kind: str | None
     from marketplace.services import alerts as service
 
     with cli.transaction() as session:
-        stmt = service.filtered_alerts(session, _operator(cli), status=status, kind=kind, park=park)
+        stmt = service.filtered_alerts(session, cli.operator(), status=status, kind=kind, park=park)
         rows = [service.alert_view(a) for a in session.scalars(stmt)]
     if cli.as_json:
         emit_json(rows)
@@ -91,7 +85,7 @@ def alerts_ack(cli: Cli, alert_id: int, note: str) -> None:
     from marketplace.services import alerts as service
 
     with cli.transaction() as session:
-        doc = service.alert_view(service.acknowledge(session, _operator(cli), alert_id, note))
+        doc = service.alert_view(service.acknowledge(session, cli.operator(), alert_id, note))
     if cli.as_json:
         emit_json(doc)
     else:

@@ -15,12 +15,6 @@ from .cli import Cli, emit_json, info, json_option, main
 IMPORT_FORMATS = {".csv": "csv", ".json": "json", ".xlsx": "xlsx"}
 
 
-def _operator(cli: Cli):
-    from marketplace.services.accounts import system_principal
-
-    return system_principal(cli.actor())
-
-
 @main.group()
 def ledger() -> None:
     """Chemical flow ledger (化学物质流向台账): record, import, list, review and findings."""
@@ -59,7 +53,7 @@ def ledger_add(cli: Cli, **values: Any) -> None:
     values = {k: v for k, v in values.items() if v is not None}
     values.setdefault("entry_date", park_date().isoformat())
     with cli.transaction() as session:
-        principal = _operator(cli)
+        principal = cli.operator()
         doc = service.entry_view(principal, service.create_entry(session, principal, values))
     if cli.as_json:
         emit_json(doc)
@@ -79,7 +73,7 @@ def ledger_list(cli: Cli, enterprise: str | None, cas: str | None, direction: st
     from marketplace.services import ledger as service
 
     with cli.transaction() as session:
-        principal = _operator(cli)
+        principal = cli.operator()
         stmt = service.filtered_entries(session, principal, enterprise=enterprise, cas=cas, direction=direction,
                                         batch=batch)
         rows = [service.entry_view(principal, e) for e in session.scalars(stmt)]
@@ -108,7 +102,7 @@ def ledger_import(cli: Cli, file: Path) -> None:
                                {"file": ["use .csv, .json or .xlsx"]})
     rows = service.parse_rows(file.read_bytes(), fmt)
     with cli.transaction() as session:
-        result = service.import_entries(session, _operator(cli), rows)
+        result = service.import_entries(session, cli.operator(), rows)
     if cli.as_json:
         emit_json(result.as_dict())
         return
@@ -133,7 +127,7 @@ def ledger_review_cmd(cli: Cli, park: str | None, today: dt.datetime | None) -> 
     now = today.replace(hour=12, tzinfo=dt.timezone.utc) if today is not None else utcnow()
     with cli.transaction() as session:
         p = service.park_of_code(session, park)
-        result = ledger_review.review(session, _operator(cli), park_id=p.id if p is not None else None, now=now)
+        result = ledger_review.review(session, cli.operator(), park_id=p.id if p is not None else None, now=now)
     doc = {**result.as_dict(), "park": park}
     if cli.as_json:
         emit_json(doc)
@@ -156,7 +150,7 @@ def ledger_findings(cli: Cli, park: str | None, status: str | None, code: str | 
     from marketplace.services import ledger_review
 
     with cli.transaction() as session:
-        stmt = ledger_review.filtered_findings(session, _operator(cli), status=status, code=code,
+        stmt = ledger_review.filtered_findings(session, cli.operator(), status=status, code=code,
                                                enterprise=enterprise, park=park)
         rows = [ledger_review.finding_view(f) for f in session.scalars(stmt)]
     if cli.as_json:
@@ -180,7 +174,7 @@ def ledger_dismiss(cli: Cli, finding_id: int, note: str) -> None:
     from marketplace.services import ledger_review
 
     with cli.transaction() as session:
-        doc = ledger_review.finding_view(ledger_review.dismiss(session, _operator(cli), finding_id, note))
+        doc = ledger_review.finding_view(ledger_review.dismiss(session, cli.operator(), finding_id, note))
     if cli.as_json:
         emit_json(doc)
         return

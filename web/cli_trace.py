@@ -55,11 +55,10 @@ def trace_cmd(cli: Cli, code: str) -> None:
     Producer → offer → match → shipment (manifest, containers) → receiver → what it became in
     the ledgers (全程追溯).
     """
-    from marketplace.services.accounts import system_principal
     from marketplace.services.trace import trace
 
     with cli.transaction() as session:
-        doc = trace(session, system_principal(cli.actor()), code)
+        doc = trace(session, cli.operator(), code)
     if cli.as_json:
         emit_json(doc)
         return

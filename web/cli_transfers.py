@@ -42,12 +42,6 @@ class AtTime(click.ParamType):
 AT = AtTime()
 
 
-def _operator(cli: Cli):
-    from marketplace.services.accounts import system_principal
-
-    return system_principal(cli.actor())
-
-
 def _containers(single: tuple[str, ...], batches: tuple[str, ...]) -> list[dict[str, Any]]:
     """Parse ``--container drum:0.2`` and ``--containers 4×drum:0.25`` into the service's container list."""
     out: list[dict[str, Any]] = []
@@ -138,7 +132,7 @@ def plan(cli: Cli, match_id: int, quantity_t: float, single: tuple[str, ...], ba
 
     containers = _containers(single, batches)
     with cli.transaction() as session:
-        shipment = svc.create_shipment(session, _operator(cli), match_id, quantity_t=quantity_t,
+        shipment = svc.create_shipment(session, cli.operator(), match_id, quantity_t=quantity_t,
                                        containers=containers, carrier=carrier, carrier_licence=carrier_licence,
                                        vehicle=vehicle, driver=driver,
                                        planned_on=planned_on.date() if planned_on else None, note=note)
@@ -155,7 +149,7 @@ def plan(cli: Cli, match_id: int, quantity_t: float, single: tuple[str, ...], ba
 def _step(cli: Cli, manifest: str, action: str, verb: str, **kwargs: Any) -> None:
     from marketplace.services import transfers as svc
 
-    principal = _operator(cli)
+    principal = cli.operator()
     with cli.transaction() as session:
         shipment = svc.get_by_manifest(session, principal, manifest)
         shipment = svc.apply_event(session, principal, shipment.id, action, **kwargs)
@@ -229,7 +223,7 @@ def list_(cli: Cli, park: str | None, status: str | None, match_id: int | None) 
     """Shipments, newest first."""
     from marketplace.services import transfers as svc
 
-    principal = _operator(cli)
+    principal = cli.operator()
     with cli.transaction() as session:
         stmt = svc.filtered_shipments(session, principal, status=status, match=match_id, park=park)
         rows = [svc.shipment_view(s) for s in session.scalars(stmt.options(*svc.LOAD_OPTIONS))]
@@ -253,7 +247,7 @@ def export(cli: Cli, fmt: str, out: Path, park: str | None, status: str | None) 
     from marketplace.services import manifests
     from marketplace.services import transfers as svc
 
-    principal = _operator(cli)
+    principal = cli.operator()
     with cli.transaction() as session:
         stmt = svc.filtered_shipments(session, principal, status=status, park=park).options(*svc.LOAD_OPTIONS)
         rows = list(session.scalars(stmt))
@@ -270,7 +264,7 @@ def _page(cli: Cli, manifest: str, out: Path, kind: str) -> None:
     from marketplace.services import manifests
     from marketplace.services import transfers as svc
 
-    principal = _operator(cli)
+    principal = cli.operator()
     with cli.transaction() as session:
         shipment = svc.get_by_manifest(session, principal, manifest)
         render = manifests.manifest_html if kind == "manifest" else manifests.labels_html

@@ -171,8 +171,17 @@ def test_demo_sets_up_everything_without_serving(backend, fresh_database_url):
     assert len(doc["enterprises"]) >= 50 and len(doc["listings"]) >= 120
     if HW_LIST_PDF.exists():
         assert len(run_json(url, "catalog", "codes")) == 467
-    run(url, "demo", "--no-serve")  # twice is fine: refs update in place
+    # Four months of transfers with manifests, ledger entries, findings and alerts.
+    assert "shipments (" in result.stderr and "ledger entries" in result.stderr
+    shipments = run_json(url, "transfers", "list")
+    assert len(shipments) >= 40
+    kinds = {a["kind"] for a in run_json(url, "alerts", "list")}
+    assert {"weight_mismatch", "not_received", "manifest_open", "licence_expiring", "licence_capacity"} <= kinds
+    again = run(url, "demo", "--no-serve")  # twice is fine: refs update in place, the history is kept
+    assert "history left as it is" in again.stderr
     assert len(json.loads(run(url, "export", "-").stdout)["listings"]) == len(doc["listings"])
+    assert len(run_json(url, "transfers", "list")) == len(shipments)
+    assert kinds <= {a["kind"] for a in run_json(url, "alerts", "list", "--status", "open")}
 
 
 @pytest.mark.slow
