@@ -407,7 +407,10 @@ def create_shipment(session: Session, principal: Principal, match_id: int, *, qu
 def _begin(session: Session, principal: Principal, shipment_id: int, action: str) -> tuple[Shipment, Match,
                                                                                                ShipmentStanding]:
     """Load and lock (match first, then the shipment), check visibility, role and state."""
-    probe = _load(session, shipment_id)
+    # The visibility probe needs only the shipment row (and its receiver's park): the relations are
+    # loaded once, by the locked read below.
+    probe = (session.scalar(select(Shipment).where(Shipment.id == shipment_id))
+             if isinstance(shipment_id, int) and 0 < shipment_id <= MAX_ID else None)
     if probe is None or not shipment_standing(principal, probe).sees:
         raise _not_found(shipment_id)
     match = _lock_match(session, probe.match_id)
