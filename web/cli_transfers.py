@@ -44,12 +44,17 @@ AT = AtTime()
 
 def _containers(single: tuple[str, ...], batches: tuple[str, ...]) -> list[dict[str, Any]]:
     """Parse ``--container drum:0.2`` and ``--containers 4×drum:0.25`` into the service's container list."""
+    from marketplace.services import transfers as svc
+
     out: list[dict[str, Any]] = []
     bad: list[str] = []
     for text in batches:
         m = BATCH_RE.match(text)
         if not m:
             bad.append(f"{text!r}: expected N×PACKAGING:TONNES, e.g. 4×drum:0.25")
+            continue
+        if int(m.group(1)) > svc.MAX_CONTAINERS:  # refused before building the list, not after
+            bad.append(f"{text!r}: at most {svc.MAX_CONTAINERS} containers per shipment")
             continue
         try:
             tonnes = float(m.group(3))

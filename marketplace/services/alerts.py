@@ -398,7 +398,7 @@ def scan(session: Session, *, now: dt.datetime | None = None, settings: AlertSet
     licences when their holder is in it. ``actor`` is who the audit trail names for raising and
     clearing (default ``system:alerts``). Never commits.
     """
-    now = as_utc(now) or utcnow()
+    now = (as_utc(now) or utcnow()).astimezone(dt.timezone.utc)  # SQLite drops offsets: store UTC
     s = settings or AlertSettings()
     shipments = session.scalars(_scoped_shipments(park_id).where(Shipment.status.in_(WATCHED_STATUSES))
                                 .order_by(Shipment.id))
@@ -422,7 +422,7 @@ def refresh_for_shipment(session: Session, shipment: Shipment, *, now: dt.dateti
     Transfers call it after each transition, so a receipt clears ``not_received`` and a
     weighed difference raises ``weight_mismatch`` at once rather than at the next scan.
     """
-    now = as_utc(now) or utcnow()
+    now = (as_utc(now) or utcnow()).astimezone(dt.timezone.utc)  # SQLite drops offsets: store UTC
     findings = _shipment_findings(shipment, now, settings or AlertSettings())
     active = _active(session, Alert.shipment_id == shipment.id, Alert.kind.in_(SHIPMENT_KINDS))
     return _reconcile(session, findings, active, now, SHIPMENT_KINDS, actor)

@@ -117,6 +117,14 @@ def _defuse(value: Any) -> Any:
     return value
 
 
+def _xlsx_cell(value: Any) -> Any:
+    """A defused value without the control characters openpyxl refuses (they would fail the whole export)."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    # Stripped before defusing, so that "\x01=…" cannot turn into a formula once the \x01 is gone.
+    return _defuse(ILLEGAL_CHARACTERS_RE.sub("", value)) if isinstance(value, str) else value
+
+
 def _csv_cell(value: Any) -> str:
     if value is None:
         return ""
@@ -125,7 +133,7 @@ def _csv_cell(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, float):
-        return f"{value:g}" if abs(value) < 1e15 else repr(value)
+        return f"{value:.15g}" if abs(value) < 1e15 else repr(value)
     return str(_defuse(value))
 
 
@@ -154,7 +162,7 @@ def to_xlsx(session: Session, shipments: list[Shipment]) -> bytes:
         cell.font = Font(bold=True)
     for s in shipments:
         row = export_row(session, s)
-        ws.append([_defuse(row[c.key]) for c in COLUMNS])
+        ws.append([_xlsx_cell(row[c.key]) for c in COLUMNS])
     for i, c in enumerate(COLUMNS, start=1):
         letter = get_column_letter(i)
         ws.column_dimensions[letter].width = max(12, min(40, len(c.header) + 2))

@@ -50,6 +50,8 @@ from . import audit, notifications, workflow
 from .accounts import Principal
 
 QUANTITY_EPS_T = 1e-6
+# Containers per shipment (labels per manifest); the API schema states the same bound.
+MAX_CONTAINERS = 500
 # A match completes when what was received is at least this share of what it approved (weighing tolerance).
 COMPLETION_SHARE = 0.95
 PARKLESS_CODE = "WM"
@@ -244,6 +246,9 @@ def _check_containers(containers: Any, quantity_t: float, errors: dict[str, list
     if not isinstance(containers, (list, tuple)) or not containers:
         errors["containers"] = ["at least one container is required (至少一个容器)"]
         return []
+    if len(containers) > MAX_CONTAINERS:  # the API's limit, held for the CLI and every other caller too
+        errors["containers"] = [f"at most {MAX_CONTAINERS} containers per shipment (容器过多)"]
+        return []
     rows = []
     for i, c in enumerate(containers):
         if not isinstance(c, Mapping):
@@ -265,6 +270,12 @@ def _check_containers(containers: Any, quantity_t: float, errors: dict[str, list
     return rows
 
 
+def _clock(now: dt.datetime | None) -> dt.datetime:
+    """The clock in UTC (naive = UTC): SQLite keeps a datetime's wall time and drops its offset, so a time
+    in another zone (the CLI's and the demo's park time, UTC+8) must be converted before it is stored."""
+    return (as_utc(now) or utcnow()).astimezone(dt.timezone.utc)
+
+
 def _check_at(at: dt.datetime | None, *, now: dt.datetime, previous: dt.datetime | None,
               previous_name: str) -> dt.datetime:
     """When the event happened: ``at`` (a past event recorded late) or now; never future, never out of order."""
@@ -273,7 +284,10 @@ def _check_at(at: dt.datetime | None, *, now: dt.datetime, previous: dt.datetime
     else:
         if not isinstance(at, dt.datetime):
             raise ValidationFailed("at must be a date and time (时间格式错误)", {"at": ["must be a date-time"]})
-        when = as_utc(at)
+        try:
+            when = as_utc(at).astimezone(dt.timezone.utc)
+        except (OverflowError, ValueError):
+            raise ValidationFailed("at is out of range (时间超出范围)", {"at": ["out of range"]}) from None
         if when > now:
             raise ValidationFailed(f"at {when.isoformat()} is in the future (时间不能晚于当前)",
                                    {"at": [f"must not be after now ({now.isoformat()})"]})
@@ -355,7 +369,7 @@ def create_shipment(session: Session, principal: Principal, match_id: int, *, qu
     to ``quantity_t``, or over-long text; Conflict when the match is not approved or in
     transfer, or when the shipments would carry more than the match allows.
     """
-    now = as_utc(now) or utcnow()
+    now = _clock(now)
     match = _lock_match(session, match_id) if isinstance(match_id, int) and 0 < match_id <= MAX_ID else None
     if match is None or not workflow._sees(principal, match):
         raise workflow._not_found(match_id)
@@ -433,7 +447,7 @@ def _require_reason(action: str, reason: str | None) -> str:
     errors: dict[str, list[str]] = {}
     text = _texts(errors, reason=reason)["reason"]
     if errors:
-        raise ValidationFailed(f"the reason is not valid ({action})", errors)
+        raise ValidationFailed(f"the reason is not valid ({action}) (原因格式有误)", errors)
     if not text:
         raise ValidationFailed(f"a reason is required to {action} (请填写原因)", {"reason": [f"required to {action}"]})
     return text
@@ -442,7 +456,7 @@ def _require_reason(action: str, reason: str | None) -> str:
 def dispatch(session: Session, principal: Principal, shipment_id: int, *, at: dt.datetime | None = None,
              now: dt.datetime | None = None) -> Shipment:
     """planned → dispatched (the producer or a coordinator); the match's first dispatch starts its transfer."""
-    now = as_utc(now) or utcnow()
+    now = _clock(now)
     shipment, match, s = _begin(session, principal, shipment_id, "dispatch")
     _require_state(shipment, "dispatch")
     when = _check_at(at, now=now, previous=shipment.created_at, previous_name="planned")
@@ -471,7 +485,7 @@ def receive(session: Session, principal: Principal, shipment_id: int, *, quantit
     every container their sum must be ``quantity_received_t``, when only some, at most
     that. A receipt above or below what was dispatched is accepted (alerts flag it).
     """
-    now = as_utc(now) or utcnow()
+    now = _clock(now)
     shipment, match, s = _begin(session, principal, shipment_id, "receive")
     _require_state(shipment, "receive")
     when = _check_at(at, now=now, previous=shipment.dispatched_at, previous_name="dispatched")
@@ -523,7 +537,7 @@ def receive(session: Session, principal: Principal, shipment_id: int, *, quantit
 def reject(session: Session, principal: Principal, shipment_id: int, *, reason: str, at: dt.datetime | None = None,
            now: dt.datetime | None = None) -> Shipment:
     """dispatched → rejected at the gate (the receiver or a coordinator); a reason is required."""
-    now = as_utc(now) or utcnow()
+    now = _clock(now)
     shipment, _match, s = _begin(session, principal, shipment_id, "reject")
     text = _require_reason("reject", reason)
     _require_state(shipment, "reject")
@@ -540,7 +554,7 @@ def close(session: Session, principal: Principal, shipment_id: int, *, at: dt.da
           now: dt.datetime | None = None) -> Shipment:
     """received → closed (the receiver or a coordinator); the match completes when this was its last open one
     and ≥ 95 % of its quantity was received."""
-    now = as_utc(now) or utcnow()
+    now = _clock(now)
     shipment, match, s = _begin(session, principal, shipment_id, "close")
     _require_state(shipment, "close")
     when = _check_at(at, now=now, previous=shipment.received_at, previous_name="received")
@@ -572,7 +586,7 @@ def _maybe_complete(session: Session, match: Match, *, principal: Principal, now
 def cancel(session: Session, principal: Principal, shipment_id: int, *, reason: str,
            now: dt.datetime | None = None) -> Shipment:
     """planned → cancelled (the producer or a coordinator); a reason is required; frees its tonnes."""
-    now = as_utc(now) or utcnow()
+    now = _clock(now)
     shipment, _match, s = _begin(session, principal, shipment_id, "cancel")
     text = _require_reason("cancel", reason)
     _require_state(shipment, "cancel")
@@ -599,7 +613,7 @@ def apply_event(session: Session, principal: Principal, shipment_id: int, action
         return close(session, principal, shipment_id, at=at, now=now)
     if action == "cancel":
         return cancel(session, principal, shipment_id, reason=reason or remark, now=now)
-    raise ValidationFailed(f"unknown action {action!r}", {"action": [f"must be one of: {', '.join(ACTIONS)}"]})
+    raise ValidationFailed(f"unknown action {action!r} (无此操作)", {"action": [f"must be one of: {', '.join(ACTIONS)}"]})
 
 
 def open_shipments(session: Session, match_id: int) -> int:
