@@ -98,7 +98,8 @@ def ledger_import(cli: Cli, file: Path) -> None:
 
     fmt = IMPORT_FORMATS.get(file.suffix.lower())
     if fmt is None:
-        raise ValidationFailed(f"unknown file type {file.suffix!r}: use .csv, .json or .xlsx",
+        raise ValidationFailed(f"unknown file type {file.suffix!r}: use .csv, .json or .xlsx "
+                               "(文件类型须为 .csv、.json 或 .xlsx)",
                                {"file": ["use .csv, .json or .xlsx"]})
     rows = service.parse_rows(file.read_bytes(), fmt)
     with cli.transaction() as session:

@@ -25,18 +25,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased, object_session
 
 from catalog.cas import cas_check_error, normalize_cas
 from catalog.control_lists import CONTROLLED_SUBSTANCES, controlled_by_cas
 from catalog.waste_codes import is_hw_code
 
 from ..errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
-from ..models import Enterprise, LedgerEntry, Listing, Park
+from ..models import Enterprise, LedgerEntry, Listing, Match, Park
 from ..models.base import MAX_ID, iso_utc, park_date, utcnow
 from ..models.ledger import LEDGER_DIRECTIONS, LEDGER_SINKS, LEDGER_SOURCES
 from . import audit
 from .accounts import Principal
+from .disclosure import DISCLOSING_STATUSES, sees_enterprise
 
 # The fields a caller may give; ``enterprise``, ``counterparty`` and ``source_batch`` are references.
 FIELDS = ("enterprise", "batch_code", "direction", "entry_date", "chemical_name", "cas", "catalogue_id",
@@ -108,6 +109,21 @@ def get_entry(session: Session, principal: Principal, entry_id: int) -> LedgerEn
     return entry
 
 
+def _name_disclosed(principal: Principal, entry: LedgerEntry, cp: Enterprise) -> bool:
+    """Whether ``principal`` may see the name of ``cp``: admins, coordinators of its park or of the entry's
+    owner's park, its own users, and an enterprise that has a disclosed match with it."""
+    if sees_enterprise(principal, cp) or principal.coordinates(entry.enterprise.park_id):
+        return True
+    if principal.enterprise_id is None:
+        return False
+    session = object_session(entry)
+    offer, need = aliased(Listing), aliased(Listing)
+    pair = ((offer.enterprise_id == principal.enterprise_id) & (need.enterprise_id == cp.id)) | \
+        ((need.enterprise_id == principal.enterprise_id) & (offer.enterprise_id == cp.id))
+    return session.scalar(select(Match.id).join(offer, Match.offer_id == offer.id).join(need, Match.need_id == need.id)
+                          .where(Match.status.in_(DISCLOSING_STATUSES), pair).limit(1)) is not None
+
+
 def entry_view(principal: Principal, entry: LedgerEntry) -> dict[str, Any]:
     """An entry as the API and CLI show it.
 
@@ -116,6 +132,8 @@ def entry_view(principal: Principal, entry: LedgerEntry) -> dict[str, Any]:
     """
     shows_counterparty = principal.acts_for(entry.enterprise_id) or principal.coordinates(entry.enterprise.park_id)
     cp = entry.counterparty if shows_counterparty else None
+    # An enterprise may name any registered enterprise by ref; it learns the name only once disclosed to it.
+    cp_name = cp.name if cp is not None and _name_disclosed(principal, entry, cp) else None
     source = entry.source_entry
     return {
         "id": entry.id, "enterprise": entry.enterprise.ref, "enterprise_name": entry.enterprise.name,
@@ -126,7 +144,7 @@ def entry_view(principal: Principal, entry: LedgerEntry) -> dict[str, Any]:
         "content_ratio": entry.content_ratio, "chemical_t": round(entry.quantity_t * entry.content_ratio, 9),
         "product": entry.product,
         "counterparty": cp.ref if cp is not None else None,
-        "counterparty_name": (cp.name if cp is not None else entry.counterparty_name) if shows_counterparty else None,
+        "counterparty_name": (cp_name if cp is not None else entry.counterparty_name) if shows_counterparty else None,
         "source_entry_id": entry.source_entry_id, "source_batch": source.batch_code if source is not None else None,
         "shipment_id": entry.shipment_id, "permit_number": entry.permit_number, "note": entry.note or "",
         "created_at": iso_utc(entry.created_at), "created_by": entry.created_by,
@@ -441,7 +459,7 @@ def update_entry(session: Session, principal: Principal, entry_id: int, values: 
         if _source_entry(session, entry.enterprise_id, new_batch) is not None:
             raise _duplicate(new_batch)
     if prepared.columns.get("source_entry_id") == entry.id:
-        raise ValidationFailed("a batch cannot draw on itself", {"source_batch": ["is this entry"]})
+        raise ValidationFailed("a batch cannot draw on itself (批次不能取用自身)", {"source_batch": ["is this entry"]})
     before = _columns_of(entry)
     for k, v in prepared.columns.items():
         setattr(entry, k, v)
@@ -484,7 +502,7 @@ def import_entries(session: Session, principal: Principal, rows: Iterable[Any], 
     if not rows:
         raise ValidationFailed("nothing to import (无数据)", {"entries": ["no rows"]})
     if len(rows) > MAX_IMPORT_ROWS:
-        raise ValidationFailed(f"at most {MAX_IMPORT_ROWS} rows per import",
+        raise ValidationFailed(f"at most {MAX_IMPORT_ROWS} rows per import (每次最多导入 {MAX_IMPORT_ROWS} 行)",
                                {"entries": [f"{len(rows)} rows; at most {MAX_IMPORT_ROWS}"]})
     errors: dict[str, list[str]] = {}
     prepared: list[_Prepared] = []
@@ -539,17 +557,21 @@ def parse_rows(data: bytes | str, fmt: str) -> list[dict[str, Any]]:
         try:
             doc = json.loads(data)
         except (ValueError, UnicodeDecodeError) as exc:
-            raise ValidationFailed(f"not valid JSON: {exc}", {"file": [str(exc)]}) from None
+            raise ValidationFailed(f"not valid JSON: {exc} (JSON格式有误)", {"file": [str(exc)]}) from None
         if isinstance(doc, Mapping) and "entries" in doc:
             doc = doc["entries"]
         if not isinstance(doc, list):
-            raise ValidationFailed("a JSON import is a list of entries", {"file": ["must be a list"]})
+            raise ValidationFailed("a JSON import is a list of entries (JSON导入须为记录列表)", {"file": ["must be a list"]})
         return doc
     if fmt == "csv":
-        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+        try:
+            text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+        except UnicodeDecodeError as exc:  # e.g. Excel's GBK "CSV"; a traceback is no answer
+            raise ValidationFailed("the CSV file is not UTF-8 encoded: save it as \"CSV UTF-8\" "
+                                   "(CSV文件须为UTF-8编码)", {"file": [f"not UTF-8: {exc}"]}) from None
         reader = csv.DictReader(io.StringIO(text))
         if not reader.fieldnames:
-            raise ValidationFailed("the CSV file has no header row", {"file": ["no header row"]})
+            raise ValidationFailed("the CSV file has no header row (CSV文件缺少表头)", {"file": ["no header row"]})
         return [{k.strip(): v for k, v in r.items() if k is not None and v is not None} for r in reader]
     if fmt == "xlsx":
         from openpyxl import load_workbook
@@ -558,10 +580,10 @@ def parse_rows(data: bytes | str, fmt: str) -> list[dict[str, Any]]:
             wb = load_workbook(io.BytesIO(data if isinstance(data, bytes) else data.encode()), read_only=True,
                                data_only=True)
         except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-            raise ValidationFailed(f"not a readable XLSX workbook: {exc}", {"file": [str(exc)]}) from None
+            raise ValidationFailed(f"not a readable XLSX workbook: {exc} (无法读取XLSX文件)", {"file": [str(exc)]}) from None
         rows = list(wb.worksheets[0].iter_rows(values_only=True))
         if not rows:
-            raise ValidationFailed("the workbook's first sheet is empty", {"file": ["no header row"]})
+            raise ValidationFailed("the workbook's first sheet is empty (工作簿第一张表为空)", {"file": ["no header row"]})
         header = [str(h).strip() if h is not None else "" for h in rows[0]]
         out = []
         for r in rows[1:]:
@@ -569,7 +591,7 @@ def parse_rows(data: bytes | str, fmt: str) -> list[dict[str, Any]]:
                 continue
             out.append({h: v for h, v in zip(header, r) if h and v is not None})
         return out
-    raise ValidationFailed(f"unknown import format {fmt!r}", {"file": ["use .csv, .json or .xlsx"]})
+    raise ValidationFailed(f"unknown import format {fmt!r} (不支持的导入格式)", {"file": ["use .csv, .json or .xlsx"]})
 
 
 # --- receipts from shipments ---------------------------------------------------------------------

@@ -217,7 +217,13 @@ def review(session: Session, principal: Principal, *, park_id: int | None = None
     enterprises = _scope(session, principal, park_id)
     ent_by_id = {e.id: e for e in enterprises}
     problems = {(p.enterprise_id, p.key): p for p in find_problems(session, enterprises)}
-    ids = list(ent_by_id)
+    ids = sorted(ent_by_id)
+    # Concurrent reviews of the same enterprises queue here (the enterprise rows, in id order), so the
+    # second reads the findings the first committed instead of inserting a second open one per key.
+    # FOR NO KEY UPDATE: ledger writers' foreign-key (key-share) locks on these rows are not blocked.
+    for chunk in range(0, len(ids), 500):
+        session.execute(select(Enterprise.id).where(Enterprise.id.in_(ids[chunk:chunk + 500]))
+                        .order_by(Enterprise.id).with_for_update(key_share=True))
     existing: dict[tuple[int, str], LedgerFinding] = {}
     dismissed: set[tuple[int, str]] = set()
     for chunk in range(0, len(ids), 500):
@@ -295,11 +301,12 @@ def filtered_findings(session: Session, principal: Principal, *, status: str | N
     stmt = visible_findings(principal)
     if status is not None:
         if status not in FINDING_STATUSES:
-            raise ValidationFailed(f"unknown status {status!r}", {"status": [f"one of {', '.join(FINDING_STATUSES)}"]})
+            raise ValidationFailed(f"unknown status {status!r} (状态无效)",
+                                   {"status": [f"one of {', '.join(FINDING_STATUSES)}"]})
         stmt = stmt.where(LedgerFinding.status == status)
     if code is not None:
         if code not in FINDING_CODES:
-            raise ValidationFailed(f"unknown code {code!r}", {"code": [f"one of {', '.join(FINDING_CODES)}"]})
+            raise ValidationFailed(f"unknown code {code!r} (问题类型无效)", {"code": [f"one of {', '.join(FINDING_CODES)}"]})
         stmt = stmt.where(LedgerFinding.code == code)
     if enterprise is not None:
         ent_id = session.scalar(select(Enterprise.id).where(Enterprise.ref == enterprise))

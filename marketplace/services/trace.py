@@ -8,8 +8,9 @@
    colon); an enterprise user may also give a bare batch code of their own enterprise → kind ``"batch"``.
 
 Codes are matched exactly after trimming blanks (then upper-cased, for a container code or
-manifest number typed in lower case). Unknown and invisible codes are the same ``NotFound``
-naming the code, so existence does not leak.
+manifest number typed in lower case). The first of these the caller may see is traced (a code
+they may not see never hides their own batch of that name). Unknown and invisible codes are the
+same ``NotFound`` naming the code, so existence does not leak.
 
 The path
 --------
@@ -261,21 +262,32 @@ def _from_entry(session: Session, graph: _Graph, entry: LedgerEntry) -> None:
 
 # --- resolving the code ---------------------------------------------------------------------------
 
-def _resolve(session: Session, principal: Principal, code: str) -> tuple[str, Any] | None:
+def _candidates(session: Session, principal: Principal, code: str) -> list[tuple[str, Any]]:
+    """Everything ``code`` may name, in resolution order (at most one of each kind).
+
+    All are returned, not just the first: a code the caller may not see must not hide a
+    later one they may (their own batch named like another's manifest), or the answer
+    would tell whether the invisible one exists.
+    """
+    found: list[tuple[str, Any]] = []
     variants = [code] + ([code.upper()] if code.upper() != code else [])
     for value in variants:
         container = session.scalar(select(Container).where(Container.code == value))
         if container is not None:
-            return "container", container
+            found.append(("container", container))
+            break
     for value in variants:
         shipment = session.scalar(select(Shipment).where(Shipment.manifest_number == value))
         if shipment is not None:
-            return "manifest", shipment
+            found.append(("manifest", shipment))
+            break
     m = LEDGER_ID.match(code)
     if m:
         entry_id = int(m.group(1))
         entry = session.get(LedgerEntry, entry_id) if 0 < entry_id <= MAX_ID else None
-        return ("batch", entry) if entry is not None else None
+        if entry is not None:
+            found.append(("batch", entry))
+        return found
     ref, sep, batch = code.partition(":")
     if sep and ref.strip() and batch.strip():
         ent_id = session.scalar(select(Enterprise.id).where(Enterprise.ref == ref.strip()))
@@ -283,13 +295,13 @@ def _resolve(session: Session, principal: Principal, code: str) -> tuple[str, An
             entry = session.scalar(select(LedgerEntry).where(LedgerEntry.enterprise_id == ent_id,
                                                              LedgerEntry.batch_code == batch.strip()))
             if entry is not None:
-                return "batch", entry
+                found.append(("batch", entry))
     if principal.enterprise_id is not None:
         entry = session.scalar(select(LedgerEntry).where(LedgerEntry.enterprise_id == principal.enterprise_id,
                                                          LedgerEntry.batch_code == code))
-        if entry is not None:
-            return "batch", entry
-    return None
+        if entry is not None and all(obj is not entry for _, obj in found):
+            found.append(("batch", entry))
+    return found
 
 
 # --- visibility -----------------------------------------------------------------------------------
@@ -458,24 +470,24 @@ def trace(session: Session, principal: Principal, code: str) -> dict[str, Any]:
     query = (code or "").strip()
     if not query or len(query) > MAX_CODE_LENGTH or "\x00" in query:
         raise _not_found(query[:MAX_CODE_LENGTH].replace("\x00", ""))
-    found = _resolve(session, principal, query)
-    if found is None:
-        raise _not_found(query)
-    kind, obj = found
-    graph = _Graph()
-    queried_entry: LedgerEntry | None = None
-    if kind == "container":
-        _from_shipment(session, graph, obj.shipment)
-        queried_key = ("container", obj.id)
-    elif kind == "manifest":
-        _from_shipment(session, graph, obj)
-        queried_key = ("shipment", obj.id)
+    # The first thing the code names that the caller may see; none: the same NotFound as an unknown code.
+    for kind, obj in _candidates(session, principal, query):
+        graph = _Graph()
+        queried_entry: LedgerEntry | None = None
+        if kind == "container":
+            _from_shipment(session, graph, obj.shipment)
+            queried_key = ("container", obj.id)
+        elif kind == "manifest":
+            _from_shipment(session, graph, obj)
+            queried_key = ("shipment", obj.id)
+        else:
+            queried_entry = obj
+            _from_entry(session, graph, obj)
+            queried_key = _entry_key(obj)
+        full = _sees_all(principal, graph)
+        if full or _is_party(principal, graph, queried_entry):
+            break
     else:
-        queried_entry = obj
-        _from_entry(session, graph, obj)
-        queried_key = _entry_key(obj)
-    full = _sees_all(principal, graph)
-    if not full and not _is_party(principal, graph, queried_entry):
         raise _not_found(query)
 
     visibility = {key: _visibility(principal, graph, step, full) for key, step in graph.steps.items()}
