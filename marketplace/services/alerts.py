@@ -60,6 +60,7 @@ from ..models.base import MAX_ID, as_utc, iso_utc, park_date, utcnow
 from . import audit
 from .accounts import Principal
 from .enterprises import licence_used_t
+from .parks import get_park
 
 SHIPMENT_KINDS = ("weight_mismatch", "not_received", "manifest_open")
 LICENCE_KINDS = ("licence_expiring", "licence_capacity", "receipts_over_licence")
@@ -463,10 +464,7 @@ def filtered_alerts(session: Session, principal: Principal, *, status: str | Non
 
 def park_id_of(session: Session, code: str) -> int:
     """The id of the park with ``code`` (NotFound naming ``park`` otherwise)."""
-    park_id = session.scalar(select(Park.id).where(Park.code == code))
-    if park_id is None:
-        raise NotFound(f"unknown park {code!r} (无此园区)", {"park": [f"no park with code {code!r}"]})
-    return park_id
+    return get_park(session, code, field="park").id
 
 
 def park_code_of(session: Session, park_id: int | None) -> str | None:

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..models import Enterprise, Listing, Match, Park, Shipment
+from ..models import Enterprise, LedgerEntry, Listing, Match, Park, Shipment
 from ..models.base import CHINA_TZ, utcnow
 from . import alerts, ledger, ledger_review, transfers, workflow
 from .accounts import Principal
@@ -211,10 +211,8 @@ def _entry(session: Session, cast: _Cast, ref: str, report: HistoryReport, **val
     report.ledger_entries += 1
 
 
-def _receipts(session: Session, receiver: str) -> list[Any]:
+def _receipts(session: Session, receiver: str) -> list[LedgerEntry]:
     """The receiver's ledger entries recorded from received shipments, oldest first."""
-    from ..models import LedgerEntry
-
     ent = session.scalar(select(Enterprise).where(Enterprise.ref == receiver))
     return list(session.scalars(select(LedgerEntry).where(LedgerEntry.enterprise_id == ent.id,
                                                           LedgerEntry.shipment_id.is_not(None))

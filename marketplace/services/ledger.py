@@ -38,6 +38,7 @@ from ..models.ledger import LEDGER_DIRECTIONS, LEDGER_SINKS, LEDGER_SOURCES
 from . import audit
 from .accounts import Principal
 from .disclosure import DISCLOSING_STATUSES, sees_enterprise
+from .parks import get_park
 
 # The fields a caller may give; ``enterprise``, ``counterparty`` and ``source_batch`` are references.
 FIELDS = ("enterprise", "batch_code", "direction", "entry_date", "chemical_name", "cas", "catalogue_id",
@@ -639,12 +640,7 @@ def record_receipt(session: Session, shipment: Any, *, actor: str) -> LedgerEntr
 
 def park_of_code(session: Session, code: str | None) -> Park | None:
     """The park with ``code`` (``NotFound`` when there is none); None for None."""
-    if code is None:
-        return None
-    park = session.scalar(select(Park).where(Park.code == code))
-    if park is None:
-        raise NotFound(f"unknown park {code!r} (无此园区)", {"park": [f"no park with code {code!r}"]})
-    return park
+    return get_park(session, code, field="park") if code is not None else None
 
 
 __all__ = ["FIELDS", "ImportResult", "create_entry", "entry_view", "filtered_entries", "get_entry",

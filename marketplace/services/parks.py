@@ -20,11 +20,11 @@ def park_dict(park: Park) -> dict[str, Any]:
     return {"code": park.code, **{k: getattr(park, k) for k in PARK_FIELDS}}
 
 
-def get_park(session: Session, code: str) -> Park:
-    """The park with ``code`` or ``NotFound``."""
+def get_park(session: Session, code: str, *, field: str = "code") -> Park:
+    """The park with ``code`` or ``NotFound`` (its errors under ``field``, the argument that named it)."""
     park = session.scalar(select(Park).where(Park.code == code))
     if park is None:
-        raise NotFound(f"unknown park {code!r}", {"code": [f"no park with code {code!r}"]})
+        raise NotFound(f"unknown park {code!r} (无此园区)", {field: [f"no park with code {code!r}"]})
     return park
 
 
