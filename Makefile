@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test venv clean
+.PHONY: demo test venv clean browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,12 @@ venv: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/wastematch demo
 
-test: $(STAMP)
+# Chromium and CJK fonts for the browser tests, from Debian's packages (skipped with a warning where
+# they cannot be installed; CI requires them).
+browser:
+	-@bash scripts/ensure-browser.sh
+
+test: $(STAMP) browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:

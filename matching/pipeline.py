@@ -113,6 +113,8 @@ def run_park(problem: Problem, *, with_candidates: bool = False) -> ParkRun:
     timings["total_s"] = time.perf_counter() - started - timings["greedy_s"]
     counts = {"offers": problem.o.size, "needs": problem.n.size, "arcs": len(arcs), "legal_arcs": int(legal.sum()),
               "usable_arcs": len(feasible), "matches": len(proposals), "components": allocation.components}
+    # Candidate pairs each hard check refused (a pair may fail several): the compliance figures of reports.
+    counts.update({f"failed_{code}": int((~arcs.checks[code]).sum()) for code in HARD_CODES if code in arcs.checks})
     candidates = [] if not with_candidates else [
         {"offer": problem.o.refs[o], "need": problem.n.refs[n], "weight": int(w), "max_t": float(m),
          "licence": problem.licences[lic].number if lic >= 0 else None}

@@ -708,6 +708,21 @@ def _seed_demo_history(cli: Cli) -> None:
          + f"  ({report.seconds:.1f} s; see `wastematch alerts list`, `wastematch transfers list`)")
 
 
+def _write_demo_report(cli: Cli) -> Path:
+    """The demo park's HTML report of the last year, in the instance folder."""
+    from marketplace.services.reports import build_report
+
+    from .cli_report import report_summary_lines, write_report
+
+    out = Settings.from_env().instance_path / "reports" / "demo-report.html"
+    with cli.transaction() as session:
+        doc = build_report(session, cli.operator())
+    write_report(doc, "html", out)
+    for line in report_summary_lines(doc):
+        info(line)
+    return out
+
+
 def _print_demo_accounts(seeded: list) -> None:
     """The sign-in table of the demo accounts, on stderr."""
     info("demo accounts (演示账户) — sign in with POST /api/v1/auth/token:")
@@ -729,28 +744,30 @@ def demo(ctx: click.Context, host: str, port: int, no_serve: bool) -> None:
     """Set up the demonstration park on the embedded database and serve the web app."""
     cli: Cli = ctx.obj
     started = time.perf_counter()
-    info(f"[1/6] database {cli.engine.url.render_as_string(hide_password=True)}")
+    info(f"[1/7] database {cli.engine.url.render_as_string(hide_password=True)}")
     ctx.invoke(init)
     hw_pdf = SHARED_DATA / "hw-list-2021" / "gjwxfwml.pdf"
     if hw_pdf.exists():
-        info(f"[2/6] official HW list from {hw_pdf}")
+        info(f"[2/7] official HW list from {hw_pdf}")
         ctx.invoke(import_hw_list_cmd, pdf=hw_pdf)
     else:
-        info("[2/6] official HW list PDF not found beside the repository; using the built-in catalogue")
-    info(f"[3/6] demonstration park from {DEMO_FILE}")
+        info("[2/7] official HW list PDF not found beside the repository; using the built-in catalogue")
+    info(f"[3/7] demonstration park from {DEMO_FILE}")
     ctx.invoke(import_, file=DEMO_FILE)
-    info("[4/6] park-wide matching (一键资源匹配)")
+    info("[4/7] park-wide matching (一键资源匹配)")
     ctx.invoke(match, park=None, exact=False, time_limit=None, min_lot=None, max_suppliers=None, today=None,
                with_candidates=False)
-    info("[5/6] four months of transfers, manifests and ledger entries (转移联单与化学物质台账)")
+    info("[5/7] four months of transfers, manifests and ledger entries (转移联单与化学物质台账)")
     _seed_demo_history(cli)
-    info("[6/6] demonstration accounts (演示账户)")
+    info("[6/7] demonstration accounts (演示账户)")
     seeded = _seed_demo_accounts(cli)
-    info(f"demo ready in {time.perf_counter() - started:.1f} s")
+    info("[7/7] park report: symbiosis chains, loops, KPIs, ratings (产业共生与无废城市报告)")
+    report_file = _write_demo_report(cli)
+    info(f"demo ready in {time.perf_counter() - started:.1f} s; report: {report_file}")
     _print_demo_accounts(seeded)
     if not no_serve:
         _serve(cli.url, host, port)
 
 
 # Traceability commands live in their own modules; importing them attaches them to ``main``.
-from . import cli_alerts, cli_ledger, cli_trace, cli_transfers  # noqa: E402,F401
+from . import cli_alerts, cli_ledger, cli_report, cli_trace, cli_transfers  # noqa: E402,F401

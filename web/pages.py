@@ -10,15 +10,18 @@ are followed back).
 """
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 import secrets
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, session, url_for
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from marketplace.errors import NotFound, Unauthorized
+from marketplace.errors import DomainError, NotFound, Unauthorized
+from marketplace.models import Park
 from marketplace.services.accounts import Principal, authenticate, resolve_session_user
 from marketplace.services.overview import catalog_counts, park_overview
 from marketplace.services.trace import MAX_CODE_LENGTH, trace
@@ -150,3 +153,77 @@ def trace_page(code: str):
     for node in doc["nodes"]:
         depth[node["index"]] = 0 if node["parent"] is None else min(depth[node["parent"]] + 1, 8)
     return render_template("trace.html", doc=doc, code=doc["query"], error=None, depth=depth)
+
+
+# --- reports ---------------------------------------------------------------------------------------
+
+REPORT_FORMATS = ("html", "xlsx", "csv", "json")
+
+
+def _report_form_values() -> dict[str, str]:
+    return {k: (request.args.get(k) or "").strip()[:16] for k in ("park", "from", "to")}
+
+
+def _parse_day(value: str, name: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        from marketplace.errors import ValidationFailed
+
+        raise ValidationFailed(f"{name}: not a date YYYY-MM-DD (日期格式应为 YYYY-MM-DD)",
+                               {name: [f"not a date: {value!r}"]}) from None
+
+
+def _report_parks(principal: Principal) -> list[Park]:
+    stmt = select(Park).order_by(Park.code)
+    if not principal.is_admin:
+        stmt = stmt.where(Park.id.in_(principal.park_ids))
+    return list(db_session().scalars(stmt))
+
+
+@bp.get("/reports")
+def reports_page():
+    """Coordinators choose a park and period; the report opens as its own page (or downloads)."""
+    principal = page_principal()
+    if principal is None:
+        return _to_signin()
+    if not (principal.is_admin or principal.is_coordinator):
+        return render_template("reports.html", parks=[], values={}, error="报告仅限园区管理者查看 "
+                               "Reports are for park coordinators and admins", formats=REPORT_FORMATS,
+                               allowed=False), 403
+    return render_template("reports.html", parks=_report_parks(principal), values=_report_form_values(),
+                           error=None, formats=REPORT_FORMATS, allowed=True)
+
+
+@bp.get("/reports/view")
+def report_view():
+    """The report of the chosen park and period: the self-contained HTML page, or a download (``format``)."""
+    from marketplace.services.reports import build_report
+
+    from .api.reports import report_response
+
+    principal = page_principal()
+    if principal is None:
+        return _to_signin()
+    values = _report_form_values()
+    fmt = request.args.get("format", "html")
+    fmt = fmt if fmt in REPORT_FORMATS else "html"
+    db = db_session()
+    try:
+        doc = build_report(db, principal, park=values["park"] or None, start=_parse_day(values["from"], "from"),
+                           end=_parse_day(values["to"], "to"))
+    except DomainError as exc:
+        allowed = principal.is_admin or principal.is_coordinator
+        detail = "; ".join(f"{k}: {', '.join(map(str, v))}" for k, v in exc.errors.items())
+        return render_template("reports.html", parks=_report_parks(principal) if allowed else [], values=values,
+                               error=f"{exc.message} — {detail}" if detail else exc.message,
+                               formats=REPORT_FORMATS, allowed=allowed), exc.status
+    finally:
+        db.rollback()
+    res = report_response(doc, fmt)
+    if fmt == "json":
+        res = jsonify(doc)
+        res.headers["Content-Disposition"] = "attachment; filename=wastematch-report.json"
+    return res

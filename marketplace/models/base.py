@@ -58,3 +58,8 @@ CHINA_TZ = dt.timezone(dt.timedelta(hours=8), "CST")
 def park_date(value: dt.datetime | None = None) -> dt.date:
     """The calendar day in China of a stored time (default: now)."""
     return as_utc(value or utcnow()).astimezone(CHINA_TZ).date()
+
+
+def park_day_start(day: dt.date) -> dt.datetime:
+    """The first instant (in UTC) of a park calendar day: day boundaries of period filters."""
+    return dt.datetime.combine(day, dt.time(), tzinfo=CHINA_TZ).astimezone(dt.timezone.utc)

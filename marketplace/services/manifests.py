@@ -27,8 +27,9 @@ from ..models.base import CHINA_TZ, as_utc
 from .transfers import STATUS_ZH
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
-_env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(("html",)),
-                   trim_blocks=True, lstrip_blocks=True)
+# The package's printable pages (manifests, labels, reports), HTML-escaped.
+templates = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(("html",)),
+                        trim_blocks=True, lstrip_blocks=True)
 PACKAGING_ZH = {"drum": "桶 drum", "ibc": "吨桶 IBC", "bag": "袋 bag", "box": "箱 box", "tank": "罐 tank",
                 "bulk": "散装 bulk", "cylinder": "钢瓶 cylinder"}
 GENERAL_CATEGORY = ("一般工业固体废物", "general industrial solid waste")
@@ -111,21 +112,23 @@ def export_row(session: Session, shipment: Shipment) -> dict[str, Any]:
     }
 
 
-def _defuse(value: Any) -> Any:
+def defuse_formula(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@`` …) behind a quote."""
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
 
 
-def _xlsx_cell(value: Any) -> Any:
+def xlsx_cell(value: Any) -> Any:
     """A defused value without the control characters openpyxl refuses (they would fail the whole export)."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     # Stripped before defusing, so that "\x01=…" cannot turn into a formula once the \x01 is gone.
-    return _defuse(ILLEGAL_CHARACTERS_RE.sub("", value)) if isinstance(value, str) else value
+    return defuse_formula(ILLEGAL_CHARACTERS_RE.sub("", value)) if isinstance(value, str) else value
 
 
-def _csv_cell(value: Any) -> str:
+def csv_cell(value: Any) -> str:
+    """One CSV cell: times in ISO form, floats with every digit, text defused."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
@@ -134,7 +137,7 @@ def _csv_cell(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, float):
         return f"{value:.15g}" if abs(value) < 1e15 else repr(value)
-    return str(_defuse(value))
+    return str(defuse_formula(value))
 
 
 def to_csv(session: Session, shipments: list[Shipment]) -> bytes:
@@ -144,7 +147,7 @@ def to_csv(session: Session, shipments: list[Shipment]) -> bytes:
     writer.writerow([c.header for c in COLUMNS])
     for s in shipments:
         row = export_row(session, s)
-        writer.writerow([_csv_cell(row[c.key]) for c in COLUMNS])
+        writer.writerow([csv_cell(row[c.key]) for c in COLUMNS])
     return buf.getvalue().encode("utf-8-sig")
 
 
@@ -162,7 +165,7 @@ def to_xlsx(session: Session, shipments: list[Shipment]) -> bytes:
         cell.font = Font(bold=True)
     for s in shipments:
         row = export_row(session, s)
-        ws.append([_xlsx_cell(row[c.key]) for c in COLUMNS])
+        ws.append([xlsx_cell(row[c.key]) for c in COLUMNS])
     for i, c in enumerate(COLUMNS, start=1):
         letter = get_column_letter(i)
         ws.column_dimensions[letter].width = max(12, min(40, len(c.header) + 2))
@@ -204,12 +207,12 @@ def _context(session: Session, shipment: Shipment) -> dict[str, Any]:
 
 def manifest_html(session: Session, shipment: Shipment) -> str:
     """The one-page printable manifest (A4, bilingual), self-contained HTML."""
-    return _env.get_template("manifest.html").render(**_context(session, shipment))
+    return templates.get_template("manifest.html").render(**_context(session, shipment))
 
 
 def labels_html(session: Session, shipment: Shipment) -> str:
     """One QR label per container (code, manifest, waste code, 危险废物 mark when hazardous, quantity)."""
-    return _env.get_template("labels.html").render(**_context(session, shipment))
+    return templates.get_template("labels.html").render(**_context(session, shipment))
 
 
 __all__ = ["COLUMNS", "export_row", "labels_html", "manifest_html", "qr_svg", "to_csv", "to_xlsx", "waste_category"]

@@ -45,7 +45,7 @@ from ..models import (
     Park,
     Shipment,
 )
-from ..models.base import CHINA_TZ, MAX_ID, as_utc, iso_utc, park_date, utcnow
+from ..models.base import MAX_ID, as_utc, iso_utc, park_date, park_day_start, utcnow
 from . import audit, notifications, workflow
 from .accounts import Principal
 
@@ -708,10 +708,6 @@ class RealisedFlow:
     last_received: dt.date
 
 
-def _day_start(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(), tzinfo=CHINA_TZ).astimezone(dt.timezone.utc)
-
-
 def realised_flows(session: Session, *, park_id: int | None = None, start: dt.date | None = None,
                    end: dt.date | None = None) -> list[RealisedFlow]:
     """Tonnes received per match from received and closed shipments whose park day of receipt is in
@@ -724,9 +720,9 @@ def realised_flows(session: Session, *, park_id: int | None = None, start: dt.da
     if park_id is not None:
         stmt = stmt.where(or_(Shipment.park_id == park_id, receiver.park_id == park_id))
     if start is not None:
-        stmt = stmt.where(Shipment.received_at >= _day_start(start))
+        stmt = stmt.where(Shipment.received_at >= park_day_start(start))
     if end is not None:
-        stmt = stmt.where(Shipment.received_at < _day_start(end + dt.timedelta(days=1)))
+        stmt = stmt.where(Shipment.received_at < park_day_start(end + dt.timedelta(days=1)))
     flows: dict[int, RealisedFlow] = {}
     for shipment, offer_id, need_id in session.execute(stmt.order_by(Shipment.match_id, Shipment.received_at)):
         day = park_date(shipment.received_at)

@@ -163,10 +163,15 @@ def test_codes_of_the_builtin_catalogue(db_url):
 
 
 @pytest.mark.skipif(not DEMO_PARK.exists(), reason="demo park not written yet")
-def test_demo_sets_up_everything_without_serving(backend, fresh_database_url):
+def test_demo_sets_up_everything_without_serving(backend, fresh_database_url, tmp_path, monkeypatch):
+    monkeypatch.setenv("WASTEMATCH_INSTANCE_PATH", str(tmp_path))
     url = fresh_database_url(backend)
     result = run(url, "demo", "--no-serve")
     assert "demo ready" in result.stderr
+    # The park report: written where the summary says, with chains and the NMP loop.
+    report = tmp_path / "reports" / "demo-report.html"
+    assert str(report) in result.stderr and "closed loops 闭环" in result.stderr
+    assert "常熟澄源溶剂再生有限公司" in report.read_text(encoding="utf-8")
     doc = json.loads(run(url, "export", "-").stdout)
     assert len(doc["enterprises"]) >= 50 and len(doc["listings"]) >= 120
     if HW_LIST_PDF.exists():

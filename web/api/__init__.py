@@ -54,9 +54,9 @@ def init_api(app: Flask) -> Api:
     api = WastematchApi(app)
     api.register_converter(IdConverter, integerconverter2paramschema)
     from . import (alerts, audit, auth, catalog, decisions, enterprises, ledger, listings, match_runs, matches,
-                   notifications, parks, ranking, shipments, trace, users)
+                   notifications, parks, ranking, reports, shipments, trace, users)
 
     for module in (auth, users, parks, enterprises, listings, matches, match_runs, decisions, shipments, ledger,
-                   alerts, trace, audit, notifications, ranking, catalog):
+                   alerts, trace, reports, audit, notifications, ranking, catalog):
         api.register_blueprint(module.blp, url_prefix=f"{API_PREFIX}{module.URL_PREFIX}")
     return api

@@ -1,0 +1,198 @@
+"""Symbiosis-chain reports and zero-waste KPIs (产业共生链与无废城市指标报告).
+
+``build_report`` assembles one JSON-able document (``wastematch.report.v1``, described in
+``docs/report-format.md``) for a park and a period: the flows of the three bases
+(``report_flows``), the KPIs of the park, its enterprises and months (``kpis``), the chains
+and closed loops the flows form at enterprise, industry and park level (``matching.chains``),
+and the enterprises' ratings (``ratings``). ``report_render`` turns the document into HTML,
+CSV or XLSX. It reads only: nothing is written, so any caller's transaction may hold it.
+
+Coordinators report on the parks they answer for, admins on any park or on all of them;
+enterprise users are refused (the report names every enterprise).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from typing import Any
+
+from catalog import emission_factors
+from catalog.hw_categories import hw_category
+from catalog.waste_codes import category_of, is_hw_code
+from matching.chains import LEVELS, FlowLink, Party, flow_graph, search_chains, search_loops
+
+from ..errors import Forbidden, ValidationFailed
+from ..models import Enterprise, Park
+from ..models.base import iso_utc, utcnow
+from . import kpis, ratings
+from .accounts import Principal
+from .parks import get_park
+from .report_flows import BASES, UNITS, FlowData, Period, ReportFlow, gather, industry_label
+
+REPORT_FORMAT = "wastematch.report.v1"
+FORMATS = ("html", "json", "csv", "xlsx")
+CHAIN_LIMIT = 25  # chains (and loops) kept per level and basis, most important first
+MAX_PERIOD_DAYS = 3660
+Progress = Callable[[str, int, int], None]
+STEPS = ("flows", "kpis", "chains", "ratings")
+
+
+def report_park(session, principal: Principal, code: str | None) -> Park | None:
+    """The park a report covers for ``principal``: the one named, the coordinator's only park, or all (None).
+
+    Enterprise users are refused (403); a coordinator of several parks must name one (422) and
+    may name only their own (403); admins may omit it for every park.
+    """
+    if not (principal.is_admin or principal.is_coordinator):
+        raise Forbidden("reports are for coordinators and admins (报告仅限园区管理者查看)",
+                        {"role": ["requires coordinator or admin"]})
+    if code is not None:
+        park = get_park(session, code, field="park")
+        if not principal.coordinates(park.id):
+            raise Forbidden(f"you do not coordinate park {code} (非所辖园区)", {"park": ["not one of your parks"]})
+        return park
+    if principal.is_admin:
+        return None
+    if len(principal.park_ids) != 1:
+        raise ValidationFailed("name the park of the report (请选择园区)",
+                               {"park": ["required: you coordinate several parks"]})
+    return session.get(Park, next(iter(principal.park_ids)))
+
+
+def report_period(start: dt.date | None, end: dt.date | None) -> Period:
+    """The period from optional bounds: by default the 365 days up to today (or up to ``end``)."""
+    if start is None:
+        period = Period.ending(end)
+    else:
+        period = Period(start, end or Period.ending().end)
+    if period.start > period.end:
+        raise ValidationFailed("the period ends before it begins (报告期起止有误)",
+                               {"from": [f"{period.start} is after to = {period.end}"]})
+    if period.days > MAX_PERIOD_DAYS:
+        raise ValidationFailed("the period is longer than ten years (报告期过长)",
+                               {"from": [f"{period.days} days; at most {MAX_PERIOD_DAYS}"]})
+    return period
+
+
+def _category(f: ReportFlow) -> tuple[str | None, str]:
+    """HW category and its name, or the material class' name for a non-hazardous material."""
+    if f.waste_code and is_hw_code(f.waste_code):
+        cat = category_of(f.waste_code)
+        try:
+            c = hw_category(cat)
+            return cat, f"{c.name_zh} {c.name_en}"
+        except KeyError:
+            return cat, cat
+    mc = emission_factors.MATERIAL_CLASSES.get(f.material_class)
+    return None, f"{mc.name_zh} {mc.name_en}" if mc else f.material_class
+
+
+def _flow_row(f: ReportFlow, fig: kpis.FlowFigures, ents: dict[int, Enterprise]) -> dict[str, Any]:
+    src, dst = ents[f.source_id], ents[f.target_id]
+    category, category_name = _category(f)
+    return {
+        "id": f.id, "basis": f.basis, "kind": f.kind, "match": f.match_id, "status": f.status,
+        "offer": f.offer_ref, "need": f.need_ref,
+        "source": src.ref, "source_name": src.name, "source_industry": src.industry,
+        "source_industry_name": industry_label(src), "source_park": src.park.code if src.park else None,
+        "target": dst.ref, "target_name": dst.name, "target_industry": dst.industry,
+        "target_industry_name": industry_label(dst), "target_park": dst.park.code if dst.park else None,
+        "tonnes": f.tonnes, "unit": f.unit, "material": f.material, "waste_code": f.waste_code,
+        "category": category, "category_name": category_name, "hazardous": f.hazardous,
+        "material_class": f.material_class, "current_route": f.current_route, "purpose": f.purpose,
+        "distance_km": f.distance_km, "tonne_km": fig.tonne_km, "co2e_avoided_t": fig.co2e_avoided_t,
+        "transport_co2e_t": fig.transport_co2e_t, "net_co2e_avoided_t": fig.net_co2e_avoided_t,
+        "cost_saving_cny": fig.cost_saving_cny, "soft_flags": list(f.soft_flags), "shipments": f.shipments,
+        "first": f.first.isoformat() if f.first else None, "last": f.last.isoformat() if f.last else None,
+        "confirmed": f.confirmed,
+    }
+
+
+def _parties(data: FlowData) -> dict[str, Party]:
+    return {e.ref: Party(ref=e.ref, name=e.name, industry=e.industry, industry_name=industry_label(e),
+                         park=e.park.code if e.park else None) for e in data.enterprises.values()}
+
+
+def chains_and_loops(data: FlowData, *, limit: int = CHAIN_LIMIT) -> tuple[list[dict], list[dict], dict[str, Any]]:
+    """Chains and loops of every basis at every level, each list most important first (by basis and level)."""
+    parties = _parties(data)
+    refs = {i: e.ref for i, e in data.enterprises.items()}
+    chains, loops, searches = [], [], []
+    for basis in BASES:
+        links = [FlowLink(source=refs[f.source_id], target=refs[f.target_id], tonnes=f.tonnes, material=f.material,
+                          waste_code=f.waste_code, kind=f.kind, hazardous=f.hazardous)
+                 for f in data.flows if f.basis == basis]
+        if not links:
+            continue
+        for level in LEVELS:
+            graph = flow_graph(links, parties, level)
+            found_loops = search_loops(graph, limit=limit)
+            # The loops found are not reported again as chains (and are not searched twice).
+            found_chains = search_chains(graph, limit=limit, loops=found_loops.chains)
+            for closed, search, out in ((False, found_chains, chains), (True, found_loops, loops)):
+                searches.append({"basis": basis, "level": level, "closed": closed, "exhaustive": search.exhaustive,
+                                 "work": search.work})
+                for rank, chain in enumerate(search.chains, start=1):
+                    out.append({"rank": rank, "basis": basis, "unit": UNITS[basis], **chain.as_dict(graph)})
+    stats = {"chains_exhaustive": all(s["exhaustive"] for s in searches if not s["closed"]),
+             "loops_exhaustive": all(s["exhaustive"] for s in searches if s["closed"]), "searches": searches}
+    return chains, loops, stats
+
+
+def _title(park: Park | None) -> tuple[str, str]:
+    if park is None:
+        return "全部园区 产业共生与无废城市报告", "All parks: industrial symbiosis and zero-waste report"
+    return (f"{park.name} 产业共生与无废城市报告",
+            f"{park.name_en or park.code}: industrial symbiosis and zero-waste report")
+
+
+def build_report(session, principal: Principal, *, park: str | None = None, start: dt.date | None = None,
+                 end: dt.date | None = None, policy: ratings.RatingPolicy | None = None,
+                 now: dt.datetime | None = None, progress: Progress | None = None) -> dict[str, Any]:
+    """The report document of ``park`` (see ``report_park``) for the period ``start``…``end`` (park days)."""
+    started = time.perf_counter()
+    scope = report_park(session, principal, park)
+    period = report_period(start, end)
+    policy = policy or ratings.RatingPolicy()
+    timings: dict[str, float] = {}
+
+    def step(name: str, t0: float) -> float:
+        timings[f"{name}_s"] = round(time.perf_counter() - t0, 4)
+        if progress:
+            progress(name, STEPS.index(name) + 1, len(STEPS))
+        return time.perf_counter()
+
+    t = time.perf_counter()
+    data = gather(session, park=scope, period=period)
+    t = step("flows", t)
+    figures = kpis.all_figures(data.flows)
+    park_block = kpis.park_kpis(data, figures)
+    enterprise_rows, facts = kpis.enterprise_kpis(session, data, figures, now=now)
+    kpi_doc = {"park": park_block, "enterprises": enterprise_rows,
+               "monthly": kpis.monthly(session, data, figures), "compliance": kpis.compliance(session, data)}
+    t = step("kpis", t)
+    chains, loops, chain_stats = chains_and_loops(data)
+    t = step("chains", t)
+    rating_rows = [ratings.rate(row, facts[row["ref"]], policy) for row in enterprise_rows]
+    rating_rows.sort(key=lambda r: ("ABCD".index(r["grade"]) if r["grade"] else 9, -(r["score"] or 0), r["ref"]))
+    step("ratings", t)
+    title_zh, title_en = _title(scope)
+    flows = [_flow_row(f, figures[f"{f.basis}:{f.id}"], data.enterprises) for f in data.flows]
+    return {
+        "format": REPORT_FORMAT, "title_zh": title_zh, "title_en": title_en,
+        "generated_at": iso_utc(now or utcnow()),
+        "park": {"code": scope.code, "name": scope.name, "name_en": scope.name_en} if scope else None,
+        "period": period.as_dict(),
+        "kpis": kpi_doc, "flows": flows, "chains": chains, "loops": loops, "ratings": rating_rows,
+        "rating_policy": policy.as_dict(),
+        "emission_factors": {"classes": emission_factors.factor_table(), "sources": emission_factors.sources_table(),
+                             "road_freight_kg_co2e_per_tkm": emission_factors.ROAD_FREIGHT_KG_CO2E_PER_TKM},
+        "stats": {"seconds": round(time.perf_counter() - started, 3), "flows": len(flows),
+                  "enterprises": len(enterprise_rows), "chains": len(chains), "loops": len(loops),
+                  "timings": timings, "chains_exhaustive": chain_stats["chains_exhaustive"],
+                  "loops_exhaustive": chain_stats["loops_exhaustive"]},
+    }
+
+
+__all__ = ["FORMATS", "REPORT_FORMAT", "build_report", "chains_and_loops", "report_park", "report_period"]

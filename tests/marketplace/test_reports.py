@@ -1,0 +1,246 @@
+"""The park report on the demo park: chains and a closed loop, KPIs that add up, ratings with reasons.
+
+Totals are recomputed here independently: straight from the shipments, matches and listings
+in the database, and from the report's own flow rows, never from its KPI code.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+
+import pytest
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from marketplace.errors import Forbidden, NotFound, ValidationFailed
+from marketplace.models import RESERVING_STATUSES, Enterprise, Listing, Match, MatchRun, Park, Shipment
+from marketplace.models.base import as_utc, park_date
+from marketplace.services import transfers
+from marketplace.services.accounts import Principal, system_principal
+from marketplace.services.demo_history import seed_demo_history
+from marketplace.services.interchange import import_document
+from marketplace.services.matching import run_matching
+from marketplace.services.ratings import policy_from
+from marketplace.services.report_flows import Period
+from marketplace.services.reports import build_report
+from tests.conftest import DEMO_PARK
+
+NOW = dt.datetime(2026, 12, 1, 4, 0, tzinfo=dt.timezone.utc)
+TODAY = park_date(NOW)
+ADMIN = system_principal("test")
+
+
+@pytest.fixture(scope="module")
+def demo(engine):
+    """The demo park with its four months of history, built once per module in a transaction rolled back after."""
+    with engine.connect() as conn:
+        outer = conn.begin()
+        session = Session(bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False)
+        import_document(session, json.loads(DEMO_PARK.read_text(encoding="utf-8")), actor="test")
+        run_matching(session, park=None, actor="test")
+        # The run happened on the wall clock; the history is played up to NOW: put the run just before it.
+        ran = NOW - dt.timedelta(days=1)
+        session.execute(update(MatchRun).values(started_at=ran, finished_at=ran))
+        session.execute(update(Match).values(created_at=ran))
+        seed_demo_history(session, now=NOW)
+        session.flush()
+        try:
+            yield session
+        finally:
+            session.close()
+            outer.rollback()
+
+
+@pytest.fixture(scope="module")
+def report(demo):
+    return build_report(demo, ADMIN, end=TODAY, now=NOW)
+
+
+def _keys(chain: dict) -> list[str]:
+    return [n["key"] for n in chain["nodes"]]
+
+
+def test_report_shows_chains_and_closed_loops(report):
+    realised_loops = [c for c in report["loops"] if c["basis"] == "realised" and c["level"] == "enterprise"]
+    assert any(set(_keys(c)) == {"E-017", "E-039"} for c in realised_loops), "the NMP loop"
+    nmp = next(c for c in realised_loops if set(_keys(c)) == {"E-017", "E-039"})
+    assert nmp["closed"] and len(nmp["links"]) == 2 and nmp["tonnes"] > 0
+    assert any("NMP" in m for m in nmp["materials"])
+    chains = [c for c in report["chains"] if c["basis"] == "realised" and c["level"] == "enterprise"]
+    assert any(_keys(c)[:3] == ["E-047", "E-060", "E-027"] for c in chains), "pickling acid → FeCl3 → sewage plant"
+    assert all(len(c["nodes"]) >= 3 and not c["closed"] for c in report["chains"])
+    # Most important first within each basis and level: the bottleneck never increases.
+    groups = defaultdict(list)
+    for c in report["chains"] + report["loops"]:
+        groups[(c["basis"], c["level"], c["closed"])].append(c)
+    for group in groups.values():
+        assert [c["rank"] for c in group] == list(range(1, len(group) + 1))
+        assert all(a["tonnes"] >= b["tonnes"] for a, b in zip(group, group[1:]))
+    # Industry and park levels exist too.
+    assert {c["level"] for c in report["loops"]} >= {"enterprise", "industry", "park"}
+
+
+def test_realised_totals_add_up_from_the_shipments(demo, report):
+    period = Period.ending(TODAY)
+    received = [s for s in demo.scalars(select(Shipment).where(Shipment.status.in_(("received", "closed"))))
+                if period.start <= park_date(as_utc(s.received_at)) <= period.end]
+    expected = sum(s.quantity_received_t for s in received)
+    realised = report["kpis"]["park"]["realised"]
+    assert realised["tonnes"] == pytest.approx(expected)
+    assert realised["tonnes"] == pytest.approx(sum(f.tonnes for f in transfers.realised_flows(demo, start=period.start,
+                                                                                               end=period.end)))
+    assert sum(m["transferred_t"] for m in report["kpis"]["monthly"]) == pytest.approx(expected)
+    assert sum(m["shipments"] for m in report["kpis"]["monthly"]) == len(received)
+    waste = [f for f in report["flows"] if f["basis"] == "realised" and f["kind"] == "waste"]
+    assert sum(f["shipments"] for f in waste) == len(received)
+
+
+def test_approved_and_proposed_totals_add_up_from_the_matches(demo, report):
+    period = Period.ending(TODAY)
+    approved = [m for m in demo.scalars(select(Match).where(Match.status.in_(RESERVING_STATUSES)))
+                if m.approved_at is not None and period.holds(as_utc(m.approved_at))]
+    assert report["kpis"]["park"]["approved"]["tonnes"] == pytest.approx(sum(m.quantity_t for m in approved))
+    assert report["kpis"]["park"]["approved"]["flows"] == len(approved) == 12
+    live = ("proposed", "accepted", "approved", "in_transfer", "completed")
+    proposed = [m for m in demo.scalars(select(Match).where(Match.status.in_(live))) if period.holds(as_utc(m.created_at))]
+    assert report["kpis"]["park"]["proposed"]["tonnes"] == pytest.approx(sum(m.quantity_t for m in proposed))
+    offered = sum(o.quantity_t * (12 if o.period == "month" else 1)
+                  for o in demo.scalars(select(Listing).where(Listing.kind == "offer"))
+                  if (o.available_from or period.start) <= period.end and (o.available_to or period.end) >= period.start)
+    assert report["kpis"]["park"]["offered_t"] == pytest.approx(offered)
+    k = report["kpis"]["park"]
+    assert k["utilisation_rate"] == pytest.approx(k["approved"]["tonnes"] / offered)
+
+
+@pytest.mark.parametrize("basis", ["proposed", "approved", "realised"])
+def test_every_total_is_the_sum_of_its_flows(report, basis):
+    rows = [f for f in report["flows"] if f["basis"] == basis and f["kind"] == "waste"]
+    t = report["kpis"]["park"][basis]
+    assert t["flows"] == len(rows)
+    assert t["tonnes"] == pytest.approx(sum(f["tonnes"] for f in rows))
+    assert t["hazardous_t"] == pytest.approx(sum(f["tonnes"] for f in rows if f["hazardous"]))
+    assert t["diverted_landfill_t"] == pytest.approx(sum(f["tonnes"] for f in rows if f["current_route"] == "landfill"))
+    assert t["diverted_incineration_t"] == pytest.approx(
+        sum(f["tonnes"] for f in rows if f["current_route"] == "incineration"))
+    assert t["tonne_km"] == pytest.approx(sum(f["tonnes"] * f["distance_km"] for f in rows))
+    assert t["co2e_avoided_t"] == pytest.approx(sum(f["co2e_avoided_t"] for f in rows))
+    assert t["net_co2e_avoided_t"] == pytest.approx(t["co2e_avoided_t"] - t["transport_co2e_t"])
+    assert t["cost_saving_cny"] == pytest.approx(sum(f["cost_saving_cny"] or 0 for f in rows))
+    # The enterprises' sent tonnes add up to the park's.
+    ents = report["kpis"]["enterprises"]
+    assert sum(e["sent"][basis]["tonnes"] for e in ents) == pytest.approx(t["tonnes"])
+    assert sum(e["received_t"][basis] for e in ents) == pytest.approx(t["tonnes"])
+    if t["tonnes"]:
+        assert t["hazardous_share"] == pytest.approx(t["hazardous_t"] / t["tonnes"])
+
+
+def test_flow_figures_follow_their_definitions(demo, report):
+    incinerated = [f for f in report["flows"] if f["current_route"] == "incineration" and f["kind"] == "waste"]
+    assert incinerated, "the demo diverts something from incineration"
+    for f in report["flows"]:
+        if f["kind"] == "waste" and f["cost_saving_cny"] is not None:
+            offer = demo.scalar(select(Listing).where(Listing.ref == f["offer"]))
+            need = demo.scalar(select(Listing).where(Listing.ref == f["need"]))
+            assert f["cost_saving_cny"] == pytest.approx(f["tonnes"] * (need.price_cny_per_t - offer.price_cny_per_t))
+            assert offer.current_route != "sale"
+        assert f["tonne_km"] == pytest.approx(f["tonnes"] * (f["distance_km"] or 0))
+        assert f["unit"] == ("t" if f["basis"] == "realised" else "t/a")
+
+
+def test_product_flows_link_chains_but_are_not_counted_as_transfers(report):
+    products = [f for f in report["flows"] if f["kind"] == "product"]
+    assert products and all(f["basis"] == "realised" for f in products)
+    back = [f for f in products if f["source"] == "E-039" and f["target"] == "E-017"]
+    assert back and all(f["confirmed"] for f in back), "both sides booked the recycled NMP"
+    fecl3 = [f for f in products if f["source"] == "E-060" and f["target"] == "E-027"]
+    assert fecl3 and not any(f["confirmed"] for f in fecl3), "only the sender booked the ferric chloride"
+    realised = report["kpis"]["park"]["realised"]["tonnes"]
+    assert realised == pytest.approx(sum(f["tonnes"] for f in report["flows"]
+                                         if f["basis"] == "realised" and f["kind"] == "waste"))
+
+
+def test_compliance_counts(demo, report):
+    c = report["kpis"]["compliance"]
+    assert c["run"] is not None and c["failed_checks"]["hw_licence"] > 0
+    assert c["alerts_open"] == sum(c["alerts_by_kind"].values()) >= 5
+    assert c["findings_open"] == sum(c["findings_by_code"].values()) >= 4
+    assert c["open_manifests"] == len(list(demo.scalars(select(Shipment).where(
+        Shipment.status.in_(("dispatched", "received"))))))
+    assert c["soft_flags"].get("cross_province_transfer", 0) >= 1
+
+
+def test_ratings_have_grades_and_reasons(report):
+    rated = [r for r in report["ratings"] if r["grade"]]
+    assert {r["grade"] for r in rated} >= {"A", "C", "D"}
+    for r in report["ratings"]:
+        assert r["reasons_zh"] and r["reasons_en"] and r["grade_zh"] and r["grade_en"]
+    e006 = next(r for r in report["ratings"] if r["ref"] == "E-006")
+    assert e006["grade"] == "D" and any(c["code"] == "rectify" for c in e006["caps"])
+    assert any("controlled_without_permit" in x for x in e006["reasons_en"])
+    e017 = next(r for r in report["ratings"] if r["ref"] == "E-017")
+    assert e017["grade"] == "A" and e017["indicators"]["utilisation"]["applicable"]
+    # The order: A first, not rated last.
+    order = ["ABCD".index(r["grade"]) if r["grade"] else 9 for r in report["ratings"]]
+    assert order == sorted(order)
+
+
+def test_rating_thresholds_are_configurable(demo):
+    lenient = build_report(demo, ADMIN, end=TODAY, now=NOW, policy=policy_from({"grade_a": 0.0, "grade_b": 0.0,
+                                                                                 "grade_c": 0.0}))
+    grades = {r["ref"]: r["grade"] for r in lenient["ratings"]}
+    assert grades["E-006"] == "D"  # a cap is not a score: still rectify
+    assert grades["E-001"] == "A"
+    assert lenient["rating_policy"]["grade_a"] == 0.0
+
+
+@pytest.mark.parametrize(("values", "field"), [
+    ({"grade_a": 1.5}, "rating_policy.grade_a"),
+    ({"grade_a": "high"}, "rating_policy.grade_a"),
+    ({"grade_a": 0.5, "grade_b": 0.8}, "rating_policy.grade_b"),
+    ({"weights": {"charisma": 1}}, "rating_policy.weights.charisma"),
+    ({"weights": {"compliance": -1}}, "rating_policy.weights.compliance"),
+    ({"critical_alert_cap": "E"}, "rating_policy.critical_alert_cap"),
+    ({"colour": "green"}, "rating_policy.colour"),
+])
+def test_bad_rating_policy_names_the_field(values, field):
+    with pytest.raises(ValidationFailed) as exc:
+        policy_from(values)
+    assert field in exc.value.errors
+
+
+def test_a_period_before_the_history_has_no_realised_flows(demo):
+    doc = build_report(demo, ADMIN, start=TODAY - dt.timedelta(days=900), end=TODAY - dt.timedelta(days=500), now=NOW)
+    assert doc["kpis"]["park"]["realised"]["tonnes"] == 0 and not [c for c in doc["loops"] if c["basis"] == "realised"]
+    assert doc["period"]["days"] == 401 and len(doc["kpis"]["monthly"]) >= 13
+
+
+def test_a_park_report_keeps_flows_touching_the_park(demo):
+    jc = demo.scalar(select(Park).where(Park.code == "JC"))
+    coordinator = Principal(user_id=None, email="c@jc", role="coordinator", park_ids=frozenset({jc.id}))
+    doc = build_report(demo, coordinator, end=TODAY, now=NOW)
+    assert doc["park"]["code"] == "JC"
+    in_jc = {e.ref for e in demo.scalars(select(Enterprise).where(Enterprise.park_id == jc.id))}
+    for f in doc["flows"]:
+        assert f["source"] in in_jc or f["target"] in in_jc
+    assert any(f["source"] == "E-047" and f["target"] == "E-060" for f in doc["flows"])
+
+
+def test_who_may_have_a_report(demo):
+    parks = {p.code: p.id for p in demo.scalars(select(Park))}
+    enterprise = Principal(user_id=None, email="e@x", role="enterprise", enterprise_id=1, enterprise_ref="E-001")
+    with pytest.raises(Forbidden):
+        build_report(demo, enterprise)
+    jc_only = Principal(user_id=None, email="c@jc", role="coordinator", park_ids=frozenset({parks["JC"]}))
+    with pytest.raises(Forbidden) as exc:
+        build_report(demo, jc_only, park="CH")
+    assert "park" in exc.value.errors
+    both = Principal(user_id=None, email="c@both", role="coordinator", park_ids=frozenset(parks.values()))
+    with pytest.raises(ValidationFailed) as exc:
+        build_report(demo, both)
+    assert "park" in exc.value.errors
+    with pytest.raises(NotFound):
+        build_report(demo, ADMIN, park="XX")
+    with pytest.raises(ValidationFailed) as exc:
+        build_report(demo, ADMIN, start=TODAY, end=TODAY - dt.timedelta(days=1))
+    assert "from" in exc.value.errors

@@ -1,0 +1,85 @@
+"""``/reports``: roles and park scope, the four formats, rating thresholds and the error shape."""
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import pytest
+from openpyxl import load_workbook
+
+from marketplace.services.matching import run_matching
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture()
+def matched(api):
+    run_matching(api.session, park=None, actor="test")
+    api.session.commit()
+    return api
+
+
+def test_a_coordinator_gets_the_report_of_their_park(matched):
+    r = matched.get("reports", "coord")
+    assert r.status_code == 200, r.json
+    doc = r.json
+    assert doc["format"] == "wastematch.report.v1" and doc["park"]["code"] == "BH"
+    assert {"kpis", "chains", "loops", "flows", "ratings"} <= set(doc)
+    proposed = [f for f in doc["flows"] if f["basis"] == "proposed"]
+    assert proposed and doc["kpis"]["park"]["proposed"]["tonnes"] == pytest.approx(sum(f["tonnes"] for f in proposed))
+    assert {r["ref"] for r in doc["ratings"]} >= {"E-1", "E-2"}
+
+
+def test_enterprise_users_are_refused(matched):
+    for method, kwargs in (("GET", {}), ("GET", {"query_string": {"format": "html"}}),
+                           ("POST", {"json": {"rating_policy": {"grade_a": 7}}})):
+        r = matched.call(method, "reports", "e1", **kwargs)
+        assert r.status_code == 403, r.json
+        assert set(r.json) == {"code", "status", "message", "errors"}
+
+
+def test_scope_of_parks(matched):
+    assert matched.get("reports", "coord", query_string={"park": "NK"}).status_code == 403
+    assert matched.get("reports", "coord_nk").json["park"]["code"] == "NK"
+    assert matched.get("reports", "admin").json["park"] is None  # every park
+    assert matched.get("reports", "admin", query_string={"park": "XX"}).status_code == 404
+
+
+def test_bad_arguments_are_422_naming_the_field(matched):
+    r = matched.get("reports", "coord", query_string={"from": "2026-12-01", "to": "2026-11-01"})
+    assert r.status_code == 422 and "from" in r.json["errors"]
+    r = matched.get("reports", "coord", query_string={"format": "pdf"})
+    assert r.status_code == 422 and "format" in json.dumps(r.json["errors"])
+    r = matched.get("reports", "coord", query_string={"from": "yesterday"})
+    assert r.status_code == 422 and "from" in json.dumps(r.json["errors"])
+    r = matched.post("reports", "coord", json={"rating_policy": {"grade_a": 2}})
+    assert r.status_code == 422 and "rating_policy.grade_a" in r.json["errors"]
+
+
+def test_rating_thresholds_of_ones_own(matched):
+    default = matched.get("reports", "coord").json
+    strict = matched.post("reports", "coord", json={"rating_policy": {"grade_a": 1.0, "grade_b": 1.0, "grade_c": 1.0}})
+    assert strict.status_code == 200, strict.json
+    assert strict.json["rating_policy"]["grade_a"] == 1.0 and default["rating_policy"]["grade_a"] == 0.85
+    assert all(r["grade"] in ("D", None) or r["score"] == 1.0 for r in strict.json["ratings"])
+
+
+def test_the_other_formats(matched):
+    html = matched.get("reports", "coord", query_string={"format": "html"})
+    assert html.status_code == 200 and html.mimetype == "text/html"
+    text = html.get_data(as_text=True)
+    assert "Plotly" in text and "<script src=\"http" not in text
+    csv = matched.get("reports", "coord", query_string={"format": "csv"})
+    assert csv.status_code == 200 and csv.mimetype == "application/zip"
+    names = zipfile.ZipFile(io.BytesIO(csv.data)).namelist()
+    assert {"kpis.csv", "flows.csv", "ratings.csv"} <= set(names)
+    xlsx = matched.post("reports", "coord", json={"format": "xlsx"})
+    assert xlsx.status_code == 200 and xlsx.mimetype == XLSX
+    assert "attachment" in xlsx.headers["Content-Disposition"]
+    assert len(load_workbook(io.BytesIO(xlsx.data)).sheetnames) >= 5
+
+
+def test_the_report_is_in_the_openapi_document(api):
+    spec = api.get("/api/v1/openapi.json").json
+    assert {"get", "post"} <= set(spec["paths"]["/api/v1/reports"])
