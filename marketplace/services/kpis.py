@@ -29,10 +29,12 @@ from sqlalchemy.orm import Session
 
 from catalog.emission_factors import avoided_co2e_kg, transport_co2e_kg
 from matching.quantities import annual_tonnes
+from matching.rules import RULES
 
 from ..models import ACTIVE_ALERT_STATUSES, Alert, Enterprise, LedgerFinding, MatchRun, Shipment
 from ..models.base import as_utc, utcnow
-from .alerts import AlertSettings
+from .alerts import KIND_ZH, AlertSettings
+from .ledger_review import CODE_ZH
 from .report_flows import BASES, UNITS, FlowData, ReportFlow, industry_label, month_of
 
 DIVERTED_ROUTES = ("landfill", "incineration")
@@ -347,7 +349,12 @@ def compliance(session: Session, data: FlowData) -> dict[str, Any]:
         "open_manifests": sum(1 for s in data.shipments if s.status in OPEN_MANIFEST_STATUSES),
         "findings_open": len(findings),
         "findings_by_code": dict(sorted(Counter(fd.code for fd in findings).items())),
+        "labels": COMPLIANCE_LABELS,
     }
+
+
+# Chinese names of the codes the compliance figures count (checks, alert kinds, finding codes).
+COMPLIANCE_LABELS: dict[str, str] = {**{r.code: f"{r.name_zh} {r.name_en}" for r in RULES}, **KIND_ZH, **CODE_ZH}
 
 
 __all__ = ["ALERT_PARTIES", "EnterpriseFacts", "FlowFigures", "Totals", "all_figures", "compliance",

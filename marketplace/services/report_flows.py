@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy.orm import Session, aliased, load_only, selectinload
 
 from catalog.emission_factors import classify_material
 from catalog.industries import industry as industry_class
@@ -165,44 +165,85 @@ def _listing_title(listing: Listing) -> str:
     return f"{zh} {en}".strip() if zh and en and zh != en else (zh or en or listing.ref)
 
 
-def _from_match(match: Match, basis: str, flow_id: str, tonnes: float) -> ReportFlow:
-    offer, need = match.offer, match.need
-    cas = [c.cas for c in offer.components_in("composition") if c.cas]
-    soft = tuple(sorted({c.get("code") for c in (match.checks or []) if not c.get("passed") and not c.get("hard")}))
-    return ReportFlow(
-        id=flow_id, basis=basis, kind="waste", source_id=offer.enterprise_id, target_id=need.enterprise_id,
-        tonnes=tonnes, material=_listing_title(offer), waste_code=offer.waste_code, match_id=match.id,
-        status=match.status, offer_ref=offer.ref, need_ref=need.ref, current_route=offer.current_route,
-        purpose=need.purpose, distance_km=match.distance_km, offer_price=offer.price_cny_per_t,
-        need_price=need.price_cny_per_t,
-        material_class=classify_material(waste_code=offer.waste_code, title=_listing_title(offer), cas=cas),
-        soft_flags=soft)
+# What a flow reads of a match: not its reasons and score terms (large JSON nobody here needs).
+MATCH_LOAD = (load_only(Match.id, Match.offer_id, Match.need_id, Match.status, Match.quantity_t, Match.distance_km,
+                        Match.checks, Match.created_at, Match.approved_at),
+              selectinload(Match.offer).selectinload(Listing.components), selectinload(Match.need))
 
 
-def _match_flows(session: Session, park: Park | None, period: Period) -> list[ReportFlow]:
-    """Proposed and approved flows of the period."""
-    offer_ent, need_ent = aliased(Enterprise), aliased(Enterprise)
-    offer_l, need_l = aliased(Listing), aliased(Listing)
-    stmt = (select(Match).join(offer_l, Match.offer_id == offer_l.id).join(need_l, Match.need_id == need_l.id)
-            .join(offer_ent, offer_l.enterprise_id == offer_ent.id).join(need_ent, need_l.enterprise_id == need_ent.id)
-            .where(Match.status.in_(PROPOSED_STATUSES), Match.quantity_t > 0,
-                   or_(Match.created_at < period.after_instant,
-                       Match.approved_at < period.after_instant))
-            .options(selectinload(Match.offer).selectinload(Listing.components),
-                     selectinload(Match.need)))
-    if park is not None:
-        stmt = stmt.where(or_(offer_ent.park_id == park.id, need_ent.park_id == park.id))
-    flows: list[ReportFlow] = []
-    for match in session.scalars(stmt.order_by(Match.id)):
-        if period.holds(match.created_at):
-            f = _from_match(match, "proposed", f"match:{match.id}", float(match.quantity_t))
-            f.by_month[month_of(match.created_at)] = f.tonnes
+class _MatchFlows:
+    """Flows made from matches, with each offer's material class worked out once."""
+
+    def __init__(self) -> None:
+        self.classes: dict[int, str] = {}
+        self.matches: dict[int, Match] = {}
+
+    def material_class(self, offer: Listing) -> str:
+        if offer.id not in self.classes:
+            cas = [c.cas for c in offer.components_in("composition") if c.cas]
+            self.classes[offer.id] = classify_material(waste_code=offer.waste_code, title=_listing_title(offer),
+                                                       cas=cas)
+        return self.classes[offer.id]
+
+    def flow(self, match: Match, basis: str, tonnes: float) -> ReportFlow:
+        offer, need = match.offer, match.need
+        soft = tuple(sorted({c.get("code") for c in (match.checks or [])
+                             if not c.get("passed") and not c.get("hard")}))
+        return ReportFlow(
+            id=f"match:{match.id}", basis=basis, kind="waste", source_id=offer.enterprise_id,
+            target_id=need.enterprise_id, tonnes=tonnes, material=_listing_title(offer), waste_code=offer.waste_code,
+            match_id=match.id, status=match.status, offer_ref=offer.ref, need_ref=need.ref,
+            current_route=offer.current_route, purpose=need.purpose, distance_km=match.distance_km,
+            offer_price=offer.price_cny_per_t, need_price=need.price_cny_per_t,
+            material_class=self.material_class(offer), soft_flags=soft)
+
+    def proposed_and_approved(self, session: Session, park: Park | None, period: Period) -> list[ReportFlow]:
+        """Proposed and approved flows of the period."""
+        offer_ent, need_ent = aliased(Enterprise), aliased(Enterprise)
+        offer_l, need_l = aliased(Listing), aliased(Listing)
+        stmt = (select(Match).join(offer_l, Match.offer_id == offer_l.id).join(need_l, Match.need_id == need_l.id)
+                .join(offer_ent, offer_l.enterprise_id == offer_ent.id)
+                .join(need_ent, need_l.enterprise_id == need_ent.id)
+                .where(Match.status.in_(PROPOSED_STATUSES), Match.quantity_t > 0,
+                       or_(Match.created_at < period.after_instant, Match.approved_at < period.after_instant))
+                .options(*MATCH_LOAD))
+        if park is not None:
+            stmt = stmt.where(or_(offer_ent.park_id == park.id, need_ent.park_id == park.id))
+        flows: list[ReportFlow] = []
+        for match in session.scalars(stmt.order_by(Match.id)):
+            self.matches[match.id] = match
+            if period.holds(match.created_at):
+                f = self.flow(match, "proposed", float(match.quantity_t))
+                f.by_month[month_of(match.created_at)] = f.tonnes
+                flows.append(f)
+            if match.status in RESERVING_STATUSES and period.holds(match.approved_at):
+                f = self.flow(match, "approved", float(match.quantity_t))
+                f.by_month[month_of(match.approved_at)] = f.tonnes
+                flows.append(f)
+        return flows
+
+    def realised(self, session: Session, shipments: Iterable[Shipment], period: Period) -> list[ReportFlow]:
+        """One waste flow per match: the tonnes its shipments delivered in the period."""
+        per_match: dict[int, list[Shipment]] = defaultdict(list)
+        for s in shipments:
+            if s.status in REALISED_SHIPMENTS and period.holds(s.received_at):
+                per_match[s.match_id].append(s)
+        missing = [m for m in per_match if m not in self.matches]  # e.g. cancelled after a delivery
+        if missing:
+            self.matches.update((m.id, m) for m in session.scalars(
+                select(Match).where(Match.id.in_(missing)).options(*MATCH_LOAD)))
+        flows = []
+        for match_id in sorted(per_match):
+            group = per_match[match_id]
+            f = self.flow(self.matches[match_id], "realised",
+                          sum(float(s.quantity_received_t or 0.0) for s in group))
+            days = [park_date(s.received_at) for s in group]
+            f.shipments, f.first, f.last = len(group), min(days), max(days)
+            for s in group:
+                key = month_of(s.received_at)
+                f.by_month[key] = f.by_month.get(key, 0.0) + float(s.quantity_received_t or 0.0)
             flows.append(f)
-        if match.status in RESERVING_STATUSES and period.holds(match.approved_at):
-            f = _from_match(match, "approved", f"match:{match.id}", float(match.quantity_t))
-            f.by_month[month_of(match.approved_at)] = f.tonnes
-            flows.append(f)
-    return flows
+        return flows
 
 
 def _scope_shipments(session: Session, park: Park | None, period: Period) -> list[Shipment]:
@@ -216,31 +257,6 @@ def _scope_shipments(session: Session, park: Park | None, period: Period) -> lis
     if park is not None:
         stmt = stmt.where(or_(Shipment.park_id == park.id, receiver.park_id == park.id))
     return list(session.scalars(stmt))
-
-
-def _realised_flows(session: Session, shipments: Iterable[Shipment], period: Period) -> list[ReportFlow]:
-    """One waste flow per match: the tonnes its shipments delivered in the period."""
-    per_match: dict[int, list[Shipment]] = defaultdict(list)
-    for s in shipments:
-        if s.status in REALISED_SHIPMENTS and period.holds(s.received_at):
-            per_match[s.match_id].append(s)
-    if not per_match:
-        return []
-    matches = {m.id: m for m in session.scalars(
-        select(Match).where(Match.id.in_(list(per_match))).options(
-            selectinload(Match.offer).selectinload(Listing.components), selectinload(Match.need)))}
-    flows = []
-    for match_id in sorted(per_match):
-        group = per_match[match_id]
-        tonnes = sum(float(s.quantity_received_t or 0.0) for s in group)
-        f = _from_match(matches[match_id], "realised", f"match:{match_id}", tonnes)
-        days = [park_date(s.received_at) for s in group]
-        f.shipments, f.first, f.last = len(group), min(days), max(days)
-        for s in group:
-            key = month_of(s.received_at)
-            f.by_month[key] = f.by_month.get(key, 0.0) + float(s.quantity_received_t or 0.0)
-        flows.append(f)
-    return flows
 
 
 def _road_km(a: Enterprise, b: Enterprise) -> float:
@@ -284,9 +300,10 @@ def gather(session: Session, *, park: Park | None, period: Period) -> FlowData:
     """Read the flows, shipments, ledger entries and offers of ``park`` (None: every park) in ``period``."""
     in_scope = set(session.scalars(select(Enterprise.id).where(Enterprise.park_id == park.id))
                    if park is not None else session.scalars(select(Enterprise.id)))
-    flows = _match_flows(session, park, period)
+    reader = _MatchFlows()
+    flows = reader.proposed_and_approved(session, park, period)
     shipments = _scope_shipments(session, park, period)
-    flows += _realised_flows(session, shipments, period)
+    flows += reader.realised(session, shipments, period)
     # The scope's ledger entries, and other enterprises' entries naming one of the scope (the other side
     # of a delivery across the park's boundary).
     stmt = select(LedgerEntry).where(LedgerEntry.entry_date >= period.start, LedgerEntry.entry_date <= period.end)

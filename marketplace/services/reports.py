@@ -56,7 +56,7 @@ def report_park(session, principal: Principal, code: str | None) -> Park | None:
         return None
     if len(principal.park_ids) != 1:
         raise ValidationFailed("name the park of the report (请选择园区)",
-                               {"park": ["required: you coordinate several parks"]})
+                               {"park": [f"required: you coordinate {len(principal.park_ids)} parks"]})
     return session.get(Park, next(iter(principal.park_ids)))
 
 
