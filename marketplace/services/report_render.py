@@ -998,6 +998,9 @@ def _bold() -> Any:
 BOLD = _bold()
 
 
+WIDTH_SAMPLE_ROWS = 500
+
+
 class _Sheet:
     """A worksheet filled row by row: a bold, frozen header; numbers stay numbers; widths fitted."""
 
@@ -1020,7 +1023,8 @@ class _Sheet:
             fmt = (formats or {}).get(i - 1) or (self.formats.get(i - 1) if not bold else None)
             if fmt and isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
                 cell.number_format = fmt
-            self.widths[i] = max(self.widths[i], min(60, _text_width(v) + 2))
+            if r <= WIDTH_SAMPLE_ROWS:  # the first rows set the widths: measuring every cell costs seconds
+                self.widths[i] = max(self.widths[i], min(60, _text_width(v) + 2))
         return r
 
     def table(self, header: Sequence[str], rows: Iterable[Sequence[Any]], formats: dict[int, str] | None = None,
