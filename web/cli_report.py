@@ -65,10 +65,11 @@ def write_report(doc: dict[str, Any], fmt: str, out: Path) -> list[Path]:
 
 
 @main.command("report")
-@click.option("--park", default=None, help="Park code (default: a coordinator's only park; every park for the operator).")
+@click.option("--park", default=None, help="Park code (default: every park).")
 @click.option("--format", "fmt", type=click.Choice(("html", "json", "csv", "xlsx")), default=None,
               help="Output format (default: from the --out suffix, else html). csv writes a folder, or a .zip.")
-@click.option("--out", required=True, type=click.Path(path_type=Path), help="Where to write the report ('-': stdout, json).")
+@click.option("--out", required=True, type=click.Path(path_type=Path),
+              help="Where to write the report ('-': stdout, with --format json).")
 @click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="First park day of the period (default: 365 days before --to).")
 @click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Last park day (default: today).")

@@ -31,7 +31,7 @@ from catalog.emission_factors import avoided_co2e_kg, transport_co2e_kg
 from matching.quantities import annual_tonnes
 from matching.rules import RULES
 
-from ..models import ACTIVE_ALERT_STATUSES, Alert, Enterprise, LedgerFinding, MatchRun, Shipment
+from ..models import ACTIVE_ALERT_STATUSES, Alert, LedgerFinding, MatchRun, Shipment
 from ..models.base import as_utc, utcnow
 from .alerts import KIND_ZH, AlertSettings
 from .ledger_review import CODE_ZH
@@ -195,10 +195,15 @@ def timeliness(data: FlowData, now: dt.datetime, settings: AlertSettings | None 
     return out
 
 
+def _in_scope(stmt, data: FlowData):
+    """Alerts of the report's park: filed under it, or held by one of its enterprises."""
+    if data.park is None:
+        return stmt
+    return stmt.where(or_(Alert.park_id == data.park.id, Alert.enterprise_id.in_(sorted(data.in_scope))))
+
+
 def _active_alerts(session: Session, data: FlowData) -> list[Alert]:
-    stmt = select(Alert).where(Alert.status.in_(ACTIVE_ALERT_STATUSES))
-    if data.park is not None:
-        stmt = stmt.where(or_(Alert.park_id == data.park.id, Alert.enterprise_id.in_(data.in_scope)))
+    stmt = _in_scope(select(Alert).where(Alert.status.in_(ACTIVE_ALERT_STATUSES)), data)
     return list(session.scalars(stmt.order_by(Alert.id)))
 
 
@@ -224,7 +229,7 @@ def alerts_by_enterprise(session: Session, data: FlowData, alerts: list[Alert]) 
 def _open_findings(session: Session, data: FlowData) -> list[LedgerFinding]:
     stmt = select(LedgerFinding).where(LedgerFinding.status == "open")
     if data.park is not None:
-        stmt = stmt.where(LedgerFinding.enterprise_id.in_(data.in_scope))
+        stmt = stmt.where(LedgerFinding.enterprise_id.in_(sorted(data.in_scope)))
     return list(session.scalars(stmt.order_by(LedgerFinding.id)))
 
 
@@ -237,7 +242,7 @@ class EnterpriseFacts:
 
 
 def enterprise_kpis(session: Session, data: FlowData, figures: dict[str, FlowFigures], *,
-                    now: dt.datetime | None = None) -> tuple[list[dict[str, Any]], dict[int, EnterpriseFacts]]:
+                    now: dt.datetime | None = None) -> tuple[list[dict[str, Any]], dict[str, EnterpriseFacts]]:
     """One KPI block per enterprise of the park or on a flow, most tonnes transferred first."""
     now = min(as_utc(now or utcnow()), data.period.after_instant)
     sent: dict[int, list[ReportFlow]] = defaultdict(list)
@@ -308,10 +313,8 @@ def monthly(session: Session, data: FlowData, figures: dict[str, FlowFigures]) -
     for sh in data.shipments:
         if sh.status in ("received", "closed") and data.period.holds(sh.received_at):
             months[month_of(sh.received_at)]["shipments"] += 1
-    stmt = select(Alert.raised_at).where(Alert.raised_at >= data.period.first_instant,
-                                         Alert.raised_at < data.period.after_instant)
-    if data.park is not None:
-        stmt = stmt.where(or_(Alert.park_id == data.park.id, Alert.enterprise_id.in_(data.in_scope)))
+    stmt = _in_scope(select(Alert.raised_at).where(Alert.raised_at >= data.period.first_instant,
+                                                   Alert.raised_at < data.period.after_instant), data)
     for (raised,) in session.execute(stmt):
         key = month_of(as_utc(raised))
         if key in months:
@@ -333,10 +336,8 @@ def compliance(session: Session, data: FlowData) -> dict[str, Any]:
         if f.basis == "proposed":
             soft.update(f.soft_flags)
     alerts = _active_alerts(session, data)
-    raised_stmt = select(func.count()).select_from(Alert).where(Alert.raised_at >= data.period.first_instant,
-                                                                Alert.raised_at < data.period.after_instant)
-    if data.park is not None:
-        raised_stmt = raised_stmt.where(or_(Alert.park_id == data.park.id, Alert.enterprise_id.in_(data.in_scope)))
+    raised_stmt = _in_scope(select(func.count()).select_from(Alert).where(
+        Alert.raised_at >= data.period.first_instant, Alert.raised_at < data.period.after_instant), data)
     findings = _open_findings(session, data)
     return {
         "run": run.id if run else None,

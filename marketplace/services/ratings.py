@@ -183,10 +183,10 @@ def rate(kpi: Mapping[str, Any], facts: EnterpriseFacts, policy: RatingPolicy) -
         reasons_en.append(f"{INDICATOR_EN[name]} {shown}{extra_en}")
     caps = []
     if critical and GRADES.index(policy.critical_alert_cap) > GRADES.index(grade):
-        caps.append({"code": "critical_alert", "grade": policy.critical_alert_cap,
-                     "text_zh": f"存在 {len(critical)} 条严重预警（{'、'.join(sorted({a.kind for a in critical}))}），最高评为 {policy.critical_alert_cap}",
-                     "text_en": f"{len(critical)} active critical alert(s) ({', '.join(sorted({a.kind for a in critical}))}): "
-                                f"at most {policy.critical_alert_cap}"})
+        kinds, cap = sorted({a.kind for a in critical}), policy.critical_alert_cap
+        caps.append({"code": "critical_alert", "grade": cap,
+                     "text_zh": f"存在 {len(critical)} 条严重预警（{'、'.join(kinds)}），最高评为 {cap}",
+                     "text_en": f"{len(critical)} active critical alert(s) ({', '.join(kinds)}): at most {cap}"})
     rectify = sorted({f.code for f in facts.findings if f.code in policy.rectify_findings}
                      | {a.kind for a in facts.alerts if a.kind in policy.rectify_alerts})
     if rectify:

@@ -269,20 +269,21 @@ def _product_flows(entries: list[LedgerEntry], enterprises: dict[int, Enterprise
     declared = [e for e in entries if e.counterparty_id is not None and e.shipment_id is None
                 and e.counterparty_id != e.enterprise_id and e.direction in ("out", "in")]
     ins = {(e.enterprise_id, e.counterparty_id, e.batch_code): e for e in declared if e.direction == "in"}
-    used: set[int] = set()
+    # The receiver's entry of a delivery the sender booked too (same batch, each naming the other):
+    # found before the loop, so the delivery counts once whichever side booked first.
+    partners = {e.id: ins.get((e.counterparty_id, e.enterprise_id, e.batch_code))
+                for e in declared if e.direction == "out"}
+    confirming = {p.id for p in partners.values() if p is not None}
     flows = []
     for e in declared:
         if e.direction == "out":
-            source, target = e.enterprise_id, e.counterparty_id
-            partner = ins.get((target, source, e.batch_code))
-            if partner is not None:
-                used.add(partner.id)
-        elif e.id in used:
+            source, target, partner = e.enterprise_id, e.counterparty_id, partners[e.id]
+        elif e.id in confirming:
             continue
         else:
             source, target, partner = e.counterparty_id, e.enterprise_id, None
         if source not in enterprises or target not in enterprises:
-            continue  # the counterparty is outside the report's reach (loaded below for the scope only)
+            continue  # defensive: both ends were loaded with the scope
         name = (e.chemical_name or e.product or e.cas or e.batch_code).strip()
         day = e.entry_date
         f = ReportFlow(
@@ -308,11 +309,12 @@ def gather(session: Session, *, park: Park | None, period: Period) -> FlowData:
     # of a delivery across the park's boundary).
     stmt = select(LedgerEntry).where(LedgerEntry.entry_date >= period.start, LedgerEntry.entry_date <= period.end)
     if park is not None:
-        stmt = stmt.where(or_(LedgerEntry.enterprise_id.in_(in_scope), LedgerEntry.counterparty_id.in_(in_scope)))
+        ids = sorted(in_scope)
+        stmt = stmt.where(or_(LedgerEntry.enterprise_id.in_(ids), LedgerEntry.counterparty_id.in_(ids)))
     entries = list(session.scalars(stmt.order_by(LedgerEntry.id)))
     wanted = in_scope | {f.source_id for f in flows} | {f.target_id for f in flows} | \
         {e.counterparty_id for e in entries if e.counterparty_id is not None} | {e.enterprise_id for e in entries}
-    enterprises = {e.id: e for e in session.scalars(select(Enterprise).where(Enterprise.id.in_(wanted))
+    enterprises = {e.id: e for e in session.scalars(select(Enterprise).where(Enterprise.id.in_(sorted(wanted)))
                                                     .options(selectinload(Enterprise.park)))}
     flows += _product_flows(entries, enterprises)
     ledger = [e for e in entries if e.enterprise_id in in_scope]

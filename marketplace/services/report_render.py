@@ -628,7 +628,8 @@ def _rating_rows(doc: dict) -> tuple[list[dict], list[tuple[str, str, str]], dic
             cells.append({"value": text, "score": _num(ind.get("score")), "na": not ind.get("applicable", True)})
         rows.append({"r": r, "grade": g, "colour": GRADE_COLOUR[g],
                      "grade_zh": r.get("grade_zh") or GRADE_ZH[g], "grade_en": r.get("grade_en") or GRADE_EN[g],
-                     "cells": cells, "reasons": list(zip_longest(r.get("reasons_zh") or [], r.get("reasons_en") or []))})
+                     "cells": cells,
+                     "reasons": list(zip_longest(r.get("reasons_zh") or [], r.get("reasons_en") or []))})
     return rows, [(k, zh, en) for k, (zh, en) in columns.items()], counts
 
 
@@ -717,7 +718,8 @@ def html_context(doc: dict) -> dict[str, Any]:
         "road_factor": factors.get("road_freight_kg_co2e_per_tkm"),
         "policy": doc.get("rating_policy") or {}, "stats": stats,
         "basis_zh": BASIS_ZH, "basis_en": BASIS_EN, "basis_unit": BASIS_UNIT,
-        "fmt_t": fmt_t, "fmt_pct": fmt_pct, "fmt_int": fmt_int, "fmt_value": fmt_value, "fmt_exact": fmt_exact, "fmt_metric": fmt_metric,
+        "fmt_t": fmt_t, "fmt_pct": fmt_pct, "fmt_int": fmt_int, "fmt_value": fmt_value, "fmt_exact": fmt_exact,
+        "fmt_metric": fmt_metric,
         "network_top": NETWORK_CHAINS, "max_chain_rows": MAX_CHAIN_ROWS,
         "joined": _joined, "plotlyjs": _plotlyjs() if figures else None,
     }
@@ -1115,7 +1117,9 @@ def write_xlsx(doc: dict, path_or_buffer: Path | str | BinaryIO) -> None:
     keys = [k for k, _, _ in ENTERPRISE_XLSX]
     for basis in ("proposed", "approved", "realised"):
         unit = BASIS_UNIT[basis]
-        header += [f"{BASIS_ZH[basis]}外送 sent {basis} ({unit})", f"{BASIS_ZH[basis]}净减排 net CO2e {basis} ({unit.replace('t', 't CO2e', 1)})",
+        co2e_unit = unit.replace("t", "t CO2e", 1)
+        header += [f"{BASIS_ZH[basis]}外送 sent {basis} ({unit})",
+                   f"{BASIS_ZH[basis]}净减排 net CO2e {basis} ({co2e_unit})",
                    f"{BASIS_ZH[basis]}接收 received {basis} ({unit})"]
         keys += [f"{basis}_t", f"{basis}_co2e_t", f"{basis}_received_t"]
     extra = (("utilisation_rate", "综合利用率", "Utilisation rate"), ("shipments", "运输批次", "Shipments"),

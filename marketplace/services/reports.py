@@ -17,6 +17,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from catalog import emission_factors
 from catalog.hw_categories import hw_category
 from catalog.waste_codes import category_of, is_hw_code
@@ -38,7 +40,7 @@ Progress = Callable[[str, int, int], None]
 STEPS = ("flows", "kpis", "chains", "ratings")
 
 
-def report_park(session, principal: Principal, code: str | None) -> Park | None:
+def report_park(session: Session, principal: Principal, code: str | None) -> Park | None:
     """The park a report covers for ``principal``: the one named, the coordinator's only park, or all (None).
 
     Enterprise users are refused (403); a coordinator of several parks must name one (422) and
@@ -147,7 +149,7 @@ def _title(park: Park | None) -> tuple[str, str]:
             f"{park.name_en or park.code}: industrial symbiosis and zero-waste report")
 
 
-def build_report(session, principal: Principal, *, park: str | None = None, start: dt.date | None = None,
+def build_report(session: Session, principal: Principal, *, park: str | None = None, start: dt.date | None = None,
                  end: dt.date | None = None, policy: ratings.RatingPolicy | None = None,
                  now: dt.datetime | None = None, progress: Progress | None = None) -> dict[str, Any]:
     """The report document of ``park`` (see ``report_park``) for the period ``start``…``end`` (park days)."""

@@ -103,11 +103,13 @@ def test_approved_and_proposed_totals_add_up_from_the_matches(demo, report):
     assert report["kpis"]["park"]["approved"]["tonnes"] == pytest.approx(sum(m.quantity_t for m in approved))
     assert report["kpis"]["park"]["approved"]["flows"] == len(approved) == 12
     live = ("proposed", "accepted", "approved", "in_transfer", "completed")
-    proposed = [m for m in demo.scalars(select(Match).where(Match.status.in_(live))) if period.holds(as_utc(m.created_at))]
+    proposed = [m for m in demo.scalars(select(Match).where(Match.status.in_(live)))
+                if period.holds(as_utc(m.created_at))]
     assert report["kpis"]["park"]["proposed"]["tonnes"] == pytest.approx(sum(m.quantity_t for m in proposed))
     offered = sum(o.quantity_t * (12 if o.period == "month" else 1)
                   for o in demo.scalars(select(Listing).where(Listing.kind == "offer"))
-                  if (o.available_from or period.start) <= period.end and (o.available_to or period.end) >= period.start)
+                  if (o.available_from or period.start) <= period.end
+                  and (o.available_to or period.end) >= period.start)
     assert report["kpis"]["park"]["offered_t"] == pytest.approx(offered)
     k = report["kpis"]["park"]
     assert k["utilisation_rate"] == pytest.approx(k["approved"]["tonnes"] / offered)
@@ -244,3 +246,4 @@ def test_who_may_have_a_report(demo):
     with pytest.raises(ValidationFailed) as exc:
         build_report(demo, ADMIN, start=TODAY, end=TODAY - dt.timedelta(days=1))
     assert "from" in exc.value.errors
+
