@@ -1004,47 +1004,79 @@ WIDTH_SAMPLE_ROWS = 500
 
 
 class _Sheet:
-    """A worksheet filled row by row: a bold, frozen header; numbers stay numbers; widths fitted."""
+    """A write-only worksheet filled row by row: bold header, frozen panes, numbers as numbers, fitted widths.
+
+    openpyxl's write-only mode streams rows to disk (about half the time of a normal workbook on a
+    14,000-flow sheet) but needs the column widths and frozen panes before the first row: the first
+    ``WIDTH_SAMPLE_ROWS`` rows are held back, measured, then written with the rest.
+    """
 
     def __init__(self, wb: Any, title: str) -> None:
         self.ws = wb.create_sheet(title)
         self.widths: dict[int, int] = defaultdict(lambda: 8)
         self.formats: dict[int, str] = {}
         self.rows = 0
+        self.freeze: str | None = None
+        self.held: list[list[Any]] | None = []  # None once the rows stream
 
-    def row(self, values: Sequence[Any], *, bold: bool = False, formats: dict[int, str] | None = None) -> int:
-        self.ws.append([_xlsx_value(v) for v in values])
-        self.rows += 1                  # (ws.max_row scans every cell: quadratic over a sheet)
-        r = self.rows
-        for i, v in enumerate(values, start=1):
-            if v is None:
+    def row(self, values: Sequence[Any], *, bold: bool = False, formats: dict[int, str] | None = None,
+            font: Any = None) -> int:
+        from openpyxl.cell import WriteOnlyCell
+
+        self.rows += 1
+        cells: list[Any] = []
+        for i, v in enumerate(values):
+            value = _xlsx_value(v)
+            fmt = (formats or {}).get(i) or (self.formats.get(i) if not bold else None)
+            styled = bold or font is not None or (fmt and isinstance(value, (int, float))
+                                                  and not isinstance(value, bool))
+            if not styled or value is None:
+                cells.append(value)
                 continue
-            cell = self.ws.cell(row=r, column=i)
-            if bold:
-                cell.font = BOLD
-            fmt = (formats or {}).get(i - 1) or (self.formats.get(i - 1) if not bold else None)
-            if fmt and isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
+            cell = WriteOnlyCell(self.ws, value=value)
+            if bold or font is not None:
+                cell.font = font or BOLD
+            if fmt and isinstance(value, (int, float)) and not isinstance(value, bool):
                 cell.number_format = fmt
-            if r <= WIDTH_SAMPLE_ROWS:  # the first rows set the widths: measuring every cell costs seconds
-                self.widths[i] = max(self.widths[i], min(60, _text_width(v) + 2))
-        return r
+            cells.append(cell)
+        if self.held is None:
+            self.ws.append(cells)
+        else:
+            for i, v in enumerate(values, start=1):
+                if v is not None:
+                    self.widths[i] = max(self.widths[i], min(60, _text_width(v) + 2))
+            self.held.append(cells)
+            if len(self.held) >= WIDTH_SAMPLE_ROWS:
+                self._release()
+        return self.rows
 
     def table(self, header: Sequence[str], rows: Iterable[Sequence[Any]], formats: dict[int, str] | None = None,
               *, freeze: bool = True) -> int:
         first = self.row(header, bold=True)
         self.formats = formats or {}
         if freeze and first == 1:
-            self.ws.freeze_panes = "A2"
+            self.freeze = "A2"
         for r in rows:
             self.row(r)
         self.formats = {}
         return first
 
-    def finish(self) -> None:
+    def _release(self) -> None:
+        """Widths and panes, then the rows held back; later rows stream straight to the sheet."""
         from openpyxl.utils import get_column_letter
 
+        if self.held is None:
+            return
         for i, w in self.widths.items():
             self.ws.column_dimensions[get_column_letter(i)].width = max(8, min(60, w))
+        if self.freeze:
+            self.ws.freeze_panes = self.freeze
+        for cells in self.held:
+            self.ws.append(cells)
+        self.held = None
+
+    def finish(self) -> None:
+        self._release()
 
 
 def _xlsx_value(value: Any) -> Any:
@@ -1079,8 +1111,7 @@ def write_xlsx(doc: dict, path_or_buffer: Path | str | BinaryIO) -> None:
     from openpyxl.chart import BarChart, Reference
     from openpyxl.styles import Font
 
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = Workbook(write_only=True)
     kpis = doc.get("kpis") or {}
     park = kpis.get("park") or {}
     code, name, name_en = _park_label(doc)
@@ -1088,8 +1119,7 @@ def write_xlsx(doc: dict, path_or_buffer: Path | str | BinaryIO) -> None:
 
     # 概览 Summary: the report's identity, then the park's KPIs by basis.
     sh = _Sheet(wb, "概览 Summary")
-    sh.row([doc.get("title_zh") or ""])
-    sh.ws["A1"].font = Font(bold=True, size=14)
+    sh.row([doc.get("title_zh") or ""], font=Font(bold=True, size=14))
     sh.row([doc.get("title_en") or ""])
     sh.row(["园区 Park", f"{name} {name_en} ({code})".strip()])
     sh.row(["报告期 Period", f"{period.get('from', '')} – {period.get('to', '')}", period.get("days"), "天 days"])
@@ -1107,7 +1137,7 @@ def write_xlsx(doc: dict, path_or_buffer: Path | str | BinaryIO) -> None:
     for key, zh, en in (("match_rate", "供给匹配率", "match rate"), ("utilisation_rate", "综合利用率", "utilisation rate"),
                         ("realisation_rate", "实际落实率", "realisation rate")):
         sh.row([_zh_en(zh, en), park.get(key), None, None, "ratio"], formats={1: PCT})
-    sh.ws.freeze_panes = f"A{header_row + 1}"
+    sh.freeze = f"A{header_row + 1}"
     sh.widths[1] = max(sh.widths[1], 30)
     sh.finish()
 
