@@ -763,7 +763,8 @@ def demo(ctx: click.Context, host: str, port: int, no_serve: bool) -> None:
     seeded = _seed_demo_accounts(cli)
     info("[7/7] park report: symbiosis chains, loops, KPIs, ratings (产业共生与无废城市报告)")
     report_file = _write_demo_report(cli)
-    info(f"demo ready in {time.perf_counter() - started:.1f} s; report: {report_file}")
+    info(f"demo ready in {time.perf_counter() - started:.1f} s; report: {report_file} "
+         f"(and on the page /reports after signing in as a coordinator)")
     _print_demo_accounts(seeded)
     if not no_serve:
         _serve(cli.url, host, port)
