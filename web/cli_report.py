@@ -74,16 +74,15 @@ def write_report(doc: dict[str, Any], fmt: str, out: Path) -> list[Path]:
               help="First park day of the period (default: 365 days before --to).")
 @click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Last park day (default: today).")
 @click.option("--rating-policy", "policy_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=None, help="JSON file of rating thresholds overriding the defaults.")
+              default=None, help="JSON file of rating thresholds over the park's own and the defaults.")
 @json_option
 @click.pass_obj
 def report(cli: Cli, park: str | None, fmt: str | None, out: Path, start, end, policy_file: Path | None) -> None:
     """Symbiosis chains, closed loops, zero-waste KPIs and enterprise ratings (产业共生与无废城市报告)."""
-    from marketplace.services.ratings import policy_from
     from marketplace.services.reports import build_report
 
     fmt = fmt or SUFFIX_FORMATS.get(out.suffix.lower(), "html")
-    policy = policy_from(_read_policy(policy_file))
+    policy = _read_policy(policy_file)
     started = time.perf_counter()
     info(f"report {'park ' + park if park else 'of every park'} → {out} ({fmt})")
 
@@ -108,3 +107,29 @@ def report(cli: Cli, park: str | None, fmt: str | None, out: Path, start, end, p
          f"(built in {summary['build_seconds']:.2f} s)")
     if cli.as_json and str(out) != "-":
         emit_json(summary)
+
+
+@main.command("rating-policy")
+@click.argument("park")
+@click.option("--set", "policy_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Store these overrides (JSON file) as the park's rating thresholds.")
+@click.option("--reset", is_flag=True, help="Forget the park's overrides: back to the defaults.")
+@json_option
+@click.pass_obj
+def rating_policy(cli: Cli, park: str, policy_file: Path | None, reset: bool) -> None:
+    """Show or set a park's rating thresholds for its reports (评级参数)."""
+    from marketplace.services.parks import rating_policy_view, set_rating_policy
+
+    if policy_file is not None and reset:
+        raise click.UsageError("--set and --reset exclude each other")
+    with cli.transaction() as session:
+        if policy_file is not None or reset:
+            doc = set_rating_policy(session, cli.operator(), park, {} if reset else _read_policy(policy_file))
+        else:
+            doc = rating_policy_view(session, cli.operator(), park)
+    if cli.as_json:
+        emit_json(doc)
+        return
+    info(f"park {doc['park']}: overrides {json.dumps(doc['overrides'], ensure_ascii=False) or '{}'}")
+    for key, value in doc["effective"].items():
+        click.echo(f"  {key}: {json.dumps(value, ensure_ascii=False)}")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import CheckConstraint, Date, Float, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -23,6 +24,8 @@ class Park(Base):
     lon: Mapped[float | None] = mapped_column(Float)
     # The park's own cap on HW haulage distance (rule `distance`); None = no cap.
     hw_max_distance_km: Mapped[float | None] = mapped_column(Float)
+    # The park's own rating thresholds for its reports (overrides of services.ratings.RatingPolicy); None = defaults.
+    rating_policy: Mapped[dict[str, Any] | None]
 
     enterprises: Mapped[list[Enterprise]] = relationship(back_populates="park")
 

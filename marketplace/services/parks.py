@@ -10,10 +10,11 @@ from ..errors import Conflict, Forbidden, NotFound
 from ..models import Park
 from . import audit
 from .accounts import Principal
+from .ratings import policy_from
 
 PARK_FIELDS = ("name", "name_en", "province", "lat", "lon", "hw_max_distance_km")
 
-__all__ = ["Park", "create_park", "get_park", "park_dict", "update_park"]
+__all__ = ["Park", "create_park", "get_park", "park_dict", "rating_policy_view", "set_rating_policy", "update_park"]
 
 
 def park_dict(park: Park) -> dict[str, Any]:
@@ -55,3 +56,31 @@ def update_park(session: Session, principal: Principal, code: str, values: dict[
                      changes=changes, park_id=park.id)
     session.flush()
     return park
+
+
+def _coordinated_park(session: Session, principal: Principal, code: str) -> Park:
+    park = get_park(session, code)
+    if not principal.coordinates(park.id):
+        raise Forbidden(f"you do not coordinate park {code!r} (非所辖园区)", {"code": ["not one of your parks"]})
+    return park
+
+
+def rating_policy_view(session: Session, principal: Principal, code: str) -> dict[str, Any]:
+    """The park's stored overrides of the rating thresholds and the policy in effect (its coordinators, admins)."""
+    park = _coordinated_park(session, principal, code)
+    return {"park": park.code, "overrides": park.rating_policy or {},
+            "effective": policy_from(park.rating_policy).as_dict()}
+
+
+def set_rating_policy(session: Session, principal: Principal, code: str,
+                      overrides: dict[str, Any] | None) -> dict[str, Any]:
+    """Store the park's overrides of the rating thresholds (validated; empty: back to the defaults), audited."""
+    park = _coordinated_park(session, principal, code)
+    policy_from(overrides)  # a bad setting is a 422 naming it, and nothing is stored
+    old, new = park.rating_policy, dict(overrides) or None
+    if old != new:
+        park.rating_policy = new
+        audit.record(session, actor=principal.actor, action="update", entity_type="park", entity_key=code,
+                     changes={"rating_policy": [old, new]}, park_id=park.id)
+        session.flush()
+    return rating_policy_view(session, principal, code)

@@ -22,10 +22,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ValidationFailed
-from .kpis import EnterpriseFacts
+
+if TYPE_CHECKING:  # parks stores policies, and kpis reaches parks: a runtime import would be circular
+    from .kpis import EnterpriseFacts
 
 GRADES = ("A", "B", "C", "D")
 GRADE_ZH = {"A": "优先", "B": "鼓励", "C": "监管", "D": "整改", None: "未评级"}
@@ -117,6 +119,15 @@ def policy_from(values: Mapping[str, Any] | None, *, field_prefix: str = "rating
     return policy
 
 
+def merge_overrides(base: Mapping[str, Any] | None, extra: Mapping[str, Any] | None) -> dict[str, Any]:
+    """``extra`` over ``base`` (a park's stored overrides under a request's), weights merged key by key."""
+    base, extra = dict(base or {}), dict(extra or {})
+    merged = {**base, **extra}
+    if isinstance(base.get("weights"), Mapping) and isinstance(extra.get("weights"), Mapping):
+        merged["weights"] = {**base["weights"], **extra["weights"]}
+    return merged
+
+
 def _pct(value: float | None) -> str:
     return "—" if value is None else f"{100 * value:.0f}%"
 
@@ -201,4 +212,4 @@ def rate(kpi: Mapping[str, Any], facts: EnterpriseFacts, policy: RatingPolicy) -
             "indicators": indicators, "caps": caps, "reasons_zh": reasons_zh, "reasons_en": reasons_en}
 
 
-__all__ = ["GRADES", "GRADE_EN", "GRADE_ZH", "INDICATORS", "RatingPolicy", "policy_from", "rate"]
+__all__ = ["GRADES", "GRADE_EN", "GRADE_ZH", "INDICATORS", "RatingPolicy", "merge_overrides", "policy_from", "rate"]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -150,13 +150,18 @@ def _title(park: Park | None) -> tuple[str, str]:
 
 
 def build_report(session: Session, principal: Principal, *, park: str | None = None, start: dt.date | None = None,
-                 end: dt.date | None = None, policy: ratings.RatingPolicy | None = None,
+                 end: dt.date | None = None, policy: ratings.RatingPolicy | Mapping[str, Any] | None = None,
                  now: dt.datetime | None = None, progress: Progress | None = None) -> dict[str, Any]:
-    """The report document of ``park`` (see ``report_park``) for the period ``start``…``end`` (park days)."""
+    """The report document of ``park`` (see ``report_park``) for the period ``start``…``end`` (park days).
+
+    The ratings use ``policy`` if it is a ``RatingPolicy``; otherwise the park's stored overrides of
+    the defaults, with ``policy`` (a mapping of overrides, e.g. a request's) over them.
+    """
     started = time.perf_counter()
     scope = report_park(session, principal, park)
     period = report_period(start, end)
-    policy = policy or ratings.RatingPolicy()
+    if not isinstance(policy, ratings.RatingPolicy):
+        policy = ratings.policy_from(ratings.merge_overrides(scope.rating_policy if scope else None, policy))
     timings: dict[str, float] = {}
 
     def step(name: str, t0: float) -> float:

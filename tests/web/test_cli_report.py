@@ -53,3 +53,17 @@ def test_refusals_name_the_field(db_url, tmp_path):  # noqa: F811
                     ok=False)
     assert backwards.exit_code == 1 and "from:" in backwards.stderr
     assert not (tmp_path / "r.html").exists()
+
+
+def test_a_parks_rating_thresholds(db_url, tmp_path):  # noqa: F811
+    run(db_url, "import", write(tmp_path, small_document()))
+    assert run_json(db_url, "rating-policy", "BH")["overrides"] == {}
+    policy = tmp_path / "bh.json"
+    policy.write_text(json.dumps({"grade_a": 0.9}), encoding="utf-8")
+    stored = run_json(db_url, "rating-policy", "BH", "--set", str(policy))
+    assert stored["overrides"] == {"grade_a": 0.9} and stored["effective"]["grade_b"] == 0.7
+    doc = json.loads(run(db_url, "report", "--park", "BH", "--format", "json", "--out", "-").stdout)
+    assert doc["rating_policy"]["grade_a"] == 0.9
+    assert run_json(db_url, "rating-policy", "BH", "--reset")["overrides"] == {}
+    human = run(db_url, "rating-policy", "BH")
+    assert "grade_a: 0.85" in human.stdout

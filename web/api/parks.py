@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from flask_smorest import Blueprint
+from marshmallow import Schema, fields
 from sqlalchemy import select
 
 from marketplace.schemas.interchange import ParkSchema
 from marketplace.services import parks as parks_service
 
 from ..database import db_session
-from .common import PageArgs, current_principal, documents_errors, page_of, paginate, requires
+from .common import PageArgs, RejectsNul, current_principal, documents_errors, page_of, paginate, requires
 
 URL_PREFIX = "/parks"
 blp = Blueprint("parks", __name__, description="Industrial parks (园区)")
@@ -66,5 +67,42 @@ def update_park(body, code: str):
     session = db_session()
     park = parks_service.update_park(session, current_principal(), code, body)
     doc = parks_service.park_dict(park)
+    session.commit()
+    return doc
+
+
+class RatingPolicyBody(RejectsNul, Schema):
+    """The park's overrides of the report's rating thresholds; ``{}`` goes back to the defaults."""
+
+    overrides = fields.Dict(required=True, metadata={
+        "description": "e.g. {\"grade_a\": 0.9, \"weights\": {\"compliance\": 0.5}, \"utilisation_target\": 0.5}"})
+
+
+class RatingPolicySchema(Schema):
+    """What the park stores and the thresholds its reports use."""
+
+    park = fields.String(required=True)
+    overrides = fields.Dict(required=True)
+    effective = fields.Dict(required=True, metadata={"description": "the defaults with the overrides applied"})
+
+
+@blp.route("/<code>/rating-policy")
+@requires(blp, "admin", "coordinator")
+@blp.response(200, RatingPolicySchema)
+@documents_errors(blp, 404)
+def get_rating_policy(code: str):
+    """The park's rating thresholds for its reports (coordinators of that park, admins)."""
+    return parks_service.rating_policy_view(db_session(), current_principal(), code)
+
+
+@blp.route("/<code>/rating-policy", methods=["PUT"])
+@requires(blp, "admin", "coordinator")
+@blp.arguments(RatingPolicyBody)
+@blp.response(200, RatingPolicySchema)
+@documents_errors(blp, 404, 422)
+def put_rating_policy(body, code: str):
+    """Store the park's rating thresholds (validated, audited); every later report of the park uses them."""
+    session = db_session()
+    doc = parks_service.set_rating_policy(session, current_principal(), code, body["overrides"])
     session.commit()
     return doc

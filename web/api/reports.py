@@ -13,7 +13,6 @@ from flask import Response
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from marketplace.services.ratings import policy_from
 from marketplace.services.reports import FORMATS, REPORT_FORMAT, build_report
 
 from ..database import db_session
@@ -42,7 +41,8 @@ class ReportArgs(Schema):
 
 
 class ReportRequestSchema(RejectsNul, ReportArgs):
-    """``ReportArgs`` plus rating thresholds overriding the defaults (see ``rating_policy`` in a report)."""
+    """``ReportArgs`` plus rating thresholds over the park's own (``PUT /parks/CODE/rating-policy``) and the
+    defaults (see ``rating_policy`` in a report)."""
 
     rating_policy = fields.Dict(metadata={"description": "e.g. {\"grade_a\": 0.9, \"weights\": {\"compliance\": 0.5}}"})
 
@@ -94,9 +94,8 @@ def report_response(doc: dict, fmt: str) -> Response | dict:
 
 def _report(args: dict) -> Response | dict:
     session, principal = db_session(), current_principal()
-    policy = policy_from(args.get("rating_policy"))
     doc = build_report(session, principal, park=args.get("park"), start=args.get("start"), end=args.get("end"),
-                       policy=policy)
+                       policy=args.get("rating_policy"))
     session.rollback()  # a report only reads
     return report_response(doc, args.get("format", "json"))
 

@@ -83,3 +83,35 @@ def test_the_other_formats(matched):
 def test_the_report_is_in_the_openapi_document(api):
     spec = api.get("/api/v1/openapi.json").json
     assert {"get", "post"} <= set(spec["paths"]["/api/v1/reports"])
+
+
+def test_a_park_keeps_its_own_rating_thresholds(matched):
+    default = matched.get("parks/BH/rating-policy", "coord")
+    assert default.status_code == 200 and default.json["overrides"] == {}
+    assert default.json["effective"]["grade_a"] == 0.85
+    put = matched.call("PUT", "parks/BH/rating-policy", "coord",
+                       json={"overrides": {"grade_a": 0.95, "weights": {"compliance": 0.6}}})
+    assert put.status_code == 200, put.json
+    assert put.json["effective"]["grade_a"] == 0.95 and put.json["effective"]["weights"]["compliance"] == 0.6
+    assert put.json["effective"]["weights"]["utilisation"] == 0.25  # the other weights keep their defaults
+    # Every later report of the park uses them; a request's own thresholds go over them.
+    assert matched.get("reports", "coord").json["rating_policy"]["grade_a"] == 0.95
+    mixed = matched.post("reports", "coord", json={"rating_policy": {"grade_b": 0.8, "weights": {"utilisation": 0.1}}})
+    policy = mixed.json["rating_policy"]
+    assert (policy["grade_a"], policy["grade_b"]) == (0.95, 0.8)
+    assert (policy["weights"]["compliance"], policy["weights"]["utilisation"]) == (0.6, 0.1)
+    events = matched.get("audit", "coord", query_string={"entity_type": "park"}).json["items"]
+    assert any("rating_policy" in e["changes"] for e in events)
+    assert matched.call("PUT", "parks/BH/rating-policy", "coord", json={"overrides": {}}).json["overrides"] == {}
+    assert matched.get("reports", "coord").json["rating_policy"]["grade_a"] == 0.85
+
+
+def test_rating_thresholds_are_validated_and_scoped(matched):
+    bad = matched.call("PUT", "parks/BH/rating-policy", "coord", json={"overrides": {"grade_a": 3}})
+    assert bad.status_code == 422 and "rating_policy.grade_a" in bad.json["errors"]
+    assert matched.get("parks/BH/rating-policy", "coord").json["overrides"] == {}  # nothing stored
+    missing = matched.call("PUT", "parks/BH/rating-policy", "coord", json={})
+    assert missing.status_code == 422 and "overrides" in missing.json["errors"]["json"]
+    assert matched.call("PUT", "parks/BH/rating-policy", "coord_nk", json={"overrides": {}}).status_code == 403
+    assert matched.get("parks/BH/rating-policy", "e1").status_code == 403
+    assert matched.get("parks/XX/rating-policy", "admin").status_code == 404
