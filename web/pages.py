@@ -20,12 +20,14 @@ from flask import Blueprint, abort, jsonify, redirect, render_template, request,
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from marketplace.errors import DomainError, NotFound, Unauthorized
+from marketplace.errors import DomainError, NotFound, Unauthorized, ValidationFailed
 from marketplace.models import Park
 from marketplace.services.accounts import Principal, authenticate, resolve_session_user
 from marketplace.services.overview import catalog_counts, park_overview
+from marketplace.services.reports import build_report
 from marketplace.services.trace import MAX_CODE_LENGTH, trace
 
+from .api.reports import report_response
 from .database import db_session
 
 bp = Blueprint("pages", __name__)
@@ -170,8 +172,6 @@ def _parse_day(value: str, name: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        from marketplace.errors import ValidationFailed
-
         raise ValidationFailed(f"{name}: not a date YYYY-MM-DD (日期格式应为 YYYY-MM-DD)",
                                {name: [f"not a date: {value!r}"]}) from None
 
@@ -191,19 +191,14 @@ def reports_page():
         return _to_signin()
     if not (principal.is_admin or principal.is_coordinator):
         return render_template("reports.html", parks=[], values={}, error="报告仅限园区管理者查看 "
-                               "Reports are for park coordinators and admins", formats=REPORT_FORMATS,
-                               allowed=False), 403
+                               "Reports are for park coordinators and admins", allowed=False), 403
     return render_template("reports.html", parks=_report_parks(principal), values=_report_form_values(),
-                           error=None, formats=REPORT_FORMATS, allowed=True)
+                           error=None, allowed=True)
 
 
 @bp.get("/reports/view")
 def report_view():
     """The report of the chosen park and period: the self-contained HTML page, or a download (``format``)."""
-    from marketplace.services.reports import build_report
-
-    from .api.reports import report_response
-
     principal = page_principal()
     if principal is None:
         return _to_signin()
@@ -219,11 +214,11 @@ def report_view():
         detail = "; ".join(f"{k}: {', '.join(map(str, v))}" for k, v in exc.errors.items())
         return render_template("reports.html", parks=_report_parks(principal) if allowed else [], values=values,
                                error=f"{exc.message} — {detail}" if detail else exc.message,
-                               formats=REPORT_FORMATS, allowed=allowed), exc.status
+                               allowed=allowed), exc.status
     finally:
         db.rollback()
-    res = report_response(doc, fmt)
-    if fmt == "json":
-        res = jsonify(doc)
-        res.headers["Content-Disposition"] = "attachment; filename=wastematch-report.json"
+    if fmt != "json":
+        return report_response(doc, fmt)
+    res = jsonify(doc)  # a download here, not the API's body
+    res.headers["Content-Disposition"] = "attachment; filename=wastematch-report.json"
     return res

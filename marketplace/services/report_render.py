@@ -75,10 +75,6 @@ MAX_ENTERPRISE_ROWS = 50
 MAX_CHAIN_ROWS = 30
 NETWORK_CHAINS = 12          # top chains and top loops per basis drawn in the network
 FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
-PALETTE = ("#0b6bcb", "#2e8540", "#b7791f", "#8250df", "#c2185b", "#00838f", "#6d4c41", "#5c6bc0", "#7cb342",
-           "#ef6c00")
-
-
 # ---------------------------------------------------------------- small formatting helpers
 
 def _num(value: Any) -> float | None:
