@@ -29,6 +29,7 @@ from markupsafe import Markup
 
 from ..models.base import CHINA_TZ
 from .manifests import csv_cell, defuse_formula, templates, xlsx_cell
+from .ratings import GRADE_EN, GRADE_ZH
 
 BASES = ("realised", "approved", "proposed")          # the order the report shows them in
 BASIS_ZH = {"realised": "实际转移", "approved": "已批准", "proposed": "拟议"}
@@ -37,14 +38,12 @@ BASIS_UNIT = {"realised": "t", "approved": "t/a", "proposed": "t/a"}
 LEVELS = ("enterprise", "industry", "park")
 LEVEL_ZH = {"enterprise": "企业", "industry": "行业", "park": "园区"}
 GRADE_ORDER = {"A": 0, "B": 1, "C": 2, "D": 3, None: 4}
-GRADE_ZH = {"A": "优先", "B": "鼓励", "C": "监管", "D": "整改", None: "未评级"}
-GRADE_EN = {"A": "priority", "B": "encourage", "C": "supervise", "D": "rectify", None: "not rated"}
 GRADE_COLOUR = {"A": "#1a7f37", "B": "#0b6bcb", "C": "#b7791f", "D": "#c62828", None: "#6e7781"}
 
 # The Totals metrics: key, 中文, English, unit kind ("t" becomes t or t/a by basis).
 TOTALS = (
     ("flows", "流向数", "flows", "count"),
-    ("tonnes", "转移量", "tonnes transferred", "t"),
+    ("tonnes", "物料量", "tonnes", "t"),
     ("hazardous_t", "其中危险废物", "of which hazardous", "t"),
     ("hazardous_share", "危险废物占比", "hazardous share", "share"),
     ("diverted_landfill_t", "避免填埋量", "diverted from landfill", "t"),

@@ -337,7 +337,7 @@ def test_xlsx_sheets_headers_numbers_and_chart(tmp_path):
     assert wb["闭环 Loops"].max_row == 1 + len(doc["loops"])
     summary = [[c.value for c in row] for row in wb["概览 Summary"].iter_rows()]
     assert summary[0][0] == doc["title_zh"]
-    tonnes = next(r for r in summary if r[0] == "转移量 tonnes transferred")
+    tonnes = next(r for r in summary if r[0] == "物料量 tonnes")
     park = doc["kpis"]["park"]
     assert tonnes[1:4] == [park["proposed"]["tonnes"], park["approved"]["tonnes"], park["realised"]["tonnes"]]
     factors = [c.value for row in wb["排放因子 Factors"].iter_rows() for c in row]
