@@ -36,6 +36,8 @@ REPORT_FORMAT = "wastematch.report.v1"
 FORMATS = ("html", "json", "csv", "xlsx")
 CHAIN_LIMIT = 25  # chains (and loops) kept per level and basis, most important first
 MAX_PERIOD_DAYS = 3660
+# Bounds of a report's dates: far enough for any record, near enough that day arithmetic cannot overflow.
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
 Progress = Callable[[str, int, int], None]
 STEPS = ("flows", "kpis", "chains", "ratings")
 
@@ -64,6 +66,10 @@ def report_park(session: Session, principal: Principal, code: str | None) -> Par
 
 def report_period(start: dt.date | None, end: dt.date | None) -> Period:
     """The period from optional bounds: by default the 365 days up to today (or up to ``end``)."""
+    for name, day in (("from", start), ("to", end)):
+        if day is not None and not EARLIEST <= day <= LATEST:
+            raise ValidationFailed(f"{name}: {day} is outside the years a report can cover (报告期超出范围)",
+                                   {name: [f"must lie between {EARLIEST} and {LATEST}"]})
     if start is None:
         period = Period.ending(end)
     else:

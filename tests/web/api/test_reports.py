@@ -53,6 +53,9 @@ def test_bad_arguments_are_422_naming_the_field(matched):
     assert r.status_code == 422 and "format" in json.dumps(r.json["errors"])
     r = matched.get("reports", "coord", query_string={"from": "yesterday"})
     assert r.status_code == 422 and "from" in json.dumps(r.json["errors"])
+    for bound in ({"to": "9999-12-31"}, {"from": "0001-01-01"}):  # day arithmetic must not overflow (no 500)
+        r = matched.get("reports", "coord", query_string=bound)
+        assert r.status_code == 422 and set(bound) <= set(r.json["errors"]), r.json
     r = matched.post("reports", "coord", json={"rating_policy": {"grade_a": 2}})
     assert r.status_code == 422 and "rating_policy.grade_a" in r.json["errors"]
 
