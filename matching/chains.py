@@ -321,6 +321,20 @@ def _make_chain(graph: nx.DiGraph, level: str, nodes: tuple[Hashable, ...], clos
                  materials=tuple(materials), waste_codes=tuple(codes))
 
 
+_Key = tuple[float, int, float, tuple[int, ...]]  # (-bottleneck, -nodes, -total, node indices)
+
+
+def _keep_best(best: list[_Key], key: _Key, limit: int) -> float | None:
+    """Insert ``key`` into the sorted ``best`` (at most ``limit`` kept, worst last); once the list is
+    full, the bottleneck a newcomer must beat, else None."""
+    if len(best) == limit:
+        if key >= best[-1]:
+            return None
+        best.pop()
+    bisect.insort(best, key)
+    return -best[-1][0] if len(best) == limit else None
+
+
 def search_chains(graph: nx.DiGraph, *, min_nodes: int = 3, max_nodes: int = 6, limit: int = 50,
                   budget: int = 200_000, loops: Iterable[Chain] | None = None) -> ChainSearch:
     """The ``limit`` most important maximal open chains of ``graph`` (see the module docstring).
@@ -366,14 +380,9 @@ def search_chains(graph: nx.DiGraph, *, min_nodes: int = 3, max_nodes: int = 6, 
             j = path.index(min(path))
             if tuple(path[j:] + path[:j]) in shown:
                 return  # a reported loop traversed in order, not a chain
-        key = (-bottleneck, -n, -total, tuple(path))
-        if len(best) == limit:
-            if key >= best[-1]:
-                return
-            best.pop()
-        bisect.insort(best, key)
-        if len(best) == limit:
-            threshold = -best[-1][0]
+        full = _keep_best(best, (-bottleneck, -n, -total, tuple(path)), limit)
+        if full is not None:
+            threshold = full
 
     def visit(bottleneck: float, total: float) -> None:
         nonlocal expansions
@@ -471,14 +480,9 @@ def search_loops(graph: nx.DiGraph, *, max_length: int = 6, limit: int = 50,
         total = 0.0
         for u, v in zip(nodes, nodes[1:] + nodes[:1]):  # in flow order, as ``_make_chain`` sums
             total += weight[u, v]
-        key = (-bottleneck, -len(nodes), -total, nodes)
-        if len(best) == limit:
-            if key >= best[-1]:
-                return
-            best.pop()
-        bisect.insort(best, key)
-        if len(best) == limit:
-            threshold = -best[-1][0]
+        full = _keep_best(best, (-bottleneck, -len(nodes), -total, nodes), limit)
+        if full is not None:
+            threshold = full
 
     def visit(s: int, dist: dict[int, int], bottleneck: float) -> None:
         k = len(path)

@@ -35,7 +35,7 @@ from ..models import ACTIVE_ALERT_STATUSES, Alert, LedgerFinding, MatchRun, Ship
 from ..models.base import as_utc, utcnow
 from .alerts import KIND_ZH, AlertSettings
 from .ledger_review import CODE_ZH
-from .report_flows import BASES, UNITS, FlowData, ReportFlow, industry_label, month_of
+from .report_flows import BASES, REALISED_SHIPMENTS, UNITS, FlowData, ReportFlow, industry_label, month_of
 
 DIVERTED_ROUTES = ("landfill", "incineration")
 # Current routes the producer pays for: a match taking the material off them saves that cost.
@@ -118,17 +118,18 @@ def totals_by_basis(flows: list[ReportFlow], figures: dict[str, FlowFigures]) ->
     out = {b: Totals() for b in BASES}
     for f in flows:
         if f.kind == "waste":
-            out[f.basis].add(f, figures[_key(f)])
+            out[f.basis].add(f, figures[figure_key(f)])
     return out
 
 
-def _key(f: ReportFlow) -> str:
+def figure_key(f: ReportFlow) -> str:
+    """The key of a flow's figures: its id is shared by its proposed and approved rows."""
     return f"{f.basis}:{f.id}"
 
 
 def all_figures(flows: list[ReportFlow]) -> dict[str, FlowFigures]:
     """``flow_figures`` of every flow, keyed by basis and id."""
-    return {_key(f): flow_figures(f) for f in flows}
+    return {figure_key(f): flow_figures(f) for f in flows}
 
 
 def _offered(data: FlowData) -> dict[int, tuple[int, float]]:
@@ -298,7 +299,7 @@ def monthly(session: Session, data: FlowData, figures: dict[str, FlowFigures]) -
     for f in data.flows:
         if f.kind != "waste":
             continue
-        fig = figures[_key(f)]
+        fig = figures[figure_key(f)]
         gross_per_t = fig.co2e_avoided_t / f.tonnes if f.tonnes else 0.0
         net_per_t = fig.net_co2e_avoided_t / f.tonnes if f.tonnes else 0.0
         for m, t in f.by_month.items():
@@ -311,7 +312,7 @@ def monthly(session: Session, data: FlowData, figures: dict[str, FlowFigures]) -
                 if f.current_route in DIVERTED_ROUTES:
                     months[m]["diverted_t"] += t
     for sh in data.shipments:
-        if sh.status in ("received", "closed") and data.period.holds(sh.received_at):
+        if sh.status in REALISED_SHIPMENTS and data.period.holds(sh.received_at):
             months[month_of(sh.received_at)]["shipments"] += 1
     stmt = _in_scope(select(Alert.raised_at).where(Alert.raised_at >= data.period.first_instant,
                                                    Alert.raised_at < data.period.after_instant), data)
@@ -358,5 +359,5 @@ def compliance(session: Session, data: FlowData) -> dict[str, Any]:
 COMPLIANCE_LABELS: dict[str, str] = {**{r.code: f"{r.name_zh} {r.name_en}" for r in RULES}, **KIND_ZH, **CODE_ZH}
 
 
-__all__ = ["ALERT_PARTIES", "EnterpriseFacts", "FlowFigures", "Totals", "all_figures", "compliance",
+__all__ = ["ALERT_PARTIES", "EnterpriseFacts", "FlowFigures", "Totals", "all_figures", "compliance", "figure_key",
            "enterprise_kpis", "flow_figures", "monthly", "park_kpis", "timeliness", "totals_by_basis"]

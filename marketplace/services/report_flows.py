@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session, aliased, load_only, selectinload
 from catalog.emission_factors import classify_material
 from catalog.industries import industry as industry_class
 from catalog.waste_codes import is_hw_code
-from matching.problem import haversine_km
+from matching.problem import Settings, haversine_km
 
 from ..models import RESERVING_STATUSES, Enterprise, LedgerEntry, Listing, Match, Park, Shipment
 from ..models.base import park_date, park_day_start
@@ -41,8 +41,8 @@ UNITS = {"proposed": "t/a", "approved": "t/a", "realised": "t"}
 # Proposals that are alive or went forward; declined, rejected, superseded, expired and cancelled ones are not.
 PROPOSED_STATUSES = ("proposed", "accepted", "approved", "in_transfer", "completed")
 REALISED_SHIPMENTS = ("received", "closed")
-# Great-circle km × this = road km, as the matcher assumes (matching.problem.Settings.road_factor).
-ROAD_FACTOR = 1.3
+# Great-circle km × this = road km, as the matcher assumes.
+ROAD_FACTOR = Settings().road_factor
 DEFAULT_DAYS = 365
 
 

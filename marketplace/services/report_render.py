@@ -27,15 +27,17 @@ from typing import Any, BinaryIO
 
 from markupsafe import Markup
 
+from matching.chains import LEVELS
+
 from ..models.base import CHINA_TZ
 from .manifests import csv_cell, defuse_formula, templates, xlsx_cell
 from .ratings import GRADE_EN, GRADE_ZH
+from .report_flows import UNITS
 
 BASES = ("realised", "approved", "proposed")          # the order the report shows them in
 BASIS_ZH = {"realised": "实际转移", "approved": "已批准", "proposed": "拟议"}
 BASIS_EN = {"realised": "realised", "approved": "approved", "proposed": "proposed"}
-BASIS_UNIT = {"realised": "t", "approved": "t/a", "proposed": "t/a"}
-LEVELS = ("enterprise", "industry", "park")
+BASIS_UNIT = UNITS
 LEVEL_ZH = {"enterprise": "企业", "industry": "行业", "park": "园区"}
 GRADE_ORDER = {"A": 0, "B": 1, "C": 2, "D": 3, None: 4}
 GRADE_COLOUR = {"A": "#1a7f37", "B": "#0b6bcb", "C": "#b7791f", "D": "#c62828", None: "#6e7781"}

@@ -191,7 +191,7 @@ def build_report(session: Session, principal: Principal, *, park: str | None = N
     rating_rows.sort(key=lambda r: ("ABCD".index(r["grade"]) if r["grade"] else 9, -(r["score"] or 0), r["ref"]))
     step("ratings", t)
     title_zh, title_en = _title(scope)
-    flows = [_flow_row(f, figures[f"{f.basis}:{f.id}"], data.enterprises) for f in data.flows]
+    flows = [_flow_row(f, figures[kpis.figure_key(f)], data.enterprises) for f in data.flows]
     return {
         "format": REPORT_FORMAT, "title_zh": title_zh, "title_en": title_en,
         "generated_at": iso_utc(now or utcnow()),
