@@ -16,6 +16,12 @@ def _push(api) -> None:
     api.session.commit()
 
 
+def _without_times(page: dict) -> str:
+    """The page as JSON minus its timestamps, whose digits can spell a coordinate by chance (…17:39.058885)."""
+    items = [{k: v for k, v in item.items() if k not in ("created_at", "read_at")} for item in page["items"]]
+    return json.dumps({**page, "items": items}, ensure_ascii=False)
+
+
 def _more_for_e1(api, n: int) -> None:
     e1 = api.session.scalar(select(Enterprise.id).where(Enterprise.ref == "E-1"))
     for i in range(n):
@@ -48,7 +54,7 @@ def test_posting_a_listing_through_the_api_pushes_it(api):
     for key in ("e1", "e4"):
         page = api.get("notifications", as_=key, query_string={"unread": "true"}).json
         assert page["total"] == 1 and page["items"][0]["listing_id"] == res.json["id"], key
-        text = json.dumps(page, ensure_ascii=False)
+        text = _without_times(page)
         for secret in ("开发区汽车维修中心", "E-2", ref, "39.05", "117.65"):
             assert secret not in text, (key, secret)
     assert api.get("notifications", as_="e2").json["total"] == 0
@@ -59,7 +65,7 @@ def test_notices_leak_no_identity_of_the_poster(api):
     for key in ("e1", "e4"):
         res = api.get("notifications", as_=key)
         assert res.json["total"] == 1
-        body = json.dumps(res.json, ensure_ascii=False)
+        body = _without_times(res.json)
         for secret in E2_SECRETS + ("Mr Wang",):
             assert secret not in body, (key, secret)
 
