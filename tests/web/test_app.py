@@ -44,9 +44,11 @@ def test_unknown_api_path_has_the_error_shape(client):
     assert res.json["code"] == 404 and res.json["status"] == "Not Found"
 
 
-def test_overview_page_is_bilingual_and_shows_the_park(client):
+def test_overview_page_is_chinese_first_and_switches_to_english(client):
     res = client.get("/")
     html = res.get_data(as_text=True)
     assert res.status_code == 200
-    assert "园区概览" in html and "Park overview" in html
-    assert "滨海新区" in html and "Binhai New Area" in html
+    assert '<html lang="zh-CN">' in html and "园区概览" in html and "滨海新区" in html
+    assert client.get("/lang/en?next=/").headers["Location"] == "/"
+    html = client.get("/").get_data(as_text=True)
+    assert '<html lang="en">' in html and "Parks at a glance" in html and "Binhai New Area" in html

@@ -1,0 +1,104 @@
+"""Page test harness: the app on SQLite with the small two-park fixture, a signed-in browser client.
+
+Pages call the same services as the API, which are tested on both backends; the pages
+themselves (forms, redirects, texts, CSRF) do not depend on the database, so they run on
+SQLite only, in a transaction rolled back after each test.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from marketplace.db import make_engine, upgrade_schema
+from marketplace.services.catalog import load_builtin_catalog
+from tests.factories import API_PASSWORD, API_USERS, load_api_park
+from web.app import create_app
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@dataclass
+class PageHarness:
+    """A browser-like client (cookies kept) and the test's own session (same transaction)."""
+
+    app: Flask
+    client: FlaskClient
+    session: Session
+
+    def csrf(self, path: str = "/signin") -> str:
+        """The session's CSRF token, read from a page's form as a browser would."""
+        res = self.client.get(path)
+        found = CSRF.search(res.get_data(as_text=True))
+        assert found, f"no CSRF field on {path} ({res.status_code})"
+        return found.group(1)
+
+    def sign_in(self, key: str) -> None:
+        """Sign in as one of ``tests.factories.API_USERS`` (admin, coord, coord_nk, e1–e4)."""
+        res = self.client.post("/signin", data={"email": API_USERS[key][0], "password": API_PASSWORD,
+                                                "csrf_token": self.csrf()})
+        assert res.status_code == 302, res.get_data(as_text=True)[:500]
+
+    def language(self, code: str) -> None:
+        """Switch the pages to ``zh_CN`` or ``en``."""
+        assert self.client.get(f"/lang/{code}").status_code == 302
+
+    def get(self, path: str, **kw: Any):
+        return self.client.get(path, **kw)
+
+    def text(self, path: str, status: int = 200) -> str:
+        """The page's HTML, asserting its status."""
+        res = self.client.get(path)
+        assert res.status_code == status, (path, res.status_code, res.get_data(as_text=True)[:800])
+        return res.get_data(as_text=True)
+
+    def post(self, path: str, data: dict[str, Any] | None = None, **kw: Any):
+        """POST a form with the session's CSRF token, as the page's form would send it."""
+        form = dict(data or {})
+        form.setdefault("csrf_token", self.csrf(kw.pop("csrf_from", "/signin")))
+        return self.client.post(path, data=form, **kw)
+
+
+@pytest.fixture(scope="session")
+def pages_engine(tmp_path_factory) -> Iterator[Engine]:
+    eng = make_engine(f"sqlite:///{tmp_path_factory.mktemp('pages') / 'wastematch.sqlite3'}")
+    upgrade_schema(eng)
+    with Session(eng) as session, session.begin():
+        load_builtin_catalog(session)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture(scope="session")
+def pages_app(pages_engine, tmp_path_factory) -> Iterator[Flask]:
+    app = create_app({"database_url": pages_engine.url.render_as_string(hide_password=False),
+                      "instance_path": tmp_path_factory.mktemp("pages-instance")})
+    app.testing = True
+    yield app
+    app.extensions["wastematch.engine"].dispose()
+
+
+@pytest.fixture()
+def pages(pages_app, pages_engine) -> Iterator[PageHarness]:
+    """The pages on the small two-park fixture (users admin, coord, coord_nk, e1–e4), signed out."""
+    with pages_engine.connect() as conn:
+        outer = conn.begin()
+        factory = sessionmaker(bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False)
+        saved = pages_app.extensions["wastematch.sessions"]
+        pages_app.extensions["wastematch.sessions"] = factory
+        session = factory()
+        try:
+            load_api_park(session)
+            session.commit()
+            yield PageHarness(pages_app, pages_app.test_client(), session)
+        finally:
+            session.close()
+            pages_app.extensions["wastematch.sessions"] = saved
+            outer.rollback()

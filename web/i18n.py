@@ -1,0 +1,160 @@
+"""Chinese first, English alongside: the pages' languages (Flask-Babel).
+
+Message ids are English; the Chinese translations live in ``web/translations/zh/*.po``,
+one file per area of the pages so that each area's texts sit together. At start-up they
+are merged and compiled into the instance folder (a few milliseconds; nothing compiled is
+committed), where Flask-Babel reads them. The locale is the session's choice (the language
+switch, ``/lang/<code>``), else ``zh_CN``: park users read Chinese.
+
+Catalogue names and other data carried in both languages (``name_zh``/``name_en``) are
+picked with the ``loc`` filter; states and kinds with ``state_label``; the services'
+bilingual error messages (``english (中文)``) with ``localise_message``.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import Flask, has_request_context, session
+from flask_babel import Babel, get_locale, lazy_gettext as _l
+from markupsafe import Markup
+
+SOURCES = Path(__file__).parent / "translations"
+LOCALES = {"zh_CN": "中文", "en": "English"}
+DEFAULT_LOCALE = "zh_CN"
+LANG_KEY = "lang"
+
+
+def merged_catalog(locale: str = "zh", sources: Path = SOURCES) -> Catalog:
+    """All ``.po`` files of ``locale`` as one catalog; a message translated twice differently is an error."""
+    merged = Catalog(locale=locale, domain="messages")
+    for po in sorted((sources / locale).glob("*.po")):
+        with po.open("rb") as fh:
+            part = read_po(fh, locale=locale)
+        for msg in part:
+            if not msg.id or not msg.string:
+                continue
+            known = merged.get(msg.id, msg.context)
+            if known is not None and known.string != msg.string:
+                raise ValueError(f"{po.name}: {msg.id!r} translated twice: {known.string!r} / {msg.string!r}")
+            merged.add(msg.id, msg.string, context=msg.context)
+    return merged
+
+
+def compile_translations(target: Path, sources: Path = SOURCES) -> Path:
+    """Merge and compile every locale's ``.po`` files into ``target/<locale>/LC_MESSAGES/messages.mo``."""
+    for locale_dir in sorted(p for p in sources.iterdir() if p.is_dir()):
+        out = target / locale_dir.name / "LC_MESSAGES" / "messages.mo"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_suffix(".mo.tmp")
+        with tmp.open("wb") as fh:
+            write_mo(fh, merged_catalog(locale_dir.name, sources))
+        tmp.replace(out)  # a second worker starting meanwhile never reads half a file
+    return target
+
+
+def current_locale() -> str:
+    """``zh_CN`` or ``en``: the session's choice, else Chinese."""
+    if has_request_context():
+        chosen = session.get(LANG_KEY)
+        if chosen in LOCALES:
+            return chosen
+    return DEFAULT_LOCALE
+
+
+def is_chinese() -> bool:
+    """True when the page is being rendered in Chinese."""
+    loc = get_locale()
+    return loc is None or loc.language == "zh"
+
+
+def loc(zh: Any, en: Any = None) -> Any:
+    """The Chinese or English form of a datum carried in both languages (falls back to whichever exists)."""
+    if is_chinese():
+        return zh if zh not in (None, "") else en
+    return en if en not in (None, "") else zh
+
+
+def loc_attr(obj: Any, name: str) -> Any:
+    """``obj.name_zh`` / ``obj.name_en`` (or the dict keys) for the page's language."""
+    get = obj.get if isinstance(obj, dict) else (lambda k: getattr(obj, k, None))
+    return loc(get(f"{name}_zh") or (get(name) if is_chinese() else None), get(f"{name}_en") or get(name))
+
+
+_BILINGUAL = re.compile(r"^(?P<en>.*?)\s*[(（](?P<zh>[^()（）]*[\u4e00-\u9fff][^()（）]*)[)）]\s*(?P<rest>.*)$", re.S)
+
+
+def localise_message(message: str | None) -> str:
+    """A service message written ``english (中文)``: Chinese first with the English detail, or English alone."""
+    if not message:
+        return ""
+    m = _BILINGUAL.match(message)
+    if not m:
+        return message
+    en = (m.group("en") + (" " + m.group("rest") if m.group("rest") else "")).strip(" :;—-")
+    if is_chinese():
+        return f"{m.group('zh').strip()}（{en}）" if en else m.group("zh").strip()
+    return en or message
+
+
+# States and kinds stored in English words; shown in the page's language.
+STATE_LABELS: dict[str, Any] = {
+    # listings
+    "offer": _l("Offer"), "need": _l("Need"),
+    "active": _l("Active"), "paused": _l("Paused"), "closed": _l("Closed"),
+    # matches
+    "proposed": _l("Proposed"), "superseded": _l("Superseded"), "accepted": _l("Accepted"),
+    "declined": _l("Declined"), "approved": _l("Approved"), "rejected": _l("Rejected"),
+    "in_transfer": _l("In transfer"), "completed": _l("Completed"), "cancelled": _l("Cancelled"),
+    "expired": _l("Expired"),
+    # shipments
+    "planned": _l("Planned"), "dispatched": _l("Dispatched"), "received": _l("Received"),
+    # alerts and findings
+    "open": _l("Open"), "acknowledged": _l("Acknowledged"), "cleared": _l("Cleared"),
+    "resolved": _l("Resolved"), "dismissed": _l("Dismissed"),
+    "weight_mismatch": _l("Weight mismatch"), "not_received": _l("Not received in time"),
+    "manifest_open": _l("Manifest left open"), "licence_expiring": _l("Licence expiring"),
+    "licence_capacity": _l("Licence capacity nearly used"),
+    "receipts_over_licence": _l("Receipts over licence"),
+    # roles
+    "enterprise": _l("Enterprise"), "coordinator": _l("Coordinator"), "admin": _l("Administrator"),
+    # notifications
+    "listing_fit": _l("New listing fits yours"), "match_proposed": _l("Match proposed"),
+    "match_transition": _l("Match updated"), "shipment_event": _l("Shipment event"),
+    "ledger_findings": _l("Ledger findings"),
+    # checks
+    "pass": _l("Pass"), "fail": _l("Fail"), "warn": _l("Warning"), "info": _l("Info"),
+    # periods of quantities
+    "year": _l("per year"), "month": _l("per month"), "once": _l("one lot"),
+}
+
+
+def state_label(value: str | None) -> str:
+    """The page-language label of a stored state or kind (the raw value when unknown)."""
+    if value is None:
+        return ""
+    label = STATE_LABELS.get(value)
+    return str(label) if label is not None else value
+
+
+def state_badge(value: str | None) -> Markup:
+    """A coloured badge for a state: ``<span class="badge s-approved">已批准</span>``."""
+    if value is None:
+        return Markup("")
+    return Markup('<span class="badge s-{}">{}</span>').format(value, state_label(value))
+
+
+def init_i18n(app: Flask, instance: Path) -> Babel:
+    """Compile the translations into ``instance/translations`` and configure Flask-Babel and Jinja."""
+    target = compile_translations(instance / "translations")
+    app.config.update(BABEL_DEFAULT_LOCALE=DEFAULT_LOCALE, BABEL_DEFAULT_TIMEZONE="Asia/Shanghai",
+                      BABEL_TRANSLATION_DIRECTORIES=str(target))
+    babel = Babel(app, locale_selector=current_locale, timezone_selector=lambda: "Asia/Shanghai")
+    app.jinja_env.filters.update(loc=loc, loc_attr=loc_attr, state=state_label, badge=state_badge,
+                                 localise=localise_message)
+    app.jinja_env.globals.update(LOCALES=LOCALES, current_locale=current_locale, is_chinese=is_chinese)
+    return babel

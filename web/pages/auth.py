@@ -1,0 +1,182 @@
+"""Browser sign-in, the CSRF token of every form, and the guards of the pages.
+
+Signing in (``/signin``) checks the email and password with ``accounts.authenticate`` and
+keeps only the user id in Flask's signed session cookie (HttpOnly, SameSite=Lax, a lifetime:
+see ``web.app``); each request rebuilds the principal from it as a bearer token would
+(``accounts.resolve_session_user``), so a disabled account is signed out at once. Every
+POST form carries the session's CSRF token (``csrf_token``); a POST without it, or with
+another, is 400. Pages that need a user redirect to ``/signin?next=…`` (only local paths
+are followed back).
+"""
+from __future__ import annotations
+
+import functools
+import hmac
+import secrets
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from marketplace.errors import Unauthorized
+from marketplace.services.accounts import Principal, authenticate, resolve_session_user
+
+from ..database import db_session
+from ..i18n import LANG_KEY, LOCALES, localise_message
+from . import bp
+
+CSRF_KEY = "csrf_token"
+USER_KEY = "user_id"
+
+
+def csrf_token() -> str:
+    """The session's CSRF token (created on first use), for the hidden field of every POST form."""
+    token = session.get(CSRF_KEY)
+    if not token:
+        token = session[CSRF_KEY] = secrets.token_urlsafe(32)
+    return token
+
+
+@bp.app_context_processor
+def _template_globals() -> dict[str, Any]:
+    return {"csrf_token": csrf_token, "signed_in_email": session.get("email"), "principal": g.get("page_principal")}
+
+
+@bp.before_request
+def _check_csrf() -> None:
+    """Every POST form of the pages must carry the session's token."""
+    if request.method == "POST":
+        sent, kept = request.form.get(CSRF_KEY, ""), session.get(CSRF_KEY, "")
+        if not sent or not kept or not hmac.compare_digest(sent, kept):
+            abort(400, description=_("The form has expired or was not sent from this site: reload the page "
+                                     "and try again."))
+
+
+def safe_next(value: str | None, default: str = "/") -> str:
+    """``value`` if it is a path on this site (``/…``, not ``//host`` nor a URL), else ``default``."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return default
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc or any(ord(ch) < 32 for ch in value):
+        return default
+    return value
+
+
+def page_principal() -> Principal | None:
+    """The signed-in user's principal, or None (a vanished or disabled account is signed out)."""
+    if "page_principal" in g:
+        return g.page_principal
+    user_id = session.get(USER_KEY)
+    principal = None
+    if user_id is not None:
+        try:
+            principal = resolve_session_user(db_session(), user_id)
+        except Unauthorized:
+            lang = session.get(LANG_KEY)
+            session.clear()
+            if lang:
+                session[LANG_KEY] = lang
+    g.page_principal = principal
+    return principal
+
+
+def to_signin() -> Response:
+    """Redirect to the sign-in form, coming back here afterwards."""
+    target = request.full_path.rstrip("?") if request.query_string else request.path
+    return redirect(url_for("pages.signin", next=target))
+
+
+def signed_in(view: Callable[..., Any]) -> Callable[..., Any]:
+    """The page needs a signed-in user (``g.page_principal``); others go to the sign-in form."""
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if page_principal() is None:
+            return to_signin()
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def coordinators_only(view: Callable[..., Any]) -> Callable[..., Any]:
+    """The page is for park coordinators and admins: others see a 403 page saying so."""
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        principal = page_principal()
+        if principal is None:
+            return to_signin()
+        if not (principal.is_admin or principal.is_coordinator):
+            return render_template("forbidden.html",
+                                   reason=_("This page is for park coordinators and administrators.")), 403
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def enterprises_only(view: Callable[..., Any]) -> Callable[..., Any]:
+    """The page is for enterprise users (it shows one enterprise's own data)."""
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        principal = page_principal()
+        if principal is None:
+            return to_signin()
+        if principal.enterprise_id is None:
+            return render_template("forbidden.html",
+                                   reason=_("This page is for enterprise users: it shows one enterprise's own "
+                                            "offers, needs and transfers.")), 403
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def home_of(principal: Principal) -> str:
+    """Where a user lands after signing in: the enterprise dashboard or the park overview."""
+    endpoint = "pages.park_home" if principal.is_admin or principal.is_coordinator else "pages.dashboard"
+    # TODO(issue 7): remove the fallback once both home pages exist.
+    return url_for(endpoint) if endpoint in current_app.view_functions else url_for("pages.trace_form")
+
+
+@bp.get("/signin")
+def signin():
+    """The sign-in form."""
+    return render_template("signin.html", email="", error=None, next=safe_next(request.args.get("next"), ""))
+
+
+@bp.post("/signin")
+def signin_post():
+    """Check the email and password; on success keep the user id in the session and go to ``next``."""
+    email = request.form.get("email", "").strip()[:200]
+    password = request.form.get("password", "")
+    target = safe_next(request.form.get("next"), "")
+    db = db_session()
+    try:
+        user = authenticate(db, email, password)
+    except Unauthorized as exc:
+        return render_template("signin.html", email=email, error=localise_message(exc.message), next=target), 401
+    db.commit()  # last_login_at
+    lang = session.get(LANG_KEY)
+    session.clear()  # a fresh session (and CSRF token) for the signed-in user: no fixation
+    session.permanent = True  # the cookie expires (PERMANENT_SESSION_LIFETIME) instead of living forever
+    session[USER_KEY], session["email"] = user.id, user.email
+    if lang:
+        session[LANG_KEY] = lang
+    csrf_token()
+    g.pop("page_principal", None)
+    return redirect(target or home_of(page_principal()))
+
+
+@bp.post("/signout")
+def signout():
+    """Forget the signed-in user (the language choice stays)."""
+    lang = session.get(LANG_KEY)
+    session.clear()
+    if lang:
+        session[LANG_KEY] = lang
+    return redirect(url_for("pages.signin"))
+
+
+@bp.get("/lang/<code>")
+def switch_language(code: str):
+    """The language switch: remember ``zh_CN`` or ``en`` and go back to the page."""
+    if code not in LOCALES:
+        abort(404)
+    session[LANG_KEY] = code
+    return redirect(safe_next(request.args.get("next"), "/"))

@@ -1,0 +1,119 @@
+"""What every page module needs: pagination, form errors that keep the input, flash messages."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+from flask import flash, request
+from flask_babel import gettext as _
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from marketplace.errors import DomainError
+
+from ..i18n import localise_message
+
+PER_PAGE = 20
+MAX_PER_PAGE = 100
+
+
+@dataclass
+class Page:
+    """One page of a list, with what the pager needs."""
+
+    items: list[Any]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def page_args(default_per_page: int = PER_PAGE) -> tuple[int, int]:
+    """``?page=&per_page=`` of the request, clamped to sensible values (bad numbers fall back)."""
+    def num(name: str, default: int, top: int) -> int:
+        try:
+            return min(max(int(request.args.get(name, default)), 1), top)
+        except ValueError:
+            return default
+    return num("page", 1, 1_000_000), num("per_page", default_per_page, MAX_PER_PAGE)
+
+
+def paginate(session: Session, stmt: Select, transform: Callable[[list[Any]], list[Any]] | None = None,
+             per_page: int = PER_PAGE) -> Page:
+    """One page of ``stmt`` (``?page=``), rows turned into what the page shows by ``transform``."""
+    page, size = page_args(per_page)
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    rows = list(session.scalars(stmt.limit(size).offset((page - 1) * size)))
+    return Page(transform(rows) if transform else rows, page, size, total)
+
+
+def slice_page(items: Sequence[Any], per_page: int = PER_PAGE) -> Page:
+    """One page of an in-memory list."""
+    page, size = page_args(per_page)
+    return Page(list(items[(page - 1) * size: page * size]), page, size, len(items))
+
+
+@dataclass
+class FormErrors:
+    """A form's errors by field (``fields``) plus one summary line (``message``) for the top of the form."""
+
+    message: str = ""
+    fields: dict[str, list[str]] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.message or self.fields)
+
+    def add(self, name: str, reason: str) -> None:
+        self.fields.setdefault(name, []).append(reason)
+        if not self.message:
+            self.message = _("Please correct the fields marked below.")
+
+    @classmethod
+    def of(cls, exc: DomainError) -> FormErrors:
+        """The domain error's message and its per-field reasons, for showing on the form."""
+        out = cls(localise_message(exc.message))
+        for name, reasons in _flatten(exc.errors or {}).items():
+            out.fields[name] = reasons
+        return out
+
+
+def _flatten(errors: dict[str, Any], prefix: str = "") -> dict[str, list[str]]:
+    """``{"components": {"0": {"cas": ["bad"]}}}`` → ``{"components.0.cas": ["bad"]}``."""
+    out: dict[str, list[str]] = {}
+    for key, value in errors.items():
+        name = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, dict):
+            out.update(_flatten(value, name))
+        elif isinstance(value, (list, tuple)) and value and all(isinstance(v, str) for v in value):
+            out[name] = [localise_message(v) for v in value]
+        elif isinstance(value, (list, tuple)):
+            for i, inner in enumerate(value):
+                if isinstance(inner, dict):
+                    out.update(_flatten(inner, f"{name}.{i}"))
+                else:
+                    out.setdefault(name, []).append(localise_message(str(inner)))
+        else:
+            out[name] = [localise_message(str(value))]
+    return out
+
+
+def flash_done(message: str) -> None:
+    """A green line at the top of the next page: what the action did."""
+    flash(message, "done")
+
+
+def flash_error(exc: DomainError) -> None:
+    """A red line at the top of the next page: why the action was refused."""
+    flash(localise_message(exc.message), "error")

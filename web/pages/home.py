@@ -1,0 +1,75 @@
+"""The public landing page and the navigation every signed-in page shows."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, g, redirect, render_template, request
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from marketplace.services.accounts import Principal
+from marketplace.services.notifications import list_query
+from marketplace.services.overview import catalog_counts, park_overview
+
+from ..database import db_session
+from . import bp
+from .auth import home_of, page_principal
+
+# (endpoint, label) in menu order; an endpoint the app does not have is left out.
+ENTERPRISE_MENU = (
+    ("pages.dashboard", _l("Dashboard")),
+    ("pages.listings", _l("Offers & needs")),
+    ("pages.matches", _l("Matches")),
+    ("pages.shipments", _l("Shipments")),
+    ("pages.ledger", _l("Ledger")),
+    ("pages.notifications", _l("Notifications")),
+    ("pages.trace_form", _l("Trace")),
+)
+COORDINATOR_MENU = (
+    ("pages.park_home", _l("Park overview")),
+    ("pages.runs", _l("Matching")),
+    ("pages.approvals", _l("Approvals")),
+    ("pages.shipments", _l("Shipments")),
+    ("pages.alerts", _l("Alerts")),
+    ("pages.ledger_findings", _l("Ledger findings")),
+    ("pages.reports_page", _l("Reports")),
+    ("pages.ratings", _l("Ratings")),
+    ("pages.notifications", _l("Notifications")),
+    ("pages.trace_form", _l("Trace")),
+)
+
+
+def nav_items(principal: Principal | None) -> list[tuple[str, Any]]:
+    """The menu of the user's role."""
+    if principal is None:
+        return []
+    menu = COORDINATOR_MENU if (principal.is_admin or principal.is_coordinator) else ENTERPRISE_MENU
+    rules = current_app.view_functions
+    return [(endpoint, label) for endpoint, label in menu if endpoint in rules]
+
+
+def unread_count(principal: Principal | None) -> int:
+    """How many of the user's notices are unread (computed once per request)."""
+    if principal is None:
+        return 0
+    if "unread_count" not in g:
+        stmt = list_query(principal, unread=True).order_by(None)
+        g.unread_count = db_session().scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    return g.unread_count
+
+
+@bp.app_context_processor
+def _navigation() -> dict[str, Any]:
+    # The principal is resolved for every page so the header knows the user (one primary-key read).
+    principal = page_principal() if request.endpoint and request.endpoint.startswith("pages.") else None
+    return {"principal": principal, "nav_items": nav_items, "unread_count": unread_count}
+
+
+@bp.get("/")
+def index():
+    """The parks at a glance; signed-in users go to their own home page."""
+    principal = page_principal()
+    if principal is not None and request.args.get("overview") is None:
+        return redirect(home_of(principal))
+    session_ = db_session()
+    return render_template("index.html", parks=park_overview(session_), catalog=catalog_counts(session_))

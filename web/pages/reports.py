@@ -1,0 +1,77 @@
+"""Report pages: coordinators choose a park and period; the report opens as its own page or downloads."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import jsonify, render_template, request
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from marketplace.errors import DomainError, ValidationFailed
+from marketplace.models import Park
+from marketplace.services.accounts import Principal
+from marketplace.services.reports import build_report
+
+from ..api.reports import report_response
+from ..database import db_session
+from ..i18n import localise_message
+from . import bp
+from .auth import coordinators_only, page_principal
+
+REPORT_FORMATS = ("html", "xlsx", "csv", "json")
+
+
+def _report_form_values() -> dict[str, str]:
+    return {k: (request.args.get(k) or "").strip()[:16] for k in ("park", "from", "to")}
+
+
+def _parse_day(value: str, name: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValidationFailed(f"{name}: not a date YYYY-MM-DD (日期格式应为 YYYY-MM-DD)",
+                               {name: [_("not a date YYYY-MM-DD: %(value)s", value=value)]}) from None
+
+
+def report_parks(principal: Principal) -> list[Park]:
+    """The parks the user may report on (admins: all)."""
+    stmt = select(Park).order_by(Park.code)
+    if not principal.is_admin:
+        stmt = stmt.where(Park.id.in_(principal.park_ids))
+    return list(db_session().scalars(stmt))
+
+
+@bp.get("/reports")
+@coordinators_only
+def reports_page():
+    """The report form: park, period and format."""
+    return render_template("reports.html", parks=report_parks(page_principal()), values=_report_form_values(),
+                           error=None, allowed=True)
+
+
+@bp.get("/reports/view")
+@coordinators_only
+def report_view():
+    """The report of the chosen park and period: the self-contained HTML page, or a download (``format``)."""
+    principal = page_principal()
+    values = _report_form_values()
+    fmt = request.args.get("format", "html")
+    fmt = fmt if fmt in REPORT_FORMATS else "html"
+    db = db_session()
+    try:
+        doc = build_report(db, principal, park=values["park"] or None, start=_parse_day(values["from"], "from"),
+                           end=_parse_day(values["to"], "to"))
+    except DomainError as exc:
+        detail = "; ".join(f"{k}: {', '.join(map(str, v))}" for k, v in exc.errors.items())
+        message = localise_message(exc.message)
+        return render_template("reports.html", parks=report_parks(principal), values=values,
+                               error=f"{message} — {detail}" if detail else message, allowed=True), exc.status
+    finally:
+        db.rollback()
+    if fmt != "json":
+        return report_response(doc, fmt)
+    res = jsonify(doc)  # a download here, not the API's body
+    res.headers["Content-Disposition"] = "attachment; filename=wastematch-report.json"
+    return res
