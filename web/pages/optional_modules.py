@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import importlib
 
-for _name in ("listings", "matches", "shipments", "ledger", "notifications", "runs", "alerts", "ratings"):
+for _name in ("dashboard", "listings", "lookup", "matches", "park", "runs", "approvals", "ratings",
+              "shipments", "ledger", "notifications", "alerts", "findings"):
     try:
         importlib.import_module(f"{__package__}.{_name}")
     except ModuleNotFoundError as exc:
