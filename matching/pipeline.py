@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -81,15 +81,23 @@ def build_arcs(problem: Problem, index: CandidateIndex, timings: dict[str, float
     return arcs
 
 
-def run_park(problem: Problem, *, with_candidates: bool = False) -> ParkRun:
-    """Allocate the whole park: every offer to the needs that serve the park best, legally."""
+def run_park(problem: Problem, *, with_candidates: bool = False,
+             progress: Callable[[str], None] | None = None) -> ParkRun:
+    """Allocate the whole park: every offer to the needs that serve the park best, legally.
+
+    ``progress`` (optional) is told each stage as it starts: ``similarity``, ``candidates``
+    (spatial candidates and the rule checks), ``optimise``, ``explain``.
+    """
     if problem.o.size == 0 or problem.n.size == 0:
         return _empty_run(problem)
+    step = progress or (lambda _stage: None)
     timings: dict[str, float] = {}
     started = time.perf_counter()
+    step("similarity")
     model = SimilarityModel().fit(problem)
     timings["similarity_s"] = time.perf_counter() - started
     t = time.perf_counter()
+    step("candidates")
     index = CandidateIndex(problem, model)
     timings["candidate_s"] = time.perf_counter() - t
     arcs = build_arcs(problem, index, timings)
@@ -98,6 +106,7 @@ def run_park(problem: Problem, *, with_candidates: bool = False) -> ParkRun:
     usable = legal & (arcs.weight > 0) & (arcs.max_t > QUANTITY_EPS_T)
     feasible = arcs.subset(usable)
     t = time.perf_counter()
+    step("optimise")
     conflicts = conflicting_offer_pairs(problem, feasible) if problem.settings.exact else []
     allocation = allocate(problem, feasible, problem.settings, conflicts=conflicts)
     timings["solve_s"] = time.perf_counter() - t
@@ -105,6 +114,7 @@ def run_park(problem: Problem, *, with_candidates: bool = False) -> ParkRun:
     baseline = greedy(problem, feasible)  # the yardstick reported beside the optimum, not part of solving
     timings["greedy_s"] = time.perf_counter() - t
     t = time.perf_counter()
+    step("explain")
     used = np.flatnonzero(allocation.flow > QUANTITY_EPS_T)
     proposals = _proposals(problem, model, feasible, used, allocation.flow[used])
     proposals.sort(key=lambda x: -x.score)

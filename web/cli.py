@@ -725,7 +725,7 @@ def _write_demo_report(cli: Cli) -> Path:
 
 def _print_demo_accounts(seeded: list) -> None:
     """The sign-in table of the demo accounts, on stderr."""
-    info("demo accounts (演示账户) — sign in with POST /api/v1/auth/token:")
+    info("demo accounts (演示账户) — sign in on the pages (/signin) or the API (POST /api/v1/auth/token):")
     rows = [("email", "role", "enterprise/park", "password")]
     for s in seeded:
         d = s.as_dict()
@@ -767,6 +767,8 @@ def demo(ctx: click.Context, host: str, port: int, no_serve: bool) -> None:
          f"(and on the page /reports after signing in as a coordinator)")
     _print_demo_accounts(seeded)
     if not no_serve:
+        info(f"open http://{host}:{port}/ in a browser: 企业用户 e022@… (enterprise), 园区管理者 coord-ch@… "
+             "(coordinator); 中文 by default, English by the switch at the top right")
         _serve(cli.url, host, port)
 
 

@@ -7,7 +7,7 @@ import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict
-from typing import Any
+from typing import Any, Callable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -146,8 +146,12 @@ def proposal_dict(p: Proposal) -> dict[str, Any]:
 
 
 def run_matching(session: Session, *, park: str | None, actor: str, settings: Settings | None = None,
-                 with_candidates: bool = False) -> tuple[MatchRun, ParkRun]:
+                 with_candidates: bool = False,
+                 progress: Callable[[str], None] | None = None) -> tuple[MatchRun, ParkRun]:
     """Run the park-wide optimisation and store it as a match run with its proposals.
+
+    ``progress`` (optional) is told each stage as it starts: ``load``, the engine's stages
+    (``similarity``, ``candidates``, ``optimise``, ``explain``), then ``store``.
 
     Re-running never duplicates: a pair proposed again updates its open proposal (a new
     quantity clears the acceptances already given); a pair the parties already accepted
@@ -157,10 +161,13 @@ def run_matching(session: Session, *, park: str | None, actor: str, settings: Se
     from . import workflow  # the workflow imports this module
 
     settings = settings or Settings()
+    step = progress or (lambda _stage: None)
     now = dt.datetime.now(dt.timezone.utc)
+    step("load")
     workflow.expire_stale(session, now)
     problem = build_problem(session, park=park, settings=settings)
-    result = run_park(problem, with_candidates=with_candidates)
+    result = run_park(problem, with_candidates=with_candidates, progress=progress)
+    step("store")
     park_row = session.scalar(select(Park).where(Park.code == park)) if park else None
     run = MatchRun(park_id=park_row.id if park_row else None, actor=actor, exact=settings.exact,
                    parameters=_parameters(settings, park), status=result.status, objective=result.objective,

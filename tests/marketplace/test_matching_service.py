@@ -35,6 +35,12 @@ def test_run_is_stored_with_its_proposals(demo):
     assert doc["matches"][0].keys() >= {"offer", "need", "quantity_t", "score", "distance_km", "checks"}
 
 
+def test_a_run_reports_its_stages_in_order(demo):
+    stages: list[str] = []
+    run_matching(demo, park="JC", actor="t", settings=SETTINGS, progress=stages.append)
+    assert stages == ["load", "similarity", "candidates", "optimise", "explain", "store"]
+
+
 def test_rerun_updates_and_never_duplicates(demo):
     first, _ = run_matching(demo, park=None, actor="t", settings=SETTINGS)
     second, result = run_matching(demo, park=None, actor="t", settings=SETTINGS)
