@@ -4,7 +4,8 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any
 
-from flask import Flask, jsonify, request
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from marketplace.errors import DomainError
@@ -34,6 +35,22 @@ def _summary(code: int, errors: dict[str, Any]) -> str | None:
     return f"invalid input (输入有误): {found}" if found else None
 
 
+def _error_page(exc: HTTPException):
+    """The page's error in the page's language (a description set by the view, e.g. the CSRF one, is kept)."""
+    code = exc.code or 500
+    titles = {400: _("The request could not be used"), 403: _("Not for your role"),
+              404: _("Not found"), 405: _("Not allowed here"), 413: _("The upload is too large")}
+    default = type(exc).description
+    description = exc.description if exc.description != default else {
+        404: _("It does not exist or is not yours to see."),
+        405: _("This address does not take that kind of request."),
+    }.get(code, "")
+    if exc.response is not None or code < 400:
+        return exc  # redirects and ready-made responses pass through
+    return render_template("http_error.html", code=code, title=titles.get(code, HTTPStatus(code).phrase),
+                           description=description), code
+
+
 def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
@@ -49,7 +66,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
         if not _wants_json():
-            return exc
+            return _error_page(exc)
         code = exc.code or 500
         data = getattr(exc, "data", None) or {}
         # webargs (flask-smorest's request parsing) puts validation messages, by location and field, here.
@@ -61,5 +78,10 @@ def register_error_handlers(app: Flask) -> None:
     def _unexpected(exc: Exception):
         app.logger.exception("unhandled error")
         if not _wants_json():
-            return "Internal Server Error / 服务器内部错误", 500
+            try:
+                return render_template("http_error.html", code=500, title=_("Something went wrong"),
+                                       description=_("The error has been logged. Try again, or tell the park's "
+                                                     "administrator what you were doing.")), 500
+            except Exception:  # noqa: BLE001 - the page itself failed (e.g. the database is down)
+                return "Internal Server Error / 服务器内部错误", 500
         return jsonify(error_body(500, "internal error; it has been logged")), 500

@@ -22,6 +22,7 @@ def test_a_coordinator_opens_and_downloads_the_report(api):  # noqa: F811
     page = form.get_data(as_text=True)
     assert form.status_code == 200 and "产业共生与无废城市报告" in page and 'value="BH"' in page
     assert 'value="NK"' not in page  # only the coordinator's own parks are offered
+    assert 'id="report-form"' in page and 'id="report-progress"' in page and "生成报告" in page
     view = api.client.get("/reports/view?park=BH&from=2026-01-01&to=2026-12-31")
     text = view.get_data(as_text=True)
     assert view.status_code == 200 and view.mimetype == "text/html" and "Plotly" in text
@@ -38,6 +39,17 @@ def test_errors_show_the_form_again_with_what_was_typed(api):  # noqa: F811
     assert res.status_code == 403
     res = api.client.get("/reports/view?park=BH&from=not-a-date")
     assert res.status_code == 422 and "YYYY-MM-DD" in res.get_data(as_text=True)
+
+
+def test_the_form_in_english(api):  # noqa: F811
+    sign_in(api.client, "coord")
+    api.client.get("/lang/en")
+    page = api.client.get("/reports").get_data(as_text=True)
+    assert '<html lang="en">' in page and "Symbiosis and zero-waste reports" in page and "Generate report" in page
+    assert "产业共生与无废城市报告" not in page and 'value="BH"' in page
+    res = api.client.get("/reports/view?park=BH&from=not-a-date")
+    assert res.status_code == 422 and "not a date YYYY-MM-DD" in res.get_data(as_text=True)
+    assert "日期格式" not in res.get_data(as_text=True)
 
 
 def test_enterprise_users_are_refused(api):  # noqa: F811

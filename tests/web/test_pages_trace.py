@@ -1,10 +1,12 @@
-"""The trace pages and the browser sign-in: CSRF on every form, local redirects only, the bilingual timeline."""
+"""The trace pages and the browser sign-in: CSRF on every form, local redirects only, the timeline in Chinese
+and, after the language switch, in English."""
 from __future__ import annotations
 
 import re
 from urllib.parse import quote
 
 import pytest
+from flask import Flask, url_for
 
 from tests.factories import API_PASSWORD, API_USERS
 from tests.marketplace.test_trace import PRODUCT, build_chain, principals
@@ -24,6 +26,13 @@ def sign_in(client, key: str, next_: str | None = None):
     if next_ is not None:
         form["next"] = next_
     return client.post("/signin", data=form)
+
+
+def home_path(app: Flask, key: str) -> str:
+    """Where ``key`` lands after signing in: the park overview (coordinators, admins) or the dashboard."""
+    endpoint = "pages.park_home" if key in ("admin", "coord", "coord_nk") else "pages.dashboard"
+    with app.test_request_context():
+        return url_for(endpoint)
 
 
 @pytest.fixture()
@@ -69,10 +78,18 @@ def test_sign_in_sets_a_safe_cookie_and_follows_only_local_next(api):  # noqa: F
     assert res.status_code == 302 and res.headers["Location"] == "/trace/ABC"
     cookie = res.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    home = home_path(api.app, "e2")
     for evil in ("https://evil.example/x", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"):
         api.client.post("/signout", data={"csrf_token": _csrf(api.client, "/trace")})
         res = sign_in(api.client, "e2", next_=evil)
-        assert res.status_code == 302 and res.headers["Location"] == "/trace", evil
+        assert res.status_code == 302 and res.headers["Location"] == home, evil  # the user's home instead
+
+
+def test_without_next_users_land_on_their_home_page(api):  # noqa: F811
+    for key in ("e2", "coord"):
+        res = sign_in(api.client, key)
+        assert res.status_code == 302 and res.headers["Location"] == home_path(api.app, key), key
+        api.client.post("/signout", data={"csrf_token": _csrf(api.client, "/trace")})
 
 
 def test_sign_out_ends_the_session(api):  # noqa: F811
@@ -103,11 +120,18 @@ def test_the_trace_page_shows_the_manifest_and_the_product(api, chain):  # noqa:
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert chain.shipment.manifest_number in html and PRODUCT in html
-    assert "全程追溯" in html and "Trace" in html and "转移联单" in html and "Manifest" in html
+    assert '<html lang="zh-CN">' in html and "全程追溯" in html and "转移联单" in html and "从此追溯" in html
     assert "E-4" not in html and "南港水泥有限公司" not in html  # the producer does not see the buyer
-    assert "2 step(s) withheld" in html
+    assert "另有 2 个环节未向您公开" in html
     assert f'href="/trace/{chain.shipment.manifest_number}"' in html  # each step links to its own trace
     assert not re.search(r'(src|href)="(https?:)?//', html)  # nothing loaded from elsewhere (no CDN)
+    # The same timeline in English: the labels and the trace's own texts (label_en, text_en).
+    api.client.get("/lang/en")
+    html = api.client.get(f"/trace/{code}").get_data(as_text=True)
+    assert '<html lang="en">' in html and "<h1>Trace</h1>" in html
+    assert f"Manifest {chain.shipment.manifest_number}" in html and PRODUCT in html
+    assert "Steps not shown to you: 2" in html and "trace from here" in html and "dispatched" in html
+    assert "全程追溯" not in html and "转移联单" not in html and "E-4" not in html
 
 
 def test_an_invisible_or_unknown_code_is_a_404_page(api, chain):  # noqa: F811
@@ -117,3 +141,7 @@ def test_an_invisible_or_unknown_code_is_a_404_page(api, chain):  # noqa: F811
         html = page.get_data(as_text=True)
         assert page.status_code == 404 and "无可追溯" in html and 'name="code"' in html
         assert chain.shipment.containers[0].code not in html
+    api.client.get("/lang/en")
+    page = api.client.get("/trace/NO-SUCH")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 404 and "nothing to trace for" in html and "无可追溯" not in html

@@ -16,7 +16,7 @@ import secrets
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, g, redirect, render_template, request, session, url_for
+from flask import abort, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -130,8 +130,7 @@ def enterprises_only(view: Callable[..., Any]) -> Callable[..., Any]:
 def home_of(principal: Principal) -> str:
     """Where a user lands after signing in: the enterprise dashboard or the park overview."""
     endpoint = "pages.park_home" if principal.is_admin or principal.is_coordinator else "pages.dashboard"
-    # TODO(issue 7): remove the fallback once both home pages exist.
-    return url_for(endpoint) if endpoint in current_app.view_functions else url_for("pages.trace_form")
+    return url_for(endpoint)
 
 
 @bp.get("/signin")

@@ -39,6 +39,10 @@ COORDINATOR_MENU = (
 )
 
 
+# Pages below a menu entry highlight that entry.
+NAV_PARENT = {"pages.trace_page": "pages.trace_form", "pages.report_view": "pages.reports_page"}
+
+
 def nav_items(principal: Principal | None) -> list[tuple[str, Any]]:
     """The menu of the user's role."""
     if principal is None:
@@ -61,8 +65,10 @@ def unread_count(principal: Principal | None) -> int:
 @bp.app_context_processor
 def _navigation() -> dict[str, Any]:
     # The principal is resolved for every page so the header knows the user (one primary-key read).
-    principal = page_principal() if request.endpoint and request.endpoint.startswith("pages.") else None
-    return {"principal": principal, "nav_items": nav_items, "unread_count": unread_count}
+    # (also on error pages of unknown addresses, which have no endpoint)
+    endpoint = request.endpoint or "pages."
+    principal = page_principal() if endpoint.startswith("pages.") else None
+    return {"principal": principal, "nav_items": nav_items, "unread_count": unread_count, "nav_parent": NAV_PARENT}
 
 
 @bp.get("/")

@@ -65,9 +65,9 @@ def report_view():
                            end=_parse_day(values["to"], "to"))
     except DomainError as exc:
         detail = "; ".join(f"{k}: {', '.join(map(str, v))}" for k, v in exc.errors.items())
-        message = localise_message(exc.message)
+        # The field's reason already says what the message says, in the page's language.
         return render_template("reports.html", parks=report_parks(principal), values=values,
-                               error=f"{message} — {detail}" if detail else message, allowed=True), exc.status
+                               error=detail or localise_message(exc.message), allowed=True), exc.status
     finally:
         db.rollback()
     if fmt != "json":
