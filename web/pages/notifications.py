@@ -1,0 +1,182 @@
+"""The user's notices (推送通知): newest first, unread highlighted, each linking to what it is about.
+
+Also the small text helpers the logistics pages share: a stored UTC time shown in park
+time, and the page-language half of a message the services store in both languages.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from flask import abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from marketplace.errors import NotFound
+from marketplace.models.base import CHINA_TZ, as_utc
+from marketplace.services import notifications as service
+from marketplace.services.accounts import Principal
+
+from ..database import db_session
+from ..i18n import is_chinese, localise_message
+from . import bp
+from .auth import page_principal, safe_next, signed_in
+from .common import flash_done, paginate
+
+CJK = re.compile(r"[\u3400-\u9fff]")
+OPENERS, CLOSERS = "（(「『【[“‘", "）)」』】]”’"
+READ_FILTERS = (("", _l("All notices")), ("unread", _l("Unread only")), ("read", _l("Read only")))
+
+
+# --- shared text helpers -----------------------------------------------------------------------------
+
+def park_time(value: str | dt.datetime | None, with_time: bool = True) -> str:
+    """A stored time (ISO text or datetime, naive = UTC) in park time: ``2026-12-01 16:30``; '' for none."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    local = as_utc(value).astimezone(CHINA_TZ)
+    return local.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
+
+
+def _top_level_slashes(text: str) -> list[int]:
+    """Positions of `` / `` outside brackets and quotes (a title may itself contain one)."""
+    out, depth = [], 0
+    for i, ch in enumerate(text):
+        if ch in OPENERS:
+            depth += 1
+        elif ch in CLOSERS:
+            depth = max(depth - 1, 0)
+        elif depth == 0 and text.startswith(" / ", i):
+            out.append(i)
+    return out
+
+
+def split_bilingual(text: str | None) -> tuple[str, str] | None:
+    """``中文 / English`` → (中文, English); None when the text is not written that way.
+
+    The split is the `` / `` outside brackets with Chinese before it and an English word
+    (ASCII) right after it; when a bracket in a title leaves none outside, any such `` / ``.
+    """
+    if not text:
+        return None
+
+    def fits(i: int) -> bool:
+        after = text[i + 3:i + 4]
+        return bool(CJK.search(text[:i])) and after.isascii() and after.isalnum()
+
+    for candidates in (_top_level_slashes(text), [m.start() for m in re.finditer(" / ", text)]):
+        good = [i for i in candidates if fits(i)]
+        if good:
+            i = good[0]
+            return text[:i].strip(), text[i + 3:].strip()
+    return None
+
+
+def _trailing_english(text: str) -> tuple[str, str] | None:
+    """``中文 (English …)`` → (中文, English …): the last bracket closes the text and holds no Chinese."""
+    text = text.rstrip()
+    if not text.endswith((")", "）")):
+        return None
+    depth = 0
+    for i in range(len(text) - 1, -1, -1):
+        ch = text[i]
+        if ch in ")）":
+            depth += 1
+        elif ch in "(（":
+            depth -= 1
+            if depth == 0:
+                zh, en = text[:i].strip(), text[i + 1:-1].strip()
+                if zh and en and CJK.search(zh) and not CJK.search(en):
+                    return zh, en
+                return None
+    return None
+
+
+def one_language(text: str | None) -> str:
+    """The page-language half of a service text written in both languages, else the text itself.
+
+    Handles ``中文 / English`` (notices, findings), ``中文 (English)`` (alerts, hidden
+    actors) and ``English (中文)`` (service errors, via ``localise_message``).
+    """
+    if not text:
+        return ""
+    pair = split_bilingual(text) or _trailing_english(text)
+    if pair is not None:
+        return pair[0] if is_chinese() else pair[1][:1].upper() + pair[1][1:]
+    return localise_message(text)
+
+
+# --- the notices ---------------------------------------------------------------------------------------
+
+def notice_link(principal: Principal, notice: dict[str, Any], enterprise_id: int | None) -> str | None:
+    """Where a notice points: its shipment, its match, the user's own listing, or the ledger."""
+    data = notice.get("data") or {}
+    if data.get("shipment_id"):
+        return url_for("pages.shipment", shipment_id=int(data["shipment_id"]))
+    if notice.get("match_id"):
+        return f"/matches/{int(notice['match_id'])}"
+    own = notice.get("own_listing_id")
+    # Only an enterprise's own listing is linked: the other one is shown anonymised in the notice itself.
+    if own and principal.enterprise_id is not None and enterprise_id == principal.enterprise_id:
+        return f"/listings/{int(own)}"
+    if notice.get("kind") == "ledger_findings" and principal.enterprise_id is not None:
+        return url_for("pages.ledger") + "#findings"
+    return None
+
+
+def _read_filter() -> tuple[str, bool | None]:
+    chosen = request.args.get("read", "")
+    return (chosen, {"unread": True, "read": False}.get(chosen)) if chosen in ("unread", "read") else ("", None)
+
+
+@bp.get("/notifications")
+@signed_in
+def notifications():
+    """The user's notices, newest first (``?read=unread|read``), paginated."""
+    principal, session = page_principal(), db_session()
+    chosen, unread = _read_filter()
+
+    def views(rows: list[Any]) -> list[dict[str, Any]]:
+        out = []
+        for n in rows:
+            doc = service.notification_dict(n)
+            doc["text"] = one_language(doc["message"])
+            doc["when"] = park_time(n.created_at)
+            doc["link"] = notice_link(principal, doc, n.enterprise_id)
+            out.append(doc)
+        return out
+
+    page = paginate(session, service.list_query(principal, unread=unread), views)
+    return render_template("notifications.html", page=page, read=chosen, filters=READ_FILTERS,
+                           back=request.full_path.rstrip("?"))
+
+
+@bp.post("/notifications/<int(max=2147483647):notification_id>/read")
+@signed_in
+def notification_read(notification_id: int):
+    """Mark one notice read; go back to the list (or on to what it is about, with ``open``)."""
+    session = db_session()
+    try:
+        service.mark_read(session, page_principal(), notification_id)
+    except NotFound:
+        session.rollback()
+        abort(404)
+    session.commit()
+    return redirect(safe_next(request.form.get("next"), url_for("pages.notifications")))
+
+
+@bp.post("/notifications/read-all")
+@signed_in
+def notifications_read_all():
+    """Mark every unread notice of the user read."""
+    session = db_session()
+    marked = service.mark_all_read(session, page_principal())
+    session.commit()
+    flash_done(_("%(n)s notices marked read.", n=marked))
+    return redirect(safe_next(request.form.get("next"), url_for("pages.notifications")))

@@ -1,0 +1,351 @@
+"""Shipments and their electronic manifests (转移联单, 一单全程跟踪).
+
+Enterprise users see the shipments they produce or receive, coordinators those of their
+parks (as ``transfers.visible_shipments`` decides). One shipment's page shows its manifest,
+containers (一物一码), history, the printable manifest and labels, and the forms of the
+steps the user's side may take now (``transfers.FROM_STATES`` / ``ACTING_SIDE``). The
+producer plans a shipment from an approved match at ``/matches/<id>/ship``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+from flask import Response, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+from sqlalchemy import func, select
+
+from marketplace.errors import DomainError, NotFound
+from marketplace.models import PACKAGINGS, SHIPMENT_STATUSES, Park, Shipment
+from marketplace.models.base import CHINA_TZ
+from marketplace.services import disclosure, manifests, transfers, workflow
+from marketplace.services.accounts import Principal
+
+from ..database import db_session
+from ..i18n import loc_attr, state_label
+from . import bp
+from .auth import page_principal, signed_in
+from .common import FormErrors, flash_done, paginate
+from .notifications import one_language, park_time
+
+ROLES = (("producer", _l("As producer")), ("receiver", _l("As receiver")))
+PACKAGING_LABELS = {"drum": _l("Drum"), "ibc": _l("IBC tote"), "bag": _l("Bag"), "box": _l("Box"),
+                    "tank": _l("Tank"), "bulk": _l("Bulk"), "cylinder": _l("Cylinder")}
+ACTION_LABELS = {"plan": _l("Planned the shipment"), "dispatch": _l("Dispatch"), "receive": _l("Receive"),
+                 "reject": _l("Reject"), "close": _l("Close the manifest"), "cancel": _l("Cancel the shipment")}
+DONE_MESSAGES = {"dispatch": _l("The shipment was dispatched."), "receive": _l("The receipt was recorded."),
+                 "reject": _l("The shipment was rejected."), "close": _l("The manifest was closed."),
+                 "cancel": _l("The shipment was cancelled.")}
+# Shipment states whose shared label (a match's "closed", "rejected") would mislead on a manifest.
+STATUS_LABELS = {"closed": _l("Manifest closed"), "rejected": _l("Rejected at the gate")}
+# The API's limits (web/api/shipments.py): texts and tonnes.
+TEXT_LIMITS = transfers.TEXT_LIMITS
+MAX_TONNES = 1e9
+PLAN_ROWS = 3
+PLAN_TEXTS = ("carrier", "carrier_licence", "vehicle", "driver", "note")
+
+
+# --- helpers ----------------------------------------------------------------------------------------
+
+def parse_tonnes(raw: str, name: str, errors: FormErrors, *, required: bool, zero_ok: bool) -> float | None:
+    """A number of tonnes typed in a form; a field error (and None) when it is not one."""
+    text = (raw or "").strip()
+    if not text:
+        if required:
+            errors.add(name, _("Required."))
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        errors.add(name, _("Enter a number of tonnes."))
+        return None
+    if not math.isfinite(value) or value < 0 or (value == 0 and not zero_ok) or value > MAX_TONNES:
+        errors.add(name, _("Enter a number of tonnes, 0 or more.") if zero_ok
+                   else _("Enter a number of tonnes above 0."))
+        return None
+    return value
+
+
+def parse_park_time(raw: str, name: str, errors: FormErrors) -> dt.datetime | None:
+    """A ``datetime-local`` value, read as park time (UTC+8); None when blank."""
+    text = (raw or "").strip()
+    if not text:
+        return None
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        errors.add(name, _("Enter a date and time (YYYY-MM-DD HH:MM)."))
+        return None
+    return value if value.tzinfo is not None else value.replace(tzinfo=CHINA_TZ)
+
+
+def _views(session, principal: Principal, shipments: list[Shipment]) -> list[dict[str, Any]]:
+    mask = transfers.actor_masker(session, principal)
+    return [transfers.shipment_view(s, mask) for s in shipments]
+
+
+def shipment_badge(status: str | None) -> Markup:
+    """A shipment state as a coloured badge in the page's language."""
+    if status is None:
+        return Markup("")
+    label = STATUS_LABELS.get(status)
+    return Markup('<span class="badge s-{}">{}</span>').format(status, label if label is not None
+                                                                else state_label(status))
+
+
+def allowed_actions(principal: Principal, shipment: Shipment) -> list[str]:
+    """The steps the user may take on ``shipment`` now: its state allows them and they are on the acting side."""
+    standing = transfers.shipment_standing(principal, shipment)
+    return [a for a in transfers.ACTIONS if shipment.status in transfers.FROM_STATES[a]
+            and (standing.coordinator or standing.side == transfers.ACTING_SIDE[a])]
+
+
+def park_options(parks: list[Park]) -> list[tuple[str, str]]:
+    """(code, "code name") of each park, the name in the page's language, for a filter's select."""
+    return [(p.code, f"{p.code} {loc_attr(p, 'name')}") for p in parks]
+
+
+def user_parks(principal: Principal) -> list[Park]:
+    """The parks a coordinator follows (admins: all; enterprise users: none), by code."""
+    if not (principal.is_admin or principal.is_coordinator):
+        return []
+    stmt = select(Park).order_by(Park.code)
+    if not principal.is_admin:
+        stmt = stmt.where(Park.id.in_(list(principal.park_ids)))
+    return list(db_session().scalars(stmt))
+
+
+# --- the list -----------------------------------------------------------------------------------------
+
+@bp.get("/shipments")
+@signed_in
+def shipments():
+    """The shipments the user may see, newest first; filters: status, role (enterprises) or park (coordinators)."""
+    principal, session = page_principal(), db_session()
+    status = request.args.get("status") if request.args.get("status") in SHIPMENT_STATUSES else None
+    parks = user_parks(principal)
+    park = request.args.get("park") if request.args.get("park") in {p.code for p in parks} else None
+    role = request.args.get("role") if principal.enterprise_id is not None else None
+    stmt = transfers.filtered_shipments(session, principal, status=status, park=park).options(*transfers.LOAD_OPTIONS)
+    if role == "producer":
+        stmt = stmt.where(Shipment.producer_id == principal.enterprise_id)
+    elif role == "receiver":
+        stmt = stmt.where(Shipment.receiver_id == principal.enterprise_id)
+    else:
+        role = None
+    page = paginate(session, stmt, lambda rows: _views(session, principal, rows))
+    return render_template("shipments.html", page=page, values={"status": status or "", "role": role or "",
+                                                                 "park": park or ""},
+                           status_options=[(s, STATUS_LABELS.get(s) or state_label(s)) for s in SHIPMENT_STATUSES],
+                           roles=ROLES, park_options=park_options(parks), when=park_time, badge=shipment_badge)
+
+
+# --- one shipment ------------------------------------------------------------------------------------
+
+def _load(shipment_id: int) -> Shipment:
+    try:
+        return transfers.get_shipment(db_session(), page_principal(), shipment_id)
+    except NotFound:
+        abort(404)
+
+
+def _render_shipment(shipment: Shipment, *, failed: str | None = None, form: dict[str, str] | None = None,
+                     errors: FormErrors | None = None, status: int = 200):
+    principal, session = page_principal(), db_session()
+    mask = transfers.actor_masker(session, principal)
+    doc = transfers.shipment_view(shipment, mask)
+    history = [transfers.event_view(e, mask) for e in session.scalars(transfers.history_query(shipment))]
+    for event in history:
+        event["actor_text"] = one_language(event["actor"])
+        event["reason_text"] = one_language(event["reason"])
+    standing = transfers.shipment_standing(principal, shipment)
+    return render_template(
+        "shipment.html", s=doc, history=history, actions=allowed_actions(principal, shipment),
+        side=standing.side, failed=failed, form=form or {}, errors=errors, action_labels=ACTION_LABELS,
+        packaging_labels=PACKAGING_LABELS, when=park_time, badge=shipment_badge), status
+
+
+@bp.get("/shipments/<int:shipment_id>")
+@signed_in
+def shipment(shipment_id: int):
+    """One shipment: manifest, containers, quantities, history, printouts and the steps the user may take."""
+    return _render_shipment(_load(shipment_id))
+
+
+@bp.post("/shipments/<int:shipment_id>/events")
+@signed_in
+def shipment_event(shipment_id: int):
+    """Record one step (``action``: dispatch, receive, reject, close, cancel) as the API's event does."""
+    principal, session = page_principal(), db_session()
+    shipment = _load(shipment_id)
+    action = request.form.get("action", "")
+    if action not in transfers.ACTIONS:
+        abort(400)
+    form = {k: request.form.get(k, "") for k in ("at", "quantity_received_t", "reason", "remark")}
+    errors = FormErrors()
+    at = parse_park_time(form["at"], "at", errors) if action != "cancel" else None
+    quantity, containers = None, {}
+    if action == "receive":
+        quantity = parse_tonnes(form["quantity_received_t"], "quantity_received_t", errors, required=True,
+                                zero_ok=True)
+        for c in shipment.containers:
+            raw = request.form.get(f"containers.{c.code}", "")
+            form[f"containers.{c.code}"] = raw
+            value = parse_tonnes(raw, "containers", errors, required=False, zero_ok=True)
+            if value is not None:
+                containers[c.code] = value
+    for name in ("reason", "remark"):
+        if len(form[name]) > TEXT_LIMITS[name]:
+            errors.add(name, _("At most %(n)s characters.", n=TEXT_LIMITS[name]))
+    if errors:
+        return _render_shipment(shipment, failed=action, form=form, errors=errors, status=422)
+    try:
+        transfers.apply_event(session, principal, shipment_id, action, at=at, quantity_received_t=quantity,
+                              containers=containers or None,
+                              reason=form["reason"] if action in ("reject", "cancel") else None,
+                              remark=form["remark"] if action == "receive" else None)
+    except NotFound:
+        session.rollback()
+        abort(404)
+    except DomainError as exc:
+        session.rollback()
+        return _render_shipment(_load(shipment_id), failed=action, form=form, errors=FormErrors.of(exc),
+                                status=exc.status)
+    session.commit()
+    flash_done(str(DONE_MESSAGES[action]))
+    return redirect(url_for("pages.shipment", shipment_id=shipment_id))
+
+
+def _html(text: str) -> Response:
+    return Response(text, mimetype="text/html")
+
+
+@bp.get("/shipments/<int:shipment_id>/manifest")
+@signed_in
+def shipment_manifest(shipment_id: int):
+    """The printable manifest (bilingual, one A4 page, QR codes inline)."""
+    return _html(manifests.manifest_html(db_session(), _load(shipment_id)))
+
+
+@bp.get("/shipments/<int:shipment_id>/labels")
+@signed_in
+def shipment_labels(shipment_id: int):
+    """The printable container labels (一物一码): one QR label per container."""
+    return _html(manifests.labels_html(db_session(), _load(shipment_id)))
+
+
+# --- planning a shipment from an approved match ---------------------------------------------------
+
+def _plannable_match(principal: Principal, match_id: int) -> tuple[Any, bool]:
+    """The match (404 when not visible) and whether the user is its producer (the offer's side)."""
+    session = db_session()
+    try:
+        match = workflow.get_match(session, principal, match_id)
+    except NotFound:
+        abort(404)
+    return match, workflow.standing(principal, match).side == "offer"
+
+
+def _match_summary(principal: Principal, match) -> dict[str, Any]:
+    session = db_session()
+    view = workflow.match_view(principal, match, disclosure.disclosed_listing_ids(session, principal))
+    used = float(session.scalar(select(func.coalesce(func.sum(Shipment.quantity_t), 0.0)).where(
+        Shipment.match_id == match.id, Shipment.status.in_(transfers.COUNTING_STATUSES))) or 0.0)
+    return {"view": view, "left_t": max(match.quantity_t - used, 0.0),
+            "shippable": match.status in transfers.SHIPPABLE_MATCH_STATUSES}
+
+
+def _plan_form() -> dict[str, Any]:
+    values: dict[str, Any] = {k: request.form.get(k, "") for k in ("quantity_t", "planned_on", *PLAN_TEXTS)}
+    values["rows"] = [{"packaging": request.form.get(f"rows.{i}.packaging", "drum"),
+                       "count": request.form.get(f"rows.{i}.count", ""),
+                       "each_t": request.form.get(f"rows.{i}.each_t", "")} for i in range(PLAN_ROWS)]
+    return values
+
+
+def _containers(values: dict[str, Any], quantity: float | None, errors: FormErrors) -> list[dict[str, Any]]:
+    """The container rows (packaging × count × tonnes each) as the service's list of containers.
+
+    A single row without tonnes each splits the shipment's quantity equally (the last container
+    takes the rounding), so the usual "n drums" needs no arithmetic.
+    """
+    rows = [(i, r) for i, r in enumerate(values["rows"]) if r["count"].strip() or r["each_t"].strip()]
+    if not rows:
+        errors.add("containers", _("Give at least one row of containers."))
+        return []
+    out: list[dict[str, Any]] = []
+    for i, r in rows:
+        if r["packaging"] not in PACKAGINGS:
+            errors.add(f"rows.{i}.packaging", _("Choose a packaging."))
+        try:
+            count = int(r["count"].strip() or "1")
+        except ValueError:
+            count = 0
+        if not 1 <= count <= transfers.MAX_CONTAINERS:
+            errors.add(f"rows.{i}.count", _("A whole number from 1 to %(n)s.", n=transfers.MAX_CONTAINERS))
+            continue
+        each = parse_tonnes(r["each_t"], f"rows.{i}.each_t", errors, required=len(rows) > 1, zero_ok=False)
+        if each is None and len(rows) == 1 and quantity is not None and not r["each_t"].strip():
+            share = round(quantity / count, 6)
+            out += [{"packaging": r["packaging"], "quantity_t": share} for _n in range(count - 1)]
+            out.append({"packaging": r["packaging"], "quantity_t": round(quantity - share * (count - 1), 9)})
+        elif each is not None:
+            out += [{"packaging": r["packaging"], "quantity_t": each} for _n in range(count)]
+    if len(out) > transfers.MAX_CONTAINERS:
+        errors.add("containers", _("At most %(n)s containers per shipment.", n=transfers.MAX_CONTAINERS))
+    return out
+
+
+def _render_plan(match, values: dict[str, Any], errors: FormErrors | None = None, status: int = 200):
+    principal = page_principal()
+    return render_template("ship_form.html", match=_match_summary(principal, match), values=values, errors=errors,
+                           packagings=[(p, PACKAGING_LABELS[p]) for p in PACKAGINGS], limits=TEXT_LIMITS,
+                           max_containers=transfers.MAX_CONTAINERS), status
+
+
+@bp.route("/matches/<int:match_id>/ship", methods=["GET", "POST"])
+@signed_in
+def plan_shipment(match_id: int):
+    """Plan a shipment of an approved match (the producer): quantity, containers, carrier, planned day."""
+    principal, session = page_principal(), db_session()
+    match, allowed = _plannable_match(principal, match_id)
+    if not allowed:
+        return render_template("forbidden.html",
+                               reason=_("Only the producer (the offer's enterprise) plans shipments of a match.")), 403
+    if request.method == "GET":
+        values = {k: "" for k in ("quantity_t", "planned_on", *PLAN_TEXTS)}
+        values["rows"] = [{"packaging": "drum", "count": "1" if i == 0 else "", "each_t": ""}
+                          for i in range(PLAN_ROWS)]
+        return _render_plan(match, values)
+    values = _plan_form()
+    errors = FormErrors()
+    quantity = parse_tonnes(values["quantity_t"], "quantity_t", errors, required=True, zero_ok=False)
+    containers = _containers(values, quantity, errors)
+    planned_on = None
+    if values["planned_on"].strip():
+        try:
+            planned_on = dt.date.fromisoformat(values["planned_on"].strip())
+        except ValueError:
+            errors.add("planned_on", _("not a date YYYY-MM-DD: %(value)s", value=values["planned_on"]))
+    for name in PLAN_TEXTS:
+        if len(values[name]) > TEXT_LIMITS[name]:
+            errors.add(name, _("At most %(n)s characters.", n=TEXT_LIMITS[name]))
+    if errors:
+        return _render_plan(match, values, errors, 422)
+    try:
+        shipment = transfers.create_shipment(
+            session, principal, match_id, quantity_t=quantity, containers=containers,
+            carrier=values["carrier"] or None, carrier_licence=values["carrier_licence"] or None,
+            vehicle=values["vehicle"] or None, driver=values["driver"] or None, planned_on=planned_on,
+            note=values["note"])
+    except DomainError as exc:
+        session.rollback()
+        return _render_plan(workflow.get_match(session, principal, match_id), values, FormErrors.of(exc),
+                            exc.status)
+    shipment_id, number = shipment.id, shipment.manifest_number
+    session.commit()
+    flash_done(_("Shipment planned: manifest %(number)s.", number=number))
+    return redirect(url_for("pages.shipment", shipment_id=shipment_id))
