@@ -1,0 +1,206 @@
+"""Park-wide matching from the pages: the form and its limits, a run (inline: see web.pages.runs), its
+progress page and JSON, failures rolled back, the background runner's retry, and the job registry."""
+from __future__ import annotations
+
+import re
+import threading
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
+
+from marketplace.errors import Conflict
+from marketplace.models import Match, MatchRun
+from web.pages import runs
+from web.pages.runs import INLINE_KEY, REGISTRY_KEY, JobRegistry, job_status
+
+GOOD = {"park": "BH", "exact": "0", "time_limit": "30", "min_lot": "0", "max_suppliers": ""}
+
+
+@pytest.fixture()
+def inline(pages, monkeypatch):
+    """Runs happen in the request (a writer thread would wait on the test's transaction); fresh jobs."""
+    monkeypatch.setitem(pages.app.config, INLINE_KEY, True)
+    monkeypatch.setitem(pages.app.extensions, REGISTRY_KEY, JobRegistry())
+    return pages
+
+
+def run_count(pages) -> int:
+    return pages.session.scalar(select(func.count()).select_from(MatchRun))
+
+
+def test_a_run_from_the_form_to_what_it_did(inline):
+    pages = inline
+    pages.sign_in("coord")
+    form = pages.text("/runs")
+    assert 'value="BH" selected' in form and 'name="time_limit"' in form and 'value="30"' in form
+    assert "您所辖园区尚无匹配记录" in form
+    res = pages.post("/runs", GOOD)
+    assert res.status_code == 302
+    job_url = res.headers["Location"]
+    assert re.fullmatch(r"/runs/jobs/[\w-]+", job_url)
+    status = pages.client.get(job_url + ".json").get_json()
+    assert status["finished"] and not status["failed"] and status["stage"] == "done"
+    assert [s["key"] for s in status["stages"] if s["state"] == "done"] == \
+        ["queued", "load", "similarity", "candidates", "optimise", "explain", "store", "done"]
+    assert status["progress"] == 1.0
+    result = status["result"]
+    run = pages.session.get(MatchRun, result["run"])
+    assert run is not None and run.actor == "coordinator:coord-bh@wm.test"
+    assert result["proposals"] == run.counts["matches"] >= 1 and result["superseded"] == 0
+    page = pages.text(job_url)
+    assert "本次匹配结果" in page and f"#{run.id}" in page and "审批队列" in page
+    assert 'http-equiv="refresh"' not in page and "setTimeout" not in page  # finished: no more polling
+    assert f"#{run.id}" in pages.text("/runs")
+    proposed = pages.session.scalar(select(func.count()).select_from(Match).where(Match.run_id == run.id))
+    assert proposed == result["proposals"]
+
+
+def test_bad_parameters_are_shown_with_what_was_typed_and_nothing_runs(inline):
+    pages = inline
+    pages.sign_in("coord")
+    res = pages.post("/runs", {**GOOD, "time_limit": "61", "min_lot": "-1", "max_suppliers": "2.5", "exact": "maybe"})
+    page = res.get_data(as_text=True)
+    assert res.status_code == 422 and "匹配参数有误" in page
+    assert 'value="61"' in page and 'value="-1"' in page and 'value="2.5"' in page
+    assert "应在 0.1 至 60 之间" in page and "不是整数" in page and page.count('aria-invalid="true"') == 4
+    assert pages.post("/runs", {**GOOD, "park": ""}).status_code == 422  # coordinators name their park
+    res = pages.post("/runs", {**GOOD, "park": "NK"})
+    assert res.status_code == 403 and "非所辖园区" in res.get_data(as_text=True)
+    assert pages.post("/runs", {**GOOD, "park": "XX"}).status_code == 404
+    assert pages.client.post("/runs", data=GOOD).status_code == 400  # no CSRF token
+    assert run_count(pages) == 0
+    pages.sign_in("e1")
+    assert pages.post("/runs", GOOD).status_code == 403 and run_count(pages) == 0
+
+
+def test_a_failing_run_is_rolled_back_and_says_why(inline, monkeypatch):
+    pages = inline
+
+    def refuse(session, **kwargs):
+        session.add(MatchRun(actor="half", parameters={}, status="X", counts={}, timings={}, solver={}, unmatched={}))
+        session.flush()
+        raise Conflict("the park is being re-imported (园区数据正在导入)")
+
+    monkeypatch.setattr(runs, "run_matching", refuse)
+    pages.sign_in("coord")
+    job_url = pages.post("/runs", GOOD).headers["Location"]
+    page = pages.text(job_url)
+    assert "本次匹配已回滚" in page and "园区数据正在导入" in page
+    assert pages.client.get(job_url + ".json").get_json()["failed"] is True
+    assert run_count(pages) == 0
+
+
+def test_jobs_are_seen_by_the_coordinators_of_their_park_only(inline):
+    pages = inline
+    pages.sign_in("coord")
+    job_url = pages.post("/runs", GOOD).headers["Location"]
+    pages.sign_in("coord_nk")
+    assert pages.get(job_url).status_code == 404 and pages.get(job_url + ".json").status_code == 404
+    pages.sign_in("admin")
+    pages.language("en")
+    page = pages.text(job_url)
+    assert "What the run did" in page and "Proposals made" in page and "Storing proposals" in page
+    assert "Park-wide matching" in pages.text("/runs") and "All parks" in pages.text("/runs")
+    assert pages.get("/runs/jobs/nope").status_code == 404
+
+
+def test_a_second_start_of_the_same_park_shows_the_running_one(inline):
+    pages = inline
+    jobs = pages.app.extensions[REGISTRY_KEY]
+    running, created = jobs.start(park="BH", park_id=None, actor="someone", params={})
+    assert created
+    pages.sign_in("coord")
+    res = pages.post("/runs", GOOD)
+    assert res.status_code == 302 and res.headers["Location"] == f"/runs/jobs/{running['id']}"
+    assert run_count(pages) == 0
+
+
+def test_the_registry_keeps_one_running_job_per_park_and_forgets_old_ones():
+    now = [1000.0]
+    jobs = JobRegistry(ttl_s=3600, clock=lambda: now[0])
+    a, created = jobs.start(park="BH", park_id=1, actor="x", params={})
+    assert created and jobs.start(park="BH", park_id=1, actor="y", params={}) == (a, False)
+    b, created = jobs.start(park="NK", park_id=2, actor="y", params={})
+    assert created and b["id"] != a["id"]
+    assert jobs.start(park=None, park_id=None, actor="admin", params={})[1] is False  # all parks waits for both
+    jobs.advance(a["id"], "load")
+    now[0] += 2
+    jobs.advance(a["id"], "similarity")
+    now[0] += 3
+    status = job_status(jobs.get(a["id"]), now=now[0])
+    assert status["stage"] == "similarity" and status["elapsed_s"] == 5.0
+    states = {s["key"]: (s["state"], s["seconds"]) for s in status["stages"]}
+    assert states["load"] == ("done", 2.0) and states["similarity"] == ("active", 3.0)
+    assert states["store"] == ("waiting", None)
+    jobs.finish(a["id"], {"run": 7})
+    jobs.fail(b["id"], "boom (失败)")
+    assert jobs.running() == [] and jobs.start(park="BH", park_id=1, actor="x", params={})[1] is True
+    assert job_status(jobs.get(b["id"]))["failed"] is True
+    now[0] += 3601
+    assert jobs.get(a["id"]) is None and jobs.get(b["id"]) is None
+
+
+def test_the_registry_starts_one_job_when_many_threads_race():
+    jobs, barrier, created = JobRegistry(), threading.Barrier(16), []
+
+    def start() -> None:
+        barrier.wait()
+        created.append(jobs.start(park="BH", park_id=1, actor="x", params={})[1])
+
+    threads = [threading.Thread(target=start) for _ in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert created.count(True) == 1 and len(jobs.running()) == 1
+
+
+class FakeSession:
+    """What the background runner needs of a session (the database is the fakes' business)."""
+
+    def __init__(self, log: list[str]) -> None:
+        self.log = log
+
+    def get_bind(self):
+        return self
+
+    @property
+    def dialect(self):
+        return type("D", (), {"name": "postgresql"})()  # begin_as_writer: nothing to do
+
+    def scalar(self, *_a, **_k):
+        return None  # no audit record of the run
+
+    def commit(self) -> None:
+        self.log.append("commit")
+
+    def rollback(self) -> None:
+        self.log.append("rollback")
+
+    def close(self) -> None:
+        self.log.append("close")
+
+
+def test_the_background_runner_runs_again_as_a_writer_when_sqlite_refuses_the_write(pages, monkeypatch):
+    log: list[str] = []
+    attempts = []
+
+    def run_matching(session, *, park, actor, settings, progress):
+        attempts.append(park)
+        progress("load")
+        if len(attempts) == 1:
+            raise OperationalError("INSERT …", {}, Exception("database is locked"))
+        progress("store")
+        run = MatchRun(id=5, status="OPTIMAL", objective=1.0, counts={"matches": 3}, timings={"total_s": 0.1})
+        return run, None
+
+    monkeypatch.setattr(runs, "run_matching", run_matching)
+    monkeypatch.setattr(runs, "new_proposals", lambda session, run: 3)
+    monkeypatch.setitem(pages.app.extensions, "wastematch.sessions", lambda: FakeSession(log))
+    jobs = JobRegistry()
+    job, _ = jobs.start(park="BH", park_id=1, actor="x", params={})
+    runs._in_thread(pages.app, jobs, job["id"], park="BH", actor="x", settings=runs.Settings())
+    done = jobs.get(job["id"])
+    assert attempts == ["BH", "BH"] and log == ["rollback", "close", "commit", "close"]
+    assert done["stage"] == "done" and done["result"]["run"] == 5 and done["result"]["proposals"] == 3

@@ -1,0 +1,475 @@
+"""Park-wide matching from the browser: the run form, the list of runs, and a run's progress page.
+
+``POST /runs`` validates the parameters as the API does (``web.api.match_runs``: same fields,
+same limits), then runs ``matching.run_matching`` in a background thread with its own database
+session (committed at the end; rolled back, with the error kept, on failure) and redirects to
+the job's page, which polls ``/runs/jobs/<id>.json`` every second (a meta refresh without
+scripts). Jobs live in an in-memory registry (``JobRegistry``): keyed by a random id, kept
+for an hour, at most one running per park — starting a second run of a park shows the one
+already running. With ``app.config["WASTEMATCH_RUN_INLINE"]`` the run happens in the request
+(tests on SQLite: a second writer thread would wait on the test's open transaction).
+
+A job's stages are those ``run_matching`` reports through its ``progress`` callback (load,
+similarity, candidates, optimise, explain, store), between queued and done (or failed); the
+engine's own timings come from the stored run afterwards.
+"""
+from __future__ import annotations
+
+import logging
+import math
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask, abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from marshmallow import validate
+from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, selectinload
+
+from marketplace.db import begin_as_writer
+from marketplace.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from marketplace.models import AuditEvent, Match, MatchRun, Park
+from marketplace.services.accounts import Principal
+from marketplace.services.matching import run_matching
+from matching.problem import Settings
+
+from ..api.match_runs import MatchRunRequestSchema
+from ..database import db_session
+from ..i18n import localise_message
+from . import bp
+from .auth import coordinators_only, page_principal
+from .common import FormErrors, flash_done, paginate
+from .park import coordinated_parks, page_link, park_options
+
+log = logging.getLogger(__name__)
+
+INLINE_KEY = "WASTEMATCH_RUN_INLINE"
+REGISTRY_KEY = "wastematch.run_jobs"
+JOB_TTL_S = 3600.0
+ALL_PARKS = "*"  # the registry's key of a run over every park (admins)
+
+# The stages shown on the progress page, in order: those ``run_matching`` reports through its
+# ``progress`` callback (``load`` … ``store``), between queued and done.
+STAGES: tuple[tuple[str, Any], ...] = (
+    ("queued", _l("Queued")),
+    ("load", _l("Loading listings")),
+    ("similarity", _l("Comparing compositions")),
+    ("candidates", _l("Building candidates and checking rules")),
+    ("optimise", _l("Optimising")),
+    ("explain", _l("Explaining proposals")),
+    ("store", _l("Storing proposals")),
+    ("done", _l("Done")),
+)
+STAGE_KEYS = tuple(k for k, _label in STAGES)
+
+
+# --- the job registry ----------------------------------------------------------------------------
+
+@dataclass
+class Job:
+    """One run started from the pages: what it was asked, where it is, what it did."""
+
+    id: str
+    park: str | None  # park code; None: every park
+    park_id: int | None
+    actor: str
+    params: dict[str, Any]
+    created: float = field(default_factory=time.time)
+    stage: str = "queued"
+    marks: list[tuple[str, float]] = field(default_factory=list)  # (stage, time.time() it began)
+    finished: float | None = None
+    result: dict[str, Any] | None = None
+    error: str | None = None
+
+    @property
+    def key(self) -> str:
+        return self.park or ALL_PARKS
+
+    @property
+    def running(self) -> bool:
+        return self.finished is None
+
+    def snapshot(self) -> dict[str, Any]:
+        """A copy that the caller may read without the registry's lock."""
+        return {"id": self.id, "park": self.park, "park_id": self.park_id, "actor": self.actor,
+                "params": dict(self.params), "created": self.created, "stage": self.stage,
+                "marks": list(self.marks), "finished": self.finished,
+                "result": dict(self.result) if self.result else None, "error": self.error}
+
+
+class JobRegistry:
+    """Jobs in memory, thread-safe: one lock guards every read and write; old jobs are dropped."""
+
+    def __init__(self, ttl_s: float = JOB_TTL_S, clock: Callable[[], float] = time.time) -> None:
+        self._lock = threading.Lock()
+        self._jobs: dict[str, Job] = {}
+        self.ttl_s = ttl_s
+        self.clock = clock
+
+    def _prune(self) -> None:
+        """Forget finished jobs older than the TTL (a running job is kept however long it takes)."""
+        limit = self.clock() - self.ttl_s
+        for job_id in [j.id for j in self._jobs.values() if j.finished is not None and j.finished < limit]:
+            del self._jobs[job_id]
+
+    def start(self, *, park: str | None, park_id: int | None, actor: str,
+              params: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+        """A new queued job, or the job already running for the same park: ``(snapshot, created)``.
+
+        A run over every park conflicts with any other running run, and the other way round.
+        """
+        key = park or ALL_PARKS
+        with self._lock:
+            self._prune()
+            for job in self._jobs.values():
+                if job.running and (job.key == key or ALL_PARKS in (job.key, key)):
+                    return job.snapshot(), False
+            now = self.clock()
+            job = Job(id=secrets.token_urlsafe(12), park=park, park_id=park_id, actor=actor, params=dict(params),
+                      created=now, marks=[("queued", now)])
+            self._jobs[job.id] = job
+            return job.snapshot(), True
+
+    def get(self, job_id: str) -> dict[str, Any] | None:
+        """The job's snapshot, or None (unknown or forgotten)."""
+        with self._lock:
+            self._prune()
+            job = self._jobs.get(job_id)
+            return job.snapshot() if job else None
+
+    def running(self) -> list[dict[str, Any]]:
+        """Snapshots of the jobs still running, oldest first."""
+        with self._lock:
+            return [j.snapshot() for j in sorted(self._jobs.values(), key=lambda j: j.created) if j.running]
+
+    def advance(self, job_id: str, stage: str) -> None:
+        """The job entered ``stage`` (ignored once it has finished)."""
+        with self._lock:
+            job = self._jobs.get(job_id)
+            if job is not None and job.running and job.stage != stage:
+                job.stage = stage
+                job.marks.append((stage, self.clock()))
+
+    def finish(self, job_id: str, result: dict[str, Any]) -> None:
+        """The job ended well: what it did."""
+        with self._lock:
+            job = self._jobs.get(job_id)
+            if job is not None:
+                job.finished = self.clock()
+                job.stage, job.result = "done", result
+                job.marks.append(("done", job.finished))
+
+    def fail(self, job_id: str, error: str) -> None:
+        """The job ended with ``error`` (a bilingual service message or an internal error)."""
+        with self._lock:
+            job = self._jobs.get(job_id)
+            if job is not None:
+                job.finished = self.clock()
+                job.stage, job.error = "failed", error
+                job.marks.append(("failed", job.finished))
+
+
+_REGISTRY_LOCK = threading.Lock()
+
+
+def registry(app: Flask | None = None) -> JobRegistry:
+    """The app's job registry (one per app: tests build several apps)."""
+    app = app or current_app._get_current_object()
+    found = app.extensions.get(REGISTRY_KEY)
+    if found is None:
+        with _REGISTRY_LOCK:
+            found = app.extensions.setdefault(REGISTRY_KEY, JobRegistry())
+    return found
+
+
+# --- running a job ---------------------------------------------------------------------------------
+
+def superseded_by(session: Session, run_id: int) -> int:
+    """How many open proposals the run retired (its audit record says so)."""
+    event = session.scalar(select(AuditEvent).where(AuditEvent.entity_type == "match_run",
+                                                    AuditEvent.entity_key == str(run_id),
+                                                    AuditEvent.action == "match-run").limit(1))
+    value = ((event.changes or {}).get("superseded") or [None, 0])[1] if event is not None else 0
+    return int(value or 0)
+
+
+def new_proposals(session: Session, run: MatchRun) -> int:
+    """How many of the run's proposals are new pairs (the others updated open proposals in place)."""
+    return session.scalar(select(func.count()).select_from(Match).where(
+        Match.run_id == run.id, Match.created_at >= run.started_at)) or 0
+
+
+def _locked(exc: BaseException) -> bool:
+    """SQLite refused the write: another writer holds the lock or committed since our snapshot."""
+    return isinstance(exc, OperationalError) and "locked" in str(exc).lower()
+
+
+def execute(jobs: JobRegistry, job_id: str, session: Session, *, park: str | None, actor: str,
+            settings: Settings, retry_on_lock: bool = False) -> bool:
+    """Run the matching of one job in ``session`` and commit it; on any error roll back and keep the error.
+
+    Returns False (nothing recorded) when ``retry_on_lock`` and SQLite refused the write, so that
+    the caller may run it again holding the write lock from the start.
+    """
+    try:
+        started = time.perf_counter()
+        run, _result = run_matching(session, park=park, actor=actor, settings=settings,
+                                    progress=lambda stage: jobs.advance(job_id, stage))
+        summary = {"run": run.id, "status": run.status, "objective": run.objective,
+                   "proposals": int((run.counts or {}).get("matches", 0)), "new": new_proposals(session, run),
+                   "superseded": superseded_by(session, run.id),
+                   "counts": dict(run.counts or {}), "timings": dict(run.timings or {})}
+        session.commit()
+        summary["seconds"] = round(time.perf_counter() - started, 3)
+        jobs.finish(job_id, summary)
+    except Exception as exc:  # the thread must record every failure, not die silently
+        try:
+            session.rollback()
+        except Exception:  # a broken connection: the failure below is what matters
+            log.exception("match run job %s: rollback failed", job_id)
+        if retry_on_lock and _locked(exc):
+            log.info("match run job %s: database busy at the write, running again as a writer", job_id)
+            return False
+        if isinstance(exc, DomainError):
+            jobs.fail(job_id, exc.message)
+        else:
+            log.exception("match run job %s failed", job_id)
+            jobs.fail(job_id, f"internal error: {type(exc).__name__}: {exc} (内部错误)")
+    return True
+
+
+def _in_thread(app: Flask, jobs: JobRegistry, job_id: str, **kwargs: Any) -> None:
+    """The background run. It first reads and computes without SQLite's write lock (a run may take a
+    minute: other users' writes must not wait for it); if its snapshot went stale meanwhile, SQLite
+    refuses the write and it runs again holding the lock from the start, as the API's POST does."""
+    with app.app_context():
+        for writer in (False, True):
+            session = app.extensions["wastematch.sessions"]()
+            try:
+                if writer:
+                    begin_as_writer(session)
+                if execute(jobs, job_id, session, retry_on_lock=not writer, **kwargs):
+                    return
+            except Exception as exc:  # begin_as_writer itself failed (database locked…)
+                log.exception("match run job %s could not start", job_id)
+                jobs.fail(job_id, f"internal error: {type(exc).__name__}: {exc} (内部错误)")
+                return
+            finally:
+                session.close()
+
+
+def launch(job_id: str, *, park: str | None, actor: str, settings: Settings) -> None:
+    """Start the job: in a background thread, or in this request when ``WASTEMATCH_RUN_INLINE`` is set."""
+    app = current_app._get_current_object()
+    jobs = registry(app)
+    if app.config.get(INLINE_KEY):
+        execute(jobs, job_id, db_session(), park=park, actor=actor, settings=settings)
+        return
+    db_session().rollback()  # release the request's hold on the database before the run writes
+    threading.Thread(target=_in_thread, args=(app, jobs, job_id), name=f"match-run-{job_id}", daemon=True,
+                     kwargs={"park": park, "actor": actor, "settings": settings}).start()
+
+
+# --- the form --------------------------------------------------------------------------------------
+
+FIELDS = ("park", "exact", "time_limit", "min_lot", "max_suppliers")
+
+
+def _limits(name: str) -> validate.Range:
+    """The API schema's range of a field: the pages accept exactly what the API accepts."""
+    return next(v for v in MatchRunRequestSchema._declared_fields[name].validators if isinstance(v, validate.Range))
+
+
+def default_values() -> dict[str, str]:
+    """The form as first shown: the engine's defaults."""
+    return {"park": "", "exact": "0", "time_limit": f"{Settings().time_limit_s:g}", "min_lot": "0",
+            "max_suppliers": ""}
+
+
+def _number(text: str, name: str, errors: dict[str, list[str]], *, integer: bool = False) -> float | int | None:
+    if text == "":
+        return None
+    try:
+        value: float | int = int(text) if integer else float(text)
+    except ValueError:
+        errors[name] = [_("not a whole number") if integer else _("not a number")]
+        return None
+    rng = _limits(name)
+    if not math.isfinite(value) or value < rng.min or value > rng.max:
+        errors[name] = [_("must be between %(low)s and %(high)s", low=format(rng.min, "g"), high=format(rng.max, "g"))]
+        return None
+    return value
+
+
+def parse_form(session: Session, principal: Principal, values: dict[str, str]) -> tuple[Park | None, Settings]:
+    """The run's park and settings from the form, checked as ``POST /api/v1/match-runs`` checks them."""
+    errors: dict[str, list[str]] = {}
+    if values["exact"] not in ("0", "1"):
+        errors["exact"] = [_("choose yes or no")]
+    time_limit = _number(values["time_limit"], "time_limit", errors)
+    min_lot = _number(values["min_lot"], "min_lot", errors)
+    max_suppliers = _number(values["max_suppliers"], "max_suppliers", errors, integer=True)
+    park = None
+    if not values["park"]:
+        if not principal.is_admin:
+            errors["park"] = [_("choose one of your parks")]
+    elif len(values["park"]) > 16 or "\x00" in values["park"]:
+        errors["park"] = [_("no such park")]
+    if errors:
+        raise ValidationFailed("the run parameters are not valid (匹配参数有误)", errors)
+    if values["park"]:
+        park = session.scalar(select(Park).where(Park.code == values["park"]))
+        if park is None:
+            raise NotFound(f"unknown park {values['park']!r} (无此园区)", {"park": [_("no such park")]})
+        if not principal.coordinates(park.id):
+            raise Forbidden(f"you do not coordinate park {park.code} (非所辖园区)",
+                            {"park": [_("not one of your parks")]})
+    settings = Settings(exact=values["exact"] == "1",
+                        time_limit_s=time_limit if time_limit is not None else Settings().time_limit_s,
+                        min_lot_t=min_lot if min_lot is not None else 0.0,
+                        max_suppliers_per_need=int(max_suppliers) if max_suppliers is not None else None)
+    return park, settings
+
+
+def visible_runs(principal: Principal):
+    """``SELECT`` of the runs the user may see (admins: all; coordinators: their parks'), newest first."""
+    stmt = select(MatchRun).options(selectinload(MatchRun.park)).order_by(MatchRun.id.desc())
+    if not principal.is_admin:
+        stmt = stmt.where(MatchRun.park_id.in_(sorted(principal.park_ids)))
+    return stmt
+
+
+def _run_rows(session: Session, runs: list[MatchRun]) -> list[dict[str, Any]]:
+    superseded: dict[str, int] = {}
+    if runs:
+        for e in session.scalars(select(AuditEvent).where(AuditEvent.entity_type == "match_run",
+                                                          AuditEvent.action == "match-run",
+                                                          AuditEvent.entity_key.in_([str(r.id) for r in runs]))):
+            superseded[e.entity_key] = int(((e.changes or {}).get("superseded") or [None, 0])[1] or 0)
+    return [{"run": r, "counts": r.counts or {}, "timings": r.timings or {},
+             "superseded": superseded.get(str(r.id))} for r in runs]
+
+
+def sees_job(principal: Principal, job: dict[str, Any]) -> bool:
+    """Admins see every job; coordinators the jobs of their parks (a job over every park: admins only)."""
+    return principal.is_admin or (job["park_id"] is not None and principal.coordinates(job["park_id"]))
+
+
+def _render_form(session: Session, principal: Principal, values: dict[str, str], errors: FormErrors | None):
+    parks = coordinated_parks(session, principal)
+    running = [j for j in registry().running() if sees_job(principal, j)]
+    return render_template("runs.html", values=values, errors=errors, park_choices=park_options(parks),
+                           all_parks=principal.is_admin, runs=paginate(session, visible_runs(principal),
+                                                                       lambda rows: _run_rows(session, rows)),
+                           running=running, limits={n: _limits(n) for n in ("time_limit", "min_lot", "max_suppliers")},
+                           approvals_url=page_link("pages.approvals", "/approvals"))
+
+
+@bp.get("/runs")
+@coordinators_only
+def runs():
+    """The run form (park, exact, time limit, minimum lot, suppliers per need) and the runs so far."""
+    principal, session = page_principal(), db_session()
+    values = default_values()
+    parks = coordinated_parks(session, principal)
+    chosen = (request.args.get("park") or "").strip()
+    values["park"] = chosen if chosen in {p.code for p in parks} else (parks[0].code if parks else "")
+    return _render_form(session, principal, values, None)
+
+
+@bp.post("/runs")
+@coordinators_only
+def runs_start():
+    """Start a run of the chosen park in the background and go to its progress page."""
+    principal, session = page_principal(), db_session()
+    values = {k: (request.form.get(k) or "").strip()[:40] for k in FIELDS}
+    try:
+        park, settings = parse_form(session, principal, values)
+    except DomainError as exc:
+        session.rollback()
+        return _render_form(session, principal, values, FormErrors.of(exc)), exc.status
+    params = {"exact": settings.exact, "time_limit": settings.time_limit_s, "min_lot": settings.min_lot_t,
+              "max_suppliers": settings.max_suppliers_per_need}
+    job, created = registry().start(park=park.code if park else None, park_id=park.id if park else None,
+                                    actor=principal.actor, params=params)
+    if not created:
+        flash_done(_("A run of this park is already in progress: here is its progress."))
+        return redirect(url_for("pages.run_job", job_id=job["id"]))
+    launch(job["id"], park=park.code if park else None, actor=principal.actor, settings=settings)
+    return redirect(url_for("pages.run_job", job_id=job["id"]))
+
+
+# The engine's timings (``MatchRun.timings``) by stage, for the summary of a finished run.
+ENGINE_TIMINGS: tuple[tuple[str, Any], ...] = (
+    ("similarity_s", _l("Similarity model")),
+    ("candidate_s", _l("Candidate index")),
+    ("rules_s", _l("Rules")),
+    ("solve_s", _l("Optimisation")),
+    ("greedy_s", _l("Greedy baseline")),
+    ("explain_s", _l("Explanations")),
+    ("total_s", _l("Engine total")),
+)
+
+
+# --- progress ---------------------------------------------------------------------------------------
+
+def job_status(job: dict[str, Any], now: float | None = None) -> dict[str, Any]:
+    """What the progress page and its JSON show: each stage's state and seconds, the outcome."""
+    now = now if now is not None else time.time()
+    marks = job["marks"]
+    # A stage lasts from its mark to the next one (the current one: until now). A retried run
+    # reports its stages again: the last time counts.
+    spans = {stage: (at, marks[i + 1][1] if i + 1 < len(marks) else None) for i, (stage, at) in enumerate(marks)}
+    current, finished = job["stage"], job["finished"] is not None
+    reached = STAGE_KEYS.index(current) if current in STAGE_KEYS else -1
+    stages = []
+    for i, (key, label) in enumerate(STAGES):
+        state, seconds = "waiting", None
+        if key in spans:
+            begun, ended = spans[key]
+            seconds = (ended if ended is not None else (job["finished"] or now)) - begun
+            state = "active" if key == current and not finished else "done"
+        elif i < reached or (finished and current == "done"):
+            state = "done"  # a stage the engine skipped (an empty park has nothing to compare)
+        if key == "done" and current == "failed":
+            state, seconds = "failed", None
+        if key == "done":
+            seconds = None
+        stages.append({"key": key, "label": str(label), "state": state,
+                       "seconds": round(seconds, 1) if seconds is not None else None})
+    done = sum(1 for st in stages if st["state"] == "done")
+    return {"id": job["id"], "park": job["park"], "stage": current, "finished": finished,
+            "failed": current == "failed", "error": localise_message(job["error"]) if job["error"] else None,
+            "elapsed_s": round((job["finished"] or now) - job["created"], 1), "stages": stages,
+            "progress": round(done / len(stages), 3), "result": job["result"], "params": job["params"]}
+
+
+def _visible_job(job_id: str) -> dict[str, Any]:
+    job = registry().get(job_id) if len(job_id) <= 40 else None
+    if job is None or not sees_job(page_principal(), job):
+        abort(404)
+    return job
+
+
+@bp.get("/runs/jobs/<job_id>.json")
+@coordinators_only
+def run_job_json(job_id: str):
+    """The job's progress for the page's polling script."""
+    return jsonify(job_status(_visible_job(job_id)))
+
+
+@bp.get("/runs/jobs/<job_id>")
+@coordinators_only
+def run_job(job_id: str):
+    """A run's progress (polled every second) and, when it has ended, what it did."""
+    job = _visible_job(job_id)
+    return render_template("run_job.html", job=job_status(job), runs_url=url_for("pages.runs"),
+                           approvals_url=page_link("pages.approvals", "/approvals", park=job["park"]),
+                           json_url=url_for("pages.run_job_json", job_id=job["id"]),
+                           engine_timings=ENGINE_TIMINGS)
