@@ -355,8 +355,9 @@ def compliance(session: Session, data: FlowData) -> dict[str, Any]:
     }
 
 
-# Chinese names of the codes the compliance figures count (checks, alert kinds, finding codes).
-COMPLIANCE_LABELS: dict[str, str] = {**{r.code: f"{r.name_zh} {r.name_en}" for r in RULES}, **KIND_ZH, **CODE_ZH}
+# Chinese names of the codes the compliance figures count (checks, alert kinds, finding codes). The check
+# ``licence_capacity`` and the alert kind of that name share a code: the check's name wins.
+COMPLIANCE_LABELS: dict[str, str] = {**KIND_ZH, **CODE_ZH, **{r.code: f"{r.name_zh} {r.name_en}" for r in RULES}}
 
 
 __all__ = ["ALERT_PARTIES", "EnterpriseFacts", "FlowFigures", "Totals", "all_figures", "compliance", "figure_key",

@@ -360,8 +360,9 @@ def _require_reason(action: str, reason: str | None) -> None:
 
 def _require_state(match: Match, action: str, now: dt.datetime) -> None:
     if match.status not in FROM_STATES[action]:
-        raise Conflict(f"match {match.id} is {_state(match.status)}: cannot {action} "
-                       f"(only from {', '.join(FROM_STATES[action])})",
+        raise Conflict(f"match {match.id} is {match.status}: cannot {action}, only from "
+                       f"{' or '.join(FROM_STATES[action])} "
+                       f"(匹配当前为「{STATUS_ZH.get(match.status, match.status)}」，不能执行此操作)",
                        {"status": [f"is {match.status}; {action} needs {' or '.join(FROM_STATES[action])}"]})
     if _expired(match, now):
         raise Conflict(f"match {match.id} expired at {as_utc(match.expires_at).isoformat()} (已过期): "
