@@ -1,0 +1,78 @@
+"""The enterprise dashboard: own offers and needs, matches awaiting an answer, notices, shipments."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, render_template, url_for
+from sqlalchemy import Select, func, select
+
+from marketplace.models import OPEN_SHIPMENT_STATUSES, Enterprise, Listing, Notification, Shipment
+from marketplace.services import workflow
+from marketplace.services.notifications import list_query
+from marketplace.services.transfers import filtered_shipments
+from matching.quantities import annual_tonnes
+
+from ..database import db_session
+from ..i18n import is_chinese
+from . import bp
+from .auth import enterprises_only, page_principal
+from .home import unread_count
+from .matches import awaiting_clause, match_views, page_helpers
+
+AWAITING_SHOWN = 5
+NOTICES_SHOWN = 5
+
+
+def _count(stmt: Select) -> int:
+    return db_session().scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+
+
+def listing_totals(enterprise_id: int) -> dict[str, dict[str, float]]:
+    """Active offers and needs of the enterprise: how many, and their tonnes a year."""
+    out = {kind: {"count": 0, "tonnes": 0.0} for kind in ("offer", "need")}
+    rows = db_session().execute(select(Listing.kind, Listing.quantity_t, Listing.period).where(
+        Listing.enterprise_id == enterprise_id, Listing.status == "active"))
+    for kind, quantity, period in rows:
+        out[kind]["count"] += 1
+        out[kind]["tonnes"] += annual_tonnes(quantity, period)
+    return out
+
+
+def notice_text(n: Notification) -> str:
+    """A notice's message in the page's language (messages are written ``中文 / English``)."""
+    message = (n.data or {}).get("message", "") or ""
+    zh, sep, en = message.partition(" / ")
+    if not sep:
+        return message
+    return zh if is_chinese() else en
+
+
+def notice_link(n: Notification) -> str | None:
+    """Where a notice leads: its match, else the user's own listing it is about."""
+    if n.match_id is not None:
+        return url_for("pages.match", match_id=n.match_id)
+    if n.own_listing_id is not None:
+        return url_for("pages.listing", listing_id=n.own_listing_id)
+    return None
+
+
+@bp.get("/dashboard")
+@enterprises_only
+def dashboard():
+    """The enterprise's home page."""
+    principal = page_principal()
+    session = db_session()
+    enterprise = session.get(Enterprise, principal.enterprise_id)  # the user's own enterprise
+    awaiting_stmt = workflow.filtered_matches(session, principal).where(awaiting_clause(principal))
+    awaiting = match_views(principal, list(session.scalars(awaiting_stmt.limit(AWAITING_SHOWN))))
+    notices = list(session.scalars(list_query(principal).limit(NOTICES_SHOWN)))
+    shipments = filtered_shipments(session, principal).where(Shipment.status.in_(OPEN_SHIPMENT_STATUSES))
+    context: dict[str, Any] = {
+        "enterprise": enterprise, "totals": listing_totals(principal.enterprise_id),
+        "awaiting": awaiting, "awaiting_total": _count(awaiting_stmt),
+        "notices": [{"text": notice_text(n), "link": notice_link(n), "read": n.read_at is not None,
+                     "kind": n.kind, "at": n.created_at.isoformat() if n.created_at else None} for n in notices],
+        "unread": unread_count(principal), "shipments_open": _count(shipments),
+        "has": {e: e in current_app.view_functions for e in ("pages.notifications", "pages.shipments")},
+    }
+    return render_template("dashboard.html", **context, **page_helpers())

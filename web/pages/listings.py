@@ -1,0 +1,490 @@
+"""An enterprise's offers and needs: list, post, edit, pause/resume/close, and one-click matching.
+
+The form is validated exactly as the API validates a listing (``NewListing`` /
+``ListingPatch`` of ``web.api.listings``, i.e. the interchange ``ListingSchema``), then
+saved by ``marketplace.services.listings``. The form speaks the user's terms — a
+quantity with its unit, composition as percentages in rows — and ``ListingForm``
+turns it into the schema's dict and the schema's errors back into form fields.
+
+"Find matches" (``/listings/<id>/matches``) shows ``listings.recommendations`` exactly as
+the service returns them for this user (the counterpart anonymised); "Accept this
+partner" proposes the pair and records this side's acceptance in one transaction.
+"""
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, ValidationError
+
+from marketplace.errors import Conflict, DomainError, NotFound, ValidationFailed
+from marketplace.models import CURRENT_ROUTES, FORMS, LISTING_KINDS, LISTING_STATUSES, PERIODS, PURPOSES, Listing
+from marketplace.services import listings as service
+from marketplace.services import workflow
+from marketplace.services.accounts import Principal
+
+from ..api.listings import ListingPatch, NewListing
+from ..database import db_session
+from ..i18n import is_chinese, state_label
+from . import bp
+from .auth import enterprises_only, page_principal
+from .common import FormErrors, Page, flash_done, flash_error, page_args
+from .matches import match_views, page_helpers
+
+# --- labels of the stored values the form offers -------------------------------------------------
+
+FORM_LABELS = {"solid": _l("Solid"), "powder": _l("Powder"), "liquid": _l("Liquid"), "sludge": _l("Sludge"),
+               "paste": _l("Paste"), "gas": _l("Gas")}
+PURPOSE_LABELS = {"reuse": _l("Reuse"), "recycle": _l("Recycle"), "co_process": _l("Co-processing"),
+                  "recover_energy": _l("Energy recovery"), "dispose": _l("Disposal")}
+ROUTE_LABELS = {"landfill": _l("Landfill"), "incineration": _l("Incineration"), "storage": _l("Storage"),
+                "disposal": _l("Disposal"), "sale": _l("Sale")}
+UNITS = {"t": 1.0, "kg": 0.001}
+UNIT_LABELS = {"t": _l("tonnes (t)"), "kg": _l("kilograms (kg)")}
+STATUS_ACTIONS = {"pause": _l("Listing paused."), "resume": _l("Listing active again."),
+                  "close": _l("Listing closed.")}
+
+# Component editors: the schema's list key -> its amount field; how many rows the form shows at least.
+ROLES = {"composition": "fraction", "wanted": "min_fraction", "limits": "max_fraction"}
+MIN_ROWS = {"composition": 5, "wanted": 3, "limits": 3}
+MAX_ROWS = 50
+COMMON_FIELDS = ("title_zh", "title", "description", "waste_code", "ewc_code", "period", "available_from",
+                 "available_to", "price_cny_per_t")
+KIND_FIELDS = {"offer": ("form", "current_route"), "need": ("purpose", "max_distance_km")}
+KIND_ROLES = {"offer": ("composition",), "need": ("composition", "wanted", "limits")}
+TEXT_LIMIT = 4000
+ROW_FIELD = re.compile(r"^(composition|wanted|limits)\.(\d{1,3})\.(name|cas|pct)$")
+
+# The schema's English messages, in the page's language (others are shown as the service wrote them).
+NO_TITLE = _l("Give the listing a title (Chinese or English).")
+NO_FORM = _l("State the physical form of the offer.")
+NO_FORMS = _l("Tick the forms the need accepts.")
+NO_PURPOSE = _l("State what the material is for.")
+SCHEMA_MESSAGES = (
+    ("Missing data for required field.", _l("Required.")),
+    ("Field may not be null.", _l("Required.")),
+    ("Not a valid number.", _l("Not a valid number.")),
+    ("Not a valid date.", _l("Not a valid date (YYYY-MM-DD).")),
+    ("a listing needs a title or a title_zh", NO_TITLE),
+    ("an offer must state its physical form", NO_FORM),
+    ("a need must list the forms it accepts", NO_FORMS),
+    ("a need must state its purpose", NO_PURPOSE),
+    ("a component needs a cas or a name", _l("Give a name or a CAS number.")),
+    ("invalid CAS number", _l("Not a valid CAS number: check the digits.")),
+    ("is not an HW code", _l("Not an HW code of the form NNN-NNN-NN (e.g. 900-214-08).")),
+    ("is not in 国家危险废物名录", _l("This HW category is not in the National Hazardous Waste List.")),
+    ("is not in the loaded HW list", _l("This code is not in the loaded National Hazardous Waste List.")),
+    ("must be six digits", _l("Must be six digits of the EU List of Waste, e.g. 130205.")),
+    ("must be a quantity greater than 0", _l("Must be more than 0.")),
+    ("must be greater than 0", _l("Must be more than 0.")),
+    ("is before available_from", _l("Must not be before the start date.")),
+    ("more than 1", _l("The percentages add up to more than 100 %.")),
+    ("substances listed twice", _l("A substance is listed twice.")),
+)
+
+
+def _translate(message: str) -> str:
+    for needle, text in SCHEMA_MESSAGES:
+        if needle in message:
+            return str(text)
+    return message
+
+
+def _number(text: str) -> float | None:
+    """A number typed in the form (full-width digits, thousands commas, a trailing %), else None."""
+    clean = unicodedata.normalize("NFKC", text).strip().replace(",", "").replace(" ", "").rstrip("%")
+    try:
+        value = float(clean)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _clean(text: str | None, limit: int = TEXT_LIMIT) -> str:
+    return (text or "").strip()[:limit]
+
+
+def _g(value: float | None) -> str:
+    """A stored number as the form shows it (no float noise: 85.00000000000001 → 85)."""
+    return "" if value is None else f"{value:.10g}"
+
+
+# --- the form --------------------------------------------------------------------------------------
+
+@dataclass
+class ListingForm:
+    """The listing form's typed values (strings), kept as typed so that errors never lose input."""
+
+    kind: str
+    values: dict[str, str] = field(default_factory=dict)
+    forms: list[str] = field(default_factory=list)
+    rows: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    errors: FormErrors = field(default_factory=FormErrors)
+
+    def padded(self, role: str) -> list[dict[str, str]]:
+        """The rows of one editor plus blank ones (at least ``MIN_ROWS``, always one spare)."""
+        rows = list(self.rows.get(role, []))
+        blanks = max(MIN_ROWS[role] - len(rows), 1)
+        return rows + [{"name": "", "cas": "", "pct": ""} for _ in range(blanks)]
+
+    @classmethod
+    def blank(cls, kind: str) -> ListingForm:
+        return cls(kind=kind, values={"period": "year", "unit": "t"})
+
+    @classmethod
+    def of_listing(cls, listing: Listing) -> ListingForm:
+        """The form filled with a stored listing (quantity in tonnes, fractions as percentages)."""
+        values = {k: ("" if getattr(listing, k) is None else str(getattr(listing, k))) for k in COMMON_FIELDS}
+        values.update(price_cny_per_t=_g(listing.price_cny_per_t), quantity=_g(listing.quantity_t), unit="t",
+                      form=listing.form or "", current_route=listing.current_route or "",
+                      purpose=listing.purpose or "", max_distance_km=_g(listing.max_distance_km))
+        role_of = {"composition": "composition", "wanted": "wanted", "limits": "limit"}
+        rows = {key: [{"name": c.name or "", "cas": c.cas or "", "pct": _g(round(c.fraction * 100, 8))}
+                      for c in listing.components_in(role_of[key])] for key in ROLES}
+        return cls(kind=listing.kind, values=values, forms=list(listing.forms or []), rows=rows)
+
+    @classmethod
+    def from_request(cls, kind: str) -> ListingForm:
+        """The submitted form; blank component rows are dropped (so row numbers match the schema's)."""
+        form = request.form
+        values = {k: _clean(form.get(k)) for k in (*COMMON_FIELDS, "quantity", "unit", "form", "current_route",
+                                                    "purpose", "max_distance_km")}
+        forms = [f for f in form.getlist("forms") if f in FORMS]
+        cells: dict[str, dict[int, dict[str, str]]] = {role: {} for role in ROLES}
+        for name in form:
+            m = ROW_FIELD.match(name)
+            if m:
+                cells[m.group(1)].setdefault(int(m.group(2)), {})[m.group(3)] = _clean(form.get(name), 200)
+        rows = {}
+        for role, by_index in cells.items():
+            typed = [{"name": r.get("name", ""), "cas": r.get("cas", ""), "pct": r.get("pct", "")}
+                     for _, r in sorted(by_index.items())]
+            rows[role] = [r for r in typed if any(r.values())][:MAX_ROWS]
+        return cls(kind=kind, values=values, forms=forms, rows=rows)
+
+    def document(self, *, with_kind: bool) -> tuple[dict[str, Any], FormErrors]:
+        """The schema's dict of this form, and what is wrong before the schema even looks (numbers, units)."""
+        pre = FormErrors()
+        v = self.values
+        doc: dict[str, Any] = {k: v.get(k, "") for k in COMMON_FIELDS}
+        if with_kind:
+            doc["kind"] = self.kind
+        for k in KIND_FIELDS[self.kind]:
+            doc[k] = v.get(k, "")
+        if self.kind == "need":
+            doc["forms"] = list(self.forms)
+        for k in ("price_cny_per_t", "max_distance_km"):
+            if k in doc and doc[k]:
+                number = _number(doc[k])
+                doc[k] = number if number is not None else doc[k]
+        if is_chinese() and not v.get("title_zh"):
+            pre.add("title_zh", _("Give the Chinese title."))
+        elif not v.get("title_zh") and not v.get("title"):
+            pre.add("title", str(NO_TITLE))
+        # What the schema checks only once every field parses: said now, so that one round shows everything.
+        if self.kind == "offer" and not v.get("form"):
+            pre.add("form", str(NO_FORM))
+        if self.kind == "need" and not self.forms:
+            pre.add("forms", str(NO_FORMS))
+        if self.kind == "need" and not v.get("purpose"):
+            pre.add("purpose", str(NO_PURPOSE))
+        quantity = _number(v.get("quantity", ""))
+        unit = v.get("unit") or "t"
+        if not v.get("quantity"):
+            pre.add("quantity", _("Required."))
+        elif quantity is None:
+            pre.add("quantity", _("Not a valid number."))
+        elif unit not in UNITS:
+            pre.add("unit", _("Choose a unit."))
+        else:
+            doc["quantity_t"] = quantity * UNITS[unit]
+        for role, amount in ROLES.items():
+            if role not in KIND_ROLES[self.kind]:
+                continue
+            items = []
+            for i, row in enumerate(self.rows.get(role, [])):
+                pct = _number(row["pct"]) if row["pct"] else None
+                if not row["pct"]:
+                    pre.add(f"{role}.{i}.pct", _("Required."))
+                elif pct is None:
+                    pre.add(f"{role}.{i}.pct", _("Not a valid number."))
+                elif not 0 <= pct <= 100:
+                    pre.add(f"{role}.{i}.pct", _("Must be a percentage between 0 and 100."))
+                fraction = pct / 100 if pct is not None and 0 <= pct <= 100 else 0.0
+                items.append({"name": row["name"], "cas": row["cas"], amount: fraction})
+            doc[role] = items
+        return doc, pre
+
+    def load(self, schema: Schema, *, with_kind: bool) -> dict[str, Any]:
+        """The validated dict (as the API's schema loads it), or ``ValidationFailed`` with every problem."""
+        doc, pre = self.document(with_kind=with_kind)
+        try:
+            data = schema.load(doc)
+        except ValidationError as exc:
+            raise ValidationFailed("the listing has errors (信息有误)", _merge(exc.messages, pre)) from None
+        if pre:
+            raise ValidationFailed("the listing has errors (信息有误)", _merge({}, pre))
+        return data
+
+    def fail(self, exc: DomainError) -> ListingForm:
+        """Keep the typed values and show ``exc``'s reasons on the fields they concern."""
+        self.errors = form_errors(exc)
+        return self
+
+
+def _merge(messages: dict[str, Any], pre: FormErrors) -> dict[str, Any]:
+    """The schema's nested messages plus the form's own (the form's first for the same field)."""
+    out: dict[str, Any] = {}
+    flat = FormErrors.of(ValidationFailed("", messages)).fields if messages else {}
+    for name, reasons in pre.fields.items():
+        out[name] = list(reasons)
+    for name, reasons in flat.items():
+        target = _field_name(name)
+        if target not in pre.fields:
+            out.setdefault(target, []).extend(reasons)
+    return out
+
+
+def _field_name(name: str) -> str:
+    """A schema error path as the form's field name: ``composition[0].fraction`` → ``composition.0.pct``."""
+    name = re.sub(r"\[(\d+)\]", r".\1", name).removeprefix("$.")
+    parts = name.split(".")
+    if parts[0] == "quantity_t":
+        return "quantity"
+    if len(parts) == 3 and parts[0] in ROLES and parts[2] in ("fraction", "min_fraction", "max_fraction"):
+        return f"{parts[0]}.{parts[1]}.pct"
+    if parts[-1] == "_schema":
+        return ".".join(parts[:-1]) or "title"
+    return name
+
+
+def form_errors(exc: DomainError) -> FormErrors:
+    """``FormErrors.of(exc)`` with the schema's field paths as form field names and its messages translated."""
+    raw = FormErrors.of(exc)
+    # A field-by-field refusal gets the common summary line; a conflict keeps the service's sentence.
+    out = FormErrors(_("Please correct the fields marked below.")
+                     if isinstance(exc, ValidationFailed) and raw.fields else raw.message)
+    for name, reasons in raw.fields.items():
+        for reason in reasons:
+            out.fields.setdefault(_field_name(name), []).append(_translate(reason))
+    if out.fields and not out.message:
+        out.message = _("Please correct the fields marked below.")
+    return out
+
+
+# --- helpers of the views --------------------------------------------------------------------------
+
+def _kind_arg(value: str | None) -> str:
+    return value if value in LISTING_KINDS else "offer"
+
+
+def own_listing(principal: Principal, listing_id: int) -> Listing:
+    """The user's own enterprise's listing, else 404 (another enterprise's listing is not theirs to open here)."""
+    try:
+        listing = service.get_listing(db_session(), principal, listing_id)
+    except NotFound:
+        abort(404)
+    if listing.enterprise_id != principal.enterprise_id:
+        abort(404)
+    return listing
+
+
+def _choices() -> dict[str, Any]:
+    return {"FORM_CHOICES": [(f, FORM_LABELS[f]) for f in FORMS],
+            "PURPOSE_CHOICES": [(p, PURPOSE_LABELS[p]) for p in PURPOSES],
+            "ROUTE_CHOICES": [(r, ROUTE_LABELS[r]) for r in CURRENT_ROUTES],
+            "PERIOD_CHOICES": [(p, state_label(p)) for p in PERIODS],
+            "UNIT_CHOICES": [(u, UNIT_LABELS[u]) for u in UNITS],
+            "FORM_LABELS": FORM_LABELS, "PURPOSE_LABELS": PURPOSE_LABELS, "ROUTE_LABELS": ROUTE_LABELS,
+            **page_helpers()}
+
+
+def _render_form(form: ListingForm, listing: Listing | None = None, status: int = 200):
+    return render_template("listing_form.html", form=form, listing=listing, **_choices()), status
+
+
+def open_matches_by_partner(principal: Principal, listing: Listing) -> dict[int, Any]:
+    """The listing's matches still in the workflow, by the partner listing's id."""
+    stmt = workflow.filtered_matches(db_session(), principal, listing=listing.id)
+    out: dict[int, Any] = {}
+    for m in db_session().scalars(stmt):
+        if m.status in workflow.ACTIVE_STATUSES:
+            out.setdefault(m.need_id if listing.kind == "offer" else m.offer_id, m)
+    return out
+
+
+# --- views -----------------------------------------------------------------------------------------
+
+@bp.get("/listings")
+@enterprises_only
+def listings():
+    """The enterprise's own offers and needs, newest first (filters: kind, status)."""
+    principal = page_principal()
+    kind = request.args.get("kind") if request.args.get("kind") in LISTING_KINDS else None
+    status = request.args.get("status") if request.args.get("status") in LISTING_STATUSES else None
+    page, per_page = page_args()
+    items, total = service.search_listings(db_session(), principal, service.ListingSearch(
+        kind=kind, status=status, mine=True, page=page, per_page=per_page))
+    return render_template("listings.html", page=Page(items, page, per_page, total), kind=kind or "",
+                           status=status or "", **_choices())
+
+
+@bp.get("/listings/new")
+@enterprises_only
+def listing_new():
+    """The blank form of a new offer or need (``?kind=offer|need``)."""
+    return _render_form(ListingForm.blank(_kind_arg(request.args.get("kind"))))
+
+
+@bp.post("/listings/new")
+@enterprises_only
+def listing_create():
+    """Post the listing for the user's enterprise; errors re-show the form with everything typed."""
+    principal = page_principal()
+    form = ListingForm.from_request(_kind_arg(request.form.get("kind") or request.args.get("kind")))
+    db = db_session()
+    try:
+        listing = service.create_listing(db, principal, form.load(NewListing(), with_kind=True))
+        db.commit()
+    except DomainError as exc:
+        db.rollback()
+        return _render_form(form.fail(exc), status=exc.status)
+    flash_done(_("Your listing is posted: here are the partners that fit it best."))
+    return redirect(url_for("pages.listing_matches", listing_id=listing.id))
+
+
+@bp.get("/listings/<int:listing_id>")
+@enterprises_only
+def listing(listing_id: int):
+    """One of the enterprise's listings, with its matches in the workflow and its actions."""
+    principal = page_principal()
+    item = own_listing(principal, listing_id)
+    db = db_session()
+    view = service.listing_detail(db, principal, item)
+    rows = list(db.scalars(workflow.filtered_matches(db, principal, listing=item.id).limit(50)))
+    return render_template("listing.html", item=view, matches=match_views(principal, rows),
+                           reserved_t=service.reserved_t(db, item.id), **_choices())
+
+
+@bp.get("/listings/<int:listing_id>/edit")
+@enterprises_only
+def listing_edit(listing_id: int):
+    """The form filled with the listing (closed listings cannot change: back to the listing)."""
+    item = own_listing(page_principal(), listing_id)
+    if item.status == "closed":
+        flash_error(Conflict("a closed listing cannot be edited (已关闭的信息不能修改)"))
+        return redirect(url_for("pages.listing", listing_id=item.id))
+    return _render_form(ListingForm.of_listing(item), item)
+
+
+@bp.post("/listings/<int:listing_id>/edit")
+@enterprises_only
+def listing_update(listing_id: int):
+    """Save the changes (validated as ``PATCH /api/v1/listings/<id>``); errors keep the typed values."""
+    principal = page_principal()
+    item = own_listing(principal, listing_id)
+    form = ListingForm.from_request(item.kind)
+    db = db_session()
+    try:
+        service.update_listing(db, principal, item.id, form.load(ListingPatch(partial=True), with_kind=False))
+        db.commit()
+    except DomainError as exc:
+        db.rollback()
+        return _render_form(form.fail(exc), own_listing(principal, listing_id), status=exc.status)
+    flash_done(_("Changes saved."))
+    return redirect(url_for("pages.listing", listing_id=listing_id))
+
+
+@bp.post("/listings/<int:listing_id>/<any(pause, resume, close):action>")
+@enterprises_only
+def listing_status(listing_id: int, action: str):
+    """Pause, resume or close the listing (pausing and closing cancel its open matches)."""
+    principal = page_principal()
+    own_listing(principal, listing_id)
+    db = db_session()
+    reason = _clean(request.form.get("reason"), 500) or None
+    try:
+        _, cancelled = service.change_status(db, principal, listing_id, action, reason)
+        db.commit()
+    except DomainError as exc:
+        db.rollback()
+        flash_error(exc)
+        return redirect(url_for("pages.listing", listing_id=listing_id))
+    message = str(STATUS_ACTIONS[action])
+    if cancelled:
+        message += " " + _("%(n)s open matches were cancelled.", n=cancelled)
+    flash_done(message)
+    return redirect(url_for("pages.listing", listing_id=listing_id))
+
+
+TOP_CHOICES = (5, 10, 20)
+
+
+@bp.get("/listings/<int:listing_id>/matches")
+@enterprises_only
+def listing_matches(listing_id: int):
+    """One-click matching (一键资源匹配): the best legal partners, each with its reasons and every check."""
+    principal = page_principal()
+    item = own_listing(principal, listing_id)
+    db = db_session()
+    try:
+        top = int(request.args.get("top", TOP_CHOICES[0]))
+    except ValueError:
+        top = TOP_CHOICES[0]
+    top = top if top in TOP_CHOICES else TOP_CHOICES[0]
+    view = service.listing_detail(db, principal, item)
+    if item.status == "closed":
+        return render_template("listing_matches.html", item=view, result=None, top=top, open_matches={},
+                               TOP_OPTIONS=[], **_choices())
+    result = service.recommendations(db, principal, item.id, top=top)
+    # The pairs already in the workflow: their match is opened (or answered) rather than proposed again.
+    open_matches = {partner: {"id": m.id, "status": m.status, "awaiting": _awaits_us(m, item)}
+                    for partner, m in open_matches_by_partner(principal, item).items()}
+    return render_template("listing_matches.html", item=view, result=result, top=top, open_matches=open_matches,
+                           TOP_OPTIONS=[(n, n) for n in TOP_CHOICES], **_choices())
+
+
+def _awaits_us(match: Any, listing: Listing) -> bool:
+    """The match is proposed and the listing's side has not accepted it yet."""
+    return match.status == "proposed" and getattr(match, f"{listing.kind}_accepted_at") is None
+
+
+@bp.post("/listings/<int:listing_id>/matches")
+@enterprises_only
+def listing_accept_partner(listing_id: int):
+    """"Accept this partner": propose the pair and record this side's acceptance, in one transaction.
+
+    A pair already proposed (by a park-wide run, say) is accepted as it stands; one further
+    along in the workflow is simply opened.
+    """
+    principal = page_principal()
+    item = own_listing(principal, listing_id)
+    back = url_for("pages.listing_matches", listing_id=listing_id)
+    try:
+        partner = int(request.form.get("partner", ""))
+    except ValueError:
+        abort(400)
+    db = db_session()
+    existing = open_matches_by_partner(principal, item).get(partner)
+    if existing is not None and not _awaits_us(existing, item):
+        flash_done(_("This partner is already in the workflow with you: here is the match."))
+        return redirect(url_for("pages.match", match_id=existing.id))
+    try:
+        if existing is None:
+            offer, need = (item.id, partner) if item.kind == "offer" else (partner, item.id)
+            existing = workflow.propose(db, principal, offer, need)
+        match_id = existing.id
+        workflow.decide(db, principal, match_id, "accept")
+        db.commit()
+    except DomainError as exc:
+        db.rollback()
+        flash_error(exc)
+        return redirect(back)
+    flash_done(_("You accepted this partner: the other enterprise is asked to accept too."))
+    return redirect(url_for("pages.match", match_id=match_id))
