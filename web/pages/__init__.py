@@ -4,11 +4,13 @@ One blueprint, ``pages``; each module holds the pages of one concern:
 
 - ``auth``: sign-in, sign-out, the language switch, CSRF and the guards;
 - ``home``: the landing page, the enterprise dashboard and the coordinators' park overview;
+- ``dashboard``: the enterprise's home; ``park``: the coordinators' park overview;
 - ``listings``: an enterprise's offers and needs, the listing form, one-click matching;
-- ``matches``: proposals, accept/decline (enterprises), the approval queue (coordinators);
-- ``shipments``: transfers and manifests; ``ledger``: ledger entries and findings;
-- ``notifications``; ``runs``: park-wide matching with progress; ``alerts``;
-  ``reports`` and ``ratings``; ``trace``.
+  ``lookup``: the form's waste-code and CAS searches;
+- ``matches``: an enterprise's matches, accept/decline; ``approvals``: the coordinators' queue;
+- ``runs``: park-wide matching with progress;
+- ``shipments``: transfers and manifests; ``ledger``: ledger entries; ``findings``: the ledger review;
+- ``notifications``; ``alerts``; ``reports`` and ``ratings``; ``trace``.
 """
 from __future__ import annotations
 
@@ -17,5 +19,5 @@ from flask import Blueprint
 bp = Blueprint("pages", __name__)
 
 # The modules register their views on ``bp`` as they are imported.
-from . import auth, home, reports, trace  # noqa: E402,F401
-from . import optional_modules  # noqa: E402,F401
+from . import (alerts, approvals, auth, dashboard, findings, home, ledger, listings, lookup, matches,  # noqa: E402,F401
+               notifications, park, ratings, reports, runs, shipments, trace)
