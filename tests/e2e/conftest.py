@@ -1,0 +1,134 @@
+"""End-to-end harness: the demo park served by a real HTTP server, driven by Debian's Chromium headless.
+
+The server runs in a thread of the test process on its own SQLite file (browsers commit for
+real, so no rolled-back transaction here); the database is built once per module through the
+same services ``wastematch demo`` uses. Every browser context records the hosts its pages ask
+for: anything but the app itself fails the test (no CDN, no fonts, no analytics).
+"""
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from sqlalchemy.orm import Session
+from werkzeug.serving import make_server
+
+from marketplace.db import make_engine, upgrade_schema
+from marketplace.services.catalog import load_builtin_catalog
+from marketplace.services.demo_accounts import DEMO_PASSWORD, seed_demo_accounts
+from marketplace.services.demo_history import seed_demo_history
+from marketplace.services.interchange import import_document
+from marketplace.services.matching import run_matching
+from tests.conftest import DEMO_PARK
+from tests.web.test_report_browser import browser  # noqa: F401 - the Chromium fixture (skips without one)
+from web.app import create_app
+
+LOCAL_SCHEMES = ("data:", "blob:", "about:")
+
+
+@dataclass
+class LiveApp:
+    """The served app: its base URL and where it keeps its files."""
+
+    url: str
+    instance: Path
+    database_url: str
+
+
+@pytest.fixture(scope="module")
+def live_demo(tmp_path_factory) -> Iterator[LiveApp]:
+    """The demo park (import, park-wide matching, four months of history, demo accounts) served on a free port."""
+    root = tmp_path_factory.mktemp("e2e")
+    url = f"sqlite:///{root / 'wastematch.sqlite3'}"
+    engine = make_engine(url)
+    upgrade_schema(engine)
+    with Session(engine) as session, session.begin():
+        load_builtin_catalog(session)
+        import_document(session, json.loads(DEMO_PARK.read_text(encoding="utf-8")), actor="e2e")
+        run_matching(session, park=None, actor="e2e")
+        seed_demo_history(session)
+        seed_demo_accounts(session, actor="e2e")
+    engine.dispose()
+    app = create_app({"database_url": url, "instance_path": root / "instance", "secret_key": "e2e-secret"})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
+    thread.start()
+    try:
+        yield LiveApp(f"http://127.0.0.1:{server.server_port}", root / "instance", url)
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        app.extensions["wastematch.engine"].dispose()
+
+
+@dataclass
+class Watch:
+    """What one browser context asked for and complained about."""
+
+    origin: str
+    foreign: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    allowed: list[str] = field(default_factory=list)
+
+    def allow(self, text: str) -> None:
+        """Console errors containing ``text`` are expected (Chromium logs a refused form's 422 as one)."""
+        self.allowed.append(text)
+
+    def request(self, request) -> None:
+        url = request.url
+        if url.startswith(LOCAL_SCHEMES):
+            return
+        parts = urlsplit(url)
+        if f"{parts.scheme}://{parts.netloc}" != self.origin:
+            self.foreign.append(url)
+
+    def console(self, message) -> None:
+        if message.type == "error" and not any(a in message.text for a in self.allowed):
+            self.problems.append(f"console error: {message.text}")
+
+
+@dataclass
+class User:
+    """A signed-in browser context (one user) and its page."""
+
+    page: object
+    context: object
+    watch: Watch
+
+
+@pytest.fixture
+def sign_in(browser, live_demo) -> Iterator:  # noqa: F811
+    """``sign_in(email, lang="zh_CN")`` → a page signed in as that demo user in its own browser context."""
+    users: list[User] = []
+
+    def open_as(email: str, lang: str = "zh_CN") -> User:
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        watch = Watch(live_demo.url)
+        context.on("request", watch.request)
+        page = context.new_page()
+        page.on("console", watch.console)
+        page.on("pageerror", lambda e: watch.problems.append(f"page error: {e}"))
+        page.set_default_timeout(15_000)
+        if lang != "zh_CN":
+            page.goto(f"{live_demo.url}/lang/{lang}")
+        page.goto(f"{live_demo.url}/signin")
+        page.fill("#email", email)
+        page.fill("#password", DEMO_PASSWORD)
+        page.click("form.stack button[type=submit]")
+        page.wait_for_load_state("load")
+        assert "/signin" not in page.url, f"sign-in as {email} failed: {page.url}"
+        user = User(page, context, watch)
+        users.append(user)
+        return user
+
+    yield open_as
+    for user in users:
+        user.context.close()
+    for user in users:
+        assert user.watch.foreign == [], f"pages asked other hosts: {user.watch.foreign}"
+        assert user.watch.problems == [], user.watch.problems
