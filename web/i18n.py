@@ -23,6 +23,8 @@ from flask import Flask, has_request_context, session
 from flask_babel import Babel, get_locale, lazy_gettext as _l
 from markupsafe import Markup
 
+from catalog.industries import industry
+
 SOURCES = Path(__file__).parent / "translations"
 LOCALES = {"zh_CN": "中文", "en": "English"}
 DEFAULT_LOCALE = "zh_CN"
@@ -86,6 +88,15 @@ def loc_attr(obj: Any, name: str) -> Any:
 
 
 _BILINGUAL = re.compile(r"^(?P<en>.*?)\s*[(（](?P<zh>[^()（）]*[\u4e00-\u9fff][^()（）]*)[)）]\s*(?P<rest>.*)$", re.S)
+
+
+def industry_label(code: str | None, stored: str | None = None) -> str:
+    """The GB/T 4754 class name of ``code`` in the page's language; the stored name when the class is not built in."""
+    try:
+        known = industry(code or "")
+    except KeyError:
+        return stored or code or ""
+    return known.name_zh if is_chinese() else known.name_en
 
 
 def localise_message(message: str | None) -> str:
@@ -155,6 +166,6 @@ def init_i18n(app: Flask, instance: Path) -> Babel:
                       BABEL_TRANSLATION_DIRECTORIES=str(target))
     babel = Babel(app, locale_selector=current_locale, timezone_selector=lambda: "Asia/Shanghai")
     app.jinja_env.filters.update(loc=loc, loc_attr=loc_attr, state=state_label, badge=state_badge,
-                                 localise=localise_message)
+                                 localise=localise_message, industry=industry_label)
     app.jinja_env.globals.update(LOCALES=LOCALES, current_locale=current_locale, is_chinese=is_chinese)
     return babel

@@ -364,8 +364,10 @@ def recommend(session: Session, refs: Sequence[str], *, top: int = 5,
     results = []
     for ref in refs:
         if ref not in problem.o.ref_index and ref not in problem.n.ref_index:
-            results.append({"listing": ref, "recommendations": [],
-                            "note": f"listing is {found[ref]} or fully allocated: nothing to match"})
+            note = ("every tonne of the listing is already in a match: nothing left to match (已全部匹配)"
+                    if found[ref] == "active" else
+                    f"the listing is {found[ref]}: nothing to match (挂牌已{'暂停' if found[ref] == 'paused' else '关闭'})")
+            results.append({"listing": ref, "recommendations": [], "note": note})
             continue
         recs = recommender.recommend(ref, top=pool)
         is_offer = ref in problem.o.ref_index
