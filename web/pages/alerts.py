@@ -8,20 +8,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from marketplace.errors import DomainError, NotFound, ValidationFailed
+from marketplace.errors import DomainError, ValidationFailed
 from marketplace.models import ALERT_KINDS, ALERT_STATUSES
 from marketplace.services import alerts as service
 
 from ..database import db_session
 from ..i18n import state_label
 from . import bp
-from .auth import coordinators_only, page_principal, safe_next
-from .common import FormErrors, flash_done, flash_error, paginate
+from .auth import coordinators_only, page_principal
+from .common import FormErrors, act_with_note, flash_done, flash_error, paginate
 from .findings import SEVERITY_LABELS
-from .notifications import one_language, park_time
+from .notifications import one_language
 from .shipments import park_options, user_parks
 
 
@@ -53,7 +53,7 @@ def _render(ack_errors: dict[int, FormErrors] | None = None, notes: dict[int, st
         "alerts.html", page=page, values=values, park_options=parks, counts=counts,
         status_options=[(s, state_label(s)) for s in ALERT_STATUSES],
         kind_options=[(k, state_label(k)) for k in ALERT_KINDS], severity_labels=SEVERITY_LABELS,
-        ack_errors=ack_errors or {}, notes=notes or {}, when=park_time, back=request.full_path.rstrip("?")), status
+        ack_errors=ack_errors or {}, notes=notes or {}, back=request.full_path.rstrip("?")), status
 
 
 @bp.get("/alerts")
@@ -67,20 +67,8 @@ def alerts():
 @coordinators_only
 def alert_acknowledge(alert_id: int):
     """Acknowledge an alert with a note (required); a refusal shows the list again with the note kept."""
-    principal, session = page_principal(), db_session()
-    note = request.form.get("note", "")
-    try:
-        service.acknowledge(session, principal, alert_id, note)
-    except NotFound:
-        session.rollback()
-        abort(404)
-    except DomainError as exc:
-        session.rollback()
-        return _render({alert_id: FormErrors.of(exc)}, {alert_id: note}, exc.status)
-    session.commit()
-    flash_done(_("The alert was acknowledged."))
-    back = safe_next(request.form.get("back"), "")
-    return redirect(back if back.startswith("/alerts") else url_for("pages.alerts"))
+    return act_with_note(lambda note: service.acknowledge(db_session(), page_principal(), alert_id, note),
+                         alert_id, _render, _("The alert was acknowledged."), "pages.alerts")
 
 
 @bp.post("/alerts/scan")

@@ -24,7 +24,7 @@ from ..i18n import state_label
 from . import bp
 from .auth import coordinators_only, page_principal
 from .common import FormErrors, flash_done, paginate
-from .park import code_label, coordinated_parks, filter_values, park_options, when
+from .park import code_label, coordinated_parks, filter_values, park_options
 
 DEFAULT_STATUS = "accepted"  # the queue: both parties accepted, the coordinator decides
 DECISIONS = ("approve", "reject")
@@ -79,7 +79,7 @@ def render_queue(problem: dict[str, Any] | None = None, status: int = 200):
     parks = coordinated_parks(session, principal)
     values, filter_errors = _filters(parks)
     context: dict[str, Any] = {"values": values, "park_choices": park_options(parks), "filter_errors": filter_errors,
-                               "problem": problem, "code_label": code_label, "when": when,
+                               "problem": problem, "code_label": code_label,
                                "statuses": [(s, state_label(s)) for s in MATCH_STATUSES],
                                "queue": None, "decided": [], "decisions": DECISIONS}
     if filter_errors:

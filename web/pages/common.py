@@ -1,21 +1,38 @@
 """What every page module needs: pagination, form errors that keep the input, flash messages."""
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
-from flask import flash, request
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from marketplace.errors import DomainError
+from marketplace.errors import DomainError, NotFound
+from marketplace.models.base import CHINA_TZ, as_utc
 
+from ..database import db_session
 from ..i18n import localise_message
+from .auth import safe_next
 
 PER_PAGE = 20
 MAX_PER_PAGE = 100
+
+
+def park_time(value: str | dt.datetime | None, with_time: bool = True) -> str:
+    """A stored time (ISO text or datetime, naive = UTC) in park time: ``2026-12-01 16:30``; '' for none."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    local = as_utc(value).astimezone(CHINA_TZ)
+    return local.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
 
 
 @dataclass
@@ -117,3 +134,24 @@ def flash_done(message: str) -> None:
 def flash_error(exc: DomainError) -> None:
     """A red line at the top of the next page: why the action was refused."""
     flash(localise_message(exc.message), "error")
+
+
+def act_with_note(act: Callable[[str], Any], item_id: int, render: Callable[..., Any], done: str,
+                  list_endpoint: str) -> Any:
+    """POST of a row's note form (``m.note_form``): ``act(note)``, commit, back to the list (its filters
+    kept); a refusal shows the list again with the row's error and note (``render(errors, notes, status)``)."""
+    session = db_session()
+    note = request.form.get("note", "")
+    try:
+        act(note)
+    except NotFound:
+        session.rollback()
+        abort(404)
+    except DomainError as exc:
+        session.rollback()
+        return render({item_id: FormErrors.of(exc)}, {item_id: note}, exc.status)
+    session.commit()
+    flash_done(done)
+    listing = url_for(list_endpoint)
+    back = safe_next(request.form.get("back"), "")
+    return redirect(back if back.startswith(listing) else listing)

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from marketplace.errors import DomainError, NotFound
+from marketplace.errors import DomainError
 from marketplace.models.ledger import FINDING_CODES, FINDING_STATUSES
 from marketplace.services import ledger_review
 from marketplace.services.accounts import Principal
@@ -20,9 +20,9 @@ from marketplace.services.accounts import Principal
 from ..database import db_session
 from ..i18n import state_label
 from . import bp
-from .auth import coordinators_only, page_principal, safe_next
-from .common import FormErrors, flash_done, flash_error, paginate
-from .notifications import one_language, park_time
+from .auth import coordinators_only, page_principal
+from .common import FormErrors, act_with_note, flash_done, flash_error, paginate
+from .notifications import one_language
 from .shipments import park_options, user_parks
 
 CODE_LABELS = {"out_exceeds_in": _l("More out than in"), "source_exceeded": _l("Source batch exceeded"),
@@ -65,7 +65,7 @@ def _render(dismiss_errors: dict[int, FormErrors] | None = None, notes: dict[int
         status_options=[(s, state_label(s)) for s in FINDING_STATUSES],
         kind_options=[(c, CODE_LABELS[c]) for c in FINDING_CODES], code_labels=CODE_LABELS,
         severity_labels=SEVERITY_LABELS, dismiss_errors=dismiss_errors or {}, notes=notes or {},
-        when=park_time, back=request.full_path.rstrip("?")), status
+        back=request.full_path.rstrip("?")), status
 
 
 @bp.get("/ledger/findings")
@@ -101,17 +101,5 @@ def ledger_review_run():
 @coordinators_only
 def ledger_finding_dismiss(finding_id: int):
     """Dismiss an open finding with a note (required); a refusal shows the list again with the note kept."""
-    principal, session = page_principal(), db_session()
-    note = request.form.get("note", "")
-    try:
-        ledger_review.dismiss(session, principal, finding_id, note)
-    except NotFound:
-        session.rollback()
-        abort(404)
-    except DomainError as exc:
-        session.rollback()
-        return _render({finding_id: FormErrors.of(exc)}, {finding_id: note}, exc.status)
-    session.commit()
-    flash_done(_("The finding was dismissed."))
-    back = safe_next(request.form.get("back"), "")
-    return redirect(back if back.startswith("/ledger/findings") else url_for("pages.ledger_findings"))
+    return act_with_note(lambda note: ledger_review.dismiss(db_session(), page_principal(), finding_id, note),
+                         finding_id, _render, _("The finding was dismissed."), "pages.ledger_findings")

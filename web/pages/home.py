@@ -14,6 +14,7 @@ from marketplace.services.overview import catalog_counts, park_overview
 from ..database import db_session
 from . import bp
 from .auth import home_of, page_principal
+from .common import park_time
 
 # (endpoint, label) in menu order; an endpoint the app does not have is left out.
 ENTERPRISE_MENU = (
@@ -68,7 +69,8 @@ def _navigation() -> dict[str, Any]:
     # (also on error pages of unknown addresses, which have no endpoint)
     endpoint = request.endpoint or "pages."
     principal = page_principal() if endpoint.startswith("pages.") else None
-    return {"principal": principal, "nav_items": nav_items, "unread_count": unread_count, "nav_parent": NAV_PARENT}
+    return {"principal": principal, "nav_items": nav_items, "unread_count": unread_count, "nav_parent": NAV_PARENT,
+            "when": park_time}
 
 
 @bp.get("/")

@@ -28,7 +28,8 @@ from . import bp
 from .auth import page_principal, signed_in
 from .common import FormErrors, flash_done, paginate
 from .findings import CODE_LABELS
-from .notifications import one_language, park_time
+from .common import park_time
+from .notifications import one_language
 
 DIRECTION_LABELS = {"in": _l("In (bought or received)"), "out": _l("Out (sold or shipped)"),
                     "produced": _l("Produced on site"), "consumed": _l("Consumed on site")}
@@ -85,7 +86,7 @@ def ledger():
             findings.append(doc)
     return render_template("ledger.html", page=page, values=values, errors=errors,
                            directions=direction_options(), labels=DIRECTION_LABELS, findings=findings,
-                           for_others=_writes_for_others(principal), when=park_time, code_labels=CODE_LABELS)
+                           for_others=_writes_for_others(principal), code_labels=CODE_LABELS)
 
 
 # --- recording -----------------------------------------------------------------------------------------

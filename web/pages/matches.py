@@ -6,11 +6,9 @@ match too (read-only here: approving and rejecting live on the approvals pages).
 """
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from flask import abort, redirect, render_template, request, url_for
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, and_, or_, select
@@ -47,24 +45,11 @@ ROLE_LABELS = {"offer_party": _l("Offer side"), "need_party": _l("Need side"), "
                "system": _l("System"), "none": _l("Other")}
 
 
-def when(value: str | None) -> str:
-    """An ISO timestamp as local (park) time, ``2026-12-03 18:28``."""
-    if not value:
-        return ""
-    try:
-        stamp = dt.datetime.fromisoformat(value)
-    except ValueError:
-        return value
-    if stamp.tzinfo is None:
-        stamp = stamp.replace(tzinfo=dt.timezone.utc)
-    return format_datetime(stamp, "yyyy-MM-dd HH:mm")
-
-
 def page_helpers() -> dict[str, Any]:
     """Labels and formatters the match templates share."""
     from .listings import FORM_LABELS, PURPOSE_LABELS
 
-    return {"CHECK_LABELS": CHECK_LABELS, "ACTION_LABELS": ACTION_LABELS, "ROLE_LABELS": ROLE_LABELS, "when": when,
+    return {"CHECK_LABELS": CHECK_LABELS, "ACTION_LABELS": ACTION_LABELS, "ROLE_LABELS": ROLE_LABELS,
             "LABELS": {"form": FORM_LABELS, "purpose": PURPOSE_LABELS}}
 
 

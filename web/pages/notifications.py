@@ -5,7 +5,6 @@ time, and the page-language half of a message the services store in both languag
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
@@ -14,7 +13,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from marketplace.errors import NotFound
-from marketplace.models.base import CHINA_TZ, as_utc
 from marketplace.services import notifications as service
 from marketplace.services.accounts import Principal
 
@@ -22,7 +20,7 @@ from ..database import db_session
 from ..i18n import is_chinese, localise_message
 from . import bp
 from .auth import page_principal, safe_next, signed_in
-from .common import flash_done, paginate
+from .common import flash_done, paginate, park_time
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 OPENERS, CLOSERS = "（(「『【[“‘", "）)」』】]”’"
@@ -30,19 +28,6 @@ READ_FILTERS = (("", _l("All notices")), ("unread", _l("Unread only")), ("read",
 
 
 # --- shared text helpers -----------------------------------------------------------------------------
-
-def park_time(value: str | dt.datetime | None, with_time: bool = True) -> str:
-    """A stored time (ISO text or datetime, naive = UTC) in park time: ``2026-12-01 16:30``; '' for none."""
-    if value in (None, ""):
-        return ""
-    if isinstance(value, str):
-        try:
-            value = dt.datetime.fromisoformat(value)
-        except ValueError:
-            return value
-    local = as_utc(value).astimezone(CHINA_TZ)
-    return local.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
-
 
 def _top_level_slashes(text: str) -> list[int]:
     """Positions of `` / `` outside brackets and quotes (a title may itself contain one)."""

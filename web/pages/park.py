@@ -14,8 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app, render_template, request, url_for
-from flask_babel import format_datetime
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -63,18 +62,6 @@ def code_label(code: str) -> str:
     return state_label(code)
 
 
-def when(value: dt.datetime | str | None) -> str:
-    """A stored instant (datetime, or the views' ISO text) in the park's time zone, to the minute."""
-    if value in (None, ""):
-        return "—"
-    if isinstance(value, str):
-        try:
-            value = dt.datetime.fromisoformat(value)
-        except ValueError:
-            return value
-    return format_datetime(value, "yyyy-MM-dd HH:mm")
-
-
 def filter_values(*names: str) -> dict[str, str]:
     """The GET filters of the request, trimmed and bounded (as typed: they are shown back)."""
     return {k: (request.args.get(k) or "").strip()[:32] for k in names}
@@ -96,11 +83,9 @@ def parse_period(values: dict[str, str]) -> tuple[dt.date | None, dt.date | None
     return out[0], out[1]
 
 
-def page_link(endpoint: str, fallback: str, **args: Any) -> str:
-    """``url_for(endpoint)`` when the app has that page, else ``fallback`` (pages are written one by one)."""
-    if endpoint in current_app.view_functions:
-        return url_for(endpoint, **{k: v for k, v in args.items() if v not in (None, "")})
-    return fallback
+def page_link(endpoint: str, **args: Any) -> str:
+    """``url_for(endpoint, **args)`` without the empty arguments (a filter left blank is no filter)."""
+    return url_for(endpoint, **{k: v for k, v in args.items() if v not in (None, "")})
 
 
 @dataclass
@@ -290,13 +275,11 @@ def park_home():
         compliance_cards=compliance_cards(compliance), basis_rows=BASIS_ROWS,
         charts=[monthly_chart(doc["kpis"]["monthly"]), grade_chart(doc["ratings"])],
         grades=grade_counts(doc["ratings"]), seconds=time.perf_counter() - started,
-        links={"approvals": page_link("pages.approvals", "/approvals", park=park.code),
-               "alerts": page_link("pages.alerts", f"/alerts?park={park.code}", park=park.code),
-               "findings": page_link("pages.ledger_findings", f"/ledger/findings?park={park.code}",
-                                     park=park.code),
-               "ratings": page_link("pages.ratings", "/ratings", park=park.code, **{"from": values["from"],
-                                                                                     "to": values["to"]}),
-               "runs": page_link("pages.runs", "/runs"),
+        links={"approvals": page_link("pages.approvals", park=park.code),
+               "alerts": page_link("pages.alerts", park=park.code),
+               "findings": page_link("pages.ledger_findings", park=park.code),
+               "ratings": page_link("pages.ratings", park=park.code, **{"from": values["from"], "to": values["to"]}),
+               "runs": page_link("pages.runs"),
                "report": url_for("pages.report_view", park=park.code,
                                  **{k: values[k] for k in ("from", "to") if values[k]})})
     return render_template("park.html", **context)

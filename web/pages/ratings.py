@@ -71,7 +71,7 @@ def ratings():
     rows, policy = doc["ratings"], doc["rating_policy"]
     context.update(doc=doc, policy=policy, counts=grade_counts(rows), chart=grade_chart(rows),
                    page=slice_page([r for r in rows if _keep(r, values["grade"])]),
-                   park_url=page_link("pages.park_home", "/park", park=values["park"]),
+                   park_url=page_link("pages.park_home", park=values["park"]),
                    rectify_labels=[code_label(c) for c in [*policy["rectify_findings"], *policy["rectify_alerts"]]],
                    chip_args={k: values[k] for k in ("park", "from", "to") if values[k]})
     return render_template("ratings.html", **context)

@@ -368,7 +368,7 @@ def _render_form(session: Session, principal: Principal, values: dict[str, str],
                            all_parks=principal.is_admin, runs=paginate(session, visible_runs(principal),
                                                                        lambda rows: _run_rows(session, rows)),
                            running=running, limits={n: _limits(n) for n in ("time_limit", "min_lot", "max_suppliers")},
-                           approvals_url=page_link("pages.approvals", "/approvals"))
+                           approvals_url=page_link("pages.approvals"))
 
 
 @bp.get("/runs")
@@ -470,6 +470,6 @@ def run_job(job_id: str):
     """A run's progress (polled every second) and, when it has ended, what it did."""
     job = _visible_job(job_id)
     return render_template("run_job.html", job=job_status(job), runs_url=url_for("pages.runs"),
-                           approvals_url=page_link("pages.approvals", "/approvals", park=job["park"]),
+                           approvals_url=page_link("pages.approvals", park=job["park"]),
                            json_url=url_for("pages.run_job_json", job_id=job["id"]),
                            engine_timings=ENGINE_TIMINGS)

@@ -29,7 +29,7 @@ from ..i18n import loc_attr, state_label
 from . import bp
 from .auth import page_principal, signed_in
 from .common import FormErrors, flash_done, paginate
-from .notifications import one_language, park_time
+from .notifications import one_language
 
 ROLES = (("producer", _l("As producer")), ("receiver", _l("As receiver")))
 PACKAGING_LABELS = {"drum": _l("Drum"), "ibc": _l("IBC tote"), "bag": _l("Bag"), "box": _l("Box"),
@@ -140,7 +140,7 @@ def shipments():
     return render_template("shipments.html", page=page, values={"status": status or "", "role": role or "",
                                                                  "park": park or ""},
                            status_options=[(s, STATUS_LABELS.get(s) or state_label(s)) for s in SHIPMENT_STATUSES],
-                           roles=ROLES, park_options=park_options(parks), when=park_time, badge=shipment_badge)
+                           roles=ROLES, park_options=park_options(parks), badge=shipment_badge)
 
 
 # --- one shipment ------------------------------------------------------------------------------------
@@ -165,7 +165,7 @@ def _render_shipment(shipment: Shipment, *, failed: str | None = None, form: dic
     return render_template(
         "shipment.html", s=doc, history=history, actions=allowed_actions(principal, shipment),
         side=standing.side, failed=failed, form=form or {}, errors=errors, action_labels=ACTION_LABELS,
-        packaging_labels=PACKAGING_LABELS, when=park_time, badge=shipment_badge), status
+        packaging_labels=PACKAGING_LABELS, badge=shipment_badge), status
 
 
 @bp.get("/shipments/<int:shipment_id>")
