@@ -12,7 +12,9 @@ bilingual error messages (``english (中文)``) with ``localise_message``.
 """
 from __future__ import annotations
 
+import os
 import re
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +54,7 @@ def compile_translations(target: Path, sources: Path = SOURCES) -> Path:
     for locale_dir in sorted(p for p in sources.iterdir() if p.is_dir()):
         out = target / locale_dir.name / "LC_MESSAGES" / "messages.mo"
         out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_suffix(".mo.tmp")
+        tmp = out.with_name(f"messages.{os.getpid()}.{secrets.token_hex(4)}.tmp")  # one per process: no clash
         with tmp.open("wb") as fh:
             write_mo(fh, merged_catalog(locale_dir.name, sources))
         tmp.replace(out)  # a second worker starting meanwhile never reads half a file
