@@ -28,7 +28,7 @@ from flask import Flask, abort, current_app, jsonify, redirect, render_template,
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import validate
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, selectinload
 
@@ -338,10 +338,11 @@ def parse_form(session: Session, principal: Principal, values: dict[str, str]) -
 
 
 def visible_runs(principal: Principal):
-    """``SELECT`` of the runs the user may see (admins: all; coordinators: their parks'), newest first."""
+    """``SELECT`` of the runs the user may see, newest first: admins all; coordinators their parks' and the
+    runs over every park (which proposed in their parks too: the demo's first run is one)."""
     stmt = select(MatchRun).options(selectinload(MatchRun.park)).order_by(MatchRun.id.desc())
     if not principal.is_admin:
-        stmt = stmt.where(MatchRun.park_id.in_(sorted(principal.park_ids)))
+        stmt = stmt.where(or_(MatchRun.park_id.in_(sorted(principal.park_ids)), MatchRun.park_id.is_(None)))
     return stmt
 
 

@@ -204,3 +204,13 @@ def test_the_background_runner_runs_again_as_a_writer_when_sqlite_refuses_the_wr
     done = jobs.get(job["id"])
     assert attempts == ["BH", "BH"] and log == ["rollback", "close", "commit", "close"]
     assert done["stage"] == "done" and done["result"]["run"] == 5 and done["result"]["proposals"] == 3
+
+
+def test_coordinators_see_the_runs_over_every_park_beside_their_own(inline):
+    pages = inline
+    pages.sign_in("admin")
+    pages.post("/runs", {**GOOD, "park": ""})  # every park
+    pages.sign_in("coord_nk")
+    pages.language("en")
+    page = pages.text("/runs")
+    assert "all parks" in page and "No run yet in your parks." not in page
