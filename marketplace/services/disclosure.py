@@ -139,6 +139,17 @@ def _components(listing: Listing, role: str, amount: str) -> list[dict[str, Any]
     return [{"name": c.name, "cas": c.cas, amount: c.fraction} for c in listing.components_in(role)]
 
 
+# The price term is a fixed share of the two prices' difference: with one's own price it gives the
+# counterpart's, which stays undisclosed until both accept. The reason line says the same number.
+PRICE_REASON_PREFIX = "价格 price"
+
+
+def without_price(terms: dict[str, Any], reasons: list[str]) -> tuple[dict[str, Any], list[str]]:
+    """``terms`` and ``reasons`` without the price term, for a viewer who may not see the counterpart's price."""
+    return ({k: v for k, v in terms.items() if k != "price"},
+            [r for r in reasons if not str(r).startswith(PRICE_REASON_PREFIX)])
+
+
 def listing_view(listing: Listing, *, identified: bool, origin: tuple[float, float] | None = None) -> dict[str, Any]:
     """A listing as an API client sees it.
 
@@ -196,6 +207,6 @@ def redactor_for(principal: Principal, listings: Iterable[Listing], disclosed: s
     return redact
 
 
-__all__ = ["DISCLOSING_STATUSES", "Redactor", "coarse_position", "disclosed_listing_ids", "listing_view",
+__all__ = ["DISCLOSING_STATUSES", "without_price", "Redactor", "coarse_position", "disclosed_listing_ids", "listing_view",
            "match_disclosed", "redactor_for", "road_km", "sees_enterprise", "sees_identity", "sees_listing",
            "viewer_origin"]

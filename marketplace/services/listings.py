@@ -40,6 +40,7 @@ from .disclosure import (
     sees_identity,
     sees_listing,
     viewer_origin,
+    without_price,
 )
 from .interchange import COMPONENT_KEYS, LISTING_FIELDS, _full_hw_list_loaded
 
@@ -428,6 +429,8 @@ def recommendations(session: Session, principal: Principal, listing_id: int, *, 
                 **{k: r[k] for k in PASSED_THROUGH},
                 **{k: redact(r[k]) for k in ("checks", "reasons", "licence", "exemption", "components")},
                 **{k: r[k] for k in OPTIONAL if k in r}}
+        if not visible:
+            item["terms"], item["reasons"] = without_price(item["terms"], item["reasons"])
         out.append(item)
     doc: dict[str, Any] = {"listing": listing.id, "kind": listing.kind, "recommendations": out}
     if result.get("note"):

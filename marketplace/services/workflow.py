@@ -613,6 +613,8 @@ def match_view(principal: Principal, match: Match, disclosed: set[int] | frozens
     }
     if full:
         return out
+    if not (offer_id_ok and need_id_ok):  # the other side's price stays theirs until disclosure
+        out["terms"], out["reasons"] = disclosure.without_price(out["terms"], out["reasons"])
     redact = disclosure.Redactor()
     for listing, ok in ((match.offer, offer_id_ok), (match.need, need_id_ok)):
         if not ok:

@@ -274,7 +274,11 @@ def test_recommendations_for_own_listing_are_redacted(session, who):
     text = repr(doc)
     for secret in ("E-1", "E-4", "TJ-HW-0001", "TJ-HW-0002", "N-1", "N-2", "滨海再生资源有限公司", "南港水泥有限公司"):
         assert secret not in text
+    # The price term is a share of the price difference: with one's own price it would give theirs.
+    assert all("price" not in r["terms"] and not any(x.startswith("价格 price") for x in r["reasons"])
+               for r in doc["recommendations"])
     coord = svc.recommendations(session, who["coord"], _id(session, "O-1"), top=5)
+    assert any("price" in r["terms"] for r in coord["recommendations"])
     by_id = {r["listing"]: r for r in coord["recommendations"]}
     assert by_id[_id(session, "N-1")]["enterprise"] == "E-1"
     assert by_id[_id(session, "N-1")]["licence"] == "TJ-HW-0001"
