@@ -23,7 +23,7 @@ from ..database import db_session
 from ..i18n import state_label
 from . import bp
 from .auth import coordinators_only, page_principal
-from .common import FormErrors, flash_done, paginate
+from .common import FormErrors, flash_done, paginate, query_args
 from .park import code_label, coordinated_parks, filter_values, park_options
 
 DEFAULT_STATUS = "accepted"  # the queue: both parties accepted, the coordinator decides
@@ -132,4 +132,4 @@ def approvals_decide(match_id: int):
         flash_done(_("Match #%(id)s approved: its tonnes are reserved and the parties are told.", id=match_id))
     else:
         flash_done(_("Match #%(id)s rejected; the parties are told why.", id=match_id))
-    return redirect(url_for("pages.approvals", **request.args.to_dict()))
+    return redirect(url_for("pages.approvals", **query_args()))

@@ -82,6 +82,24 @@ def slice_page(items: Sequence[Any], per_page: int = PER_PAGE) -> Page:
     return Page(list(items[(page - 1) * size: page * size]), page, size, len(items))
 
 
+# url_for's own keywords: a query argument of that name must not reach it (a 500, or a changed link).
+URL_FOR_KEYWORDS = ("endpoint", "values", "method")
+
+
+def query_args(**overrides: Any) -> dict[str, Any]:
+    """The request's query arguments that are safe to rebuild a link with (not url_for's keywords, not the
+    view's own URL arguments), with ``overrides``."""
+    taken = set(request.view_args or {})
+    args = {k: v for k, v in request.args.items()
+            if not k.startswith("_") and k not in URL_FOR_KEYWORDS and k not in taken}
+    return {**args, **overrides}
+
+
+def page_url(page: int) -> str:
+    """This page's address at another page number, its filters kept."""
+    return url_for(request.endpoint, **(request.view_args or {}), **query_args(page=page))
+
+
 @dataclass
 class FormErrors:
     """A form's errors by field (``fields``) plus one summary line (``message``) for the top of the form."""

@@ -14,7 +14,7 @@ from marketplace.services.overview import catalog_counts, park_overview
 from ..database import db_session
 from . import bp
 from .auth import home_of, page_principal
-from .common import park_time
+from .common import page_url, park_time, query_args
 
 # (endpoint, label) in menu order; an endpoint the app does not have is left out.
 ENTERPRISE_MENU = (
@@ -70,7 +70,7 @@ def _navigation() -> dict[str, Any]:
     endpoint = request.endpoint or "pages."
     principal = page_principal() if endpoint.startswith("pages.") else None
     return {"principal": principal, "nav_items": nav_items, "unread_count": unread_count, "nav_parent": NAV_PARENT,
-            "when": park_time}
+            "when": park_time, "page_url": page_url, "query_args": query_args}
 
 
 @bp.get("/")

@@ -40,3 +40,10 @@ def test_the_sign_in_cookie_is_http_only_lax_and_expires(pages):
     pages.sign_in("e2")
     cookie = pages.client.get_cookie("wastematch_session")
     assert cookie is not None and cookie.http_only and cookie.same_site == "Lax" and cookie.expires is not None
+
+
+def test_query_arguments_named_like_url_builder_keywords_change_nothing(pages):
+    pages.sign_in("coord")
+    for path in ("/approvals?endpoint=x&match_id=5&_anchor=y", "/notifications?endpoint=1&values=2&page=1",
+                 "/alerts?method=POST"):
+        assert pages.get(path).status_code == 200, path
