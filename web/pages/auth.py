@@ -45,6 +45,16 @@ def _template_globals() -> dict[str, Any]:
 
 
 @bp.before_request
+def _refuse_nul() -> None:
+    """No page takes a NUL character (PostgreSQL cannot store one): refused, naming the field."""
+    for source in (request.args, request.form):
+        for name, values in source.lists():
+            if "\x00" in name or any("\x00" in v for v in values):
+                abort(400, description=_("The field %(name)s contains a NUL character; remove it and try again.",
+                                         name=name.replace("\x00", "")[:60]))
+
+
+@bp.before_request
 def _check_csrf() -> None:
     """Every POST form of the pages must carry the session's token."""
     if request.method == "POST":

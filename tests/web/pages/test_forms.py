@@ -47,3 +47,13 @@ def test_query_arguments_named_like_url_builder_keywords_change_nothing(pages):
     for path in ("/approvals?endpoint=x&match_id=5&_anchor=y", "/notifications?endpoint=1&values=2&page=1",
                  "/alerts?method=POST"):
         assert pages.get(path).status_code == 200, path
+
+
+def test_a_nul_character_is_refused_naming_the_field(pages):
+    pages.sign_in("coord")
+    res = pages.get("/park?park=B%00H")
+    assert res.status_code == 400 and "park" in res.get_data(as_text=True)
+    before = pages.csrf("/park")
+    res = pages.client.post("/signout", data={"csrf_token": before, "note": "a\x00b"})
+    assert res.status_code == 400 and "note" in res.get_data(as_text=True)
+    assert pages.get("/park").status_code == 200  # still signed in: nothing was done
