@@ -12,7 +12,7 @@ from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from marketplace.errors import DomainError
+from marketplace.errors import DomainError, ValidationFailed
 from marketplace.models.ledger import FINDING_CODES, FINDING_STATUSES
 from marketplace.services import ledger_review
 from marketplace.services.accounts import Principal
@@ -82,9 +82,10 @@ def ledger_review_run():
     principal, session = page_principal(), db_session()
     code = request.form.get("park", "")
     parks = {p.code: p.id for p in user_parks(principal)}
-    if code and code not in parks:
-        code = ""
     try:
+        if code and code not in parks:  # refused, not quietly widened to every park of the user
+            raise ValidationFailed(f"park {code}: not one of your parks (非所辖园区)",
+                                   {"park": ["not one of your parks"]})
         result = ledger_review.review(session, principal, park_id=parks[code] if code else None)
     except DomainError as exc:
         session.rollback()

@@ -32,6 +32,15 @@ def test_the_coordinator_runs_a_review_and_sees_what_it_found(pages):
     assert "X-1" not in pages.text("/ledger/findings?kind=out_exceeds_in")
 
 
+def test_a_review_of_a_park_not_ones_own_is_refused_and_reviews_nothing(pages):
+    ledger.create_entry(pages.session, principals(pages.session)["e2"], NAMELESS)
+    pages.session.commit()
+    pages.sign_in("coord_nk")
+    res = pages.post("/ledger/findings/review", {"park": "BH"}, follow_redirects=True)
+    assert "非所辖园区" in res.get_data(as_text=True)
+    assert pages.session.scalars(select(LedgerFinding)).first() is None
+
+
 def test_dismissing_needs_a_note(pages):
     finding = reviewed(pages)[0]
     pages.sign_in("coord")
