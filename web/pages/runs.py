@@ -239,8 +239,9 @@ def execute(jobs: JobRegistry, job_id: str, session: Session, *, park: str | Non
         if isinstance(exc, DomainError):
             jobs.fail(job_id, exc.message)
         else:
-            log.exception("match run job %s failed", job_id)
-            jobs.fail(job_id, f"internal error: {type(exc).__name__}: {exc} (内部错误)")
+            log.exception("match run job %s failed", job_id)  # the detail (SQL, values) goes to the log only
+            jobs.fail(job_id, "internal error: the run failed and was rolled back; the details are in the "
+                              "server's log (内部错误，已回滚)")
     return True
 
 
@@ -258,7 +259,8 @@ def _in_thread(app: Flask, jobs: JobRegistry, job_id: str, **kwargs: Any) -> Non
                     return
             except Exception as exc:  # begin_as_writer itself failed (database locked…)
                 log.exception("match run job %s could not start", job_id)
-                jobs.fail(job_id, f"internal error: {type(exc).__name__}: {exc} (内部错误)")
+                jobs.fail(job_id, "internal error: the run could not start; the details are in the server's log "
+                                  "(内部错误，未能开始)")
                 return
             finally:
                 session.close()
@@ -399,6 +401,9 @@ def runs_start():
               "max_suppliers": settings.max_suppliers_per_need}
     job, created = registry().start(park=park.code if park else None, park_id=park.id if park else None,
                                     actor=principal.actor, params=params)
+    if not created and not sees_job(principal, job):  # an admin's run over every park holds this one
+        errors = FormErrors(_("A run over all parks is in progress: start this park's run when it has finished."))
+        return _render_form(session, principal, values, errors), 409
     if not created:
         flash_done(_("A run of this park is already in progress: here is its progress."))
         return redirect(url_for("pages.run_job", job_id=job["id"]))

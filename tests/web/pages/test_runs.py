@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
 from marketplace.errors import Conflict
-from marketplace.models import Match, MatchRun
+from marketplace.models import Match, MatchRun, Park
 from web.pages import runs
 from web.pages.runs import INLINE_KEY, REGISTRY_KEY, JobRegistry, job_status
 
@@ -108,11 +108,22 @@ def test_jobs_are_seen_by_the_coordinators_of_their_park_only(inline):
 def test_a_second_start_of_the_same_park_shows_the_running_one(inline):
     pages = inline
     jobs = pages.app.extensions[REGISTRY_KEY]
-    running, created = jobs.start(park="BH", park_id=None, actor="someone", params={})
+    bh = pages.session.scalar(select(Park.id).where(Park.code == "BH"))
+    running, created = jobs.start(park="BH", park_id=bh, actor="someone", params={})
     assert created
     pages.sign_in("coord")
     res = pages.post("/runs", GOOD)
     assert res.status_code == 302 and res.headers["Location"] == f"/runs/jobs/{running['id']}"
+    assert run_count(pages) == 0
+
+
+def test_a_run_over_every_park_in_progress_holds_a_coordinators_start_with_a_409(inline):
+    pages = inline
+    pages.app.extensions[REGISTRY_KEY].start(park=None, park_id=None, actor="admin", params={})
+    pages.sign_in("coord")
+    pages.language("en")
+    res = pages.post("/runs", GOOD)
+    assert res.status_code == 409 and "A run over all parks is in progress" in res.get_data(as_text=True)
     assert run_count(pages) == 0
 
 
