@@ -141,6 +141,9 @@ STATE_LABELS: dict[str, Any] = {
     "ledger_findings": _l("Ledger findings"),
     # checks
     "pass": _l("Pass"), "fail": _l("Fail"), "warn": _l("Warning"), "info": _l("Info"),
+    # outcomes of a park-wide run (the solver's words)
+    "OPTIMAL": _l("Optimal"), "FEASIBLE": _l("Feasible, time limit reached"), "INFEASIBLE": _l("Infeasible"),
+    "EMPTY": _l("Nothing to match"), "UNKNOWN": _l("Unknown"),
     # periods of quantities
     "year": _l("per year"), "month": _l("per month"), "once": _l("one lot"),
 }
