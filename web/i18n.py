@@ -16,13 +16,14 @@ import os
 import re
 import secrets
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, has_request_context, session
 from flask_babel import Babel, get_locale, lazy_gettext as _l
+from jinja2 import pass_context
 from markupsafe import Markup
 
 from catalog.industries import industry
@@ -164,13 +165,24 @@ def state_badge(value: str | None) -> Markup:
     return Markup('<span class="badge s-{}">{}</span>').format(value, state_label(value))
 
 
+def per_render(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``fn`` as a Jinja filter evaluated at each rendering. Jinja folds a filter of a constant
+    (``'pass'|state``) once, when it compiles the template: in the language of that first page."""
+    @pass_context
+    def filter_(_context: Any, *args: Any, **kwargs: Any) -> Any:
+        return fn(*args, **kwargs)
+    filter_.__name__ = fn.__name__
+    return filter_
+
+
 def init_i18n(app: Flask, instance: Path) -> Babel:
     """Compile the translations into ``instance/translations`` and configure Flask-Babel and Jinja."""
     target = compile_translations(instance / "translations")
     app.config.update(BABEL_DEFAULT_LOCALE=DEFAULT_LOCALE, BABEL_DEFAULT_TIMEZONE="Asia/Shanghai",
                       BABEL_TRANSLATION_DIRECTORIES=str(target))
     babel = Babel(app, locale_selector=current_locale, timezone_selector=lambda: "Asia/Shanghai")
-    app.jinja_env.filters.update(loc=loc, loc_attr=loc_attr, state=state_label, badge=state_badge,
-                                 localise=localise_message, industry=industry_label)
+    app.jinja_env.filters.update({name: per_render(fn) for name, fn in (
+        ("loc", loc), ("loc_attr", loc_attr), ("state", state_label), ("badge", state_badge),
+        ("localise", localise_message), ("industry", industry_label))})
     app.jinja_env.globals.update(LOCALES=LOCALES, current_locale=current_locale, is_chinese=is_chinese)
     return babel

@@ -57,3 +57,16 @@ def test_a_nul_character_is_refused_naming_the_field(pages):
     res = pages.client.post("/signout", data={"csrf_token": before, "note": "a\x00b"})
     assert res.status_code == 400 and "note" in res.get_data(as_text=True)
     assert pages.get("/park").status_code == 200  # still signed in: nothing was done
+
+
+def test_a_state_label_of_a_constant_follows_each_pages_language(pages):
+    # Jinja folds a filter of a constant when it compiles a template: the label must not stick to the
+    # language of the first page rendered.
+    template = pages.app.jinja_env.from_string("{{ 'approved'|state }} {{ 'pass'|badge }}")
+    from flask import session
+
+    with pages.app.test_request_context("/"):
+        assert "已批准" in template.render()
+    with pages.app.test_request_context("/"):
+        session["lang"] = "en"
+        assert template.render().startswith("Approved") and "通过" not in template.render()
