@@ -1,4 +1,4 @@
-"""Chinese first, English alongside: the pages' languages (Flask-Babel).
+"""The pages' languages (Flask-Babel): Chinese by default, English by the switch.
 
 Message ids are English; the Chinese translations live in ``web/translations/zh/*.po``,
 one file per area of the pages so that each area's texts sit together. At start-up they

@@ -207,6 +207,6 @@ def redactor_for(principal: Principal, listings: Iterable[Listing], disclosed: s
     return redact
 
 
-__all__ = ["DISCLOSING_STATUSES", "without_price", "Redactor", "coarse_position", "disclosed_listing_ids", "listing_view",
-           "match_disclosed", "redactor_for", "road_km", "sees_enterprise", "sees_identity", "sees_listing",
-           "viewer_origin"]
+__all__ = ["DISCLOSING_STATUSES", "coarse_position", "disclosed_listing_ids", "listing_view", "match_disclosed",
+           "Redactor", "redactor_for", "road_km", "sees_enterprise", "sees_identity", "sees_listing",
+           "viewer_origin", "without_price"]
