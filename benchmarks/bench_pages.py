@@ -37,21 +37,14 @@ def build_demo(root: Path) -> str:
 
     from marketplace.db import make_engine, upgrade_schema
     from marketplace.services.catalog import load_builtin_catalog
-    from marketplace.services.demo_accounts import seed_demo_accounts
-    from marketplace.services.demo_history import seed_demo_history
-    from marketplace.services.interchange import import_document
-    from marketplace.services.matching import run_matching
+    from marketplace.services.demo_park import build_demo_park
 
     url = f"sqlite:///{root / 'wastematch.sqlite3'}"
     engine = make_engine(url)
     upgrade_schema(engine)
-    demo = json.loads((REPO / "marketplace" / "demo" / "demo_park.json").read_text(encoding="utf-8"))
     with Session(engine) as session, session.begin():
         load_builtin_catalog(session)
-        import_document(session, demo, actor="bench")
-        run_matching(session, park=None, actor="bench")
-        seed_demo_history(session)
-        seed_demo_accounts(session, actor="bench")
+        build_demo_park(session, actor="bench")
     engine.dispose()
     return url
 

@@ -7,7 +7,6 @@ for: anything but the app itself fails the test (no CDN, no fonts, no analytics)
 """
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,11 +19,8 @@ from werkzeug.serving import make_server
 
 from marketplace.db import make_engine, upgrade_schema
 from marketplace.services.catalog import load_builtin_catalog
-from marketplace.services.demo_accounts import DEMO_PASSWORD, seed_demo_accounts
-from marketplace.services.demo_history import seed_demo_history
-from marketplace.services.interchange import import_document
-from marketplace.services.matching import run_matching
-from tests.conftest import DEMO_PARK
+from marketplace.services.demo_accounts import DEMO_PASSWORD
+from marketplace.services.demo_park import build_demo_park
 from tests.web.test_report_browser import browser  # noqa: F401 - the Chromium fixture (skips without one)
 from web.app import create_app
 
@@ -49,10 +45,7 @@ def live_demo(tmp_path_factory) -> Iterator[LiveApp]:
     upgrade_schema(engine)
     with Session(engine) as session, session.begin():
         load_builtin_catalog(session)
-        import_document(session, json.loads(DEMO_PARK.read_text(encoding="utf-8")), actor="e2e")
-        run_matching(session, park=None, actor="e2e")
-        seed_demo_history(session)
-        seed_demo_accounts(session, actor="e2e")
+        build_demo_park(session, actor="e2e")
     engine.dispose()
     app = create_app({"database_url": url, "instance_path": root / "instance", "secret_key": "e2e-secret"})
     server = make_server("127.0.0.1", 0, app, threaded=True)

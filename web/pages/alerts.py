@@ -19,23 +19,15 @@ from ..database import db_session
 from ..i18n import state_label
 from . import bp
 from .auth import coordinators_only, page_principal
-from .common import FormErrors, act_with_note, flash_done, flash_error, paginate
+from .common import FormErrors, act_with_note, choice_filters, coordinated_parks, flash_done, flash_error, paginate, park_options
 from .findings import SEVERITY_LABELS
 from .notifications import one_language
-from .shipments import park_options, user_parks
 
 
 def _render(ack_errors: dict[int, FormErrors] | None = None, notes: dict[int, str] | None = None, status: int = 200):
     principal, session = page_principal(), db_session()
-    parks = park_options(user_parks(principal))
-    values = {"status": request.args.get("status", ""), "kind": request.args.get("kind", ""),
-              "park": request.args.get("park", "")}
-    if values["status"] not in ALERT_STATUSES:
-        values["status"] = ""
-    if values["kind"] not in ALERT_KINDS:
-        values["kind"] = ""
-    if values["park"] not in {code for code, _name in parks}:
-        values["park"] = ""
+    parks = park_options(coordinated_parks(principal))
+    values = choice_filters({"status": ALERT_STATUSES, "kind": ALERT_KINDS, "park": {code for code, _ in parks}})
     stmt = service.filtered_alerts(session, principal, status=values["status"] or None, kind=values["kind"] or None,
                                    park=values["park"] or None)
 
@@ -76,7 +68,7 @@ def alert_acknowledge(alert_id: int):
 def alerts_scan():
     """Evaluate the alert thresholds now for one park (a coordinator of one park: theirs; admins: all)."""
     principal, session = page_principal(), db_session()
-    parks = {p.code: p.id for p in user_parks(principal)}
+    parks = {p.code: p.id for p in coordinated_parks(principal)}
     code = request.form.get("park", "")
     try:
         if code and code not in parks:

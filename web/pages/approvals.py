@@ -23,8 +23,8 @@ from ..database import db_session
 from ..i18n import state_label
 from . import bp
 from .auth import coordinators_only, page_principal
-from .common import FormErrors, flash_done, paginate, query_args
-from .park import code_label, coordinated_parks, filter_values, park_options
+from .common import FormErrors, coordinated_parks, flash_done, paginate, park_options, query_args
+from .park import code_label, filter_values
 
 DEFAULT_STATUS = "accepted"  # the queue: both parties accepted, the coordinator decides
 DECISIONS = ("approve", "reject")
@@ -76,7 +76,7 @@ def _filters(parks: list[Any]) -> tuple[dict[str, str], FormErrors]:
 def render_queue(problem: dict[str, Any] | None = None, status: int = 200):
     """The queue page; ``problem`` is a refused decision to show on its match (with the typed reason)."""
     principal, session = page_principal(), db_session()
-    parks = coordinated_parks(session, principal)
+    parks = coordinated_parks(principal)
     values, filter_errors = _filters(parks)
     context: dict[str, Any] = {"values": values, "park_choices": park_options(parks), "filter_errors": filter_errors,
                                "problem": problem, "code_label": code_label,

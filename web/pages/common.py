@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Collection, Sequence
 
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
@@ -12,14 +12,29 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from marketplace.errors import DomainError, NotFound
+from marketplace.models import Park
 from marketplace.models.base import CHINA_TZ, as_utc
+from marketplace.services.accounts import Principal
 
 from ..database import db_session
-from ..i18n import localise_message
+from ..i18n import loc_attr, localise_message
 from .auth import safe_next
 
 PER_PAGE = 20
 MAX_PER_PAGE = 100
+
+
+def coordinated_parks(principal: Principal) -> list[Park]:
+    """The parks the user answers for, by code: admins every park, coordinators theirs, others none."""
+    stmt = select(Park).order_by(Park.code)
+    if not principal.is_admin:
+        stmt = stmt.where(Park.id.in_(sorted(principal.park_ids)))
+    return list(db_session().scalars(stmt))
+
+
+def park_options(parks: list[Park]) -> list[tuple[str, str]]:
+    """``(code, "name (code)")`` pairs for a park select, names in the page's language."""
+    return [(p.code, f"{loc_attr(p, 'name')} ({p.code})") for p in parks]
 
 
 def park_time(value: str | dt.datetime | None, with_time: bool = True) -> str:
@@ -55,6 +70,12 @@ class Page:
     @property
     def has_next(self) -> bool:
         return self.page < self.pages
+
+
+def choice_filters(choices: dict[str, Collection[str]]) -> dict[str, str]:
+    """The request's filter values by name, each '' unless it is one of its choices."""
+    return {name: value if (value := request.args.get(name, "")) in allowed else ""
+            for name, allowed in choices.items()}
 
 
 def page_args(default_per_page: int = PER_PAGE) -> tuple[int, int]:

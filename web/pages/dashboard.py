@@ -3,21 +3,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, render_template, url_for
+from flask import render_template
 from sqlalchemy import Select, func, select
 
-from marketplace.models import OPEN_SHIPMENT_STATUSES, Enterprise, Listing, Notification, Shipment
+from marketplace.models import OPEN_SHIPMENT_STATUSES, Enterprise, Listing, Shipment
 from marketplace.services import workflow
-from marketplace.services.notifications import list_query
+from marketplace.services.notifications import list_query, notification_dict
 from marketplace.services.transfers import filtered_shipments
 from matching.quantities import annual_tonnes
 
 from ..database import db_session
-from ..i18n import is_chinese
 from . import bp
 from .auth import enterprises_only, page_principal
 from .home import unread_count
 from .matches import awaiting_clause, match_views, page_helpers
+from .notifications import notice_link, one_language
 
 AWAITING_SHOWN = 5
 NOTICES_SHOWN = 5
@@ -38,24 +38,6 @@ def listing_totals(enterprise_id: int) -> dict[str, dict[str, float]]:
     return out
 
 
-def notice_text(n: Notification) -> str:
-    """A notice's message in the page's language (messages are written ``中文 / English``)."""
-    message = (n.data or {}).get("message", "") or ""
-    zh, sep, en = message.partition(" / ")
-    if not sep:
-        return message
-    return zh if is_chinese() else en
-
-
-def notice_link(n: Notification) -> str | None:
-    """Where a notice leads: its match, else the user's own listing it is about."""
-    if n.match_id is not None:
-        return url_for("pages.match", match_id=n.match_id)
-    if n.own_listing_id is not None:
-        return url_for("pages.listing", listing_id=n.own_listing_id)
-    return None
-
-
 @bp.get("/dashboard")
 @enterprises_only
 def dashboard():
@@ -70,9 +52,10 @@ def dashboard():
     context: dict[str, Any] = {
         "enterprise": enterprise, "totals": listing_totals(principal.enterprise_id),
         "awaiting": awaiting, "awaiting_total": _count(awaiting_stmt),
-        "notices": [{"text": notice_text(n), "link": notice_link(n), "read": n.read_at is not None,
-                     "kind": n.kind, "at": n.created_at.isoformat() if n.created_at else None} for n in notices],
+        "notices": [{"text": one_language(n.data.get("message") if n.data else None),
+                     "link": notice_link(principal, notification_dict(n), n.enterprise_id),
+                     "read": n.read_at is not None, "kind": n.kind,
+                     "at": n.created_at.isoformat() if n.created_at else None} for n in notices],
         "unread": unread_count(principal), "shipments_open": _count(shipments),
-        "has": {e: e in current_app.view_functions for e in ("pages.notifications", "pages.shipments")},
     }
     return render_template("dashboard.html", **context, **page_helpers())

@@ -21,9 +21,9 @@ from ..database import db_session
 from ..i18n import state_label
 from . import bp
 from .auth import coordinators_only, page_principal
-from .common import FormErrors, act_with_note, flash_done, flash_error, paginate
+from .common import (FormErrors, act_with_note, choice_filters, coordinated_parks, flash_done, flash_error, paginate,
+                     park_options)
 from .notifications import one_language
-from .shipments import park_options, user_parks
 
 CODE_LABELS = {"out_exceeds_in": _l("More out than in"), "source_exceeded": _l("Source batch exceeded"),
                "unknown_counterparty": _l("Unknown supplier or recipient"), "missing_cas": _l("CAS number missing"),
@@ -32,15 +32,9 @@ SEVERITY_LABELS = {"error": _l("Error"), "warning": _l("Warning"), "critical": _
 
 
 def _filters(principal: Principal) -> tuple[dict[str, str], list[tuple[str, str]]]:
-    parks = park_options(user_parks(principal))
-    values = {"status": request.args.get("status", ""), "kind": request.args.get("kind", ""),
-              "park": request.args.get("park", "")}
-    if values["status"] not in FINDING_STATUSES:
-        values["status"] = ""
-    if values["kind"] not in FINDING_CODES:
-        values["kind"] = ""
-    if values["park"] not in {code for code, _name in parks}:
-        values["park"] = ""
+    parks = park_options(coordinated_parks(principal))
+    values = choice_filters({"status": FINDING_STATUSES, "kind": FINDING_CODES,
+                             "park": {code for code, _ in parks}})
     return values, parks
 
 
@@ -81,7 +75,7 @@ def ledger_review_run():
     """Review the ledgers of one park (or all the coordinator's parks) and say what was found."""
     principal, session = page_principal(), db_session()
     code = request.form.get("park", "")
-    parks = {p.code: p.id for p in user_parks(principal)}
+    parks = {p.code: p.id for p in coordinated_parks(principal)}
     try:
         if code and code not in parks:  # refused, not quietly widened to every park of the user
             raise ValidationFailed(f"park {code}: not one of your parks (非所辖园区)",

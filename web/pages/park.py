@@ -29,29 +29,16 @@ from marketplace.services.reports import build_report
 from matching.rules import RULES
 
 from ..database import db_session
-from ..i18n import loc, loc_attr, state_label
+from ..i18n import loc, state_label
 from . import bp
 from .auth import coordinators_only, page_principal
-from .common import FormErrors
+from .common import FormErrors, coordinated_parks, park_options
 
 GRADE_KEYS = ("A", "B", "C", "D", None)
 RULE_NAMES = {r.code: (r.name_zh, r.name_en) for r in RULES}
 
 
 # --- shared by the coordinator pages -------------------------------------------------------------
-
-def coordinated_parks(session: Session, principal: Principal) -> list[Park]:
-    """The parks the user answers for, by code (admins: every park)."""
-    stmt = select(Park).order_by(Park.code)
-    if not principal.is_admin:
-        stmt = stmt.where(Park.id.in_(sorted(principal.park_ids)))
-    return list(session.scalars(stmt))
-
-
-def park_options(parks: list[Park]) -> list[tuple[str, str]]:
-    """``(code, "name (code)")`` pairs for a park select, names in the page's language."""
-    return [(p.code, f"{loc_attr(p, 'name')} ({p.code})") for p in parks]
-
 
 def code_label(code: str) -> str:
     """The page-language name of a check, a ledger finding or an alert kind code."""
@@ -253,7 +240,7 @@ def monthly_chart(monthly: list[dict[str, Any]]) -> BarChart:
 def park_home():
     """The chosen park's KPIs, compliance, waiting work and charts (default: the user's first park)."""
     principal, session = page_principal(), db_session()
-    parks = coordinated_parks(session, principal)
+    parks = coordinated_parks(principal)
     values = filter_values("park", "from", "to")
     context: dict[str, Any] = {"parks": parks, "park_choices": park_options(parks), "values": values,
                                "errors": None, "doc": None}

@@ -20,9 +20,8 @@ from ..database import db_session
 from ..i18n import loc
 from . import bp
 from .auth import coordinators_only, page_principal
-from .common import FormErrors, slice_page
-from .park import (code_label, coordinated_parks, filter_values, grade_chart, grade_counts, page_link, park_options,
-                   parse_period)
+from .common import FormErrors, coordinated_parks, park_options, slice_page
+from .park import code_label, filter_values, grade_chart, grade_counts, page_link, parse_period
 
 NOT_RATED = "none"  # the grade filter's value for enterprises without a grade
 INDICATOR_HELP = {
@@ -49,7 +48,7 @@ def _keep(row: dict[str, Any], grade: str) -> bool:
 def ratings():
     """The ratings of the chosen park and period (default: the user's first park, the last 365 days)."""
     principal, session = page_principal(), db_session()
-    parks = coordinated_parks(session, principal)
+    parks = coordinated_parks(principal)
     values = filter_values("park", "from", "to", "grade")
     context: dict[str, Any] = {"parks": parks, "park_choices": park_options(parks), "values": values, "errors": None,
                                "doc": None, "grade_options": _grade_options(), "indicators": INDICATORS,

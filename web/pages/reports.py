@@ -5,11 +5,8 @@ import datetime as dt
 
 from flask import jsonify, render_template, request
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from marketplace.errors import DomainError, ValidationFailed
-from marketplace.models import Park
-from marketplace.services.accounts import Principal
 from marketplace.services.reports import build_report
 
 from ..api.reports import report_response
@@ -17,6 +14,7 @@ from ..database import db_session
 from ..i18n import localise_message
 from . import bp
 from .auth import coordinators_only, page_principal
+from .common import coordinated_parks
 
 REPORT_FORMATS = ("html", "xlsx", "csv", "json")
 
@@ -35,19 +33,11 @@ def _parse_day(value: str, name: str) -> dt.date | None:
                                {name: [_("not a date YYYY-MM-DD: %(value)s", value=value)]}) from None
 
 
-def report_parks(principal: Principal) -> list[Park]:
-    """The parks the user may report on (admins: all)."""
-    stmt = select(Park).order_by(Park.code)
-    if not principal.is_admin:
-        stmt = stmt.where(Park.id.in_(principal.park_ids))
-    return list(db_session().scalars(stmt))
-
-
 @bp.get("/reports")
 @coordinators_only
 def reports_page():
     """The report form: park, period and format."""
-    return render_template("reports.html", parks=report_parks(page_principal()), values=_report_form_values(),
+    return render_template("reports.html", parks=coordinated_parks(page_principal()), values=_report_form_values(),
                            error=None, allowed=True)
 
 
@@ -66,7 +56,7 @@ def report_view():
     except DomainError as exc:
         detail = "; ".join(f"{k}: {', '.join(map(str, v))}" for k, v in exc.errors.items())
         # The field's reason already says what the message says, in the page's language.
-        return render_template("reports.html", parks=report_parks(principal), values=values,
+        return render_template("reports.html", parks=coordinated_parks(principal), values=values,
                                error=detail or localise_message(exc.message), allowed=True), exc.status
     finally:
         db.rollback()

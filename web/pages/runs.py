@@ -44,8 +44,8 @@ from ..database import db_session
 from ..i18n import localise_message
 from . import bp
 from .auth import coordinators_only, page_principal
-from .common import FormErrors, flash_done, paginate
-from .park import coordinated_parks, page_link, park_options
+from .common import FormErrors, coordinated_parks, flash_done, paginate, park_options
+from .park import page_link
 
 log = logging.getLogger(__name__)
 
@@ -365,7 +365,7 @@ def sees_job(principal: Principal, job: dict[str, Any]) -> bool:
 
 
 def _render_form(session: Session, principal: Principal, values: dict[str, str], errors: FormErrors | None):
-    parks = coordinated_parks(session, principal)
+    parks = coordinated_parks(principal)
     running = [j for j in registry().running() if sees_job(principal, j)]
     return render_template("runs.html", values=values, errors=errors, park_choices=park_options(parks),
                            all_parks=principal.is_admin, runs=paginate(session, visible_runs(principal),
@@ -380,7 +380,7 @@ def runs():
     """The run form (park, exact, time limit, minimum lot, suppliers per need) and the runs so far."""
     principal, session = page_principal(), db_session()
     values = default_values()
-    parks = coordinated_parks(session, principal)
+    parks = coordinated_parks(principal)
     chosen = (request.args.get("park") or "").strip()
     values["park"] = chosen if chosen in {p.code for p in parks} else (parks[0].code if parks else "")
     return _render_form(session, principal, values, None)

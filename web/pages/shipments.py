@@ -19,16 +19,16 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 
 from marketplace.errors import DomainError, NotFound
-from marketplace.models import PACKAGINGS, SHIPMENT_STATUSES, Park, Shipment
+from marketplace.models import PACKAGINGS, SHIPMENT_STATUSES, Shipment
 from marketplace.models.base import CHINA_TZ
 from marketplace.services import disclosure, manifests, transfers, workflow
 from marketplace.services.accounts import Principal
 
 from ..database import db_session
-from ..i18n import loc_attr, state_label
+from ..i18n import state_label
 from . import bp
 from .auth import page_principal, signed_in
-from .common import FormErrors, flash_done, paginate
+from .common import FormErrors, coordinated_parks, flash_done, paginate, park_options
 from .notifications import one_language
 
 ROLES = (("producer", _l("As producer")), ("receiver", _l("As receiver")))
@@ -103,21 +103,6 @@ def allowed_actions(principal: Principal, shipment: Shipment) -> list[str]:
             and (standing.coordinator or standing.side == transfers.ACTING_SIDE[a])]
 
 
-def park_options(parks: list[Park]) -> list[tuple[str, str]]:
-    """(code, "code name") of each park, the name in the page's language, for a filter's select."""
-    return [(p.code, f"{p.code} {loc_attr(p, 'name')}") for p in parks]
-
-
-def user_parks(principal: Principal) -> list[Park]:
-    """The parks a coordinator follows (admins: all; enterprise users: none), by code."""
-    if not (principal.is_admin or principal.is_coordinator):
-        return []
-    stmt = select(Park).order_by(Park.code)
-    if not principal.is_admin:
-        stmt = stmt.where(Park.id.in_(list(principal.park_ids)))
-    return list(db_session().scalars(stmt))
-
-
 # --- the list -----------------------------------------------------------------------------------------
 
 @bp.get("/shipments")
@@ -126,7 +111,7 @@ def shipments():
     """The shipments the user may see, newest first; filters: status, role (enterprises) or park (coordinators)."""
     principal, session = page_principal(), db_session()
     status = request.args.get("status") if request.args.get("status") in SHIPMENT_STATUSES else None
-    parks = user_parks(principal)
+    parks = coordinated_parks(principal)
     park = request.args.get("park") if request.args.get("park") in {p.code for p in parks} else None
     role = request.args.get("role") if principal.enterprise_id is not None else None
     stmt = transfers.filtered_shipments(session, principal, status=status, park=park).options(*transfers.LOAD_OPTIONS)

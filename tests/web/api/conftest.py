@@ -6,12 +6,14 @@ view's ``commit`` ends a savepoint and the whole test is undone afterwards.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.factories import load_api_park
@@ -55,20 +57,28 @@ def api_app(engine) -> Iterator[Flask]:
     app.extensions["wastematch.engine"].dispose()
 
 
-@pytest.fixture()
-def api(api_app, engine) -> Iterator[ApiHarness]:
-    """The API on the small two-park fixture with users admin, coord, coord_nk, e1–e4."""
+@contextmanager
+def app_in_rolled_back_transaction(app: Flask, engine: Engine) -> Iterator[Session]:
+    """The app's request sessions and the yielded test session share one transaction, rolled back after:
+    a view's ``commit`` only ends a savepoint."""
     with engine.connect() as conn:
         outer = conn.begin()
         factory = sessionmaker(bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False)
-        saved = api_app.extensions["wastematch.sessions"]
-        api_app.extensions["wastematch.sessions"] = factory
+        saved = app.extensions["wastematch.sessions"]
+        app.extensions["wastematch.sessions"] = factory
         session = factory()
         try:
-            tokens = load_api_park(session)
-            session.commit()
-            yield ApiHarness(api_app, api_app.test_client(), session, tokens)
+            yield session
         finally:
             session.close()
-            api_app.extensions["wastematch.sessions"] = saved
+            app.extensions["wastematch.sessions"] = saved
             outer.rollback()
+
+
+@pytest.fixture()
+def api(api_app, engine) -> Iterator[ApiHarness]:
+    """The API on the small two-park fixture with users admin, coord, coord_nk, e1–e4."""
+    with app_in_rolled_back_transaction(api_app, engine) as session:
+        tokens = load_api_park(session)
+        session.commit()
+        yield ApiHarness(api_app, api_app.test_client(), session, tokens)

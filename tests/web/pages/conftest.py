@@ -15,11 +15,12 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from marketplace.db import make_engine, upgrade_schema
 from marketplace.services.catalog import load_builtin_catalog
 from tests.factories import API_PASSWORD, API_USERS, load_api_park
+from tests.web.api.conftest import app_in_rolled_back_transaction
 from web.app import create_app
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -88,17 +89,7 @@ def pages_app(pages_engine, tmp_path_factory) -> Iterator[Flask]:
 @pytest.fixture()
 def pages(pages_app, pages_engine) -> Iterator[PageHarness]:
     """The pages on the small two-park fixture (users admin, coord, coord_nk, e1–e4), signed out."""
-    with pages_engine.connect() as conn:
-        outer = conn.begin()
-        factory = sessionmaker(bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False)
-        saved = pages_app.extensions["wastematch.sessions"]
-        pages_app.extensions["wastematch.sessions"] = factory
-        session = factory()
-        try:
-            load_api_park(session)
-            session.commit()
-            yield PageHarness(pages_app, pages_app.test_client(), session)
-        finally:
-            session.close()
-            pages_app.extensions["wastematch.sessions"] = saved
-            outer.rollback()
+    with app_in_rolled_back_transaction(pages_app, pages_engine) as session:
+        load_api_park(session)
+        session.commit()
+        yield PageHarness(pages_app, pages_app.test_client(), session)

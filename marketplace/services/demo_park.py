@@ -1,0 +1,26 @@
+"""The demonstration park in one call, for the end-to-end tests and the benchmarks.
+
+``wastematch demo`` does the same step by step with its progress on the command line:
+import the park, run park-wide matching, play four months of history, seed the demo accounts.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from .demo_accounts import seed_demo_accounts
+from .demo_history import seed_demo_history
+from .interchange import import_document
+from .matching import run_matching
+
+DEMO_PARK_FILE = Path(__file__).resolve().parents[1] / "demo" / "demo_park.json"
+
+
+def build_demo_park(session: Session, *, actor: str) -> None:
+    """Import the demo park, match it, play its history and seed its accounts (never commits)."""
+    import_document(session, json.loads(DEMO_PARK_FILE.read_text(encoding="utf-8")), actor=actor)
+    run_matching(session, park=None, actor=actor)
+    seed_demo_history(session)
+    seed_demo_accounts(session, actor=actor)
