@@ -16,12 +16,11 @@ from marketplace.models import ALERT_KINDS, ALERT_STATUSES
 from marketplace.services import alerts as service
 
 from ..database import db_session
-from ..i18n import state_label
+from ..i18n import one_language, state_label
 from . import bp
 from .auth import coordinators_only, page_principal
 from .common import FormErrors, act_with_note, choice_filters, coordinated_parks, flash_done, flash_error, paginate, park_options
 from .findings import SEVERITY_LABELS
-from .notifications import one_language
 
 
 def _render(ack_errors: dict[int, FormErrors] | None = None, notes: dict[int, str] | None = None, status: int = 200):

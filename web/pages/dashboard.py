@@ -13,11 +13,12 @@ from marketplace.services.transfers import filtered_shipments
 from matching.quantities import annual_tonnes
 
 from ..database import db_session
+from ..i18n import one_language
 from . import bp
 from .auth import enterprises_only, page_principal
 from .home import unread_count
 from .matches import awaiting_clause, match_views, page_helpers
-from .notifications import notice_link, one_language
+from .notifications import notice_link
 
 AWAITING_SHOWN = 5
 NOTICES_SHOWN = 5

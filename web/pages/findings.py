@@ -18,12 +18,11 @@ from marketplace.services import ledger_review
 from marketplace.services.accounts import Principal
 
 from ..database import db_session
-from ..i18n import state_label
+from ..i18n import one_language, state_label
 from . import bp
 from .auth import coordinators_only, page_principal
 from .common import (FormErrors, act_with_note, choice_filters, coordinated_parks, flash_done, flash_error, paginate,
                      park_options)
-from .notifications import one_language
 
 CODE_LABELS = {"out_exceeds_in": _l("More out than in"), "source_exceeded": _l("Source batch exceeded"),
                "unknown_counterparty": _l("Unknown supplier or recipient"), "missing_cas": _l("CAS number missing"),

@@ -23,13 +23,12 @@ from marketplace.services import ledger_review
 from marketplace.services.accounts import Principal
 
 from ..database import db_session
-from ..i18n import localise_message
+from ..i18n import localise_message, one_language
 from . import bp
 from .auth import page_principal, signed_in
 from .common import FormErrors, flash_done, paginate
 from .findings import CODE_LABELS
 from .common import park_time
-from .notifications import one_language
 
 DIRECTION_LABELS = {"in": _l("In (bought or received)"), "out": _l("Out (sold or shipped)"),
                     "produced": _l("Produced on site"), "consumed": _l("Consumed on site")}

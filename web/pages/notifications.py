@@ -1,11 +1,6 @@
-"""The user's notices (推送通知): newest first, unread highlighted, each linking to what it is about.
-
-Also the small text helpers the logistics pages share: a stored UTC time shown in park
-time, and the page-language half of a message the services store in both languages.
-"""
+"""The user's notices (推送通知): newest first, unread highlighted, each linking to what it is about."""
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask import abort, redirect, render_template, request, url_for
@@ -17,84 +12,12 @@ from marketplace.services import notifications as service
 from marketplace.services.accounts import Principal
 
 from ..database import db_session
-from ..i18n import is_chinese, localise_message
+from ..i18n import one_language
 from . import bp
 from .auth import page_principal, safe_next, signed_in
 from .common import flash_done, paginate, park_time
 
-CJK = re.compile(r"[\u3400-\u9fff]")
-OPENERS, CLOSERS = "（(「『【[“‘", "）)」』】]”’"
 READ_FILTERS = (("", _l("All notices")), ("unread", _l("Unread only")), ("read", _l("Read only")))
-
-
-# --- shared text helpers -----------------------------------------------------------------------------
-
-def _top_level_slashes(text: str) -> list[int]:
-    """Positions of `` / `` outside brackets and quotes (a title may itself contain one)."""
-    out, depth = [], 0
-    for i, ch in enumerate(text):
-        if ch in OPENERS:
-            depth += 1
-        elif ch in CLOSERS:
-            depth = max(depth - 1, 0)
-        elif depth == 0 and text.startswith(" / ", i):
-            out.append(i)
-    return out
-
-
-def split_bilingual(text: str | None) -> tuple[str, str] | None:
-    """``中文 / English`` → (中文, English); None when the text is not written that way.
-
-    The split is the `` / `` outside brackets with Chinese before it and an English word
-    (ASCII) right after it; when a bracket in a title leaves none outside, any such `` / ``.
-    """
-    if not text:
-        return None
-
-    def fits(i: int) -> bool:
-        after = text[i + 3:i + 4]
-        return bool(CJK.search(text[:i])) and after.isascii() and after.isalnum()
-
-    for candidates in (_top_level_slashes(text), [m.start() for m in re.finditer(" / ", text)]):
-        good = [i for i in candidates if fits(i)]
-        if good:
-            i = good[0]
-            return text[:i].strip(), text[i + 3:].strip()
-    return None
-
-
-def _trailing_english(text: str) -> tuple[str, str] | None:
-    """``中文 (English …)`` → (中文, English …): the last bracket closes the text and holds no Chinese."""
-    text = text.rstrip()
-    if not text.endswith((")", "）")):
-        return None
-    depth = 0
-    for i in range(len(text) - 1, -1, -1):
-        ch = text[i]
-        if ch in ")）":
-            depth += 1
-        elif ch in "(（":
-            depth -= 1
-            if depth == 0:
-                zh, en = text[:i].strip(), text[i + 1:-1].strip()
-                if zh and en and CJK.search(zh) and not CJK.search(en):
-                    return zh, en
-                return None
-    return None
-
-
-def one_language(text: str | None) -> str:
-    """The page-language half of a service text written in both languages, else the text itself.
-
-    Handles ``中文 / English`` (notices, findings), ``中文 (English)`` (alerts, hidden
-    actors) and ``English (中文)`` (service errors, via ``localise_message``).
-    """
-    if not text:
-        return ""
-    pair = split_bilingual(text) or _trailing_english(text)
-    if pair is not None:
-        return pair[0] if is_chinese() else pair[1][:1].upper() + pair[1][1:]
-    return localise_message(text)
 
 
 # --- the notices ---------------------------------------------------------------------------------------

@@ -25,11 +25,10 @@ from marketplace.services import disclosure, manifests, transfers, workflow
 from marketplace.services.accounts import Principal
 
 from ..database import db_session
-from ..i18n import state_label
+from ..i18n import one_language, state_label
 from . import bp
 from .auth import page_principal, signed_in
 from .common import FormErrors, coordinated_parks, flash_done, paginate, park_options
-from .notifications import one_language
 
 ROLES = (("producer", _l("As producer")), ("receiver", _l("As receiver")))
 PACKAGING_LABELS = {"drum": _l("Drum"), "ibc": _l("IBC tote"), "bag": _l("Bag"), "box": _l("Box"),

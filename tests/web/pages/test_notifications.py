@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from marketplace.models import Notification, User
 from tests.web.pages.test_shipments import shipment_in
-from web.pages.notifications import split_bilingual
+from web.i18n import split_bilingual
 
 
 def notices_of(pages, key_email: str) -> list[Notification]:
