@@ -54,9 +54,12 @@ def test_offer_in_chinese_to_realised_flow_in_the_report(sign_in, live_demo, tmp
     page.select_option("#form", "liquid")
     # The composition editor with the CAS lookup: the chemical's name appears beside the row.
     page.fill("#composition-0-name", "丙酮")
-    page.fill("#composition-0-cas", "67-64-1")
     page.fill("#composition-0-pct", "92")
-    page.press("#composition-0-cas", "Tab")
+    page.fill("#composition-0-cas", "67-64-1")
+    # Leaving the CAS field looks it up: wait for that answer, not a fixed time (the first lookup of a
+    # server loads the chemicals database, seconds on a loaded machine).
+    with page.expect_response(lambda r: "/lookup/chemicals" in r.url and "67-64-1" in r.url, timeout=60_000):
+        page.press("#composition-0-cas", "Tab")
     page.locator("tr.component output.chem").first.filter(has_text=re.compile("丙酮|Acetone", re.I)).wait_for()
     page.screenshot(path=str(shots / "1-offer-form.png"), full_page=True)
     page.click("#listing-form button[type=submit]")
