@@ -1,22 +1,24 @@
-"""GB/T 4754-2017 industry classes used by the demo."""
+"""GB/T 4754-2017 industry classes: the table, its sections and groups, and the demo park's coverage."""
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 
 from catalog.builtin_codes import BUILTIN_HW_CODES
 from catalog.industries import INDUSTRIES, industries_in_group, industry, section_of
+from tests.conftest import DEMO_PARK
 
 
 def test_table_is_well_formed():
     codes = [i.code for i in INDUSTRIES]
-    assert 35 <= len(codes) <= 60
+    assert 60 <= len(codes) <= 100
     assert len(set(codes)) == len(codes) and codes == sorted(codes)
     for i in INDUSTRIES:
         assert re.match(r"^\d{4}$", i.code)
         assert re.search(r"[\u4e00-\u9fff]", i.name_zh) and i.name_en.isascii()
-        assert i.section in {"B", "C", "D", "N", "O", "Q"}
+        assert i.section in {"B", "C", "D", "G", "K", "M", "N", "O", "Q"}
 
 
 @pytest.mark.parametrize("code, name", [
@@ -28,6 +30,15 @@ def test_lookup(code, name):
     assert industry(code).name_zh == name
 
 
+def test_every_industry_of_the_demo_park_has_its_chinese_name():
+    # Reports and pages name an enterprise's industry in Chinese from this table; the demo file
+    # only carries English names.
+    doc = json.loads(DEMO_PARK.read_text(encoding="utf-8"))
+    used = {e["industry"] for e in doc["enterprises"] if e.get("industry")}
+    assert len(used) >= 40
+    assert sorted(c for c in used if c not in {i.code for i in INDUSTRIES}) == []
+
+
 def test_unknown_class_is_a_key_error():
     with pytest.raises(KeyError, match="9999"):
         industry("9999")
@@ -36,6 +47,7 @@ def test_unknown_class_is_a_key_error():
 def test_sections_and_groups():
     assert section_of("0610") == "B" and section_of("2614") == "C" and section_of("4411") == "D"
     assert section_of("7724") == "N" and section_of("8111") == "O" and section_of("8411") == "Q"
+    assert section_of("5431") == "G" and section_of("7020") == "K" and section_of("7452") == "M"
     assert {i.code for i in industries_in_group("261")} == {"2611", "2612", "2613", "2614", "2619"}
 
 
