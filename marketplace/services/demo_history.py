@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ..models import Enterprise, LedgerEntry, Listing, Match, Park, Shipment
@@ -308,6 +308,10 @@ def seed_demo_history(session: Session, *, now: dt.datetime | None = None,
         report.seconds = time.perf_counter() - started
         return report
     start = now - dt.timedelta(days=HISTORY_DAYS)
+    # The listings were posted before the history began (imported now, they would look newer than the
+    # matches approved on them, and a report of a past period would find nothing offered).
+    session.execute(update(Listing).where(Listing.created_at > start - dt.timedelta(days=1))
+                    .values(created_at=start - dt.timedelta(days=1)))
     steps = len(FLOWS) + 3
     for i, flow in enumerate(FLOWS, start=1):
         match = _approved_match(session, cast, flow, start + dt.timedelta(days=max(flow.first_day - 5, 0)))

@@ -6,7 +6,8 @@ the latest match run of the park. Per flow:
 
 - tonne-km = tonnes × road distance of the match (km);
 - diverted from landfill / incineration = the flow's tonnes when the offer's current route is
-  landfill / incineration;
+  landfill / incineration and the receiver recovers it (reuse, recycling, co-processing, energy
+  recovery): a flow to disposal is not diverted from anything;
 - avoided CO2e = tonnes × (factor of the offer's current route − factor of the receiver's purpose)
   for the flow's material class (``catalog.emission_factors``); transport CO2e = tonne-km × the
   road freight factor; net = avoided − transport;
@@ -16,6 +17,14 @@ the latest match run of the park. Per flow:
   new route pays or charges. Material already sold (route ``sale``) claims no saving.
 Proposed and approved figures are annual rates (t/a, t·km/a, t CO2e/a); realised ones are
 amounts in the period.
+
+Rates are the park's own offers' (flows from enterprises outside the park do not raise them):
+match rate = proposed ÷ offered; utilisation = tonnes of the approved matches in force during the
+period ÷ offered (annual rates; a match approved last year and still delivering counts);
+realisation = realised ÷ what those matches should have delivered in their days of the period.
+
+Compliance figures (active alerts, open findings, open manifests) are those of the period's end
+(or of now, for a period not yet over), not of the day the report is made.
 """
 from __future__ import annotations
 
@@ -31,24 +40,32 @@ from catalog.emission_factors import avoided_co2e_kg, transport_co2e_kg
 from matching.quantities import annual_tonnes
 from matching.rules import RULES
 
-from ..models import ACTIVE_ALERT_STATUSES, Alert, LedgerFinding, MatchRun, Shipment
-from ..models.base import as_utc, utcnow
+from ..models import Alert, LedgerFinding, MatchRun, Shipment
+from ..models.base import as_utc, iso_utc, utcnow
 from .alerts import KIND_ZH, AlertSettings
 from .ledger_review import CODE_ZH
 from .report_flows import BASES, REALISED_SHIPMENTS, UNITS, FlowData, ReportFlow, industry_label, month_of
 
 DIVERTED_ROUTES = ("landfill", "incineration")
+# Receivers' purposes that recover the material; "dispose" (or none given) diverts nothing.
+RECOVERY_PURPOSES = ("reuse", "recycle", "co_process", "recover_energy")
 # Current routes the producer pays for: a match taking the material off them saves that cost.
 PAID_ROUTES = ("landfill", "incineration", "disposal", "storage")
 # Which party of a shipment an alert of each kind is held against (the manifest's duties);
 # licence alerts are held against the licence holder (the alert's enterprise).
 ALERT_PARTIES = {"weight_mismatch": ("producer", "receiver"), "not_received": ("producer",),
                  "manifest_open": ("receiver",)}
-OPEN_MANIFEST_STATUSES = ("dispatched", "received")
 
 
 def _share(part: float, whole: float) -> float | None:
     return part / whole if whole > 1e-12 else None
+
+
+def diverted_route(f: ReportFlow) -> str | None:
+    """``landfill`` or ``incineration`` when the flow takes material off that route to be recovered, else None."""
+    if f.current_route in DIVERTED_ROUTES and f.purpose in RECOVERY_PURPOSES:
+        return f.current_route
+    return None
 
 
 @dataclass(frozen=True)
@@ -95,9 +112,10 @@ class Totals:
         self.tonnes += f.tonnes
         if f.hazardous:
             self.hazardous_t += f.tonnes
-        if f.current_route == "landfill":
+        diverted = diverted_route(f)
+        if diverted == "landfill":
             self.diverted_landfill_t += f.tonnes
-        elif f.current_route == "incineration":
+        elif diverted == "incineration":
             self.diverted_incineration_t += f.tonnes
         self.tonne_km += figures.tonne_km
         self.co2e_avoided_t += figures.co2e_avoided_t
@@ -141,22 +159,30 @@ def _offered(data: FlowData) -> dict[int, tuple[int, float]]:
     return {k: (v[0], v[1]) for k, v in out.items()}
 
 
-def _rates(offered_t: float, approved_t: float, proposed_t: float, realised_t: float, days: int) -> dict[str, Any]:
-    expected = approved_t * days / 365.0
-    return {"match_rate": _share(proposed_t, offered_t), "utilisation_rate": _share(approved_t, offered_t),
-            "realisation_rate": _share(realised_t, expected)}
+def in_force_t(data: FlowData, sources: set[int] | None = None) -> tuple[float, float]:
+    """Annual tonnes of the approved matches in force during the period, and what they should have
+    delivered in it, over matches from ``sources`` (None: all)."""
+    rate = expected = 0.0
+    for a in data.agreements:
+        if sources is None or a.source_id in sources:
+            rate += a.tonnes
+            expected += a.expected_t
+    return rate, expected
 
 
 def park_kpis(data: FlowData, figures: dict[str, FlowFigures]) -> dict[str, Any]:
-    """The park's KPI block (all waste flows of the report; offers of the park's enterprises)."""
+    """The park's KPI block (all waste flows of the report; rates over the park's own offers)."""
     totals = totals_by_basis(data.flows, figures)
+    own = totals_by_basis([f for f in data.flows if f.source_id in data.in_scope], figures)
     offered = _offered(data)
-    offers = sum(offered[e][0] for e in data.in_scope if e in offered)
-    offered_t = sum(offered[e][1] for e in data.in_scope if e in offered)
+    offers = sum(n for n, _ in offered.values())
+    offered_t = sum(t for _, t in offered.values())
+    agreed_t, expected_t = in_force_t(data, data.in_scope)
     return {"offers": offers, "offered_t": offered_t, **{b: totals[b].as_dict() for b in BASES},
-            **_rates(offered_t, totals["approved"].tonnes, totals["proposed"].tonnes, totals["realised"].tonnes,
-                     data.period.days),
-            "units": {"offered_t": "t/a", **UNITS}}
+            "match_rate": _share(own["proposed"].tonnes, offered_t), "in_force_t": agreed_t,
+            "utilisation_rate": _share(agreed_t, offered_t),
+            "realisation_rate": _share(own["realised"].tonnes, expected_t),
+            "units": {"offered_t": "t/a", "in_force_t": "t/a", **UNITS}}
 
 
 # --- enterprises ---------------------------------------------------------------------------------
@@ -203,9 +229,15 @@ def _in_scope(stmt, data: FlowData):
     return stmt.where(or_(Alert.park_id == data.park.id, Alert.enterprise_id.in_(sorted(data.in_scope))))
 
 
-def _active_alerts(session: Session, data: FlowData) -> list[Alert]:
-    stmt = _in_scope(select(Alert).where(Alert.status.in_(ACTIVE_ALERT_STATUSES)), data)
-    return list(session.scalars(stmt.order_by(Alert.id)))
+def as_of(data: FlowData, now: dt.datetime | None = None) -> dt.datetime:
+    """The instant the report's state figures describe: the period's end, or now if that is earlier."""
+    return min(as_utc(now or utcnow()), data.period.after_instant)
+
+
+def _active_alerts(session: Session, data: FlowData, at: dt.datetime) -> list[Alert]:
+    """Alerts active at ``at``: raised by then and not yet cleared (acknowledged ones are still active)."""
+    stmt = select(Alert).where(Alert.raised_at <= at, or_(Alert.cleared_at.is_(None), Alert.cleared_at > at))
+    return list(session.scalars(_in_scope(stmt, data).order_by(Alert.id)))
 
 
 def alerts_by_enterprise(session: Session, data: FlowData, alerts: list[Alert]) -> dict[int, list[Alert]]:
@@ -227,11 +259,18 @@ def alerts_by_enterprise(session: Session, data: FlowData, alerts: list[Alert]) 
     return out
 
 
-def _open_findings(session: Session, data: FlowData) -> list[LedgerFinding]:
-    stmt = select(LedgerFinding).where(LedgerFinding.status == "open")
+def _open_findings(session: Session, data: FlowData, at: dt.datetime) -> list[LedgerFinding]:
+    """Ledger findings open at ``at``: found by then and not yet resolved or dismissed."""
+    stmt = select(LedgerFinding).where(LedgerFinding.first_found_at <= at,
+                                       or_(LedgerFinding.closed_at.is_(None), LedgerFinding.closed_at > at))
     if data.park is not None:
         stmt = stmt.where(LedgerFinding.enterprise_id.in_(sorted(data.in_scope)))
     return list(session.scalars(stmt.order_by(LedgerFinding.id)))
+
+
+# An enterprise row's figures that belong to its own park: None for another park's enterprise on a flow.
+OWN_PARK_FIELDS = ("offers", "offered_t", "in_force_t", "utilisation_rate", "shipments", "manifest_steps",
+                   "on_time_share", "ledger_entries", "ledger_complete_share", "alerts_open", "findings_open")
 
 
 @dataclass
@@ -245,7 +284,7 @@ class EnterpriseFacts:
 def enterprise_kpis(session: Session, data: FlowData, figures: dict[str, FlowFigures], *,
                     now: dt.datetime | None = None) -> tuple[list[dict[str, Any]], dict[str, EnterpriseFacts]]:
     """One KPI block per enterprise of the park or on a flow, most tonnes transferred first."""
-    now = min(as_utc(now or utcnow()), data.period.after_instant)
+    now = as_of(data, now)
     sent: dict[int, list[ReportFlow]] = defaultdict(list)
     received: dict[int, dict[str, float]] = defaultdict(lambda: dict.fromkeys(BASES, 0.0))
     for f in data.flows:
@@ -254,9 +293,12 @@ def enterprise_kpis(session: Session, data: FlowData, figures: dict[str, FlowFig
             received[f.target_id][f.basis] += f.tonnes
     offered = _offered(data)
     steps = timeliness(data, now)
-    held = alerts_by_enterprise(session, data, _active_alerts(session, data))
+    held = alerts_by_enterprise(session, data, _active_alerts(session, data, now))
+    in_force: dict[int, float] = defaultdict(float)
+    for a in data.agreements:
+        in_force[a.source_id] += a.tonnes
     findings: dict[int, list[LedgerFinding]] = defaultdict(list)
-    for fd in _open_findings(session, data):
+    for fd in _open_findings(session, data, now):
         findings[fd.enterprise_id].append(fd)
     flagged_entries = {fd.entry_id for fds in findings.values() for fd in fds if fd.entry_id is not None}
     entries: Counter[int] = Counter(e.enterprise_id for e in data.ledger)
@@ -269,19 +311,28 @@ def enterprise_kpis(session: Session, data: FlowData, figures: dict[str, FlowFig
     rows, facts = [], {}
     for ent_id, ent in data.enterprises.items():
         totals = totals_by_basis(sent.get(ent_id, []), figures)
-        n_offers, offered_t = offered.get(ent_id, (0, 0.0))
-        t = steps.get(ent_id)
-        rows.append({
+        row = {
             "ref": ent.ref, "name": ent.name, "park": ent.park.code if ent.park else None,
             "industry": ent.industry, "industry_name": industry_label(ent), "in_scope": ent_id in data.in_scope,
-            "offers": n_offers, "offered_t": offered_t, "sent": {b: totals[b].as_dict() for b in BASES},
-            "received_t": dict(received.get(ent_id, dict.fromkeys(BASES, 0.0))),
-            "utilisation_rate": _share(totals["approved"].tonnes, offered_t),
+            "sent": {b: totals[b].as_dict() for b in BASES},
+            "received_t": dict(received.get(ent_id, dict.fromkeys(BASES, 0.0)))}
+        if ent_id not in data.in_scope:
+            # Another park's enterprise on a flow: only its flows with this park are the report's business;
+            # its offers, manifests, ledger and alerts are its own park's (and its rating there).
+            row.update(dict.fromkeys(OWN_PARK_FIELDS))
+            rows.append(row)
+            continue
+        n_offers, offered_t = offered.get(ent_id, (0, 0.0))
+        t = steps.get(ent_id)
+        row.update({
+            "offers": n_offers, "offered_t": offered_t, "in_force_t": in_force.get(ent_id, 0.0),
+            "utilisation_rate": _share(in_force.get(ent_id, 0.0), offered_t),
             "shipments": shipments.get(ent_id, 0), "manifest_steps": t.steps if t else 0,
             "on_time_share": _share(t.on_time, t.steps) if t else None,
             "ledger_entries": entries.get(ent_id, 0),
             "ledger_complete_share": _share(entries[ent_id] - incomplete[ent_id], entries[ent_id]),
             "alerts_open": len(held.get(ent_id, [])), "findings_open": len(findings.get(ent_id, []))})
+        rows.append(row)
         facts[ent.ref] = EnterpriseFacts(alerts=held.get(ent_id, []), findings=findings.get(ent_id, []))
     rows.sort(key=lambda r: (-r["sent"]["realised"]["tonnes"], -r["sent"]["approved"]["tonnes"],
                              -r["sent"]["proposed"]["tonnes"], r["ref"]))
@@ -309,7 +360,7 @@ def monthly(session: Session, data: FlowData, figures: dict[str, FlowFigures]) -
             if f.basis == "realised":
                 months[m]["co2e_avoided_t"] += gross_per_t * t
                 months[m]["net_co2e_avoided_t"] += net_per_t * t
-                if f.current_route in DIVERTED_ROUTES:
+                if diverted_route(f):
                     months[m]["diverted_t"] += t
     for sh in data.shipments:
         if sh.status in REALISED_SHIPMENTS and data.period.holds(sh.received_at):
@@ -323,32 +374,51 @@ def monthly(session: Session, data: FlowData, figures: dict[str, FlowFigures]) -
     return list(months.values())
 
 
-def compliance(session: Session, data: FlowData) -> dict[str, Any]:
-    """Checks failed in the latest match run of the period, soft flags on proposals, alerts, manifests, findings."""
-    run_stmt = select(MatchRun).where(MatchRun.started_at >= data.period.first_instant,
-                                      MatchRun.started_at < data.period.after_instant)
+def latest_run(session: Session, data: FlowData) -> MatchRun | None:
+    """The latest match run of the period over the report's park (else over every park, which covers it)."""
+    stmt = select(MatchRun).where(MatchRun.started_at >= data.period.first_instant,
+                                  MatchRun.started_at < data.period.after_instant).order_by(MatchRun.id.desc())
     if data.park is not None:
-        run_stmt = run_stmt.where(or_(MatchRun.park_id == data.park.id, MatchRun.park_id.is_(None)))
-    run = session.scalars(run_stmt.order_by(MatchRun.id.desc()).limit(1)).first()
+        own = session.scalars(stmt.where(MatchRun.park_id == data.park.id).limit(1)).first()
+        if own is not None:
+            return own
+    return session.scalars(stmt.where(MatchRun.park_id.is_(None)).limit(1)).first()
+
+
+def open_manifests(data: FlowData, at: dt.datetime) -> int:
+    """Shipments on the road or received but not closed at ``at`` (their manifests still open)."""
+    def before(t: dt.datetime | None) -> bool:
+        return t is not None and as_utc(t) <= at
+    return sum(1 for s in data.shipments
+               if before(s.dispatched_at) and not before(s.closed_at) and not before(s.rejected_at))
+
+
+def compliance(session: Session, data: FlowData, *, now: dt.datetime | None = None) -> dict[str, Any]:
+    """Checks failed in the latest match run of the period, soft flags on proposals; alerts, manifests and
+    findings as they stood at the period's end (``as_of``)."""
+    at = as_of(data, now)
+    run = latest_run(session, data)
     failed = {k.removeprefix("failed_"): int(v) for k, v in ((run.counts or {}) if run else {}).items()
               if k.startswith("failed_")}
     soft: Counter[str] = Counter()
     for f in data.flows:
         if f.basis == "proposed":
             soft.update(f.soft_flags)
-    alerts = _active_alerts(session, data)
+    alerts = _active_alerts(session, data, at)
     raised_stmt = _in_scope(select(func.count()).select_from(Alert).where(
         Alert.raised_at >= data.period.first_instant, Alert.raised_at < data.period.after_instant), data)
-    findings = _open_findings(session, data)
+    findings = _open_findings(session, data, at)
     return {
+        "as_of": iso_utc(at),
         "run": run.id if run else None,
+        "run_scope": (run.park.code if run.park else None) if run else None,
         "failed_checks": dict(sorted(failed.items())),
         "soft_flags": dict(sorted(soft.items())),
         "alerts_open": len(alerts),
         "alerts_by_kind": dict(sorted(Counter(a.kind for a in alerts).items())),
         "alerts_critical": sum(1 for a in alerts if a.severity == "critical"),
         "alerts_raised": session.scalar(raised_stmt) or 0,
-        "open_manifests": sum(1 for s in data.shipments if s.status in OPEN_MANIFEST_STATUSES),
+        "open_manifests": open_manifests(data, at),
         "findings_open": len(findings),
         "findings_by_code": dict(sorted(Counter(fd.code for fd in findings).items())),
         "labels": COMPLIANCE_LABELS,
@@ -360,5 +430,6 @@ def compliance(session: Session, data: FlowData) -> dict[str, Any]:
 COMPLIANCE_LABELS: dict[str, str] = {**KIND_ZH, **CODE_ZH, **{r.code: f"{r.name_zh} {r.name_en}" for r in RULES}}
 
 
-__all__ = ["ALERT_PARTIES", "EnterpriseFacts", "FlowFigures", "Totals", "all_figures", "compliance", "figure_key",
-           "enterprise_kpis", "flow_figures", "monthly", "park_kpis", "timeliness", "totals_by_basis"]
+__all__ = ["ALERT_PARTIES", "EnterpriseFacts", "FlowFigures", "OWN_PARK_FIELDS", "RECOVERY_PURPOSES", "Totals",
+           "all_figures", "as_of", "compliance", "diverted_route", "enterprise_kpis", "figure_key", "flow_figures",
+           "in_force_t", "latest_run", "monthly", "open_manifests", "park_kpis", "timeliness", "totals_by_basis"]

@@ -15,7 +15,8 @@ Four measurable indicators, each scored 0…1 from the enterprise's KPI block:
 The score is the weighted mean of the applicable indicators; the grade comes from the policy's
 thresholds, then caps apply: an active critical alert caps the grade at C, a controlled substance
 without a permit or receipts beyond a licence's capacity at D. An enterprise with no offers, no
-flows, no shipments and no ledger entries in the period is not rated. Every grade carries its
+flows, no shipments and no ledger entries in the period is not rated, nor is one none of whose
+applicable indicators has a weight. Only the report's park's own enterprises are rated. Every grade carries its
 reasons, Chinese and English.
 """
 from __future__ import annotations
@@ -174,7 +175,13 @@ def rate(kpi: Mapping[str, Any], facts: EnterpriseFacts, policy: RatingPolicy) -
         if applicable:
             weighted += w * score
             weights += w
-    score = weighted / weights if weights else 1.0
+    if not weights:
+        return {**base, "grade": None, "grade_zh": GRADE_ZH[None], "grade_en": GRADE_EN[None], "score": None,
+                "indicators": indicators, "caps": [],
+                "reasons_zh": ["本期没有权重大于零的适用指标"],
+                "reasons_en": ["no indicator with a weight above 0 applies in the period"]}
+    # Graded on the score it shows: 0.8499999… would otherwise be a B beside "score 0.85 (A ≥ 0.85)".
+    score = round(weighted / weights, 4)
     grade = _grade_of(score, policy)
     reasons_zh = [f"综合得分 {score:.2f}（A ≥ {policy.grade_a:g}，B ≥ {policy.grade_b:g}，C ≥ {policy.grade_c:g}）"]
     reasons_en = [f"score {score:.2f} (A ≥ {policy.grade_a:g}, B ≥ {policy.grade_b:g}, C ≥ {policy.grade_c:g})"]
@@ -208,7 +215,7 @@ def rate(kpi: Mapping[str, Any], facts: EnterpriseFacts, policy: RatingPolicy) -
             grade = cap["grade"]
         reasons_zh.append(cap["text_zh"])
         reasons_en.append(cap["text_en"])
-    return {**base, "grade": grade, "grade_zh": GRADE_ZH[grade], "grade_en": GRADE_EN[grade], "score": round(score, 4),
+    return {**base, "grade": grade, "grade_zh": GRADE_ZH[grade], "grade_en": GRADE_EN[grade], "score": score,
             "indicators": indicators, "caps": caps, "reasons_zh": reasons_zh, "reasons_en": reasons_en}
 
 

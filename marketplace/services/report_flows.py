@@ -135,6 +135,24 @@ class ReportFlow:
         return UNITS[self.basis]
 
 
+@dataclass(frozen=True)
+class Agreement:
+    """An approved match in force during part of the period (approved by its end, not yet finished when it
+    began): the utilisation and realisation rates are measured against these, not only against the
+    matches approved within the period."""
+
+    match_id: int
+    source_id: int
+    target_id: int
+    tonnes: float  # the agreed annual rate, t/a
+    days: int  # days of the period it was in force
+
+    @property
+    def expected_t(self) -> float:
+        """What the agreement should have delivered in its days of the period."""
+        return self.tonnes * self.days / 365.0
+
+
 @dataclass
 class FlowData:
     """Everything the report reads from the database, gathered once."""
@@ -146,7 +164,8 @@ class FlowData:
     flows: list[ReportFlow]
     shipments: list[Shipment]  # of the scope, touching the period
     ledger: list[LedgerEntry]  # of the scope, dated in the period
-    offers: list[Listing]  # offers of the enterprises available during the period (by their dates)
+    offers: list[Listing]  # offers of the park's enterprises open during the period
+    agreements: list[Agreement] = field(default_factory=list)
 
 
 def industry_label(e: Enterprise) -> str | None:
@@ -221,6 +240,35 @@ class _MatchFlows:
                 f.by_month[month_of(match.approved_at)] = f.tonnes
                 flows.append(f)
         return flows
+
+    def agreements(self, shipments: Iterable[Shipment], period: Period) -> list[Agreement]:
+        """The approved matches in force during the period, with their days in it.
+
+        In force from the approval day; an approved or in-transfer match to the period's end; a completed
+        one (a match keeps no completion time) to the last day one of its shipments of the scope moved, and
+        not at all when none of them touched the period (``_scope_shipments`` left them out).
+        """
+        last_move: dict[int, dt.date] = {}
+        for s in shipments:
+            moved = [t for t in (s.closed_at, s.rejected_at, s.received_at, s.dispatched_at, s.created_at)
+                     if t is not None]
+            day = max(park_date(t) for t in moved)
+            last_move[s.match_id] = max(day, last_move.get(s.match_id, day))
+        out = []
+        for m in self.matches.values():
+            if m.status not in RESERVING_STATUSES or m.approved_at is None:
+                continue
+            first = max(park_date(m.approved_at), period.start)
+            last = period.end
+            if m.status == "completed":
+                if m.id not in last_move:
+                    continue
+                last = min(last_move[m.id], period.end)
+            if last < first:
+                continue
+            out.append(Agreement(match_id=m.id, source_id=m.offer.enterprise_id, target_id=m.need.enterprise_id,
+                                 tonnes=float(m.quantity_t), days=(last - first).days + 1))
+        return out
 
     def realised(self, session: Session, shipments: Iterable[Shipment], period: Period) -> list[ReportFlow]:
         """One waste flow per match: the tonnes its shipments delivered in the period."""
@@ -305,6 +353,7 @@ def gather(session: Session, *, park: Park | None, period: Period) -> FlowData:
     flows = reader.proposed_and_approved(session, park, period)
     shipments = _scope_shipments(session, park, period)
     flows += reader.realised(session, shipments, period)
+    agreements = reader.agreements(shipments, period)
     # The scope's ledger entries, and other enterprises' entries naming one of the scope (the other side
     # of a delivery across the park's boundary).
     stmt = select(LedgerEntry).where(LedgerEntry.entry_date >= period.start, LedgerEntry.entry_date <= period.end)
@@ -318,14 +367,18 @@ def gather(session: Session, *, park: Park | None, period: Period) -> FlowData:
                                                     .options(selectinload(Enterprise.park)))}
     flows += _product_flows(entries, enterprises)
     ledger = [e for e in entries if e.enterprise_id in in_scope]
+    # Offers of the scope open during the period: posted by its end, available in it by their dates, and not
+    # closed before it began (a closed listing's last change is its closing).
     offers = list(session.scalars(
-        select(Listing).where(Listing.kind == "offer", Listing.enterprise_id.in_(list(enterprises)),
+        select(Listing).where(Listing.kind == "offer", Listing.enterprise_id.in_(sorted(in_scope)),
+                              Listing.created_at < period.after_instant,
+                              or_(Listing.status != "closed", Listing.updated_at >= period.first_instant),
                               or_(Listing.available_from.is_(None), Listing.available_from <= period.end),
                               or_(Listing.available_to.is_(None), Listing.available_to >= period.start))
         .order_by(Listing.id)))
     return FlowData(period=period, park=park, enterprises=enterprises, in_scope=in_scope, flows=flows,
-                    shipments=shipments, ledger=ledger, offers=offers)
+                    shipments=shipments, ledger=ledger, offers=offers, agreements=agreements)
 
 
-__all__ = ["BASES", "FlowData", "PROPOSED_STATUSES", "Period", "ReportFlow", "UNITS", "gather", "industry_label",
+__all__ = ["Agreement", "BASES", "FlowData", "PROPOSED_STATUSES", "Period", "ReportFlow", "UNITS", "gather", "industry_label",
            "month_of"]

@@ -8,10 +8,15 @@ and the enterprises' ratings (``ratings``). ``report_render`` turns the document
 CSV or XLSX. It reads only: nothing is written, so any caller's transaction may hold it.
 
 Coordinators report on the parks they answer for, admins on any park or on all of them;
-enterprise users are refused (the report names every enterprise).
+enterprise users are refused (the report names every enterprise of the park). Another park's
+enterprise on a flow is named to a coordinator only once a match with it was accepted by both
+sides (or material moved); until then it is "园区外企业 X-001" and the price-derived cost saving
+of its flows is withheld, as the marketplace itself would (``disclosure``). Only the park's own
+enterprises are rated.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from collections.abc import Callable, Mapping
@@ -29,6 +34,7 @@ from ..models import Enterprise, Park
 from ..models.base import iso_utc, utcnow
 from . import kpis, ratings
 from .accounts import Principal
+from .disclosure import DISCLOSING_STATUSES
 from .parks import get_park
 from .report_flows import BASES, UNITS, FlowData, Period, ReportFlow, gather, industry_label
 
@@ -96,15 +102,54 @@ def _category(f: ReportFlow) -> tuple[str | None, str]:
     return None, f"{mc.name_zh} {mc.name_en}" if mc else f.material_class
 
 
-def _flow_row(f: ReportFlow, fig: kpis.FlowFigures, ents: dict[int, Enterprise]) -> dict[str, Any]:
+OUTSIDER_ZH, OUTSIDER_EN = "园区外企业", "enterprise outside the park"
+
+
+@dataclasses.dataclass(frozen=True)
+class Names:
+    """How the report names each enterprise for its reader: refs and names, pseudonyms for the hidden."""
+
+    hidden: dict[int, str]  # enterprise id → pseudonym ("X-001")
+
+    def ref(self, e: Enterprise) -> str:
+        return self.hidden.get(e.id, e.ref)
+
+    def name(self, e: Enterprise) -> str:
+        return f"{OUTSIDER_ZH} {self.hidden[e.id]} ({OUTSIDER_EN})" if e.id in self.hidden else e.name
+
+
+def reader_names(principal: Principal, data: FlowData) -> Names:
+    """Enterprises of other parks the reader may not identify yet: on no flow both sides accepted, no delivery
+    and no ledger entry of the park naming them (admins see everyone, coordinators their parks')."""
+    if principal.is_admin:
+        return Names({})
+    disclosed: set[int] = set()
+    for f in data.flows:
+        if f.basis != "proposed" or f.kind != "waste" or f.status in DISCLOSING_STATUSES:
+            disclosed.update((f.source_id, f.target_id))
+    hidden = sorted(e.id for e in data.enterprises.values()
+                    if e.id not in disclosed and not principal.coordinates(e.park_id))
+    return Names({ent_id: f"X-{i:03d}" for i, ent_id in enumerate(hidden, start=1)})
+
+
+def _withhold_prices(data: FlowData, figures: dict[str, kpis.FlowFigures], names: Names) -> None:
+    """No cost saving on a flow with a hidden party: with one's own price it would give the other's."""
+    for f in data.flows:
+        if f.source_id in names.hidden or f.target_id in names.hidden:
+            key = kpis.figure_key(f)
+            figures[key] = dataclasses.replace(figures[key], cost_saving_cny=None)
+
+
+def _flow_row(f: ReportFlow, fig: kpis.FlowFigures, ents: dict[int, Enterprise], names: Names) -> dict[str, Any]:
     src, dst = ents[f.source_id], ents[f.target_id]
     category, category_name = _category(f)
     return {
         "id": f.id, "basis": f.basis, "kind": f.kind, "match": f.match_id, "status": f.status,
-        "offer": f.offer_ref, "need": f.need_ref,
-        "source": src.ref, "source_name": src.name, "source_industry": src.industry,
+        "offer": None if src.id in names.hidden else f.offer_ref,
+        "need": None if dst.id in names.hidden else f.need_ref,
+        "source": names.ref(src), "source_name": names.name(src), "source_industry": src.industry,
         "source_industry_name": industry_label(src), "source_park": src.park.code if src.park else None,
-        "target": dst.ref, "target_name": dst.name, "target_industry": dst.industry,
+        "target": names.ref(dst), "target_name": names.name(dst), "target_industry": dst.industry,
         "target_industry_name": industry_label(dst), "target_park": dst.park.code if dst.park else None,
         "tonnes": f.tonnes, "unit": f.unit, "material": f.material, "waste_code": f.waste_code,
         "category": category, "category_name": category_name, "hazardous": f.hazardous,
@@ -117,15 +162,30 @@ def _flow_row(f: ReportFlow, fig: kpis.FlowFigures, ents: dict[int, Enterprise])
     }
 
 
-def _parties(data: FlowData) -> dict[str, Party]:
-    return {e.ref: Party(ref=e.ref, name=e.name, industry=e.industry, industry_name=industry_label(e),
-                         park=e.park.code if e.park else None) for e in data.enterprises.values()}
+def _named_rows(rows: list[dict[str, Any]], data: FlowData, names: Names) -> list[dict[str, Any]]:
+    """The enterprise KPI rows with hidden enterprises under their pseudonyms (rows are not rated: not in scope)."""
+    if not names.hidden:
+        return rows
+    by_ref = {e.ref: e for e in data.enterprises.values() if e.id in names.hidden}
+    out = []
+    for row in rows:
+        e = by_ref.get(row["ref"])
+        out.append(row if e is None else {**row, "ref": names.ref(e), "name": names.name(e)})
+    return out
 
 
-def chains_and_loops(data: FlowData, *, limit: int = CHAIN_LIMIT) -> tuple[list[dict], list[dict], dict[str, Any]]:
+def _parties(data: FlowData, names: Names) -> dict[str, Party]:
+    return {names.ref(e): Party(ref=names.ref(e), name=names.name(e), industry=e.industry,
+                                industry_name=industry_label(e), park=e.park.code if e.park else None)
+            for e in data.enterprises.values()}
+
+
+def chains_and_loops(data: FlowData, *, limit: int = CHAIN_LIMIT,
+                     names: Names | None = None) -> tuple[list[dict], list[dict], dict[str, Any]]:
     """Chains and loops of every basis at every level, each list most important first (by basis and level)."""
-    parties = _parties(data)
-    refs = {i: e.ref for i, e in data.enterprises.items()}
+    names = names or Names({})
+    parties = _parties(data, names)
+    refs = {i: names.ref(e) for i, e in data.enterprises.items()}
     chains, loops, searches = [], [], []
     for basis in BASES:
         links = [FlowLink(source=refs[f.source_id], target=refs[f.target_id], tonnes=f.tonnes, material=f.material,
@@ -179,19 +239,21 @@ def build_report(session: Session, principal: Principal, *, park: str | None = N
     t = time.perf_counter()
     data = gather(session, park=scope, period=period)
     t = step("flows", t)
+    names = reader_names(principal, data)
     figures = kpis.all_figures(data.flows)
+    _withhold_prices(data, figures, names)
     park_block = kpis.park_kpis(data, figures)
     enterprise_rows, facts = kpis.enterprise_kpis(session, data, figures, now=now)
-    kpi_doc = {"park": park_block, "enterprises": enterprise_rows,
-               "monthly": kpis.monthly(session, data, figures), "compliance": kpis.compliance(session, data)}
+    kpi_doc = {"park": park_block, "enterprises": _named_rows(enterprise_rows, data, names),
+               "monthly": kpis.monthly(session, data, figures), "compliance": kpis.compliance(session, data, now=now)}
     t = step("kpis", t)
-    chains, loops, chain_stats = chains_and_loops(data)
+    chains, loops, chain_stats = chains_and_loops(data, names=names)
     t = step("chains", t)
-    rating_rows = [ratings.rate(row, facts[row["ref"]], policy) for row in enterprise_rows]
+    rating_rows = [ratings.rate(row, facts[row["ref"]], policy) for row in enterprise_rows if row["in_scope"]]
     rating_rows.sort(key=lambda r: ("ABCD".index(r["grade"]) if r["grade"] else 9, -(r["score"] or 0), r["ref"]))
     step("ratings", t)
     title_zh, title_en = _title(scope)
-    flows = [_flow_row(f, figures[kpis.figure_key(f)], data.enterprises) for f in data.flows]
+    flows = [_flow_row(f, figures[kpis.figure_key(f)], data.enterprises, names) for f in data.flows]
     return {
         "format": REPORT_FORMAT, "title_zh": title_zh, "title_en": title_en,
         "generated_at": iso_utc(now or utcnow()),
@@ -208,4 +270,5 @@ def build_report(session: Session, principal: Principal, *, park: str | None = N
     }
 
 
-__all__ = ["FORMATS", "REPORT_FORMAT", "build_report", "chains_and_loops", "report_park", "report_period"]
+__all__ = ["FORMATS", "Names", "OUTSIDER_EN", "OUTSIDER_ZH", "REPORT_FORMAT", "build_report", "chains_and_loops",
+           "reader_names", "report_park", "report_period"]

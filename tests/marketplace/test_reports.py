@@ -27,6 +27,7 @@ from marketplace.services.reports import build_report
 from tests.conftest import DEMO_PARK
 
 NOW = dt.datetime(2026, 12, 1, 4, 0, tzinfo=dt.timezone.utc)
+RECOVERY = ("reuse", "recycle", "co_process", "recover_energy")  # purposes that divert; "dispose" does not
 TODAY = park_date(NOW)
 ADMIN = system_principal("test")
 
@@ -112,7 +113,10 @@ def test_approved_and_proposed_totals_add_up_from_the_matches(demo, report):
                   and (o.available_to or period.end) >= period.start)
     assert report["kpis"]["park"]["offered_t"] == pytest.approx(offered)
     k = report["kpis"]["park"]
-    assert k["utilisation_rate"] == pytest.approx(k["approved"]["tonnes"] / offered)
+    # Every approval of the demo lies in the period and is still in force.
+    in_force = sum(m.quantity_t for m in demo.scalars(select(Match).where(Match.status.in_(RESERVING_STATUSES))))
+    assert k["in_force_t"] == pytest.approx(in_force) == pytest.approx(k["approved"]["tonnes"])
+    assert k["utilisation_rate"] == pytest.approx(in_force / offered)
 
 
 @pytest.mark.parametrize("basis", ["proposed", "approved", "realised"])
@@ -122,9 +126,11 @@ def test_every_total_is_the_sum_of_its_flows(report, basis):
     assert t["flows"] == len(rows)
     assert t["tonnes"] == pytest.approx(sum(f["tonnes"] for f in rows))
     assert t["hazardous_t"] == pytest.approx(sum(f["tonnes"] for f in rows if f["hazardous"]))
-    assert t["diverted_landfill_t"] == pytest.approx(sum(f["tonnes"] for f in rows if f["current_route"] == "landfill"))
+    recovered = [f for f in rows if f["purpose"] in RECOVERY]
+    assert t["diverted_landfill_t"] == pytest.approx(
+        sum(f["tonnes"] for f in recovered if f["current_route"] == "landfill"))
     assert t["diverted_incineration_t"] == pytest.approx(
-        sum(f["tonnes"] for f in rows if f["current_route"] == "incineration"))
+        sum(f["tonnes"] for f in recovered if f["current_route"] == "incineration"))
     assert t["tonne_km"] == pytest.approx(sum(f["tonnes"] * f["distance_km"] for f in rows))
     assert t["co2e_avoided_t"] == pytest.approx(sum(f["co2e_avoided_t"] for f in rows))
     assert t["net_co2e_avoided_t"] == pytest.approx(t["co2e_avoided_t"] - t["transport_co2e_t"])
@@ -247,3 +253,133 @@ def test_who_may_have_a_report(demo):
         build_report(demo, ADMIN, start=TODAY, end=TODAY - dt.timedelta(days=1))
     assert "from" in exc.value.errors
 
+
+
+def test_a_flow_to_disposal_is_not_diverted(report):
+    # The demo sends API mother liquor, incinerated today, to a licensed disposer: no diversion claimed.
+    disposal = [f for f in report["flows"] if f["kind"] == "waste" and f["current_route"] == "incineration"
+                and f["purpose"] == "dispose"]
+    assert disposal and {f["basis"] for f in disposal} >= {"proposed", "realised"}
+    realised = report["kpis"]["park"]["realised"]
+    assert realised["diverted_incineration_t"] == pytest.approx(sum(
+        f["tonnes"] for f in report["flows"] if f["basis"] == "realised" and f["kind"] == "waste"
+        and f["current_route"] == "incineration" and f["purpose"] in RECOVERY))
+    assert sum(m["diverted_t"] for m in report["kpis"]["monthly"]) == pytest.approx(
+        realised["diverted_landfill_t"] + realised["diverted_incineration_t"])
+
+
+def _in_force(demo, start: dt.date, end: dt.date, sources: set[str] | None = None) -> tuple[float, float]:
+    """Annual tonnes of approved matches in force in start…end and what they should have delivered, from the
+    matches and shipments directly."""
+    rate = expected = 0.0
+    for m in demo.scalars(select(Match).where(Match.status.in_(RESERVING_STATUSES))):
+        if sources is not None and m.offer.enterprise.ref not in sources:
+            continue
+        first = max(park_date(as_utc(m.approved_at)), start)
+        last = end
+        if m.status == "completed":
+            moved = [park_date(as_utc(t)) for s in demo.scalars(select(Shipment).where(Shipment.match_id == m.id))
+                     for t in (s.closed_at, s.received_at) if t]
+            last = min(max(moved), end)
+        if first <= last:
+            rate += m.quantity_t
+            expected += m.quantity_t * ((last - first).days + 1) / 365
+    return rate, expected
+
+
+def test_utilisation_counts_matches_in_force_not_only_those_approved_in_the_period(demo):
+    # The last 30 days: every approval of the demo is older, yet its matches are delivering.
+    start = TODAY - dt.timedelta(days=29)
+    doc = build_report(demo, ADMIN, start=start, end=TODAY, now=NOW)
+    k = doc["kpis"]["park"]
+    assert k["approved"]["tonnes"] == 0
+    rate, expected = _in_force(demo, start, TODAY)
+    assert rate > 0 and k["in_force_t"] == pytest.approx(rate)
+    assert k["utilisation_rate"] == pytest.approx(rate / k["offered_t"])
+    assert k["realisation_rate"] == pytest.approx(k["realised"]["tonnes"] / expected)
+    e047 = next(e for e in doc["kpis"]["enterprises"] if e["ref"] == "E-047")
+    assert e047["utilisation_rate"] > 0 and e047["sent"]["realised"]["tonnes"] > 0
+    assert next(r for r in doc["ratings"] if r["ref"] == "E-047")["indicators"]["utilisation"]["value"] > 0
+
+
+def test_park_rates_count_only_the_parks_own_offers(demo):
+    jc = demo.scalar(select(Park).where(Park.code == "JC"))
+    own = {e.ref for e in demo.scalars(select(Enterprise).where(Enterprise.park_id == jc.id))}
+    doc = build_report(demo, ADMIN, park="JC", end=TODAY, now=NOW)
+    k = doc["kpis"]["park"]
+    # A CH enterprise's approved offer to JC (E-047 → E-060) is a flow of the report but not JC's utilisation.
+    assert any(f["source"] == "E-047" and f["target"] == "E-060" and f["basis"] == "approved" for f in doc["flows"])
+    rate, _ = _in_force(demo, Period.ending(TODAY).start, TODAY, own)
+    assert k["in_force_t"] == pytest.approx(rate)
+    own_offers = [o for o in demo.scalars(select(Listing).where(Listing.kind == "offer"))
+                  if o.enterprise.ref in own]
+    assert k["offers"] == len(own_offers)
+    proposed_own = sum(f["tonnes"] for f in doc["flows"] if f["basis"] == "proposed" and f["kind"] == "waste"
+                       and f["source"] in own)
+    assert k["match_rate"] == pytest.approx(proposed_own / k["offered_t"])
+
+
+def test_only_the_parks_own_enterprises_are_rated_and_alike_in_every_report(demo):
+    parks = {p.code: p.id for p in demo.scalars(select(Park))}
+    by_park: dict[str, set[str]] = defaultdict(set)
+    for e in demo.scalars(select(Enterprise)):
+        by_park[e.park.code].add(e.ref)
+    everything = {r["ref"]: r for r in build_report(demo, ADMIN, end=TODAY, now=NOW)["ratings"]}
+    for code in ("CH", "JC"):
+        doc = build_report(demo, ADMIN, park=code, end=TODAY, now=NOW)
+        assert {r["ref"] for r in doc["ratings"]} == by_park[code]
+        for r in doc["ratings"]:
+            assert (r["grade"], r["score"]) == (everything[r["ref"]]["grade"], everything[r["ref"]]["score"]), r["ref"]
+        outsiders = [e for e in doc["kpis"]["enterprises"] if not e["in_scope"]]
+        assert outsiders and all(e["offered_t"] is None and e["alerts_open"] is None for e in outsiders)
+    assert parks
+
+
+def test_a_coordinator_sees_another_parks_enterprise_only_once_disclosed(demo):
+    ch = demo.scalar(select(Park).where(Park.code == "CH"))
+    coordinator = Principal(user_id=None, email="c@ch", role="coordinator", park_ids=frozenset({ch.id}))
+    doc = build_report(demo, coordinator, end=TODAY, now=NOW)
+    admin_doc = build_report(demo, ADMIN, park="CH", end=TODAY, now=NOW)
+    text = json.dumps(doc, ensure_ascii=False)
+    outside = {e.ref: e for e in demo.scalars(select(Enterprise).where(Enterprise.park_id != ch.id))}
+    # Who the admin's report shows across the boundary, and on which flows.
+    seen: dict[str, set[str]] = defaultdict(set)
+    for f in admin_doc["flows"]:
+        for side in ("source", "target"):
+            if f[side] in outside:
+                seen[f[side]].add("disclosed" if f["basis"] != "proposed" or f["kind"] == "product"
+                                  or f["status"] in ("accepted", "approved", "in_transfer", "completed")
+                                  else "proposed")
+    hidden = {ref for ref, kinds in seen.items() if kinds == {"proposed"}}
+    shown = {ref for ref, kinds in seen.items() if "disclosed" in kinds}
+    assert hidden and shown, "the demo has both kinds across the CH/JC boundary"
+    for ref in hidden:
+        assert outside[ref].name not in text and f'"{ref}"' not in text, ref
+    for ref in shown:
+        assert outside[ref].name in text
+    pseudonymous = [f for f in doc["flows"] if f["source"].startswith("X-") or f["target"].startswith("X-")]
+    assert pseudonymous and all(f["cost_saving_cny"] is None for f in pseudonymous)
+    assert all(("园区外企业" in f["source_name"]) == f["source"].startswith("X-") for f in doc["flows"])
+    # The totals still count those flows' tonnes: only names and prices are withheld.
+    assert doc["kpis"]["park"]["proposed"]["tonnes"] == pytest.approx(admin_doc["kpis"]["park"]["proposed"]["tonnes"])
+    nodes = {n["key"] for c in doc["chains"] + doc["loops"] for n in c["nodes"] if c["level"] == "enterprise"}
+    assert not nodes & hidden
+
+
+def test_compliance_figures_are_those_of_the_periods_end(demo):
+    # The history began 120 days before NOW: a report ending just before it finds nothing open yet, and the
+    # permit finding raised since does not make E-006 a D.
+    end = TODAY - dt.timedelta(days=121)
+    doc = build_report(demo, ADMIN, end=end, now=NOW)
+    c = doc["kpis"]["compliance"]
+    assert (c["alerts_open"], c["findings_open"], c["open_manifests"]) == (0, 0, 0)
+    assert c["as_of"] < NOW.isoformat()
+    e006 = next(r for r in doc["ratings"] if r["ref"] == "E-006")
+    assert not e006["caps"] and e006["grade"] != "D"
+    now_doc = build_report(demo, ADMIN, end=TODAY, now=NOW)
+    assert now_doc["kpis"]["compliance"]["findings_open"] > 0
+
+
+def test_failed_checks_name_the_run_they_come_from(report):
+    c = report["kpis"]["compliance"]
+    assert c["run"] is not None and c["run_scope"] is None  # the demo's run covered every park
