@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -67,10 +66,8 @@ def test_toluene_by_name_and_by_chinese_name():
 @pytest.mark.slow
 def test_fullwidth_cas_and_cache():
     first = lookup("７５－０９－２")
-    start = time.perf_counter()
     again = lookup("75-09-2")
-    assert again is first  # cached
-    assert time.perf_counter() - start < 0.01
+    assert again is first  # cached: the same object, not a second lookup
 
 
 @pytest.mark.slow
