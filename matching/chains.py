@@ -162,24 +162,29 @@ def importance_key(chain: Chain) -> tuple[Any, ...]:
 
 
 def _node_of(party: Party, level: str) -> str:
+    # An enterprise of unknown industry (or outside any park) is a node of its own, ``?:E-047``
+    # (``-:E-047``): merging them all into one ``?`` node would join unrelated enterprises and
+    # report industry (park) loops that do not exist, e.g. E-047 → E-060 → E-027 as ``?`` ⇄ ``2666``.
     if level == "enterprise":
         return party.ref
     if level == "industry":
-        return party.industry or UNKNOWN_INDUSTRY
-    return party.park or NO_PARK
+        return party.industry or f"{UNKNOWN_INDUSTRY}:{party.ref}"
+    return party.park or f"{NO_PARK}:{party.ref}"
 
 
 def _labels(key: str, level: str, members: list[Party]) -> tuple[str, str]:
     if level == "enterprise":
         return members[0].name, key
     if level == "industry":
-        if key == UNKNOWN_INDUSTRY:
-            return "行业未知", "Unknown industry"
+        if key.startswith(f"{UNKNOWN_INDUSTRY}:"):
+            ref = key.removeprefix(f"{UNKNOWN_INDUSTRY}:")
+            return f"行业未知 {ref}", f"Unknown industry {ref}"
         name = next((p.industry_name for p in members if p.industry_name), None)
         label = f"{key} {name}" if name else key
         return label, label
-    if key == NO_PARK:
-        return "园区外", "Outside any park"
+    if key.startswith(f"{NO_PARK}:"):
+        ref = key.removeprefix(f"{NO_PARK}:")
+        return f"园区外 {ref}", f"Outside any park {ref}"
     return key, key
 
 
@@ -187,13 +192,14 @@ def flow_graph(links: Iterable[FlowLink], parties: Mapping[str, Party],
                level: str = "enterprise") -> nx.DiGraph:
     """The flows aggregated into a directed graph at ``level`` (see ``LEVELS``).
 
-    Nodes are enterprise refs, industry codes (``"?"`` when unknown) or park codes (``"-"``
-    outside any park), with ``label_zh``, ``label_en`` and ``members`` (the sorted refs of the
-    enterprises taking part in a flow); only nodes with at least one flow are present. An edge
-    aggregates every link between its two nodes: ``tonnes``, ``flows``, ``materials``,
-    ``waste_codes``, ``kinds`` and ``hazardous_t``. Links whose ends fall in one industry or one
-    park become self-loop edges (intra-industry / intra-park exchange). Links with zero or
-    negative tonnes are ignored; a ref missing from ``parties`` raises ``ValueError``.
+    Nodes are enterprise refs, industry codes (``"?:<ref>"``, one node per enterprise, when
+    unknown) or park codes (``"-:<ref>"``, likewise, outside any park), with ``label_zh``,
+    ``label_en`` and ``members`` (the sorted refs of the enterprises taking part in a flow);
+    only nodes with at least one flow are present. An edge aggregates every link between its
+    two nodes: ``tonnes``, ``flows``, ``materials``, ``waste_codes``, ``kinds`` and
+    ``hazardous_t``. Links whose ends fall in one industry or one park become self-loop edges
+    (intra-industry / intra-park exchange). Links with zero or negative tonnes are ignored; a
+    ref missing from ``parties`` raises ``ValueError``.
     ``graph.graph["level"]`` records the level.
     """
     if level not in LEVELS:

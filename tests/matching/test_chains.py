@@ -234,12 +234,13 @@ PARK_FLOWS = [
 
 def test_industry_level_merges_enterprises_and_keeps_intra_industry_flow_as_self_loop():
     graph = flow_graph(PARK_FLOWS, PARTIES, level="industry")
-    assert sorted(graph.nodes) == ["3011", "3841", "4220", "?"]
+    assert sorted(graph.nodes) == ["3011", "3841", "4220", "?:E-008"]
     battery = graph.nodes["3841"]
     assert battery["members"] == ("E-004", "E-006")
     assert battery["label_en"] == "3841 Lithium-ion battery manufacturing"
     assert graph.nodes["3011"]["label_en"] == "3011"
-    assert graph.nodes["?"]["label_en"] == "Unknown industry"
+    assert graph.nodes["?:E-008"]["label_en"] == "Unknown industry E-008"
+    assert graph.nodes["?:E-008"]["label_zh"] == "行业未知 E-008"
     assert graph.edges["3841", "4220"]["tonnes"] == 500 and graph.edges["3841", "4220"]["flows"] == 2
     assert graph.edges["3841", "3841"]["tonnes"] == 40  # kept: intra-industry exchange
     [loop] = find_loops(graph)
@@ -264,17 +265,54 @@ def test_intra_industry_flows_alone_make_no_loop():
 
 def test_park_level():
     graph = flow_graph(PARK_FLOWS, PARTIES, level="park")
-    assert sorted(graph.nodes) == ["-", "CH", "JX"]
-    assert graph.nodes["-"]["members"] == ("E-007",)
+    assert sorted(graph.nodes) == ["-:E-007", "CH", "JX"]
+    assert graph.nodes["-:E-007"]["members"] == ("E-007",)
     assert graph.nodes["CH"]["members"] == ("E-004", "E-005")
-    assert graph.nodes["-"]["label_zh"] == "园区外"
+    assert graph.nodes["-:E-007"]["label_zh"] == "园区外 E-007"
+    assert graph.nodes["-:E-007"]["label_en"] == "Outside any park E-007"
     assert graph.edges["CH", "CH"]["tonnes"] == 570  # 300 + 270 within CH
     assert graph.edges["CH", "JX"]["tonnes"] == 40 and graph.edges["JX", "CH"]["tonnes"] == 200
-    assert graph.edges["CH", "-"]["tonnes"] == 60 and graph.edges["JX", "-"]["tonnes"] == 15
+    assert graph.edges["CH", "-:E-007"]["tonnes"] == 60 and graph.edges["JX", "-:E-007"]["tonnes"] == 15
     [loop] = find_loops(graph)
     assert loop.nodes == ("CH", "JX") and loop.tonnes == 40
-    assert [(c.nodes, c.tonnes) for c in find_chains(graph)] == [(("JX", "CH", "-"), 60), (("CH", "JX", "-"), 15)]
+    assert [(c.nodes, c.tonnes) for c in find_chains(graph)] == [(("JX", "CH", "-:E-007"), 60),
+                                                                      (("CH", "JX", "-:E-007"), 15)]
     assert {summarise(flow_graph(PARK_FLOWS, PARTIES, level=lv))["total_tonnes"] for lv in LEVELS} == {885}
+
+
+UNKNOWN_PARTIES = {p.ref: p for p in (
+    Party("E-047", "无行业甲", None, None, None),
+    Party("E-060", "涂料厂", "2666", "Special chemicals", "CH"),
+    Party("E-027", "无行业乙", None, None, None),
+    Party("E-061", "涂料二厂", "2666", "Special chemicals", "CH"),
+)}
+
+
+def test_unknown_industry_enterprises_are_separate_nodes_so_an_open_chain_is_no_industry_loop():
+    # E-047 → E-060 → E-027: an open enterprise chain; E-047 and E-027 have no industry (nor park).
+    flows = [link("E-047", "E-060", 50), link("E-060", "E-027", 30)]
+    for level, unknown in (("industry", "?"), ("park", "-")):
+        graph = flow_graph(flows, UNKNOWN_PARTIES, level=level)
+        known = "2666" if level == "industry" else "CH"
+        assert sorted(graph.nodes) == sorted([f"{unknown}:E-027", f"{unknown}:E-047", known])
+        assert graph.nodes[f"{unknown}:E-047"]["members"] == ("E-047",)
+        assert find_loops(graph) == [], level
+        assert [c.nodes for c in find_chains(graph)] == [(f"{unknown}:E-047", known, f"{unknown}:E-027")]
+    labels = flow_graph(flows, UNKNOWN_PARTIES, level="industry").nodes["?:E-027"]
+    assert (labels["label_zh"], labels["label_en"]) == ("行业未知 E-027", "Unknown industry E-027")
+
+
+def test_known_industry_still_collapses_and_a_real_loop_through_an_unknown_enterprise_stays():
+    # E-060 and E-061 share industry 2666 (and park CH): one node, as before; E-047 → 2666 → E-047
+    # is a real loop (the same enterprise at both ends).
+    flows = [link("E-047", "E-060", 50), link("E-061", "E-047", 20)]
+    graph = flow_graph(flows, UNKNOWN_PARTIES, level="industry")
+    assert sorted(graph.nodes) == ["2666", "?:E-047"]
+    assert graph.nodes["2666"]["members"] == ("E-060", "E-061")
+    assert [(c.nodes, c.tonnes) for c in find_loops(graph)] == [(("2666", "?:E-047"), 20)]
+    park = flow_graph(flows, UNKNOWN_PARTIES, level="park")
+    assert park.nodes["CH"]["members"] == ("E-060", "E-061")
+    assert [c.nodes for c in find_loops(park)] == [("-:E-047", "CH")]
 
 
 def test_as_dict_is_json_and_carries_labels():
