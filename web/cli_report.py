@@ -50,17 +50,53 @@ def report_summary_lines(doc: dict[str, Any]) -> list[str]:
     ]
 
 
-def write_report(doc: dict[str, Any], fmt: str, out: Path) -> list[Path]:
-    """Render ``doc`` as ``fmt`` to ``out`` (``-`` with json: stdout); the files written."""
-    from marketplace.services.report_render import render
+def check_out(fmt: str, out: Path) -> None:
+    """Refuse an ``--out`` that ``fmt`` cannot be written to, before the report is built (a usage error, exit 2).
 
+    csv writes a ``.zip`` file when ``out`` ends with ``.zip``, else a folder (``report_render.write_csv``);
+    html, json and xlsx write one file; ``-`` is stdout, for json only.
+    """
     if str(out) == "-":
         if fmt != "json":
-            raise click.UsageError("--out - (stdout) is only for --format json")
-        click.echo(json.dumps(doc, ensure_ascii=False, indent=1))
+            raise click.UsageError(f"--out: - (标准输出) 仅用于 --format json / - (stdout) is only for --format json, "
+                                   f"not {fmt}")
+        return
+    folder = fmt == "csv" and out.suffix.lower() != ".zip"
+    if folder and out.exists() and not out.is_dir():
+        raise click.UsageError(f"--out: {out} 是已存在的文件，CSV 需要一个文件夹或 .zip / is an existing file; "
+                               "csv writes a folder or a .zip")
+    if not folder and out.is_dir():
+        zh, en = (".zip 文件", "a .zip file") if fmt == "csv" else (f" {fmt.upper()} 文件", f"one {fmt} file")
+        raise click.UsageError(f"--out: {out} 是已存在的文件夹，需要一个{zh} / is an existing folder; "
+                               f"{fmt} writes {en}")
+    # The folders on the way are created when written: none of them may be a file.
+    for parent in out.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise click.UsageError(f"--out: {parent} 是文件，不是文件夹 / is a file, not a folder")
+            break
+
+
+def report_json(doc: dict[str, Any]) -> str:
+    """The report document as JSON text (``wastematch.report.v1``), as ``report_render.render`` writes it."""
+    return json.dumps(doc, ensure_ascii=False, indent=1)
+
+
+def write_report(doc: dict[str, Any], fmt: str, out: Path) -> list[Path]:
+    """Render ``doc`` as ``fmt`` to ``out`` (``-`` with json: stdout); the files written."""
+    check_out(fmt, out)
+    if str(out) == "-":
+        click.echo(report_json(doc))
         return []
     if out.parent and not out.parent.exists():
         out.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "json":
+        # Not through report_render: importing it (plotly, openpyxl, the matching engine via the manifests,
+        # scikit-learn) takes about 2 s, only to dump the document.
+        out.write_text(report_json(doc), encoding="utf-8")
+        return [out]
+    from marketplace.services.report_render import render
+
     return list(render(doc, fmt, out))
 
 
@@ -71,7 +107,7 @@ def write_report(doc: dict[str, Any], fmt: str, out: Path) -> list[Path]:
 @click.option("--out", required=True, type=click.Path(path_type=Path),
               help="Where to write the report ('-': stdout, with --format json).")
 @click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="First park day of the period (default: 365 days before --to).")
+              help="First park day of the period (default: the 365 days ending on --to, both included).")
 @click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Last park day (default: today).")
 @click.option("--rating-policy", "policy_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=None, help="JSON file of rating thresholds over the park's own and the defaults.")
@@ -82,6 +118,7 @@ def report(cli: Cli, park: str | None, fmt: str | None, out: Path, start, end, p
     from marketplace.services.reports import build_report
 
     fmt = fmt or SUFFIX_FORMATS.get(out.suffix.lower(), "html")
+    check_out(fmt, out)                 # before the report is built: a wrong --out fails at once
     policy = _read_policy(policy_file)
     started = time.perf_counter()
     info(f"report {'park ' + park if park else 'of every park'} → {out} ({fmt})")

@@ -693,8 +693,9 @@ def html_context(doc: dict) -> dict[str, Any]:
         "sections": SECTIONS, "s": _summary(doc), "park": park, "park_rows": _park_rows(doc),
         "offered": fmt_metric(park.get("offered_t"), "t", "approved"),
         "rates": [("供给匹配率", "match rate", "拟议 ÷ 供给 proposed ÷ offered", park.get("match_rate")),
-                  ("综合利用率", "utilisation rate", "批准 ÷ 供给 approved ÷ offered", park.get("utilisation_rate")),
-                  ("实际落实率", "realisation rate", "实际 ÷ (批准 × 天数 ÷ 365) realised ÷ (approved × days ÷ 365)",
+                  ("综合利用率", "utilisation rate", "在执行批准量 ÷ 供给 approved in force ÷ offered",
+                   park.get("utilisation_rate")),
+                  ("实际落实率", "realisation rate", "实际 ÷ 在执行匹配应交付量 realised ÷ due under the matches in force",
                    park.get("realisation_rate"))],
         "figures": {f["id"]: f for f in figures}, "figure_list": figures,
         "sankey_bases": (sankey or {}).get("bases") or [], "network_bases": (network or {}).get("bases") or [],
@@ -796,19 +797,60 @@ def kpi_rows(doc: dict) -> list[tuple[str, str, str, str, Any, str]]:
     return rows
 
 
+# Each table of the CSV files and the XLSX sheets is defined once, as columns (key, 中文, English): the CSV
+# header is the keys, the XLSX header the bilingual labels, the rows the same, so the two cannot drift apart.
+Column = tuple[str, str, str]
+Table = tuple[list[Column], list[list[Any]]]
+
+
+def column_label(column: Column) -> str:
+    """The XLSX header of a column: ``中文 English``; a column without words (a field added later) by its key."""
+    key, zh, en = column
+    return f"{zh} {en}".strip() or key
+
+
+def _unit_text(kind: str, basis: str) -> str:
+    """A unit for a header: t, t/a, t·km/a, t CO2e, 元 CNY/a; none for a count."""
+    if kind in ("count", "share"):
+        return ""
+    unit = {"tCO2e": "t CO2e"}.get(kind, UNIT_LABEL[kind])
+    return unit + ("/a" if basis in ("proposed", "approved") else "")
+
+
 ENTERPRISE_SENT = ("flows", "tonnes", "hazardous_t", "diverted_landfill_t", "diverted_incineration_t", "tonne_km",
                    "net_co2e_avoided_t", "cost_saving_cny")
+ENTERPRISE_HEAD: tuple[Column, ...] = (
+    ("ref", "企业编号", "Ref"), ("name", "企业名称", "Enterprise"), ("park", "园区", "Park"),
+    ("industry", "行业代码", "Industry"), ("industry_name", "行业", "Industry name"), ("offers", "供给数", "Offers"),
+    ("offered_t_per_a", "供给量 (t/a)", "Offered (t/a)"),
+)
+ENTERPRISE_TAIL: tuple[Column, ...] = (
+    ("utilisation_rate", "综合利用率", "Utilisation rate"), ("shipments", "运输批次", "Shipments"),
+    ("on_time_share", "按时率", "On-time share"), ("ledger_entries", "台账条数", "Ledger entries"),
+    ("ledger_complete_share", "台账完整率", "Ledger completeness"), ("alerts_open", "未处理预警", "Open alerts"),
+    ("findings_open", "未整改问题", "Open findings"),
+)
+TOTALS_BY_KEY = {key: (zh, en, kind) for key, zh, en, kind in TOTALS}
 
 
-def enterprise_table(doc: dict) -> tuple[list[str], list[list[Any]]]:
-    grades = {r.get("ref"): r for r in doc.get("ratings") or []}
-    header = ["ref", "name", "park", "industry", "industry_name", "offers", "offered_t_per_a"]
+def enterprise_columns() -> list[Column]:
+    """The columns of enterprises.csv and the 企业 sheet: identity, sent and received by basis, performance, grade."""
+    columns = list(ENTERPRISE_HEAD)
     for basis in ("proposed", "approved", "realised"):
         suffix = "_per_a" if basis != "realised" else ""
-        header += [f"sent_{basis}_{k}{suffix if k not in ('flows',) else ''}" for k in ENTERPRISE_SENT]
-        header.append(f"received_{basis}_t{suffix}")
-    header += ["utilisation_rate", "shipments", "on_time_share", "ledger_entries", "ledger_complete_share",
-               "alerts_open", "findings_open", "grade", "score"]
+        for k in ENTERPRISE_SENT:
+            zh, en, kind = TOTALS_BY_KEY[k]
+            unit = _unit_text(kind, basis)
+            columns.append((f"sent_{basis}_{k}{suffix if k != 'flows' else ''}", f"{BASIS_ZH[basis]}外送{zh}",
+                            f"sent {basis} {en}" + (f" ({unit})" if unit else "")))
+        columns.append((f"received_{basis}_t{suffix}", f"{BASIS_ZH[basis]}接收量",
+                        f"received {basis} ({BASIS_UNIT[basis]})"))
+    return [*columns, *ENTERPRISE_TAIL, ("grade", "评级", "Grade"), ("score", "得分", "Score")]
+
+
+def enterprise_table(doc: dict) -> Table:
+    """Every enterprise's KPIs, one row each (enterprises.csv, the 企业 sheet)."""
+    grades = {r.get("ref"): r for r in doc.get("ratings") or []}
     rows = []
     for e in (doc.get("kpis") or {}).get("enterprises") or []:
         row = [e.get(k) for k in ("ref", "name", "park", "industry", "industry_name", "offers", "offered_t")]
@@ -817,32 +859,55 @@ def enterprise_table(doc: dict) -> tuple[list[str], list[list[Any]]]:
             row += [totals.get(k) for k in ENTERPRISE_SENT]
             row.append((e.get("received_t") or {}).get(basis))
         rating = grades.get(e.get("ref")) or {}
-        row += [e.get(k) for k in ("utilisation_rate", "shipments", "on_time_share", "ledger_entries",
-                                   "ledger_complete_share", "alerts_open", "findings_open")]
+        row += [e.get(k) for k, _, _ in ENTERPRISE_TAIL]
         row += [rating.get("grade"), rating.get("score")]
         rows.append(row)
-    return header, rows
+    return enterprise_columns(), rows
 
 
-FLOW_KEYS = ("id", "basis", "kind", "match", "status", "offer", "need", "source", "source_name", "source_industry",
-             "source_industry_name", "source_park", "target", "target_name", "target_industry",
-             "target_industry_name", "target_park", "tonnes", "unit", "material", "waste_code", "category",
-             "category_name", "hazardous", "material_class", "current_route", "purpose", "distance_km", "tonne_km",
-             "co2e_avoided_t", "transport_co2e_t", "cost_saving_cny", "shipments", "first", "last", "confirmed")
+FLOW_COLUMNS: tuple[Column, ...] = (
+    ("basis", "口径", "Basis"), ("kind", "类型", "Kind"), ("id", "编号", "ID"),
+    ("source", "产生单位编号", "Source ref"), ("source_name", "产生单位", "Source"),
+    ("source_industry", "产生行业代码", "Source industry code"),
+    ("source_industry_name", "产生行业", "Source industry"), ("source_park", "产生园区", "Source park"),
+    ("target", "接收单位编号", "Target ref"), ("target_name", "接收单位", "Target"),
+    ("target_industry", "接收行业代码", "Target industry code"),
+    ("target_industry_name", "接收行业", "Target industry"), ("target_park", "接收园区", "Target park"),
+    ("material", "物料", "Material"), ("waste_code", "废物代码", "Waste code"), ("category", "类别", "Category"),
+    ("category_name", "类别名称", "Category name"), ("hazardous", "危险废物", "Hazardous"),
+    ("material_class", "物料类别", "Material class"), ("tonnes", "数量", "Tonnes"), ("unit", "单位", "Unit"),
+    ("current_route", "原处置方式", "Current route"), ("purpose", "用途", "Purpose"),
+    ("distance_km", "距离 (km)", "Distance (km)"), ("tonne_km", "周转量 (t·km)", "Tonne-km"),
+    ("co2e_avoided_t", "避免排放 (t CO2e)", "CO2e avoided (t)"),
+    ("transport_co2e_t", "运输排放 (t CO2e)", "Transport CO2e (t)"),
+    ("net_co2e_avoided_t", "净减排 (t CO2e)", "Net CO2e avoided (t)"),
+    ("cost_saving_cny", "成本节约 (元)", "Cost saving (CNY)"), ("soft_flags", "提示项", "Soft flags"),
+    ("shipments", "批次", "Shipments"), ("status", "状态", "Status"), ("match", "匹配编号", "Match"),
+    ("offer", "供给", "Offer"), ("need", "需求", "Need"), ("first", "首次", "First"), ("last", "最近", "Last"),
+    ("confirmed", "已确认", "Confirmed"),
+)
+FLOW_KEYS = tuple(k for k, _, _ in FLOW_COLUMNS)
 
 
-def flow_table(doc: dict) -> tuple[list[str], list[list[Any]]]:
+def flow_table(doc: dict) -> Table:
+    """Every flow, one row each (flows.csv, the 流向 sheet); fields the document adds later come last, by key."""
     flows = doc.get("flows") or []
     extra = sorted({k for f in flows for k in f} - set(FLOW_KEYS))   # optional fields added later
-    header = [*FLOW_KEYS, *extra]
-    return header, [[f.get(k) for k in header] for f in flows]
+    columns = [*FLOW_COLUMNS, *((k, "", "") for k in extra)]
+    return columns, [[f.get(k) for k, _, _ in columns] for f in flows]
 
 
-CHAIN_HEADER = ("basis", "level", "closed", "rank", "path_zh", "path_en", "nodes", "tonnes", "total_tonnes", "unit",
-                "materials", "waste_codes", "links")
+CHAIN_COLUMNS: tuple[Column, ...] = (
+    ("basis", "口径", "Basis"), ("level", "层级", "Level"), ("closed", "闭环", "Closed"), ("rank", "排名", "Rank"),
+    ("path_zh", "路径", "Path (Chinese)"), ("path_en", "路径（英文）", "Path (English)"), ("nodes", "节点", "Nodes"),
+    ("tonnes", "瓶颈量", "Bottleneck"), ("total_tonnes", "合计", "Total"), ("unit", "单位", "Unit"),
+    ("materials", "物料", "Materials"), ("waste_codes", "废物代码", "Waste codes"), ("links", "环节", "Links"),
+)
+CHAIN_HEADER = tuple(k for k, _, _ in CHAIN_COLUMNS)
 
 
-def chain_table(doc: dict, items: Iterable[dict] | None = None) -> tuple[list[str], list[list[Any]]]:
+def chain_table(doc: dict, items: Iterable[dict] | None = None) -> Table:
+    """Chains and loops (``items``: these only), one row each (chains.csv, the 共生链 and 闭环 sheets)."""
     rows = []
     for c in (_chains(doc) if items is None else items):
         links = "; ".join(f"{link.get('source')}>{link.get('target')}={csv_value(_num(link.get('tonnes')))}"
@@ -851,59 +916,95 @@ def chain_table(doc: dict, items: Iterable[dict] | None = None) -> tuple[list[st
                      chain_path(c, "en"), " > ".join(str(n.get("key")) for n in c.get("nodes") or []),
                      c.get("tonnes"), c.get("total_tonnes"), c.get("unit") or BASIS_UNIT.get(c.get("basis"), ""),
                      list(c.get("materials") or []), list(c.get("waste_codes") or []), links])
-    return list(CHAIN_HEADER), rows
+    return list(CHAIN_COLUMNS), rows
 
 
-def rating_table(doc: dict) -> tuple[list[str], list[list[Any]]]:
+RATING_HEAD: tuple[Column, ...] = (
+    ("ref", "企业编号", "Ref"), ("name", "企业名称", "Enterprise"), ("park", "园区", "Park"), ("grade", "评级", "Grade"),
+    ("grade_zh", "评级含义", "Grade (Chinese)"), ("grade_en", "评级含义（英文）", "Grade (English)"),
+    ("score", "得分", "Score"),
+)
+INDICATOR_PARTS = (("value", "数值", "value"), ("score", "得分", "score"), ("weight", "权重", "weight"),
+                   ("applicable", "适用", "applicable"))
+
+
+def rating_table(doc: dict) -> Table:
+    """Every rating with each indicator's value, score, weight and applicability (ratings.csv, the 评级 sheet)."""
     ratings = doc.get("ratings") or []
-    names: list[str] = []
+    names: dict[str, tuple[str, str]] = {}
     for r in ratings:
-        names += [n for n in (r.get("indicators") or {}) if n not in names]
-    header = ["ref", "name", "park", "grade", "grade_zh", "grade_en", "score"]
-    for n in names:
-        header += [f"{n}_value", f"{n}_score", f"{n}_weight", f"{n}_applicable"]
-    header += ["caps", "reasons_zh", "reasons_en"]
+        for n, ind in (r.get("indicators") or {}).items():
+            names.setdefault(n, ((ind or {}).get("label_zh") or n, (ind or {}).get("label_en") or n))
+    columns = list(RATING_HEAD)
+    for n, (zh, en) in names.items():
+        columns += [(f"{n}_{part}", f"{zh}{part_zh}", f"{en} {part_en}") for part, part_zh, part_en in INDICATOR_PARTS]
+    columns += [("caps", "封顶规则", "Caps"), ("reasons_zh", "理由", "Reasons (Chinese)"),
+                ("reasons_en", "理由（英文）", "Reasons (English)")]
     rows = []
     for r in ratings:
-        row = [r.get(k) for k in ("ref", "name", "park", "grade", "grade_zh", "grade_en", "score")]
+        row = [r.get(k) for k, _, _ in RATING_HEAD]
         for n in names:
             ind = (r.get("indicators") or {}).get(n) or {}
-            row += [ind.get("value"), ind.get("score"), ind.get("weight"), ind.get("applicable")]
+            row += [ind.get(part) for part, _, _ in INDICATOR_PARTS]
         row += [[c.get("code") for c in r.get("caps") or []], " | ".join(r.get("reasons_zh") or []),
                 " | ".join(r.get("reasons_en") or [])]
         rows.append(row)
-    return header, rows
+    return columns, rows
 
 
-MONTH_KEYS = ("month", "proposed_t", "approved_t", "transferred_t", "diverted_t", "co2e_avoided_t",
-              "net_co2e_avoided_t", "shipments", "alerts_raised")
+# transferred_t second: the 月度 sheet's chart reads that column.
+MONTH_COLUMNS: tuple[Column, ...] = (
+    ("month", "月份", "Month"), ("transferred_t", "实际转移 (t)", "Transferred (t)"),
+    ("diverted_t", "避免填埋/焚烧 (t)", "Diverted (t)"), ("approved_t", "新批准 (t/a)", "Approved (t/a)"),
+    ("proposed_t", "新拟议 (t/a)", "Proposed (t/a)"), ("co2e_avoided_t", "避免排放 (t CO2e)", "CO2e avoided (t)"),
+    ("net_co2e_avoided_t", "净减排 (t CO2e)", "Net CO2e avoided (t)"),
+    ("shipments", "运输批次", "Shipments"), ("alerts_raised", "新增预警", "Alerts raised"),
+)
+MONTH_KEYS = tuple(k for k, _, _ in MONTH_COLUMNS)
 
 
-def month_table(doc: dict) -> tuple[list[str], list[list[Any]]]:
+def month_table(doc: dict) -> Table:
+    """The monthly figures, one row a month (monthly.csv, the 月度 sheet)."""
     months = (doc.get("kpis") or {}).get("monthly") or []
-    return list(MONTH_KEYS), [[m.get(k) for k in MONTH_KEYS] for m in months]
+    return list(MONTH_COLUMNS), [[m.get(k) for k in MONTH_KEYS] for m in months]
 
 
-def compliance_table(doc: dict) -> tuple[list[str], list[list[Any]]]:
+COMPLIANCE_COLUMNS: tuple[Column, ...] = (("section", "类别", "Section"), ("code", "代码", "Code"),
+                                          ("count", "数量", "Count"))
+COMPLIANCE_COUNTS = ("failed_checks", "soft_flags", "alerts_by_kind", "findings_by_code")
+COMPLIANCE_SCALARS = ("alerts_open", "alerts_critical", "alerts_raised", "open_manifests", "findings_open", "run")
+COMPLIANCE_SKIP = ("labels",)                # names of the codes, not figures
+
+
+def compliance_table(doc: dict) -> Table:
+    """The compliance figures in long form, section, code, count (compliance.csv, the 合规 sheet); figures the
+    document adds later follow, so that no field of it is left out."""
     c = (doc.get("kpis") or {}).get("compliance") or {}
     rows: list[list[Any]] = []
-    for section in ("failed_checks", "soft_flags", "alerts_by_kind", "findings_by_code"):
+    for section in COMPLIANCE_COUNTS:
         rows += [[section, code, n] for code, n in _counts(c.get(section))]
-    rows += [[key, "", c.get(key)] for key in ("alerts_open", "alerts_raised", "open_manifests", "findings_open",
-                                               "run")]
-    return ["section", "code", "count"], rows
+    rows += [[key, "", c.get(key)] for key in COMPLIANCE_SCALARS]
+    for key in sorted(set(c) - set(COMPLIANCE_COUNTS) - set(COMPLIANCE_SCALARS) - set(COMPLIANCE_SKIP)):
+        value = c[key]
+        rows += [[key, code, n] for code, n in _counts(value)] if isinstance(value, dict) else [[key, "", value]]
+    return list(COMPLIANCE_COLUMNS), rows
+
+
+def _csv_table(table: Table) -> bytes:
+    columns, rows = table
+    return _csv_bytes([k for k, _, _ in columns], rows)
 
 
 def csv_files(doc: dict) -> dict[str, bytes]:
     """The CSV files of the report by name."""
     return {
         "kpis.csv": _csv_bytes(("scope", "ref", "basis", "metric", "value", "unit"), kpi_rows(doc)),
-        "enterprises.csv": _csv_bytes(*enterprise_table(doc)),
-        "flows.csv": _csv_bytes(*flow_table(doc)),
-        "chains.csv": _csv_bytes(*chain_table(doc)),
-        "ratings.csv": _csv_bytes(*rating_table(doc)),
-        "monthly.csv": _csv_bytes(*month_table(doc)),
-        "compliance.csv": _csv_bytes(*compliance_table(doc)),
+        "enterprises.csv": _csv_table(enterprise_table(doc)),
+        "flows.csv": _csv_table(flow_table(doc)),
+        "chains.csv": _csv_table(chain_table(doc)),
+        "ratings.csv": _csv_table(rating_table(doc)),
+        "monthly.csv": _csv_table(month_table(doc)),
+        "compliance.csv": _csv_table(compliance_table(doc)),
     }
 
 
@@ -951,36 +1052,6 @@ def write_csv(doc: dict, path: Path | str) -> list[Path]:
 
 def _zh_en(zh: str, en: str) -> str:
     return f"{zh} {en}"
-
-
-ENTERPRISE_XLSX = (
-    ("ref", "企业编号", "Ref"), ("name", "企业名称", "Enterprise"), ("industry", "行业代码", "Industry"),
-    ("industry_name", "行业", "Industry name"), ("offers", "供给数", "Offers"),
-    ("offered_t", "供给量 (t/a)", "Offered (t/a)"),
-)
-FLOW_XLSX = (
-    ("basis", "口径", "Basis"), ("kind", "类型", "Kind"), ("id", "编号", "ID"),
-    ("source", "产生单位编号", "Source ref"), ("source_name", "产生单位", "Source"),
-    ("source_industry_name", "产生行业", "Source industry"), ("target", "接收单位编号", "Target ref"),
-    ("target_name", "接收单位", "Target"), ("target_industry_name", "接收行业", "Target industry"),
-    ("material", "物料", "Material"), ("waste_code", "废物代码", "Waste code"), ("category", "类别", "Category"),
-    ("category_name", "类别名称", "Category name"), ("hazardous", "危险废物", "Hazardous"),
-    ("material_class", "物料类别", "Material class"), ("tonnes", "数量", "Tonnes"), ("unit", "单位", "Unit"),
-    ("current_route", "原处置方式", "Current route"), ("purpose", "用途", "Purpose"),
-    ("distance_km", "距离 (km)", "Distance (km)"), ("tonne_km", "周转量 (t·km)", "Tonne-km"),
-    ("co2e_avoided_t", "避免排放 (t CO2e)", "CO2e avoided (t)"),
-    ("transport_co2e_t", "运输排放 (t CO2e)", "Transport CO2e (t)"),
-    ("cost_saving_cny", "成本节约 (元)", "Cost saving (CNY)"), ("shipments", "批次", "Shipments"),
-    ("status", "状态", "Status"), ("match", "匹配编号", "Match"), ("offer", "供给", "Offer"), ("need", "需求", "Need"),
-    ("first", "首次", "First"), ("last", "最近", "Last"), ("confirmed", "已确认", "Confirmed"),
-)
-MONTH_XLSX = (
-    ("month", "月份", "Month"), ("transferred_t", "实际转移 (t)", "Transferred (t)"),
-    ("diverted_t", "避免填埋/焚烧 (t)", "Diverted (t)"), ("approved_t", "新批准 (t/a)", "Approved (t/a)"),
-    ("proposed_t", "新拟议 (t/a)", "Proposed (t/a)"), ("co2e_avoided_t", "避免排放 (t CO2e)", "CO2e avoided (t)"),
-    ("net_co2e_avoided_t", "净减排 (t CO2e)", "Net CO2e avoided (t)"),
-    ("shipments", "运输批次", "Shipments"), ("alerts_raised", "新增预警", "Alerts raised"),
-)
 
 
 def _text_width(value: Any) -> int:
@@ -1093,6 +1164,7 @@ PCT = "0.0%"
 def _formats(keys: Sequence[str]) -> dict[int, str]:
     out = {}
     for i, k in enumerate(keys):
+        k = k.removesuffix("_per_a")            # sent_approved_tonnes_per_a is tonnes too
         if k.endswith(("_share", "_rate")) or k in ("score",):
             out[i] = PCT if k != "score" else "0.000"
         elif k.endswith(("_t", "tonnes", "_km", "tonne_km")) or k in ("offered_t",):
@@ -1100,6 +1172,15 @@ def _formats(keys: Sequence[str]) -> dict[int, str]:
         elif k.endswith("_cny"):
             out[i] = "#,##0"
     return out
+
+
+def _table_sheet(wb: Any, title: str, table: Table) -> _Sheet:
+    """A sheet of one table: the bilingual labels of its columns over its rows, numbers formatted by key."""
+    columns, rows = table
+    sh = _Sheet(wb, title)
+    sh.table([column_label(c) for c in columns], rows, _formats([k for k, _, _ in columns]))
+    sh.finish()
+    return sh
 
 
 def write_xlsx(doc: dict, path_or_buffer: Path | str | BinaryIO) -> None:
@@ -1138,71 +1219,19 @@ def write_xlsx(doc: dict, path_or_buffer: Path | str | BinaryIO) -> None:
     sh.widths[1] = max(sh.widths[1], 30)
     sh.finish()
 
-    # 企业 Enterprises
-    sh = _Sheet(wb, "企业 Enterprises")
-    header = [_zh_en(zh, en) for _, zh, en in ENTERPRISE_XLSX]
-    keys = [k for k, _, _ in ENTERPRISE_XLSX]
-    for basis in ("proposed", "approved", "realised"):
-        unit = BASIS_UNIT[basis]
-        co2e_unit = unit.replace("t", "t CO2e", 1)
-        header += [f"{BASIS_ZH[basis]}外送 sent {basis} ({unit})",
-                   f"{BASIS_ZH[basis]}净减排 net CO2e {basis} ({co2e_unit})",
-                   f"{BASIS_ZH[basis]}接收 received {basis} ({unit})"]
-        keys += [f"{basis}_t", f"{basis}_co2e_t", f"{basis}_received_t"]
-    extra = (("utilisation_rate", "综合利用率", "Utilisation rate"), ("shipments", "运输批次", "Shipments"),
-             ("on_time_share", "按时率", "On-time share"), ("ledger_entries", "台账条数", "Ledger entries"),
-             ("ledger_complete_share", "台账完整率", "Ledger completeness"), ("alerts_open", "未处理预警", "Open alerts"),
-             ("findings_open", "未整改问题", "Open findings"))
-    header += [_zh_en(zh, en) for _, zh, en in extra] + ["评级 Grade"]
-    keys += [k for k, _, _ in extra] + ["grade"]
-    grades = {r.get("ref"): r.get("grade") for r in doc.get("ratings") or []}
-    rows = []
-    for e in kpis.get("enterprises") or []:
-        row = [e.get(k) for k, _, _ in ENTERPRISE_XLSX]
-        for basis in ("proposed", "approved", "realised"):
-            sent = (e.get("sent") or {}).get(basis) or {}
-            row += [sent.get("tonnes"), sent.get("net_co2e_avoided_t"), (e.get("received_t") or {}).get(basis)]
-        row += [e.get(k) for k, _, _ in extra] + [grades.get(e.get("ref"))]
-        rows.append(row)
-    sh.table(header, rows, _formats(keys))
-    sh.finish()
-
-    # 流向 Flows
-    sh = _Sheet(wb, "流向 Flows")
-    keys = [k for k, _, _ in FLOW_XLSX]
-    sh.table([_zh_en(zh, en) for _, zh, en in FLOW_XLSX],
-             ([f.get(k) for k in keys] for f in doc.get("flows") or []), _formats(keys))
-    sh.finish()
-
-    # 共生链 Chains and 闭环 Loops
-    chain_header = ["口径 Basis", "层级 Level", "排名 Rank", "路径 Path", "Path (en)", "瓶颈量 Bottleneck",
-                    "合计 Total", "单位 Unit", "节点数 Nodes", "物料 Materials", "废物代码 Waste codes"]
-    chain_formats = {5: T3, 6: T3}
+    # The tables: the same columns as the CSV files (one definition each), with bilingual headers.
+    _table_sheet(wb, "企业 Enterprises", enterprise_table(doc))
+    _table_sheet(wb, "流向 Flows", flow_table(doc))
     for title, items in (("共生链 Chains", doc.get("chains") or []), ("闭环 Loops", doc.get("loops") or [])):
-        sh = _Sheet(wb, title)
         ordered = sorted(items, key=lambda c: (BASES.index(c["basis"]) if c.get("basis") in BASES else 9,
                                                LEVELS.index(c["level"]) if c.get("level") in LEVELS else 9,
                                                c.get("rank") or 0))
-        sh.table(chain_header, ([c.get("basis"), c.get("level"), c.get("rank"), chain_path(c, "zh"),
-                                 chain_path(c, "en"), c.get("tonnes"), c.get("total_tonnes"),
-                                 c.get("unit") or BASIS_UNIT.get(c.get("basis"), ""), len(c.get("nodes") or []),
-                                 list(c.get("materials") or []), list(c.get("waste_codes") or [])]
-                                for c in ordered), chain_formats)
-        sh.finish()
-
-    # 评级 Ratings
-    sh = _Sheet(wb, "评级 Ratings")
-    header, rows = rating_table(doc)
-    sh.table(header, rows, _formats(header))
-    sh.finish()
+        _table_sheet(wb, title, chain_table(doc, ordered))
+    _table_sheet(wb, "评级 Ratings", rating_table(doc))
 
     # 月度 Monthly, with a bar chart of the tonnes transferred
-    sh = _Sheet(wb, "月度 Monthly")
     months = kpis.get("monthly") or []
-    keys = [k for k, _, _ in MONTH_XLSX]
-    sh.table([_zh_en(zh, en) for _, zh, en in MONTH_XLSX], ([m.get(k) for k in keys] for m in months),
-             _formats(keys))
-    sh.finish()
+    sh = _table_sheet(wb, "月度 Monthly", month_table(doc))
     if months:
         chart = BarChart()
         chart.type = "col"
@@ -1216,9 +1245,7 @@ def write_xlsx(doc: dict, path_or_buffer: Path | str | BinaryIO) -> None:
         sh.ws.add_chart(chart, f"A{len(months) + 4}")
 
     # 合规 Compliance
-    sh = _Sheet(wb, "合规 Compliance")
-    sh.table(["类别 Section", "代码 Code", "数量 Count"], compliance_table(doc)[1])
-    sh.finish()
+    _table_sheet(wb, "合规 Compliance", compliance_table(doc))
 
     # 排放因子 Factors: the classes, the road freight factor, the sources with full citations
     sh = _Sheet(wb, "排放因子 Factors")

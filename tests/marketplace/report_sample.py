@@ -59,7 +59,7 @@ def _flow(n: int, basis: str, source: str, target: str, tonnes: float, *, materi
         "transport_co2e_t": round(tonne_km * 0.0000712, 6), "cost_saving_cny": cost,
         "shipments": shipments if ledger else 0,
         "first": "2026-09-03" if ledger else None, "last": "2026-11-27" if ledger else None,
-        "confirmed": ledger,
+        "confirmed": ledger, "soft_flags": [], "net_co2e_avoided_t": co2e - round(tonne_km * 0.0000712, 6),
     }
 
 
@@ -222,13 +222,13 @@ def _enterprises() -> list[dict[str, Any]]:
 
 def _park_kpi() -> dict[str, Any]:
     return {
-        "offers": 10, "offered_t": 27500.0,
+        "offers": 10, "offered_t": 27500.0, "in_force_t": 21455.5,
         "proposed": totals(6, 21520.75, 1685.25, 19700.0, 485.25, 91792.225, 2189.6, 6.535566),
         "approved": totals(5, 21455.5, 1620.0, 19700.0, 420.0, 91355.05, 2134.5, 6.504434, 921750.0, 3),
         "realised": totals(5, 5362.608, 406.875, 4931.083, 96.125, 22954.0806, 520.4, 1.634330),
         "match_rate": 21520.75 / 27500.0, "utilisation_rate": 21455.5 / 27500.0,
         "realisation_rate": 5362.608 / (21455.5 * 365 / 365),
-        "units": {"offered_t": "t/a", "proposed": "t/a", "approved": "t/a", "realised": "t"},
+        "units": {"offered_t": "t/a", "in_force_t": "t/a", "proposed": "t/a", "approved": "t/a", "realised": "t"},
     }
 
 
@@ -347,7 +347,8 @@ def sample_report(**overrides: Any) -> dict[str, Any]:
                 "alerts_open": 6, "alerts_by_kind": {"overdue_receipt": 3, "quantity_mismatch": 2,
                                                      "ledger_missing": 1},
                 "alerts_raised": 10, "open_manifests": 4, "findings_open": 3,
-                "findings_by_code": {"ledger_gap": 2, "balance_mismatch": 1}, "run": 7,
+                "findings_by_code": {"ledger_gap": 2, "balance_mismatch": 1}, "run": 7, "run_scope": "CH",
+                "alerts_critical": 1, "as_of": "2026-12-01T16:00:00+00:00",
             },
         },
         "flows": _flows(),
@@ -371,13 +372,14 @@ def empty_report(**overrides: Any) -> dict[str, Any]:
     park = _park_kpi()
     for basis in BASES:
         park[basis] = totals()
-    park.update(offers=0, offered_t=0.0, match_rate=None, utilisation_rate=None, realisation_rate=None)
+    park.update(offers=0, offered_t=0.0, in_force_t=0.0, match_rate=None, utilisation_rate=None, realisation_rate=None)
     months = [{k: (m["month"] if k == "month" else 0) for k in m} for m in _months()]
     zero.update(
         kpis={"park": park, "enterprises": [], "monthly": months,
               "compliance": {"failed_checks": {}, "soft_flags": {}, "alerts_open": 0, "alerts_by_kind": {},
                              "alerts_raised": 0, "open_manifests": 0, "findings_open": 0, "findings_by_code": {},
-                             "run": None}},
+                             "alerts_critical": 0, "run": None, "run_scope": None,
+                             "as_of": "2026-12-01T16:00:00+00:00"}},
         flows=[], chains=[], loops=[], ratings=[],
         emission_factors={"classes": [], "sources": [], "road_freight_kg_co2e_per_tkm": 0.0712},
         stats={"seconds": 0.01, "flows": 0, "enterprises": 0, "chains_exhaustive": True, "loops_exhaustive": True},

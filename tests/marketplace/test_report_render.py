@@ -360,3 +360,82 @@ def test_render_html_and_json(tmp_path):
     assert "澄湖" in data.read_text(encoding="utf-8")
     with pytest.raises(ValueError):
         render(doc, "pdf", tmp_path / "x.pdf")
+
+
+# ---------------------------------------------------------------- CSV and XLSX: the same tables
+
+# (CSV file, XLSX sheets, the fields the defect left out of one of the two)
+SAME_TABLES = [
+    ("enterprises.csv", ["企业 Enterprises"], {"park", "score", "sent_realised_hazardous_t"}),
+    ("flows.csv", ["流向 Flows"], {"net_co2e_avoided_t", "soft_flags", "source_park", "added_later"}),
+    ("chains.csv", ["共生链 Chains", "闭环 Loops"], {"closed", "links"}),
+    ("ratings.csv", ["评级 Ratings"], {"utilisation_rate_value", "caps"}),
+    ("monthly.csv", ["月度 Monthly"], {"net_co2e_avoided_t", "alerts_raised"}),
+    ("compliance.csv", ["合规 Compliance"], {"section", "code", "count"}),
+]
+
+
+def _doc_with_every_field() -> dict:
+    """The sample with soft flags on the proposed flows, a critical alert, and one field added later."""
+    doc = sample_report()
+    for i, f in enumerate(doc["flows"]):
+        f["net_co2e_avoided_t"] = f["co2e_avoided_t"] - f["transport_co2e_t"]
+        f["soft_flags"] = ["distance_far", "low_similarity"] if f["basis"] == "proposed" else []
+        f["added_later"] = i
+    doc["kpis"]["compliance"]["alerts_critical"] = 2
+    return doc
+
+
+def _csv_rows(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def _same_cell(xlsx: str, csv_text: str) -> bool:
+    """XLSX keeps 15-16 significant digits of a float, the CSV every digit: equal up to that."""
+    if xlsx == csv_text:
+        return True
+    try:
+        return float(xlsx) == pytest.approx(float(csv_text), rel=1e-14)
+    except ValueError:
+        return False
+
+
+def test_csv_and_xlsx_carry_the_same_columns_and_values():
+    doc = _doc_with_every_field()
+    files = report_render.csv_files(doc)
+    wb = load_workbook(io.BytesIO(report_render.xlsx_bytes(doc)))
+    for name, sheets, fields in SAME_TABLES:
+        header, *rows = _csv_rows(files[name])
+        assert fields <= set(header), (name, fields - set(header))
+        xlsx_rows = []
+        for sheet in sheets:
+            ws = wb[sheet]
+            xlsx_header = [c.value for c in ws[1]]
+            # the same columns in the same order: each XLSX header is that column's bilingual label
+            assert len(xlsx_header) == len(header), (sheet, len(xlsx_header), len(header))
+            assert len(set(xlsx_header)) == len(xlsx_header), sheet
+            xlsx_rows += [[report_render.csv_value(v) for v in r] for r in ws.iter_rows(min_row=2, values_only=True)]
+        # ... carrying the same values (chains: the two sheets together, in their own order)
+        assert len(xlsx_rows) == len(rows) > 0, name
+        for x, c in zip(sorted(xlsx_rows), sorted(rows)):
+            assert all(_same_cell(a, b) for a, b in zip(x, c, strict=True)), (name, x, c)
+    flows = [c.value for c in wb["流向 Flows"][1]]
+    assert {"净减排 (t CO2e) Net CO2e avoided (t)", "提示项 Soft flags", "added_later"} <= set(flows)
+    assert "园区 Park" in [c.value for c in wb["企业 Enterprises"][1]]
+    critical = ["alerts_critical", None, 2]
+    assert critical in [list(r) for r in wb["合规 Compliance"].iter_rows(min_row=2, values_only=True)]
+    assert ["alerts_critical", "", "2"] in _csv_rows(files["compliance.csv"])
+    soft = next(r for r in _csv_rows(files["flows.csv"])[1:] if r[0] == "proposed")
+    assert "distance_far; low_similarity" in soft
+
+
+def test_csv_and_xlsx_of_an_empty_report_have_the_same_headers():
+    doc = empty_report()
+    files = report_render.csv_files(doc)
+    wb = load_workbook(io.BytesIO(report_render.xlsx_bytes(doc)))
+    for name, sheets, _ in SAME_TABLES:
+        header, *rows = _csv_rows(files[name])
+        assert all(wb[sheet].max_column == len(header) for sheet in sheets), name
+        assert sum(wb[sheet].max_row - 1 for sheet in sheets) == len(rows), name
+    assert _csv_rows(files["flows.csv"])[0][:3] == ["basis", "kind", "id"]
+    assert ["alerts_critical", "", "0"] in _csv_rows(files["compliance.csv"])

@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import zipfile
+from pathlib import Path
 
 from openpyxl import load_workbook
 
@@ -67,3 +70,64 @@ def test_a_parks_rating_thresholds(db_url, tmp_path):  # noqa: F811
     assert run_json(db_url, "rating-policy", "BH", "--reset")["overrides"] == {}
     human = run(db_url, "rating-policy", "BH")
     assert "grade_a: 0.85" in human.stdout
+
+
+def test_a_wrong_out_is_a_usage_error_before_the_report_is_built(db_url, tmp_path):  # noqa: F811
+    existing = tmp_path / "r.json"
+    existing.write_text("keep me", encoding="utf-8")
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    cases = [
+        (["--format", "csv", "--out", str(existing)], f"{existing} 是已存在的文件", "is an existing file; csv writes"),
+        (["--format", "html", "--out", str(folder)], f"{folder} 是已存在的文件夹", "is an existing folder; html"),
+        (["--out", str(folder), "--format", "json"], "已存在的文件夹", "is an existing folder; json"),
+        (["--format", "xlsx", "--out", str(folder)], "已存在的文件夹", "is an existing folder; xlsx"),
+        (["--out", str(existing / "r.html")], f"{existing} 是文件", "is a file, not a folder"),
+        (["--format", "html", "--out", "-"], "仅用于 --format json", "(stdout) is only for --format json"),
+    ]
+    for args, zh, en in cases:
+        result = run(db_url, "report", *args, ok=False)
+        assert result.exit_code == 2, (args, result.output)
+        assert "Error: --out: " in result.stderr and zh in result.stderr, (args, result.stderr)
+        assert en in result.stderr, (args, result.stderr)
+        assert "[1/4]" not in result.stderr and "Traceback" not in result.output    # refused before building
+    assert existing.read_text(encoding="utf-8") == "keep me"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder", "r.json"] and not list(folder.iterdir())
+    # csv into a folder ending in .zip: a .zip file is wanted
+    (tmp_path / "z.zip").mkdir()
+    zipped = run(db_url, "report", "--out", str(tmp_path / "z.zip"), ok=False)
+    assert zipped.exit_code == 2 and "is an existing folder; csv writes a .zip file" in zipped.stderr
+
+
+def test_out_that_can_be_written_is_written(db_url, tmp_path):  # noqa: F811
+    from marketplace.services.report_render import render
+
+    folder = tmp_path / "tables"
+    folder.mkdir()
+    run(db_url, "report", "--format", "csv", "--out", str(folder))          # an existing folder takes CSV
+    assert (folder / "flows.csv").exists()
+    old = tmp_path / "r.json"
+    old.write_text("old", encoding="utf-8")
+    run(db_url, "report", "--out", str(old), "--to", "2026-12-31")         # an existing file is replaced
+    doc = json.loads(old.read_text(encoding="utf-8"))
+    assert doc["format"] == "wastematch.report.v1"
+    [same] = render(doc, "json", tmp_path / "again.json")                  # the CLI writes what render writes
+    assert same.read_bytes() == old.read_bytes()
+
+
+def test_from_defaults_to_the_365_days_ending_on_to(db_url):  # noqa: F811
+    help_text = " ".join(run(db_url, "report", "--help").stdout.split())
+    assert "default: the 365 days ending on --to" in help_text and "365 days before" not in help_text
+    doc = json.loads(run(db_url, "report", "--to", "2026-12-31", "--format", "json", "--out", "-").stdout)
+    assert doc["period"] == {"from": "2026-01-01", "to": "2026-12-31", "days": 365}
+
+
+def test_json_report_does_not_import_the_renderer(tmp_path):
+    # A fresh interpreter: the renderer (plotly, openpyxl, the matching engine, scikit-learn) stays unloaded.
+    code = ("import sys, json, pathlib; from web.cli_report import write_report; "
+            "p = pathlib.Path(sys.argv[1]); print(write_report({'format': 'x', 'name': '澄湖'}, 'json', p)); "
+            "assert json.loads(p.read_text(encoding='utf-8'))['name'] == '澄湖'; "
+            "print(sorted(m for m in ('marketplace.services.report_render', 'sklearn') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "out" / "r.json")], capture_output=True,
+                          text=True, cwd=Path(__file__).resolve().parents[2], check=True)
+    assert done.stdout.splitlines()[-1] == "[]", done.stdout + done.stderr
