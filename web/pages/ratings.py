@@ -25,7 +25,7 @@ from .park import code_label, filter_values, grade_chart, grade_counts, page_lin
 
 NOT_RATED = "none"  # the grade filter's value for enterprises without a grade
 INDICATOR_HELP = {
-    "utilisation": _l("approved tonnes ÷ offered tonnes; full marks at the target"),
+    "utilisation": _l("tonnes of approved matches in force ÷ offered tonnes; full marks at the target"),
     "compliance": _l("1 minus the penalties of active alerts and open ledger findings"),
     "manifest_timeliness": _l("share of manifest steps done in time (receipt within 3 days, closing within 7)"),
     "ledger_completeness": _l("share of ledger entries without an open finding"),
