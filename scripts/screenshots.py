@@ -1,11 +1,13 @@
-"""Screenshots of the main pages, in Chinese and in English, for the README and docs/screenshots/pages/.
+"""Screenshots of the main pages, in Chinese and in English, and of the demo park's report, for the README.
 
     .venv/bin/python scripts/screenshots.py [--out docs/screenshots/pages] [--only NAME ...]
+                                            [--report-out docs/screenshots] [--no-report]
 
 Builds the demo park in a temporary folder with ``wastematch demo --no-serve``, serves it with
 ``wastematch serve`` on a free port, signs in as the demo users in Debian's Chromium (headless)
 and writes ``<page>.zh.png`` and ``<page>.en.png`` (reduced to 256 colours: a quarter of the size, the
-text as sharp). Prints each file as it goes and a summary.
+text as sharp). Then opens the report ``demo`` wrote (bilingual, one file) offline and writes
+``report-<section>.png`` of five of its sections. Prints each file as it goes and a summary.
 """
 from __future__ import annotations
 
@@ -51,6 +53,16 @@ PAGES: list[tuple[str, str, str]] = [
     ("ledger-findings", COORDINATOR, "/ledger/findings"),
     ("ratings", COORDINATOR, "/ratings"),
     ("reports", COORDINATOR, "/reports"),
+]
+
+# report-<name>.png: the report section with this anchor (None: the page's top, title included), at most this
+# many pixels high.
+REPORT_SECTIONS: list[tuple[str, str | None, int]] = [
+    ("summary", None, 1300),
+    ("flows", "flows", 1150),
+    ("network", "network", 900),
+    ("chains", "chains", 900),
+    ("ratings", "ratings", 1000),
 ]
 
 
@@ -116,10 +128,38 @@ def resolve(page, base: str, target: str) -> str:
     raise ValueError(target)
 
 
+def report_shots(browser, report: Path, out_dir: Path) -> list[Path]:
+    """Screenshots of the report's sections, the page opened from its file with the network cut."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, device_scale_factor=1, offline=True)
+    page = ctx.new_page()
+    page.goto(report.as_uri(), wait_until="load")
+    page.wait_for_function("n => document.querySelectorAll('.js-plotly-plot .main-svg').length >= n",
+                           arg=page.locator("div.chart[data-figure]").count(), timeout=60_000)
+    written = []
+    for name, anchor, max_height in REPORT_SECTIONS:
+        if anchor is None:
+            clip = {"x": 0, "y": 0, "width": 1280, "height": max_height}
+        else:
+            box = page.locator(f"section:has(> #{anchor})").bounding_box()
+            if box is None:
+                raise SystemExit(f"the report has no section #{anchor}")
+            clip = {"x": 0, "y": max(box["y"] - 12, 0), "width": 1280,
+                    "height": min(box["height"] + 24, max_height)}
+        out = out_dir / f"report-{name}.png"
+        save_small_png(page.screenshot(full_page=True, clip=clip), out)
+        written.append(out)
+        print(f"  {out.relative_to(REPO) if out.is_relative_to(REPO) else out}", flush=True)
+    ctx.close()
+    return written
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots" / "pages")
     parser.add_argument("--only", nargs="*", help="page names to take (default: all)")
+    parser.add_argument("--report-out", type=Path, default=REPO / "docs" / "screenshots",
+                        help="where report-<section>.png go")
+    parser.add_argument("--no-report", action="store_true", help="pages only, not the report's sections")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -167,6 +207,8 @@ def main() -> int:
                         save_small_png(page.screenshot(full_page=False), out)
                         written.append(out)
                         print(f"  {out.relative_to(REPO) if out.is_relative_to(REPO) else out}", flush=True)
+                if not args.no_report:
+                    written += report_shots(browser, Path(tmp) / "reports" / "demo-report.html", args.report_out)
                 browser.close()
         finally:
             server.terminate()
