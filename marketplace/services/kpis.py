@@ -421,13 +421,14 @@ def compliance(session: Session, data: FlowData, *, now: dt.datetime | None = No
         "open_manifests": open_manifests(data, at),
         "findings_open": len(findings),
         "findings_by_code": dict(sorted(Counter(fd.code for fd in findings).items())),
-        "labels": COMPLIANCE_LABELS,
+        "labels": COMPLIANCE_LABELS, "alert_labels": ALERT_LABELS,
     }
 
 
-# Chinese names of the codes the compliance figures count (checks, alert kinds, finding codes). The check
-# ``licence_capacity`` and the alert kind of that name share a code: the check's name wins.
-COMPLIANCE_LABELS: dict[str, str] = {**KIND_ZH, **CODE_ZH, **{r.code: f"{r.name_zh} {r.name_en}" for r in RULES}}
+# Chinese names of the codes the compliance figures count: checks and finding codes in one map, alert kinds
+# in their own (the check ``licence_capacity`` and the alert kind of that name mean different things).
+COMPLIANCE_LABELS: dict[str, str] = {**CODE_ZH, **{r.code: f"{r.name_zh} {r.name_en}" for r in RULES}}
+ALERT_LABELS: dict[str, str] = dict(KIND_ZH)
 
 
 __all__ = ["ALERT_PARTIES", "EnterpriseFacts", "FlowFigures", "OWN_PARK_FIELDS", "RECOVERY_PURPOSES", "Totals",

@@ -704,10 +704,13 @@ def html_context(doc: dict) -> dict[str, Any]:
         "enterprises": enterprises, "enterprise_total": len(kpis.get("enterprises") or []), "omitted": omitted,
         "compliance": compliance,
         "compliance_tables": [
-            ("未通过的硬性检查", "failed hard checks", _counts(compliance.get("failed_checks"))),
-            ("提示项", "soft flags", _counts(compliance.get("soft_flags"))),
-            ("预警（按类型）", "alerts by kind", _counts(compliance.get("alerts_by_kind"))),
-            ("台账问题（按代码）", "ledger findings by code", _counts(compliance.get("findings_by_code"))),
+            ("未通过的硬性检查", "failed hard checks", _counts(compliance.get("failed_checks")),
+             compliance.get("labels") or {}),
+            ("提示项", "soft flags", _counts(compliance.get("soft_flags")), compliance.get("labels") or {}),
+            ("预警（按类型）", "alerts by kind", _counts(compliance.get("alerts_by_kind")),
+             compliance.get("alert_labels") or compliance.get("labels") or {}),
+            ("台账问题（按代码）", "ledger findings by code", _counts(compliance.get("findings_by_code")),
+             compliance.get("labels") or {}),
         ],
         "ratings": ratings, "indicator_columns": indicator_columns, "grade_counts": grade_counts,
         "grade_zh": GRADE_ZH, "grade_en": GRADE_EN, "grade_colour": GRADE_COLOUR,
@@ -973,7 +976,7 @@ COMPLIANCE_COLUMNS: tuple[Column, ...] = (("section", "类别", "Section"), ("co
                                           ("count", "数量", "Count"))
 COMPLIANCE_COUNTS = ("failed_checks", "soft_flags", "alerts_by_kind", "findings_by_code")
 COMPLIANCE_SCALARS = ("alerts_open", "alerts_critical", "alerts_raised", "open_manifests", "findings_open", "run")
-COMPLIANCE_SKIP = ("labels",)                # names of the codes, not figures
+COMPLIANCE_SKIP = ("labels", "alert_labels")  # names of the codes, not figures
 
 
 def compliance_table(doc: dict) -> Table:

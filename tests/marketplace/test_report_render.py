@@ -439,3 +439,15 @@ def test_csv_and_xlsx_of_an_empty_report_have_the_same_headers():
         assert sum(wb[sheet].max_row - 1 for sheet in sheets) == len(rows), name
     assert _csv_rows(files["flows.csv"])[0][:3] == ["basis", "kind", "id"]
     assert ["alerts_critical", "", "0"] in _csv_rows(files["compliance.csv"])
+
+
+def test_alert_kinds_are_named_from_their_own_labels_not_the_checks():
+    doc = sample_report()
+    c = doc["kpis"]["compliance"]
+    c["failed_checks"] = {"licence_capacity": 2}
+    c["alerts_by_kind"] = {"licence_capacity": 1}
+    c["labels"] = {"licence_capacity": "许可经营规模 Licence capacity"}
+    c["alert_labels"] = {"licence_capacity": "许可证能力接近上限"}
+    html = render_html(doc)
+    section = html[html.index('id="compliance"'):html.index('id="ratings"')]
+    assert section.count("许可经营规模 Licence capacity") == 1 and section.count("许可证能力接近上限") == 1

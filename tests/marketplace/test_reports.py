@@ -176,6 +176,9 @@ def test_compliance_counts(demo, report):
     assert c["open_manifests"] == len(list(demo.scalars(select(Shipment).where(
         Shipment.status.in_(("dispatched", "received"))))))
     assert c["soft_flags"].get("cross_province_transfer", 0) >= 1
+    # The check and the alert kind named licence_capacity are told apart.
+    assert c["alerts_by_kind"].get("licence_capacity") and c["alert_labels"]["licence_capacity"] == "许可证能力接近上限"
+    assert "许可证能力" not in c["labels"]["licence_capacity"]
 
 
 def test_ratings_have_grades_and_reasons(report):
