@@ -45,9 +45,14 @@ def test_demo_park_report_opens_offline_with_its_charts_chains_loops_and_ratings
     loops = page.locator("section:has(#chains) span.tag.loop")
     assert chains.count() >= 10 and loops.count() >= 1
     loop_rows = page.locator("section:has(#chains) tr:has(span.tag.loop)").all_inner_texts()
-    assert any("E-017" in row and "E-039" in row for row in loop_rows), loop_rows
+    assert any("E-017 → E-039 → E-017" in row for row in loop_rows), loop_rows
+    text = page.inner_text("body")
+    # The NMP loop's and the acid → ferric chloride → sewage chain's enterprises, by name.
+    for name in ("常熟澄源溶剂再生有限公司", "澄湖新能源电池(苏州)有限公司", "太仓澄净水处理剂有限公司", "澄湖开发区污水处理有限公司"):
+        assert name in text, name
 
-    # Ratings: every rated enterprise has a grade and at least one reason.
+    # Ratings: every rated enterprise has a grade and at least one reason; E-006 must rectify.
+    assert "须整改" in page.locator("section:has(#ratings)").inner_text()
     rating_rows = page.locator("section:has(#ratings) tbody tr")
     assert rating_rows.count() >= 30
     for i in range(rating_rows.count()):

@@ -39,6 +39,11 @@ def test_errors_show_the_form_again_with_what_was_typed(api):  # noqa: F811
     assert res.status_code == 403
     res = api.client.get("/reports/view?park=BH&from=not-a-date")
     assert res.status_code == 422 and "YYYY-MM-DD" in res.get_data(as_text=True)
+    # An unknown format is refused, not quietly made HTML; a long park code is looked up whole, not cut.
+    res = api.client.get("/reports/view?park=BH&format=pdf")
+    assert res.status_code == 422 and "format" in res.get_data(as_text=True) and "Plotly" not in res.get_data(as_text=True)
+    res = api.client.get("/reports/view?park=BH" + "X" * 20)
+    assert res.status_code == 404 and "BH" + "X" * 20 in res.get_data(as_text=True)
 
 
 def test_the_form_in_english(api):  # noqa: F811

@@ -20,7 +20,8 @@ REPORT_FORMATS = ("html", "xlsx", "csv", "json")
 
 
 def _report_form_values() -> dict[str, str]:
-    return {k: (request.args.get(k) or "").strip()[:16] for k in ("park", "from", "to")}
+    # Kept whole (a cut value would be looked up as another park or date); only absurd lengths are capped.
+    return {k: (request.args.get(k) or "").strip()[:200] for k in ("park", "from", "to")}
 
 
 def _parse_day(value: str, name: str) -> dt.date | None:
@@ -47,10 +48,12 @@ def report_view():
     """The report of the chosen park and period: the self-contained HTML page, or a download (``format``)."""
     principal = page_principal()
     values = _report_form_values()
-    fmt = request.args.get("format", "html")
-    fmt = fmt if fmt in REPORT_FORMATS else "html"
+    fmt = request.args.get("format") or "html"
     db = db_session()
     try:
+        if fmt not in REPORT_FORMATS:
+            raise ValidationFailed("unknown report format (报告格式有误)",
+                                   {"format": [_("must be one of %(choices)s", choices=", ".join(REPORT_FORMATS))]})
         doc = build_report(db, principal, park=values["park"] or None, start=_parse_day(values["from"], "from"),
                            end=_parse_day(values["to"], "to"))
     except DomainError as exc:
