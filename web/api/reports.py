@@ -108,7 +108,8 @@ def _report(args: dict) -> Response | dict:
                             "content": CONTENT}})
 @documents_errors(blp, 404, 422)
 def get_report(args):
-    """The report of a park and period with the default rating thresholds."""
+    """The report of a park and period, rated with the park's own thresholds (``PUT /parks/CODE/rating-policy``)
+    or the defaults."""
     return _report(args)
 
 
