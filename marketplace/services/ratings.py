@@ -16,8 +16,8 @@ The score is the weighted mean of the applicable indicators; the grade comes fro
 thresholds, then caps apply: an active critical alert caps the grade at C, a controlled substance
 without a permit or receipts beyond a licence's capacity at D. An enterprise with no offers, no
 flows, no shipments and no ledger entries in the period is not rated, nor is one none of whose
-applicable indicators has a weight. Only the report's park's own enterprises are rated. Every grade carries its
-reasons, Chinese and English.
+applicable indicators has a weight. Reports rate only their park's own enterprises. Every grade
+carries its reasons, Chinese and English.
 """
 from __future__ import annotations
 

@@ -369,16 +369,17 @@ def gather(session: Session, *, park: Park | None, period: Period) -> FlowData:
     ledger = [e for e in entries if e.enterprise_id in in_scope]
     # Offers of the scope open during the period: posted by its end, available in it by their dates, and not
     # closed before it began (a closed listing's last change is its closing).
-    offers = list(session.scalars(
-        select(Listing).where(Listing.kind == "offer", Listing.enterprise_id.in_(sorted(in_scope)),
-                              Listing.created_at < period.after_instant,
-                              or_(Listing.status != "closed", Listing.updated_at >= period.first_instant),
-                              or_(Listing.available_from.is_(None), Listing.available_from <= period.end),
-                              or_(Listing.available_to.is_(None), Listing.available_to >= period.start))
-        .order_by(Listing.id)))
+    offer_stmt = select(Listing).where(
+        Listing.kind == "offer", Listing.created_at < period.after_instant,
+        or_(Listing.status != "closed", Listing.updated_at >= period.first_instant),
+        or_(Listing.available_from.is_(None), Listing.available_from <= period.end),
+        or_(Listing.available_to.is_(None), Listing.available_to >= period.start))
+    if park is not None:
+        offer_stmt = offer_stmt.where(Listing.enterprise_id.in_(sorted(in_scope)))
+    offers = list(session.scalars(offer_stmt.order_by(Listing.id)))
     return FlowData(period=period, park=park, enterprises=enterprises, in_scope=in_scope, flows=flows,
                     shipments=shipments, ledger=ledger, offers=offers, agreements=agreements)
 
 
-__all__ = ["Agreement", "BASES", "FlowData", "PROPOSED_STATUSES", "Period", "ReportFlow", "UNITS", "gather", "industry_label",
-           "month_of"]
+__all__ = ["Agreement", "BASES", "FlowData", "PROPOSED_STATUSES", "Period", "ReportFlow", "UNITS", "gather",
+           "industry_label", "month_of"]

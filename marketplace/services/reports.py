@@ -34,7 +34,7 @@ from ..models import Enterprise, Park
 from ..models.base import iso_utc, utcnow
 from . import kpis, ratings
 from .accounts import Principal
-from .disclosure import DISCLOSING_STATUSES
+from .disclosure import DISCLOSING_STATUSES, Redactor
 from .parks import get_park
 from .report_flows import BASES, UNITS, FlowData, Period, ReportFlow, gather, industry_label
 
@@ -254,6 +254,13 @@ def build_report(session: Session, principal: Principal, *, park: str | None = N
     step("ratings", t)
     title_zh, title_en = _title(scope)
     flows = [_flow_row(f, figures[kpis.figure_key(f)], data.enterprises, names) for f in data.flows]
+    if names.hidden:
+        # Their listings' titles and materials may spell their names too (as the marketplace scrubs them).
+        redact = Redactor()
+        for ent_id in names.hidden:
+            redact.hide_enterprise(data.enterprises[ent_id])
+        flows, chains, loops = redact(flows), redact(chains), redact(loops)
+        kpi_doc["enterprises"] = redact(kpi_doc["enterprises"])
     return {
         "format": REPORT_FORMAT, "title_zh": title_zh, "title_en": title_en,
         "generated_at": iso_utc(now or utcnow()),

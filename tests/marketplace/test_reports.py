@@ -367,6 +367,19 @@ def test_a_coordinator_sees_another_parks_enterprise_only_once_disclosed(demo):
     assert doc["kpis"]["park"]["proposed"]["tonnes"] == pytest.approx(admin_doc["kpis"]["park"]["proposed"]["tonnes"])
     nodes = {n["key"] for c in doc["chains"] + doc["loops"] for n in c["nodes"] if c["level"] == "enterprise"}
     assert not nodes & hidden
+    # A hidden enterprise's name inside its listing's title is scrubbed too.
+    ref = sorted(hidden)[0]
+    offer = next(o for o in demo.scalars(select(Listing).where(Listing.kind == "offer"))
+                 if o.enterprise.ref == ref and any(f["offer"] == o.ref for f in admin_doc["flows"]))
+    before = offer.title_zh
+    offer.title_zh = f"{outside[ref].name}库存废料"
+    demo.flush()
+    try:
+        text = json.dumps(build_report(demo, coordinator, end=TODAY, now=NOW), ensure_ascii=False)
+        assert "库存废料" in text and outside[ref].name not in text
+    finally:
+        offer.title_zh = before
+        demo.flush()
 
 
 def test_compliance_figures_are_those_of_the_periods_end(demo):
