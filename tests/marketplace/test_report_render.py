@@ -400,10 +400,13 @@ def _same_cell(xlsx: str, csv_text: str) -> bool:
         return False
 
 
+def _csv_and_xlsx(doc: dict) -> tuple[dict[str, bytes], object]:
+    """The CSV files and the XLSX workbook of one document."""
+    return report_render.csv_files(doc), load_workbook(io.BytesIO(report_render.xlsx_bytes(doc)))
+
+
 def test_csv_and_xlsx_carry_the_same_columns_and_values():
-    doc = _doc_with_every_field()
-    files = report_render.csv_files(doc)
-    wb = load_workbook(io.BytesIO(report_render.xlsx_bytes(doc)))
+    files, wb = _csv_and_xlsx(_doc_with_every_field())
     for name, sheets, fields in SAME_TABLES:
         header, *rows = _csv_rows(files[name])
         assert fields <= set(header), (name, fields - set(header))
@@ -430,9 +433,7 @@ def test_csv_and_xlsx_carry_the_same_columns_and_values():
 
 
 def test_csv_and_xlsx_of_an_empty_report_have_the_same_headers():
-    doc = empty_report()
-    files = report_render.csv_files(doc)
-    wb = load_workbook(io.BytesIO(report_render.xlsx_bytes(doc)))
+    files, wb = _csv_and_xlsx(empty_report())
     for name, sheets, _ in SAME_TABLES:
         header, *rows = _csv_rows(files[name])
         assert all(wb[sheet].max_column == len(header) for sheet in sheets), name
