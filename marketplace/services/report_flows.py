@@ -21,19 +21,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, aliased, load_only, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from catalog.emission_factors import classify_material
 from catalog.industries import industry as industry_class
 from catalog.waste_codes import is_hw_code
 from matching.problem import Settings, haversine_km
 
-from ..models import RESERVING_STATUSES, Enterprise, LedgerEntry, Listing, Match, Park, Shipment
+from ..models import RESERVING_STATUSES, Component, Enterprise, LedgerEntry, Listing, Match, Park, Shipment
 from ..models.base import park_date, park_day_start
 
 BASES = ("proposed", "approved", "realised")
@@ -179,57 +180,114 @@ def industry_label(e: Enterprise) -> str | None:
     return zh or e.industry_name
 
 
-def _listing_title(listing: Listing) -> str:
-    zh, en = (listing.title_zh or "").strip(), (listing.title or "").strip()
-    return f"{zh} {en}".strip() if zh and en and zh != en else (zh or en or listing.ref)
+@dataclass(frozen=True, slots=True)
+class _Side:
+    """What a flow reads of one listing of a match."""
+
+    id: int
+    ref: str
+    enterprise_id: int
+    title: str  # Chinese and English titles, as the report shows the material
+    waste_code: str | None
+    current_route: str | None
+    purpose: str | None
+    price: float | None
 
 
-# What a flow reads of a match: not its reasons and score terms (large JSON nobody here needs).
-MATCH_LOAD = (load_only(Match.id, Match.offer_id, Match.need_id, Match.status, Match.quantity_t, Match.distance_km,
-                        Match.checks, Match.created_at, Match.approved_at),
-              selectinload(Match.offer).selectinload(Listing.components), selectinload(Match.need))
+@dataclass(frozen=True, slots=True)
+class _MatchRow:
+    """What a flow reads of a match: plain row values, not ORM objects (materialising ~10,000 matches with their
+    listings cost more than everything else the report does with them, much of it in the garbage collector)."""
+
+    id: int
+    status: str
+    quantity_t: float
+    distance_km: float | None
+    checks: list[dict] | None
+    created_at: dt.datetime
+    approved_at: dt.datetime | None
+    offer: _Side
+    need: _Side
+
+
+def _match_rows(session: Session, *where: Callable[[Any, Any], Any]) -> list[_MatchRow]:
+    """The matches meeting every condition of ``where``, oldest first. Each condition is a function of the
+    offer's and the need's enterprise (aliases, for park filters) returning a SQL condition."""
+    offer_l, need_l = aliased(Listing), aliased(Listing)
+    offer_ent, need_ent = aliased(Enterprise), aliased(Enterprise)
+    stmt = (select(Match.id, Match.status, Match.quantity_t, Match.distance_km, Match.checks, Match.created_at,
+                   Match.approved_at,
+                   offer_l.id, offer_l.ref, offer_l.enterprise_id, offer_l.title_zh, offer_l.title, offer_l.waste_code,
+                   offer_l.current_route, offer_l.purpose, offer_l.price_cny_per_t,
+                   need_l.id, need_l.ref, need_l.enterprise_id, need_l.title_zh, need_l.title, need_l.waste_code,
+                   need_l.current_route, need_l.purpose, need_l.price_cny_per_t)
+            .join(offer_l, Match.offer_id == offer_l.id).join(need_l, Match.need_id == need_l.id)
+            .join(offer_ent, offer_l.enterprise_id == offer_ent.id)
+            .join(need_ent, need_l.enterprise_id == need_ent.id))
+    for condition in where:
+        stmt = stmt.where(condition(offer_ent, need_ent))
+    rows = []
+    for r in session.execute(stmt.order_by(Match.id)):
+        sides = [_Side(id=r[i], ref=r[i + 1], enterprise_id=r[i + 2], title=_title(r[i + 3], r[i + 4], r[i + 1]),
+                       waste_code=r[i + 5], current_route=r[i + 6], purpose=r[i + 7], price=r[i + 8])
+                 for i in (7, 16)]
+        rows.append(_MatchRow(id=r[0], status=r[1], quantity_t=float(r[2]), distance_km=r[3], checks=r[4],
+                              created_at=r[5], approved_at=r[6], offer=sides[0], need=sides[1]))
+    return rows
+
+
+def _title(zh: str | None, en: str | None, ref: str) -> str:
+    zh, en = (zh or "").strip(), (en or "").strip()
+    return f"{zh} {en}".strip() if zh and en and zh != en else (zh or en or ref)
 
 
 class _MatchFlows:
     """Flows made from matches, with each offer's material class worked out once."""
 
-    def __init__(self) -> None:
+    def __init__(self, session: Session) -> None:
+        self.session = session
         self.classes: dict[int, str] = {}
-        self.matches: dict[int, Match] = {}
+        self.matches: dict[int, _MatchRow] = {}
 
-    def material_class(self, offer: Listing) -> str:
-        if offer.id not in self.classes:
-            cas = [c.cas for c in offer.components_in("composition") if c.cas]
-            self.classes[offer.id] = classify_material(waste_code=offer.waste_code, title=_listing_title(offer),
-                                                       cas=cas)
-        return self.classes[offer.id]
+    def classify(self, offers: Iterable[_Side]) -> None:
+        """Work out the material class of every offer not yet classified (its composition's CAS numbers read at
+        once)."""
+        todo = {o.id: o for o in offers if o.id not in self.classes}
+        cas: dict[int, list[str]] = defaultdict(list)
+        ids = sorted(todo)
+        for i in range(0, len(ids), 5000):
+            for listing_id, number in self.session.execute(
+                    select(Component.listing_id, Component.cas)
+                    .where(Component.listing_id.in_(ids[i:i + 5000]), Component.role == "composition",
+                           Component.cas.is_not(None))
+                    .order_by(Component.listing_id, Component.position)):
+                cas[listing_id].append(number)
+        for offer_id, offer in todo.items():
+            self.classes[offer_id] = classify_material(waste_code=offer.waste_code, title=offer.title,
+                                                       cas=cas.get(offer_id, []))
 
-    def flow(self, match: Match, basis: str, tonnes: float) -> ReportFlow:
+    def flow(self, match: _MatchRow, basis: str, tonnes: float) -> ReportFlow:
         offer, need = match.offer, match.need
         soft = tuple(sorted({c.get("code") for c in (match.checks or [])
                              if not c.get("passed") and not c.get("hard")}))
         return ReportFlow(
             id=f"match:{match.id}", basis=basis, kind="waste", source_id=offer.enterprise_id,
-            target_id=need.enterprise_id, tonnes=tonnes, material=_listing_title(offer), waste_code=offer.waste_code,
+            target_id=need.enterprise_id, tonnes=tonnes, material=offer.title, waste_code=offer.waste_code,
             match_id=match.id, status=match.status, offer_ref=offer.ref, need_ref=need.ref,
             current_route=offer.current_route, purpose=need.purpose, distance_km=match.distance_km,
-            offer_price=offer.price_cny_per_t, need_price=need.price_cny_per_t,
-            material_class=self.material_class(offer), soft_flags=soft)
+            offer_price=offer.price, need_price=need.price,
+            material_class=self.classes[offer.id], soft_flags=soft)
 
     def proposed_and_approved(self, session: Session, park: Park | None, period: Period) -> list[ReportFlow]:
         """Proposed and approved flows of the period."""
-        offer_ent, need_ent = aliased(Enterprise), aliased(Enterprise)
-        offer_l, need_l = aliased(Listing), aliased(Listing)
-        stmt = (select(Match).join(offer_l, Match.offer_id == offer_l.id).join(need_l, Match.need_id == need_l.id)
-                .join(offer_ent, offer_l.enterprise_id == offer_ent.id)
-                .join(need_ent, need_l.enterprise_id == need_ent.id)
-                .where(Match.status.in_(PROPOSED_STATUSES), Match.quantity_t > 0,
-                       or_(Match.created_at < period.after_instant, Match.approved_at < period.after_instant))
-                .options(*MATCH_LOAD))
+        where = [lambda o, n: Match.status.in_(PROPOSED_STATUSES), lambda o, n: Match.quantity_t > 0,
+                 lambda o, n: or_(Match.created_at < period.after_instant, Match.approved_at < period.after_instant)]
         if park is not None:
-            stmt = stmt.where(or_(offer_ent.park_id == park.id, need_ent.park_id == park.id))
+            where.append(lambda o, n: or_(o.park_id == park.id, n.park_id == park.id))
+        rows = _match_rows(session, *where)
+        self.classify(m.offer for m in rows)
         flows: list[ReportFlow] = []
-        for match in session.scalars(stmt.order_by(Match.id)):
+        for match in rows:
             self.matches[match.id] = match
             if period.holds(match.created_at):
                 f = self.flow(match, "proposed", float(match.quantity_t))
@@ -267,7 +325,7 @@ class _MatchFlows:
             if last < first:
                 continue
             out.append(Agreement(match_id=m.id, source_id=m.offer.enterprise_id, target_id=m.need.enterprise_id,
-                                 tonnes=float(m.quantity_t), days=(last - first).days + 1))
+                                 tonnes=m.quantity_t, days=(last - first).days + 1))
         return out
 
     def realised(self, session: Session, shipments: Iterable[Shipment], period: Period) -> list[ReportFlow]:
@@ -276,10 +334,11 @@ class _MatchFlows:
         for s in shipments:
             if s.status in REALISED_SHIPMENTS and period.holds(s.received_at):
                 per_match[s.match_id].append(s)
-        missing = [m for m in per_match if m not in self.matches]  # e.g. cancelled after a delivery
+        missing = sorted(m for m in per_match if m not in self.matches)  # e.g. cancelled after a delivery
         if missing:
-            self.matches.update((m.id, m) for m in session.scalars(
-                select(Match).where(Match.id.in_(missing)).options(*MATCH_LOAD)))
+            rows = _match_rows(session, lambda o, n: Match.id.in_(missing))
+            self.classify(m.offer for m in rows)
+            self.matches.update((m.id, m) for m in rows)
         flows = []
         for match_id in sorted(per_match):
             group = per_match[match_id]
@@ -349,7 +408,7 @@ def gather(session: Session, *, park: Park | None, period: Period) -> FlowData:
     """Read the flows, shipments, ledger entries and offers of ``park`` (None: every park) in ``period``."""
     in_scope = set(session.scalars(select(Enterprise.id).where(Enterprise.park_id == park.id))
                    if park is not None else session.scalars(select(Enterprise.id)))
-    reader = _MatchFlows()
+    reader = _MatchFlows(session)
     flows = reader.proposed_and_approved(session, park, period)
     shipments = _scope_shipments(session, park, period)
     flows += reader.realised(session, shipments, period)
