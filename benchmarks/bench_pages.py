@@ -33,20 +33,9 @@ COORDINATOR_PAGES = ("/park", "/runs", "/approvals?status=approved", "/alerts", 
 
 def build_demo(root: Path) -> str:
     """The demo park with its history and accounts, in ``root``; returns the database URL."""
-    from sqlalchemy.orm import Session
+    from marketplace.services.demo_park import create_demo_database
 
-    from marketplace.db import make_engine, upgrade_schema
-    from marketplace.services.catalog import load_builtin_catalog
-    from marketplace.services.demo_park import build_demo_park
-
-    url = f"sqlite:///{root / 'wastematch.sqlite3'}"
-    engine = make_engine(url)
-    upgrade_schema(engine)
-    with Session(engine) as session, session.begin():
-        load_builtin_catalog(session)
-        build_demo_park(session, actor="bench")
-    engine.dispose()
-    return url
+    return create_demo_database(root, actor="bench")
 
 
 def signed_in_client(app, email: str):

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from ..db import make_engine, upgrade_schema
+from .catalog import load_builtin_catalog
 from .demo_accounts import seed_demo_accounts
 from .demo_history import seed_demo_history
 from .interchange import import_document
@@ -24,3 +26,19 @@ def build_demo_park(session: Session, *, actor: str) -> None:
     run_matching(session, park=None, actor=actor)
     seed_demo_history(session)
     seed_demo_accounts(session, actor=actor)
+
+
+def create_demo_database(folder: Path, *, actor: str) -> str:
+    """A new SQLite database in ``folder`` holding the catalogue and the demo park; its URL.
+
+    Unlike the services it owns its transaction (it commits): the end-to-end tests serve the file and
+    the page benchmark reads it, each from a fresh folder.
+    """
+    url = f"sqlite:///{folder / 'wastematch.sqlite3'}"
+    engine = make_engine(url)
+    upgrade_schema(engine)
+    with Session(engine) as session, session.begin():
+        load_builtin_catalog(session)
+        build_demo_park(session, actor=actor)
+    engine.dispose()
+    return url

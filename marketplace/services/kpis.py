@@ -159,15 +159,14 @@ def _offered(data: FlowData) -> dict[int, tuple[int, float]]:
     return {k: (v[0], v[1]) for k, v in out.items()}
 
 
-def in_force_t(data: FlowData, sources: set[int] | None = None) -> tuple[float, float]:
-    """Annual tonnes of the approved matches in force during the period, and what they should have
-    delivered in it, over matches from ``sources`` (None: all)."""
-    rate = expected = 0.0
+def in_force_by_source(data: FlowData) -> dict[int, tuple[float, float]]:
+    """Per sending enterprise: annual tonnes of its approved matches in force during the period, and what they
+    should have delivered in it."""
+    out: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0])
     for a in data.agreements:
-        if sources is None or a.source_id in sources:
-            rate += a.tonnes
-            expected += a.expected_t
-    return rate, expected
+        out[a.source_id][0] += a.tonnes
+        out[a.source_id][1] += a.expected_t
+    return {k: (v[0], v[1]) for k, v in out.items()}
 
 
 def park_kpis(data: FlowData, figures: dict[str, FlowFigures]) -> dict[str, Any]:
@@ -177,7 +176,9 @@ def park_kpis(data: FlowData, figures: dict[str, FlowFigures]) -> dict[str, Any]
     offered = _offered(data)
     offers = sum(n for n, _ in offered.values())
     offered_t = sum(t for _, t in offered.values())
-    agreed_t, expected_t = in_force_t(data, data.in_scope)
+    in_force = in_force_by_source(data)
+    agreed_t = sum(in_force[e][0] for e in data.in_scope if e in in_force)
+    expected_t = sum(in_force[e][1] for e in data.in_scope if e in in_force)
     return {"offers": offers, "offered_t": offered_t, **{b: totals[b].as_dict() for b in BASES},
             "match_rate": _share(own["proposed"].tonnes, offered_t), "in_force_t": agreed_t,
             "utilisation_rate": _share(agreed_t, offered_t),
@@ -294,9 +295,7 @@ def enterprise_kpis(session: Session, data: FlowData, figures: dict[str, FlowFig
     offered = _offered(data)
     steps = timeliness(data, now)
     held = alerts_by_enterprise(session, data, _active_alerts(session, data, now))
-    in_force: dict[int, float] = defaultdict(float)
-    for a in data.agreements:
-        in_force[a.source_id] += a.tonnes
+    in_force = {ent_id: rate for ent_id, (rate, _) in in_force_by_source(data).items()}
     findings: dict[int, list[LedgerFinding]] = defaultdict(list)
     for fd in _open_findings(session, data, now):
         findings[fd.enterprise_id].append(fd)
@@ -433,4 +432,4 @@ ALERT_LABELS: dict[str, str] = dict(KIND_ZH)
 
 __all__ = ["ALERT_PARTIES", "EnterpriseFacts", "FlowFigures", "OWN_PARK_FIELDS", "RECOVERY_PURPOSES", "Totals",
            "all_figures", "as_of", "compliance", "diverted_route", "enterprise_kpis", "figure_key", "flow_figures",
-           "in_force_t", "latest_run", "monthly", "open_manifests", "park_kpis", "timeliness", "totals_by_basis"]
+           "in_force_by_source", "latest_run", "monthly", "open_manifests", "park_kpis", "timeliness", "totals_by_basis"]

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -210,9 +210,9 @@ class _MatchRow:
     need: _Side
 
 
-def _match_rows(session: Session, *where: Callable[[Any, Any], Any]) -> list[_MatchRow]:
-    """The matches meeting every condition of ``where``, oldest first. Each condition is a function of the
-    offer's and the need's enterprise (aliases, for park filters) returning a SQL condition."""
+def _match_rows(session: Session, *where: Any, park: Park | None = None) -> list[_MatchRow]:
+    """The matches meeting every condition of ``where`` (on ``Match``), with the offer's or the need's
+    enterprise in ``park`` if one is given, oldest first."""
     offer_l, need_l = aliased(Listing), aliased(Listing)
     offer_ent, need_ent = aliased(Enterprise), aliased(Enterprise)
     stmt = (select(Match.id, Match.status, Match.quantity_t, Match.distance_km, Match.checks, Match.created_at,
@@ -224,8 +224,9 @@ def _match_rows(session: Session, *where: Callable[[Any, Any], Any]) -> list[_Ma
             .join(offer_l, Match.offer_id == offer_l.id).join(need_l, Match.need_id == need_l.id)
             .join(offer_ent, offer_l.enterprise_id == offer_ent.id)
             .join(need_ent, need_l.enterprise_id == need_ent.id))
-    for condition in where:
-        stmt = stmt.where(condition(offer_ent, need_ent))
+    stmt = stmt.where(*where)
+    if park is not None:
+        stmt = stmt.where(or_(offer_ent.park_id == park.id, need_ent.park_id == park.id))
     rows = []
     for r in session.execute(stmt.order_by(Match.id)):
         sides = [_Side(id=r[i], ref=r[i + 1], enterprise_id=r[i + 2], title=_title(r[i + 3], r[i + 4], r[i + 1]),
@@ -280,11 +281,9 @@ class _MatchFlows:
 
     def proposed_and_approved(self, session: Session, park: Park | None, period: Period) -> list[ReportFlow]:
         """Proposed and approved flows of the period."""
-        where = [lambda o, n: Match.status.in_(PROPOSED_STATUSES), lambda o, n: Match.quantity_t > 0,
-                 lambda o, n: or_(Match.created_at < period.after_instant, Match.approved_at < period.after_instant)]
-        if park is not None:
-            where.append(lambda o, n: or_(o.park_id == park.id, n.park_id == park.id))
-        rows = _match_rows(session, *where)
+        rows = _match_rows(session, Match.status.in_(PROPOSED_STATUSES), Match.quantity_t > 0,
+                           or_(Match.created_at < period.after_instant, Match.approved_at < period.after_instant),
+                           park=park)
         self.classify(m.offer for m in rows)
         flows: list[ReportFlow] = []
         for match in rows:
@@ -336,7 +335,7 @@ class _MatchFlows:
                 per_match[s.match_id].append(s)
         missing = sorted(m for m in per_match if m not in self.matches)  # e.g. cancelled after a delivery
         if missing:
-            rows = _match_rows(session, lambda o, n: Match.id.in_(missing))
+            rows = _match_rows(session, Match.id.in_(missing))
             self.classify(m.offer for m in rows)
             self.matches.update((m.id, m) for m in rows)
         flows = []

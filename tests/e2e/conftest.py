@@ -14,13 +14,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
-from marketplace.db import make_engine, upgrade_schema
-from marketplace.services.catalog import load_builtin_catalog
 from marketplace.services.demo_accounts import DEMO_PASSWORD
-from marketplace.services.demo_park import build_demo_park
+from marketplace.services.demo_park import create_demo_database
 from tests.web.test_report_browser import browser  # noqa: F401 - the Chromium fixture (skips without one)
 from web.app import create_app
 
@@ -40,13 +37,7 @@ class LiveApp:
 def live_demo(tmp_path_factory) -> Iterator[LiveApp]:
     """The demo park (import, park-wide matching, four months of history, demo accounts) served on a free port."""
     root = tmp_path_factory.mktemp("e2e")
-    url = f"sqlite:///{root / 'wastematch.sqlite3'}"
-    engine = make_engine(url)
-    upgrade_schema(engine)
-    with Session(engine) as session, session.begin():
-        load_builtin_catalog(session)
-        build_demo_park(session, actor="e2e")
-    engine.dispose()
+    url = create_demo_database(root, actor="e2e")
     app = create_app({"database_url": url, "instance_path": root / "instance", "secret_key": "e2e-secret"})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
