@@ -42,7 +42,7 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
-# Demo accounts (marketplace/services/demo_accounts.py): an enterprise with six listings in CH.
+# Demo accounts (marketplace/demo/accounts.py): an enterprise with six listings in CH.
 ENTERPRISE_USER = "e038@wastematch.example"
 COORDINATOR = "coord-ch@wastematch.example"
 COORDINATED_PARK = "CH"
@@ -254,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results" / "api_latency.json")
     args = parser.parse_args(argv)
 
-    from marketplace.services.demo_accounts import DEMO_PASSWORD
+    from marketplace.demo.accounts import DEMO_PASSWORD
 
     tmp = tempfile.TemporaryDirectory(prefix="wm-api-bench-")
     url = args.db or f"sqlite:///{Path(tmp.name) / 'wastematch.sqlite3'}"

@@ -33,13 +33,13 @@ COORDINATOR_PAGES = ("/park", "/runs", "/approvals?status=approved", "/alerts", 
 
 def build_demo(root: Path) -> str:
     """The demo park with its history and accounts, in ``root``; returns the database URL."""
-    from marketplace.services.demo_park import create_demo_database
+    from marketplace.demo.park import create_demo_database
 
     return create_demo_database(root, actor="bench")
 
 
 def signed_in_client(app, email: str):
-    from marketplace.services.demo_accounts import DEMO_PASSWORD
+    from marketplace.demo.accounts import DEMO_PASSWORD
 
     client = app.test_client()
     token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/signin").get_data(as_text=True)).group(1)

@@ -74,17 +74,17 @@ from marketplace.services import (  # noqa: E402
     transfers,
     workflow,
 )
-from marketplace.services.accounts import Principal, system_principal  # noqa: E402
-from marketplace.services.catalog import load_builtin_catalog  # noqa: E402
-from marketplace.services.interchange import import_document  # noqa: E402
-from marketplace.services.matching import run_matching  # noqa: E402
+from marketplace.services.accounts.users import Principal, system_principal  # noqa: E402
+from marketplace.services.catalog.reference import load_builtin_catalog  # noqa: E402
+from marketplace.services.listings.interchange import import_document  # noqa: E402
+from marketplace.services.matching.runs import run_matching  # noqa: E402
 
 HISTORY_DAYS = 120
 PACKAGINGS = ("drum", "ibc", "tank", "bag")
 TRADE_NAMES = "华恒盛泰鑫源新达丰远海润瑞宏嘉联安利通德振兴隆昌宇科森凯邦"
-REPORT_MODULES = ("marketplace/services/reports.py", "marketplace/services/report_flows.py",
-                  "marketplace/services/kpis.py", "marketplace/services/ratings.py",
-                  "marketplace/services/report_render.py", "matching/chains.py")
+REPORT_MODULES = ("marketplace/services/reports/document.py", "marketplace/services/reports/flows.py",
+                  "marketplace/services/reports/kpis.py", "marketplace/services/reports/ratings.py",
+                  "marketplace/services/reports/render.py", "matching/chains.py")
 
 
 def info(message: str) -> None:

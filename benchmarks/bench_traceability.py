@@ -40,11 +40,12 @@ from sqlalchemy.orm import Session  # noqa: E402
 
 from marketplace.db import make_engine, upgrade_schema  # noqa: E402
 from marketplace.models import Container, Match, Shipment  # noqa: E402
-from marketplace.services import alerts, ledger_review, manifests, trace, transfers, workflow  # noqa: E402
-from marketplace.services.accounts import Principal, system_principal  # noqa: E402
-from marketplace.services.catalog import load_builtin_catalog  # noqa: E402
-from marketplace.services.interchange import import_document  # noqa: E402
-from marketplace.services.matching import run_matching  # noqa: E402
+from marketplace.services.traceability import alerts, ledger_review, manifests, trace, transfers
+from marketplace.services.matching import workflow  # noqa: E402
+from marketplace.services.accounts.users import Principal, system_principal  # noqa: E402
+from marketplace.services.catalog.reference import load_builtin_catalog  # noqa: E402
+from marketplace.services.listings.interchange import import_document  # noqa: E402
+from marketplace.services.matching.runs import run_matching  # noqa: E402
 
 DEMO_PARK = REPO / "marketplace" / "demo" / "demo_park.json"
 PACKAGINGS = ("drum", "ibc", "tank", "bag")

@@ -31,11 +31,12 @@ sys.path.insert(0, str(REPO))
 
 from marketplace.db import make_engine, upgrade_schema  # noqa: E402
 from marketplace.models import Listing, Match  # noqa: E402
-from marketplace.services import learning, workflow  # noqa: E402
-from marketplace.services.accounts import Principal  # noqa: E402
-from marketplace.services.catalog import load_builtin_catalog  # noqa: E402
-from marketplace.services.interchange import import_document  # noqa: E402
-from marketplace.services.matching import recommend, run_matching  # noqa: E402
+from marketplace.services.matching import learning, workflow  # noqa: E402
+from marketplace.services.accounts.users import Principal  # noqa: E402
+from marketplace.services.catalog.reference import load_builtin_catalog  # noqa: E402
+from marketplace.services.listings.interchange import import_document  # noqa: E402
+from marketplace.services.matching.recommendations import recommend  # noqa: E402
+from marketplace.services.matching.runs import run_matching  # noqa: E402
 from matching.problem import Settings  # noqa: E402
 
 DEMO = REPO / "marketplace" / "demo" / "demo_park.json"

@@ -85,7 +85,7 @@ def _components(lines: Iterable[dict] | None, amount: str) -> tuple[dict[str, fl
 
 def records_from_document(doc: dict, today: dt.date = DEFAULT_TODAY
                           ) -> tuple[list[OfferRecord], list[NeedRecord], list[LicenceRecord]]:
-    """Engine records of a ``wastematch.v1`` document, as ``marketplace.services.matching.build_problem``
+    """Engine records of a ``wastematch.v1`` document, as ``marketplace.services.matching.engine_input.build_problem``
     would build them from the same data imported into a fresh database on ``today``.
 
     * every listing is active; quantities are annualised (``period``: once, month, year);

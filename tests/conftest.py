@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from marketplace.db import make_engine, upgrade_schema
-from marketplace.services.catalog import load_builtin_catalog
+from marketplace.services.catalog.reference import load_builtin_catalog
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
@@ -55,7 +55,7 @@ class PostgresScratch:
 def _cheap_password_hashing(monkeypatch):
     """scrypt at production cost takes ~50 ms a hash; tests hash many passwords. The stored
     hash records its cost, so verification is unchanged."""
-    from marketplace.services import accounts
+    from marketplace.services.accounts import users as accounts
 
     monkeypatch.setattr(accounts, "SCRYPT_N", 2**8)
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from marketplace.services.interchange import ImportReport, import_document
+from marketplace.services.listings.interchange import ImportReport, import_document
 
 PARK = {"code": "BH", "name": "滨海新区", "name_en": "Binhai New Area", "province": "天津市", "lat": 39.02, "lon": 117.70}
 HANDLER = {
@@ -84,7 +84,7 @@ def api_document() -> dict[str, Any]:
 
 def load_api_park(session: Session) -> dict[str, str]:
     """Import ``api_document`` and create the ``API_USERS``; returns a bearer token per user key."""
-    from marketplace.services.accounts import create_user, issue_token
+    from marketplace.services.accounts.users import create_user, issue_token
 
     import_document(session, api_document(), actor="test")
     tokens = {}
@@ -101,7 +101,7 @@ def api_principals(session: Session) -> dict[str, Any]:
     from sqlalchemy import select
 
     from marketplace.models import Enterprise, Park
-    from marketplace.services.accounts import Principal
+    from marketplace.services.accounts.users import Principal
 
     import_document(session, api_document(), actor="test")
     parks = {p.code: p.id for p in session.scalars(select(Park))}

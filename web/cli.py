@@ -64,7 +64,7 @@ class Cli:
 
     def operator(self):
         """The principal the command line acts as: the local operator, with an admin's reach."""
-        from marketplace.services.accounts import system_principal
+        from marketplace.services.accounts.users import system_principal
 
         return system_principal(self.actor())
 
@@ -140,7 +140,7 @@ def main(ctx: click.Context, db_url: str | None) -> None:
 @click.pass_obj
 def init(cli: Cli) -> None:
     """Create or upgrade the schema and load the built-in catalogue (idempotent)."""
-    from marketplace.services.catalog import load_builtin_catalog
+    from marketplace.services.catalog.reference import load_builtin_catalog
 
     started = time.perf_counter()
     ensure_sqlite_dir(cli.url)
@@ -162,7 +162,7 @@ def init(cli: Cli) -> None:
 def _read_document(path: Path) -> tuple[Any, Callable[[str], str]]:
     """A document from JSON or xlsx, and a function that names an error path in that file's terms."""
     if path.suffix.lower() == ".xlsx":
-        from marketplace.interchange_xlsx import read_workbook
+        from marketplace.services.listings.interchange_xlsx import read_workbook
 
         return read_workbook(path)
     try:
@@ -181,7 +181,7 @@ def _read_document(path: Path) -> tuple[Any, Callable[[str], str]]:
 def import_(cli: Cli, file: Path) -> None:
     """Import a wastematch.v1 JSON document (or its xlsx variant): all or nothing."""
     from marketplace.errors import ValidationFailed
-    from marketplace.services.interchange import import_document
+    from marketplace.services.listings.interchange import import_document
 
     started = time.perf_counter()
     doc, locate = _read_document(file)
@@ -208,7 +208,7 @@ def import_(cli: Cli, file: Path) -> None:
 @click.pass_obj
 def export(cli: Cli, park: str | None, file: Path) -> None:
     """Export to FILE (.json, or .xlsx for park staff; '-' for stdout)."""
-    from marketplace.services.interchange import export_document
+    from marketplace.services.listings.interchange import export_document
 
     with cli.transaction() as session:
         doc = export_document(session, park=park)
@@ -217,7 +217,7 @@ def export(cli: Cli, park: str | None, file: Path) -> None:
         return
     file.parent.mkdir(parents=True, exist_ok=True)
     if file.suffix.lower() == ".xlsx":
-        from marketplace.interchange_xlsx import write_workbook
+        from marketplace.services.listings.interchange_xlsx import write_workbook
 
         write_workbook(doc, file)
     else:
@@ -239,7 +239,7 @@ def import_hw_list_cmd(cli: Cli, pdf: Path) -> None:
     """Load the official 国家危险废物名录 (codes and exemption list) from its published PDF."""
     from catalog.hw_list_pdf import HwListParseError, parse_hw_list_pdf
     from marketplace.errors import ValidationFailed
-    from marketplace.services.catalog import import_hw_list
+    from marketplace.services.catalog.reference import import_hw_list
 
     started = time.perf_counter()
     try:
@@ -267,7 +267,7 @@ def import_ewc_cmd(cli: Cli, file: Path) -> None:
     """Load the EU List of Waste from its JSON file."""
     from catalog.ewc import load_ewc
     from marketplace.errors import ValidationFailed
-    from marketplace.services.catalog import import_ewc
+    from marketplace.services.catalog.reference import import_ewc
 
     try:
         codes = load_ewc(file)
@@ -289,7 +289,7 @@ def import_ewc_cmd(cli: Cli, file: Path) -> None:
 @click.pass_obj
 def codes_cmd(cli: Cli, search: str | None, category: str | None) -> None:
     """HW codes of the loaded list."""
-    from marketplace.services.catalog import list_codes
+    from marketplace.services.catalog.reference import list_codes
 
     with cli.transaction() as session:
         rows = list_codes(session, search=search, category=category)
@@ -306,7 +306,7 @@ def codes_cmd(cli: Cli, search: str | None, category: str | None) -> None:
 @click.pass_obj
 def categories_cmd(cli: Cli) -> None:
     """HW categories with their names and how many codes are loaded."""
-    from marketplace.services.catalog import list_categories
+    from marketplace.services.catalog.reference import list_categories
 
     with cli.transaction() as session:
         rows = list_categories(session)
@@ -324,7 +324,7 @@ def categories_cmd(cli: Cli) -> None:
 @click.pass_obj
 def exemptions_cmd(cli: Cli, code: str | None, search: str | None) -> None:
     """The exemption list 危险废物豁免管理清单."""
-    from marketplace.services.catalog import list_exemptions
+    from marketplace.services.catalog.reference import list_exemptions
 
     with cli.transaction() as session:
         rows = list_exemptions(session, code=code, search=search)
@@ -344,7 +344,7 @@ def exemptions_cmd(cli: Cli, code: str | None, search: str | None) -> None:
 @click.pass_obj
 def ewc_cmd(cli: Cli, search: str | None, hazardous: bool | None) -> None:
     """EU List of Waste codes."""
-    from marketplace.services.catalog import list_ewc
+    from marketplace.services.catalog.reference import list_ewc
 
     with cli.transaction() as session:
         rows = list_ewc(session, search=search, hazardous=hazardous)
@@ -401,7 +401,7 @@ def _settings(exact: bool = False, time_limit: float | None = None, today: str |
 @click.pass_obj
 def recommend(cli: Cli, refs: tuple[str, ...], top: int, today: str | None) -> None:
     """One-click matching (一键资源匹配): ranked needs for an offer, offers for a need."""
-    from marketplace.services.matching import recommend as recommend_service
+    from marketplace.services.matching.recommendations import recommend as recommend_service
 
     started = time.perf_counter()
     with cli.transaction() as session:
@@ -439,7 +439,7 @@ def match(cli: Cli, park: str | None, exact: bool, time_limit: float | None, min
     """Park-wide optimisation, saved as a match run of proposals."""
     from dataclasses import replace
 
-    from marketplace.services.matching import run_document, run_matching
+    from marketplace.services.matching.runs import run_document, run_matching
 
     settings = _settings(exact=exact, time_limit=time_limit, today=today)
     if min_lot is not None:
@@ -502,7 +502,7 @@ def _read_password() -> str:
 @click.pass_obj
 def users_add(cli: Cli, email: str, role: str, enterprise: str | None, parks: tuple[str, ...], name: str) -> None:
     """Add an account; the password is read from stdin (prompted twice at a terminal)."""
-    from marketplace.services.accounts import create_user, user_dict
+    from marketplace.services.accounts.users import create_user, user_dict
 
     password = _read_password()
     with cli.transaction() as session:
@@ -522,7 +522,7 @@ def users_add(cli: Cli, email: str, role: str, enterprise: str | None, parks: tu
 @click.pass_obj
 def users_list(cli: Cli, role: str | None) -> None:
     """All accounts with their role, enterprise and parks."""
-    from marketplace.services.accounts import user_dict, users_query
+    from marketplace.services.accounts.users import user_dict, users_query
 
     stmt = users_query(role=role)
     with cli.transaction() as session:
@@ -547,7 +547,7 @@ def matches() -> None:
 @click.pass_obj
 def matches_expire(cli: Cli) -> None:
     """Expire proposals nobody confirmed in time (proposed/accepted past their expiry): a job for cron."""
-    from marketplace.services.workflow import expire_stale
+    from marketplace.services.matching.workflow import expire_stale
 
     with cli.transaction() as session:
         n = expire_stale(session, actor=cli.actor())
@@ -575,7 +575,7 @@ def approvals() -> None:
 def approvals_add(cli: Cli, number: str, producer: str, receiver: str, waste_code: str, valid_from, valid_to,
                   note: str) -> None:
     """Register an approval so the matcher can lift the licence check for that pair and code."""
-    from marketplace.services.matching import register_approval
+    from marketplace.services.matching.point_to_point import register_approval
 
     with cli.transaction() as session:
         row = register_approval(session, number=number, producer=producer, receiver=receiver,
@@ -616,7 +616,7 @@ def _model_lines(doc: dict[str, Any]) -> list[str]:
 @click.pass_obj
 def model_train(cli: Cli, folds: int) -> None:
     """Train on every approval and rejection and make the model active (exit 1 if too few decisions)."""
-    from marketplace.services.learning import model_dict, train
+    from marketplace.services.matching.learning import model_dict, train
 
     with cli.transaction() as session:
         row = train(session, cli.actor(), folds=folds)
@@ -638,7 +638,7 @@ def model_train(cli: Cli, folds: int) -> None:
 def model_show(cli: Cli) -> None:
     """The active model, its validation metric, and how many decisions exist now."""
     from marketplace.errors import NotFound
-    from marketplace.services.learning import active_model, decision_counts, model_dict
+    from marketplace.services.matching.learning import active_model, decision_counts, model_dict
 
     with cli.transaction() as session:
         counts = decision_counts(session)
@@ -683,7 +683,7 @@ def serve(cli: Cli, host: str, port: int) -> None:
 
 def _seed_demo_accounts(cli: Cli) -> list:
     """The demo park's accounts (created once; a re-run leaves them alone)."""
-    from marketplace.services.demo_accounts import seed_demo_accounts
+    from marketplace.demo.accounts import seed_demo_accounts
 
     with cli.transaction() as session:
         return seed_demo_accounts(session, actor=cli.actor())
@@ -691,7 +691,7 @@ def _seed_demo_accounts(cli: Cli) -> list:
 
 def _seed_demo_history(cli: Cli) -> None:
     """Approved matches, shipments with manifests, ledger entries, findings and alerts (once)."""
-    from marketplace.services.demo_history import seed_demo_history
+    from marketplace.demo.history import seed_demo_history
 
     with cli.transaction() as session:
         report = seed_demo_history(session, progress=StderrProgress("  history"))
@@ -710,7 +710,7 @@ def _seed_demo_history(cli: Cli) -> None:
 
 def _write_demo_report(cli: Cli) -> Path:
     """The demo park's HTML report of the last year, in the instance folder."""
-    from marketplace.services.reports import build_report
+    from marketplace.services.reports.document import build_report
 
     from .cli_report import report_summary_lines, write_report
 
@@ -773,4 +773,4 @@ def demo(ctx: click.Context, host: str, port: int, no_serve: bool) -> None:
 
 
 # Traceability commands live in their own modules; importing them attaches them to ``main``.
-from . import cli_alerts, cli_ledger, cli_report, cli_trace, cli_transfers  # noqa: E402,F401
+from . import cli_alerts, cli_ledger, cli_report, cli_trace, cli_transfers    # noqa: E402,F401

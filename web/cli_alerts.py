@@ -31,7 +31,7 @@ def alerts() -> None:
 @click.pass_obj
 def alerts_scan(cli: Cli, park: str | None, today: dt.datetime | None, **thresholds: float | None) -> None:
     """Evaluate every alert kind and update the stored alerts; prints the counts per kind and the total open."""
-    from marketplace.services import alerts as service
+    from marketplace.services.traceability import alerts as service
 
     settings = service.settings_from(thresholds)
     now = (dt.datetime.combine(today.date(), dt.time(12), tzinfo=CHINA_TZ).astimezone(dt.timezone.utc)
@@ -59,7 +59,7 @@ def alerts_scan(cli: Cli, park: str | None, today: dt.datetime | None, **thresho
 @click.pass_obj
 def alerts_list(cli: Cli, park: str | None, status: str | None, kind: str | None) -> None:
     """The alerts, newest first."""
-    from marketplace.services import alerts as service
+    from marketplace.services.traceability import alerts as service
 
     with cli.transaction() as session:
         stmt = service.filtered_alerts(session, cli.operator(), status=status, kind=kind, park=park)
@@ -82,7 +82,7 @@ def alerts_list(cli: Cli, park: str | None, status: str | None, kind: str | None
 @click.pass_obj
 def alerts_ack(cli: Cli, alert_id: int, note: str) -> None:
     """Acknowledge alert ALERT_ID with a note (recorded and audited)."""
-    from marketplace.services import alerts as service
+    from marketplace.services.traceability import alerts as service
 
     with cli.transaction() as session:
         doc = service.alert_view(service.acknowledge(session, cli.operator(), alert_id, note))

@@ -48,7 +48,7 @@ def _line(v: dict[str, Any]) -> str:
 def ledger_add(cli: Cli, **values: Any) -> None:
     """Record one ledger entry; prints it."""
     from marketplace.models.base import park_date
-    from marketplace.services import ledger as service
+    from marketplace.services.traceability import ledger as service
 
     values = {k: v for k, v in values.items() if v is not None}
     values.setdefault("entry_date", park_date().isoformat())
@@ -70,7 +70,7 @@ def ledger_add(cli: Cli, **values: Any) -> None:
 @click.pass_obj
 def ledger_list(cli: Cli, enterprise: str | None, cas: str | None, direction: str | None, batch: str | None) -> None:
     """Ledger entries, newest day first."""
-    from marketplace.services import ledger as service
+    from marketplace.services.traceability import ledger as service
 
     with cli.transaction() as session:
         principal = cli.operator()
@@ -94,7 +94,7 @@ def ledger_import(cli: Cli, file: Path) -> None:
 
     On any error nothing is imported, every error is printed with its row and field, and the exit code is 1.
     """
-    from marketplace.services import ledger as service
+    from marketplace.services.traceability import ledger as service
 
     fmt = IMPORT_FORMATS.get(file.suffix.lower())
     if fmt is None:
@@ -122,8 +122,8 @@ def ledger_import(cli: Cli, file: Path) -> None:
 def ledger_review_cmd(cli: Cli, park: str | None, today: dt.datetime | None) -> None:
     """Review the ledgers and update the findings; prints the open findings per code and who was notified."""
     from marketplace.models.base import utcnow
-    from marketplace.services import ledger as service
-    from marketplace.services import ledger_review
+    from marketplace.services.traceability import ledger as service
+    from marketplace.services.traceability import ledger_review
 
     now = today.replace(hour=12, tzinfo=dt.timezone.utc) if today is not None else utcnow()
     with cli.transaction() as session:
@@ -148,7 +148,7 @@ def ledger_review_cmd(cli: Cli, park: str | None, today: dt.datetime | None) -> 
 @click.pass_obj
 def ledger_findings(cli: Cli, park: str | None, status: str | None, code: str | None, enterprise: str | None) -> None:
     """The review's findings, newest first."""
-    from marketplace.services import ledger_review
+    from marketplace.services.traceability import ledger_review
 
     with cli.transaction() as session:
         stmt = ledger_review.filtered_findings(session, cli.operator(), status=status, code=code,
@@ -172,7 +172,7 @@ def ledger_findings(cli: Cli, park: str | None, status: str | None, code: str | 
 @click.pass_obj
 def ledger_dismiss(cli: Cli, finding_id: int, note: str) -> None:
     """Dismiss an open finding with a note."""
-    from marketplace.services import ledger_review
+    from marketplace.services.traceability import ledger_review
 
     with cli.transaction() as session:
         doc = ledger_review.finding_view(ledger_review.dismiss(session, cli.operator(), finding_id, note))

@@ -95,7 +95,7 @@ def write_report(doc: dict[str, Any], fmt: str, out: Path) -> list[Path]:
         # scikit-learn) takes about 2 s, only to dump the document.
         out.write_text(report_json(doc), encoding="utf-8")
         return [out]
-    from marketplace.services.report_render import render
+    from marketplace.services.reports.render import render
 
     return list(render(doc, fmt, out))
 
@@ -115,7 +115,7 @@ def write_report(doc: dict[str, Any], fmt: str, out: Path) -> list[Path]:
 @click.pass_obj
 def report(cli: Cli, park: str | None, fmt: str | None, out: Path, start, end, policy_file: Path | None) -> None:
     """Symbiosis chains, closed loops, zero-waste KPIs and enterprise ratings (产业共生与无废城市报告)."""
-    from marketplace.services.reports import build_report
+    from marketplace.services.reports.document import build_report
 
     fmt = fmt or SUFFIX_FORMATS.get(out.suffix.lower(), "html")
     check_out(fmt, out)                 # before the report is built: a wrong --out fails at once
@@ -155,7 +155,7 @@ def report(cli: Cli, park: str | None, fmt: str | None, out: Path, start, end, p
 @click.pass_obj
 def rating_policy(cli: Cli, park: str, policy_file: Path | None, reset: bool) -> None:
     """Show or set a park's rating thresholds for its reports (评级参数)."""
-    from marketplace.services.parks import rating_policy_view, set_rating_policy
+    from marketplace.services.reports.rating_policy import rating_policy_view, set_rating_policy
 
     if policy_file is not None and reset:
         raise click.UsageError("--set and --reset exclude each other")

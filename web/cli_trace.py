@@ -2,7 +2,7 @@
 
 The command acts as the local operator (an admin: every step is shown). Text mode prints the
 path as an indented tree on stdout, each step in Chinese with its English line beneath, tonnes
-and dates; ``--json`` prints the document of ``marketplace.services.trace`` as it is.
+and dates; ``--json`` prints the document of ``marketplace.services.traceability.trace`` as it is.
 """
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def trace_cmd(cli: Cli, code: str) -> None:
     Producer → offer → match → shipment (manifest, containers) → receiver → what it became in
     the ledgers (全程追溯).
     """
-    from marketplace.services.trace import trace
+    from marketplace.services.traceability.trace import trace
 
     with cli.transaction() as session:
         doc = trace(session, cli.operator(), code)

@@ -44,7 +44,7 @@ AT = AtTime()
 
 def _containers(single: tuple[str, ...], batches: tuple[str, ...]) -> list[dict[str, Any]]:
     """Parse ``--container drum:0.2`` and ``--containers 4×drum:0.25`` into the service's container list."""
-    from marketplace.services import transfers as svc
+    from marketplace.services.traceability import transfers as svc
 
     out: list[dict[str, Any]] = []
     bad: list[str] = []
@@ -133,7 +133,7 @@ def plan(cli: Cli, match_id: int, quantity_t: float, single: tuple[str, ...], ba
          carrier: str | None, carrier_licence: str | None, vehicle: str | None, driver: str | None,
          planned_on: dt.datetime | None, note: str) -> None:
     """Plan a shipment of an approved match; prints its manifest number and container codes."""
-    from marketplace.services import transfers as svc
+    from marketplace.services.traceability import transfers as svc
 
     containers = _containers(single, batches)
     with cli.transaction() as session:
@@ -152,7 +152,7 @@ def plan(cli: Cli, match_id: int, quantity_t: float, single: tuple[str, ...], ba
 
 
 def _step(cli: Cli, manifest: str, action: str, verb: str, **kwargs: Any) -> None:
-    from marketplace.services import transfers as svc
+    from marketplace.services.traceability import transfers as svc
 
     principal = cli.operator()
     with cli.transaction() as session:
@@ -226,7 +226,7 @@ def cancel(cli: Cli, manifest: str, reason: str) -> None:
 @click.pass_obj
 def list_(cli: Cli, park: str | None, status: str | None, match_id: int | None) -> None:
     """Shipments, newest first."""
-    from marketplace.services import transfers as svc
+    from marketplace.services.traceability import transfers as svc
 
     principal = cli.operator()
     with cli.transaction() as session:
@@ -249,8 +249,8 @@ def list_(cli: Cli, park: str | None, status: str | None, match_id: int | None) 
 @click.pass_obj
 def export(cli: Cli, fmt: str, out: Path, park: str | None, status: str | None) -> None:
     """Write the shipments' manifests to CSV (UTF-8 with BOM) or XLSX."""
-    from marketplace.services import manifests
-    from marketplace.services import transfers as svc
+    from marketplace.services.traceability import manifests
+    from marketplace.services.traceability import transfers as svc
 
     principal = cli.operator()
     with cli.transaction() as session:
@@ -266,8 +266,8 @@ def export(cli: Cli, fmt: str, out: Path, park: str | None, status: str | None) 
 
 
 def _page(cli: Cli, manifest: str, out: Path, kind: str) -> None:
-    from marketplace.services import manifests
-    from marketplace.services import transfers as svc
+    from marketplace.services.traceability import manifests
+    from marketplace.services.traceability import transfers as svc
 
     principal = cli.operator()
     with cli.transaction() as session:

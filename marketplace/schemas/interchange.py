@@ -2,7 +2,7 @@
 
 The schemas validate shape, enums, ranges and CAS check digits; references between
 objects and to the database (park codes, enterprise refs, licence ownership) are
-checked by ``marketplace.services.interchange`` so that one run reports every error.
+checked by ``marketplace.services.listings.interchange`` so that one run reports every error.
 """
 from __future__ import annotations
 

@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 import pytest
 from werkzeug.serving import make_server
 
-from marketplace.services.demo_accounts import DEMO_PASSWORD
-from marketplace.services.demo_park import create_demo_database
+from marketplace.demo.accounts import DEMO_PASSWORD
+from marketplace.demo.park import create_demo_database
 from tests.web.test_report_browser import browser  # noqa: F401 - the Chromium fixture (skips without one)
 from web.app import create_app
 

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from marketplace.db import make_engine, upgrade_schema
-from marketplace.services.catalog import load_builtin_catalog
+from marketplace.services.catalog.reference import load_builtin_catalog
 from tests.factories import load_small_park
 from web.app import create_app
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from marketplace.db import make_engine
 from marketplace.models import Match
 from tests.conftest import DEMO_PARK
-from tests.marketplace.test_learning import by_distance, decide
+from tests.marketplace.services.matching.test_learning import by_distance, decide
 from tests.web.test_cli import db_url, run, run_json  # noqa: F401 - db_url is a fixture
 
 

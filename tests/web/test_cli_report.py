@@ -100,7 +100,7 @@ def test_a_wrong_out_is_a_usage_error_before_the_report_is_built(db_url, tmp_pat
 
 
 def test_out_that_can_be_written_is_written(db_url, tmp_path):  # noqa: F811
-    from marketplace.services.report_render import render
+    from marketplace.services.reports.render import render
 
     folder = tmp_path / "tables"
     folder.mkdir()
@@ -127,7 +127,7 @@ def test_json_report_does_not_import_the_renderer(tmp_path):
     code = ("import sys, json, pathlib; from web.cli_report import write_report; "
             "p = pathlib.Path(sys.argv[1]); print(write_report({'format': 'x', 'name': '澄湖'}, 'json', p)); "
             "assert json.loads(p.read_text(encoding='utf-8'))['name'] == '澄湖'; "
-            "print(sorted(m for m in ('marketplace.services.report_render', 'sklearn') if m in sys.modules))")
+            "print(sorted(m for m in ('marketplace.services.reports.render', 'sklearn') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "out" / "r.json")], capture_output=True,
                           text=True, cwd=Path(__file__).resolve().parents[2], check=True)
     assert done.stdout.splitlines()[-1] == "[]", done.stdout + done.stderr

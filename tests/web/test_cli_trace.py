@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from marketplace.db import make_engine
 from tests.factories import load_api_park
-from tests.marketplace.test_trace import (
+from tests.marketplace.services.traceability.test_trace import (
     CLINKER,
     FULL_PATH,
     PRODUCT,

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from marketplace.db import make_engine
 from marketplace.models import Listing, Park
-from marketplace.services import workflow
-from marketplace.services.accounts import Principal
+from marketplace.services.matching import workflow
+from marketplace.services.accounts.users import Principal
 from tests.factories import small_document
 from tests.web.test_cli import db_url, run, run_json, write  # noqa: F401 - db_url is a fixture
 

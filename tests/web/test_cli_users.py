@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from marketplace.db import make_engine
 from marketplace.errors import Conflict
 from marketplace.models import User
-from marketplace.services import accounts
-from marketplace.services.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo_accounts
+from marketplace.services.accounts import users as accounts
+from marketplace.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo_accounts
 from tests.conftest import DEMO_PARK
 from tests.factories import api_document
 from web.cli import _print_demo_accounts, main

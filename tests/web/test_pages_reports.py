@@ -4,7 +4,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from marketplace.services.matching import run_matching
+from marketplace.services.matching.runs import run_matching
 from tests.web.api.conftest import api, api_app  # noqa: F401 - the API harness: app, client, rolled-back session
 from tests.web.test_pages_trace import sign_in
 

@@ -9,7 +9,7 @@ import pytest
 from flask import Flask, url_for
 
 from tests.factories import API_PASSWORD, API_USERS
-from tests.marketplace.test_trace import PRODUCT, build_chain, principals
+from tests.marketplace.services.traceability.test_trace import PRODUCT, build_chain, principals
 from tests.web.api.conftest import api, api_app  # noqa: F401 - the API harness: app, client, rolled-back session
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -101,7 +101,7 @@ def test_sign_out_ends_the_session(api):  # noqa: F811
 
 
 def test_a_disabled_account_is_signed_out(api):  # noqa: F811
-    from marketplace.services.accounts import get_user
+    from marketplace.services.accounts.users import get_user
 
     sign_in(api.client, "e2")
     get_user(api.session, API_USERS["e2"][0]).active = False

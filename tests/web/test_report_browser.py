@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from marketplace.services.report_render import render_html
-from tests.marketplace.report_sample import sample_report
+from marketplace.services.reports.render import render_html
+from tests.marketplace.services.reports.report_sample import sample_report
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
@@ -103,7 +103,7 @@ def test_report_loads_offline_draws_every_chart_and_logs_no_error(browser, tmp_p
 
 
 def test_empty_report_loads_with_no_error(browser, tmp_path):
-    from tests.marketplace.report_sample import empty_report
+    from tests.marketplace.services.reports.report_sample import empty_report
 
     page_file = tmp_path / "empty.html"
     page_file.write_text(render_html(empty_report()), encoding="utf-8")

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from marketplace.models.base import park_date
-from marketplace.services import ledger
-from tests.marketplace.test_trace import principals
+from marketplace.services.traceability import ledger
+from tests.marketplace.services.traceability.test_trace import principals
 from tests.web.api.conftest import api, api_app  # noqa: F401 - the API harness
 from tests.web.test_pages_trace import _csrf, sign_in
 

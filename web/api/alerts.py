@@ -11,7 +11,7 @@ from marshmallow import Schema, fields, validate
 
 from marketplace.errors import Forbidden, ValidationFailed
 from marketplace.models import ALERT_KINDS, ALERT_STATUSES
-from marketplace.services import alerts
+from marketplace.services.traceability import alerts
 
 from ..database import db_session
 from .common import NO_NUL, PageArgs, RejectsNul, current_principal, documents_errors, page_of, paginate, requires

@@ -9,7 +9,7 @@ from sqlalchemy import String, and_, cast, or_, select
 
 from marketplace.models import AuditEvent, Match
 from marketplace.models.base import iso_utc
-from marketplace.services.workflow import visible_matches
+from marketplace.services.matching.workflow import visible_matches
 
 from ..database import db_session
 from .common import NO_NUL, PageArgs, current_principal, page_of, paginate, requires, utc_argument

@@ -6,7 +6,7 @@ import datetime as dt
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from marketplace.services import accounts
+from marketplace.services.accounts import users as accounts
 
 from ..database import db_session
 from .common import ErrorSchema, RejectsNul, current_principal, documents_errors, requires

@@ -8,7 +8,7 @@ from marshmallow import Schema, fields, validate
 
 from catalog.chemistry import lookup
 from marketplace.errors import NotFound, ValidationFailed
-from marketplace.services import catalog as catalog_service
+from marketplace.services.catalog import reference as catalog_service
 
 from ..database import db_session
 from .common import PageArgs, documents_errors, page_of, requires, slice_page

@@ -14,7 +14,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from marketplace.errors import Forbidden, Unauthorized, ValidationFailed
-from marketplace.services.accounts import Principal, resolve_token
+from marketplace.services.accounts.users import Principal, resolve_token
 
 from ..database import db_session
 

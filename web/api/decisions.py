@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from marketplace.models import Match
-from marketplace.services import workflow
+from marketplace.services.matching import workflow
 
 from ..database import db_session
 from .common import (NO_NUL, PageArgs, current_principal, documents_errors, page_of, paginate, requires,

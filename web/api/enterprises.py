@@ -9,8 +9,8 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from marketplace.schemas.interchange import LICENCE_KINDS, EnterpriseSchema, LicenceSchema
-from marketplace.services import enterprises as service
-from marketplace.services.parks import get_park
+from marketplace.services.accounts import enterprises as service
+from marketplace.services.accounts.parks import get_park
 
 from ..database import db_session
 from .common import (

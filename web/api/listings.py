@@ -2,7 +2,7 @@
 
 Other enterprises' listings are shown anonymised (no name, ref, exact site, price or
 free text) until a match between the two has been accepted by both; coordinators see
-the listings of their parks in full. See ``marketplace.services.disclosure``.
+the listings of their parks in full. See ``marketplace.services.accounts.disclosure``.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from marketplace.models import LISTING_KINDS, LISTING_STATUSES
 from marketplace.schemas.interchange import ListingSchema
-from marketplace.services import listings as service
+from marketplace.services.listings import listings as service
 
 from ..database import db_session
 from .common import PageArgs, RejectsNul, current_principal, documents_errors, page_dict, page_of, requires

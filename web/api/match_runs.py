@@ -9,8 +9,8 @@ from sqlalchemy import select
 from marketplace.errors import Forbidden, NotFound, ValidationFailed
 from marketplace.models import MatchRun, Park
 from marketplace.models.base import MAX_ID, iso_utc
-from marketplace.services.accounts import Principal
-from marketplace.services.matching import run_matching
+from marketplace.services.accounts.users import Principal
+from marketplace.services.matching.runs import run_matching
 from matching.problem import Settings
 
 from ..database import db_session

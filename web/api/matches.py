@@ -9,7 +9,8 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from marketplace.models import MATCH_STATUSES
-from marketplace.services import disclosure, workflow
+from marketplace.services.accounts import disclosure
+from marketplace.services.matching import workflow
 from marketplace.models.base import MAX_ID
 
 from ..database import db_session

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from marketplace.services import notifications as service
+from marketplace.services.matching import notifications as service
 
 from ..database import db_session
 from .common import PageArgs, current_principal, documents_errors, page_of, paginate, requires

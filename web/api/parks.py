@@ -6,7 +6,8 @@ from marshmallow import Schema, fields
 from sqlalchemy import select
 
 from marketplace.schemas.interchange import ParkSchema
-from marketplace.services import parks as parks_service
+from marketplace.services.accounts import parks as parks_service
+from marketplace.services.reports import rating_policy
 
 from ..database import db_session
 from .common import PageArgs, RejectsNul, current_principal, documents_errors, page_of, paginate, requires
@@ -92,7 +93,7 @@ class RatingPolicySchema(Schema):
 @documents_errors(blp, 404)
 def get_rating_policy(code: str):
     """The park's rating thresholds for its reports (coordinators of that park, admins)."""
-    return parks_service.rating_policy_view(db_session(), current_principal(), code)
+    return rating_policy.rating_policy_view(db_session(), current_principal(), code)
 
 
 @blp.route("/<code>/rating-policy", methods=["PUT"])
@@ -103,6 +104,6 @@ def get_rating_policy(code: str):
 def put_rating_policy(body, code: str):
     """Store the park's rating thresholds (validated, audited); every later report of the park uses them."""
     session = db_session()
-    doc = parks_service.set_rating_policy(session, current_principal(), code, body["overrides"])
+    doc = rating_policy.set_rating_policy(session, current_principal(), code, body["overrides"])
     session.commit()
     return doc

@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from marketplace.errors import NotFound
-from marketplace.services import learning
+from marketplace.services.matching import learning
 from matching.reranker import MAX_FOLDS
 
 from ..database import db_session

@@ -13,7 +13,7 @@ from flask import Response
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from marketplace.services.reports import FORMATS, REPORT_FORMAT, build_report
+from marketplace.services.reports.document import FORMATS, REPORT_FORMAT, build_report
 
 from ..database import db_session
 from .common import NO_NUL, RejectsNul, current_principal, documents_errors, requires
@@ -73,7 +73,7 @@ def _file_name(doc: dict, ext: str) -> str:
 
 def report_response(doc: dict, fmt: str) -> Response | dict:
     """The document itself (json) or a download of its rendering."""
-    from marketplace.services import report_render
+    from marketplace.services.reports import render as report_render
 
     if fmt == "json":
         return doc

@@ -15,7 +15,7 @@ from marshmallow import Schema, fields, validate
 
 from marketplace.models import PACKAGINGS, SHIPMENT_STATUSES
 from marketplace.models.base import MAX_ID
-from marketplace.services import manifests, transfers
+from marketplace.services.traceability import manifests, transfers
 
 from ..database import db_session
 from .common import NO_NUL, PageArgs, RejectsNul, current_principal, documents_errors, page_of, paginate, requires, \

@@ -2,14 +2,14 @@
 
 ``GET /trace/<code>`` takes a container code, a manifest number, or a ledger batch as
 ``ENTERPRISE_REF:BATCH_CODE`` or ``ledger:<id>``; the document and who sees which step are
-defined in ``marketplace.services.trace``. An unknown code, or one the caller may not see, is 404.
+defined in ``marketplace.services.traceability.trace``. An unknown code, or one the caller may not see, is 404.
 """
 from __future__ import annotations
 
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from marketplace.services import trace as trace_service
+from marketplace.services.traceability import trace as trace_service
 
 from ..database import db_session
 from .common import current_principal, documents_errors, requires

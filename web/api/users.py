@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from marketplace.errors import NotFound
 from marketplace.models import LOCALES, ROLES, User
-from marketplace.services import accounts
+from marketplace.services.accounts import users as accounts
 
 from ..database import db_session
 from .common import PageArgs, RejectsNul, current_principal, documents_errors, page_of, paginate, requires

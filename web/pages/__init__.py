@@ -19,5 +19,5 @@ from flask import Blueprint
 bp = Blueprint("pages", __name__)
 
 # The modules register their views on ``bp`` as they are imported.
-from . import (alerts, approvals, auth, dashboard, findings, home, ledger, listings, lookup, matches,  # noqa: E402,F401
+from . import (alerts, approvals, auth, dashboard, findings, home, ledger, listings, lookup, matches,    # noqa: E402,F401
                notifications, park, ratings, reports, runs, shipments, trace)

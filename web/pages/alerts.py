@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 
 from marketplace.errors import DomainError, ValidationFailed
 from marketplace.models import ALERT_KINDS, ALERT_STATUSES
-from marketplace.services import alerts as service
+from marketplace.services.traceability import alerts as service
 
 from ..database import db_session
 from ..i18n import one_language, state_label

@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from marketplace.errors import DomainError, ValidationFailed
 from marketplace.models import MATCH_STATUSES, Enterprise, Listing, Match
-from marketplace.services import disclosure, workflow
-from marketplace.services.accounts import Principal
+from marketplace.services.accounts import disclosure
+from marketplace.services.matching import workflow
+from marketplace.services.accounts.users import Principal
 
 from ..database import db_session
 from ..i18n import state_label

@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from marketplace.errors import Unauthorized
-from marketplace.services.accounts import Principal, authenticate, resolve_session_user
+from marketplace.services.accounts.users import Principal, authenticate, resolve_session_user
 
 from ..database import db_session
 from ..i18n import LANG_KEY, LOCALES, localise_message

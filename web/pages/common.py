@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from marketplace.errors import DomainError, NotFound
 from marketplace.models import Park
 from marketplace.models.base import CHINA_TZ, as_utc
-from marketplace.services.accounts import Principal
+from marketplace.services.accounts.users import Principal
 
 from ..database import db_session
 from ..i18n import loc_attr, localise_message

@@ -7,9 +7,9 @@ from flask import render_template
 from sqlalchemy import Select, func, select
 
 from marketplace.models import OPEN_SHIPMENT_STATUSES, Enterprise, Listing, Shipment
-from marketplace.services import workflow
-from marketplace.services.notifications import list_query, notification_dict
-from marketplace.services.transfers import filtered_shipments
+from marketplace.services.matching import workflow
+from marketplace.services.matching.notifications import list_query, notification_dict
+from marketplace.services.traceability.transfers import filtered_shipments
 from matching.quantities import annual_tonnes
 
 from ..database import db_session

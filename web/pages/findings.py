@@ -14,8 +14,8 @@ from flask_babel import lazy_gettext as _l
 
 from marketplace.errors import DomainError, ValidationFailed
 from marketplace.models.ledger import FINDING_CODES, FINDING_STATUSES
-from marketplace.services import ledger_review
-from marketplace.services.accounts import Principal
+from marketplace.services.traceability import ledger_review
+from marketplace.services.accounts.users import Principal
 
 from ..database import db_session
 from ..i18n import one_language, state_label

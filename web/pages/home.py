@@ -7,9 +7,9 @@ from flask import g, redirect, render_template, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from marketplace.services.accounts import Principal
-from marketplace.services.notifications import list_query
-from marketplace.services.overview import catalog_counts, park_overview
+from marketplace.services.accounts.users import Principal
+from marketplace.services.matching.notifications import list_query
+from marketplace.services.reports.overview import catalog_counts, park_overview
 
 from ..database import db_session
 from . import bp

@@ -18,9 +18,9 @@ from flask_babel import lazy_gettext as _l
 
 from marketplace.errors import DomainError
 from marketplace.models.ledger import LEDGER_DIRECTIONS
-from marketplace.services import ledger as service
-from marketplace.services import ledger_review
-from marketplace.services.accounts import Principal
+from marketplace.services.traceability import ledger as service
+from marketplace.services.traceability import ledger_review
+from marketplace.services.accounts.users import Principal
 
 from ..database import db_session
 from ..i18n import localise_message, one_language

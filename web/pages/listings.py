@@ -2,7 +2,7 @@
 
 The form is validated exactly as the API validates a listing (``NewListing`` /
 ``ListingPatch`` of ``web.api.listings``, i.e. the interchange ``ListingSchema``), then
-saved by ``marketplace.services.listings``. The form speaks the user's terms — a
+saved by ``marketplace.services.listings.listings``. The form speaks the user's terms — a
 quantity with its unit, composition as percentages in rows — and ``ListingForm``
 turns it into the schema's dict and the schema's errors back into form fields.
 
@@ -25,9 +25,9 @@ from marshmallow import Schema, ValidationError
 
 from marketplace.errors import Conflict, DomainError, NotFound, ValidationFailed
 from marketplace.models import CURRENT_ROUTES, FORMS, LISTING_KINDS, LISTING_STATUSES, PERIODS, PURPOSES, Listing
-from marketplace.services import listings as service
-from marketplace.services import workflow
-from marketplace.services.accounts import Principal
+from marketplace.services.listings import listings as service
+from marketplace.services.matching import workflow
+from marketplace.services.accounts.users import Principal
 
 from ..api.listings import ListingPatch, NewListing
 from ..database import db_session

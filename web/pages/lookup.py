@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 
 from catalog.chemistry import ChemicalIdentity, lookup
 from catalog.solid_waste import SOLID_WASTE_CATEGORIES
-from marketplace.services.catalog import list_codes, list_ewc
+from marketplace.services.catalog.reference import list_codes, list_ewc
 
 from ..database import db_session
 from . import bp

@@ -15,8 +15,9 @@ from sqlalchemy import ColumnElement, and_, or_, select
 
 from marketplace.errors import DomainError, NotFound
 from marketplace.models import MATCH_STATUSES, Listing, Match
-from marketplace.services import disclosure, workflow
-from marketplace.services.accounts import Principal
+from marketplace.services.accounts import disclosure
+from marketplace.services.matching import workflow
+from marketplace.services.accounts.users import Principal
 
 from ..database import db_session
 from ..i18n import state_label

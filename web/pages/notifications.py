@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from marketplace.errors import NotFound
-from marketplace.services import notifications as service
-from marketplace.services.accounts import Principal
+from marketplace.services.matching import notifications as service
+from marketplace.services.accounts.users import Principal
 
 from ..database import db_session
 from ..i18n import one_language

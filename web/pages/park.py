@@ -22,10 +22,11 @@ from sqlalchemy.orm import Session
 
 from marketplace.errors import DomainError, ValidationFailed
 from marketplace.models import Park
-from marketplace.services import alerts, ledger_review, workflow
-from marketplace.services.accounts import Principal
-from marketplace.services.ledger_review import CODE_ZH
-from marketplace.services.reports import build_report
+from marketplace.services.traceability import alerts, ledger_review
+from marketplace.services.matching import workflow
+from marketplace.services.accounts.users import Principal
+from marketplace.services.traceability.ledger_review import CODE_ZH
+from marketplace.services.reports.document import build_report
 from matching.rules import RULES
 
 from ..database import db_session

@@ -13,8 +13,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from marketplace.errors import DomainError
-from marketplace.services.ratings import GRADE_EN, GRADE_ZH, INDICATOR_EN, INDICATOR_ZH, INDICATORS
-from marketplace.services.reports import build_report
+from marketplace.services.reports.ratings import GRADE_EN, GRADE_ZH, INDICATOR_EN, INDICATOR_ZH, INDICATORS
+from marketplace.services.reports.document import build_report
 
 from ..database import db_session
 from ..i18n import loc

@@ -7,7 +7,7 @@ from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 
 from marketplace.errors import DomainError, ValidationFailed
-from marketplace.services.reports import build_report
+from marketplace.services.reports.document import build_report
 
 from ..api.reports import report_response
 from ..database import db_session

@@ -35,8 +35,8 @@ from sqlalchemy.orm import Session, selectinload
 from marketplace.db import begin_as_writer
 from marketplace.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from marketplace.models import AuditEvent, Match, MatchRun, Park
-from marketplace.services.accounts import Principal
-from marketplace.services.matching import run_matching
+from marketplace.services.accounts.users import Principal
+from marketplace.services.matching.runs import run_matching
 from matching.problem import Settings
 
 from ..api.match_runs import MatchRunRequestSchema

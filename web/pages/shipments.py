@@ -21,8 +21,10 @@ from sqlalchemy import func, select
 from marketplace.errors import DomainError, NotFound
 from marketplace.models import PACKAGINGS, SHIPMENT_STATUSES, Shipment
 from marketplace.models.base import CHINA_TZ
-from marketplace.services import disclosure, manifests, transfers, workflow
-from marketplace.services.accounts import Principal
+from marketplace.services.accounts import disclosure
+from marketplace.services.traceability import manifests, transfers
+from marketplace.services.matching import workflow
+from marketplace.services.accounts.users import Principal
 
 from ..database import db_session
 from ..i18n import one_language, state_label

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import redirect, render_template, request, url_for
 
 from marketplace.errors import NotFound
-from marketplace.services.trace import MAX_CODE_LENGTH, trace
+from marketplace.services.traceability.trace import MAX_CODE_LENGTH, trace
 
 from ..database import db_session
 from ..i18n import localise_message

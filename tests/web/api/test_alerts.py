@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from marketplace.models.base import park_date
-from marketplace.services import enterprises
-from marketplace.services.accounts import Principal
+from marketplace.services.accounts import enterprises
+from marketplace.services.accounts.users import Principal
 
 ADMIN = Principal(user_id=None, email="test", role="admin")
 
@@ -116,8 +116,9 @@ def test_a_shipment_alert_between_parks_is_seen_by_both_coordinators(api):
 
     from marketplace.models import Listing
     from marketplace.models.base import utcnow
-    from marketplace.services import transfers, workflow
-    from marketplace.services.accounts import resolve_token
+    from marketplace.services.traceability import transfers
+    from marketplace.services.matching import workflow
+    from marketplace.services.accounts.users import resolve_token
 
     p = {k: resolve_token(api.session, t) for k, t in api.tokens.items()}
     ids = dict(api.session.execute(select(Listing.ref, Listing.id)).all())

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from marketplace.models import ApiToken
-from marketplace.services.accounts import hash_password, verify_password
+from marketplace.services.accounts.users import hash_password, verify_password
 from tests.factories import API_PASSWORD, API_USERS
 
 ERROR_KEYS = {"code", "status", "message", "errors"}
@@ -110,7 +110,7 @@ def test_admin_creates_users_with_role_rules(api):
 
 def test_create_user_service_bounds_the_email(session):
     from marketplace.errors import ValidationFailed
-    from marketplace.services.accounts import create_user
+    from marketplace.services.accounts.users import create_user
 
     with pytest.raises(ValidationFailed) as exc:
         create_user(session, email="b" * 95 + "@x.test", password="long enough", role="admin", actor="test")

@@ -38,9 +38,9 @@ from sqlalchemy.orm import Session
 
 from marketplace.db import make_engine, upgrade_schema
 from marketplace.models import User
-from marketplace.services import accounts
-from marketplace.services.catalog import load_builtin_catalog
-from marketplace.services.matching import run_matching
+from marketplace.services.accounts import users as accounts
+from marketplace.services.catalog.reference import load_builtin_catalog
+from marketplace.services.matching.runs import run_matching
 from tests.factories import API_USERS, load_api_park
 from web.app import create_app
 

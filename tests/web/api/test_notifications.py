@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from marketplace.models import Enterprise, Listing, Notification
 from tests.factories import OFFER
-from tests.marketplace.test_notifications import E2_SECRETS, new_offer
+from tests.marketplace.services.matching.test_notifications import E2_SECRETS, new_offer
 
 
 def _push(api) -> None:

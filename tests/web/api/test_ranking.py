@@ -6,10 +6,10 @@ import json
 from sqlalchemy import select
 
 from marketplace.models import Match
-from marketplace.services.interchange import import_document
-from marketplace.services.matching import run_matching
+from marketplace.services.listings.interchange import import_document
+from marketplace.services.matching.runs import run_matching
 from tests.conftest import DEMO_PARK
-from tests.marketplace.test_learning import SETTINGS, by_distance, decide
+from tests.marketplace.services.matching.test_learning import SETTINGS, by_distance, decide
 
 
 def _decisions(api, n: int) -> None:

@@ -8,7 +8,7 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from marketplace.services.matching import run_matching
+from marketplace.services.matching.runs import run_matching
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

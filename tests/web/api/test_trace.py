@@ -6,9 +6,9 @@ import json
 import pytest
 
 from marketplace.models.base import park_date
-from marketplace.services import ledger
-from marketplace.services import trace as trace_service
-from tests.marketplace.test_trace import FULL_PATH, PRODUCT, build_chain, principals
+from marketplace.services.traceability import ledger
+from marketplace.services.traceability import trace as trace_service
+from tests.marketplace.services.traceability.test_trace import FULL_PATH, PRODUCT, build_chain, principals
 
 ERROR_KEYS = {"code", "status", "message", "errors"}
 

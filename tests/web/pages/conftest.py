@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from marketplace.db import make_engine, upgrade_schema
-from marketplace.services.catalog import load_builtin_catalog
+from marketplace.services.catalog.reference import load_builtin_catalog
 from tests.factories import API_PASSWORD, API_USERS, load_api_park
 from tests.web.api.conftest import app_in_rolled_back_transaction
 from web.app import create_app

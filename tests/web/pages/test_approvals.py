@@ -7,9 +7,9 @@ import datetime as dt
 from sqlalchemy import select
 
 from marketplace.models import Licence, Listing, Match, User
-from marketplace.services.accounts import principal_of
+from marketplace.services.accounts.users import principal_of
 from tests.factories import API_USERS
-from tests.marketplace.test_workflow import World
+from tests.marketplace.services.matching.test_workflow import World
 
 
 def world(pages) -> World:

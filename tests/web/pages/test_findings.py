@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from marketplace.models import LedgerFinding
-from marketplace.services import ledger, ledger_review
+from marketplace.services.traceability import ledger, ledger_review
 from tests.web.pages.test_shipments import principals
 
 NAMELESS = {"batch_code": "X-1", "direction": "in", "entry_date": "2026-01-05", "chemical_name": "废溶剂",

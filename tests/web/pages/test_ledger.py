@@ -6,7 +6,7 @@ import io
 from sqlalchemy import func, select
 
 from marketplace.models import LedgerEntry
-from marketplace.services import ledger
+from marketplace.services.traceability import ledger
 from tests.web.pages.test_shipments import principals
 
 ENTRY = {"batch_code": "B-100", "direction": "in", "entry_date": "2026-01-05", "chemical_name": "base oil",

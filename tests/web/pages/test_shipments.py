@@ -6,8 +6,9 @@ import re
 from sqlalchemy import select
 
 from marketplace.models import LedgerEntry, Listing, Shipment, User
-from marketplace.services import transfers, workflow
-from marketplace.services.accounts import Principal, principal_of
+from marketplace.services.traceability import transfers
+from marketplace.services.matching import workflow
+from marketplace.services.accounts.users import Principal, principal_of
 from tests.factories import API_USERS
 
 OWNER = {"O-1": "e2", "O-2": "e3", "N-1": "e1", "N-2": "e4"}

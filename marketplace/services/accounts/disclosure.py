@@ -1,0 +1,212 @@
+"""Confidentiality: what a principal may see of a listing, an enterprise or a match.
+
+Other enterprises see a listing anonymised (material, quantity, form, district,
+industry; no name, no exact coordinates, no price, no free text) until both parties
+of a match between them have accepted it. Coordinators see everything in their
+parks; admins everything. Whatever is built for an outsider also goes through a
+``Redactor`` that scrubs the hidden enterprise's name, refs and licence numbers from
+every string (titles, check details, reasons), so nothing leaks through free text.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from catalog.waste_codes import category_of, is_hw_code
+from matching.problem import EARTH_RADIUS_KM, Settings
+from matching.quantities import annual_tonnes
+
+from ...models import Enterprise, Listing, Match
+from .users import Principal
+
+# Once both parties accepted, each sees who the other is (and keeps seeing it afterwards).
+DISCLOSING_STATUSES = ("accepted", "approved", "in_transfer", "completed")
+HIDDEN_ENTERPRISE = "某企业 (an enterprise)"
+HIDDEN_LICENCE = "[许可证 licence]"
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+ROAD_FACTOR = Settings().road_factor
+# Distance filters from an arbitrary point measure anonymised sites on this grid (about 11 km),
+# so that probing radii from many points cannot triangulate an exact site.
+COARSE_DEGREES = 0.1
+
+
+def sees_identity(principal: Principal, listing: Listing, disclosed: set[int] | frozenset[int] = frozenset()) -> bool:
+    """Whether ``principal`` may see who is behind ``listing`` (``disclosed``: see ``disclosed_listing_ids``)."""
+    ent = listing.enterprise
+    return (principal.is_admin or principal.coordinates(ent.park_id) or principal.acts_for(ent.id)
+            or listing.id in disclosed)
+
+
+def sees_enterprise(principal: Principal, enterprise: Enterprise) -> bool:
+    """Admins, the enterprise's own users, and coordinators of its park see an enterprise's record."""
+    return principal.is_admin or principal.coordinates(enterprise.park_id) or principal.acts_for(enterprise.id)
+
+
+def sees_listing(principal: Principal, listing: Listing, disclosed: set[int] | frozenset[int] = frozenset()) -> bool:
+    """Whether ``listing`` is visible at all: others' paused and closed listings are private to
+    those who see its identity (its owner, its park's coordinators, admins, disclosed partners)."""
+    return listing.status == "active" or sees_identity(principal, listing, disclosed)
+
+
+def coarse_position(lat: float, lon: float) -> tuple[float, float]:
+    """A site snapped to the ``COARSE_DEGREES`` grid (what distance probes may learn of an anonymised site)."""
+    return (round(lat / COARSE_DEGREES) * COARSE_DEGREES, round(lon / COARSE_DEGREES) * COARSE_DEGREES)
+
+
+def disclosed_listing_ids(session: Session, principal: Principal) -> set[int]:
+    """Listings of other enterprises whose identity the principal's enterprise has earned by mutual acceptance."""
+    if principal.enterprise_id is None:
+        return set()
+    own = select(Listing.id).where(Listing.enterprise_id == principal.enterprise_id)
+    rows = session.execute(select(Match.offer_id, Match.need_id).where(
+        Match.status.in_(DISCLOSING_STATUSES), or_(Match.offer_id.in_(own), Match.need_id.in_(own))))
+    out: set[int] = set()
+    for offer_id, need_id in rows:
+        out.update((offer_id, need_id))
+    return out - set(session.scalars(own))
+
+
+def match_disclosed(match: Match) -> bool:
+    """Both parties have accepted: they may see each other."""
+    return match.status in DISCLOSING_STATUSES
+
+
+def road_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance × the road factor, as the matcher measures it."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a))) * ROAD_FACTOR
+
+
+class Redactor:
+    """Replaces hidden names, refs and licence numbers in any JSON-like value."""
+
+    def __init__(self) -> None:
+        self._secrets: dict[str, str] = {}
+        self._folded: dict[str, str] = {}
+        self._pattern: re.Pattern[str] | None = None
+
+    def hide(self, secret: str | None, placeholder: str) -> None:
+        if secret and secret.strip() and secret not in self._secrets:
+            self._secrets[secret] = placeholder
+            self._pattern = None
+
+    def hide_enterprise(self, ent: Enterprise) -> None:
+        """Name, ref and licence numbers of ``ent``."""
+        self.hide(ent.name, HIDDEN_ENTERPRISE)
+        self.hide(ent.ref, HIDDEN_ENTERPRISE)
+        for lic in ent.licences:
+            self.hide(lic.number, HIDDEN_LICENCE)
+
+    def hide_listing(self, listing: Listing) -> None:
+        """The listing's ref (the owner's own key may carry their name) and its enterprise."""
+        self.hide(listing.ref, f"#{listing.id}")
+        self.hide_enterprise(listing.enterprise)
+
+    def __bool__(self) -> bool:
+        return bool(self._secrets)
+
+    def text(self, value: str) -> str:
+        if not self._secrets:
+            return value
+        if self._pattern is None:
+            # Longest first. A Latin secret ("E-1") must not eat a longer token ("E-10"), but Chinese has no
+            # word boundaries: a name inside "某某公司废机油" is hidden wherever it stands. Case does not
+            # matter ("e-1", "ACME Chemicals" are the same secret).
+            ordered = sorted(self._secrets, key=len, reverse=True)
+            alternatives = "|".join(re.escape(s) if _CJK.search(s) else rf"(?<![\w-]){re.escape(s)}(?![\w-])"
+                                    for s in ordered)
+            self._pattern = re.compile(alternatives, re.IGNORECASE)
+            self._folded = {k.casefold(): v for k, v in self._secrets.items()}
+        return self._pattern.sub(lambda m: self._folded.get(m.group(0).casefold(), HIDDEN_ENTERPRISE), value)
+
+    def __call__(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, dict):
+            return {k: self(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [self(v) for v in value]
+        return value
+
+
+def _components(listing: Listing, role: str, amount: str) -> list[dict[str, Any]]:
+    return [{"name": c.name, "cas": c.cas, amount: c.fraction} for c in listing.components_in(role)]
+
+
+# The price term is a fixed share of the two prices' difference: with one's own price it gives the
+# counterpart's, which stays undisclosed until both accept. The reason line says the same number.
+PRICE_REASON_PREFIX = "价格 price"
+
+
+def without_price(terms: dict[str, Any], reasons: list[str]) -> tuple[dict[str, Any], list[str]]:
+    """``terms`` and ``reasons`` without the price term, for a viewer who may not see the counterpart's price."""
+    return ({k: v for k, v in terms.items() if k != "price"},
+            [r for r in reasons if not str(r).startswith(PRICE_REASON_PREFIX)])
+
+
+def listing_view(listing: Listing, *, identified: bool, origin: tuple[float, float] | None = None) -> dict[str, Any]:
+    """A listing as an API client sees it.
+
+    ``identified`` adds who and where exactly (ref, enterprise, coordinates, price,
+    description); without it the view is the anonymised one and its strings are
+    scrubbed of the owner's name. ``origin`` (the viewer's site) adds ``distance_km``.
+    """
+    ent = listing.enterprise
+    code = listing.waste_code
+    out: dict[str, Any] = {
+        "id": listing.id, "kind": listing.kind, "status": listing.status, "title": listing.title,
+        "title_zh": listing.title_zh, "waste_code": code,
+        "hw_category": category_of(code) if code and is_hw_code(code) else None,
+        "hazardous": bool(code and is_hw_code(code)), "ewc_code": listing.ewc_code,
+        "form": listing.form, "forms": list(listing.forms or []), "purpose": listing.purpose,
+        "quantity_t": listing.quantity_t, "period": listing.period,
+        "annual_t": round(annual_tonnes(listing.quantity_t, listing.period), 6),
+        "available_from": listing.available_from.isoformat() if listing.available_from else None,
+        "available_to": listing.available_to.isoformat() if listing.available_to else None,
+        "current_route": listing.current_route, "max_distance_km": listing.max_distance_km,
+        "composition": _components(listing, "composition", "fraction"),
+        "wanted": _components(listing, "wanted", "min_fraction"),
+        "limits": _components(listing, "limit", "max_fraction"),
+        "park": ent.park.code if ent.park else None, "province": ent.province, "district": ent.district,
+        "industry": ent.industry, "industry_name": ent.industry_name,
+        "created_at": listing.created_at.isoformat() if listing.created_at else None,
+        "identified": identified,
+    }
+    if origin is not None:
+        out["distance_km"] = round(road_km(origin[0], origin[1], ent.lat, ent.lon), 1)
+    if identified:
+        out.update({"ref": listing.ref, "description": listing.description,
+                    "price_cny_per_t": listing.price_cny_per_t,
+                    "enterprise": {"ref": ent.ref, "name": ent.name, "lat": ent.lat, "lon": ent.lon}})
+        return out
+    redact = Redactor()
+    redact.hide_listing(listing)
+    return redact(out)
+
+
+def viewer_origin(session: Session, principal: Principal) -> tuple[float, float] | None:
+    """The site of the principal's enterprise (distances in anonymised views are measured from it)."""
+    if principal.enterprise_id is None:
+        return None
+    ent = session.get(Enterprise, principal.enterprise_id)
+    return (ent.lat, ent.lon) if ent is not None else None
+
+
+def redactor_for(principal: Principal, listings: Iterable[Listing], disclosed: set[int] | frozenset[int]) -> Redactor:
+    """A redactor hiding every listing in ``listings`` whose identity the principal may not see."""
+    redact = Redactor()
+    for listing in listings:
+        if not sees_identity(principal, listing, disclosed):
+            redact.hide_listing(listing)
+    return redact
+
+
+__all__ = ["DISCLOSING_STATUSES", "coarse_position", "disclosed_listing_ids", "listing_view", "match_disclosed",
+           "Redactor", "redactor_for", "road_km", "sees_enterprise", "sees_identity", "sees_listing",
+           "viewer_origin", "without_price"]

@@ -1,0 +1,263 @@
+"""Accounts: users, password hashing, bearer tokens, and the ``Principal`` a request acts as.
+
+Passwords are hashed with scrypt (standard library) and a per-user salt; tokens are
+random 32-byte strings of which only the SHA-256 is stored, so a database leak
+reveals neither. Tokens expire (default 12 hours) and can be revoked.
+"""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from ...errors import Conflict, NotFound, Unauthorized, ValidationFailed
+from ...models import ROLES, ApiToken, Enterprise, Park, User
+from ...models.base import as_utc, utcnow
+from . import audit
+
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+MIN_PASSWORD_LENGTH = 8
+TOKEN_TTL = dt.timedelta(hours=12)
+MAX_TOKEN_TTL = dt.timedelta(days=30)
+# The audit trail keys users by email (100 characters) and names actors "role:email" (200).
+MAX_EMAIL_LENGTH = 100
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Compared against when the email is unknown, so a wrong email costs as long as a wrong password.
+_DUMMY_HASH: str | None = None
+
+
+def hash_password(password: str) -> str:
+    """``scrypt$N$r$p$salt$hash`` (base64 parts)."""
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32)
+    b64 = lambda b: base64.b64encode(b).decode("ascii")  # noqa: E731
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${b64(salt)}${b64(digest)}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    """True when ``password`` hashes to ``stored`` (constant-time comparison)."""
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        want = base64.b64decode(digest)
+        got = hashlib.scrypt(password.encode("utf-8"), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p),
+                             dklen=len(want))
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(got, want)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who a request or command acts as, with the scope their role gives them."""
+
+    user_id: int | None
+    email: str
+    role: str  # enterprise | coordinator | admin
+    enterprise_id: int | None = None
+    enterprise_ref: str | None = None
+    park_ids: frozenset[int] = frozenset()
+    token_id: int | None = None
+
+    @property
+    def actor(self) -> str:
+        """The name the audit trail records."""
+        return f"{self.role}:{self.email}"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == "coordinator"
+
+    def coordinates(self, park_id: int | None) -> bool:
+        """An admin, or a coordinator of ``park_id``."""
+        return self.is_admin or (self.is_coordinator and park_id is not None and park_id in self.park_ids)
+
+    def acts_for(self, enterprise_id: int | None) -> bool:
+        """An enterprise user of exactly this enterprise."""
+        return self.role == "enterprise" and enterprise_id is not None and enterprise_id == self.enterprise_id
+
+
+def principal_of(user: User, token_id: int | None = None) -> Principal:
+    """The principal of a loaded user."""
+    return Principal(user_id=user.id, email=user.email, role=user.role, enterprise_id=user.enterprise_id,
+                     enterprise_ref=user.enterprise.ref if user.enterprise else None,
+                     park_ids=frozenset(p.id for p in user.parks), token_id=token_id)
+
+
+def system_principal(name: str = "system") -> Principal:
+    """An admin principal for the CLI and background jobs (the audit trail names ``name``)."""
+    return Principal(user_id=None, email=name, role="admin")
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def create_user(session: Session, *, email: str, password: str, role: str, actor: str,
+                enterprise: str | None = None, parks: tuple[str, ...] | list[str] = (), name: str = "",
+                locale: str = "zh") -> User:
+    """Add a user. Enterprise users need exactly one enterprise; coordinators at least one park."""
+    errors: dict[str, list[str]] = {}
+    email = normalise_email(email or "")
+    if len(email) > MAX_EMAIL_LENGTH:
+        errors["email"] = [f"at most {MAX_EMAIL_LENGTH} characters (邮箱过长)"]
+    elif not EMAIL_RE.match(email):
+        errors["email"] = [f"{email!r} is not an email address"]
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        errors["password"] = [f"must be at least {MIN_PASSWORD_LENGTH} characters"]
+    if role not in ROLES:
+        errors["role"] = [f"must be one of: {', '.join(ROLES)}; got {role!r}"]
+    if locale not in ("zh", "en"):
+        errors["locale"] = [f"must be zh or en; got {locale!r}"]
+    ent = None
+    if role == "enterprise":
+        if not enterprise:
+            errors["enterprise"] = ["an enterprise user needs the ref of their enterprise"]
+        else:
+            ent = session.scalar(select(Enterprise).where(Enterprise.ref == enterprise))
+            if ent is None:
+                errors["enterprise"] = [f"unknown enterprise ref {enterprise!r}"]
+    elif enterprise:
+        errors["enterprise"] = [f"only enterprise users belong to an enterprise, not a {role}"]
+    park_rows: list[Park] = []
+    if role == "coordinator":
+        if not parks:
+            errors["parks"] = ["a coordinator needs at least one park code"]
+        park_rows = list(session.scalars(select(Park).where(Park.code.in_(list(parks)))))
+        unknown = sorted(set(parks) - {p.code for p in park_rows})
+        if unknown:
+            errors["parks"] = [f"unknown park code {c!r}" for c in unknown]
+    elif parks:
+        errors["parks"] = [f"only coordinators are bound to parks, not a {role}"]
+    if errors:
+        raise ValidationFailed("the user cannot be created", errors)
+    if session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise Conflict(f"a user with email {email!r} already exists", {"email": ["already registered"]})
+    user = User(email=email, name=name, password_hash=hash_password(password), role=role,
+                enterprise_id=ent.id if ent else None, locale=locale, active=True)
+    user.parks = park_rows
+    session.add(user)
+    session.flush()
+    audit.record(session, actor=actor, action="create", entity_type="user", entity_key=email,
+                 changes={"role": [None, role], "enterprise": [None, enterprise],
+                          "parks": [None, sorted(p.code for p in park_rows)]})
+    return user
+
+
+def set_password(session: Session, user: User, password: str, *, actor: str) -> None:
+    """Replace a user's password and revoke their tokens."""
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed("the password is too short",
+                               {"password": [f"must be at least {MIN_PASSWORD_LENGTH} characters"]})
+    user.password_hash = hash_password(password)
+    now = utcnow()
+    for tok in user.tokens:
+        if tok.revoked_at is None:
+            tok.revoked_at = now
+    audit.record(session, actor=actor, action="set-password", entity_type="user", entity_key=user.email)
+
+
+def users_query(*, role: str | None = None):
+    """``SELECT`` of the accounts (optionally of one role) in creation order, parks and enterprise loaded."""
+    if role is not None and role not in ROLES:
+        raise ValidationFailed(f"unknown role {role!r}", {"role": [f"must be one of: {', '.join(ROLES)}"]})
+    stmt = select(User).options(selectinload(User.parks), selectinload(User.enterprise)).order_by(User.id)
+    return stmt.where(User.role == role) if role else stmt
+
+
+def get_user(session: Session, email: str) -> User:
+    user = session.scalar(select(User).where(User.email == normalise_email(email)).options(
+        selectinload(User.parks), selectinload(User.enterprise)))
+    if user is None:
+        raise NotFound(f"no user {email!r}", {"email": ["unknown user"]})
+    return user
+
+
+def authenticate(session: Session, email: str, password: str) -> User:
+    """The active user with this email and password, or ``Unauthorized`` (never saying which was wrong)."""
+    global _DUMMY_HASH
+    user = session.scalar(select(User).where(User.email == normalise_email(email or "")).options(
+        selectinload(User.parks), selectinload(User.enterprise)))
+    if user is None:
+        _DUMMY_HASH = _DUMMY_HASH or hash_password(secrets.token_hex(8))
+        verify_password(password or "", _DUMMY_HASH)
+        raise Unauthorized("wrong email or password (邮箱或密码错误)")
+    if not verify_password(password or "", user.password_hash) or not user.active:
+        raise Unauthorized("wrong email or password (邮箱或密码错误)")
+    user.last_login_at = utcnow()
+    return user
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def issue_token(session: Session, user: User, *, ttl: dt.timedelta = TOKEN_TTL, label: str = "") -> tuple[str, ApiToken]:
+    """A new bearer token for ``user``: the plaintext (shown once) and its row."""
+    if ttl <= dt.timedelta(0) or ttl > MAX_TOKEN_TTL:
+        raise ValidationFailed("invalid token lifetime",
+                               {"expires_in": [f"must be between 1 second and {MAX_TOKEN_TTL.days} days"]})
+    plaintext = secrets.token_urlsafe(32)
+    row = ApiToken(user_id=user.id, token_hash=_digest(plaintext), label=label[:100], expires_at=utcnow() + ttl)
+    session.add(row)
+    session.flush()
+    return plaintext, row
+
+
+def resolve_token(session: Session, plaintext: str) -> Principal:
+    """The principal a bearer token stands for, or ``Unauthorized`` if unknown, expired or revoked."""
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(plaintext or "")).options(
+        selectinload(ApiToken.user).selectinload(User.parks), selectinload(ApiToken.user).selectinload(User.enterprise)))
+    if row is None:
+        raise Unauthorized("invalid bearer token (令牌无效)")
+    if row.revoked_at is not None:
+        raise Unauthorized("the bearer token was revoked (令牌已撤销)")
+    if as_utc(row.expires_at) <= utcnow():
+        raise Unauthorized("the bearer token has expired (令牌已过期)")
+    return _active_principal(row.user, token_id=row.id)
+
+
+def _active_principal(user: User, token_id: int | None = None) -> Principal:
+    """The principal of a loaded user, or ``Unauthorized`` if the account is disabled (tokens and sessions alike)."""
+    if not user.active:
+        raise Unauthorized("the account is disabled (账户已停用)")
+    return principal_of(user, token_id=token_id)
+
+
+def resolve_session_user(session: Session, user_id: int) -> Principal:
+    """The principal of a browser session's signed-in user id, built as ``resolve_token`` builds it."""
+    user = session.scalar(select(User).where(User.id == user_id).options(
+        selectinload(User.parks), selectinload(User.enterprise))) if isinstance(user_id, int) else None
+    if user is None:
+        raise Unauthorized("the signed-in account no longer exists (账户不存在)")
+    return _active_principal(user)
+
+
+def revoke_token(session: Session, principal: Principal, token_id: int | None = None) -> ApiToken:
+    """Revoke one of the principal's tokens (the current one by default); admins may revoke any."""
+    token_id = token_id if token_id is not None else principal.token_id
+    row = session.get(ApiToken, token_id) if token_id is not None else None
+    if row is None or (row.user_id != principal.user_id and not principal.is_admin):
+        raise NotFound(f"no token {token_id}", {"token": ["unknown token"]})
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+    return row
+
+
+def user_dict(user: User) -> dict:
+    """A user as the API shows it (never the password hash)."""
+    return {"id": user.id, "email": user.email, "name": user.name, "role": user.role,
+            "enterprise": user.enterprise.ref if user.enterprise else None,
+            "parks": [p.code for p in user.parks], "locale": user.locale, "active": user.active}

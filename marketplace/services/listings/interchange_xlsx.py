@@ -1,0 +1,170 @@
+"""The Excel variant of ``wastematch.v1`` for park staff: one sheet per object type.
+
+Sheets ``parks``, ``enterprises``, ``licences``, ``listings`` and ``components`` carry
+the JSON keys as column headers; list fields are comma-separated; a listing's
+composition, wanted components and limits are rows of ``components`` with a ``role``.
+Reading maps the workbook onto the same document, so validation is the JSON import's,
+and error paths are translated back to sheet, row and column.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+
+from ...errors import ValidationFailed
+from ...schemas.interchange import FORMAT
+from .interchange import COMPONENT_KEYS, ENTERPRISE_FIELDS, LICENCE_FIELDS, LISTING_FIELDS, PARK_FIELDS
+
+PARK_COLUMNS = ("code", *PARK_FIELDS)
+ENTERPRISE_COLUMNS = ("ref", "park", *ENTERPRISE_FIELDS)
+LICENCE_COLUMNS = ("enterprise", "number", *LICENCE_FIELDS)
+LISTING_COLUMNS = ("ref", "enterprise", *LISTING_FIELDS)
+COMPONENT_COLUMNS = ("listing", "role", "name", "cas", "amount")
+LIST_FIELDS = {"categories", "codes", "activities", "forms"}
+AMOUNT_KEY = {key: amount for key, (_role, amount) in COMPONENT_KEYS.items()}
+SHEETS = {"parks": PARK_COLUMNS, "enterprises": ENTERPRISE_COLUMNS, "licences": LICENCE_COLUMNS,
+          "listings": LISTING_COLUMNS, "components": COMPONENT_COLUMNS}
+README_ROWS = [
+    ("工作表 Sheet", "说明 / What it holds"),
+    ("parks", "园区 Parks: code, name (中文), name_en, province, lat, lon"),
+    ("enterprises", "企业 Enterprises: ref, park code, name, industry (GB/T 4754), lat, lon …"),
+    ("licences", "危险废物经营许可证 HW licences; categories/codes/activities comma-separated"),
+    ("listings", "供给与需求 Offers and needs: kind = offer | need; forms comma-separated"),
+    ("components", "成分 Components: role = composition | wanted | limits; amount = fraction / min / max"),
+]
+
+
+def _cell_out(value: Any) -> Any:
+    if isinstance(value, list):
+        return ", ".join(value)
+    return value
+
+
+def write_workbook(doc: dict[str, Any], path: Path) -> None:
+    """Write a document as an xlsx workbook."""
+    wb = Workbook()
+    readme = wb.active
+    readme.title = "说明 README"
+    for row in README_ROWS:
+        readme.append(row)
+    readme.append(("format", FORMAT))
+    readme.column_dimensions["A"].width, readme.column_dimensions["B"].width = 16, 90
+    rows: dict[str, list[list[Any]]] = {name: [] for name in SHEETS}
+    rows["parks"] = [[_cell_out(p.get(c)) for c in PARK_COLUMNS] for p in doc["parks"]]
+    for e in doc["enterprises"]:
+        rows["enterprises"].append([_cell_out(e.get(c)) for c in ENTERPRISE_COLUMNS])
+        for lic in e.get("licences", []):
+            rows["licences"].append([e["ref"]] + [_cell_out(lic.get(c)) for c in LICENCE_COLUMNS[1:]])
+    for x in doc["listings"]:
+        rows["listings"].append([_cell_out(x.get(c)) for c in LISTING_COLUMNS])
+        for key, amount in AMOUNT_KEY.items():
+            for comp in x.get(key, []):
+                rows["components"].append([x["ref"], key, comp.get("name"), comp.get("cas"), comp[amount]])
+    for name, columns in SHEETS.items():
+        ws = wb.create_sheet(name)
+        ws.append(list(columns))
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for row in rows[name]:
+            ws.append(row)
+        ws.freeze_panes = "A2"
+        for i, col in enumerate(columns, start=1):
+            ws.column_dimensions[ws.cell(1, i).column_letter].width = max(10, min(40, len(col) + 4))
+    wb.save(path)
+
+
+def _cell_in(column: str, value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        value = value.strip()
+        if column in LIST_FIELDS:
+            return [v.strip() for v in re.split(r"[,，;；]", value) if v.strip()]
+        return value
+    return value
+
+
+def _sheet_rows(wb, name: str, columns: tuple[str, ...]) -> list[tuple[int, dict[str, Any]]]:
+    """(Excel row number, {column: value}) for the non-empty rows of one sheet."""
+    if name not in wb.sheetnames:
+        return []
+    ws = wb[name]
+    it = ws.iter_rows(values_only=True)
+    header = [str(h).strip() if h is not None else "" for h in next(it, ())]
+    unknown = [h for h in header if h and h not in columns]
+    if unknown:
+        raise ValidationFailed(f"sheet {name!r} has unknown columns",
+                               {f"{name}!1": [f"unknown columns {unknown}; expected {list(columns)}"]})
+    out = []
+    for number, values in enumerate(it, start=2):
+        record = {h: _cell_in(h, v) for h, v in zip(header, values) if h and v not in (None, "")}
+        if record:
+            out.append((number, record))
+    return out
+
+
+def read_workbook(path: Path) -> tuple[dict[str, Any], Callable[[str], str]]:
+    """Read a workbook into a ``wastematch.v1`` document and a path → "sheet!row column" translator."""
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
+        raise ValidationFailed(f"{path.name} is not a readable xlsx workbook", {"$": [str(exc)]}) from None
+    where: dict[str, str] = {}
+    doc: dict[str, Any] = {"format": FORMAT, "parks": [], "enterprises": [], "listings": []}
+    for number, rec in _sheet_rows(wb, "parks", PARK_COLUMNS):
+        where[f"$.parks[{len(doc['parks'])}]"] = f"parks!{number}"
+        doc["parks"].append(rec)
+    by_ref: dict[str, dict] = {}
+    for number, rec in _sheet_rows(wb, "enterprises", ENTERPRISE_COLUMNS):
+        where[f"$.enterprises[{len(doc['enterprises'])}]"] = f"enterprises!{number}"
+        rec["licences"] = []
+        doc["enterprises"].append(rec)
+        by_ref.setdefault(str(rec.get("ref")), rec)
+    for number, rec in _sheet_rows(wb, "licences", LICENCE_COLUMNS):
+        owner = by_ref.get(str(rec.pop("enterprise", None)))
+        if owner is None:
+            raise ValidationFailed("a licence names an enterprise not in the enterprises sheet",
+                                   {f"licences!{number} enterprise": ["unknown enterprise ref"]})
+        i = doc["enterprises"].index(owner)
+        where[f"$.enterprises[{i}].licences[{len(owner['licences'])}]"] = f"licences!{number}"
+        owner["licences"].append(rec)
+    listings: dict[str, dict] = {}
+    for number, rec in _sheet_rows(wb, "listings", LISTING_COLUMNS):
+        where[f"$.listings[{len(doc['listings'])}]"] = f"listings!{number}"
+        for key in COMPONENT_KEYS:
+            rec[key] = []
+        doc["listings"].append(rec)
+        listings.setdefault(str(rec.get("ref")), rec)
+    for number, rec in _sheet_rows(wb, "components", COMPONENT_COLUMNS):
+        listing, role = listings.get(str(rec.get("listing"))), rec.get("role")
+        if listing is None or role not in AMOUNT_KEY:
+            raise ValidationFailed("a component row is not attached to a listing",
+                                   {f"components!{number}": [f"listing must be a ref of the listings sheet and role "
+                                                             f"one of {list(AMOUNT_KEY)}"]})
+        comp = {k: rec[k] for k in ("name", "cas") if k in rec}
+        if "amount" in rec:
+            comp[AMOUNT_KEY[role]] = rec["amount"]
+        i = doc["listings"].index(listing)
+        where[f"$.listings[{i}].{role}[{len(listing[role])}]"] = f"components!{number}"
+        listing[role].append(comp)
+    wb.close()
+    return doc, _locator(where)
+
+
+def _locator(where: dict[str, str]) -> Callable[[str], str]:
+    def locate(path: str) -> str:
+        # The longest mapped prefix names the row; the rest is the column.
+        for prefix in sorted(where, key=len, reverse=True):
+            if path == prefix or path.startswith(prefix + "."):
+                rest = path[len(prefix) + 1:]
+                return f"{where[prefix]} {rest}".strip() if rest else where[prefix]
+        return path
+    return locate

@@ -1,0 +1,158 @@
+"""The engine's input from the database: listings, sites, licences and reservations as plain records.
+
+Also the way back: a proposal's fields copied onto its ``Match`` row, and the check and
+proposal dictionaries the CLI contract and the API print.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from matching.pipeline import Proposal
+from matching.problem import (
+    LicenceRecord,
+    NeedRecord,
+    OfferRecord,
+    PointToPointApproval,
+    Problem,
+    Settings,
+    Site,
+    substance_key,
+)
+from matching.quantities import annual_tonnes
+
+from ...errors import NotFound
+from ...models import RESERVING_STATUSES, Enterprise, Licence, Listing, Match, Park, PointToPointApprovalRow
+
+
+def _site(e: Enterprise) -> Site:
+    park = e.park
+    return Site(enterprise=e.ref, lat=e.lat, lon=e.lon, province=e.province, park=park.code if park else None,
+                park_hw_max_km=park.hw_max_distance_km if park else None, industry=e.industry)
+
+
+def _reserved(session: Session, column) -> dict[int, float]:
+    """Tonnes already spoken for per listing (approved or later)."""
+    rows = session.execute(select(column, func.sum(Match.quantity_t)).where(
+        Match.status.in_(RESERVING_STATUSES)).group_by(column))
+    return {k: float(v or 0.0) for k, v in rows}
+
+
+def _licence_used(session: Session, year: int) -> dict[str, float]:
+    """Tonnes approved in calendar year ``year`` per licence number (counted by ``approved_at``;
+    a reserving row without one, set by hand, counts by its last update)."""
+    start = dt.datetime(year, 1, 1, tzinfo=dt.timezone.utc)
+    end = dt.datetime(year + 1, 1, 1, tzinfo=dt.timezone.utc)
+    when = func.coalesce(Match.approved_at, Match.updated_at)
+    rows = session.execute(select(Match.licence_number, func.sum(Match.quantity_t)).where(
+        Match.status.in_(RESERVING_STATUSES), Match.licence_number.is_not(None), when >= start,
+        when < end).group_by(Match.licence_number))
+    return {k: float(v or 0.0) for k, v in rows}
+
+
+def build_problem(session: Session, *, park: str | None = None, settings: Settings | None = None,
+                  include: Sequence[str] = (), only: Sequence[int] = ()) -> Problem:
+    """The engine's input from the active listings (of one park, plus any refs in ``include``).
+
+    Quantities are annualised and reduced by what approved matches already reserve;
+    licence capacity is reduced by this year's approved allocations. ``only`` (listing
+    ids) builds the problem of just those listings, whatever their status, keeping
+    exhausted ones at zero tonnes: the workflow re-checks one pair's rules with it.
+    """
+    settings = settings or Settings()
+    q = select(Listing).options(
+        selectinload(Listing.components), selectinload(Listing.enterprise).selectinload(Enterprise.park))
+    q = q.where(Listing.id.in_(list(only))) if only else q.where(Listing.status == "active")
+    if park is not None:
+        the_park = session.scalar(select(Park).where(Park.code == park))
+        if the_park is None:
+            raise NotFound(f"unknown park {park!r}", {"park": [f"no park with code {park!r}"]})
+        q = q.join(Listing.enterprise).where(Enterprise.park_id == the_park.id)
+    listings = list(session.scalars(q))
+    if include:
+        have = {x.ref for x in listings}
+        listings += [x for x in session.scalars(select(Listing).where(Listing.ref.in_(set(include) - have))
+                                                .options(selectinload(Listing.components)))]
+    reserved = defaultdict(float)
+    for d in (_reserved(session, Match.offer_id), _reserved(session, Match.need_id)):
+        for k, v in d.items():
+            reserved[k] += v
+    offers, needs = [], []
+    for x in listings:
+        qty = annual_tonnes(x.quantity_t, x.period) - reserved.get(x.id, 0.0)
+        if qty <= 0:
+            if not only:
+                continue
+            qty = 0.0
+        comp, names = {}, {}
+        wanted, limits = {}, {}
+        for c in x.components:
+            key = substance_key(c.cas, c.name)
+            names[key] = c.name or c.cas or key
+            {"composition": comp, "wanted": wanted, "limit": limits}[c.role][key] = c.fraction
+        common = dict(ref=x.ref, site=_site(x.enterprise), quantity_t=qty, composition=comp, names=names,
+                      waste_code=x.waste_code, title=x.title or "", title_zh=x.title_zh or "",
+                      description=x.description or "", available_from=x.available_from,
+                      available_to=x.available_to, price_cny_per_t=x.price_cny_per_t, id=x.id)
+        if x.kind == "offer":
+            offers.append(OfferRecord(form=x.form or "solid", current_route=x.current_route, **common))
+        else:
+            needs.append(NeedRecord(forms=frozenset(x.forms), purpose=x.purpose or "dispose", wanted=wanted,
+                                    limits=limits, max_distance_km=x.max_distance_km, **common))
+    enterprise_ids = {x.enterprise_id for x in listings}
+    used = _licence_used(session, settings.today.year)
+    licences = [LicenceRecord(number=lic.number, enterprise=lic.enterprise.ref, kind=lic.kind,
+                              categories=frozenset(lic.categories), codes=frozenset(lic.codes),
+                              activities=frozenset(lic.activities), valid_from=lic.valid_from,
+                              valid_to=lic.valid_to, remaining_t=lic.annual_capacity_t - used.get(lic.number, 0.0))
+                for lic in session.scalars(select(Licence).where(Licence.enterprise_id.in_(enterprise_ids))
+                                           .options(selectinload(Licence.enterprise)))]
+    approvals = [PointToPointApproval(number=a.number, producer=a.producer.ref, receiver=a.receiver.ref,
+                                      waste_code=a.waste_code, valid_from=a.valid_from, valid_to=a.valid_to)
+                 for a in session.scalars(select(PointToPointApprovalRow).options(
+                     selectinload(PointToPointApprovalRow.producer), selectinload(PointToPointApprovalRow.receiver)))]
+    return Problem(offers, needs, licences, approvals, settings)
+
+
+def check_dict(c) -> dict[str, Any]:
+    """A check as the CLI/API contract shows it."""
+    return {"code": c.code, "passed": bool(c.passed), "hard": bool(c.hard), "detail": c.detail}
+
+
+def proposal_dict(p: Proposal) -> dict[str, Any]:
+    """A proposal in the contract's shape (plus explanation fields)."""
+    return {"offer": p.offer, "need": p.need, "offer_enterprise": p.offer_enterprise,
+            "need_enterprise": p.need_enterprise, "quantity_t": p.quantity_t, "weight": p.weight,
+            "score": p.score, "distance_km": p.distance_km, "similarity": p.similarity,
+            "checks": [check_dict(c) for c in p.checks], "reasons": p.reasons, "terms": p.terms,
+            "similarity_blocks": p.similarity_blocks, "components": p.components, "licence": p.licence,
+            "exemption": p.exemption}
+
+
+def load_listings(session: Session, ids: set[int]) -> list[Listing]:
+    """These listings with their components, enterprises, parks and licences, in one round of queries."""
+    if not ids:
+        return []
+    return list(session.scalars(select(Listing).where(Listing.id.in_(ids)).options(
+        selectinload(Listing.components),
+        selectinload(Listing.enterprise).selectinload(Enterprise.park),
+        selectinload(Listing.enterprise).selectinload(Enterprise.licences))))
+
+
+def fill_match(m: Match, p: Proposal) -> None:
+    """Copy a proposal's quantity, score, checks and reasons onto its match row."""
+    m.quantity_t = p.quantity_t
+    m.weight = p.weight
+    m.score = p.score
+    m.distance_km = p.distance_km
+    m.similarity = p.similarity
+    m.licence_number = p.licence
+    m.exemption = p.exemption
+    m.checks = [check_dict(c) for c in p.checks]
+    m.reasons = p.reasons
+    m.terms = {**p.terms, "similarity_blocks": p.similarity_blocks, "components": p.components}

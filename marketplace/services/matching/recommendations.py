@@ -1,0 +1,150 @@
+"""One-click matching (一键匹配): a listing's best legal partners, from a warm recommender.
+
+A new listing also notifies the enterprises whose listings it fits best.
+"""
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import asdict
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from matching.pipeline import Proposal, Recommender
+from matching.problem import Problem, Settings
+
+from ...errors import NotFound, ValidationFailed
+from ...models import RESERVING_STATUSES, Component, Enterprise, Licence, Listing, Match, Park, PointToPointApprovalRow
+from . import learning, notifications
+from .engine_input import build_problem, proposal_dict
+
+
+class _SharedRecommender(Recommender):
+    """A recommender that several requests may use at once (queries are serialised; each takes ms)."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem)
+        self._lock = threading.Lock()
+
+    def recommend(self, ref: str, top: int = 5) -> list[Proposal]:
+        with self._lock:
+            return super().recommend(ref, top=top)
+
+
+# Fitting the similarity model over every listing costs far more than one query (hundreds of
+# ms on the demo park): requests reuse a warm recommender until the data it was built from changes.
+_RECOMMENDERS: OrderedDict[tuple[str, str], _SharedRecommender] = OrderedDict()
+_RECOMMENDERS_LOCK = threading.Lock()
+RECOMMENDER_CACHE_SIZE = 8
+
+
+def data_version(session: Session, settings: Settings, include: Sequence[str] = ()) -> str:
+    """A cheap fingerprint of everything ``build_problem`` reads, as this session sees it.
+
+    Listings, components and reserving matches are summarised by aggregates (an edit bumps
+    ``updated_at``; replaced components get new ids); the small tables (enterprises, parks,
+    licences, point-to-point approvals) are read whole. Any change yields a new version.
+    """
+    parts: list[Any] = [sorted(asdict(settings).items()), sorted(include)]
+    parts.append(session.execute(select(func.count(Listing.id), func.max(Listing.updated_at),
+                                        func.sum(Listing.quantity_t), func.max(Listing.id))).one())
+    parts.append(session.execute(select(func.count(Listing.id), func.sum(Listing.id))
+                                 .where(Listing.status == "active")).one())
+    parts.append(session.execute(select(func.count(Component.id), func.max(Component.id),
+                                        func.sum(Component.fraction),
+                                        func.sum(Component.id * Component.fraction))).one())
+    parts.append(session.execute(select(func.count(Match.id), func.max(Match.updated_at), func.sum(Match.quantity_t),
+                                        func.max(Match.approved_at))
+                                 .where(Match.status.in_(RESERVING_STATUSES))).one())
+    parts.append(session.execute(select(Enterprise.id, Enterprise.ref, Enterprise.lat, Enterprise.lon,
+                                        Enterprise.park_id, Enterprise.province, Enterprise.industry)
+                                 .order_by(Enterprise.id)).all())
+    parts.append(session.execute(select(Park.id, Park.code, Park.hw_max_distance_km).order_by(Park.id)).all())
+    parts.append(session.execute(select(Licence.number, Licence.enterprise_id, Licence.kind, Licence.categories,
+                                        Licence.codes, Licence.activities, Licence.annual_capacity_t,
+                                        Licence.valid_from, Licence.valid_to).order_by(Licence.id)).all())
+    parts.append(session.execute(select(PointToPointApprovalRow.number, PointToPointApprovalRow.producer_id,
+                                        PointToPointApprovalRow.receiver_id, PointToPointApprovalRow.waste_code,
+                                        PointToPointApprovalRow.valid_from, PointToPointApprovalRow.valid_to)
+                                 .order_by(PointToPointApprovalRow.id)).all())
+    return hashlib.sha256(repr([tuple(x) if not isinstance(x, list) else [tuple(r) for r in x] for x in parts])
+                          .encode("utf-8")).hexdigest()
+
+
+def warm_recommender(session: Session, *, settings: Settings | None = None,
+                     include: Sequence[str] = ()) -> Recommender:
+    """A recommender over the active listings (plus ``include`` refs), reused while the data is unchanged.
+
+    The key is the database (ids repeat across databases) and ``data_version``; a miss builds
+    the problem and fits the model as before.
+    """
+    settings = settings or Settings()
+    key = (str(session.get_bind().engine.url), data_version(session, settings, include))
+    with _RECOMMENDERS_LOCK:
+        hit = _RECOMMENDERS.get(key)
+        if hit is not None:
+            _RECOMMENDERS.move_to_end(key)
+            return hit
+    fresh = _SharedRecommender(build_problem(session, settings=settings, include=include))
+    with _RECOMMENDERS_LOCK:
+        _RECOMMENDERS[key] = fresh
+        while len(_RECOMMENDERS) > RECOMMENDER_CACHE_SIZE:
+            _RECOMMENDERS.popitem(last=False)
+    return fresh
+
+
+def recommend(session: Session, refs: Sequence[str], *, top: int = 5,
+              settings: Settings | None = None, learned: bool = True) -> dict[str, Any]:
+    """One-click matching for listings: ``{"results": [{"listing", "recommendations": [...]}]}``.
+
+    With an active ranking model (and ``learned``), the engine's legal recommendations are
+    reordered by it and carry ``approval_probability`` and ``rank_score``; the model never
+    adds a candidate the engine left out.
+    """
+    if top < 1:
+        raise ValidationFailed("top must be at least 1", {"top": ["must be at least 1"]})
+    found = dict(session.execute(select(Listing.ref, Listing.status).where(Listing.ref.in_(refs))).all())
+    missing = [r for r in refs if r not in found]
+    if missing:
+        raise NotFound(f"unknown listing refs {missing}", {"refs": [f"{r!r} is not a listing" for r in missing]})
+    recommender = warm_recommender(session, settings=settings,
+                                   include=[r for r in refs if found[r] != "active"])
+    problem = recommender.problem
+    # A model learnt from coordinators' decisions reorders a wider pool of the engine's legal candidates.
+    model = learning.active_decision_model(session) if learned else None
+    pool = top * learning.POOL_FACTOR if model is not None else top
+    results = []
+    for ref in refs:
+        if ref not in problem.o.ref_index and ref not in problem.n.ref_index:
+            note = ("every tonne of the listing is already in a match: nothing left to match (已全部匹配)"
+                    if found[ref] == "active" else
+                    f"the listing is {found[ref]}: nothing to match (挂牌已{'暂停' if found[ref] == 'paused' else '关闭'})")
+            results.append({"listing": ref, "recommendations": [], "note": note})
+            continue
+        recs = recommender.recommend(ref, top=pool)
+        is_offer = ref in problem.o.ref_index
+        rows = [{"listing": p.need if is_offer else p.offer,
+                 "enterprise": p.need_enterprise if is_offer else p.offer_enterprise,
+                 **{k: v for k, v in proposal_dict(p).items() if k not in ("offer_enterprise", "need_enterprise")}}
+                for p in recs]
+        results.append({"listing": ref, "kind": "offer" if is_offer else "need",
+                        "recommendations": learning.rerank(model, rows, problem)[:top]})
+    return {"results": results}
+
+
+def notify_new_listing(session: Session, listing: Listing) -> int:
+    """Notify the enterprises whose active listings ``listing`` fits best; returns how many were notified.
+
+    The new listing's best legal counterparts (``recommend``, top 5) are what
+    ``notifications.notify_listing_fit`` tells their enterprises about.
+    """
+    if listing.status != "active":
+        return 0
+    session.flush()
+    doc = recommend(session, [listing.ref], top=notifications.LISTING_FIT_TOP)
+    recs = doc["results"][0]["recommendations"] if doc["results"] else []
+    return notifications.notify_listing_fit(session, listing, recs)

@@ -1,0 +1,673 @@
+"""The match workflow: who may move a match from which state to which, and what approval reserves.
+
+States (``models.matches.MATCH_STATUSES``)::
+
+    proposed ─accept×2─▶ accepted ─approve─▶ approved ─start_transfer─▶ in_transfer ─complete─▶ completed
+       │ decline            │ reject            │
+       ▼                    ▼                   │
+    declined             rejected               │
+    proposed / accepted / approved ──cancel──▶ cancelled;  proposed / accepted past expires_at ──▶ expired
+
+Every transition is audited (who, when, from, to, why) with the offer's park, and notified.
+
+Approval reserves the match's tonnes on the offer, the need and the receiver's licence
+(for the calendar year of ``approved_at``). It re-checks the pair's hard rules on
+current data and the quantities left, under row locks taken in one global order —
+the two listings by ascending id, then the match, then the licence — so concurrent
+approvals of competing matches queue instead of over-allocating, and pausing or
+closing a listing (which locks the listing, then its matches) cannot deadlock with
+them. Listings and matches are locked ``FOR NO KEY UPDATE`` (``key_share=True``): it
+serialises these writers all the same, but does not block the key-share locks that
+inserting a row referencing them takes (a run's new proposals, notifications), so a
+run and a pause cannot deadlock over a foreign-key check. On SQLite the unit of work begins with ``BEGIN IMMEDIATE``
+(``marketplace.db.begin_as_writer``), which serialises writers.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, aliased, selectinload
+
+from matching.arcs import Arcs
+from matching.pipeline import Proposal, _proposals
+from matching.problem import Settings
+from matching.quantities import annual_tonnes
+from matching.rules import evaluate_rules
+from matching.scoring import score
+from matching.similarity import SimilarityModel
+
+from ...errors import Conflict, Forbidden, NotFound, ValidationFailed
+from ...models import (
+    OPEN_SHIPMENT_STATUSES,
+    RESERVING_STATUSES,
+    AuditEvent,
+    Enterprise,
+    Licence,
+    Listing,
+    Match,
+    Park,
+    Shipment,
+)
+from ...models.base import MAX_ID, as_utc, iso_utc, utcnow
+from ..accounts import audit, disclosure
+from ..accounts.users import Principal
+from . import notifications
+from .engine_input import build_problem, check_dict, fill_match
+
+# Matches that still hold (or may come to hold) quantity: pausing a listing cancels them.
+OPEN_STATUSES = ("proposed", "accepted", "approved")
+# A pair already in one of these states gets no second proposal.
+ACTIVE_STATUSES = ("proposed", "accepted", "approved", "in_transfer")
+EXPIRING_STATUSES = ("proposed", "accepted")
+# A proposal nobody answers lapses after this long.
+PROPOSAL_TTL = dt.timedelta(days=30)
+QUANTITY_EPS_T = 1e-6
+# Capacity is never checked by the rules' licence_capacity here: the workflow counts it exactly.
+NOT_RECHECKED = ("licence_capacity",)
+
+ACTIONS = ("accept", "decline", "approve", "reject", "start_transfer", "complete", "cancel")
+# action -> the states it may leave
+FROM_STATES: dict[str, tuple[str, ...]] = {
+    "accept": ("proposed",), "decline": ("proposed",), "approve": ("accepted",), "reject": ("accepted",),
+    "start_transfer": ("approved",), "complete": ("in_transfer",), "cancel": ("proposed", "accepted", "approved"),
+}
+REASON_REQUIRED = ("decline", "reject", "cancel")
+STATUS_ZH = {"proposed": "待确认", "superseded": "已被替代", "accepted": "双方已接受", "declined": "已拒绝",
+             "approved": "已批准", "rejected": "已驳回", "in_transfer": "转移中", "completed": "已完成",
+             "cancelled": "已取消", "expired": "已过期"}
+
+
+def _state(status: str) -> str:
+    return f"{STATUS_ZH.get(status, status)} {status}"
+
+
+# --- who sees and acts ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Standing:
+    """What the principal is to one match: a party (which side), a coordinator of it, or neither."""
+
+    side: str | None  # "offer" | "need" | None
+    coordinator: bool  # admin, or coordinator of the offer's or the need's park
+
+    @property
+    def role(self) -> str:
+        return f"{self.side}_party" if self.side else ("coordinator" if self.coordinator else "none")
+
+
+def standing(principal: Principal, match: Match) -> Standing:
+    """The principal's standing towards ``match``."""
+    offer_ent, need_ent = match.offer.enterprise, match.need.enterprise
+    side = "offer" if principal.acts_for(offer_ent.id) else "need" if principal.acts_for(need_ent.id) else None
+    coordinator = principal.coordinates(offer_ent.park_id) or principal.coordinates(need_ent.park_id)
+    return Standing(side=side, coordinator=coordinator)
+
+
+def visible_matches(principal: Principal) -> Select:
+    """``SELECT`` of the matches ``principal`` may see (parties: their listings; coordinators: their parks)."""
+    offer, need = aliased(Listing), aliased(Listing)
+    eo, en = aliased(Enterprise), aliased(Enterprise)
+    stmt = (select(Match).join(offer, Match.offer_id == offer.id).join(need, Match.need_id == need.id)
+            .join(eo, offer.enterprise_id == eo.id).join(en, need.enterprise_id == en.id))
+    if principal.is_admin:
+        return stmt
+    if principal.is_coordinator:
+        parks = list(principal.park_ids)
+        return stmt.where(or_(eo.park_id.in_(parks), en.park_id.in_(parks)))
+    if principal.enterprise_id is not None:
+        return stmt.where(or_(offer.enterprise_id == principal.enterprise_id,
+                              need.enterprise_id == principal.enterprise_id))
+    return stmt.where(Match.id.is_(None))
+
+
+def filtered_matches(session: Session, principal: Principal, *, status: str | None = None,
+                     run: int | None = None, listing: int | None = None, park: str | None = None) -> Select:
+    """The visible matches with the list filters applied, newest first."""
+    stmt = visible_matches(principal)
+    if status is not None:
+        stmt = stmt.where(Match.status == status)
+    if run is not None:
+        stmt = stmt.where(Match.run_id == run)
+    if listing is not None:
+        stmt = stmt.where(or_(Match.offer_id == listing, Match.need_id == listing))
+    if park is not None:
+        park_id = session.scalar(select(Park.id).where(Park.code == park))
+        if park_id is None:
+            raise NotFound(f"unknown park {park!r} (无此园区)", {"park": [f"no park with code {park!r}"]})
+        offer, need = aliased(Listing), aliased(Listing)
+        offers_in = select(offer.id).join(Enterprise, offer.enterprise_id == Enterprise.id) \
+            .where(Enterprise.park_id == park_id)
+        needs_in = select(need.id).join(Enterprise, need.enterprise_id == Enterprise.id) \
+            .where(Enterprise.park_id == park_id)
+        stmt = stmt.where(or_(Match.offer_id.in_(offers_in), Match.need_id.in_(needs_in)))
+    return stmt.order_by(Match.id.desc())
+
+
+def _load(session: Session, match_id: int, *, lock: bool = False) -> Match | None:
+    if not 0 < match_id <= MAX_ID:  # beyond the column's range: unknown, not a database error
+        return None
+    stmt = select(Match).where(Match.id == match_id).options(
+        selectinload(Match.offer).selectinload(Listing.enterprise),
+        selectinload(Match.need).selectinload(Listing.enterprise))
+    if lock:
+        # Re-read what a concurrent transaction may have committed while we waited for the lock.
+        stmt = stmt.with_for_update(of=Match, key_share=True).execution_options(populate_existing=True)
+    return session.scalar(stmt)
+
+
+def _not_found(match_id: int) -> NotFound:
+    return NotFound(f"match {match_id} not found (无此匹配)", {"match": [f"no match {match_id} you can see"]})
+
+
+def get_match(session: Session, principal: Principal, match_id: int) -> Match:
+    """The match, if ``principal`` may see it (else ``NotFound``, so existence does not leak)."""
+    match = _load(session, match_id)
+    if match is None or not _sees(principal, match):
+        raise _not_found(match_id)
+    return match
+
+
+def _sees(principal: Principal, match: Match) -> bool:
+    s = standing(principal, match)
+    return s.side is not None or s.coordinator
+
+
+# --- transitions -----------------------------------------------------------------------------------
+
+def _offer_park_id(session: Session, match: Match) -> int | None:
+    offer = match.offer if match.offer is not None else session.get(Listing, match.offer_id)
+    return offer.enterprise.park_id if offer is not None and offer.enterprise is not None else None
+
+
+def _record(session: Session, match: Match, before: str | None, *, actor: str, action: str, role: str,
+            reason: str | None, changes: dict[str, Any] | None = None, **context: Any) -> None:
+    audit.record(session, actor=actor, action="transition", entity_type="match", entity_key=str(match.id),
+                 changes={"status": [before, match.status], **(changes or {})},
+                 context={"reason": reason, "role": role, "action": action, **context},
+                 park_id=_offer_park_id(session, match))
+    notifications.notify_match_event(session, match, action, actor=actor)
+
+
+def _transition(session: Session, match: Match, to: str, *, actor: str, action: str, role: str,
+                reason: str | None = None, now: dt.datetime | None = None,
+                changes: dict[str, Any] | None = None, **context: Any) -> None:
+    """Move ``match`` to ``to``, audit and notify (the caller has checked that the move is allowed)."""
+    now = now or utcnow()
+    before = match.status
+    match.status = to
+    if reason is not None or to in ("declined", "rejected", "cancelled", "expired"):
+        match.status_reason = reason
+    if to in ("approved", "rejected"):
+        match.decided_at, match.decided_by = now, actor
+    if to == "approved":
+        match.approved_at = now
+    _record(session, match, before, actor=actor, action=action, role=role, reason=reason, changes=changes,
+            **context)
+
+
+def record_proposal(session: Session, match: Match, *, actor: str, role: str, action: str = "propose",
+                    **context: Any) -> None:
+    """Audit and notify a new proposal (``match`` is flushed, so it has an id)."""
+    _record(session, match, None, actor=actor, action=action, role=role, reason=None,
+            changes={"quantity_t": [None, match.quantity_t]}, **context)
+
+
+def supersede(session: Session, match: Match, *, actor: str, run_id: int | None = None) -> None:
+    """A newer run no longer makes this proposal."""
+    _transition(session, match, "superseded", actor=actor, action="supersede", role="system",
+                reason="a newer match run no longer proposes this pair (新一轮匹配未再推荐)", run=run_id)
+
+
+def clear_acceptances(session: Session, match: Match, *, actor: str, quantity_from: float,
+                      run_id: int | None = None) -> None:
+    """A re-run changed the quantity: acceptances given for the old quantity no longer hold."""
+    if match.offer_accepted_at is None and match.need_accepted_at is None:
+        return
+    changes = {"quantity_t": [quantity_from, match.quantity_t],
+               "offer_accepted_by": [match.offer_accepted_by, None], "need_accepted_by": [match.need_accepted_by, None]}
+    match.offer_accepted_at = match.offer_accepted_by = None
+    match.need_accepted_at = match.need_accepted_by = None
+    _record(session, match, match.status, actor=actor, action="clear_acceptances", role="system",
+            reason="the quantity changed: both parties must accept again (数量已变更，需重新确认)",
+            changes=changes, run=run_id)
+
+
+def _expired(match: Match, now: dt.datetime) -> bool:
+    expires = as_utc(match.expires_at)
+    return match.status in EXPIRING_STATUSES and expires is not None and expires <= now
+
+
+def expire_stale(session: Session, now: dt.datetime | None = None, *, actor: str = "system:expiry") -> int:
+    """Expire proposed and accepted matches past ``expires_at``; returns how many (the system job)."""
+    now = now or utcnow()
+    stale = list(session.scalars(select(Match).where(Match.status.in_(EXPIRING_STATUSES),
+                                                     Match.expires_at.is_not(None), Match.expires_at <= now)
+                                 .order_by(Match.id).with_for_update(key_share=True)))
+    for m in stale:
+        _transition(session, m, "expired", actor=actor, action="expire", role="system", now=now,
+                    reason=f"not approved before {as_utc(m.expires_at).isoformat()} (逾期未完成确认)")
+    if stale:
+        session.flush()
+    return len(stale)
+
+
+def cancel_open_matches(session: Session, listing: Listing, *, actor: str, reason: str) -> int:
+    """Cancel the open matches of ``listing`` (being paused or closed); returns how many.
+
+    Proposed and accepted matches are cancelled; approved ones not yet in transfer are
+    cancelled too, which releases what they reserved (reservations count only reserving
+    states). Matches in transfer or finished are left alone: the waste is already moving.
+    Locks the listing before its matches, the order approvals use.
+    """
+    session.scalar(select(Listing.id).where(Listing.id == listing.id).with_for_update(key_share=True))
+    matches = list(session.scalars(
+        select(Match).where(or_(Match.offer_id == listing.id, Match.need_id == listing.id),
+                            Match.status.in_(OPEN_STATUSES)).order_by(Match.id).with_for_update(key_share=True)
+        .execution_options(populate_existing=True)))
+    now = utcnow()
+    for m in matches:
+        _transition(session, m, "cancelled", actor=actor, action="cancel", role="system", reason=reason, now=now,
+                    listing=listing.id)
+    if matches:
+        session.flush()
+    return len(matches)
+
+
+def decide(session: Session, principal: Principal, match_id: int, action: str, reason: str | None = None, *,
+           now: dt.datetime | None = None, settings: Settings | None = None) -> Match:
+    """Apply one workflow ``action`` to a match as ``principal``.
+
+    NotFound when the match is not visible; Forbidden when the principal's role or side
+    may not take this action; ValidationFailed when a required reason is missing;
+    Conflict when the match is not in a state the action leaves (or, for approval,
+    when the pair now fails a hard check or the quantity is no longer available).
+    """
+    now = now or utcnow()
+    if action not in ACTIONS:
+        raise ValidationFailed(f"unknown action {action!r}", {"action": [f"must be one of: {', '.join(ACTIONS)}"]})
+    reason = (reason or "").strip() or None
+    if action == "approve":
+        return _approve(session, principal, match_id, reason, now=now, settings=settings)
+    match = _load(session, match_id, lock=True)
+    if match is None or not _sees(principal, match):
+        raise _not_found(match_id)
+    s = standing(principal, match)
+    _authorise(principal, s, action)
+    _require_reason(action, reason)
+    _require_state(match, action, now)
+    if action == "complete":
+        _require_no_open_shipment(session, match)
+    actor = principal.actor
+    if action == "accept":
+        if getattr(match, f"{s.side}_accepted_at") is not None:
+            raise Conflict(f"your side ({s.side}) has already accepted match {match.id} (已接受)",
+                           {"status": [f"already accepted by the {s.side} side"]})
+        setattr(match, f"{s.side}_accepted_at", now)
+        setattr(match, f"{s.side}_accepted_by", actor)
+        both = match.offer_accepted_at is not None and match.need_accepted_at is not None
+        changes = {f"{s.side}_accepted_by": [None, actor]}
+        if both:
+            _transition(session, match, "accepted", actor=actor, action=action, role=s.role, reason=reason,
+                        now=now, changes=changes, side=s.side)
+        else:
+            _record(session, match, match.status, actor=actor, action=action, role=s.role, reason=reason,
+                    changes=changes, side=s.side)
+    else:
+        to = {"decline": "declined", "reject": "rejected", "start_transfer": "in_transfer",
+              "complete": "completed", "cancel": "cancelled"}[action]
+        _transition(session, match, to, actor=actor, action=action, role=s.role, reason=reason, now=now,
+                    side=s.side)
+    session.flush()
+    return match
+
+
+def _authorise(principal: Principal, s: Standing, action: str) -> None:
+    allowed = {
+        "accept": s.side is not None, "decline": s.side is not None,
+        "approve": s.coordinator, "reject": s.coordinator,
+        "start_transfer": s.coordinator or s.side is not None,
+        "complete": s.coordinator or s.side == "need",
+        "cancel": s.coordinator or s.side is not None,
+    }[action]
+    if not allowed:
+        who = {"accept": "the parties (the offer's and the need's enterprise)",
+               "decline": "the parties (the offer's and the need's enterprise)",
+               "approve": "a coordinator of the offer's or the need's park",
+               "reject": "a coordinator of the offer's or the need's park",
+               "start_transfer": "a coordinator or either party",
+               "complete": "a coordinator or the receiving party (the need's enterprise)",
+               "cancel": "a coordinator or either party"}[action]
+        raise Forbidden(f"only {who} may {action} this match; you are {s.role} (无权执行此操作)",
+                        {"action": [f"{action} requires {who}"]})
+
+
+def _require_no_open_shipment(session: Session, match: Match) -> None:
+    """A match cannot complete while one of its shipments is still under way."""
+    open_ = list(session.scalars(select(Shipment.manifest_number).where(
+        Shipment.match_id == match.id, Shipment.status.in_(OPEN_SHIPMENT_STATUSES)).order_by(Shipment.id)))
+    if open_:
+        raise Conflict(f"match {match.id} still has {len(open_)} open shipment(s): {', '.join(open_[:5])} "
+                       f"(尚有未办结的转移联单)", {"status": [f"open shipments: {', '.join(open_[:5])}"]})
+
+
+def _require_reason(action: str, reason: str | None) -> None:
+    if action in REASON_REQUIRED and not reason:
+        raise ValidationFailed(f"a reason is required to {action} (请填写原因)",
+                               {"reason": [f"required to {action}"]})
+
+
+def _require_state(match: Match, action: str, now: dt.datetime) -> None:
+    if match.status not in FROM_STATES[action]:
+        raise Conflict(f"match {match.id} is {match.status}: cannot {action}, only from "
+                       f"{' or '.join(FROM_STATES[action])} "
+                       f"(匹配当前为「{STATUS_ZH.get(match.status, match.status)}」，不能执行此操作)",
+                       {"status": [f"is {match.status}; {action} needs {' or '.join(FROM_STATES[action])}"]})
+    if _expired(match, now):
+        raise Conflict(f"match {match.id} expired at {as_utc(match.expires_at).isoformat()} (已过期): "
+                       f"cannot {action}", {"status": [f"expired at {as_utc(match.expires_at).isoformat()}"]})
+
+
+# --- approval: re-check, reserve ------------------------------------------------------------------
+
+def _approve(session: Session, principal: Principal, match_id: int, reason: str | None, *, now: dt.datetime,
+             settings: Settings | None) -> Match:
+    ids = session.execute(select(Match.offer_id, Match.need_id).where(Match.id == match_id)).first() \
+        if 0 < match_id <= MAX_ID else None
+    if ids is None:
+        raise _not_found(match_id)
+    # The global lock order: listings by ascending id, then the match, then the licence.
+    listings = {}
+    for listing_id in sorted(set(ids)):
+        listings[listing_id] = session.scalar(select(Listing).where(Listing.id == listing_id).with_for_update(key_share=True)
+                                              .execution_options(populate_existing=True))
+    match = _load(session, match_id, lock=True)
+    if match is None or not _sees(principal, match):
+        raise _not_found(match_id)
+    s = standing(principal, match)
+    _authorise(principal, s, "approve")
+    _require_state(match, "approve", now)
+    offer, need = listings[match.offer_id], listings[match.need_id]
+    for label, listing in (("offer", offer), ("need", need)):
+        if listing.status != "active":
+            raise Conflict(f"the {label} #{listing.id} is {listing.status}: cannot approve (挂牌已暂停或关闭)",
+                           {label: [f"is {listing.status}"]})
+    settings = settings or Settings(today=now.date())
+    verdict = evaluate_pair(session, offer, need, settings=settings)
+    failed = [c for c in verdict.failed if c["code"] not in NOT_RECHECKED]
+    if failed:
+        raise Conflict("the pair no longer passes the hard regulatory checks (不再满足法规硬性要求): "
+                       + ", ".join(c["code"] for c in failed),
+                       {"checks": [f"{c['code']}: {c['detail']}" for c in failed]})
+    licence_number = verdict.licence
+    licence = None
+    if licence_number is not None:
+        licence = session.scalar(select(Licence).where(Licence.number == licence_number).with_for_update()
+                                 .execution_options(populate_existing=True))
+    errors = _shortfalls(session, match, offer, need, licence, now)
+    if errors:
+        raise Conflict(f"approving {match.quantity_t:g} t would allocate more than is left (超出剩余量): "
+                       + "; ".join(f"{k}: {v[0]}" for k, v in errors.items()), errors)
+    changes: dict[str, Any] = {}
+    if licence_number != match.licence_number:
+        changes["licence_number"] = [match.licence_number, licence_number]
+        match.licence_number = licence_number
+    _transition(session, match, "approved", actor=principal.actor, action="approve", role=s.role, reason=reason,
+                now=now, changes=changes, quantity_t=match.quantity_t, licence=licence_number)
+    session.flush()
+    return match
+
+
+def _reserved_sum(session: Session, *where: Any) -> float:
+    return float(session.scalar(select(func.coalesce(func.sum(Match.quantity_t), 0.0))
+                                .where(Match.status.in_(RESERVING_STATUSES), *where)) or 0.0)
+
+
+def _shortfalls(session: Session, match: Match, offer: Listing, need: Listing, licence: Licence | None,
+                now: dt.datetime) -> dict[str, list[str]]:
+    """What the match's quantity exceeds, by offer / need / licence, with the tonnes left."""
+    errors: dict[str, list[str]] = {}
+    q = match.quantity_t
+    for label, listing, column in (("offer", offer, Match.offer_id), ("need", need, Match.need_id)):
+        total = annual_tonnes(listing.quantity_t, listing.period)
+        left = total - _reserved_sum(session, column == listing.id, Match.id != match.id)
+        if q > left + QUANTITY_EPS_T:
+            errors[label] = [f"only {max(left, 0.0):.3f} t left of {total:.3f} t/year on {label} #{listing.id} "
+                             f"(剩余 {max(left, 0.0):.3f} 吨)"]
+    if licence is not None:
+        start = dt.datetime(now.year, 1, 1, tzinfo=dt.timezone.utc)
+        end = dt.datetime(now.year + 1, 1, 1, tzinfo=dt.timezone.utc)
+        # Counted exactly as build_problem counts it (matching._licence_used): a reserving row
+        # without approved_at counts by its last update, rather than not at all.
+        when = func.coalesce(Match.approved_at, Match.updated_at)
+        used = _reserved_sum(session, Match.licence_number == licence.number, Match.id != match.id,
+                             when >= start, when < end)
+        left = licence.annual_capacity_t - used
+        if q > left + QUANTITY_EPS_T:
+            errors["licence"] = [f"only {max(left, 0.0):.3f} t of licence {licence.number}'s "
+                                 f"{licence.annual_capacity_t:g} t capacity left in {now.year} "
+                                 f"(许可证剩余 {max(left, 0.0):.3f} 吨)"]
+    return errors
+
+
+@dataclass
+class PairVerdict:
+    """One offer–need pair evaluated by the engine on current data."""
+
+    proposal: Proposal
+    checks: list[dict[str, Any]]
+    failed: list[dict[str, Any]]  # the hard checks that failed
+    max_t: float  # what the pair could take (offer, need and licence left)
+    licence: str | None
+
+
+def evaluate_pair(session: Session, offer: Listing, need: Listing, *, settings: Settings | None = None,
+                  park_wide: bool = False) -> PairVerdict:
+    """Run the engine's rules and score on exactly this pair.
+
+    ``park_wide`` fits the similarity model on every active listing (the scores
+    ``recommend`` gives); otherwise on the pair alone, which is enough for the checks.
+    """
+    settings = settings or Settings()
+    if park_wide:
+        problem = build_problem(session, settings=settings, include=[offer.ref, need.ref])
+        if offer.ref not in problem.o.ref_index or need.ref not in problem.n.ref_index:
+            problem = build_problem(session, settings=settings, only=[offer.id, need.id])
+    else:
+        problem = build_problem(session, settings=settings, only=[offer.id, need.id])
+    oi = np.array([problem.o.ref_index[offer.ref]], dtype=np.int64)
+    ni = np.array([problem.n.ref_index[need.ref]], dtype=np.int64)
+    model = SimilarityModel().fit(problem)
+    arcs = Arcs(offer=oi, need=ni, distance_km=problem.distance_km(oi, ni), similarity=model.pair_similarity(oi, ni))
+    evaluate_rules(problem, arcs)
+    score(problem, arcs)
+    max_t = float(max(arcs.max_t[0], 0.0))
+    proposal = _proposals(problem, model, arcs, np.array([0]), np.array([max_t]))[0]
+    checks = [check_dict(c) for c in proposal.checks]
+    return PairVerdict(proposal=proposal, checks=checks, failed=[c for c in checks if c["hard"] and not c["passed"]],
+                       max_t=max_t, licence=proposal.licence)
+
+
+# --- one-click proposal ----------------------------------------------------------------------------
+
+def propose(session: Session, principal: Principal, offer_id: int, need_id: int, quantity_t: float | None = None,
+            *, now: dt.datetime | None = None, settings: Settings | None = None) -> Match:
+    """Propose one offer–need pair (一键匹配) for the workflow; returns the new ``proposed`` match.
+
+    The caller owns one of the two listings, or coordinates the park of one of them.
+    A pair failing a hard check is refused (422, the failing checks listed, redacted for
+    enterprise users); so is a quantity beyond what the pair can take. An open match
+    for the pair already in the workflow is a 409.
+    """
+    now = now or utcnow()
+    found: dict[int, Listing] = {}
+    for listing_id in sorted({offer_id, need_id}):  # the approval lock order
+        if not 0 < listing_id <= MAX_ID:
+            continue
+        row = session.scalar(select(Listing).where(Listing.id == listing_id).with_for_update(key_share=True)
+                             .options(selectinload(Listing.enterprise)).execution_options(populate_existing=True))
+        if row is not None:
+            found[listing_id] = row
+    errors: dict[str, list[str]] = {}
+    disclosed = disclosure.disclosed_listing_ids(session, principal)
+    for field_name, listing_id in (("offer", offer_id), ("need", need_id)):
+        # Another enterprise's paused or closed listing is as absent as a missing one: no oracle.
+        if listing_id not in found or not disclosure.sees_listing(principal, found[listing_id], disclosed):
+            errors[field_name] = [f"no listing {listing_id}"]
+    if errors:
+        raise NotFound("listing not found (无此挂牌)", errors)
+    # Stale proposals lapse first (after the listing locks: the global order), so they block nothing.
+    expire_stale(session, now)
+    offer, need = found[offer_id], found[need_id]
+    ent_o, ent_n = offer.enterprise, need.enterprise
+    if not (principal.acts_for(ent_o.id) or principal.acts_for(ent_n.id)
+            or principal.coordinates(ent_o.park_id) or principal.coordinates(ent_n.park_id)):
+        raise Forbidden("you may propose only for your own listings or in your parks (只能为本企业挂牌或所辖园区发起匹配)",
+                        {"offer": ["neither listing is yours or in your parks"]})
+    for field_name, listing, kind in (("offer", offer, "offer"), ("need", need, "need")):
+        if listing.kind != kind:
+            errors[field_name] = [f"listing {listing.id} is a {listing.kind}, not a {kind}"]
+    if errors:
+        raise ValidationFailed("the pair must be an offer and a need (需为一供一需)", errors)
+    for field_name, listing in (("offer", offer), ("need", need)):
+        if listing.status != "active":
+            errors[field_name] = [f"is {listing.status}"]
+    if errors:
+        raise Conflict("a paused or closed listing cannot be matched (挂牌已暂停或关闭)", errors)
+    existing = session.scalar(select(Match).where(Match.offer_id == offer.id, Match.need_id == need.id,
+                                                  Match.status.in_(ACTIVE_STATUSES)).limit(1))
+    if existing is not None:
+        raise Conflict(f"this pair already has an open match #{existing.id} ({_state(existing.status)}) (已有进行中的匹配)",
+                       {"match": [f"match {existing.id} is {existing.status}"]})
+    redact = disclosure.redactor_for(principal, [offer, need], disclosed)
+    verdict = evaluate_pair(session, offer, need, settings=settings or Settings(today=now.date()), park_wide=True)
+    if verdict.failed:
+        raise ValidationFailed("the pair fails hard regulatory checks (不满足法规硬性要求): "
+                               + ", ".join(c["code"] for c in verdict.failed),
+                               redact({"checks": [f"{c['code']}: {c['detail']}" for c in verdict.failed]}))
+    if verdict.max_t <= QUANTITY_EPS_T:
+        raise Conflict("nothing is left to allocate on this pair (无剩余可匹配量)",
+                       {"quantity_t": ["the offer, the need or the licence has no quantity left"]})
+    if quantity_t is None:
+        # Never round up past what is left, or the approval would later be refused as over-allocating.
+        quantity_t = min(round(verdict.max_t, 3), verdict.max_t)
+    elif quantity_t <= 0 or quantity_t > verdict.max_t + QUANTITY_EPS_T:
+        raise ValidationFailed(f"quantity_t must be above 0 and at most {verdict.max_t:.3f} t (超出可匹配量)",
+                               {"quantity_t": [f"must be in (0, {verdict.max_t:.3f}] t"]})
+    p = verdict.proposal
+    p.quantity_t = quantity_t
+    p.score = round(p.weight * quantity_t, 3)
+    match = Match(offer_id=offer.id, need_id=need.id, source="recommend", status="proposed",
+                  expires_at=now + PROPOSAL_TTL, created_at=now)
+    fill_match(match, p)
+    session.add(match)
+    session.flush()
+    s = standing(principal, match)
+    record_proposal(session, match, actor=principal.actor, role=s.role, side=s.side)
+    session.flush()
+    return match
+
+
+# --- views -----------------------------------------------------------------------------------------
+
+HIDDEN_ACTOR = "对方企业 (the other party)"
+
+
+def match_view(principal: Principal, match: Match, disclosed: set[int] | frozenset[int],
+               origin: tuple[float, float] | None = None) -> dict[str, Any]:
+    """A match as ``principal`` sees it.
+
+    Parties see the counterpart anonymised (no name, ref, licence number; checks,
+    reasons and free text scrubbed) until both have accepted; coordinators and admins
+    see everything.
+    """
+    s = standing(principal, match)
+    full = s.coordinator or principal.is_admin
+    mutual = disclosure.match_disclosed(match)
+    offer_id_ok = full or mutual or disclosure.sees_identity(principal, match.offer, disclosed)
+    need_id_ok = full or mutual or disclosure.sees_identity(principal, match.need, disclosed)
+    out: dict[str, Any] = {
+        "id": match.id, "status": match.status, "status_zh": STATUS_ZH.get(match.status, match.status),
+        "source": match.source, "run": match.run_id,
+        "offer": disclosure.listing_view(match.offer, identified=offer_id_ok, origin=origin),
+        "need": disclosure.listing_view(match.need, identified=need_id_ok, origin=origin),
+        "quantity_t": match.quantity_t, "weight": match.weight, "score": match.score,
+        "distance_km": match.distance_km, "similarity": match.similarity,
+        "licence": match.licence_number if (full or need_id_ok and offer_id_ok or s.side == "need") else None,
+        "exemption": match.exemption, "checks": match.checks or [], "reasons": match.reasons or [],
+        "terms": {k: v for k, v in (match.terms or {}).items() if isinstance(v, (int, float))},
+        "offer_accepted": match.offer_accepted_at is not None, "need_accepted": match.need_accepted_at is not None,
+        "offer_accepted_at": iso_utc(match.offer_accepted_at), "need_accepted_at": iso_utc(match.need_accepted_at),
+        "offer_accepted_by": match.offer_accepted_by if full or s.side == "offer" else None,
+        "need_accepted_by": match.need_accepted_by if full or s.side == "need" else None,
+        "decided_at": iso_utc(match.decided_at), "decided_by": match.decided_by if full else None,
+        "status_reason": match.status_reason, "approved_at": iso_utc(match.approved_at),
+        "expires_at": iso_utc(match.expires_at), "created_at": iso_utc(match.created_at),
+        "updated_at": iso_utc(match.updated_at), "your_side": s.side,
+        "disclosed": disclosure.match_disclosed(match),
+    }
+    if full:
+        return out
+    if not (offer_id_ok and need_id_ok):  # the other side's price stays theirs until disclosure
+        out["terms"], out["reasons"] = disclosure.without_price(out["terms"], out["reasons"])
+    redact = disclosure.Redactor()
+    for listing, ok in ((match.offer, offer_id_ok), (match.need, need_id_ok)):
+        if not ok:
+            redact.hide_listing(listing)
+    return redact(out)
+
+
+def history(session: Session, principal: Principal, match: Match) -> list[dict[str, Any]]:
+    """The match's transitions from the audit trail, oldest first, as ``principal`` may see them."""
+    events = list(session.scalars(select(AuditEvent).where(
+        AuditEvent.entity_type == "match", AuditEvent.entity_key == str(match.id),
+        AuditEvent.action == "transition").order_by(AuditEvent.at, AuditEvent.id)))
+    s = standing(principal, match)
+    full = s.coordinator or principal.is_admin
+    disclosed = set() if full else disclosure.disclosed_listing_ids(session, principal)
+    redact = disclosure.Redactor() if full else disclosure.redactor_for(principal, [match.offer, match.need],
+                                                                          disclosed)
+    out = []
+    for e in events:
+        ctx = e.context or {}
+        status = (e.changes or {}).get("status") or [None, None]
+        actor = e.actor
+        if not full and actor.startswith("enterprise:") and ctx.get("side") != s.side:
+            actor = HIDDEN_ACTOR  # the other party's user stays anonymous
+        out.append(redact({"at": iso_utc(e.at), "actor": actor, "action": ctx.get("action"), "role": ctx.get("role"),
+                           "from": status[0], "to": status[1], "reason": ctx.get("reason")}))
+    return out
+
+
+def decisions_stmt(principal: Principal, *, decision: str | None = None,
+                   since: dt.datetime | None = None) -> Select:
+    """Coordinator decisions (approve / reject) on visible matches, newest first: the ranking's training data."""
+    stmt = visible_matches(principal).where(Match.decided_at.is_not(None))
+    if decision == "approve":
+        stmt = stmt.where(Match.approved_at.is_not(None))
+    elif decision == "reject":
+        stmt = stmt.where(Match.approved_at.is_(None))
+    if since is not None:
+        stmt = stmt.where(Match.decided_at >= since)
+    return stmt.order_by(Match.decided_at.desc(), Match.id.desc())
+
+
+def decision_views(session: Session, matches: list[Match]) -> list[dict[str, Any]]:
+    """Each decided match with its decision and the coordinator's reason (from the audit trail)."""
+    reasons: dict[str, str | None] = {}
+    if matches:
+        for e in session.scalars(select(AuditEvent).where(
+                AuditEvent.entity_type == "match", AuditEvent.action == "transition",
+                AuditEvent.entity_key.in_([str(m.id) for m in matches])).order_by(AuditEvent.id)):
+            if (e.context or {}).get("action") in ("approve", "reject"):
+                reasons[e.entity_key] = (e.context or {}).get("reason")
+    return [{"match": m.id, "decision": "approve" if m.approved_at is not None else "reject",
+             "reason": reasons.get(str(m.id)), "decided_at": iso_utc(m.decided_at), "decided_by": m.decided_by,
+             "status": m.status, "offer": m.offer_id, "need": m.need_id,
+             "offer_ref": m.offer.ref, "need_ref": m.need.ref,
+             "park": m.offer.enterprise.park.code if m.offer.enterprise.park else None,
+             "quantity_t": m.quantity_t, "weight": m.weight, "score": m.score, "distance_km": m.distance_km,
+             "similarity": m.similarity, "source": m.source} for m in matches]

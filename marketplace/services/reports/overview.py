@@ -1,0 +1,44 @@
+"""Figures for the park overview page and the CLI summary."""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from matching.quantities import annual_tonnes
+
+from ...models import Enterprise, HwCodeRow, Licence, Listing, Park
+
+
+def park_overview(session: Session) -> list[dict[str, Any]]:
+    """Per park (and one row for enterprises outside any park): enterprises, licences, listings, tonnes/year."""
+    stats: dict[int | None, dict[str, Any]] = defaultdict(lambda: {
+        "enterprises": 0, "licences": 0, "offers": 0, "needs": 0, "hw_offers": 0,
+        "offered_t_per_year": 0.0, "needed_t_per_year": 0.0})
+    for park_id, n in session.execute(select(Enterprise.park_id, func.count()).group_by(Enterprise.park_id)):
+        stats[park_id]["enterprises"] = n
+    for park_id, n in session.execute(select(Enterprise.park_id, func.count()).join(Licence.enterprise)
+                                      .group_by(Enterprise.park_id)):
+        stats[park_id]["licences"] = n
+    rows = session.execute(select(Enterprise.park_id, Listing.kind, Listing.waste_code, Listing.quantity_t,
+                                  Listing.period).join(Listing.enterprise).where(Listing.status == "active"))
+    for park_id, kind, code, qty, period in rows:
+        s = stats[park_id]
+        s[kind + "s"] += 1
+        s[f"{'offered' if kind == 'offer' else 'needed'}_t_per_year"] += annual_tonnes(qty, period)
+        if kind == "offer" and code:
+            s["hw_offers"] += 1
+    out = []
+    for park in session.scalars(select(Park).order_by(Park.code)):
+        out.append({"code": park.code, "name": park.name, "name_en": park.name_en, "province": park.province,
+                    **stats.get(park.id, stats[park.id])})
+    if None in stats and stats[None]["enterprises"]:
+        out.append({"code": None, "name": "园区外", "name_en": "Outside any park", "province": None, **stats[None]})
+    return out
+
+
+def catalog_counts(session: Session) -> dict[str, int]:
+    """How much reference data is loaded."""
+    return {"hw_codes": session.scalar(select(func.count()).select_from(HwCodeRow)) or 0}

@@ -1,0 +1,570 @@
+"""Reconciliation alerts for coordinators (对账预警), kept in the database so none is lost on a restart.
+
+Six kinds (``models.alerts.ALERT_KINDS``), each with its threshold in ``AlertSettings``;
+"beyond" / "above" is strictly greater, so a value exactly at a threshold raises nothing:
+
+- ``weight_mismatch`` — a received or closed shipment whose |received − dispatched| / dispatched
+  exceeds ``weight_tolerance``; critical beyond twice the tolerance.
+- ``not_received`` — dispatched and not received ``receipt_days`` after dispatch; critical
+  beyond twice that. It clears once the shipment is received or rejected.
+- ``manifest_open`` — received but not closed ``close_days`` after receipt. A rejected
+  shipment is final in the transfer state machine (nothing closes it), so only received
+  shipments are watched.
+- ``licence_expiring`` — a licence whose ``valid_to`` falls within ``licence_expiry_days`` of the
+  park's today (today ≤ valid_to ≤ today + N, warning); one already expired while an approved /
+  in-transfer match or an open shipment still uses it is critical.
+- ``licence_capacity`` — tonnes that matches approved this year hold on a licence
+  (``enterprises.licence_used_t``, which counts by the UTC year of approval, as approvals
+  reserve) above ``capacity_ratio`` of its annual capacity; critical above 100 %. Only the
+  current year is watched: last year's alert clears when the year turns.
+- ``receipts_over_licence`` — Σ tonnes received (received / closed shipments under the
+  licence, by the park's calendar year of receipt) above the annual capacity; critical. Every
+  year with receipts is watched: an excess stays a fact until the receipts are corrected.
+
+A scan finds each condition, keyed by kind and subject (``weight_mismatch:shipment:12``):
+a new condition raises an ``open`` alert; one found again updates the active alert's
+severity, message, details and ``last_seen_at`` (an acknowledged alert stays acknowledged
+while its condition holds); an active alert whose condition no longer holds is
+``cleared``. Nothing is ever deleted. Raising, clearing and acknowledging are audited
+(``entity_type`` "alert") with the alert's park.
+
+Who sees alerts: admins all; coordinators the alerts of their parks — ``alert.park_id`` (the
+shipment's park, i.e. the producer's, else the receiver's; for licences the holder's park)
+and, for shipment alerts, also the receiver's park, since both parks' coordinators follow
+a transfer. Enterprise users see none (the API refuses them with 403).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, false, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, aliased, selectinload
+
+from ...errors import Conflict, Forbidden, NotFound, ValidationFailed
+from ...models import (
+    ACTIVE_ALERT_STATUSES,
+    ALERT_KINDS,
+    OPEN_SHIPMENT_STATUSES,
+    Alert,
+    Enterprise,
+    Licence,
+    Match,
+    Park,
+    Shipment,
+)
+from ...models.base import MAX_ID, as_utc, iso_utc, park_date, utcnow
+from ..accounts import audit
+from ..accounts.enterprises import licence_used_t
+from ..accounts.parks import get_park
+from ..accounts.users import Principal
+
+SHIPMENT_KINDS = ("weight_mismatch", "not_received", "manifest_open")
+LICENCE_KINDS = ("licence_expiring", "licence_capacity", "receipts_over_licence")
+RECEIVED_STATUSES = ("received", "closed")
+# Matches that still rely on their licence: an expired licence under one of these is critical.
+USING_MATCH_STATUSES = ("approved", "in_transfer")
+# Float noise must not tip a value sitting exactly on a threshold over it.
+EPS = 1e-9
+SYSTEM_ACTOR = "system:alerts"
+NOTE_MAX = 2000
+KIND_ZH = {"weight_mismatch": "重量不符", "not_received": "逾期未接收", "manifest_open": "联单逾期未办结",
+           "licence_expiring": "许可证即将到期", "licence_capacity": "许可证能力接近上限",
+           "receipts_over_licence": "接收量超出许可能力"}
+STATUS_ZH = {"open": "未处理", "acknowledged": "已确认", "cleared": "已解除"}
+
+
+@dataclass(frozen=True)
+class AlertSettings:
+    """The thresholds of the six alert kinds (each compared strictly: at the threshold nothing fires)."""
+
+    weight_tolerance: float = 0.05   # share of the dispatched tonnes
+    receipt_days: float = 3          # days from dispatch to receipt
+    close_days: float = 7            # days from receipt to closing the manifest
+    licence_expiry_days: int = 60    # days before valid_to (park calendar days)
+    capacity_ratio: float = 0.90     # share of the annual capacity held by approved matches
+
+    def as_dict(self) -> dict[str, float]:
+        return {"weight_tolerance": self.weight_tolerance, "receipt_days": self.receipt_days,
+                "close_days": self.close_days, "licence_expiry_days": self.licence_expiry_days,
+                "capacity_ratio": self.capacity_ratio}
+
+
+def settings_from(values: dict[str, Any] | None) -> AlertSettings:
+    """``AlertSettings`` from optional overrides (None values keep the default); bad values are a 422."""
+    values = {k: v for k, v in (values or {}).items() if v is not None}
+    errors: dict[str, list[str]] = {}
+    defaults = AlertSettings()
+    for name, low, high in (("weight_tolerance", 0.0, 10.0), ("receipt_days", 0.0, 3650.0),
+                            ("close_days", 0.0, 3650.0), ("licence_expiry_days", 0, 3650),
+                            ("capacity_ratio", 0.0, 10.0)):
+        if name not in values:
+            continue
+        v = values[name]
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not (low <= v <= high) or v != v:
+            errors[name] = [f"must be a number in [{low:g}, {high:g}]"]
+        elif name == "licence_expiry_days" and int(v) != v:
+            errors[name] = ["must be a whole number of days"]
+    unknown = sorted(set(values) - set(defaults.as_dict()))
+    for name in unknown:
+        errors[name] = ["unknown threshold"]
+    if errors:
+        raise ValidationFailed("the alert thresholds are not valid (预警阈值有误)", errors)
+    if "licence_expiry_days" in values:
+        values["licence_expiry_days"] = int(values["licence_expiry_days"])
+    return AlertSettings(**{**defaults.as_dict(), **values})
+
+
+@dataclass
+class ScanResult:
+    """What one scan did: alerts raised, found again (still active), cleared; active alerts per kind."""
+
+    raised: int = 0
+    still_active: int = 0
+    cleared: int = 0
+    by_kind: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"raised": self.raised, "still_active": self.still_active, "cleared": self.cleared,
+                "by_kind": dict(self.by_kind)}
+
+
+@dataclass
+class _Finding:
+    """A condition that holds now: what its alert must say."""
+
+    kind: str
+    key: str
+    severity: str
+    message: str
+    details: dict[str, Any]
+    park_id: int | None = None
+    enterprise_id: int | None = None
+    shipment_id: int | None = None
+    licence_number: str | None = None
+
+
+def _days(delta: dt.timedelta) -> float:
+    return round(delta.total_seconds() / 86400, 2)
+
+
+# --- shipment kinds ------------------------------------------------------------------------------
+
+def _shipment_park(shipment: Shipment) -> int | None:
+    if shipment.park_id is not None:
+        return shipment.park_id
+    return shipment.receiver.park_id if shipment.receiver is not None else None
+
+
+def _shipment_findings(shipment: Shipment, now: dt.datetime, s: AlertSettings) -> list[_Finding]:
+    """The shipment-based conditions that hold for ``shipment`` at ``now``."""
+    out: list[_Finding] = []
+    m = shipment.manifest_number
+    base = {"park_id": _shipment_park(shipment), "enterprise_id": shipment.receiver_id,
+            "shipment_id": shipment.id, "licence_number": shipment.licence_number}
+    common = {"manifest_number": m, "producer": shipment.producer.ref if shipment.producer else None,
+              "receiver": shipment.receiver.ref if shipment.receiver else None}
+    if shipment.status in RECEIVED_STATUSES and shipment.quantity_received_t is not None and shipment.quantity_t > 0:
+        sent, got = float(shipment.quantity_t), float(shipment.quantity_received_t)
+        diff = got - sent
+        ratio = abs(diff) / sent
+        if ratio > s.weight_tolerance + EPS:
+            pct = diff / sent * 100
+            out.append(_Finding(
+                kind="weight_mismatch", key=f"weight_mismatch:shipment:{shipment.id}",
+                severity="critical" if ratio > 2 * s.weight_tolerance + EPS else "warning",
+                message=(f"联单 {m} 接收量 {got:g} 吨与发运量 {sent:g} 吨相差 {diff:+.3f} 吨（{pct:+.1f}%），"
+                         f"超出 {s.weight_tolerance * 100:g}% 容差 (manifest {m}: received {got:g} t against "
+                         f"{sent:g} t dispatched, {diff:+.3f} t / {pct:+.1f} %, beyond the "
+                         f"{s.weight_tolerance * 100:g} % tolerance)"),
+                details={**common, "dispatched_t": sent, "received_t": got, "difference_t": round(diff, 6),
+                         "difference_pct": round(pct, 3), "tolerance": s.weight_tolerance},
+                **base))
+    if shipment.status == "dispatched" and shipment.dispatched_at is not None:
+        since = as_utc(shipment.dispatched_at)
+        age = now - since
+        limit = dt.timedelta(days=s.receipt_days)
+        if age > limit:
+            out.append(_Finding(
+                kind="not_received", key=f"not_received:shipment:{shipment.id}",
+                severity="critical" if age > 2 * limit else "warning",
+                message=(f"联单 {m} 已发运 {_days(age):g} 天仍未接收，超过 {s.receipt_days:g} 天 "
+                         f"(manifest {m} dispatched {_days(age):g} days ago and not received, "
+                         f"beyond {s.receipt_days:g} days)"),
+                details={**common, "dispatched_at": iso_utc(since), "days": _days(age),
+                         "limit_days": s.receipt_days, "quantity_t": float(shipment.quantity_t)},
+                **base))
+    if shipment.status == "received" and shipment.received_at is not None:
+        since = as_utc(shipment.received_at)
+        age = now - since
+        if age > dt.timedelta(days=s.close_days):
+            out.append(_Finding(
+                kind="manifest_open", key=f"manifest_open:shipment:{shipment.id}", severity="warning",
+                message=(f"联单 {m} 接收后 {_days(age):g} 天仍未办结，超过 {s.close_days:g} 天 "
+                         f"(manifest {m} received {_days(age):g} days ago and not closed, "
+                         f"beyond {s.close_days:g} days)"),
+                details={**common, "received_at": iso_utc(since), "days": _days(age),
+                         "limit_days": s.close_days},
+                **base))
+    return out
+
+
+# Planned, cancelled and rejected shipments raise nothing (a rejection is final; nothing closes it).
+WATCHED_STATUSES = ("dispatched", "received", "closed")
+
+
+def _scoped_shipments(park_id: int | None, *columns: Any) -> Select:
+    """The shipments of a park's scope (its own or received by its enterprises); all when ``park_id`` is None."""
+    receiver = aliased(Enterprise)
+    stmt = select(*columns) if columns else select(Shipment).options(selectinload(Shipment.producer),
+                                                                     selectinload(Shipment.receiver))
+    stmt = stmt.select_from(Shipment).join(receiver, Shipment.receiver_id == receiver.id)
+    if park_id is not None:
+        stmt = stmt.where(or_(Shipment.park_id == park_id, receiver.park_id == park_id))
+    return stmt
+
+
+# --- licence kinds -------------------------------------------------------------------------------
+
+def _licence_findings(session: Session, licences: list[Licence], now: dt.datetime,
+                      s: AlertSettings) -> list[_Finding]:
+    """The licence-based conditions that hold at ``now`` for ``licences``."""
+    out: list[_Finding] = []
+    if not licences:
+        return out
+    today = park_date(now)
+    horizon = today + dt.timedelta(days=s.licence_expiry_days)
+    numbers = [lic.number for lic in licences]
+    using_matches: dict[str, int] = defaultdict(int)
+    for number, in session.execute(select(Match.licence_number).where(
+            Match.licence_number.in_(numbers), Match.status.in_(USING_MATCH_STATUSES))):
+        using_matches[number] += 1
+    using_shipments: dict[str, int] = defaultdict(int)
+    for number, in session.execute(select(Shipment.licence_number).where(
+            Shipment.licence_number.in_(numbers), Shipment.status.in_(OPEN_SHIPMENT_STATUSES))):
+        using_shipments[number] += 1
+    # Receipts per licence and park calendar year (the year a regulator's annual return counts).
+    receipts: dict[tuple[str, int], float] = defaultdict(float)
+    for number, received_at, tonnes in session.execute(
+            select(Shipment.licence_number, Shipment.received_at, Shipment.quantity_received_t).where(
+                Shipment.licence_number.in_(numbers), Shipment.status.in_(RECEIVED_STATUSES),
+                Shipment.received_at.is_not(None))):
+        receipts[(number, park_date(received_at).year)] += float(tonnes or 0.0)
+    # Approvals reserve capacity by the UTC year of approval (workflow and licence_used_t do); so does this.
+    year = as_utc(now).astimezone(dt.timezone.utc).year
+    for lic in licences:
+        holder = lic.enterprise
+        base = {"park_id": holder.park_id if holder else None, "enterprise_id": lic.enterprise_id,
+                "licence_number": lic.number}
+        common = {"licence_number": lic.number, "holder": holder.ref if holder else None,
+                  "annual_capacity_t": float(lic.annual_capacity_t)}
+        n = lic.number
+        if lic.valid_to is not None:
+            left = (lic.valid_to - today).days
+            if today <= lic.valid_to <= horizon:
+                out.append(_Finding(
+                    kind="licence_expiring", key=f"licence_expiring:{n}", severity="warning",
+                    message=(f"许可证 {n} 将于 {lic.valid_to} 到期（剩余 {left} 天，预警期 {s.licence_expiry_days} 天）"
+                             f" (licence {n} expires on {lic.valid_to}, in {left} days; "
+                             f"warning {s.licence_expiry_days} days ahead)"),
+                    details={**common, "valid_to": lic.valid_to.isoformat(), "days_left": left,
+                             "limit_days": s.licence_expiry_days, "expired": False},
+                    **base))
+            elif lic.valid_to < today and (using_matches[n] or using_shipments[n]):
+                out.append(_Finding(
+                    kind="licence_expiring", key=f"licence_expiring:{n}", severity="critical",
+                    message=(f"许可证 {n} 已于 {lic.valid_to} 过期，仍有 {using_matches[n]} 个匹配和 "
+                             f"{using_shipments[n]} 份未办结联单使用 (licence {n} expired on {lic.valid_to} "
+                             f"but {using_matches[n]} match(es) and {using_shipments[n]} open shipment(s) "
+                             f"still use it)"),
+                    details={**common, "valid_to": lic.valid_to.isoformat(), "days_left": left,
+                             "limit_days": s.licence_expiry_days, "expired": True,
+                             "matches": using_matches[n], "open_shipments": using_shipments[n]},
+                    **base))
+        used = licence_used_t(session, n, year)
+        cap = float(lic.annual_capacity_t)
+        over = used > s.capacity_ratio * cap + EPS if cap > 0 else used > EPS
+        if over:
+            pct = used / cap * 100 if cap > 0 else None
+            pct_text = f"{pct:.1f}%" if pct is not None else "∞"
+            out.append(_Finding(
+                kind="licence_capacity", key=f"licence_capacity:{n}:{year}",
+                severity="critical" if used > cap + EPS else "warning",
+                message=(f"许可证 {n} {year} 年已批准 {used:g} 吨，占年许可能力 {cap:g} 吨的 {pct_text}，"
+                         f"超过 {s.capacity_ratio * 100:g}% (licence {n}: {used:g} t approved in {year}, "
+                         f"{pct_text} of its {cap:g} t annual capacity, above {s.capacity_ratio * 100:g} %)"),
+                details={**common, "year": year, "used_t": used, "used_pct": round(pct, 3) if pct is not None else None,
+                         "ratio": s.capacity_ratio, "left_t": round(cap - used, 6)},
+                **base))
+        for (number, y), tonnes in sorted(receipts.items()):
+            if number != n or tonnes <= cap + EPS:
+                continue
+            out.append(_Finding(
+                kind="receipts_over_licence", key=f"receipts_over_licence:{n}:{y}", severity="critical",
+                message=(f"许可证 {n} {y} 年累计接收 {tonnes:g} 吨，超出年许可能力 {cap:g} 吨 {tonnes - cap:g} 吨 "
+                         f"(licence {n}: {tonnes:g} t received in {y}, {tonnes - cap:g} t above its "
+                         f"{cap:g} t annual capacity)"),
+                details={**common, "year": y, "received_t": round(tonnes, 6), "excess_t": round(tonnes - cap, 6)},
+                **base))
+    return out
+
+
+def _scoped_licences(session: Session, park_id: int | None) -> list[Licence]:
+    stmt = select(Licence).join(Enterprise, Licence.enterprise_id == Enterprise.id) \
+        .options(selectinload(Licence.enterprise)).order_by(Licence.number)
+    if park_id is not None:
+        stmt = stmt.where(Enterprise.park_id == park_id)
+    return list(session.scalars(stmt))
+
+
+# --- reconciling findings with stored alerts -------------------------------------------------------
+
+def _audit(session: Session, alert: Alert, action: str, *, actor: str, changes: dict[str, Any],
+           **context: Any) -> None:
+    audit.record(session, actor=actor, action=action, entity_type="alert", entity_key=str(alert.id),
+                 changes=changes, context={"kind": alert.kind, "key": alert.key, **context}, park_id=alert.park_id)
+
+
+def _raise(session: Session, f: _Finding, now: dt.datetime, actor: str = SYSTEM_ACTOR) -> Alert | None:
+    """Insert the open alert of ``f`` (audited); None when another transaction holds the key's active alert.
+
+    The partial unique index (one active alert per key) is the backstop; the savepoint keeps
+    the caller's transaction usable when it fires.
+    """
+    alert = Alert(kind=f.kind, key=f.key, park_id=f.park_id, enterprise_id=f.enterprise_id,
+                  shipment_id=f.shipment_id, licence_number=f.licence_number, severity=f.severity,
+                  message=f.message, details=f.details, status="open", raised_at=now, last_seen_at=now)
+    try:
+        with session.begin_nested():
+            session.add(alert)
+            session.flush()
+    except IntegrityError:
+        return None
+    _audit(session, alert, "raise", actor=actor, changes={"status": [None, "open"]},
+           severity=f.severity, message=f.message)
+    return alert
+
+
+def _reconcile(session: Session, findings: list[_Finding], active: list[Alert], now: dt.datetime,
+               kinds: tuple[str, ...], actor: str = SYSTEM_ACTOR) -> ScanResult:
+    """Raise, update and clear so that the active alerts of ``active``'s scope are exactly ``findings``."""
+    result = ScanResult(by_kind={k: 0 for k in kinds})
+    by_key = {a.key: a for a in active}
+    seen: set[str] = set()
+    for f in findings:
+        if f.key in seen:  # pragma: no cover - one finding per key by construction
+            continue
+        seen.add(f.key)
+        result.by_kind[f.kind] = result.by_kind.get(f.kind, 0) + 1
+        alert = by_key.get(f.key)
+        if alert is None:
+            alert = _raise(session, f, now, actor)
+            if alert is not None:
+                result.raised += 1
+                continue
+            # A concurrent scan raised it first: update the one it committed instead.
+            alert = session.scalar(select(Alert).where(Alert.key == f.key, Alert.status.in_(ACTIVE_ALERT_STATUSES))
+                                   .with_for_update().execution_options(populate_existing=True))
+            if alert is None:  # pragma: no cover - raised and cleared again meanwhile
+                continue
+        alert.severity, alert.message, alert.details = f.severity, f.message, f.details
+        alert.park_id, alert.enterprise_id = f.park_id, f.enterprise_id
+        alert.last_seen_at = now
+        result.still_active += 1
+    for alert in active:
+        if alert.key in seen:
+            continue
+        before = alert.status
+        alert.status, alert.cleared_at = "cleared", now
+        _audit(session, alert, "clear", actor=actor, changes={"status": [before, "cleared"]})
+        result.cleared += 1
+    session.flush()
+    return result
+
+
+def _active(session: Session, *where: Any) -> list[Alert]:
+    # Locked so that a concurrent scan or acknowledgement waits rather than overwriting this one's work.
+    return list(session.scalars(select(Alert).where(Alert.status.in_(ACTIVE_ALERT_STATUSES), *where)
+                                .order_by(Alert.id).with_for_update().execution_options(populate_existing=True)))
+
+
+def scan(session: Session, *, now: dt.datetime | None = None, settings: AlertSettings | None = None,
+         park_id: int | None = None, actor: str = SYSTEM_ACTOR) -> ScanResult:
+    """Evaluate every alert kind (for one park when ``park_id`` is given) and bring the stored alerts up to date.
+
+    Shipments are in a park's scope when their park or their receiver's park is that park;
+    licences when their holder is in it. ``actor`` is who the audit trail names for raising and
+    clearing (default ``system:alerts``). Never commits.
+    """
+    now = (as_utc(now) or utcnow()).astimezone(dt.timezone.utc)  # SQLite drops offsets: store UTC
+    s = settings or AlertSettings()
+    shipments = session.scalars(_scoped_shipments(park_id).where(Shipment.status.in_(WATCHED_STATUSES))
+                                .order_by(Shipment.id))
+    findings = [f for sh in shipments for f in _shipment_findings(sh, now, s)]
+    licences = _scoped_licences(session, park_id)
+    findings += _licence_findings(session, licences, now, s)
+    if park_id is None:
+        active = _active(session)
+    else:
+        numbers = [lic.number for lic in licences]
+        active = _active(session, or_(
+            Alert.kind.in_(SHIPMENT_KINDS) & Alert.shipment_id.in_(_scoped_shipments(park_id, Shipment.id)),
+            Alert.kind.in_(LICENCE_KINDS) & Alert.licence_number.in_(numbers) if numbers else false()))
+    return _reconcile(session, findings, active, now, ALERT_KINDS, actor)
+
+
+def refresh_for_shipment(session: Session, shipment: Shipment, *, now: dt.datetime | None = None,
+                         settings: AlertSettings | None = None, actor: str = SYSTEM_ACTOR) -> ScanResult:
+    """Re-evaluate the shipment-based kinds (weight_mismatch, not_received, manifest_open) of one shipment.
+
+    Transfers call it after each transition, so a receipt clears ``not_received`` and a
+    weighed difference raises ``weight_mismatch`` at once rather than at the next scan.
+    """
+    now = (as_utc(now) or utcnow()).astimezone(dt.timezone.utc)  # SQLite drops offsets: store UTC
+    findings = _shipment_findings(shipment, now, settings or AlertSettings())
+    active = _active(session, Alert.shipment_id == shipment.id, Alert.kind.in_(SHIPMENT_KINDS))
+    return _reconcile(session, findings, active, now, SHIPMENT_KINDS, actor)
+
+
+# --- who sees and acknowledges -------------------------------------------------------------------
+
+def _receiver_park_shipments(park_ids: list[int]) -> Select:
+    return select(Shipment.id).join(Enterprise, Shipment.receiver_id == Enterprise.id) \
+        .where(Enterprise.park_id.in_(park_ids))
+
+
+def visible_alerts(principal: Principal) -> Select:
+    """``SELECT`` of the alerts ``principal`` may see: admins all, coordinators their parks', others none."""
+    stmt = select(Alert).options(selectinload(Alert.park), selectinload(Alert.enterprise),
+                                 selectinload(Alert.shipment))
+    if principal.is_admin:
+        return stmt
+    if principal.is_coordinator and principal.park_ids:
+        parks = list(principal.park_ids)
+        return stmt.where(or_(Alert.park_id.in_(parks), Alert.shipment_id.in_(_receiver_park_shipments(parks))))
+    return stmt.where(false())
+
+
+def filtered_alerts(session: Session, principal: Principal, *, status: str | None = None, kind: str | None = None,
+                    park: str | None = None) -> Select:
+    """The visible alerts with the list filters applied, newest first (``park``: a park code)."""
+    stmt = visible_alerts(principal)
+    if status is not None:
+        stmt = stmt.where(Alert.status == status)
+    if kind is not None:
+        stmt = stmt.where(Alert.kind == kind)
+    if park is not None:
+        park_id = park_id_of(session, park)
+        stmt = stmt.where(or_(Alert.park_id == park_id, Alert.shipment_id.in_(_receiver_park_shipments([park_id]))))
+    return stmt.order_by(Alert.raised_at.desc(), Alert.id.desc())
+
+
+def park_id_of(session: Session, code: str) -> int:
+    """The id of the park with ``code`` (NotFound naming ``park`` otherwise)."""
+    return get_park(session, code, field="park").id
+
+
+def park_code_of(session: Session, park_id: int | None) -> str | None:
+    """The code of park ``park_id`` (None for None)."""
+    return session.scalar(select(Park.code).where(Park.id == park_id)) if park_id is not None else None
+
+
+def _sees(principal: Principal, alert: Alert) -> bool:
+    if principal.is_admin:
+        return True
+    if not principal.is_coordinator:
+        return False
+    if principal.coordinates(alert.park_id):
+        return True
+    shipment = alert.shipment
+    return shipment is not None and shipment.receiver is not None and principal.coordinates(shipment.receiver.park_id)
+
+
+def _not_found(alert_id: Any) -> NotFound:
+    return NotFound(f"alert {alert_id} not found (无此预警)", {"alert": [f"no alert {alert_id} you can see"]})
+
+
+def _require_coordinator(principal: Principal) -> None:
+    if not (principal.is_admin or principal.is_coordinator):
+        raise Forbidden("alerts are for coordinators and admins (预警仅限园区管理者查看)",
+                        {"role": ["requires coordinator or admin"]})
+
+
+def get_alert(session: Session, principal: Principal, alert_id: int, *, lock: bool = False) -> Alert:
+    """The alert, if ``principal`` may see it (Forbidden for enterprise users, NotFound when not visible)."""
+    _require_coordinator(principal)
+    if not isinstance(alert_id, int) or not 0 < alert_id <= MAX_ID:
+        raise _not_found(alert_id)
+    stmt = select(Alert).where(Alert.id == alert_id)
+    if lock:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    alert = session.scalar(stmt)
+    if alert is None or not _sees(principal, alert):
+        raise _not_found(alert_id)
+    return alert
+
+
+def acknowledge(session: Session, principal: Principal, alert_id: int, note: str | None) -> Alert:
+    """A coordinator has seen the alert: record who, when and their note (required); audited.
+
+    Coordinators of the parks the alert concerns (or an admin) only; a cleared alert
+    cannot be acknowledged (409). Acknowledging again replaces the note (the old one stays
+    in the audit trail). The alert stays acknowledged while its condition holds.
+    """
+    alert = get_alert(session, principal, alert_id, lock=True)
+    text = (note or "").strip() if isinstance(note, str) or note is None else None
+    if text is None or "\x00" in text or len(text) > NOTE_MAX:
+        raise ValidationFailed("the note is not valid (备注格式有误)",
+                               {"note": [f"text of at most {NOTE_MAX} characters, without NUL"]})
+    if not text:
+        raise ValidationFailed("a note is required to acknowledge an alert (请填写处理说明)",
+                               {"note": ["required"]})
+    if alert.status == "cleared":
+        raise Conflict(f"alert {alert.id} is already cleared: nothing to acknowledge (预警已解除)",
+                       {"status": ["is cleared; only open or acknowledged alerts can be acknowledged"]})
+    before = {"status": alert.status, "acknowledgement": alert.acknowledgement}
+    now = utcnow()
+    alert.status, alert.acknowledged_at, alert.acknowledged_by, alert.acknowledgement = \
+        "acknowledged", now, principal.actor, text
+    _audit(session, alert, "acknowledge", actor=principal.actor,
+           changes={"status": [before["status"], "acknowledged"],
+                    "acknowledgement": [before["acknowledgement"], text]})
+    session.flush()
+    return alert
+
+
+def alert_view(alert: Alert) -> dict[str, Any]:
+    """An alert as the API and CLI show it (only coordinators and admins ever see one)."""
+    ent, shipment = alert.enterprise, alert.shipment
+    return {
+        "id": alert.id, "kind": alert.kind, "kind_zh": KIND_ZH.get(alert.kind, alert.kind), "key": alert.key,
+        "status": alert.status, "status_zh": STATUS_ZH.get(alert.status, alert.status), "severity": alert.severity,
+        "message": alert.message, "details": alert.details or {},
+        "park": alert.park.code if alert.park is not None else None,
+        "enterprise": {"id": ent.id, "ref": ent.ref, "name": ent.name} if ent is not None else None,
+        "shipment": ({"id": shipment.id, "manifest_number": shipment.manifest_number, "status": shipment.status}
+                     if shipment is not None else None),
+        "licence_number": alert.licence_number,
+        "raised_at": iso_utc(alert.raised_at), "last_seen_at": iso_utc(alert.last_seen_at),
+        "acknowledged_at": iso_utc(alert.acknowledged_at), "acknowledged_by": alert.acknowledged_by,
+        "acknowledgement": alert.acknowledgement, "cleared_at": iso_utc(alert.cleared_at),
+    }
+
+
+def active_counts(session: Session, principal: Principal, *, park_id: int | None = None) -> dict[str, int]:
+    """Active (open or acknowledged) alerts per status visible to ``principal``, optionally in one park."""
+    stmt = visible_alerts(principal).where(Alert.status.in_(ACTIVE_ALERT_STATUSES))
+    if park_id is not None:
+        stmt = stmt.where(or_(Alert.park_id == park_id, Alert.shipment_id.in_(_receiver_park_shipments([park_id]))))
+    counts = {"open": 0, "acknowledged": 0}
+    for alert in session.scalars(stmt):
+        counts[alert.status] += 1
+    return counts
+
+
+__all__ = ["AlertSettings", "KIND_ZH", "LICENCE_KINDS", "SHIPMENT_KINDS", "ScanResult", "acknowledge",
+           "active_counts", "alert_view", "filtered_alerts", "get_alert", "park_code_of", "park_id_of",
+           "refresh_for_shipment", "scan", "settings_from", "visible_alerts"]

@@ -1,0 +1,745 @@
+"""Transfers of approved matches: shipments with an electronic manifest (转移联单) and container codes (一物一码).
+
+States (``models.transfers.SHIPMENT_STATUSES``)::
+
+    planned ─dispatch─▶ dispatched ─receive─▶ received ─close─▶ closed
+       │ cancel              │ reject
+       ▼                     ▼
+    cancelled             rejected (at the receiver's gate)
+
+Who may act: the producer (the offer's enterprise) plans, dispatches and cancels; the
+receiver (the need's enterprise) receives, rejects and closes; a coordinator of the
+producer's or the receiver's park (or an admin) may do all of it. Either party may plan.
+
+Manifest numbers are ``{park code}-{park day:%Y%m%d}-{sequence:04d}`` (park-less producers:
+``WM``), the sequence drawn from ``ManifestSequence`` by one atomic
+``INSERT … ON CONFLICT DO UPDATE … RETURNING``, so concurrent plans never share a number
+and a number is never skipped by a lost update. Shipments lock their match ``FOR NO KEY
+UPDATE`` first (the workflow's order: match before anything under it), so concurrent plans
+of one match cannot exceed its quantity, and a dispatch and a plan do not deadlock.
+
+The match follows its shipments: the first dispatch moves it approved → in_transfer, and
+closing the last open shipment completes it once ≥ 95 % of its quantity was received.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, aliased, selectinload
+
+from ...errors import Conflict, Forbidden, NotFound, ValidationFailed
+from ...models import (
+    OPEN_SHIPMENT_STATUSES,
+    PACKAGINGS,
+    AuditEvent,
+    Container,
+    Enterprise,
+    Listing,
+    ManifestSequence,
+    Match,
+    Park,
+    Shipment,
+    User,
+)
+from ...models.base import MAX_ID, as_utc, iso_utc, park_date, park_day_start, utcnow
+from ..accounts import audit
+from ..accounts.users import Principal
+from ..matching import notifications, workflow
+from . import alerts, ledger
+
+QUANTITY_EPS_T = 1e-6
+# Containers per shipment (labels per manifest); the API schema states the same bound.
+MAX_CONTAINERS = 500
+# A match completes when what was received is at least this share of what it approved (weighing tolerance).
+COMPLETION_SHARE = 0.95
+PARKLESS_CODE = "WM"
+# The match states a shipment may be planned under.
+SHIPPABLE_MATCH_STATUSES = ("approved", "in_transfer")
+# Shipments that count against the match's quantity (a rejected or cancelled one frees its tonnes).
+COUNTING_STATUSES = ("planned", "dispatched", "received", "closed")
+REALISED_STATUSES = ("received", "closed")
+ACTIONS = ("dispatch", "receive", "reject", "close", "cancel")
+FROM_STATES: dict[str, tuple[str, ...]] = {
+    "dispatch": ("planned",), "receive": ("dispatched",), "reject": ("dispatched",),
+    "close": ("received",), "cancel": ("planned",),
+}
+TO_STATE = {"dispatch": "dispatched", "receive": "received", "reject": "rejected", "close": "closed",
+            "cancel": "cancelled"}
+STATUS_ZH = {"planned": "计划中", "dispatched": "已发运", "received": "已接收", "closed": "已办结",
+             "rejected": "已拒收", "cancelled": "已取消"}
+TEXT_LIMITS = {"carrier": 200, "carrier_licence": 64, "vehicle": 20, "driver": 100, "note": 2000,
+               "reason": 2000, "remark": 2000}
+
+
+def _state(status: str) -> str:
+    return f"{STATUS_ZH.get(status, status)} {status}"
+
+
+# --- who sees and acts ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ShipmentStanding:
+    """What the principal is to one shipment: its producer, its receiver, a coordinator of it, or neither."""
+
+    side: str | None  # "producer" | "receiver" | None
+    coordinator: bool  # admin, or coordinator of the producer's or the receiver's park
+
+    @property
+    def role(self) -> str:
+        return self.side or ("coordinator" if self.coordinator else "none")
+
+    @property
+    def sees(self) -> bool:
+        return self.side is not None or self.coordinator
+
+
+def shipment_standing(principal: Principal, shipment: Shipment) -> ShipmentStanding:
+    """The principal's standing towards ``shipment``."""
+    side = ("producer" if principal.acts_for(shipment.producer_id)
+            else "receiver" if principal.acts_for(shipment.receiver_id) else None)
+    receiver_park = shipment.receiver.park_id if shipment.receiver is not None else None
+    coordinator = principal.coordinates(shipment.park_id) or principal.coordinates(receiver_park)
+    return ShipmentStanding(side=side, coordinator=coordinator)
+
+
+# action -> the side (besides coordinators) that may take it
+ACTING_SIDE = {"dispatch": "producer", "cancel": "producer", "receive": "receiver", "reject": "receiver",
+               "close": "receiver"}
+SIDE_TEXT = {"producer": "the producer (the offer's enterprise) or a coordinator",
+             "receiver": "the receiver (the need's enterprise) or a coordinator"}
+
+
+def _authorise(s: ShipmentStanding, action: str) -> None:
+    side = ACTING_SIDE[action]
+    if not (s.coordinator or s.side == side):
+        raise Forbidden(f"only {SIDE_TEXT[side]} may {action} this shipment; you are {s.role} (无权执行此操作)",
+                        {"action": [f"{action} requires {SIDE_TEXT[side]}"]})
+
+
+def visible_shipments(principal: Principal) -> Select:
+    """``SELECT`` of the shipments ``principal`` may see (parties: their own; coordinators: their parks)."""
+    stmt = select(Shipment)
+    if principal.is_admin:
+        return stmt
+    if principal.is_coordinator:
+        parks = list(principal.park_ids)
+        receiver = aliased(Enterprise)
+        return stmt.join(receiver, Shipment.receiver_id == receiver.id).where(
+            or_(Shipment.park_id.in_(parks), receiver.park_id.in_(parks)))
+    if principal.enterprise_id is not None:
+        return stmt.where(or_(Shipment.producer_id == principal.enterprise_id,
+                              Shipment.receiver_id == principal.enterprise_id))
+    return stmt.where(Shipment.id.is_(None))
+
+
+def filtered_shipments(session: Session, principal: Principal, *, status: str | None = None,
+                       match: int | None = None, park: str | None = None, since: dt.datetime | None = None,
+                       until: dt.datetime | None = None) -> Select:
+    """The visible shipments with the list filters applied, newest first.
+
+    ``park`` (a park code) keeps shipments whose producer or receiver is in that park;
+    ``since``/``until`` bound the creation time (inclusive, exclusive).
+    """
+    stmt = visible_shipments(principal)
+    if status is not None:
+        stmt = stmt.where(Shipment.status == status)
+    if match is not None:
+        stmt = stmt.where(Shipment.match_id == match)
+    if park is not None:
+        park_id = session.scalar(select(Park.id).where(Park.code == park))
+        if park_id is None:
+            raise NotFound(f"unknown park {park!r} (无此园区)", {"park": [f"no park with code {park!r}"]})
+        in_park = select(Enterprise.id).where(Enterprise.park_id == park_id)
+        stmt = stmt.where(or_(Shipment.park_id == park_id, Shipment.receiver_id.in_(in_park)))
+    if since is not None:
+        stmt = stmt.where(Shipment.created_at >= since)
+    if until is not None:
+        stmt = stmt.where(Shipment.created_at < until)
+    return stmt.order_by(Shipment.id.desc())
+
+
+LOAD_OPTIONS = (selectinload(Shipment.containers), selectinload(Shipment.producer),
+                selectinload(Shipment.receiver), selectinload(Shipment.park),
+                selectinload(Shipment.match).selectinload(Match.offer).selectinload(Listing.enterprise),
+                selectinload(Shipment.match).selectinload(Match.need).selectinload(Listing.enterprise))
+
+
+def _load(session: Session, shipment_id: int, *, lock: bool = False) -> Shipment | None:
+    if not isinstance(shipment_id, int) or not 0 < shipment_id <= MAX_ID:
+        return None  # beyond the column's range: unknown, not a database error
+    stmt = select(Shipment).where(Shipment.id == shipment_id).options(*LOAD_OPTIONS)
+    if lock:
+        stmt = stmt.with_for_update(of=Shipment, key_share=True).execution_options(populate_existing=True)
+    return session.scalar(stmt)
+
+
+def _not_found(shipment_id: Any) -> NotFound:
+    return NotFound(f"shipment {shipment_id} not found (无此转移联单)",
+                    {"shipment": [f"no shipment {shipment_id} you can see"]})
+
+
+def get_shipment(session: Session, principal: Principal, shipment_id: int) -> Shipment:
+    """The shipment, if ``principal`` may see it (else ``NotFound``, so existence does not leak)."""
+    shipment = _load(session, shipment_id)
+    if shipment is None or not shipment_standing(principal, shipment).sees:
+        raise _not_found(shipment_id)
+    return shipment
+
+
+def get_by_manifest(session: Session, principal: Principal, manifest_number: str) -> Shipment:
+    """The visible shipment with this manifest number (``NotFound`` otherwise)."""
+    number = (manifest_number or "").strip()
+    shipment_id = session.scalar(select(Shipment.id).where(Shipment.manifest_number == number))
+    if shipment_id is None:
+        raise NotFound(f"no manifest {number!r} (无此联单)", {"manifest": [f"no manifest {number!r} you can see"]})
+    try:
+        return get_shipment(session, principal, shipment_id)
+    except NotFound:
+        raise NotFound(f"no manifest {number!r} (无此联单)",
+                       {"manifest": [f"no manifest {number!r} you can see"]}) from None
+
+
+def find_container(session: Session, code: str) -> Container | None:
+    """The container with this code (一物一码), or None; no visibility check (callers check the shipment)."""
+    code = (code or "").strip()
+    if not code:
+        return None
+    return session.scalar(select(Container).where(Container.code == code)
+                          .options(selectinload(Container.shipment)))
+
+
+# --- validation --------------------------------------------------------------------------------------
+
+def _positive(value: Any) -> bool:
+    return (isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+            and value > 0)
+
+
+def _nonnegative(value: Any) -> bool:
+    return (isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+            and value >= 0)
+
+
+def _texts(errors: dict[str, list[str]], **values: str | None) -> dict[str, str | None]:
+    """Strip the free-text fields; too long or containing NUL → an error naming the field."""
+    out: dict[str, str | None] = {}
+    for name, value in values.items():
+        if value is None:
+            out[name] = None
+            continue
+        if not isinstance(value, str):
+            errors[name] = ["must be text"]
+            continue
+        value = value.strip()
+        if "\x00" in value:
+            errors[name] = ["must not contain NUL characters"]
+        elif len(value) > TEXT_LIMITS[name]:
+            errors[name] = [f"at most {TEXT_LIMITS[name]} characters (过长)"]
+        out[name] = value or None
+    return out
+
+
+def _check_containers(containers: Any, quantity_t: float, errors: dict[str, list[str]]) -> list[dict[str, Any]]:
+    problems: list[str] = []
+    if not isinstance(containers, (list, tuple)) or not containers:
+        errors["containers"] = ["at least one container is required (至少一个容器)"]
+        return []
+    if len(containers) > MAX_CONTAINERS:  # the API's limit, held for the CLI and every other caller too
+        errors["containers"] = [f"at most {MAX_CONTAINERS} containers per shipment (容器过多)"]
+        return []
+    rows = []
+    for i, c in enumerate(containers):
+        if not isinstance(c, Mapping):
+            problems.append(f"[{i}] must be an object with packaging and quantity_t")
+            continue
+        packaging, q = c.get("packaging"), c.get("quantity_t")
+        if packaging not in PACKAGINGS:
+            problems.append(f"[{i}].packaging must be one of: {', '.join(PACKAGINGS)}")
+        if not _positive(q):
+            problems.append(f"[{i}].quantity_t must be a number above 0")
+        rows.append({"packaging": packaging, "quantity_t": q})
+    if not problems and _positive(quantity_t):
+        total = sum(float(r["quantity_t"]) for r in rows)
+        if abs(total - quantity_t) > QUANTITY_EPS_T:
+            problems.append(f"the containers hold {total:g} t but the shipment is {quantity_t:g} t "
+                            f"(容器合计与运输量不符)")
+    if problems:
+        errors["containers"] = problems
+    return rows
+
+
+def _clock(now: dt.datetime | None) -> dt.datetime:
+    """The clock in UTC (naive = UTC): SQLite keeps a datetime's wall time and drops its offset, so a time
+    in another zone (the CLI's and the demo's park time, UTC+8) must be converted before it is stored."""
+    return (as_utc(now) or utcnow()).astimezone(dt.timezone.utc)
+
+
+def _check_at(at: dt.datetime | None, *, now: dt.datetime, previous: dt.datetime | None,
+              previous_name: str) -> dt.datetime:
+    """When the event happened: ``at`` (a past event recorded late) or now; never future, never out of order."""
+    if at is None:
+        when = now
+    else:
+        if not isinstance(at, dt.datetime):
+            raise ValidationFailed("at must be a date and time (时间格式错误)", {"at": ["must be a date-time"]})
+        try:
+            when = as_utc(at).astimezone(dt.timezone.utc)
+        except (OverflowError, ValueError):
+            raise ValidationFailed("at is out of range (时间超出范围)", {"at": ["out of range"]}) from None
+        if when > now:
+            raise ValidationFailed(f"at {when.isoformat()} is in the future (时间不能晚于当前)",
+                                   {"at": [f"must not be after now ({now.isoformat()})"]})
+    prev = as_utc(previous)
+    if prev is not None and when < prev:
+        raise ValidationFailed(f"at {when.isoformat()} is before the shipment was {previous_name} "
+                               f"({prev.isoformat()}) (时间早于上一环节)",
+                               {"at": [f"must not be before {previous_name} at {prev.isoformat()}"]})
+    return when
+
+
+# --- numbering -----------------------------------------------------------------------------------
+
+def next_manifest_number(session: Session, park_code: str, day: dt.date) -> str:
+    """Allocate the next manifest number of ``park_code`` on ``day`` by one atomic upsert."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(ManifestSequence).values(park_code=park_code, day=day, last=1)
+    stmt = stmt.on_conflict_do_update(index_elements=[ManifestSequence.park_code, ManifestSequence.day],
+                                      set_={"last": ManifestSequence.last + 1}).returning(ManifestSequence.last)
+    seq = session.execute(stmt).scalar_one()
+    return f"{park_code}-{day:%Y%m%d}-{seq:04d}"
+
+
+def container_code(manifest_number: str, sequence: int) -> str:
+    """The code printed on one container's label (一物一码)."""
+    return f"{manifest_number}-{sequence:02d}"
+
+
+# --- audit and notification ------------------------------------------------------------------------
+
+def _record(session: Session, shipment: Shipment, before: str | None, *, principal: Principal, action: str,
+            role: str, reason: str | None = None, at: dt.datetime | None = None,
+            changes: dict[str, Any] | None = None, **context: Any) -> None:
+    audit.record(session, actor=principal.actor, action="transition", entity_type="shipment",
+                 entity_key=str(shipment.id),
+                 changes={"status": [before, shipment.status], **(changes or {})},
+                 context={"action": action, "role": role, "reason": reason, "at": iso_utc(at),
+                          "manifest_number": shipment.manifest_number, "match": shipment.match_id, **context},
+                 park_id=shipment.park_id)
+    notifications.notify_shipment_event(session, shipment, action, actor=principal.actor,
+                                        actor_enterprise_id=principal.enterprise_id)
+
+
+def _refresh_alerts(session: Session, shipment: Shipment, now: dt.datetime) -> None:
+    """Bring the shipment's own alerts (weight, receipt, open manifest) up to date with its new state, so a
+    coordinator sees a short-weight receipt at once rather than after the next scan."""
+
+    session.flush()
+    alerts.refresh_for_shipment(session, shipment, now=now)
+
+
+def _lock_match(session: Session, match_id: int) -> Match | None:
+    # FOR NO KEY UPDATE: serialises shipment writers of one match without blocking the key-share
+    # locks that inserting rows referencing the match takes (notifications, shipments).
+    return session.scalar(select(Match).where(Match.id == match_id).options(
+        selectinload(Match.offer).selectinload(Listing.enterprise),
+        selectinload(Match.need).selectinload(Listing.enterprise))
+        .with_for_update(of=Match, key_share=True).execution_options(populate_existing=True))
+
+
+def _counted_t(session: Session, match_id: int) -> float:
+    return float(session.scalar(select(func.coalesce(func.sum(Shipment.quantity_t), 0.0)).where(
+        Shipment.match_id == match_id, Shipment.status.in_(COUNTING_STATUSES))) or 0.0)
+
+
+# --- planning ------------------------------------------------------------------------------------
+
+def create_shipment(session: Session, principal: Principal, match_id: int, *, quantity_t: float,
+                    containers: list[dict[str, Any]], carrier: str | None = None, carrier_licence: str | None = None,
+                    vehicle: str | None = None, driver: str | None = None, planned_on: dt.date | None = None,
+                    note: str = "", now: dt.datetime | None = None) -> Shipment:
+    """Plan a shipment of an approved (or in-transfer) match; returns it ``planned``, its manifest numbered.
+
+    NotFound when the match is not visible; Forbidden unless the principal is one of the
+    parties or coordinates the producer's or receiver's park; ValidationFailed for a bad
+    quantity, containers that are not ≥ 1 of ``PACKAGINGS`` with positive tonnes summing
+    to ``quantity_t``, or over-long text; Conflict when the match is not approved or in
+    transfer, or when the shipments would carry more than the match allows.
+    """
+    now = _clock(now)
+    match = _lock_match(session, match_id) if isinstance(match_id, int) and 0 < match_id <= MAX_ID else None
+    if match is None or not workflow._sees(principal, match):
+        raise workflow._not_found(match_id)
+    s = workflow.standing(principal, match)
+    if s.side is None and not s.coordinator:  # pragma: no cover - _sees already refused
+        raise workflow._not_found(match_id)
+    errors: dict[str, list[str]] = {}
+    if not _positive(quantity_t):
+        errors["quantity_t"] = ["must be a number above 0"]
+    rows = _check_containers(containers, quantity_t, errors)
+    texts = _texts(errors, carrier=carrier, carrier_licence=carrier_licence, vehicle=vehicle, driver=driver,
+                   note=note or "")
+    if planned_on is not None and not isinstance(planned_on, dt.date):
+        errors["planned_on"] = ["must be a date"]
+    if errors:
+        raise ValidationFailed("the shipment is not valid (转移联单信息有误): " + ", ".join(errors), errors)
+    if match.status not in SHIPPABLE_MATCH_STATUSES:
+        raise Conflict(f"match {match.id} is {workflow._state(match.status)}: shipments need an approved match "
+                       f"(仅已批准的匹配可转移)", {"match": [f"is {match.status}; needs approved or in_transfer"]})
+    used = _counted_t(session, match.id)
+    left = match.quantity_t - used
+    if quantity_t > left + QUANTITY_EPS_T:
+        raise Conflict(f"only {max(left, 0.0):.3f} t of match {match.id}'s {match.quantity_t:g} t is left to ship "
+                       f"(超出匹配剩余量 {max(left, 0.0):.3f} 吨)",
+                       {"quantity_t": [f"at most {max(left, 0.0):.3f} t left on match {match.id}"]})
+    offer, need = match.offer, match.need
+    producer, receiver = offer.enterprise, need.enterprise
+    park = session.get(Park, producer.park_id) if producer.park_id is not None else None
+    number = next_manifest_number(session, park.code if park is not None else PARKLESS_CODE, park_date(now))
+    shipment = Shipment(
+        manifest_number=number, match_id=match.id, park_id=producer.park_id, producer_id=producer.id,
+        receiver_id=receiver.id, licence_number=match.licence_number, waste_code=offer.waste_code,
+        material=(offer.title_zh or offer.title or f"#{offer.id}")[:300], status="planned",
+        quantity_t=float(quantity_t), carrier=texts["carrier"], carrier_licence=texts["carrier_licence"],
+        vehicle=texts["vehicle"], driver=texts["driver"], planned_on=planned_on, note=texts["note"] or "",
+        created_at=now, created_by=principal.actor, updated_at=now)
+    shipment.containers = [Container(code=container_code(number, i), sequence=i, packaging=r["packaging"],
+                                     quantity_t=float(r["quantity_t"])) for i, r in enumerate(rows, start=1)]
+    session.add(shipment)
+    session.flush()
+    _record(session, shipment, None, principal=principal, action="plan", role=s.role, at=now,
+            changes={"quantity_t": [None, shipment.quantity_t]}, containers=len(rows))
+    session.flush()
+    return shipment
+
+
+# --- transitions -----------------------------------------------------------------------------------
+
+def _begin(session: Session, principal: Principal, shipment_id: int, action: str) -> tuple[Shipment, Match,
+                                                                                               ShipmentStanding]:
+    """Load and lock (match first, then the shipment), check visibility, role and state."""
+    # The visibility probe needs only the shipment row (and its receiver's park): the relations are
+    # loaded once, by the locked read below.
+    probe = (session.scalar(select(Shipment).where(Shipment.id == shipment_id))
+             if isinstance(shipment_id, int) and 0 < shipment_id <= MAX_ID else None)
+    if probe is None or not shipment_standing(principal, probe).sees:
+        raise _not_found(shipment_id)
+    match = _lock_match(session, probe.match_id)
+    shipment = _load(session, shipment_id, lock=True)
+    if shipment is None or match is None:  # pragma: no cover - deleted under us
+        raise _not_found(shipment_id)
+    s = shipment_standing(principal, shipment)
+    _authorise(s, action)
+    return shipment, match, s
+
+
+def _require_state(shipment: Shipment, action: str) -> None:
+    if shipment.status not in FROM_STATES[action]:
+        need = " or ".join(FROM_STATES[action])
+        raise Conflict(f"shipment {shipment.manifest_number} is {_state(shipment.status)}: cannot {action} "
+                       f"(only from {need}) (状态不允许)", {"status": [f"is {shipment.status}; {action} needs {need}"]})
+
+
+def _require_reason(action: str, reason: str | None) -> str:
+    errors: dict[str, list[str]] = {}
+    text = _texts(errors, reason=reason)["reason"]
+    if errors:
+        raise ValidationFailed(f"the reason is not valid ({action}) (原因格式有误)", errors)
+    if not text:
+        raise ValidationFailed(f"a reason is required to {action} (请填写原因)", {"reason": [f"required to {action}"]})
+    return text
+
+
+def dispatch(session: Session, principal: Principal, shipment_id: int, *, at: dt.datetime | None = None,
+             now: dt.datetime | None = None) -> Shipment:
+    """planned → dispatched (the producer or a coordinator); the match's first dispatch starts its transfer."""
+    now = _clock(now)
+    shipment, match, s = _begin(session, principal, shipment_id, "dispatch")
+    _require_state(shipment, "dispatch")
+    when = _check_at(at, now=now, previous=shipment.created_at, previous_name="planned")
+    if match.status not in SHIPPABLE_MATCH_STATUSES:
+        raise Conflict(f"match {match.id} is {workflow._state(match.status)}: cannot dispatch (匹配状态不允许发运)",
+                       {"match": [f"is {match.status}; needs approved or in_transfer"]})
+    before = shipment.status
+    shipment.status, shipment.dispatched_at, shipment.dispatched_by = "dispatched", when, principal.actor
+    shipment.updated_at = now
+    _record(session, shipment, before, principal=principal, action="dispatch", role=s.role, at=when)
+    if match.status == "approved":
+        # The match's trail names the match-level role (offer_party, coordinator …), as its other transitions do.
+        workflow._transition(session, match, "in_transfer", actor=principal.actor, action="start_transfer",
+                             role=workflow.standing(principal, match).role, now=now, reason=f"shipment {shipment.manifest_number} dispatched (已发运)",
+                             shipment=shipment.id)
+    _refresh_alerts(session, shipment, now)
+    return shipment
+
+
+def receive(session: Session, principal: Principal, shipment_id: int, *, quantity_received_t: float,
+            containers: dict[str, float] | None = None, at: dt.datetime | None = None, remark: str | None = None,
+            now: dt.datetime | None = None) -> Shipment:
+    """dispatched → received (the receiver or a coordinator), with the weighed tonnes; books the receiver's ledger.
+
+    ``containers`` optionally gives the received tonnes per container code; when it names
+    every container their sum must be ``quantity_received_t``, when only some, at most
+    that. A receipt above or below what was dispatched is accepted (alerts flag it).
+    """
+    now = _clock(now)
+    shipment, match, s = _begin(session, principal, shipment_id, "receive")
+    _require_state(shipment, "receive")
+    when = _check_at(at, now=now, previous=shipment.dispatched_at, previous_name="dispatched")
+    errors: dict[str, list[str]] = {}
+    if quantity_received_t is None or not _nonnegative(quantity_received_t):
+        errors["quantity_received_t"] = ["required: a number of tonnes, 0 or more"]
+    texts = _texts(errors, remark=remark)
+    by_code = {c.code: c for c in shipment.containers}
+    if containers is not None:
+        problems = []
+        if not isinstance(containers, Mapping):
+            problems.append("must map container codes to received tonnes")
+        else:
+            for code, q in containers.items():
+                if code not in by_code:
+                    problems.append(f"{code!r} is not a container of {shipment.manifest_number}")
+                elif not _nonnegative(q):
+                    problems.append(f"{code}: must be a number of tonnes, 0 or more")
+            if not problems and "quantity_received_t" not in errors:
+                total = sum(float(q) for q in containers.values())
+                if len(containers) == len(by_code) and abs(total - quantity_received_t) > QUANTITY_EPS_T:
+                    problems.append(f"the containers add up to {total:g} t, not {quantity_received_t:g} t "
+                                    f"(容器合计与接收量不符)")
+                elif total > quantity_received_t + QUANTITY_EPS_T:
+                    problems.append(f"the containers add up to {total:g} t, more than {quantity_received_t:g} t")
+        if problems:
+            errors["containers"] = problems
+    if errors:
+        raise ValidationFailed("the receipt is not valid (接收信息有误): " + ", ".join(errors), errors)
+    before = shipment.status
+    shipment.status, shipment.received_at, shipment.received_by = "received", when, principal.actor
+    shipment.quantity_received_t = float(quantity_received_t)
+    for code, q in (containers or {}).items():
+        by_code[code].quantity_received_t = float(q)
+    if texts["remark"]:
+        shipment.status_reason = texts["remark"]
+    shipment.updated_at = now
+    session.flush()
+
+    entry = ledger.record_receipt(session, shipment, actor=principal.actor)
+    _record(session, shipment, before, principal=principal, action="receive", role=s.role, at=when,
+            reason=texts["remark"], changes={"quantity_received_t": [None, shipment.quantity_received_t]},
+            dispatched_t=shipment.quantity_t, ledger_entry=getattr(entry, "id", None))
+    _refresh_alerts(session, shipment, now)
+    return shipment
+
+
+def reject(session: Session, principal: Principal, shipment_id: int, *, reason: str, at: dt.datetime | None = None,
+           now: dt.datetime | None = None) -> Shipment:
+    """dispatched → rejected at the gate (the receiver or a coordinator); a reason is required."""
+    now = _clock(now)
+    shipment, _match, s = _begin(session, principal, shipment_id, "reject")
+    text = _require_reason("reject", reason)
+    _require_state(shipment, "reject")
+    when = _check_at(at, now=now, previous=shipment.dispatched_at, previous_name="dispatched")
+    before = shipment.status
+    shipment.status, shipment.rejected_at, shipment.status_reason = "rejected", when, text
+    shipment.updated_at = now
+    _record(session, shipment, before, principal=principal, action="reject", role=s.role, at=when, reason=text)
+    _refresh_alerts(session, shipment, now)
+    return shipment
+
+
+def close(session: Session, principal: Principal, shipment_id: int, *, at: dt.datetime | None = None,
+          now: dt.datetime | None = None) -> Shipment:
+    """received → closed (the receiver or a coordinator); the match completes when this was its last open one
+    and ≥ 95 % of its quantity was received."""
+    now = _clock(now)
+    shipment, match, s = _begin(session, principal, shipment_id, "close")
+    _require_state(shipment, "close")
+    when = _check_at(at, now=now, previous=shipment.received_at, previous_name="received")
+    before = shipment.status
+    shipment.status, shipment.closed_at, shipment.closed_by = "closed", when, principal.actor
+    shipment.updated_at = now
+    _record(session, shipment, before, principal=principal, action="close", role=s.role, at=when)
+    session.flush()
+    _maybe_complete(session, match, principal=principal, now=now, shipment=shipment)
+    _refresh_alerts(session, shipment, now)
+    return shipment
+
+
+def _maybe_complete(session: Session, match: Match, *, principal: Principal, now: dt.datetime,
+                    shipment: Shipment) -> bool:
+    if match.status != "in_transfer" or open_shipments(session, match.id):
+        return False
+    received = float(session.scalar(select(func.coalesce(func.sum(Shipment.quantity_received_t), 0.0)).where(
+        Shipment.match_id == match.id, Shipment.status == "closed")) or 0.0)
+    if received < match.quantity_t * COMPLETION_SHARE - QUANTITY_EPS_T:
+        return False
+    role = workflow.standing(principal, match).role
+    workflow._transition(session, match, "completed", actor=principal.actor, action="complete", role=role, now=now,
+                         reason=f"{received:g} t of {match.quantity_t:g} t received; last manifest "
+                                f"{shipment.manifest_number} closed (转移完成)", shipment=shipment.id)
+    return True
+
+
+def cancel(session: Session, principal: Principal, shipment_id: int, *, reason: str,
+           now: dt.datetime | None = None) -> Shipment:
+    """planned → cancelled (the producer or a coordinator); a reason is required; frees its tonnes."""
+    now = _clock(now)
+    shipment, _match, s = _begin(session, principal, shipment_id, "cancel")
+    text = _require_reason("cancel", reason)
+    _require_state(shipment, "cancel")
+    before = shipment.status
+    shipment.status, shipment.status_reason, shipment.updated_at = "cancelled", text, now
+    _record(session, shipment, before, principal=principal, action="cancel", role=s.role, at=now, reason=text)
+    _refresh_alerts(session, shipment, now)
+    return shipment
+
+
+def apply_event(session: Session, principal: Principal, shipment_id: int, action: str, *,
+                at: dt.datetime | None = None, quantity_received_t: float | None = None,
+                containers: dict[str, float] | None = None, reason: str | None = None, remark: str | None = None,
+                now: dt.datetime | None = None) -> Shipment:
+    """One of ``ACTIONS`` by name (the API's and the CLI's single entry point)."""
+    if action == "dispatch":
+        return dispatch(session, principal, shipment_id, at=at, now=now)
+    if action == "receive":
+        return receive(session, principal, shipment_id, quantity_received_t=quantity_received_t,
+                       containers=containers, at=at, remark=remark, now=now)
+    if action == "reject":
+        return reject(session, principal, shipment_id, reason=reason or remark, at=at, now=now)
+    if action == "close":
+        return close(session, principal, shipment_id, at=at, now=now)
+    if action == "cancel":
+        return cancel(session, principal, shipment_id, reason=reason or remark, now=now)
+    raise ValidationFailed(f"unknown action {action!r} (无此操作)", {"action": [f"must be one of: {', '.join(ACTIONS)}"]})
+
+
+def open_shipments(session: Session, match_id: int) -> int:
+    """How many shipments of the match are still under way (planned, dispatched or received)."""
+    return int(session.scalar(select(func.count(Shipment.id)).where(
+        Shipment.match_id == match_id, Shipment.status.in_(OPEN_SHIPMENT_STATUSES))) or 0)
+
+
+# --- views -----------------------------------------------------------------------------------------
+
+HIDDEN_ACTOR = workflow.HIDDEN_ACTOR
+
+
+def actor_masker(session: Session, principal: Principal | None):
+    """A function showing an actor name as ``principal`` may see it.
+
+    Coordinators and admins see every actor. An enterprise user sees coordinators and
+    their own enterprise's users; the other party's users stay anonymous (as in a match's
+    history), though the other enterprise itself is disclosed by the approved match.
+    """
+    if principal is None or not principal.role == "enterprise":
+        return lambda actor: actor
+
+    own = {f"enterprise:{e}" for e in session.scalars(select(User.email).where(
+        User.enterprise_id == principal.enterprise_id))} | {principal.actor}
+    return lambda actor: HIDDEN_ACTOR if actor and actor.startswith("enterprise:") and actor not in own else actor
+
+
+def shipment_view(shipment: Shipment, mask=None) -> dict[str, Any]:
+    """A shipment as the API and CLI show it (parties of an approved match are disclosed to each other);
+    ``mask`` (from ``actor_masker``) hides the other party's user names."""
+    mask = mask or (lambda actor: actor)
+    producer, receiver = shipment.producer, shipment.receiver
+    return {
+        "id": shipment.id, "manifest_number": shipment.manifest_number, "match": shipment.match_id,
+        "status": shipment.status, "status_zh": STATUS_ZH.get(shipment.status, shipment.status),
+        "park": shipment.park.code if shipment.park is not None else None,
+        "producer": {"id": producer.id, "ref": producer.ref, "name": producer.name},
+        "receiver": {"id": receiver.id, "ref": receiver.ref, "name": receiver.name},
+        "licence_number": shipment.licence_number, "waste_code": shipment.waste_code, "material": shipment.material,
+        "quantity_t": shipment.quantity_t, "quantity_received_t": shipment.quantity_received_t,
+        "carrier": shipment.carrier, "carrier_licence": shipment.carrier_licence, "vehicle": shipment.vehicle,
+        "driver": shipment.driver, "planned_on": shipment.planned_on.isoformat() if shipment.planned_on else None,
+        "dispatched_at": iso_utc(shipment.dispatched_at), "dispatched_by": mask(shipment.dispatched_by),
+        "received_at": iso_utc(shipment.received_at), "received_by": mask(shipment.received_by),
+        "closed_at": iso_utc(shipment.closed_at), "closed_by": mask(shipment.closed_by),
+        "rejected_at": iso_utc(shipment.rejected_at), "status_reason": shipment.status_reason,
+        "note": shipment.note or "", "created_at": iso_utc(shipment.created_at),
+        "created_by": mask(shipment.created_by),
+        "updated_at": iso_utc(shipment.updated_at),
+        "containers": [{"code": c.code, "sequence": c.sequence, "packaging": c.packaging,
+                        "quantity_t": c.quantity_t, "quantity_received_t": c.quantity_received_t}
+                       for c in shipment.containers],
+    }
+
+
+def history_query(shipment: Shipment) -> Select:
+    """The shipment's transitions in the audit trail, oldest first."""
+
+    return select(AuditEvent).where(AuditEvent.entity_type == "shipment", AuditEvent.entity_key == str(shipment.id),
+                                    AuditEvent.action == "transition").order_by(AuditEvent.at, AuditEvent.id)
+
+
+def event_view(event: Any, mask=None) -> dict[str, Any]:
+    """One audited transition of a shipment; ``mask`` (from ``actor_masker``) hides the other party's users."""
+    mask = mask or (lambda actor: actor)
+    ctx = event.context or {}
+    status = (event.changes or {}).get("status") or [None, None]
+    return {"at": ctx.get("at") or iso_utc(event.at), "recorded_at": iso_utc(event.at), "actor": mask(event.actor),
+            "action": ctx.get("action"), "role": ctx.get("role"), "from": status[0], "to": status[1],
+            "reason": ctx.get("reason")}
+
+
+# --- realised flows --------------------------------------------------------------------------------
+
+@dataclass
+class RealisedFlow:
+    """What one match actually moved: received (and closed) shipments in a period."""
+
+    match_id: int
+    offer_id: int
+    need_id: int
+    producer_id: int
+    receiver_id: int
+    waste_code: str | None
+    material: str
+    tonnes: float
+    shipments: int
+    first_received: dt.date
+    last_received: dt.date
+
+
+def realised_flows(session: Session, *, park_id: int | None = None, start: dt.date | None = None,
+                   end: dt.date | None = None) -> list[RealisedFlow]:
+    """Tonnes received per match from received and closed shipments whose park day of receipt is in
+    [``start``, ``end``] (both inclusive, either open); ``park_id`` keeps flows whose producer or receiver
+    is in that park. Ordered by match id."""
+    receiver = aliased(Enterprise)
+    stmt = (select(Shipment, Match.offer_id, Match.need_id).join(Match, Shipment.match_id == Match.id)
+            .join(receiver, Shipment.receiver_id == receiver.id)
+            .where(Shipment.status.in_(REALISED_STATUSES), Shipment.received_at.is_not(None)))
+    if park_id is not None:
+        stmt = stmt.where(or_(Shipment.park_id == park_id, receiver.park_id == park_id))
+    if start is not None:
+        stmt = stmt.where(Shipment.received_at >= park_day_start(start))
+    if end is not None:
+        stmt = stmt.where(Shipment.received_at < park_day_start(end + dt.timedelta(days=1)))
+    flows: dict[int, RealisedFlow] = {}
+    for shipment, offer_id, need_id in session.execute(stmt.order_by(Shipment.match_id, Shipment.received_at)):
+        day = park_date(shipment.received_at)
+        f = flows.get(shipment.match_id)
+        if f is None:
+            flows[shipment.match_id] = RealisedFlow(
+                match_id=shipment.match_id, offer_id=offer_id, need_id=need_id, producer_id=shipment.producer_id,
+                receiver_id=shipment.receiver_id, waste_code=shipment.waste_code, material=shipment.material,
+                tonnes=float(shipment.quantity_received_t or 0.0), shipments=1, first_received=day, last_received=day)
+        else:
+            f.tonnes += float(shipment.quantity_received_t or 0.0)
+            f.shipments += 1
+            f.first_received, f.last_received = min(f.first_received, day), max(f.last_received, day)
+    return [flows[k] for k in sorted(flows)]
+
+
+__all__ = ["ACTIONS", "COMPLETION_SHARE", "RealisedFlow", "actor_masker", "apply_event", "cancel", "close",
+           "container_code", "create_shipment", "dispatch", "event_view", "filtered_shipments", "find_container",
+           "get_by_manifest", "get_shipment", "history_query", "next_manifest_number", "open_shipments",
+           "realised_flows", "receive", "reject", "shipment_view", "visible_shipments"]
