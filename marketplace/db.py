@@ -9,7 +9,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, Select, create_engine, event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -102,3 +102,10 @@ def schema_revision(engine: Engine) -> str | None:
 def head_revision() -> str | None:
     """The newest revision the code knows."""
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def page_rows(session: Session, stmt: Select, page: int, per_page: int) -> tuple[list, int]:
+    """One page of ``stmt``'s rows (1-based ``page``) and the count of all its rows."""
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    rows = list(session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)))
+    return rows, total

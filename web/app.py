@@ -8,8 +8,8 @@ from typing import Any
 from flask import Flask
 from werkzeug.wrappers import Response
 
-from .config import Settings
-from .database import init_database
+from .config import AppConfig
+from .database import init_database, make_views_transactional
 from .errors import register_error_handlers
 from .i18n import init_i18n
 
@@ -19,9 +19,9 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 
                            "frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'")
 
 
-def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
-    """Build the app. ``config`` is a ``Settings``, a dict of overrides, or None for the environment."""
-    settings = config if isinstance(config, Settings) else Settings.from_env(**(config or {}))
+def create_app(config: AppConfig | dict[str, Any] | None = None) -> Flask:
+    """Build the app. ``config`` is an ``AppConfig``, a dict of overrides, or None for the environment."""
+    settings = config if isinstance(config, AppConfig) else AppConfig.from_env(**(config or {}))
     app = Flask("web", instance_path=str(settings.instance_path), instance_relative_config=False)
     app.config.update(SECRET_KEY=settings.secret_key, DATABASE_URL=settings.database_url,
                       JSON_AS_ASCII=False,
@@ -47,6 +47,7 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(health_bp)
     app.register_blueprint(pages_bp)
+    make_views_transactional(app)
     return app
 
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from marketplace.db import make_engine, make_sessionmaker, schema_revision, upgrade_schema
 from marketplace.errors import DomainError
 
-from .config import Settings, ensure_sqlite_dir
+from .config import AppConfig, ensure_sqlite_dir
 from .errors import error_body
 
 DEMO_FILE = Path(__file__).resolve().parent.parent / "marketplace" / "demo" / "demo_park.json"
@@ -132,7 +132,7 @@ class _Commands(click.Group):
 @click.pass_context
 def main(ctx: click.Context, db_url: str | None) -> None:
     """wastematch — 工业园区固废与富余化学品匹配 / industrial waste and surplus matching."""
-    ctx.obj = Cli(url=db_url or Settings.from_env().database_url)
+    ctx.obj = Cli(url=db_url or AppConfig.from_env().database_url)
 
 
 @main.command()
@@ -714,7 +714,7 @@ def _write_demo_report(cli: Cli) -> Path:
 
     from .cli_report import report_summary_lines, write_report
 
-    out = Settings.from_env().instance_path / "reports" / "demo-report.html"
+    out = AppConfig.from_env().instance_path / "reports" / "demo-report.html"
     with cli.transaction() as session:
         doc = build_report(session, cli.operator())
     write_report(doc, "html", out)

@@ -24,7 +24,7 @@ def default_database_url() -> str:
 
 
 @dataclass(frozen=True)
-class Settings:
+class AppConfig:
     """What the app and the CLI need to know about their surroundings."""
 
     database_url: str
@@ -32,7 +32,7 @@ class Settings:
     instance_path: Path
 
     @classmethod
-    def from_env(cls, **overrides: object) -> Settings:
+    def from_env(cls, **overrides: object) -> AppConfig:
         values: dict[str, object] = {
             "database_url": default_database_url(),
             # A random key means sessions do not survive a restart: set one in production.

@@ -1,5 +1,15 @@
-"""The request's database session: one per request, rolled back unless the view committed."""
+"""The request's database session and the one place a request's transaction ends.
+
+Every view runs inside ``transactional`` (``init_database`` wraps them all): a response
+below 400 commits what the services did; an error response, an exception, or a view that
+called ``discard_changes`` (a refused action shown on a page) keeps nothing. Views never
+commit or roll back themselves.
+"""
 from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
 
 from flask import Flask, current_app, g, request
 from sqlalchemy import Engine
@@ -19,6 +29,13 @@ def init_database(app: Flask, url: str) -> None:
     app.teardown_appcontext(_close_session)
 
 
+def make_views_transactional(app: Flask) -> None:
+    """Wrap every registered view in ``transactional`` (call once, after the blueprints are registered)."""
+    for endpoint, view in list(app.view_functions.items()):
+        if not getattr(view, "_transactional", False):
+            app.view_functions[endpoint] = transactional(view)
+
+
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
@@ -36,8 +53,38 @@ def db_session() -> Session:
     return g.db_session
 
 
+def discard_changes() -> None:
+    """Throw away what this request wrote so far and keep nothing of it at the end.
+
+    For views that catch a refusal (a ``DomainError``) and still answer, e.g. with the form
+    again or a redirect carrying the error: the refused action may have flushed part of its work.
+    """
+    session: Session | None = g.get("db_session")
+    if session is not None:
+        session.rollback()
+    g.db_discard = True
+
+
+def transactional(view: Callable[..., Any]) -> Callable[..., Any]:
+    """The request's unit of work around ``view``: commit on a response below 400, else roll back."""
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        response = current_app.make_response(view(*args, **kwargs))
+        session: Session | None = g.get("db_session")
+        if session is None:
+            return response
+        if response.status_code >= 400 or g.pop("db_discard", False):
+            session.rollback()
+        else:
+            session.commit()
+        return response
+
+    wrapper._transactional = True  # type: ignore[attr-defined]
+    return wrapper
+
+
 def _close_session(_exc: BaseException | None) -> None:
     session: Session | None = g.pop("db_session", None)
     if session is not None:
-        session.rollback()  # whatever the view did not commit is not kept
+        session.rollback()  # whatever was not committed is not kept
         session.close()
