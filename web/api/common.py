@@ -10,9 +10,10 @@ from typing import Any
 from flask import g, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, pre_load, validate
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
+from marketplace.db import page_rows
 from marketplace.errors import Forbidden, Unauthorized, ValidationFailed
 from marketplace.services.accounts.users import Principal, resolve_token
 
@@ -89,8 +90,7 @@ def paginate(session: Session, stmt: Select, args: dict[str, Any],
              transform: Callable[[list[Any]], list[Any]] | None = None) -> dict[str, Any]:
     """Run ``stmt`` for one page; ``transform`` turns the rows into what the page shows."""
     page, per_page = args.get("page", 1), args.get("per_page", 20)
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-    rows = list(session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)))
+    rows, total = page_rows(session, stmt, page, per_page)
     return page_dict(transform(rows) if transform else rows, page, per_page, total)
 
 

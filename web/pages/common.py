@@ -8,15 +8,17 @@ from typing import Any, Callable, Collection, Sequence
 
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from marketplace.errors import DomainError, NotFound
 from marketplace.models import Park
 from marketplace.models.base import CHINA_TZ, as_utc
+from marketplace.db import page_rows
+from marketplace.services.accounts import parks
 from marketplace.services.accounts.users import Principal
 
-from ..database import db_session
+from ..database import db_session, discard_changes
 from ..i18n import loc_attr, localise_message
 from .auth import safe_next
 
@@ -26,10 +28,7 @@ MAX_PER_PAGE = 100
 
 def coordinated_parks(principal: Principal) -> list[Park]:
     """The parks the user answers for, by code: admins every park, coordinators theirs, others none."""
-    stmt = select(Park).order_by(Park.code)
-    if not principal.is_admin:
-        stmt = stmt.where(Park.id.in_(sorted(principal.park_ids)))
-    return list(db_session().scalars(stmt))
+    return parks.coordinated_parks(db_session(), principal)
 
 
 def park_options(parks: list[Park]) -> list[tuple[str, str]]:
@@ -92,8 +91,7 @@ def paginate(session: Session, stmt: Select, transform: Callable[[list[Any]], li
              per_page: int = PER_PAGE) -> Page:
     """One page of ``stmt`` (``?page=``), rows turned into what the page shows by ``transform``."""
     page, size = page_args(per_page)
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-    rows = list(session.scalars(stmt.limit(size).offset((page - 1) * size)))
+    rows, total = page_rows(session, stmt, page, size)
     return Page(transform(rows) if transform else rows, page, size, total)
 
 
@@ -171,25 +169,23 @@ def flash_done(message: str) -> None:
 
 
 def flash_error(exc: DomainError) -> None:
-    """A red line at the top of the next page: why the action was refused."""
+    """A red line at the top of the next page: why the action was refused (and nothing of it is kept)."""
+    discard_changes()
     flash(localise_message(exc.message), "error")
 
 
 def act_with_note(act: Callable[[str], Any], item_id: int, render: Callable[..., Any], done: str,
                   list_endpoint: str) -> Any:
-    """POST of a row's note form (``m.note_form``): ``act(note)``, commit, back to the list (its filters
+    """POST of a row's note form (``m.note_form``): ``act(note)``, back to the list (its filters
     kept); a refusal shows the list again with the row's error and note (``render(errors, notes, status)``)."""
-    session = db_session()
     note = request.form.get("note", "")
     try:
         act(note)
     except NotFound:
-        session.rollback()
         abort(404)
     except DomainError as exc:
-        session.rollback()
+        discard_changes()  # the list is shown again as it was, without what the refused action flushed
         return render({item_id: FormErrors.of(exc)}, {item_id: note}, exc.status)
-    session.commit()
     flash_done(done)
     listing = url_for(list_endpoint)
     back = safe_next(request.form.get("back"), "")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from ...errors import Conflict, Forbidden, NotFound
@@ -13,7 +13,7 @@ from .users import Principal
 
 PARK_FIELDS = ("name", "name_en", "province", "lat", "lon", "hw_max_distance_km")
 
-__all__ = ["Park", "create_park", "get_park", "coordinated_park", "park_dict", "update_park"]
+__all__ = ["Park", "create_park", "get_park", "coordinated_park", "coordinated_parks", "park_dict", "update_park"]
 
 
 def park_dict(park: Park) -> dict[str, Any]:
@@ -63,3 +63,16 @@ def coordinated_park(session: Session, principal: Principal, code: str, *, field
     if not principal.coordinates(park.id):
         raise Forbidden(f"you do not coordinate park {code!r} (非所辖园区)", {field: ["not one of your parks"]})
     return park
+
+
+def coordinated_parks(session: Session, principal: Principal) -> list[Park]:
+    """The parks the principal answers for, by code: admins every park, coordinators theirs, others none."""
+    stmt = select(Park).order_by(Park.code)
+    if not principal.is_admin:
+        stmt = stmt.where(Park.id.in_(sorted(principal.park_ids)))
+    return list(session.scalars(stmt))
+
+
+def all_parks() -> Select:
+    """``SELECT`` of every park by code (the public list of parks)."""
+    return select(Park).order_by(Park.code)
