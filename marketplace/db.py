@@ -104,6 +104,11 @@ def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
+def count_rows(session: Session, stmt: Select) -> int:
+    """How many rows ``stmt`` selects."""
+    return session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+
+
 def page_rows(session: Session, stmt: Select, page: int, per_page: int) -> tuple[list, int]:
     """One page of ``stmt``'s rows (1-based ``page``) and the count of all its rows."""
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0

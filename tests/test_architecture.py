@@ -152,7 +152,7 @@ def test_the_cycle_finder_finds_a_cycle():
 
 # The modules that own a transaction: a request's (web/database.py) and a command's (web/cli/context.py).
 TRANSACTION_WRAPPERS = (REPO / "web" / "database.py", REPO / "web" / "cli" / "context.py")
-QUERY_CONSTRUCTS = {"select", "func", "or_", "and_", "not_", "text", "update", "delete", "insert", "Select",
+QUERY_CONSTRUCTS = {"select", "func", "or_", "and_", "not_", "text", "update", "delete", "insert",
                     "exists", "case", "literal", "union", "aliased", "selectinload", "joinedload"}
 SESSION_CALLS = {"commit", "rollback", "scalars", "scalar", "execute", "query", "flush", "add", "add_all",
                  "delete", "merge", "begin", "begin_nested", "refresh"}

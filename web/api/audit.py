@@ -5,11 +5,10 @@ import datetime as dt
 
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
-from sqlalchemy import String, and_, cast, or_, select
 
-from marketplace.models import AuditEvent, Match
+from marketplace.models import AuditEvent
 from marketplace.models.base import iso_utc
-from marketplace.services.matching.workflow import visible_matches
+from marketplace.services.accounts.audit_trail import audit_trail
 
 from ..database import db_session
 from .common import NO_NUL, PageArgs, current_principal, page_of, paginate, requires, utc_argument
@@ -48,18 +47,6 @@ def entry_dict(e: AuditEvent) -> dict:
 @blp.response(200, page_of(AuditEntrySchema, "AuditEntryPage"))
 def list_audit(args):
     """Audit events, newest first (filters: entity_type, entity_key, action, since)."""
-    session, principal = db_session(), current_principal()
-    stmt = select(AuditEvent)
-    if not principal.is_admin:
-        # A match's events are filed under the offer's park; a cross-park match's need-side
-        # coordinator decides on it too, so sees its trail as well.
-        theirs = visible_matches(principal).with_only_columns(cast(Match.id, String))
-        stmt = stmt.where(or_(AuditEvent.park_id.in_(list(principal.park_ids)),
-                              and_(AuditEvent.entity_type == "match", AuditEvent.entity_key.in_(theirs))))
-    for name in ("entity_type", "entity_key", "action"):
-        if args.get(name):
-            stmt = stmt.where(getattr(AuditEvent, name) == args[name])
-    if args.get("since"):
-        stmt = stmt.where(AuditEvent.at >= utc_argument(args["since"]))
-    return paginate(session, stmt.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()), args,
-                    lambda rows: [entry_dict(e) for e in rows])
+    stmt = audit_trail(current_principal(), entity_type=args.get("entity_type"), entity_key=args.get("entity_key"),
+                       action=args.get("action"), since=utc_argument(args["since"]) if args.get("since") else None)
+    return paginate(db_session(), stmt, args, lambda rows: [entry_dict(e) for e in rows])

@@ -45,7 +45,6 @@ def issue_token(body):
                                           label=body["label"])
     doc = {"token": plaintext, "token_type": "Bearer", "expires_at": row.expires_at,
            "user": accounts.user_dict(user)}
-    session.commit()
     return doc
 
 
@@ -54,9 +53,7 @@ def issue_token(body):
 @blp.response(204)
 def revoke_token():
     """Sign out: revoke the token this request carries."""
-    session = db_session()
-    accounts.revoke_token(session, current_principal())
-    session.commit()
+    accounts.revoke_token(db_session(), current_principal())
 
 
 @blp.route("/me")

@@ -105,11 +105,8 @@ def list_enterprises(args):
 @documents_errors(blp, 409, 422)
 def create_enterprise(body):
     """Add an enterprise, with its licences (admins; coordinators in one of their parks)."""
-    session = db_session()
-    ent = service.create_enterprise(session, current_principal(), body)
-    doc = service.enterprise_dict(ent)
-    session.commit()
-    return doc
+    ent = service.create_enterprise(db_session(), current_principal(), body)
+    return service.enterprise_dict(ent)
 
 
 @blp.route("/<ref>")
@@ -128,11 +125,8 @@ def get_enterprise(ref: str):
 @documents_errors(blp, 403, 404, 422)
 def update_enterprise(body, ref: str):
     """Change an enterprise (admins, its park's coordinators; its own users, except its park)."""
-    session = db_session()
-    ent = service.update_enterprise(session, current_principal(), ref, body)
-    doc = service.enterprise_dict(ent)
-    session.commit()
-    return doc
+    ent = service.update_enterprise(db_session(), current_principal(), ref, body)
+    return service.enterprise_dict(ent)
 
 
 @blp.route("/<ref>/licences")
@@ -153,11 +147,8 @@ def list_licences(args, ref: str):
 @documents_errors(blp, 404, 409, 422)
 def add_licence(body, ref: str):
     """Register a licence (admins, coordinators of the enterprise's park)."""
-    session = db_session()
-    lic = service.add_licence(session, current_principal(), ref, body)
-    doc = service.licence_dict(lic)
-    session.commit()
-    return doc
+    lic = service.add_licence(db_session(), current_principal(), ref, body)
+    return service.licence_dict(lic)
 
 
 @blp.route("/<ref>/licences/<number>", methods=["PATCH"])
@@ -167,8 +158,5 @@ def add_licence(body, ref: str):
 @documents_errors(blp, 404, 409, 422)
 def update_licence(body, ref: str, number: str):
     """Change a licence; it must stay valid and keep the capacity already approved this year (409)."""
-    session = db_session()
-    lic = service.update_licence(session, current_principal(), ref, number, body)
-    doc = service.licence_dict(lic)
-    session.commit()
-    return doc
+    lic = service.update_licence(db_session(), current_principal(), ref, number, body)
+    return service.licence_dict(lic)

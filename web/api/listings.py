@@ -129,8 +129,7 @@ def _filters(args: dict[str, Any]) -> service.ListingSearch:
 @documents_errors(blp, 403, 422)
 def search_listings(args):
     """Search offers and needs: newest first, or nearest first with ``near`` / ``within_km``."""
-    session = db_session()
-    items, total = service.search_listings(session, current_principal(), _filters(args))
+    items, total = service.search_listings(db_session(), current_principal(), _filters(args))
     return page_dict(items, args["page"], args["per_page"], total)
 
 
@@ -144,9 +143,7 @@ def create_listing(body):
     session = db_session()
     principal = current_principal()
     listing = service.create_listing(session, principal, body)
-    doc = service.listing_detail(session, principal, listing)
-    session.commit()
-    return doc
+    return service.listing_detail(session, principal, listing)
 
 
 @blp.route("/<int:listing_id>")
@@ -170,18 +167,14 @@ def update_listing(body, listing_id: int):
     session = db_session()
     principal = current_principal()
     listing = service.update_listing(session, principal, listing_id, body)
-    doc = service.listing_detail(session, principal, listing)
-    session.commit()
-    return doc
+    return service.listing_detail(session, principal, listing)
 
 
 def _status_view(action: str, body: dict[str, Any], listing_id: int) -> dict[str, Any]:
     session = db_session()
     principal = current_principal()
     listing, cancelled = service.change_status(session, principal, listing_id, action, body.get("reason"))
-    doc = {**service.listing_detail(session, principal, listing), "cancelled_matches": cancelled}
-    session.commit()
-    return doc
+    return {**service.listing_detail(session, principal, listing), "cancelled_matches": cancelled}
 
 
 @blp.route("/<int:listing_id>/pause", methods=["POST"])
@@ -221,5 +214,4 @@ def close_listing(body, listing_id: int):
 @documents_errors(blp, 403, 404, 409)
 def recommendations(args, listing_id: int):
     """One-click matching (一键资源匹配): the best legal counterparts of one of your listings."""
-    session = db_session()
-    return service.recommendations(session, current_principal(), listing_id, top=args["top"])
+    return service.recommendations(db_session(), current_principal(), listing_id, top=args["top"])

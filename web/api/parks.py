@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
-from sqlalchemy import select
 
 from marketplace.schemas.interchange import ParkSchema
 from marketplace.services.accounts import parks as parks_service
@@ -31,8 +30,8 @@ PARK_PATCH = ParkPatch(partial=True)
 @blp.response(200, page_of(ParkSchema, "ParkPage"))
 def list_parks(args):
     """Every park, by code."""
-    stmt = select(parks_service.Park).order_by(parks_service.Park.code)
-    return paginate(db_session(), stmt, args, lambda rows: [parks_service.park_dict(p) for p in rows])
+    return paginate(db_session(), parks_service.all_parks(), args,
+                    lambda rows: [parks_service.park_dict(p) for p in rows])
 
 
 @blp.route("", methods=["POST"])
@@ -42,11 +41,8 @@ def list_parks(args):
 @documents_errors(blp, 409)
 def create_park(body):
     """Add a park (admins)."""
-    session = db_session()
-    park = parks_service.create_park(session, body, actor=current_principal().actor)
-    doc = parks_service.park_dict(park)
-    session.commit()
-    return doc
+    park = parks_service.create_park(db_session(), current_principal(), body)
+    return parks_service.park_dict(park)
 
 
 @blp.route("/<code>")
@@ -65,11 +61,8 @@ def get_park(code: str):
 @documents_errors(blp, 404)
 def update_park(body, code: str):
     """Change a park's names, position or HW haulage cap (admins, and coordinators of that park)."""
-    session = db_session()
-    park = parks_service.update_park(session, current_principal(), code, body)
-    doc = parks_service.park_dict(park)
-    session.commit()
-    return doc
+    park = parks_service.update_park(db_session(), current_principal(), code, body)
+    return parks_service.park_dict(park)
 
 
 class RatingPolicyBody(RejectsNul, Schema):
@@ -103,7 +96,4 @@ def get_rating_policy(code: str):
 @documents_errors(blp, 404, 422)
 def put_rating_policy(body, code: str):
     """Store the park's rating thresholds (validated, audited); every later report of the park uses them."""
-    session = db_session()
-    doc = rating_policy.set_rating_policy(session, current_principal(), code, body["overrides"])
-    session.commit()
-    return doc
+    return rating_policy.set_rating_policy(db_session(), current_principal(), code, body["overrides"])

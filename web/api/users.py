@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
-from marketplace.errors import NotFound
-from marketplace.models import LOCALES, ROLES, User
+from marketplace.models import LOCALES, ROLES
 from marketplace.services.accounts import users as accounts
 
 from ..database import db_session
@@ -59,11 +58,8 @@ def list_users(args):
 @documents_errors(blp, 409)
 def create_user(body):
     """Add an account: enterprise users name their enterprise, coordinators their parks."""
-    session = db_session()
-    user = accounts.create_user(session, actor=current_principal().actor, **body)
-    doc = accounts.user_dict(user)
-    session.commit()
-    return doc
+    user = accounts.create_user(db_session(), actor=current_principal().actor, **body)
+    return accounts.user_dict(user)
 
 
 @blp.route("/<int:user_id>")
@@ -72,7 +68,4 @@ def create_user(body):
 @documents_errors(blp, 404)
 def get_user(user_id: int):
     """One account."""
-    user = db_session().get(User, user_id)
-    if user is None:
-        raise NotFound(f"no user {user_id}", {"user_id": ["unknown user"]})
-    return accounts.user_dict(user)
+    return accounts.user_dict(accounts.user_by_id(db_session(), current_principal(), user_id))

@@ -155,12 +155,10 @@ def signin_post():
     email = request.form.get("email", "").strip()[:200]
     password = request.form.get("password", "")
     target = safe_next(request.form.get("next"), "")
-    db = db_session()
     try:
-        user = authenticate(db, email, password)
+        user = authenticate(db_session(), email, password)  # records last_login_at: the redirect commits it
     except Unauthorized as exc:
         return render_template("signin.html", email=email, error=localise_message(exc.message), next=target), 401
-    db.commit()  # last_login_at
     lang = session.get(LANG_KEY)
     session.clear()  # a fresh session (and CSRF token) for the signed-in user: no fixation
     session.permanent = True  # the cookie expires (PERMANENT_SESSION_LIFETIME) instead of living forever

@@ -5,8 +5,8 @@ from typing import Any
 
 from flask import g, redirect, render_template, request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
 
+from marketplace.db import count_rows
 from marketplace.services.accounts.users import Principal
 from marketplace.services.matching.notifications import list_query
 from marketplace.services.reports.overview import catalog_counts, park_overview
@@ -56,8 +56,7 @@ def unread_count(principal: Principal | None) -> int:
     if principal is None:
         return 0
     if "unread_count" not in g:
-        stmt = list_query(principal, unread=True).order_by(None)
-        g.unread_count = db_session().scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        g.unread_count = count_rows(db_session(), list_query(principal, unread=True))
     return g.unread_count
 
 

@@ -30,7 +30,7 @@ from marketplace.services.matching import workflow
 from marketplace.services.accounts.users import Principal
 
 from ..api.listings import ListingPatch, NewListing
-from ..database import db_session
+from ..database import db_session, discard_changes
 from ..i18n import is_chinese, state_label
 from . import bp
 from .auth import enterprises_only, page_principal
@@ -309,16 +309,6 @@ def _render_form(form: ListingForm, listing: Listing | None = None, status: int 
     return render_template("listing_form.html", form=form, listing=listing, **_choices()), status
 
 
-def open_matches_by_partner(principal: Principal, listing: Listing) -> dict[int, Any]:
-    """The listing's matches still in the workflow, by the partner listing's id."""
-    stmt = workflow.filtered_matches(db_session(), principal, listing=listing.id)
-    out: dict[int, Any] = {}
-    for m in db_session().scalars(stmt):
-        if m.status in workflow.ACTIVE_STATUSES:
-            out.setdefault(m.need_id if listing.kind == "offer" else m.offer_id, m)
-    return out
-
-
 # --- views -----------------------------------------------------------------------------------------
 
 @bp.get("/listings")
@@ -348,12 +338,9 @@ def listing_create():
     """Post the listing for the user's enterprise; errors re-show the form with everything typed."""
     principal = page_principal()
     form = ListingForm.from_request(_kind_arg(request.form.get("kind") or request.args.get("kind")))
-    db = db_session()
     try:
-        listing = service.create_listing(db, principal, form.load(NewListing(), with_kind=True))
-        db.commit()
+        listing = service.create_listing(db_session(), principal, form.load(NewListing(), with_kind=True))
     except DomainError as exc:
-        db.rollback()
         return _render_form(form.fail(exc), status=exc.status)
     flash_done(_("Your listing is posted: here are the partners that fit it best."))
     return redirect(url_for("pages.listing_matches", listing_id=listing.id))
@@ -367,7 +354,7 @@ def listing(listing_id: int):
     item = own_listing(principal, listing_id)
     db = db_session()
     view = service.listing_detail(db, principal, item)
-    rows = list(db.scalars(workflow.filtered_matches(db, principal, listing=item.id).limit(50)))
+    rows = service.matches_of(db, principal, item, limit=50)
     return render_template("listing.html", item=view, matches=match_views(principal, rows),
                            reserved_t=service.reserved_t(db, item.id), **_choices())
 
@@ -390,12 +377,10 @@ def listing_update(listing_id: int):
     principal = page_principal()
     item = own_listing(principal, listing_id)
     form = ListingForm.from_request(item.kind)
-    db = db_session()
     try:
-        service.update_listing(db, principal, item.id, form.load(ListingPatch(partial=True), with_kind=False))
-        db.commit()
+        service.update_listing(db_session(), principal, item.id, form.load(ListingPatch(partial=True), with_kind=False))
     except DomainError as exc:
-        db.rollback()
+        discard_changes()  # the form shows the listing as stored, not as the refused change left it
         return _render_form(form.fail(exc), own_listing(principal, listing_id), status=exc.status)
     flash_done(_("Changes saved."))
     return redirect(url_for("pages.listing", listing_id=listing_id))
@@ -407,13 +392,10 @@ def listing_status(listing_id: int, action: str):
     """Pause, resume or close the listing (pausing and closing cancel its open matches)."""
     principal = page_principal()
     own_listing(principal, listing_id)
-    db = db_session()
     reason = _clean(request.form.get("reason"), 500) or None
     try:
-        _, cancelled = service.change_status(db, principal, listing_id, action, reason)
-        db.commit()
+        _, cancelled = service.change_status(db_session(), principal, listing_id, action, reason)
     except DomainError as exc:
-        db.rollback()
         flash_error(exc)
         return redirect(url_for("pages.listing", listing_id=listing_id))
     message = str(STATUS_ACTIONS[action])
@@ -445,7 +427,7 @@ def listing_matches(listing_id: int):
     result = service.recommendations(db, principal, item.id, top=top)
     # The pairs already in the workflow: their match is opened (or answered) rather than proposed again.
     open_matches = {partner: {"id": m.id, "status": m.status, "awaiting": _awaits_us(m, item)}
-                    for partner, m in open_matches_by_partner(principal, item).items()}
+                    for partner, m in service.open_matches_by_partner(db, principal, item).items()}
     return render_template("listing_matches.html", item=view, result=result, top=top, open_matches=open_matches,
                            TOP_OPTIONS=[(n, n) for n in TOP_CHOICES], **_choices())
 
@@ -471,7 +453,7 @@ def listing_accept_partner(listing_id: int):
     except ValueError:
         abort(400)
     db = db_session()
-    existing = open_matches_by_partner(principal, item).get(partner)
+    existing = service.open_matches_by_partner(db, principal, item).get(partner)
     if existing is not None and not _awaits_us(existing, item):
         flash_done(_("This partner is already in the workflow with you: here is the match."))
         return redirect(url_for("pages.match", match_id=existing.id))
@@ -481,9 +463,7 @@ def listing_accept_partner(listing_id: int):
             existing = workflow.propose(db, principal, offer, need)
         match_id = existing.id
         workflow.decide(db, principal, match_id, "accept")
-        db.commit()
     except DomainError as exc:
-        db.rollback()
         flash_error(exc)
         return redirect(back)
     flash_done(_("You accepted this partner: the other enterprise is asked to accept too."))

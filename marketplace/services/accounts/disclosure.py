@@ -14,8 +14,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from catalog.waste_codes import category_of, is_hw_code
 from matching.problem import EARTH_RADIUS_KM, Settings
@@ -210,3 +210,20 @@ def redactor_for(principal: Principal, listings: Iterable[Listing], disclosed: s
 __all__ = ["DISCLOSING_STATUSES", "coarse_position", "disclosed_listing_ids", "listing_view", "match_disclosed",
            "Redactor", "redactor_for", "road_km", "sees_enterprise", "sees_identity", "sees_listing",
            "viewer_origin", "without_price"]
+
+
+def visible_matches(principal: Principal) -> Select:
+    """``SELECT`` of the matches ``principal`` may see (parties: their listings; coordinators: their parks)."""
+    offer, need = aliased(Listing), aliased(Listing)
+    eo, en = aliased(Enterprise), aliased(Enterprise)
+    stmt = (select(Match).join(offer, Match.offer_id == offer.id).join(need, Match.need_id == need.id)
+            .join(eo, offer.enterprise_id == eo.id).join(en, need.enterprise_id == en.id))
+    if principal.is_admin:
+        return stmt
+    if principal.is_coordinator:
+        parks = list(principal.park_ids)
+        return stmt.where(or_(eo.park_id.in_(parks), en.park_id.in_(parks)))
+    if principal.enterprise_id is not None:
+        return stmt.where(or_(offer.enterprise_id == principal.enterprise_id,
+                              need.enterprise_id == principal.enterprise_id))
+    return stmt.where(Match.id.is_(None))

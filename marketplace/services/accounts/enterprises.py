@@ -86,6 +86,13 @@ def get_enterprise(session: Session, principal: Principal, ref: str, *, for_upda
     return ent
 
 
+def own_enterprise(session: Session, principal: Principal) -> Enterprise:
+    """The enterprise an enterprise user acts for (``Forbidden`` for other roles)."""
+    if principal.enterprise_id is None:
+        raise Forbidden("this is for enterprise users (仅限企业用户)", {"role": ["requires enterprise"]})
+    return session.get(Enterprise, principal.enterprise_id)
+
+
 def _park(session: Session, code: str | None, field: str = "park") -> Park | None:
     if code is None:
         return None

@@ -28,14 +28,16 @@ def get_park(session: Session, code: str, *, field: str = "code") -> Park:
     return park
 
 
-def create_park(session: Session, values: dict[str, Any], *, actor: str) -> Park:
-    """Add a park; its code must be new."""
+def create_park(session: Session, principal: Principal, values: dict[str, Any]) -> Park:
+    """Add a park (admins); its code must be new."""
+    if not principal.is_admin:
+        raise Forbidden("only administrators add parks (仅管理员可新增园区)", {"role": ["requires admin"]})
     if session.scalar(select(Park.id).where(Park.code == values["code"])) is not None:
         raise Conflict(f"park {values['code']!r} already exists", {"code": ["already exists"]})
     park = Park(code=values["code"], **{k: values.get(k) for k in PARK_FIELDS})
     session.add(park)
     session.flush()
-    audit.record(session, actor=actor, action="create", entity_type="park", entity_key=park.code,
+    audit.record(session, actor=principal.actor, action="create", entity_type="park", entity_key=park.code,
                  changes={k: [None, values.get(k)] for k in PARK_FIELDS}, park_id=park.id)
     return park
 

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from ...errors import Conflict, NotFound, Unauthorized, ValidationFailed
+from ...errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
 from ...models import ROLES, ApiToken, Enterprise, Park, User
-from ...models.base import as_utc, utcnow
+from ...models.base import MAX_ID, as_utc, utcnow
 from . import audit
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
@@ -177,6 +177,16 @@ def users_query(*, role: str | None = None):
     return stmt.where(User.role == role) if role else stmt
 
 
+def user_by_id(session: Session, principal: Principal, user_id: int) -> User:
+    """One account by id (admins); ``NotFound`` for an unknown id."""
+    if not principal.is_admin:
+        raise Forbidden("only administrators see accounts (仅管理员可查看账户)", {"role": ["requires admin"]})
+    user = session.get(User, user_id) if 0 < user_id <= MAX_ID else None
+    if user is None:
+        raise NotFound(f"no user {user_id}", {"user_id": ["unknown user"]})
+    return user
+
+
 def get_user(session: Session, email: str) -> User:
     user = session.scalar(select(User).where(User.email == normalise_email(email)).options(
         selectinload(User.parks), selectinload(User.enterprise)))
@@ -261,3 +271,10 @@ def user_dict(user: User) -> dict:
     return {"id": user.id, "email": user.email, "name": user.name, "role": user.role,
             "enterprise": user.enterprise.ref if user.enterprise else None,
             "parks": [p.code for p in user.parks], "locale": user.locale, "active": user.active}
+
+
+def list_users(session: Session, principal: Principal, *, role: str | None = None) -> list[User]:
+    """The accounts (optionally of one role) in creation order, for an admin; ``Forbidden`` for anyone else."""
+    if not principal.is_admin:
+        raise Forbidden("only administrators see accounts (仅管理员可查看账户)", {"role": ["requires admin"]})
+    return list(session.scalars(users_query(role=role)))

@@ -309,6 +309,35 @@ def create_listing(session: Session, principal: Principal, data: dict[str, Any])
     return listing
 
 
+def active_totals(session: Session, principal: Principal) -> dict[str, dict[str, float]]:
+    """The principal's enterprise's active offers and needs: how many, and their tonnes a year."""
+    out = {kind: {"count": 0, "tonnes": 0.0} for kind in ("offer", "need")}
+    if principal.enterprise_id is None:
+        return out
+    rows = session.execute(select(Listing.kind, Listing.quantity_t, Listing.period).where(
+        Listing.enterprise_id == principal.enterprise_id, Listing.status == "active"))
+    for kind, quantity, period in rows:
+        out[kind]["count"] += 1
+        out[kind]["tonnes"] += annual_tonnes(quantity, period)
+    return out
+
+
+def matches_of(session: Session, principal: Principal, listing: Listing, *,
+               limit: int | None = None) -> list[Match]:
+    """The listing's matches the principal may see, newest first (at most ``limit``)."""
+    stmt = workflow.filtered_matches(session, principal, listing=listing.id)
+    return list(session.scalars(stmt if limit is None else stmt.limit(limit)))
+
+
+def open_matches_by_partner(session: Session, principal: Principal, listing: Listing) -> dict[int, Match]:
+    """The listing's matches still in the workflow, by the partner listing's id (the newest per partner)."""
+    out: dict[int, Match] = {}
+    for m in matches_of(session, principal, listing):
+        if m.status in workflow.ACTIVE_STATUSES:
+            out.setdefault(m.need_id if listing.kind == "offer" else m.offer_id, m)
+    return out
+
+
 def reserved_t(session: Session, listing_id: int) -> float:
     """Annual tonnes of the listing that approved (or later) matches hold."""
     return float(session.scalar(select(func.coalesce(func.sum(Match.quantity_t), 0.0)).where(
