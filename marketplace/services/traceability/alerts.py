@@ -568,3 +568,9 @@ def active_counts(session: Session, principal: Principal, *, park_id: int | None
 __all__ = ["AlertSettings", "KIND_ZH", "LICENCE_KINDS", "SHIPMENT_KINDS", "ScanResult", "acknowledge",
            "active_counts", "alert_view", "filtered_alerts", "get_alert", "park_code_of", "park_id_of",
            "refresh_for_shipment", "scan", "settings_from", "visible_alerts"]
+
+
+def list_alerts(session: Session, principal: Principal, *, status: str | None = None, kind: str | None = None,
+                park: str | None = None) -> list[Alert]:
+    """The alerts ``principal`` may see with the list filters applied, newest first (``filtered_alerts`` read)."""
+    return list(session.scalars(filtered_alerts(session, principal, status=status, kind=kind, park=park)))

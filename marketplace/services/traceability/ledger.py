@@ -646,3 +646,8 @@ def park_of_code(session: Session, code: str | None) -> Park | None:
 __all__ = ["FIELDS", "ImportResult", "create_entry", "entry_view", "filtered_entries", "get_entry",
            "import_entries", "parse_rows", "record_receipt", "target_enterprise", "update_entry",
            "visible_entries"]
+
+
+def list_entries(session: Session, principal: Principal, **filters: Any) -> list[LedgerEntry]:
+    """The entries ``principal`` may see, filtered as ``filtered_entries`` filters them, newest day first."""
+    return list(session.scalars(filtered_entries(session, principal, **filters)))

@@ -370,3 +370,8 @@ def open_counts(session: Session, principal: Principal) -> dict[str, int]:
 
 __all__ = ["ReviewResult", "dismiss", "filtered_findings", "find_problems", "finding_view", "get_finding",
            "open_counts", "review", "visible_findings"]
+
+
+def list_findings(session: Session, principal: Principal, **filters: Any) -> list[LedgerFinding]:
+    """The findings ``principal`` may see, filtered as ``filtered_findings`` filters them, newest first."""
+    return list(session.scalars(filtered_findings(session, principal, **filters)))

@@ -743,3 +743,14 @@ __all__ = ["ACTIONS", "COMPLETION_SHARE", "RealisedFlow", "actor_masker", "apply
            "container_code", "create_shipment", "dispatch", "event_view", "filtered_shipments", "find_container",
            "get_by_manifest", "get_shipment", "history_query", "next_manifest_number", "open_shipments",
            "realised_flows", "receive", "reject", "shipment_view", "visible_shipments"]
+
+
+def list_shipments(session: Session, principal: Principal, *, limit: int | None = None,
+                   **filters: Any) -> list[Shipment]:
+    """The shipments ``principal`` may see, filtered as ``filtered_shipments`` filters them, newest first
+    (the first ``limit`` of them when given).
+
+    Loaded with their containers, parties and match (``LOAD_OPTIONS``), ready for ``shipment_view`` and the
+    manifest exports."""
+    stmt = filtered_shipments(session, principal, **filters).options(*LOAD_OPTIONS)
+    return list(session.scalars(stmt if limit is None else stmt.limit(limit)))
