@@ -1,0 +1,229 @@
+"""The report as one self-contained, bilingual HTML page (Chinese first, English alongside) that works
+offline: inline CSS, plotly.js inlined once from the installed package, figures embedded as JSON data
+blocks; no network resource at all. Rendered with Jinja2 directly (services do not depend on Flask), from
+the template ``marketplace/templates/report.html``."""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from markupsafe import Markup
+
+from matching.chains import LEVELS
+
+from ...traceability.manifests import templates
+from ..ratings import GRADE_EN, GRADE_ZH
+from .common import (
+    BASES,
+    BASIS_EN,
+    BASIS_UNIT,
+    BASIS_ZH,
+    LEVEL_ZH,
+    TOTALS,
+    chain_path,
+    counts_of,
+    fmt_exact,
+    fmt_int,
+    fmt_metric,
+    fmt_pct,
+    fmt_t,
+    fmt_value,
+    joined,
+    local_time,
+    num,
+    park_label,
+    table_of,
+)
+from .figures import NETWORK_CHAINS, network_figure, safe_json, sankey_figure, trend_figures
+
+GRADE_ORDER = {"A": 0, "B": 1, "C": 2, "D": 3, None: 4}
+GRADE_COLOUR = {"A": "#1a7f37", "B": "#0b6bcb", "C": "#b7791f", "D": "#c62828", None: "#6e7781"}
+# Sections of the HTML page: anchor, 中文, English (the tests check every heading).
+SECTIONS = (
+    ("summary", "概览", "Summary"),
+    ("kpis", "园区关键指标", "Park key indicators"),
+    ("flows", "物料流向", "Material flows"),
+    ("network", "共生网络", "Symbiosis network"),
+    ("chains", "共生链与闭环", "Symbiosis chains and closed loops"),
+    ("trends", "月度趋势", "Monthly trends"),
+    ("enterprises", "企业绩效", "Enterprise performance"),
+    ("compliance", "合规情况", "Compliance"),
+    ("ratings", "企业评级", "Enterprise ratings"),
+    ("factors", "排放因子", "Emission factors"),
+    ("methods", "方法说明", "Methods and definitions"),
+)
+MAX_ENTERPRISE_ROWS = 50
+MAX_CHAIN_ROWS = 30
+
+
+def _park_rows(doc: dict) -> list[dict[str, Any]]:
+    park = (doc.get("kpis") or {}).get("park") or {}
+    rows = []
+    for key, zh, en, kind in TOTALS:
+        rows.append({"zh": zh, "en": en, "cells": [fmt_metric((park.get(b) or {}).get(key), kind, b)
+                                                   for b in ("proposed", "approved", "realised")]})
+    return rows
+
+
+def _enterprise_rows(doc: dict) -> tuple[list[dict], int]:
+    """Leaders first (the document's order); the top and the bottom when there are many."""
+    rows = list((doc.get("kpis") or {}).get("enterprises") or [])
+    grades = {r.get("ref"): r.get("grade") for r in doc.get("ratings") or []}
+    shown: list[dict] = []
+    for i, e in enumerate(rows, start=1):
+        shown.append({"rank": i, "e": e, "grade": grades.get(e.get("ref"), "—")})
+    omitted = 0
+    if len(shown) > MAX_ENTERPRISE_ROWS:
+        half = MAX_ENTERPRISE_ROWS // 2
+        omitted = len(shown) - 2 * half
+        shown = [*shown[:half], {"gap": omitted}, *shown[-half:]]
+    return shown, omitted
+
+
+def _chain_groups(doc: dict) -> list[dict[str, Any]]:
+    """Chains and loops by basis (realised first), each a table with every level, most important first."""
+    groups = []
+    for basis in BASES:
+        tables = []
+        for closed, zh, en, items in ((False, "共生链", "chains", doc.get("chains") or []),
+                                      (True, "闭环", "closed loops", doc.get("loops") or [])):
+            chosen = [c for c in items if c.get("basis") == basis]
+            chosen.sort(key=lambda c: (LEVELS.index(c["level"]) if c.get("level") in LEVELS else 9,
+                                       c.get("rank") or 0, -(num(c.get("tonnes")) or 0)))
+            rows = []
+            per_level: dict[str, int] = defaultdict(int)
+            hidden = 0
+            for c in chosen:
+                per_level[c.get("level")] += 1
+                if per_level[c.get("level")] > MAX_CHAIN_ROWS:
+                    hidden += 1
+                    continue
+                rows.append({"c": c, "path_zh": chain_path(c, "zh"), "path_en": chain_path(c, "en"),
+                             "level_zh": LEVEL_ZH.get(c.get("level"), c.get("level") or "")})
+            tables.append({"zh": zh, "en": en, "closed": closed, "rows": rows, "hidden": hidden,
+                           "total": len(chosen)})
+        groups.append({"basis": basis, "zh": BASIS_ZH[basis], "en": BASIS_EN[basis], "unit": BASIS_UNIT[basis],
+                       "tables": tables, "count": sum(t["total"] for t in tables)})
+    return groups
+
+
+def _rating_rows(doc: dict) -> tuple[list[dict], list[tuple[str, str, str]], dict[Any, int]]:
+    ratings = sorted(doc.get("ratings") or [], key=lambda r: (GRADE_ORDER.get(r.get("grade"), 5),
+                                                               -(num(r.get("score")) or 0), str(r.get("ref"))))
+    columns: dict[str, tuple[str, str]] = {}
+    for r in ratings:
+        for name, ind in (r.get("indicators") or {}).items():
+            columns.setdefault(name, ((ind or {}).get("label_zh") or name, (ind or {}).get("label_en") or ""))
+    counts = {g: 0 for g in GRADE_ORDER}
+    rows = []
+    for r in ratings:
+        g = r.get("grade") if r.get("grade") in GRADE_ORDER else None
+        counts[g] += 1
+        cells = []
+        for name in columns:
+            ind = (r.get("indicators") or {}).get(name)
+            if not ind:
+                cells.append({"value": "—", "score": None, "na": True})
+                continue
+            value = ind.get("value")
+            text = fmt_pct(value) if name.endswith(("_share", "_rate")) and num(value) is not None \
+                else fmt_value(value)
+            cells.append({"value": text, "score": num(ind.get("score")), "na": not ind.get("applicable", True)})
+        rows.append({"r": r, "grade": g, "colour": GRADE_COLOUR[g],
+                     "grade_zh": r.get("grade_zh") or GRADE_ZH[g], "grade_en": r.get("grade_en") or GRADE_EN[g],
+                     "cells": cells,
+                     "reasons": list(zip_longest(r.get("reasons_zh") or [], r.get("reasons_en") or []))})
+    return rows, [(k, zh, en) for k, (zh, en) in columns.items()], counts
+
+
+def zip_longest(a: Sequence, b: Sequence) -> list[tuple[str, str]]:
+    return [(a[i] if i < len(a) else "", b[i] if i < len(b) else "") for i in range(max(len(a), len(b)))]
+
+
+def _summary(doc: dict) -> dict[str, Any]:
+    park = (doc.get("kpis") or {}).get("park") or {}
+    real = park.get("realised") or {}
+    appr = park.get("approved") or {}
+    diverted = (num(real.get("diverted_landfill_t")) or 0) + (num(real.get("diverted_incineration_t")) or 0)
+    return {
+        "transferred": fmt_metric(real.get("tonnes"), "t", "realised"),
+        "diverted": fmt_metric(diverted, "t", "realised"),
+        "net_co2e": fmt_metric(real.get("net_co2e_avoided_t"), "tCO2e", "realised"),
+        "approved": fmt_metric(appr.get("tonnes"), "t", "approved"),
+        "chains": len(doc.get("chains") or []), "loops": len(doc.get("loops") or []),
+        "enterprise_chains": sum(1 for c in doc.get("chains") or [] if c.get("level") == "enterprise"),
+        "enterprise_loops": sum(1 for c in doc.get("loops") or [] if c.get("level") == "enterprise"),
+        "realisation": fmt_pct(park.get("realisation_rate")),
+    }
+
+
+def html_context(doc: dict) -> dict[str, Any]:
+    code, name, name_en = park_label(doc)
+    kpis = doc.get("kpis") or {}
+    park = kpis.get("park") or {}
+    figures: list[dict[str, Any]] = []
+    sankey = sankey_figure(doc)
+    network = network_figure(doc)
+    trends = trend_figures(doc)
+    config = {"displaylogo": False, "responsive": True,
+              "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "toggleSpikelines"],
+              "toImageButtonOptions": {"format": "png", "scale": 2}}
+    for fid, fig in (("sankey", sankey), ("network", network), *((t["id"], t) for t in trends)):
+        if fig:
+            figures.append({"id": fid, "json": safe_json({"data": fig["data"], "layout": fig["layout"],
+                                                           "config": config})})
+    enterprises, omitted = _enterprise_rows(doc)
+    ratings, indicator_columns, grade_counts = _rating_rows(doc)
+    compliance = kpis.get("compliance") or {}
+    factors = doc.get("emission_factors") or {}
+    stats = doc.get("stats") or {}
+    return {
+        "doc": doc, "park_code": code, "park_name": name, "park_name_en": name_en,
+        "period": doc.get("period") or {}, "generated": local_time(doc.get("generated_at")),
+        "sections": SECTIONS, "s": _summary(doc), "park": park, "park_rows": _park_rows(doc),
+        "offered": fmt_metric(park.get("offered_t"), "t", "approved"),
+        "rates": [("供给匹配率", "match rate", "拟议 ÷ 供给 proposed ÷ offered", park.get("match_rate")),
+                  ("综合利用率", "utilisation rate", "在执行批准量 ÷ 供给 approved in force ÷ offered",
+                   park.get("utilisation_rate")),
+                  ("实际落实率", "realisation rate", "实际 ÷ 在执行匹配应交付量 realised ÷ due under the matches in force",
+                   park.get("realisation_rate"))],
+        "figures": {f["id"]: f for f in figures}, "figure_list": figures,
+        "sankey_bases": (sankey or {}).get("bases") or [], "network_bases": (network or {}).get("bases") or [],
+        "flow_count": len(doc.get("flows") or []),
+        "chain_groups": _chain_groups(doc), "months": kpis.get("monthly") or [],
+        "enterprises": enterprises, "enterprise_total": len(kpis.get("enterprises") or []), "omitted": omitted,
+        "compliance": compliance,
+        "compliance_tables": [
+            ("未通过的硬性检查", "failed hard checks", counts_of(compliance.get("failed_checks")),
+             compliance.get("labels") or {}),
+            ("提示项", "soft flags", counts_of(compliance.get("soft_flags")), compliance.get("labels") or {}),
+            ("预警（按类型）", "alerts by kind", counts_of(compliance.get("alerts_by_kind")),
+             compliance.get("alert_labels") or compliance.get("labels") or {}),
+            ("台账问题（按代码）", "ledger findings by code", counts_of(compliance.get("findings_by_code")),
+             compliance.get("labels") or {}),
+        ],
+        "ratings": ratings, "indicator_columns": indicator_columns, "grade_counts": grade_counts,
+        "grade_zh": GRADE_ZH, "grade_en": GRADE_EN, "grade_colour": GRADE_COLOUR,
+        "factor_classes": table_of(factors.get("classes") or []),
+        "factor_sources": table_of(factors.get("sources") or []),
+        "road_factor": factors.get("road_freight_kg_co2e_per_tkm"),
+        "policy": doc.get("rating_policy") or {}, "stats": stats,
+        "basis_zh": BASIS_ZH, "basis_en": BASIS_EN, "basis_unit": BASIS_UNIT,
+        "fmt_t": fmt_t, "fmt_pct": fmt_pct, "fmt_int": fmt_int, "fmt_value": fmt_value, "fmt_exact": fmt_exact,
+        "fmt_metric": fmt_metric,
+        "network_top": NETWORK_CHAINS, "max_chain_rows": MAX_CHAIN_ROWS,
+        "joined": joined, "plotlyjs": _plotlyjs() if figures else None,
+    }
+
+
+def _plotlyjs() -> Markup:
+    from plotly.offline import get_plotlyjs
+
+    # The bundle holds no "</script" today; should one appear in a string, it must not end the element.
+    return Markup(get_plotlyjs().replace("</script", "<\\/script"))
+
+
+def render_html(doc: dict) -> str:
+    """The report as one self-contained bilingual HTML page (works offline, prints on A4)."""
+    return templates.get_template("report.html").render(**html_context(doc))
