@@ -9,7 +9,6 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from marketplace.errors import Forbidden, ValidationFailed
 from marketplace.models import ALERT_KINDS, ALERT_STATUSES
 from marketplace.services.traceability import alerts
 
@@ -127,25 +126,9 @@ def scan_alerts(body):
 
     A coordinator of one park may omit ``park``; one of several parks must name it.
     """
-    session, principal = db_session(), current_principal()
     body = dict(body or {})
     code = body.pop("park", None)
-    settings = alerts.settings_from(body)
-    park_id = None
-    if code is not None:
-        park_id = alerts.park_id_of(session, code)
-        if not principal.coordinates(park_id):
-            raise Forbidden(f"you do not coordinate park {code} (非所辖园区)", {"park": ["not one of your parks"]})
-    elif not principal.is_admin:
-        if len(principal.park_ids) != 1:
-            raise ValidationFailed("name the park to scan (请选择园区)",
-                                   {"park": ["required: you coordinate several parks"]})
-        park_id = next(iter(principal.park_ids))
-    result = alerts.scan(session, settings=settings, park_id=park_id, actor=principal.actor)
-    doc = {**result.as_dict(), "park": code if code is not None else alerts.park_code_of(session, park_id),
-           "settings": settings.as_dict()}
-    session.commit()
-    return doc
+    return alerts.scan_for(db_session(), current_principal(), code, alerts.settings_from(body)).as_dict()
 
 
 @blp.route("/<int:alert_id>/acknowledge", methods=["POST"])
@@ -156,7 +139,4 @@ def scan_alerts(body):
 def acknowledge_alert(body, alert_id: int):
     """Acknowledge an alert with a note (coordinators of its park, admins); a cleared alert is 409."""
     session, principal = db_session(), current_principal()
-    alert = alerts.acknowledge(session, principal, alert_id, body["note"])
-    doc = alerts.alert_view(alert)
-    session.commit()
-    return doc
+    return alerts.alert_view(alerts.acknowledge(session, principal, alert_id, body["note"]))

@@ -182,10 +182,7 @@ def list_entries(args):
 def create_entry(body):
     """Record an entry (enterprise users: their own enterprise; coordinators: one of their parks', named)."""
     session, principal = db_session(), current_principal()
-    entry = ledger.create_entry(session, principal, dict(body))
-    doc = ledger.entry_view(principal, entry)
-    session.commit()
-    return doc
+    return ledger.entry_view(principal, ledger.create_entry(session, principal, dict(body)))
 
 
 @blp.route("/<int:entry_id>")
@@ -206,10 +203,7 @@ def get_entry(entry_id: int):
 def update_entry(body, entry_id: int):
     """Correct an entry; only the given fields change (an entry booked on receipt: the note only)."""
     session, principal = db_session(), current_principal()
-    entry = ledger.update_entry(session, principal, entry_id, dict(body))
-    doc = ledger.entry_view(principal, entry)
-    session.commit()
-    return doc
+    return ledger.entry_view(principal, ledger.update_entry(session, principal, entry_id, dict(body)))
 
 
 @blp.route("/import", methods=["POST"])
@@ -219,11 +213,7 @@ def update_entry(body, entry_id: int):
 @documents_errors(blp, 403, 404)
 def import_entries(body):
     """Import many entries, all or nothing: a 422 lists every error by row and field (``$.entries[i].field``)."""
-    session, principal = db_session(), current_principal()
-    result = ledger.import_entries(session, principal, body["entries"])
-    doc = result.as_dict()
-    session.commit()
-    return doc
+    return ledger.import_entries(db_session(), current_principal(), body["entries"]).as_dict()
 
 
 @blp.route("/findings")
@@ -245,13 +235,11 @@ def list_findings(args):
 @blp.response(200, ReviewResultSchema)
 @documents_errors(blp, 404)
 def review_ledgers(body):
-    """Review the ledgers of the caller's parks (or one park) and update the findings; notifies enterprises."""
-    session, principal = db_session(), current_principal()
-    park = ledger.park_of_code(session, (body or {}).get("park"))
-    result = ledger_review.review(session, principal, park_id=park.id if park is not None else None)
-    doc = result.as_dict()
-    session.commit()
-    return doc
+    """Review the ledgers of the caller's parks (or one park) and update the findings; notifies enterprises.
+
+    A park that does not exist is 404, one the caller does not coordinate 403 (as on the findings page).
+    """
+    return ledger_review.review_for(db_session(), current_principal(), (body or {}).get("park")).as_dict()
 
 
 @blp.route("/findings/<int:finding_id>/dismiss", methods=["POST"])
@@ -262,10 +250,7 @@ def review_ledgers(body):
 def dismiss_finding(body, finding_id: int):
     """Dismiss an open finding with a note (coordinators of its park, admins); one not open is 409."""
     session, principal = db_session(), current_principal()
-    finding = ledger_review.dismiss(session, principal, finding_id, body["note"])
-    doc = ledger_review.finding_view(finding)
-    session.commit()
-    return doc
+    return ledger_review.finding_view(ledger_review.dismiss(session, principal, finding_id, body["note"]))
 
 
 __all__ = ["URL_PREFIX", "blp"]

@@ -1,7 +1,7 @@
 """Reconciliation alerts (对账预警) for coordinators: weights that do not match, manifests left open, licences.
 
 The list shows the alerts of the coordinator's parks (``alerts.filtered_alerts``); a
-coordinator acknowledges one with a note, or runs a scan (``alerts.scan``) that raises new
+coordinator acknowledges one with a note, or runs a scan (``alerts.scan_for``) that raises new
 alerts and clears those whose condition is gone, as the API's ``/alerts/scan`` does.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from marketplace.errors import DomainError, ValidationFailed
+from marketplace.errors import DomainError
 from marketplace.models import ALERT_KINDS, ALERT_STATUSES
 from marketplace.services.traceability import alerts as service
 
@@ -19,7 +19,8 @@ from ..database import db_session
 from ..i18n import one_language, state_label
 from . import bp
 from .auth import coordinators_only, page_principal
-from .common import FormErrors, act_with_note, choice_filters, coordinated_parks, flash_done, flash_error, paginate, park_options
+from .common import (FormErrors, act_with_note, choice_filters, coordinated_parks, flash_done, flash_error, paginate,
+                     park_options)
 from .findings import SEVERITY_LABELS
 
 
@@ -65,27 +66,17 @@ def alert_acknowledge(alert_id: int):
 @bp.post("/alerts/scan")
 @coordinators_only
 def alerts_scan():
-    """Evaluate the alert thresholds now for one park (a coordinator of one park: theirs; admins: all)."""
-    principal, session = page_principal(), db_session()
-    parks = {p.code: p.id for p in coordinated_parks(principal)}
+    """Evaluate the alert thresholds now for one park (a coordinator of one park: theirs; admins: all).
+
+    Which park a scan covers, and who may scan it, is ``alerts.scan_for``'s rule, as for the API's scan.
+    """
     code = request.form.get("park", "")
     try:
-        if code and code not in parks:
-            raise ValidationFailed("not one of your parks (非所辖园区)", {"park": ["not one of your parks"]})
-        if code:
-            park_id = parks[code]
-        elif principal.is_admin:
-            park_id = None
-        elif len(principal.park_ids) == 1:
-            park_id = next(iter(principal.park_ids))
-        else:
-            raise ValidationFailed("name the park to scan (请选择园区)", {"park": ["required"]})
-        result = service.scan(session, park_id=park_id, actor=principal.actor)
+        done = service.scan_for(db_session(), page_principal(), code or None)
     except DomainError as exc:
-        session.rollback()
         flash_error(exc)
         return redirect(url_for("pages.alerts"))
-    session.commit()
+    result = done.result
     flash_done(_("Scan done: %(raised)s raised, %(cleared)s cleared, %(active)s still active.",
                  raised=result.raised, cleared=result.cleared, active=result.still_active))
     return redirect(url_for("pages.alerts", park=code or None))

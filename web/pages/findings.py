@@ -12,7 +12,7 @@ from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from marketplace.errors import DomainError, ValidationFailed
+from marketplace.errors import DomainError
 from marketplace.models.ledger import FINDING_CODES, FINDING_STATUSES
 from marketplace.services.traceability import ledger_review
 from marketplace.services.accounts.users import Principal
@@ -71,20 +71,16 @@ def ledger_findings():
 @bp.post("/ledger/findings/review")
 @coordinators_only
 def ledger_review_run():
-    """Review the ledgers of one park (or all the coordinator's parks) and say what was found."""
-    principal, session = page_principal(), db_session()
+    """Review the ledgers of one park (or all the coordinator's parks) and say what was found.
+
+    Which park, and whether the user may review it, is ``ledger_review.review_for``'s rule, as for the API.
+    """
     code = request.form.get("park", "")
-    parks = {p.code: p.id for p in coordinated_parks(principal)}
     try:
-        if code and code not in parks:  # refused, not quietly widened to every park of the user
-            raise ValidationFailed(f"park {code}: not one of your parks (非所辖园区)",
-                                   {"park": ["not one of your parks"]})
-        result = ledger_review.review(session, principal, park_id=parks[code] if code else None)
+        result = ledger_review.review_for(db_session(), page_principal(), code or None)
     except DomainError as exc:
-        session.rollback()
         flash_error(exc)
         return redirect(url_for("pages.ledger_findings"))
-    session.commit()
     flash_done(_("Review done: %(raised)s new findings, %(open)s still open, %(resolved)s resolved; "
                  "%(notified)s enterprises notified.", raised=result.raised, open=result.still_open,
                  resolved=result.resolved, notified=result.enterprises_notified))

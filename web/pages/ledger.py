@@ -22,7 +22,7 @@ from marketplace.services.traceability import ledger as service
 from marketplace.services.traceability import ledger_review
 from marketplace.services.accounts.users import Principal
 
-from ..database import db_session
+from ..database import db_session, discard_changes
 from ..i18n import localise_message, one_language
 from . import bp
 from .auth import page_principal, signed_in
@@ -78,8 +78,7 @@ def ledger():
     page = paginate(session, stmt, lambda rows: [service.entry_view(principal, e) for e in rows])
     findings: list[dict[str, Any]] = []
     if principal.enterprise_id is not None:  # the review's open findings, to correct
-        stmt = ledger_review.filtered_findings(session, principal, status="open").limit(FINDINGS_SHOWN)
-        for f in session.scalars(stmt):
+        for f in ledger_review.open_findings(session, principal, limit=FINDINGS_SHOWN):
             doc = ledger_review.finding_view(f)
             doc["text"] = one_language(doc["message"])
             findings.append(doc)
@@ -114,11 +113,9 @@ def ledger_new():
     try:
         entry = service.create_entry(session, principal, given)
     except DomainError as exc:
-        session.rollback()
+        discard_changes()  # the form is shown again; nothing of the refused entry is kept
         return _render_form(values, FormErrors.of(exc), status=exc.status)
-    batch = entry.batch_code
-    session.commit()
-    flash_done(_("Batch %(batch)s recorded in the ledger.", batch=batch))
+    flash_done(_("Batch %(batch)s recorded in the ledger.", batch=entry.batch_code))
     return redirect(url_for("pages.ledger"))
 
 
@@ -152,9 +149,8 @@ def ledger_import():
     try:
         result = service.import_entries(session, principal, service.parse_rows(data, fmt))
     except DomainError as exc:
-        session.rollback()
+        discard_changes()  # all or nothing: no row of a refused import is kept
         return _render_form(blank, import_errors=row_errors(exc), import_message=localise_message(exc.message),
                             status=exc.status)
-    session.commit()
     flash_done(_("%(n)s entries imported.", n=result.created))
     return redirect(url_for("pages.ledger"))

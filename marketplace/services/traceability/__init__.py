@@ -1,3 +1,4 @@
 """What happens after approval (一单全程跟踪): shipments and their containers (``transfers``), the
 electronic manifests and labels (``manifests``), chemical flow ledgers and their review (``ledger``,
-``ledger_review``), alerts on transfers and licences (``alerts``), and the trace of a code (``trace``)."""
+``ledger_review``), alerts on transfers and licences (``alerts``), the trace of a code (``trace``), and the park a
+park-wide action covers (``scope``)."""

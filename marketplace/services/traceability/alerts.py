@@ -61,6 +61,7 @@ from ..accounts import audit
 from ..accounts.enterprises import licence_used_t
 from ..accounts.parks import get_park
 from ..accounts.users import Principal
+from .scope import named_park
 
 SHIPMENT_KINDS = ("weight_mismatch", "not_received", "manifest_open")
 LICENCE_KINDS = ("licence_expiring", "licence_capacity", "receipts_over_licence")
@@ -416,6 +417,41 @@ def scan(session: Session, *, now: dt.datetime | None = None, settings: AlertSet
     return _reconcile(session, findings, active, now, ALERT_KINDS, actor)
 
 
+@dataclass
+class ParkScan:
+    """A caller's scan (``scan_for``): what it did, the park it covered (None: every park), the thresholds used."""
+
+    result: ScanResult
+    park: str | None
+    settings: AlertSettings
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.result.as_dict(), "park": self.park, "settings": self.settings.as_dict()}
+
+
+def scan_for(session: Session, principal: Principal, park_code: str | None,
+             settings: AlertSettings | None = None, *, now: dt.datetime | None = None) -> ParkScan:
+    """The scan a coordinator or admin asks for, with the one rule for which park it covers (API and pages).
+
+    A named park must exist (404) and be one the caller coordinates (403, as any permission);
+    none named: an admin scans every park, a coordinator of exactly one park that park, a
+    coordinator of several must name one (422). Enterprise users are refused (403). Never commits.
+    """
+    _require_coordinator(principal)
+    if park_code is not None:
+        park: Park | None = named_park(session, principal, park_code)
+    elif principal.is_admin:
+        park = None
+    elif len(principal.park_ids) == 1:
+        park = session.get(Park, next(iter(principal.park_ids)))
+    else:
+        raise ValidationFailed("name the park to scan (请选择园区)", {"park": ["required: you coordinate several parks"]})
+    settings = settings or AlertSettings()
+    result = scan(session, now=now, settings=settings, park_id=park.id if park is not None else None,
+                  actor=principal.actor)
+    return ParkScan(result, park.code if park is not None else None, settings)
+
+
 def refresh_for_shipment(session: Session, shipment: Shipment, *, now: dt.datetime | None = None,
                          settings: AlertSettings | None = None, actor: str = SYSTEM_ACTOR) -> ScanResult:
     """Re-evaluate the shipment-based kinds (weight_mismatch, not_received, manifest_open) of one shipment.
@@ -565,9 +601,9 @@ def active_counts(session: Session, principal: Principal, *, park_id: int | None
     return counts
 
 
-__all__ = ["AlertSettings", "KIND_ZH", "LICENCE_KINDS", "SHIPMENT_KINDS", "ScanResult", "acknowledge",
+__all__ = ["AlertSettings", "KIND_ZH", "LICENCE_KINDS", "ParkScan", "SHIPMENT_KINDS", "ScanResult", "acknowledge",
            "active_counts", "alert_view", "filtered_alerts", "get_alert", "park_code_of", "park_id_of",
-           "refresh_for_shipment", "scan", "settings_from", "visible_alerts"]
+           "refresh_for_shipment", "scan", "scan_for", "settings_from", "visible_alerts"]
 
 
 def list_alerts(session: Session, principal: Principal, *, status: str | None = None, kind: str | None = None,

@@ -39,6 +39,7 @@ from ...models.ledger import FINDING_CODES, FINDING_STATUSES, LEDGER_SINKS, LEDG
 from ..accounts import audit
 from ..accounts.users import Principal
 from ..matching import notifications
+from .scope import named_park
 
 BALANCE_EPS_T = 1e-6
 NOTE_MAX = 2000
@@ -176,10 +177,14 @@ def _entry_problems(ent: Enterprise, entries: list[LedgerEntry], registered_name
     return out
 
 
-def _scope(session: Session, principal: Principal, park_id: int | None) -> list[Enterprise]:
+def _require_reviewer(principal: Principal) -> None:
     if not (principal.is_admin or principal.is_coordinator):
         raise Forbidden("only coordinators and admins review ledgers (仅园区管理员可核查台账)",
                         {"role": ["requires coordinator or admin"]})
+
+
+def _scope(session: Session, principal: Principal, park_id: int | None) -> list[Enterprise]:
+    _require_reviewer(principal)
     stmt = select(Enterprise).order_by(Enterprise.id)
     if park_id is not None:
         if not principal.coordinates(park_id):
@@ -282,6 +287,18 @@ def review(session: Session, principal: Principal, *, park_id: int | None = None
     return result
 
 
+def review_for(session: Session, principal: Principal, park_code: str | None, *,
+               now: dt.datetime | None = None) -> ReviewResult:
+    """The review a coordinator or admin asks for, with the one rule for its park (API and pages alike).
+
+    Enterprise users are refused (403); a named park must exist (404) and be one the caller
+    coordinates (403); none named reviews every park of the caller (admins: all). Never commits.
+    """
+    _require_reviewer(principal)
+    park = named_park(session, principal, park_code) if park_code is not None else None
+    return review(session, principal, park_id=park.id if park is not None else None, now=now)
+
+
 # --- reading and dismissing ----------------------------------------------------------------------
 
 def visible_findings(principal: Principal) -> Select:
@@ -318,6 +335,11 @@ def filtered_findings(session: Session, principal: Principal, *, status: str | N
             raise NotFound(f"unknown park {park!r} (无此园区)", {"park": [f"no park with code {park!r}"]})
         stmt = stmt.where(LedgerFinding.park_id == park_id)
     return stmt.order_by(LedgerFinding.last_found_at.desc(), LedgerFinding.id.desc())
+
+
+def open_findings(session: Session, principal: Principal, *, limit: int) -> list[LedgerFinding]:
+    """The newest ``limit`` open findings ``principal`` may see (an enterprise: its own, to correct)."""
+    return list(session.scalars(filtered_findings(session, principal, status="open").limit(limit)))
 
 
 def get_finding(session: Session, principal: Principal, finding_id: int) -> LedgerFinding:
@@ -369,7 +391,7 @@ def open_counts(session: Session, principal: Principal) -> dict[str, int]:
 
 
 __all__ = ["ReviewResult", "dismiss", "filtered_findings", "find_problems", "finding_view", "get_finding",
-           "open_counts", "review", "visible_findings"]
+           "open_counts", "open_findings", "review", "review_for", "visible_findings"]
 
 
 def list_findings(session: Session, principal: Principal, **filters: Any) -> list[LedgerFinding]:
