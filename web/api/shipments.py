@@ -151,12 +151,12 @@ def _views(session, principal, shipments):
     return [transfers.shipment_view(s, mask) for s in shipments]
 
 
-def _filtered(session, principal, args):
+def _filters(args) -> dict:
+    """The list's (and the export's) filters as ``transfers.filtered_shipments`` takes them."""
     since = utc_argument(args["since"], "since") if args.get("since") else None
     until = utc_argument(args["until"], "until") if args.get("until") else None
-    return transfers.filtered_shipments(session, principal, status=args.get("status"), match=args.get("match"),
-                                        park=args.get("park"), since=since, until=until) \
-        .options(*transfers.LOAD_OPTIONS)
+    return {"status": args.get("status"), "match": args.get("match"), "park": args.get("park"), "since": since,
+            "until": until}
 
 
 @blp.route("")
@@ -167,8 +167,8 @@ def _filtered(session, principal, args):
 def list_shipments(args):
     """Shipments the caller may see, newest first (filters: status, match, park, since, until)."""
     session, principal = db_session(), current_principal()
-    return paginate(session, _filtered(session, principal, args), args,
-                    lambda rows: _views(session, principal, rows))
+    stmt = transfers.filtered_shipments(session, principal, **_filters(args)).options(*transfers.LOAD_OPTIONS)
+    return paginate(session, stmt, args, lambda rows: _views(session, principal, rows))
 
 
 @blp.route("", methods=["POST"])
@@ -186,9 +186,7 @@ def create_shipment(body):
         session, principal, body["match"], quantity_t=body["quantity_t"], containers=body["containers"],
         carrier=body.get("carrier"), carrier_licence=body.get("carrier_licence"), vehicle=body.get("vehicle"),
         driver=body.get("driver"), planned_on=body.get("planned_on"), note=body.get("note", ""))
-    doc = _views(session, principal, [shipment])[0]
-    session.commit()
-    return doc
+    return _views(session, principal, [shipment])[0]
 
 
 @blp.route("/export")
@@ -202,7 +200,7 @@ def create_shipment(body):
 def export_shipments(args):
     """Download the visible shipments (the list's filters) as CSV or XLSX, newest first (at most 10 000)."""
     session, principal = db_session(), current_principal()
-    rows = list(session.scalars(_filtered(session, principal, args).limit(EXPORT_LIMIT)))
+    rows = transfers.list_shipments(session, principal, limit=EXPORT_LIMIT, **_filters(args))
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d-%H%M%S")
     if args["format"] == "xlsx":
         body, mimetype, name = manifests.to_xlsx(session, rows), XLSX_TYPE, f"manifests-{stamp}.xlsx"
@@ -240,9 +238,7 @@ def shipment_event(body, shipment_id: int):
                                      quantity_received_t=body.get("quantity_received_t"),
                                      containers=body.get("containers"), reason=body.get("reason"),
                                      remark=body.get("remark"))
-    doc = _views(session, principal, [shipment])[0]
-    session.commit()
-    return doc
+    return _views(session, principal, [shipment])[0]
 
 
 @blp.route("/<int:shipment_id>/events")

@@ -3,8 +3,9 @@
 Enterprise users see the shipments they produce or receive, coordinators those of their
 parks (as ``transfers.visible_shipments`` decides). One shipment's page shows its manifest,
 containers (一物一码), history, the printable manifest and labels, and the forms of the
-steps the user's side may take now (``transfers.FROM_STATES`` / ``ACTING_SIDE``). The
-producer plans a shipment from an approved match at ``/matches/<id>/ship``.
+steps the user's side may take now (``transfers.FROM_STATES`` / ``ACTING_SIDE``). Either
+party of an approved match, or a coordinator of its parks, plans a shipment of it at
+``/matches/<id>/ship`` (``transfers.plannable``, the API's rule).
 """
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ from flask import Response, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from sqlalchemy import func, select
 
 from marketplace.errors import DomainError, NotFound
 from marketplace.models import PACKAGINGS, SHIPMENT_STATUSES, Shipment
@@ -26,7 +26,7 @@ from marketplace.services.traceability import manifests, transfers
 from marketplace.services.matching import workflow
 from marketplace.services.accounts.users import Principal
 
-from ..database import db_session
+from ..database import db_session, discard_changes
 from ..i18n import one_language, state_label
 from . import bp
 from .auth import page_principal, signed_in
@@ -115,13 +115,9 @@ def shipments():
     parks = coordinated_parks(principal)
     park = request.args.get("park") if request.args.get("park") in {p.code for p in parks} else None
     role = request.args.get("role") if principal.enterprise_id is not None else None
-    stmt = transfers.filtered_shipments(session, principal, status=status, park=park).options(*transfers.LOAD_OPTIONS)
-    if role == "producer":
-        stmt = stmt.where(Shipment.producer_id == principal.enterprise_id)
-    elif role == "receiver":
-        stmt = stmt.where(Shipment.receiver_id == principal.enterprise_id)
-    else:
-        role = None
+    role = role if role in transfers.SIDES else None
+    stmt = transfers.filtered_shipments(session, principal, status=status, park=park, side=role) \
+        .options(*transfers.LOAD_OPTIONS)
     page = paginate(session, stmt, lambda rows: _views(session, principal, rows))
     return render_template("shipments.html", page=page, values={"status": status or "", "role": role or "",
                                                                  "park": park or ""},
@@ -143,7 +139,7 @@ def _render_shipment(shipment: Shipment, *, failed: str | None = None, form: dic
     principal, session = page_principal(), db_session()
     mask = transfers.actor_masker(session, principal)
     doc = transfers.shipment_view(shipment, mask)
-    history = [transfers.event_view(e, mask) for e in session.scalars(transfers.history_query(shipment))]
+    history = [transfers.event_view(e, mask) for e in transfers.shipment_history(session, shipment)]
     for event in history:
         event["actor_text"] = one_language(event["actor"])
         event["reason_text"] = one_language(event["reason"])
@@ -164,18 +160,21 @@ def shipment(shipment_id: int):
 @bp.post("/shipments/<int:shipment_id>/events")
 @signed_in
 def shipment_event(shipment_id: int):
-    """Record one step (``action``: dispatch, receive, reject, close, cancel) as the API's event does."""
+    """Record one step (``action``: dispatch, receive, reject, close, cancel) as the API's event does.
+
+    The page only reads what was typed (a number, a time); whether the step is the user's to take, the
+    shipment's state allows it and a required value was given is the service's to say, so a refusal is the
+    API's answer (404, 403, 409, 422), whatever else the form held.
+    """
     principal, session = page_principal(), db_session()
     shipment = _load(shipment_id)
     action = request.form.get("action", "")
-    if action not in transfers.ACTIONS:
-        abort(400)
     form = {k: request.form.get(k, "") for k in ("at", "quantity_received_t", "reason", "remark")}
     errors = FormErrors()
     at = parse_park_time(form["at"], "at", errors) if action != "cancel" else None
     quantity, containers = None, {}
     if action == "receive":
-        quantity = parse_tonnes(form["quantity_received_t"], "quantity_received_t", errors, required=True,
+        quantity = parse_tonnes(form["quantity_received_t"], "quantity_received_t", errors, required=False,
                                 zero_ok=True)
         for c in shipment.containers:
             raw = request.form.get(f"containers.{c.code}", "")
@@ -194,13 +193,11 @@ def shipment_event(shipment_id: int):
                               reason=form["reason"] if action in ("reject", "cancel") else None,
                               remark=form["remark"] if action == "receive" else None)
     except NotFound:
-        session.rollback()
         abort(404)
     except DomainError as exc:
-        session.rollback()
+        discard_changes()  # the shipment is shown again as it was, without what the refused step flushed
         return _render_shipment(_load(shipment_id), failed=action, form=form, errors=FormErrors.of(exc),
                                 status=exc.status)
-    session.commit()
     flash_done(str(DONE_MESSAGES[action]))
     return redirect(url_for("pages.shipment", shipment_id=shipment_id))
 
@@ -225,23 +222,18 @@ def shipment_labels(shipment_id: int):
 
 # --- planning a shipment from an approved match ---------------------------------------------------
 
-def _plannable_match(principal: Principal, match_id: int) -> tuple[Any, bool]:
-    """The match (404 when not visible) and whether the user is its producer (the offer's side)."""
-    session = db_session()
+def _plannable(principal: Principal, match_id: int) -> transfers.Plannable:
+    """The match to plan under and what is left of it (404 unless the user may plan: ``transfers.plannable``)."""
     try:
-        match = workflow.get_match(session, principal, match_id)
+        return transfers.plannable(db_session(), principal, match_id)
     except NotFound:
         abort(404)
-    return match, workflow.standing(principal, match).side == "offer"
 
 
-def _match_summary(principal: Principal, match) -> dict[str, Any]:
+def _match_summary(principal: Principal, plan: transfers.Plannable) -> dict[str, Any]:
     session = db_session()
-    view = workflow.match_view(principal, match, disclosure.disclosed_listing_ids(session, principal))
-    used = float(session.scalar(select(func.coalesce(func.sum(Shipment.quantity_t), 0.0)).where(
-        Shipment.match_id == match.id, Shipment.status.in_(transfers.COUNTING_STATUSES))) or 0.0)
-    return {"view": view, "left_t": max(match.quantity_t - used, 0.0),
-            "shippable": match.status in transfers.SHIPPABLE_MATCH_STATUSES}
+    view = workflow.match_view(principal, plan.match, disclosure.disclosed_listing_ids(session, principal))
+    return {"view": view, "left_t": plan.left_t, "shippable": plan.shippable}
 
 
 def _plan_form() -> dict[str, Any]:
@@ -285,9 +277,10 @@ def _containers(values: dict[str, Any], quantity: float | None, errors: FormErro
     return out
 
 
-def _render_plan(match, values: dict[str, Any], errors: FormErrors | None = None, status: int = 200):
+def _render_plan(plan: transfers.Plannable, values: dict[str, Any], errors: FormErrors | None = None,
+                 status: int = 200):
     principal = page_principal()
-    return render_template("ship_form.html", match=_match_summary(principal, match), values=values, errors=errors,
+    return render_template("ship_form.html", match=_match_summary(principal, plan), values=values, errors=errors,
                            packagings=[(p, PACKAGING_LABELS[p]) for p in PACKAGINGS], limits=TEXT_LIMITS,
                            max_containers=transfers.MAX_CONTAINERS), status
 
@@ -295,17 +288,17 @@ def _render_plan(match, values: dict[str, Any], errors: FormErrors | None = None
 @bp.route("/matches/<int:match_id>/ship", methods=["GET", "POST"])
 @signed_in
 def plan_shipment(match_id: int):
-    """Plan a shipment of an approved match (the producer): quantity, containers, carrier, planned day."""
+    """Plan a shipment of an approved match: quantity, containers, carrier, planned day.
+
+    Either party or a coordinator of either park may plan, as through the API (``transfers.plannable``).
+    """
     principal, session = page_principal(), db_session()
-    match, allowed = _plannable_match(principal, match_id)
-    if not allowed:
-        return render_template("forbidden.html",
-                               reason=_("Only the producer (the offer's enterprise) plans shipments of a match.")), 403
+    plan = _plannable(principal, match_id)
     if request.method == "GET":
         values = {k: "" for k in ("quantity_t", "planned_on", *PLAN_TEXTS)}
         values["rows"] = [{"packaging": "drum", "count": "1" if i == 0 else "", "each_t": ""}
                           for i in range(PLAN_ROWS)]
-        return _render_plan(match, values)
+        return _render_plan(plan, values)
     values = _plan_form()
     errors = FormErrors()
     quantity = parse_tonnes(values["quantity_t"], "quantity_t", errors, required=True, zero_ok=False)
@@ -320,7 +313,7 @@ def plan_shipment(match_id: int):
         if len(values[name]) > TEXT_LIMITS[name]:
             errors.add(name, _("At most %(n)s characters.", n=TEXT_LIMITS[name]))
     if errors:
-        return _render_plan(match, values, errors, 422)
+        return _render_plan(plan, values, errors, 422)
     try:
         shipment = transfers.create_shipment(
             session, principal, match_id, quantity_t=quantity, containers=containers,
@@ -328,10 +321,7 @@ def plan_shipment(match_id: int):
             vehicle=values["vehicle"] or None, driver=values["driver"] or None, planned_on=planned_on,
             note=values["note"])
     except DomainError as exc:
-        session.rollback()
-        return _render_plan(workflow.get_match(session, principal, match_id), values, FormErrors.of(exc),
-                            exc.status)
-    shipment_id, number = shipment.id, shipment.manifest_number
-    session.commit()
-    flash_done(_("Shipment planned: manifest %(number)s.", number=number))
-    return redirect(url_for("pages.shipment", shipment_id=shipment_id))
+        discard_changes()  # the form is shown again; nothing of the refused plan is kept
+        return _render_plan(_plannable(principal, match_id), values, FormErrors.of(exc), exc.status)
+    flash_done(_("Shipment planned: manifest %(number)s.", number=shipment.manifest_number))
+    return redirect(url_for("pages.shipment", shipment_id=shipment.id))

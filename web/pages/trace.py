@@ -18,7 +18,9 @@ def trace_form():
     """Enter or scan a code; ``?code=`` goes to its trace."""
     code = (request.args.get("code") or "").strip()
     if code:
-        return redirect(url_for("pages.trace_page", code=code[:MAX_CODE_LENGTH]))
+        # Whole, not cut to the limit: what was cut off may have been all that made it another code than the
+        # one left, and a code beyond the limit is 404 for the trace as for the API (it already fitted this URL).
+        return redirect(url_for("pages.trace_page", code=code))
     return render_template("trace.html", doc=None, code="", error=None)
 
 

@@ -138,15 +138,24 @@ def visible_shipments(principal: Principal) -> Select:
     return stmt.where(Shipment.id.is_(None))
 
 
+SIDES = ("producer", "receiver")
+
+
 def filtered_shipments(session: Session, principal: Principal, *, status: str | None = None,
                        match: int | None = None, park: str | None = None, since: dt.datetime | None = None,
-                       until: dt.datetime | None = None) -> Select:
+                       until: dt.datetime | None = None, side: str | None = None) -> Select:
     """The visible shipments with the list filters applied, newest first.
 
     ``park`` (a park code) keeps shipments whose producer or receiver is in that park;
-    ``since``/``until`` bound the creation time (inclusive, exclusive).
+    ``since``/``until`` bound the creation time (inclusive, exclusive); ``side`` (``producer`` or
+    ``receiver``) keeps those the principal's own enterprise takes that side of.
     """
     stmt = visible_shipments(principal)
+    if side is not None:
+        if side not in SIDES:
+            raise ValidationFailed(f"unknown side {side!r} (角色无效)", {"side": [f"one of {', '.join(SIDES)}"]})
+        column = Shipment.producer_id if side == "producer" else Shipment.receiver_id
+        stmt = stmt.where(column == principal.enterprise_id)
     if status is not None:
         stmt = stmt.where(Shipment.status == status)
     if match is not None:
@@ -358,6 +367,31 @@ def _counted_t(session: Session, match_id: int) -> float:
         Shipment.match_id == match_id, Shipment.status.in_(COUNTING_STATUSES))) or 0.0)
 
 
+def _require_planner(principal: Principal, match: Match | None, match_id: Any) -> None:
+    """Who may plan a shipment of a match: either party, or a coordinator of either park (admins too) —
+    exactly those who see the match, so anybody else is told it does not exist (``NotFound``)."""
+    if match is None or not workflow._sees(principal, match):
+        raise workflow._not_found(match_id)
+
+
+@dataclass(frozen=True)
+class Plannable:
+    """A match as the planning form shows it: the match, the tonnes still to ship, whether it may ship now."""
+
+    match: Match
+    left_t: float
+    shippable: bool
+
+
+def plannable(session: Session, principal: Principal, match_id: int) -> Plannable:
+    """The match ``principal`` would plan a shipment of (``create_shipment``'s rule: NotFound for anybody
+    but its parties and coordinators), with what is left of its quantity."""
+    match = workflow.get_match(session, principal, match_id)
+    _require_planner(principal, match, match_id)
+    left = max(match.quantity_t - _counted_t(session, match.id), 0.0)
+    return Plannable(match, left, match.status in SHIPPABLE_MATCH_STATUSES)
+
+
 # --- planning ------------------------------------------------------------------------------------
 
 def create_shipment(session: Session, principal: Principal, match_id: int, *, quantity_t: float,
@@ -374,11 +408,8 @@ def create_shipment(session: Session, principal: Principal, match_id: int, *, qu
     """
     now = _clock(now)
     match = _lock_match(session, match_id) if isinstance(match_id, int) and 0 < match_id <= MAX_ID else None
-    if match is None or not workflow._sees(principal, match):
-        raise workflow._not_found(match_id)
+    _require_planner(principal, match, match_id)
     s = workflow.standing(principal, match)
-    if s.side is None and not s.coordinator:  # pragma: no cover - _sees already refused
-        raise workflow._not_found(match_id)
     errors: dict[str, list[str]] = {}
     if not _positive(quantity_t):
         errors["quantity_t"] = ["must be a number above 0"]
@@ -494,7 +525,7 @@ def receive(session: Session, principal: Principal, shipment_id: int, *, quantit
     when = _check_at(at, now=now, previous=shipment.dispatched_at, previous_name="dispatched")
     errors: dict[str, list[str]] = {}
     if quantity_received_t is None or not _nonnegative(quantity_received_t):
-        errors["quantity_received_t"] = ["required: a number of tonnes, 0 or more"]
+        errors["quantity_received_t"] = ["required: a number of tonnes, 0 or more (必填：吨数，不小于0)"]
     texts = _texts(errors, remark=remark)
     by_code = {c.code: c for c in shipment.containers}
     if containers is not None:
@@ -572,7 +603,7 @@ def close(session: Session, principal: Principal, shipment_id: int, *, at: dt.da
 
 def _maybe_complete(session: Session, match: Match, *, principal: Principal, now: dt.datetime,
                     shipment: Shipment) -> bool:
-    if match.status != "in_transfer" or open_shipments(session, match.id):
+    if match.status != "in_transfer" or open_shipment_count(session, match.id):
         return False
     received = float(session.scalar(select(func.coalesce(func.sum(Shipment.quantity_received_t), 0.0)).where(
         Shipment.match_id == match.id, Shipment.status == "closed")) or 0.0)
@@ -618,7 +649,7 @@ def apply_event(session: Session, principal: Principal, shipment_id: int, action
     raise ValidationFailed(f"unknown action {action!r} (无此操作)", {"action": [f"must be one of: {', '.join(ACTIONS)}"]})
 
 
-def open_shipments(session: Session, match_id: int) -> int:
+def open_shipment_count(session: Session, match_id: int) -> int:
     """How many shipments of the match are still under way (planned, dispatched or received)."""
     return int(session.scalar(select(func.count(Shipment.id)).where(
         Shipment.match_id == match_id, Shipment.status.in_(OPEN_SHIPMENT_STATUSES))) or 0)
@@ -677,6 +708,11 @@ def history_query(shipment: Shipment) -> Select:
 
     return select(AuditEvent).where(AuditEvent.entity_type == "shipment", AuditEvent.entity_key == str(shipment.id),
                                     AuditEvent.action == "transition").order_by(AuditEvent.at, AuditEvent.id)
+
+
+def shipment_history(session: Session, shipment: Shipment) -> list[AuditEvent]:
+    """The shipment's transitions, oldest first (``history_query`` read whole: a manifest has a handful)."""
+    return list(session.scalars(history_query(shipment)))
 
 
 def event_view(event: Any, mask=None) -> dict[str, Any]:
@@ -741,8 +777,14 @@ def realised_flows(session: Session, *, park_id: int | None = None, start: dt.da
 
 __all__ = ["ACTIONS", "COMPLETION_SHARE", "RealisedFlow", "actor_masker", "apply_event", "cancel", "close",
            "container_code", "create_shipment", "dispatch", "event_view", "filtered_shipments", "find_container",
-           "get_by_manifest", "get_shipment", "history_query", "next_manifest_number", "open_shipments",
-           "realised_flows", "receive", "reject", "shipment_view", "visible_shipments"]
+           "get_by_manifest", "get_shipment", "history_query", "next_manifest_number", "open_shipment_count",
+           "open_shipments", "plannable", "Plannable", "realised_flows", "receive", "reject", "shipment_history",
+           "shipment_view", "visible_shipments"]
+
+
+def open_shipments(session: Session, principal: Principal) -> Select:
+    """The visible shipments not yet closed (planned, dispatched or received), newest first."""
+    return filtered_shipments(session, principal).where(Shipment.status.in_(OPEN_SHIPMENT_STATUSES))
 
 
 def list_shipments(session: Session, principal: Principal, *, limit: int | None = None,
