@@ -15,7 +15,8 @@ from marketplace.services.accounts import users as accounts
 from marketplace.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo_accounts
 from tests.conftest import DEMO_PARK
 from tests.factories import api_document
-from web.cli import _print_demo_accounts, main
+from web.cli import main
+from web.cli.demo import _print_demo_accounts
 
 PASSWORD = "s3cret passphrase"
 
@@ -127,7 +128,7 @@ def test_bad_email_is_refused(db_url):
 
 def test_terminal_prompts_twice_and_requires_the_same_password(db_url, monkeypatch):
     typed = iter([PASSWORD, PASSWORD + "!", PASSWORD, PASSWORD])
-    monkeypatch.setattr("web.cli._stdin_is_terminal", lambda: True)
+    monkeypatch.setattr("web.cli.users._stdin_is_terminal", lambda: True)
     monkeypatch.setattr("getpass.getpass", lambda prompt="": next(typed))
     body = run_json(db_url, "users", "add", "admin@wm.test", "--role", "admin", ok=False)
     assert body["code"] == 422 and "differ" in " ".join(body["errors"]["password"])

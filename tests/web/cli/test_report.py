@@ -10,10 +10,11 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from tests.factories import small_document
-from tests.web.test_cli import db_url, run, run_json, write  # noqa: F401 - db_url is a fixture
+
+from .runner import run, run_json, write
 
 
-def test_report_in_every_format(db_url, tmp_path):  # noqa: F811
+def test_report_in_every_format(db_url, tmp_path):
     run(db_url, "import", write(tmp_path, small_document()))
     run(db_url, "match")
     doc = json.loads(run(db_url, "report", "--format", "json", "--out", "-").stdout)
@@ -36,7 +37,7 @@ def test_report_in_every_format(db_url, tmp_path):  # noqa: F811
     assert (tmp_path / "tables" / "kpis.csv").exists()
 
 
-def test_rating_policy_file(db_url, tmp_path):  # noqa: F811
+def test_rating_policy_file(db_url, tmp_path):
     run(db_url, "import", write(tmp_path, small_document()))
     good = tmp_path / "policy.json"
     good.write_text(json.dumps({"grade_a": 0.95, "weights": {"compliance": 0.6}}), encoding="utf-8")
@@ -49,7 +50,7 @@ def test_rating_policy_file(db_url, tmp_path):  # noqa: F811
     assert not (tmp_path / "x.html").exists()
 
 
-def test_refusals_name_the_field(db_url, tmp_path):  # noqa: F811
+def test_refusals_name_the_field(db_url, tmp_path):
     unknown = run_json(db_url, "report", "--park", "XX", "--out", str(tmp_path / "r.html"), ok=False)
     assert unknown["code"] == 404 and "park" in unknown["errors"]
     backwards = run(db_url, "report", "--from", "2026-06-01", "--to", "2026-01-01", "--out", str(tmp_path / "r.html"),
@@ -58,7 +59,7 @@ def test_refusals_name_the_field(db_url, tmp_path):  # noqa: F811
     assert not (tmp_path / "r.html").exists()
 
 
-def test_a_parks_rating_thresholds(db_url, tmp_path):  # noqa: F811
+def test_a_parks_rating_thresholds(db_url, tmp_path):
     run(db_url, "import", write(tmp_path, small_document()))
     assert run_json(db_url, "rating-policy", "BH")["overrides"] == {}
     policy = tmp_path / "bh.json"
@@ -72,7 +73,7 @@ def test_a_parks_rating_thresholds(db_url, tmp_path):  # noqa: F811
     assert "grade_a: 0.85" in human.stdout
 
 
-def test_a_wrong_out_is_a_usage_error_before_the_report_is_built(db_url, tmp_path):  # noqa: F811
+def test_a_wrong_out_is_a_usage_error_before_the_report_is_built(db_url, tmp_path):
     existing = tmp_path / "r.json"
     existing.write_text("keep me", encoding="utf-8")
     folder = tmp_path / "folder"
@@ -99,7 +100,7 @@ def test_a_wrong_out_is_a_usage_error_before_the_report_is_built(db_url, tmp_pat
     assert zipped.exit_code == 2 and "is an existing folder; csv writes a .zip file" in zipped.stderr
 
 
-def test_out_that_can_be_written_is_written(db_url, tmp_path):  # noqa: F811
+def test_out_that_can_be_written_is_written(db_url, tmp_path):
     from marketplace.services.reports.render import render
 
     folder = tmp_path / "tables"
@@ -115,7 +116,7 @@ def test_out_that_can_be_written_is_written(db_url, tmp_path):  # noqa: F811
     assert same.read_bytes() == old.read_bytes()
 
 
-def test_from_defaults_to_the_365_days_ending_on_to(db_url):  # noqa: F811
+def test_from_defaults_to_the_365_days_ending_on_to(db_url):
     help_text = " ".join(run(db_url, "report", "--help").stdout.split())
     assert "default: the 365 days ending on --to" in help_text and "365 days before" not in help_text
     doc = json.loads(run(db_url, "report", "--to", "2026-12-31", "--format", "json", "--out", "-").stdout)
@@ -124,10 +125,10 @@ def test_from_defaults_to_the_365_days_ending_on_to(db_url):  # noqa: F811
 
 def test_json_report_does_not_import_the_renderer(tmp_path):
     # A fresh interpreter: the renderer (plotly, openpyxl, the matching engine, scikit-learn) stays unloaded.
-    code = ("import sys, json, pathlib; from web.cli_report import write_report; "
+    code = ("import sys, json, pathlib; from web.cli.report_output import write_report; "
             "p = pathlib.Path(sys.argv[1]); print(write_report({'format': 'x', 'name': '澄湖'}, 'json', p)); "
             "assert json.loads(p.read_text(encoding='utf-8'))['name'] == '澄湖'; "
             "print(sorted(m for m in ('marketplace.services.reports.render', 'sklearn') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "out" / "r.json")], capture_output=True,
-                          text=True, cwd=Path(__file__).resolve().parents[2], check=True)
+                          text=True, cwd=Path(__file__).resolve().parents[3], check=True)
     assert done.stdout.splitlines()[-1] == "[]", done.stdout + done.stderr

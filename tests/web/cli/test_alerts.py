@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from tests.factories import small_document
-from tests.web.test_cli import db_url, run, run_json, write  # noqa: F401 - db_url is a fixture
+
+from .runner import run, run_json, write
 
 
-def test_scan_list_ack_and_clear(db_url, tmp_path):  # noqa: F811
+def test_scan_list_ack_and_clear(db_url, tmp_path):
     run(db_url, "import", write(tmp_path, small_document()))  # TJ-HW-0001 is valid to 2029-12-31
     quiet = run_json(db_url, "alerts", "scan", "--today", "2029-10-31")  # 61 days before
     assert quiet["raised"] == 0 and quiet["open"] == 0 and set(quiet["by_kind"]) >= {"licence_expiring"}

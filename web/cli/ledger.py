@@ -10,12 +10,13 @@ import click
 from marketplace.errors import ValidationFailed
 from marketplace.models.ledger import FINDING_CODES, FINDING_STATUSES, LEDGER_DIRECTIONS
 
-from .cli import Cli, emit_json, info, json_option, main
+from .context import Cli
+from .output import emit_json, info, json_option
 
 IMPORT_FORMATS = {".csv": "csv", ".json": "json", ".xlsx": "xlsx"}
 
 
-@main.group()
+@click.group()
 def ledger() -> None:
     """Chemical flow ledger (化学物质流向台账): record, import, list, review and findings."""
 
@@ -74,9 +75,9 @@ def ledger_list(cli: Cli, enterprise: str | None, cas: str | None, direction: st
 
     with cli.transaction() as session:
         principal = cli.operator()
-        stmt = service.filtered_entries(session, principal, enterprise=enterprise, cas=cas, direction=direction,
-                                        batch=batch)
-        rows = [service.entry_view(principal, e) for e in session.scalars(stmt)]
+        entries = service.list_entries(session, principal, enterprise=enterprise, cas=cas, direction=direction,
+                                       batch=batch)
+        rows = [service.entry_view(principal, e) for e in entries]
     if cli.as_json:
         emit_json(rows)
         return
@@ -151,9 +152,9 @@ def ledger_findings(cli: Cli, park: str | None, status: str | None, code: str | 
     from marketplace.services.traceability import ledger_review
 
     with cli.transaction() as session:
-        stmt = ledger_review.filtered_findings(session, cli.operator(), status=status, code=code,
+        findings = ledger_review.list_findings(session, cli.operator(), status=status, code=code,
                                                enterprise=enterprise, park=park)
-        rows = [ledger_review.finding_view(f) for f in session.scalars(stmt)]
+        rows = [ledger_review.finding_view(f) for f in findings]
     if cli.as_json:
         emit_json(rows)
         return

@@ -15,11 +15,12 @@ from tests.marketplace.services.traceability.test_trace import (
     build_chain,
     principals,
 )
-from tests.web.test_cli import db_url, run, run_json  # noqa: F401 - db_url is a fixture
+
+from .runner import run, run_json
 
 
 @pytest.fixture()
-def traced(db_url):  # noqa: F811
+def traced(db_url):
     engine = make_engine(db_url)
     try:
         with Session(engine, expire_on_commit=False) as session, session.begin():

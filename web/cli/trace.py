@@ -10,7 +10,8 @@ from typing import Any
 
 import click
 
-from .cli import Cli, emit_json, info, json_option, main
+from .context import Cli
+from .output import emit_json, info, json_option
 
 KIND_ZH = {"container": "容器 container", "manifest": "联单 manifest", "batch": "台账批次 ledger batch"}
 
@@ -45,7 +46,7 @@ def tree_lines(doc: dict[str, Any]) -> list[str]:
     return lines
 
 
-@main.command("trace")
+@click.command("trace")
 @click.argument("code")
 @json_option
 @click.pass_obj

@@ -1,4 +1,7 @@
-"""`wastematch report`: the park's symbiosis chains, closed loops, zero-waste KPIs and ratings, to a file."""
+"""`wastematch report`: the park's symbiosis chains, closed loops, zero-waste KPIs and ratings, to a file.
+
+Also ``wastematch rating-policy``, the park's rating thresholds those reports grade with.
+"""
 from __future__ import annotations
 
 import json
@@ -8,7 +11,9 @@ from typing import Any
 
 import click
 
-from .cli import Cli, emit_json, info, json_option, main
+from .context import Cli
+from .output import emit_json, info, json_option
+from .report_output import check_out, report_summary_lines, write_report
 
 SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".json": "json", ".xlsx": "xlsx", ".csv": "csv", ".zip": "csv"}
 
@@ -29,78 +34,7 @@ def _read_policy(path: Path | None) -> dict[str, Any] | None:
     return doc
 
 
-def report_summary_lines(doc: dict[str, Any]) -> list[str]:
-    """What the report found, in a few bilingual lines (for the terminal and the demo)."""
-    k = doc["kpis"]["park"]
-    r, a = k["realised"], k["approved"]
-    grades: dict[str, int] = {}
-    for row in doc["ratings"]:
-        grades[row["grade"] or "-"] = grades.get(row["grade"] or "-", 0) + 1
-    loops = [c for c in doc["loops"] if c["level"] == "enterprise"]
-    chains = [c for c in doc["chains"] if c["level"] == "enterprise"]
-    return [
-        f"  {doc['title_zh']} ({doc['period']['from']} … {doc['period']['to']})",
-        f"  offered 供给 {k['offered_t']:,.0f} t/a; approved 已批准 {a['tonnes']:,.0f} t/a "
-        f"(utilisation 利用率 {100 * (k['utilisation_rate'] or 0):.0f}%); transferred 已转移 {r['tonnes']:,.1f} t "
-        f"in {r['flows']} flows",
-        f"  diverted 减少填埋 {r['diverted_landfill_t']:,.1f} t / 减少焚烧 {r['diverted_incineration_t']:,.1f} t; "
-        f"{r['tonne_km']:,.0f} t·km; net avoided 净减排 {r['net_co2e_avoided_t']:,.1f} t CO2e",
-        f"  enterprise-level chains 共生链 {len(chains)}, closed loops 闭环 {len(loops)}; ratings 评级 "
-        + ", ".join(f"{g} {n}" for g, n in sorted(grades.items())),
-    ]
-
-
-def check_out(fmt: str, out: Path) -> None:
-    """Refuse an ``--out`` that ``fmt`` cannot be written to, before the report is built (a usage error, exit 2).
-
-    csv writes a ``.zip`` file when ``out`` ends with ``.zip``, else a folder (``report_render.write_csv``);
-    html, json and xlsx write one file; ``-`` is stdout, for json only.
-    """
-    if str(out) == "-":
-        if fmt != "json":
-            raise click.UsageError(f"--out: - (标准输出) 仅用于 --format json / - (stdout) is only for --format json, "
-                                   f"not {fmt}")
-        return
-    folder = fmt == "csv" and out.suffix.lower() != ".zip"
-    if folder and out.exists() and not out.is_dir():
-        raise click.UsageError(f"--out: {out} 是已存在的文件，CSV 需要一个文件夹或 .zip / is an existing file; "
-                               "csv writes a folder or a .zip")
-    if not folder and out.is_dir():
-        zh, en = (".zip 文件", "a .zip file") if fmt == "csv" else (f" {fmt.upper()} 文件", f"one {fmt} file")
-        raise click.UsageError(f"--out: {out} 是已存在的文件夹，需要一个{zh} / is an existing folder; "
-                               f"{fmt} writes {en}")
-    # The folders on the way are created when written: none of them may be a file.
-    for parent in out.parents:
-        if parent.exists():
-            if not parent.is_dir():
-                raise click.UsageError(f"--out: {parent} 是文件，不是文件夹 / is a file, not a folder")
-            break
-
-
-def report_json(doc: dict[str, Any]) -> str:
-    """The report document as JSON text (``wastematch.report.v1``), as ``report_render.render`` writes it."""
-    return json.dumps(doc, ensure_ascii=False, indent=1)
-
-
-def write_report(doc: dict[str, Any], fmt: str, out: Path) -> list[Path]:
-    """Render ``doc`` as ``fmt`` to ``out`` (``-`` with json: stdout); the files written."""
-    check_out(fmt, out)
-    if str(out) == "-":
-        click.echo(report_json(doc))
-        return []
-    if out.parent and not out.parent.exists():
-        out.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "json":
-        # Not through report_render: importing it (plotly, openpyxl, the matching engine via the manifests,
-        # scikit-learn) takes about 2 s, only to dump the document.
-        out.write_text(report_json(doc), encoding="utf-8")
-        return [out]
-    from marketplace.services.reports.render import render
-
-    return list(render(doc, fmt, out))
-
-
-@main.command("report")
+@click.command("report")
 @click.option("--park", default=None, help="Park code (default: every park).")
 @click.option("--format", "fmt", type=click.Choice(("html", "json", "csv", "xlsx")), default=None,
               help="Output format (default: from the --out suffix, else html). csv writes a folder, or a .zip.")
@@ -146,7 +80,7 @@ def report(cli: Cli, park: str | None, fmt: str | None, out: Path, start, end, p
         emit_json(summary)
 
 
-@main.command("rating-policy")
+@click.command("rating-policy")
 @click.argument("park")
 @click.option("--set", "policy_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="Store these overrides (JSON file) as the park's rating thresholds.")

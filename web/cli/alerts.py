@@ -8,10 +8,11 @@ import click
 from marketplace.models import ALERT_KINDS, ALERT_STATUSES
 from marketplace.models.base import CHINA_TZ, utcnow
 
-from .cli import Cli, emit_json, info, json_option, main
+from .context import Cli
+from .output import emit_json, info, json_option
 
 
-@main.group()
+@click.group()
 def alerts() -> None:
     """Reconciliation alerts for coordinators (对账预警): weights, overdue receipts and manifests, licences."""
 
@@ -62,8 +63,8 @@ def alerts_list(cli: Cli, park: str | None, status: str | None, kind: str | None
     from marketplace.services.traceability import alerts as service
 
     with cli.transaction() as session:
-        stmt = service.filtered_alerts(session, cli.operator(), status=status, kind=kind, park=park)
-        rows = [service.alert_view(a) for a in session.scalars(stmt)]
+        rows = [service.alert_view(a)
+                for a in service.list_alerts(session, cli.operator(), status=status, kind=kind, park=park)]
     if cli.as_json:
         emit_json(rows)
         return

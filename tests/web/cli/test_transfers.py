@@ -15,11 +15,12 @@ from marketplace.models import Listing, Park
 from marketplace.services.matching import workflow
 from marketplace.services.accounts.users import Principal
 from tests.factories import small_document
-from tests.web.test_cli import db_url, run, run_json, write  # noqa: F401 - db_url is a fixture
+
+from .runner import run, run_json, write
 
 
 @pytest.fixture()
-def match_id(db_url, tmp_path) -> int:  # noqa: F811
+def match_id(db_url, tmp_path) -> int:
     """The small park imported through the CLI and one 10 t match approved through the workflow."""
     run(db_url, "import", write(tmp_path, small_document()))
     engine = make_engine(db_url)
@@ -39,7 +40,7 @@ def match_id(db_url, tmp_path) -> int:  # noqa: F811
         engine.dispose()
 
 
-def test_plan_dispatch_receive_close(db_url, match_id, tmp_path):  # noqa: F811
+def test_plan_dispatch_receive_close(db_url, match_id, tmp_path):
     doc = run_json(db_url, "transfers", "plan", str(match_id), "--quantity", "1.5", "--containers", "2×drum:0.25",
                    "--container", "IBC:1", "--carrier", "天津危运", "--vehicle", "津A12345",
                    "--planned-on", "2026-12-03")
@@ -60,12 +61,12 @@ def test_plan_dispatch_receive_close(db_url, match_id, tmp_path):  # noqa: F811
     assert "1 shipment(s)" in run(db_url, "transfers", "list").stderr
 
 
-def test_plan_output_for_people(db_url, match_id):  # noqa: F811
+def test_plan_output_for_people(db_url, match_id):
     result = run(db_url, "transfers", "plan", str(match_id), "--quantity", "0.4", "--containers", "2xbag:0.2")
     assert "-01" in result.stdout and "-02" in result.stdout and "planned" in result.stderr
 
 
-def test_reject_and_cancel_need_reasons(db_url, match_id):  # noqa: F811
+def test_reject_and_cancel_need_reasons(db_url, match_id):
     a = run_json(db_url, "transfers", "plan", str(match_id), "--quantity", "1", "--container", "drum:1")
     b = run_json(db_url, "transfers", "plan", str(match_id), "--quantity", "1", "--container", "drum:1")
     run(db_url, "transfers", "dispatch", a["manifest_number"])
@@ -75,7 +76,7 @@ def test_reject_and_cancel_need_reasons(db_url, match_id):  # noqa: F811
     assert run_json(db_url, "transfers", "cancel", b["manifest_number"], "--reason", "改期")["status"] == "cancelled"
 
 
-def test_refusals_print_the_error_shape_and_exit_1(db_url, match_id):  # noqa: F811
+def test_refusals_print_the_error_shape_and_exit_1(db_url, match_id):
     cases = [
         (("plan", str(match_id), "--quantity", "11", "--container", "tank:11"), 409, "quantity_t"),
         (("plan", str(match_id), "--quantity", "1", "--container", "drum:0.5"), 422, "containers"),
@@ -101,7 +102,7 @@ def test_refusals_print_the_error_shape_and_exit_1(db_url, match_id):  # noqa: F
     assert result.exit_code == 1 and "error:" in result.stderr and "status" in result.stderr
 
 
-def test_export_and_printouts(db_url, match_id, tmp_path):  # noqa: F811
+def test_export_and_printouts(db_url, match_id, tmp_path):
     a = run_json(db_url, "transfers", "plan", str(match_id), "--quantity", "1", "--containers", "4×drum:0.25")
     b = run_json(db_url, "transfers", "plan", str(match_id), "--quantity", "2", "--container", "ibc:2")
     run(db_url, "transfers", "dispatch", b["manifest_number"])

@@ -16,7 +16,8 @@ from marketplace.errors import ValidationFailed
 from marketplace.models import PACKAGINGS, SHIPMENT_STATUSES
 from marketplace.models.base import CHINA_TZ
 
-from .cli import Cli, emit_json, info, json_option, main
+from .context import Cli
+from .output import emit_json, info, json_option
 
 # "4×drum:0.25" (or 4xdrum:0.25, 4*drum:0.25): four drums of 0.25 t each.
 BATCH_RE = re.compile(r"^\s*(\d+)\s*[×xX*]\s*([a-zA-Z]+)\s*:\s*([0-9.eE+-]+)\s*$")
@@ -109,7 +110,7 @@ def _show(cli: Cli, doc: dict[str, Any], verb: str) -> None:
     info(f"{verb} {doc['manifest_number']} ({doc['status_zh']} {doc['status']})")
 
 
-@main.group()
+@click.group()
 def transfers() -> None:
     """Shipments of approved matches: manifests (转移联单) and container codes (一物一码)."""
 
@@ -230,8 +231,8 @@ def list_(cli: Cli, park: str | None, status: str | None, match_id: int | None) 
 
     principal = cli.operator()
     with cli.transaction() as session:
-        stmt = svc.filtered_shipments(session, principal, status=status, match=match_id, park=park)
-        rows = [svc.shipment_view(s) for s in session.scalars(stmt.options(*svc.LOAD_OPTIONS))]
+        rows = [svc.shipment_view(s)
+                for s in svc.list_shipments(session, principal, status=status, match=match_id, park=park)]
     if cli.as_json:
         emit_json(rows)
         return
@@ -254,8 +255,7 @@ def export(cli: Cli, fmt: str, out: Path, park: str | None, status: str | None) 
 
     principal = cli.operator()
     with cli.transaction() as session:
-        stmt = svc.filtered_shipments(session, principal, status=status, park=park).options(*svc.LOAD_OPTIONS)
-        rows = list(session.scalars(stmt))
+        rows = svc.list_shipments(session, principal, status=status, park=park)
         data = manifests.to_xlsx(session, rows) if fmt == "xlsx" else manifests.to_csv(session, rows)
     out.write_bytes(data)
     doc = {"count": len(rows), "format": fmt, "path": str(out)}

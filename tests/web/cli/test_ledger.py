@@ -5,12 +5,13 @@ import json
 
 from marketplace.models.base import park_date
 from tests.factories import small_document
-from tests.web.test_cli import db_url, run, run_json, write  # noqa: F401 - db_url is a fixture
+
+from .runner import run, run_json, write
 
 TODAY = park_date().isoformat()
 
 
-def test_add_list_review_findings_dismiss(db_url, tmp_path):  # noqa: F811
+def test_add_list_review_findings_dismiss(db_url, tmp_path):
     run(db_url, "import", write(tmp_path, small_document()))
     doc = run_json(db_url, "ledger", "add", "--enterprise", "E-1", "--batch", "B-1", "--direction", "in",
                    "--chemical", "丙酮 acetone", "--quantity", "10", "--counterparty", "E-2")
@@ -46,7 +47,7 @@ def test_add_list_review_findings_dismiss(db_url, tmp_path):  # noqa: F811
     assert unknown["code"] == 404
 
 
-def test_import_is_all_or_nothing(db_url, tmp_path):  # noqa: F811
+def test_import_is_all_or_nothing(db_url, tmp_path):
     run(db_url, "import", write(tmp_path, small_document()))
     bad = tmp_path / "bad.csv"
     bad.write_text("enterprise,batch_code,direction,entry_date,cas,chemical_name,quantity_t,counterparty\n"

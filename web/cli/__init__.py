@@ -1,0 +1,50 @@
+"""The ``wastematch`` command line (the contract is in DESIGN.md).
+
+Data goes to stdout (exactly one JSON document with ``--json``); progress, summaries
+and errors go to stderr. Each command owns its transaction: all or nothing.
+
+``main`` is the group; each module of this package holds one group of commands
+(``context`` and ``output`` the state and helpers they share) and is attached here, once.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from marketplace.errors import DomainError
+
+from ..config import AppConfig
+from . import alerts, catalog, database, demo, ledger, matching, report, serve, trace, transfers, users
+from .context import Cli
+from .output import fail
+
+
+class _Commands(click.Group):
+    """The command group; the one place a refused operation becomes its report and exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DomainError as exc:
+            fail(ctx.find_object(Cli), exc)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "db_url", envvar="WASTEMATCH_DATABASE_URL", default=None, metavar="URL",
+              help="Database URL (default: SQLite file in the instance folder).")
+@click.pass_context
+def main(ctx: click.Context, db_url: str | None) -> None:
+    """wastematch — 工业园区固废与富余化学品匹配 / industrial waste and surplus matching."""
+    ctx.obj = Cli(url=db_url or AppConfig.from_env().database_url)
+
+
+# Each module's commands and groups (``wastematch --help`` lists them sorted by name, whatever the order here).
+for _command in (database.init, database.import_, database.export, catalog.catalog, matching.recommend,
+                 matching.match, matching.matches, matching.approvals, matching.model, users.users, serve.serve,
+                 demo.demo, alerts.alerts, ledger.ledger, report.report, report.rating_policy, trace.trace_cmd,
+                 transfers.transfers):
+    main.add_command(_command)
+del _command
+
+__all__ = ["main"]

@@ -1,0 +1,59 @@
+"""The state of one ``wastematch`` invocation: the database, the output mode, and its unit of work.
+
+This module and ``web/database.py`` are the two places in ``web/`` that open and end transactions;
+the commands call services inside ``Cli.transaction()`` and never query or commit themselves.
+"""
+from __future__ import annotations
+
+import getpass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import click
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from marketplace.db import make_engine, make_sessionmaker, schema_revision
+
+from ..config import ensure_sqlite_dir
+
+
+@dataclass
+class Cli:
+    """Per-invocation state: the database URL and, lazily, its engine."""
+
+    url: str
+    as_json: bool = False
+    _engine: Engine | None = field(default=None, repr=False)
+    _sessions: sessionmaker[Session] | None = field(default=None, repr=False)
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            ensure_sqlite_dir(self.url)
+            self._engine = make_engine(self.url)
+        return self._engine
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One unit of work; refuses to run on a database that was never initialised."""
+        if schema_revision(self.engine) is None:
+            raise click.ClickException("the database has no schema yet: run `wastematch init` first "
+                                       "(数据库尚未初始化，请先运行 wastematch init)")
+        if self._sessions is None:
+            self._sessions = make_sessionmaker(self.engine)
+        with self._sessions() as session, session.begin():
+            yield session
+
+    def actor(self) -> str:
+        try:
+            return f"cli:{getpass.getuser()}"
+        except Exception:  # noqa: BLE001 - no login name in some containers
+            return "cli"
+
+    def operator(self):
+        """The principal the command line acts as: the local operator, with an admin's reach."""
+        from marketplace.services.accounts.users import system_principal
+
+        return system_principal(self.actor())

@@ -1,0 +1,215 @@
+"""``wastematch recommend | match | matches | approvals | model``: the matching engine and its workflow jobs."""
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import click
+
+from .context import Cli
+from .output import emit_json, info, json_option
+
+
+def _settings(exact: bool = False, time_limit: float | None = None, today: str | None = None):
+    from matching.problem import Settings
+
+    kwargs: dict[str, Any] = {"exact": exact}
+    if time_limit is not None:
+        kwargs["time_limit_s"] = time_limit
+    if today:
+        kwargs["today"] = click.DateTime(["%Y-%m-%d"]).convert(today, None, None).date()
+    return Settings(**kwargs)
+
+
+@click.command()
+@click.argument("refs", nargs=-1, required=True)
+@click.option("--top", default=5, show_default=True, type=click.IntRange(1, 100), help="Recommendations per listing.")
+@click.option("--today", default=None, metavar="YYYY-MM-DD", help="Judge licence validity on this date.")
+@json_option
+@click.pass_obj
+def recommend(cli: Cli, refs: tuple[str, ...], top: int, today: str | None) -> None:
+    """One-click matching (一键资源匹配): ranked needs for an offer, offers for a need."""
+    from marketplace.services.matching.recommendations import recommend as recommend_service
+
+    started = time.perf_counter()
+    with cli.transaction() as session:
+        doc = recommend_service(session, list(refs), top=top, settings=_settings(today=today))
+    if cli.as_json:
+        emit_json(doc)
+        return
+    for result in doc["results"]:
+        click.echo(f"{result['listing']} ({result.get('kind', '')}): {len(result['recommendations'])} recommendations"
+                   + (f" — {result['note']}" if result.get("note") else ""))
+        for i, r in enumerate(result["recommendations"], start=1):
+            flags = [c["code"] for c in r["checks"] if not c["passed"]]
+            click.echo(f"  {i}. {r['listing']} [{r['enterprise']}] score {r['score']:,.0f} "
+                       f"({r['weight']} CNY/t × {r['quantity_t']:,.1f} t), {r['distance_km']:.1f} km"
+                       + (f", flags: {', '.join(flags)}" if flags else ""))
+            for reason in r["reasons"][:2]:
+                click.echo(f"       {reason}")
+    info(f"{len(refs)} listing(s) in {time.perf_counter() - started:.2f} s")
+
+
+@click.command()
+@click.option("--park", default=None, help="Only this park's listings.")
+@click.option("--exact", is_flag=True, help="CP-SAT with side constraints (minimum lot, suppliers, mixes).")
+@click.option("--time-limit", "time_limit", type=click.FloatRange(0.1, 3600), default=None,
+              help="Seconds for the exact solver.")
+@click.option("--min-lot", "min_lot", type=click.FloatRange(0), default=None,
+              help="Exact mode: minimum tonnes per link.")
+@click.option("--max-suppliers", "max_suppliers", type=click.IntRange(1), default=None,
+              help="Exact mode: at most this many offers per need.")
+@click.option("--today", default=None, metavar="YYYY-MM-DD", help="Judge licence validity on this date.")
+@click.option("--with-candidates", is_flag=True, help="Also list every arc the optimiser could use.")
+@json_option
+@click.pass_obj
+def match(cli: Cli, park: str | None, exact: bool, time_limit: float | None, min_lot: float | None,
+          max_suppliers: int | None, today: str | None, with_candidates: bool) -> None:
+    """Park-wide optimisation, saved as a match run of proposals."""
+    from dataclasses import replace
+
+    from marketplace.services.matching.runs import run_document, run_matching
+
+    settings = _settings(exact=exact, time_limit=time_limit, today=today)
+    if min_lot is not None:
+        settings = replace(settings, min_lot_t=min_lot)
+    if max_suppliers is not None:
+        settings = replace(settings, max_suppliers_per_need=max_suppliers)
+    info(f"matching {'park ' + park if park else 'all parks'} ({'exact CP-SAT' if exact else 'min-cost flow'})…")
+    with cli.transaction() as session:
+        run, result = run_matching(session, park=park, actor=cli.actor(), settings=settings,
+                                   with_candidates=with_candidates)
+        doc = run_document(run, result, with_candidates=with_candidates)
+    if cli.as_json:
+        emit_json(doc)
+        return
+    c, t = result.counts, result.timings
+    for m in doc["matches"]:
+        flags = [x["code"] for x in m["checks"] if not x["passed"]]
+        click.echo(f"{m['offer']} → {m['need']}: {m['quantity_t']:,.1f} t × {m['weight']} CNY/t = {m['score']:,.0f}, "
+                   f"{m['distance_km']:.1f} km" + (f"  flags: {', '.join(flags)}" if flags else ""))
+    info(f"run {run.id}: {result.status}, objective {result.objective:,.0f} (greedy {result.greedy_objective:,.0f}); "
+         f"{c['matches']} matches from {c['offers']} offers × {c['needs']} needs, {c['arcs']} candidate arcs "
+         f"({c['legal_arcs']} legal), {len(result.unmatched['offers'])} offers not fully placed; "
+         f"{t['total_s']:.2f} s")
+
+
+@click.group()
+def matches() -> None:
+    """The match workflow's system jobs."""
+
+
+@matches.command("expire")
+@json_option
+@click.pass_obj
+def matches_expire(cli: Cli) -> None:
+    """Expire proposals nobody confirmed in time (proposed/accepted past their expiry): a job for cron."""
+    from marketplace.services.matching.workflow import expire_stale
+
+    with cli.transaction() as session:
+        n = expire_stale(session, actor=cli.actor())
+    if cli.as_json:
+        emit_json({"expired": n})
+    else:
+        info(f"{n} match(es) expired (已过期)")
+
+
+@click.group()
+def approvals() -> None:
+    """Point-to-point utilisation approvals (点对点定向利用)."""
+
+
+@approvals.command("add")
+@click.argument("number")
+@click.option("--producer", required=True, help="Enterprise ref of the producer.")
+@click.option("--receiver", required=True, help="Enterprise ref of the user.")
+@click.option("--code", "waste_code", required=True, help="HW code, e.g. 900-300-34.")
+@click.option("--valid-from", type=click.DateTime(["%Y-%m-%d"]), required=True)
+@click.option("--valid-to", type=click.DateTime(["%Y-%m-%d"]), default=None)
+@click.option("--note", default="")
+@json_option
+@click.pass_obj
+def approvals_add(cli: Cli, number: str, producer: str, receiver: str, waste_code: str, valid_from, valid_to,
+                  note: str) -> None:
+    """Register an approval so the matcher can lift the licence check for that pair and code."""
+    from marketplace.services.matching.point_to_point import register_approval
+
+    with cli.transaction() as session:
+        row = register_approval(session, number=number, producer=producer, receiver=receiver,
+                                waste_code=waste_code, valid_from=valid_from.date(),
+                                valid_to=valid_to.date() if valid_to else None, actor=cli.actor(), note=note)
+        doc = {"number": row.number, "producer": producer, "receiver": receiver, "waste_code": waste_code,
+               "valid_from": str(row.valid_from), "valid_to": str(row.valid_to) if row.valid_to else None}
+    if cli.as_json:
+        emit_json(doc)
+    else:
+        info(f"registered point-to-point approval {number}: {producer} → {receiver}, {waste_code}")
+
+
+@click.group()
+def model() -> None:
+    """The re-ranking model learnt from coordinators' decisions (决策学习排序模型)."""
+
+
+def _model_lines(doc: dict[str, Any]) -> list[str]:
+    m = doc["metric"]
+    baseline = m.get("baseline_weight_auc")
+    lines = [f"ranking model #{doc['id']} ({doc['kind']}), trained {doc['trained_at']}"
+             + (" [active]" if doc["active"] else ""),
+             f"  decisions used: {doc['decisions']} ({doc['approved']} approved, {doc['rejected']} rejected; "
+             f"base rate {doc['base_rate']:.2f})",
+             f"  validation: {m['name']} {m['value']:.3f} ± {(m.get('sd') or 0.0):.3f} "
+             f"({len(m.get('folds') or [])}-fold stratified)"
+             + (f"; the engine's weight alone: {baseline:.3f}" if baseline is not None else "")]
+    top = sorted(doc["features"], key=lambda f: -abs(f["coefficient"]))[:5]
+    if top:
+        lines.append("  strongest features: " + ", ".join(f"{f['name']} {f['coefficient']:+.2f}" for f in top))
+    return lines
+
+
+@model.command("train")
+@click.option("--folds", default=5, show_default=True, type=click.IntRange(2, 10), help="Cross-validation folds.")
+@json_option
+@click.pass_obj
+def model_train(cli: Cli, folds: int) -> None:
+    """Train on every approval and rejection and make the model active (exit 1 if too few decisions)."""
+    from marketplace.services.matching.learning import model_dict, train
+
+    with cli.transaction() as session:
+        row = train(session, cli.actor(), folds=folds)
+        doc = model_dict(row)
+    doc["stored"] = {"table": "ranking_models", "id": doc["id"],
+                     "database": cli.engine.url.render_as_string(hide_password=True)}
+    if cli.as_json:
+        emit_json(doc)
+        return
+    for line in _model_lines(doc):
+        click.echo(line)
+    info(f"stored as ranking model #{doc['id']} (table ranking_models) in {doc['stored']['database']}; "
+         "recommendations are now re-ranked with it")
+
+
+@model.command("show")
+@json_option
+@click.pass_obj
+def model_show(cli: Cli) -> None:
+    """The active model, its validation metric, and how many decisions exist now."""
+    from marketplace.errors import NotFound
+    from marketplace.services.matching.learning import active_model, decision_counts, model_dict
+
+    with cli.transaction() as session:
+        counts = decision_counts(session)
+        row = active_model(session)
+        if row is None:
+            raise NotFound(f"no ranking model has been trained yet (尚未训练排序模型); {counts['decisions']} decisions "
+                           f"on record ({counts['approved']} approved, {counts['rejected']} rejected), "
+                           f"training needs {counts['min_decisions']} with {counts['min_per_class']} of each",
+                           {"ranking_model": ["none trained"]})
+        doc = model_dict(row) | {"available": counts}
+    if cli.as_json:
+        emit_json(doc)
+        return
+    for line in _model_lines(doc):
+        click.echo(line)
+    click.echo(f"  decisions on record now: {counts['decisions']} ({counts['approved']} approved, "
+               f"{counts['rejected']} rejected)")

@@ -1,0 +1,81 @@
+"""``wastematch users add | list``: the accounts (enterprise users, coordinators, admins)."""
+from __future__ import annotations
+
+import getpass
+import sys
+
+import click
+
+from .context import Cli
+from .output import emit_json, info, json_option
+
+
+@click.group()
+def users() -> None:
+    """Accounts: enterprise users, coordinators, admins (用户与角色)."""
+
+
+def _stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
+def _read_password() -> str:
+    """The new password: typed twice at a terminal, else the first line of stdin."""
+    from marketplace.errors import ValidationFailed
+
+    if _stdin_is_terminal():
+        first = getpass.getpass("password (密码): ")
+        if getpass.getpass("again (再次输入): ") != first:
+            raise ValidationFailed("the two passwords differ (两次输入的密码不一致)",
+                                   {"password": ["the two entries differ"]})
+        password = first
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        raise ValidationFailed("no password given: type it, or pipe it on stdin (未提供密码)",
+                               {"password": ["empty; give it on the first line of stdin"]})
+    return password
+
+
+@users.command("add")
+@click.argument("email")
+@click.option("--role", required=True, metavar="enterprise|coordinator|admin", help="The account's role.")
+@click.option("--enterprise", default=None, metavar="REF", help="Enterprise ref (enterprise users).")
+@click.option("--park", "parks", multiple=True, metavar="CODE", help="Park code (coordinators; repeatable).")
+@click.option("--name", default="", help="Display name.")
+@json_option
+@click.pass_obj
+def users_add(cli: Cli, email: str, role: str, enterprise: str | None, parks: tuple[str, ...], name: str) -> None:
+    """Add an account; the password is read from stdin (prompted twice at a terminal)."""
+    from marketplace.services.accounts.users import create_user, user_dict
+
+    password = _read_password()
+    with cli.transaction() as session:
+        user = create_user(session, email=email, password=password, role=role, actor=cli.actor(),
+                           enterprise=enterprise, parks=parks, name=name)
+        doc = user_dict(user)
+    if cli.as_json:
+        emit_json(doc)
+    else:
+        scope = doc["enterprise"] or ", ".join(doc["parks"]) or "all parks"
+        info(f"created {doc['role']} {doc['email']} ({scope}), user id {doc['id']}")
+
+
+@users.command("list")
+@click.option("--role", default=None, metavar="enterprise|coordinator|admin", help="Only this role.")
+@json_option
+@click.pass_obj
+def users_list(cli: Cli, role: str | None) -> None:
+    """All accounts with their role, enterprise and parks."""
+    from marketplace.services.accounts.users import list_users, user_dict
+
+    with cli.transaction() as session:
+        rows = [user_dict(u) for u in list_users(session, cli.operator(), role=role)]
+    if cli.as_json:
+        emit_json(rows)
+        return
+    for r in rows:
+        scope = r["enterprise"] or ", ".join(r["parks"]) or "—"
+        click.echo(f"{r['id']:4d}  {r['email']:36s} {r['role']:11s} {scope:12s} "
+                   f"{'' if r['active'] else '(disabled) '}{r['name']}")
+    info(f"{len(rows)} users")
