@@ -100,7 +100,7 @@ def test_a_control_character_cannot_smuggle_a_formula_into_the_xlsx(w):
 
 def test_the_container_limit_holds_outside_the_api_too(w):
     from marketplace.errors import ValidationFailed
-    from web.cli_transfers import _containers
+    from web.cli.transfers import _containers
 
     m = approved(w)
     with pytest.raises(ValidationFailed) as e:
