@@ -30,9 +30,10 @@ from matching.reranker import (
     validate,
 )
 
-from ...errors import Conflict, ValidationFailed
+from ...errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ...models import Listing, Match, RankingModel
 from ..accounts import audit
+from ..accounts.users import Principal
 
 APPROVED_STATUSES = ("approved", "in_transfer", "completed")
 REJECTED_STATUSES = ("rejected",)
@@ -116,6 +117,28 @@ def train(session: Session, actor: str, *, folds: int = MAX_FOLDS) -> RankingMod
     return row
 
 
+def train_model(session: Session, principal: Principal, *, folds: int = MAX_FOLDS) -> RankingModel:
+    """``train`` as ``principal``: coordinators and admins train the model (403 for anyone else)."""
+    if not (principal.is_admin or principal.is_coordinator):
+        raise Forbidden(f"only coordinators and admins train the ranking model; you are {principal.role} (权限不足)",
+                        {"role": ["requires coordinator or admin"]})
+    return train(session, principal.actor, folds=folds)
+
+
+def current_model(session: Session) -> RankingModel:
+    """The active model; ``NotFound`` naming the decisions on record (and what training needs) when there is none.
+
+    Anyone may read it: it names nobody."""
+    row = active_model(session)
+    if row is None:
+        counts = decision_counts(session)
+        raise NotFound(f"no ranking model has been trained yet (尚未训练排序模型); {counts['decisions']} decisions "
+                       f"on record ({counts['approved']} approved, {counts['rejected']} rejected), "
+                       f"training needs {counts['min_decisions']} with {counts['min_per_class']} of each",
+                       {"ranking_model": ["none trained"]})
+    return row
+
+
 def active_model(session: Session) -> RankingModel | None:
     """The model recommendations are re-ranked with (the newest active one), or ``None``."""
     return session.scalar(select(RankingModel).where(RankingModel.active.is_(True))
@@ -183,5 +206,5 @@ def model_dict(row: RankingModel) -> dict[str, Any]:
 
 
 __all__ = ["APPROVED_STATUSES", "Decision", "POOL_FACTOR", "REJECTED_STATUSES", "active_decision_model",
-           "active_model", "candidate_context", "decision_counts", "decisions", "match_candidate", "model_dict",
-           "rerank", "train"]
+           "active_model", "candidate_context", "current_model", "decision_counts", "decisions", "match_candidate",
+           "model_dict", "rerank", "train", "train_model"]

@@ -1,4 +1,5 @@
-"""Park-wide matching runs: the engine over the active listings, stored as a run of proposals."""
+"""Park-wide matching runs: who may run which park, the engine over the active listings, stored as a run of
+proposals."""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,10 +12,47 @@ from sqlalchemy.orm import Session
 from matching.pipeline import ParkRun, run_park
 from matching.problem import Settings
 
+from ...errors import Forbidden, ValidationFailed
 from ...models import Match, MatchRun, Park
-from ..accounts import audit
+from ..accounts import audit, parks
+from ..accounts.users import Principal
 from . import workflow
 from .engine_input import build_problem, fill_match, load_listings, proposal_dict
+from .run_history import run_summary
+
+
+def run_scope(session: Session, principal: Principal, park: str | None) -> Park | None:
+    """The park ``principal`` may run the matching of; ``None`` (no park named) is every park, admins only.
+
+    The one check behind ``POST /api/v1/match-runs`` and the pages' run form: only admins and
+    coordinators run (403); a coordinator names one of their parks (none named: 422; an unknown
+    code: 404; another's park: 403).
+    """
+    if not (principal.is_admin or principal.is_coordinator):
+        raise Forbidden(f"match runs are for coordinators and admins; you are {principal.role} (权限不足)",
+                        {"role": ["requires admin or coordinator"]})
+    if park is None:
+        if principal.is_admin:
+            return None
+        raise ValidationFailed("coordinators run one of their parks (请选择园区)", {"park": ["required"]})
+    # coordinated_park names an unknown code under "code" whatever its ``field``: look it up as "park" first.
+    parks.get_park(session, park, field="park")
+    return parks.coordinated_park(session, principal, park, field="park")
+
+
+def start_run(session: Session, principal: Principal, *, park: str | None, settings: Settings | None = None,
+              progress: Callable[[str], None] | None = None) -> tuple[MatchRun, ParkRun]:
+    """Run the matching of ``park`` (``None``: every park) as ``principal``, if ``run_scope`` allows it."""
+    run_scope(session, principal, park)
+    return run_matching(session, park=park, actor=principal.actor, settings=settings, progress=progress)
+
+
+def run_job(session: Session, *, park: str | None, actor: str, settings: Settings,
+            progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+    """The body of a run the pages started in the background (``run_scope`` allowed it in the request):
+    run the matching, then say what it did (``run_history.run_summary``). The caller owns the transaction."""
+    run, _result = run_matching(session, park=park, actor=actor, settings=settings, progress=progress)
+    return run_summary(session, run)
 
 
 def run_matching(session: Session, *, park: str | None, actor: str, settings: Settings | None = None,

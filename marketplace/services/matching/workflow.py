@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from matching.arcs import Arcs
@@ -76,6 +76,7 @@ FROM_STATES: dict[str, tuple[str, ...]] = {
     "start_transfer": ("approved",), "complete": ("in_transfer",), "cancel": ("proposed", "accepted", "approved"),
 }
 REASON_REQUIRED = ("decline", "reject", "cancel")
+MAX_REASON = 2000  # characters of a decision's reason (the API's schema and the pages' forms allow as many)
 STATUS_ZH = {"proposed": "待确认", "superseded": "已被替代", "accepted": "双方已接受", "declined": "已拒绝",
              "approved": "已批准", "rejected": "已驳回", "in_transfer": "转移中", "completed": "已完成",
              "cancelled": "已取消", "expired": "已过期"}
@@ -124,12 +125,24 @@ def visible_matches(principal: Principal) -> Select:
     return stmt.where(Match.id.is_(None))
 
 
+def awaiting_answer(principal: Principal) -> ColumnElement[bool]:
+    """Proposed matches in which the principal's enterprise has not answered yet (SQL condition)."""
+    own = select(Listing.id).where(Listing.enterprise_id == principal.enterprise_id)
+    return and_(Match.status == "proposed",
+                or_(and_(Match.offer_id.in_(own), Match.offer_accepted_at.is_(None)),
+                    and_(Match.need_id.in_(own), Match.need_accepted_at.is_(None))))
+
+
 def filtered_matches(session: Session, principal: Principal, *, status: str | None = None,
-                     run: int | None = None, listing: int | None = None, park: str | None = None) -> Select:
-    """The visible matches with the list filters applied, newest first."""
+                     run: int | None = None, listing: int | None = None, park: str | None = None,
+                     awaiting: bool = False) -> Select:
+    """The visible matches with the list filters applied, newest first (``awaiting``: only those waiting for
+    the principal's enterprise to answer)."""
     stmt = visible_matches(principal)
     if status is not None:
         stmt = stmt.where(Match.status == status)
+    if awaiting:
+        stmt = stmt.where(awaiting_answer(principal))
     if run is not None:
         stmt = stmt.where(Match.run_id == run)
     if listing is not None:
@@ -289,6 +302,7 @@ def decide(session: Session, principal: Principal, match_id: int, action: str, r
     now = now or utcnow()
     if action not in ACTIONS:
         raise ValidationFailed(f"unknown action {action!r}", {"action": [f"must be one of: {', '.join(ACTIONS)}"]})
+    _require_reason_text(reason)
     reason = (reason or "").strip() or None
     if action == "approve":
         return _approve(session, principal, match_id, reason, now=now, settings=settings)
@@ -352,6 +366,18 @@ def _require_no_open_shipment(session: Session, match: Match) -> None:
     if open_:
         raise Conflict(f"match {match.id} still has {len(open_)} open shipment(s): {', '.join(open_[:5])} "
                        f"(尚有未办结的转移联单)", {"status": [f"open shipments: {', '.join(open_[:5])}"]})
+
+
+def _require_reason_text(reason: str | None) -> None:
+    """A reason is at most ``MAX_REASON`` characters, without NUL (PostgreSQL refuses it in text)."""
+    if reason is None:
+        return
+    if len(reason) > MAX_REASON:
+        raise ValidationFailed(f"the reason is too long: at most {MAX_REASON} characters (原因过长)",
+                               {"reason": [f"at most {MAX_REASON} characters (最多 {MAX_REASON} 个字符)"]})
+    if "\x00" in reason:
+        raise ValidationFailed("the reason contains a NUL character (原因含有不允许的字符)",
+                               {"reason": ["must not contain NUL characters (不得包含空字符)"]})
 
 
 def _require_reason(action: str, reason: str | None) -> None:
@@ -618,6 +644,13 @@ def match_view(principal: Principal, match: Match, disclosed: set[int] | frozens
         if not ok:
             redact.hide_listing(listing)
     return redact(out)
+
+
+def match_views(session: Session, principal: Principal, matches: list[Match]) -> list[dict[str, Any]]:
+    """``match_view`` of each match, with what the principal has had disclosed read once for all of them."""
+    disclosed = disclosure.disclosed_listing_ids(session, principal)
+    origin = disclosure.viewer_origin(session, principal)
+    return [match_view(principal, m, disclosed, origin) for m in matches]
 
 
 def history(session: Session, principal: Principal, match: Match) -> list[dict[str, Any]]:
