@@ -6,8 +6,7 @@ import datetime as dt
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from marketplace.models import Match
-from marketplace.services.matching import workflow
+from marketplace.services.matching import approvals, workflow
 
 from ..database import db_session
 from .common import (NO_NUL, PageArgs, current_principal, documents_errors, page_of, paginate, requires,
@@ -52,10 +51,6 @@ def list_decisions(args):
     """Approvals and rejections on matches touching the caller's parks (admins: all), newest first."""
     session, principal = db_session(), current_principal()
     since = args.get("since")
-    stmt = workflow.decisions_stmt(principal, decision=args.get("decision"),
-                                   since=utc_argument(since) if since else None)
-    if args.get("park"):
-        park_filter = workflow.filtered_matches(session, principal, park=args["park"]).with_only_columns(
-            Match.id).order_by(None)
-        stmt = stmt.where(Match.id.in_(park_filter))
+    stmt = approvals.decided_matches(session, principal, decision=args.get("decision"),
+                                     since=utc_argument(since) if since else None, park=args.get("park"))
     return paginate(session, stmt, args, lambda rows: workflow.decision_views(session, rows))

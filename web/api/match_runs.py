@@ -1,16 +1,16 @@
-"""``/match-runs``: park-wide optimisation runs (coordinators for their parks, admins for any)."""
-from __future__ import annotations
+"""``/match-runs``: park-wide optimisation runs (coordinators for their parks, admins for any).
 
+Who may run which park and who sees which run are the matching service's rules
+(``runs.run_scope``, ``run_history.visible_runs``), the same as the pages' ``/runs``.
+"""
+from __future__ import annotations
 
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
-from sqlalchemy import select
 
-from marketplace.errors import Forbidden, NotFound, ValidationFailed
-from marketplace.models import MatchRun, Park
-from marketplace.models.base import MAX_ID, iso_utc
-from marketplace.services.accounts.users import Principal
-from marketplace.services.matching.runs import run_matching
+from marketplace.models import MatchRun
+from marketplace.models.base import iso_utc
+from marketplace.services.matching import run_history, runs
 from matching.problem import Settings
 
 from ..database import db_session
@@ -65,20 +65,6 @@ def run_dict(run: MatchRun) -> dict:
             "started_at": iso_utc(run.started_at), "finished_at": iso_utc(run.finished_at)}
 
 
-def _park(session, code: str) -> Park:
-    park = session.scalar(select(Park).where(Park.code == code))
-    if park is None:
-        raise NotFound(f"unknown park {code!r} (无此园区)", {"park": [f"no park with code {code!r}"]})
-    return park
-
-
-def _visible(principal: Principal):
-    stmt = select(MatchRun)
-    if not principal.is_admin:
-        stmt = stmt.where(MatchRun.park_id.in_(list(principal.park_ids)))
-    return stmt
-
-
 @blp.route("", methods=["POST"])
 @requires(blp, "admin", "coordinator")
 @blp.arguments(MatchRunRequestSchema)
@@ -87,21 +73,12 @@ def _visible(principal: Principal):
 def create_run(body):
     """Run the park-wide optimisation now; its proposals enter the workflow as ``proposed``."""
     session, principal = db_session(), current_principal()
-    code = body.get("park")
-    if code is None and not principal.is_admin:
-        raise ValidationFailed("coordinators run one of their parks (请选择园区)", {"park": ["required"]})
-    if code is not None:
-        park = _park(session, code)
-        if not principal.coordinates(park.id):
-            raise Forbidden(f"you do not coordinate park {code} (非所辖园区)", {"park": ["not one of your parks"]})
     settings = Settings(exact=body["exact"],
                         time_limit_s=body.get("time_limit", Settings().time_limit_s),
                         min_lot_t=body.get("min_lot", 0.0),
                         max_suppliers_per_need=body.get("max_suppliers"))
-    run, _ = run_matching(session, park=code, actor=principal.actor, settings=settings)
-    doc = run_dict(run)
-    session.commit()
-    return doc
+    run, _ = runs.start_run(session, principal, park=body.get("park"), settings=settings)
+    return run_dict(run)
 
 
 @blp.route("")
@@ -110,12 +87,9 @@ def create_run(body):
 @blp.response(200, page_of(MatchRunSchema, "MatchRunPage"))
 @documents_errors(blp, 404)
 def list_runs(args):
-    """Runs of the caller's parks (admins: all), newest first."""
+    """Runs the caller sees, newest first: admins all; coordinators their parks' and those over every park."""
     session, principal = db_session(), current_principal()
-    stmt = _visible(principal)
-    if args.get("park"):
-        stmt = stmt.where(MatchRun.park_id == _park(session, args["park"]).id)
-    stmt = stmt.order_by(MatchRun.id.desc())
+    stmt = run_history.runs_of(session, principal, park=args.get("park"))
     return paginate(session, stmt, args, lambda rows: [run_dict(r) for r in rows])
 
 
@@ -125,8 +99,4 @@ def list_runs(args):
 @documents_errors(blp, 404)
 def get_run(run_id: int):
     """One run's summary."""
-    session, principal = db_session(), current_principal()
-    run = session.scalar(_visible(principal).where(MatchRun.id == run_id)) if 0 < run_id <= MAX_ID else None
-    if run is None:
-        raise NotFound(f"match run {run_id} not found (无此匹配批次)", {"run": [f"no run {run_id} you can see"]})
-    return run_dict(run)
+    return run_dict(run_history.get_run(db_session(), current_principal(), run_id))

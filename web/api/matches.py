@@ -9,7 +9,6 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from marketplace.models import MATCH_STATUSES
-from marketplace.services.accounts import disclosure
 from marketplace.services.matching import workflow
 from marketplace.models.base import MAX_ID
 
@@ -95,9 +94,7 @@ class MatchTransitionSchema(Schema):
 
 
 def _views(session, principal, matches):
-    disclosed = disclosure.disclosed_listing_ids(session, principal)
-    origin = disclosure.viewer_origin(session, principal)
-    return [workflow.match_view(principal, m, disclosed, origin) for m in matches]
+    return workflow.match_views(session, principal, matches)
 
 
 def _view(session, principal, match):
@@ -129,9 +126,7 @@ def propose_match(body):
     """
     session, principal = db_session(), current_principal()
     match = workflow.propose(session, principal, body["offer"], body["need"], body.get("quantity_t"))
-    doc = _view(session, principal, match)
-    session.commit()
-    return doc
+    return _view(session, principal, match)
 
 
 @blp.route("/<int:match_id>")
@@ -154,9 +149,7 @@ def decide(body, match_id: int):
     complete, cancel. Wrong state is 409, wrong role or side 403."""
     session, principal = db_session(), current_principal()
     match = workflow.decide(session, principal, match_id, body["action"], body.get("reason"))
-    doc = _view(session, principal, match)
-    session.commit()
-    return doc
+    return _view(session, principal, match)
 
 
 @blp.route("/<int:match_id>/decisions")

@@ -51,11 +51,7 @@ def list_notifications(args):
 @documents_errors(blp, 404)
 def read_notification(notification_id: int):
     """Mark one notice read."""
-    session = db_session()
-    row = service.mark_read(session, current_principal(), notification_id)
-    doc = service.notification_dict(row)
-    session.commit()
-    return doc
+    return service.notification_dict(service.mark_read(db_session(), current_principal(), notification_id))
 
 
 @blp.route("/read-all", methods=["POST"])
@@ -63,7 +59,4 @@ def read_notification(notification_id: int):
 @blp.response(200, NotificationsReadSchema)
 def read_all():
     """Mark every unread notice of the caller read."""
-    session = db_session()
-    marked = service.mark_all_read(session, current_principal())
-    session.commit()
-    return {"marked": marked}
+    return {"marked": service.mark_all_read(db_session(), current_principal())}

@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from marketplace.errors import NotFound
 from marketplace.services.matching import learning
 from matching.reranker import MAX_FOLDS
 
@@ -54,10 +53,7 @@ class TrainRankingSchema(Schema):
 @documents_errors(blp, 404)
 def get_model():
     """The active model: when it was trained, on how many decisions, its validation metric and features."""
-    row = learning.active_model(db_session())
-    if row is None:
-        raise NotFound("no ranking model has been trained yet (尚未训练排序模型)", {"ranking_model": ["none trained"]})
-    return learning.model_dict(row)
+    return learning.model_dict(learning.current_model(db_session()))
 
 
 @blp.route("/train", methods=["POST"])
@@ -67,8 +63,5 @@ def get_model():
 @documents_errors(blp, 409)
 def train_model(body):
     """Train on every coordinator decision and make the new model active (409 when too few decisions)."""
-    session = db_session()
-    row = learning.train(session, current_principal().actor, folds=(body or {}).get("folds", MAX_FOLDS))
-    doc = learning.model_dict(row)
-    session.commit()
-    return doc
+    row = learning.train_model(db_session(), current_principal(), folds=(body or {}).get("folds", MAX_FOLDS))
+    return learning.model_dict(row)
