@@ -60,8 +60,10 @@ def update_park(session: Session, principal: Principal, code: str, values: dict[
 
 
 def coordinated_park(session: Session, principal: Principal, code: str, *, field: str = "code") -> Park:
-    """The park with ``code`` if the principal coordinates it (admins: any park); else ``Forbidden`` (403)."""
-    park = get_park(session, code)
+    """The park with ``code`` if the principal coordinates it (admins: any park); else ``Forbidden`` (403).
+
+    An unknown code is ``NotFound`` (404); either error names ``field``, the argument that named the park."""
+    park = get_park(session, code, field=field)
     if not principal.coordinates(park.id):
         raise Forbidden(f"you do not coordinate park {code!r} (非所辖园区)", {field: ["not one of your parks"]})
     return park

@@ -59,9 +59,8 @@ from ...models import (
 from ...models.base import MAX_ID, as_utc, iso_utc, park_date, utcnow
 from ..accounts import audit
 from ..accounts.enterprises import licence_used_t
-from ..accounts.parks import get_park
+from ..accounts.parks import coordinated_park, get_park
 from ..accounts.users import Principal
-from .scope import named_park
 
 SHIPMENT_KINDS = ("weight_mismatch", "not_received", "manifest_open")
 LICENCE_KINDS = ("licence_expiring", "licence_capacity", "receipts_over_licence")
@@ -439,7 +438,7 @@ def scan_for(session: Session, principal: Principal, park_code: str | None,
     """
     _require_coordinator(principal)
     if park_code is not None:
-        park: Park | None = named_park(session, principal, park_code)
+        park: Park | None = coordinated_park(session, principal, park_code, field="park")
     elif principal.is_admin:
         park = None
     elif len(principal.park_ids) == 1:

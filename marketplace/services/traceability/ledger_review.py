@@ -37,9 +37,9 @@ from ...models import Enterprise, LedgerEntry, LedgerFinding, Park
 from ...models.base import MAX_ID, iso_utc, utcnow
 from ...models.ledger import FINDING_CODES, FINDING_STATUSES, LEDGER_SINKS, LEDGER_SOURCES
 from ..accounts import audit
+from ..accounts.parks import coordinated_park
 from ..accounts.users import Principal
 from ..matching import notifications
-from .scope import named_park
 
 BALANCE_EPS_T = 1e-6
 NOTE_MAX = 2000
@@ -295,7 +295,7 @@ def review_for(session: Session, principal: Principal, park_code: str | None, *,
     coordinates (403); none named reviews every park of the caller (admins: all). Never commits.
     """
     _require_reviewer(principal)
-    park = named_park(session, principal, park_code) if park_code is not None else None
+    park = coordinated_park(session, principal, park_code, field="park") if park_code is not None else None
     return review(session, principal, park_id=park.id if park is not None else None, now=now)
 
 
