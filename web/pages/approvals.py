@@ -12,55 +12,22 @@ from typing import Any
 
 from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy.orm import Session, selectinload
 
 from marketplace.errors import DomainError, ValidationFailed
-from marketplace.models import MATCH_STATUSES, Enterprise, Listing, Match
-from marketplace.services.accounts import disclosure
+from marketplace.models import MATCH_STATUSES
+from marketplace.services.matching import approvals as service
 from marketplace.services.matching import workflow
-from marketplace.services.accounts.users import Principal
 
-from ..database import db_session
+from ..database import db_session, discard_changes
 from ..i18n import state_label
 from . import bp
 from .auth import coordinators_only, page_principal
 from .common import FormErrors, coordinated_parks, flash_done, paginate, park_options, query_args
 from .park import code_label, filter_values
 
-DEFAULT_STATUS = "accepted"  # the queue: both parties accepted, the coordinator decides
+DEFAULT_STATUS = service.QUEUE_STATUS  # the queue: both parties accepted, the coordinator decides
 DECISIONS = ("approve", "reject")
-MAX_REASON = 2000  # as the API's MatchDecisionSchema
 RECENT = 10
-
-
-def _eager(stmt):
-    """Load both listings, their enterprises and parks, and components with the matches (no N+1)."""
-    return stmt.options(
-        selectinload(Match.offer).selectinload(Listing.enterprise).selectinload(Enterprise.park),
-        selectinload(Match.offer).selectinload(Listing.components),
-        selectinload(Match.need).selectinload(Listing.enterprise).selectinload(Enterprise.park),
-        selectinload(Match.need).selectinload(Listing.components))
-
-
-def match_views(session: Session, principal: Principal, matches: list[Match]) -> list[dict[str, Any]]:
-    """The matches as the workflow shows them to this user (coordinators: identified)."""
-    disclosed = disclosure.disclosed_listing_ids(session, principal)
-    origin = disclosure.viewer_origin(session, principal)
-    return [workflow.match_view(principal, m, disclosed, origin) for m in matches]
-
-
-def recent_decisions(session: Session, principal: Principal, park: str | None) -> list[dict[str, Any]]:
-    """The latest approvals and rejections in the user's parks (or the chosen one), with their reasons."""
-    stmt = workflow.decisions_stmt(principal)
-    if park:
-        in_park = workflow.filtered_matches(session, principal, park=park).with_only_columns(Match.id).order_by(None)
-        stmt = stmt.where(Match.id.in_(in_park))
-    matches = list(session.scalars(_eager(stmt).limit(RECENT)))
-    rows = workflow.decision_views(session, matches)
-    for row, m in zip(rows, matches):
-        row.update(producer=m.offer.enterprise.name, receiver=m.need.enterprise.name, waste_code=m.offer.waste_code,
-                   title=m.offer.title, title_zh=m.offer.title_zh)
-    return rows
 
 
 def _filters(parks: list[Any]) -> tuple[dict[str, str], FormErrors]:
@@ -86,9 +53,9 @@ def render_queue(problem: dict[str, Any] | None = None, status: int = 200):
     if filter_errors:
         return render_template("approvals.html", **context), 422
     park = values["park"] or None
-    stmt = _eager(workflow.filtered_matches(session, principal, status=values["status"], park=park))
-    context["queue"] = paginate(session, stmt, lambda rows: match_views(session, principal, rows))
-    context["decided"] = recent_decisions(session, principal, park)
+    stmt = service.queue(session, principal, status=values["status"], park=park)
+    context["queue"] = paginate(session, stmt, lambda rows: workflow.match_views(session, principal, rows))
+    context["decided"] = service.recent_decisions(session, principal, park=park, limit=RECENT)
     return render_template("approvals.html", **context), status
 
 
@@ -99,34 +66,28 @@ def approvals():
     return render_queue()
 
 
-def _decision_input() -> tuple[str, str]:
+def _action() -> str:
     action = (request.form.get("action") or "").strip()
-    reason = request.form.get("reason") or ""
-    errors: dict[str, list[str]] = {}
     if action not in DECISIONS:
-        errors["action"] = [_("choose approve or reject")]
-    if len(reason) > MAX_REASON:
-        errors["reason"] = [_("at most %(n)s characters", n=MAX_REASON)]
-    if "\x00" in reason:
-        errors["reason"] = [_("contains a character that is not allowed")]
-    if errors:
-        raise ValidationFailed("the decision is not valid (审批输入有误)", errors)
-    return action, reason
+        raise ValidationFailed("the decision is not valid (审批输入有误)", {"action": [_("choose approve or reject")]})
+    return action
 
 
 @bp.post("/approvals/<int:match_id>")
 @coordinators_only
 def approvals_decide(match_id: int):
-    """Approve or reject one match (a reason is required to reject); back to the queue with its filters."""
-    principal, session = page_principal(), db_session()
+    """Approve or reject one match (a reason is required to reject); back to the queue with its filters.
+
+    The reason's rules (required to reject, at most ``workflow.MAX_REASON`` characters) are the
+    workflow's, as for ``POST /api/v1/matches/<id>/decisions``."""
+    principal = page_principal()
     reason = request.form.get("reason") or ""
     action = request.form.get("action") or ""
     try:
-        action, reason = _decision_input()
-        workflow.decide(session, principal, match_id, action, reason or None)
-        session.commit()
+        action = _action()
+        workflow.decide(db_session(), principal, match_id, action, reason or None)
     except DomainError as exc:
-        session.rollback()
+        discard_changes()  # the queue is shown again as it was, without what the refused decision flushed
         problem = {"match": match_id, "action": action, "reason": reason, "errors": FormErrors.of(exc)}
         return render_queue(problem, exc.status)
     if action == "approve":

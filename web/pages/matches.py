@@ -6,76 +6,28 @@ match too (read-only here: approving and rejecting live on the approvals pages).
 """
 from __future__ import annotations
 
-from typing import Any
-
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, and_, or_, select
 
 from marketplace.errors import DomainError, NotFound
-from marketplace.models import MATCH_STATUSES, Listing, Match
-from marketplace.services.accounts import disclosure
-from marketplace.services.matching import workflow
+from marketplace.models import MATCH_STATUSES, Match
 from marketplace.services.accounts.users import Principal
+from marketplace.services.matching import workflow
 
-from ..database import db_session
+from ..database import db_session, discard_changes
 from ..i18n import state_label
 from . import bp
 from .auth import enterprises_only, page_principal, signed_in
 from .common import FormErrors, flash_done, flash_error, paginate
+from .match_views import match_views, page_helpers
 
-# The regulatory checks (DESIGN's rules), by their stable code.
-CHECK_LABELS = {
-    "hw_licence": _l("HW business licence"), "licence_capacity": _l("Licence capacity"),
-    "exemption": _l("Exemption"), "pops_destruction_only": _l("POPs: destruction only"),
-    "medical_waste": _l("Medical waste"), "contaminant_limit": _l("Contaminant limits"),
-    "required_component": _l("Required components"), "form": _l("Physical form"),
-    "distance": _l("Distance"), "cross_province_transfer": _l("Cross-province transfer"),
-    "availability": _l("Availability"), "self_match": _l("Different enterprises"),
-    "incompatible_mix": _l("Incompatible mixes"),
-}
-ACTION_LABELS = {
-    "propose": _l("Proposed"), "accept": _l("Accepted"),
-    "decline": _l("Declined"), "approve": _l("Approved"), "reject": _l("Rejected"),
-    "start_transfer": _l("Transfer started"), "complete": _l("Completed"), "cancel": _l("Cancelled"),
-    "expire": _l("Expired"), "supersede": _l("Superseded"),
-    "clear_acceptances": _l("Quantity changed: acceptances cleared"),
-}
-ROLE_LABELS = {"offer_party": _l("Offer side"), "need_party": _l("Need side"), "coordinator": _l("Coordinator"),
-               "system": _l("System"), "none": _l("Other")}
+__all__ = ["awaiting_clause", "match_views", "page_helpers"]  # the dashboard imports them from here
 
 
-def page_helpers() -> dict[str, Any]:
-    """Labels and formatters the match templates share."""
-    from .listings import FORM_LABELS, PURPOSE_LABELS
-
-    return {"CHECK_LABELS": CHECK_LABELS, "ACTION_LABELS": ACTION_LABELS, "ROLE_LABELS": ROLE_LABELS,
-            "LABELS": {"form": FORM_LABELS, "purpose": PURPOSE_LABELS}}
-
-
-def match_views(principal: Principal, matches: list[Match]) -> list[dict[str, Any]]:
-    """The matches as ``principal`` may see them, each with ``mine``/``theirs`` and ``awaiting`` added."""
-    session = db_session()
-    disclosed = disclosure.disclosed_listing_ids(session, principal)
-    origin = disclosure.viewer_origin(session, principal)
-    out = []
-    for m in matches:
-        view = workflow.match_view(principal, m, disclosed, origin)
-        side = view.get("your_side")
-        view["mine"] = view[side] if side else None
-        view["theirs"] = view["need" if side == "offer" else "offer"] if side else None
-        view["awaiting"] = bool(side and view["status"] == "proposed" and not view[f"{side}_accepted"])
-        out.append(view)
-    return out
-
-
-def awaiting_clause(principal: Principal) -> ColumnElement[bool]:
-    """Proposed matches in which the user's enterprise has not answered yet (SQL condition)."""
-    own = select(Listing.id).where(Listing.enterprise_id == principal.enterprise_id)
-    return and_(Match.status == "proposed",
-                or_(and_(Match.offer_id.in_(own), Match.offer_accepted_at.is_(None)),
-                    and_(Match.need_id.in_(own), Match.need_accepted_at.is_(None))))
+def awaiting_clause(principal: Principal):
+    """Proposed matches in which the user's enterprise has not answered yet (the service's SQL condition;
+    ``workflow.filtered_matches(..., awaiting=True)`` applies it)."""
+    return workflow.awaiting_answer(principal)
 
 
 @bp.get("/matches")
@@ -86,9 +38,7 @@ def matches():
     session = db_session()
     status = request.args.get("status") if request.args.get("status") in MATCH_STATUSES else None
     awaiting = request.args.get("awaiting") == "1"
-    stmt = workflow.filtered_matches(session, principal, status=status)
-    if awaiting:
-        stmt = stmt.where(awaiting_clause(principal))
+    stmt = workflow.filtered_matches(session, principal, status=status, awaiting=awaiting)
     page = paginate(session, stmt, lambda rows: match_views(principal, rows))
     return render_template("matches.html", page=page, status=status or "", awaiting=awaiting,
                            STATUS_OPTIONS=[(s, state_label(s)) for s in MATCH_STATUSES], **page_helpers())
@@ -122,20 +72,18 @@ def match(match_id: int):
 def match_decide(match_id: int, action: str):
     """Accept or decline (a reason is required to decline) as the user's side of the match."""
     principal = page_principal()
-    session = db_session()
-    reason = (request.form.get("reason") or "").strip()[:2000]
+    reason = request.form.get("reason") or ""
     try:
-        workflow.decide(session, principal, match_id, action, reason or None)
-        session.commit()
+        workflow.decide(db_session(), principal, match_id, action, reason or None)
     except NotFound:
-        session.rollback()
         abort(404)
     except DomainError as exc:
-        session.rollback()
-        if action == "decline" and "reason" in exc.errors:
+        if action == "decline" and "reason" in exc.errors:  # missing or too long: the form again, with it
+            discard_changes()
             errors = FormErrors.of(exc)
-            errors.fields["reason"] = [_("Please say why you decline.")]
-            return _render(principal, _load(principal, match_id), errors, reason, exc.status)
+            if not reason.strip():
+                errors.fields["reason"] = [_("Please say why you decline.")]
+            return _render(principal, _load(principal, match_id), errors, reason.strip(), exc.status)
         flash_error(exc)
         return redirect(url_for("pages.match", match_id=match_id))
     flash_done(_("You accepted the match.") if action == "accept" else _("You declined the match."))

@@ -69,13 +69,10 @@ def notifications():
 @signed_in
 def notification_read(notification_id: int):
     """Mark one notice read; go back to the list (or on to what it is about, with ``open``)."""
-    session = db_session()
     try:
-        service.mark_read(session, page_principal(), notification_id)
+        service.mark_read(db_session(), page_principal(), notification_id)
     except NotFound:
-        session.rollback()
         abort(404)
-    session.commit()
     return redirect(safe_next(request.form.get("next"), url_for("pages.notifications")))
 
 
@@ -83,8 +80,6 @@ def notification_read(notification_id: int):
 @signed_in
 def notifications_read_all():
     """Mark every unread notice of the user read."""
-    session = db_session()
-    marked = service.mark_all_read(session, page_principal())
-    session.commit()
+    marked = service.mark_all_read(db_session(), page_principal())
     flash_done(_("%(n)s notices marked read.", n=marked))
     return redirect(safe_next(request.form.get("next"), url_for("pages.notifications")))

@@ -1,13 +1,14 @@
 """Park-wide matching from the browser: the run form, the list of runs, and a run's progress page.
 
 ``POST /runs`` validates the parameters as the API does (``web.api.match_runs``: same fields,
-same limits), then runs ``matching.run_matching`` in a background thread with its own database
-session (committed at the end; rolled back, with the error kept, on failure) and redirects to
-the job's page, which polls ``/runs/jobs/<id>.json`` every second (a meta refresh without
-scripts). Jobs live in an in-memory registry (``JobRegistry``): keyed by a random id, kept
-for an hour, at most one running per park — starting a second run of a park shows the one
-already running. With ``app.config["WASTEMATCH_RUN_INLINE"]`` the run happens in the request
-(tests on SQLite: a second writer thread would wait on the test's open transaction).
+same limits; who may run which park is the service's ``runs.run_scope``, as for the API), then
+runs ``runs.run_job`` in a background thread with its own unit of work (``marketplace.db.transaction``:
+committed at the end; rolled back, with the error kept, on failure) and redirects to the job's page,
+which polls ``/runs/jobs/<id>.json`` every second (a meta refresh without scripts). Jobs live in an
+in-memory registry (``JobRegistry``): keyed by a random id, kept for an hour, at most one running
+per park — starting a second run of a park shows the one already running. With
+``app.config["WASTEMATCH_RUN_INLINE"]`` the run happens in the request, in its unit of work (tests
+on SQLite: a second writer thread would wait on the test's open transaction).
 
 A job's stages are those ``run_matching`` reports through its ``progress`` callback (load,
 similarity, candidates, optimise, explain, store), between queued and done (or failed); the
@@ -28,19 +29,19 @@ from flask import Flask, abort, current_app, jsonify, redirect, render_template,
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import validate
-from sqlalchemy import func, or_, select
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, sessionmaker
 
-from marketplace.db import begin_as_writer
-from marketplace.errors import DomainError, Forbidden, NotFound, ValidationFailed
-from marketplace.models import AuditEvent, Match, MatchRun, Park
+from marketplace.db import transaction
+from marketplace.errors import DomainError, ValidationFailed
+from marketplace.models import MatchRun, Park
 from marketplace.services.accounts.users import Principal
-from marketplace.services.matching.runs import run_matching
+from marketplace.services.matching import run_history
+from marketplace.services.matching import runs as run_service
 from matching.problem import Settings
 
 from ..api.match_runs import MatchRunRequestSchema
-from ..database import db_session
+from ..database import db_session, discard_changes
 from ..i18n import localise_message
 from . import bp
 from .auth import coordinators_only, page_principal
@@ -190,58 +191,48 @@ def registry(app: Flask | None = None) -> JobRegistry:
 
 # --- running a job ---------------------------------------------------------------------------------
 
-def superseded_by(session: Session, run_id: int) -> int:
-    """How many open proposals the run retired (its audit record says so)."""
-    event = session.scalar(select(AuditEvent).where(AuditEvent.entity_type == "match_run",
-                                                    AuditEvent.entity_key == str(run_id),
-                                                    AuditEvent.action == "match-run").limit(1))
-    value = ((event.changes or {}).get("superseded") or [None, 0])[1] if event is not None else 0
-    return int(value or 0)
-
-
-def new_proposals(session: Session, run: MatchRun) -> int:
-    """How many of the run's proposals are new pairs (the others updated open proposals in place)."""
-    return session.scalar(select(func.count()).select_from(Match).where(
-        Match.run_id == run.id, Match.created_at >= run.started_at)) or 0
-
-
 def _locked(exc: BaseException) -> bool:
     """SQLite refused the write: another writer holds the lock or committed since our snapshot."""
     return isinstance(exc, OperationalError) and "locked" in str(exc).lower()
 
 
-def execute(jobs: JobRegistry, job_id: str, session: Session, *, park: str | None, actor: str,
-            settings: Settings, retry_on_lock: bool = False) -> bool:
-    """Run the matching of one job in ``session`` and commit it; on any error roll back and keep the error.
+def _fail(jobs: JobRegistry, job_id: str, exc: Exception) -> None:
+    """Record why the job failed: a service's refusal as it said it; anything else only in the log."""
+    if isinstance(exc, DomainError):
+        jobs.fail(job_id, exc.message)
+    else:
+        log.error("match run job %s failed", job_id, exc_info=exc)  # the detail (SQL, values) goes to the log only
+        jobs.fail(job_id, "internal error: the run failed and was rolled back; the details are in the "
+                          "server's log (内部错误，已回滚)")
 
-    Returns False (nothing recorded) when ``retry_on_lock`` and SQLite refused the write, so that
-    the caller may run it again holding the write lock from the start.
+
+def execute(jobs: JobRegistry, job_id: str, sessions: sessionmaker[Session], *, park: str | None, actor: str,
+            settings: Settings, writer: bool = True, retry_on_lock: bool = False) -> bool:
+    """Run one job in its own unit of work (``marketplace.db.transaction``: committed if it ends well, rolled
+    back on any error) and record how it ended.
+
+    ``writer`` takes SQLite's write lock from the start. Returns False (nothing recorded) when
+    ``retry_on_lock`` and SQLite refused the write, so that the caller may run it again as a writer.
     """
+    started, began = time.perf_counter(), False
     try:
-        started = time.perf_counter()
-        run, _result = run_matching(session, park=park, actor=actor, settings=settings,
-                                    progress=lambda stage: jobs.advance(job_id, stage))
-        summary = {"run": run.id, "status": run.status, "objective": run.objective,
-                   "proposals": int((run.counts or {}).get("matches", 0)), "new": new_proposals(session, run),
-                   "superseded": superseded_by(session, run.id),
-                   "counts": dict(run.counts or {}), "timings": dict(run.timings or {})}
-        session.commit()
-        summary["seconds"] = round(time.perf_counter() - started, 3)
-        jobs.finish(job_id, summary)
+        with transaction(sessions, writer=writer) as session:
+            began = True
+            summary = run_service.run_job(session, park=park, actor=actor, settings=settings,
+                                          progress=lambda stage: jobs.advance(job_id, stage))
     except Exception as exc:  # the thread must record every failure, not die silently
-        try:
-            session.rollback()
-        except Exception:  # a broken connection: the failure below is what matters
-            log.exception("match run job %s: rollback failed", job_id)
-        if retry_on_lock and _locked(exc):
+        if not began:  # taking the write lock failed (database locked…)
+            log.error("match run job %s could not start", job_id, exc_info=exc)
+            jobs.fail(job_id, "internal error: the run could not start; the details are in the server's log "
+                              "(内部错误，未能开始)")
+        elif retry_on_lock and _locked(exc):
             log.info("match run job %s: database busy at the write, running again as a writer", job_id)
             return False
-        if isinstance(exc, DomainError):
-            jobs.fail(job_id, exc.message)
         else:
-            log.exception("match run job %s failed", job_id)  # the detail (SQL, values) goes to the log only
-            jobs.fail(job_id, "internal error: the run failed and was rolled back; the details are in the "
-                              "server's log (内部错误，已回滚)")
+            _fail(jobs, job_id, exc)
+        return True
+    summary["seconds"] = round(time.perf_counter() - started, 3)
+    jobs.finish(job_id, summary)
     return True
 
 
@@ -250,20 +241,25 @@ def _in_thread(app: Flask, jobs: JobRegistry, job_id: str, **kwargs: Any) -> Non
     minute: other users' writes must not wait for it); if its snapshot went stale meanwhile, SQLite
     refuses the write and it runs again holding the lock from the start, as the API's POST does."""
     with app.app_context():
+        sessions = app.extensions["wastematch.sessions"]
         for writer in (False, True):
-            session = app.extensions["wastematch.sessions"]()
-            try:
-                if writer:
-                    begin_as_writer(session)
-                if execute(jobs, job_id, session, retry_on_lock=not writer, **kwargs):
-                    return
-            except Exception as exc:  # begin_as_writer itself failed (database locked…)
-                log.exception("match run job %s could not start", job_id)
-                jobs.fail(job_id, "internal error: the run could not start; the details are in the server's log "
-                                  "(内部错误，未能开始)")
+            if execute(jobs, job_id, sessions, writer=writer, retry_on_lock=not writer, **kwargs):
                 return
-            finally:
-                session.close()
+
+
+def _inline(jobs: JobRegistry, job_id: str, *, park: str | None, actor: str, settings: Settings) -> None:
+    """The run in this request's unit of work (``WASTEMATCH_RUN_INLINE``): the request commits it; a failed
+    run keeps nothing."""
+    started = time.perf_counter()
+    try:
+        summary = run_service.run_job(db_session(), park=park, actor=actor, settings=settings,
+                                      progress=lambda stage: jobs.advance(job_id, stage))
+    except Exception as exc:
+        discard_changes()
+        _fail(jobs, job_id, exc)
+        return
+    summary["seconds"] = round(time.perf_counter() - started, 3)
+    jobs.finish(job_id, summary)
 
 
 def launch(job_id: str, *, park: str | None, actor: str, settings: Settings) -> None:
@@ -271,9 +267,11 @@ def launch(job_id: str, *, park: str | None, actor: str, settings: Settings) -> 
     app = current_app._get_current_object()
     jobs = registry(app)
     if app.config.get(INLINE_KEY):
-        execute(jobs, job_id, db_session(), park=park, actor=actor, settings=settings)
+        _inline(jobs, job_id, park=park, actor=actor, settings=settings)
         return
-    db_session().rollback()  # release the request's hold on the database before the run writes
+    # The request wrote nothing; ending its transaction now releases its hold on the database (a POST
+    # begins as a writer) before the run writes, and it keeps nothing at the end either.
+    discard_changes()
     threading.Thread(target=_in_thread, args=(app, jobs, job_id), name=f"match-run-{job_id}", daemon=True,
                      kwargs={"park": park, "actor": actor, "settings": settings}).start()
 
@@ -309,29 +307,42 @@ def _number(text: str, name: str, errors: dict[str, list[str]], *, integer: bool
     return value
 
 
+# The refusals of ``runs.run_scope`` (no park named, an unknown park, another's park) in the form's words.
+PARK_REASONS = {422: _l("choose one of your parks"), 404: _l("no such park"), 403: _l("not one of your parks")}
+
+
+def _run_scope(session: Session, principal: Principal, code: str | None) -> Park | None:
+    """``runs.run_scope`` (the API's check), its refusal naming the park field in the page's words."""
+    try:
+        return run_service.run_scope(session, principal, code)
+    except DomainError as exc:
+        if "park" in exc.errors and exc.status in PARK_REASONS:
+            exc.errors = {**exc.errors, "park": [str(PARK_REASONS[exc.status])]}
+        raise
+
+
 def parse_form(session: Session, principal: Principal, values: dict[str, str]) -> tuple[Park | None, Settings]:
-    """The run's park and settings from the form, checked as ``POST /api/v1/match-runs`` checks them."""
+    """The run's park and settings from the form, checked as ``POST /api/v1/match-runs`` checks them: the
+    fields here, who may run which park by the service (``runs.run_scope``)."""
     errors: dict[str, list[str]] = {}
     if values["exact"] not in ("0", "1"):
         errors["exact"] = [_("choose yes or no")]
     time_limit = _number(values["time_limit"], "time_limit", errors)
     min_lot = _number(values["min_lot"], "min_lot", errors)
     max_suppliers = _number(values["max_suppliers"], "max_suppliers", errors, integer=True)
+    code = values["park"] or None
     park = None
-    if not values["park"]:
-        if not principal.is_admin:
-            errors["park"] = [_("choose one of your parks")]
-    elif len(values["park"]) > 16 or "\x00" in values["park"]:
+    if code is None:  # only admins run every park: a coordinator's missing park is told with the other fields
+        try:
+            park = _run_scope(session, principal, None)
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
+    elif len(code) > 16 or "\x00" in code:
         errors["park"] = [_("no such park")]
     if errors:
         raise ValidationFailed("the run parameters are not valid (匹配参数有误)", errors)
-    if values["park"]:
-        park = session.scalar(select(Park).where(Park.code == values["park"]))
-        if park is None:
-            raise NotFound(f"unknown park {values['park']!r} (无此园区)", {"park": [_("no such park")]})
-        if not principal.coordinates(park.id):
-            raise Forbidden(f"you do not coordinate park {park.code} (非所辖园区)",
-                            {"park": [_("not one of your parks")]})
+    if code is not None:
+        park = _run_scope(session, principal, code)  # unknown: 404; not one of theirs: 403
     settings = Settings(exact=values["exact"] == "1",
                         time_limit_s=time_limit if time_limit is not None else Settings().time_limit_s,
                         min_lot_t=min_lot if min_lot is not None else 0.0,
@@ -339,24 +350,10 @@ def parse_form(session: Session, principal: Principal, values: dict[str, str]) -
     return park, settings
 
 
-def visible_runs(principal: Principal):
-    """``SELECT`` of the runs the user may see, newest first: admins all; coordinators their parks' and the
-    runs over every park (which proposed in their parks too: the demo's first run is one)."""
-    stmt = select(MatchRun).options(selectinload(MatchRun.park)).order_by(MatchRun.id.desc())
-    if not principal.is_admin:
-        stmt = stmt.where(or_(MatchRun.park_id.in_(sorted(principal.park_ids)), MatchRun.park_id.is_(None)))
-    return stmt
-
-
-def _run_rows(session: Session, runs: list[MatchRun]) -> list[dict[str, Any]]:
-    superseded: dict[str, int] = {}
-    if runs:
-        for e in session.scalars(select(AuditEvent).where(AuditEvent.entity_type == "match_run",
-                                                          AuditEvent.action == "match-run",
-                                                          AuditEvent.entity_key.in_([str(r.id) for r in runs]))):
-            superseded[e.entity_key] = int(((e.changes or {}).get("superseded") or [None, 0])[1] or 0)
+def _run_rows(session: Session, rows: list[MatchRun]) -> list[dict[str, Any]]:
+    superseded = run_history.superseded_counts(session, rows)
     return [{"run": r, "counts": r.counts or {}, "timings": r.timings or {},
-             "superseded": superseded.get(str(r.id))} for r in runs]
+             "superseded": superseded.get(r.id)} for r in rows]
 
 
 def sees_job(principal: Principal, job: dict[str, Any]) -> bool:
@@ -367,9 +364,9 @@ def sees_job(principal: Principal, job: dict[str, Any]) -> bool:
 def _render_form(session: Session, principal: Principal, values: dict[str, str], errors: FormErrors | None):
     parks = coordinated_parks(principal)
     running = [j for j in registry().running() if sees_job(principal, j)]
+    page = paginate(session, run_history.visible_runs(principal), lambda rows: _run_rows(session, rows))
     return render_template("runs.html", values=values, errors=errors, park_choices=park_options(parks),
-                           all_parks=principal.is_admin, runs=paginate(session, visible_runs(principal),
-                                                                       lambda rows: _run_rows(session, rows)),
+                           all_parks=principal.is_admin, runs=page,
                            running=running, limits={n: _limits(n) for n in ("time_limit", "min_lot", "max_suppliers")},
                            approvals_url=page_link("pages.approvals"))
 
@@ -395,7 +392,7 @@ def runs_start():
     try:
         park, settings = parse_form(session, principal, values)
     except DomainError as exc:
-        session.rollback()
+        discard_changes()
         return _render_form(session, principal, values, FormErrors.of(exc)), exc.status
     params = {"exact": settings.exact, "time_limit": settings.time_limit_s, "min_lot": settings.min_lot_t,
               "max_suppliers": settings.max_suppliers_per_need}

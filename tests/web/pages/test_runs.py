@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import func, select
@@ -11,6 +12,8 @@ from sqlalchemy.exc import OperationalError
 
 from marketplace.errors import Conflict
 from marketplace.models import Match, MatchRun, Park
+from marketplace.services.matching import run_history
+from marketplace.services.matching import runs as run_service
 from web.pages import runs
 from web.pages.runs import INLINE_KEY, REGISTRY_KEY, JobRegistry, job_status
 
@@ -82,7 +85,7 @@ def test_a_failing_run_is_rolled_back_and_says_why(inline, monkeypatch):
         session.flush()
         raise Conflict("the park is being re-imported (园区数据正在导入)")
 
-    monkeypatch.setattr(runs, "run_matching", refuse)
+    monkeypatch.setattr(run_service, "run_matching", refuse)
     pages.sign_in("coord")
     job_url = pages.post("/runs", GOOD).headers["Location"]
     page = pages.text(job_url)
@@ -168,10 +171,26 @@ def test_the_registry_starts_one_job_when_many_threads_race():
 
 
 class FakeSession:
-    """What the background runner needs of a session (the database is the fakes' business)."""
+    """What the background runner's unit of work (``marketplace.db.transaction``) needs of a session (the
+    database is the fakes' business)."""
 
     def __init__(self, log: list[str]) -> None:
         self.log = log
+
+    def __enter__(self) -> FakeSession:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+    @contextmanager
+    def begin(self):
+        try:
+            yield self
+        except BaseException:
+            self.rollback()
+            raise
+        self.commit()
 
     def get_bind(self):
         return self
@@ -206,8 +225,8 @@ def test_the_background_runner_runs_again_as_a_writer_when_sqlite_refuses_the_wr
         run = MatchRun(id=5, status="OPTIMAL", objective=1.0, counts={"matches": 3}, timings={"total_s": 0.1})
         return run, None
 
-    monkeypatch.setattr(runs, "run_matching", run_matching)
-    monkeypatch.setattr(runs, "new_proposals", lambda session, run: 3)
+    monkeypatch.setattr(run_service, "run_matching", run_matching)
+    monkeypatch.setattr(run_history, "new_proposals", lambda session, run: 3)
     monkeypatch.setitem(pages.app.extensions, "wastematch.sessions", lambda: FakeSession(log))
     jobs = JobRegistry()
     job, _ = jobs.start(park="BH", park_id=1, actor="x", params={})

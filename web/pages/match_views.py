@@ -1,0 +1,59 @@
+"""What the pages showing matches share: the labels of checks, actions, roles, forms and purposes, and a
+match as the signed-in user may see it (``mine`` / ``theirs`` / ``awaiting`` added).
+
+The listing pages and the match pages both import from here, not from each other.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from marketplace.models import Match
+from marketplace.services.accounts.users import Principal
+from marketplace.services.matching import workflow
+
+from ..database import db_session
+
+# The regulatory checks (DESIGN's rules), by their stable code.
+CHECK_LABELS = {
+    "hw_licence": _l("HW business licence"), "licence_capacity": _l("Licence capacity"),
+    "exemption": _l("Exemption"), "pops_destruction_only": _l("POPs: destruction only"),
+    "medical_waste": _l("Medical waste"), "contaminant_limit": _l("Contaminant limits"),
+    "required_component": _l("Required components"), "form": _l("Physical form"),
+    "distance": _l("Distance"), "cross_province_transfer": _l("Cross-province transfer"),
+    "availability": _l("Availability"), "self_match": _l("Different enterprises"),
+    "incompatible_mix": _l("Incompatible mixes"),
+}
+ACTION_LABELS = {
+    "propose": _l("Proposed"), "accept": _l("Accepted"),
+    "decline": _l("Declined"), "approve": _l("Approved"), "reject": _l("Rejected"),
+    "start_transfer": _l("Transfer started"), "complete": _l("Completed"), "cancel": _l("Cancelled"),
+    "expire": _l("Expired"), "supersede": _l("Superseded"),
+    "clear_acceptances": _l("Quantity changed: acceptances cleared"),
+}
+ROLE_LABELS = {"offer_party": _l("Offer side"), "need_party": _l("Need side"), "coordinator": _l("Coordinator"),
+               "system": _l("System"), "none": _l("Other")}
+# The stored physical forms and purposes of listings (the listing form offers them too).
+FORM_LABELS = {"solid": _l("Solid"), "powder": _l("Powder"), "liquid": _l("Liquid"), "sludge": _l("Sludge"),
+               "paste": _l("Paste"), "gas": _l("Gas")}
+PURPOSE_LABELS = {"reuse": _l("Reuse"), "recycle": _l("Recycle"), "co_process": _l("Co-processing"),
+                  "recover_energy": _l("Energy recovery"), "dispose": _l("Disposal")}
+
+
+def page_helpers() -> dict[str, Any]:
+    """Labels and formatters the match templates share."""
+    return {"CHECK_LABELS": CHECK_LABELS, "ACTION_LABELS": ACTION_LABELS, "ROLE_LABELS": ROLE_LABELS,
+            "LABELS": {"form": FORM_LABELS, "purpose": PURPOSE_LABELS}}
+
+
+def match_views(principal: Principal, matches: list[Match]) -> list[dict[str, Any]]:
+    """The matches as ``principal`` may see them, each with ``mine``/``theirs`` and ``awaiting`` added."""
+    out = []
+    for view in workflow.match_views(db_session(), principal, matches):
+        side = view.get("your_side")
+        view["mine"] = view[side] if side else None
+        view["theirs"] = view["need" if side == "offer" else "offer"] if side else None
+        view["awaiting"] = bool(side and view["status"] == "proposed" and not view[f"{side}_accepted"])
+        out.append(view)
+    return out
