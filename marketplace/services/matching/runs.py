@@ -35,8 +35,6 @@ def run_scope(session: Session, principal: Principal, park: str | None) -> Park 
         if principal.is_admin:
             return None
         raise ValidationFailed("coordinators run one of their parks (请选择园区)", {"park": ["required"]})
-    # coordinated_park names an unknown code under "code" whatever its ``field``: look it up as "park" first.
-    parks.get_park(session, park, field="park")
     return parks.coordinated_park(session, principal, park, field="park")
 
 

@@ -108,21 +108,8 @@ def standing(principal: Principal, match: Match) -> Standing:
     return Standing(side=side, coordinator=coordinator)
 
 
-def visible_matches(principal: Principal) -> Select:
-    """``SELECT`` of the matches ``principal`` may see (parties: their listings; coordinators: their parks)."""
-    offer, need = aliased(Listing), aliased(Listing)
-    eo, en = aliased(Enterprise), aliased(Enterprise)
-    stmt = (select(Match).join(offer, Match.offer_id == offer.id).join(need, Match.need_id == need.id)
-            .join(eo, offer.enterprise_id == eo.id).join(en, need.enterprise_id == en.id))
-    if principal.is_admin:
-        return stmt
-    if principal.is_coordinator:
-        parks = list(principal.park_ids)
-        return stmt.where(or_(eo.park_id.in_(parks), en.park_id.in_(parks)))
-    if principal.enterprise_id is not None:
-        return stmt.where(or_(offer.enterprise_id == principal.enterprise_id,
-                              need.enterprise_id == principal.enterprise_id))
-    return stmt.where(Match.id.is_(None))
+# Who sees which match is one rule, kept with disclosure (the audit trail reads it too).
+visible_matches = disclosure.visible_matches
 
 
 def awaiting_answer(principal: Principal) -> ColumnElement[bool]:
