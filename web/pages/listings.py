@@ -35,14 +35,10 @@ from ..i18n import is_chinese, state_label
 from . import bp
 from .auth import enterprises_only, page_principal
 from .common import FormErrors, Page, flash_done, flash_error, page_args
-from .matches import match_views, page_helpers
+from .match_views import FORM_LABELS, PURPOSE_LABELS, match_views, page_helpers
 
 # --- labels of the stored values the form offers -------------------------------------------------
 
-FORM_LABELS = {"solid": _l("Solid"), "powder": _l("Powder"), "liquid": _l("Liquid"), "sludge": _l("Sludge"),
-               "paste": _l("Paste"), "gas": _l("Gas")}
-PURPOSE_LABELS = {"reuse": _l("Reuse"), "recycle": _l("Recycle"), "co_process": _l("Co-processing"),
-                  "recover_energy": _l("Energy recovery"), "dispose": _l("Disposal")}
 ROUTE_LABELS = {"landfill": _l("Landfill"), "incineration": _l("Incineration"), "storage": _l("Storage"),
                 "disposal": _l("Disposal"), "sale": _l("Sale")}
 UNITS = {"t": 1.0, "kg": 0.001}
@@ -287,12 +283,9 @@ def _kind_arg(value: str | None) -> str:
 def own_listing(principal: Principal, listing_id: int) -> Listing:
     """The user's own enterprise's listing, else 404 (another enterprise's listing is not theirs to open here)."""
     try:
-        listing = service.get_listing(db_session(), principal, listing_id)
+        return service.own_listing(db_session(), principal, listing_id)
     except NotFound:
         abort(404)
-    if listing.enterprise_id != principal.enterprise_id:
-        abort(404)
-    return listing
 
 
 def _choices() -> dict[str, Any]:

@@ -21,15 +21,6 @@ from .auth import enterprises_only, page_principal, signed_in
 from .common import FormErrors, flash_done, flash_error, paginate
 from .match_views import match_views, page_helpers
 
-__all__ = ["awaiting_clause", "match_views", "page_helpers"]  # the dashboard imports them from here
-
-
-def awaiting_clause(principal: Principal):
-    """Proposed matches in which the user's enterprise has not answered yet (the service's SQL condition;
-    ``workflow.filtered_matches(..., awaiting=True)`` applies it)."""
-    return workflow.awaiting_answer(principal)
-
-
 @bp.get("/matches")
 @enterprises_only
 def matches():

@@ -91,6 +91,15 @@ def get_listing(session: Session, principal: Principal, listing_id: int, *, for_
     return listing
 
 
+def own_listing(session: Session, principal: Principal, listing_id: int) -> Listing:
+    """A listing of the principal's own enterprise (``NotFound`` for any other: the enterprise pages manage
+    only one's own listings; another enterprise's listing is not theirs to open there)."""
+    listing = get_listing(session, principal, listing_id)
+    if principal.enterprise_id is None or listing.enterprise_id != principal.enterprise_id:
+        raise _unknown(listing_id)
+    return listing
+
+
 def listing_detail(session: Session, principal: Principal, listing: Listing) -> dict[str, Any]:
     """The view of one listing for this principal (identified or anonymised, with its distance)."""
     disclosed = disclosed_listing_ids(session, principal)
