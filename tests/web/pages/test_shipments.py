@@ -93,6 +93,9 @@ def test_either_party_or_a_coordinator_plans_and_others_get_404(pages):
     for key in ("e1", "coord"):  # the receiver; the coordinator of the parks
         pages.sign_in(key)
         assert pages.get(f"/matches/{match_id}/ship").status_code == 200, key
+    for key in ("e1", "e2"):  # both parties see the way to the form on the match
+        pages.sign_in(key)
+        assert 'id="plan-shipment"' in pages.text(f"/matches/{match_id}"), key
     pages.sign_in("e3")  # not a party
     assert pages.get(f"/matches/{match_id}/ship").status_code == 404
 
