@@ -194,17 +194,11 @@ def model_train(cli: Cli, folds: int) -> None:
 @click.pass_obj
 def model_show(cli: Cli) -> None:
     """The active model, its validation metric, and how many decisions exist now."""
-    from marketplace.errors import NotFound
-    from marketplace.services.matching.learning import active_model, decision_counts, model_dict
+    from marketplace.services.matching.learning import current_model, decision_counts, model_dict
 
     with cli.transaction() as session:
+        row = current_model(session)  # the API's answer too, refusal included
         counts = decision_counts(session)
-        row = active_model(session)
-        if row is None:
-            raise NotFound(f"no ranking model has been trained yet (尚未训练排序模型); {counts['decisions']} decisions "
-                           f"on record ({counts['approved']} approved, {counts['rejected']} rejected), "
-                           f"training needs {counts['min_decisions']} with {counts['min_per_class']} of each",
-                           {"ranking_model": ["none trained"]})
         doc = model_dict(row) | {"available": counts}
     if cli.as_json:
         emit_json(doc)
