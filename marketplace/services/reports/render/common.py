@@ -1,5 +1,5 @@
-"""What every rendering of the report shares: the bases in the report's order, number formatting, the
-park's label, a chain's path, a CSV cell."""
+"""What every rendering of the report shares: the bases in the report's order, number formatting (units from
+``kpi_registry``), the park's label, a chain's path, a CSV cell."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,41 +10,18 @@ from typing import Any
 
 from ....models.base import CHINA_TZ
 from ...traceability.manifests import csv_cell, defuse_formula
-from ..flows import UNITS
+from ..flows import UNITS as FLOW_UNITS
+from ..kpi_registry import ANNUAL_BASES, UNITS
 
 BASES = ("realised", "approved", "proposed")          # the order the report shows them in
 BASIS_ZH = {"realised": "实际转移", "approved": "已批准", "proposed": "拟议"}
 BASIS_EN = {"realised": "realised", "approved": "approved", "proposed": "proposed"}
-BASIS_UNIT = UNITS
+BASIS_UNIT = FLOW_UNITS                                 # t/a, t/a, t
 LEVEL_ZH = {"enterprise": "企业", "industry": "行业", "park": "园区"}
-
-# The Totals metrics: key, 中文, English, unit kind ("t" becomes t or t/a by basis).
-TOTALS = (
-    ("flows", "流向数", "flows", "count"),
-    ("tonnes", "物料量", "tonnes", "t"),
-    ("hazardous_t", "其中危险废物", "of which hazardous", "t"),
-    ("hazardous_share", "危险废物占比", "hazardous share", "share"),
-    ("diverted_landfill_t", "避免填埋量", "diverted from landfill", "t"),
-    ("diverted_incineration_t", "避免焚烧量", "diverted from incineration", "t"),
-    ("tonne_km", "运输周转量", "transport work", "t*km"),
-    ("co2e_avoided_t", "避免排放", "CO2e avoided", "tCO2e"),
-    ("transport_co2e_t", "运输排放", "transport CO2e", "tCO2e"),
-    ("net_co2e_avoided_t", "净减排量", "net CO2e avoided", "tCO2e"),
-    ("cost_saving_cny", "成本节约", "cost saving", "CNY"),
-    ("priced_flows", "有价格的流向", "priced flows", "count"),
-)
-UNIT_LABEL = {"t": "t", "t*km": "t·km", "tCO2e": "t CO₂e", "CNY": "元 CNY", "count": "", "share": "%"}
 
 
 def num(value: Any) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-
-def unit_of(kind: str, basis: str | None) -> str:
-    """The unit of a metric kind on a basis: annual rates (t/a) for proposed and approved."""
-    if kind in ("count", "share"):
-        return kind if kind == "count" else "ratio"
-    return f"{kind}/a" if basis in ("proposed", "approved") else kind
 
 
 def fmt_t(value: Any) -> str:
@@ -94,6 +71,7 @@ def fmt_exact(value: Any) -> str:
 
 
 def fmt_metric(value: Any, kind: str, basis: str | None) -> str:
+    """A figure of a unit kind (``kpi_registry.UNITS``) for reading, with its unit: ``1,234.5 t/a``, ``78.0%``."""
     if kind == "share":
         return fmt_pct(value)
     if kind == "count":
@@ -101,8 +79,8 @@ def fmt_metric(value: Any, kind: str, basis: str | None) -> str:
     text = fmt_int(value) if kind == "CNY" else fmt_t(value)
     if text == "—":
         return text
-    unit = UNIT_LABEL[kind] + ("/a" if basis in ("proposed", "approved") else "")
-    return f"{text} {unit}"
+    unit = UNITS[kind].reading
+    return f"{text} {unit}/a" if basis in ANNUAL_BASES else f"{text} {unit}"
 
 
 def local_time(iso: str | None) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ..kpi_registry import KPIS, Kpi
 from .common import BASES, BASIS_EN, BASIS_UNIT, BASIS_ZH, joined, num
 
 NETWORK_CHAINS = 12          # top chains and top loops per basis drawn in the network
@@ -310,6 +311,14 @@ def network_figure(doc: dict) -> dict[str, Any] | None:
     return {"data": traces, "layout": layout, "bases": [g[0] for g in groups]}
 
 
+def series_name(k: Kpi) -> str:
+    """A KPI in a legend or on an axis: ``实际转移 transferred (t)``, ``新批准 approved (t/a)``; a count bare."""
+    unit = k.format.reading
+    if not unit or k.unit == "share":
+        return k.label
+    return f"{k.label} ({k.format.annual(unit) if k.is_annual() else unit})"
+
+
 def trend_figures(doc: dict) -> list[dict[str, Any]]:
     """Monthly trends: tonnes (bars realised t, lines approved/proposed t/a), CO2e avoided, alerts."""
     months = (doc.get("kpis") or {}).get("monthly") or []
@@ -325,29 +334,30 @@ def trend_figures(doc: dict) -> list[dict[str, Any]]:
     tonnes = {
         "id": "trend-tonnes",
         "data": [
-            {"type": "bar", "name": "实际转移 transferred (t)", "x": x, "y": col("transferred_t"),
+            {"type": "bar", "name": series_name(KPIS["transferred_t"]), "x": x, "y": col("transferred_t"),
              "marker": {"color": "#2e8540"}, "hovertemplate": "%{x}: %{y:,.1f} t<extra>transferred</extra>"},
-            {"type": "bar", "name": "避免填埋/焚烧 diverted (t)", "x": x, "y": col("diverted_t"),
+            {"type": "bar", "name": series_name(KPIS["diverted_t"]), "x": x, "y": col("diverted_t"),
              "marker": {"color": "#a5c98a"}, "hovertemplate": "%{x}: %{y:,.1f} t<extra>diverted</extra>"},
-            {"type": "scatter", "mode": "lines+markers", "name": "新批准 approved (t/a)", "x": x,
+            {"type": "scatter", "mode": "lines+markers", "name": series_name(KPIS["approved_t"]), "x": x,
              "y": col("approved_t"), "yaxis": "y2", "line": {"color": "#0b6bcb", "width": 2.5},
              "hovertemplate": "%{x}: %{y:,.1f} t/a<extra>approved</extra>"},
-            {"type": "scatter", "mode": "lines+markers", "name": "新拟议 proposed (t/a)", "x": x,
+            {"type": "scatter", "mode": "lines+markers", "name": series_name(KPIS["proposed_t"]), "x": x,
              "y": col("proposed_t"), "yaxis": "y2", "line": {"color": "#8250df", "width": 2, "dash": "dot"},
              "hovertemplate": "%{x}: %{y:,.1f} t/a<extra>proposed</extra>"},
         ],
         "layout": _base_layout(
             height=400, barmode="group", legend=legend, margin={"l": 70, "r": 70, "t": 40, "b": 50},
-            xaxis=xaxis, yaxis=_axis("实际转移 transferred (t)", rangemode="tozero", tickformat="~s"),
+            xaxis=xaxis, yaxis=_axis(series_name(KPIS["transferred_t"]), rangemode="tozero", tickformat="~s"),
             yaxis2=_axis("批准/拟议 approved / proposed (t/a)", overlaying="y", side="right", showgrid=False,
                          rangemode="tozero", tickmode="auto", tickformat="~s")),
     }
     co2e = {
         "id": "trend-co2e",
-        "data": [{"type": "bar", "name": "避免排放 CO2e avoided (t CO₂e)", "x": x, "y": col("co2e_avoided_t"),
+        "data": [{"type": "bar", "name": series_name(KPIS["co2e_avoided_t"]), "x": x, "y": col("co2e_avoided_t"),
                   "marker": {"color": "#80cbc4"},
                   "hovertemplate": "%{x}: %{y:,.1f} t CO₂e<extra>avoided</extra>"},
-                 {"type": "bar", "name": "净减排 net of transport (t CO₂e)", "x": x, "y": col("net_co2e_avoided_t"),
+                 {"type": "bar", "name": series_name(KPIS["net_co2e_avoided_t"]), "x": x,
+                  "y": col("net_co2e_avoided_t"),
                   "marker": {"color": "#00838f"},
                   "hovertemplate": "%{x}: %{y:,.1f} t CO₂e<extra>net</extra>"}],
         "layout": _base_layout(height=340, xaxis=xaxis, barmode="group", legend=legend,
@@ -358,9 +368,9 @@ def trend_figures(doc: dict) -> list[dict[str, Any]]:
     alerts = {
         "id": "trend-alerts",
         "data": [
-            {"type": "bar", "name": "新增预警 alerts raised", "x": x, "y": col("alerts_raised"),
+            {"type": "bar", "name": series_name(KPIS["alerts_raised"]), "x": x, "y": col("alerts_raised"),
              "marker": {"color": "#c62828"}, "hovertemplate": "%{x}: %{y} <extra>alerts</extra>"},
-            {"type": "scatter", "mode": "lines+markers", "name": "运输批次 shipments", "x": x,
+            {"type": "scatter", "mode": "lines+markers", "name": series_name(KPIS["shipments"]), "x": x,
              "y": col("shipments"), "yaxis": "y2", "line": {"color": "#5b6770"},
              "hovertemplate": "%{x}: %{y} <extra>shipments</extra>"},
         ],

@@ -13,6 +13,7 @@ from markupsafe import Markup
 from matching.chains import LEVELS
 
 from ...traceability.manifests import templates
+from ..kpi_registry import BASIS_TOTALS, COMPLIANCE_BREAKDOWNS, KPIS, PARK_RATES
 from ..ratings import GRADE_EN, GRADE_ZH
 from .common import (
     BASES,
@@ -20,7 +21,6 @@ from .common import (
     BASIS_UNIT,
     BASIS_ZH,
     LEVEL_ZH,
-    TOTALS,
     chain_path,
     counts_of,
     fmt_exact,
@@ -60,9 +60,9 @@ MAX_CHAIN_ROWS = 30
 def _park_rows(doc: dict) -> list[dict[str, Any]]:
     park = (doc.get("kpis") or {}).get("park") or {}
     rows = []
-    for key, zh, en, kind in TOTALS:
-        rows.append({"zh": zh, "en": en, "cells": [fmt_metric((park.get(b) or {}).get(key), kind, b)
-                                                   for b in ("proposed", "approved", "realised")]})
+    for k in BASIS_TOTALS:
+        rows.append({"zh": k.zh, "en": k.en, "cells": [fmt_metric((park.get(b) or {}).get(k.key), k.unit, b)
+                                                       for b in ("proposed", "approved", "realised")]})
     return rows
 
 
@@ -158,7 +158,14 @@ def _summary(doc: dict) -> dict[str, Any]:
     }
 
 
+def _code_labels(key: str, compliance: dict) -> dict[str, str]:
+    """The names of the codes a breakdown counts: alert kinds have their own (a check may share a code's name)."""
+    labels = compliance.get("labels") or {}
+    return (compliance.get("alert_labels") or labels) if key == "alerts_by_kind" else labels
+
+
 def html_context(doc: dict) -> dict[str, Any]:
+    """What ``report.html`` is rendered with: the document, its rows, figures and labels (``k``: the KPIs)."""
     code, name, name_en = park_label(doc)
     kpis = doc.get("kpis") or {}
     park = kpis.get("park") or {}
@@ -183,26 +190,15 @@ def html_context(doc: dict) -> dict[str, Any]:
         "period": doc.get("period") or {}, "generated": local_time(doc.get("generated_at")),
         "sections": SECTIONS, "s": _summary(doc), "park": park, "park_rows": _park_rows(doc),
         "offered": fmt_metric(park.get("offered_t"), "t", "approved"),
-        "rates": [("供给匹配率", "match rate", "拟议 ÷ 供给 proposed ÷ offered", park.get("match_rate")),
-                  ("综合利用率", "utilisation rate", "在执行批准量 ÷ 供给 approved in force ÷ offered",
-                   park.get("utilisation_rate")),
-                  ("实际落实率", "realisation rate", "实际 ÷ 在执行匹配应交付量 realised ÷ due under the matches in force",
-                   park.get("realisation_rate"))],
+        "rates": [(k.zh, k.en, f"{k.definition_zh} {k.definition_en}", park.get(k.key)) for k in PARK_RATES],
         "figures": {f["id"]: f for f in figures}, "figure_list": figures,
         "sankey_bases": (sankey or {}).get("bases") or [], "network_bases": (network or {}).get("bases") or [],
         "flow_count": len(doc.get("flows") or []),
         "chain_groups": _chain_groups(doc), "months": kpis.get("monthly") or [],
         "enterprises": enterprises, "enterprise_total": len(kpis.get("enterprises") or []), "omitted": omitted,
         "compliance": compliance,
-        "compliance_tables": [
-            ("未通过的硬性检查", "failed hard checks", counts_of(compliance.get("failed_checks")),
-             compliance.get("labels") or {}),
-            ("提示项", "soft flags", counts_of(compliance.get("soft_flags")), compliance.get("labels") or {}),
-            ("预警（按类型）", "alerts by kind", counts_of(compliance.get("alerts_by_kind")),
-             compliance.get("alert_labels") or compliance.get("labels") or {}),
-            ("台账问题（按代码）", "ledger findings by code", counts_of(compliance.get("findings_by_code")),
-             compliance.get("labels") or {}),
-        ],
+        "compliance_tables": [(k.zh, k.en, counts_of(compliance.get(k.key)), _code_labels(k.key, compliance))
+                              for k in COMPLIANCE_BREAKDOWNS],
         "ratings": ratings, "indicator_columns": indicator_columns, "grade_counts": grade_counts,
         "grade_zh": GRADE_ZH, "grade_en": GRADE_EN, "grade_colour": GRADE_COLOUR,
         "factor_classes": table_of(factors.get("classes") or []),
@@ -211,7 +207,7 @@ def html_context(doc: dict) -> dict[str, Any]:
         "policy": doc.get("rating_policy") or {}, "stats": stats,
         "basis_zh": BASIS_ZH, "basis_en": BASIS_EN, "basis_unit": BASIS_UNIT,
         "fmt_t": fmt_t, "fmt_pct": fmt_pct, "fmt_int": fmt_int, "fmt_value": fmt_value, "fmt_exact": fmt_exact,
-        "fmt_metric": fmt_metric,
+        "fmt_metric": fmt_metric, "k": KPIS,
         "network_top": NETWORK_CHAINS, "max_chain_rows": MAX_CHAIN_ROWS,
         "joined": joined, "plotlyjs": _plotlyjs() if figures else None,
     }

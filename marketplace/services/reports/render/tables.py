@@ -5,10 +5,26 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from .common import BASIS_UNIT, BASIS_ZH, TOTALS, UNIT_LABEL, chain_path, counts_of, csv_value, num, park_label, unit_of
+from ..kpi_registry import (
+    BASIS_TOTALS,
+    COMPLIANCE_BREAKDOWNS,
+    ENTERPRISE_FIGURES,
+    FLOW_FIGURES,
+    KPIS,
+    MONTH_FIGURES,
+    PARK_RATES,
+    Kpi,
+)
+from .common import BASIS_UNIT, BASIS_ZH, chain_path, counts_of, csv_value, num, park_label
 
 Column = tuple[str, str, str]
 Table = tuple[list[Column], list[list[Any]]]
+BASES = ("proposed", "approved", "realised")  # the order of the columns and rows by basis
+
+
+def kpi_column(k: Kpi, key: str | None = None) -> Column:
+    """A KPI's column: its key (or ``key``) and its header from the registry, ``净减排 (t CO2e)``."""
+    return (key or k.key, *k.column())
 
 
 def _chains(doc: dict) -> list[dict]:
@@ -20,32 +36,29 @@ def kpi_rows(doc: dict) -> list[tuple[str, str, str, str, Any, str]]:
     kpis = doc.get("kpis") or {}
     park = kpis.get("park") or {}
     code = park_label(doc)[0]
+    offers, offered, received = KPIS["offers"], KPIS["offered_t"], KPIS["received_t"]
+    # The units once, not per enterprise: tens of thousands of rows on a large park.
+    totals_units = {b: [(k.key, k.unit_code(b)) for k in BASIS_TOTALS] for b in BASES}
+    figure_units = [(k.key, k.unit_code()) for k in ENTERPRISE_FIGURES]
     rows: list[tuple[str, str, str, str, Any, str]] = [
-        ("park", code, "", "offers", park.get("offers"), "count"),
-        ("park", code, "", "offered_t", park.get("offered_t"), "t/a"),
+        ("park", code, "", offers.key, park.get(offers.key), offers.unit_code()),
+        ("park", code, "", offered.key, park.get(offered.key), offered.unit_code()),
     ]
-    for basis in ("proposed", "approved", "realised"):
+    for basis in BASES:
         totals = park.get(basis) or {}
-        rows += [("park", code, basis, key, totals.get(key), unit_of(kind, basis)) for key, _, _, kind in TOTALS]
-    rows += [("park", code, "", key, park.get(key), "ratio")
-             for key in ("match_rate", "utilisation_rate", "realisation_rate")]
+        rows += [("park", code, basis, key, totals.get(key), unit) for key, unit in totals_units[basis]]
+    rows += [("park", code, "", k.key, park.get(k.key), k.unit_code()) for k in PARK_RATES]
     for e in kpis.get("enterprises") or []:
         ref = e.get("ref")
-        rows += [("enterprise", ref, "", "offers", e.get("offers"), "count"),
-                 ("enterprise", ref, "", "offered_t", e.get("offered_t"), "t/a")]
-        for basis in ("proposed", "approved", "realised"):
+        rows += [("enterprise", ref, "", offers.key, e.get(offers.key), offers.unit_code()),
+                 ("enterprise", ref, "", offered.key, e.get(offered.key), offered.unit_code())]
+        for basis in BASES:
             totals = (e.get("sent") or {}).get(basis) or {}
-            rows += [("enterprise", ref, basis, f"sent_{key}", totals.get(key), unit_of(kind, basis))
-                     for key, _, _, kind in TOTALS]
-            rows.append(("enterprise", ref, basis, "received_t", (e.get("received_t") or {}).get(basis),
-                         BASIS_UNIT[basis]))
-        rows += [("enterprise", ref, "", "utilisation_rate", e.get("utilisation_rate"), "ratio"),
-                 ("enterprise", ref, "", "shipments", e.get("shipments"), "count"),
-                 ("enterprise", ref, "", "on_time_share", e.get("on_time_share"), "ratio"),
-                 ("enterprise", ref, "", "ledger_entries", e.get("ledger_entries"), "count"),
-                 ("enterprise", ref, "", "ledger_complete_share", e.get("ledger_complete_share"), "ratio"),
-                 ("enterprise", ref, "", "alerts_open", e.get("alerts_open"), "count"),
-                 ("enterprise", ref, "", "findings_open", e.get("findings_open"), "count")]
+            rows += [("enterprise", ref, basis, f"sent_{key}", totals.get(key), unit)
+                     for key, unit in totals_units[basis]]
+            rows.append(("enterprise", ref, basis, received.key, (e.get("received_t") or {}).get(basis),
+                         received.unit_code(basis)))
+        rows += [("enterprise", ref, "", key, e.get(key), unit) for key, unit in figure_units]
     return rows
 
 
@@ -55,42 +68,35 @@ def column_label(column: Column) -> str:
     return f"{zh} {en}".strip() or key
 
 
-def _unit_text(kind: str, basis: str) -> str:
-    """A unit for a header: t, t/a, t·km/a, t CO2e, 元 CNY/a; none for a count."""
-    if kind in ("count", "share"):
-        return ""
-    unit = {"tCO2e": "t CO2e"}.get(kind, UNIT_LABEL[kind])
-    return unit + ("/a" if basis in ("proposed", "approved") else "")
+def _unit_text(k: Kpi, basis: str) -> str:
+    """A unit for a header of the enterprise sheet: t, t/a, t·km/a, t CO2e, 元 CNY/a; none for a count."""
+    text = k.format.text
+    return k.format.annual(text) if k.is_annual(basis) else text
 
 
 ENTERPRISE_SENT = ("flows", "tonnes", "hazardous_t", "diverted_landfill_t", "diverted_incineration_t", "tonne_km",
                    "net_co2e_avoided_t", "cost_saving_cny")
 ENTERPRISE_HEAD: tuple[Column, ...] = (
     ("ref", "企业编号", "Ref"), ("name", "企业名称", "Enterprise"), ("park", "园区", "Park"),
-    ("industry", "行业代码", "Industry"), ("industry_name", "行业", "Industry name"), ("offers", "供给数", "Offers"),
-    ("offered_t_per_a", "供给量 (t/a)", "Offered (t/a)"),
+    ("industry", "行业代码", "Industry"), ("industry_name", "行业", "Industry name"), kpi_column(KPIS["offers"]),
+    kpi_column(KPIS["offered_t"], "offered_t_per_a"),
 )
-ENTERPRISE_TAIL: tuple[Column, ...] = (
-    ("utilisation_rate", "综合利用率", "Utilisation rate"), ("shipments", "运输批次", "Shipments"),
-    ("on_time_share", "按时率", "On-time share"), ("ledger_entries", "台账条数", "Ledger entries"),
-    ("ledger_complete_share", "台账完整率", "Ledger completeness"), ("alerts_open", "未处理预警", "Open alerts"),
-    ("findings_open", "未整改问题", "Open findings"),
-)
-TOTALS_BY_KEY = {key: (zh, en, kind) for key, zh, en, kind in TOTALS}
+ENTERPRISE_TAIL: tuple[Column, ...] = tuple(kpi_column(k) for k in ENTERPRISE_FIGURES)
 
 
 def enterprise_columns() -> list[Column]:
     """The columns of enterprises.csv and the 企业 sheet: identity, sent and received by basis, performance, grade."""
     columns = list(ENTERPRISE_HEAD)
-    for basis in ("proposed", "approved", "realised"):
+    received = KPIS["received_t"]
+    for basis in BASES:
         suffix = "_per_a" if basis != "realised" else ""
-        for k in ENTERPRISE_SENT:
-            zh, en, kind = TOTALS_BY_KEY[k]
-            unit = _unit_text(kind, basis)
-            columns.append((f"sent_{basis}_{k}{suffix if k != 'flows' else ''}", f"{BASIS_ZH[basis]}外送{zh}",
-                            f"sent {basis} {en}" + (f" ({unit})" if unit else "")))
-        columns.append((f"received_{basis}_t{suffix}", f"{BASIS_ZH[basis]}接收量",
-                        f"received {basis} ({BASIS_UNIT[basis]})"))
+        for key in ENTERPRISE_SENT:
+            k = KPIS[key]
+            unit = _unit_text(k, basis)
+            columns.append((f"sent_{basis}_{key}{suffix if key != 'flows' else ''}", f"{BASIS_ZH[basis]}外送{k.zh}",
+                            f"sent {basis} {k.en}" + (f" ({unit})" if unit else "")))
+        columns.append((f"received_{basis}_t{suffix}", f"{BASIS_ZH[basis]}{received.zh}",
+                        f"{received.en} {basis} ({received.unit_code(basis)})"))
     return [*columns, *ENTERPRISE_TAIL, ("grade", "评级", "Grade"), ("score", "得分", "Score")]
 
 
@@ -100,7 +106,7 @@ def enterprise_table(doc: dict) -> Table:
     rows = []
     for e in (doc.get("kpis") or {}).get("enterprises") or []:
         row = [e.get(k) for k in ("ref", "name", "park", "industry", "industry_name", "offers", "offered_t")]
-        for basis in ("proposed", "approved", "realised"):
+        for basis in BASES:
             totals = (e.get("sent") or {}).get(basis) or {}
             row += [totals.get(k) for k in ENTERPRISE_SENT]
             row.append((e.get("received_t") or {}).get(basis))
@@ -123,11 +129,7 @@ FLOW_COLUMNS: tuple[Column, ...] = (
     ("category_name", "类别名称", "Category name"), ("hazardous", "危险废物", "Hazardous"),
     ("material_class", "物料类别", "Material class"), ("tonnes", "数量", "Tonnes"), ("unit", "单位", "Unit"),
     ("current_route", "原处置方式", "Current route"), ("purpose", "用途", "Purpose"),
-    ("distance_km", "距离 (km)", "Distance (km)"), ("tonne_km", "周转量 (t·km)", "Tonne-km"),
-    ("co2e_avoided_t", "避免排放 (t CO2e)", "CO2e avoided (t)"),
-    ("transport_co2e_t", "运输排放 (t CO2e)", "Transport CO2e (t)"),
-    ("net_co2e_avoided_t", "净减排 (t CO2e)", "Net CO2e avoided (t)"),
-    ("cost_saving_cny", "成本节约 (元)", "Cost saving (CNY)"), ("soft_flags", "提示项", "Soft flags"),
+    *(kpi_column(k) for k in FLOW_FIGURES), ("soft_flags", "提示项", "Soft flags"),
     ("shipments", "批次", "Shipments"), ("status", "状态", "Status"), ("match", "匹配编号", "Match"),
     ("offer", "供给", "Offer"), ("need", "需求", "Need"), ("first", "首次", "First"), ("last", "最近", "Last"),
     ("confirmed", "已确认", "Confirmed"),
@@ -199,13 +201,7 @@ def rating_table(doc: dict) -> Table:
 
 
 # transferred_t second: the 月度 sheet's chart reads that column.
-MONTH_COLUMNS: tuple[Column, ...] = (
-    ("month", "月份", "Month"), ("transferred_t", "实际转移 (t)", "Transferred (t)"),
-    ("diverted_t", "避免填埋/焚烧 (t)", "Diverted (t)"), ("approved_t", "新批准 (t/a)", "Approved (t/a)"),
-    ("proposed_t", "新拟议 (t/a)", "Proposed (t/a)"), ("co2e_avoided_t", "避免排放 (t CO2e)", "CO2e avoided (t)"),
-    ("net_co2e_avoided_t", "净减排 (t CO2e)", "Net CO2e avoided (t)"),
-    ("shipments", "运输批次", "Shipments"), ("alerts_raised", "新增预警", "Alerts raised"),
-)
+MONTH_COLUMNS: tuple[Column, ...] = (("month", "月份", "Month"), *(kpi_column(k) for k in MONTH_FIGURES))
 MONTH_KEYS = tuple(k for k, _, _ in MONTH_COLUMNS)
 
 
@@ -217,7 +213,7 @@ def month_table(doc: dict) -> Table:
 
 COMPLIANCE_COLUMNS: tuple[Column, ...] = (("section", "类别", "Section"), ("code", "代码", "Code"),
                                           ("count", "数量", "Count"))
-COMPLIANCE_COUNTS = ("failed_checks", "soft_flags", "alerts_by_kind", "findings_by_code")
+COMPLIANCE_COUNTS = tuple(k.key for k in COMPLIANCE_BREAKDOWNS)
 COMPLIANCE_SCALARS = ("alerts_open", "alerts_critical", "alerts_raised", "open_manifests", "findings_open", "run")
 COMPLIANCE_SKIP = ("labels", "alert_labels")  # names of the codes, not figures
 

@@ -13,7 +13,8 @@ from typing import Any, BinaryIO
 from matching.chains import LEVELS
 
 from ...traceability.manifests import xlsx_cell
-from .common import BASES, TOTALS, fmt_value, local_time, park_label, table_of, unit_of
+from ..kpi_registry import BASIS_TOTALS, KPIS, PARK_RATES, PCT, T3
+from .common import BASES, fmt_value, local_time, park_label, table_of
 from .tables import (
     Table,
     chain_table,
@@ -24,10 +25,6 @@ from .tables import (
     month_table,
     rating_table,
 )
-
-
-def _zh_en(zh: str, en: str) -> str:
-    return f"{zh} {en}"
 
 
 def _text_width(value: Any) -> int:
@@ -133,8 +130,6 @@ def _xlsx_value(value: Any) -> Any:
     return xlsx_cell(value)
 
 
-T3 = "#,##0.000"
-PCT = "0.0%"
 
 
 def _formats(keys: Sequence[str]) -> dict[int, str]:
@@ -182,15 +177,14 @@ def write_xlsx(doc: dict, path_or_buffer: Path | str | BinaryIO) -> None:
     sh.row([])
     header_row = sh.row(["指标 Metric", "拟议 proposed (t/a)", "已批准 approved (t/a)", "实际转移 realised (t)",
                          "单位 Unit (proposed/approved · realised)"], bold=True)
-    for key, zh, en, kind in TOTALS:
-        fmt = PCT if kind == "share" else "#,##0" if kind in ("count", "CNY") else T3
-        sh.row([_zh_en(zh, en), *((park.get(b) or {}).get(key) for b in ("proposed", "approved", "realised")),
-                f"{unit_of(kind, 'approved')} · {unit_of(kind, 'realised')}"], formats={1: fmt, 2: fmt, 3: fmt})
-    sh.row(["供给量 offered", park.get("offered_t"), None, None, "t/a"], formats={1: T3})
-    sh.row(["供给数 offers", park.get("offers"), None, None, "count"])
-    for key, zh, en in (("match_rate", "供给匹配率", "match rate"), ("utilisation_rate", "综合利用率", "utilisation rate"),
-                        ("realisation_rate", "实际落实率", "realisation rate")):
-        sh.row([_zh_en(zh, en), park.get(key), None, None, "ratio"], formats={1: PCT})
+    for k in BASIS_TOTALS:
+        fmt = k.format.xlsx_format
+        sh.row([k.label, *((park.get(b) or {}).get(k.key) for b in ("proposed", "approved", "realised")),
+                f"{k.unit_code('approved')} · {k.unit_code('realised')}"], formats={1: fmt, 2: fmt, 3: fmt})
+    for k in (KPIS["offered_t"], KPIS["offers"], *PARK_RATES):
+        # a count as written (no number format), as it always was
+        sh.row([k.label, park.get(k.key), None, None, k.unit_code()],
+               formats=None if k.unit == "count" else {1: k.format.xlsx_format})
     sh.freeze = f"A{header_row + 1}"
     sh.widths[1] = max(sh.widths[1], 30)
     sh.finish()
