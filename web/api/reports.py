@@ -15,7 +15,7 @@ from marshmallow import Schema, fields, validate
 
 from marketplace.services.reports.document import FORMATS, REPORT_FORMAT, build_report
 
-from ..database import db_session
+from ..database import db_session, discard_changes
 from .common import NO_NUL, RejectsNul, current_principal, documents_errors, requires
 
 URL_PREFIX = "/reports"
@@ -96,7 +96,9 @@ def _report(args: dict) -> Response | dict:
     session, principal = db_session(), current_principal()
     doc = build_report(session, principal, park=args.get("park"), start=args.get("start"), end=args.get("end"),
                        policy=args.get("rating_policy"))
-    session.rollback()  # a report only reads
+    # A report only reads: end the transaction (a POST's, SQLite's write lock) before a rendering that may take
+    # seconds; nothing is lost.
+    discard_changes()
     return report_response(doc, args.get("format", "json"))
 
 

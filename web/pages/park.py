@@ -17,16 +17,12 @@ from typing import Any
 from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from marketplace.errors import DomainError, ValidationFailed
-from marketplace.models import Park
-from marketplace.services.traceability import alerts, ledger_review
-from marketplace.services.matching import workflow
-from marketplace.services.accounts.users import Principal
-from marketplace.services.traceability.ledger_review import CODE_ZH
 from marketplace.services.reports.document import build_report
+from marketplace.services.reports.kpi_registry import KPIS, Kpi
+from marketplace.services.reports.overview import waiting_work
+from marketplace.services.traceability.ledger_review import CODE_ZH
 from matching.rules import RULES
 
 from ..database import db_session
@@ -168,68 +164,76 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{100 * value:.1f}%"
 
 
+def kpi_title(k: Kpi) -> str:
+    """A KPI's name in the page's language: the report's own (``kpi_registry``)."""
+    return loc(k.zh, k.title_en)
+
+
+def kpi_card(k: Kpi, value: float | None, basis: str | None = None, note: str = "", css: str = "") -> Card:
+    """The card of one KPI: its name, unit and decimals from the registry (an annual rate on ``basis`` approved)."""
+    return Card(kpi_title(k), value, loc(*k.words(basis)), digits=k.format.digits, percent=k.unit == "share",
+                note=note, css=css)
+
+
 def kpi_cards(kpis: dict[str, Any]) -> list[Card]:
-    """The headline figures of the park block (annual rates of approved matches unless said otherwise)."""
+    """The headline figures of the park block (annual rates of approved matches unless said otherwise).
+
+    The tonnes of each basis are titled by the basis; the net CO2e card, which shows its gross and transport
+    parts too, keeps its own title.
+    """
     park = kpis["park"]
     prop, appr, real = park["proposed"], park["approved"], park["realised"]
     return [
-        Card(_l("Offered"), park["offered_t"], _("t/a"), note=_("%(n)s offers", n=park["offers"])),
+        kpi_card(KPIS["offered_t"], park["offered_t"], note=_("%(n)s offers", n=park["offers"])),
         Card(_l("Matched (proposed)"), prop["tonnes"], _("t/a"),
              note=_("match rate %(rate)s", rate=_pct(park["match_rate"]))),
         Card(_l("Approved"), appr["tonnes"], _("t/a"), note=_("%(n)s matches", n=appr["flows"])),
         Card(_l("Transferred"), real["tonnes"], _("t"),
              note=_("received in the period; %(rate)s of what the matches in force should deliver",
                     rate=_pct(park["realisation_rate"]))),
-        Card(_l("Utilisation rate"), park["utilisation_rate"], percent=True,
-             note=_("approved matches in force ÷ offered")),
-        Card(_l("Diverted from landfill"), appr["diverted_landfill_t"], _("t/a")),
-        Card(_l("Diverted from incineration"), appr["diverted_incineration_t"], _("t/a")),
-        Card(_l("Hazardous share"), appr["hazardous_share"], percent=True, note=_("of approved tonnes")),
-        Card(_l("Transport"), appr["tonne_km"], _("t·km/a"), digits=0),
+        kpi_card(KPIS["utilisation_rate"], park["utilisation_rate"], note=_("approved matches in force ÷ offered")),
+        kpi_card(KPIS["diverted_landfill_t"], appr["diverted_landfill_t"], "approved"),
+        kpi_card(KPIS["diverted_incineration_t"], appr["diverted_incineration_t"], "approved"),
+        kpi_card(KPIS["hazardous_share"], appr["hazardous_share"], note=_("of approved tonnes")),
+        kpi_card(KPIS["tonne_km"], appr["tonne_km"], "approved"),
         Card(_l("Avoided CO2e (net)"), appr["net_co2e_avoided_t"], _("t/a"),
              note=_("gross %(gross)s t, transport %(transport)s t",
                     gross=format(appr["co2e_avoided_t"], ",.1f"), transport=format(appr["transport_co2e_t"], ",.1f"))),
-        Card(_l("Cost saving"), appr["cost_saving_cny"], _("CNY/a"), digits=0,
-             note=_("over %(n)s priced matches", n=appr["priced_flows"])),
+        kpi_card(KPIS["cost_saving_cny"], appr["cost_saving_cny"], "approved",
+                 note=_("over %(n)s priced matches", n=appr["priced_flows"])),
     ]
 
 
-BASIS_ROWS = (
-    ("tonnes", _l("Tonnes"), 1, False),
-    ("diverted_landfill_t", _l("Diverted from landfill"), 1, False),
-    ("diverted_incineration_t", _l("Diverted from incineration"), 1, False),
-    ("hazardous_share", _l("Hazardous share"), 1, True),
-    ("tonne_km", _l("Transport (t·km)"), 0, False),
-    ("net_co2e_avoided_t", _l("Avoided CO2e (net, t)"), 1, False),
-    ("cost_saving_cny", _l("Cost saving (CNY)"), 0, False),
-)
+# The rows of the table by basis, in the page's order.
+BASIS_ROW_KEYS = ("tonnes", "diverted_landfill_t", "diverted_incineration_t", "hazardous_share", "tonne_km",
+                  "net_co2e_avoided_t", "cost_saving_cny")
+
+
+def basis_rows() -> list[tuple[str, str, int, bool]]:
+    """``(key, label, decimals, is a share)`` of each row of the table by basis; tonnes and shares without a unit
+    in the label (the columns say t/a or t), the others with theirs."""
+    rows = []
+    for key in BASIS_ROW_KEYS:
+        k = KPIS[key]
+        label = kpi_title(k) if k.unit in ("t", "share") else loc(*k.column())
+        rows.append((k.key, label, k.format.digits, k.unit == "share"))
+    return rows
 
 
 def compliance_cards(compliance: dict[str, Any]) -> list[Card]:
     """Checks failed in the latest run, active alerts, open manifests, open ledger findings."""
     failed = sum(compliance["failed_checks"].values())
     return [
-        Card(_l("Hard-check failures on candidate pairs"), failed, digits=0,
-             note=_("latest run #%(run)s", run=compliance["run"]) if compliance["run"] else _("no run in the period")),
-        Card(_l("Active alerts"), compliance["alerts_open"], digits=0,
-             note=_("%(n)s critical", n=compliance["alerts_critical"]),
-             css="bad" if compliance["alerts_critical"] else "warn" if compliance["alerts_open"] else ""),
-        Card(_l("Open manifests"), compliance["open_manifests"], digits=0,
-             css="warn" if compliance["open_manifests"] else ""),
-        Card(_l("Open ledger findings"), compliance["findings_open"], digits=0,
-             css="warn" if compliance["findings_open"] else ""),
+        kpi_card(KPIS["failed_checks"], failed, note=_("latest run #%(run)s", run=compliance["run"])
+                 if compliance["run"] else _("no run in the period")),
+        kpi_card(KPIS["alerts_open"], compliance["alerts_open"],
+                 note=_("%(n)s critical", n=compliance["alerts_critical"]),
+                 css="bad" if compliance["alerts_critical"] else "warn" if compliance["alerts_open"] else ""),
+        kpi_card(KPIS["open_manifests"], compliance["open_manifests"],
+                 css="warn" if compliance["open_manifests"] else ""),
+        kpi_card(KPIS["findings_open"], compliance["findings_open"],
+                 css="warn" if compliance["findings_open"] else ""),
     ]
-
-
-def waiting_counts(session: Session, principal: Principal, park: Park) -> dict[str, Any]:
-    """What waits for the coordinator in ``park``: approvals, active alerts, open ledger findings by code."""
-    stmt = workflow.filtered_matches(session, principal, status="accepted", park=park.code).order_by(None)
-    awaiting = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    active = alerts.active_counts(session, principal, park_id=park.id)
-    findings = ledger_review.filtered_findings(session, principal, status="open", park=park.code).order_by(None)
-    by_code = Counter(f.code for f in session.scalars(findings))
-    return {"approvals": awaiting, "alerts": active, "alerts_total": sum(active.values()),
-            "findings": dict(sorted(by_code.items())), "findings_total": sum(by_code.values())}
 
 
 def monthly_chart(monthly: list[dict[str, Any]]) -> BarChart:
@@ -255,14 +259,13 @@ def park_home():
         start, end = parse_period(values)
         doc = build_report(session, principal, park=values["park"], start=start, end=end)
         park = next(p for p in parks if p.code == values["park"])
-        waiting = waiting_counts(session, principal, park)
-    except DomainError as exc:
-        session.rollback()
+        waiting = waiting_work(session, principal, park.code)
+    except DomainError as exc:  # nothing was written: the error response keeps nothing anyway
         return render_template("park.html", **{**context, "errors": FormErrors.of(exc)}), exc.status
     compliance = doc["kpis"]["compliance"]
     context.update(
         doc=doc, park=park, code_label=code_label, waiting=waiting, cards=kpi_cards(doc["kpis"]), compliance=compliance,
-        compliance_cards=compliance_cards(compliance), basis_rows=BASIS_ROWS,
+        compliance_cards=compliance_cards(compliance), basis_rows=basis_rows(), kpi_title=kpi_title, kpis=KPIS,
         charts=[monthly_chart(doc["kpis"]["monthly"]), grade_chart(doc["ratings"])],
         grades=grade_counts(doc["ratings"]), seconds=time.perf_counter() - started,
         links={"approvals": page_link("pages.approvals", park=park.code),

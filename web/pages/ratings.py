@@ -64,8 +64,7 @@ def ratings():
             return render_template("ratings.html", **{**context, "errors": errors}), 422
         start, end = parse_period(values)
         doc = build_report(session, principal, park=values["park"], start=start, end=end)
-    except DomainError as exc:
-        session.rollback()
+    except DomainError as exc:  # nothing was written: the error response keeps nothing anyway
         return render_template("ratings.html", **{**context, "errors": FormErrors.of(exc)}), exc.status
     rows, policy = doc["ratings"], doc["rating_policy"]
     context.update(doc=doc, policy=policy, counts=grade_counts(rows), chart=grade_chart(rows),

@@ -10,7 +10,7 @@ from marketplace.errors import DomainError, ValidationFailed
 from marketplace.services.reports.document import build_report
 
 from ..api.reports import report_response
-from ..database import db_session
+from ..database import db_session, discard_changes
 from ..i18n import localise_message
 from . import bp
 from .auth import coordinators_only, page_principal
@@ -49,20 +49,19 @@ def report_view():
     principal = page_principal()
     values = _report_form_values()
     fmt = request.args.get("format") or "html"
-    db = db_session()
     try:
         if fmt not in REPORT_FORMATS:
             raise ValidationFailed("unknown report format (报告格式有误)",
                                    {"format": [_("must be one of %(choices)s", choices=", ".join(REPORT_FORMATS))]})
-        doc = build_report(db, principal, park=values["park"] or None, start=_parse_day(values["from"], "from"),
-                           end=_parse_day(values["to"], "to"))
-    except DomainError as exc:
+        doc = build_report(db_session(), principal, park=values["park"] or None,
+                           start=_parse_day(values["from"], "from"), end=_parse_day(values["to"], "to"))
+    except DomainError as exc:  # nothing was written: the error response keeps nothing anyway
         detail = "; ".join(f"{k}: {', '.join(map(str, v))}" for k, v in exc.errors.items())
         # The field's reason already says what the message says, in the page's language.
         return render_template("reports.html", parks=coordinated_parks(principal), values=values,
                                error=detail or localise_message(exc.message), allowed=True), exc.status
-    finally:
-        db.rollback()
+    # A report only reads: end the transaction before a rendering that may take seconds (nothing is lost).
+    discard_changes()
     if fmt != "json":
         return report_response(doc, fmt)
     res = jsonify(doc)  # a download here, not the API's body

@@ -1,7 +1,8 @@
-"""Figures for the park overview page and the CLI summary."""
+"""Figures for the park overview page and the CLI summary: what each park holds, and what waits for a
+park's coordinators."""
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Any
 
 from sqlalchemy import func, select
@@ -10,6 +11,10 @@ from sqlalchemy.orm import Session
 from matching.quantities import annual_tonnes
 
 from ...models import Enterprise, HwCodeRow, Licence, Listing, Park
+from ..accounts.parks import coordinated_park
+from ..accounts.users import Principal
+from ..matching import workflow
+from ..traceability import alerts, ledger_review
 
 
 def park_overview(session: Session) -> list[dict[str, Any]]:
@@ -37,6 +42,19 @@ def park_overview(session: Session) -> list[dict[str, Any]]:
     if None in stats and stats[None]["enterprises"]:
         out.append({"code": None, "name": "园区外", "name_en": "Outside any park", "province": None, **stats[None]})
     return out
+
+
+def waiting_work(session: Session, principal: Principal, code: str) -> dict[str, Any]:
+    """What waits for a coordinator of park ``code`` now: matches to approve, active alerts by status, open
+    ledger findings by code. Its coordinators and admins only (403 for another park, 404 for none)."""
+    park = coordinated_park(session, principal, code, field="park")
+    stmt = workflow.filtered_matches(session, principal, status="accepted", park=park.code).order_by(None)
+    awaiting = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    active = alerts.active_counts(session, principal, park_id=park.id)
+    findings = ledger_review.filtered_findings(session, principal, status="open", park=park.code).order_by(None)
+    by_code = Counter(f.code for f in session.scalars(findings))
+    return {"approvals": awaiting, "alerts": active, "alerts_total": sum(active.values()),
+            "findings": dict(sorted(by_code.items())), "findings_total": sum(by_code.values())}
 
 
 def catalog_counts(session: Session) -> dict[str, int]:

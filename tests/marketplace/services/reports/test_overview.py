@@ -1,0 +1,62 @@
+"""What waits for a park's coordinators (``overview.waiting_work``): matches both sides accepted, active alerts
+and open ledger findings of the park, shown to its coordinators and admins only."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select
+
+from marketplace.errors import Forbidden, NotFound
+from marketplace.models import Enterprise, Listing, Match, Park
+from marketplace.services.accounts.users import Principal, system_principal
+from marketplace.services.listings.interchange import import_document
+from marketplace.services.matching import workflow
+from marketplace.services.matching.runs import run_matching
+from marketplace.services.reports.overview import waiting_work
+from tests.conftest import DEMO_PARK
+
+ADMIN = system_principal("test")
+
+
+@pytest.fixture()
+def demo(session):
+    import_document(session, json.loads(DEMO_PARK.read_text(encoding="utf-8")), actor="test")
+    run_matching(session, park=None, actor="test")
+    return session
+
+
+def _coordinator(session, code: str) -> Principal:
+    park_id = session.scalar(select(Park.id).where(Park.code == code))
+    return Principal(user_id=None, email=f"coord-{code.lower()}", role="coordinator", park_ids=frozenset({park_id}))
+
+
+def _party(session, listing_id: int) -> Principal:
+    ent = session.get(Enterprise, session.get(Listing, listing_id).enterprise_id)
+    return Principal(user_id=None, email=f"e-{ent.ref}", role="enterprise", enterprise_id=ent.id,
+                     enterprise_ref=ent.ref)
+
+
+def test_a_match_both_sides_accepted_waits_for_approval(demo):
+    coord = _coordinator(demo, "CH")
+    before = waiting_work(demo, coord, "CH")
+    assert before["approvals"] == 0
+    assert before["alerts"] == {"open": 0, "acknowledged": 0} and before["alerts_total"] == 0
+    assert before["findings"] == {} and before["findings_total"] == 0
+    match = demo.scalars(workflow.filtered_matches(demo, coord, status="proposed", park="CH")).first()
+    for listing_id in (match.offer_id, match.need_id):
+        workflow.decide(demo, _party(demo, listing_id), match.id, "accept")
+    assert demo.get(Match, match.id).status == "accepted"
+    assert waiting_work(demo, coord, "CH")["approvals"] == 1
+    assert waiting_work(demo, ADMIN, "CH")["approvals"] == 1
+
+
+def test_only_the_parks_coordinators_and_admins_see_it(demo):
+    with pytest.raises(Forbidden):
+        waiting_work(demo, _coordinator(demo, "JC"), "CH")
+    enterprise = demo.scalars(select(Enterprise).order_by(Enterprise.id)).first()
+    with pytest.raises(Forbidden):
+        waiting_work(demo, Principal(user_id=None, email="e", role="enterprise", enterprise_id=enterprise.id,
+                                     enterprise_ref=enterprise.ref), "CH")
+    with pytest.raises(NotFound):
+        waiting_work(demo, ADMIN, "XX")
