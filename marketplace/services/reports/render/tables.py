@@ -117,6 +117,7 @@ def enterprise_table(doc: dict) -> Table:
     return enterprise_columns(), rows
 
 
+# A flow's own fields (its tonnes and shipments too), with its figures from the registry after its purpose.
 FLOW_COLUMNS: tuple[Column, ...] = (
     ("basis", "口径", "Basis"), ("kind", "类型", "Kind"), ("id", "编号", "ID"),
     ("source", "产生单位编号", "Source ref"), ("source_name", "产生单位", "Source"),
