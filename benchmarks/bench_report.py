@@ -18,8 +18,8 @@ Builds a fresh SQLite database in a temporary directory (or ``--db URL``), then:
    receiver's ``out`` of what it made from a receipt, to the producer or another enterprise, and
    the buyer's ``in``; one in ten only declared by the sender); then ``alerts.scan`` and
    ``ledger_review.review``. Commits in batches; progress on stderr.
-4. times, ``--repeats`` times each, in a fresh session: ``reports.build_report`` for all parks and for
-   the largest park (with its ``stats.timings``), and on both documents ``report_render.render_html``,
+4. times, ``--repeats`` times each, in a fresh session: ``reports.document.build_report`` for all parks and for
+   the largest park (with its ``stats.timings``), and on both documents ``reports.render.render_html``,
    ``csv_zip_bytes``, ``write_xlsx`` (to a BytesIO) and ``json.dumps``: median and max.
 
 ``--profile DIR`` also writes pyinstrument text reports of one build_report (largest park) and one of
@@ -65,15 +65,10 @@ from marketplace.models import (  # noqa: E402
     Park,
     Shipment,
 )
-from marketplace.services import (  # noqa: E402
-    alerts,
-    ledger,
-    ledger_review,
-    report_render,
-    reports,
-    transfers,
-    workflow,
-)
+from marketplace.services.matching import workflow  # noqa: E402
+from marketplace.services.reports import document as reports  # noqa: E402
+from marketplace.services.reports import render as report_render  # noqa: E402
+from marketplace.services.traceability import alerts, ledger, ledger_review, transfers  # noqa: E402
 from marketplace.services.accounts.users import Principal, system_principal  # noqa: E402
 from marketplace.services.catalog.reference import load_builtin_catalog  # noqa: E402
 from marketplace.services.listings.interchange import import_document  # noqa: E402
@@ -82,9 +77,11 @@ from marketplace.services.matching.runs import run_matching  # noqa: E402
 HISTORY_DAYS = 120
 PACKAGINGS = ("drum", "ibc", "tank", "bag")
 TRADE_NAMES = "华恒盛泰鑫源新达丰远海润瑞宏嘉联安利通德振兴隆昌宇科森凯邦"
-REPORT_MODULES = ("marketplace/services/reports/document.py", "marketplace/services/reports/flows.py",
-                  "marketplace/services/reports/kpis.py", "marketplace/services/reports/ratings.py",
-                  "marketplace/services/reports/render.py", "matching/chains.py")
+REPORT_MODULES = (*(f"marketplace/services/reports/{m}.py" for m in ("document", "flows", "kpis", "ratings",
+                                                                     "kpi_registry")),
+                  *(f"marketplace/services/reports/render/{m}.py" for m in ("__init__", "common", "figures", "html",
+                                                                            "tables", "csv", "xlsx")),
+                  "matching/chains.py")
 
 
 def info(message: str) -> None:
