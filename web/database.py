@@ -58,6 +58,8 @@ def discard_changes() -> None:
 
     For views that catch a refusal (a ``DomainError``) and still answer, e.g. with the form
     again or a redirect carrying the error: the refused action may have flushed part of its work.
+    Also for a view that only renders after reading: ending its transaction early releases SQLite's
+    lock while it renders (a large XLSX report takes seconds).
     """
     session: Session | None = g.get("db_session")
     if session is not None:
