@@ -1,0 +1,107 @@
+"""The thirteen rules in DESIGN order, and the two loops over them: ``evaluate_rules`` and ``explain``."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..arcs import Arcs
+from ..problem import Problem
+from . import (
+    availability,
+    contaminant_limit,
+    cross_province_transfer,
+    distance,
+    exemption,
+    form,
+    hw_licence,
+    incompatible_mix,
+    licence_capacity,
+    medical_waste,
+    pops_destruction_only,
+    required_component,
+    self_match,
+)
+from .base import ArcBatch, ArcCase, Check, Rule, RuleSpec
+from .licensing import arc_pool, licence_column, licence_view, lifting
+
+REGISTRY: tuple[Rule, ...] = (
+    hw_licence.RULE,
+    licence_capacity.RULE,
+    exemption.RULE,
+    pops_destruction_only.RULE,
+    medical_waste.RULE,
+    contaminant_limit.RULE,
+    required_component.RULE,
+    form.RULE,
+    distance.RULE,
+    cross_province_transfer.RULE,
+    availability.RULE,
+    self_match.RULE,
+    incompatible_mix.RULE,
+)
+_BY_CODE = {r.spec.code: r for r in REGISTRY}
+RULES: tuple[RuleSpec, ...] = tuple(r.spec for r in REGISTRY)
+HARD_CODES: tuple[str, ...] = tuple(r.code for r in RULES if r.hard)
+SOFT_CODES: tuple[str, ...] = tuple(r.code for r in RULES if not r.hard)
+_EXPLAIN = tuple((r.spec.code, r.spec.hard, r.explain) for r in REGISTRY)
+
+
+def evaluate_rules(problem: Problem, arcs: Arcs) -> None:
+    """Run the 13 checks on every arc, vectorised; fill ``arcs.checks`` and the licence columns.
+
+    Sets ``arcs.checks[code]`` (bool, True = passed) for every code of :data:`RULES`,
+    ``arcs.licence`` (licence index the arc draws capacity from, -1 none: non-HW,
+    exempted, or no covering licence; an arc that fails ``licence_capacity`` only because
+    its need draws on another licence keeps the licence it would use), ``arcs.exemption``
+    (index into ``EXEMPTION_RULES``, -2 point-to-point approval, -1 none) and
+    ``arcs.approval`` (index into ``problem.approvals``, -1 none).
+    """
+    batch = ArcBatch(problem, arcs, _BY_CODE)
+    checks = {spec.code: batch.passed(spec.code) for spec in RULES}
+    lifted = lifting(batch)
+    arcs.licence = licence_column(batch)
+    arcs.exemption = lifted.exemption
+    arcs.approval = lifted.approval
+    arcs.checks.update(checks)
+
+
+def _explain_arc(problem: Problem, arcs: Arcs, k: int, *,
+                 recompute_pool: bool = False) -> tuple[list[Check], int, int, int]:
+    """Checks of arc ``k`` plus (licence, exemption, approval) as ``evaluate_rules`` sets them.
+
+    Every check is recomputed from the records, except the licence pool: a set-level
+    choice over all arcs of the need. When ``arcs`` were evaluated, the pool is read
+    from ``arcs.licence``/``arcs.checks`` so that explaining a subset of the arcs (the
+    feasible ones, one proposal) reports the pool the optimiser used; with
+    ``recompute_pool`` (or unevaluated arcs) it is recomputed from the arcs given.
+    """
+    case = ArcCase(problem, arcs, k, _BY_CODE, recompute_pool=recompute_pool)
+    checks = _checks(case)
+    view = licence_view(case)
+    return checks, arc_pool(case)[0], view.exemption, view.approval
+
+
+def _checks(case: ArcCase) -> list[Check]:
+    # Each rule's explain called directly, not through ``case.verdict``: this runs once per
+    # proposal, and the memo only serves rules that ask for another rule's verdict.
+    out = []
+    for code, hard, explain_rule in _EXPLAIN:
+        passed, detail = explain_rule(case)
+        out.append(Check(code, bool(passed), hard, detail))
+    return out
+
+
+def explain(problem: Problem, arcs: Arcs, k: int) -> list[Check]:
+    """The 13 checks of arc ``k``, in DESIGN order, each with a human detail.
+
+    Recomputed from the records (not read from ``arcs.checks``), so it is slow: call it
+    only for the arcs shown to users. The one exception is the licence pool of the
+    arc's need, a choice over all its arcs: read from ``arcs.licence`` when ``arcs``
+    were evaluated (so a subset such as the feasible arcs explains the pool the
+    optimiser used), else recomputed from the arcs given as :func:`evaluate_rules` does.
+    """
+    return _checks(ArcCase(problem, arcs, k, _BY_CODE))
+
+
+def failed_hard(checks: Iterable[Check]) -> list[Check]:
+    """The hard checks that failed, in order."""
+    return [c for c in checks if c.hard and not c.passed]

@@ -1,0 +1,22 @@
+"""DESIGN rule 12, ``self_match``: no enterprise is matched with itself."""
+from __future__ import annotations
+
+import numpy as np
+
+from .base import ArcBatch, ArcCase, Rule, RuleSpec, Verdict
+
+SPEC = RuleSpec("self_match", True, "同一企业", "Self match", "No enterprise is matched with itself.")
+
+
+def check(b: ArcBatch) -> np.ndarray:
+    """Offer and need belong to different enterprises."""
+    return b.po.enterprise[b.o] != b.ne
+
+
+def explain(c: ArcCase) -> Verdict:
+    """The enterprise, when it is the same on both sides."""
+    same = c.offer.site.enterprise == c.need.site.enterprise
+    return not same, f"same enterprise {c.need.site.enterprise}" if same else "different enterprises"
+
+
+RULE = Rule(SPEC, check, explain, pool_viability=True)
