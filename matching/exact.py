@@ -28,6 +28,11 @@ Plan of a run:
 4. ``time_limit_s`` is the wall budget of the run; CP-SAT components are solved smallest
    first, each getting the remaining time × its share of the remaining arcs, so time a
    small component does not use passes on to the larger ones.
+
+``_solve_component`` is staged as OR-Tools' samples are: data (``_component``), a
+feasible start (``_heuristic``), model and hints (``_build_model``, ``_add_hints``),
+solve (``_solve``), read back. CP-SAT itself is imported on the first exact run only:
+flow mode never pays for loading it.
 """
 from __future__ import annotations
 
@@ -35,25 +40,20 @@ import math
 import os
 import time
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from ortools.sat.python import cp_model
 
+from matching.allocation import STATUS_FEASIBLE, STATUS_OPTIMAL, Allocation, empty_allocation, objective_of
 from matching.arcs import Arcs
 from matching.flow import component_order, solve_flow
 from matching.greedy import side_greedy
-from matching.optimise import (
-    EXACT_UNITS_PER_T,
-    STATUS_FEASIBLE,
-    STATUS_OPTIMAL,
-    Allocation,
-    Instance,
-    empty_allocation,
-    objective_of,
-    prepare,
-)
+from matching.instance import EXACT_UNITS_PER_T, Instance, prepare
 from matching.problem import Problem, Settings
+
+if TYPE_CHECKING:
+    from ortools.sat.python import cp_model
 
 MIN_SLICE_S = 0.005  # below this a CP-SAT call cannot even finish presolve; the heuristic stands
 # CP-SAT's portfolio (LP, core-based, LNS, feasibility jump, ...) needs about 8 workers to
@@ -208,30 +208,103 @@ def _solve_component(inst: Instance, idx: np.ndarray, relax: np.ndarray, *, lot:
 
     Returns (units, "cp_sat_optimal" | "cp_sat_feasible" | "heuristic", CP-SAT bound or None, stats).
     """
-    m = idx.shape[0]
-    offer, need, licence = inst.offer[idx].tolist(), inst.need[idx].tolist(), inst.licence[idx].tolist()
-    weight, cap = inst.weight[idx].tolist(), inst.cap[idx].tolist()
-    o_cap = {i: int(inst.offer_cap[i]) for i in set(offer)}
-    n_cap = {j: int(inst.need_cap[j]) for j in set(need)}
-    l_cap = {lic: int(inst.lic_cap[lic]) for lic in set(licence) if lic >= 0}
+    # Data: the component's arcs as Python ints, local ids 0..m-1.
+    comp = _component(inst, idx, fixed_scaled)
 
-    def value(x: list[int]) -> int:
-        return sum(w * v for w, v in zip(weight, x)) - fixed_scaled * sum(1 for v in x if v > 0)
-
-    # Heuristic: the relaxation's links first (largest first), repaired; and plain greedy.
-    rel = relax.tolist()
-    first = sorted(((a, rel[a]) for a in range(m) if rel[a] > 0), key=lambda t: -t[1])
-    guided = side_greedy(offer, need, licence, weight, cap, dict(o_cap), dict(n_cap), dict(l_cap), first=first,
-                         lot=lot, max_suppliers=k, partners=partners, fixed_scaled=fixed_scaled)
-    plain = side_greedy(offer, need, licence, weight, cap, dict(o_cap), dict(n_cap), dict(l_cap),
-                        lot=lot, max_suppliers=k, partners=partners, fixed_scaled=fixed_scaled)
-    best = guided if value(guided) >= value(plain) else plain
-    stats: dict[str, Any] = {"arcs": m, "time_limit_s": time_s, "heuristic_value": value(best) / inst.units_per_t}
+    # Heuristic: a feasible start; it stands when CP-SAT has no time or finds nothing.
+    best = _heuristic(comp, relax, lot=lot, k=k, partners=partners)
+    stats: dict[str, Any] = {"arcs": len(comp.offer), "time_limit_s": time_s,
+                             "heuristic_value": comp.value(best) / inst.units_per_t}
     if time_s < MIN_SLICE_S:
         stats["cp_sat_status"] = "skipped (no time left)"
         return np.asarray(best, dtype=np.int64), "heuristic", None, stats
 
+    # Model, warm-started from the heuristic.
+    model = _build_model(comp, lot=lot, k=k, partners=partners)
+    _add_hints(model, best)
+
+    # Solve.
+    solver, status = _solve(model.model, time_s, workers)
+
+    # Read back: CP-SAT's solution where it is at least as good as the heuristic.
+    stats.update(cp_sat_status=status, wall_s=solver.wall_time,
+                 cp_bound=solver.best_objective_bound / inst.units_per_t)
+    if status in ("OPTIMAL", "FEASIBLE"):
+        sol = [int(solver.value(v)) for v in model.x]
+        if comp.value(sol) >= comp.value(best):
+            best = sol
+        stats["cp_value"] = comp.value(sol) / inst.units_per_t
+        if status == "OPTIMAL":
+            return np.asarray(best, dtype=np.int64), "cp_sat_optimal", float(comp.value(best)), stats
+        return np.asarray(best, dtype=np.int64), "cp_sat_feasible", float(solver.best_objective_bound), stats
+    if status == "UNKNOWN":
+        # No solution within the time: CP-SAT then reports best_objective_bound = 0 (seen
+        # with OR-Tools 9.15), not a bound; the relaxation's bound stands instead.
+        return np.asarray(best, dtype=np.int64), "heuristic", None, stats
+    raise RuntimeError(f"CP-SAT returned {status} on an allocation component; "
+                       "the model always admits the empty allocation, so this is a bug")
+
+
+@dataclass
+class _Component:
+    """One component's arcs as Python ints (local ids 0..m-1) and the capacities they touch, in units."""
+
+    offer: list[int]
+    need: list[int]
+    licence: list[int]  # -1 none
+    weight: list[int]
+    cap: list[int]
+    o_cap: dict[int, int]
+    n_cap: dict[int, int]
+    l_cap: dict[int, int]
+    fixed_scaled: int
+
+    def value(self, x: list[int]) -> int:
+        """Σ weight × units minus the fixed cost of every used arc (weight × units)."""
+        return sum(w * v for w, v in zip(self.weight, x)) - self.fixed_scaled * sum(1 for v in x if v > 0)
+
+
+def _component(inst: Instance, idx: np.ndarray, fixed_scaled: int) -> _Component:
+    """The data stage: arcs ``idx`` of ``inst`` as plain lists and dicts (CP-SAT's API takes Python ints)."""
+    offer, need, licence = inst.offer[idx].tolist(), inst.need[idx].tolist(), inst.licence[idx].tolist()
+    return _Component(offer=offer, need=need, licence=licence, weight=inst.weight[idx].tolist(),
+                      cap=inst.cap[idx].tolist(), o_cap={i: int(inst.offer_cap[i]) for i in set(offer)},
+                      n_cap={j: int(inst.need_cap[j]) for j in set(need)},
+                      l_cap={lic: int(inst.lic_cap[lic]) for lic in set(licence) if lic >= 0},
+                      fixed_scaled=fixed_scaled)
+
+
+def _heuristic(comp: _Component, relax: np.ndarray, *, lot: int, k: int | None,
+               partners: dict[int, set[int]]) -> list[int]:
+    """The better of: the relaxation's links first (largest first), repaired; and plain greedy."""
+    rel = relax.tolist()
+    first = sorted(((a, rel[a]) for a in range(len(rel)) if rel[a] > 0), key=lambda t: -t[1])
+    common = dict(lot=lot, max_suppliers=k, partners=partners, fixed_scaled=comp.fixed_scaled)
+    guided = side_greedy(comp.offer, comp.need, comp.licence, comp.weight, comp.cap, dict(comp.o_cap),
+                         dict(comp.n_cap), dict(comp.l_cap), first=first, **common)
+    plain = side_greedy(comp.offer, comp.need, comp.licence, comp.weight, comp.cap, dict(comp.o_cap),
+                        dict(comp.n_cap), dict(comp.l_cap), **common)
+    return guided if comp.value(guided) >= comp.value(plain) else plain
+
+
+@dataclass
+class _Model:
+    """A component's CP-SAT model and the variables read back or hinted."""
+
+    model: cp_model.CpModel
+    x: list[cp_model.IntVar]  # units per arc
+    u: list[cp_model.IntVar]  # arc used
+    link: dict[tuple[int, int], cp_model.IntVar]  # (offer, need) supplies: u of its one arc, or z over several
+    pair_arcs: dict[tuple[int, int], list[int]]  # (offer, need) → its arcs
+
+
+def _build_model(comp: _Component, *, lot: int, k: int | None, partners: dict[int, set[int]]) -> _Model:
+    """Variables, capacity rows, links between offers and needs, side constraints, objective."""
+    from ortools.sat.python import cp_model  # loaded on the first exact run only (flow mode never needs it)
+
     model = cp_model.CpModel()
+    m = len(comp.offer)
+    cap = comp.cap
     x = [model.new_int_var(0, cap[a], f"x{a}") for a in range(m)]
     u = [model.new_bool_var(f"u{a}") for a in range(m)]
     for a in range(m):
@@ -239,7 +312,7 @@ def _solve_component(inst: Instance, idx: np.ndarray, relax: np.ndarray, *, lot:
         if lot > 1:
             model.add(x[a] >= lot * u[a])
     # Capacity rows; a row that its arcs cannot fill anyway is left out.
-    for key, limit, group in ((offer, o_cap, "o"), (need, n_cap, "n"), (licence, l_cap, "l")):
+    for key, limit in ((comp.offer, comp.o_cap), (comp.need, comp.n_cap), (comp.licence, comp.l_cap)):
         rows: dict[int, list[int]] = {}
         for a, r in enumerate(key):
             if r >= 0:
@@ -250,7 +323,7 @@ def _solve_component(inst: Instance, idx: np.ndarray, relax: np.ndarray, *, lot:
     # Links between an offer and a need (several arcs may join the same pair).
     pair_arcs: dict[tuple[int, int], list[int]] = {}
     for a in range(m):
-        pair_arcs.setdefault((offer[a], need[a]), []).append(a)
+        pair_arcs.setdefault((comp.offer[a], comp.need[a]), []).append(a)
     link: dict[tuple[int, int], cp_model.IntVar] = {}
     for p, members in pair_arcs.items():
         if len(members) == 1:
@@ -260,6 +333,7 @@ def _solve_component(inst: Instance, idx: np.ndarray, relax: np.ndarray, *, lot:
             for a in members:
                 model.add_implication(u[a], z)
             link[p] = z
+    # Side constraints on the links: at most k suppliers per need, no conflicting pair at one need.
     by_need: dict[int, list[int]] = {}
     for i, j in pair_arcs:
         by_need.setdefault(j, []).append(i)
@@ -272,33 +346,27 @@ def _solve_component(inst: Instance, idx: np.ndarray, relax: np.ndarray, *, lot:
                 for p in partners.get(i, ()):
                     if p in here and i < p:
                         model.add_bool_or([~link[(i, j)], ~link[(p, j)]])
-    model.maximize(cp_model.LinearExpr.weighted_sum(x + u, weight + [-fixed_scaled] * m))
-    for a in range(m):
-        model.add_hint(x[a], best[a])
-        model.add_hint(u[a], best[a] > 0)
-    for p, members in pair_arcs.items():
+    model.maximize(cp_model.LinearExpr.weighted_sum(x + u, comp.weight + [-comp.fixed_scaled] * m))
+    return _Model(model=model, x=x, u=u, link=link, pair_arcs=pair_arcs)
+
+
+def _add_hints(m: _Model, best: list[int]) -> None:
+    """Warm start: CP-SAT begins its search from the heuristic's solution."""
+    for a, (x, u) in enumerate(zip(m.x, m.u)):
+        m.model.add_hint(x, best[a])
+        m.model.add_hint(u, best[a] > 0)
+    for p, members in m.pair_arcs.items():
         if len(members) > 1:
-            model.add_hint(link[p], any(best[a] > 0 for a in members))
+            m.model.add_hint(m.link[p], any(best[a] > 0 for a in members))
+
+
+def _solve(model: cp_model.CpModel, time_s: float, workers: int) -> tuple[cp_model.CpSolver, str]:
+    """Solve within ``time_s`` (seed fixed); the solver (for values and bound) and its status name."""
+    from ortools.sat.python import cp_model
 
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_s
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = 0
     status = solver.solve(model)
-    stats.update(cp_sat_status=solver.status_name(status), wall_s=solver.wall_time,
-                 cp_bound=solver.best_objective_bound / inst.units_per_t)
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        sol = [int(solver.value(v)) for v in x]
-        cp_bound = float(solver.best_objective_bound)
-        if value(sol) >= value(best):
-            best = sol
-        stats["cp_value"] = value(sol) / inst.units_per_t
-        if status == cp_model.OPTIMAL:
-            return np.asarray(best, dtype=np.int64), "cp_sat_optimal", float(value(best)), stats
-        return np.asarray(best, dtype=np.int64), "cp_sat_feasible", cp_bound, stats
-    if status == cp_model.UNKNOWN:
-        # No solution within the time: CP-SAT then reports best_objective_bound = 0 (seen
-        # with OR-Tools 9.15), not a bound; the relaxation's bound stands instead.
-        return np.asarray(best, dtype=np.int64), "heuristic", None, stats
-    raise RuntimeError(f"CP-SAT returned {solver.status_name(status)} on an allocation component; "
-                       "the model always admits the empty allocation, so this is a bug")
+    return solver, solver.status_name(status)

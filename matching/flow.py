@@ -31,15 +31,14 @@ component (measured, 2M arcs in 370 park-sized components: 22 s vs 2.3 s).
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
 from scipy import sparse
 from scipy.optimize import linprog
 
-if TYPE_CHECKING:
-    from matching.optimise import Instance
+from matching.instance import Instance
 
 _OK = min_cost_flow.SimpleMinCostFlow.OPTIMAL
 # Components are pooled into one min-cost-flow call up to this many arcs. OR-Tools' cost

@@ -7,12 +7,10 @@ baseline and a fallback, never the production path for large parks.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from matching.optimise import Instance
+from matching.instance import Instance
 
 
 def solve_greedy(inst: Instance) -> np.ndarray:
