@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import sparse
 
-from catalog.waste_codes import category_of, is_hw_code
+from catalog.waste_codes import is_hw_code
 
 FORMS = ("solid", "powder", "liquid", "sludge", "paste", "gas")
 PURPOSES = ("reuse", "recycle", "co_process", "recover_energy", "dispose")
@@ -260,11 +260,6 @@ def _category_bits(categories: frozenset[str]) -> int:
     for c in categories:
         out |= 1 << int(c[2:])
     return out
-
-
-def category_number(code: str) -> int:
-    """``900-214-08`` → 8."""
-    return int(category_of(code)[2:])
 
 
 def haversine_km(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:

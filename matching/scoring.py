@@ -36,7 +36,6 @@ HW_TRANSPORT_CNY_PER_T_KM = 1.5
 PRICE_SHARE = 0.2
 COLLECTION_SHARE = 0.5
 PRICE_CAP_CNY = 1000.0
-TERMS = ("quality", "hierarchy", "diversion", "price", "transport")
 
 
 @dataclass(frozen=True)
