@@ -23,15 +23,14 @@ def check(b: ArcBatch) -> np.ndarray:
 def explain(c: ArcCase) -> Verdict:
     """The pool and what is left in it, or why the arc cannot draw on it."""
     licences, rem = c.problem.licences, c.problem.lic_remaining
-    view = licence_view(c)
     licence, chosen = arc_pool(c)
-    if not c.hw or view.lifted:
+    if not c.hw or licence_view(c).lifted:
         why = "not hazardous waste" if not c.hw else "exempted"
         if licence >= 0:
             return True, (f"{why}; counted against licence {licences[licence].number} with the rest of this need's "
                           f"intake ({rem[licence]:.1f} t left)")
         return True, f"not applicable: {why}, draws on no licence"
-    if not view.covering:
+    if not licence_view(c).covering:
         return False, "no licence to draw capacity from (see hw_licence)"
     if licence == chosen and rem[chosen] > 0:
         return True, (f"licence {licences[chosen].number}: {rem[chosen]:.1f} t capacity left this year, shared by "

@@ -334,11 +334,11 @@ def arc_pool(case: ArcCase) -> tuple[int, int]:
 
 def _arc_pool(case: ArcCase) -> tuple[int, int]:
     arcs, k, rem = case.arcs, case.k, case.problem.lic_remaining
-    view = licence_view(case)
     evaluated = not case.recompute_pool and arcs.licence is not None and CAPACITY_CODE in arcs.checks
-    if not case.hw or view.lifted:
+    if not case.hw or licence_view(case).lifted:
         pool = int(arcs.licence[k]) if evaluated else scalar_pool(case)
         return (pool, pool) if pool >= 0 else (-1, -1)
+    view = licence_view(case)
     if not view.covering:
         return -1, -1
     if evaluated and int(arcs.licence[k]) in view.covering:
