@@ -128,8 +128,9 @@ def machine() -> dict:
 def engine_fingerprint() -> dict:
     """sha1 (first 12 hex) of each engine file measured: the engine changes under us."""
     out = {}
-    for path in sorted((ROOT / "matching").glob("*.py")):
-        out[path.name] = hashlib.sha1(path.read_bytes()).hexdigest()[:12]
+    engine = ROOT / "matching"
+    for path in sorted(engine.rglob("*.py")):  # packages too (matching/rules/…), keyed by relative path
+        out[path.relative_to(engine).as_posix()] = hashlib.sha1(path.read_bytes()).hexdigest()[:12]
     return out
 
 
@@ -155,9 +156,9 @@ def failure(exc: BaseException) -> dict:
 def run_stages(problem: Problem, budget_s: float, explain_sample: int = 300) -> dict:
     """The stages of ``run_park`` one by one, with time and memory after each.
 
-    Uses the same functions ``run_park`` calls; the explanation stage (one ``_proposal``
-    per matched arc) is timed on ``explain_sample`` proposals first and only run in full
-    when the extrapolation fits in the remaining budget.
+    Uses the same functions ``run_park`` calls; the explanation stage (``_proposals``: one
+    explained proposal per matched arc) is timed on ``explain_sample`` proposals first and
+    only run in full when the extrapolation fits in the remaining budget.
     """
     from matching import pipeline as P
     from matching.candidates import CandidateIndex
@@ -201,11 +202,8 @@ def run_stages(problem: Problem, budget_s: float, explain_sample: int = 300) -> 
         k = min(explain_sample, used.size)
 
         def explain_arcs(ks: np.ndarray) -> None:
-            if hasattr(P, "_proposals"):  # vectorised numeric part, one explain() per proposal
-                P._proposals(problem, model, feasible, ks, allocation.flow[ks])
-            else:
-                for a in ks:
-                    P._proposal(problem, model, feasible, int(a), float(allocation.flow[a]))
+            # vectorised numeric part, one explain() per proposal
+            P._proposals(problem, model, feasible, ks, allocation.flow[ks])
 
         explain_arcs(used[:k])
         per = (time.perf_counter() - t) / max(k, 1)
