@@ -2,6 +2,23 @@
 from .accounts import LOCALES, ROLES, ApiToken, User, user_parks
 from .alerts import ACTIVE_ALERT_STATUSES, ALERT_KINDS, ALERT_STATUSES, Alert
 from .audit import AuditEvent
+from .governance import (
+    DECLARATION_STATUSES,
+    DISCLOSURE_STATUSES,
+    EECM_STATUSES,
+    OBLIGATION_CODES,
+    OBLIGATION_STATUSES,
+    ROSTER_STATUSES,
+    SURVEY_ROLES,
+    UNDER_REVIEW_STATUSES,
+    AnnualDisclosure,
+    EecmAssessment,
+    Obligation,
+    RosterEntry,
+    SurveyDeclaration,
+    SurveySubstance,
+    Target,
+)
 from .base import Base
 from .listings import (
     COMPONENT_ROLES,
@@ -37,4 +54,7 @@ __all__ = [
     "Alert", "ALERT_KINDS", "ALERT_STATUSES", "ACTIVE_ALERT_STATUSES",
     "LedgerEntry", "LedgerFinding", "LEDGER_DIRECTIONS", "LEDGER_SOURCES", "LEDGER_SINKS", "FINDING_CODES", "FINDING_STATUSES",
     "Shipment", "Container", "ManifestSequence", "SHIPMENT_STATUSES", "OPEN_SHIPMENT_STATUSES", "PACKAGINGS",
+    "SurveyDeclaration", "SurveySubstance", "RosterEntry", "Obligation", "AnnualDisclosure", "EecmAssessment",
+    "Target", "SURVEY_ROLES", "DECLARATION_STATUSES", "UNDER_REVIEW_STATUSES", "ROSTER_STATUSES",
+    "OBLIGATION_CODES", "OBLIGATION_STATUSES", "DISCLOSURE_STATUSES", "EECM_STATUSES",
 ]

@@ -16,6 +16,8 @@ ALERT_KINDS = (
     "licence_expiring",       # a receiver's HW licence ends within N days
     "licence_capacity",       # a licence's year is more than 90 % allocated
     "receipts_over_licence",  # a receiver took in more in a year than its licence allows
+    "banned_use",             # a roster enterprise declared a role its substance's measure forbids that year
+    "obligation_overdue",     # a roster enterprise's obligation is open past its due date
 )
 # open: the condition holds; acknowledged: a coordinator has seen it (note recorded), it may still hold;
 # cleared: the condition no longer holds (kept for the record).

@@ -26,6 +26,8 @@ class Park(Base):
     hw_max_distance_km: Mapped[float | None] = mapped_column(Float)
     # The park's own rating thresholds for its reports (overrides of services.ratings.RatingPolicy); None = defaults.
     rating_policy: Mapped[dict[str, Any] | None]
+    # The park's own EECM indicator tree (overrides of catalog.eecm's default); None = the default tree.
+    eecm_tree: Mapped[dict[str, Any] | None]
 
     enterprises: Mapped[list[Enterprise]] = relationship(back_populates="park")
 
