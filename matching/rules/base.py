@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -61,7 +61,22 @@ class Rule:
     pool_viability: bool = False
 
 
-class ArcBatch:
+class _Stages:
+    """``shared``: a step several rules need (licence coverage, the receiver's licences), run once."""
+
+    __slots__ = ()
+    _shared: dict[Callable, Any]
+
+    def shared(self, stage: Callable[[Any], T]) -> T:
+        """``stage(self)``, computed on first request and kept."""
+        try:
+            return self._shared[stage]
+        except KeyError:
+            out = self._shared[stage] = stage(self)
+            return out
+
+
+class ArcBatch(_Stages):
     """The arcs of one ``evaluate_rules`` call as the vectorised checks read them (index arrays)."""
 
     def __init__(self, problem: Problem, arcs: Arcs, rules: Mapping[str, Rule]) -> None:
@@ -95,16 +110,8 @@ class ArcBatch:
                 viable &= self.passed(rule.spec.code)
         return viable
 
-    def shared(self, stage: Callable[[ArcBatch], T]) -> T:
-        """``stage(self)``, computed once: a step several checks need (e.g. licence coverage)."""
-        try:
-            return self._shared[stage]  # type: ignore[return-value]
-        except KeyError:
-            out = self._shared[stage] = stage(self)
-            return out
 
-
-class ArcCase:
+class ArcCase(_Stages):
     """One arc as ``explain`` reads it: the records themselves, the slow and readable way."""
 
     # Built once per explained arc (per proposal): slots keep that cheap.
@@ -139,11 +146,3 @@ class ArcCase:
     def other(self, k: int) -> ArcCase:
         """Arc ``k`` of the same arcs, read the same way."""
         return ArcCase(self.problem, self.arcs, k, self._rules, recompute_pool=self.recompute_pool)
-
-    def shared(self, stage: Callable[[ArcCase], T]) -> T:
-        """``stage(self)``, computed once: a step several explanations need (e.g. the receiver's licences)."""
-        try:
-            return self._shared[stage]  # type: ignore[return-value]
-        except KeyError:
-            out = self._shared[stage] = stage(self)
-            return out

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .arrays import all_per_arc, csr_entries
+from .arrays import all_per_arc
 from .base import ArcBatch, ArcCase, Rule, RuleSpec, Verdict
-from .features import offer_fraction
+from .features import substance_bounds
 from .text import fmt_fraction, substance_name
 
 SPEC = RuleSpec(
@@ -15,8 +15,7 @@ SPEC = RuleSpec(
 
 def check(b: ArcBatch) -> np.ndarray:
     """Every limited substance at or below its limit; undeclared counts as 0."""
-    arc, col, limit = csr_entries(b.pn.limits, b.n)
-    _, value = offer_fraction(b.problem, b.f, b.o[arc], col)
+    arc, _, value, limit = substance_bounds(b.problem, b.f, b.o, b.n, b.pn.limits)
     return all_per_arc(b.size, arc, value <= limit)
 
 

@@ -16,7 +16,7 @@ from catalog.reactivity import CAS_GROUPS, groups_of
 
 from ..exemptions import EXEMPTION_RULES, LIFTING_RULES, offer_qualifies, receiver_qualifies, rules_naming
 from ..problem import DAY_MAX, DAY_MIN, Problem
-from .arrays import member
+from .arrays import csr_entries, member
 from .vocabulary import (
     BATTERY_KEYWORDS,
     CD_NI_BATTERY_CODE,
@@ -205,3 +205,14 @@ def offer_fraction(problem: Problem, f: Features, offers: np.ndarray, cols: np.n
     found, pos = member(f.comp_keys, offers * len(problem.substances) + cols)
     values = np.where(found, f.comp_vals[pos] if f.comp_vals.size else 0.0, 0.0)
     return found, values
+
+
+def substance_bounds(problem: Problem, f: Features, offers: np.ndarray, needs: np.ndarray, bounds):
+    """Each substance bound a need states (``bounds``: its ``limits`` or ``wanted`` matrix) on the arcs.
+
+    Returns (arc, declared in the offer, the offer's fraction, the bound), one entry per
+    stored bound, explicit zeros included.
+    """
+    arc, col, bound = csr_entries(bounds, needs)
+    declared, value = offer_fraction(problem, f, offers[arc], col)
+    return arc, declared, value, bound

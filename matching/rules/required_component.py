@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .arrays import all_per_arc, csr_entries
+from .arrays import all_per_arc
 from .base import ArcBatch, ArcCase, Rule, RuleSpec, Verdict
-from .features import offer_fraction
+from .features import substance_bounds
 from .text import fmt_fraction, substance_name
 
 SPEC = RuleSpec(
@@ -15,8 +15,7 @@ SPEC = RuleSpec(
 
 def check(b: ArcBatch) -> np.ndarray:
     """Every wanted substance declared at or above its minimum."""
-    arc, col, minimum = csr_entries(b.pn.wanted, b.n)
-    declared, value = offer_fraction(b.problem, b.f, b.o[arc], col)
+    arc, declared, value, minimum = substance_bounds(b.problem, b.f, b.o, b.n, b.pn.wanted)
     return all_per_arc(b.size, arc, declared & (value >= minimum))
 
 
