@@ -6,20 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from marketplace.errors import Forbidden, NotFound, ValidationFailed
-from marketplace.models import Listing, Match, MatchRun, Park
+from marketplace.models import Match, MatchRun, Park
 from marketplace.services.matching import approvals, learning, run_history, runs, workflow
-from marketplace.services.accounts.users import resolve_token
-from tests.factories import load_api_park
-from tests.marketplace.services.matching.test_workflow import World
-
-
-@pytest.fixture()
-def w(session) -> World:
-    """The two-park fixture (BH: E-1, E-2, E-3; NK: E-4) with a principal per user key."""
-    tokens = load_api_park(session)
-    principals = {k: resolve_token(session, t) for k, t in tokens.items()}
-    ids = dict(session.execute(select(Listing.ref, Listing.id)).all())
-    return World(session, principals, ids)
 
 
 def park_id(session, code: str) -> int:
