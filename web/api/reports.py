@@ -62,6 +62,7 @@ class ReportSchema(Schema):
     loops = fields.List(fields.Dict(), required=True)
     ratings = fields.List(fields.Dict(), required=True)
     rating_policy = fields.Dict(required=True)
+    targets = fields.Dict(allow_none=True, metadata={"description": "the park's plan targets of the period's end year"})
     emission_factors = fields.Dict(required=True)
     stats = fields.Dict(required=True)
 

@@ -35,7 +35,7 @@ from ...models.base import iso_utc, utcnow
 from ..accounts.disclosure import DISCLOSING_STATUSES, Redactor
 from ..accounts.parks import get_park
 from ..accounts.users import Principal
-from . import kpis, ratings
+from . import kpis, ratings, targets
 from .flows import BASES, UNITS, FlowData, Period, ReportFlow, gather, industry_label
 
 REPORT_FORMAT = "wastematch.report.v1"
@@ -268,6 +268,9 @@ def build_report(session: Session, principal: Principal, *, park: str | None = N
         "period": period.as_dict(),
         "kpis": kpi_doc, "flows": flows, "chains": chains, "loops": loops, "ratings": rating_rows,
         "rating_policy": policy.as_dict(),
+        # The park's plan targets for the year the period ends in (none for a report over every park).
+        "targets": {"year": period.end.year, "items": targets.park_targets(session, scope, period.end.year)}
+        if scope else None,
         "emission_factors": {"classes": emission_factors.factor_table(), "sources": emission_factors.sources_table(),
                              "road_freight_kg_co2e_per_tkm": emission_factors.ROAD_FREIGHT_KG_CO2E_PER_TKM},
         "stats": {"seconds": round(time.perf_counter() - started, 3), "flows": len(flows),
