@@ -62,8 +62,9 @@ VIOLATION_TEXT = {"banned_use": ("禁用物质的使用", "banned use"),
 STATUS_TEXT = {"draft": ("草稿", "draft"), "reviewed": ("企业已审核", "reviewed by the enterprise"),
                "published": ("已公开", "published")}
 
-__all__ = ["FORMAT", "build_content", "generate_disclosure", "get_disclosure", "get_published", "disclosure_view",
-           "publish", "published_query", "public_view", "render_html", "review", "visible_disclosures"]
+__all__ = ["FORMAT", "build_content", "disclosure_view", "generate_disclosure", "get_disclosure", "get_published",
+           "labels", "public_view", "publish", "published_parks", "published_query", "published_years",
+           "refreshed_disclosure", "render_html", "review", "visible_disclosures"]
 
 
 # --- building the document -------------------------------------------------------------------------------------
@@ -340,6 +341,18 @@ def generate_disclosure(session: Session, principal: Principal, enterprise_ref: 
     session.flush()
     _audit(session, d, principal, "generate" if before is None else "regenerate", before)
     return d
+
+
+def refreshed_disclosure(session: Session, principal: Principal, enterprise_ref: str, year: int) -> AnnualDisclosure:
+    """The published disclosure of ``enterprise_ref`` for ``year`` as it stands, else a freshly (re)generated draft
+    (what ``wastematch disclosure`` writes)."""
+    year = _check_year(year)
+    ent = get_enterprise(session, principal, enterprise_ref)
+    d = session.scalar(select(AnnualDisclosure).where(AnnualDisclosure.enterprise_id == ent.id,
+                                                      AnnualDisclosure.year == year))
+    if d is not None and d.status == "published":
+        return d
+    return generate_disclosure(session, principal, enterprise_ref, year)
 
 
 def review(session: Session, principal: Principal, disclosure_id: int) -> AnnualDisclosure:

@@ -1,0 +1,78 @@
+"""``wastematch disclosure REF --year Y [--format html|json] --out PATH``: the contract's JSON, the HTML page,
+stdout, a published disclosure written as published, and refusals."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy.orm import Session
+
+from marketplace.db import make_engine
+from marketplace.models.governance import AnnualDisclosure
+from marketplace.services.governance import disclosures
+from tests.marketplace.services.governance.test_disclosures import YEAR, disclosure_world, principals
+
+from .runner import run
+
+
+@pytest.fixture()
+def park_url(db_url):
+    engine = make_engine(db_url)
+    try:
+        with Session(engine, expire_on_commit=False) as session, session.begin():
+            disclosure_world(session)
+    finally:
+        engine.dispose()
+    return db_url
+
+
+def test_json_file_holds_the_contract_keys(park_url, tmp_path):
+    out = tmp_path / "e2.json"
+    result = run(park_url, "disclosure", "E-2", "--year", str(YEAR), "--out", str(out))
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert {"enterprise", "year", "substances", "hazardous_waste", "violations"} <= set(doc)
+    assert doc["enterprise"]["ref"] == "E-2" and doc["year"] == YEAR
+    assert [v["code"] for v in doc["violations"]] == ["banned_use"]
+    assert str(out) in result.stderr and result.stdout == ""
+
+
+def test_json_on_stdout_and_html_to_a_file(park_url, tmp_path):
+    result = run(park_url, "disclosure", "E-1", "--year", str(YEAR), "--format", "json", "--out", "-")
+    assert json.loads(result.stdout)["permits"][0]["number"] == "TJ-HW-0001"
+    out = tmp_path / "e2.html"
+    run(park_url, "disclosure", "E-2", "--year", str(YEAR), "--out", str(out))
+    html = out.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "年度环境信息依法披露" in html and "HBCDD" in html
+    assert "https://" not in html and "http://" not in html
+
+
+def test_a_published_disclosure_is_written_as_published(park_url, tmp_path):
+    engine = make_engine(park_url)
+    try:
+        with Session(engine, expire_on_commit=False) as session, session.begin():
+            p = principals(session)
+            d = disclosures.generate_disclosure(session, p["e2"], "E-2", YEAR)
+            disclosures.review(session, p["e2"], d.id)
+            disclosures.publish(session, p["e2"], d.id)
+            published = dict(d.content)
+    finally:
+        engine.dispose()
+    result = run(park_url, "disclosure", "E-2", "--year", str(YEAR), "--out", "-")
+    assert json.loads(result.stdout) == json.loads(json.dumps(published))
+    assert "published" in result.stderr
+
+
+def test_refusals_change_nothing(park_url, tmp_path):
+    result = run(park_url, "disclosure", "E-404", "--year", str(YEAR), "--out", str(tmp_path / "x.json"), ok=False)
+    assert result.exit_code == 1 and "unknown enterprise" in result.stderr
+    assert not (tmp_path / "x.json").exists()
+    result = run(park_url, "disclosure", "E-2", "--year", "1800", "--out", str(tmp_path / "x.json"), ok=False)
+    assert result.exit_code == 1 and "year" in result.stderr
+    result = run(park_url, "disclosure", "E-2", "--year", str(YEAR), "--format", "html", "--out", "-", ok=False)
+    assert result.exit_code == 2
+    engine = make_engine(park_url)
+    try:
+        with Session(engine) as session:
+            assert session.query(AnnualDisclosure).count() == 0
+    finally:
+        engine.dispose()
