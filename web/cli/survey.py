@@ -1,0 +1,170 @@
+"""``wastematch survey …``: the annual chemical survey (化学物质环境信息调查) from the command line.
+
+``import`` loads a ``wastematch.survey.v1`` file (JSON, or the Excel template) as declarations
+submitted for review, all or nothing; ``template`` writes the empty workbook; ``list``, ``show``,
+``return`` and ``accept`` review declarations as the local operator (an admin's reach).
+"""
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .context import Cli
+from .output import emit_json, info, json_option
+
+
+def _read(path: Path) -> tuple[Any, Any]:
+    """The document of a .json or .xlsx file, and a function naming an error path in that file's terms."""
+    from marketplace.errors import ValidationFailed
+
+    if path.suffix.lower() == ".xlsx":
+        from marketplace.services.governance.survey_files import read_template
+
+        return read_template(path)
+    try:
+        return json.loads(path.read_text(encoding="utf-8")), (lambda p: p)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ValidationFailed(f"{path.name} is not valid JSON (不是有效的JSON文件)", {"$": [str(exc)]}) from None
+
+
+@click.group("survey")
+def survey() -> None:
+    """Annual chemical survey declarations (化学物质环境信息调查)."""
+
+
+@survey.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@json_option
+@click.pass_obj
+def import_(cli: Cli, file: Path) -> None:
+    """Import a wastematch.survey.v1 FILE (.json or .xlsx) as declarations submitted for review: all or nothing."""
+    from marketplace.errors import DomainError
+    from marketplace.services.governance.survey_files import import_survey
+
+    started = time.perf_counter()
+    doc, locate = _read(file)
+    with cli.transaction() as session:
+        try:
+            result = import_survey(session, cli.operator(), doc, source=file.name)
+        except DomainError as exc:
+            exc.errors = {locate(p): v for p, v in exc.errors.items()}
+            raise
+    out = {"file": str(file), **result.as_dict(), "seconds": round(time.perf_counter() - started, 3)}
+    if cli.as_json:
+        emit_json(out)
+        return
+    info(f"declarations created {result.created:5d}  replaced {result.replaced:5d}  "
+         f"substances {result.substances:6d}  findings {result.findings:5d}")
+    for status, n in sorted(result.by_status.items()):
+        info(f"  {status:12s} {n:5d}  (待审核 awaiting review)")
+    info(f"imported {file} in {out['seconds']} s")
+
+
+@survey.command("template")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+def template(out: Path) -> None:
+    """Write the empty Excel template OUT.xlsx (sheets declarations and substances)."""
+    from marketplace.services.governance.survey_files import write_template
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_template(out)
+    info(f"wrote the survey template to {out}")
+
+
+def _line(d: dict[str, Any]) -> str:
+    ent = d["enterprise"]
+    flagged = sum(1 for c in d["checks"] if c["severity"] == "error")
+    return (f"{d['id']:6d}  {d['year']}  {ent['ref']:10s} {d['status']:12s} {len(d['substances']):3d} substances  "
+            f"{len(d['checks']):3d} findings ({flagged} errors)  {ent['name']}")
+
+
+@survey.command("list")
+@click.option("--park", default=None, help="Park code.")
+@click.option("--year", type=int, default=None, help="Survey year.")
+@click.option("--status", default=None, help="draft, submitted, returned, resubmitted or accepted.")
+@json_option
+@click.pass_obj
+def list_(cli: Cli, park: str | None, year: int | None, status: str | None) -> None:
+    """Declarations, newest first."""
+    from marketplace.services.governance.surveys import declaration_view, declarations_query
+
+    with cli.transaction() as session:
+        stmt = declarations_query(session, cli.operator(), park=park, year=year, status=status)
+        docs = [declaration_view(d) for d in session.scalars(stmt)]
+    if cli.as_json:
+        emit_json({"declarations": docs})
+        return
+    for d in docs:
+        click.echo(_line(d))
+    info(f"{len(docs)} declarations (申报)")
+
+
+def _show(cli: Cli, doc: dict[str, Any]) -> None:
+    if cli.as_json:
+        emit_json(doc)
+        return
+    click.echo(_line(doc))
+    for i, s in enumerate(doc["substances"]):
+        listed = f"  [{s['controlled']['measure']}: {s['controlled']['name_zh']}]" if s["controlled"] else ""
+        click.echo(f"  substances.{i}: {s['cas'] or '-':12s} {s['name'] or '':24s} {s['role']:9s} "
+                   f"{s['quantity_t']:g} t  {s['use']}{listed}")
+    for c in doc["checks"]:
+        click.echo(f"  ! {c['field']} {c['code']} ({c['severity']}): {c['message']}")
+    for field, reasons in doc["returned_reasons"].items():
+        for r in reasons:
+            click.echo(f"  ↩ {field}: {r}")
+
+
+@survey.command("show")
+@click.argument("declaration_id", type=int)
+@json_option
+@click.pass_obj
+def show(cli: Cli, declaration_id: int) -> None:
+    """One declaration: its rows, quality findings and reasons of the last return."""
+    from marketplace.services.governance.surveys import declaration_view, get_declaration
+
+    with cli.transaction() as session:
+        doc = declaration_view(get_declaration(session, cli.operator(), declaration_id))
+    _show(cli, doc)
+
+
+@survey.command("return")
+@click.argument("declaration_id", type=int)
+@click.option("--reason", "reasons", multiple=True, required=True, metavar="FIELD=TEXT",
+              help="A reason for one field (substances.N.<field>, substances or general); repeatable.")
+@json_option
+@click.pass_obj
+def return_(cli: Cli, declaration_id: int, reasons: tuple[str, ...]) -> None:
+    """Return a submitted declaration to its enterprise with reasons per field (the enterprise is told)."""
+    from marketplace.errors import ValidationFailed
+    from marketplace.services.governance.surveys import declaration_view, return_declaration
+
+    by_field: dict[str, list[str]] = {}
+    for r in reasons:
+        field, sep, text = r.partition("=")
+        if not sep:
+            raise ValidationFailed("a reason is FIELD=TEXT (格式：字段=理由)", {"--reason": [f"no '=' in {r!r}"]})
+        by_field.setdefault(field.strip(), []).append(text)
+    with cli.transaction() as session:
+        doc = declaration_view(return_declaration(session, cli.operator(), declaration_id, by_field))
+    _show(cli, doc)
+    info(f"declaration {declaration_id} returned (已退回)")
+
+
+@survey.command("accept")
+@click.argument("declaration_id", type=int)
+@json_option
+@click.pass_obj
+def accept(cli: Cli, declaration_id: int) -> None:
+    """Accept a submitted declaration (the enterprise is told)."""
+    from marketplace.services.governance.surveys import accept as accept_declaration
+    from marketplace.services.governance.surveys import declaration_view
+
+    with cli.transaction() as session:
+        doc = declaration_view(accept_declaration(session, cli.operator(), declaration_id))
+    _show(cli, doc)
+    info(f"declaration {declaration_id} accepted (已通过)")
