@@ -51,8 +51,11 @@ def _text(table: dict[str, tuple[str, str]], code: str | None) -> tuple[str, str
 
 def _coverage(session: Session, enterprises: list[Enterprise], year: int) -> dict[str, Any]:
     ids = [e.id for e in enterprises]
-    declared = dict(session.execute(select(SurveyDeclaration.enterprise_id, SurveyDeclaration.status).where(
-        SurveyDeclaration.year == year, SurveyDeclaration.enterprise_id.in_(ids)))) if ids else {}
+    declared: dict[int, str] = {}
+    if ids:
+        declared = {ent_id: status for ent_id, status in session.execute(
+            select(SurveyDeclaration.enterprise_id, SurveyDeclaration.status).where(
+                SurveyDeclaration.year == year, SurveyDeclaration.enterprise_id.in_(ids)))}
     by_status = Counter(declared.values())
     statuses = [{"status": s, "label_zh": _text(DECLARATION_STATUS_TEXT, s)[0],
                  "label_en": _text(DECLARATION_STATUS_TEXT, s)[1], "count": by_status.get(s, 0)}
