@@ -15,18 +15,24 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from marketplace.errors import Forbidden
-from marketplace.models import Alert, Enterprise
+from marketplace.models import Alert, Enterprise, Listing
 from marketplace.models.governance import EecmAssessment, Obligation, RosterEntry, SurveyDeclaration
-from marketplace.services.governance.survey_report import (
-    build_survey_report,
-    render_survey_html,
-    render_survey_xlsx,
-)
+from marketplace.services.accounts.users import resolve_token
+from marketplace.services.governance.survey_report import build_survey_report, render_survey_html, render_survey_xlsx
 from marketplace.services.reports import targets
-from tests.marketplace.services.matching.test_workflow import World, w  # noqa: F401 - the fixture
+from tests.factories import load_api_park
+from tests.marketplace.services.matching.test_workflow import World
 
 YEAR = 2025
 NOW = dt.datetime(2026, 3, 1, 4, 0, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture()
+def w(session) -> World:
+    """The API park with a principal per user key and the listings' ids (as the workflow tests build it)."""
+    tokens = load_api_park(session)
+    return World(session, {k: resolve_token(session, t) for k, t in tokens.items()},
+                 dict(session.execute(select(Listing.ref, Listing.id)).all()))
 
 
 def ent(w: World, ref: str) -> Enterprise:

@@ -12,17 +12,26 @@ import pytest
 from sqlalchemy import select
 
 from marketplace.errors import Forbidden, NotFound, ValidationFailed
-from marketplace.models import AuditEvent, Enterprise, Park
+from marketplace.models import AuditEvent, Enterprise, Listing, Park
 from marketplace.models.base import park_date
 from marketplace.models.governance import Obligation, RosterEntry, SurveyDeclaration, Target
+from marketplace.services.accounts.users import resolve_token
 from marketplace.services.listings.interchange import import_document
 from marketplace.services.reports import targets
 from marketplace.services.reports.document import build_report
-from tests.factories import OFFER
-from tests.marketplace.services.matching.test_workflow import World, w  # noqa: F401 - the fixture
+from tests.factories import OFFER, load_api_park
+from tests.marketplace.services.matching.test_workflow import World
 from tests.marketplace.services.traceability.test_transfers import approved, in_state
 
 YEAR = park_date(dt.datetime.now(dt.timezone.utc)).year
+
+
+@pytest.fixture()
+def w(session) -> World:
+    """The API park with a principal per user key and the listings' ids (as the workflow tests build it)."""
+    tokens = load_api_park(session)
+    return World(session, {k: resolve_token(session, t) for k, t in tokens.items()},
+                 dict(session.execute(select(Listing.ref, Listing.id)).all()))
 
 
 def ent(w: World, ref: str) -> Enterprise:
