@@ -40,7 +40,7 @@ from catalog.emission_factors import avoided_co2e_kg, transport_co2e_kg
 from matching.quantities import annual_tonnes
 from matching.rules import RULES
 
-from ...models import Alert, LedgerFinding, MatchRun, Shipment
+from ...models import Alert, EecmAssessment, LedgerFinding, MatchRun, Shipment
 from ...models.base import as_utc, iso_utc, utcnow
 from ..traceability.alerts import KIND_ZH, AlertSettings
 from ..traceability.ledger_review import CODE_ZH
@@ -269,6 +269,16 @@ def _open_findings(session: Session, data: FlowData, at: dt.datetime) -> list[Le
     return list(session.scalars(stmt.order_by(LedgerFinding.id)))
 
 
+def _eecm_bonuses(session: Session, data: FlowData) -> dict[int, float]:
+    """The bonus of each in-scope enterprise's EECM assessment scored for the report's year (its last day's)."""
+    stmt = select(EecmAssessment.enterprise_id, EecmAssessment.bonus).where(
+        EecmAssessment.year == data.period.end.year, EecmAssessment.status == "scored",
+        EecmAssessment.bonus.is_not(None))
+    if data.park is not None:
+        stmt = stmt.where(EecmAssessment.enterprise_id.in_(sorted(data.in_scope)))
+    return {ent_id: float(bonus) for ent_id, bonus in session.execute(stmt)}
+
+
 # An enterprise row's figures that belong to its own park: None for another park's enterprise on a flow.
 OWN_PARK_FIELDS = ("offers", "offered_t", "in_force_t", "utilisation_rate", "shipments", "manifest_steps",
                    "on_time_share", "ledger_entries", "ledger_complete_share", "alerts_open", "findings_open")
@@ -276,10 +286,13 @@ OWN_PARK_FIELDS = ("offers", "offered_t", "in_force_t", "utilisation_rate", "shi
 
 @dataclass
 class EnterpriseFacts:
-    """What the ratings read besides the KPI block: the alerts and findings held against an enterprise."""
+    """What the ratings read besides the KPI block: the alerts and findings held against an enterprise (the
+    governance alerts banned_use and obligation_overdue among them) and its scored EECM bonus of the year."""
 
     alerts: list[Alert]
     findings: list[LedgerFinding]
+    eecm_bonus: float | None = None  # EecmAssessment.bonus, status 'scored', the report's year
+    eecm_year: int | None = None
 
 
 def enterprise_kpis(session: Session, data: FlowData, figures: dict[str, FlowFigures], *,
@@ -299,6 +312,7 @@ def enterprise_kpis(session: Session, data: FlowData, figures: dict[str, FlowFig
     findings: dict[int, list[LedgerFinding]] = defaultdict(list)
     for fd in _open_findings(session, data, now):
         findings[fd.enterprise_id].append(fd)
+    eecm = _eecm_bonuses(session, data)
     flagged_entries = {fd.entry_id for fds in findings.values() for fd in fds if fd.entry_id is not None}
     entries: Counter[int] = Counter(e.enterprise_id for e in data.ledger)
     incomplete: Counter[int] = Counter(e.enterprise_id for e in data.ledger if e.id in flagged_entries)
@@ -332,7 +346,8 @@ def enterprise_kpis(session: Session, data: FlowData, figures: dict[str, FlowFig
             "ledger_complete_share": _share(entries[ent_id] - incomplete[ent_id], entries[ent_id]),
             "alerts_open": len(held.get(ent_id, [])), "findings_open": len(findings.get(ent_id, []))})
         rows.append(row)
-        facts[ent.ref] = EnterpriseFacts(alerts=held.get(ent_id, []), findings=findings.get(ent_id, []))
+        facts[ent.ref] = EnterpriseFacts(alerts=held.get(ent_id, []), findings=findings.get(ent_id, []),
+                                         eecm_bonus=eecm.get(ent_id), eecm_year=data.period.end.year)
     rows.sort(key=lambda r: (-r["sent"]["realised"]["tonnes"], -r["sent"]["approved"]["tonnes"],
                              -r["sent"]["proposed"]["tonnes"], r["ref"]))
     return rows, facts

@@ -14,7 +14,12 @@ Four measurable indicators, each scored 0…1 from the enterprise's KPI block:
 
 The score is the weighted mean of the applicable indicators; the grade comes from the policy's
 thresholds, then caps apply: an active critical alert caps the grade at C, a controlled substance
-without a permit or receipts beyond a licence's capacity at D. An enterprise with no offers, no
+without a permit or receipts beyond a licence's capacity at D; from the chemical governance, an active
+``banned_use`` alert (a role its substance's measure prohibits) at D and an active ``obligation_overdue``
+alert (a roster obligation open past its due date) at C (``banned_use_cap``, ``overdue_obligation_cap``).
+The EECM assessment scored for the enterprise and the report's year (the period's last day) adds its
+``bonus`` to the score, at most ``eecm_bonus_max`` (default 0.05: a bonus item lifts a grade at the margin,
+never past a cap), with a reason line. An enterprise with no offers, no
 flows, no shipments and no ledger entries in the period is not rated, nor is one none of whose
 applicable indicators has a weight. Reports rate only their park's own enterprises. Every grade
 carries its reasons, Chinese and English.
@@ -33,6 +38,8 @@ if TYPE_CHECKING:  # parks stores policies, and kpis reaches parks: a runtime im
 GRADES = ("A", "B", "C", "D")
 GRADE_ZH = {"A": "优先", "B": "鼓励", "C": "监管", "D": "整改", None: "未评级"}
 GRADE_EN = {"A": "priority", "B": "encourage", "C": "supervise", "D": "rectify", None: "not rated"}
+# Alerts of the chemical governance: an enterprise holding one is rated even without flows.
+GOVERNANCE_ALERTS = ("banned_use", "obligation_overdue")
 INDICATORS = ("utilisation", "compliance", "manifest_timeliness", "ledger_completeness")
 INDICATOR_ZH = {"utilisation": "资源化利用率", "compliance": "合规", "manifest_timeliness": "联单及时率",
                 "ledger_completeness": "台账完整率"}
@@ -58,6 +65,10 @@ class RatingPolicy:
     # Findings and alerts that cap the grade at D whatever the score (illegal holdings or intake).
     rectify_findings: tuple[str, ...] = ("controlled_without_permit",)
     rectify_alerts: tuple[str, ...] = ("receipts_over_licence",)
+    # Chemical governance: a prohibited role caps at D, an overdue roster obligation at C.
+    banned_use_cap: str = "D"
+    overdue_obligation_cap: str = "C"
+    eecm_bonus_max: float = 0.05  # the most an EECM assessment adds to the 0…1 score
 
     def as_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -67,7 +78,7 @@ class RatingPolicy:
 
 _NUMBERS = {"grade_a": (0.0, 1.0), "grade_b": (0.0, 1.0), "grade_c": (0.0, 1.0), "utilisation_target": (0.01, 1.0),
             "warning_alert_penalty": (0.0, 1.0), "critical_alert_penalty": (0.0, 1.0),
-            "error_finding_penalty": (0.0, 1.0), "warning_finding_penalty": (0.0, 1.0)}
+            "error_finding_penalty": (0.0, 1.0), "warning_finding_penalty": (0.0, 1.0), "eecm_bonus_max": (0.0, 0.2)}
 
 
 def _number(value: Any) -> bool:
@@ -101,8 +112,9 @@ def policy_from(values: Mapping[str, Any] | None, *, field_prefix: str = "rating
                     bad(f"weights.{k}", "must be a number in [0, 100]")
             if not errors and sum({**defaults.weights, **w}.values()) <= 0:
                 bad("weights", "at least one weight must be above 0")
-    if "critical_alert_cap" in values and values["critical_alert_cap"] not in GRADES:
-        bad("critical_alert_cap", f"must be one of {', '.join(GRADES)}")
+    for name in ("critical_alert_cap", "banned_use_cap", "overdue_obligation_cap"):
+        if name in values and values[name] not in GRADES:
+            bad(name, f"must be one of {', '.join(GRADES)}")
     for name in ("rectify_findings", "rectify_alerts"):
         if name in values and not (isinstance(values[name], (list, tuple))
                                    and all(isinstance(x, str) and 0 < len(x) <= 40 for x in values[name])):
@@ -145,7 +157,8 @@ def _grade_of(score: float, policy: RatingPolicy) -> str:
 
 def rate(kpi: Mapping[str, Any], facts: EnterpriseFacts, policy: RatingPolicy) -> dict[str, Any]:
     """The rating of one enterprise from its KPI block (``kpis.enterprise_kpis``) and held alerts and findings."""
-    active = (kpi["offers"] or kpi["shipments"] or kpi["ledger_entries"]
+    governed = facts.eecm_bonus is not None or any(a.kind in GOVERNANCE_ALERTS for a in facts.alerts)
+    active = (kpi["offers"] or kpi["shipments"] or kpi["ledger_entries"] or governed
               or any(kpi["sent"][b]["flows"] for b in kpi["sent"]) or any(kpi["received_t"].values()))
     base = {"ref": kpi["ref"], "name": kpi["name"], "park": kpi["park"]}
     if not active:
@@ -181,10 +194,14 @@ def rate(kpi: Mapping[str, Any], facts: EnterpriseFacts, policy: RatingPolicy) -
                 "reasons_zh": ["本期没有权重大于零的适用指标"],
                 "reasons_en": ["no indicator with a weight above 0 applies in the period"]}
     # Graded on the score it shows: 0.8499999… would otherwise be a B beside "score 0.85 (A ≥ 0.85)".
-    score = round(weighted / weights, 4)
+    bonus = min(max(float(facts.eecm_bonus or 0.0), 0.0), policy.eecm_bonus_max)
+    score = round(min(1.0, weighted / weights + bonus), 4)
     grade = _grade_of(score, policy)
     reasons_zh = [f"综合得分 {score:.2f}（A ≥ {policy.grade_a:g}，B ≥ {policy.grade_b:g}，C ≥ {policy.grade_c:g}）"]
     reasons_en = [f"score {score:.2f} (A ≥ {policy.grade_a:g}, B ≥ {policy.grade_b:g}, C ≥ {policy.grade_c:g})"]
+    if facts.eecm_bonus is not None:
+        reasons_zh.append(f"EECM评估加分 +{bonus:.3f}（{facts.eecm_year}年，上限 {policy.eecm_bonus_max:g}）")
+        reasons_en.append(f"EECM assessment bonus +{bonus:.3f} ({facts.eecm_year}, at most {policy.eecm_bonus_max:g})")
     for name, ind in indicators.items():
         if not ind["applicable"]:
             continue
@@ -210,6 +227,20 @@ def rate(kpi: Mapping[str, Any], facts: EnterpriseFacts, policy: RatingPolicy) -
     if rectify:
         caps.append({"code": "rectify", "grade": "D",
                      "text_zh": f"须整改：{'、'.join(rectify)}", "text_en": f"must be rectified: {', '.join(rectify)}"})
+    banned = [a for a in facts.alerts if a.kind == "banned_use"]
+    if banned:
+        cas = sorted({str((a.details or {}).get("cas") or (a.details or {}).get("substance") or "") for a in banned})
+        caps.append({"code": "banned_use", "grade": policy.banned_use_cap,
+                     "text_zh": f"违规使用禁用物质（{'、'.join(cas)}），最高评为 {policy.banned_use_cap}",
+                     "text_en": f"a prohibited use of a controlled substance ({', '.join(cas)}): "
+                                f"at most {policy.banned_use_cap}"})
+    overdue = [a for a in facts.alerts if a.kind == "obligation_overdue"]
+    if overdue:
+        codes = sorted({str((a.details or {}).get("obligation") or "") for a in overdue})
+        caps.append({"code": "obligation_overdue", "grade": policy.overdue_obligation_cap,
+                     "text_zh": f"管控义务逾期未完成（{'、'.join(codes)}），最高评为 {policy.overdue_obligation_cap}",
+                     "text_en": f"roster obligation(s) overdue ({', '.join(codes)}): "
+                                f"at most {policy.overdue_obligation_cap}"})
     for cap in caps:
         if GRADES.index(cap["grade"]) > GRADES.index(grade):
             grade = cap["grade"]

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,6 +65,8 @@ from ..accounts.users import Principal
 
 SHIPMENT_KINDS = ("weight_mismatch", "not_received", "manifest_open")
 LICENCE_KINDS = ("licence_expiring", "licence_capacity", "receipts_over_licence")
+# The kinds this module finds itself; other packages raise theirs through ``sync_alerts`` and scan hooks.
+OWN_KINDS = SHIPMENT_KINDS + LICENCE_KINDS
 RECEIVED_STATUSES = ("received", "closed")
 # Matches that still rely on their licence: an expired licence under one of these is critical.
 USING_MATCH_STATUSES = ("approved", "in_transfer")
@@ -73,7 +76,8 @@ SYSTEM_ACTOR = "system:alerts"
 NOTE_MAX = 2000
 KIND_ZH = {"weight_mismatch": "重量不符", "not_received": "逾期未接收", "manifest_open": "联单逾期未办结",
            "licence_expiring": "许可证即将到期", "licence_capacity": "许可证能力接近上限",
-           "receipts_over_licence": "接收量超出许可能力"}
+           "receipts_over_licence": "接收量超出许可能力", "banned_use": "违规使用禁用物质",
+           "obligation_overdue": "管控义务逾期"}
 STATUS_ZH = {"open": "未处理", "acknowledged": "已确认", "cleared": "已解除"}
 
 
@@ -407,13 +411,83 @@ def scan(session: Session, *, now: dt.datetime | None = None, settings: AlertSet
     licences = _scoped_licences(session, park_id)
     findings += _licence_findings(session, licences, now, s)
     if park_id is None:
-        active = _active(session)
+        # Only this module's kinds: the alerts other packages raise are theirs to clear (their scan hooks).
+        active = _active(session, Alert.kind.in_(OWN_KINDS))
     else:
         numbers = [lic.number for lic in licences]
         active = _active(session, or_(
             Alert.kind.in_(SHIPMENT_KINDS) & Alert.shipment_id.in_(_scoped_shipments(park_id, Shipment.id)),
             Alert.kind.in_(LICENCE_KINDS) & Alert.licence_number.in_(numbers) if numbers else false()))
-    return _reconcile(session, findings, active, now, ALERT_KINDS, actor)
+    result = _reconcile(session, findings, active, now, ALERT_KINDS, actor)
+    for hook in list(_SCAN_HOOKS.values()):
+        _merge(result, hook(session, park_id, now, actor))
+    return result
+
+
+# --- alerts of other packages ---------------------------------------------------------------------
+# A package above this one (governance) cannot be imported from here (the packages would form a circle),
+# so it hands this module its own scan: every ``scan`` (the CLI's, the API's, the pages') runs the hooks
+# registered, with the park, the instant and the actor of the scan.
+
+ScanHook = Callable[[Session, "int | None", dt.datetime, str], ScanResult]
+_SCAN_HOOKS: dict[str, ScanHook] = {}
+
+
+def register_scan_hook(name: str, hook: ScanHook) -> None:
+    """Run ``hook(session, park_id, now, actor) -> ScanResult`` in every ``scan`` (once per ``name``)."""
+    _SCAN_HOOKS[name] = hook
+
+
+def scan_hooks() -> tuple[str, ...]:
+    """The names of the registered scan hooks."""
+    return tuple(_SCAN_HOOKS)
+
+
+def _merge(into: ScanResult, other: ScanResult) -> None:
+    into.raised += other.raised
+    into.still_active += other.still_active
+    into.cleared += other.cleared
+    for kind, n in other.by_kind.items():
+        into.by_kind[kind] = into.by_kind.get(kind, 0) + n
+
+
+@dataclass(frozen=True)
+class AlertFinding:
+    """A condition another package found: the alert it must be (``key`` names kind and subject)."""
+
+    kind: str
+    key: str
+    severity: str  # critical | warning
+    message: str   # Chinese first, English alongside
+    details: dict[str, Any]
+    park_id: int | None = None
+    enterprise_id: int | None = None
+
+
+def sync_alerts(session: Session, findings: list[AlertFinding], *, kinds: tuple[str, ...],
+                key_prefix: str | None = None, enterprise_ids: Collection[int] | None = None,
+                park_id: int | None = None, now: dt.datetime | None = None, actor: str = SYSTEM_ACTOR) -> ScanResult:
+    """Raise, update and clear alerts of ``kinds`` so that the active ones of the scope are exactly ``findings``.
+
+    The scope is the active alerts of ``kinds`` whose key starts with ``key_prefix``, held by one of
+    ``enterprise_ids`` and filed under ``park_id`` (each when given): an active alert of the scope
+    without a finding is cleared, a finding without an active alert raises one, the others are updated.
+    Audited as every alert; never commits.
+    """
+    unknown = sorted(set(kinds) - set(ALERT_KINDS)) + sorted({f.kind for f in findings} - set(kinds))
+    if unknown:
+        raise ValueError(f"alert kinds not allowed here: {', '.join(unknown)}")
+    now = (as_utc(now) or utcnow()).astimezone(dt.timezone.utc)
+    where: list[Any] = [Alert.kind.in_(kinds)]
+    if key_prefix is not None:
+        where.append(Alert.key.startswith(key_prefix, autoescape=True))
+    if enterprise_ids is not None:
+        where.append(Alert.enterprise_id.in_(sorted(enterprise_ids)) if enterprise_ids else false())
+    if park_id is not None:
+        where.append(Alert.park_id == park_id)
+    inner = [_Finding(kind=f.kind, key=f.key, severity=f.severity, message=f.message, details=f.details,
+                      park_id=f.park_id, enterprise_id=f.enterprise_id) for f in findings]
+    return _reconcile(session, inner, _active(session, *where), now, kinds, actor)
 
 
 @dataclass
@@ -600,9 +674,10 @@ def active_counts(session: Session, principal: Principal, *, park_id: int | None
     return counts
 
 
-__all__ = ["AlertSettings", "KIND_ZH", "LICENCE_KINDS", "ParkScan", "SHIPMENT_KINDS", "ScanResult", "acknowledge",
+__all__ = ["AlertFinding", "AlertSettings", "KIND_ZH", "LICENCE_KINDS", "OWN_KINDS", "ParkScan", "SHIPMENT_KINDS", "ScanResult", "acknowledge",
            "active_counts", "alert_view", "filtered_alerts", "get_alert", "park_code_of", "park_id_of",
-           "refresh_for_shipment", "scan", "scan_for", "settings_from", "visible_alerts"]
+           "refresh_for_shipment", "register_scan_hook", "scan", "scan_for", "scan_hooks", "settings_from",
+           "sync_alerts", "visible_alerts"]
 
 
 def list_alerts(session: Session, principal: Principal, *, status: str | None = None, kind: str | None = None,

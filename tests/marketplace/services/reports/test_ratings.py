@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import pytest
+
+from marketplace.errors import ValidationFailed
+
 from marketplace.services.reports.kpis import EnterpriseFacts
 from marketplace.services.reports.ratings import policy_from, rate
 
@@ -47,3 +51,44 @@ def test_an_enterprise_with_an_applicable_weighted_indicator_is_rated():
     policy = policy_from({"weights": {"compliance": 0}})
     r = rate(_kpi(on_time_share=1.0), EnterpriseFacts(alerts=[], findings=[]), policy)
     assert r["grade"] == "A" and r["score"] == 1.0
+
+
+def _alert(kind: str, severity: str, **details) -> SimpleNamespace:
+    return SimpleNamespace(kind=kind, severity=severity, details=details)
+
+
+def test_an_active_banned_use_caps_at_d_with_its_reason():
+    facts = EnterpriseFacts(alerts=[_alert("banned_use", "critical", cas="25637-99-4")], findings=[])
+    r = rate(_kpi(on_time_share=1.0), facts, policy_from(None))
+    assert r["grade"] == "D"
+    cap = next(c for c in r["caps"] if c["code"] == "banned_use")
+    assert "25637-99-4" in cap["text_zh"] and cap["text_en"] in r["reasons_en"]
+
+
+def test_an_overdue_obligation_caps_at_c_and_the_cap_is_configurable():
+    facts = EnterpriseFacts(alerts=[_alert("obligation_overdue", "warning", obligation="annual_disclosure")],
+                            findings=[])
+    r = rate(_kpi(on_time_share=1.0), facts, policy_from(None))
+    assert r["grade"] == "C" and any("annual_disclosure" in x for x in r["reasons_en"])
+    assert rate(_kpi(on_time_share=1.0), facts, policy_from({"overdue_obligation_cap": "B"}))["grade"] == "B"
+    assert rate(_kpi(on_time_share=1.0), EnterpriseFacts(alerts=[], findings=[]), policy_from(None))["grade"] == "A"
+
+
+def test_a_governance_alert_alone_makes_an_enterprise_rated():
+    idle = _kpi(shipments=0, on_time_share=None)
+    assert rate(idle, EnterpriseFacts(alerts=[], findings=[]), policy_from(None))["grade"] is None
+    r = rate(idle, EnterpriseFacts(alerts=[_alert("banned_use", "critical", cas="1763-23-1")], findings=[]),
+             policy_from(None))
+    assert r["grade"] == "D"
+
+
+def test_the_eecm_bonus_is_added_up_to_the_policy_maximum():
+    # Compliance 1 and timeliness 0.5 score 0.83, a B; the bonus, cut to its 0.05 maximum, lifts it to an A.
+    base = rate(_kpi(on_time_share=0.5), EnterpriseFacts(alerts=[], findings=[]), policy_from(None))
+    assert base["grade"] == "B"
+    r = rate(_kpi(on_time_share=0.5), EnterpriseFacts(alerts=[], findings=[], eecm_bonus=0.3, eecm_year=2026),
+             policy_from(None))
+    assert r["score"] == pytest.approx(base["score"] + 0.05, abs=1e-4) and r["grade"] == "A"
+    assert any("EECM" in x and "+0.050" in x for x in r["reasons_en"])
+    with pytest.raises(ValidationFailed):
+        policy_from({"eecm_bonus_max": 0.5})
