@@ -78,11 +78,10 @@ def tree(cli: Cli, park: str | None, tree_file: Path | None, reset: bool) -> Non
 @click.pass_obj
 def list_cmd(cli: Cli, park: str | None, year: int | None) -> None:
     """The assessments, newest year first (评估列表)."""
-    from marketplace.services.governance.eecm import assessment_view, list_assessments
+    from marketplace.services.governance.eecm import assessment_views
 
     with cli.transaction() as session:
-        rows = [assessment_view(session, a) for a in session.scalars(
-            list_assessments(session, cli.operator(), park=park, year=year))]
+        rows = assessment_views(session, cli.operator(), park=park, year=year)
     if cli.as_json:
         emit_json({"assessments": [{k: r[k] for k in ("id", "enterprise", "park", "year", "status", "self_total",
                                                        "total", "bonus")} for r in rows]})

@@ -161,6 +161,13 @@ def list_assessments(session: Session, principal: Principal, *, park: str | None
     return visible_assessments(principal, park_id=park_id, year=year, status=status)
 
 
+def assessment_views(session: Session, principal: Principal, *, park: str | None = None,
+                     year: int | None = None) -> list[dict[str, Any]]:
+    """Every assessment ``list_assessments`` selects, as ``assessment_view`` shows it (for the CLI)."""
+    return [assessment_view(session, a)
+            for a in session.scalars(list_assessments(session, principal, park=park, year=year))]
+
+
 def _unknown(assessment_id: int) -> NotFound:
     return NotFound(f"no EECM assessment {assessment_id} (评估不存在)", {"assessment_id": ["unknown assessment"]})
 
