@@ -90,11 +90,11 @@ def _line(d: dict[str, Any]) -> str:
 @click.pass_obj
 def list_(cli: Cli, park: str | None, year: int | None, status: str | None) -> None:
     """Declarations, newest first."""
-    from marketplace.services.governance.surveys import declaration_view, declarations_query
+    from marketplace.services.governance.surveys import declaration_view, list_declarations
 
     with cli.transaction() as session:
-        stmt = declarations_query(session, cli.operator(), park=park, year=year, status=status)
-        docs = [declaration_view(d) for d in session.scalars(stmt)]
+        docs = [declaration_view(d) for d in list_declarations(session, cli.operator(), park=park, year=year,
+                                                               status=status)]
     if cli.as_json:
         emit_json({"declarations": docs})
         return

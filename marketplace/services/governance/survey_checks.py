@@ -172,7 +172,7 @@ def run_checks_many(session: Session, declarations: list[SurveyDeclaration]) -> 
                     SurveyDeclaration.status == "accepted").options(selectinload(SurveyDeclaration.substances))):
                 previous[p.enterprise_id] = p
             for e in session.scalars(select(LedgerEntry).where(
-                    LedgerEntry.enterprise_id.in_(ids), LedgerEntry.entry_date >= start, LedgerEntry.entry_date <= end)):
+                    LedgerEntry.enterprise_id.in_(ids), LedgerEntry.entry_date.between(start, end))):
                 ledger[e.enterprise_id].append(e)
             for x in session.scalars(select(Listing).where(
                     Listing.enterprise_id.in_(ids), Listing.kind == "offer",

@@ -33,7 +33,7 @@ STATUS_ZH = {"draft": "草稿", "submitted": "已提交", "returned": "已退回
 REASON_KEY_RE = re.compile(r"^(general|substances|substances\.(\d+)(\.(" + "|".join(SUBSTANCE_KEYS) + r"))?)$")
 
 __all__ = ["accept", "declaration_view", "declarations_query", "get_declaration", "get_or_create_draft",
-           "resolve_substance", "return_declaration", "save_substances", "submit", "validate_year"]
+           "list_declarations", "resolve_substance", "return_declaration", "save_substances", "submit", "validate_year"]
 
 
 # --- who sees what ---------------------------------------------------------------------------------------------
@@ -88,6 +88,12 @@ def declarations_query(session: Session, principal: Principal, *, park: str | No
         stmt = stmt.where(SurveyDeclaration.status == status)
     return stmt.options(*_loaded()).order_by(SurveyDeclaration.year.desc(), SurveyDeclaration.updated_at.desc(),
                                              SurveyDeclaration.id.desc())
+
+
+def list_declarations(session: Session, principal: Principal, *, park: str | None = None, year: int | None = None,
+                      status: str | None = None) -> list[SurveyDeclaration]:
+    """Every declaration ``declarations_query`` selects (the command line's list: no pages)."""
+    return list(session.scalars(declarations_query(session, principal, park=park, year=year, status=status)))
 
 
 # --- drafts and rows -----------------------------------------------------------------------------------------------
