@@ -220,7 +220,7 @@ def _reason_texts(reasons: dict[str, Any] | None) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for name, value in (reasons or {}).items():
         texts = value if isinstance(value, (list, tuple)) else [value]
-        out[str(name)] = [one_language(str(t)) for t in texts if t]
+        out[str(name)] = [str(t) for t in texts if t]  # the coordinator's own words: shown as written
     return out
 
 

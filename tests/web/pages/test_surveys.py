@@ -202,18 +202,18 @@ def test_return_without_a_reason_is_refused_and_with_one_notifies(pages):
     assert res.status_code == 422 and "须填写退回理由" in res.get_data(as_text=True)
     assert _declaration(pages).status == "submitted"
     res = pages.post(f"/surveys/{decl.id}/return",
-                     {"reason.general": "请补充库存", "reason.1": "数量与台账不符", "reason_field.1": "quantity_t"})
+                     {"reason.general": "请补充库存", "reason.1": "数量与台账不符（吨）", "reason_field.1": "quantity_t"})
     assert res.status_code == 302, res.get_data(as_text=True)[:800]
     decl = _declaration(pages)
     assert decl.status == "returned"
-    assert decl.returned_reasons == {"general": ["请补充库存"], "substances.1.quantity_t": ["数量与台账不符"]}
+    assert decl.returned_reasons == {"general": ["请补充库存"], "substances.1.quantity_t": ["数量与台账不符（吨）"]}
     # the enterprise sees the reasons beside the field and at the top, and a notification
     pages.client.post("/signout", data={"csrf_token": pages.csrf("/surveys")})
     pages.sign_in("e1")
     html = pages.text("/survey")
     assert "园区已退回您的申报" in html and "请补充库存" in html
     cell = html[html.index('id="substances-1-quantity_t"'):]
-    assert cell.index("数量与台账不符") < cell.index("</td>")
+    assert cell.index("数量与台账不符（吨）") < cell.index("</td>")
     assert any(n.kind == "survey_transition" for n in pages.session.query(Notification).all())
     # corrected and resubmitted
     res = pages.post(f"/survey/{YEAR}", {**_rows(ETHANOL_ROW, {**HBCDD_ROW, "quantity_t": "1.2"}),
