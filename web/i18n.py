@@ -210,12 +210,15 @@ STATE_LABELS: dict[str, Any] = {
     "manifest_open": _l("Manifest left open"), "licence_expiring": _l("Licence expiring"),
     "licence_capacity": _l("Licence capacity nearly used"),
     "receipts_over_licence": _l("Receipts over licence"),
+    "banned_use": _l("Prohibited use"), "obligation_overdue": _l("Obligation overdue"),
     # roles
     "enterprise": _l("Enterprise"), "coordinator": _l("Coordinator"), "admin": _l("Administrator"),
     # notifications
     "listing_fit": _l("New listing fits yours"), "match_proposed": _l("Match proposed"),
     "match_transition": _l("Match updated"), "shipment_event": _l("Shipment event"),
     "ledger_findings": _l("Ledger findings"),
+    "survey_transition": _l("Survey updated"), "roster_decision": _l("Roster decision"),
+    "disclosure_transition": _l("Disclosure updated"), "eecm_transition": _l("EECM assessment updated"),
     # checks
     "pass": _l("Pass"), "fail": _l("Fail"), "warn": _l("Warning"), "info": _l("Info"),
     # outcomes of a park-wide run (the solver's words)

@@ -110,12 +110,14 @@ def list_assessments(args):
 
 
 @blp.route("/assessments", methods=["POST"])
-@requires(blp, "enterprise")
+@requires(blp)
 @blp.arguments(EecmSelfAssessBody)
 @blp.response(200, EecmAssessmentSchema)
-@documents_errors(blp, 404, 409, 422)
+@documents_errors(blp, 403, 404, 409, 422)
 def self_assess(body):
-    """Save the enterprise's self-scores of a year (a draft, created on first use; merged over earlier saves)."""
+    """Save the enterprise's self-scores of a year (a draft, created on first use; merged over earlier saves).
+
+    Only the enterprise's own users assess it: the service answers anyone else 403 (or 404 if they cannot see it)."""
     session = db_session()
     a = eecm.self_assess(session, current_principal(), body["enterprise"], body["year"], body["scores"])
     return eecm.assessment_view(session, a)
@@ -132,9 +134,9 @@ def get_assessment(assessment_id: int):
 
 
 @blp.route("/assessments/<int:assessment_id>/submit", methods=["POST"])
-@requires(blp, "enterprise")
+@requires(blp)
 @blp.response(200, EecmAssessmentSchema)
-@documents_errors(blp, 404, 409, 422)
+@documents_errors(blp, 403, 404, 409, 422)
 def submit(assessment_id: int):
     """Submit the draft for scoring (every leaf needs a self-score); the park's coordinators are told."""
     session = db_session()

@@ -10,7 +10,9 @@ One blueprint, ``pages``; each module holds the pages of one concern:
 - ``matches``: an enterprise's matches, accept/decline; ``approvals``: the coordinators' queue;
 - ``runs``: park-wide matching with progress;
 - ``shipments``: transfers and manifests; ``ledger``: ledger entries; ``findings``: the ledger review;
-- ``notifications``; ``alerts``; ``reports`` and ``ratings``; ``trace``.
+- ``notifications``; ``alerts``; ``reports`` and ``ratings``; ``trace``;
+- chemical governance: ``surveys`` (the annual survey and its review), ``roster``, ``eecm``, ``disclosures``
+  (an enterprise's annual disclosure) and ``public`` (published disclosures, no sign-in).
 """
 from __future__ import annotations
 
@@ -19,5 +21,5 @@ from flask import Blueprint
 bp = Blueprint("pages", __name__)
 
 # The modules register their views on ``bp`` as they are imported.
-from . import (alerts, approvals, auth, dashboard, findings, home, ledger, listings, lookup, matches,    # noqa: E402,F401
-               notifications, park, ratings, reports, runs, shipments, trace)
+from . import (alerts, approvals, auth, dashboard, disclosures, eecm, findings, home, ledger, listings,  # noqa: E402,F401
+               lookup, matches, notifications, park, public, ratings, reports, roster, runs, shipments, surveys, trace)

@@ -23,6 +23,9 @@ ENTERPRISE_MENU = (
     ("pages.matches", _l("Matches")),
     ("pages.shipments", _l("Shipments")),
     ("pages.ledger", _l("Ledger")),
+    ("pages.survey", _l("Chemical survey")),
+    ("pages.eecm_self", _l("EECM self-assessment")),
+    ("pages.disclosures", _l("Disclosure")),
     ("pages.notifications", _l("Notifications")),
     ("pages.trace_form", _l("Trace")),
 )
@@ -35,6 +38,9 @@ COORDINATOR_MENU = (
     ("pages.ledger_findings", _l("Ledger findings")),
     ("pages.reports_page", _l("Reports")),
     ("pages.ratings", _l("Ratings")),
+    ("pages.surveys", _l("Surveys")),
+    ("pages.eecm_assessments", _l("EECM")),
+    ("pages.roster_page", _l("Key-enterprise roster")),
     ("pages.notifications", _l("Notifications")),
     ("pages.trace_form", _l("Trace")),
 )

@@ -8,7 +8,8 @@ import pytest
 
 ERROR_KEYS = {"code", "status", "message", "errors"}
 PAGE_KEYS = {"items", "page", "per_page", "total", "pages"}
-PUBLIC = {("post", "/api/v1/auth/token")}
+PUBLIC = {("post", "/api/v1/auth/token"), ("get", "/api/v1/public/disclosures"),
+          ("get", "/api/v1/public/disclosures/{disclosure_id}")}  # published disclosures: no token
 PARAM = re.compile(r"\{(\w+)\}")
 # Values that exist in the fixture (so only the last path part is unknown) or are plainly unknown.
 UNKNOWN = {"listing_id": "999999", "match_id": "999999", "run_id": "999999", "notification_id": "999999",
