@@ -47,7 +47,9 @@ COORDINATOR_MENU = (
 
 
 # Pages below a menu entry highlight that entry.
-NAV_PARENT = {"pages.trace_page": "pages.trace_form", "pages.report_view": "pages.reports_page"}
+NAV_PARENT = {"pages.trace_page": "pages.trace_form", "pages.report_view": "pages.reports_page",
+              "pages.survey_review": "pages.surveys", "pages.survey_declaration": "pages.survey",
+              "pages.eecm_assessment": "pages.eecm_assessments", "pages.disclosure_page": "pages.disclosures"}
 
 
 def nav_items(principal: Principal | None) -> list[tuple[str, Any]]:

@@ -35,6 +35,25 @@ def notice_link(principal: Principal, notice: dict[str, Any], enterprise_id: int
         return f"/listings/{int(own)}"
     if notice.get("kind") == "ledger_findings" and principal.enterprise_id is not None:
         return url_for("pages.ledger") + "#findings"
+    return _governance_link(principal, notice.get("kind"), data)
+
+
+def _governance_link(principal: Principal, kind: str | None, data: dict[str, Any]) -> str | None:
+    """A survey, roster, EECM or disclosure notice points at the page where the user acts on it."""
+    enterprise = principal.enterprise_id is not None
+    if kind == "survey_transition":
+        if data.get("declaration_id"):
+            endpoint = "pages.survey_declaration" if enterprise else "pages.survey_review"
+            return url_for(endpoint, declaration_id=int(data["declaration_id"]))
+        return None if enterprise else url_for("pages.surveys")  # an import: the review list
+    if kind == "eecm_transition" and data.get("assessment_id"):
+        if enterprise:
+            return url_for("pages.eecm_self", year=data.get("year"))
+        return url_for("pages.eecm_assessment", assessment_id=int(data["assessment_id"]))
+    if kind == "disclosure_transition" and data.get("disclosure_id"):
+        return url_for("pages.disclosure_page", disclosure_id=int(data["disclosure_id"]))
+    if kind == "roster_decision":
+        return None if enterprise else url_for("pages.roster_page", year=data.get("year"))
     return None
 
 

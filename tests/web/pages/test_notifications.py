@@ -59,3 +59,18 @@ def test_the_split_respects_slashes_inside_titles():
         == ("转移联单 X（废酸 / waste acid，1 吨）：已发运", "Manifest X (废酸 / waste acid, 1 t): dispatched")
     assert split_bilingual("only English / here") is None
     assert split_bilingual("") is None
+
+
+def test_survey_notices_link_to_the_declaration_for_each_side(pages):
+    from tests.web.pages.test_surveys import ETHANOL_ROW, _as_coordinator, _submitted
+
+    decl = _submitted(pages, ETHANOL_ROW)  # the park's coordinator is told, and links to the review page
+    _as_coordinator(pages)
+    # an unread notice links through its "mark read and open" form
+    assert f'value="/surveys/{decl.id}"' in pages.text("/notifications")
+    res = pages.post(f"/surveys/{decl.id}/return", {"reason.general": "请补充用途说明"})
+    assert res.status_code == 302, res.get_data(as_text=True)[:800]
+    pages.client.post("/signout", data={"csrf_token": pages.csrf("/surveys")})
+    pages.sign_in("e1")  # the enterprise is told of the return, and links to its own declaration
+    page = pages.text("/notifications")
+    assert f'value="/survey/declarations/{decl.id}"' in page and "请补充用途说明" in page
