@@ -1,7 +1,8 @@
 """The demonstration park in one call, for the end-to-end tests and the benchmarks.
 
 ``wastematch demo`` does the same step by step with its progress on the command line:
-import the park, run park-wide matching, play four months of history, seed the demo accounts.
+import the park, run park-wide matching, play four months of history, seed the demo accounts, play the
+last calendar year's chemical governance (surveys, roster, EECM, targets, disclosures).
 """
 from __future__ import annotations
 
@@ -15,17 +16,20 @@ from ..services.catalog.reference import load_builtin_catalog
 from ..services.listings.interchange import import_document
 from ..services.matching.runs import run_matching
 from .accounts import seed_demo_accounts
+from .governance import seed_demo_governance
 from .history import seed_demo_history
 
 DEMO_PARK_FILE = Path(__file__).with_name("demo_park.json")
 
 
 def build_demo_park(session: Session, *, actor: str) -> None:
-    """Import the demo park, match it, play its history and seed its accounts (never commits)."""
+    """Import the demo park, match it, play its history, seed its accounts and play its governance year (never
+    commits)."""
     import_document(session, json.loads(DEMO_PARK_FILE.read_text(encoding="utf-8")), actor=actor)
     run_matching(session, park=None, actor=actor)
     seed_demo_history(session)
     seed_demo_accounts(session, actor=actor)
+    seed_demo_governance(session)
 
 
 def create_demo_database(folder: Path, *, actor: str) -> str:

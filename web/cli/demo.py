@@ -54,6 +54,26 @@ def _seed_demo_history(cli: Cli) -> None:
          + f"  ({report.seconds:.1f} s; see `wastematch alerts list`, `wastematch transfers list`)")
 
 
+def _seed_demo_governance(cli: Cli) -> None:
+    """Last year's chemical survey, roster, EECM, targets and published disclosures (once)."""
+    from marketplace.demo.governance import seed_demo_governance
+
+    with cli.transaction() as session:
+        report = seed_demo_governance(session)
+    if report.skipped:
+        info(f"  {report.year} declarations already recorded: the governance year left as it is")
+        return
+    counted = lambda d: ", ".join(f"{n} {k}" for k, n in sorted(d.items())) or "none"  # noqa: E731
+    info(f"  {report.year} survey: {sum(report.declarations.values())} declarations ({counted(report.declarations)}), "
+         f"{report.returned} returned and corrected")
+    info(f"  roster: {', '.join(report.roster) or 'none'}; violations: {counted(report.violations)}; "
+         f"obligations: {counted(report.obligations)}")
+    met = sum(1 for t in report.targets if t["met"])
+    info(f"  EECM assessments: {counted(report.eecm)}; targets: {len(report.targets)} set, {met} met; "
+         f"{len(report.published)} disclosures published  ({report.seconds:.1f} s; see `wastematch roster`, "
+         "/public/disclosures)")
+
+
 def _write_demo_report(cli: Cli) -> Path:
     """The demo park's HTML report of the last year, in the instance folder."""
     from marketplace.services.reports.document import build_report
@@ -88,24 +108,26 @@ def demo(ctx: click.Context, host: str, port: int, no_serve: bool) -> None:
     """Set up the demonstration park on the embedded database and serve the web app."""
     cli: Cli = ctx.obj
     started = time.perf_counter()
-    info(f"[1/7] database {cli.engine.url.render_as_string(hide_password=True)}")
+    info(f"[1/8] database {cli.engine.url.render_as_string(hide_password=True)}")
     _run(ctx, "init")
     hw_pdf = SHARED_DATA / "hw-list-2021" / "gjwxfwml.pdf"
     if hw_pdf.exists():
-        info(f"[2/7] official HW list from {hw_pdf}")
+        info(f"[2/8] official HW list from {hw_pdf}")
         _run(ctx, "catalog", "import-hw-list", pdf=hw_pdf)
     else:
-        info("[2/7] official HW list PDF not found beside the repository; using the built-in catalogue")
-    info(f"[3/7] demonstration park from {DEMO_FILE}")
+        info("[2/8] official HW list PDF not found beside the repository; using the built-in catalogue")
+    info(f"[3/8] demonstration park from {DEMO_FILE}")
     _run(ctx, "import", file=DEMO_FILE)
-    info("[4/7] park-wide matching (一键资源匹配)")
+    info("[4/8] park-wide matching (一键资源匹配)")
     _run(ctx, "match", park=None, exact=False, time_limit=None, min_lot=None, max_suppliers=None, today=None,
          with_candidates=False)
-    info("[5/7] four months of transfers, manifests and ledger entries (转移联单与化学物质台账)")
+    info("[5/8] four months of transfers, manifests and ledger entries (转移联单与化学物质台账)")
     _seed_demo_history(cli)
-    info("[6/7] demonstration accounts (演示账户)")
+    info("[6/8] demonstration accounts (演示账户)")
     seeded = _seed_demo_accounts(cli)
-    info("[7/7] park report: symbiosis chains, loops, KPIs, ratings (产业共生与无废城市报告)")
+    info("[7/8] last year's chemical survey, roster, EECM and disclosures (化学物质调查、重点企业名单与信息披露)")
+    _seed_demo_governance(cli)
+    info("[8/8] park report: symbiosis chains, loops, KPIs, ratings (产业共生与无废城市报告)")
     report_file = _write_demo_report(cli)
     info(f"demo ready in {time.perf_counter() - started:.1f} s; report: {report_file} "
          f"(and on the page /reports after signing in as a coordinator)")
