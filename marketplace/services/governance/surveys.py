@@ -8,6 +8,7 @@ a submission to the park's coordinators, a return or acceptance to the enterpris
 """
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -158,6 +159,15 @@ def get_or_create_draft(session: Session, principal: Principal, enterprise_ref: 
     return decl
 
 
+# Per entry, the names a row may give exactly: key, Chinese and English names, abbreviations in brackets.
+_EXACT_NAMES = tuple((s, {s.key, s.name_zh.casefold(), s.name_en.casefold(),
+                          *(x.casefold() for x in re.findall(r"[(（]([^()（）]+)[)）]", s.name_en + s.name_zh))})
+                     for s in CONTROLLED_SUBSTANCES)
+
+
+# Cached: a city-wide import resolves 100,000 rows naming a few hundred distinct substances, and the answer
+# depends on the (constant) control lists only.
+@functools.lru_cache(maxsize=8192)
 def resolve_substance(cas: str | None, name: str | None) -> ControlledSubstance | None:
     """The control-list entry a row names: by CAS; else by a name equal to the entry's Chinese or English name,
     its key or its abbreviation in brackets; else the only entry whose name contains it."""
@@ -168,9 +178,8 @@ def resolve_substance(cas: str | None, name: str | None) -> ControlledSubstance 
     needle = (name or "").strip().casefold()
     if not needle:
         return None
-    for s in CONTROLLED_SUBSTANCES:
-        short = re.findall(r"[(（]([^()（）]+)[)）]", s.name_en + s.name_zh)
-        if needle in (s.key, s.name_zh.casefold(), s.name_en.casefold()) or needle in (x.casefold() for x in short):
+    for s, names in _EXACT_NAMES:
+        if needle in names:
             return s
     hits = controlled_by_name(needle)
     return hits[0] if len(hits) == 1 else None
