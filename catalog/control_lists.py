@@ -45,6 +45,7 @@ __all__ = [
     "MG_PER_KG",
     "CN_PRIORITY_2_NOTE",
     "controlled_by_cas",
+    "controlled_by_key",
     "controlled_by_name",
     "is_pop",
     "destruction_required",
@@ -317,6 +318,11 @@ def _build_index() -> dict[str, tuple[ControlledSubstance, ...]]:
 _BY_CAS = _build_index()
 _BY_KEY = {s.key: s for s in CONTROLLED_SUBSTANCES}
 assert len(_BY_KEY) == len(CONTROLLED_SUBSTANCES), "duplicate key in CONTROLLED_SUBSTANCES"
+
+
+def controlled_by_key(key: str | None) -> ControlledSubstance | None:
+    """The record of a stable key (``"hbcdd"``), or None."""
+    return _BY_KEY.get(key or "")
 
 
 def controlled_by_cas(cas: str) -> list[ControlledSubstance]:

@@ -262,6 +262,6 @@ def init_i18n(app: Flask, instance: Path) -> Babel:
     babel = Babel(app, locale_selector=current_locale, timezone_selector=lambda: "Asia/Shanghai")
     app.jinja_env.filters.update({name: per_render(fn) for name, fn in (
         ("loc", loc), ("loc_attr", loc_attr), ("state", state_label), ("badge", state_badge),
-        ("localise", localise_message), ("industry", industry_label))})
+        ("localise", localise_message), ("one_language", one_language), ("industry", industry_label))})
     app.jinja_env.globals.update(LOCALES=LOCALES, current_locale=current_locale, is_chinese=is_chinese)
     return babel

@@ -101,12 +101,13 @@ def parse_tonnes(text: str) -> tuple[float | None, str | None]:
     mark to others: "20,5" must never become 205); so are exponents, infinities, negatives and
     figures beyond ``MAX_TONNES``.
     """
-    clean = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
+    # Spaces inside the number are not dropped: "20 5" is a typo, not 205.
+    clean = unicodedata.normalize("NFKC", text).strip()
     if "," in clean:
         return None, _("Write decimals with a point, e.g. 20.5, and no thousands separators.")
     if not DECIMAL.match(clean):
         return None, _("Not a valid number.")
-    value = float(clean)
+    value = float(clean) + 0.0  # + 0.0: "-0" is 0, not -0.0
     if not math.isfinite(value):
         return None, _("Not a valid number.")
     if value < 0:

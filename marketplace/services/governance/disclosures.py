@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
-from catalog.control_lists import ControlledSubstance, controlled_by_cas, controlled_by_name
+from catalog.control_lists import ControlledSubstance, controlled_by_cas, controlled_by_key, controlled_by_name
 from catalog.waste_codes import category_of, is_hw_code
 from matching.quantities import annual_tonnes
 
@@ -33,6 +33,7 @@ from ..accounts.disclosure import sees_enterprise
 from ..accounts.enterprises import get_enterprise
 from ..accounts.users import Principal
 from ..traceability.manifests import templates
+from . import roster
 
 FORMAT = "wastematch.disclosure.v1"
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -98,7 +99,10 @@ def _controlled(cas: str | None, name: str | None) -> ControlledSubstance | None
 def _substance_doc(row: dict[str, Any]) -> dict[str, Any]:
     """One listed substance with its labels (the roster's row, or a declaration's)."""
     role, measure = row.get("role"), row.get("measure")
+    known = controlled_by_key(row.get("key"))  # its names in both languages, whatever the declaration typed
     return {"cas": row.get("cas"), "name": row.get("name"), "key": row.get("key"), "list": row.get("list"),
+            "name_zh": known.name_zh if known else row.get("name"),
+            "name_en": known.name_en if known else row.get("name"),
             "measure": measure, "role": role, "quantity_t": row.get("quantity_t"), "source": row.get("source"),
             "role_zh": ROLE_TEXT.get(role, (role, role))[0], "measure_zh": MEASURE_TEXT.get(measure, (measure,))[0]}
 
@@ -201,9 +205,10 @@ def _obligations(session: Session, ent: Enterprise, year: int, today: dt.date) -
 
 
 def _violations(session: Session, ent: Enterprise, year: int) -> list[dict[str, Any]]:
-    """The enterprise's ``banned_use`` and ``obligation_overdue`` alerts for the year (any status: it happened)."""
+    """The enterprise's ``banned_use`` and ``obligation_overdue`` alerts for the year (any status: it happened),
+    one per condition: an alert cleared and raised again later is the same violation."""
     start, end = _year_bounds(year)
-    out = []
+    out: dict[str, dict[str, Any]] = {}
     for a in session.scalars(select(Alert).where(Alert.enterprise_id == ent.id, Alert.kind.in_(VIOLATION_KINDS))
                              .order_by(Alert.raised_at, Alert.id)):
         details = a.details or {}
@@ -212,9 +217,9 @@ def _violations(session: Session, ent: Enterprise, year: int) -> list[dict[str, 
         if (for_year != year) if isinstance(for_year, int) else not (start <= raised < end):
             continue
         zh, en = VIOLATION_TEXT.get(a.kind, (a.kind, a.kind))
-        out.append({"code": a.kind, "cas": details.get("cas"), "detail": a.message, "name_zh": zh, "name_en": en,
-                    "raised_at": iso_utc(a.raised_at)})
-    return out
+        out.setdefault(a.key, {"code": a.kind, "cas": details.get("cas"), "detail": a.message, "name_zh": zh,
+                               "name_en": en, "raised_at": iso_utc(a.raised_at)})  # the first raising
+    return list(out.values())
 
 
 def build_content(session: Session, ent: Enterprise, year: int, *, today: dt.date | None = None) -> dict[str, Any]:
@@ -344,14 +349,14 @@ def generate_disclosure(session: Session, principal: Principal, enterprise_ref: 
 
 
 def refreshed_disclosure(session: Session, principal: Principal, enterprise_ref: str, year: int) -> AnnualDisclosure:
-    """The published disclosure of ``enterprise_ref`` for ``year`` as it stands, else a freshly (re)generated draft
-    (what ``wastematch disclosure`` writes)."""
+    """The reviewed or published disclosure of ``enterprise_ref`` for ``year`` as it stands, else a freshly
+    (re)generated draft (what ``wastematch disclosure`` writes)."""
     year = _check_year(year)
     ent = get_enterprise(session, principal, enterprise_ref)
     d = session.scalar(select(AnnualDisclosure).where(AnnualDisclosure.enterprise_id == ent.id,
                                                       AnnualDisclosure.year == year))
-    if d is not None and d.status == "published":
-        return d
+    if d is not None and d.status in ("reviewed", "published"):
+        return d  # writing it out must not undo the enterprise's review (regenerating does: ask for that)
     return generate_disclosure(session, principal, enterprise_ref, year)
 
 
@@ -388,6 +393,8 @@ def publish(session: Session, principal: Principal, disclosure_id: int) -> Annua
     session.flush()
     _audit(session, d, principal, "publish", "reviewed")
     _notify(session, d, "publish", principal)
+    roster.fulfil_by_disclosure(session, enterprise_id=d.enterprise_id, year=d.year, disclosure_id=d.id,
+                                actor=principal.actor)
     return d
 
 

@@ -497,6 +497,28 @@ def record_obligation(session: Session, principal: Principal, obligation_id: int
     return ob
 
 
+def fulfil_by_disclosure(session: Session, *, enterprise_id: int, year: int, disclosure_id: int, actor: str,
+                         today: dt.date | None = None) -> Obligation | None:
+    """Publishing the year's disclosure does the ``annual_disclosure`` obligation of that year: it is recorded
+    done (evidence: the published disclosure), audited, and the enterprise's overdue alert follows at once.
+
+    Returns the obligation, or None when the enterprise has none open for that year (not on the roster)."""
+    ob = session.scalar(select(Obligation).where(Obligation.enterprise_id == enterprise_id, Obligation.year == year,
+                                                 Obligation.code == "annual_disclosure", Obligation.status == "open"))
+    if ob is None:
+        return None
+    today = today or park_date()
+    text = f"年度信息披露已公开（#{disclosure_id}） / annual disclosure published (#{disclosure_id})"
+    ob.status, ob.evidence, ob.recorded_by, ob.done_at = "done", text, actor, today
+    audit.record(session, actor=actor, action="record", entity_type="obligation", entity_key=str(ob.id),
+                 changes={"status": ["open", "done"], "evidence": [None, text]},
+                 context={"code": ob.code, "year": ob.year, "disclosure_id": disclosure_id},
+                 park_id=ob.enterprise.park_id)
+    session.flush()
+    sync_governance_alerts(session, scope_park_ids=None, enterprise_id=enterprise_id, today=today, actor=actor)
+    return ob
+
+
 # --- views ---------------------------------------------------------------------------------------
 
 def obligation_view(ob: Obligation, today: dt.date) -> dict[str, Any]:

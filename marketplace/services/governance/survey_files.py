@@ -26,7 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from ...errors import Conflict, ValidationFailed
-from ...models import Enterprise, Notification, SurveyDeclaration
+from ...models import UNDER_REVIEW_STATUSES, Enterprise, Notification, SurveyDeclaration
 from ...models.base import utcnow
 from ...schemas.interchange import flatten_errors
 from ...schemas.survey import FORMAT, SUBSTANCE_KEYS, SurveyDocumentSchema
@@ -117,12 +117,16 @@ def _reference_errors(session: Session, principal: Principal, doc: dict[str, Any
                 if path is not None and status == "accepted":
                     conflicts[f"{path}.enterprise"] = [f"the {y} declaration of this enterprise is already accepted "
                                                        "(已审核通过，不可覆盖)"]
+                elif path is not None and status in UNDER_REVIEW_STATUSES:
+                    # As save_substances: what the park is reviewing changes only once it is returned.
+                    conflicts[f"{path}.enterprise"] = [f"the {y} declaration of this enterprise is under review: it "
+                                                       "can change once the park returns it (审核中，退回后方可修改)"]
     return dict(errors), conflicts, allowed
 
 
 def validate_survey(session: Session, principal: Principal, doc: Any) -> tuple[dict[str, Any], dict[str, Enterprise]]:
-    """The loaded document and its enterprises, or ``ValidationFailed`` (``Conflict`` when the only problem is an
-    accepted declaration) naming every error by JSON path."""
+    """The loaded document and its enterprises, or ``ValidationFailed`` (``Conflict`` when the only problem is a
+    declaration accepted or under review) naming every error by JSON path."""
     if not isinstance(doc, dict):
         raise ValidationFailed("the document must be a JSON object", {"$": ["must be a JSON object"]})
     errors: dict[str, list[str]] = {}
@@ -140,8 +144,8 @@ def validate_survey(session: Session, principal: Principal, doc: Any) -> tuple[d
         n = sum(len(v) for v in errors.values())
         raise ValidationFailed(f"the {FORMAT} document has {n} error(s); nothing was imported (文件有误，未导入)", errors)
     if conflicts:
-        raise Conflict(f"{len(conflicts)} declaration(s) of the file are already accepted; nothing was imported "
-                       "(已审核通过的申报不可覆盖，未导入)", conflicts)
+        raise Conflict(f"{len(conflicts)} declaration(s) of the file are accepted or under review; nothing was "
+                       "imported (已审核通过或审核中的申报不可覆盖，未导入)", conflicts)
     assert data is not None
     return data, enterprises
 

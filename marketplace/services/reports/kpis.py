@@ -235,10 +235,21 @@ def as_of(data: FlowData, now: dt.datetime | None = None) -> dt.datetime:
     return min(as_utc(now or utcnow()), data.period.after_instant)
 
 
+# Alerts about a survey year (a declared banned use) belong to the reports whose period covers that year,
+# whenever the roster raised them: a 2025 declaration is accepted, and its ban found, in 2026.
+YEAR_BOUND_KINDS = ("banned_use",)
+
+
 def _active_alerts(session: Session, data: FlowData, at: dt.datetime) -> list[Alert]:
-    """Alerts active at ``at``: raised by then and not yet cleared (acknowledged ones are still active)."""
-    stmt = select(Alert).where(Alert.raised_at <= at, or_(Alert.cleared_at.is_(None), Alert.cleared_at > at))
-    return list(session.scalars(_in_scope(stmt, data).order_by(Alert.id)))
+    """Alerts active at ``at``: raised by then and not yet cleared (acknowledged ones are still active); a
+    year-bound alert (``YEAR_BOUND_KINDS``) when its year is one the period covers and it is not cleared."""
+    timed = select(Alert).where(Alert.kind.not_in(YEAR_BOUND_KINDS), Alert.raised_at <= at,
+                                or_(Alert.cleared_at.is_(None), Alert.cleared_at > at))
+    years = set(range(data.period.start.year, data.period.end.year + 1))
+    yearly = select(Alert).where(Alert.kind.in_(YEAR_BOUND_KINDS), Alert.cleared_at.is_(None))
+    found = list(session.scalars(_in_scope(timed, data)))
+    found += [a for a in session.scalars(_in_scope(yearly, data)) if (a.details or {}).get("year") in years]
+    return sorted(found, key=lambda a: a.id)
 
 
 def alerts_by_enterprise(session: Session, data: FlowData, alerts: list[Alert]) -> dict[int, list[Alert]]:

@@ -113,4 +113,7 @@ def test_the_list_filters_by_park_and_year_and_speaks_english(pages):
     pages.language("en")
     page = pages.text(f"/public/disclosures/{did}")
     assert "annual environmental disclosure" in page and "banned" in page
+    # English only: the substance by its English name, the violation's detail without its Chinese half
+    assert "Hexabromocyclododecane" in page or "HBCDD" in page
+    assert "六溴环十二烷" not in page and "使用禁用物质" not in page
     assert 'name="viewport"' in page and "table.doc" in page  # tables become cards on a phone

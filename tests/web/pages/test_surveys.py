@@ -47,13 +47,14 @@ def _submitted(pages, *rows: dict[str, str]) -> SurveyDeclaration:
 
 # --- numbers ------------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("typed", "value"), [("20.5", 20.5), ("０．５", 0.5), (" 12 ", 12.0), ("0", 0.0), (".5", 0.5)])
+@pytest.mark.parametrize(("typed", "value"), [("20.5", 20.5), ("０．５", 0.5), (" 12 ", 12.0), ("0", 0.0), (".5", 0.5),
+                                             ("-0", 0.0)])
 def test_plain_decimals_are_read(typed, value):
     assert parse_tonnes(typed) == (value, None)
 
 
 @pytest.mark.parametrize("typed", ["20,5", "1,500", "２０，５", "1e3", "inf", "nan", "-1", "abc", "1e400",
-                                   "99999999999"])
+                                   "99999999999", "20 5", "20\u00a05", "20\u202f5"])
 def test_commas_exponents_infinities_negatives_and_absurd_figures_are_refused(typed):
     value, reason = parse_tonnes(typed)
     assert value is None and reason

@@ -251,3 +251,34 @@ def test_the_html_rendering_is_bilingual_and_self_contained(w):
     assert "年度环境信息依法披露" in html and "Annual environmental disclosure" in html
     assert "25637-99-4" in html and "禁止" in html and "banned" in html and "900-214-08" in html
     assert "http://" not in html and "https://" not in html and "<script" not in html
+
+
+# --- what publishing does to the roster, and what an export leaves ----------------------------------------------
+
+def test_publishing_does_the_years_disclosure_obligation(w):
+    e2 = w.ents["E-2"]
+    d = w.published()
+    ob = w.session.scalar(select(Obligation).where(Obligation.enterprise_id == e2.id,
+                                                   Obligation.code == "annual_disclosure"))
+    assert ob.status == "done" and f"#{d.id}" in ob.evidence and ob.done_at is not None
+    # the audit (already overdue) is untouched: only the disclosure's own obligation is done by publishing
+    audit = w.session.scalar(select(Obligation).where(Obligation.enterprise_id == e2.id,
+                                                      Obligation.code == "clean_production_audit"))
+    assert audit.status == "open"
+
+
+def test_writing_out_a_reviewed_disclosure_keeps_the_review(w):
+    d = w.generate("coord")
+    disclosures.review(w.session, w.p["e2"], d.id)
+    again = disclosures.refreshed_disclosure(w.session, w.p["e2"], "E-2", YEAR)
+    assert again.id == d.id and again.status == "reviewed" and again.reviewed_by is not None
+
+
+def test_a_violation_raised_twice_is_disclosed_once(w):
+    e2 = w.ents["E-2"]
+    first = w.session.scalar(select(Alert).where(Alert.key == f"banned_use:E-2:{YEAR}:hbcdd"))
+    first.status = "cleared"  # cleared, then found again by a later scan: the same condition
+    w.session.add(Alert(kind="banned_use", key=first.key, park_id=e2.park_id, enterprise_id=e2.id,
+                        severity="critical", message=first.message, details=dict(first.details)))
+    w.session.flush()
+    assert [v["code"] for v in w.generate("e2").content["violations"]] == ["banned_use"]

@@ -31,9 +31,11 @@ def _active(session, kind, ref=None):
     return [a for a in rows if ref is None or a.enterprise.ref == ref]
 
 
-def _rating(session, p, ref):
+def _rating(session, p, ref, year=None):
+    """The enterprise's rating in the park report of calendar ``year`` (default: this year up to today)."""
     today = park_date()
-    doc = build_report(session, p["coord"], park="BH", start=today.replace(month=1, day=1), end=today)
+    start, end = (dt.date(year, 1, 1), dt.date(year, 12, 31)) if year else (today.replace(month=1, day=1), today)
+    doc = build_report(session, p["coord"], park="BH", start=start, end=end)
     return next(r for r in doc["ratings"] if r["ref"] == ref)
 
 
@@ -53,11 +55,14 @@ def test_hbcdd_user_is_on_the_roster_with_a_banned_use_alert_and_a_d_cap(session
     (alert,) = _active(session, "banned_use")
     assert alert.severity == "critical" and alert.enterprise.ref == "E-1" and "六溴环十二烷" in alert.message
     assert not _active(session, "obligation_overdue")
-    rating = _rating(session, p, "E-1")
+    rating = _rating(session, p, "E-1", 2025)  # the report of the year the use was declared for
     assert rating["grade"] == "D"
     cap = next(c for c in rating["caps"] if c["code"] == "banned_use")
     assert "25637-99-4" in cap["text_zh"] and "prohibited" in cap["text_en"]
     assert cap["text_zh"] in rating["reasons_zh"] and cap["text_en"] in rating["reasons_en"]
+    # A report of a later year only is not capped by it: the 2025 ban is 2025's (raised in 2026 or not).
+    later = build_report(session, p["coord"], park="BH", start=dt.date(2027, 1, 1), end=dt.date(2027, 6, 30))
+    assert not any(c["code"] == "banned_use" for r in later["ratings"] for c in r["caps"])
     # The ethanol user is not on the roster, and nothing of governance touches its rating.
     assert roster.violations(session, enterprise_id=_ent(session, "E-2"), year=2025, today=LISTED) == []
 

@@ -41,8 +41,14 @@ def test_import_lands_as_submitted_and_replaces(session, who):
     surveys.return_declaration(session, who["admin"], decls["E-3"].id, {"general": ["fix"]})
     doc = copy.deepcopy(DOC)
     doc["declarations"][1]["substances"] = doc["declarations"][1]["substances"][:1]
-    result = import_survey(session, who["coord"], doc)
-    assert (result.created, result.replaced) == (0, 2)
+    # E-2's declaration is under review: a file cannot change it behind the park's back (nor anything else)
+    with pytest.raises(Conflict) as exc:
+        import_survey(session, who["coord"], copy.deepcopy(doc))
+    assert list(exc.value.errors) == ["$.declarations[0].enterprise"] and "under review" in str(exc.value.errors)
+    assert _count(session, SurveySubstance) == 3
+    # the returned one is replaced and goes back for review
+    result = import_survey(session, who["coord"], {**doc, "declarations": doc["declarations"][1:]})
+    assert (result.created, result.replaced) == (0, 1)
     assert _count(session, SurveyDeclaration) == 2 and _count(session, SurveySubstance) == 2
     assert decls["E-3"].status == "resubmitted" and decls["E-2"].status == "submitted"
 
