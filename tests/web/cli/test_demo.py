@@ -30,8 +30,11 @@ def test_demo_sets_up_everything_without_serving(backend, fresh_database_url, tm
     assert len(shipments) >= 40
     kinds = {a["kind"] for a in run_json(url, "alerts", "list")}
     assert {"weight_mismatch", "not_received", "manifest_open", "licence_expiring", "licence_capacity"} <= kinds
+    # Last year's governance: the roster with its banned use and overdue audit, two disclosures published.
+    assert "roster: E-022, E-054; violations: 1 banned_use, 1 obligation_overdue" in result.stderr
+    assert "2 disclosures published" in result.stderr
     again = run(url, "demo", "--no-serve")  # twice is fine: refs update in place, the history is kept
-    assert "history left as it is" in again.stderr
+    assert "history left as it is" in again.stderr and "governance year left as it is" in again.stderr
     assert len(json.loads(run(url, "export", "-").stdout)["listings"]) == len(doc["listings"])
     assert len(run_json(url, "transfers", "list")) == len(shipments)
     assert kinds <= {a["kind"] for a in run_json(url, "alerts", "list", "--status", "open")}
