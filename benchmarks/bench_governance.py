@@ -45,6 +45,7 @@ import argparse
 import cProfile
 import datetime as dt
 import hashlib
+import importlib.metadata
 import io
 import json
 import os
@@ -132,8 +133,8 @@ def machine() -> dict:
     versions = {}
     for mod in ("sqlalchemy", "marshmallow", "psycopg"):
         try:
-            versions[mod] = __import__(mod).__version__
-        except Exception:  # noqa: BLE001 - optional
+            versions[mod] = importlib.metadata.version(mod)
+        except importlib.metadata.PackageNotFoundError:
             versions[mod] = None
     return {"nproc": os.cpu_count(), "cpu": cpu, "mem_gib": mem_gib, "python": platform.python_version(),
             "platform": platform.platform(), "versions": versions,
