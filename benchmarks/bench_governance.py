@@ -148,17 +148,10 @@ def code_fingerprint() -> dict:
 
 # --- the generated world ---------------------------------------------------------------------------------------
 
-# Left out of the pool: the survey service resolves 苯酚 (phenol, CAS 108-95-2, not controlled) by its name to
-# 五氯苯酚 (PCP, banned), which would plant a false banned_use in one declaration of four (reported, not ours to fix).
-NAME_CLASHES = ("108-95-2",)
-
-
 def ordinary_pool() -> list[tuple[str, str]]:
     """(CAS, name) of the generator's substances that put nobody on the roster (priority-list ones included)."""
     out = []
     for cas, _en, zh in S.values():
-        if cas in NAME_CLASHES:
-            continue
         if not any(set(s.lists) & {"cn_new_pollutants_2023", "stockholm"} for s in controlled_by_cas(cas)):
             out.append((cas, zh))
     return out

@@ -149,3 +149,16 @@ def test_composition_sums_salts_and_groups():
 def test_unknown_list_name():
     with pytest.raises(ValueError, match="unknown control list"):
         substances_in_list("reach")
+
+
+def test_a_declared_row_resolves_by_its_cas_number_alone_or_by_an_exact_name():
+    from catalog.control_lists import resolve_controlled
+
+    assert resolve_controlled("25637-99-4", None).key == "hbcdd"
+    assert resolve_controlled(None, "HBCDD").key == "hbcdd"          # the abbreviation in brackets
+    assert resolve_controlled(None, "六溴环十二烷").key == "hbcdd"
+    # phenol is not pentachlorophenol: a name inside another's is another substance, by CAS or by name
+    assert resolve_controlled("108-95-2", "苯酚") is None
+    assert resolve_controlled(None, "苯酚") is None
+    # a valid CAS number on no list decides, whatever the name claims
+    assert resolve_controlled("64-17-5", "六溴环十二烷") is None

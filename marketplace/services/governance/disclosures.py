@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
-from catalog.control_lists import ControlledSubstance, controlled_by_cas, controlled_by_key, controlled_by_name
+from catalog.control_lists import controlled_by_key, resolve_controlled
 from catalog.waste_codes import category_of, is_hw_code
 from matching.quantities import annual_tonnes
 
@@ -91,11 +91,6 @@ def _identity(ent: Enterprise) -> dict[str, Any]:
             "district": ent.district}
 
 
-def _controlled(cas: str | None, name: str | None) -> ControlledSubstance | None:
-    found = (controlled_by_cas(cas) if cas else []) or (controlled_by_name(name) if name else [])
-    return found[0] if found else None
-
-
 def _substance_doc(row: dict[str, Any]) -> dict[str, Any]:
     """One listed substance with its labels (the roster's row, or a declaration's)."""
     role, measure = row.get("role"), row.get("measure")
@@ -118,7 +113,7 @@ def _substances(session: Session, ent: Enterprise, year: int) -> tuple[list[dict
         SurveyDeclaration.status == "accepted").options(selectinload(SurveyDeclaration.substances)))
     rows = []
     for s in decl.substances if decl is not None else []:
-        known = _controlled(s.cas, s.name)
+        known = resolve_controlled(s.cas, s.name)
         if known is None:  # the disclosure lists controlled substances only, not every chemical declared
             continue
         rows.append(_substance_doc({

@@ -38,7 +38,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from catalog.cas import normalize_cas
-from catalog.control_lists import ControlledSubstance, controlled_by_cas, controlled_by_name
+from catalog.control_lists import ControlledSubstance, controlled_by_cas, resolve_controlled
 from catalog.measures import MEASURE_ROLES, ROLE_EN, ROLE_ZH, measure_for, obligations_for, on_roster_lists, prohibited
 
 from ...errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -123,11 +123,8 @@ def resolve_substance(key: str | None, cas: str | None, name: str | None) -> Con
         return m.substance if on_roster_lists(m.key) else None
     if cas:
         return _primary(controlled_by_cas(cas))
-    if name:
-        needle = name.strip().casefold()
-        return _primary([s for s in controlled_by_name(name)
-                         if needle in (s.name_zh.casefold(), s.name_en.casefold(), s.key)])
-    return None
+    found = resolve_controlled(None, name)
+    return _primary([found]) if found is not None else None
 
 
 def _list_of(s: ControlledSubstance) -> str:

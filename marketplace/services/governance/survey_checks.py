@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from catalog.cas import cas_check_error
 from catalog.control_lists import controlled_by_cas
+from catalog.measures import ROLE_EN, ROLE_ZH
 
 from ...models import Component, LedgerEntry, Listing, SurveyDeclaration, SurveySubstance
 from ...models.base import park_day_start
@@ -87,8 +88,9 @@ def _magnitude_checks(decl: SurveyDeclaration, previous: SurveyDeclaration | Non
         if ratio >= MAGNITUDE_FACTOR or ratio <= 1 / MAGNITUDE_FACTOR:
             out.append(_finding(
                 f"substances.{i}.quantity_t", "magnitude_change", "warning",
-                f"{_label(s)}（{s.role}）：{s.quantity_t:g} 吨，{previous.year} 年已确认 {old:g} 吨，相差约 {ratio:.3g} 倍，"
-                f"请核实单位 / {_label(s)} ({s.role}): {s.quantity_t:g} t against {old:g} t accepted for "
+                f"{_label(s)}（{ROLE_ZH.get(s.role, s.role)}）：{s.quantity_t:g} 吨，{previous.year} 年已确认 {old:g} 吨，"
+                f"相差约 {ratio:.3g} 倍，请核实单位 / {_label(s)} ({ROLE_EN.get(s.role, s.role)}): {s.quantity_t:g} t "
+                f"against {old:g} t accepted for "
                 f"{previous.year} (×{ratio:.3g}); check the unit"))
     return out
 

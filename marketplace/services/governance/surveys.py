@@ -8,14 +8,13 @@ a submission to the park's coordinators, a return or acceptance to the enterpris
 """
 from __future__ import annotations
 
-import functools
 import re
 from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
-from catalog.control_lists import CONTROLLED_SUBSTANCES, ControlledSubstance, controlled_by_cas, controlled_by_name
+from catalog.control_lists import ControlledSubstance, controlled_by_key, resolve_controlled
 
 from ...errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ...models import Enterprise, Notification, Park, SurveyDeclaration, SurveySubstance, User, user_parks
@@ -159,30 +158,10 @@ def get_or_create_draft(session: Session, principal: Principal, enterprise_ref: 
     return decl
 
 
-# Per entry, the names a row may give exactly: key, Chinese and English names, abbreviations in brackets.
-_EXACT_NAMES = tuple((s, {s.key, s.name_zh.casefold(), s.name_en.casefold(),
-                          *(x.casefold() for x in re.findall(r"[(（]([^()（）]+)[)）]", s.name_en + s.name_zh))})
-                     for s in CONTROLLED_SUBSTANCES)
-
-
-# Cached: a city-wide import resolves 100,000 rows naming a few hundred distinct substances, and the answer
-# depends on the (constant) control lists only.
-@functools.lru_cache(maxsize=8192)
 def resolve_substance(cas: str | None, name: str | None) -> ControlledSubstance | None:
-    """The control-list entry a row names: by CAS; else by a name equal to the entry's Chinese or English name,
-    its key or its abbreviation in brackets; else the only entry whose name contains it."""
-    if cas:
-        hits = controlled_by_cas(cas)
-        if hits:
-            return hits[0]
-    needle = (name or "").strip().casefold()
-    if not needle:
-        return None
-    for s, names in _EXACT_NAMES:
-        if needle in names:
-            return s
-    hits = controlled_by_name(needle)
-    return hits[0] if len(hits) == 1 else None
+    """The control-list entry a row names (``catalog.control_lists.resolve_controlled``: the CAS number decides;
+    without one, an exact name)."""
+    return resolve_controlled(cas, name)
 
 
 def _substance_rows(rows: list[dict[str, Any]]) -> list[SurveySubstance]:
@@ -329,6 +308,29 @@ def _clean_reasons(decl: SurveyDeclaration, reasons: Any) -> dict[str, list[str]
     return clean
 
 
+# The fields a return reason may name, as the enterprise reads them.
+FIELD_WORDS = {"cas": ("CAS 号", "CAS number"), "name": ("名称", "name"), "role": ("活动类型", "role"),
+               "quantity_t": ("数量（吨）", "tonnes"), "use": ("用途", "use"), "stock_t": ("库存（吨）", "stock (t)"),
+               "released_t": ("排放量（吨）", "released (t)")}
+
+
+def _place(decl: SurveyDeclaration, key: str) -> tuple[str, str]:
+    """Where a return reason points, in words (``substances.1.quantity_t`` → 第 2 行（丙酮）数量（吨）)."""
+    parts = key.split(".")
+    if parts[0] != "substances":
+        return ("总体意见", "general") if key == "general" else (key, key)
+    if len(parts) == 1:
+        return ("物质清单", "substances")
+    index = int(parts[1]) if parts[1].isdigit() else -1
+    row = decl.substances[index] if 0 <= index < len(decl.substances) else None
+    what = f"（{row.name or row.cas}）" if row is not None and (row.name or row.cas) else ""
+    zh, en = f"第 {index + 1} 行{what}", f"row {index + 1}{what.replace('（', ' (').replace('）', ')')}"
+    if len(parts) > 2:
+        field_zh, field_en = FIELD_WORDS.get(parts[2], (parts[2], parts[2]))
+        zh, en = f"{zh}{field_zh}", f"{en}, {field_en}"
+    return zh, en
+
+
 def return_declaration(session: Session, principal: Principal, declaration_id: int,
                        reasons: dict[str, list[str]]) -> SurveyDeclaration:
     """Send a submitted or resubmitted declaration back with reasons per field (a coordinator of its park,
@@ -341,10 +343,11 @@ def return_declaration(session: Session, principal: Principal, declaration_id: i
     decl.reviewed_at, decl.reviewed_by = utcnow(), principal.actor
     session.flush()
     _audit(session, principal, decl, "return", {"status": [old, "returned"]}, reasons=clean)
-    listed = "；".join(f"{k}：{'；'.join(v)}" for k, v in clean.items())
+    listed_zh = "；".join(f"{_place(decl, k)[0]}：{'；'.join(v)}" for k, v in clean.items())
+    listed_en = "; ".join(f"{_place(decl, k)[1]}: {'; '.join(v)}" for k, v in clean.items())
     _notify_enterprise(session, decl, "return",
-                       f"{decl.year} 年化学物质调查申报被退回，请修改后重新提交。理由：{listed} / your {decl.year} chemical "
-                       f"survey declaration was returned for correction. Reasons: {listed}", reasons=clean)
+                       f"{decl.year} 年化学物质调查申报被退回，请修改后重新提交。理由：{listed_zh} / your {decl.year} "
+                       f"chemical survey declaration was returned for correction. Reasons: {listed_en}", reasons=clean)
     session.flush()
     return decl
 
@@ -368,7 +371,7 @@ def accept(session: Session, principal: Principal, declaration_id: int) -> Surve
 # --- views ---------------------------------------------------------------------------------------------------------
 
 def _control_view(key: str | None) -> dict[str, Any] | None:
-    found = next((s for s in CONTROLLED_SUBSTANCES if s.key == key), None) if key else None
+    found = controlled_by_key(key)
     if found is None:
         return None
     return {"key": found.key, "name_zh": found.name_zh, "name_en": found.name_en, "lists": list(found.lists),
