@@ -93,3 +93,22 @@ def pages(pages_app, pages_engine) -> Iterator[PageHarness]:
         load_api_park(session)
         session.commit()
         yield PageHarness(pages_app, pages_app.test_client(), session)
+
+
+@pytest.fixture(scope="session")
+def backend_pages_app(engine, tmp_path_factory) -> Iterator[Flask]:
+    """The app on the shared database of each backend (SQLite, and PostgreSQL when it is configured)."""
+    app = create_app({"database_url": engine.url.render_as_string(hide_password=False),
+                      "instance_path": tmp_path_factory.mktemp("backend-pages-instance")})
+    app.testing = True
+    yield app
+    app.extensions["wastematch.engine"].dispose()
+
+
+@pytest.fixture()
+def pages_on_backend(backend_pages_app, engine) -> Iterator[PageHarness]:
+    """``pages`` on every backend, for the page flows that must hold on PostgreSQL too."""
+    with app_in_rolled_back_transaction(backend_pages_app, engine) as session:
+        load_api_park(session)
+        session.commit()
+        yield PageHarness(backend_pages_app, backend_pages_app.test_client(), session)

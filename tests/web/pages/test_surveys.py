@@ -243,3 +243,24 @@ def test_the_review_in_english(pages):
     html = pages.text(f"/surveys/{decl.id}")
     assert "Banned" in html and "Accept the declaration" in html and "Submitted" in html
     assert "Hexabromocyclododecane" in html or "HBCDD" in html
+
+
+def test_the_whole_cycle_through_the_pages_on_every_backend(pages_on_backend):
+    """Draft → submitted → returned (the enterprise told why) → resubmitted → accepted, on SQLite and PostgreSQL."""
+    pages = pages_on_backend
+    pages.sign_in("e1")
+    res = pages.post(f"/survey/{YEAR}", {**_rows(ETHANOL_ROW), "action": "save"})
+    assert res.status_code == 302 and _declaration(pages).status == "draft"
+    decl = _submitted(pages, ETHANOL_ROW, HBCDD_ROW)
+    _as_coordinator(pages)
+    res = pages.post(f"/surveys/{decl.id}/return", {"reason.1": "数量与台账不符（吨）", "reason_field.1": "quantity_t"})
+    assert res.status_code == 302 and _declaration(pages).status == "returned"
+    pages.client.post("/signout", data={"csrf_token": pages.csrf("/surveys")})
+    pages.sign_in("e1")
+    assert "数量与台账不符（吨）" in pages.text("/survey")
+    assert "数量与台账不符（吨）" in pages.text("/notifications")
+    res = pages.post(f"/survey/{YEAR}", {**_rows(ETHANOL_ROW, {**HBCDD_ROW, "quantity_t": "1.2"}), "action": "submit"})
+    assert res.status_code == 302 and _declaration(pages).status == "resubmitted"
+    _as_coordinator(pages)
+    assert pages.post(f"/surveys/{decl.id}/accept").status_code == 302
+    assert _declaration(pages).status == "accepted"
