@@ -32,6 +32,7 @@ from ...schemas.interchange import flatten_errors
 from ...schemas.survey import FORMAT, SUBSTANCE_KEYS, SurveyDocumentSchema
 from ..accounts import audit
 from ..accounts.users import Principal
+from ..listings.interchange_xlsx import locator
 from . import surveys
 from .survey_checks import run_checks_many
 
@@ -299,15 +300,4 @@ def read_template(source: str | Path | IO[bytes]) -> tuple[dict[str, Any], Calla
     if errors:
         raise ValidationFailed("the workbook does not follow the template (模板格式有误)", errors)
     where["$.year"] = "declarations!2 year"
-    return doc, _locator(where)
-
-
-def _locator(where: dict[str, str]) -> Callable[[str], str]:
-    def locate(path: str) -> str:
-        # The longest mapped prefix names the row; the rest is the column.
-        for prefix in sorted(where, key=len, reverse=True):
-            if path == prefix or path.startswith(prefix + "."):
-                rest = path[len(prefix) + 1:]
-                return f"{where[prefix]} {rest}".strip() if rest else where[prefix]
-        return path
-    return locate
+    return doc, locator(where)

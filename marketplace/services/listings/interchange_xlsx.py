@@ -156,10 +156,11 @@ def read_workbook(path: Path) -> tuple[dict[str, Any], Callable[[str], str]]:
         where[f"$.listings[{i}].{role}[{len(listing[role])}]"] = f"components!{number}"
         listing[role].append(comp)
     wb.close()
-    return doc, _locator(where)
+    return doc, locator(where)
 
 
-def _locator(where: dict[str, str]) -> Callable[[str], str]:
+def locator(where: dict[str, str]) -> Callable[[str], str]:
+    """``locate(json_path)``: the sheet and row (``where`` maps a JSON path prefix to them) plus the column."""
     def locate(path: str) -> str:
         # The longest mapped prefix names the row; the rest is the column.
         for prefix in sorted(where, key=len, reverse=True):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,13 +87,19 @@ def pages_app(pages_engine, tmp_path_factory) -> Iterator[Flask]:
     app.extensions["wastematch.engine"].dispose()
 
 
+@contextmanager
+def _harness(app: Flask, engine: Engine) -> Iterator[PageHarness]:
+    with app_in_rolled_back_transaction(app, engine) as session:
+        load_api_park(session)
+        session.commit()
+        yield PageHarness(app, app.test_client(), session)
+
+
 @pytest.fixture()
 def pages(pages_app, pages_engine) -> Iterator[PageHarness]:
     """The pages on the small two-park fixture (users admin, coord, coord_nk, e1–e4), signed out."""
-    with app_in_rolled_back_transaction(pages_app, pages_engine) as session:
-        load_api_park(session)
-        session.commit()
-        yield PageHarness(pages_app, pages_app.test_client(), session)
+    with _harness(pages_app, pages_engine) as harness:
+        yield harness
 
 
 @pytest.fixture(scope="session")
@@ -108,7 +115,5 @@ def backend_pages_app(engine, tmp_path_factory) -> Iterator[Flask]:
 @pytest.fixture()
 def pages_on_backend(backend_pages_app, engine) -> Iterator[PageHarness]:
     """``pages`` on every backend, for the page flows that must hold on PostgreSQL too."""
-    with app_in_rolled_back_transaction(backend_pages_app, engine) as session:
-        load_api_park(session)
-        session.commit()
-        yield PageHarness(backend_pages_app, backend_pages_app.test_client(), session)
+    with _harness(backend_pages_app, engine) as harness:
+        yield harness
