@@ -28,7 +28,7 @@ from .control_lists import CONTROLLED_SUBSTANCES, ControlledSubstance
 __all__ = [
     "MEASURE_ROLES", "ROSTER_LISTS", "Exemption", "RoleBan", "UseRestriction", "Measure", "Prohibition",
     "ObligationRule", "MEASURES", "measure_for", "prohibited", "prohibited_on", "obligations_for", "on_roster_lists",
-    "ROLE_ZH", "ROLE_EN",
+    "ROLE_ZH", "ROLE_EN", "OBLIGATION_NAMES",
 ]
 
 # Survey roles a measure can prohibit. ``byproduct`` and ``release`` are limited through emission
@@ -38,6 +38,11 @@ ROLE_ZH = {"produce": "生产", "import": "进口", "use": "加工使用", "expo
            "release": "排放"}
 ROLE_EN = {"produce": "production", "import": "import", "use": "use", "export": "export", "byproduct": "by-production",
            "release": "release"}
+# The obligations' names, as every page, document and report of governance writes them.
+OBLIGATION_NAMES = {"clean_production_audit": ("强制性清洁生产审核", "mandatory clean-production audit"),
+                    "discharge_permit": ("排污许可（载明管控物质）", "discharge permit naming the substances"),
+                    "monitoring": ("自行监测", "self-monitoring"),
+                    "annual_disclosure": ("企业环境信息依法披露", "annual environmental disclosure")}
 # Substances that put an enterprise on the roster: the 2023 list, and POPs under the Convention (China is
 # a party; a POP not yet restated in a Chinese list is still a key new pollutant to the municipal plans).
 ROSTER_LISTS = ("cn_new_pollutants_2023", "stockholm")
@@ -398,13 +403,13 @@ def obligations_for(year: int, listed_on: dt.date) -> list[ObligationRule]:
     """The obligations of an enterprise on the roster of survey ``year``, listed on ``listed_on``, with due dates."""
     a_year_on = _add_year(listed_on)
     return [
-        ObligationRule("clean_production_audit", a_year_on, "强制性清洁生产审核", "mandatory clean-production audit",
+        ObligationRule("clean_production_audit", a_year_on, *OBLIGATION_NAMES["clean_production_audit"],
                        "列入名单后一年内完成", "completed within a year of listing", _AUDIT_SOURCE),
-        ObligationRule("discharge_permit", a_year_on, "排污许可（载明管控物质）", "discharge permit naming the substances",
+        ObligationRule("discharge_permit", a_year_on, *OBLIGATION_NAMES["discharge_permit"],
                        "列入名单后一年内取得或变更", "obtained or amended within a year of listing", _PERMIT_SOURCE),
-        ObligationRule("monitoring", dt.date(year + 1, 12, 31), "自行监测", "self-monitoring",
+        ObligationRule("monitoring", dt.date(year + 1, 12, 31), *OBLIGATION_NAMES["monitoring"],
                        f"{year + 1}年内完成年度监测", f"the yearly monitoring done within {year + 1}", _MONITOR_SOURCE),
-        ObligationRule("annual_disclosure", dt.date(year + 1, 3, 15), "企业环境信息依法披露", "annual environmental disclosure",
+        ObligationRule("annual_disclosure", dt.date(year + 1, 3, 15), *OBLIGATION_NAMES["annual_disclosure"],
                        f"{year}年度报告于{year + 1}-03-15前披露", f"the {year} report published by {year + 1}-03-15",
                        _DISCLOSE_SOURCE),
     ]

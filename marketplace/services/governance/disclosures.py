@@ -21,6 +21,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
 from catalog.control_lists import controlled_by_key, resolve_controlled
+from catalog.measures import OBLIGATION_NAMES, ROLE_EN, ROLE_ZH
 from catalog.waste_codes import category_of, is_hw_code
 from matching.quantities import annual_tonnes
 
@@ -42,17 +43,14 @@ VIOLATION_KINDS = ("banned_use", "obligation_overdue")
 DONE_SHIPMENT_STATUSES = ("received", "closed")
 
 # Codes the document stores, with their Chinese and English labels (the pages and the HTML show both).
-ROLE_TEXT = {"produce": ("生产", "produce"), "import": ("进口", "import"), "use": ("使用", "use"),
-             "byproduct": ("副产", "by-product"), "release": ("排放", "release")}
+ROLE_TEXT = {role: (ROLE_ZH[role], ROLE_EN[role]) for role in ROLE_ZH}
 MEASURE_TEXT = {"ban": ("禁止", "banned"), "restrict": ("限制", "restricted"),
                 "limit_emission": ("限排", "emissions limited")}
 LIST_TEXT = {"stockholm": ("斯德哥尔摩公约", "Stockholm Convention"),
              "cn_new_pollutants_2023": ("重点管控新污染物清单（2023年版）", "Key controlled new pollutants (2023)"),
              "cn_priority_1": ("优先控制化学品名录（第一批）", "Priority controlled chemicals (1st batch)"),
              "cn_priority_2": ("优先控制化学品名录（第二批）", "Priority controlled chemicals (2nd batch)")}
-OBLIGATION_TEXT = {"clean_production_audit": ("强制性清洁生产审核", "mandatory clean-production audit"),
-                   "discharge_permit": ("排污许可", "discharge permit"), "monitoring": ("自行监测", "self-monitoring"),
-                   "annual_disclosure": ("年度信息披露", "annual disclosure")}
+OBLIGATION_TEXT = OBLIGATION_NAMES
 OBLIGATION_STATUS_TEXT = {"open": ("未完成", "open"), "done": ("已完成", "done"), "waived": ("已豁免", "waived"),
                           "overdue": ("已逾期", "overdue")}
 PURPOSE_TEXT = {"reuse": ("再利用", "reuse"), "recycle": ("再生利用", "recycling"),

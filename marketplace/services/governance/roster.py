@@ -39,7 +39,16 @@ from sqlalchemy.orm import Session, selectinload
 
 from catalog.cas import normalize_cas
 from catalog.control_lists import ControlledSubstance, controlled_by_cas, resolve_controlled
-from catalog.measures import MEASURE_ROLES, ROLE_EN, ROLE_ZH, measure_for, obligations_for, on_roster_lists, prohibited
+from catalog.measures import (
+    MEASURE_ROLES,
+    OBLIGATION_NAMES,
+    ROLE_EN,
+    ROLE_ZH,
+    measure_for,
+    obligations_for,
+    on_roster_lists,
+    prohibited,
+)
 
 from ...errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ...models import (
@@ -63,10 +72,8 @@ LEDGER_ROLES = {"produced": "produce", "consumed": "use", "out": "release"}
 GOVERNANCE_KINDS = ("banned_use", "obligation_overdue")
 REASON_MAX = 2000
 EVIDENCE_MAX = 4000
-OBLIGATION_ZH = {"clean_production_audit": "强制性清洁生产审核", "discharge_permit": "排污许可",
-                 "monitoring": "自行监测", "annual_disclosure": "企业环境信息依法披露"}
-OBLIGATION_EN = {"clean_production_audit": "clean-production audit", "discharge_permit": "discharge permit",
-                 "monitoring": "self-monitoring", "annual_disclosure": "annual disclosure"}
+OBLIGATION_ZH = {code: zh for code, (zh, _en) in OBLIGATION_NAMES.items()}
+OBLIGATION_EN = {code: en for code, (_zh, en) in OBLIGATION_NAMES.items()}
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
 

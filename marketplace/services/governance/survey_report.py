@@ -15,15 +15,11 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from catalog.measures import OBLIGATION_NAMES
+
 from ...models import Alert, Enterprise
 from ...models.base import as_utc, iso_utc, park_date, park_day_start, utcnow
-from ...models.governance import (
-    DECLARATION_STATUSES,
-    EecmAssessment,
-    Obligation,
-    RosterEntry,
-    SurveyDeclaration,
-)
+from ...models.governance import DECLARATION_STATUSES, EecmAssessment, Obligation, RosterEntry, SurveyDeclaration
 from ..accounts.parks import coordinated_park
 from ..accounts.users import Principal
 from ..traceability.manifests import templates, xlsx_cell
@@ -35,9 +31,7 @@ DECLARATION_STATUS_TEXT = {"draft": ("草稿", "draft"), "submitted": ("已提�
                            "accepted": ("已通过", "accepted")}
 ROSTER_STATUS_TEXT = {"proposed": ("拟列入", "proposed"), "confirmed": ("已确认", "confirmed"),
                       "removed": ("已移出", "removed")}
-OBLIGATION_TEXT = {"clean_production_audit": ("强制性清洁生产审核", "clean-production audit"),
-                   "discharge_permit": ("排污许可", "discharge permit"), "monitoring": ("自行监测", "monitoring"),
-                   "annual_disclosure": ("年度信息披露", "annual disclosure")}
+OBLIGATION_TEXT = OBLIGATION_NAMES
 OBLIGATION_STATUS_TEXT = {"open": ("未完成", "open"), "done": ("已完成", "done"), "waived": ("已豁免", "waived"),
                           "overdue": ("已逾期", "overdue")}
 VIOLATION_TEXT = {"banned_use": ("禁用物质违规使用", "banned use"),
