@@ -33,11 +33,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..models import AnnualDisclosure, Enterprise, Park, SurveyDeclaration
+from ..models import AnnualDisclosure, Park, SurveyDeclaration
 from ..models.base import park_date
 from ..services.accounts.users import Principal
 from ..services.governance import disclosures, eecm, roster, surveys
 from ..services.reports import targets
+from .history import Cast
 
 ACTOR = "demo"
 # The roster enterprises were listed this long before today: a year for their obligations has run.
@@ -163,31 +164,21 @@ class GovernanceReport:
                 "published_disclosures": self.published, "seconds": round(self.seconds, 2)}
 
 
-class _Cast:
-    """The principals of the governance year: each enterprise for itself, each park's coordinator."""
+class _Cast(Cast):
+    """The principals of the governance year: each enterprise for itself (as in the history), each park's own
+    coordinator."""
 
     def __init__(self, session: Session) -> None:
-        self.session = session
+        super().__init__(session)
         self.parks = {code: pid for code, pid in session.execute(select(Park.code, Park.id))}
-        self._ents: dict[str, Enterprise] = {}
 
-    def enterprise(self, ref: str) -> Enterprise:
-        if ref not in self._ents:
-            self._ents[ref] = self.session.scalar(select(Enterprise).where(Enterprise.ref == ref))
-        return self._ents[ref]
-
-    def of(self, ref: str) -> Principal:
-        ent = self.enterprise(ref)
-        return Principal(user_id=None, email=f"{ACTOR}-{ref.lower()}", role="enterprise", enterprise_id=ent.id,
-                         enterprise_ref=ref)
-
-    def coordinator(self, park_code: str) -> Principal:
+    def park_coordinator(self, park_code: str) -> Principal:
         return Principal(user_id=None, email=f"{ACTOR}-coordinator-{park_code.lower()}", role="coordinator",
                          park_ids=frozenset({self.parks[park_code]}))
 
     def coordinator_of(self, ref: str) -> Principal:
         park_id = self.enterprise(ref).park_id
-        return self.coordinator(next(code for code, pid in self.parks.items() if pid == park_id))
+        return self.park_coordinator(next(code for code, pid in self.parks.items() if pid == park_id))
 
 
 def _declare(session: Session, cast: _Cast, d: Declaration, year: int, report: GovernanceReport) -> None:
@@ -256,7 +247,7 @@ def seed_demo_governance(session: Session, *, today: dt.date | None = None) -> G
     # The roster, as first computed when these enterprises were listed; the coordinator confirms it.
     listed_on = today - dt.timedelta(days=LISTED_DAYS_AGO)
     for code in PARKS:
-        roster.compute_roster(session, cast.coordinator(code), park=code, year=year, today=listed_on)
+        roster.compute_roster(session, cast.park_coordinator(code), park=code, year=year, today=listed_on)
     for ref, reason in ROSTER_REASONS.items():
         roster.confirm(session, cast.coordinator_of(ref), ref, year, reason, today=listed_on + dt.timedelta(days=20))
     done_on = {"clean_production_audit": listed_on + dt.timedelta(days=300),
@@ -269,7 +260,7 @@ def seed_demo_governance(session: Session, *, today: dt.date | None = None) -> G
                 roster.record_obligation(session, cast.coordinator_of(ref), ob["id"], "done", evidence,
                                          today=done_on[ob["code"]])
     for code in PARKS:
-        roster.scan_governance(session, cast.coordinator(code), code, today=today)
+        roster.scan_governance(session, cast.park_coordinator(code), code, today=today)
     for ref, row in _roster_rows(session, cast, year, today).items():
         report.roster.append(ref)
         for v in row["violations"]:
@@ -281,10 +272,10 @@ def seed_demo_governance(session: Session, *, today: dt.date | None = None) -> G
 
     for code, rows in sorted(TARGETS.items()):
         for offset, key, value, note in rows:
-            targets.set_target(session, cast.coordinator(code), code, year + offset, key, value, note)
+            targets.set_target(session, cast.park_coordinator(code), code, year + offset, key, value, note)
     for code, rows in sorted(TARGETS.items()):
         for y in sorted({year + offset for offset, *_ in rows}):
-            for row in targets.targets_progress(session, cast.coordinator(code), code, y):
+            for row in targets.targets_progress(session, cast.park_coordinator(code), code, y):
                 if row["target"] is not None:
                     report.targets.append({"park": code, "year": y, "key": row["key"], "target": row["target"],
                                            "actual": row["actual"], "met": row["met"]})
@@ -302,7 +293,7 @@ def _roster_rows(session: Session, cast: _Cast, year: int, today: dt.date) -> di
     """The roster of ``year`` of every park, by enterprise ref, as the coordinators see it."""
     out = {}
     for code in PARKS:
-        for row in roster.roster_rows(session, cast.coordinator(code), park=code, year=year, today=today):
+        for row in roster.roster_rows(session, cast.park_coordinator(code), park=code, year=year, today=today):
             out[row["enterprise"]] = row
     return out
 

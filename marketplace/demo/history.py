@@ -115,7 +115,7 @@ def _at(start: dt.datetime, day: float, hour: float) -> dt.datetime:
     return (local + dt.timedelta(hours=hour)).astimezone(dt.timezone.utc)
 
 
-class _Cast:
+class Cast:
     """The principals of the demo: each enterprise acting for itself, and the parks' coordinator."""
 
     def __init__(self, session: Session) -> None:
@@ -139,7 +139,7 @@ def _listing(session: Session, ref: str) -> Listing:
     return session.scalar(select(Listing).where(Listing.ref == ref))
 
 
-def _approved_match(session: Session, cast: _Cast, flow: Flow, when: dt.datetime) -> Match:
+def _approved_match(session: Session, cast: Cast, flow: Flow, when: dt.datetime) -> Match:
     """The run's proposal for the pair, accepted by both parties and approved by the coordinator at ``when``."""
     offer, need = _listing(session, flow.offer), _listing(session, flow.need)
     match = session.scalar(select(Match).where(Match.offer_id == offer.id, Match.need_id == need.id,
@@ -155,7 +155,7 @@ def _approved_match(session: Session, cast: _Cast, flow: Flow, when: dt.datetime
     return match
 
 
-def _ship(session: Session, cast: _Cast, flow: Flow, match: Match, start: dt.datetime, now: dt.datetime,
+def _ship(session: Session, cast: Cast, flow: Flow, match: Match, start: dt.datetime, now: dt.datetime,
           report: HistoryReport) -> list[Shipment]:
     """Play the flow's loads; each load ``i`` leaves ``first_day + i × every_days`` days into the history."""
     producer, receiver = match.offer.enterprise.ref, match.need.enterprise.ref
@@ -207,7 +207,7 @@ def _ship(session: Session, cast: _Cast, flow: Flow, match: Match, start: dt.dat
     return done
 
 
-def _entry(session: Session, cast: _Cast, ref: str, report: HistoryReport, **values: Any) -> None:
+def _entry(session: Session, cast: Cast, ref: str, report: HistoryReport, **values: Any) -> None:
     ledger.create_entry(session, cast.of(ref), {"enterprise": ref, **values})
     report.ledger_entries += 1
 
@@ -220,7 +220,7 @@ def _receipts(session: Session, receiver: str) -> list[LedgerEntry]:
                                 .order_by(LedgerEntry.entry_date, LedgerEntry.id)))
 
 
-def _ledgers(session: Session, cast: _Cast, start: dt.datetime, report: HistoryReport) -> None:
+def _ledgers(session: Session, cast: Cast, start: dt.datetime, report: HistoryReport) -> None:
     """What the receivers made of their receipts, and the chemical purchases of a few producers."""
     d = lambda day: _at(start, day, 10).astimezone(CHINA_TZ).date()  # noqa: E731
     # The solvent recycler distils its receipts and sends the recycled solvent back (closed loops).
@@ -296,7 +296,7 @@ def seed_demo_history(session: Session, *, now: dt.datetime | None = None,
     started = time.perf_counter()
     now = now or utcnow()
     report = HistoryReport()
-    cast = _Cast(session)
+    cast = Cast(session)
     ref, number, days = EXPIRING_LICENCE
     if cast.enterprise(ref) is not None:
         valid_to = (now.astimezone(CHINA_TZ) + dt.timedelta(days=days)).date()

@@ -21,7 +21,6 @@ from typing import IO, Any
 
 from marshmallow import ValidationError
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -32,7 +31,7 @@ from ...schemas.interchange import flatten_errors
 from ...schemas.survey import FORMAT, SUBSTANCE_KEYS, SurveyDocumentSchema
 from ..accounts import audit
 from ..accounts.users import Principal
-from ..listings.interchange_xlsx import locator
+from ..listings.interchange_xlsx import add_sheets, locator
 from . import surveys
 from .survey_checks import run_checks_many
 
@@ -228,16 +227,7 @@ def write_template(target: str | Path | IO[bytes], doc: dict[str, Any] | None = 
         rows["declarations"].append([d["enterprise"], d.get("year") or doc.get("year")])
         for s in d.get("substances", []):
             rows["substances"].append([d["enterprise"], *(s.get(k) for k in SUBSTANCE_KEYS)])
-    for name, columns in SHEETS.items():
-        ws = wb.create_sheet(name)
-        ws.append(list(columns))
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for row in rows[name]:
-            ws.append(row)
-        ws.freeze_panes = "A2"
-        for i, col in enumerate(columns, start=1):
-            ws.column_dimensions[ws.cell(1, i).column_letter].width = max(12, min(40, len(col) + 6))
+    add_sheets(wb, SHEETS, rows, min_width=12, padding=6)
     wb.save(target)
 
 

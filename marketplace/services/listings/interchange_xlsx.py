@@ -66,7 +66,14 @@ def write_workbook(doc: dict[str, Any], path: Path) -> None:
         for key, amount in AMOUNT_KEY.items():
             for comp in x.get(key, []):
                 rows["components"].append([x["ref"], key, comp.get("name"), comp.get("cas"), comp[amount]])
-    for name, columns in SHEETS.items():
+    add_sheets(wb, SHEETS, rows)
+    wb.save(path)
+
+
+def add_sheets(wb: Workbook, sheets: dict[str, tuple[str, ...]], rows: dict[str, list[list[Any]]], *,
+               min_width: int = 10, padding: int = 4) -> None:
+    """One sheet per ``sheets`` entry: its bold header row of column names (frozen), then its ``rows``."""
+    for name, columns in sheets.items():
         ws = wb.create_sheet(name)
         ws.append(list(columns))
         for cell in ws[1]:
@@ -75,8 +82,7 @@ def write_workbook(doc: dict[str, Any], path: Path) -> None:
             ws.append(row)
         ws.freeze_panes = "A2"
         for i, col in enumerate(columns, start=1):
-            ws.column_dimensions[ws.cell(1, i).column_letter].width = max(10, min(40, len(col) + 4))
-    wb.save(path)
+            ws.column_dimensions[ws.cell(1, i).column_letter].width = max(min_width, min(40, len(col) + padding))
 
 
 def _cell_in(column: str, value: Any) -> Any:
