@@ -156,35 +156,7 @@
   }
 
   /* --- composition rows: CAS lookup, add, remove --------------------------------------------- */
-  var chemicalsUrl = form.getAttribute("data-chemicals-url");
-
-  function lookupRow(row) {
-    var cas = row.querySelector('input[data-key="cas"]');
-    var name = row.querySelector('input[data-key="name"]');
-    var out = row.querySelector("output.chem");
-    var q = (cas.value || "").trim() || (name.value || "").trim();
-    if (!q) { text(out, ""); return; }
-    out.setAttribute("data-q", q);
-    getJSON(chemicalsUrl + "?q=" + encodeURIComponent(q), function (status, body) {
-      if (out.getAttribute("data-q") !== q) { return; }
-      out.innerHTML = "";
-      if (status === 200 && body && body.error) { text(out, msg("bad-cas")); return; }
-      if (status !== 200 || !body || !body.found) { text(out, msg("unknown")); return; }
-      var label = zh ? (body.name_zh || body.name_en) : (body.name_en || body.name_zh);
-      out.appendChild(document.createTextNode(label + (body.formula ? " (" + body.formula + ")" : "")));
-      if (body.pop) { addFlag(out, msg("pop")); }
-      if (body.new_pollutant) { addFlag(out, msg("new-pollutant")); }
-      if (!cas.value && body.cas) { cas.value = body.cas; }
-      if (!name.value) { name.value = label || ""; }
-    });
-  }
-
-  function addFlag(out, label) {
-    var span = document.createElement("span");
-    span.className = "flag";
-    text(span, label);
-    out.appendChild(span);
-  }
+  function lookupRow(row) { wastematchChemLookup(form, row); }  // chem-lookup.js
 
   function renumber(tbody, role) {
     var rows = tbody.querySelectorAll("tr.component");

@@ -1,58 +1,14 @@
 /* The survey form, progressively enhanced (it works without this file): each row looks its CAS number (or
-   name) up in the chemicals catalogue (/lookup/chemicals, as the listing form does) and shows the chemical's
+   name) up in the chemicals catalogue (chem-lookup.js, shared with the listing form) and shows the chemical's
    name and control flags; rows can be added and removed. Plain JS; texts come from the form's data-msg-*. */
 (function () {
   "use strict";
   var form = document.getElementById("survey-form");
   if (!form) { return; }
-  var msg = function (key) { return form.getAttribute("data-msg-" + key) || ""; };
-  var zh = form.getAttribute("data-lang") === "zh";
-  var chemicalsUrl = form.getAttribute("data-chemicals-url");
   var tbody = form.querySelector("table.survey-rows tbody");
 
   function text(el, value) { el.textContent = value == null ? "" : String(value); }
-
-  function getJSON(url, done) {
-    var xhr = new XMLHttpRequest();
-    xhr.open("GET", url);
-    xhr.setRequestHeader("Accept", "application/json");
-    xhr.onload = function () {
-      var body = null;
-      try { body = JSON.parse(xhr.responseText); } catch (e) { body = null; }
-      done(xhr.status, body);
-    };
-    xhr.onerror = function () { done(0, null); };
-    xhr.send();
-  }
-
-  function addFlag(out, label) {
-    var span = document.createElement("span");
-    span.className = "flag";
-    text(span, label);
-    out.appendChild(document.createTextNode(" "));
-    out.appendChild(span);
-  }
-
-  function lookupRow(row) {
-    var cas = row.querySelector('[data-key="cas"]');
-    var name = row.querySelector('[data-key="name"]');
-    var out = row.querySelector("output.chem");
-    var q = (cas.value || "").trim() || (name.value || "").trim();
-    if (!q) { text(out, ""); return; }
-    out.setAttribute("data-q", q);
-    getJSON(chemicalsUrl + "?q=" + encodeURIComponent(q), function (status, body) {
-      if (out.getAttribute("data-q") !== q) { return; }
-      out.innerHTML = "";
-      if (status === 200 && body && body.error) { text(out, msg("bad-cas")); return; }
-      if (status !== 200 || !body || !body.found) { text(out, msg("unknown")); return; }
-      var label = zh ? (body.name_zh || body.name_en) : (body.name_en || body.name_zh);
-      out.appendChild(document.createTextNode(label + (body.formula ? " (" + body.formula + ")" : "")));
-      if (body.pop) { addFlag(out, msg("pop")); }
-      if (body.new_pollutant) { addFlag(out, msg("new-pollutant")); }
-      if (!cas.value && body.cas) { cas.value = body.cas; }
-      if (!name.value) { name.value = label || ""; }
-    });
-  }
+  function lookupRow(row) { wastematchChemLookup(form, row); }  // chem-lookup.js
 
   function renumber() {
     var rows = tbody.querySelectorAll("tr.substance");
