@@ -47,8 +47,9 @@ var wastematchChemLookup = (function () {
       out.appendChild(document.createTextNode(label + (body.formula ? " (" + body.formula + ")" : "")));
       if (body.pop) { addFlag(out, msg("pop")); }
       if (body.new_pollutant) { addFlag(out, msg("new-pollutant")); }
-      if (!cas.value && body.cas) { cas.value = body.cas; }
-      if (!name.value) { name.value = label || ""; }
+      // Never write into the field the user is typing in: the answer would land inside their text.
+      if (!cas.value && body.cas && document.activeElement !== cas) { cas.value = body.cas; }
+      if (!name.value && document.activeElement !== name) { name.value = label || ""; }
     });
   };
 })();
