@@ -79,6 +79,9 @@ class OfferRecord:
     price_cny_per_t: float | None = None  # what the holder asks; negative: holder pays
     current_route: str | None = None
     id: int | None = None  # the caller's id, carried through
+    # The holder declares every component (fractions may still sum below 1: the rest is inert matter it
+    # names nowhere). Only then does an undeclared substance count as absent (0) in a need's limits.
+    composition_complete: bool = False
 
 
 @dataclass(frozen=True, slots=True)
