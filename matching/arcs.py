@@ -24,6 +24,9 @@ class Arcs:
     exemption: np.ndarray | None = None  # int64
     approval: np.ndarray | None = None  # int64 index into Problem.approvals, -1 none
     checks: dict[str, np.ndarray] = field(default_factory=dict)  # rule code -> passed (bool per arc)
+    # rule code -> unknown (bool per arc): not passed only because the declared data do not decide it
+    # (``checks`` is False there too, so a consumer reading only ``checks`` blocks the arc: when in doubt, block)
+    unknown: dict[str, np.ndarray] = field(default_factory=dict)
     weight: np.ndarray | None = None  # int64 objective units per tonne
     max_t: np.ndarray | None = None  # float64, most an arc may carry
 
@@ -38,6 +41,25 @@ class Arcs:
                 ok &= self.checks[code]
         return ok
 
+    def failed_hard(self, hard_codes: tuple[str, ...]) -> np.ndarray:
+        """True where a hard check in ``hard_codes`` failed outright (not passed and not unknown)."""
+        bad = np.zeros(len(self), dtype=bool)
+        for code in hard_codes:
+            if code in self.checks:
+                failed = ~self.checks[code]
+                if code in self.unknown:
+                    failed &= ~self.unknown[code]
+                bad |= failed
+        return bad
+
+    def any_unknown(self, codes: tuple[str, ...] | None = None) -> np.ndarray:
+        """True where a check (of ``codes``, default every code) is unknown."""
+        out = np.zeros(len(self), dtype=bool)
+        for code, unknown in self.unknown.items():
+            if codes is None or code in codes:
+                out |= unknown
+        return out
+
     def subset(self, mask_or_index: np.ndarray) -> Arcs:
         """A new ``Arcs`` with only the selected entries (boolean mask or index array)."""
         pick = lambda a: None if a is None else a[mask_or_index]  # noqa: E731
@@ -45,4 +67,5 @@ class Arcs:
                     distance_km=self.distance_km[mask_or_index], similarity=pick(self.similarity),
                     licence=pick(self.licence), exemption=pick(self.exemption), approval=pick(self.approval),
                     checks={k: v[mask_or_index] for k, v in self.checks.items()},
+                    unknown={k: v[mask_or_index] for k, v in self.unknown.items()},
                     weight=pick(self.weight), max_t=pick(self.max_t))

@@ -52,6 +52,15 @@ class Proposal:
         """Soft checks that did not pass: shown to the coordinator, never hidden."""
         return [c for c in self.checks if not c.passed and not c.hard]
 
+    def unknown(self) -> list[Check]:
+        """Checks the declared data do not decide (hard or soft): each needs an analysis report.
+
+        A proposal with an unknown hard check comes only from ``Recommender.recommend``
+        (ranked after every passing pair); it cannot become a match until the offer
+        declares the substance or its composition is declared complete.
+        """
+        return [c for c in self.checks if c.unknown]
+
 
 @dataclass
 class ParkRun:
@@ -125,6 +134,8 @@ def run_park(problem: Problem, *, with_candidates: bool = False,
               "usable_arcs": len(feasible), "matches": len(proposals), "components": allocation.components}
     # Candidate pairs each hard check refused (a pair may fail several): the compliance figures of reports.
     counts.update({f"failed_{code}": int((~arcs.checks[code]).sum()) for code in HARD_CODES if code in arcs.checks})
+    # Of those, the refusals that an analysis report could lift (unknown, not failed outright).
+    counts.update({f"unknown_{code}": int(arcs.unknown[code].sum()) for code in HARD_CODES if code in arcs.unknown})
     candidates = [] if not with_candidates else [
         {"offer": problem.o.refs[o], "need": problem.n.refs[n], "weight": int(w), "max_t": float(m),
          "licence": problem.licences[lic].number if lic >= 0 else None}
@@ -175,7 +186,12 @@ class Recommender:
         """The best legal counterparts of one listing (needs for an offer, offers for a need).
 
         Each carries the quantity it could take (no park-wide allocation is made) and
-        its explanation; pairs failing a hard check are never recommended.
+        its explanation; pairs failing a hard check are never recommended. Unknown is not
+        zero: a pair whose only non-passed hard checks are unknown (a limited or wanted
+        substance the offer does not declare), or that carries an unknown flag (a hazardous
+        offer without a composition), comes after every pair that passes everything,
+        whatever its weight, with its unknown checks (``Proposal.unknown``): the
+        coordinator sees it needs an analysis report.
         """
         p = self.problem
         if ref not in p.o.ref_index and ref not in p.n.ref_index:
@@ -191,12 +207,18 @@ class Recommender:
             raise KeyError(ref)
         evaluate_rules(p, arcs)
         score(p, arcs)
-        ok = np.flatnonzero(arcs.passed_hard(HARD_CODES) & (arcs.max_t > QUANTITY_EPS_T))
-        ranked = ok[np.argsort(-arcs.weight[ok], kind="stable")][:top]
+        ok = np.flatnonzero(~arcs.failed_hard(HARD_CODES) & (arcs.max_t > QUANTITY_EPS_T))
+        # tier 0: every check decided and every hard one passed; tier 1: something unknown
+        tier = arcs.any_unknown()[ok].astype(np.int64)
+        ranked = ok[np.lexsort((-arcs.weight[ok], tier))][:top]
         return _proposals(p, self.model, arcs, ranked, arcs.max_t[ranked])
 
     def blocked(self, ref: str, limit: int = 10) -> list[tuple[str, list[Check]]]:
-        """Near candidates that failed a hard check, with the failing checks: 'why not X?'."""
+        """Near candidates that did not pass a hard check, with those checks: 'why not X?'.
+
+        A check that is unknown rather than failed says so (``Check.unknown``, detail:
+        needs an analysis report).
+        """
         p = self.problem
         if self.empty:
             return []
@@ -275,7 +297,9 @@ def _reasons(terms, blocks: dict[str, float], components: list[dict[str, Any]], 
         out.append(f"价格 price spread term {terms.price:+.0f} CNY/t")
     out.append(f"运输 {distance:.1f} km, transport {-terms.transport:+.0f} CNY/t")
     for c in checks:
-        if not c.passed and not c.hard:
+        if c.unknown:
+            out.append(f"待核实 unknown [{c.code}]: {c.detail}")
+        elif not c.passed and not c.hard:
             out.append(f"需注意 flag [{c.code}]: {c.detail}")
     return out
 
@@ -294,10 +318,22 @@ def _unmatched(p: Problem, arcs: Arcs, legal: np.ndarray, feasible: Arcs,
             failing.setdefault(o, Counter())[code] += 1
     cands = np.bincount(arcs.offer, minlength=p.o.size)
     legal_o = np.bincount(arcs.offer[legal], minlength=p.o.size)
+    # candidates refused only by unknown checks: a report (or a declaration) would make them legal
+    undecided = ~legal & ~arcs.failed_hard(HARD_CODES)
+    undecided_o = np.bincount(arcs.offer[undecided], minlength=p.o.size)
+    unknown_codes: dict[int, Counter] = {}
+    for code in HARD_CODES:
+        if code in arcs.unknown:
+            for o in arcs.offer[undecided & arcs.unknown[code]].tolist():
+                unknown_codes.setdefault(o, Counter())[code] += 1
     offers = []
     for o in np.flatnonzero(p.o.quantity - shipped_o > QUANTITY_EPS_T).tolist():
         if cands[o] == 0:
             reason = "no need within reach accepts this form in this period (无可达需求)"
+        elif legal_o[o] == 0 and undecided_o[o] > 0:
+            top = ", ".join(f"{code}×{n}" for code, n in unknown_codes.get(o, Counter()).most_common(3))
+            reason = (f"{undecided_o[o]} of {cands[o]} candidates are blocked only by unknown checks ({top}): "
+                      f"needs an analysis report, or the composition declared (需提供检测报告)")
         elif legal_o[o] == 0:
             top = ", ".join(f"{code}×{n}" for code, n in failing.get(o, Counter()).most_common(3))
             reason = f"all {cands[o]} candidates fail hard checks: {top} (候选均未通过合规检查)"

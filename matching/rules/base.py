@@ -7,6 +7,14 @@ compute a check on first request and keep it, so a rule may ask for another rule
 outcome (the licence pool asks for the per-arc checks that make an arc viable) and a
 stage several rules share (licence coverage) runs once: see ``passed``/``verdict`` and
 ``shared``.
+
+A check has three outcomes: passed, failed and *unknown* (the data the holder declared do
+not decide it: a limited substance not declared on an offer whose composition is not
+complete). Unknown is never passed: ``check`` answers False for it, so every consumer of
+``arcs.checks`` blocks such an arc; a rule that can be unknown also gives ``unknown`` (True
+per arc where its False means "not decided"), and its ``explain`` answers ``None`` for
+passed. Details are written ``中文 / English`` (``text.bilingual``) in the rules that say
+which outcome needs a report; the pages show the half of their language.
 """
 from __future__ import annotations
 
@@ -22,7 +30,9 @@ from .features import Features, features
 from .vocabulary import DISPOSE
 
 T = TypeVar("T")
-Verdict = tuple[bool, str]  # (passed, detail) of one check on one arc
+# (passed, detail) of one check on one arc; passed None: unknown (not passed, not failed outright)
+Verdict = tuple[bool | None, str]
+UNKNOWN = None  # what ``explain`` answers for passed when the declared data do not decide the check
 
 
 @dataclass(frozen=True)
@@ -38,12 +48,22 @@ class RuleSpec:
 
 @dataclass(frozen=True)
 class Check:
-    """The outcome of one check on one arc, with a human-readable detail."""
+    """The outcome of one check on one arc, with a human-readable detail.
+
+    ``unknown``: the declared data do not decide the check (``passed`` is then False:
+    unknown is never passed); the detail says what to provide (an analysis report).
+    """
 
     code: str
     passed: bool
     hard: bool
     detail: str
+    unknown: bool = False
+
+    @property
+    def status(self) -> str:
+        """``passed``, ``failed`` or ``unknown``."""
+        return "unknown" if self.unknown else ("passed" if self.passed else "failed")
 
 
 @dataclass(frozen=True)
@@ -56,9 +76,11 @@ class Rule:
     """
 
     spec: RuleSpec
-    check: Callable[[ArcBatch], np.ndarray]  # bool per arc, True = passed
+    check: Callable[[ArcBatch], np.ndarray]  # bool per arc, True = passed (unknown is not passed)
     explain: Callable[[ArcCase], Verdict]
     pool_viability: bool = False
+    # bool per arc, True = not passed only because the declared data do not decide it; None: never unknown
+    unknown: Callable[[ArcBatch], np.ndarray] | None = None
 
 
 class _Stages:
@@ -102,6 +124,13 @@ class ArcBatch(_Stages):
             out = self._passed[code] = self._rules[code].check(self)
         return out
 
+    def unknown(self, code: str) -> np.ndarray:
+        """Where check ``code`` is unknown (all False for a rule that is never unknown)."""
+        rule = self._rules[code]
+        if rule.unknown is None:
+            return np.zeros(self.size, dtype=bool)
+        return rule.unknown(self)
+
     def pool_viable(self) -> np.ndarray:
         """Arcs that pass every check with ``pool_viability``."""
         viable = np.ones(self.size, dtype=bool)
@@ -133,7 +162,7 @@ class ArcCase(_Stages):
         self._shared: dict[Callable, object] = {}
 
     def verdict(self, code: str) -> Verdict:
-        """(passed, detail) of check ``code`` on this arc, computed on first request."""
+        """(passed, detail) of check ``code`` on this arc (passed None: unknown), computed on first request."""
         out = self._verdicts.get(code)
         if out is None:
             out = self._verdicts[code] = self._rules[code].explain(self)
@@ -141,6 +170,7 @@ class ArcCase(_Stages):
 
     def pool_viable(self) -> bool:
         """True if the arc passes every check with ``pool_viability``."""
+        # An unknown verdict (None) is not passed: such an arc does not count towards a pool.
         return all(self.verdict(rule.spec.code)[0] for rule in self._rules.values() if rule.pool_viability)
 
     def other(self, k: int) -> ArcCase:

@@ -3,7 +3,8 @@
 Offer-side facts (waste code index, reactivity groups, POPs, collection scope, exemption
 rows whose offer conditions hold), receiver-side exemption rows, the licences valid
 today grouped by enterprise, the approvals valid today, and the offers' compositions as
-sorted keys. Every vectorised check reads these instead of the records.
+sorted keys, with whether each declares a composition and whether it is complete
+(``composition_complete``). Every vectorised check reads these instead of the records.
 """
 from __future__ import annotations
 
@@ -50,6 +51,8 @@ class Features:
     appr_index: np.ndarray  # approval index for each key
     comp_keys: np.ndarray  # sorted offer * n_substances + substance
     comp_vals: np.ndarray
+    offer_declared: np.ndarray  # bool: declares at least one component
+    offer_complete: np.ndarray  # bool: an undeclared substance is known absent (see ``composition_is_complete``)
 
 
 _CACHE_ATTR = "_wastematch_rule_features"
@@ -63,6 +66,25 @@ def features(problem: Problem) -> Features:
         cached = _build_features(problem)
         problem.__dict__[_CACHE_ATTR] = cached
     return cached
+
+
+# Declared fractions summing to this much leave no room for an undeclared substance that matters:
+# 0.1 % of slack absorbs the rounding of fractions typed as percentages to one decimal.
+COMPLETE_SUM = 0.999
+
+
+def composition_is_complete(offer) -> bool:
+    """True when an undeclared substance counts as absent (0) in the offer.
+
+    The holder says so (``composition_complete``: every component is declared, the rest
+    is inert matter named nowhere), or the declared fractions sum to at least
+    ``COMPLETE_SUM`` (0.999): nothing undeclared can be present above 0.1 %. Otherwise
+    an undeclared substance is unknown, never zero. An offer declaring no component is
+    never complete, whatever its flag says: "all of nothing" is no declaration.
+    """
+    if not offer.composition:
+        return False
+    return bool(offer.composition_complete) or sum(offer.composition.values()) >= COMPLETE_SUM
 
 
 def offer_text(offer) -> str:
@@ -191,13 +213,16 @@ def _build_features(problem: Problem) -> Features:
     akeys_arr, aidx_arr = np.array(akeys, dtype=np.int64), np.array(aidx, dtype=np.int64)
     order = np.argsort(akeys_arr, kind="stable")  # stable: the first approval wins among duplicates
 
+    offer_declared = np.array([bool(o.composition) for o in offers], dtype=bool)
+    offer_complete = np.array([composition_is_complete(o) for o in offers], dtype=bool)
+
     return Features(codes=codes, offer_code=offer_code, offer_groups=groups, offer_pop=offer_pop,
                      offer_collectable=offer_collectable, offer_exempt_mask=offer_exempt,
                      need_exempt_mask=need_exempt, lic_order=lic_order, ent_lic_start=ent_lic_start,
                      ent_lic_count=ent_lic_count, lic_activities=problem.lic_activities.astype(np.int64),
                      lic_has_codes=lic_has_codes, lic_code_keys=lic_code_keys, ent_dispose_licence=ent_dispose,
                      appr_keys=akeys_arr[order], appr_index=aidx_arr[order], comp_keys=comp_keys,
-                     comp_vals=comp_vals)
+                     comp_vals=comp_vals, offer_declared=offer_declared, offer_complete=offer_complete)
 
 
 def offer_fraction(problem: Problem, f: Features, offers: np.ndarray, cols: np.ndarray):

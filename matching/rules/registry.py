@@ -1,4 +1,5 @@
-"""The thirteen rules in DESIGN order, and the two loops over them: ``evaluate_rules`` and ``explain``."""
+"""The thirteen rules in DESIGN order plus the ``composition_declared`` flag (issue 16), and the two loops over
+them: ``evaluate_rules`` and ``explain``."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -7,6 +8,7 @@ from ..arcs import Arcs
 from ..problem import Problem
 from . import (
     availability,
+    composition_declared,
     contaminant_limit,
     cross_province_transfer,
     distance,
@@ -37,18 +39,23 @@ REGISTRY: tuple[Rule, ...] = (
     availability.RULE,
     self_match.RULE,
     incompatible_mix.RULE,
+    composition_declared.RULE,
 )
 _BY_CODE = {r.spec.code: r for r in REGISTRY}
 RULES: tuple[RuleSpec, ...] = tuple(r.spec for r in REGISTRY)
 HARD_CODES: tuple[str, ...] = tuple(r.code for r in RULES if r.hard)
 SOFT_CODES: tuple[str, ...] = tuple(r.code for r in RULES if not r.hard)
+# The codes whose check can be unknown (not decided by what is declared): ``arcs.unknown`` has these.
+UNKNOWN_CODES: tuple[str, ...] = tuple(r.spec.code for r in REGISTRY if r.unknown is not None)
 _EXPLAIN = tuple((r.spec.code, r.spec.hard, r.explain) for r in REGISTRY)
 
 
 def evaluate_rules(problem: Problem, arcs: Arcs) -> None:
-    """Run the 13 checks on every arc, vectorised; fill ``arcs.checks`` and the licence columns.
+    """Run the checks on every arc, vectorised; fill ``arcs.checks``, ``arcs.unknown`` and the licence columns.
 
-    Sets ``arcs.checks[code]`` (bool, True = passed) for every code of :data:`RULES`,
+    Sets ``arcs.checks[code]`` (bool, True = passed; unknown is not passed) for every code
+    of :data:`RULES`, ``arcs.unknown[code]`` (bool, True = not passed only because the
+    declared data do not decide it) for every code of :data:`UNKNOWN_CODES`,
     ``arcs.licence`` (licence index the arc draws capacity from, -1 none: non-HW,
     exempted, or no covering licence; an arc that fails ``licence_capacity`` only because
     its need draws on another licence keeps the licence it would use), ``arcs.exemption``
@@ -62,6 +69,7 @@ def evaluate_rules(problem: Problem, arcs: Arcs) -> None:
     arcs.exemption = lifted.exemption
     arcs.approval = lifted.approval
     arcs.checks.update(checks)
+    arcs.unknown.update({code: batch.unknown(code) for code in UNKNOWN_CODES})
 
 
 def _explain_arc(problem: Problem, arcs: Arcs, k: int, *,
@@ -86,12 +94,12 @@ def _checks(case: ArcCase) -> list[Check]:
     out = []
     for code, hard, explain_rule in _EXPLAIN:
         passed, detail = explain_rule(case)
-        out.append(Check(code, bool(passed), hard, detail))
+        out.append(Check(code, bool(passed), hard, detail, unknown=passed is None))
     return out
 
 
 def explain(problem: Problem, arcs: Arcs, k: int) -> list[Check]:
-    """The 13 checks of arc ``k``, in DESIGN order, each with a human detail.
+    """The checks of arc ``k``, in registry order, each with a human detail (and ``unknown`` when undecided).
 
     Recomputed from the records (not read from ``arcs.checks``), so it is slow: call it
     only for the arcs shown to users. The one exception is the licence pool of the
@@ -103,5 +111,10 @@ def explain(problem: Problem, arcs: Arcs, k: int) -> list[Check]:
 
 
 def failed_hard(checks: Iterable[Check]) -> list[Check]:
-    """The hard checks that failed, in order."""
+    """The hard checks that did not pass (failed or unknown), in order."""
     return [c for c in checks if c.hard and not c.passed]
+
+
+def unknown_checks(checks: Iterable[Check]) -> list[Check]:
+    """The checks (hard or soft) that the declared data do not decide, in order: each needs an analysis report."""
+    return [c for c in checks if c.unknown]

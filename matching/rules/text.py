@@ -34,3 +34,19 @@ def substance_name(key: str, *records) -> str:
         if key in r.names:
             return r.names[key]
     return key.removeprefix("name:")
+
+
+def bilingual(zh: str, en: str) -> str:
+    """A detail in both languages, ``中文 / English``: the pages show the half of their language.
+
+    The Chinese half never contains `` / `` (parts are joined with ``；``), so the split
+    (``web.i18n.split_bilingual``) is the one between the halves.
+    """
+    return f"{zh} / {en}"
+
+
+def joined(parts: list[tuple[str, str]], empty: tuple[str, str]) -> str:
+    """(中文, English) parts of a detail as one bilingual detail; ``empty`` when there are none."""
+    if not parts:
+        return bilingual(*empty)
+    return bilingual("；".join(zh for zh, _ in parts), "; ".join(en for _, en in parts))

@@ -33,12 +33,13 @@ def site(enterprise: str, *, lat: float = 31.30, lon: float = 120.60, province: 
 def offer(ref: str, where: Site, *, form: str = "liquid", code: str | None = None,
           composition: dict[str, float] | None = None, names: dict[str, str] | None = None,
           quantity_t: float = 100.0, title: str = "", title_zh: str = "", description: str = "",
-          available_from: dt.date | None = None, available_to: dt.date | None = None) -> OfferRecord:
-    """An offer (供给)."""
+          available_from: dt.date | None = None, available_to: dt.date | None = None,
+          complete: bool = False) -> OfferRecord:
+    """An offer (供给); ``complete``: its composition is declared complete."""
     return OfferRecord(ref=ref, site=where, quantity_t=quantity_t, form=form, waste_code=code,
                        composition=dict(composition or {}), names=dict(names or {}), title=title,
                        title_zh=title_zh, description=description, available_from=available_from,
-                       available_to=available_to)
+                       available_to=available_to, composition_complete=complete)
 
 
 def need(ref: str, where: Site, *, forms: Iterable[str] = ("liquid",), purpose: str = "recycle",
@@ -103,6 +104,9 @@ def checked(problem: Problem, arcs: Arcs, offer_ref: str, need_ref: str) -> dict
         checks, lic, ex, ap = _explain_arc(problem, arcs, k, recompute_pool=recompute)
         for c in checks:
             assert bool(arcs.checks[c.code][k]) == c.passed, (c.code, c.detail)
+            undecided = bool(arcs.unknown[c.code][k]) if c.code in arcs.unknown else False
+            assert undecided == c.unknown, (c.code, c.detail)
+            assert not (c.unknown and c.passed)
         assert (int(arcs.licence[k]), int(arcs.exemption[k]), int(arcs.approval[k])) == (lic, ex, ap)
     return {c.code: c for c in checks}
 

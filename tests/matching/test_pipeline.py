@@ -87,3 +87,76 @@ def test_a_park_with_one_side_empty_is_an_empty_run_not_an_error(side):
     assert Recommender(problem).recommend(ref) == []
     with pytest.raises(KeyError):
         Recommender(problem).recommend("no-such-ref")
+
+
+# --- unknown is not zero (issue 16) ---------------------------------------------------------------
+
+SIO2, PB = "7631-86-9", "7439-92-1"
+
+
+def cullet_park() -> Problem:
+    """A lead-free furnace limiting lead to 0.1 %, and cullet offers declaring lead below, above or not at all."""
+    offers = [offer("O-clean", "Clean", form="solid", comp={SIO2: 0.7, PB: 0.0001}, qty=100, title="Glass cullet",
+                    lat=31.33, lon=120.63),
+              # nearer and cheaper, so it weighs more; but it does not declare lead
+              offer("O-silent", "Silent", form="solid", comp={SIO2: 0.7}, qty=100, title="Glass cullet",
+                    lat=31.35, lon=120.65, price_cny_per_t=-200.0),
+              offer("O-leaded", "Leaded", form="solid", comp={SIO2: 0.6, PB: 0.02}, qty=100, title="Glass cullet",
+                    lat=31.35, lon=120.65),
+              offer("O-complete", "Complete", form="solid", comp={SIO2: 0.7}, qty=100, title="Glass cullet",
+                    lat=31.34, lon=120.64, composition_complete=True)]
+    needs = [need("N-furnace", "Furnace", forms=("solid",), purpose="reuse", comp={SIO2: 0.7}, qty=1000,
+                  title="Glass cullet", limits={PB: 0.001})]
+    return Problem(offers, needs, settings=SETTINGS)
+
+
+def test_recommend_ranks_an_unknown_pair_below_every_passing_one_whatever_its_weight():
+    best = Recommender(cullet_park()).recommend("N-furnace", top=5)
+    by_offer = {p.offer: p for p in best}
+    assert [p.offer for p in best][-1] == "O-silent" and "O-leaded" not in by_offer
+    assert set(by_offer) == {"O-clean", "O-complete", "O-silent"}
+    silent = by_offer["O-silent"]
+    assert silent.weight > max(by_offer["O-clean"].weight, by_offer["O-complete"].weight)
+    assert [c.code for c in silent.unknown()] == ["contaminant_limit"]
+    assert "needs an analysis report" in silent.unknown()[0].detail
+    assert any(r.startswith("待核实 unknown [contaminant_limit]") for r in silent.reasons)
+    assert by_offer["O-clean"].unknown() == [] and by_offer["O-complete"].unknown() == []
+    # from the offer's side the same pair comes back, with its unknown check
+    (only,) = Recommender(cullet_park()).recommend("O-silent", top=5)
+    assert only.need == "N-furnace" and only.unknown()
+
+
+def test_blocked_answers_why_not_marking_unknown_checks():
+    blocked = dict(Recommender(cullet_park()).blocked("N-furnace"))
+    (leaded,) = blocked["O-leaded"]
+    assert leaded.code == "contaminant_limit" and leaded.status == "failed"
+    (silent,) = blocked["O-silent"]
+    assert silent.code == "contaminant_limit" and silent.status == "unknown"
+    assert "O-clean" not in blocked and "O-complete" not in blocked
+
+
+def test_the_park_run_never_allocates_an_unknown_pair_and_says_a_report_is_needed():
+    run = run_park(cullet_park())
+    assert {p.offer for p in run.proposals} == {"O-clean", "O-complete"}
+    assert all(not p.unknown() for p in run.proposals)
+    reasons = {e["offer"]: e["reason"] for e in run.unmatched["offers"]}
+    assert "needs an analysis report" in reasons["O-silent"] and "需提供检测报告" in reasons["O-silent"]
+    assert "contaminant_limit×1" in reasons["O-silent"]
+    assert "needs an analysis report" not in reasons["O-leaded"]
+    assert run.counts["failed_contaminant_limit"] == 2 and run.counts["unknown_contaminant_limit"] == 1
+
+
+def test_a_hazardous_offer_without_composition_is_flagged_and_ranks_below():
+    offers = [offer("O-declared", "Plant", code="900-249-08", comp=OIL, qty=100, title="Waste oil"),
+              offer("O-bare", "Garage", code="900-249-08", qty=100, title="Waste oil", lat=31.35, lon=120.65,
+                    price_cny_per_t=-300.0)]
+    problem = Problem(offers, [need("N-rerefine", "Handler", comp={"64742-54-7": 0.8}, qty=400, title="Waste oil")],
+                      [licence("L-1", "Handler", ("HW08",))], settings=SETTINGS)
+    best = Recommender(problem).recommend("N-rerefine", top=5)
+    assert [p.offer for p in best] == ["O-declared", "O-bare"] and best[1].weight > best[0].weight
+    (flag,) = best[1].unknown()
+    assert flag.code == "composition_declared" and not flag.hard and flag in best[1].flags()
+    # soft: the park run may still allocate it (the receiver's acceptance analysis settles it), flagged
+    run = run_park(problem)
+    bare = next(p for p in run.proposals if p.offer == "O-bare")
+    assert [c.code for c in bare.flags()] == ["composition_declared"]

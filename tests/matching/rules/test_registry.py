@@ -1,4 +1,5 @@
-"""The thirteen rules as a whole: DESIGN order, every code on every arc, and explain == evaluate_rules.
+"""The rules as a whole (DESIGN's thirteen, then the composition flag): every code on every arc, and explain ==
+evaluate_rules, unknown included.
 
 ``test_explain_agrees_with_evaluate`` draws random small problems (approvals, collection licences,
 exemptions, expired licences …) and holds the scalar ``explain`` to the vectorised ``evaluate_rules``
@@ -16,18 +17,19 @@ from hypothesis import strategies as st
 
 import matching.rules
 from matching.problem import FORMS, PURPOSES
-from matching.rules import HARD_CODES, REGISTRY, RULES, SOFT_CODES, _explain_arc, evaluate_rules, explain
+from matching.rules import HARD_CODES, REGISTRY, RULES, SOFT_CODES, UNKNOWN_CODES, _explain_arc, evaluate_rules, explain
 
 from ..builders import all_arcs, approval, build, days, evaluated, licence, need, offer, site
 from .cases import GARAGE, H2SO4, HANDLER, NACN, OIL, PB, PFOS, PLANT
 
 
-def test_thirteen_rules_in_design_order():
+def test_thirteen_rules_in_design_order_then_the_composition_flag():
     assert [r.code for r in RULES] == [
         "hw_licence", "licence_capacity", "exemption", "pops_destruction_only", "medical_waste",
         "contaminant_limit", "required_component", "form", "distance", "cross_province_transfer",
-        "availability", "self_match", "incompatible_mix"]
-    assert SOFT_CODES == ("exemption", "cross_province_transfer")
+        "availability", "self_match", "incompatible_mix", "composition_declared"]
+    assert SOFT_CODES == ("exemption", "cross_province_transfer", "composition_declared")
+    assert UNKNOWN_CODES == ("contaminant_limit", "required_component", "composition_declared")
     assert set(HARD_CODES) == {r.code for r in RULES} - set(SOFT_CODES)
     assert all(r.name_zh and r.name_en and r.description for r in RULES)
 
@@ -53,6 +55,8 @@ def test_every_code_is_filled_for_every_arc():
     arcs = evaluated(p)
     assert set(arcs.checks) == {r.code for r in RULES}
     assert all(v.dtype == bool and v.shape == (4,) for v in arcs.checks.values())
+    assert set(arcs.unknown) == set(UNKNOWN_CODES)
+    assert all(v.dtype == bool and v.shape == (4,) for v in arcs.unknown.values())
     assert arcs.licence.dtype == arcs.exemption.dtype == arcs.approval.dtype == np.int64
     for k in range(len(arcs)):
         assert [c.code for c in explain(p, arcs, k)] == [r.code for r in RULES]
@@ -85,7 +89,7 @@ def small_problems(draw):
     comps = st.dictionaries(st.sampled_from(SUBS), fractions, max_size=3)
     dates = st.one_of(st.none(), DAYS)
     offers = [offer(f"O{i}", draw(st.sampled_from(sites)), form=draw(st.sampled_from(FORMS)),
-                    code=draw(st.sampled_from([None, *CODES])), composition=draw(comps),
+                    code=draw(st.sampled_from([None, *CODES])), composition=draw(comps), complete=draw(st.booleans()),
                     title=draw(st.sampled_from(["", "Ni-Cd batteries", "废铁质油桶"])),
                     available_from=draw(dates), available_to=draw(dates))
               for i in range(draw(st.integers(1, 5)))]
@@ -122,6 +126,8 @@ def test_explain_agrees_with_evaluate(case):
             checks, lic, ex, ap = _explain_arc(p, arcs, k, recompute_pool=recompute)
             for c in checks:
                 assert bool(arcs.checks[c.code][k]) == c.passed, (k, recompute, c)
+                assert bool(arcs.unknown[c.code][k]) == c.unknown if c.code in UNKNOWN_CODES else not c.unknown
+                assert not (c.passed and c.unknown)
                 assert c.detail
             assert (int(arcs.licence[k]), int(arcs.exemption[k]), int(arcs.approval[k])) == (lic, ex, ap), k
     # licence pools: every arc that passed licence_capacity draws on its need's single licence
