@@ -15,6 +15,7 @@ import numpy as np
 
 from .arcs import Arcs
 from .candidates import CandidateIndex
+from .loops import apply_loops
 from .optimise import Allocation, allocate, greedy
 from .problem import Problem
 from .rules import HARD_CODES, RULES, Check, conflicting_offer_pairs, evaluate_rules, explain
@@ -76,6 +77,8 @@ class ParkRun:
     solver: dict[str, Any]
     candidates: list[dict[str, Any]] = field(default_factory=list)
     capacities: dict[str, dict[str, float]] = field(default_factory=dict)
+    # Loops worth closing (matching.loops.LoopReport.as_dict): opportunities with their cost, loops closed.
+    loops: dict[str, Any] = field(default_factory=dict)
 
 
 def build_arcs(problem: Problem, index: CandidateIndex, timings: dict[str, float]) -> Arcs:
@@ -120,6 +123,9 @@ def run_park(problem: Problem, *, with_candidates: bool = False,
     allocation = allocate(problem, feasible, problem.settings, conflicts=conflicts)
     timings["solve_s"] = time.perf_counter() - t
     t = time.perf_counter()
+    allocation, loop_report = apply_loops(problem, feasible, allocation)  # unchanged unless loops are favoured
+    timings["loops_s"] = time.perf_counter() - t
+    t = time.perf_counter()
     baseline = greedy(problem, feasible)  # the yardstick reported beside the optimum, not part of solving
     timings["greedy_s"] = time.perf_counter() - t
     t = time.perf_counter()
@@ -146,7 +152,7 @@ def run_park(problem: Problem, *, with_candidates: bool = False,
                    proposals=proposals, unmatched=unmatched, timings={k: round(v, 4) for k, v in timings.items()},
                    counts=counts, solver={"name": allocation.solver, "bound": allocation.bound, "gap": allocation.gap,
                                           "seconds": round(allocation.seconds, 4), **_plain(allocation.detail)},
-                   candidates=candidates, capacities=capacities)
+                   candidates=candidates, capacities=capacities, loops=loop_report.as_dict())
 
 
 def _empty_run(p: Problem) -> ParkRun:

@@ -150,6 +150,12 @@ class Settings:
     min_lot_t: float = 0.0  # exact mode: a link carries nothing or at least this much
     max_suppliers_per_need: int | None = None  # exact mode: at most k offers per need
     fixed_cost_per_link: int = 0  # exact mode: objective units charged once per used link
+    # loops worth closing (matching.loops): candidate loops of 2..loop_max_length enterprises, the
+    # loop_opportunities with the most tonnes evaluated (0: none); loop_bonus_cny > 0 favours loops
+    # (flow mode only): each closed loop is worth that many CNY on top of Σ weight × tonnes. 0 = off.
+    loop_bonus_cny: float = 0.0
+    loop_max_length: int = 4
+    loop_opportunities: int = 10
 
 
 class Problem:
