@@ -10,9 +10,10 @@ The ``chemicals`` package ships its databases as files inside the package and re
 them from disk; it never goes to the network. Loading them costs up to about a
 second (the large PubChem-derived table is read on the first miss in the small one),
 so the package is imported lazily on the first lookup and each result is cached
-with :func:`functools.lru_cache`. Chinese names are not in ChEDL: a small table of
-common industrial chemicals (``ZH_NAMES``) and the Chinese names of the control
-lists are consulted first.
+with :func:`functools.lru_cache`. Chinese names are not in ChEDL: our table of
+Chinese names (``ZH_NAMES``, in :mod:`catalog.substance_names`) and the Chinese names
+of the control lists are consulted first. What users type in a composition row
+(formulas, trade names, "98% 硫酸") is resolved by :mod:`catalog.resolve`.
 """
 from __future__ import annotations
 
@@ -23,72 +24,10 @@ from dataclasses import dataclass
 from .cas import CAS_RE, cas_check_error, normalize_cas
 from .control_lists import ControlledSubstance, controlled_by_cas, controlled_by_name
 
-__all__ = ["ExposureLimit", "ChemicalIdentity", "ZH_NAMES", "lookup", "lookup_cas", "clear_cache"]
+# The Chinese-name table lives with the other name tables; re-exported here for existing callers.
+from .substance_names import ZH_BY_CAS, ZH_NAMES
 
-# Chinese names of chemicals common in park waste streams → CAS. Written by us; each
-# entry is checked in the tests against the name ChEDL gives for the CAS number.
-ZH_NAMES: dict[str, str] = {
-    "甲苯": "108-88-3",
-    "邻二甲苯": "95-47-6",
-    "间二甲苯": "108-38-3",
-    "对二甲苯": "106-42-3",
-    "苯": "71-43-2",
-    "丙酮": "67-64-1",
-    "甲醇": "67-56-1",
-    "乙醇": "64-17-5",
-    "异丙醇": "67-63-0",
-    "正丁醇": "71-36-3",
-    "乙酸乙酯": "141-78-6",
-    "乙酸丁酯": "123-86-4",
-    "二氯甲烷": "75-09-2",
-    "三氯甲烷": "67-66-3",
-    "氯仿": "67-66-3",
-    "四氯化碳": "56-23-5",
-    "三氯乙烯": "79-01-6",
-    "四氯乙烯": "127-18-4",
-    "1,2-二氯乙烷": "107-06-2",
-    "正己烷": "110-54-3",
-    "苯乙烯": "100-42-5",
-    "乙苯": "100-41-4",
-    "苯酚": "108-95-2",
-    "甲醛": "50-00-0",
-    "硫酸": "7664-93-9",
-    "盐酸": "7647-01-0",
-    "氯化氢": "7647-01-0",
-    "硝酸": "7697-37-2",
-    "氢氟酸": "7664-39-3",
-    "氟化氢": "7664-39-3",
-    "磷酸": "7664-38-2",
-    "氢氧化钠": "1310-73-2",
-    "氢氧化钾": "1310-58-3",
-    "氢氧化钙": "1305-62-0",
-    "碳酸钠": "497-19-8",
-    "氯化钠": "7647-14-5",
-    "硫酸钙": "7778-18-9",
-    "氨": "7664-41-7",
-    "乙腈": "75-05-8",
-    "N,N-二甲基甲酰胺": "68-12-2",
-    "四氢呋喃": "109-99-9",
-    "环己酮": "108-94-1",
-    "丁酮": "78-93-3",
-    "乙酸": "64-19-7",
-    "醋酸": "64-19-7",
-    "乙二醇": "107-21-1",
-    "氯苯": "108-90-7",
-    "硝基苯": "98-95-3",
-    "苯胺": "62-53-3",
-    "丙烯腈": "107-13-1",
-    "环氧氯丙烷": "106-89-8",
-    "甲基叔丁基醚": "1634-04-4",
-    "铅": "7439-92-1",
-    "汞": "7439-97-6",
-    "镉": "7440-43-9",
-    "镍": "7440-02-0",
-    "铜": "7440-50-8",
-    "锌": "7440-66-6",
-    "铬": "7440-47-3",
-    "水": "7732-18-5",
-}
+__all__ = ["ZH_NAMES", "ChemicalIdentity", "ExposureLimit", "clear_cache", "lookup", "lookup_cas"]
 
 _CAS_SHAPE = re.compile(r"^\d+-\d+-\d+$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -165,9 +104,8 @@ def _safe(fn, *args):
 
 
 def _zh_name(cas: str) -> str | None:
-    for name, number in ZH_NAMES.items():
-        if number == cas:
-            return name
+    if cas in ZH_BY_CAS:
+        return ZH_BY_CAS[cas]
     entries = controlled_by_cas(cas)
     return entries[0].name_zh if entries else None
 

@@ -97,8 +97,21 @@ def test_unknown_is_none_not_an_exception(query):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name, cas", sorted(ZH_NAMES.items()))
-def test_zh_names_resolve_to_the_same_record(name, cas):
+def test_zh_names_resolve_to_the_identity_of_their_number():
+    # A Chinese name of the table is answered with the identity of its CAS number; polymers, oils
+    # and other numbers ChEDL lacks have none unless a control list knows them (the resolver of
+    # catalog.resolve still gives their number).
+    wrong = {name: cas for name, cas in ZH_NAMES.items() if lookup(name) != lookup_cas(cas)}
+    assert wrong == {}
+    assert len(ZH_NAMES) >= 250
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name, cas", [
+    ("甲苯", "108-88-3"), ("硫酸", "7664-93-9"), ("铁", "7439-89-6"), ("氧化钙", "1305-78-8"),
+    ("二氧化硅", "7631-86-9"), ("硫酸亚铁", "7720-78-7"), ("石膏", "10101-41-4"), ("氯仿", "67-66-3"),
+])
+def test_common_zh_names_are_chedl_records(name, cas):
     found = lookup(name)
     assert found is not None and found.cas == cas and found.in_database and found.record_cas is None
 
@@ -118,6 +131,6 @@ def test_works_without_network():
         "assert lookup('benzene').cas == '71-43-2'\n"
         "print('ok')\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
+    out = subprocess.run([sys.executable, "-c", code], check=False, cwd=REPO, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "ok"
