@@ -299,6 +299,7 @@ ZH_NAMES: dict[str, str] = {
     "冰晶石": "13775-53-6",
     "六氟铝酸钠": "13775-53-6",
     "六氟磷酸锂": "21324-40-3",
+    "镍钴锰酸锂": "346417-97-8",  # NMC cathode material (三元材料)
     "氰化钠": "143-33-9",
     "氰化钾": "151-50-8",
     "硫化钠": "1313-82-2",
@@ -502,6 +503,10 @@ ZH_NAMES: dict[str, str] = {
     "原油": "8002-05-9",
     "天然气": "8006-14-2",
     "液化石油气": "68476-85-7",
+    # --- single members of the control lists' groups, by the names people give them ---------------
+    "全氟辛基磺酸": "1763-23-1",
+    "全氟辛基磺酸钾": "2795-39-3",
+    "全氟辛酸": "335-67-1",
     # --- water ------------------------------------------------------------------------------------
     "水": "7732-18-5",
     "水分": "7732-18-5",
@@ -827,6 +832,12 @@ EN_NAMES: dict[str, str] = {
     "65996-69-2": "blast furnace slag",
     "65997-15-1": "Portland cement",
     "1302-78-9": "bentonite",
+    "1309-64-4": "antimony trioxide",
+    "1318-93-0": "montmorillonite",
+    "1344-09-8": "sodium silicate",
+    "13983-17-0": "wollastonite",
+    "58-86-6": "D-xylose",
+    "346417-97-8": "lithium nickel manganese cobalt oxide (NMC)",
 }
 
 # Words that name no single substance. Checked before anything else; lower case for Latin script.
