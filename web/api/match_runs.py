@@ -11,11 +11,11 @@ from marshmallow import Schema, fields, validate
 from marketplace.models import MatchRun
 from marketplace.models.base import iso_utc
 from marketplace.services.matching import run_history, runs
+from matching.loops import DEFAULT_BONUS_CNY
 from matching.problem import Settings
 
 from ..database import db_session
-from .common import (NO_NUL, PageArgs, current_principal, documents_errors, page_of, paginate,
-                     requires)
+from .common import NO_NUL, PageArgs, current_principal, documents_errors, page_of, paginate, requires
 
 URL_PREFIX = "/match-runs"
 blp = Blueprint("match_runs", __name__, description="Park-wide match runs (园区整体匹配)")
@@ -32,6 +32,10 @@ class MatchRunRequestSchema(Schema):
     min_lot = fields.Float(validate=validate.Range(min=0, max=1e9), metadata={"description": "exact: t per link"})
     max_suppliers = fields.Integer(validate=validate.Range(min=1, max=1000),
                                    metadata={"description": "exact: at most this many offers per need"})
+    favour_loops = fields.Boolean(load_default=False, metadata={
+        "description": "close candidate loops whose cost is below a bonus per closed loop (min-cost flow only)"})
+    loop_bonus = fields.Float(validate=validate.Range(min=0, max=1e12), metadata={
+        "description": "CNY per closed loop (implies favour_loops; default 10,000 with favour_loops)"})
 
 
 class MatchRunSchema(Schema):
@@ -47,6 +51,7 @@ class MatchRunSchema(Schema):
     counts = fields.Dict(keys=fields.String(), values=fields.Integer())
     timings = fields.Dict(keys=fields.String(), values=fields.Float())
     solver = fields.Dict()
+    loops = fields.Dict(metadata={"description": "loop opportunities with their cost, and the loops closed"})
     matches = fields.Integer()
     actor = fields.String()
     started_at = fields.String(allow_none=True)
@@ -61,8 +66,16 @@ def run_dict(run: MatchRun) -> dict:
     return {"id": run.id, "park": run.park.code if run.park else None, "status": run.status,
             "objective": run.objective, "greedy_objective": run.greedy_objective, "exact": run.exact,
             "parameters": run.parameters, "counts": run.counts, "timings": run.timings, "solver": run.solver,
+            "loops": run_history.run_loops(run),
             "matches": int((run.counts or {}).get("matches", 0)), "actor": run.actor,
             "started_at": iso_utc(run.started_at), "finished_at": iso_utc(run.finished_at)}
+
+
+def loop_bonus(body: dict) -> float:
+    """The bonus per closed loop a request asks for: its ``loop_bonus``, else the default with ``favour_loops``."""
+    if body.get("loop_bonus") is not None:
+        return float(body["loop_bonus"])
+    return DEFAULT_BONUS_CNY if body.get("favour_loops") else 0.0
 
 
 @blp.route("", methods=["POST"])
@@ -76,7 +89,7 @@ def create_run(body):
     settings = Settings(exact=body["exact"],
                         time_limit_s=body.get("time_limit", Settings().time_limit_s),
                         min_lot_t=body.get("min_lot", 0.0),
-                        max_suppliers_per_need=body.get("max_suppliers"))
+                        max_suppliers_per_need=body.get("max_suppliers"), loop_bonus_cny=loop_bonus(body))
     run, _ = runs.start_run(session, principal, park=body.get("park"), settings=settings)
     return run_dict(run)
 

@@ -61,16 +61,30 @@ def recommend(cli: Cli, refs: tuple[str, ...], top: int, today: str | None) -> N
               help="Exact mode: at most this many offers per need.")
 @click.option("--today", default=None, metavar="YYYY-MM-DD", help="Judge licence validity on this date.")
 @click.option("--with-candidates", is_flag=True, help="Also list every arc the optimiser could use.")
+@click.option("--favour-loops", "favour_loops", is_flag=True,
+              help="Close candidate loops whose cost is below a bonus per closed loop (default bonus: 10,000 CNY).")
+@click.option("--loop-bonus", "loop_bonus", type=click.FloatRange(0, 1e12), default=None, metavar="CNY",
+              help="The bonus per closed loop (implies --favour-loops; 0 turns it off).")
 @json_option
 @click.pass_obj
 def match(cli: Cli, park: str | None, exact: bool, time_limit: float | None, min_lot: float | None,
-          max_suppliers: int | None, today: str | None, with_candidates: bool) -> None:
-    """Park-wide optimisation, saved as a match run of proposals."""
+          max_suppliers: int | None, today: str | None, with_candidates: bool, favour_loops: bool,
+          loop_bonus: float | None) -> None:
+    """Park-wide optimisation, saved as a match run of proposals.
+
+    Loop opportunities (candidate loops between enterprises and what closing each would cost) are listed
+    with every run; --favour-loops closes those whose cost is below the bonus.
+    """
     from dataclasses import replace
 
     from marketplace.services.matching.runs import run_document, run_matching
+    from matching.loops import DEFAULT_BONUS_CNY
 
     settings = _settings(exact=exact, time_limit=time_limit, today=today)
+    bonus = loop_bonus if loop_bonus is not None else (DEFAULT_BONUS_CNY if favour_loops else 0.0)
+    if bonus > 0 and exact:
+        raise click.UsageError("--favour-loops works with the min-cost-flow allocation, not with --exact")
+    settings = replace(settings, loop_bonus_cny=bonus)
     if min_lot is not None:
         settings = replace(settings, min_lot_t=min_lot)
     if max_suppliers is not None:
@@ -92,6 +106,14 @@ def match(cli: Cli, park: str | None, exact: bool, time_limit: float | None, min
          f"{c['matches']} matches from {c['offers']} offers × {c['needs']} needs, {c['arcs']} candidate arcs "
          f"({c['legal_arcs']} legal), {len(result.unmatched['offers'])} offers not fully placed; "
          f"{t['total_s']:.2f} s")
+    loops = result.loops
+    for row in loops.get("closed", []):
+        info(f"loop closed: {' → '.join(row['enterprises'] + row['enterprises'][:1])}, {row['tonnes']:,.1f} t"
+             + (f", cost {row['cost_cny']:,.0f} CNY for a bonus of {row['bonus_cny']:,.0f}" if row["favoured"] else ""))
+    for row in loops.get("opportunities", []):
+        if not row["closed_by_run"] and row["cost_cny"] is not None:
+            info(f"loop opportunity: {' → '.join(row['enterprises'] + row['enterprises'][:1])}, "
+                 f"{row['tonnes']:,.1f} t, closing costs {row['cost_cny']:,.0f} CNY ({row['cost_pct']:.2f} %)")
 
 
 @click.group()

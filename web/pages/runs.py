@@ -38,6 +38,7 @@ from marketplace.models import MatchRun, Park
 from marketplace.services.accounts.users import Principal
 from marketplace.services.matching import run_history
 from marketplace.services.matching import runs as run_service
+from matching.loops import DEFAULT_BONUS_CNY
 from matching.problem import Settings
 
 from ..api.match_runs import MatchRunRequestSchema
@@ -278,7 +279,7 @@ def launch(job_id: str, *, park: str | None, actor: str, settings: Settings) -> 
 
 # --- the form --------------------------------------------------------------------------------------
 
-FIELDS = ("park", "exact", "time_limit", "min_lot", "max_suppliers")
+FIELDS = ("park", "exact", "time_limit", "min_lot", "max_suppliers", "favour_loops", "loop_bonus")
 
 
 def _limits(name: str) -> validate.Range:
@@ -289,7 +290,7 @@ def _limits(name: str) -> validate.Range:
 def default_values() -> dict[str, str]:
     """The form as first shown: the engine's defaults."""
     return {"park": "", "exact": "0", "time_limit": f"{Settings().time_limit_s:g}", "min_lot": "0",
-            "max_suppliers": ""}
+            "max_suppliers": "", "favour_loops": "", "loop_bonus": f"{DEFAULT_BONUS_CNY:g}"}
 
 
 def _number(text: str, name: str, errors: dict[str, list[str]], *, integer: bool = False) -> float | int | None:
@@ -330,6 +331,13 @@ def parse_form(session: Session, principal: Principal, values: dict[str, str]) -
     time_limit = _number(values["time_limit"], "time_limit", errors)
     min_lot = _number(values["min_lot"], "min_lot", errors)
     max_suppliers = _number(values["max_suppliers"], "max_suppliers", errors, integer=True)
+    # A checkbox: "1" when ticked, absent (empty) when not.
+    favour = values.get("favour_loops", "") == "1"
+    if values.get("favour_loops", "") not in ("", "0", "1"):
+        errors["favour_loops"] = [_("choose yes or no")]
+    bonus = _number(values.get("loop_bonus", ""), "loop_bonus", errors)
+    if favour and values["exact"] == "1":
+        errors["favour_loops"] = [_("Closed loops are favoured by the min-cost flow only: untick the exact solver.")]
     code = values["park"] or None
     park = None
     if code is None:  # only admins run every park: a coordinator's missing park is told with the other fields
@@ -346,7 +354,8 @@ def parse_form(session: Session, principal: Principal, values: dict[str, str]) -
     settings = Settings(exact=values["exact"] == "1",
                         time_limit_s=time_limit if time_limit is not None else Settings().time_limit_s,
                         min_lot_t=min_lot if min_lot is not None else 0.0,
-                        max_suppliers_per_need=int(max_suppliers) if max_suppliers is not None else None)
+                        max_suppliers_per_need=int(max_suppliers) if max_suppliers is not None else None,
+                        loop_bonus_cny=(bonus if bonus is not None else DEFAULT_BONUS_CNY) if favour else 0.0)
     return park, settings
 
 
@@ -367,7 +376,8 @@ def _render_form(session: Session, principal: Principal, values: dict[str, str],
     page = paginate(session, run_history.visible_runs(principal), lambda rows: _run_rows(session, rows))
     return render_template("runs.html", values=values, errors=errors, park_choices=park_options(parks),
                            all_parks=principal.is_admin, runs=page,
-                           running=running, limits={n: _limits(n) for n in ("time_limit", "min_lot", "max_suppliers")},
+                           running=running,
+                           limits={n: _limits(n) for n in ("time_limit", "min_lot", "max_suppliers", "loop_bonus")},
                            approvals_url=page_link("pages.approvals"))
 
 
@@ -395,7 +405,7 @@ def runs_start():
         discard_changes()
         return _render_form(session, principal, values, FormErrors.of(exc)), exc.status
     params = {"exact": settings.exact, "time_limit": settings.time_limit_s, "min_lot": settings.min_lot_t,
-              "max_suppliers": settings.max_suppliers_per_need}
+              "max_suppliers": settings.max_suppliers_per_need, "loop_bonus": settings.loop_bonus_cny}
     job, created = registry().start(park=park.code if park else None, park_id=park.id if park else None,
                                     actor=principal.actor, params=params)
     if not created and not sees_job(principal, job):  # an admin's run over every park holds this one
@@ -414,6 +424,7 @@ ENGINE_TIMINGS: tuple[tuple[str, Any], ...] = (
     ("candidate_s", _l("Candidate index")),
     ("rules_s", _l("Rules")),
     ("solve_s", _l("Optimisation")),
+    ("loops_s", _l("Loops worth closing")),
     ("greedy_s", _l("Greedy baseline")),
     ("explain_s", _l("Explanations")),
     ("total_s", _l("Engine total")),

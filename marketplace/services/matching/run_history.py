@@ -75,13 +75,20 @@ def new_proposals(session: Session, run: MatchRun) -> int:
         Match.run_id == run.id, Match.created_at >= run.started_at)) or 0
 
 
+def run_loops(run: MatchRun) -> dict[str, Any]:
+    """The loops a stored run found (``matching.loops.LoopReport.as_dict``: opportunities with their cost, the
+    loops its allocation closes); empty for runs made before issue 16."""
+    return dict((run.solver or {}).get("loops") or {})
+
+
 def run_summary(session: Session, run: MatchRun) -> dict[str, Any]:
-    """What a run did, as the pages' progress report shows it: outcome, proposals (new, superseded), counts."""
+    """What a run did, as the pages' progress report shows it: outcome, proposals (new, superseded), counts,
+    the loops it closed and the loop opportunities it priced."""
     return {"run": run.id, "status": run.status, "objective": run.objective,
             "proposals": int((run.counts or {}).get("matches", 0)), "new": new_proposals(session, run),
             "superseded": superseded_by(session, run.id),
-            "counts": dict(run.counts or {}), "timings": dict(run.timings or {})}
+            "counts": dict(run.counts or {}), "timings": dict(run.timings or {}), "loops": run_loops(run)}
 
 
-__all__ = ["get_run", "new_proposals", "run_summary", "runs_of", "superseded_by", "superseded_counts",
-           "visible_runs"]
+__all__ = ["get_run", "new_proposals", "run_loops", "run_summary", "runs_of", "superseded_by",
+           "superseded_counts", "visible_runs"]

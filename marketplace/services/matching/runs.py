@@ -3,6 +3,7 @@ proposals."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import asdict
 from typing import Any, Callable
 
@@ -38,6 +39,17 @@ def run_scope(session: Session, principal: Principal, park: str | None) -> Park 
     return parks.coordinated_park(session, principal, park, field="park")
 
 
+def check_settings(settings: Settings) -> None:
+    """Refuse what the engine cannot run (422): favouring loops is a min-cost-flow feature (``matching.loops``)."""
+    if settings.loop_bonus_cny < 0 or not math.isfinite(settings.loop_bonus_cny):
+        raise ValidationFailed("the loop bonus must be a number ≥ 0 (闭环奖励须为非负数)",
+                               {"loop_bonus": ["must be a finite number ≥ 0"]})
+    if settings.exact and settings.loop_bonus_cny > 0:
+        raise ValidationFailed("favouring loops works with the min-cost-flow allocation, not the exact mode "
+                               "(闭环优先仅适用于最小费用流模式)",
+                               {"favour_loops": ["not with exact"]})
+
+
 def start_run(session: Session, principal: Principal, *, park: str | None, settings: Settings | None = None,
               progress: Callable[[str], None] | None = None) -> tuple[MatchRun, ParkRun]:
     """Run the matching of ``park`` (``None``: every park) as ``principal``, if ``run_scope`` allows it."""
@@ -67,6 +79,7 @@ def run_matching(session: Session, *, park: str | None, actor: str, settings: Se
     ``superseded``. Stale proposals expire first. Every change of state is audited.
     """
     settings = settings or Settings()
+    check_settings(settings)
     step = progress or (lambda _stage: None)
     now = dt.datetime.now(dt.timezone.utc)
     step("load")
@@ -78,7 +91,9 @@ def run_matching(session: Session, *, park: str | None, actor: str, settings: Se
     run = MatchRun(park_id=park_row.id if park_row else None, actor=actor, exact=settings.exact,
                    parameters=_parameters(settings, park), status=result.status, objective=result.objective,
                    greedy_objective=result.greedy_objective, counts=result.counts, timings=result.timings,
-                   solver=result.solver, unmatched=result.unmatched,
+                   # The loops (opportunities with their cost, loops closed) ride in the solver's JSON: what the
+                   # optimiser learnt beside its allocation, no column of their own (``run_history.run_loops``).
+                   solver={**result.solver, "loops": result.loops}, unmatched=result.unmatched,
                    finished_at=dt.datetime.now(dt.timezone.utc))
     session.add(run)
     session.flush()
@@ -144,7 +159,9 @@ def run_document(run: MatchRun, result: ParkRun, *, with_candidates: bool = Fals
            "greedy_objective": result.greedy_objective, "matches": [proposal_dict(p) for p in result.proposals],
            "unmatched": result.unmatched, "counts": result.counts, "timings": result.timings,
            "solver": result.solver, "parameters": run.parameters}
+    doc["loops"] = result.loops  # added by issue 16; the keys above are the contract's
     if with_candidates:
         doc["candidates"] = result.candidates
         doc["capacities"] = result.capacities
     return doc
+

@@ -37,6 +37,7 @@ from ..accounts.parks import get_park
 from ..accounts.users import Principal
 from . import kpis, ratings, targets
 from .flows import BASES, UNITS, FlowData, Period, ReportFlow, gather, industry_label
+from .loop_opportunities import loop_opportunities
 
 REPORT_FORMAT = "wastematch.report.v1"
 FORMATS = ("html", "json", "csv", "xlsx")
@@ -248,6 +249,8 @@ def build_report(session: Session, principal: Principal, *, park: str | None = N
                "monthly": kpis.monthly(session, data, figures), "compliance": kpis.compliance(session, data, now=now)}
     t = step("kpis", t)
     chains, loops, chain_stats = chains_and_loops(data, names=names)
+    # Loops the flows do not show: legal candidate loops of the latest run, with what closing each costs.
+    opportunities = loop_opportunities(session, scope, period, names)
     t = step("chains", t)
     rating_rows = [ratings.rate(row, facts[row["ref"]], policy) for row in enterprise_rows if row["in_scope"]]
     rating_rows.sort(key=lambda r: ("ABCD".index(r["grade"]) if r["grade"] else 9, -(r["score"] or 0), r["ref"]))
@@ -259,14 +262,15 @@ def build_report(session: Session, principal: Principal, *, park: str | None = N
         redact = Redactor()
         for ent_id in names.hidden:
             redact.hide_enterprise(data.enterprises[ent_id])
-        flows, chains, loops = redact(flows), redact(chains), redact(loops)
+        flows, chains, loops, opportunities = redact(flows), redact(chains), redact(loops), redact(opportunities)
         kpi_doc["enterprises"] = redact(kpi_doc["enterprises"])
     return {
         "format": REPORT_FORMAT, "title_zh": title_zh, "title_en": title_en,
         "generated_at": iso_utc(now or utcnow()),
         "park": {"code": scope.code, "name": scope.name, "name_en": scope.name_en} if scope else None,
         "period": period.as_dict(),
-        "kpis": kpi_doc, "flows": flows, "chains": chains, "loops": loops, "ratings": rating_rows,
+        "kpis": kpi_doc, "flows": flows, "chains": chains, "loops": loops, "loop_opportunities": opportunities,
+        "ratings": rating_rows,
         "rating_policy": policy.as_dict(),
         # The park's plan targets for the year the period ends in (none for a report over every park).
         "targets": {"year": period.end.year, "items": targets.park_targets(session, scope, period.end.year)}

@@ -1,6 +1,8 @@
 """``/match-runs`` through the API: who may run which park, parameters, summaries, scope."""
 from __future__ import annotations
 
+import pytest
+
 
 def test_coordinator_runs_their_park(api):
     res = api.post("match-runs", "coord", json={"park": "BH"})
@@ -53,3 +55,25 @@ def test_run_lists_are_scoped(api):
     assert api.get("match-runs").status_code == 401
     assert api.get("match-runs", "admin", query_string={"park": "ZZ"}).status_code == 404
     assert api.get("match-runs", "admin", query_string={"per_page": 500}).status_code == 422
+
+
+def test_a_run_favouring_loops_says_which_loops_it_closed(api):
+    from marketplace.services.listings.interchange import import_document
+    from tests.marketplace.services.matching.acid_loop import acid_document
+
+    import_document(api.session, acid_document(), actor="test")
+    api.session.commit()
+    plain = api.post("match-runs", "admin", json={"park": "AC"}).json
+    (opp,) = plain["loops"]["opportunities"]
+    assert opp["enterprises"] == ["E-A", "E-B"] and opp["cost_cny"] > 0 and not opp["closed_by_run"]
+    favoured = api.post("match-runs", "admin", json={"park": "AC", "favour_loops": True}).json
+    (closed,) = favoured["loops"]["closed"]
+    assert closed["favoured"] and closed["bonus_cny"] == 10_000.0
+    assert favoured["objective"] == pytest.approx(plain["objective"] - opp["cost_cny"])
+    assert api.get(f"match-runs/{favoured['id']}", "admin").json["loops"]["closed"] == favoured["loops"]["closed"]
+    below = api.post("match-runs", "admin", json={"park": "AC", "loop_bonus": opp["cost_cny"] - 1}).json
+    assert below["loops"]["closed"] == []
+    refused = api.post("match-runs", "admin", json={"park": "AC", "exact": True, "favour_loops": True})
+    assert refused.status_code == 422 and "favour_loops" in refused.json["errors"]
+    bad = api.post("match-runs", "admin", json={"park": "AC", "loop_bonus": -1})
+    assert bad.status_code == 422 and "loop_bonus" in bad.json["errors"]["json"]

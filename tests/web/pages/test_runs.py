@@ -244,3 +244,22 @@ def test_coordinators_see_the_runs_over_every_park_beside_their_own(inline):
     pages.language("en")
     page = pages.text("/runs")
     assert "all parks" in page and "No run yet in your parks." not in page
+
+
+def test_a_run_favouring_loops_from_the_form_shows_the_loops_it_closed(inline):
+    from marketplace.services.listings.interchange import import_document
+    from tests.marketplace.services.matching.acid_loop import acid_document
+
+    pages = inline
+    import_document(pages.session, acid_document(), actor="test")
+    pages.session.commit()
+    pages.sign_in("admin")
+    form = pages.text("/runs")
+    assert 'name="favour_loops"' in form and "优先形成闭环" in form and 'name="loop_bonus"' in form
+    plain = dict(GOOD, park="AC", loop_bonus="10000")
+    page = pages.text(pages.post("/runs", plain).headers["Location"])
+    assert "闭环机会" in page and "E-A → E-B → E-A" in page and "本次匹配未在企业之间形成闭环" in page
+    page = pages.text(pages.post("/runs", dict(plain, favour_loops="1")).headers["Location"])
+    assert "已形成的闭环" in page and "E-A → E-B → E-A" in page and "因 10,000 元闭环奖励" in page
+    refused = pages.post("/runs", dict(plain, exact="1", favour_loops="1"))
+    assert refused.status_code == 422 and "仅最小费用流可优先形成闭环" in refused.get_data(as_text=True)

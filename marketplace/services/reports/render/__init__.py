@@ -4,7 +4,7 @@ The document is built elsewhere (a plain JSON-able dict); this package only pres
 
 - ``render_html(doc)`` (``html``): one self-contained, bilingual HTML page that works offline, with the
   figures of ``figures``;
-- ``write_csv(doc, path)`` (``csv``): seven CSV files in a directory or a ``.zip``; ``csv_zip_bytes(doc)``
+- ``write_csv(doc, path)`` (``csv``): eight CSV files in a directory or a ``.zip``; ``csv_zip_bytes(doc)``
   for the API;
 - ``write_xlsx(doc, path_or_buffer)`` (``xlsx``): one workbook, a sheet per table, a chart of monthly tonnes;
 - ``render(doc, fmt, path)``: dispatches on ``html|json|csv|xlsx``.

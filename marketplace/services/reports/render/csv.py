@@ -1,4 +1,4 @@
-"""The report as seven CSV files (UTF-8 with BOM, formula-defused, tonnes with every digit), in a directory
+"""The report as eight CSV files (UTF-8 with BOM, formula-defused, tonnes with every digit), in a directory
 or a ``.zip``: kpis.csv in long format, then one file per table of ``tables``."""
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from .tables import (
     enterprise_table,
     flow_table,
     kpi_rows,
+    loop_table,
     month_table,
     rating_table,
 )
@@ -45,6 +46,7 @@ def csv_files(doc: dict) -> dict[str, bytes]:
         "enterprises.csv": _csv_table(enterprise_table(doc)),
         "flows.csv": _csv_table(flow_table(doc)),
         "chains.csv": _csv_table(chain_table(doc)),
+        "loop_opportunities.csv": _csv_table(loop_table(doc)),
         "ratings.csv": _csv_table(rating_table(doc)),
         "monthly.csv": _csv_table(month_table(doc)),
         "compliance.csv": _csv_table(compliance_table(doc)),

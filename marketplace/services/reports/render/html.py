@@ -108,6 +108,15 @@ def _chain_groups(doc: dict) -> list[dict[str, Any]]:
     return groups
 
 
+def _loop_rows(doc: dict) -> list[dict[str, Any]]:
+    """The loop opportunities of the latest run, each with its path both ways round (back to its first node)."""
+    rows = []
+    for item in (doc.get("loop_opportunities") or {}).get("items") or []:
+        closed = {**item, "closed": True}
+        rows.append({"c": item, "path_zh": chain_path(closed, "zh"), "path_en": chain_path(closed, "en")})
+    return rows
+
+
 def _rating_rows(doc: dict) -> tuple[list[dict], list[tuple[str, str, str]], dict[Any, int]]:
     ratings = sorted(doc.get("ratings") or [], key=lambda r: (GRADE_ORDER.get(r.get("grade"), 5),
                                                                -(num(r.get("score")) or 0), str(r.get("ref"))))
@@ -195,6 +204,8 @@ def html_context(doc: dict) -> dict[str, Any]:
         "sankey_bases": (sankey or {}).get("bases") or [], "network_bases": (network or {}).get("bases") or [],
         "flow_count": len(doc.get("flows") or []),
         "chain_groups": _chain_groups(doc), "months": kpis.get("monthly") or [],
+        "loop_rows": _loop_rows(doc),
+        "loop_run_at": local_time((doc.get("loop_opportunities") or {}).get("run_at")),
         "enterprises": enterprises, "enterprise_total": len(kpis.get("enterprises") or []), "omitted": omitted,
         "compliance": compliance,
         "compliance_tables": [(k.zh, k.en, counts_of(compliance.get(k.key)), _code_labels(k.key, compliance))

@@ -168,6 +168,33 @@ def chain_table(doc: dict, items: Iterable[dict] | None = None) -> Table:
     return list(CHAIN_COLUMNS), rows
 
 
+LOOP_COLUMNS: tuple[Column, ...] = (
+    ("run", "匹配批次", "Run"), ("rank", "排名", "Rank"), ("path_zh", "路径", "Path (Chinese)"),
+    ("path_en", "路径（英文）", "Path (English)"), ("nodes", "节点", "Nodes"), ("tonnes", "瓶颈量", "Bottleneck"),
+    ("unit", "单位", "Unit"), ("cost_cny", "目标值代价（元）", "Cost in objective (CNY)"),
+    ("cost_pct", "代价占目标值（%）", "Cost (% of objective)"), ("closed_by_run", "最优分配已形成", "Closed by the optimum"),
+    ("closed_after_run", "本批次已形成", "Closed by the run"), ("links", "环节", "Links"),
+)
+
+
+def loop_table(doc: dict) -> Table:
+    """Loop opportunities among the legal candidates of the latest run (loop_opportunities.csv, the 闭环机会
+    sheet): one row per candidate loop, its links as ``offer>need=quantity@weight``."""
+    block = doc.get("loop_opportunities") or {}
+    rows = []
+    for item in block.get("items") or []:
+        c = {**item, "closed": True}
+        links = "; ".join(f"{link.get('source')}>{link.get('target')} "
+                          f"{link.get('offer') or '?'}>{link.get('need') or '?'}"
+                          f"={csv_value(num(link.get('quantity_t')))}@{link.get('weight')}"
+                          for link in item.get("links") or [])
+        rows.append([block.get("run"), item.get("rank"), chain_path(c, "zh"), chain_path(c, "en"),
+                     " > ".join(str(n.get("key")) for n in item.get("nodes") or []), item.get("tonnes"),
+                     item.get("unit") or "t/a", item.get("cost_cny"), item.get("cost_pct"),
+                     bool(item.get("closed_by_run")), bool(item.get("closed_after_run")), links])
+    return list(LOOP_COLUMNS), rows
+
+
 RATING_HEAD: tuple[Column, ...] = (
     ("ref", "企业编号", "Ref"), ("name", "企业名称", "Enterprise"), ("park", "园区", "Park"), ("grade", "评级", "Grade"),
     ("grade_zh", "评级含义", "Grade (Chinese)"), ("grade_en", "评级含义（英文）", "Grade (English)"),

@@ -22,6 +22,7 @@ from .tables import (
     compliance_table,
     enterprise_table,
     flow_table,
+    loop_table,
     month_table,
     rating_table,
 )
@@ -155,7 +156,7 @@ def _table_sheet(wb: Any, title: str, table: Table) -> _Sheet:
 
 
 def write_xlsx(doc: dict, path_or_buffer: Path | str | BinaryIO) -> None:
-    """The report as one workbook: 概览 Summary, 企业, 流向, 共生链, 闭环, 评级, 月度 (with a chart), 合规, 排放因子."""
+    """The report as one workbook: 概览 Summary, 企业, 流向, 共生链, 闭环, 闭环机会, 评级, 月度 (with a chart), 合规, 排放因子."""
     from openpyxl import Workbook
     from openpyxl.chart import BarChart, Reference
     from openpyxl.styles import Font
@@ -197,6 +198,7 @@ def write_xlsx(doc: dict, path_or_buffer: Path | str | BinaryIO) -> None:
                                                LEVELS.index(c["level"]) if c.get("level") in LEVELS else 9,
                                                c.get("rank") or 0))
         _table_sheet(wb, title, chain_table(doc, ordered))
+    _table_sheet(wb, "闭环机会 Loop opportunities", loop_table(doc))
     _table_sheet(wb, "评级 Ratings", rating_table(doc))
 
     # 月度 Monthly, with a bar chart of the tonnes transferred

@@ -23,10 +23,10 @@ from marketplace.services.reports.render import (
 )
 from tests.marketplace.services.reports.report_sample import empty_report, sample_report
 
-CSV_FILES = {"kpis.csv", "enterprises.csv", "flows.csv", "chains.csv", "ratings.csv", "monthly.csv",
-             "compliance.csv"}
-SHEETS = ["概览 Summary", "企业 Enterprises", "流向 Flows", "共生链 Chains", "闭环 Loops", "评级 Ratings", "月度 Monthly",
-          "合规 Compliance", "排放因子 Factors"]
+CSV_FILES = {"kpis.csv", "enterprises.csv", "flows.csv", "chains.csv", "loop_opportunities.csv", "ratings.csv",
+             "monthly.csv", "compliance.csv"}
+SHEETS = ["概览 Summary", "企业 Enterprises", "流向 Flows", "共生链 Chains", "闭环 Loops", "闭环机会 Loop opportunities",
+          "评级 Ratings", "月度 Monthly", "合规 Compliance", "排放因子 Factors"]
 HEADINGS = [("概览", "Summary"), ("园区关键指标", "Park key indicators"), ("物料流向", "Material flows"),
             ("共生网络", "Symbiosis network"), ("共生链与闭环", "Symbiosis chains and closed loops"),
             ("月度趋势", "Monthly trends"), ("企业绩效", "Enterprise performance"), ("合规情况", "Compliance"),
