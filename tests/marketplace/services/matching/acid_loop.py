@@ -16,7 +16,8 @@ SPENT = [{"name": "sulfuric acid", "cas": "7664-93-9", "fraction": 0.70},
 ACID = [{"name": "sulfuric acid", "cas": "7664-93-9", "fraction": 0.98},
         {"name": "water", "cas": "7732-18-5", "fraction": 0.02}]
 LICENCE = {"kind": "hw_comprehensive", "categories": ["HW34"], "codes": [],
-           "activities": ["collect", "store", "utilise"], "annual_capacity_t": 5000, "valid_from": "2025-01-01", "valid_to": "2029-12-31"}
+           "activities": ["collect", "store", "utilise"], "annual_capacity_t": 5000, "valid_from": "2025-01-01",
+           "valid_to": "2029-12-31"}
 
 
 def _enterprise(ref: str, name: str, lon: float, licence: str | None = None) -> dict:
