@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 
 from catalog.cas import normalize_cas
+from catalog.resolve import resolve_component
 from matching.pipeline import Proposal, Recommender
 from matching.problem import LicenceRecord, NeedRecord, OfferRecord, Problem, Settings, Site, substance_key
 from matching.quantities import annual_tonnes
@@ -71,12 +72,19 @@ def _blank(value: Any) -> bool:
 
 
 def _components(lines: Iterable[dict] | None, amount: str) -> tuple[dict[str, float], dict[str, str]]:
-    """Substance key -> amount, and key -> display name, of composition/wanted/limits lines."""
+    """Substance key -> amount, and key -> display name, of composition/wanted/limits lines.
+
+    A line with a name but no CAS number is resolved as the marketplace resolves it when the
+    listing is saved (``catalog.resolve``): ``硫酸``, ``H2SO4`` and ``sulfuric acid`` all key 7664-93-9.
+    """
     values: dict[str, float] = {}
     names: dict[str, str] = {}
     for line in lines or ():
         cas = None if _blank(line.get("cas")) else normalize_cas(str(line["cas"]))
         name = None if _blank(line.get("name")) else str(line["name"])
+        if cas is None and name is not None:
+            resolved = resolve_component(name)
+            cas = resolved.cas if resolved is not None else None
         key = substance_key(cas, name)
         values[key] = float(line[amount])
         names[key] = name or cas or key

@@ -20,6 +20,9 @@ class Arcs:
     need: np.ndarray  # int64
     distance_km: np.ndarray  # float64, road km
     similarity: np.ndarray | None = None  # float64 in [0, 1]
+    # bool: evidence that the material fits the need (SimilarityModel.pair_evidence); None = not judged
+    # (a pair a user names explicitly). A pair without it is never recommended nor allocated.
+    fit: np.ndarray | None = None
     licence: np.ndarray | None = None  # int64
     exemption: np.ndarray | None = None  # int64
     approval: np.ndarray | None = None  # int64 index into Problem.approvals, -1 none
@@ -32,6 +35,10 @@ class Arcs:
 
     def __len__(self) -> int:
         return int(self.offer.shape[0])
+
+    def fitting(self) -> np.ndarray:
+        """True where there is evidence of fit (every arc when fit was not judged)."""
+        return np.ones(len(self), dtype=bool) if self.fit is None else self.fit
 
     def passed_hard(self, hard_codes: tuple[str, ...]) -> np.ndarray:
         """True where every hard check in ``hard_codes`` passed."""
@@ -64,7 +71,7 @@ class Arcs:
         """A new ``Arcs`` with only the selected entries (boolean mask or index array)."""
         pick = lambda a: None if a is None else a[mask_or_index]  # noqa: E731
         return Arcs(offer=self.offer[mask_or_index], need=self.need[mask_or_index],
-                    distance_km=self.distance_km[mask_or_index], similarity=pick(self.similarity),
+                    distance_km=self.distance_km[mask_or_index], similarity=pick(self.similarity), fit=pick(self.fit),
                     licence=pick(self.licence), exemption=pick(self.exemption), approval=pick(self.approval),
                     checks={k: v[mask_or_index] for k, v in self.checks.items()},
                     unknown={k: v[mask_or_index] for k, v in self.unknown.items()},

@@ -97,9 +97,12 @@ class CandidateIndex:
         dense = rowwise_dot(self.o_embed, self.n_embed, oi, ni)
         sel = _top_per_group(group, dense, PRERANK_FACTOR * top_k)
         oi, ni, dist, group = oi[sel], ni[sel], dist[sel], group[sel]
-        sim = self.model.pair_similarity(oi, ni)
-        sel = _top_per_group(group, sim + _specialist_bonus(p, self.model, oi, ni), top_k)
-        return Arcs(offer=oi[sel], need=ni[sel], distance_km=dist[sel], similarity=sim[sel])
+        values, present = self.model.pair_blocks(oi, ni)
+        sim = self.model.combine(values, present)
+        fit = self.model.pair_fit(oi, ni, values, present)
+        # A pair without evidence of fit never becomes a recommendation: it must not take a slot either.
+        sel = _top_per_group(group, sim + _specialist_bonus(p, self.model, oi, ni) + fit, top_k)
+        return Arcs(offer=oi[sel], need=ni[sel], distance_km=dist[sel], similarity=sim[sel], fit=fit[sel])
 
 
 def _specialist_bonus(p: Problem, model: SimilarityModel, oi: np.ndarray, ni: np.ndarray) -> np.ndarray:

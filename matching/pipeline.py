@@ -13,6 +13,8 @@ from typing import Any, Callable
 
 import numpy as np
 
+from catalog.material_terms import TERMS_BY_KEY
+
 from .arcs import Arcs
 from .candidates import CandidateIndex
 from .loops import apply_loops
@@ -20,7 +22,7 @@ from .optimise import Allocation, allocate, greedy
 from .problem import Problem
 from .rules import HARD_CODES, RULES, Check, conflicting_offer_pairs, evaluate_rules, explain
 from .scoring import score, terms_for
-from .similarity import BLOCKS, SimilarityModel
+from .similarity import BLOCKS, EVIDENCE, SimilarityModel
 
 RULE_NAMES = {r.code: r for r in RULES}
 QUANTITY_EPS_T = 1e-6
@@ -115,7 +117,7 @@ def run_park(problem: Problem, *, with_candidates: bool = False,
     arcs = build_arcs(problem, index, timings)
 
     legal = arcs.passed_hard(HARD_CODES)
-    usable = legal & (arcs.weight > 0) & (arcs.max_t > QUANTITY_EPS_T)
+    usable = legal & arcs.fitting() & (arcs.weight > 0) & (arcs.max_t > QUANTITY_EPS_T)
     feasible = arcs.subset(usable)
     t = time.perf_counter()
     step("optimise")
@@ -213,7 +215,8 @@ class Recommender:
             raise KeyError(ref)
         evaluate_rules(p, arcs)
         score(p, arcs)
-        ok = np.flatnonzero(~arcs.failed_hard(HARD_CODES) & (arcs.max_t > QUANTITY_EPS_T))
+        # No fit, no recommendation: fewer than ``top`` may come back (the caller says so).
+        ok = np.flatnonzero(~arcs.failed_hard(HARD_CODES) & arcs.fitting() & (arcs.max_t > QUANTITY_EPS_T))
         # tier 0: every check decided and every hard one passed; tier 1: something unknown
         tier = arcs.any_unknown()[ok].astype(np.int64)
         ranked = ok[np.lexsort((-arcs.weight[ok], tier))][:top]
@@ -261,6 +264,7 @@ def _proposals(p: Problem, model: SimilarityModel, arcs: Arcs, ks: np.ndarray,
     oi, ni = arcs.offer[ks], arcs.need[ks]
     terms = terms_for(p, arcs, ks)
     values, present = model.pair_blocks(oi, ni)
+    evidence = model.pair_evidence(oi, ni, values, present)
     tops = model.top_components(oi, ni)
     out = []
     for i, k in enumerate(ks.tolist()):
@@ -280,11 +284,24 @@ def _proposals(p: Problem, model: SimilarityModel, arcs: Arcs, ks: np.ndarray,
             need_enterprise=need.site.enterprise, quantity_t=quantity, weight=weight,
             score=round(weight * quantity, 3), distance_km=round(distance, 2),
             similarity=round(float(arcs.similarity[k]), 4), checks=checks,
-            reasons=_reasons(terms[i], blocks, components, distance, need.purpose, checks),
+            reasons=[_evidence_reason(model, o, n, evidence[i]),
+                     *_reasons(terms[i], blocks, components, distance, need.purpose, checks)],
             terms=terms[i].as_dict(), similarity_blocks=blocks, components=components,
             licence=p.licences[lic].number if lic >= 0 else None, exemption=exemption,
             offer_id=offer.id, need_id=need.id))
     return out
+
+
+_EVIDENCE_WORDS = {"composition": "成分 composition", "text": "名称 title", "code": "废物代码或许可类别 waste code or licence"}
+
+
+def _evidence_reason(model: SimilarityModel, o: int, n: int, evidence: np.ndarray) -> str:
+    """Why the pair is a candidate at all: the evidence that the material fits the need."""
+    kinds = [_EVIDENCE_WORDS[k] for k, has in zip(EVIDENCE, evidence.tolist()) if has]
+    if not kinds:  # a pair the user named (point-to-point): the engine did not judge its fit
+        return "适配依据 evidence of fit: 无 none found (检查是否合适 check the material suits the need)"
+    shared = [f"{TERMS_BY_KEY[k].zh[0]} {TERMS_BY_KEY[k].en[0]}" for k in model.concept_names(o, n)]
+    return "适配依据 evidence of fit: " + ", ".join(kinds) + (f" ({'; '.join(shared)})" if shared else "")
 
 
 def _reasons(terms, blocks: dict[str, float], components: list[dict[str, Any]], distance: float, purpose: str,
@@ -324,6 +341,7 @@ def _unmatched(p: Problem, arcs: Arcs, legal: np.ndarray, feasible: Arcs,
             failing.setdefault(o, Counter())[code] += 1
     cands = np.bincount(arcs.offer, minlength=p.o.size)
     legal_o = np.bincount(arcs.offer[legal], minlength=p.o.size)
+    fitting_o = np.bincount(arcs.offer[legal & arcs.fitting()], minlength=p.o.size)
     # candidates refused only by unknown checks: a report (or a declaration) would make them legal
     undecided = ~legal & ~arcs.failed_hard(HARD_CODES)
     undecided_o = np.bincount(arcs.offer[undecided], minlength=p.o.size)
@@ -343,6 +361,9 @@ def _unmatched(p: Problem, arcs: Arcs, legal: np.ndarray, feasible: Arcs,
         elif legal_o[o] == 0:
             top = ", ".join(f"{code}×{n}" for code, n in failing.get(o, Counter()).most_common(3))
             reason = f"all {cands[o]} candidates fail hard checks: {top} (候选均未通过合规检查)"
+        elif fitting_o[o] == 0:
+            reason = (f"{legal_o[o]} legal candidates, none with evidence that the material fits "
+                      f"(合规候选均无物料适配依据)")
         elif shipped_o[o] <= QUANTITY_EPS_T:
             reason = "legal candidates exist but their capacity went to better pairs (产能已分配)"
         else:

@@ -17,6 +17,25 @@ The similarity of a pair is a weighted mean of four blocks, each in [0, 1]:
 
 A block that one side does not have (no composition, no text) is left out and the
 weights of the rest are renormalised, so a sparse listing is not punished for silence.
+
+**No fit, no recommendation.** Similarity ranks; it does not by itself show that a material
+suits a need (a general offer scores 1.0 on the category block against every need that names
+no code, and the elemental block finds silicon in both fly ash and polysilicon). ``pair_fit``
+says whether there is *evidence* of fit, any of:
+
+* ``composition``: the composition block without water reaches ``COMPOSITION_EVIDENCE`` (the
+  two share a specific substance, not just the water nearly every listing holds);
+* ``text``: the titles name a material in common (``catalog.material_terms``, in either
+  language), or their text similarity reaches ``TEXT_EVIDENCE``;
+* ``code``: the need names the offer's waste code (or, for HW, its category), or the receiver
+  is licensed for the HW offer's category: the receiver exists for this waste.
+
+A need's ``wanted`` minima are part of its profile when it states no composition, so a
+declared wanted substance shows as composition evidence. Candidate pairs without evidence
+are never recommended nor allocated, whatever the hierarchy, diversion and price terms would
+add (``Arcs.fit``). The thresholds were set on the documented-synergy evaluation
+(``benchmarks/eval_messy.py``): every documented receiver clears one of them, and no
+unrelated need nearby clears any.
 """
 from __future__ import annotations
 
@@ -29,12 +48,17 @@ from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from catalog.chemistry import element_mass_fractions
+from catalog.material_terms import GENERIC, TERM_KEYS, concepts, expand
 
 from .problem import Problem
 
 IGNORED_ELEMENTS = frozenset({"H", "O"})
 TEXT_DIMENSIONS = 64
 BLOCKS = ("composition", "elements", "category", "text")
+WATER = "7732-18-5"
+COMPOSITION_EVIDENCE = 0.08  # composition block without water's share
+TEXT_EVIDENCE = 0.65  # near-identical titles; unrelated pairs of the evaluation reach 0.59
+EVIDENCE = ("composition", "text", "code")
 
 
 @dataclass(frozen=True)
@@ -77,6 +101,14 @@ class SimilarityModel:
         self.n_comp = _l2_rows(need_raw.sqrt() @ idf)
         self.o_has_comp = np.diff(self.o_comp.indptr) > 0
         self.n_has_comp = np.diff(self.n_comp.indptr) > 0
+        # Water's entry of each unit row: its share of a pair's composition fit is not evidence.
+        water = problem.substance_index.get(WATER)
+        if water is None:
+            self.o_water = np.zeros(problem.o.size)
+            self.n_water = np.zeros(problem.n.size)
+        else:
+            self.o_water = self.o_comp[:, water].toarray().ravel()
+            self.n_water = self.n_comp[:, water].toarray().ravel()
 
         self.element_names, table = _element_table(problem.substances)
         self.o_elem = normalize(np.asarray(offer_raw @ table), axis=1)
@@ -105,7 +137,9 @@ class SimilarityModel:
         self.o_code = np.array([c or "" for c in problem.o.waste_code], dtype=object)
 
     def _fit_text(self, problem: Problem) -> None:
-        texts = [_text(r) for r in problem.offers] + [_text(r) for r in problem.needs]
+        raw = [_raw_text(r) for r in problem.offers] + [_raw_text(r) for r in problem.needs]
+        self._fit_concepts(problem, raw)
+        texts = [f"{t} {expand(t)}".strip() if t else "" for t in raw]
         self.o_has_text = np.array([bool(t) for t in texts[:problem.o.size]], dtype=bool)
         self.n_has_text = np.array([bool(t) for t in texts[problem.o.size:]], dtype=bool)
         if not any(texts):
@@ -131,6 +165,34 @@ class SimilarityModel:
         self.o_text = dense[:problem.o.size]
         self.n_text = dense[problem.o.size:]
 
+    def _fit_concepts(self, problem: Problem, raw: list[str]) -> None:
+        # The glossary's materials each title names, as packed bits: a pair naming the same material
+        # (粉煤灰 / fly ash) has evidence of fit whatever language each side wrote in.
+        keys = [k for k in TERM_KEYS if k not in GENERIC]
+        column = {k: i for i, k in enumerate(keys)}
+        bits = np.zeros((len(raw), len(keys)), dtype=bool)
+        for row, text in enumerate(raw):
+            for key in concepts(text) if text else ():
+                if key in column:
+                    bits[row, column[key]] = True
+        packed = np.packbits(bits, axis=1)
+        self.concept_keys = keys
+        self.o_concepts = packed[:problem.o.size]
+        self.n_concepts = packed[problem.o.size:]
+
+    def shared_concepts(self, oi: np.ndarray, ni: np.ndarray, chunk: int = 500_000) -> np.ndarray:
+        """True for each pair whose titles name a material in common (the glossary's, generic words aside)."""
+        out = np.empty(oi.shape[0], dtype=bool)
+        for start in range(0, oi.shape[0], chunk):
+            sl = slice(start, start + chunk)
+            out[sl] = (self.o_concepts[oi[sl]] & self.n_concepts[ni[sl]]).any(axis=1)
+        return out
+
+    def concept_names(self, oi: int, ni: int) -> list[str]:
+        """The glossary keys of the materials both titles of one pair name."""
+        both = np.unpackbits(self.o_concepts[oi] & self.n_concepts[ni])[:len(self.concept_keys)]
+        return [self.concept_keys[i] for i in np.flatnonzero(both)]
+
     # --- scoring pairs --------------------------------------------------------------------
 
     def pair_blocks(self, oi: np.ndarray, ni: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -151,9 +213,46 @@ class SimilarityModel:
     def pair_similarity(self, oi: np.ndarray, ni: np.ndarray) -> np.ndarray:
         """Similarity in [0, 1] of each (offer index, need index) pair."""
         values, present = self.pair_blocks(oi, ni)
+        return self.combine(values, present)
+
+    def combine(self, values: np.ndarray, present: np.ndarray) -> np.ndarray:
+        """The similarity of pairs from their blocks (``pair_blocks``): the weighted mean of those present."""
         w = self.weights.as_array()[None, :] * present
         total = w.sum(axis=1)
         return np.where(total > 0, (values * w).sum(axis=1) / np.maximum(total, 1e-12), 0.0)
+
+    def pair_evidence(self, oi: np.ndarray, ni: np.ndarray, values: np.ndarray | None = None,
+                      present: np.ndarray | None = None) -> np.ndarray:
+        """Per pair, which evidence of fit it has: (k × 3) bool over ``EVIDENCE`` (see the module docstring).
+
+        ``values``/``present`` are the pairs' ``pair_blocks`` when the caller has them already.
+        """
+        if values is None or present is None:
+            values, present = self.pair_blocks(oi, ni)
+        out = np.zeros((oi.shape[0], len(EVIDENCE)), dtype=bool)
+        specific = values[:, 0] - self.o_water[oi] * self.n_water[ni]
+        out[:, 0] = present[:, 0] & (specific >= COMPOSITION_EVIDENCE)
+        out[:, 1] = (present[:, 3] & (values[:, 3] >= TEXT_EVIDENCE)) | self.shared_concepts(oi, ni)
+        out[:, 2] = self._code_evidence(oi, ni)
+        return out
+
+    def pair_fit(self, oi: np.ndarray, ni: np.ndarray, values: np.ndarray | None = None,
+                 present: np.ndarray | None = None) -> np.ndarray:
+        """True for each pair with some evidence that the material fits the need (``pair_evidence``)."""
+        return self.pair_evidence(oi, ni, values, present).any(axis=1)
+
+    def _code_evidence(self, oi: np.ndarray, ni: np.ndarray) -> np.ndarray:
+        """The need names the offer's code (or its HW category), or the receiver is licensed for it."""
+        p = self.problem
+        o_cat = p.o.category[oi]
+        o_hw = o_cat > 0
+        o_code = self.o_code[oi]
+        named = self.n_code[ni] != ""
+        same_code = named & (o_code == self.n_code[ni]) & (o_code != "")
+        same_cat = named & o_hw & (p.n.category[ni] == o_cat)
+        bit = np.left_shift(np.uint64(1), o_cat.astype(np.uint64))
+        licensed = o_hw & ((self.n_category_mask[ni] & bit) != 0)
+        return same_code | same_cat | licensed
 
     def _category_similarity(self, oi: np.ndarray, ni: np.ndarray) -> np.ndarray:
         p = self.problem
@@ -233,8 +332,11 @@ def rowwise_dot(a: np.ndarray, b: np.ndarray, ai: np.ndarray, bi: np.ndarray,
     return out
 
 
-def _text(record) -> str:
-    """Titles carry the material's name in both languages; a description only stands in
-    when there is no title (descriptions are long, repetitive and slow to vectorise)."""
+def _raw_text(record) -> str:
+    """Titles carry the material's name; a description only stands in when there is no title
+    (descriptions are long, repetitive and slow to vectorise). What is vectorised adds the
+    glossary's words for every material the text names in both languages (``expand``), so that
+    a title typed only in Chinese and one typed only in English share n-grams when they name the
+    same material."""
     titles = " ".join(t for t in (record.title, record.title_zh) if t).strip()
     return titles or (record.description or "")[:200].strip()
