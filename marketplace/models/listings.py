@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, Date, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Date, Float, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
@@ -15,6 +15,8 @@ PURPOSES = ("reuse", "recycle", "co_process", "recover_energy", "dispose")
 CURRENT_ROUTES = ("landfill", "incineration", "storage", "disposal", "sale")
 LISTING_STATUSES = ("active", "paused", "closed")
 COMPONENT_ROLES = ("composition", "wanted", "limit")
+# Component.resolved_by when the user said the name's resolution is not their substance: not resolved again.
+REJECTED = "rejected"
 
 
 class Listing(Base):
@@ -47,6 +49,8 @@ class Listing(Base):
     purpose: Mapped[str | None] = mapped_column(String(16))
     max_distance_km: Mapped[float | None] = mapped_column(Float)
     status: Mapped[str] = mapped_column(String(10), default="active")
+    # The holder's word that every component is declared: an undeclared substance is then absent, not unknown.
+    composition_complete: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -78,5 +82,15 @@ class Component(Base):
     cas: Mapped[str | None] = mapped_column(String(16), index=True)
     # composition: mass fraction; wanted: min_fraction; limit: max_fraction
     fraction: Mapped[float] = mapped_column(Float)
+    # What a name typed without a CAS number was resolved to (``catalog.resolve``), and how; a row with a CAS
+    # number carries none (the CAS is the user's word). resolved_by is REJECTED when the user refused it.
+    resolved_cas: Mapped[str | None] = mapped_column(String(16))
+    resolved_by: Mapped[str | None] = mapped_column(String(12))
+    resolved_ambiguous: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     listing: Mapped[Listing] = relationship(back_populates="components")
+
+    @property
+    def substance_cas(self) -> str | None:
+        """The CAS number the row stands for: the one typed, else the one its name resolved to (None if rejected)."""
+        return self.cas or (self.resolved_cas if self.resolved_by != REJECTED else None)

@@ -162,6 +162,8 @@ class ListingSchema(_Strict):
     max_distance_km = fields.Float(load_default=None, allow_none=True, validate=_positive())
     wanted = fields.List(fields.Nested(WantedSchema), load_default=list)
     limits = fields.List(fields.Nested(LimitSchema), load_default=list)
+    # Optional: the holder's word that the composition lists every component (absent: not complete).
+    composition_complete = fields.Boolean(load_default=False)
 
     @validates("waste_code")
     def _waste_code(self, value: str | None, **_: Any) -> None:

@@ -56,7 +56,7 @@ def test_offer_in_chinese_to_realised_flow_in_the_report(sign_in, live_demo, tmp
     # Only the CAS number first: leaving the field looks it up (a name typed first would be looked up too, and
     # its answer may fill the CAS field before we type it, so that typing it changes nothing and asks nothing).
     page.fill("#composition-0-cas", "67-64-1")
-    with page.expect_response(lambda r: "/lookup/chemicals" in r.url and "67-64-1" in r.url, timeout=30_000):
+    with page.expect_response(lambda r: "/listings/substance" in r.url and "67-64-1" in r.url, timeout=30_000):
         page.press("#composition-0-cas", "Tab")
     found = page.locator("tr.component output.chem").first
     try:

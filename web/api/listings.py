@@ -13,7 +13,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate
 
 from marketplace.models import LISTING_KINDS, LISTING_STATUSES
-from marketplace.schemas.interchange import ListingSchema
+from marketplace.schemas.interchange import CompositionSchema, LimitSchema, ListingSchema, WantedSchema
 from marketplace.services.listings import listings as service
 
 from ..database import db_session
@@ -26,15 +26,37 @@ blp = Blueprint("listings", __name__, description="Offers and needs (供给与�
 
 # --- input -------------------------------------------------------------------------------
 
-class NewListing(RejectsNul, ListingSchema):
-    """A ``wastematch.v1`` listing; ``ref`` (generated when absent) and ``enterprise`` (yours) are optional."""
+RESOLVE = fields.Boolean(load_default=None, allow_none=True, metadata={"description": (
+    "A name without a CAS number is resolved to a substance (see resolved_cas in the answer). false: not this "
+    "substance, keep the name unresolved (it stays so on later edits); true: resolve it again. To correct a "
+    "resolution give the right cas, which always wins.")})
+
+
+def _resolvable(schema: type) -> type:
+    """A component schema of the interchange plus the API's ``resolve`` (the interchange has no such key)."""
+    return type(f"Api{schema.__name__}", (schema,), {"resolve": RESOLVE})
+
+
+class _ResolvableComponents:
+    """Mixin (before ``ListingSchema``): component lists whose rows may carry ``resolve``."""
+
+    composition = fields.List(fields.Nested(_resolvable(CompositionSchema)), load_default=list)
+    wanted = fields.List(fields.Nested(_resolvable(WantedSchema)), load_default=list)
+    limits = fields.List(fields.Nested(_resolvable(LimitSchema)), load_default=list)
+
+
+class NewListing(RejectsNul, _ResolvableComponents, ListingSchema):
+    """A ``wastematch.v1`` listing; ``ref`` (generated when absent) and ``enterprise`` (yours) are optional.
+
+    Components may carry ``resolve`` (see the component schema); ``composition_complete`` says every component
+    is declared."""
 
     ref = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=64))
     enterprise = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=64),
                                metadata={"description": "Enterprise ref; enterprise users may omit it"})
 
 
-class ListingPatch(RejectsNul, ListingSchema):
+class ListingPatch(RejectsNul, _ResolvableComponents, ListingSchema):
     """Any listing fields but kind, ref and enterprise; the whole listing is re-validated after the change."""
 
     class Meta:

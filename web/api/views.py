@@ -9,21 +9,28 @@ from marshmallow import Schema, fields, validate
 from marketplace.models import FORMS, LISTING_KINDS, LISTING_STATUSES, PERIODS, PURPOSES
 
 
-class ListingComponent(Schema):
+class _Resolved(Schema):
+    """What a name typed without a CAS number resolved to (send ``resolve: false`` to refuse it)."""
+
     name = fields.String(allow_none=True)
     cas = fields.String(allow_none=True)
+    resolved_cas = fields.String(allow_none=True, metadata={
+        "description": "The CAS number the name resolved to (none when a CAS number was given, or refused)"})
+    resolved_by = fields.String(allow_none=True, metadata={
+        "description": "How: cas, zh_name, synonym, formula or name; 'rejected' when the user refused it"})
+    resolved_ambiguous = fields.Boolean(metadata={"description": "The name (a formula, say) fits several "
+                                                                 "substances: please check"})
+
+
+class ListingComponent(_Resolved):
     fraction = fields.Float()
 
 
-class ListingWanted(Schema):
-    name = fields.String(allow_none=True)
-    cas = fields.String(allow_none=True)
+class ListingWanted(_Resolved):
     min_fraction = fields.Float()
 
 
-class ListingLimit(Schema):
-    name = fields.String(allow_none=True)
-    cas = fields.String(allow_none=True)
+class ListingLimit(_Resolved):
     max_fraction = fields.Float()
 
 
@@ -73,6 +80,8 @@ class ListingView(Schema):
     composition = fields.List(fields.Nested(ListingComponent), required=True)
     wanted = fields.List(fields.Nested(ListingWanted), required=True)
     limits = fields.List(fields.Nested(ListingLimit), required=True)
+    composition_complete = fields.Boolean(required=True, metadata={
+        "description": "The holder declares every component: an undeclared substance is absent, not unknown"})
     park = fields.String(allow_none=True)
     province = fields.String(allow_none=True)
     district = fields.String(allow_none=True)

@@ -18,21 +18,24 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError
 
+from catalog.chemistry import lookup_cas
 from marketplace.errors import Conflict, DomainError, NotFound, ValidationFailed
 from marketplace.models import CURRENT_ROUTES, FORMS, LISTING_KINDS, LISTING_STATUSES, PERIODS, PURPOSES, Listing
-from marketplace.services.listings import listings as service
-from marketplace.services.matching import workflow
 from marketplace.services.accounts.users import Principal
+from marketplace.services.listings import listings as service
+from marketplace.services.listings.resolution import REJECTED, ShownResolution, resolution_of, shown_resolution
+from marketplace.services.matching import workflow
 
 from ..api.listings import ListingPatch, NewListing
 from ..database import db_session, discard_changes
 from ..i18n import is_chinese, state_label
 from . import bp
+from . import lookup as lookup_pages
 from .auth import enterprises_only, page_principal
 from .common import FormErrors, Page, flash_done, flash_error, page_args
 from .match_views import FORM_LABELS, PURPOSE_LABELS, match_views, page_helpers
@@ -55,7 +58,13 @@ COMMON_FIELDS = ("title_zh", "title", "description", "waste_code", "ewc_code", "
 KIND_FIELDS = {"offer": ("form", "current_route"), "need": ("purpose", "max_distance_km")}
 KIND_ROLES = {"offer": ("composition",), "need": ("composition", "wanted", "limits")}
 TEXT_LIMIT = 4000
-ROW_FIELD = re.compile(r"^(composition|wanted|limits)\.(\d{1,3})\.(name|cas|pct)$")
+CAS_LIKE = re.compile(r"^[\d\s０-９\-－]+$")  # digits and hyphens: a CAS number, typed or half-typed
+ROW_FIELD = re.compile(r"^(composition|wanted|limits)\.(\d{1,3})\.(name|cas|pct|reject)$")
+TYPED = ("name", "cas", "pct")  # what a user types in a row (a row with none of them is blank)
+# How a name typed without a CAS number was resolved (catalog.resolve's methods).
+RESOLVED_BY_LABELS = {"cas": _l("from the CAS number"), "zh_name": _l("from the Chinese name"),
+                      "synonym": _l("from a synonym"), "formula": _l("from the formula"),
+                      "name": _l("from the name")}
 
 # The schema's English messages, in the page's language (others are shown as the service wrote them).
 NO_TITLE = _l("Give the listing a title (Chinese or English).")
@@ -111,6 +120,16 @@ def _g(value: float | None) -> str:
     return "" if value is None else f"{value:.10g}"
 
 
+def _preview(row: dict[str, Any]) -> ShownResolution | None:
+    """What a typed row's name resolves to, as saving it would store it (a row with a CAS number: nothing)."""
+    if row.get("cas") or not row.get("name"):
+        return None
+    if row.get("reject"):
+        return shown_resolution(None, REJECTED)
+    found = resolution_of(row["name"])
+    return shown_resolution(found.cas, found.method, found.ambiguous) if found is not None else None
+
+
 # --- the form --------------------------------------------------------------------------------------
 
 @dataclass
@@ -127,7 +146,7 @@ class ListingForm:
         """The rows of one editor plus blank ones (at least ``MIN_ROWS``, always one spare)."""
         rows = list(self.rows.get(role, []))
         blanks = max(MIN_ROWS[role] - len(rows), 1)
-        return rows + [{"name": "", "cas": "", "pct": ""} for _ in range(blanks)]
+        return rows + [{"name": "", "cas": "", "pct": "", "reject": "", "resolved": None} for _ in range(blanks)]
 
     @classmethod
     def blank(cls, kind: str) -> ListingForm:
@@ -139,9 +158,12 @@ class ListingForm:
         values = {k: ("" if getattr(listing, k) is None else str(getattr(listing, k))) for k in COMMON_FIELDS}
         values.update(price_cny_per_t=_g(listing.price_cny_per_t), quantity=_g(listing.quantity_t), unit="t",
                       form=listing.form or "", current_route=listing.current_route or "",
-                      purpose=listing.purpose or "", max_distance_km=_g(listing.max_distance_km))
+                      purpose=listing.purpose or "", max_distance_km=_g(listing.max_distance_km),
+                      composition_complete="1" if listing.composition_complete else "")
         role_of = {"composition": "composition", "wanted": "wanted", "limits": "limit"}
-        rows = {key: [{"name": c.name or "", "cas": c.cas or "", "pct": _g(round(c.fraction * 100, 8))}
+        rows = {key: [{"name": c.name or "", "cas": c.cas or "", "pct": _g(round(c.fraction * 100, 8)),
+                       "reject": "1" if c.resolved_by == REJECTED else "",
+                       "resolved": shown_resolution(c.resolved_cas, c.resolved_by, c.resolved_ambiguous)}
                       for c in listing.components_in(role_of[key])] for key in ROLES}
         return cls(kind=listing.kind, values=values, forms=list(listing.forms or []), rows=rows)
 
@@ -151,6 +173,7 @@ class ListingForm:
         form = request.form
         values = {k: _clean(form.get(k)) for k in (*COMMON_FIELDS, "quantity", "unit", "form", "current_route",
                                                     "purpose", "max_distance_km")}
+        values["composition_complete"] = "1" if form.get("composition_complete") else ""
         forms = [f for f in form.getlist("forms") if f in FORMS]
         cells: dict[str, dict[int, dict[str, str]]] = {role: {} for role in ROLES}
         for name in form:
@@ -159,9 +182,11 @@ class ListingForm:
                 cells[m.group(1)].setdefault(int(m.group(2)), {})[m.group(3)] = _clean(form.get(name), 200)
         rows = {}
         for role, by_index in cells.items():
-            typed = [{"name": r.get("name", ""), "cas": r.get("cas", ""), "pct": r.get("pct", "")}
-                     for _, r in sorted(by_index.items())]
-            rows[role] = [r for r in typed if any(r.values())][:MAX_ROWS]
+            typed = [{"name": r.get("name", ""), "cas": r.get("cas", ""), "pct": r.get("pct", ""),
+                      "reject": "1" if r.get("reject") else ""} for _, r in sorted(by_index.items())]
+            rows[role] = [r for r in typed if any(r[k] for k in TYPED)][:MAX_ROWS]
+            for r in rows[role]:
+                r["resolved"] = _preview(r)
         return cls(kind=kind, values=values, forms=forms, rows=rows)
 
     def document(self, *, with_kind: bool) -> tuple[dict[str, Any], FormErrors]:
@@ -176,7 +201,7 @@ class ListingForm:
         if self.kind == "need":
             doc["forms"] = list(self.forms)
         for k in ("price_cny_per_t", "max_distance_km"):
-            if k in doc and doc[k]:
+            if doc.get(k):
                 number = _number(doc[k])
                 doc[k] = number if number is not None else doc[k]
         if is_chinese() and not v.get("title_zh"):
@@ -213,8 +238,11 @@ class ListingForm:
                 elif not 0 <= pct <= 100:
                     pre.add(f"{role}.{i}.pct", _("Must be a percentage between 0 and 100."))
                 fraction = pct / 100 if pct is not None and 0 <= pct <= 100 else 0.0
-                items.append({"name": row["name"], "cas": row["cas"], amount: fraction})
+                # "Not this substance" ticked: keep the name unresolved; unticked: resolve it (again).
+                items.append({"name": row["name"], "cas": row["cas"], amount: fraction,
+                              "resolve": not row.get("reject")})
             doc[role] = items
+        doc["composition_complete"] = bool(v.get("composition_complete"))
         return doc, pre
 
     def load(self, schema: Schema, *, with_kind: bool) -> dict[str, Any]:
@@ -295,7 +323,7 @@ def _choices() -> dict[str, Any]:
             "PERIOD_CHOICES": [(p, state_label(p)) for p in PERIODS],
             "UNIT_CHOICES": [(u, UNIT_LABELS[u]) for u in UNITS],
             "FORM_LABELS": FORM_LABELS, "PURPOSE_LABELS": PURPOSE_LABELS, "ROUTE_LABELS": ROUTE_LABELS,
-            **page_helpers()}
+            "RESOLVED_BY_LABELS": RESOLVED_BY_LABELS, "shown_resolution": shown_resolution, **page_helpers()}
 
 
 def _render_form(form: ListingForm, listing: Listing | None = None, status: int = 200):
@@ -396,6 +424,27 @@ def listing_status(listing_id: int, action: str):
         message += " " + _("%(n)s open matches were cancelled.", n=cancelled)
     flash_done(message)
     return redirect(url_for("pages.listing", listing_id=listing_id))
+
+
+@bp.get("/listings/substance")
+def listing_substance():
+    """``?q=`` a composition row's CAS number or name, as the listing form's script asks about it.
+
+    A CAS number is looked up as ``/lookup/chemicals`` does; a name is resolved exactly as saving
+    the row resolves it (``resolution_of``), so the preview and the stored resolution agree:
+    the chemical plus ``resolved_by``, ``how`` (in the page's language) and ``ambiguous``.
+    """
+    if page_principal() is None:
+        return lookup_pages.lookup_chemicals()  # the same 401 answer
+    q = (request.args.get("q") or "").strip()[:lookup_pages.MAX_QUERY]
+    if not q or CAS_LIKE.match(q):
+        return lookup_pages.lookup_chemicals()
+    found = resolution_of(q)
+    chemical = lookup_cas(found.cas) if found is not None else None
+    if chemical is None:
+        return jsonify({"found": False})
+    return jsonify({**lookup_pages.chemical_dict(chemical), "resolved_by": found.method,
+                    "how": str(RESOLVED_BY_LABELS.get(found.method, "")), "ambiguous": found.ambiguous})
 
 
 TOP_CHOICES = (5, 10, 20)

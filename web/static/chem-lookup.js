@@ -1,7 +1,9 @@
 /* The chemicals lookup shared by the listing form and the survey form: a row's CAS number (or, without one, its
    name) is looked up in the chemicals catalogue (the form's data-chemicals-url), the chemical's name, formula
    and control flags are shown in the row's output.chem, and an empty CAS or name field is filled from the
-   answer. Texts come from the form's data-msg-* attributes and data-lang. Plain JS, loaded before the form's. */
+   answer (not the CAS field of a form with data-fill-cas="no": there a name is resolved on saving, and the
+   answer only shows what it resolves to). Texts come from the form's data-msg-* attributes and data-lang.
+   Plain JS, loaded before the form's. */
 var wastematchChemLookup = (function () {
   "use strict";
 
@@ -44,11 +46,16 @@ var wastematchChemLookup = (function () {
       if (status === 200 && body && body.error) { text(out, msg("bad-cas")); return; }
       if (status !== 200 || !body || !body.found) { text(out, msg("unknown")); return; }
       var label = zh ? (body.name_zh || body.name_en) : (body.name_en || body.name_zh);
-      out.appendChild(document.createTextNode(label + (body.formula ? " (" + body.formula + ")" : "")));
+      // data-fill-cas="no" (the listing form): a name stays a name, resolved when saved; show what it resolves to.
+      var keepName = form.getAttribute("data-fill-cas") === "no";
+      var resolved = keepName && !(cas.value || "").trim() && body.cas;
+      out.appendChild(document.createTextNode((resolved ? "→ " + body.cas + " " : "") + label
+        + (body.formula ? " (" + body.formula + ")" : "") + (resolved && body.how ? " · " + body.how : "")));
+      if (resolved && body.ambiguous) { addFlag(out, msg("check")); }
       if (body.pop) { addFlag(out, msg("pop")); }
       if (body.new_pollutant) { addFlag(out, msg("new-pollutant")); }
       // Never write into the field the user is typing in: the answer would land inside their text.
-      if (!cas.value && body.cas && document.activeElement !== cas) { cas.value = body.cas; }
+      if (!keepName && !cas.value && body.cas && document.activeElement !== cas) { cas.value = body.cas; }
       if (!name.value && document.activeElement !== name) { name.value = label || ""; }
     });
   };

@@ -176,11 +176,25 @@
     }
   }
 
+  /* A stored (or previewed) resolution shown by the page, with its "not this substance" box, describes the name
+     as it was: once the name or CAS changes it is gone (and the box unticked), the lookup shows the new answer. */
+  function dropResolution(row) {
+    var shown = row.querySelectorAll(".resolution, label.reject");
+    for (var i = 0; i < shown.length; i++) {
+      var box = shown[i].querySelector('input[type="checkbox"]');
+      if (box) { box.checked = false; }
+      shown[i].hidden = true;
+    }
+  }
+
   function wireRow(row, tbody, role) {
     var cas = row.querySelector('input[data-key="cas"]');
     var name = row.querySelector('input[data-key="name"]');
-    cas.addEventListener("change", function () { lookupRow(row); });
-    name.addEventListener("change", function () { if (!cas.value.trim()) { lookupRow(row); } });
+    cas.addEventListener("change", function () { dropResolution(row); lookupRow(row); });
+    name.addEventListener("change", function () {
+      dropResolution(row);
+      if (!cas.value.trim()) { lookupRow(row); }
+    });
     var remove = row.querySelector("button.remove-row");
     remove.hidden = false;
     remove.addEventListener("click", function () {
@@ -189,14 +203,16 @@
         tbody.removeChild(row);
       } else {  // the last row is emptied rather than removed
         var inputs = row.querySelectorAll("input");
-        for (var i = 0; i < inputs.length; i++) { inputs[i].value = ""; }
+        for (var i = 0; i < inputs.length; i++) { if (inputs[i].type !== "checkbox") { inputs[i].value = ""; } }
+        dropResolution(row);
         text(row.querySelector("output.chem"), "");
       }
       renumber(tbody, role);
       var focus = next && next.parentNode ? next.querySelector("input") : tbody.querySelector("input");
       if (focus) { focus.focus(); }
     });
-    if (cas.value || name.value) { lookupRow(row); }
+    // A name-only row whose resolution the page shows needs no lookup (it would say the same twice).
+    if (cas.value || (name.value && !row.querySelector(".resolution"))) { lookupRow(row); }
   }
 
   var editors = form.querySelectorAll("fieldset.components");
@@ -210,6 +226,8 @@
     add.addEventListener("click", function () {
       var last = tbody.querySelector("tr.component:last-child");
       var row = last.cloneNode(true);
+      var shown = row.querySelectorAll(".resolution, label.reject");  // the copied row's, not the new one's
+      for (var r = 0; r < shown.length; r++) { shown[r].parentNode.removeChild(shown[r]); }
       var inputs = row.querySelectorAll("input");
       for (var j = 0; j < inputs.length; j++) {
         inputs[j].value = "";

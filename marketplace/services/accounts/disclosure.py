@@ -136,7 +136,10 @@ class Redactor:
 
 
 def _components(listing: Listing, role: str, amount: str) -> list[dict[str, Any]]:
-    return [{"name": c.name, "cas": c.cas, amount: c.fraction} for c in listing.components_in(role)]
+    # With what a name typed without a CAS number resolved to (``listings.resolution``), so it can be corrected.
+    return [{"name": c.name, "cas": c.cas, amount: c.fraction, "resolved_cas": c.resolved_cas,
+             "resolved_by": c.resolved_by, "resolved_ambiguous": bool(c.resolved_ambiguous)}
+            for c in listing.components_in(role)]
 
 
 # The price term is a fixed share of the two prices' difference: with one's own price it gives the
@@ -173,6 +176,7 @@ def listing_view(listing: Listing, *, identified: bool, origin: tuple[float, flo
         "composition": _components(listing, "composition", "fraction"),
         "wanted": _components(listing, "wanted", "min_fraction"),
         "limits": _components(listing, "limit", "max_fraction"),
+        "composition_complete": bool(listing.composition_complete),
         "park": ent.park.code if ent.park else None, "province": ent.province, "district": ent.district,
         "industry": ent.industry, "industry_name": ent.industry_name,
         "created_at": listing.created_at.isoformat() if listing.created_at else None,

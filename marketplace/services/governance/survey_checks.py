@@ -128,16 +128,17 @@ def _listing_checks(decl: SurveyDeclaration, listings: list[Listing]) -> list[di
     out, seen = [], set()
     for listing in listings:
         for comp in listing.components:
-            if comp.role != "composition" or not comp.cas or comp.cas in declared_cas:
+            cas = comp.substance_cas  # a name resolved to a controlled substance counts too
+            if comp.role != "composition" or not cas or cas in declared_cas:
                 continue
-            for sub in controlled_by_cas(comp.cas):
+            for sub in controlled_by_cas(cas):
                 if sub.key in declared_keys or sub.key in seen:
                     continue
                 seen.add(sub.key)
                 out.append(_finding(
                     "substances", "undeclared_controlled", "warning",
-                    f"供给 {listing.ref} 的成分含管控物质 {sub.name_zh}（CAS {comp.cas}，{sub.measure_zh}），申报中未列出 / "
-                    f"offer {listing.ref} contains the controlled substance {sub.name_en} (CAS {comp.cas}), "
+                    f"供给 {listing.ref} 的成分含管控物质 {sub.name_zh}（CAS {cas}，{sub.measure_zh}），申报中未列出 / "
+                    f"offer {listing.ref} contains the controlled substance {sub.name_en} (CAS {cas}), "
                     "which the declaration does not list"))
     return out
 
@@ -180,7 +181,8 @@ def run_checks_many(session: Session, declarations: list[SurveyDeclaration]) -> 
                     Listing.enterprise_id.in_(ids), Listing.kind == "offer",
                     or_(Listing.status == "active",
                         (Listing.created_at >= year_start) & (Listing.created_at < year_end)))
-                    .where(Listing.components.any(Component.cas.is_not(None)))
+                    .where(Listing.components.any(or_(Component.cas.is_not(None),
+                                                      Component.resolved_cas.is_not(None))))
                     .options(selectinload(Listing.components)).order_by(Listing.id)):
                 listings[x.enterprise_id].append(x)
         for d in decls:

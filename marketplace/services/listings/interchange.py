@@ -21,6 +21,7 @@ from ...errors import NotFound, ValidationFailed
 from ...models import Component, Enterprise, HwCodeRow, Licence, Listing, Park
 from ...schemas.interchange import FORMAT, DocumentSchema, flatten_errors
 from ..accounts import audit
+from .resolution import resolve_rows
 
 ENTITY_TYPES = ("parks", "enterprises", "licences", "listings")
 # listing document key -> (component role, amount key)
@@ -31,7 +32,7 @@ ENTERPRISE_FIELDS = ("name", "industry", "industry_name", "province", "district"
 LICENCE_FIELDS = ("kind", "categories", "codes", "activities", "annual_capacity_t", "valid_from", "valid_to")
 LISTING_FIELDS = ("kind", "title", "title_zh", "description", "waste_code", "ewc_code", "form", "quantity_t",
                   "period", "available_from", "available_to", "price_cny_per_t", "current_route", "forms",
-                  "purpose", "max_distance_km")
+                  "purpose", "max_distance_km", "composition_complete")
 
 
 @dataclass
@@ -237,7 +238,9 @@ def _apply(session: Session, report: ImportReport, entity_type: str, obj: Any, k
         if not created and old == new:
             continue
         if name == "components":
+            previous = list(obj.components)
             obj.components = [Component(role=r, position=p, name=n, cas=c, fraction=f) for r, p, n, c, f in new]
+            resolve_rows(obj.components, previous=previous)
         else:
             setattr(obj, name, new)
         label = name.removesuffix("_id") if shown and name in shown else name
@@ -308,7 +311,9 @@ def _export_enterprise(e: Enterprise) -> dict[str, Any]:
 
 def _export_listing(x: Listing) -> dict[str, Any]:
     out: dict[str, Any] = {"ref": x.ref, "kind": x.kind, "enterprise": x.enterprise.ref}
-    out.update({k: _jsonable(getattr(x, k)) for k in LISTING_FIELDS if k != "kind"})
+    out.update({k: _jsonable(getattr(x, k)) for k in LISTING_FIELDS if k not in ("kind", "composition_complete")})
+    if x.composition_complete:  # an optional key: absent means false, so documents without it stay as they were
+        out["composition_complete"] = True
     for key, (role, amount) in COMPONENT_KEYS.items():
         out[key] = [{**({"name": c.name} if c.name is not None else {}),
                      **({"cas": c.cas} if c.cas is not None else {}), amount: c.fraction}

@@ -35,7 +35,8 @@ README_ROWS = [
     ("parks", "园区 Parks: code, name (中文), name_en, province, lat, lon"),
     ("enterprises", "企业 Enterprises: ref, park code, name, industry (GB/T 4754), lat, lon …"),
     ("licences", "危险废物经营许可证 HW licences; categories/codes/activities comma-separated"),
-    ("listings", "供给与需求 Offers and needs: kind = offer | need; forms comma-separated"),
+    ("listings", ("供给与需求 Offers and needs: kind = offer | need; forms comma-separated; "
+                  "composition_complete = TRUE 成分已全部申报 (composition declared complete), empty = no")),
     ("components", "成分 Components: role = composition | wanted | limits; amount = fraction / min / max"),
 ]
 

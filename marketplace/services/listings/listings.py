@@ -45,6 +45,7 @@ from ..accounts.users import Principal
 from ..matching import workflow
 from ..matching.recommendations import notify_new_listing, recommend
 from .interchange import COMPONENT_KEYS, LISTING_FIELDS, _full_hw_list_loaded
+from .resolution import resolve_rows
 
 # Allowed moves: action -> (from states, to state). Closed is final.
 TRANSITIONS = {"pause": (("active",), "paused"), "resume": (("paused",), "active"),
@@ -283,9 +284,34 @@ def _components(data: dict[str, Any]) -> list[Component]:
             for key, (role, amount) in COMPONENT_KEYS.items() for pos, c in enumerate(data.get(key) or [])]
 
 
+def _decisions(values: dict[str, Any]) -> tuple[dict[str, Any], dict[tuple[str, int], bool | None]]:
+    """``values`` without the components' ``resolve`` keys (the user's word on a name's resolution), and those
+    words by (role, position): the interchange schema that re-validates a listing knows no such key."""
+    words: dict[tuple[str, int], bool | None] = {}
+    out = dict(values)
+    for key, (role, _amount) in COMPONENT_KEYS.items():
+        rows = values.get(key)
+        if not isinstance(rows, list):
+            continue
+        out[key] = []
+        for pos, row in enumerate(rows):
+            if isinstance(row, dict) and "resolve" in row:
+                row = dict(row)
+                wish = row.pop("resolve")
+                words[(role, pos)] = None if wish is None else bool(wish)
+            out[key].append(row)
+    return out, words
+
+
 def _component_docs(listing: Listing) -> dict[str, list[dict[str, Any]]]:
     return {key: [{"name": c.name, "cas": c.cas, amount: c.fraction} for c in listing.components_in(role)]
             for key, (role, amount) in COMPONENT_KEYS.items()}
+
+
+def _resolution_docs(listing: Listing) -> dict[str, list[Any]]:
+    """The rows' resolutions as the audit trail keeps them: ``[name, resolved CAS or None, method]`` per row."""
+    return {key: [[c.name, c.resolved_cas, c.resolved_by] for c in listing.components_in(role)]
+            for key, (role, _amount) in COMPONENT_KEYS.items()}
 
 
 def create_listing(session: Session, principal: Principal, data: dict[str, Any]) -> Listing:
@@ -295,6 +321,7 @@ def create_listing(session: Session, principal: Principal, data: dict[str, Any])
     parks; admins for any. A missing ref gets a fresh unique one. The enterprises the new
     listing fits best are notified.
     """
+    data, decisions = _decisions(data)
     ent = _owner_for_new(session, principal, data.get("enterprise"))
     _check_code(session, data.get("waste_code"))
     ref = data.get("ref")
@@ -306,13 +333,16 @@ def create_listing(session: Session, principal: Principal, data: dict[str, Any])
     listing = Listing(ref=ref, enterprise=ent, status="active", **{k: data.get(k) for k in LISTING_FIELDS})
     listing.forms = list(data.get("forms") or [])
     listing.period = data.get("period") or "year"
+    listing.composition_complete = bool(data.get("composition_complete"))
     listing.components = _components(data)
+    resolve_rows(listing.components, decisions=decisions)
     session.add(listing)
     session.flush()
     audit.record(session, actor=principal.actor, action="create", entity_type="listing", entity_key=ref,
                  changes={"enterprise": [None, ent.ref], "status": [None, "active"],
                           **{k: [None, _iso(data.get(k))] for k in LISTING_FIELDS},
-                          **{k: [None, v] for k, v in _component_docs(listing).items()}},
+                          **{k: [None, v] for k, v in _component_docs(listing).items()},
+                          "resolved": [None, _resolution_docs(listing)]},
                  context={"listing_id": listing.id}, park_id=ent.park_id)
     notify_new_listing(session, listing)
     return listing
@@ -369,8 +399,10 @@ def update_listing(session: Session, principal: Principal, listing_id: int, valu
     """Change the given fields (not kind, ref or enterprise); the result must still be a valid listing.
 
     Closed listings cannot change (409), nor may the quantity drop below what approved
-    matches already reserve (409).
+    matches already reserve (409). A component given with ``resolve: false`` keeps its name
+    unresolved (and stays so on later saves); ``resolve: true`` resolves a refused name again.
     """
+    values, decisions = _decisions(values)
     listing = _managed(session, principal, listing_id, for_update=True)
     if listing.status == "closed":
         raise Conflict("a closed listing cannot be edited (已关闭的信息不能修改)", {"status": ["closed"]})
@@ -395,9 +427,16 @@ def update_listing(session: Session, principal: Principal, listing_id: int, valu
     after = {key: [{"name": c.get("name"), "cas": c.get("cas"), amount: c[amount]} for c in data[key]]
              for key, (_role, amount) in COMPONENT_KEYS.items()}
     old_components = _component_docs(listing)
+    old_resolved = _resolution_docs(listing)
+    previous = list(listing.components)
     if after != old_components:
         listing.components = _components(data)
         changes.update({k: [old_components[k], after[k]] for k in after if after[k] != old_components[k]})
+    # Same rows: only the user's word on a resolution may change them, in place.
+    resolve_rows(listing.components, decisions=decisions, previous=previous)
+    new_resolved = _resolution_docs(listing)
+    if new_resolved != old_resolved:
+        changes["resolved"] = [old_resolved, new_resolved]
     if changes:
         # Bumped by hand: a change of components alone does not update the listing row.
         listing.updated_at = dt.datetime.now(dt.timezone.utc)

@@ -55,6 +55,17 @@ def _licence_used(session: Session, year: int) -> dict[str, float]:
     return {k: float(v or 0.0) for k, v in rows}
 
 
+def _add(into: dict[str, float], role: str, key: str, fraction: float) -> None:
+    """Two rows of one list may stand for one substance once names resolve ("硫酸" and "H2SO4"): their
+    fractions add up in a composition; of two minimums or two limits the stricter holds."""
+    if key not in into:
+        into[key] = fraction
+    elif role == "composition":
+        into[key] = min(1.0, into[key] + fraction)
+    else:
+        into[key] = max(into[key], fraction) if role == "wanted" else min(into[key], fraction)
+
+
 def build_problem(session: Session, *, park: str | None = None, settings: Settings | None = None,
                   include: Sequence[str] = (), only: Sequence[int] = ()) -> Problem:
     """The engine's input from the active listings (of one park, plus any refs in ``include``).
@@ -92,15 +103,17 @@ def build_problem(session: Session, *, park: str | None = None, settings: Settin
         comp, names = {}, {}
         wanted, limits = {}, {}
         for c in x.components:
-            key = substance_key(c.cas, c.name)
-            names[key] = c.name or c.cas or key
-            {"composition": comp, "wanted": wanted, "limit": limits}[c.role][key] = c.fraction
+            # The CAS typed, else the one the name resolved to (not a refused one); the name the user typed is shown.
+            key = substance_key(c.substance_cas, c.name)
+            names.setdefault(key, c.name or c.cas or key)
+            _add({"composition": comp, "wanted": wanted, "limit": limits}[c.role], c.role, key, c.fraction)
         common = dict(ref=x.ref, site=_site(x.enterprise), quantity_t=qty, composition=comp, names=names,
                       waste_code=x.waste_code, title=x.title or "", title_zh=x.title_zh or "",
                       description=x.description or "", available_from=x.available_from,
                       available_to=x.available_to, price_cny_per_t=x.price_cny_per_t, id=x.id)
         if x.kind == "offer":
-            offers.append(OfferRecord(form=x.form or "solid", current_route=x.current_route, **common))
+            offers.append(OfferRecord(form=x.form or "solid", current_route=x.current_route,
+                                      composition_complete=x.composition_complete, **common))
         else:
             needs.append(NeedRecord(forms=frozenset(x.forms), purpose=x.purpose or "dispose", wanted=wanted,
                                     limits=limits, max_distance_km=x.max_distance_km, **common))

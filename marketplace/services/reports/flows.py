@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from catalog.emission_factors import classify_material
@@ -258,9 +258,10 @@ class _MatchFlows:
         ids = sorted(todo)
         for i in range(0, len(ids), 5000):
             for listing_id, number in self.session.execute(
-                    select(Component.listing_id, Component.cas)
+                    # A name resolved to a substance classifies as its CAS number would (a refused one has none).
+                    select(Component.listing_id, func.coalesce(Component.cas, Component.resolved_cas))
                     .where(Component.listing_id.in_(ids[i:i + 5000]), Component.role == "composition",
-                           Component.cas.is_not(None))
+                           or_(Component.cas.is_not(None), Component.resolved_cas.is_not(None)))
                     .order_by(Component.listing_id, Component.position)):
                 cas[listing_id].append(number)
         for offer_id, offer in todo.items():
