@@ -24,6 +24,8 @@ OFFER = {
     "composition": [{"name": "base oil", "cas": "64742-54-7", "fraction": 0.85}],
     "quantity_t": 300, "period": "year", "available_from": "2026-01-01", "available_to": None,
     "price_cny_per_t": -800, "current_route": "incineration",
+    # every component declared: the need's lead limit is met by its absence, not unknown (issue 16)
+    "composition_complete": True,
 }
 NEED = {
     "ref": "N-1", "kind": "need", "enterprise": "E-1", "title": "Waste oil for re-refining", "title_zh": "废矿物油再生",

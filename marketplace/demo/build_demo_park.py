@@ -316,7 +316,9 @@ Y1 = "2027-12-31"   # usual end when a contract horizon is stated
 
 
 def offer(ref, ent, title, title_zh, form, composition, qty, period, price, route, *,
-          code=None, ewc=None, desc="", af=Y0, at=None):
+          code=None, ewc=None, desc="", af=Y0, at=None, complete=True):
+    # The demo's compositions list every component the holders know of (the rest is inert matter), so they are
+    # declared complete: a need's limit on a substance they do not list is met, not unknown (issue 16).
     d = {"ref": ref, "kind": "offer", "enterprise": ent, "title": title, "title_zh": title_zh,
          "description": desc}
     if code:
@@ -326,6 +328,8 @@ def offer(ref, ent, title, title_zh, form, composition, qty, period, price, rout
     d.update({"form": form, "composition": composition, "quantity_t": qty, "period": period,
               "available_from": af, "available_to": at, "price_cny_per_t": price,
               "current_route": route})
+    if complete and composition:
+        d["composition_complete"] = True
     return d
 
 

@@ -36,6 +36,7 @@ from .registry import (
     evaluate_rules,
     explain,
     failed_hard,
+    substances_to_report,
     unknown_checks,
 )
 from .vocabulary import APPROVAL_PURPOSES, COLLECTION_CODES
@@ -44,4 +45,5 @@ __all__ = [
     "RuleSpec", "RULES", "HARD_CODES", "SOFT_CODES", "Check", "evaluate_rules", "explain",
     "reactivity_groups", "incompatible", "conflicting_offer_pairs", "failed_hard",
     "COLLECTION_CODES", "APPROVAL_PURPOSES", "Rule", "REGISTRY", "UNKNOWN_CODES", "unknown_checks",
+    "substances_to_report",
 ]

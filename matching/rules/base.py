@@ -44,6 +44,9 @@ class RuleSpec:
     name_zh: str
     name_en: str
     description: str
+    # Its details are written ``中文 / English`` (``text.bilingual``): pages show their language's half.
+    # The others are English for now (issue 17 writes them all in both languages, then drops this flag).
+    bilingual_detail: bool = False
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,8 @@ from .text import fmt_fraction, joined, substance_name
 SPEC = RuleSpec(
     "contaminant_limit", True, "杂质限值", "Contaminant limits",
     "Every substance the need limits is declared in the offer at or below its maximum fraction (an undeclared "
-    "one counts as 0 only on a composition declared complete; otherwise the check is unknown).")
+    "one counts as 0 only on a composition declared complete; otherwise the check is unknown).",
+    bilingual_detail=True)
 
 REPORT_ZH, REPORT_EN = "需提供检测报告", "needs an analysis report"
 

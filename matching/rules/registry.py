@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..arcs import Arcs
-from ..problem import Problem
+from ..problem import NeedRecord, OfferRecord, Problem
 from . import (
     availability,
     composition_declared,
@@ -23,7 +23,9 @@ from . import (
     self_match,
 )
 from .base import ArcBatch, ArcCase, Check, Rule, RuleSpec
+from .features import composition_is_complete
 from .licensing import arc_pool, licence_column, licence_view, lifting
+from .text import substance_name
 
 REGISTRY: tuple[Rule, ...] = (
     hw_licence.RULE,
@@ -118,3 +120,16 @@ def failed_hard(checks: Iterable[Check]) -> list[Check]:
 def unknown_checks(checks: Iterable[Check]) -> list[Check]:
     """The checks (hard or soft) that the declared data do not decide, in order: each needs an analysis report."""
     return [c for c in checks if c.unknown]
+
+
+def substances_to_report(offer: OfferRecord, need: NeedRecord) -> list[str]:
+    """What an analysis report (or a declaration) must cover to decide the pair's unknown hard checks.
+
+    The substances the need limits that the offer does not declare on a composition that is
+    not complete (``contaminant_limit``), and the ones it wants when the offer declares no
+    composition at all (``required_component``); named as the listings name them.
+    """
+    keys = [] if composition_is_complete(offer) else [k for k in need.limits if k not in offer.composition]
+    if not offer.composition:
+        keys += [k for k in need.wanted if k not in keys]
+    return [substance_name(k, need, offer) for k in keys]

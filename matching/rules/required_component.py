@@ -19,7 +19,8 @@ from .text import fmt_fraction, joined, substance_name
 SPEC = RuleSpec(
     "required_component", True, "必需组分", "Required components",
     "Every substance the need wants is declared in the offer at or above its minimum fraction (unknown when the "
-    "offer declares no composition at all).")
+    "offer declares no composition at all).",
+    bilingual_detail=True)
 
 
 def _undecided(b: ArcBatch) -> np.ndarray:

@@ -97,9 +97,13 @@ class ListingView(Schema):
 
 
 class CheckSchema(Schema):
-    """One named regulatory check of a pair (DESIGN: code, passed, hard, detail)."""
+    """One named regulatory check of a pair (DESIGN: code, passed, hard, detail; plus unknown and status)."""
 
     code = fields.String(required=True)
     passed = fields.Boolean(required=True)
     hard = fields.Boolean(required=True)
     detail = fields.String(required=True)
+    unknown = fields.Boolean(metadata={
+        "description": "Not decided by what the offer declares (passed is false): needs an analysis report"})
+    status = fields.String(validate=validate.OneOf(("passed", "failed", "unknown")), metadata={
+        "description": "passed, failed, or unknown (not passed: a declaration or an analysis report decides it)"})

@@ -12,8 +12,11 @@ from flask_babel import lazy_gettext as _l
 from marketplace.models import Match
 from marketplace.services.accounts.users import Principal
 from marketplace.services.matching import workflow
+from matching.rules import RULES
 
 from ..database import db_session
+from ..i18n import one_language
+from . import bp
 
 # The regulatory checks (DESIGN's rules), by their stable code.
 CHECK_LABELS = {
@@ -23,8 +26,10 @@ CHECK_LABELS = {
     "required_component": _l("Required components"), "form": _l("Physical form"),
     "distance": _l("Distance"), "cross_province_transfer": _l("Cross-province transfer"),
     "availability": _l("Availability"), "self_match": _l("Different enterprises"),
-    "incompatible_mix": _l("Incompatible mixes"),
+    "incompatible_mix": _l("Incompatible mixes"), "composition_declared": _l("Composition declared"),
 }
+# The checks whose details the engine writes ``中文 / English`` (``RuleSpec.bilingual_detail``; issue 17: all).
+BILINGUAL_DETAILS = frozenset(r.code for r in RULES if r.bilingual_detail)
 ACTION_LABELS = {
     "propose": _l("Proposed"), "accept": _l("Accepted"),
     "decline": _l("Declined"), "approve": _l("Approved"), "reject": _l("Rejected"),
@@ -39,6 +44,26 @@ FORM_LABELS = {"solid": _l("Solid"), "powder": _l("Powder"), "liquid": _l("Liqui
                "paste": _l("Paste"), "gas": _l("Gas")}
 PURPOSE_LABELS = {"reuse": _l("Reuse"), "recycle": _l("Recycle"), "co_process": _l("Co-processing"),
                   "recover_energy": _l("Energy recovery"), "dispose": _l("Disposal")}
+
+
+# Template globals (not only context): the ``_match_parts`` macros are imported without the page's context.
+@bp.app_template_global()
+def check_detail(check: dict[str, Any]) -> str:
+    """A check's detail in the page's language when the engine writes it in both, else as written."""
+    detail = check.get("detail") or ""
+    return one_language(detail) if check.get("code") in BILINGUAL_DETAILS else detail
+
+
+@bp.app_template_global()
+def check_status(check: dict[str, Any]) -> str:
+    """``passed``, ``failed`` or ``unknown`` (checks stored before unknown existed have no ``status``)."""
+    return check.get("status") or ("unknown" if check.get("unknown") else "passed" if check.get("passed") else "failed")
+
+
+@bp.app_template_global()
+def needs_report(checks: list[dict[str, Any]]) -> bool:
+    """A hard check is unknown: the pair cannot become a match until the offer declares it (or a report)."""
+    return any(c.get("hard") and check_status(c) == "unknown" for c in checks)
 
 
 def page_helpers() -> dict[str, Any]:

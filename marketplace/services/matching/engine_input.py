@@ -133,8 +133,13 @@ def build_problem(session: Session, *, park: str | None = None, settings: Settin
 
 
 def check_dict(c) -> dict[str, Any]:
-    """A check as the CLI/API contract shows it."""
-    return {"code": c.code, "passed": bool(c.passed), "hard": bool(c.hard), "detail": c.detail}
+    """A check as the CLI/API contract shows it, plus ``unknown`` and ``status`` (passed / failed / unknown).
+
+    ``passed`` stays False for an unknown check, so a reader of the contract's four keys
+    treats it as not passed; ``unknown`` says a declaration or an analysis report decides it.
+    """
+    return {"code": c.code, "passed": bool(c.passed), "hard": bool(c.hard), "detail": c.detail,
+            "unknown": bool(c.unknown), "status": c.status}
 
 
 def proposal_dict(p: Proposal) -> dict[str, Any]:

@@ -103,7 +103,8 @@ def recommend(session: Session, refs: Sequence[str], *, top: int = 5,
 
     With an active ranking model (and ``learned``), the engine's legal recommendations are
     reordered by it and carry ``approval_probability`` and ``rank_score``; the model never
-    adds a candidate the engine left out.
+    adds a candidate the engine left out, and never lifts a pair with an unknown check
+    (``needs_report``: an analysis report is needed) above one that passes everything.
     """
     if top < 1:
         raise ValidationFailed("top must be at least 1", {"top": ["must be at least 1"]})
@@ -131,8 +132,12 @@ def recommend(session: Session, refs: Sequence[str], *, top: int = 5,
                  "enterprise": p.need_enterprise if is_offer else p.offer_enterprise,
                  **{k: v for k, v in proposal_dict(p).items() if k not in ("offer_enterprise", "need_enterprise")}}
                 for p in recs]
-        results.append({"listing": ref, "kind": "offer" if is_offer else "need",
-                        "recommendations": learning.rerank(model, rows, problem)[:top]})
+        for row in rows:
+            row["needs_report"] = any(c["unknown"] for c in row["checks"])
+        # Unknown is not zero: pairs with an unknown check stay after those that pass, reordered among themselves.
+        rows = (learning.rerank(model, [r for r in rows if not r["needs_report"]], problem)
+                + learning.rerank(model, [r for r in rows if r["needs_report"]], problem))
+        results.append({"listing": ref, "kind": "offer" if is_offer else "need", "recommendations": rows[:top]})
     return {"results": results}
 
 
@@ -140,11 +145,14 @@ def notify_new_listing(session: Session, listing: Listing) -> int:
     """Notify the enterprises whose active listings ``listing`` fits best; returns how many were notified.
 
     The new listing's best legal counterparts (``recommend``, top 5) are what
-    ``notifications.notify_listing_fit`` tells their enterprises about.
+    ``notifications.notify_listing_fit`` tells their enterprises about; a pair with an
+    unknown hard check (it cannot be proposed until the offer declares the substance) is
+    not announced.
     """
     if listing.status != "active":
         return 0
     session.flush()
     doc = recommend(session, [listing.ref], top=notifications.LISTING_FIT_TOP)
     recs = doc["results"][0]["recommendations"] if doc["results"] else []
+    recs = [r for r in recs if not any(c["unknown"] and c["hard"] for c in r["checks"])]
     return notifications.notify_listing_fit(session, listing, recs)

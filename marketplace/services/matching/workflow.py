@@ -25,7 +25,7 @@ run and a pause cannot deadlock over a foreign-key check. On SQLite the unit of 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -36,7 +36,7 @@ from matching.arcs import Arcs
 from matching.pipeline import Proposal, _proposals
 from matching.problem import Settings
 from matching.quantities import annual_tonnes
-from matching.rules import evaluate_rules
+from matching.rules import evaluate_rules, substances_to_report
 from matching.scoring import score
 from matching.similarity import SimilarityModel
 
@@ -411,10 +411,12 @@ def _approve(session: Session, principal: Principal, match_id: int, reason: str 
     settings = settings or Settings(today=now.date())
     verdict = evaluate_pair(session, offer, need, settings=settings)
     failed = [c for c in verdict.failed if c["code"] not in NOT_RECHECKED]
-    if failed:
+    if any(not c.get("unknown") for c in failed):
         raise Conflict("the pair no longer passes the hard regulatory checks (不再满足法规硬性要求): "
                        + ", ".join(c["code"] for c in failed),
                        {"checks": [f"{c['code']}: {c['detail']}" for c in failed]})
+    if failed:
+        raise Conflict(needs_report_message(verdict), {"checks": [f"{c['code']}: {c['detail']}" for c in failed]})
     licence_number = verdict.licence
     licence = None
     if licence_number is not None:
@@ -472,9 +474,25 @@ class PairVerdict:
 
     proposal: Proposal
     checks: list[dict[str, Any]]
-    failed: list[dict[str, Any]]  # the hard checks that failed
+    failed: list[dict[str, Any]]  # the hard checks that did not pass (failed outright, or unknown)
     max_t: float  # what the pair could take (offer, need and licence left)
     licence: str | None
+    # the substances an analysis report (or a declaration on the offer) must cover when a hard check is unknown
+    to_report: list[str] = field(default_factory=list)
+
+    @property
+    def needs_report(self) -> bool:
+        """Every hard check that did not pass is unknown, not failed: declaring or a report decides it."""
+        return bool(self.failed) and all(c.get("unknown") for c in self.failed)
+
+
+def needs_report_message(verdict: PairVerdict) -> str:
+    """Why a pair with unknown hard checks cannot become a match yet, and what to do: ``english (中文)``."""
+    names = verdict.to_report or [c["code"] for c in verdict.failed]
+    return (f"the pair needs an analysis report first: the offer does not declare {', '.join(names)}. Declare it "
+            f"on the offer with its measured fraction, or mark the offer's composition complete when it holds "
+            f"nothing else, then try again (需提供检测报告：供给未申报{'、'.join(names)}，请在供给中申报其检测含量，"
+            f"或在成分已全部申报时标记成分完整，然后重试)")
 
 
 def evaluate_pair(session: Session, offer: Listing, need: Listing, *, settings: Settings | None = None,
@@ -500,8 +518,11 @@ def evaluate_pair(session: Session, offer: Listing, need: Listing, *, settings: 
     max_t = float(max(arcs.max_t[0], 0.0))
     proposal = _proposals(problem, model, arcs, np.array([0]), np.array([max_t]))[0]
     checks = [check_dict(c) for c in proposal.checks]
-    return PairVerdict(proposal=proposal, checks=checks, failed=[c for c in checks if c["hard"] and not c["passed"]],
-                       max_t=max_t, licence=proposal.licence)
+    failed = [c for c in checks if c["hard"] and not c["passed"]]
+    to_report = substances_to_report(problem.offers[int(oi[0])], problem.needs[int(ni[0])]) \
+        if any(c.get("unknown") for c in failed) else []
+    return PairVerdict(proposal=proposal, checks=checks, failed=failed, max_t=max_t, licence=proposal.licence,
+                       to_report=to_report)
 
 
 # --- one-click proposal ----------------------------------------------------------------------------
@@ -512,7 +533,9 @@ def propose(session: Session, principal: Principal, offer_id: int, need_id: int,
 
     The caller owns one of the two listings, or coordinates the park of one of them.
     A pair failing a hard check is refused (422, the failing checks listed, redacted for
-    enterprise users); so is a quantity beyond what the pair can take. An open match
+    enterprise users); so is one whose hard checks are unknown (a limited or wanted
+    substance the offer does not declare: the error names it and says to declare it or
+    mark the composition complete); so is a quantity beyond what the pair can take. An open match
     for the pair already in the workflow is a 409.
     """
     now = now or utcnow()
@@ -557,6 +580,9 @@ def propose(session: Session, principal: Principal, offer_id: int, need_id: int,
                        {"match": [f"match {existing.id} is {existing.status}"]})
     redact = disclosure.redactor_for(principal, [offer, need], disclosed)
     verdict = evaluate_pair(session, offer, need, settings=settings or Settings(today=now.date()), park_wide=True)
+    if verdict.needs_report:  # unknown is not zero: refused until the offer declares what the need bounds
+        raise ValidationFailed(needs_report_message(verdict),
+                               redact({"checks": [f"{c['code']}: {c['detail']}" for c in verdict.failed]}))
     if verdict.failed:
         raise ValidationFailed("the pair fails hard regulatory checks (不满足法规硬性要求): "
                                + ", ".join(c["code"] for c in verdict.failed),

@@ -14,7 +14,8 @@ E2_SECRETS = ("开发区汽车维修中心", "E-2", "39.05", "117.65")
 def post_offer_and_accept_e1(pages) -> int:
     """E-2 posts an offer through the form, finds E-1's need among its matches, accepts it; returns the match id."""
     pages.sign_in("e2")
-    res = pages.post("/listings/new", offer_form(title_zh="废机油（三号车间）", quantity="80"))
+    # declared complete: E-1 limits lead, which an incomplete composition leaves unknown (issue 16)
+    res = pages.post("/listings/new", offer_form(title_zh="废机油（三号车间）", quantity="80", composition_complete="1"))
     assert res.status_code == 302, res.get_data(as_text=True)[:1500]
     finder = res.headers["Location"]
     n1 = listing_id(pages.session, "N-1")
