@@ -213,13 +213,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", action="store_true", help="print one JSON document")
     ap.add_argument("--out", help="also write the JSON here (the recorded run: benchmarks/results/messy_eval.json)")
     ap.add_argument("--write-messy", help="save the messy document (with expected) here")
+    ap.add_argument("--without-glossary", action="store_true",
+                    help="ablation: titles as typed, no bilingual glossary words and no shared-material evidence")
     args = ap.parse_args(argv)
+    if args.without_glossary:
+        import matching.similarity as similarity
+
+        similarity.expand = lambda text: ""
+        similarity.concepts = lambda text: ()
     doc = json.loads(Path(args.file).read_text(encoding="utf-8"))
     if args.write_messy:
         with_distractors, _ = add_distractors(doc, per_park=args.distractors, seed=args.seed)
         Path(args.write_messy).write_text(json.dumps(make_messy(with_distractors, seed=args.seed),
                                                      ensure_ascii=False, indent=1), encoding="utf-8")
-    result = {"file": args.file, **run(doc, seed=args.seed, top=args.top, per_park=args.distractors)}
+    result = {"file": args.file, "glossary": not args.without_glossary,
+              **run(doc, seed=args.seed, top=args.top, per_park=args.distractors)}
     text = json.dumps(result, ensure_ascii=False, indent=1)
     if args.out:
         Path(args.out).write_text(text + "\n", encoding="utf-8")

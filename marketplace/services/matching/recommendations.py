@@ -104,7 +104,9 @@ def recommend(session: Session, refs: Sequence[str], *, top: int = 5,
     With an active ranking model (and ``learned``), the engine's legal recommendations are
     reordered by it and carry ``approval_probability`` and ``rank_score``; the model never
     adds a candidate the engine left out, and never lifts a pair with an unknown check
-    (``needs_report``: an analysis report is needed) above one that passes everything.
+    (``needs_report``: an analysis report is needed) above one that passes everything. A
+    result with fewer than ``top`` recommendations carries a ``note`` saying so (the engine
+    recommends only pairs with evidence of fit).
     """
     if top < 1:
         raise ValidationFailed("top must be at least 1", {"top": ["must be at least 1"]})
@@ -137,7 +139,17 @@ def recommend(session: Session, refs: Sequence[str], *, top: int = 5,
         # Unknown is not zero: pairs with an unknown check stay after those that pass, reordered among themselves.
         rows = (learning.rerank(model, [r for r in rows if not r["needs_report"]], problem)
                 + learning.rerank(model, [r for r in rows if r["needs_report"]], problem))
-        results.append({"listing": ref, "kind": "offer" if is_offer else "need", "recommendations": rows[:top]})
+        ranked = rows[:top]  # reranked above, within the passing and the needs-report pairs
+        result = {"listing": ref, "kind": "offer" if is_offer else "need", "recommendations": ranked}
+        if not ranked:
+            result["note"] = ("no partner within reach passes every hard check with evidence that the material fits "
+                              "(附近没有既通过全部硬性检查、又有物料适配依据的伙伴)")
+        elif len(ranked) < top:
+            # No fit, no recommendation: say why the list is short rather than pad it.
+            result["note"] = (f"only {len(ranked)} of the {top} asked for: no other partner within reach passes every "
+                              f"hard check with evidence that the material fits (仅 {len(ranked)} 个伙伴通过全部硬性检查"
+                              f"且有物料适配依据)")
+        results.append(result)
     return {"results": results}
 
 
