@@ -71,11 +71,14 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _components(lines: Iterable[dict] | None, amount: str) -> tuple[dict[str, float], dict[str, str]]:
+def _components(lines: Iterable[dict] | None, amount: str,
+                merge=lambda old, new: min(1.0, old + new)) -> tuple[dict[str, float], dict[str, str]]:
     """Substance key -> amount, and key -> display name, of composition/wanted/limits lines.
 
     A line with a name but no CAS number is resolved as the marketplace resolves it when the
     listing is saved (``catalog.resolve``): ``硫酸``, ``H2SO4`` and ``sulfuric acid`` all key 7664-93-9.
+    Lines that land on one substance are combined as the marketplace combines them (``merge``):
+    fractions of a composition add up; of two minima the larger holds, of two limits the smaller.
     """
     values: dict[str, float] = {}
     names: dict[str, str] = {}
@@ -86,7 +89,8 @@ def _components(lines: Iterable[dict] | None, amount: str) -> tuple[dict[str, fl
             resolved = resolve_component(name)
             cas = resolved.cas if resolved is not None else None
         key = substance_key(cas, name)
-        values[key] = float(line[amount])
+        value = float(line[amount])
+        values[key] = merge(values[key], value) if key in values else value
         names[key] = name or cas or key
     return values, names
 
@@ -99,7 +103,8 @@ def records_from_document(doc: dict, today: dt.date = DEFAULT_TODAY
     * every listing is active; quantities are annualised (``period``: once, month, year);
     * a site carries its enterprise's coordinates, province (else its park's), park code,
       the park's HW haulage cap and the enterprise's industry;
-    * substances are keyed by (normalised) CAS, else by name (``substance_key``);
+    * substances are keyed by (normalised) CAS, else by the CAS a name resolves to, else by name
+      (``substance_key``); an offer's ``composition_complete`` is read when present;
     * licences keep their full annual capacity (nothing approved yet in ``today``'s year);
       validity is left to the rules, which judge it on the problem's ``Settings.today``;
     * defaults as in the marketplace: an offer without ``form`` is solid, a need without
@@ -134,10 +139,11 @@ def records_from_document(doc: dict, today: dt.date = DEFAULT_TODAY
                       available_to=_date(x.get("available_to")), price_cny_per_t=x.get("price_cny_per_t"))
         if x["kind"] == "offer":
             offers.append(OfferRecord(form=x.get("form") or "solid", current_route=x.get("current_route"),
-                                      names=names, **common))
+                                      names=names, composition_complete=bool(x.get("composition_complete")),
+                                      **common))
         else:
-            wanted, wanted_names = _components(x.get("wanted"), "min_fraction")
-            limits, limit_names = _components(x.get("limits"), "max_fraction")
+            wanted, wanted_names = _components(x.get("wanted"), "min_fraction", max)
+            limits, limit_names = _components(x.get("limits"), "max_fraction", min)
             needs.append(NeedRecord(forms=frozenset(x.get("forms") or ()), purpose=x.get("purpose") or "dispose",
                                     wanted=wanted, limits=limits,
                                     names={**limit_names, **wanted_names, **names},

@@ -265,6 +265,7 @@ def _proposals(p: Problem, model: SimilarityModel, arcs: Arcs, ks: np.ndarray,
     terms = terms_for(p, arcs, ks)
     values, present = model.pair_blocks(oi, ni)
     evidence = model.pair_evidence(oi, ni, values, present)
+    shared = model.concept_names(oi, ni)
     tops = model.top_components(oi, ni)
     out = []
     for i, k in enumerate(ks.tolist()):
@@ -284,7 +285,7 @@ def _proposals(p: Problem, model: SimilarityModel, arcs: Arcs, ks: np.ndarray,
             need_enterprise=need.site.enterprise, quantity_t=quantity, weight=weight,
             score=round(weight * quantity, 3), distance_km=round(distance, 2),
             similarity=round(float(arcs.similarity[k]), 4), checks=checks,
-            reasons=[_evidence_reason(model, o, n, evidence[i]),
+            reasons=[_evidence_reason(evidence[i], shared[i]),
                      *_reasons(terms[i], blocks, components, distance, need.purpose, checks)],
             terms=terms[i].as_dict(), similarity_blocks=blocks, components=components,
             licence=p.licences[lic].number if lic >= 0 else None, exemption=exemption,
@@ -295,12 +296,12 @@ def _proposals(p: Problem, model: SimilarityModel, arcs: Arcs, ks: np.ndarray,
 _EVIDENCE_WORDS = {"composition": "成分 composition", "text": "名称 title", "code": "废物代码或许可类别 waste code or licence"}
 
 
-def _evidence_reason(model: SimilarityModel, o: int, n: int, evidence: np.ndarray) -> str:
+def _evidence_reason(evidence: np.ndarray, concepts: list[str]) -> str:
     """Why the pair is a candidate at all: the evidence that the material fits the need."""
     kinds = [_EVIDENCE_WORDS[k] for k, has in zip(EVIDENCE, evidence.tolist()) if has]
     if not kinds:  # a pair the user named (point-to-point): the engine did not judge its fit
         return "适配依据 evidence of fit: 无 none found (检查是否合适 check the material suits the need)"
-    shared = [f"{TERMS_BY_KEY[k].zh[0]} {TERMS_BY_KEY[k].en[0]}" for k in model.concept_names(o, n)]
+    shared = [f"{TERMS_BY_KEY[k].zh[0]} {TERMS_BY_KEY[k].en[0]}" for k in concepts]
     return "适配依据 evidence of fit: " + ", ".join(kinds) + (f" ({'; '.join(shared)})" if shared else "")
 
 

@@ -188,10 +188,13 @@ class SimilarityModel:
             out[sl] = (self.o_concepts[oi[sl]] & self.n_concepts[ni[sl]]).any(axis=1)
         return out
 
-    def concept_names(self, oi: int, ni: int) -> list[str]:
-        """The glossary keys of the materials both titles of one pair name."""
-        both = np.unpackbits(self.o_concepts[oi] & self.n_concepts[ni])[:len(self.concept_keys)]
-        return [self.concept_keys[i] for i in np.flatnonzero(both)]
+    def concept_names(self, oi: np.ndarray, ni: np.ndarray) -> list[list[str]]:
+        """Per pair, the glossary keys of the materials both titles name (one vectorised pass)."""
+        both = np.unpackbits(self.o_concepts[oi] & self.n_concepts[ni], axis=1)[:, :len(self.concept_keys)]
+        out: list[list[str]] = [[] for _ in range(both.shape[0])]
+        for row, col in zip(*np.nonzero(both)):
+            out[row].append(self.concept_keys[col])
+        return out
 
     # --- scoring pairs --------------------------------------------------------------------
 

@@ -157,7 +157,8 @@ def test_confirm_and_remove_with_reasons_are_audited_and_notified(session, p):
     assert exc.value.errors == {"reason": ["required"]}
     roster.remove(session, p["coord"], "E-1", 2025, "HBCDD stock sold in 2024; declaration error", today=LISTED)
     assert entry.status == "removed" and not _active(session, "banned_use")
-    notices = session.scalars(select(Notification).where(Notification.kind == "roster_decision")).all()
+    notices = session.scalars(select(Notification).where(Notification.kind == "roster_decision")
+                              .order_by(Notification.id)).all()
     assert [n.data["decision"] for n in notices] == ["confirm", "remove"]
     assert "declaration error" in notices[1].data["message"]
     actions = session.scalars(select(AuditEvent.action).where(AuditEvent.entity_type == "roster_entry")).all()
