@@ -217,7 +217,7 @@ def _pair_diagnosis(rec: Recommender, offer: str, need: str) -> dict[str, Any]:
     """Checks and score of one (offer, need) pair, computed directly, whether or not retrieved."""
     from matching.arcs import Arcs
     from matching.rules import explain, evaluate_rules
-    from matching.scoring import score, terms_of
+    from matching.scoring import score, terms_for
 
     p = rec.problem
     o = np.array([p.o.ref_index[offer]], dtype=np.int64)
@@ -232,7 +232,7 @@ def _pair_diagnosis(rec: Recommender, offer: str, need: str) -> dict[str, Any]:
     return {"need": need, "legal": not failed, "failed": failed, "weight": int(arcs.weight[0]),
             "similarity": round(float(arcs.similarity[0]), 4), "distance_km": round(float(arcs.distance_km[0]), 1),
             "blocks": {b: round(float(values[0, i]), 3) for i, b in enumerate(BLOCKS) if present[0, i]},
-            "terms": terms_of(p, arcs, 0).as_dict()}
+            "terms": terms_for(p, arcs, np.array([0]))[0].as_dict()}
 
 
 def _rec_row(p: Proposal) -> dict[str, Any]:

@@ -27,8 +27,10 @@ from .problem import EARTH_RADIUS_KM, Problem
 from .similarity import SimilarityModel, rowwise_dot
 
 PROBES = 6  # cells each query looks into
+EXHAUSTIVE_SIZE = 2000  # a side this small: every query looks into every cell
 PER_CELL_FACTOR = 2  # nearest members taken from each probed cell, × top_k
 PRERANK_FACTOR = 3  # keep this many × top_k by the dense score before the exact similarity
+WIDEN_FACTOR = 8  # a query left with fewer than top_k candidates looks this many times deeper into each cell
 RETRIEVAL_DIMENSIONS = 32
 
 
@@ -73,16 +75,26 @@ class CandidateIndex:
         p = self.problem
         oi = np.arange(p.o.size) if offers is None else np.asarray(offers, dtype=np.int64)
         k = top_k or p.settings.top_k
-        q, c, gc = _probe(self.need_cells, self.o_embed[oi], p.o.lat_rad[oi], p.o.lon_rad[oi], PER_CELL_FACTOR * k)
-        return self._rank(oi[q], c, gc, by_offer=True, top_k=k)
+
+        def query(queries: np.ndarray, per_cell: int) -> Arcs:
+            q, c, gc = _probe(self.need_cells, self.o_embed[queries], p.o.lat_rad[queries], p.o.lon_rad[queries],
+                              per_cell)
+            return self._rank(queries[q], c, gc, by_offer=True, top_k=k)
+
+        return _widened(query, oi, k, by_offer=True)
 
     def offers_for_needs(self, needs: np.ndarray, top_k: int | None = None) -> Arcs:
         """Up to ``top_k`` candidate offers for each given need."""
         p = self.problem
         ni = np.asarray(needs, dtype=np.int64)
         k = top_k or p.settings.top_k
-        q, c, gc = _probe(self.offer_cells, self.n_embed[ni], p.n.lat_rad[ni], p.n.lon_rad[ni], PER_CELL_FACTOR * k)
-        return self._rank(c, ni[q], gc, by_offer=False, top_k=k)
+
+        def query(queries: np.ndarray, per_cell: int) -> Arcs:
+            q, c, gc = _probe(self.offer_cells, self.n_embed[queries], p.n.lat_rad[queries], p.n.lon_rad[queries],
+                              per_cell)
+            return self._rank(c, queries[q], gc, by_offer=False, top_k=k)
+
+        return _widened(query, ni, k, by_offer=False)
 
     def _rank(self, oi: np.ndarray, ni: np.ndarray, great_circle_rad: np.ndarray, *, by_offer: bool,
               top_k: int) -> Arcs:
@@ -103,6 +115,28 @@ class CandidateIndex:
         # A pair without evidence of fit never becomes a recommendation: it must not take a slot either.
         sel = _top_per_group(group, sim + _specialist_bonus(p, self.model, oi, ni) + fit, top_k)
         return Arcs(offer=oi[sel], need=ni[sel], distance_km=dist[sel], similarity=sim[sel], fit=fit[sel])
+
+
+def _widened(query, queries: np.ndarray, k: int, *, by_offer: bool) -> Arcs:
+    """``query(queries, per_cell)``, asked again with ``WIDEN_FACTOR`` × the members per cell for the
+    queries that came back with fewer than ``k`` candidates.
+
+    A cell's nearest members may all be needs nearby that the listing cannot use (another form, another
+    period): they fill the probe and crowd out a fitting partner a little farther away. The few short
+    queries look deeper (about 1 % of the offers of a generated 10k park).
+    """
+    arcs = query(queries, PER_CELL_FACTOR * k)
+    own = arcs.offer if by_offer else arcs.need
+    short = queries[np.bincount(own, minlength=int(queries.max(initial=-1)) + 1)[queries] < k]
+    if short.size == 0:
+        return arcs
+    deeper = query(short, WIDEN_FACTOR * PER_CELL_FACTOR * k)
+    keep = ~np.isin(own, short)
+    return Arcs(offer=np.concatenate([arcs.offer[keep], deeper.offer]),
+                need=np.concatenate([arcs.need[keep], deeper.need]),
+                distance_km=np.concatenate([arcs.distance_km[keep], deeper.distance_km]),
+                similarity=np.concatenate([arcs.similarity[keep], deeper.similarity]),
+                fit=np.concatenate([arcs.fit[keep], deeper.fit]))
 
 
 def _specialist_bonus(p: Problem, model: SimilarityModel, oi: np.ndarray, ni: np.ndarray) -> np.ndarray:
@@ -211,7 +245,10 @@ def _probe(cells: _Cells, q_embed: np.ndarray, q_lat: np.ndarray, q_lon: np.ndar
     empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0))
     if q_embed.shape[0] == 0:
         return empty
-    probes = min(PROBES, n_cells)
+    # A side of a few thousand listings is probed whole: k-means on so few points can put a fitting
+    # listing in a cell whose centroid looks unlike the query, and looking into every cell is cheap.
+    small = sum(m.size for m in cells.members) <= EXHAUSTIVE_SIZE
+    probes = n_cells if small else min(PROBES, n_cells)
     scores = q_embed @ cells.centroids.T
     best = np.argpartition(-scores, probes - 1, axis=1)[:, :probes] if probes < n_cells else \
         np.broadcast_to(np.arange(n_cells), (q_embed.shape[0], n_cells))

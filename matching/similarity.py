@@ -133,8 +133,11 @@ class SimilarityModel:
                 licensed[j] = True
         self.n_category_mask = masks
         self.n_licensed = licensed
-        self.n_code = np.array([c or "" for c in n.waste_code], dtype=object)
-        self.o_code = np.array([c or "" for c in problem.o.waste_code], dtype=object)
+        # Codes as integers (0: none) so that pairs compare without Python string comparisons.
+        vocabulary = {c: i for i, c in enumerate(sorted({c for c in (*n.waste_code, *problem.o.waste_code) if c}),
+                                                  start=1)}
+        self.n_code = np.array([vocabulary.get(c, 0) for c in n.waste_code], dtype=np.int32)
+        self.o_code = np.array([vocabulary.get(c, 0) for c in problem.o.waste_code], dtype=np.int32)
 
     def _fit_text(self, problem: Problem) -> None:
         raw = [_raw_text(r) for r in problem.offers] + [_raw_text(r) for r in problem.needs]
@@ -250,8 +253,8 @@ class SimilarityModel:
         o_cat = p.o.category[oi]
         o_hw = o_cat > 0
         o_code = self.o_code[oi]
-        named = self.n_code[ni] != ""
-        same_code = named & (o_code == self.n_code[ni]) & (o_code != "")
+        named = self.n_code[ni] != 0
+        same_code = named & (o_code == self.n_code[ni])
         same_cat = named & o_hw & (p.n.category[ni] == o_cat)
         bit = np.left_shift(np.uint64(1), o_cat.astype(np.uint64))
         licensed = o_hw & ((self.n_category_mask[ni] & bit) != 0)
@@ -261,7 +264,7 @@ class SimilarityModel:
         p = self.problem
         o_cat = p.o.category[oi]
         o_hw = o_cat > 0
-        named = self.n_code[ni] != ""
+        named = self.n_code[ni] != 0
         same_code = self.o_code[oi] == self.n_code[ni]
         same_named_cat = p.n.category[ni] == o_cat
         bit = np.left_shift(np.uint64(1), o_cat.astype(np.uint64))
