@@ -39,6 +39,7 @@ unrelated need nearby clears any.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -178,25 +179,34 @@ class SimilarityModel:
             for key in concepts(text) if text else ():
                 if key in column:
                     bits[row, column[key]] = True
-        packed = np.packbits(bits, axis=1)
+        # 64 concepts per word: a pair's test is a few integer ANDs, not a gather of a byte array.
+        words = np.zeros((len(raw), max(1, math.ceil(len(keys) / 64))), dtype=np.uint64)
+        for i in range(len(keys)):
+            words[bits[:, i], i // 64] |= np.uint64(1) << np.uint64(i % 64)
         self.concept_keys = keys
-        self.o_concepts = packed[:problem.o.size]
-        self.n_concepts = packed[problem.o.size:]
+        self.o_concepts = words[:problem.o.size]
+        self.n_concepts = words[problem.o.size:]
 
     def shared_concepts(self, oi: np.ndarray, ni: np.ndarray, chunk: int = 500_000) -> np.ndarray:
         """True for each pair whose titles name a material in common (the glossary's, generic words aside)."""
-        out = np.empty(oi.shape[0], dtype=bool)
-        for start in range(0, oi.shape[0], chunk):
-            sl = slice(start, start + chunk)
-            out[sl] = (self.o_concepts[oi[sl]] & self.n_concepts[ni[sl]]).any(axis=1)
+        out = np.zeros(oi.shape[0], dtype=bool)
+        for w in range(self.o_concepts.shape[1]):
+            o_word, n_word = self.o_concepts[:, w], self.n_concepts[:, w]
+            for start in range(0, oi.shape[0], chunk):
+                sl = slice(start, start + chunk)
+                out[sl] |= (o_word[oi[sl]] & n_word[ni[sl]]) != 0
         return out
 
     def concept_names(self, oi: np.ndarray, ni: np.ndarray) -> list[list[str]]:
         """Per pair, the glossary keys of the materials both titles name (one vectorised pass)."""
-        both = np.unpackbits(self.o_concepts[oi] & self.n_concepts[ni], axis=1)[:, :len(self.concept_keys)]
+        both = self.o_concepts[oi] & self.n_concepts[ni]
         out: list[list[str]] = [[] for _ in range(both.shape[0])]
-        for row, col in zip(*np.nonzero(both)):
-            out[row].append(self.concept_keys[col])
+        for row, word in zip(*np.nonzero(both)):
+            bits = int(both[row, word])
+            while bits:
+                low = bits & -bits
+                out[row].append(self.concept_keys[word * 64 + low.bit_length() - 1])
+                bits ^= low
         return out
 
     # --- scoring pairs --------------------------------------------------------------------
