@@ -170,7 +170,7 @@ class SimilarityModel:
         self.n_text = dense[problem.o.size:]
 
     def _fit_concepts(self, problem: Problem, raw: list[str]) -> None:
-        # The glossary's materials each title names, as packed bits: a pair naming the same material
+        # The glossary's materials each title names, as bits: a pair naming the same material
         # (粉煤灰 / fly ash) has evidence of fit whatever language each side wrote in.
         keys = [k for k in TERM_KEYS if k not in GENERIC]
         column = {k: i for i, k in enumerate(keys)}
