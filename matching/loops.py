@@ -62,6 +62,9 @@ DEFAULT_BONUS_CNY = 10_000.0
 # The cycle search's budget of node expansions (``chains.search_loops``): ample for a park's enterprise graph,
 # bounded on a dense one.
 SEARCH_BUDGET = 100_000
+# A routine run prices a loop only if the components it touches hold at most this many candidate pairs
+# (each price is a re-solve of them: ~0.06 s at 10k × 10k, seconds for a 100k park's giant component).
+PRICE_MAX_ARCS = 250_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,8 +279,19 @@ def evaluate_loops(problem: Problem, arcs: Arcs, flow: np.ndarray, *, bonus_cny:
     solver = _Solver(inst, base)
     optimum = report.optimum_objective
     costs: dict[int, int | None] = {}  # loop → cost in weight × units against the current allocation
+    unpriced = 0
     for i, loop in enumerate(loops):
+        # Pricing re-solves every component the loop touches: past PRICE_MAX_ARCS (a national-scale component)
+        # a routine run lists the loop unpriced rather than spend seconds per loop; a bonus prices it anyway.
+        if bonus_cny <= 0 and _touched_arcs(solver, loop) > PRICE_MAX_ARCS:
+            costs[i] = None
+            unpriced += 1
+            continue
         costs[i] = _cost(solver, loop)
+    if unpriced:
+        report.note = (f"{unpriced} loop(s) not priced: they lie in a connected component of more than "
+                       f"{PRICE_MAX_ARCS:,} candidate pairs (a bonus prices them) "
+                       f"({unpriced} 个闭环未计算代价：所在连通分量过大)")
     report.opportunities = [_opportunity(problem, inst, loop, base, costs[i], optimum)
                             for i, loop in enumerate(loops)]
 
@@ -322,6 +336,12 @@ def evaluate_loops(problem: Problem, arcs: Arcs, flow: np.ndarray, *, bonus_cny:
     report.bonus_total_cny = float(bonus_cny) * len(report.closed) if bonus_cny > 0 else 0.0
     report.seconds = time.perf_counter() - started
     return flow, report
+
+
+def _touched_arcs(solver: _Solver, loop: _Loop) -> int:
+    """How many arcs the components of ``loop`` hold: what pricing it would re-solve."""
+    comps = np.unique(solver.inst.component[np.asarray(loop.arcs, dtype=np.int64)])
+    return int(sum(solver.starts[c + 1] - solver.starts[c] for c in comps.tolist()))
 
 
 def _cost(solver: _Solver, loop: _Loop) -> int | None:
