@@ -31,7 +31,7 @@ var wastematchChemLookup = (function () {
   }
 
   /* Look ``row`` of ``form`` up; an answer that comes after a newer question is dropped. */
-  return function lookupRow(form, row) {
+  function lookupRow(form, row) {
     var msg = function (key) { return form.getAttribute("data-msg-" + key) || ""; };
     var zh = form.getAttribute("data-lang") === "zh";
     var cas = row.querySelector('[data-key="cas"]');
@@ -58,5 +58,7 @@ var wastematchChemLookup = (function () {
       if (!keepName && !cas.value && body.cas && document.activeElement !== cas) { cas.value = body.cas; }
       if (!name.value && document.activeElement !== name) { name.value = label || ""; }
     });
-  };
+  }
+  lookupRow.getJSON = getJSON;  // the listing form's code search asks the same way
+  return lookupRow;
 })();

@@ -19,18 +19,7 @@
     };
   }
 
-  function getJSON(url, done) {
-    var xhr = new XMLHttpRequest();
-    xhr.open("GET", url);
-    xhr.setRequestHeader("Accept", "application/json");
-    xhr.onload = function () {
-      var body = null;
-      try { body = JSON.parse(xhr.responseText); } catch (e) { body = null; }
-      done(xhr.status, body);
-    };
-    xhr.onerror = function () { done(0, null); };
-    xhr.send();
-  }
+  var getJSON = wastematchChemLookup.getJSON;  // chem-lookup.js
 
   function text(el, value) { el.textContent = value == null ? "" : String(value); }
 
