@@ -23,13 +23,16 @@ from .base import Base
 from .listings import (
     COMPONENT_ROLES,
     CURRENT_ROUTES,
+    FLAG_REASONS,
     FORMS,
     LISTING_KINDS,
     LISTING_STATUSES,
     PERIODS,
     PURPOSES,
+    REMARK_KINDS,
     Component,
     Listing,
+    ListingRemark,
 )
 from .ledger import FINDING_CODES, FINDING_STATUSES, LEDGER_DIRECTIONS, LEDGER_SINKS, LEDGER_SOURCES, LedgerEntry, LedgerFinding
 from .matches import (
@@ -50,7 +53,7 @@ __all__ = [
     "HwExemptionRow", "Licence", "Listing", "Park", "COMPONENT_ROLES", "CURRENT_ROUTES", "FORMS",
     "LISTING_KINDS", "PERIODS", "PURPOSES", "MATCH_STATUSES", "RESERVING_STATUSES", "Match", "MatchRun",
     "PointToPointApprovalRow", "ApiToken", "User", "user_parks", "ROLES", "LOCALES", "Notification",
-    "NOTIFICATION_KINDS", "RankingModel", "LISTING_STATUSES",
+    "NOTIFICATION_KINDS", "RankingModel", "LISTING_STATUSES", "ListingRemark", "REMARK_KINDS", "FLAG_REASONS",
     "Alert", "ALERT_KINDS", "ALERT_STATUSES", "ACTIVE_ALERT_STATUSES",
     "LedgerEntry", "LedgerFinding", "LEDGER_DIRECTIONS", "LEDGER_SOURCES", "LEDGER_SINKS", "FINDING_CODES", "FINDING_STATUSES",
     "Shipment", "Container", "ManifestSequence", "SHIPMENT_STATUSES", "OPEN_SHIPMENT_STATUSES", "PACKAGINGS",

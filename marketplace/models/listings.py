@@ -17,6 +17,10 @@ LISTING_STATUSES = ("active", "paused", "closed")
 COMPONENT_ROLES = ("composition", "wanted", "limit")
 # Component.resolved_by when the user said the name's resolution is not their substance: not resolved again.
 REJECTED = "rejected"
+# A coordinator's remark on a listing: a flag (shown to the owner, until cleared) or an internal note.
+REMARK_KINDS = ("flag", "note")
+# Why a listing is flagged (the owner reads it in their language).
+FLAG_REASONS = ("implausible_quantity", "wrong_code", "wrong_composition", "duplicate", "misleading", "other")
 
 
 class Listing(Base):
@@ -51,6 +55,9 @@ class Listing(Base):
     status: Mapped[str] = mapped_column(String(10), default="active")
     # The holder's word that every component is declared: an undeclared substance is then absent, not unknown.
     composition_complete: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Set while a coordinator holds the listing paused (moderation): only a coordinator may resume it.
+    held_by: Mapped[str | None] = mapped_column(String(200))
+    held_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -62,6 +69,27 @@ class Listing(Base):
     def components_in(self, role: str) -> list[Component]:
         """The components of one role (composition, wanted, limit) in file order."""
         return [c for c in self.components if c.role == role]
+
+
+class ListingRemark(Base):
+    """A coordinator's flag (with its reason, shown to the owner until cleared) or note on a listing."""
+
+    __tablename__ = "listing_remarks"
+    __table_args__ = (
+        CheckConstraint("kind IN ('flag', 'note')", name="kind_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    reason: Mapped[str | None] = mapped_column(String(24))  # FLAG_REASONS, flags only
+    text: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    cleared_at: Mapped[dt.datetime | None]
+    cleared_by: Mapped[str | None] = mapped_column(String(200))
+
+    listing: Mapped[Listing] = relationship()
 
 
 class Component(Base):
