@@ -597,22 +597,50 @@ def parse_rows(data: bytes | str, fmt: str) -> list[dict[str, Any]]:
 
 # --- receipts from shipments ---------------------------------------------------------------------
 
+# A carrier dilutes the waste and is never what a receipt books: a sludge of 70 % water is booked as its metal.
+CARRIERS = frozenset({"7732-18-5"})
+# The inorganic elements of GB 5085.3 (leaching toxicity): a component holding one is a hazardous component.
+TOXIC_ELEMENTS = frozenset({"Cu", "Zn", "Cd", "Pb", "Cr", "Hg", "Be", "Ba", "Ni", "Ag", "As", "Se"})
+
+
+def _is_hazardous(cas: str) -> bool:
+    """True for a controlled substance, a listed carcinogen (not IARC group 3) or a GB 5085.3 toxic element's compound."""
+    from catalog.chemistry import element_mass_fractions, lookup_cas
+
+    if controlled_by_cas(cas):
+        return True
+    if TOXIC_ELEMENTS & set(element_mass_fractions(cas) or {}):
+        return True
+    identity = lookup_cas(cas)
+    return identity is not None and any("(3)" not in label and "not classifiable" not in label.casefold()
+                                        for _source, label in identity.carcinogen)
+
+
 def _dominant_component(offer: Listing | None) -> tuple[str | None, str | None, float]:
-    """(CAS, name, fraction) of the offer's composition component with a CAS and the largest fraction."""
-    comps = [c for c in (offer.components if offer is not None else []) if c.role == "composition"]
-    with_cas = [c for c in comps if c.cas]
-    if with_cas:
-        best = max(with_cas, key=lambda c: c.fraction)
-        return normalize_cas(best.cas), best.name, best.fraction
-    return None, None, 1.0
+    """(CAS, name, fraction) of the substance a receipt of ``offer`` books.
+
+    The principal hazardous component (largest fraction among controlled, carcinogenic or
+    toxic-metal components), else the largest other component; water is a carrier and never
+    chosen. Only components identified by a CAS number (typed or resolved from the name)
+    count; with none, (None, None, 1.0): the caller books the waste itself.
+    """
+    comps = [(normalize_cas(c.substance_cas), c) for c in (offer.components if offer is not None else [])
+             if c.role == "composition" and c.substance_cas]
+    comps = [(cas, c) for cas, c in comps if cas not in CARRIERS]
+    if not comps:
+        return None, None, 1.0
+    hazardous = [(cas, c) for cas, c in comps if _is_hazardous(cas)]
+    cas, best = max(hazardous or comps, key=lambda pair: pair[1].fraction)
+    return cas, best.name, best.fraction
 
 
 def record_receipt(session: Session, shipment: Any, *, actor: str) -> LedgerEntry | None:
     """The receiver's ``in`` entry for a received shipment (the manifest's record), audited.
 
     Batch code = the manifest number, counterparty = the producer, the chemical = the
-    offer's composition component with a CAS and the largest fraction (its fraction is
-    the content ratio); without one, the material's name and no CAS. A shipment received
+    offer's principal hazardous component (``_dominant_component``; its fraction is the
+    content ratio), never a water carrier; without one, the waste itself: the material's
+    name, no CAS, ratio 1 (the entry's waste code is the shipment's HW code either way). A shipment received
     with nothing (0 t) books nothing and returns None.
     """
     if not shipment.quantity_received_t or shipment.quantity_received_t <= 0:

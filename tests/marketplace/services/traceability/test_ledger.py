@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from marketplace.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from marketplace.models import AuditEvent, Enterprise, LedgerEntry, Listing
 from marketplace.models.base import park_date
-from marketplace.services.traceability import ledger, transfers
 from marketplace.services.matching import workflow
+from marketplace.services.traceability import ledger, transfers
 from tests.factories import api_principals
 
 TODAY = park_date()
@@ -240,3 +240,74 @@ def test_nothing_received_books_nothing(session, p):
     s = _received(session, p, received=0)
     assert session.scalar(select(func.count()).select_from(LedgerEntry).where(LedgerEntry.shipment_id == s.id)) == 0
     assert session.scalar(select(Enterprise.ref).where(Enterprise.id == s.receiver_id)) == "E-1"
+
+
+# --- what a receipt books: the waste's principal hazardous component, never its water --------------
+
+PLATER = {"ref": "E-5", "name": "滨海电镀中心", "park": "BH", "industry": "3360", "industry_name": "Electroplating",
+          "province": "天津市", "lat": 39.03, "lon": 117.69}
+SMELTER = {"ref": "E-6", "name": "滨海有色金属回收有限公司", "park": "BH", "industry": "3216",
+           "industry_name": "Nickel smelting", "province": "天津市", "lat": 39.01, "lon": 117.71,
+           "licences": [{"number": "TJ-HW-0017", "kind": "hw_comprehensive", "categories": ["HW17"],
+                         "codes": ["336-054-17"], "activities": ["collect", "store", "utilise"],
+                         "annual_capacity_t": 5000, "valid_from": "2025-01-01", "valid_to": "2029-12-31"}]}
+NICKEL_SLUDGE = {"ref": "O-5", "kind": "offer", "enterprise": "E-5", "title": "Nickel electroplating sludge",
+                 "title_zh": "镀镍污泥", "description": "", "waste_code": "336-054-17", "form": "sludge",
+                 "composition": [{"name": "水", "cas": "7732-18-5", "fraction": 0.70},
+                                 {"name": "氢氧化镍 nickel hydroxide", "cas": "12054-48-7", "fraction": 0.20},
+                                 {"name": "石膏 gypsum", "cas": "10101-41-4", "fraction": 0.10}],
+                 "composition_complete": True, "quantity_t": 600, "period": "year",
+                 "available_from": "2026-01-01", "available_to": None, "price_cny_per_t": -600,
+                 "current_route": "landfill"}
+NICKEL_NEED = {"ref": "N-5", "kind": "need", "enterprise": "E-6", "title": "Nickel sludge for smelting",
+               "title_zh": "含镍污泥火法回收", "form": None, "forms": ["sludge"], "quantity_t": 2000, "period": "year",
+               "available_from": "2026-01-01", "available_to": "2027-12-31", "price_cny_per_t": -300,
+               "purpose": "recycle", "max_distance_km": 150, "wanted": [], "limits": []}
+
+
+def _nickel_receipt(session, p, composition):
+    from marketplace.models import Park
+    from marketplace.services.accounts.users import Principal
+    from marketplace.services.listings.interchange import import_document
+    from tests.factories import PARK
+
+    import_document(session, {"format": "wastematch.v1", "parks": [PARK], "enterprises": [PLATER, SMELTER],
+                              "listings": [{**NICKEL_SLUDGE, "composition": composition}, NICKEL_NEED]}, actor="test")
+    ents = dict(session.execute(select(Enterprise.ref, Enterprise.id)).all())
+    park_ids = frozenset(session.scalars(select(Park.id).where(Park.code == "BH")))
+    plater = Principal(user_id=None, email="plater@e5.test", role="enterprise", enterprise_id=ents["E-5"],
+                       enterprise_ref="E-5", park_ids=frozenset())
+    smelter = Principal(user_id=None, email="smelter@e6.test", role="enterprise", enterprise_id=ents["E-6"],
+                        enterprise_ref="E-6", park_ids=frozenset())
+    assert p["coord"].park_ids == park_ids
+    ids = dict(session.execute(select(Listing.ref, Listing.id)).all())
+    m = workflow.propose(session, p["coord"], ids["O-5"], ids["N-5"], 50.0)
+    workflow.decide(session, plater, m.id, "accept")
+    workflow.decide(session, smelter, m.id, "accept")
+    workflow.decide(session, p["coord"], m.id, "approve", "licence checked")
+    s = transfers.create_shipment(session, plater, m.id, quantity_t=20.0,
+                                  containers=[{"packaging": "bag", "quantity_t": 20.0}])
+    transfers.dispatch(session, plater, s.id)
+    transfers.receive(session, smelter, s.id, quantity_received_t=20.0)
+    return session.scalar(select(LedgerEntry).where(LedgerEntry.shipment_id == s.id)), s
+
+
+def test_a_water_rich_nickel_sludge_is_booked_as_its_nickel_not_its_water(session, p):
+    e, _s = _nickel_receipt(session, p, NICKEL_SLUDGE["composition"])
+    assert (e.cas, e.content_ratio, e.waste_code) == ("12054-48-7", 0.20, "336-054-17")
+    assert "nickel" in e.chemical_name and e.quantity_t == 20.0
+
+
+def test_a_hazardous_minor_component_outranks_a_larger_harmless_one(session, p):
+    # The demo's O-016 shape: water 65 %, gypsum 8 %, nickel 3.5 %: the nickel is what the ledger follows.
+    e, _s = _nickel_receipt(session, p, [{"name": "水", "cas": "7732-18-5", "fraction": 0.65},
+                                         {"name": "石膏 gypsum", "cas": "10101-41-4", "fraction": 0.08},
+                                         {"name": "镍 nickel", "cas": "7440-02-0", "fraction": 0.035},
+                                         {"name": "铁 iron", "cas": "7439-89-6", "fraction": 0.025}])
+    assert (e.cas, e.content_ratio) == ("7440-02-0", 0.035)
+
+
+def test_a_waste_of_only_water_with_a_cas_is_booked_as_the_waste_itself(session, p):
+    e, s = _nickel_receipt(session, p, [{"name": "水", "cas": "7732-18-5", "fraction": 0.90},
+                                        {"name": "镍盐 nickel salts", "fraction": 0.10}])
+    assert (e.cas, e.chemical_name, e.content_ratio, e.waste_code) == (None, s.material, 1.0, "336-054-17")
