@@ -458,6 +458,11 @@ def change_status(session: Session, principal: Principal, listing_id: int, actio
     if before not in allowed:
         raise Conflict(f"cannot {action} a listing that is {before} (当前状态 {before} 不允许此操作)",
                        {"status": [f"is {before}; {action} needs {' or '.join(allowed)}"]})
+    if to == "active" and listing.held_by is not None:  # a coordinator's hold (moderation.hold)
+        if not principal.coordinates(listing.enterprise.park_id):
+            raise Conflict("the park coordinator paused this listing: only they may resume it "
+                           "(园区管理者已暂停此信息，仅其可恢复)", {"status": ["held by the park coordinator"]})
+        listing.held_by = listing.held_reason = None
     listing.status = to
     cancelled = 0
     if to in ("paused", "closed"):
