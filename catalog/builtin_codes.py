@@ -17,7 +17,12 @@ import unicodedata
 from .hazard import parse_hazards
 from .waste_codes import HwCode, category_of, is_hw_code
 
-__all__ = ["BUILTIN_HW_CODES", "builtin_code", "builtin_codes_in_category", "search_builtin_codes"]
+__all__ = ["BUILTIN_HW_CODES", "OFFICIAL_HW_CODES_2021", "builtin_code", "builtin_codes_in_category",
+           "search_builtin_codes"]
+
+# How many codes the published 2021 list holds (checked against the PDF by tests/catalog/): what
+# the built-in subset is measured against when the official list has not been imported.
+OFFICIAL_HW_CODES_2021 = 467
 
 
 def _c(code: str, industry: str, hazards: str, description: str, description_en: str) -> HwCode:

@@ -51,6 +51,21 @@ class PostgresScratch:
         self.admin.dispose()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_writes_to_the_users_data_folder(tmp_path_factory) -> Iterator[None]:
+    """The default data folder is per user (~/.local/share/wastematch): tests use a temporary one.
+
+    A test that needs its own sets ``WASTEMATCH_INSTANCE_PATH`` again with ``monkeypatch``.
+    """
+    before = os.environ.get("WASTEMATCH_INSTANCE_PATH")
+    os.environ["WASTEMATCH_INSTANCE_PATH"] = str(tmp_path_factory.mktemp("instance"))
+    yield
+    if before is None:
+        os.environ.pop("WASTEMATCH_INSTANCE_PATH", None)
+    else:
+        os.environ["WASTEMATCH_INSTANCE_PATH"] = before
+
+
 @pytest.fixture(autouse=True)
 def _cheap_password_hashing(monkeypatch):
     """scrypt at production cost takes ~50 ms a hash; tests hash many passwords. The stored

@@ -66,6 +66,33 @@ def import_ewc_cmd(cli: Cli, file: Path) -> None:
         info(f"EU List of Waste: {n} codes, {hazardous} hazardous")
 
 
+def _warn_if_partial(session) -> None:
+    """The note on stderr when the official HW list was never imported (stdout stays data)."""
+    from marketplace.services.catalog.reference import catalog_status
+
+    for line in catalog_status(session).lines():
+        info(line)
+
+
+@catalog.command("status")
+@json_option
+@click.pass_obj
+def status_cmd(cli: Cli) -> None:
+    """How many HW codes of the 2021 list are loaded, the exemption rows, and how to import the rest."""
+    from marketplace.services.catalog.reference import catalog_status
+
+    with cli.transaction() as session:
+        status = catalog_status(session)
+    if cli.as_json:
+        emit_json(status.as_dict())
+        return
+    origin = "official PDF 官方名录" if status.complete else "built-in subset 内置子集"
+    click.echo(f"HW codes 危险废物代码: {status.codes} of {status.edition_codes} ({origin})")
+    click.echo(f"exemption rows 豁免清单条目: {status.exemptions}")
+    for line in status.lines():
+        info(line)
+
+
 @catalog.command("codes")
 @click.option("--search", default=None, help="Text in the code, category, industry or description.")
 @click.option("--category", default=None, help="Only one category, e.g. HW08.")
@@ -77,6 +104,7 @@ def codes_cmd(cli: Cli, search: str | None, category: str | None) -> None:
 
     with cli.transaction() as session:
         rows = list_codes(session, search=search, category=category)
+        _warn_if_partial(session)
     if cli.as_json:
         emit_json(rows)
         return
@@ -112,6 +140,7 @@ def exemptions_cmd(cli: Cli, code: str | None, search: str | None) -> None:
 
     with cli.transaction() as session:
         rows = list_exemptions(session, code=code, search=search)
+        _warn_if_partial(session)
     if cli.as_json:
         emit_json(rows)
         return

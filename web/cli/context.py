@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from marketplace.db import make_engine, make_sessionmaker, schema_revision
 
-from ..config import ensure_sqlite_dir
+from ..config import describe_database, sqlite_file
 
 
 @dataclass
@@ -27,17 +27,32 @@ class Cli:
     as_json: bool = False
     _engine: Engine | None = field(default=None, repr=False)
     _sessions: sessionmaker[Session] | None = field(default=None, repr=False)
+    _announced: bool = field(default=False, repr=False)
+
+    def announce(self) -> None:
+        """Say once, on stderr, which database this invocation uses (the password masked)."""
+        if not self._announced:
+            self._announced = True
+            click.echo(f"database 数据库: {describe_database(self.url)}", err=True)
 
     @property
     def engine(self) -> Engine:
+        """The engine, opened on first use; creates nothing (``wastematch init`` creates the SQLite folder)."""
         if self._engine is None:
-            ensure_sqlite_dir(self.url)
+            self.announce()
             self._engine = make_engine(self.url)
         return self._engine
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One unit of work; refuses to run on a database that was never initialised."""
+        file = sqlite_file(self.url)
+        # Checked before connecting: SQLite would otherwise create an empty file (and we its folder).
+        if file is not None and not file.exists():
+            self.announce()
+            raise click.ClickException(f"no database at {file}: run `wastematch init` first, or name the "
+                                       "database with --db URL / WASTEMATCH_DATABASE_URL "
+                                       "(数据库不存在，请先运行 wastematch init，或用 --db 指定数据库)")
         if schema_revision(self.engine) is None:
             raise click.ClickException("the database has no schema yet: run `wastematch init` first "
                                        "(数据库尚未初始化，请先运行 wastematch init)")

@@ -21,7 +21,7 @@ from .output import emit_json, info, json_option
 @click.pass_obj
 def init(cli: Cli) -> None:
     """Create or upgrade the schema and load the built-in catalogue (idempotent)."""
-    from marketplace.services.catalog.reference import load_builtin_catalog
+    from marketplace.services.catalog.reference import catalog_status, load_builtin_catalog
 
     started = time.perf_counter()
     ensure_sqlite_dir(cli.url)
@@ -30,14 +30,19 @@ def init(cli: Cli) -> None:
     after = schema_revision(cli.engine)
     with cli.transaction() as session:
         load = load_builtin_catalog(session)
+        status = catalog_status(session)
     result = {"database": cli.engine.url.render_as_string(hide_password=True), "schema_from": before,
-              "schema_to": after, "catalog": load.as_dict(), "seconds": round(time.perf_counter() - started, 3)}
+              "schema_to": after, "catalog": load.as_dict(), "catalog_status": status.as_dict(),
+              "seconds": round(time.perf_counter() - started, 3)}
     if cli.as_json:
         emit_json(result)
     else:
         info(f"schema: {before or 'empty'} → {after} ({result['database']})")
         info(f"catalogue: {load.categories} HW categories, {load.codes} built-in codes added "
              f"({result['seconds']} s)")
+    # Said even with --json (on stderr): a partial HW list changes what the matcher can check.
+    for line in status.lines():
+        info(line)
 
 
 def _read_document(path: Path) -> tuple[Any, Callable[[str], str]]:

@@ -7,13 +7,12 @@ from typing import Any
 
 import click
 
-from ..config import AppConfig
+from ..config import AppConfig, hw_list_pdf
 from .context import Cli
 from .output import StderrProgress, info
 from .report_output import report_summary_lines, write_report
 
 DEMO_FILE = Path(__file__).resolve().parents[2] / "marketplace" / "demo" / "demo_park.json"
-SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 
 
 def _run(ctx: click.Context, *path: str, **params: Any) -> Any:
@@ -63,7 +62,7 @@ def _seed_demo_governance(cli: Cli) -> None:
     if report.skipped:
         info(f"  {report.year} declarations already recorded: the governance year left as it is")
         return
-    counted = lambda d: ", ".join(f"{n} {k}" for k, n in sorted(d.items())) or "none"  # noqa: E731
+    counted = lambda d: ", ".join(f"{n} {k}" for k, n in sorted(d.items())) or "none"
     info(f"  {report.year} survey: {sum(report.declarations.values())} declarations ({counted(report.declarations)}), "
          f"{report.returned} returned and corrected")
     info(f"  roster: {', '.join(report.roster) or 'none'}; violations: {counted(report.violations)}; "
@@ -108,14 +107,15 @@ def demo(ctx: click.Context, host: str, port: int, no_serve: bool) -> None:
     """Set up the demonstration park on the embedded database and serve the web app."""
     cli: Cli = ctx.obj
     started = time.perf_counter()
-    info(f"[1/8] database {cli.engine.url.render_as_string(hide_password=True)}")
+    info("[1/8] database schema and built-in catalogue")
     _run(ctx, "init")
-    hw_pdf = SHARED_DATA / "hw-list-2021" / "gjwxfwml.pdf"
+    hw_pdf = hw_list_pdf()
     if hw_pdf.exists():
         info(f"[2/8] official HW list from {hw_pdf}")
         _run(ctx, "catalog", "import-hw-list", pdf=hw_pdf)
     else:
-        info("[2/8] official HW list PDF not found beside the repository; using the built-in catalogue")
+        info(f"[2/8] official HW list PDF not found at {hw_pdf} (set WASTEMATCH_SHARED_DATA to its data folder); "
+             "using the built-in catalogue")
     info(f"[3/8] demonstration park from {DEMO_FILE}")
     _run(ctx, "import", file=DEMO_FILE)
     info("[4/8] park-wide matching (一键资源匹配)")

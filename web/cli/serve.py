@@ -26,5 +26,7 @@ def _serve(url: str, host: str, port: int) -> None:
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.pass_obj
 def serve(cli: Cli, host: str, port: int) -> None:
-    """Serve the web app and the API."""
+    """Serve the web app and the API (on the database ``wastematch init`` prepared)."""
+    with cli.transaction():  # says which database, and refuses one that was never initialised
+        pass
     _serve(cli.url, host, port)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from catalog.builtin_codes import BUILTIN_HW_CODES
+from catalog.builtin_codes import BUILTIN_HW_CODES, OFFICIAL_HW_CODES_2021
 from catalog.hw_categories import HW_CATEGORIES
 from catalog.waste_codes import HwListEdition, category_of, is_hw_code
 
@@ -64,6 +64,47 @@ def load_builtin_catalog(session: Session) -> CatalogLoad:
             row.description_en = code.description_en  # our English gloss complements the official text
     session.flush()
     return CatalogLoad(categories=len(HW_CATEGORIES), codes=added)
+
+
+IMPORT_HW_LIST_COMMAND = "wastematch catalog import-hw-list <path to gjwxfwml.pdf>"
+
+
+@dataclass(frozen=True)
+class CatalogStatus:
+    """How much of the official HW list is loaded: a fresh checkout has only the built-in subset."""
+
+    codes: int
+    official_codes: int  # codes that came from an imported PDF
+    exemptions: int
+    edition_codes: int = OFFICIAL_HW_CODES_2021
+    import_command: str = IMPORT_HW_LIST_COMMAND
+
+    @property
+    def complete(self) -> bool:
+        """The official list was imported (its codes and its exemption list)."""
+        return self.official_codes > 0 and self.exemptions > 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"codes": self.codes, "official_codes": self.official_codes, "exemptions": self.exemptions,
+                "edition_codes": self.edition_codes, "complete": self.complete,
+                "import_command": None if self.complete else self.import_command}
+
+    def lines(self) -> list[str]:
+        """What a terminal says about it, Chinese first then English; empty when the list is complete."""
+        if self.complete:
+            return []
+        return [(f"注意：仅载入 {self.codes} / {self.edition_codes} 个危险废物代码（2021 年版名录），缺少豁免清单；"
+                f"导入官方名录：{self.import_command}"),
+                (f"note: only {self.codes} of the {self.edition_codes} HW codes of the 2021 list are loaded and the "
+                f"exemption list is missing; import the official list with: {self.import_command}")]
+
+
+def catalog_status(session: Session) -> CatalogStatus:
+    """How many HW codes are loaded, how many from the official PDF, and how many exemption rows."""
+    codes = session.scalar(select(func.count()).select_from(HwCodeRow)) or 0
+    official = session.scalar(select(func.count()).select_from(HwCodeRow).where(HwCodeRow.source == SOURCE_PDF)) or 0
+    exemptions = session.scalar(select(func.count()).select_from(HwExemptionRow)) or 0
+    return CatalogStatus(codes=codes, official_codes=official, exemptions=exemptions)
 
 
 def import_hw_list(session: Session, edition: HwListEdition, *, actor: str, source: str) -> CatalogLoad:
