@@ -41,7 +41,7 @@ from matching.quantities import annual_tonnes
 from matching.rules import RULES
 
 from ...models import Alert, EecmAssessment, LedgerFinding, MatchRun, Shipment
-from ...models.base import as_utc, iso_utc, utcnow
+from ...models.base import as_utc, iso_utc, park_date, utcnow
 from ..traceability.alerts import KIND_ZH, AlertSettings
 from ..traceability.ledger_review import CODE_ZH
 from .flows import BASES, REALISED_SHIPMENTS, UNITS, FlowData, ReportFlow, industry_label, month_of
@@ -157,6 +157,18 @@ def _offered(data: FlowData) -> dict[int, tuple[int, float]]:
         out[o.enterprise_id][0] += 1
         out[o.enterprise_id][1] += annual_tonnes(o.quantity_t, o.period)
     return {k: (v[0], v[1]) for k, v in out.items()}
+
+
+def _offers_on_market(data: FlowData) -> dict[int, list[tuple[float, int]]]:
+    """Per enterprise: each offer's annual tonnes and days on the market by the period's last day (since it
+    was posted or became available, whichever is later)."""
+    out: dict[int, list[tuple[float, int]]] = defaultdict(list)
+    for o in data.offers:
+        since = park_date(o.created_at) if o.created_at else data.period.end
+        if o.available_from is not None and o.available_from > since:
+            since = o.available_from
+        out[o.enterprise_id].append((annual_tonnes(o.quantity_t, o.period), (data.period.end - since).days))
+    return out
 
 
 def in_force_by_source(data: FlowData) -> dict[int, tuple[float, float]]:
@@ -304,6 +316,9 @@ class EnterpriseFacts:
     findings: list[LedgerFinding]
     eecm_bonus: float | None = None  # EecmAssessment.bonus, status 'scored', the report's year
     eecm_year: int | None = None
+    # Each offer's (annual tonnes, days on the market by the period's last day): the ratings' fair-chance rule
+    # (None: not known, every offer counts).
+    offers_on_market: tuple[tuple[float, int], ...] | None = None
 
 
 def enterprise_kpis(session: Session, data: FlowData, figures: dict[str, FlowFigures], *,
@@ -317,6 +332,7 @@ def enterprise_kpis(session: Session, data: FlowData, figures: dict[str, FlowFig
             sent[f.source_id].append(f)
             received[f.target_id][f.basis] += f.tonnes
     offered = _offered(data)
+    on_market = _offers_on_market(data)
     steps = timeliness(data, now)
     held = alerts_by_enterprise(session, data, _active_alerts(session, data, now))
     in_force = {ent_id: rate for ent_id, (rate, _) in in_force_by_source(data).items()}
@@ -358,7 +374,8 @@ def enterprise_kpis(session: Session, data: FlowData, figures: dict[str, FlowFig
             "alerts_open": len(held.get(ent_id, [])), "findings_open": len(findings.get(ent_id, []))})
         rows.append(row)
         facts[ent.ref] = EnterpriseFacts(alerts=held.get(ent_id, []), findings=findings.get(ent_id, []),
-                                         eecm_bonus=eecm.get(ent_id), eecm_year=data.period.end.year)
+                                         eecm_bonus=eecm.get(ent_id), eecm_year=data.period.end.year,
+                                         offers_on_market=tuple(on_market.get(ent_id, ())))
     rows.sort(key=lambda r: (-r["sent"]["realised"]["tonnes"], -r["sent"]["approved"]["tonnes"],
                              -r["sent"]["proposed"]["tonnes"], r["ref"]))
     return rows, facts

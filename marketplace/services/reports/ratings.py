@@ -2,8 +2,10 @@
 
 Four measurable indicators, each scored 0…1 from the enterprise's KPI block:
 
-- **utilisation** (资源化利用): approved tonnes ÷ offered tonnes (annual rates), full marks at the
-  policy's ``utilisation_target``; applies to enterprises with offers;
+- **utilisation** (资源化利用): approved tonnes ÷ offered tonnes (annual rates) of the offers that had a
+  fair chance (on the market ``fair_chance_days`` by the period's last day), full marks at the policy's
+  ``utilisation_target``; applies to enterprises with such offers, and counts only when it raises the
+  score (the fairness rule below);
 - **compliance** (合规): 1 − the penalties of the active alerts held against it and its open ledger
   findings (warning and critical alerts, error and warning findings);
 - **manifest timeliness** (联单及时性): the share of its manifest steps done in time (receipt within
@@ -12,7 +14,14 @@ Four measurable indicators, each scored 0…1 from the enterprise's KPI block:
 - **ledger completeness** (台账完整性): the share of its ledger entries of the period without an open
   finding; applies when it kept entries.
 
-The score is the weighted mean of the applicable indicators; the grade comes from the policy's
+Fairness rule (taking part never lowers a grade, docs/ratings.md): whether an offer finds a partner
+depends on the market, not on the enterprise, so utilisation is a bonus indicator. The score is the
+weighted mean of the other applicable indicators, or the weighted mean with utilisation when that is
+higher; a fresh offer (fewer than ``fair_chance_days`` on the market) is not in its denominator. So an
+enterprise that lists is never graded below what it would get had it listed nothing, and posting an
+offer or a need leaves every grade of the period where it was (needs are in no indicator).
+
+The score is the weighted mean of the counted indicators; the grade comes from the policy's
 thresholds, then caps apply: an active critical alert caps the grade at C, a controlled substance
 without a permit or receipts beyond a licence's capacity at D; from the chemical governance, an active
 ``banned_use`` alert (a role its substance's measure prohibits) at D and an active ``obligation_overdue``
@@ -69,6 +78,8 @@ class RatingPolicy:
     banned_use_cap: str = "D"
     overdue_obligation_cap: str = "C"
     eecm_bonus_max: float = 0.05  # the most an EECM assessment adds to the 0…1 score
+    # An offer counts in utilisation once it has been on the market this many days (its fair chance).
+    fair_chance_days: int = 90
 
     def as_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -78,7 +89,8 @@ class RatingPolicy:
 
 _NUMBERS = {"grade_a": (0.0, 1.0), "grade_b": (0.0, 1.0), "grade_c": (0.0, 1.0), "utilisation_target": (0.01, 1.0),
             "warning_alert_penalty": (0.0, 1.0), "critical_alert_penalty": (0.0, 1.0),
-            "error_finding_penalty": (0.0, 1.0), "warning_finding_penalty": (0.0, 1.0), "eecm_bonus_max": (0.0, 0.2)}
+            "error_finding_penalty": (0.0, 1.0), "warning_finding_penalty": (0.0, 1.0), "eecm_bonus_max": (0.0, 0.2),
+            "fair_chance_days": (0, 3650)}
 
 
 def _number(value: Any) -> bool:
@@ -155,6 +167,24 @@ def _grade_of(score: float, policy: RatingPolicy) -> str:
     return "D"
 
 
+def _fair_utilisation(kpi: Mapping[str, Any], facts: EnterpriseFacts,
+                      policy: RatingPolicy) -> tuple[float | None, int]:
+    """(utilisation over the offers that had their fair chance, or None; how many offers are too fresh).
+
+    Facts without offer ages (a hand-made KPI block) count every offer: the KPI's own utilisation rate.
+    Approved tonnes of a fresh offer still count in the numerator (a quick match is no fault); the rate
+    is capped at 1.
+    """
+    ages = getattr(facts, "offers_on_market", None)
+    if ages is None:
+        return kpi["utilisation_rate"], 0
+    seasoned = sum(t for t, days in ages if days >= policy.fair_chance_days)
+    fresh = sum(1 for _t, days in ages if days < policy.fair_chance_days)
+    if seasoned <= 0:
+        return None, fresh
+    return min(1.0, float(kpi.get("in_force_t") or 0.0) / seasoned), fresh
+
+
 def rate(kpi: Mapping[str, Any], facts: EnterpriseFacts, policy: RatingPolicy) -> dict[str, Any]:
     """The rating of one enterprise from its KPI block (``kpis.enterprise_kpis``) and held alerts and findings."""
     governed = facts.eecm_bonus is not None or any(a.kind in GOVERNANCE_ALERTS for a in facts.alerts)
@@ -171,7 +201,7 @@ def rate(kpi: Mapping[str, Any], facts: EnterpriseFacts, policy: RatingPolicy) -
     warnings = [f for f in facts.findings if f.severity != "error"]
     penalty = (len(warning) * policy.warning_alert_penalty + len(critical) * policy.critical_alert_penalty
                + len(errors) * policy.error_finding_penalty + len(warnings) * policy.warning_finding_penalty)
-    util = kpi["utilisation_rate"]
+    util, fresh = _fair_utilisation(kpi, facts, policy)
     values = {
         "utilisation": (util, min(1.0, util / policy.utilisation_target) if util is not None else None),
         "compliance": (max(0.0, 1.0 - penalty), max(0.0, 1.0 - penalty)),
@@ -184,10 +214,18 @@ def rate(kpi: Mapping[str, Any], facts: EnterpriseFacts, policy: RatingPolicy) -
         w = float(policy.weights.get(name, 0.0))
         applicable = score is not None and w > 0
         indicators[name] = {"value": value, "score": score, "weight": w, "applicable": applicable,
-                            "label_zh": INDICATOR_ZH[name], "label_en": INDICATOR_EN[name]}
-        if applicable:
+                            "counted": applicable, "label_zh": INDICATOR_ZH[name], "label_en": INDICATOR_EN[name]}
+        if applicable and name != "utilisation":
             weighted += w * score
             weights += w
+    # The fairness rule: utilisation counts only when it raises the mean of the others (or is all there is).
+    util_ind = indicators["utilisation"]
+    if util_ind["applicable"]:
+        w, u = util_ind["weight"], util_ind["score"]
+        if not weights or (weighted + w * u) / (weights + w) > weighted / weights:
+            weighted, weights = weighted + w * u, weights + w
+        else:
+            util_ind["counted"] = False
     if not weights:
         return {**base, "grade": None, "grade_zh": GRADE_ZH[None], "grade_en": GRADE_EN[None], "score": None,
                 "indicators": indicators, "caps": [],
@@ -209,6 +247,9 @@ def rate(kpi: Mapping[str, Any], facts: EnterpriseFacts, policy: RatingPolicy) -
         extra_zh = extra_en = ""
         if name == "utilisation":
             extra_zh, extra_en = f"，目标 {_pct(policy.utilisation_target)}", f", target {_pct(policy.utilisation_target)}"
+            if not ind["counted"]:
+                extra_zh += "，未计入：仅在提高得分时计入（参与不降级）"
+                extra_en += "; not counted: it counts only when it raises the score (taking part never lowers a grade)"
         elif name == "compliance":
             shown = f"{ind['score']:.2f}"
             extra_zh = f"：预警 {len(warning)} 条、严重预警 {len(critical)} 条、台账问题 {len(errors) + len(warnings)} 条"
@@ -216,6 +257,10 @@ def rate(kpi: Mapping[str, Any], facts: EnterpriseFacts, policy: RatingPolicy) -
                         f"{len(errors) + len(warnings)} open ledger finding(s)")
         reasons_zh.append(f"{INDICATOR_ZH[name]} {shown}{extra_zh}")
         reasons_en.append(f"{INDICATOR_EN[name]} {shown}{extra_en}")
+    if fresh:
+        reasons_zh.append(f"{fresh} 条供给挂牌未满 {policy.fair_chance_days} 天，暂不计入资源化利用率")
+        reasons_en.append(f"{fresh} offer(s) on the market fewer than {policy.fair_chance_days} days: "
+                          "not yet in utilisation")
     caps = []
     if critical and GRADES.index(policy.critical_alert_cap) > GRADES.index(grade):
         kinds, cap = sorted({a.kind for a in critical}), policy.critical_alert_cap

@@ -183,7 +183,8 @@ def test_compliance_counts(demo, report):
 
 def test_ratings_have_grades_and_reasons(report):
     rated = [r for r in report["ratings"] if r["grade"]]
-    assert {r["grade"] for r in rated} >= {"A", "C", "D"}
+    # No C on the demo: its Cs were compliant enterprises whose offers had no partner yet (the fairness rule).
+    assert {r["grade"] for r in rated} >= {"A", "B", "D"}
     for r in report["ratings"]:
         assert r["reasons_zh"] and r["reasons_en"] and r["grade_zh"] and r["grade_en"]
     e006 = next(r for r in report["ratings"] if r["ref"] == "E-006")
