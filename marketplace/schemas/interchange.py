@@ -13,6 +13,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, valida
 from catalog.cas import cas_check_error, normalize_cas
 from catalog.hw_categories import HW_CATEGORIES
 from catalog.waste_codes import category_of, is_hw_code
+from matching.quantities import PERIODS_PER_YEAR
 
 from ..models import CURRENT_ROUTES, FORMS, LISTING_KINDS, PERIODS, PURPOSES
 
@@ -21,6 +22,34 @@ LICENCE_KINDS = ("hw_comprehensive", "hw_collection")
 ACTIVITIES = ("collect", "store", "utilise", "dispose")
 KNOWN_CATEGORIES = frozenset(c.code for c in HW_CATEGORIES)
 FRACTION_SUM_TOLERANCE = 1e-6
+
+# Plausible bounds of one listing (a typo such as "1e9" or "0.0000001" must not reach the park's figures).
+# Below 1 kg nothing is worth a listing. 5 million tonnes a year is above the largest single industrial
+# by-product streams a park lists (a large steelworks' slag, a phosphoric-acid plant's phosphogypsum);
+# the bound per period follows from it (a monthly flow of more than 5,000,000 / 12 t is more than that a year).
+MIN_QUANTITY_T = 0.001
+MAX_ANNUAL_T = 5_000_000.0
+# CNY per tonne: negative is a gate fee the holder pays (hazardous waste disposal costs up to a few ten
+# thousand CNY/t); the top allows precious-metal catalysts (a spent Pd/C catalyst is ~2.4 million CNY/t).
+MIN_PRICE_CNY_PER_T = -100_000.0
+MAX_PRICE_CNY_PER_T = 100_000_000.0
+MAX_DISTANCE_KM = 5000.0
+
+
+def max_quantity_t(period: str | None) -> float:
+    """The largest quantity one listing may state per ``period`` (once, month, year)."""
+    return MAX_ANNUAL_T / PERIODS_PER_YEAR.get(period or "year", 1.0)
+
+
+def quantity_bound_error(quantity_t: float, period: str | None) -> str | None:
+    """Why ``quantity_t`` per ``period`` is outside a listing's plausible bounds (bilingual), or None."""
+    if quantity_t < MIN_QUANTITY_T:
+        return f"must be at least {MIN_QUANTITY_T:g} t (1 kg), got {quantity_t:g} (数量不得少于 1 千克)"
+    top = max_quantity_t(period)
+    if quantity_t > top:
+        return (f"must be at most {top:,.0f} t per {period or 'year'} (at most {MAX_ANNUAL_T:,.0f} t a year), "
+                f"got {quantity_t:,.6g}: check the number and the unit (数量超出合理上限，请检查数字和单位)")
+    return None
 
 
 def _one_of(choices: tuple[str, ...]) -> validate.OneOf:
@@ -151,15 +180,22 @@ class ListingSchema(_Strict):
         r"^\d{6}$", error="must be six digits of the EU List of Waste, e.g. 130205"))
     form = fields.String(load_default=None, allow_none=True, validate=_one_of(FORMS))
     composition = fields.List(fields.Nested(CompositionSchema), load_default=list)
-    quantity_t = fields.Float(required=True, validate=_positive("must be a quantity greater than 0 tonnes"))
+    quantity_t = fields.Float(required=True, validate=_positive("must be a quantity greater than 0 tonnes"),
+                              metadata={"description": f"Tonnes per period: from {MIN_QUANTITY_T:g} (1 kg) to "
+                                        f"{MAX_ANNUAL_T:,.0f} a year ({MAX_ANNUAL_T / 12:,.0f} a month)"})
     period = fields.String(load_default="year", validate=_one_of(PERIODS))
     available_from = fields.Date(load_default=None, allow_none=True)
     available_to = fields.Date(load_default=None, allow_none=True)
-    price_cny_per_t = fields.Float(load_default=None, allow_none=True)
+    price_cny_per_t = fields.Float(load_default=None, allow_none=True, validate=validate.Range(
+        min=MIN_PRICE_CNY_PER_T, max=MAX_PRICE_CNY_PER_T,
+        error=f"must be between {MIN_PRICE_CNY_PER_T:,.0f} and {MAX_PRICE_CNY_PER_T:,.0f} CNY per tonne, got "
+              "{input} (单价超出合理范围)"))
     current_route = fields.String(load_default=None, allow_none=True, validate=_one_of(CURRENT_ROUTES))
     forms = fields.List(fields.String(validate=_one_of(FORMS)), load_default=list)
     purpose = fields.String(load_default=None, allow_none=True, validate=_one_of(PURPOSES))
-    max_distance_km = fields.Float(load_default=None, allow_none=True, validate=_positive())
+    max_distance_km = fields.Float(load_default=None, allow_none=True, validate=validate.Range(
+        min=0, min_inclusive=False, max=MAX_DISTANCE_KM,
+        error=f"must be greater than 0 and at most {MAX_DISTANCE_KM:,.0f} km, got {{input}} (距离超出范围)"))
     wanted = fields.List(fields.Nested(WantedSchema), load_default=list)
     limits = fields.List(fields.Nested(LimitSchema), load_default=list)
     # Optional: the holder's word that the composition lists every component (absent: not complete).
@@ -173,6 +209,15 @@ class ListingSchema(_Strict):
             raise ValidationError(f"{value!r} is not an HW code of the form NNN-NNN-NN (e.g. 900-214-08)")
         if category_of(value) not in KNOWN_CATEGORIES:
             raise ValidationError(f"{value!r}: category {category_of(value)} is not in 国家危险废物名录")
+
+    @validates_schema
+    def _quantity_in_bounds(self, data: dict, **_: Any) -> None:
+        # Checked here, not on the field: the bound depends on the period (a partial edit is checked whole later).
+        quantity = data.get("quantity_t")
+        if quantity is not None and quantity > 0:
+            problem = quantity_bound_error(quantity, data.get("period"))
+            if problem:
+                raise ValidationError(problem, "quantity_t")
 
     @validates_schema
     def _by_kind(self, data: dict, **_: Any) -> None:

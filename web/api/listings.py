@@ -15,6 +15,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from marketplace.models import LISTING_KINDS, LISTING_STATUSES
 from marketplace.schemas.interchange import CompositionSchema, LimitSchema, ListingSchema, WantedSchema
 from marketplace.services.listings import listings as service
+from marketplace.services.listings.plausibility import CONFIRM_KEYS
 
 from ..database import db_session
 from .common import PageArgs, RejectsNul, current_principal, documents_errors, page_dict, page_of, requires
@@ -38,11 +39,17 @@ def _resolvable(schema: type) -> type:
 
 
 class _ResolvableComponents:
-    """Mixin (before ``ListingSchema``): component lists whose rows may carry ``resolve``."""
+    """Mixin (before ``ListingSchema``): component lists whose rows may carry ``resolve``, and ``confirm``."""
 
     composition = fields.List(fields.Nested(_resolvable(CompositionSchema)), load_default=list)
     wanted = fields.List(fields.Nested(_resolvable(WantedSchema)), load_default=list)
     limits = fields.List(fields.Nested(_resolvable(LimitSchema)), load_default=list)
+    confirm = fields.List(fields.String(validate=validate.OneOf(CONFIRM_KEYS)), load_default=list, metadata={
+        "description": (
+            "Unusual values you confirm. A quantity far above your own comparable listings or the material's "
+            "usual range, or a listing saying the same as one you posted in the last 30 days, is refused with "
+            "422: errors name the field and errors.confirm the keys (\"quantity\", \"duplicate\"); send the "
+            "same body again with those keys in confirm to store it.")})
 
 
 class NewListing(RejectsNul, _ResolvableComponents, ListingSchema):

@@ -44,6 +44,7 @@ from ..accounts.disclosure import (
 from ..accounts.users import Principal
 from ..matching import workflow
 from ..matching.recommendations import notify_new_listing, recommend
+from . import plausibility
 from .interchange import COMPONENT_KEYS, LISTING_FIELDS, _full_hw_list_loaded
 from .resolution import resolve_rows
 
@@ -319,11 +320,14 @@ def create_listing(session: Session, principal: Principal, data: dict[str, Any])
 
     Enterprise users post for their own enterprise; coordinators for enterprises of their
     parks; admins for any. A missing ref gets a fresh unique one. The enterprises the new
-    listing fits best are notified.
+    listing fits best are notified. An unusual quantity or a likely duplicate is stored only when
+    ``data["confirm"]`` lists its key (``plausibility.Unconfirmed``, 422, otherwise).
     """
     data, decisions = _decisions(data)
+    confirmed = data.pop("confirm", None) or ()
     ent = _owner_for_new(session, principal, data.get("enterprise"))
     _check_code(session, data.get("waste_code"))
+    plausibility.check(session, ent.id, data, confirmed)
     ref = data.get("ref")
     if ref is None:
         ref = _new_ref(session, data["kind"])
@@ -401,8 +405,10 @@ def update_listing(session: Session, principal: Principal, listing_id: int, valu
     Closed listings cannot change (409), nor may the quantity drop below what approved
     matches already reserve (409). A component given with ``resolve: false`` keeps its name
     unresolved (and stays so on later saves); ``resolve: true`` resolves a refused name again.
+    A new quantity far from the usual must be confirmed (``values["confirm"]``, as on create).
     """
     values, decisions = _decisions(values)
+    confirmed = values.pop("confirm", None) or ()
     listing = _managed(session, principal, listing_id, for_update=True)
     if listing.status == "closed":
         raise Conflict("a closed listing cannot be edited (已关闭的信息不能修改)", {"status": ["closed"]})
@@ -415,6 +421,8 @@ def update_listing(session: Session, principal: Principal, listing_id: int, valu
         raise ValidationFailed("the listing is not valid after this change (修改后信息有误)", errors) from None
     if data["waste_code"] != listing.waste_code:
         _check_code(session, data["waste_code"])
+    if (data["quantity_t"], data["period"]) != (listing.quantity_t, listing.period):
+        plausibility.check(session, listing.enterprise_id, data, confirmed, exclude=listing.id)
     held = reserved_t(session, listing.id)
     if annual_tonnes(data["quantity_t"], data["period"]) + QUANTITY_EPS_T < held:
         raise Conflict(f"approved matches already reserve {held:g} t a year of this listing (已批准匹配占用 {held:g} 吨)",
