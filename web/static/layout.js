@@ -1,0 +1,71 @@
+/* The layout on a phone: the menu behind a button, and tables too wide for the screen shown as cards.
+   Loaded in <head> (not deferred) so that the class "js" is set before the header is drawn: no open menu flashes.
+   Without this script the menu stays open and wide tables scroll inside their own box (app.css). */
+(function () {
+  "use strict";
+  var root = document.documentElement;
+  root.classList.add("js");
+  var phone = window.matchMedia("(max-width: 700px)");
+
+  // The menu button: shows and hides the navigation and the account form on narrow screens.
+  function menu() {
+    var header = document.querySelector("header.top");
+    var toggle = header && header.querySelector(".menu-toggle");
+    if (!toggle) return;
+    toggle.hidden = false;
+    toggle.addEventListener("click", function () {
+      var open = !header.classList.contains("open");
+      header.classList.toggle("open", open);
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+    document.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && header.classList.contains("open")) { toggle.click(); toggle.focus(); }
+    });
+  }
+
+  // Each body cell's column label (data-label, from the <th> texts), shown beside the value in a card.
+  function label(table) {
+    var head = table.tHead && table.tHead.rows[table.tHead.rows.length - 1];
+    if (!head) return;
+    var names = [];
+    Array.prototype.forEach.call(head.cells, function (th) {
+      // A header that is only a screen-reader text (e.g. the "remove" column) labels nothing visible.
+      var shown = th.querySelector(".vh") && th.textContent.trim() === th.querySelector(".vh").textContent.trim();
+      var text = shown ? "" : th.textContent.replace(/\s+/g, " ").trim();
+      for (var k = 0; k < (th.colSpan || 1); k++) names.push(k === 0 ? text : "");
+    });
+    Array.prototype.forEach.call(table.tBodies, function (body) {
+      Array.prototype.forEach.call(body.rows, function (tr) {
+        var col = 0;
+        Array.prototype.forEach.call(tr.cells, function (cell) {
+          if (names[col] && !cell.hasAttribute("data-label")) cell.setAttribute("data-label", names[col]);
+          col += cell.colSpan || 1;
+        });
+      });
+    });
+  }
+
+  // Cards only where the table would not fit: narrow tables stay tables on a phone.
+  function fit() {
+    var tables = document.querySelectorAll("main table:not(.rows):not(.stack)");
+    Array.prototype.forEach.call(tables, function (t) { t.classList.remove("cards"); });
+    if (!phone.matches) return;
+    var main = document.querySelector("main");
+    var style = getComputedStyle(main);
+    var right = main.getBoundingClientRect().right - parseFloat(style.paddingRight);
+    Array.prototype.forEach.call(tables, function (t) {
+      if (t.offsetParent !== null && t.getBoundingClientRect().right > right + 1) t.classList.add("cards");
+    });
+  }
+
+  function init() {
+    menu();
+    Array.prototype.forEach.call(document.querySelectorAll("main table"), label);
+    fit();
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init); else init();
+  var pending = null;
+  window.addEventListener("resize", function () { clearTimeout(pending); pending = setTimeout(fit, 100); });
+  // A table inside a closed <details> has no size until it is opened.
+  document.addEventListener("toggle", function () { fit(); }, true);
+})();
