@@ -26,7 +26,8 @@ Two modes (``Settings.exact``), dispatched by ``allocate``:
   flow cannot express (minimum lot, at most k suppliers per need, incompatible offers,
   fixed cost per link), warm-started from the flow optimum, reporting bound and gap.
 
-``greedy`` (``matching.greedy``) is the baseline the optimum is measured against.
+``greedy`` (``matching.greedy``) is the baseline the optimum is measured against; it solves the
+same problem as the mode it is compared with (resolution, side constraints, fixed cost).
 
 Modules depend one way: ``instance`` and ``allocation`` (shared data) ← ``flow``,
 ``greedy`` ← ``exact`` ← ``optimise``. This module only reads ``problem.o.quantity``,
@@ -49,7 +50,7 @@ from matching.allocation import (
     objective_of,
 )
 from matching.arcs import Arcs
-from matching.exact import allocate_exact
+from matching.exact import allocate_exact, baseline_exact
 from matching.flow import solve_flow
 from matching.greedy import solve_greedy
 from matching.instance import EXACT_UNITS_PER_T, FLOW_UNITS_PER_T, MAX_UNITS, Instance, prepare, to_units
@@ -110,8 +111,17 @@ def _unscale(detail: dict[str, Any], units_per_t: int) -> None:
         detail[key.removesuffix("_scaled")] = detail.pop(key) / units_per_t
 
 
-def greedy(problem: Problem, arcs: Arcs) -> Allocation:
-    """Baseline: arcs by weight (descending), each takes as much as the capacities still allow."""
+def greedy(problem: Problem, arcs: Arcs, settings: Settings | None = None,
+           conflicts: Sequence[tuple[int, int]] = ()) -> Allocation:
+    """Baseline: arcs by weight (descending), each takes as much as the capacities still allow.
+
+    It solves the same problem as ``allocate`` with the same ``settings``: in exact mode
+    at exact mode's resolution with its side constraints and fixed cost
+    (``exact.baseline_exact``), so the optimum is never worse than the baseline beside it.
+    """
+    settings = settings or problem.settings
+    if settings.exact:
+        return baseline_exact(problem, arcs, settings, conflicts)
     started = time.perf_counter()
     inst = prepare(problem, arcs, FLOW_UNITS_PER_T)
     if len(inst) == 0:

@@ -81,6 +81,13 @@ class ParkRun:
     capacities: dict[str, dict[str, float]] = field(default_factory=dict)
     # Loops worth closing (matching.loops.LoopReport.as_dict): opportunities with their cost, loops closed.
     loops: dict[str, Any] = field(default_factory=dict)
+    # The greedy baseline and what it is compared with (``_baseline``): always the same problem.
+    baseline: dict[str, Any] = field(default_factory=dict)
+
+    def totals(self) -> dict[str, float | int]:
+        """What a run achieved in a user's terms: tonnes matched, pairs, value created (CNY)."""
+        return {"tonnes": round(sum(p.quantity_t for p in self.proposals), 3), "pairs": len(self.proposals),
+                "value_cny": round(sum(p.score for p in self.proposals), 0)}
 
 
 def build_arcs(problem: Problem, index: CandidateIndex, timings: dict[str, float]) -> Arcs:
@@ -128,7 +135,9 @@ def run_park(problem: Problem, *, with_candidates: bool = False,
     allocation, loop_report = apply_loops(problem, feasible, allocation)  # unchanged unless loops are favoured
     timings["loops_s"] = time.perf_counter() - t
     t = time.perf_counter()
-    baseline = greedy(problem, feasible)  # the yardstick reported beside the optimum, not part of solving
+    # The yardstick reported beside the optimum, not part of solving: the same problem (resolution, side
+    # constraints, fixed cost), compared with the weight optimum before any loop was favoured.
+    baseline = greedy(problem, feasible, problem.settings, conflicts)
     timings["greedy_s"] = time.perf_counter() - t
     t = time.perf_counter()
     step("explain")
@@ -154,7 +163,24 @@ def run_park(problem: Problem, *, with_candidates: bool = False,
                    proposals=proposals, unmatched=unmatched, timings={k: round(v, 4) for k, v in timings.items()},
                    counts=counts, solver={"name": allocation.solver, "bound": allocation.bound, "gap": allocation.gap,
                                           "seconds": round(allocation.seconds, 4), **_plain(allocation.detail)},
-                   candidates=candidates, capacities=capacities, loops=loop_report.as_dict())
+                   candidates=candidates, capacities=capacities, loops=loop_report.as_dict(),
+                   baseline=_baseline(problem, allocation, loop_report.optimum_objective, baseline))
+
+
+def _baseline(problem: Problem, allocation: Allocation, optimum: float, baseline: Allocation) -> dict[str, Any]:
+    """The greedy baseline beside the optimum of the same problem, and by how much the optimum beats it.
+
+    With loops favoured the final objective may be below the weight optimum (a loop is closed
+    at a cost); the baseline is compared with the weight optimum (``optimum``), which solves
+    the same problem as greedy does.
+    """
+    s = problem.settings
+    return {"solver": "greedy", "objective": baseline.objective, "compared_with": optimum,
+            "improvement": optimum - baseline.objective,
+            "resolution_t": baseline.detail.get("resolution_t"),
+            "side_constraints": s.exact and bool(s.min_lot_t > 0 or s.max_suppliers_per_need is not None
+                                                 or s.fixed_cost_per_link),
+            "same_problem": True, "loops_favoured": optimum != allocation.objective}
 
 
 def _empty_run(p: Problem) -> ParkRun:
@@ -167,7 +193,9 @@ def _empty_run(p: Problem) -> ParkRun:
                              for n in p.needs]},
         counts={"offers": p.o.size, "needs": p.n.size, "arcs": 0, "legal_arcs": 0, "usable_arcs": 0, "matches": 0,
                 "components": 0},
-        solver={"name": "none"})
+        solver={"name": "none"},
+        baseline={"solver": "greedy", "objective": 0.0, "compared_with": 0.0, "improvement": 0.0, "resolution_t": None,
+                  "side_constraints": False, "same_problem": True, "loops_favoured": False})
 
 
 def _capacities(p: Problem, arcs: Arcs) -> dict[str, dict[str, float]]:
@@ -201,26 +229,50 @@ class Recommender:
         whatever its weight, with its unknown checks (``Proposal.unknown``): the
         coordinator sees it needs an analysis report.
         """
+        return self.consider(ref, top=top, excluded=0).proposals
+
+    def consider(self, ref: str, top: int = 5, excluded: int = 5) -> Consideration:
+        """``recommend``, plus "why not": the ``excluded`` most similar candidates that fail a hard check.
+
+        The candidates are the same ones ``recommend`` ranks (within reach, an accepted form,
+        overlapping periods, not the same enterprise); ``counts`` say how many there were and
+        why the others were left out, so an empty answer can say its real reason.
+        """
         p = self.problem
         if ref not in p.o.ref_index and ref not in p.n.ref_index:
             raise KeyError(ref)
         if self.empty:
-            return []
-        wide = max(top * 4, p.settings.top_k)
-        if ref in p.o.ref_index:
+            return Consideration(proposals=[], excluded=[], counts={"candidates": 0, "failed": 0, "unfit": 0,
+                                                                     "full": 0})
+        wide = max(top * 4, excluded * 4, p.settings.top_k)
+        is_offer = ref in p.o.ref_index
+        if is_offer:
             arcs = self.index.needs_for_offers(np.array([p.o.ref_index[ref]]), top_k=wide)
-        elif ref in p.n.ref_index:
-            arcs = self.index.offers_for_needs(np.array([p.n.ref_index[ref]]), top_k=wide)
         else:
-            raise KeyError(ref)
+            arcs = self.index.offers_for_needs(np.array([p.n.ref_index[ref]]), top_k=wide)
         evaluate_rules(p, arcs)
         score(p, arcs)
+        failed = arcs.failed_hard(HARD_CODES)
+        fits = arcs.fitting()
+        room = arcs.max_t > QUANTITY_EPS_T
         # No fit, no recommendation: fewer than ``top`` may come back (the caller says so).
-        ok = np.flatnonzero(~arcs.failed_hard(HARD_CODES) & arcs.fitting() & (arcs.max_t > QUANTITY_EPS_T))
+        ok = np.flatnonzero(~failed & fits & room)
         # tier 0: every check decided and every hard one passed; tier 1: something unknown
         tier = arcs.any_unknown()[ok].astype(np.int64)
         ranked = ok[np.lexsort((-arcs.weight[ok], tier))][:top]
-        return _proposals(p, self.model, arcs, ranked, arcs.max_t[ranked])
+        proposals = _proposals(p, self.model, arcs, ranked, arcs.max_t[ranked])
+        bad = np.flatnonzero(failed)
+        # The most similar first: the partner one expected is the one that looks most alike.
+        bad = bad[np.lexsort((arcs.distance_km[bad], -arcs.similarity[bad]))][:excluded]
+        other = arcs.need if is_offer else arcs.offer
+        refs = p.n.refs if is_offer else p.o.refs
+        out = [Excluded(listing=refs[int(other[k])], similarity=round(float(arcs.similarity[k]), 4),
+                        distance_km=round(float(arcs.distance_km[k]), 2),
+                        checks=[c for c in explain(p, arcs, int(k)) if c.hard and not c.passed and not c.unknown])
+               for k in bad.tolist()]
+        counts = {"candidates": len(arcs), "failed": int(failed.sum()), "unfit": int((~failed & ~fits).sum()),
+                  "full": int((~failed & fits & ~room).sum())}
+        return Consideration(proposals=proposals, excluded=out, counts=counts)
 
     def blocked(self, ref: str, limit: int = 10) -> list[tuple[str, list[Check]]]:
         """Near candidates that did not pass a hard check, with those checks: 'why not X?'.
@@ -240,6 +292,30 @@ class Recommender:
         evaluate_rules(p, arcs)
         bad = np.flatnonzero(~arcs.passed_hard(HARD_CODES))
         return [(other(k), [c for c in explain(p, arcs, int(k)) if c.hard and not c.passed]) for k in bad]
+
+
+@dataclass
+class Excluded:
+    """A candidate left out of one-click because it fails a hard check ("why not"), with those checks."""
+
+    listing: str  # the counterpart's ref
+    similarity: float
+    distance_km: float
+    checks: list[Check]
+
+
+@dataclass
+class Consideration:
+    """One listing's one-click answer: the proposals, the best excluded candidates, and how many of each.
+
+    ``counts``: ``candidates`` within reach (form, period, distance, another enterprise),
+    ``failed`` a hard check, ``unfit`` (legal, no evidence the material fits), ``full``
+    (legal and fitting, but nothing left to move between them).
+    """
+
+    proposals: list[Proposal]
+    excluded: list[Excluded]
+    counts: dict[str, int]
 
 
 def _plain(value: Any) -> Any:
@@ -293,38 +369,86 @@ def _proposals(p: Problem, model: SimilarityModel, arcs: Arcs, ks: np.ndarray,
     return out
 
 
-_EVIDENCE_WORDS = {"composition": "成分 composition", "text": "名称 title", "code": "废物代码或许可类别 waste code or licence"}
+# Evidence kinds: (中文, English).
+_EVIDENCE_WORDS = {"composition": ("成分", "composition"), "text": ("名称", "title"),
+                   "code": ("废物代码或许可类别", "waste code or licence category")}
+PURPOSE_WORDS = {"reuse": ("再使用", "reuse"), "recycle": ("再生利用", "recycle"), "co_process": ("协同处置", "co-processing"),
+                 "recover_energy": ("能量回收", "energy recovery"), "dispose": ("处置", "disposal")}
+
+
+def bilingual(zh: str, en: str) -> str:
+    """A reason in both languages, ``中文 / English`` (the pages show their language's half).
+
+    The Chinese half never holds `` / `` (``web.i18n.split_bilingual`` splits at the first one).
+    """
+    return f"{zh.replace(' / ', '、')} / {en}"
+
+
+def _halves(detail: str) -> tuple[str, str]:
+    """A check detail as (中文, English): a bilingual detail is split, an English-only one is kept for both."""
+    zh, sep, en = detail.partition(" / ")
+    return (zh, en) if sep and any("\u4e00" <= ch <= "\u9fff" for ch in zh) else (detail, detail)
 
 
 def _evidence_reason(evidence: np.ndarray, concepts: list[str]) -> str:
     """Why the pair is a candidate at all: the evidence that the material fits the need."""
     kinds = [_EVIDENCE_WORDS[k] for k, has in zip(EVIDENCE, evidence.tolist()) if has]
     if not kinds:  # a pair the user named (point-to-point): the engine did not judge its fit
-        return "适配依据 evidence of fit: 无 none found (检查是否合适 check the material suits the need)"
-    shared = [f"{TERMS_BY_KEY[k].zh[0]} {TERMS_BY_KEY[k].en[0]}" for k in concepts]
-    return "适配依据 evidence of fit: " + ", ".join(kinds) + (f" ({'; '.join(shared)})" if shared else "")
+        return bilingual("适配依据：未发现，请确认该物料适合此需求", "Evidence of fit: none found; check the material suits the need")
+    zh = "、".join(k[0] for k in kinds)
+    en = ", ".join(k[1] for k in kinds)
+    if concepts:
+        zh += "（" + "；".join(TERMS_BY_KEY[k].zh[0] for k in concepts) + "）"
+        en += " (" + "; ".join(TERMS_BY_KEY[k].en[0] for k in concepts) + ")"
+    return bilingual(f"适配依据：{zh}", f"Evidence of fit: {en}")
+
+
+def _yuan(v: float) -> tuple[str, str]:
+    """A signed CNY-per-tonne figure: ('+120 元/吨', '+120 CNY/t'); the minus sign is a real one."""
+    text = f"{v:+,.0f}".replace("-", "−")
+    return f"{text} 元/吨", f"{text} CNY/t"
 
 
 def _reasons(terms, blocks: dict[str, float], components: list[dict[str, Any]], distance: float, purpose: str,
              checks: list[Check]) -> list[str]:
-    """Short sentences a coordinator reads first (the checks carry the full detail)."""
+    """Short sentences a coordinator reads first (the checks carry the full detail), each ``中文 / English``.
+
+    Fits are percentages; money is CNY per tonne with its sign (``matching.scoring``). The
+    price reason starts with ``价格`` (``disclosure.PRICE_REASON_PREFIX`` hides it until both accept).
+    """
     out = []
     if components:
-        names = ", ".join(f"{c['name']}" for c in components)
-        out.append(f"成分相近 similar composition: {names} (composition fit {blocks.get('composition', 0):.2f})")
+        names = "、".join(f"{c['name']}" for c in components)
+        fit = round(100 * blocks.get("composition", 0))
+        out.append(bilingual(f"成分相近：{names}（成分吻合度 {fit} %）",
+                             f"Similar composition: {', '.join(c['name'] for c in components)} "
+                             f"(composition fit {fit} %)"))
     elif "text" in blocks:
-        out.append(f"名称描述相近 similar description (text fit {blocks['text']:.2f})")
-    out.append(f"用途 purpose {purpose}: waste-hierarchy value {terms.hierarchy:+.0f} CNY/t")
+        fit = round(100 * blocks["text"])
+        out.append(bilingual(f"名称描述相近（吻合度 {fit} %）", f"Similar description (fit {fit} %)"))
+    use_zh, use_en = PURPOSE_WORDS.get(purpose, (purpose, purpose))
+    zh, en = _yuan(terms.hierarchy)
+    out.append(bilingual(f"用途{use_zh}：资源化层级价值 {zh}", f"Purpose {use_en}: waste-hierarchy value {en}"))
     if terms.diversion:
-        out.append(f"避免填埋/焚烧 diverted from its current route: {terms.diversion:+.0f} CNY/t")
+        zh, en = _yuan(terms.diversion)
+        out.append(bilingual(f"避免填埋或焚烧：{zh}", f"Diverted from landfill or incineration: {en}"))
     if terms.price:
-        out.append(f"价格 price spread term {terms.price:+.0f} CNY/t")
-    out.append(f"运输 {distance:.1f} km, transport {-terms.transport:+.0f} CNY/t")
+        zh, en = _yuan(terms.price)
+        out.append(bilingual(f"价格差：{zh}（双方报价之差的 20 %）",
+                             f"Price spread: {en} (20 % of the difference between the two prices)"))
+    zh, en = _yuan(-terms.transport)
+    out.append(bilingual(f"运输 {distance:.1f} km：{zh}", f"Transport {distance:.1f} km: {en}"))
     for c in checks:
+        if not (c.unknown or (not c.passed and not c.hard)):
+            continue
+        spec = RULE_NAMES.get(c.code)
+        name_zh, name_en = (spec.name_zh, spec.name_en) if spec is not None else (c.code, c.code)
+        d_zh, d_en = _halves(c.detail)
         if c.unknown:
-            out.append(f"待核实 unknown [{c.code}]: {c.detail}")
-        elif not c.passed and not c.hard:
-            out.append(f"需注意 flag [{c.code}]: {c.detail}")
+            out.append(bilingual(f"待核实（需检测报告）：{name_zh}：{d_zh}",
+                                 f"Unknown (needs an analysis report): {name_en}: {d_en}"))
+        else:
+            out.append(bilingual(f"需注意：{name_zh}：{d_zh}", f"Flag: {name_en}: {d_en}"))
     return out
 
 

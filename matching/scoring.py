@@ -17,6 +17,10 @@
 
 The park-wide objective is Σ weight × tonnes over the chosen pairs, maximised. Weights
 are rounded to whole yuan so the solvers work in integers and the objective is exact.
+
+What users see (``explain_value``, ``docs/scores.md``): the weight is the *value created per
+tonne* (每吨创造价值, CNY/t), each term with its sign and a sentence of meaning, and the score
+is that value times the proposed tonnes (CNY a year for a yearly listing).
 """
 from __future__ import annotations
 
@@ -105,3 +109,47 @@ def terms_for(problem: Problem, arcs: Arcs, ks: np.ndarray) -> list[ScoreTerms]:
     return [ScoreTerms(quality=float(t["quality"][i]), hierarchy=float(t["hierarchy"][i]),
                        diversion=float(t["diversion"][i]), price=float(t["price"][i]),
                        transport=float(t["transport"][i]), weight=int(weights[i])) for i in range(len(ks))]
+
+
+# One sentence per term, both languages: what the term stands for (shown beside its CNY/t).
+TERM_MEANINGS: dict[str, tuple[str, str, str, str]] = {
+    # term: (中文名, English name, 中文说明, English meaning)
+    "quality": ("物料吻合", "Material fit",
+                "替代原生原料的价值：吻合度 × 每吨 400 元",
+                "virgin feedstock it replaces: fit × 400 CNY per tonne"),
+    "hierarchy": ("资源化层级", "Waste hierarchy",
+                  "用途越靠前价值越高：再使用 300、再生利用 200、协同处置或能量回收 100、处置 0（元/吨，乘以吻合度）",
+                  ("higher uses are worth more: reuse 300, recycle 200, co-processing or energy recovery 100, "
+                   "disposal 0 (CNY per tonne, times the fit)")),
+    "diversion": ("避免填埋焚烧", "Diverted from landfill or incineration",
+                  "不再填埋（80 元/吨）或焚烧（40 元/吨）的价值，乘以吻合度",
+                  "no longer landfilled (80 CNY/t) or incinerated (40 CNY/t), times the fit"),
+    "price": ("价格差", "Price spread",
+              "需求方出价减供给方要价的 20 %（上下限 ±200 元/吨）：双方都得利时为正",
+              ("20 % of what the taker pays minus what the holder asks (capped at ±200 CNY/t): "
+               "positive when both sides gain")),
+    "transport": ("运输成本", "Transport",
+                  "道路距离 × 每吨公里费率（危险废物 1.5 元，其他 0.6 元），总是减项",
+                  "road distance × rate per tonne-km (1.5 CNY for hazardous waste, 0.6 otherwise); always a cost"),
+}
+TERM_ORDER = ("quality", "hierarchy", "diversion", "price", "transport")
+
+
+def explain_value(terms: dict[str, float], weight: float, quantity_t: float) -> dict[str, object]:
+    """The score as what it means: value created per tonne (CNY/t), its signed parts, the total for the tonnes.
+
+    ``terms`` is ``ScoreTerms.as_dict()`` (transport already negative); a term absent from it
+    (the price, hidden until both sides accept) is left out and ``price_hidden`` says so; the
+    per-tonne value still includes it.
+    """
+    parts = []
+    for term in TERM_ORDER:
+        if term not in terms:
+            continue
+        zh, en, meaning_zh, meaning_en = TERM_MEANINGS[term]
+        parts.append({"term": term, "cny_per_t": round(float(terms[term]), 1), "name_zh": zh, "name_en": en,
+                      "meaning_zh": meaning_zh, "meaning_en": meaning_en})
+    return {"cny_per_t": int(weight), "quantity_t": round(float(quantity_t), 3),
+            "total_cny": round(float(weight) * float(quantity_t), 0),
+            "price_hidden": "price" not in terms,
+            "parts": parts}

@@ -39,7 +39,7 @@ def test_an_unrelated_need_is_never_recommended_whatever_it_pays():
     problem = Problem([_fly_ash()], [_lactose_buyer(), cement], settings=SETTINGS)
     recs = Recommender(problem).recommend("ASH", top=5)
     assert [r.need for r in recs] == ["CEM"]
-    assert recs[0].reasons[0].startswith("适配依据 evidence of fit: 成分 composition, 名称 title (粉煤灰 fly ash")
+    assert recs[0].reasons[0].startswith("适配依据：成分、名称（粉煤灰") and " / Evidence of fit: composition, title (fly ash" in recs[0].reasons[0]
 
 
 def test_the_park_run_never_allocates_a_pair_without_evidence():

@@ -52,6 +52,10 @@ class MatchRunSchema(Schema):
     timings = fields.Dict(keys=fields.String(), values=fields.Float())
     solver = fields.Dict()
     loops = fields.Dict(metadata={"description": "loop opportunities with their cost, and the loops closed"})
+    outcome = fields.Dict(metadata={"description": "tonnes matched, pairs proposed, value created (CNY a year); "
+                                                   "tonnes and value are null for runs stored before issue 17"})
+    baseline = fields.Dict(metadata={"description": "the greedy baseline of the same problem the run solved, and by "
+                                                    "how much the optimum beats it (empty before issue 17)"})
     matches = fields.Integer()
     actor = fields.String()
     started_at = fields.String(allow_none=True)
@@ -65,8 +69,12 @@ class MatchRunListArgs(PageArgs):
 def run_dict(run: MatchRun) -> dict:
     return {"id": run.id, "park": run.park.code if run.park else None, "status": run.status,
             "objective": run.objective, "greedy_objective": run.greedy_objective, "exact": run.exact,
-            "parameters": run.parameters, "counts": run.counts, "timings": run.timings, "solver": run.solver,
-            "loops": run_history.run_loops(run),
+            "parameters": run.parameters,
+            # counts stay integers (the schema); the run's tonnes and value are its outcome
+            "counts": {k: v for k, v in (run.counts or {}).items() if k not in run_history.OUTCOME_KEYS},
+            "timings": run.timings, "solver": run.solver,
+            "loops": run_history.run_loops(run), "outcome": run_history.run_outcome(run),
+            "baseline": run_history.run_baseline(run),
             "matches": int((run.counts or {}).get("matches", 0)), "actor": run.actor,
             "started_at": iso_utc(run.started_at), "finished_at": iso_utc(run.finished_at)}
 

@@ -77,6 +77,7 @@ def match(cli: Cli, park: str | None, exact: bool, time_limit: float | None, min
     """
     from dataclasses import replace
 
+    from marketplace.services.matching.run_history import run_comparison
     from marketplace.services.matching.runs import run_document, run_matching
     from matching.loops import DEFAULT_BONUS_CNY
 
@@ -94,6 +95,9 @@ def match(cli: Cli, park: str | None, exact: bool, time_limit: float | None, min
         run, result = run_matching(session, park=park, actor=cli.actor(), settings=settings,
                                    with_candidates=with_candidates)
         doc = run_document(run, result, with_candidates=with_candidates)
+        compared = run_comparison(session, run)
+        doc["totals"]["previous"] = compared["previous"]  # added by issue 17: the run before, same scope
+        doc["totals"]["previous_run"] = compared["previous_run"]
     if cli.as_json:
         emit_json(doc)
         return
@@ -102,10 +106,14 @@ def match(cli: Cli, park: str | None, exact: bool, time_limit: float | None, min
         flags = [x["code"] for x in m["checks"] if not x["passed"]]
         click.echo(f"{m['offer']} → {m['need']}: {m['quantity_t']:,.1f} t × {m['weight']} CNY/t = {m['score']:,.0f}, "
                    f"{m['distance_km']:.1f} km" + (f"  flags: {', '.join(flags)}" if flags else ""))
-    info(f"run {run.id}: {result.status}, objective {result.objective:,.0f} (greedy {result.greedy_objective:,.0f}); "
-         f"{c['matches']} matches from {c['offers']} offers × {c['needs']} needs, {c['arcs']} candidate arcs "
-         f"({c['legal_arcs']} legal), {len(result.unmatched['offers'])} offers not fully placed; "
-         f"{t['total_s']:.2f} s")
+    info(_outcome_line(run.id, compared))
+    b = result.baseline
+    info(f"details: {result.status}; objective {result.objective:,.0f} CNY (what the optimiser maximises: Σ value "
+         f"per tonne × tonnes{', minus the fixed cost per link' if exact else ''}); greedy baseline of the same "
+         f"problem {b['objective']:,.0f} (resolution {b['resolution_t'] or 0:g} t"
+         f"{', same side constraints' if b['side_constraints'] else ''}; the optimum gains {b['improvement']:,.0f}); "
+         f"{c['offers']} offers × {c['needs']} needs, {c['arcs']} candidate arcs ({c['legal_arcs']} legal), "
+         f"{len(result.unmatched['offers'])} offers not fully placed; {t['total_s']:.2f} s")
     loops = result.loops
     for row in loops.get("closed", []):
         info(f"loop closed: {' → '.join(row['enterprises'] + row['enterprises'][:1])}, {row['tonnes']:,.1f} t"
@@ -114,6 +122,19 @@ def match(cli: Cli, park: str | None, exact: bool, time_limit: float | None, min
         if not row["closed_by_run"] and row["cost_cny"] is not None:
             info(f"loop opportunity: {' → '.join(row['enterprises'] + row['enterprises'][:1])}, "
                  f"{row['tonnes']:,.1f} t, closing costs {row['cost_cny']:,.0f} CNY ({row['cost_pct']:.2f} %)")
+
+
+def _outcome_line(run_id: int, compared: dict[str, Any]) -> str:
+    """The run in users' terms first: tonnes matched, pairs, value created, and the change from the run before."""
+    now, before, change = compared["now"], compared["previous"], compared["change"]
+    line = (f"run {run_id}: {now['tonnes']:,.1f} t matched in {now['pairs']} pairs, "
+            f"value created {now['value_cny']:,.0f} CNY a year")
+    if before is None:
+        return line + " (first run of this scope)"
+    parts = [f"{change['tonnes']:+,.1f} t" if change["tonnes"] is not None else None,
+             f"{change['pairs']:+d} pairs",
+             f"{change['value_cny']:+,.0f} CNY" if change["value_cny"] is not None else None]
+    return line + f" ({', '.join(p for p in parts if p)} vs run {compared['previous_run']})"
 
 
 @click.group()

@@ -13,6 +13,7 @@ from marketplace.errors import DomainError, NotFound
 from marketplace.models import MATCH_STATUSES, Match
 from marketplace.services.accounts.users import Principal
 from marketplace.services.matching import workflow
+from matching.scoring import explain_value
 
 from ..database import db_session, discard_changes
 from ..i18n import state_label
@@ -20,6 +21,10 @@ from . import bp
 from .auth import enterprises_only, page_principal, signed_in
 from .common import FormErrors, flash_done, flash_error, paginate
 from .match_views import match_views, page_helpers
+
+# The score shown as value created per tonne with its parts (``_match_parts.value_breakdown``).
+bp.add_app_template_global(explain_value, "explain_value")
+
 
 @bp.get("/matches")
 @enterprises_only

@@ -144,7 +144,7 @@ def _components(listing: Listing, role: str, amount: str) -> list[dict[str, Any]
 
 # The price term is a fixed share of the two prices' difference: with one's own price it gives the
 # counterpart's, which stays undisclosed until both accept. The reason line says the same number.
-PRICE_REASON_PREFIX = "价格 price"
+PRICE_REASON_PREFIX = "价格"  # both "价格 price …" (stored before issue 17) and "价格差：… / Price spread …"
 
 
 def without_price(terms: dict[str, Any], reasons: list[str]) -> tuple[dict[str, Any], list[str]]:

@@ -21,6 +21,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from matching.quantities import annual_tonnes
+from matching.scoring import explain_value
 
 from ...errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ...models import RESERVING_STATUSES, Component, Enterprise, HwCodeRow, Listing, Match, Park
@@ -486,7 +487,7 @@ def change_status(session: Session, principal: Principal, listing_id: int, actio
 
 # --- one-click matching --------------------------------------------------------------------
 
-PASSED_THROUGH = ("score", "distance_km", "quantity_t", "weight", "similarity", "terms")
+PASSED_THROUGH = ("score", "distance_km", "quantity_t", "weight", "similarity", "terms", "value")
 OPTIONAL = ("approval_probability", "rank_score")
 
 
@@ -523,8 +524,27 @@ def recommendations(session: Session, principal: Principal, listing_id: int, *, 
                 **{k: r[k] for k in OPTIONAL if k in r}}
         if not visible:
             item["terms"], item["reasons"] = without_price(item["terms"], item["reasons"])
+            item["value"] = explain_value(item["terms"], item["weight"], item["quantity_t"])  # the price unsaid
         out.append(item)
     doc: dict[str, Any] = {"listing": listing.id, "kind": listing.kind, "recommendations": out}
+    # "Why not" (issue 17): the excluded candidates, anonymised exactly as the partners above.
+    excluded = result.get("excluded") or []
+    others = {x.ref: x for x in session.scalars(
+        select(Listing).where(Listing.ref.in_([r["listing"] for r in excluded])).options(*_loaded()))}
+    doc["excluded"] = []
+    for r in excluded:
+        other = others[r["listing"]]
+        visible = sees_identity(principal, other, disclosed)
+        redact = Redactor()
+        if not visible:
+            redact.hide_listing(other)
+        doc["excluded"].append({"listing": other.id, "enterprise": other.enterprise.ref if visible else None,
+                                "counterpart": listing_view(other, identified=visible, origin=origin),
+                                "similarity": r["similarity"], "distance_km": r["distance_km"],
+                                "checks": redact(r["checks"])})
+    for key in ("empty_reason", "candidates"):
+        if key in result:
+            doc[key] = result[key]
     if result.get("note"):
         doc["note"] = result["note"].replace(listing.ref, f"#{listing.id}")
     return doc

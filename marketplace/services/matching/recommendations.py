@@ -14,13 +14,40 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from matching.pipeline import Proposal, Recommender
+from matching.pipeline import Consideration, Recommender
 from matching.problem import Problem, Settings
+from matching.scoring import explain_value
 
 from ...errors import NotFound, ValidationFailed
 from ...models import RESERVING_STATUSES, Component, Enterprise, Licence, Listing, Match, Park, PointToPointApprovalRow
 from . import learning, notifications
-from .engine_input import build_problem, proposal_dict
+from .engine_input import build_problem, check_dict, proposal_dict
+
+EXCLUDED_SHOWN = 5  # "why not": the most similar candidates that fail a hard check, shown beside the partners
+
+
+def _note(zh: str, en: str) -> str:
+    """A note in both languages, ``中文 / English`` (pages show their half: ``web.i18n.one_language``)."""
+    return f"{zh} / {en}"
+
+
+def _empty_reason(counts: dict[str, int]) -> tuple[str, str]:
+    """Why a listing in the engine's problem got no partner: (reason code, bilingual note)."""
+    if counts["candidates"] == 0:
+        return "no_candidates", _note(
+            "附近没有可匹配的挂牌：在运输距离、物理形态和供需期间上都对得上的伙伴一个也没有",
+            "no listing within reach: no partner matches on distance, physical form and period")
+    if counts["failed"] == counts["candidates"]:
+        return "all_fail", _note(
+            f"附近 {counts['candidates']} 个候选都未通过硬性检查：原因见下方“为什么不是它们”",
+            f"all {counts['candidates']} candidates within reach fail a hard check: see \"why not these\" below")
+    if counts["unfit"]:
+        return "no_fit", _note(
+            f"附近有 {counts['candidates'] - counts['failed']} 个合规候选，但都没有物料适配依据（成分、名称或代码）",
+            f"{counts['candidates'] - counts['failed']} legal candidates within reach, none with evidence that the "
+            f"material fits (composition, title or code)")
+    return "no_room", _note("合规且适配的候选已没有剩余数量可以匹配",
+                            "the legal, fitting candidates have nothing left to match")
 
 
 class _SharedRecommender(Recommender):
@@ -30,9 +57,10 @@ class _SharedRecommender(Recommender):
         super().__init__(problem)
         self._lock = threading.Lock()
 
-    def recommend(self, ref: str, top: int = 5) -> list[Proposal]:
+    def consider(self, ref: str, top: int = 5, excluded: int = 5) -> Consideration:
+        # ``recommend`` goes through here too: one lock, taken once (it is not reentrant).
         with self._lock:
-            return super().recommend(ref, top=top)
+            return super().consider(ref, top=top, excluded=excluded)
 
 
 # Fitting the similarity model over every listing costs far more than one query (hundreds of
@@ -106,7 +134,13 @@ def recommend(session: Session, refs: Sequence[str], *, top: int = 5,
     adds a candidate the engine left out, and never lifts a pair with an unknown check
     (``needs_report``: an analysis report is needed) above one that passes everything. A
     result with fewer than ``top`` recommendations carries a ``note`` saying so (the engine
-    recommends only pairs with evidence of fit).
+    recommends only pairs with evidence of fit), ``中文 / English``.
+
+    Added by issue 17: each recommendation's ``value`` (``scoring.explain_value``: value created
+    per tonne with its signed parts); ``excluded``, "why not": the most similar candidates that
+    fail a hard check, each with those checks; ``candidates`` (how many were within reach and
+    why they were left out); and an empty answer's ``empty_reason``: ``fully_matched``,
+    ``paused``, ``closed``, ``expired``, ``no_candidates``, ``all_fail``, ``no_fit``, ``no_room``.
     """
     if top < 1:
         raise ValidationFailed("top must be at least 1", {"top": ["must be at least 1"]})
@@ -121,18 +155,28 @@ def recommend(session: Session, refs: Sequence[str], *, top: int = 5,
     model = learning.active_decision_model(session) if learned else None
     pool = top * learning.POOL_FACTOR if model is not None else top
     results = []
+    today = recommender.problem.settings.today
     for ref in refs:
         if ref not in problem.o.ref_index and ref not in problem.n.ref_index:
-            note = ("every tonne of the listing is already in a match: nothing left to match (已全部匹配)"
-                    if found[ref] == "active" else
-                    f"the listing is {found[ref]}: nothing to match (挂牌已{'暂停' if found[ref] == 'paused' else '关闭'})")
-            results.append({"listing": ref, "recommendations": [], "note": note})
+            if found[ref] == "active":
+                reason, note = "fully_matched", _note("已全部匹配：这条挂牌的每一吨都已在匹配中，没有剩余可匹配",
+                                                      "fully matched: every tonne of the listing is already in a "
+                                                      "match, nothing is left to match")
+            elif found[ref] == "paused":
+                reason, note = "paused", _note("挂牌已暂停：恢复后才会匹配", "the listing is paused: it is matched "
+                                                                         "again once resumed")
+            else:
+                reason, note = found[ref], _note("挂牌已关闭：不再匹配", f"the listing is {found[ref]}: nothing to match")
+            results.append({"listing": ref, "recommendations": [], "excluded": [], "note": note,
+                            "empty_reason": reason})
             continue
-        recs = recommender.recommend(ref, top=pool)
+        seen = recommender.consider(ref, top=pool, excluded=EXCLUDED_SHOWN)
+        recs = seen.proposals
         is_offer = ref in problem.o.ref_index
         rows = [{"listing": p.need if is_offer else p.offer,
                  "enterprise": p.need_enterprise if is_offer else p.offer_enterprise,
-                 **{k: v for k, v in proposal_dict(p).items() if k not in ("offer_enterprise", "need_enterprise")}}
+                 **{k: v for k, v in proposal_dict(p).items() if k not in ("offer_enterprise", "need_enterprise")},
+                 "value": explain_value(p.terms, p.weight, p.quantity_t)}
                 for p in recs]
         for row in rows:
             row["needs_report"] = any(c["unknown"] for c in row["checks"])
@@ -140,15 +184,28 @@ def recommend(session: Session, refs: Sequence[str], *, top: int = 5,
         rows = (learning.rerank(model, [r for r in rows if not r["needs_report"]], problem)
                 + learning.rerank(model, [r for r in rows if r["needs_report"]], problem))
         ranked = rows[:top]  # reranked above, within the passing and the needs-report pairs
-        result = {"listing": ref, "kind": "offer" if is_offer else "need", "recommendations": ranked}
+        sites = problem.o if is_offer else problem.n
+        others = problem.needs if is_offer else problem.offers
+        by_ref = {x.ref: x for x in others}
+        excluded = [{"listing": x.listing, "enterprise": by_ref[x.listing].site.enterprise,
+                     "similarity": x.similarity, "distance_km": x.distance_km,
+                     "checks": [check_dict(c) for c in x.checks]} for x in seen.excluded]
+        result = {"listing": ref, "kind": "offer" if is_offer else "need", "recommendations": ranked,
+                  "excluded": excluded, "candidates": seen.counts}
+        mine = (problem.offers if is_offer else problem.needs)[sites.ref_index[ref]]
         if not ranked:
-            result["note"] = ("no partner within reach passes every hard check with evidence that the material fits "
-                              "(附近没有既通过全部硬性检查、又有物料适配依据的伙伴)")
+            ends = getattr(mine, "available_to", None)
+            if ends is not None and today is not None and ends < today:
+                result["empty_reason"], result["note"] = "expired", _note(
+                    f"挂牌已过期（供需期间截至 {ends.isoformat()}）：请更新期间", f"the listing has expired (its period "
+                    f"ended on {ends.isoformat()}): update its period")
+            else:
+                result["empty_reason"], result["note"] = _empty_reason(seen.counts)
         elif len(ranked) < top:
             # No fit, no recommendation: say why the list is short rather than pad it.
-            result["note"] = (f"only {len(ranked)} of the {top} asked for: no other partner within reach passes every "
-                              f"hard check with evidence that the material fits (仅 {len(ranked)} 个伙伴通过全部硬性检查"
-                              f"且有物料适配依据)")
+            result["note"] = _note(f"仅 {len(ranked)} 个伙伴通过全部硬性检查且有物料适配依据（共请求 {top} 个）",
+                                   f"only {len(ranked)} of the {top} asked for: no other partner within reach passes "
+                                   f"every hard check with evidence that the material fits")
         results.append(result)
     return {"results": results}
 

@@ -81,14 +81,53 @@ def run_loops(run: MatchRun) -> dict[str, Any]:
     return dict((run.solver or {}).get("loops") or {})
 
 
+def previous_run(session: Session, run: MatchRun) -> MatchRun | None:
+    """The run of the same scope (the same park, or every park) made just before ``run``."""
+    scope = MatchRun.park_id.is_(None) if run.park_id is None else MatchRun.park_id == run.park_id
+    return session.scalar(select(MatchRun).where(scope, MatchRun.id < run.id).order_by(MatchRun.id.desc()).limit(1))
+
+
+OUTCOME_KEYS = ("tonnes_matched", "value_cny")  # stored in a run's counts since issue 17 (floats)
+
+
+def run_outcome(run: MatchRun) -> dict[str, Any]:
+    """What a run achieved in users' terms: tonnes matched, pairs proposed, value created (CNY a year).
+
+    ``tonnes`` and ``value_cny`` are None for runs stored before issue 17 (a later run takes their
+    matches over, so they cannot be recounted).
+    """
+    counts = run.counts or {}
+    return {"tonnes": counts.get("tonnes_matched"), "pairs": int(counts.get("matches", 0)),
+            "value_cny": counts.get("value_cny")}
+
+
+def run_comparison(session: Session, run: MatchRun) -> dict[str, Any]:
+    """``run_outcome`` of this run and of the previous one of its scope, with the change where both are known."""
+    now = run_outcome(run)
+    before_run = previous_run(session, run)
+    before = run_outcome(before_run) if before_run is not None else None
+    change = {k: (now[k] - before[k] if before and now[k] is not None and before[k] is not None else None)
+              for k in now}
+    return {"now": now, "previous": before, "previous_run": before_run.id if before_run is not None else None,
+            "change": change}
+
+
+def run_baseline(run: MatchRun) -> dict[str, Any]:
+    """The greedy baseline a stored run measured itself against (same problem); empty before issue 17."""
+    return dict((run.solver or {}).get("baseline") or {})
+
+
 def run_summary(session: Session, run: MatchRun) -> dict[str, Any]:
-    """What a run did, as the pages' progress report shows it: outcome, proposals (new, superseded), counts,
-    the loops it closed and the loop opportunities it priced."""
+    """What a run did, as the pages' progress report shows it: tonnes, pairs and value first (with the previous
+    run's), proposals (new, superseded), counts, the loops it closed and the loop opportunities it priced."""
     return {"run": run.id, "status": run.status, "objective": run.objective,
+            "outcome": run_comparison(session, run),
             "proposals": int((run.counts or {}).get("matches", 0)), "new": new_proposals(session, run),
             "superseded": superseded_by(session, run.id),
-            "counts": dict(run.counts or {}), "timings": dict(run.timings or {}), "loops": run_loops(run)}
+            "counts": dict(run.counts or {}), "timings": dict(run.timings or {}), "loops": run_loops(run),
+            "baseline": run_baseline(run)}
 
 
-__all__ = ["get_run", "new_proposals", "run_loops", "run_summary", "runs_of", "superseded_by",
+__all__ = ["OUTCOME_KEYS", "get_run", "new_proposals", "previous_run", "run_baseline", "run_comparison", "run_loops",
+           "run_outcome", "run_summary", "runs_of", "superseded_by",
            "superseded_counts", "visible_runs"]

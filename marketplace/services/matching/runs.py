@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from matching.pipeline import ParkRun, run_park
 from matching.problem import Settings
+from matching.scoring import explain_value
 
 from ...errors import Forbidden, ValidationFailed
 from ...models import Match, MatchRun, Park
@@ -90,10 +91,14 @@ def run_matching(session: Session, *, park: str | None, actor: str, settings: Se
     park_row = session.scalar(select(Park).where(Park.code == park)) if park else None
     run = MatchRun(park_id=park_row.id if park_row else None, actor=actor, exact=settings.exact,
                    parameters=_parameters(settings, park), status=result.status, objective=result.objective,
-                   greedy_objective=result.greedy_objective, counts=result.counts, timings=result.timings,
+                   greedy_objective=result.greedy_objective, timings=result.timings,
+                   # What the run achieved in users' terms rides in counts (``run_history.run_outcome``).
+                   counts={**result.counts, "tonnes_matched": result.totals()["tonnes"],
+                           "value_cny": result.totals()["value_cny"]},
                    # The loops (opportunities with their cost, loops closed) ride in the solver's JSON: what the
                    # optimiser learnt beside its allocation, no column of their own (``run_history.run_loops``).
-                   solver={**result.solver, "loops": result.loops}, unmatched=result.unmatched,
+                   solver={**result.solver, "loops": result.loops, "baseline": result.baseline},
+                   unmatched=result.unmatched,
                    finished_at=dt.datetime.now(dt.timezone.utc))
     session.add(run)
     session.flush()
@@ -160,6 +165,11 @@ def run_document(run: MatchRun, result: ParkRun, *, with_candidates: bool = Fals
            "unmatched": result.unmatched, "counts": result.counts, "timings": result.timings,
            "solver": result.solver, "parameters": run.parameters}
     doc["loops"] = result.loops  # added by issue 16; the keys above are the contract's
+    # Added by issue 17: the run in users' terms, each match's value explained, the baseline's problem.
+    doc["totals"] = result.totals()
+    doc["baseline"] = result.baseline
+    for row, p in zip(doc["matches"], result.proposals):
+        row["value"] = explain_value(p.terms, p.weight, p.quantity_t)
     if with_candidates:
         doc["candidates"] = result.candidates
         doc["capacities"] = result.capacities

@@ -23,10 +23,15 @@ def test_an_unrelated_buyer_next_door_is_not_recommended_and_the_short_list_says
     partners = [r["listing"] for r in result["recommendations"]]
     assert "N-IPA" not in partners
     assert partners and len(partners) < 5
-    assert result["note"].startswith(f"only {len(partners)} of the 5 asked for")
-    assert f"仅 {len(partners)} 个伙伴" in result["note"]
-    assert all(r["reasons"][0].startswith("适配依据 evidence of fit:") for r in result["recommendations"])
+    assert result["note"].startswith(f"仅 {len(partners)} 个伙伴")
+    assert f" / only {len(partners)} of the 5 asked for" in result["note"]
+    assert all(r["reasons"][0].startswith("适配依据：") for r in result["recommendations"])
 
     (alone,) = recommend(session, ["N-IPA"], top=5, learned=False)["results"]
     assert alone["recommendations"] == []
-    assert "no partner within reach" in alone["note"] and "附近没有" in alone["note"]
+    # The real reason, in both languages: the IPA need's candidates within reach all fail a hard check
+    # (none holds 99.99 % isopropanol), and "why not" names it for each.
+    assert alone["empty_reason"] == "all_fail", alone
+    assert "都未通过硬性检查" in alone["note"] and "fail a hard check" in alone["note"]
+    assert alone["excluded"] and all("required_component" in {c["code"] for c in x["checks"]}
+                                     for x in alone["excluded"])
