@@ -29,9 +29,9 @@ def test_an_unrelated_buyer_next_door_is_not_recommended_and_the_short_list_says
 
     (alone,) = recommend(session, ["N-IPA"], top=5, learned=False)["results"]
     assert alone["recommendations"] == []
-    # The real reason, in both languages: the IPA need's candidates within reach all fail a hard check
-    # (none holds 99.99 % isopropanol), and "why not" names it for each.
+    # The real reason, in both languages: the IPA need's candidates within reach (waste oils) all fail a
+    # hard check (the fab holds no HW licence), and "why not" names it for each.
     assert alone["empty_reason"] == "all_fail", alone
     assert "都未通过硬性检查" in alone["note"] and "fail a hard check" in alone["note"]
-    assert alone["excluded"] and all("required_component" in {c["code"] for c in x["checks"]}
+    assert alone["excluded"] and all("hw_licence" in {c["code"] for c in x["checks"]}
                                      for x in alone["excluded"])
