@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.wrappers import Response
 
+from .ages import register_ages
 from .config import AppConfig
 from .database import init_database, make_views_transactional
 from .errors import register_error_handlers
@@ -36,6 +37,7 @@ def create_app(config: AppConfig | dict[str, Any] | None = None) -> Flask:
     init_database(app, settings.database_url)
     register_error_handlers(app)
     init_i18n(app, settings.instance_path)
+    register_ages(app)
     app.after_request(_security_headers)
 
     from .api import init_api

@@ -37,7 +37,9 @@ STATUS_TEXT = {
     "superseded": ("已被新的匹配取代", "superseded by a newer match run"),
 }
 EVENT_TEXT = {
-    "accept": ("一方已接受", "accepted by one party"),
+    # One side accepted (both is the "accepted" state): which one, and that the other is awaited.
+    "accept_offer": ("供给方已接受，等待需求方", "the offer's holder accepted; waiting for the need's"),
+    "accept_need": ("需求方已接受，等待供给方", "the need's holder accepted; waiting for the offer's"),
     "clear_acceptances": ("数量已变更，需双方重新确认", "the quantity changed: both parties must accept again"),
 }
 # What an anonymised summary of a listing shows (listing_view's anonymous fields, minus the bulky ones).
@@ -121,6 +123,8 @@ def notify_listing_fit(session: Session, listing: Listing, recs: list[dict[str, 
 
 
 def _status_text(match: Match, event: str) -> tuple[str, str]:
+    if match.status == "proposed" and event == "accept":
+        return EVENT_TEXT["accept_offer" if match.offer_accepted_at is not None else "accept_need"]
     if match.status == "proposed" and event in EVENT_TEXT:
         return EVENT_TEXT[event]
     return STATUS_TEXT.get(match.status, (match.status, match.status))
@@ -190,23 +194,36 @@ def _coordinators(session: Session, park_ids: set[int]) -> list[User]:
         .options(selectinload(User.parks), selectinload(User.enterprise)).distinct().order_by(User.id)))
 
 
+def actor_enterprise_id(session: Session, actor: str) -> int | None:
+    """The enterprise of an enterprise user's actor string (``enterprise:<email>``), else None."""
+    role, _, email = (actor or "").partition(":")
+    if role != "enterprise" or not email:
+        return None
+    return session.scalar(select(User.enterprise_id).where(User.email == email))
+
+
 def notify_match_event(session: Session, match: Match, event: str, *, actor: str) -> int:
     """Tell the parties (and coordinators) of ``match`` that ``event`` happened; returns how many notices.
 
     Each party's enterprise gets a notice anonymised for it until both accepted; when
     the match awaits approval (both accepted), every coordinator of the parks involved
-    gets one too (identities shown only for listings in their parks).
+    gets one too (identities shown only for listings in their parks). Nobody is told of
+    their own act: the acting enterprise and the acting coordinator get no notice.
     """
     offer = match.offer if match.offer is not None else session.get(Listing, match.offer_id)
     need = match.need if match.need is not None else session.get(Listing, match.need_id)
     if offer is None or need is None:
         raise NotFound(f"match {match.id} refers to a missing listing", {"match": ["listing not found"]})
-    notices = [_party_notice(match, event, actor, offer, need, "offer")]
-    if need.enterprise_id != offer.enterprise_id:
+    acting = actor_enterprise_id(session, actor)
+    notices = []
+    if offer.enterprise_id != acting:
+        notices.append(_party_notice(match, event, actor, offer, need, "offer"))
+    if need.enterprise_id not in (offer.enterprise_id, acting):
         notices.append(_party_notice(match, event, actor, need, offer, "need"))
     if match.status == "accepted":
         parks = {x.enterprise.park_id for x in (offer, need) if x.enterprise.park_id is not None}
-        notices += [_coordinator_notice(match, event, u) for u in _coordinators(session, parks)]
+        notices += [_coordinator_notice(match, event, u) for u in _coordinators(session, parks)
+                    if actor != f"coordinator:{u.email}"]
     session.add_all(notices)
     session.flush()
     return len(notices)

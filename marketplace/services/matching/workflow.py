@@ -277,14 +277,74 @@ def cancel_open_matches(session: Session, listing: Listing, *, actor: str, reaso
     return len(matches)
 
 
+# --- over-commitment ---------------------------------------------------------------------------------
+
+# A listing's tonnes are committed to a partner once its side accepted (or the match went further).
+COMMITTED_STATUSES = ("accepted", "approved", "in_transfer", "completed")
+
+
+class OverCommitment(Conflict):
+    """Accepting would commit more of the listing than it holds: the party must confirm (``confirm``)."""
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """What one side's listing has already committed to other partners, beside one match's tonnes."""
+
+    side: str
+    listing_id: int
+    total_t: float  # the listing's tonnes a year
+    committed_t: float  # accepted by this side or approved (or further) with other partners
+    this_t: float  # the match's tonnes
+    partners: list[dict[str, Any]]  # each other match: id, status, quantity_t, partner listing id
+
+    @property
+    def over(self) -> bool:
+        """The match's tonnes and the others' exceed what the listing holds."""
+        return self.committed_t + self.this_t > self.total_t + QUANTITY_EPS_T
+
+    def message(self) -> str:
+        """Why accepting needs a confirmation: ``english (中文)``."""
+        n = len(self.partners)
+        return (f"{self.committed_t:g} t of this listing's {self.total_t:g} t a year are already accepted or "
+                f"approved with {n} other partner(s); accepting {self.this_t:g} t more would commit "
+                f"{self.committed_t + self.this_t:g} t. Confirm to accept anyway "
+                f"(本信息每年 {self.total_t:g} 吨中已有 {self.committed_t:g} 吨与其他 {n} 个伙伴确认，"
+                f"再接受 {self.this_t:g} 吨将共承诺 {self.committed_t + self.this_t:g} 吨，请确认后再接受)")
+
+    def as_dict(self) -> dict[str, Any]:
+        """The API's shape."""
+        return {"side": self.side, "listing": self.listing_id, "total_t": self.total_t,
+                "committed_t": round(self.committed_t, 6), "this_t": self.this_t, "over": self.over,
+                "partners": self.partners}
+
+
+def commitment(session: Session, match: Match, side: str) -> Commitment:
+    """What ``side``'s listing of ``match`` has committed with others: matches its side accepted (still
+    proposed) and matches accepted by both or further, other than ``match`` itself."""
+    listing = match.offer if side == "offer" else match.need
+    own, other = (Match.offer_id, Match.need_id) if side == "offer" else (Match.need_id, Match.offer_id)
+    accepted_at = Match.offer_accepted_at if side == "offer" else Match.need_accepted_at
+    rows = session.execute(select(Match.id, Match.status, Match.quantity_t, other).where(
+        own == listing.id, Match.id != match.id,
+        or_(Match.status.in_(COMMITTED_STATUSES), and_(Match.status == "proposed", accepted_at.is_not(None))))
+        .order_by(Match.id)).all()
+    partners = [{"match": r[0], "status": r[1], "quantity_t": r[2], "partner_listing": r[3]} for r in rows]
+    return Commitment(side=side, listing_id=listing.id, total_t=annual_tonnes(listing.quantity_t, listing.period),
+                      committed_t=sum(p["quantity_t"] for p in partners), this_t=match.quantity_t,
+                      partners=partners)
+
+
 def decide(session: Session, principal: Principal, match_id: int, action: str, reason: str | None = None, *,
-           now: dt.datetime | None = None, settings: Settings | None = None) -> Match:
+           now: dt.datetime | None = None, settings: Settings | None = None, confirm: bool = False) -> Match:
     """Apply one workflow ``action`` to a match as ``principal``.
 
     NotFound when the match is not visible; Forbidden when the principal's role or side
     may not take this action; ValidationFailed when a required reason is missing;
     Conflict when the match is not in a state the action leaves (or, for approval,
     when the pair now fails a hard check or the quantity is no longer available).
+    Accepting a match whose tonnes, with what the side's listing already committed to
+    others, exceed the listing is an ``OverCommitment`` (409) unless ``confirm``.
     """
     now = now or utcnow()
     if action not in ACTIONS:
@@ -307,10 +367,17 @@ def decide(session: Session, principal: Principal, match_id: int, action: str, r
         if getattr(match, f"{s.side}_accepted_at") is not None:
             raise Conflict(f"your side ({s.side}) has already accepted match {match.id} (已接受)",
                            {"status": [f"already accepted by the {s.side} side"]})
+        committed = commitment(session, match, s.side)
+        if committed.over and not confirm:
+            raise OverCommitment(committed.message(), {"confirm": [
+                (f"{committed.committed_t:g} t already committed to {len(committed.partners)} other partner(s): "
+                 f"send confirm=true to accept anyway")]})
         setattr(match, f"{s.side}_accepted_at", now)
         setattr(match, f"{s.side}_accepted_by", actor)
         both = match.offer_accepted_at is not None and match.need_accepted_at is not None
         changes = {f"{s.side}_accepted_by": [None, actor]}
+        if committed.over:  # confirmed: the trail says so, for the coordinator who approves
+            changes["over_committed_t"] = [None, round(committed.committed_t + committed.this_t, 6)]
         if both:
             _transition(session, match, "accepted", actor=actor, action=action, role=s.role, reason=reason,
                         now=now, changes=changes, side=s.side)
@@ -684,8 +751,24 @@ def history(session: Session, principal: Principal, match: Match) -> list[dict[s
         if not full and actor.startswith("enterprise:") and ctx.get("side") != s.side:
             actor = HIDDEN_ACTOR  # the other party's user stays anonymous
         out.append(redact({"at": iso_utc(e.at), "actor": actor, "action": ctx.get("action"), "role": ctx.get("role"),
-                           "from": status[0], "to": status[1], "reason": ctx.get("reason")}))
+                           "from": status[0], "to": status[1], "reason": ctx.get("reason"),
+                           "side": ctx.get("side"), "summary": _summary(ctx.get("action"), ctx.get("side"), status[1])}))
     return out
+
+
+# What one accept did, in both languages: one side, waiting for the other; or both.
+ACCEPT_SUMMARY = {
+    "offer": "供给方已接受，等待需求方 (the offer's holder accepted; waiting for the need's)",
+    "need": "需求方已接受，等待供给方 (the need's holder accepted; waiting for the offer's)",
+    "both": "双方已接受，待园区审批 (both sides accepted; awaiting the coordinator's approval)",
+}
+
+
+def _summary(action: str | None, side: str | None, to: str | None) -> str | None:
+    """An accept's plain words (``中文 (english)``); other actions are named by their action and state."""
+    if action != "accept":
+        return None
+    return ACCEPT_SUMMARY["both"] if to == "accepted" else ACCEPT_SUMMARY.get(side or "")
 
 
 def decisions_stmt(principal: Principal, *, decision: str | None = None,

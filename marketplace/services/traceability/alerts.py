@@ -45,6 +45,7 @@ from sqlalchemy import Select, false, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, selectinload
 
+from ...durations import spoken_duration
 from ...errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ...models import (
     ACTIVE_ALERT_STATUSES,
@@ -195,8 +196,8 @@ def _shipment_findings(shipment: Shipment, now: dt.datetime, s: AlertSettings) -
             out.append(_Finding(
                 kind="not_received", key=f"not_received:shipment:{shipment.id}",
                 severity="critical" if age > 2 * limit else "warning",
-                message=(f"联单 {m} 已发运 {_days(age):g} 天仍未接收，超过 {s.receipt_days:g} 天 "
-                         f"(manifest {m} dispatched {_days(age):g} days ago and not received, "
+                message=(f"联单 {m} 已发运 {spoken_duration(age, 'zh')} 仍未接收，超过 {s.receipt_days:g} 天 "
+                         f"(manifest {m} dispatched {spoken_duration(age, 'en')} ago and not received, "
                          f"beyond {s.receipt_days:g} days)"),
                 details={**common, "dispatched_at": iso_utc(since), "days": _days(age),
                          "limit_days": s.receipt_days, "quantity_t": float(shipment.quantity_t)},
@@ -207,8 +208,8 @@ def _shipment_findings(shipment: Shipment, now: dt.datetime, s: AlertSettings) -
         if age > dt.timedelta(days=s.close_days):
             out.append(_Finding(
                 kind="manifest_open", key=f"manifest_open:shipment:{shipment.id}", severity="warning",
-                message=(f"联单 {m} 接收后 {_days(age):g} 天仍未办结，超过 {s.close_days:g} 天 "
-                         f"(manifest {m} received {_days(age):g} days ago and not closed, "
+                message=(f"联单 {m} 接收后 {spoken_duration(age, 'zh')} 仍未办结，超过 {s.close_days:g} 天 "
+                         f"(manifest {m} received {spoken_duration(age, 'en')} ago and not closed, "
                          f"beyond {s.close_days:g} days)"),
                 details={**common, "received_at": iso_utc(since), "days": _days(age),
                          "limit_days": s.close_days},

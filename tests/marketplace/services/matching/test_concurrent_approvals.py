@@ -79,8 +79,9 @@ def _accepted_matches(factory, doc: dict, pairs: list[tuple[str, str]]) -> tuple
         for offer_ref, need_ref in pairs:
             offer, need = listings[offer_ref], listings[need_ref]
             m = workflow.propose(session, coordinator, offer.id, need.id)
-            workflow.decide(session, _party(offer.enterprise), m.id, "accept")
-            workflow.decide(session, _party(need.enterprise), m.id, "accept")
+            # The parties confirm over-committing the offer: approval is what must refuse to over-allocate.
+            workflow.decide(session, _party(offer.enterprise), m.id, "accept", confirm=True)
+            workflow.decide(session, _party(need.enterprise), m.id, "accept", confirm=True)
             assert m.status == "accepted" and m.quantity_t == pytest.approx(30)
             ids.append(m.id)
     return ids, coordinator

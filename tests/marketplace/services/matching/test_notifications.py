@@ -137,7 +137,10 @@ def test_both_accepting_discloses_and_asks_the_coordinators(park):
     m = next(x for x in _proposals(park) if x.offer.ref == "O-1")
     workflow.decide(park, principal(park, "e2"), m.id, "accept")
     one = notices(park, match_id=m.id, kind="match_transition")
-    assert len(one) == 2 and all("accepted by one party" in n.data["message"] for n in one)
+    # Only the other party is told (not the garage, which acted), and told which side accepted.
+    assert [n.enterprise_id for n in one] == [ent_id(park, "E-1")]
+    assert "供给方已接受，等待需求方" in one[0].data["message"]
+    assert "the offer's holder accepted; waiting for the need's" in one[0].data["message"]
     assert all(not n.data["identified"] for n in one)
     workflow.decide(park, principal(park, "e1"), m.id, "accept")
     both = [n for n in notices(park, match_id=m.id, kind="match_transition") if n.data["status"] == "accepted"]

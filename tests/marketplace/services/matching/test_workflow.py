@@ -29,14 +29,15 @@ class World:
     def propose(self, who: str, offer: str, need: str, quantity: float | None = None) -> Match:
         return workflow.propose(self.session, self.p[who], self.ids[offer], self.ids[need], quantity)
 
-    def act(self, who: str, match: Match, action: str, reason: str | None = None) -> Match:
-        return workflow.decide(self.session, self.p[who], match.id, action, reason)
+    def act(self, who: str, match: Match, action: str, reason: str | None = None, *, confirm: bool = False) -> Match:
+        return workflow.decide(self.session, self.p[who], match.id, action, reason, confirm=confirm)
 
     def accepted(self, offer: str, need: str, quantity: float | None = None) -> Match:
-        """A match both parties accepted (offer side first)."""
+        """A match both parties accepted (offer side first), confirming any over-commitment: approval is
+        what must refuse to allocate more than exists."""
         m = self.propose("coord", offer, need, quantity)
-        self.act(OWNER[offer], m, "accept")
-        self.act(OWNER[need], m, "accept")
+        self.act(OWNER[offer], m, "accept", confirm=True)
+        self.act(OWNER[need], m, "accept", confirm=True)
         assert m.status == "accepted"
         return m
 
