@@ -5,7 +5,7 @@ import numpy as np
 
 from ..problem import DAY_MAX, DAY_MIN
 from .base import ArcBatch, ArcCase, Rule, RuleSpec, Verdict
-from .text import fmt_day
+from .text import bilingual, fmt_day, fmt_day_zh
 
 SPEC = RuleSpec("availability", True, "供需时间", "Availability", "Offer and need periods overlap.")
 
@@ -24,8 +24,9 @@ def explain(c: ArcCase) -> Verdict:
     nf = need.available_from.toordinal() if need.available_from else DAY_MIN
     nt = need.available_to.toordinal() if need.available_to else DAY_MAX
     good = max(of, nf) <= min(ot, nt)
-    return good, (f"offer {fmt_day(of)}–{fmt_day(ot)}, need {fmt_day(nf)}–{fmt_day(nt)}: "
-                  f"{'overlap' if good else 'no overlap'}")
+    return good, bilingual(
+        f"供给 {fmt_day_zh(of)}–{fmt_day_zh(ot)}，需求 {fmt_day_zh(nf)}–{fmt_day_zh(nt)}：{'时间重叠' if good else '时间不重叠'}",
+        f"offer {fmt_day(of)}–{fmt_day(ot)}, need {fmt_day(nf)}–{fmt_day(nt)}: {'overlap' if good else 'no overlap'}")
 
 
 RULE = Rule(SPEC, check, explain, pool_viability=True)

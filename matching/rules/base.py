@@ -13,8 +13,8 @@ not decide it: a limited substance not declared on an offer whose composition is
 complete). Unknown is never passed: ``check`` answers False for it, so every consumer of
 ``arcs.checks`` blocks such an arc; a rule that can be unknown also gives ``unknown`` (True
 per arc where its False means "not decided"), and its ``explain`` answers ``None`` for
-passed. Details are written ``中文 / English`` (``text.bilingual``) in the rules that say
-which outcome needs a report; the pages show the half of their language.
+passed. Every detail is written ``中文 / English`` (``text.bilingual``): the pages show the
+half of their language, the API carries both.
 """
 from __future__ import annotations
 
@@ -44,9 +44,6 @@ class RuleSpec:
     name_zh: str
     name_en: str
     description: str
-    # Its details are written ``中文 / English`` (``text.bilingual``): pages show their language's half.
-    # The others are English for now (issue 17 writes them all in both languages, then drops this flag).
-    bilingual_detail: bool = False
 
 
 @dataclass(frozen=True)

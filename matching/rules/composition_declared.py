@@ -17,8 +17,7 @@ from .text import bilingual
 
 SPEC = RuleSpec(
     "composition_declared", False, "成分申报", "Composition declared",
-    "A hazardous-waste offer declares its composition; without one the pair is flagged: needs an analysis report.",
-    bilingual_detail=True)
+    "A hazardous-waste offer declares its composition; without one the pair is flagged: needs an analysis report.")
 
 FLAG = bilingual("危险废物未申报成分，需提供检测报告", "hazardous waste without a declared composition: "
                  "needs an analysis report")

@@ -15,13 +15,12 @@ import numpy as np
 from .arrays import all_per_arc
 from .base import UNKNOWN, ArcBatch, ArcCase, Rule, RuleSpec, Verdict
 from .features import composition_is_complete, substance_bounds
-from .text import fmt_fraction, joined, substance_name
+from .text import fmt_fraction, joined, substance_name, substance_name_zh
 
 SPEC = RuleSpec(
     "contaminant_limit", True, "杂质限值", "Contaminant limits",
     "Every substance the need limits is declared in the offer at or below its maximum fraction (an undeclared "
-    "one counts as 0 only on a composition declared complete; otherwise the check is unknown).",
-    bilingual_detail=True)
+    "one counts as 0 only on a composition declared complete; otherwise the check is unknown).")
 
 REPORT_ZH, REPORT_EN = "需提供检测报告", "needs an analysis report"
 
@@ -53,19 +52,22 @@ def explain(c: ArcCase) -> Verdict:
     parts, failed, undecided = [], False, False
     for key, mx in need.limits.items():
         name, lim = substance_name(key, need, offer), fmt_fraction(mx)
+        name_zh = substance_name_zh(key, need, offer)  # the Chinese half names it in Chinese, else by CAS
         label = name if name == key or key.startswith("name:") else f"{name} {key}"
+        label_zh = name_zh if name_zh == key or key.startswith("name:") else f"{name_zh} {key}"
         if key in offer.composition:
             v = float(offer.composition[key])
             good = v <= mx
             failed |= not good
             sign = "≤" if good else ">"
-            parts.append((f"{name} {fmt_fraction(v)} {sign} 限值 {lim}", f"{name} {fmt_fraction(v)} {sign} limit {lim}"))
+            parts.append((f"{name_zh} {fmt_fraction(v)} {sign} 限值 {lim}",
+                          f"{name} {fmt_fraction(v)} {sign} limit {lim}"))
         elif complete:
-            parts.append((f"{label} 未申报，成分已声明完整，按 0 计 ≤ 限值 {lim}",
+            parts.append((f"{label_zh} 未申报，成分已声明完整，按 0 计 ≤ 限值 {lim}",
                           f"{label} not declared, composition declared complete: 0 ≤ limit {lim}"))
         else:
             undecided = True
-            parts.append((f"{label} 未申报，{REPORT_ZH}（限值 {lim}）",
+            parts.append((f"{label_zh} 未申报，{REPORT_ZH}（限值 {lim}）",
                           f"{label} not declared: {REPORT_EN} (limit {lim})"))
     passed = False if failed else (UNKNOWN if undecided else True)
     return passed, joined(parts, ("需求未设杂质限值", "the need sets no limits"))

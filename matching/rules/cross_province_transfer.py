@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from .base import ArcBatch, ArcCase, Rule, RuleSpec, Verdict
+from .text import bilingual
 
 SPEC = RuleSpec(
     "cross_province_transfer", False, "跨省转移", "Inter-provincial transfer",
@@ -21,14 +22,14 @@ def explain(c: ArcCase) -> Verdict:
     """Both provinces, and the approval an inter-provincial transfer needs."""
     p_o, p_n = c.offer.site.province or "", c.need.site.province or ""
     if not c.hw:
-        return True, "not hazardous waste"
+        return True, bilingual("不是危险废物", "not hazardous waste")
     if not p_o or not p_n:
-        return False, ("province unknown: 跨省转移需省级生态环境部门审批 / an inter-provincial transfer needs "
-                       "provincial approval — check")
+        return False, bilingual("省份未知：跨省转移需省级生态环境部门审批，请核实",
+                                "province unknown: an inter-provincial transfer needs provincial approval, check")
     if p_o != p_n:
-        return False, (f"跨省转移需省级生态环境部门审批 / inter-provincial transfer needs provincial approval "
-                       f"({p_o} → {p_n})")
-    return True, f"same province ({p_o})"
+        return False, bilingual(f"跨省转移需省级生态环境部门审批（{p_o} → {p_n}）",
+                                f"inter-provincial transfer needs provincial approval ({p_o} → {p_n})")
+    return True, bilingual(f"同一省份（{p_o}）", f"same province ({p_o})")
 
 
 RULE = Rule(SPEC, check, explain)

@@ -6,7 +6,7 @@ import math
 import numpy as np
 
 from .base import ArcBatch, ArcCase, Rule, RuleSpec, Verdict
-from .text import fmt_km
+from .text import bilingual, fmt_km, fmt_km_zh
 
 SPEC = RuleSpec(
     "distance", True, "运输距离", "Distance",
@@ -23,14 +23,17 @@ def explain(c: ArcCase) -> Verdict:
     """The distance against the need's limit and, for HW, the park cap."""
     limit = float(c.problem.n.max_distance_km[c.ni])
     good = c.dist <= limit
-    detail = f"distance {fmt_km(c.dist)} {'≤' if good else '>'} {fmt_km(limit)}"
+    sign = '≤' if good else '>'
+    zh = f"运输距离 {fmt_km_zh(c.dist)} {sign} {fmt_km_zh(limit)}"
+    en = f"distance {fmt_km(c.dist)} {sign} {fmt_km(limit)}"
     if c.hw:
         cap = min(float(c.problem.o.park_hw_max_km[c.oi]), float(c.problem.n.park_hw_max_km[c.ni]))
         if not math.isinf(cap):
             good_cap = c.dist <= cap
-            detail += f"; park HW haulage cap {fmt_km(cap)} {'met' if good_cap else 'exceeded'}"
+            zh += f"；园区危废运输上限 {fmt_km_zh(cap)}{'，符合' if good_cap else '，已超出'}"
+            en += f"; park HW haulage cap {fmt_km(cap)} {'met' if good_cap else 'exceeded'}"
             good = good and good_cap
-    return bool(good), detail
+    return bool(good), bilingual(zh, en)
 
 
 RULE = Rule(SPEC, check, explain, pool_viability=True)

@@ -5,6 +5,7 @@ import numpy as np
 
 from ..problem import FORMS
 from .base import ArcBatch, ArcCase, Rule, RuleSpec, Verdict
+from .text import bilingual, form_zh
 
 SPEC = RuleSpec("form", True, "物理形态", "Physical form", "The offer's form is one the need accepts.")
 
@@ -16,9 +17,11 @@ def check(b: ArcBatch) -> np.ndarray:
 
 def explain(c: ArcCase) -> Verdict:
     """The offer's form and the forms the need accepts."""
-    accepted = ", ".join(x for x in FORMS if x in c.need.forms) or "nothing"
+    accepted = [x for x in FORMS if x in c.need.forms]
     good = c.offer.form in c.need.forms
-    return good, f"{c.offer.form} {'accepted' if good else 'not accepted'} (need accepts {accepted})"
+    zh = f"{form_zh(c.offer.form)}{'可接受' if good else '不可接受'}（需求接受：{'、'.join(map(form_zh, accepted)) or '无'}）"
+    en = f"{c.offer.form} {'accepted' if good else 'not accepted'} (need accepts {', '.join(accepted) or 'nothing'})"
+    return good, bilingual(zh, en)
 
 
 RULE = Rule(SPEC, check, explain, pool_viability=True)

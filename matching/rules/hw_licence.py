@@ -6,6 +6,7 @@ import numpy as np
 from ..exemptions import EXEMPTION_RULES
 from .base import ArcBatch, ArcCase, Rule, RuleSpec, Verdict
 from .licensing import coverage, licence_view, lifting
+from .text import bilingual, exemption_label_en, exemption_label_zh, joined, purpose_zh
 
 SPEC = RuleSpec(
     "hw_licence", True, "危险废物经营许可证", "HW business licence",
@@ -22,22 +23,33 @@ def check(b: ArcBatch) -> np.ndarray:
 def explain(c: ArcCase) -> Verdict:
     """The covering licences, the approval or exemption that lifts the requirement, or why none does."""
     if not c.hw:
-        return True, "不是危险废物 / not hazardous waste"
+        return True, bilingual("不是危险废物", "not hazardous waste")
     view = licence_view(c)
     if view.covering:
-        return True, "; ".join(r for r in view.reasons if r.startswith("licence "))
+        return True, joined(list(view.covered), ("", ""))
     if view.approval >= 0:
         ap = c.problem.approvals[view.approval]
-        return True, (f"点对点定向利用 / point-to-point approval {ap.number} lifts the licence requirement for "
-                      f"{ap.producer} → {ap.receiver}, {ap.waste_code}")
+        return True, bilingual(
+            f"点对点定向利用批复 {ap.number} 免除许可证要求：{ap.producer} → {ap.receiver}，{ap.waste_code}",
+            (f"point-to-point approval {ap.number} lifts the licence requirement for "
+             f"{ap.producer} → {ap.receiver}, {ap.waste_code}"))
     if view.exemption >= 0:
         rule = EXEMPTION_RULES[view.exemption]
-        return True, (f"豁免 / exempted: {rule.label()} ({rule.name_en}) lifts the licence requirement; "
-                      f"conditions under 'exemption'")
-    head = "receiver holds no HW business licence (无危险废物经营许可证)" if not c.receiver_licences \
-        else "no licence of the receiver covers it: " + "; ".join(view.reasons)
-    lifted = ("; not exempted: " + "; ".join(view.why_not)) if view.why_not else ""
-    return False, f"{head} ({c.offer.waste_code}, purpose {c.need.purpose}){lifted}{view.transport_note}"
+        return True, bilingual(
+            f"豁免：{exemption_label_zh(rule)}（{rule.name_zh}）免除许可证要求；条件见“豁免管理”",
+            (f"exempted: {exemption_label_en(rule)} ({rule.name_en}) lifts the licence requirement; "
+             f"conditions under 'exemption'"))
+    code, purpose = c.offer.waste_code, c.need.purpose
+    if not c.receiver_licences:
+        head = ("接收方无危险废物经营许可证", "receiver holds no HW business licence")
+    else:
+        head = ("接收方的许可证均不覆盖：" + "；".join(zh for zh, _ in view.reasons),
+                "no licence of the receiver covers it: " + "; ".join(en for _, en in view.reasons))
+    lifted = (("；未获豁免：" + "；".join(zh for zh, _ in view.why_not),
+               "; not exempted: " + "; ".join(en for _, en in view.why_not)) if view.why_not else ("", ""))
+    note_zh, note_en = view.transport_note
+    return False, bilingual(f"{head[0]}（{code}，用途 {purpose_zh(purpose)}）{lifted[0]}{note_zh}",
+                            f"{head[1]} ({code}, purpose {purpose}){lifted[1]}{note_en}")
 
 
 RULE = Rule(SPEC, check, explain)

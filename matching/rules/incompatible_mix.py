@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from catalog.reactivity import INCOMPATIBLE_PAIRS, describe_groups, groups_of
+from catalog.reactivity import INCOMPATIBLE_PAIRS, groups_of
 from catalog.reactivity import incompatible as _groups_incompatible
 
 from ..arcs import Arcs
@@ -15,6 +15,7 @@ from ..problem import Problem
 from .arrays import expand
 from .base import ArcBatch, ArcCase, Rule, RuleSpec, Verdict
 from .features import features
+from .text import bilingual, groups_zh_en
 
 SPEC = RuleSpec(
     "incompatible_mix", True, "禁忌混合", "Incompatible mix",
@@ -30,8 +31,10 @@ def check(b: ArcBatch) -> np.ndarray:
 def explain(c: ArcCase) -> Verdict:
     """Where it is enforced, and the offer's reactivity groups."""
     groups = groups_of(c.offer.waste_code, c.offer.composition.items())
-    extra = f" (offer reactivity: {describe_groups(groups)})" if groups else ""
-    return True, "enforced across the need's suppliers in exact mode" + extra
+    zh, en = groups_zh_en(groups)
+    return True, bilingual("精确模式下对该需求的所有供给方统一执行" + (f"（供给的反应性类别：{zh}）" if groups else ""),
+                           "enforced across the need's suppliers in exact mode"
+                           + (f" (offer reactivity: {en})" if groups else ""))
 
 
 RULE = Rule(SPEC, check, explain)

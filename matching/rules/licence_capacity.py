@@ -5,6 +5,7 @@ import numpy as np
 
 from .base import ArcBatch, ArcCase, Rule, RuleSpec, Verdict
 from .licensing import CAPACITY_CODE, arc_pool, licence_view, lifting, pools
+from .text import bilingual
 
 SPEC = RuleSpec(
     CAPACITY_CODE, True, "许可经营规模", "Licence capacity",
@@ -25,24 +26,35 @@ def explain(c: ArcCase) -> Verdict:
     licences, rem = c.problem.licences, c.problem.lic_remaining
     licence, chosen = arc_pool(c)
     if not c.hw or licence_view(c).lifted:
-        why = "not hazardous waste" if not c.hw else "exempted"
+        why = ("不是危险废物", "not hazardous waste") if not c.hw else ("已豁免", "exempted")
         if licence >= 0:
-            return True, (f"{why}; counted against licence {licences[licence].number} with the rest of this need's "
-                          f"intake ({rem[licence]:.1f} t left)")
-        return True, f"not applicable: {why}, draws on no licence"
+            number = licences[licence].number
+            return True, bilingual(
+                f"{why[0]}；与该需求的其他来源一并计入许可证 {number}（剩余 {rem[licence]:.1f} t）",
+                (f"{why[1]}; counted against licence {number} with the rest of this need's "
+                 f"intake ({rem[licence]:.1f} t left)"))
+        return True, bilingual(f"不适用：{why[0]}，不占用许可证规模", f"not applicable: {why[1]}, draws on no licence")
     if not licence_view(c).covering:
-        return False, "no licence to draw capacity from (see hw_licence)"
+        return False, bilingual("没有可占用规模的许可证（见“危险废物经营许可证”）",
+                                "no licence to draw capacity from (see hw_licence)")
     if licence == chosen and rem[chosen] > 0:
-        return True, (f"licence {licences[chosen].number}: {rem[chosen]:.1f} t capacity left this year, shared by "
-                      f"this need's suppliers")
+        number = licences[chosen].number
+        return True, bilingual(f"许可证 {number}：本年度剩余经营规模 {rem[chosen]:.1f} t，由该需求的各供给方共享",
+                               (f"licence {number}: {rem[chosen]:.1f} t capacity left this year, shared by "
+                                f"this need's suppliers"))
     if rem[licence] <= 0:
-        return False, f"licence {licences[licence].number} has no capacity left this year (许可经营规模已满)"
+        number = licences[licence].number
+        return False, bilingual(f"许可证 {number} 本年度经营规模已满",
+                                f"licence {number} has no capacity left this year")
     own = licences[licence]
-    pool = licences[chosen].number if chosen >= 0 else "another licence"
+    pool = licences[chosen].number if chosen >= 0 else None
     scope = ", ".join(sorted(own.categories) + sorted(own.codes))
-    return False, (f"this need draws on licence {pool}; {c.offer.waste_code} falls under licence {own.number} "
-                   f"({scope}) — post a separate need for that licence's scope / 请按许可证{own.number}的经营范围"
-                   f"另行发布需求")
+    code = c.offer.waste_code
+    return False, bilingual(
+        (f"该需求占用许可证 {pool or '另一许可证'}；{code} 属于许可证 {own.number}（{scope}）的经营范围，"
+         f"请按许可证 {own.number} 的经营范围另行发布需求"),
+        (f"this need draws on licence {pool or 'another licence'}; {code} falls under licence {own.number} "
+         f"({scope}): post a separate need for that licence's scope"))
 
 
 RULE = Rule(SPEC, check, explain)

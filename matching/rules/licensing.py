@@ -28,6 +28,7 @@ from ..problem import DAY_MAX, DAY_MIN, Problem
 from .arrays import expand, lowest_bit, member
 from .base import ArcBatch, ArcCase
 from .features import is_collectable, offer_text
+from .text import activities_zh, exemption_label_en, exemption_label_zh
 from .vocabulary import (
     APPROVAL_PURPOSE_IDX,
     APPROVAL_PURPOSES,
@@ -197,34 +198,41 @@ class _Purpose:
 DISPOSAL = _Purpose("dispose")
 
 
-def licence_verdict(problem: Problem, li: int, offer, need, collectable: bool) -> tuple[bool, str, str]:
-    """(covers, what it covers or why not, activity used) of licence ``li`` for an offer → need."""
+def licence_verdict(problem: Problem, li: int, offer, need, collectable: bool) -> tuple[bool, tuple[str, str], str]:
+    """(covers, (中文, English) what it covers or why not, activity used) of licence ``li`` for an offer → need."""
     lic = problem.licences[li]
     start, end = lic.valid_from.toordinal(), (lic.valid_to.toordinal() if lic.valid_to else DAY_MAX)
     if not start <= problem.today <= end:
-        when = f"expired {lic.valid_to}" if problem.today > end else f"valid only from {lic.valid_from}"
-        return False, f"{lic.number} {when}", ""
+        if problem.today > end:
+            return False, (f"{lic.number} 已于 {lic.valid_to} 过期", f"{lic.number} expired {lic.valid_to}"), ""
+        return False, (f"{lic.number} 自 {lic.valid_from} 起有效", f"{lic.number} valid only from {lic.valid_from}"), ""
     code = offer.waste_code
     cat = f"HW{code[-2:]}" if is_hw_code(code) else None
     by_cat = cat is not None and any(int(c[2:]) == int(cat[2:]) for c in lic.categories)
     by_code = code in lic.codes
     if not (by_cat or by_code):
-        scope = ", ".join(sorted(lic.categories) + sorted(lic.codes)) or "nothing"
-        return False, f"{lic.number} covers {scope}, not {code}", ""
-    via = f"category {cat}" if by_cat else "listed code"
+        scope = ", ".join(sorted(lic.categories) + sorted(lic.codes))
+        return False, (f"{lic.number} 经营范围 {scope or '无'}，不含 {code}",
+                       f"{lic.number} covers {scope or 'nothing'}, not {code}"), ""
+    via = (f"类别 {cat}", f"category {cat}") if by_cat else ("列明代码", "listed code")
     if lic.kind == "hw_collection":
         if need.purpose == "dispose":
-            return False, f"{lic.number} is a collection licence: no disposal", ""
+            return False, (f"{lic.number} 为收集许可证，不可处置", f"{lic.number} is a collection licence: no disposal"), ""
         if "collect" not in lic.activities:
-            return False, f"{lic.number} (collection) lacks the collect activity", ""
+            return False, (f"{lic.number}（收集）无收集经营方式",
+                           f"{lic.number} (collection) lacks the collect activity"), ""
         if not collectable:
-            return False, (f"{lic.number} is a collection licence: only {VEHICLE_OIL_CODE} from vehicle repair "
-                           f"(GB/T 4754 811x) and household Cd-Ni batteries {CD_NI_BATTERY_CODE}"), ""
-        return True, f"{lic.number} (收集 collection) covers {code} ({via})", "collect"
+            return False, ((f"{lic.number} 为收集许可证：仅限机动车维修产生的 {VEHICLE_OIL_CODE}（GB/T 4754 811x）"
+                            f"和居民生活产生的废镉镍电池 {CD_NI_BATTERY_CODE}"),
+                           (f"{lic.number} is a collection licence: only {VEHICLE_OIL_CODE} from vehicle repair "
+                            f"(GB/T 4754 811x) and household Cd-Ni batteries {CD_NI_BATTERY_CODE}")), ""
+        return True, (f"{lic.number}（收集）覆盖 {code}（{via[0]}）",
+                      f"{lic.number} (collection) covers {code} ({via[1]})"), "collect"
     needed = "dispose" if need.purpose == "dispose" else "utilise"
     if needed not in lic.activities:
-        return False, f"{lic.number} covers {code} but lacks {needed} (has {', '.join(sorted(lic.activities))})", ""
-    return True, f"{lic.number} covers {code} ({via})", needed
+        return False, (f"{lic.number} 覆盖 {code}，但无{activities_zh([needed])}经营方式（现有：{activities_zh(lic.activities)}）",
+                       f"{lic.number} covers {code} but lacks {needed} (has {', '.join(sorted(lic.activities))})"), ""
+    return True, (f"{lic.number} 覆盖 {code}（{via[0]}）", f"{lic.number} covers {code} ({via[1]})"), needed
 
 
 def valid_disposer(problem: Problem, li: int) -> bool:
@@ -240,11 +248,13 @@ class LicenceView:
     """The receiver's licences for one arc, and what lifts the requirement where none covers it (read only)."""
 
     covering: tuple[int, ...]  # licences that cover the arc
-    reasons: tuple[str, ...]  # per licence of the receiver: what it covers, or why not
+    # per licence of the receiver, (中文, English): what it covers, or why not; then the covering ones alone
+    reasons: tuple[tuple[str, str], ...]
     approval: int  # index into problem.approvals, -1 none
     exemption: int  # index into EXEMPTION_RULES, -2 approval, -1 none
-    why_not: tuple[str, ...]  # exemption rows naming the code whose conditions fail
-    transport_note: str  # transport-only rows naming the code (they lift nothing)
+    why_not: tuple[tuple[str, str], ...]  # exemption rows naming the code whose conditions fail (中文, English)
+    transport_note: tuple[str, str]  # transport-only rows naming the code (they lift nothing), (中文, English)
+    covered: tuple[tuple[str, str], ...] = ()
 
     @property
     def lifted(self) -> bool:
@@ -252,7 +262,7 @@ class LicenceView:
         return not self.covering and self.exemption != -1
 
 
-_NOT_HW = LicenceView(covering=(), reasons=(), approval=-1, exemption=-1, why_not=(), transport_note="")
+_NOT_HW = LicenceView(covering=(), reasons=(), approval=-1, exemption=-1, why_not=(), transport_note=("", ""))
 
 
 def licence_view(case: ArcCase) -> LicenceView:
@@ -265,22 +275,27 @@ def _licence_view(case: ArcCase) -> LicenceView:
     if not case.hw:
         return _NOT_HW
     transport = [i for i in rules_naming(offer.waste_code) if not EXEMPTION_RULES[i].lifts_licence]
-    note = "".join(f"; {EXEMPTION_RULES[i].label()} is transport-only and does not lift the receiver's "
-                   f"licence requirement" for i in transport)
+    note = ("".join(f"；{exemption_label_zh(EXEMPTION_RULES[i])}仅适用于运输环节，不免除接收方的许可证要求"
+                    for i in transport),
+            "".join(f"; {exemption_label_en(EXEMPTION_RULES[i])} is transport-only and does not lift the receiver's "
+                    f"licence requirement" for i in transport))
     collectable = is_collectable(offer) if offer.waste_code in COLLECTION_CODES else False
     covering: list[int] = []
-    reasons: list[str] = []
+    reasons: list[tuple[str, str]] = []
+    covered: list[tuple[str, str]] = []
     for li in case.receiver_licences:
-        ok, why, activity = licence_verdict(problem, li, offer, need, collectable)
+        ok, (zh, en), activity = licence_verdict(problem, li, offer, need, collectable)
         if ok:
             lic = problem.licences[li]
             covering.append(li)
-            reasons.append(f"licence {why}, {activity}; valid to {lic.valid_to or 'open'}")
+            reasons.append((f"许可证 {zh}，{activities_zh([activity])}；有效期至 {lic.valid_to or '长期'}",
+                            f"licence {en}, {activity}; valid to {lic.valid_to or 'open'}"))
+            covered.append(reasons[-1])
         else:
-            reasons.append(why)
+            reasons.append((zh, en))
     if covering:
         return LicenceView(covering=tuple(covering), reasons=tuple(reasons), approval=-1, exemption=-1, why_not=(),
-                           transport_note=note)
+                           transport_note=note, covered=tuple(covered))
     approval = _approval(case)
     if approval >= 0:
         return LicenceView(covering=(), reasons=tuple(reasons), approval=approval, exemption=-2, why_not=(),
@@ -303,12 +318,12 @@ def _approval(case: ArcCase) -> int:
     return -1
 
 
-def _exemption(case: ArcCase) -> tuple[int, list[str]]:
+def _exemption(case: ArcCase) -> tuple[int, list[tuple[str, str]]]:
     """The first exemption row whose offer and receiver conditions hold (-1 none), and why earlier rows fail."""
     offer, need = case.offer, case.need
     text = offer_text(offer)
     groups = groups_of(offer.waste_code, offer.composition.items())
-    why_not: list[str] = []
+    why_not: list[tuple[str, str]] = []
     for r in rules_naming(offer.waste_code):
         rule = EXEMPTION_RULES[r]
         if not rule.lifts_licence:
@@ -317,7 +332,13 @@ def _exemption(case: ArcCase) -> tuple[int, list[str]]:
         ok_r, why_r = receiver_qualifies(rule, need.purpose, need.site.industry)
         if ok_o and ok_r:
             return r, why_not
-        why_not.append(f"{rule.label()}: {why_o or why_r}")
+        # ``receiver_zh`` reads "金属冶炼企业 / metal smelter": each half of the detail takes its own
+        who_zh, _, who_en = rule.receiver_zh.partition(" / ")
+        if not ok_o:
+            side = ("供给不符合该项条件", why_o)
+        else:
+            side = (f"接收方不符合该项条件（须为{who_zh or '指定接收方'}）", why_r.replace(rule.receiver_zh, who_en or who_zh))
+        why_not.append((f"{exemption_label_zh(rule)}：{side[0]}", f"{exemption_label_en(rule)}: {side[1]}"))
     return -1, why_not
 
 

@@ -7,6 +7,7 @@ from catalog.waste_codes import is_hw_code
 
 from .base import ArcBatch, ArcCase, Rule, RuleSpec, Verdict
 from .licensing import DISPOSAL, coverage, licence_verdict, valid_disposer
+from .text import bilingual, purpose_zh
 from .vocabulary import DISPOSE_BIT
 
 SPEC = RuleSpec(
@@ -26,14 +27,18 @@ def explain(c: ArcCase) -> Verdict:
     """The disposal licence HW01 goes under, or why it may not go here."""
     offer = c.offer
     if not (is_hw_code(offer.waste_code or "") and offer.waste_code.endswith("-01")):
-        return True, "not medical waste (HW01)"
+        return True, bilingual("不是医疗废物（HW01）", "not medical waste (HW01)")
     med = [li for li in c.receiver_licences if valid_disposer(c.problem, li)
            and licence_verdict(c.problem, li, offer, DISPOSAL, False)[0]]
-    if c.need.purpose != "dispose":
-        return False, f"HW01 only to licensed disposal; purpose is {c.need.purpose}"
+    purpose = c.need.purpose
+    if purpose != "dispose":
+        return False, bilingual(f"HW01 仅可交由持证单位处置；需求用途为{purpose_zh(purpose)}",
+                                f"HW01 only to licensed disposal; purpose is {purpose}")
     if not med:
-        return False, "HW01 only to licensed disposal; no valid licence covers HW01 with dispose"
-    return True, f"HW01 to licensed disposal ({c.problem.licences[med[0]].number})"
+        return False, bilingual("HW01 仅可交由持证单位处置；无覆盖 HW01 且含处置经营方式的有效许可证",
+                                "HW01 only to licensed disposal; no valid licence covers HW01 with dispose")
+    number = c.problem.licences[med[0]].number
+    return True, bilingual(f"HW01 交由持证单位处置（{number}）", f"HW01 to licensed disposal ({number})")
 
 
 RULE = Rule(SPEC, check, explain, pool_viability=True)

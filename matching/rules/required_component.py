@@ -14,13 +14,12 @@ import numpy as np
 from .arrays import all_per_arc
 from .base import UNKNOWN, ArcBatch, ArcCase, Rule, RuleSpec, Verdict
 from .features import substance_bounds
-from .text import fmt_fraction, joined, substance_name
+from .text import fmt_fraction, joined, substance_name, substance_name_zh
 
 SPEC = RuleSpec(
     "required_component", True, "必需组分", "Required components",
     "Every substance the need wants is declared in the offer at or above its minimum fraction (unknown when the "
-    "offer declares no composition at all).",
-    bilingual_detail=True)
+    "offer declares no composition at all).")
 
 
 def _undecided(b: ArcBatch) -> np.ndarray:
@@ -54,14 +53,15 @@ def explain(c: ArcCase) -> Verdict:
     parts, ok = [], True
     for key, mn in need.wanted.items():
         name, low = substance_name(key, need, offer), fmt_fraction(mn)
+        name_zh = substance_name_zh(key, need, offer)  # the Chinese half names it in Chinese, else by CAS
         if key not in offer.composition:
             ok = False
             if undecided:
-                parts.append((f"{name} 未申报（供给未申报任何成分），需提供检测报告（需 ≥ {low}）",
+                parts.append((f"{name_zh} 未申报（供给未申报任何成分），需提供检测报告（需 ≥ {low}）",
                               (f"{name} not declared (the offer declares no composition): needs an analysis report "
                                f"(needs ≥ {low})")))
             else:
-                parts.append((f"{name} 未申报（供给已申报成分，其中没有该物质；需 ≥ {low}）",
+                parts.append((f"{name_zh} 未申报（供给已申报成分，其中没有该物质；需 ≥ {low}）",
                               (f"{name} not declared (the offer's declared composition does not include it; "
                                f"needs ≥ {low})")))
             continue
@@ -69,7 +69,7 @@ def explain(c: ArcCase) -> Verdict:
         good = v >= mn
         ok &= good
         sign = "≥" if good else "<"
-        parts.append((f"{name} {fmt_fraction(v)} {sign} 最低 {low}", f"{name} {fmt_fraction(v)} {sign} min {low}"))
+        parts.append((f"{name_zh} {fmt_fraction(v)} {sign} 最低 {low}", f"{name} {fmt_fraction(v)} {sign} min {low}"))
     passed = True if ok else (UNKNOWN if undecided else False)
     return passed, joined(parts, ("需求未要求特定组分", "the need wants no particular component"))
 

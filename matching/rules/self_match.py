@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from .base import ArcBatch, ArcCase, Rule, RuleSpec, Verdict
+from .text import bilingual
 
 SPEC = RuleSpec("self_match", True, "同一企业", "Self match", "No enterprise is matched with itself.")
 
@@ -16,7 +17,10 @@ def check(b: ArcBatch) -> np.ndarray:
 def explain(c: ArcCase) -> Verdict:
     """The enterprise, when it is the same on both sides."""
     same = c.offer.site.enterprise == c.need.site.enterprise
-    return not same, f"same enterprise {c.need.site.enterprise}" if same else "different enterprises"
+    if same:
+        who = c.need.site.enterprise
+        return False, bilingual(f"供需双方为同一企业 {who}", f"same enterprise {who}")
+    return True, bilingual("供需双方为不同企业", "different enterprises")
 
 
 RULE = Rule(SPEC, check, explain, pool_viability=True)

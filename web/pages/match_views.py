@@ -12,7 +12,6 @@ from flask_babel import lazy_gettext as _l
 from marketplace.models import Match
 from marketplace.services.accounts.users import Principal
 from marketplace.services.matching import workflow
-from matching.rules import RULES
 
 from ..database import db_session
 from ..i18n import one_language
@@ -28,8 +27,6 @@ CHECK_LABELS = {
     "availability": _l("Availability"), "self_match": _l("Different enterprises"),
     "incompatible_mix": _l("Incompatible mixes"), "composition_declared": _l("Composition declared"),
 }
-# The checks whose details the engine writes ``中文 / English`` (``RuleSpec.bilingual_detail``; issue 17: all).
-BILINGUAL_DETAILS = frozenset(r.code for r in RULES if r.bilingual_detail)
 ACTION_LABELS = {
     "propose": _l("Proposed"), "accept": _l("Accepted"),
     "decline": _l("Declined"), "approve": _l("Approved"), "reject": _l("Rejected"),
@@ -49,9 +46,8 @@ PURPOSE_LABELS = {"reuse": _l("Reuse"), "recycle": _l("Recycle"), "co_process": 
 # Template globals (not only context): the ``_match_parts`` macros are imported without the page's context.
 @bp.app_template_global()
 def check_detail(check: dict[str, Any]) -> str:
-    """A check's detail in the page's language when the engine writes it in both, else as written."""
-    detail = check.get("detail") or ""
-    return one_language(detail) if check.get("code") in BILINGUAL_DETAILS else detail
+    """A check's detail in the page's language: the engine writes every detail ``中文 / English``."""
+    return one_language(check.get("detail") or "")
 
 
 @bp.app_template_global()

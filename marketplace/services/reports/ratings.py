@@ -261,17 +261,20 @@ def rate(kpi: Mapping[str, Any], facts: EnterpriseFacts, policy: RatingPolicy) -
         reasons_zh.append(f"{fresh} 条供给挂牌未满 {policy.fair_chance_days} 天，暂不计入资源化利用率")
         reasons_en.append(f"{fresh} offer(s) on the market fewer than {policy.fair_chance_days} days: "
                           "not yet in utilisation")
+    # reasons name codes by their words (a runtime import here: parks → ratings → traceability → parks)
+    from .reason_labels import reason_labels
+
     caps = []
     if critical and GRADES.index(policy.critical_alert_cap) > GRADES.index(grade):
-        kinds, cap = sorted({a.kind for a in critical}), policy.critical_alert_cap
+        (kinds_zh, kinds_en), cap = reason_labels(sorted({a.kind for a in critical})), policy.critical_alert_cap
         caps.append({"code": "critical_alert", "grade": cap,
-                     "text_zh": f"存在 {len(critical)} 条严重预警（{'、'.join(kinds)}），最高评为 {cap}",
-                     "text_en": f"{len(critical)} active critical alert(s) ({', '.join(kinds)}): at most {cap}"})
+                     "text_zh": f"存在 {len(critical)} 条严重预警（{kinds_zh}），最高评为 {cap}",
+                     "text_en": f"{len(critical)} active critical alert(s) ({kinds_en}): at most {cap}"})
     rectify = sorted({f.code for f in facts.findings if f.code in policy.rectify_findings}
                      | {a.kind for a in facts.alerts if a.kind in policy.rectify_alerts})
     if rectify:
         caps.append({"code": "rectify", "grade": "D",
-                     "text_zh": f"须整改：{'、'.join(rectify)}", "text_en": f"must be rectified: {', '.join(rectify)}"})
+                     "text_zh": f"须整改：{reason_labels(rectify)[0]}", "text_en": f"must be rectified: {reason_labels(rectify)[1]}"})
     banned = [a for a in facts.alerts if a.kind == "banned_use"]
     if banned:
         cas = sorted({str((a.details or {}).get("cas") or (a.details or {}).get("substance") or "") for a in banned})

@@ -20,7 +20,7 @@ def limit_problem(offer_comp, limits, *, complete=False, code=None):
 def test_contaminant_above_limit_fails_with_detail():
     c = check(limit_problem({PB: 0.003}, {PB: 0.001}), "O", "N", "contaminant_limit")
     assert not c.passed and not c.unknown and c.status == "failed"
-    assert c.detail == "Pb 0.3% > 限值 0.1% / Pb 0.3% > limit 0.1%"
+    assert c.detail == "铅 0.3% > 限值 0.1% / Pb 0.3% > limit 0.1%"  # the Chinese half: the Chinese name
 
 
 def test_contaminant_at_or_below_limit_passes():
@@ -33,7 +33,7 @@ def test_missing_composition_is_unknown_not_zero():
     # the case: a lead limit and an offer declaring nothing at all
     c = check(limit_problem({}, {PB: 0.001}), "O", "N", "contaminant_limit")
     assert not c.passed and c.unknown and c.status == "unknown"
-    assert c.detail == ("Pb 7439-92-1 未申报，需提供检测报告（限值 0.1%） / "
+    assert c.detail == ("铅 7439-92-1 未申报，需提供检测报告（限值 0.1%） / "
                         "Pb 7439-92-1 not declared: needs an analysis report (limit 0.1%)")
 
 

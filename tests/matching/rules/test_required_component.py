@@ -21,7 +21,7 @@ def test_required_component_met():
 
 def test_required_component_below_fails():
     c = check(wanted_problem({OIL: 0.5}, {OIL: 0.6}), "O", "N", "required_component")
-    assert c.status == "failed" and c.detail == "base oil 50% < 最低 60% / base oil 50% < min 60%"
+    assert c.status == "failed" and c.detail == "基础油 50% < 最低 60% / base oil 50% < min 60%"
 
 
 def test_missing_component_from_a_declared_composition_fails():
@@ -37,7 +37,7 @@ def test_missing_component_from_a_complete_composition_fails():
 def test_missing_composition_is_unknown():
     c = check(wanted_problem({}, {OIL: 0.6}), "O", "N", "required_component")
     assert c.status == "unknown" and not c.passed
-    assert c.detail == ("base oil 未申报（供给未申报任何成分），需提供检测报告（需 ≥ 60%） / base oil not declared "
+    assert c.detail == ("基础油 未申报（供给未申报任何成分），需提供检测报告（需 ≥ 60%） / base oil not declared "
                         "(the offer declares no composition): needs an analysis report (needs ≥ 60%)")
 
 
