@@ -195,7 +195,10 @@ def recommend(session: Session, refs: Sequence[str], *, top: int = 5,
         mine = (problem.offers if is_offer else problem.needs)[sites.ref_index[ref]]
         if not ranked:
             ends = getattr(mine, "available_to", None)
-            if ends is not None and today is not None and ends < today:
+            if found[ref] == "paused":  # looked at on request, but park runs skip it until it is resumed
+                result["empty_reason"], result["note"] = "paused", _note(
+                    "挂牌已暂停：恢复后才会匹配", "the listing is paused: it is matched again once resumed")
+            elif ends is not None and today is not None and ends < today:
                 result["empty_reason"], result["note"] = "expired", _note(
                     f"挂牌已过期（供需期间截至 {ends.isoformat()}）：请更新期间", f"the listing has expired (its period "
                     f"ended on {ends.isoformat()}): update its period")
