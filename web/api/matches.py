@@ -79,6 +79,9 @@ class MatchDecisionSchema(Schema):
 
     action = fields.String(required=True, validate=validate.OneOf(workflow.ACTIONS))
     reason = fields.String(validate=[validate.Length(max=2000), NO_NUL])
+    confirm = fields.Boolean(load_default=False, metadata={"description": (
+        "accept although the listing's tonnes already accepted or approved with others, plus this match's, "
+        "exceed what it holds (without it such an accept is 409, saying how many tonnes are committed)")})
 
 
 class MatchTransitionSchema(Schema):
@@ -148,7 +151,7 @@ def decide(body, match_id: int):
     """Take a workflow action: accept / decline (parties), approve / reject (coordinators), start_transfer,
     complete, cancel. Wrong state is 409, wrong role or side 403."""
     session, principal = db_session(), current_principal()
-    match = workflow.decide(session, principal, match_id, body["action"], body.get("reason"))
+    match = workflow.decide(session, principal, match_id, body["action"], body.get("reason"), confirm=body["confirm"])
     return _view(session, principal, match)
 
 

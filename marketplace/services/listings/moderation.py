@@ -39,7 +39,7 @@ NOTICE_KIND = "listing_moderation"
 
 __all__ = ["FLAG_REASON_TEXT", "MAX_TEXT", "ModerationView", "annotate", "clear_flag", "flag", "flagged_count",
            "hold", "moderated_listing", "moderation_view", "open_flags_by_listing", "owner_remarks", "park_listings",
-           "release"]
+           "release", "remark_dict"]
 
 
 def _refused() -> Forbidden:
@@ -190,7 +190,8 @@ def clear_flag(session: Session, principal: Principal, listing_id: int, remark_i
 
 # --- reading ------------------------------------------------------------------------------------------------
 
-def _remark_dict(r: ListingRemark, *, with_author: bool) -> dict[str, Any]:
+def remark_dict(r: ListingRemark, *, with_author: bool = True) -> dict[str, Any]:
+    """A remark as the API shows it (``with_author=False``: as its owner reads it, without coordinators' names)."""
     return {"id": r.id, "kind": r.kind, "reason": r.reason, "text": r.text,
             "author": r.author if with_author else None, "created_at": iso_utc(r.created_at),
             "cleared_at": iso_utc(r.cleared_at), "cleared_by": r.cleared_by if with_author else None,
@@ -226,14 +227,14 @@ def moderation_view(session: Session, principal: Principal, listing_id: int) -> 
     """Moderation of a listing as its coordinators see it (every remark, authors named)."""
     listing = moderated_listing(session, principal, listing_id)
     return ModerationView(held=listing.held_by is not None, held_reason=listing.held_reason, moderator=True,
-                          remarks=[_remark_dict(r, with_author=True) for r in _remarks(session, listing)])
+                          remarks=[remark_dict(r, with_author=True) for r in _remarks(session, listing)])
 
 
 def owner_remarks(session: Session, principal: Principal, listing: Listing) -> ModerationView:
     """What the owner (or, with every note, a coordinator) reads on the listing's page: the hold and the
     flags, open ones first; notes and the coordinators' names stay with the coordinators."""
     moderator = principal.coordinates(listing.enterprise.park_id)
-    rows = [_remark_dict(r, with_author=moderator) for r in _remarks(session, listing)
+    rows = [remark_dict(r, with_author=moderator) for r in _remarks(session, listing)
             if moderator or r.kind == "flag"]
     rows.sort(key=lambda r: not r["open"])  # stable: newest first within open and within cleared
     return ModerationView(held=listing.held_by is not None, held_reason=listing.held_reason, remarks=rows,

@@ -20,17 +20,18 @@ def propose(api, who, offer, need, **extra):
     return api.post("matches", who, json={"offer": i[offer], "need": i[need], **extra})
 
 
-def act(api, who, match_id, action, reason=None):
-    body = {"action": action} | ({"reason": reason} if reason is not None else {})
+def act(api, who, match_id, action, reason=None, **extra):
+    body = {"action": action} | ({"reason": reason} if reason is not None else {}) | extra
     return api.post(f"matches/{match_id}/decisions", who, json=body)
 
 
 def accepted(api, offer, need, offer_owner, need_owner, **extra) -> int:
+    """Both parties accept, confirming any over-commitment (approval is what refuses to over-allocate)."""
     res = propose(api, "coord", offer, need, **extra)
     assert res.status_code == 201, res.json
     mid = res.json["id"]
-    assert act(api, offer_owner, mid, "accept").status_code == 200
-    assert act(api, need_owner, mid, "accept").json["status"] == "accepted"
+    assert act(api, offer_owner, mid, "accept", confirm=True).status_code == 200
+    assert act(api, need_owner, mid, "accept", confirm=True).json["status"] == "accepted"
     return mid
 
 
