@@ -10,6 +10,8 @@ from werkzeug.exceptions import HTTPException
 
 from marketplace.errors import DomainError
 
+from .schema_messages import bilingual_errors
+
 
 def error_body(code: int, message: str, errors: dict[str, Any] | None = None) -> dict[str, Any]:
     """``{"code", "status", "message", "errors"}`` — the shape every API error has."""
@@ -61,7 +63,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(exc: DomainError):
         headers = {"WWW-Authenticate": 'Bearer realm="wastematch"'} if exc.status == 401 else {}
-        return jsonify(error_body(exc.status, exc.message, exc.errors)), exc.status, headers
+        return jsonify(error_body(exc.status, exc.message, bilingual_errors(exc.errors))), exc.status, headers
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
@@ -70,7 +72,7 @@ def register_error_handlers(app: Flask) -> None:
         code = exc.code or 500
         data = getattr(exc, "data", None) or {}
         # webargs (flask-smorest's request parsing) puts validation messages, by location and field, here.
-        errors = data.get("errors") or data.get("messages") or {}
+        errors = bilingual_errors(data.get("errors") or data.get("messages") or {})
         message = data.get("message") or _summary(code, errors) or exc.description or HTTPStatus(code).phrase
         return jsonify(error_body(code, message, errors)), code, data.get("headers") or {}
 

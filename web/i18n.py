@@ -8,7 +8,8 @@ switch, ``/lang/<code>``), else ``zh_CN``: park users read Chinese.
 
 Catalogue names and other data carried in both languages (``name_zh``/``name_en``) are
 picked with the ``loc`` filter; states and kinds with ``state_label``; the services'
-bilingual error messages (``english (中文)``) with ``localise_message``; texts stored in both
+bilingual error messages (``english (中文)``) and marshmallow's English ones
+(``web.schema_messages``) with ``localise_message``; texts stored in both
 languages (``中文 / English`` notices, ``中文 (English)`` alerts) are cut to the page's half by
 ``one_language``.
 """
@@ -29,6 +30,8 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from catalog.industries import industry
+
+from .schema_messages import schema_message
 
 SOURCES = Path(__file__).parent / "translations"
 LOCALES = {"zh_CN": "中文", "en": "English"}
@@ -105,9 +108,15 @@ def industry_label(code: str | None, stored: str | None = None) -> str:
 
 
 def localise_message(message: str | None) -> str:
-    """A service message written ``english (中文)``: Chinese first with the English detail, or English alone."""
+    """A service message written ``english (中文)``: Chinese first with the English detail, or English alone.
+
+    marshmallow's own messages ("Longer than maximum length 300.") are given in the page's language.
+    """
     if not message:
         return ""
+    known = schema_message(message)
+    if known is not None:
+        return known
     m = _BILINGUAL.match(message)
     if not m:
         return message

@@ -1,0 +1,60 @@
+"""marshmallow's English messages: in Chinese on Chinese pages, ``english (中文)`` in the API's errors."""
+from __future__ import annotations
+
+import pytest
+from flask import Flask, session
+from flask_babel import Babel, force_locale
+
+from web.i18n import SOURCES, compile_translations, current_locale, localise_message
+from web.schema_messages import SCHEMA_MESSAGES, bilingual_errors, schema_message
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = Flask(__name__)
+    app.secret_key = "t"
+    target = compile_translations(tmp_path / "translations", SOURCES)
+    app.config.update(BABEL_TRANSLATION_DIRECTORIES=str(target))
+    Babel(app, locale_selector=current_locale)
+    return app
+
+
+@pytest.mark.parametrize("english, chinese", [
+    ("Longer than maximum length 300.", "长度不得超过 300。"),
+    ("Not a valid integer.", "不是有效的整数。"),
+    ("Must be one of: offer, need.", "须为以下之一：offer, need。"),
+    ("Unknown field.", "未知字段。"),
+    ("Must be greater than or equal to 1 and less than or equal to 50.", "须不小于 1 且不大于 50。"),
+    ("Length must be between 8 and 128.", "长度须在 8 到 128 之间。"),
+])
+def test_marshmallow_messages_in_chinese_on_chinese_pages_and_unchanged_in_english(app, english, chinese):
+    with app.test_request_context():
+        assert schema_message(english) == chinese and localise_message(english) == chinese
+        with force_locale("en"):
+            assert localise_message(english) == english
+
+
+def test_other_messages_are_not_schema_messages(app):
+    with app.test_request_context():
+        assert schema_message("a listing needs a title or a title_zh") is None
+        assert localise_message("not found (未找到)") == "未找到（not found）"
+
+
+def test_every_template_has_a_chinese_translation(app):
+    with app.test_request_context():
+        for _pattern, msgid in SCHEMA_MESSAGES:
+            with force_locale("en"):
+                english = str(msgid)
+            assert str(msgid) != english, f"untranslated: {english}"
+
+
+def test_api_errors_carry_both_languages(app):
+    errors = {"json": {"title": ["Longer than maximum length 300."], "kind": ["Must be one of: offer, need."],
+                       "quantity_t": ["must be at most 5,000,000 t per year (数量超出合理上限)"]}}
+    with app.test_request_context():
+        session["lang"] = "en"  # the API gives both whatever the session's language
+        with force_locale("en"):
+            out = bilingual_errors(errors)["json"]
+    assert out["title"] == ["Longer than maximum length 300. (长度不得超过 300。)"]
+    assert out["kind"] == ["Must be one of: offer, need. (须为以下之一：offer, need。)"]
+    assert out["quantity_t"] == errors["json"]["quantity_t"]  # a service's message stays as written
