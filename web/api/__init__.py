@@ -54,12 +54,12 @@ def init_api(app: Flask) -> Api:
     api = WastematchApi(app)
     api.register_converter(IdConverter, integerconverter2paramschema)
     from . import (alerts, audit, auth, catalog, decisions, disclosures, eecm, enterprises, ledger, listing_moderation,
-                   listings, match_runs, matches, notifications, parks, ranking, reports, roster, shipments, surveys,
-                   targets, trace, users)
+                   listings, match_runs, matches, notifications, park_map, parks, ranking, reports, roster, shipments,
+                   surveys, targets, trace, users)
 
     # disclosures carries both /disclosures and the token-free /public/disclosures (its prefix is "").
     for module in (auth, users, parks, enterprises, listings, listing_moderation, matches, match_runs, decisions,
                    shipments, ledger, alerts, trace, reports, audit, notifications, ranking, catalog,
-                   surveys, roster, eecm, disclosures, targets):
+                   surveys, roster, eecm, disclosures, targets, park_map):
         api.register_blueprint(module.blp, url_prefix=f"{API_PREFIX}{module.URL_PREFIX}")
     return api

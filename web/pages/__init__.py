@@ -22,4 +22,5 @@ bp = Blueprint("pages", __name__)
 
 # The modules register their views on ``bp`` as they are imported.
 from . import (alerts, approvals, auth, dashboard, disclosures, eecm, findings, home, ledger, listings,  # noqa: E402,F401
-               lookup, matches, notifications, park, public, ratings, reports, roster, runs, shipments, surveys, trace)
+               lookup, matches, notifications, park, park_map, public, ratings, reports, roster, runs, shipments, surveys,
+               trace)

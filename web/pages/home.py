@@ -28,9 +28,11 @@ ENTERPRISE_MENU = (
     ("pages.disclosures", _l("Disclosure")),
     ("pages.notifications", _l("Notifications")),
     ("pages.trace_form", _l("Trace")),
+    ("pages.park_map_page", _l("Map")),
 )
 COORDINATOR_MENU = (
     ("pages.park_home", _l("Park overview")),
+    ("pages.park_map_page", _l("Map")),
     ("pages.runs", _l("Matching")),
     ("pages.approvals", _l("Approvals")),
     ("pages.shipments", _l("Shipments")),

@@ -73,6 +73,7 @@ class MapPoint:
     lon: float
     identified: bool
     own: bool = False
+    industry: str | None = None  # GB/T 4754 class
     industry_name: str | None = None
     district: str | None = None
     listings: list[MapListing] = field(default_factory=list)
@@ -168,7 +169,7 @@ def _map_listing(view: dict[str, Any]) -> MapListing:
 
 def _identified_point(ent: Enterprise, *, own: bool = False) -> MapPoint:
     return MapPoint(key=ent.ref, label_zh=ent.name, label_en=ent.ref, lat=ent.lat, lon=ent.lon, identified=True,
-                    own=own, industry_name=ent.industry_name, district=ent.district)
+                    own=own, industry=ent.industry, industry_name=ent.industry_name, district=ent.district)
 
 
 def _cell_point(lat: float, lon: float) -> MapPoint:
