@@ -2,12 +2,14 @@
 
     .venv/bin/python scripts/screenshots.py [--out docs/screenshots/pages] [--only NAME ...]
                                             [--report-out docs/screenshots] [--no-report]
+                                            [--phone-out docs/screenshots/phone] [--no-phone]
 
 Builds the demo park in a temporary folder with ``wastematch demo --no-serve``, serves it with
 ``wastematch serve`` on a free port, signs in as the demo users in Debian's Chromium (headless)
 and writes ``<page>.zh.png`` and ``<page>.en.png`` (reduced to 256 colours: a quarter of the size, the
 text as sharp). Then opens the report ``demo`` wrote (bilingual, one file) offline and writes
-``report-<section>.png`` of five of its sections. Prints each file as it goes and a summary.
+``report-<section>.png`` of five of its sections, and ``phone/<page>.zh.png`` of three enterprise pages at
+390 × 844 (listing form, find matches, one shipment). Prints each file as it goes and a summary.
 """
 from __future__ import annotations
 
@@ -21,8 +23,8 @@ import sys
 import tempfile
 import time
 import urllib.request
-from urllib.parse import urlsplit
 from pathlib import Path
+from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -54,6 +56,16 @@ PAGES: list[tuple[str, str, str]] = [
     ("ratings", COORDINATOR, "/ratings"),
     ("reports", COORDINATOR, "/reports"),
 ]
+
+# phone/<name>.zh.png: enterprise pages at 390 × 844 (device scale 2), in Chinese, at most PHONE_MAX_HEIGHT
+# CSS pixels of the page from its top (the listing form reaches its composition rows).
+PHONE_PAGES: list[tuple[str, str, str]] = [
+    ("listing-form", ENTERPRISE, "/listings/new?kind=offer"),
+    ("find-matches", ENTERPRISE, "find-matches"),
+    ("shipment", ENTERPRISE, "first-shipment"),
+]
+PHONE_VIEWPORT = {"width": 390, "height": 844}
+PHONE_MAX_HEIGHT = 2400
 
 # report-<name>.png: the report section with this anchor (None: the page's top, title included), at most this
 # many pixels high.
@@ -153,6 +165,36 @@ def report_shots(browser, report: Path, out_dir: Path) -> list[Path]:
     return written
 
 
+def phone_shots(browser, base: str, out_dir: Path, only: list[str] | None) -> list[Path]:
+    """The enterprise pages of PHONE_PAGES as a phone shows them (touch, narrow screen), in Chinese."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    ctx = browser.new_context(viewport=PHONE_VIEWPORT, device_scale_factor=2, is_mobile=True, has_touch=True,
+                              locale="zh-CN")
+    page = ctx.new_page()
+    page.goto(f"{base}/lang/zh_CN")
+    page.goto(base + "/signin")
+    page.fill("#email", ENTERPRISE)
+    page.fill("#password", PASSWORD)
+    with page.expect_navigation():
+        page.tap("main form button[type=submit]")
+    written = []
+    for name, _user, target in PHONE_PAGES:
+        if only and name not in only:
+            continue
+        path = resolve(page, base, target)
+        if urlsplit(page.url).path != path:
+            page.goto(base + path)
+        page.wait_for_load_state("networkidle")
+        height = min(page.evaluate("document.documentElement.scrollHeight"), PHONE_MAX_HEIGHT)
+        out = out_dir / f"{name}.zh.png"
+        save_small_png(page.screenshot(full_page=True, clip={"x": 0, "y": 0, "width": PHONE_VIEWPORT["width"],
+                                                                 "height": height}), out)
+        written.append(out)
+        print(f"  {out.relative_to(REPO) if out.is_relative_to(REPO) else out}", flush=True)
+    ctx.close()
+    return written
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots" / "pages")
@@ -160,6 +202,9 @@ def main() -> int:
     parser.add_argument("--report-out", type=Path, default=REPO / "docs" / "screenshots",
                         help="where report-<section>.png go")
     parser.add_argument("--no-report", action="store_true", help="pages only, not the report's sections")
+    parser.add_argument("--phone-out", type=Path, default=REPO / "docs" / "screenshots" / "phone",
+                        help="where the phone screenshots (<page>.zh.png at 390 × 844) go")
+    parser.add_argument("--no-phone", action="store_true", help="not the phone screenshots")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -207,6 +252,8 @@ def main() -> int:
                         save_small_png(page.screenshot(full_page=False), out)
                         written.append(out)
                         print(f"  {out.relative_to(REPO) if out.is_relative_to(REPO) else out}", flush=True)
+                if not args.no_phone:
+                    written += phone_shots(browser, base, args.phone_out, args.only)
                 if not args.no_report:
                     written += report_shots(browser, Path(tmp) / "reports" / "demo-report.html", args.report_out)
                 browser.close()

@@ -1,0 +1,157 @@
+"""The pages on a phone (390 × 844, device scale 3, touch) in Debian's Chromium, headless.
+
+Every page each role reaches (the crawler of ``tests/e2e/crawl.py``: the four demo users and the public
+pages signed out), in Chinese and in English, fits the screen's width — nothing scrolls sideways — and
+its header takes at most 15 % of the screen's height; an offending page is reported with its width and
+the element reaching furthest right. And a plant's user posts an offer with two composition rows from
+the phone by tapping, in Chinese, and finds it on the listings page.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+
+from marketplace.demo.accounts import DEMO_PASSWORD
+from tests.e2e.conftest import Watch
+from tests.e2e.crawl import crawl
+
+WIDTH, HEIGHT = 390, 844
+HEADER_SHARE = 0.15
+TOUCH_PX = 44
+ROLES = [None, "e022@wastematch.example", "e039@wastematch.example", "coord-ch@wastematch.example",
+         "admin@wastematch.example"]
+# Signed out, "/" is the parks' overview; the published disclosures are their own site.
+PUBLIC_START = ("/", "/public/disclosures")
+
+# The element whose right edge is furthest beyond the viewport, as a short CSS path.
+WIDEST_JS = """() => {
+  const vw = document.documentElement.clientWidth; let worst = null, edge = vw;
+  for (const el of document.querySelectorAll('body *')) {
+    const r = el.getBoundingClientRect();
+    if (r.width > 0 && r.right > edge + 0.5) { edge = r.right; worst = el; }
+  }
+  if (!worst) return '(none)';
+  const path = [];
+  for (let e = worst; e && e !== document.body && path.length < 5; e = e.parentElement) {
+    let s = e.tagName.toLowerCase();
+    if (e.id) s += '#' + e.id;
+    else if (typeof e.className === 'string' && e.className.trim()) s += '.' + e.className.trim().split(/\\s+/).join('.');
+    path.unshift(s);
+  }
+  return path.join(' > ') + ' (right edge ' + Math.round(edge) + ' px)';
+}"""
+
+
+@pytest.fixture
+def phone(browser, live_demo) -> Iterator:
+    """``phone(email or None, lang)`` → a page in a phone-sized touch context, signed in when an email is given."""
+    contexts: list[tuple[object, Watch]] = []
+
+    def open_phone(email: str | None, lang: str = "zh_CN"):
+        context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, device_scale_factor=3,
+                                      is_mobile=True, has_touch=True, locale="zh-CN")
+        watch = Watch(live_demo.url)
+        context.on("request", watch.request)
+        page = context.new_page()
+        page.on("pageerror", lambda e: watch.problems.append(f"page error: {e}"))
+        page.set_default_timeout(15_000)
+        contexts.append((context, watch))
+        page.goto(f"{live_demo.url}/lang/{lang}")
+        if email:
+            page.goto(f"{live_demo.url}/signin")
+            page.fill("#email", email)
+            page.fill("#password", DEMO_PASSWORD)
+            with page.expect_navigation():
+                page.tap("form.stack button[type=submit]")
+            assert "/signin" not in page.url, f"sign-in as {email} failed: {page.url}"
+        return page
+
+    yield open_phone
+    for context, watch in contexts:
+        context.close()
+    for context, watch in contexts:
+        assert watch.foreign == [], f"pages asked other hosts: {watch.foreign}"
+        assert watch.problems == [], watch.problems
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+@pytest.mark.parametrize("email", ROLES, ids=["public", "e022", "e039", "coord-ch", "admin"])
+def test_every_page_fits_a_phone_screen(phone, live_demo, email, lang):
+    page = phone(email, lang)
+    visited, offending = [], []
+    start = ("/",) if email else PUBLIC_START
+    for url in crawl(page, live_demo.url, start=start):
+        visited.append(url)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        header = page.evaluate("(document.querySelector('header.top') || {offsetHeight: 0}).offsetHeight")
+        if width > WIDTH:
+            offending.append(f"{url}: {width} px wide; widest {page.evaluate(WIDEST_JS)}")
+        if header > HEADER_SHARE * HEIGHT:
+            offending.append(f"{url}: header {header} px high (> {HEADER_SHARE:.0%} of {HEIGHT})")
+    assert len(visited) >= (2 if email is None else 10), visited
+    assert not offending, f"{len(offending)} of {len(visited)} pages do not fit {WIDTH} × {HEIGHT}:\n" + "\n".join(offending)
+
+
+def test_the_menu_button_opens_and_closes_the_navigation(phone, live_demo):
+    page = phone("e022@wastematch.example")
+    page.goto(f"{live_demo.url}/dashboard")
+    nav, toggle = page.locator("#site-nav"), page.locator("header.top .menu-toggle")
+    assert toggle.is_visible() and not nav.is_visible()
+    assert toggle.get_attribute("aria-expanded") == "false"
+    toggle.tap()
+    assert nav.is_visible() and toggle.get_attribute("aria-expanded") == "true"
+    assert page.locator("header.top form.signout button").is_visible()
+    # Every menu entry is a touch target.
+    heights = page.eval_on_selector_all("#site-nav a", "els => els.map(e => e.getBoundingClientRect().height)")
+    assert heights and min(heights) >= TOUCH_PX, heights
+    page.locator("#site-nav a[href='/listings']").tap()
+    page.wait_for_url(re.compile(r"/listings$"))
+    assert not page.locator("#site-nav").is_visible()
+
+
+def test_an_offer_with_two_components_is_posted_from_a_phone_in_chinese(phone, live_demo):
+    title = "富余稀硫酸（手机发布）"
+    page = phone("e022@wastematch.example", "zh_CN")
+    page.goto(f"{live_demo.url}/dashboard")
+    page.locator("main a[href='/listings/new?kind=offer']").tap()
+    page.wait_for_url(re.compile(r"/listings/new\?kind=offer"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
+
+    # The composition rows are usable: every field full width under its label, a touch target high.
+    for key in ("name", "cas", "pct"):
+        box = page.locator(f"#composition-0-{key}").bounding_box()
+        assert box["width"] >= 0.7 * WIDTH and box["height"] >= TOUCH_PX, (key, box)
+        assert page.locator(f"label[for='composition-0-{key}']").is_visible()
+    assert page.locator("#listing-form button[type=submit]").bounding_box()["width"] >= 0.7 * WIDTH
+
+    page.locator("#title_zh").tap()
+    page.keyboard.type(title)
+    page.locator("#quantity").tap()
+    page.keyboard.type("20")
+    page.select_option("#form", "liquid")
+    rows = [("硫酸", "7664-93-9", "30"), ("水", "7732-18-5", "70")]
+    for i, (name, cas, pct) in enumerate(rows):
+        for key, value in (("name", name), ("cas", cas), ("pct", pct)):
+            field = page.locator(f"#composition-{i}-{key}")
+            field.scroll_into_view_if_needed()
+            field.tap()
+            page.keyboard.type(value)
+    page.locator("#composition_complete").tap()
+    assert page.is_checked("#composition_complete")
+    page.locator("#listing-form button[type=submit]").tap()
+    page.wait_for_url(re.compile(r"/listings/\d+/matches"))
+    listing = re.search(r"/listings/(\d+)/matches", page.url).group(1)
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
+
+    # Found on the listings page, reached through the menu.
+    page.locator("header.top .menu-toggle").tap()
+    page.locator("#site-nav a[href='/listings']").tap()
+    page.wait_for_url(re.compile(r"/listings$"))
+    link = page.locator(f"main a[href='/listings/{listing}']").first
+    assert title in link.inner_text()
+    link.tap()
+    page.wait_for_url(re.compile(rf"/listings/{listing}$"))
+    shown = page.locator("main").inner_text()
+    assert "7664-93-9" in shown and "7732-18-5" in shown, shown
