@@ -263,3 +263,25 @@ def test_a_run_favouring_loops_from_the_form_shows_the_loops_it_closed(inline):
     assert "已形成的闭环" in page and "E-A → E-B → E-A" in page and "因 10,000 元闭环奖励" in page
     refused = pages.post("/runs", dict(plain, exact="1", favour_loops="1"))
     assert refused.status_code == 422 and "仅最小费用流可优先形成闭环" in refused.get_data(as_text=True)
+
+
+def test_a_run_leads_with_tonnes_pairs_and_value_and_keeps_the_objective_in_details(inline):
+    """Issue 17: tonnes matched, pairs and value created first, against the previous run; the solver's objective
+    in a details section that says what it is; the same in English."""
+    pages = inline
+    pages.sign_in("coord")
+    first = pages.post("/runs", GOOD).headers["Location"]
+    page = pages.text(first)
+    assert "匹配吨数" in page and "创造价值（元/年）" in page and "这是该范围的第一个批次" in page
+    head, details = page.split("求解器详情", 1)
+    assert "目标值" not in head and "目标值是优化器要最大化的量" in details and "贪心解" in details
+    second = pages.post("/runs", GOOD).headers["Location"]
+    run = pages.session.get(MatchRun, pages.client.get(second + ".json").get_json()["result"]["run"])
+    page = pages.text(second)
+    assert "较上一批次" in page and f"上一批次 #{run.id - 1}" in page
+    listing = pages.text("/runs")
+    assert "匹配吨数" in listing and "创造价值（元/年）" in listing
+    pages.language("en")
+    page = pages.text(second)
+    assert "Tonnes matched" in page and "vs previous run" in page and "Solver details" in page
+    assert "匹配吨数" not in page
