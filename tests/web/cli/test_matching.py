@@ -65,6 +65,24 @@ def test_match_exact_mode_reports_gap(demo_url):
                    "--park", "JC", "--today", "2026-11-23")
     assert doc["status"] in ("OPTIMAL", "FEASIBLE") and doc["solver"]["gap"] is not None
     assert all(m["quantity_t"] >= 5 - 1e-9 for m in doc["matches"])
+    # Issue 17: the baseline beside it solves the same problem (10 kg, the same lot and suppliers' cap).
+    b = doc["baseline"]
+    assert doc["greedy_objective"] == b["objective"] <= doc["objective"] + 1e-6
+    assert b["same_problem"] and b["side_constraints"] and b["resolution_t"] == 0.01
+    assert doc["totals"]["pairs"] == len(doc["matches"])
+    assert doc["totals"]["tonnes"] == pytest.approx(sum(m["quantity_t"] for m in doc["matches"]))
+
+
+def test_match_summary_leads_with_tonnes_pairs_and_value(demo_url):
+    first = run(demo_url, "match", "--today", "2026-11-23").output
+    lead = next(line for line in first.splitlines() if line.startswith("run "))
+    assert " t matched in " in lead and " pairs, value created " in lead and "CNY a year" in lead
+    assert "objective" not in lead and "first run of this scope" in lead
+    again = run(demo_url, "match", "--exact", "--time-limit", "3", "--today", "2026-11-23").output
+    lead = next(line for line in again.splitlines() if line.startswith("run "))
+    assert "vs run " in lead
+    details = next(line for line in again.splitlines() if line.startswith("details: "))
+    assert "what the optimiser maximises" in details and "greedy baseline of the same problem" in details
 
 
 def test_recommend_contract_and_errors(demo_url):
