@@ -14,11 +14,12 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from flask import render_template, request, url_for
+from flask import g, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from marketplace.errors import DomainError, ValidationFailed
+from marketplace.services.catalog.reference import CatalogStatus, catalog_status
 from marketplace.services.reports.document import build_report
 from marketplace.services.reports.kpi_registry import KPIS, Kpi
 from marketplace.services.reports.overview import waiting_work
@@ -240,6 +241,22 @@ def monthly_chart(monthly: list[dict[str, Any]]) -> BarChart:
     """Tonnes received per month of the period."""
     items = [(m["month"][2:], float(m["transferred_t"]), "") for m in monthly]
     return bar_chart(_("Transferred tonnes per month"), _("t"), items, bar=22, gap=6)
+
+
+def partial_catalog() -> CatalogStatus | None:
+    """What ``_catalog_notice.html`` says while the official HW list is not imported (None once it is).
+
+    Read at most once per request, and only by the pages that include the notice.
+    """
+    if "catalog_status" not in g:
+        status = catalog_status(db_session())
+        g.catalog_status = None if status.complete else status
+    return g.catalog_status
+
+
+@bp.app_context_processor
+def _catalog_notice() -> dict[str, Any]:
+    return {"catalog_status": partial_catalog}
 
 
 @bp.get("/park")
