@@ -89,6 +89,10 @@ def status_cmd(cli: Cli) -> None:
     origin = "official PDF 官方名录" if status.complete else "built-in subset 内置子集"
     click.echo(f"HW codes 危险废物代码: {status.codes} of {status.edition_codes} ({origin})")
     click.echo(f"exemption rows 豁免清单条目: {status.exemptions}")
+    if not status.complete:
+        click.echo("official list 官方名录: 国家危险废物名录（2021年版），生态环境部等 2020 年部令第 15 号 / the National "
+                   "Hazardous Waste List, 2021 edition, Ministry of Ecology and Environment order No. 15 of 2020 "
+                   "(gjwxfwml.pdf)")
     for line in status.lines():
         info(line)
 
