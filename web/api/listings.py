@@ -136,13 +136,34 @@ class ListingRecommendation(Schema):
     components = fields.List(fields.Dict(), required=True)
     approval_probability = fields.Float()
     rank_score = fields.Float()
+    value = fields.Dict(metadata={"description": "value created per tonne (cny_per_t, the weight) with its signed "
+                                                "parts and their meaning, and total_cny for quantity_t "
+                                                "(docs/scores.md)"})
+
+
+class ExcludedCandidate(Schema):
+    """A candidate within reach that fails a hard check ("why not"), anonymised as partners are."""
+
+    listing = fields.Integer(required=True, metadata={"description": "The counterpart listing's id"})
+    enterprise = fields.String(allow_none=True, metadata={"description": "Counterpart ref, when disclosed"})
+    counterpart = fields.Nested(ListingView, required=True)
+    similarity = fields.Float(required=True)
+    distance_km = fields.Float(required=True)
+    checks = fields.List(fields.Nested(CheckSchema), required=True, metadata={"description": "the failing checks"})
 
 
 class ListingRecommendations(Schema):
     listing = fields.Integer(required=True)
     kind = fields.String(required=True)
     recommendations = fields.List(fields.Nested(ListingRecommendation), required=True)
-    note = fields.String()
+    note = fields.String(metadata={"description": "中文 / English"})
+    excluded = fields.List(fields.Nested(ExcludedCandidate),
+                           metadata={"description": "why not: the most similar candidates failing a hard check"})
+    empty_reason = fields.String(metadata={"description": "why there is no partner: fully_matched, paused, closed, "
+                                                          "expired, no_candidates, all_fail, no_fit, no_room"})
+    candidates = fields.Dict(keys=fields.String(), values=fields.Integer(),
+                             metadata={"description": "candidates within reach, and how many failed, had no fit "
+                                                      "or no room"})
 
 
 # --- views -------------------------------------------------------------------------------

@@ -109,7 +109,7 @@ def match(cli: Cli, park: str | None, exact: bool, time_limit: float | None, min
     info(_outcome_line(run.id, compared))
     b = result.baseline
     info(f"details: {result.status}; objective {result.objective:,.0f} CNY (what the optimiser maximises: Σ value "
-         f"per tonne × tonnes{', minus the fixed cost per link' if exact else ''}); greedy baseline of the same "
+         f"per tonne × tonnes{', minus the fixed cost per link' if settings.fixed_cost_per_link else ''}); greedy baseline of the same "
          f"problem {b['objective']:,.0f} (resolution {b['resolution_t'] or 0:g} t"
          f"{', same side constraints' if b['side_constraints'] else ''}; the optimum gains {b['improvement']:,.0f}); "
          f"{c['offers']} offers × {c['needs']} needs, {c['arcs']} candidate arcs ({c['legal_arcs']} legal), "
