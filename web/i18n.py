@@ -225,7 +225,7 @@ STATE_LABELS: dict[str, Any] = {
     # notifications
     "listing_fit": _l("New listing fits yours"), "match_proposed": _l("Match proposed"),
     "match_transition": _l("Match updated"), "shipment_event": _l("Shipment event"),
-    "ledger_findings": _l("Ledger findings"),
+    "ledger_findings": _l("Ledger findings"), "listing_moderation": _l("Listing moderation"),
     "survey_transition": _l("Survey updated"), "roster_decision": _l("Roster decision"),
     "disclosure_transition": _l("Disclosure updated"), "eecm_transition": _l("EECM assessment updated"),
     # checks

@@ -6,7 +6,7 @@ One blueprint, ``pages``; each module holds the pages of one concern:
 - ``home``: the landing page, the enterprise dashboard and the coordinators' park overview;
 - ``dashboard``: the enterprise's home; ``park``: the coordinators' park overview;
 - ``listings``: an enterprise's offers and needs, the listing form, one-click matching;
-  ``lookup``: the form's waste-code and CAS searches;
+  ``lookup``: the form's waste-code and CAS searches; ``moderation``: coordinators' hold, flags and notes;
 - ``matches``: an enterprise's matches, accept/decline; ``approvals``: the coordinators' queue;
 - ``runs``: park-wide matching with progress;
 - ``shipments``: transfers and manifests; ``ledger``: ledger entries; ``findings``: the ledger review;
@@ -22,5 +22,5 @@ bp = Blueprint("pages", __name__)
 
 # The modules register their views on ``bp`` as they are imported.
 from . import (alerts, approvals, auth, dashboard, disclosures, eecm, findings, home, ledger, listings,  # noqa: E402,F401
-               lookup, matches, notifications, park, park_map, public, ratings, reports, roster, runs, shipments, surveys,
-               trace)
+               lookup, matches, moderation, notifications, park, park_map, public, ratings, reports, roster, runs,
+               shipments, surveys, trace)

@@ -35,6 +35,7 @@ COORDINATOR_MENU = (
     ("pages.park_map_page", _l("Map")),
     ("pages.runs", _l("Matching")),
     ("pages.approvals", _l("Approvals")),
+    ("pages.moderation_listings", _l("Park listings")),
     ("pages.shipments", _l("Shipments")),
     ("pages.alerts", _l("Alerts")),
     ("pages.ledger_findings", _l("Ledger findings")),
@@ -49,7 +50,8 @@ COORDINATOR_MENU = (
 
 
 # Pages below a menu entry highlight that entry.
-NAV_PARENT = {"pages.trace_page": "pages.trace_form", "pages.report_view": "pages.reports_page",
+NAV_PARENT = {"pages.trace_page": "pages.trace_form", "pages.moderation_listing": "pages.moderation_listings",
+              "pages.report_view": "pages.reports_page",
               "pages.survey_review": "pages.surveys", "pages.survey_declaration": "pages.survey",
               "pages.eecm_assessment": "pages.eecm_assessments", "pages.disclosure_page": "pages.disclosures"}
 

@@ -505,6 +505,10 @@ def listing_accept_partner(listing_id: int):
             existing = workflow.propose(db, principal, offer, need)
         match_id = existing.id
         workflow.decide(db, principal, match_id, "accept")
+    except workflow.OverCommitment:
+        # Proposed, not accepted: the match page asks to confirm, saying what is committed already.
+        flash_done(_("Your listing is already committed to other partners: confirm on the match page."))
+        return redirect(url_for("pages.match", match_id=match_id))
     except DomainError as exc:
         flash_error(exc)
         return redirect(back)

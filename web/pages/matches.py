@@ -70,7 +70,8 @@ def match_decide(match_id: int, action: str):
     principal = page_principal()
     reason = request.form.get("reason") or ""
     try:
-        workflow.decide(db_session(), principal, match_id, action, reason or None)
+        workflow.decide(db_session(), principal, match_id, action, reason or None,
+                        confirm=request.form.get("confirm") == "1")  # the page's "accept anyway" (over-commitment)
     except NotFound:
         abort(404)
     except DomainError as exc:
