@@ -104,7 +104,16 @@ def area_with_fallback(province: str | None, district: str | None) -> Area | Non
     return find_area(province, district) or find_area(province)
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=256)
+def _rings(path: str, wgs84: bool) -> tuple[tuple[tuple[float, float], ...], ...]:
+    """The rings of one file, as read (GCJ-02) or converted to WGS-84 (once per file: the inverse iterates)."""
+    rings = _rings_gcj(path)
+    if not wgs84:
+        return rings
+    return tuple(tuple(gcj02_to_wgs84(lat, lon) for lat, lon in ring) for ring in rings)
+
+
+@lru_cache(maxsize=256)
 def _rings_gcj(path: str) -> tuple[tuple[tuple[float, float], ...], ...]:
     root = _package_root()
     if root is None:
@@ -125,10 +134,11 @@ def outline(area: Area, within: Box | None = None, *, wgs84: bool = True) -> lis
 
     With ``within``, only the parts inside that box are kept (each ring cut into the runs of its
     points inside, with one point beyond each end so lines reach the edge): a province's coast
-    does not travel to a map of one park. ``wgs84`` converts from the data's GCJ-02.
+    does not travel to a map of one park. ``wgs84`` converts from the data's GCJ-02 (and ``within`` is
+    then in WGS-84 too).
     """
     runs: list[Ring] = []
-    for ring in _rings_gcj(area.path):
+    for ring in _rings(area.path, wgs84):
         if within is None:
             runs.append(list(ring))
             continue
@@ -148,10 +158,7 @@ def outline(area: Area, within: Box | None = None, *, wgs84: bool = True) -> lis
             previous = point
         if current:
             runs.append(current)
-    runs = [r for r in runs if len(r) >= 2]
-    if wgs84:
-        return [[gcj02_to_wgs84(lat, lon) for lat, lon in run] for run in runs]
-    return runs
+    return [r for r in runs if len(r) >= 2]
 
 
 __all__ = ["Area", "area_with_fallback", "data_version", "find_area", "outline"]

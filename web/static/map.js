@@ -25,23 +25,30 @@
     var mpu = parseFloat(outer.getAttribute("data-mpu")) || 0;
     var circles = view.querySelectorAll("circle[data-r]");
     var texts = view.querySelectorAll("text[data-size]");
+    var scaleBar = outer.querySelector(".scale"), north = outer.querySelector(".north");
     var bar = outer.querySelector(".scale rect"), barText = outer.querySelector(".scale text");
     var panel = fig.querySelector(".map-detail");
 
     function apply() {
       var k = W / vb[2];
+      // SVG units per CSS pixel: on a phone the 1000-unit map is ~360 px wide, so marks and texts are drawn
+      // larger in units to stay legible (points by the square root only: they would crowd each other).
+      var shown = outer.getBoundingClientRect().width, u = Math.max(1, shown > 0 ? W / shown : 1);
       view.setAttribute("viewBox", vb.map(function (v) { return v.toFixed(2); }).join(" "));
       fig.dataset.zoom = k.toFixed(3);
       // Points grow a little when zooming in (not as much as the distances between them, so they part).
-      var grow = Math.pow(k, 0.3) / k;
+      var grow = Math.pow(k, 0.3) / k * Math.sqrt(u);
       circles.forEach(function (c) { c.setAttribute("r", (parseFloat(c.getAttribute("data-r")) * grow).toFixed(2)); });
-      texts.forEach(function (t) { t.setAttribute("font-size", (parseFloat(t.getAttribute("data-size")) / k).toFixed(2)); });
+      texts.forEach(function (t) { t.setAttribute("font-size", (parseFloat(t.getAttribute("data-size")) * u / k).toFixed(2)); });
+      if (north) { north.setAttribute("transform", "translate(" + (W - 34 * u) + " " + (20 * u) + ") scale(" + u + ")"); }
       if (mpu > 0 && bar) {
         var perUnit = mpu / k, metres = nice(perUnit * W / 5);
-        bar.setAttribute("width", (metres / perUnit).toFixed(1));
+        scaleBar.setAttribute("transform", "translate(" + (20 * u) + " " + (H - 24 * u) + ") scale(" + u + ")");
+        bar.setAttribute("width", (metres / perUnit / u).toFixed(1));
         barText.textContent = label(metres);
       }
     }
+    window.addEventListener("resize", apply);
 
     function clamp() {
       vb[2] = Math.min(W, Math.max(W / MAX_ZOOM, vb[2]));

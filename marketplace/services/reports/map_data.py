@@ -43,6 +43,9 @@ RECEIVED_SHIPMENTS = ("received", "closed")
 # An extent never narrower than this (degrees): one enterprise alone still gets its surroundings.
 MIN_SPAN_DEG = 0.03
 PAD_SHARE = 0.12
+# Width / height on the ground that an extent is widened or heightened to (a screen's proportions, so that
+# the drawing fills its frame and the outlines cut to the extent reach its edges).
+ASPECT_RANGE = (1.15, 1.75)
 # More district outlines than this and only the provinces are drawn (a map of many districts is a mess).
 MAX_DISTRICTS = 16
 OTHERS_LABEL = ("其他企业", "Other enterprises")
@@ -187,6 +190,12 @@ def extent_of(positions: list[tuple[float, float]]) -> Box:
     span_lat = max(north - south, MIN_SPAN_DEG)
     span_lon = max(east - west, MIN_SPAN_DEG)
     mid_lat, mid_lon = (south + north) / 2, (west + east) / 2
+    shrink = max(math.cos(math.radians(mid_lat)), 0.05)  # a degree of longitude is this many degrees of latitude
+    aspect = span_lon * shrink / span_lat
+    if aspect < ASPECT_RANGE[0]:
+        span_lon = ASPECT_RANGE[0] * span_lat / shrink
+    elif aspect > ASPECT_RANGE[1]:
+        span_lat = span_lon * shrink / ASPECT_RANGE[1]
     half_lat, half_lon = span_lat * (0.5 + PAD_SHARE), span_lon * (0.5 + PAD_SHARE)
     return (max(-85.0, mid_lat - half_lat), mid_lon - half_lon, min(85.0, mid_lat + half_lat), mid_lon + half_lon)
 

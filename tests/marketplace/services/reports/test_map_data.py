@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 from sqlalchemy import select
@@ -131,6 +132,12 @@ def test_extent_has_a_margin_and_a_minimum_size():
     south, west, north, east = extent_of([(31.3, 120.88)])
     assert south < 31.3 < north and west < 120.88 < east
     assert north - south >= 0.03 and east - west >= 0.03
+    # A tall spread of sites is widened to a screen's proportions (on the ground), a flat one heightened.
+    for sites in ([(31.0, 120.9), (31.8, 120.91)], [(31.3, 120.0), (31.31, 121.5)]):
+        south, west, north, east = extent_of(sites)
+        ratio = (east - west) * math.cos(math.radians((south + north) / 2)) / (north - south)
+        assert 1.15 - 1e-9 <= ratio <= 1.75 + 1e-9
+        assert all(south < lat < north and west < lon < east for lat, lon in sites)
 
 
 def test_a_shipments_route_is_drawn_for_those_who_see_the_shipment(demo):
