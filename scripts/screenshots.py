@@ -145,8 +145,8 @@ def report_shots(browser, report: Path, out_dir: Path) -> list[Path]:
     ctx = browser.new_context(viewport={"width": 1280, "height": 900}, device_scale_factor=1, offline=True)
     page = ctx.new_page()
     page.goto(report.as_uri(), wait_until="load")
-    page.wait_for_function("n => document.querySelectorAll('.js-plotly-plot .main-svg').length >= n",
-                           arg=page.locator("div.chart[data-figure]").count(), timeout=60_000)
+    page.wait_for_function("n => document.querySelectorAll('svg.report-chart').length >= n",
+                           arg=page.locator("div.fig[data-figure]").count(), timeout=60_000)
     written = []
     for name, anchor, max_height in REPORT_SECTIONS:
         if anchor is None:

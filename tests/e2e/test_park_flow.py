@@ -145,7 +145,7 @@ def test_offer_in_chinese_to_realised_flow_in_the_report(sign_in, live_demo, tmp
     assert realised[0]["material"].startswith(TITLE) and realised[0]["waste_code"] == "900-402-06"
     assert abs(after["kpis"]["park"]["realised"]["tonnes"] - (realised_before + RECEIVED_T)) < 1e-6
     cpage.goto(f"{live_demo.url}/reports/view?park=CH")
-    cpage.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 3",
+    cpage.wait_for_function("() => document.querySelectorAll('svg.report-chart').length >= 3",
                             timeout=30_000)
     cpage.screenshot(path=str(shots / "5-report.png"), full_page=False)
     assert manifest  # the shipment page named its manifest

@@ -22,7 +22,7 @@ def test_report_in_every_format(db_url, tmp_path):
 
     html = run(db_url, "report", "--park", "BH", "--out", str(tmp_path / "r.html"))
     text = (tmp_path / "r.html").read_text(encoding="utf-8")
-    assert "<html" in text and "Plotly" in text
+    assert "<html" in text and 'class="report-chart' in text and "<script" not in text
     assert "wrote 1 file(s)" in html.stderr and "r.html" in html.stderr and "[4/4] ratings" in html.stderr
     assert "transferred 已转移" in html.stderr
 
@@ -124,7 +124,7 @@ def test_from_defaults_to_the_365_days_ending_on_to(db_url):
 
 
 def test_json_report_does_not_import_the_renderer(tmp_path):
-    # A fresh interpreter: the renderer (plotly, openpyxl, the matching engine, scikit-learn) stays unloaded.
+    # A fresh interpreter: the renderer (openpyxl, networkx, the matching engine, scikit-learn) stays unloaded.
     code = ("import sys, json, pathlib; from web.cli.report_output import write_report; "
             "p = pathlib.Path(sys.argv[1]); print(write_report({'format': 'x', 'name': '澄湖'}, 'json', p)); "
             "assert json.loads(p.read_text(encoding='utf-8'))['name'] == '澄湖'; "

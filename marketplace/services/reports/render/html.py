@@ -1,14 +1,12 @@
 """The report as one self-contained, bilingual HTML page (Chinese first, English alongside) that works
-offline: inline CSS, plotly.js inlined once from the installed package, figures embedded as JSON data
-blocks; no network resource at all. Rendered with Jinja2 directly (services do not depend on Flask), from
+offline: inline CSS and the figures drawn as inline SVG by ``figures`` (no script, no charting library,
+no network resource at all; a few hundred kilobytes). Rendered with Jinja2 directly (services do not depend on Flask), from
 the template ``marketplace/templates/report.html``."""
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
-
-from markupsafe import Markup
 
 from matching.chains import LEVELS
 
@@ -35,7 +33,7 @@ from .common import (
     park_label,
     table_of,
 )
-from .figures import NETWORK_CHAINS, network_figure, safe_json, sankey_figure, trend_figures
+from .figures import NETWORK_CHAINS, network_figure, sankey_figure, trend_figures
 
 GRADE_ORDER = {"A": 0, "B": 1, "C": 2, "D": 3, None: 4}
 GRADE_COLOUR = {"A": "#1a7f37", "B": "#0b6bcb", "C": "#b7791f", "D": "#c62828", None: "#6e7781"}
@@ -178,17 +176,10 @@ def html_context(doc: dict) -> dict[str, Any]:
     code, name, name_en = park_label(doc)
     kpis = doc.get("kpis") or {}
     park = kpis.get("park") or {}
-    figures: list[dict[str, Any]] = []
     sankey = sankey_figure(doc)
     network = network_figure(doc)
     trends = trend_figures(doc)
-    config = {"displaylogo": False, "responsive": True,
-              "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "toggleSpikelines"],
-              "toImageButtonOptions": {"format": "png", "scale": 2}}
-    for fid, fig in (("sankey", sankey), ("network", network), *((t["id"], t) for t in trends)):
-        if fig:
-            figures.append({"id": fid, "json": safe_json({"data": fig["data"], "layout": fig["layout"],
-                                                           "config": config})})
+    figures = [fig for fig in (sankey, network, *trends) if fig]
     enterprises, omitted = _enterprise_rows(doc)
     ratings, indicator_columns, grade_counts = _rating_rows(doc)
     compliance = kpis.get("compliance") or {}
@@ -220,15 +211,8 @@ def html_context(doc: dict) -> dict[str, Any]:
         "fmt_t": fmt_t, "fmt_pct": fmt_pct, "fmt_int": fmt_int, "fmt_value": fmt_value, "fmt_exact": fmt_exact,
         "fmt_metric": fmt_metric, "k": KPIS,
         "network_top": NETWORK_CHAINS, "max_chain_rows": MAX_CHAIN_ROWS,
-        "joined": joined, "plotlyjs": _plotlyjs() if figures else None,
+        "joined": joined,
     }
-
-
-def _plotlyjs() -> Markup:
-    from plotly.offline import get_plotlyjs
-
-    # The bundle holds no "</script" today; should one appear in a string, it must not end the element.
-    return Markup(get_plotlyjs().replace("</script", "<\\/script"))
 
 
 def render_html(doc: dict) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import re
 import zipfile
@@ -13,14 +14,7 @@ import pytest
 from openpyxl import load_workbook
 
 from marketplace.services.reports import render as report_render
-from marketplace.services.reports.render import (
-    SECTIONS,
-    csv_zip_bytes,
-    render,
-    render_html,
-    write_csv,
-    write_xlsx,
-)
+from marketplace.services.reports.render import SECTIONS, csv_zip_bytes, render, render_html, write_csv, write_xlsx
 from tests.marketplace.services.reports.report_sample import empty_report, sample_report
 
 CSV_FILES = {"kpis.csv", "enterprises.csv", "flows.csv", "chains.csv", "loop_opportunities.csv", "ratings.csv",
@@ -68,9 +62,6 @@ class Page(HTMLParser):
         if self._h2 is not None:
             self._h2.append(data)
 
-    def figures(self) -> dict[str, dict]:
-        return {a["id"]: json.loads(text) for a, text in self.scripts if a.get("type") == "application/json"}
-
 
 @pytest.fixture(scope="module")
 def html() -> str:
@@ -96,21 +87,21 @@ def test_html_is_self_contained(html, page):
             assert not value.startswith(("http:", "https:", "//")), (tag, name, value)
         assert not (tag == "link" and "stylesheet" in (attrs.get("rel") or "")), attrs
     assert not re.search(r"<link[^>]+rel=[\"']?stylesheet", html, re.I)
-    assert not [a for a, _ in page.scripts if a.get("src")]
-    # Outside the scripts (plotly.js itself names its CDN for features the report does not use: geo, MathJax)
-    # no address at all: no fonts, no imports.
-    markup = re.sub(r"<script[^>]*>.*?</script>", "", html, flags=re.S)
+    assert not page.scripts  # the charts are inline SVG: no script at all
+    # No address but the SVG namespace: no fonts, no imports, no images.
+    markup = html.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert "http://" not in markup and "https://" not in markup
-    assert "@import" not in html and "@font-face" not in html and "url(" not in markup
+    assert "@import" not in html and "@font-face" not in html
+    # url() only for the network's own arrowheads (markers defined in the same SVG)
+    assert set(re.findall(r"url\(([^)]*)\)", html)) <= {f"#arrow-{b}-{k}" for b in ("realised", "approved", "proposed")
+                                                         for k in ("chain", "loop")}
 
 
-def test_plotly_is_inlined_exactly_once(html, page):
-    from plotly.offline import get_plotlyjs
-
-    bundle = get_plotlyjs()
-    assert html.count(bundle[:200]) == 1
-    assert sum(1 for _, text in page.scripts if "Plotly" in text and len(text) > 1_000_000) == 1
-    assert html.count("plotly.js v") == 1 or html.count(bundle[-200:]) == 1
+def test_charts_are_inline_svg_and_the_page_is_small(html, page):
+    svgs = [a for t, a in page.tags if t == "svg"]
+    # sankey and network: one per basis (three each); three monthly trends
+    assert len(svgs) == 9 and all("report-chart" in a["class"] and a.get("viewbox") for a in svgs)
+    assert len(html.encode()) < 250_000
 
 
 def test_every_section_heading_in_chinese_and_english(page):
@@ -139,30 +130,57 @@ def test_summary_kpis_and_units(html):
     assert "<b>0.0712</b>" in html
 
 
-def test_figures_sankey_by_basis_realised_first_and_network_loops(page):
-    figures = page.figures()
-    assert set(figures) == {"fig-sankey", "fig-network", "fig-trend-tonnes", "fig-trend-co2e", "fig-trend-alerts"}
-    sankey = figures["fig-sankey"]
-    assert [t["type"] for t in sankey["data"]] == ["sankey"] * 3
-    assert [t["visible"] for t in sankey["data"]] == [True, False, False]
-    assert "realised" in sankey["layout"]["title"]["text"]
-    realised = sankey["data"][0]
+def test_figures_sankey_by_basis_realised_first_and_network_loops(html):
     doc = sample_report()
-    assert sum(realised["link"]["value"]) == pytest.approx(
+    sankey = report_render.sankey_figure(doc)
+    assert sankey["bases"] == ["realised", "approved", "proposed"]
+    realised = sankey["panels"][0]
+    assert "realised" in realised["title"]
+    assert sum(link["tonnes"] for link in realised["links"]) == pytest.approx(
         sum(f["tonnes"] for f in doc["flows"] if f["basis"] == "realised"))
-    assert "HW06 废有机溶剂与含有机溶剂废物" in realised["node"]["label"]
-    assert "Cement manufacturing" in realised["node"]["label"]
-    assert len(sankey["layout"]["updatemenus"][0]["buttons"]) == 3
+    assert "HW06 废有机溶剂与含有机溶剂废物" in realised["nodes"] and "Cement manufacturing" in realised["nodes"]
+    # The page: one radio per basis, the realised one checked; a label and a hover text per node.
+    assert html.count('name="sankey-basis"') == 3 and 'id="sankey-realised" aria-label="实际转移 realised" checked' in html
+    assert ">HW06 废有机溶剂与含有机溶剂废物</text>" in html
 
-    network = figures["fig-network"]
-    nodes = [t for t in network["data"] if t.get("mode") == "markers+text" and t["visible"]]
-    assert len(nodes) == 1 and set(nodes[0]["text"]) == {
+    network = report_render.network_figure(doc)
+    panel = network["panels"][0]
+    assert panel["basis"] == "realised"
+    assert {n["label"] for n in panel["nodes"]} == {
         "澄湖新能源汽车有限公司", "苏南溶剂再生科技有限公司", "澄湖精细化工有限公司", "昆山酸再生环保有限公司"}
-    loop_edges = [t for t in network["data"] if t.get("mode") == "lines" and t["visible"]
-                  and t["line"]["color"].startswith("rgba(214,92,0")]
-    assert len(loop_edges) == 2
-    # deterministic positions
-    assert report_render.network_figure(sample_report()) == report_render.network_figure(sample_report())
+    assert len([e for e in panel["edges"] if e["loop"]]) == 2 and panel["hidden"] == []
+    assert html.count('class="edge loop"') >= 2
+    # deterministic pictures
+    assert report_render.network_figure(sample_report()) == network
+    assert report_render.sankey_figure(sample_report()) == sankey
+
+
+def test_network_labels_never_overlap_and_the_rest_are_named_below():
+    from marketplace.services.reports.render.svg import Box
+
+    doc = sample_report()
+    # Twenty enterprises in one long chain: far more names than the ring has room for at full length.
+    keys = [f"E-{i:03d}" for i in range(1, 21)]
+    nodes = [{"key": k, "label_zh": f"苏州澄湖第{i}精细化工新材料科技股份有限公司", "label_en": ""} for i, k in enumerate(keys)]
+    links = [{"source": a, "target": b, "tonnes": 10.0 * (i + 1), "materials": ["废酸"]}
+             for i, (a, b) in enumerate(itertools.pairwise(keys))]
+    doc["chains"] = [{"level": "enterprise", "basis": "realised", "rank": 1, "closed": False, "nodes": nodes,
+                      "links": links, "tonnes": 10.0}]
+    doc["loops"] = []
+    panel = report_render.network_figure(doc)["panels"][0]
+    shown = [n for n in panel["nodes"] if n["label"]]
+    assert shown and len(shown) + len(panel["hidden"]) == 20
+    assert all(n["label"].endswith("…") for n in shown)          # crowded: shortened names
+    boxes = [n["box"] for n in shown]
+    for i, a in enumerate(boxes):
+        assert a.inside(1160, 10_000)
+        assert not any(a.overlaps(b) for b in boxes[i + 1:])
+        assert not any(a.overlaps(Box(n["x"] - n["r"], n["y"] - n["r"], 2 * n["r"], 2 * n["r"]))
+                       for n in panel["nodes"])
+    html = render_html(doc)
+    assert html.count('class="node-label" data-key') == len(shown)
+    for name in panel["hidden"]:
+        assert name in html  # named in the note under the chart
 
 
 def test_no_chains_says_so_instead_of_an_empty_network():
@@ -194,16 +212,11 @@ def test_names_are_escaped_and_cannot_break_the_inline_json():
     page = Page(html)
     assert "alert(1)" in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<img src=x" not in html
-    # Exactly the page's own scripts: the five figure blocks, plotly.js and the starter.
-    assert len(page.scripts) == 7
-    assert [a.get("type") for a, _ in page.scripts].count("application/json") == 5
-    assert not [t for t, a in page.tags if t == "img"]
-    figures = page.figures()                     # every block still parses and keeps the names intact
-    assert breaker in figures["fig-sankey"]["data"][0]["node"]["label"]
-    texts = [x for t in figures["fig-network"]["data"] for x in t.get("text") or []]
-    assert breaker in texts and evil in texts
-    for _, text in page.scripts:
-        assert "</script" not in text.lower() and "<!--" not in text
+    assert not page.scripts and not [t for t, a in page.tags if t in ("img", "script")]
+    # The names are drawn, escaped, in the Sankey and the network (labels and hover texts).
+    assert "A&lt;/script&gt;&lt;script&gt;alert(2)&lt;/script&gt;&lt;!--" in html
+    assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 3
+    assert "</script" not in html.lower() and "<!--" not in html
 
 
 def test_many_enterprises_show_top_and_bottom_with_a_note():
@@ -227,9 +240,9 @@ def test_empty_report_renders_every_section_with_no_data():
                  "No emission factors given.", "No sources given."):
         assert text in html, text
     assert 'id="fig-sankey"' not in html and 'id="fig-network"' not in html
-    # Without months there is no chart at all, and no plotly.js either.
+    # Without months there is no chart at all.
     bare = render_html(empty_report(kpis={**empty_report()["kpis"], "monthly": []}))
-    assert "No monthly data." in bare and "application/json" not in bare and len(bare) < 200_000
+    assert "No monthly data." in bare and "<svg" not in bare and len(bare) < 200_000
     assert render_html({"format": "wastematch.report.v1", "park": None})    # a bare document does not crash
 
 
