@@ -74,3 +74,10 @@ def test_the_database_line_masks_the_password(home):
     assert result.exit_code != 0  # nothing listens on port 1
     assert "database 数据库: postgresql+psycopg://wm:***@127.0.0.1:1/wm" in result.stderr
     assert "s3cret" not in result.stderr
+
+
+def test_serve_refuses_a_database_that_was_never_initialised(home, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = wastematch("serve", "--port", "1")
+    assert result.exit_code != 0 and "wastematch init" in result.output
+    assert not home.exists() and not (tmp_path / "instance").exists()
