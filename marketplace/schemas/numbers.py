@@ -126,10 +126,11 @@ def _g(value: float) -> str:
 
 
 def read_number(text: str | None, *, commas: Commas = "resolve", units: dict[str, float] | None = None,
-                percent: bool = False) -> Reading:
+                percent: bool = False, negative: bool = False) -> Reading:
     """Read one typed number (see the module docstring); ``units`` maps the unit words accepted after it to
-    factors (e.g. :data:`MASS_UNITS`), ``percent`` accepts a trailing ``%``. The value is multiplied by the
-    typed unit's factor; ``commas="refuse"`` refuses every comma (fields whose users were told to use points)."""
+    factors (e.g. :data:`MASS_UNITS`), ``percent`` accepts a trailing ``%``, ``negative`` a minus sign (a
+    price may be negative; a quantity may not). The value is multiplied by the typed unit's factor;
+    ``commas="refuse"`` refuses every comma (fields whose users were told to use points)."""
     clean = _fold(text or "")
     if not clean:
         return Reading(None, "empty")
@@ -165,7 +166,7 @@ def read_number(text: str | None, *, commas: Commas = "resolve", units: dict[str
         value = -value + 0.0
     if not math.isfinite(value):
         return Reading(None, "not_finite")
-    if value < 0:
+    if value < 0 and not negative:
         return Reading(None, "negative")
     value *= factor
     return Reading(value, None, unit) if math.isfinite(value) else Reading(None, "not_finite")

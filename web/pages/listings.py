@@ -12,13 +12,13 @@ partner" proposes the pair and records this side's acceptance in one transaction
 """
 from __future__ import annotations
 
-import math
+import hashlib
 import re
-import unicodedata
+import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import abort, jsonify, redirect, render_template, request, url_for
+from flask import abort, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError
@@ -26,8 +26,18 @@ from marshmallow import Schema, ValidationError
 from catalog.chemistry import lookup_cas
 from marketplace.errors import Conflict, DomainError, NotFound, ValidationFailed
 from marketplace.models import CURRENT_ROUTES, FORMS, LISTING_KINDS, LISTING_STATUSES, PERIODS, PURPOSES, Listing
+from marketplace.schemas.interchange import (
+    MAX_ANNUAL_T,
+    MAX_DISTANCE_KM,
+    MAX_PRICE_CNY_PER_T,
+    MIN_PRICE_CNY_PER_T,
+    MIN_QUANTITY_T,
+    max_quantity_t,
+)
+from marketplace.schemas.numbers import Reading, read_number, read_tonnes
 from marketplace.services.accounts.users import Principal
 from marketplace.services.listings import listings as service
+from marketplace.services.listings.plausibility import HISTORY_FACTOR, Question, Unconfirmed
 from marketplace.services.listings.resolution import REJECTED, ShownResolution, resolution_of, shown_resolution
 from marketplace.services.matching import workflow
 
@@ -93,6 +103,36 @@ SCHEMA_MESSAGES = (
     ("substances listed twice", _l("A substance is listed twice.")),
 )
 
+# Why a typed number was not read (``marketplace.schemas.numbers`` problem codes), in the page's language.
+NUMBER_PROBLEMS = {
+    "empty": _l("Required."),
+    "not_a_number": _l("Not a valid number."),
+    "not_finite": _l("Not a valid number."),
+    "exponent": _l("Write the number out in digits: exponents such as 1e9 are not accepted."),
+    "negative": _l("Must not be negative."),
+    "ambiguous_comma": _l("“%(typed)s” could be %(decimal)s or %(grouped)s: write %(decimal)s or %(grouped)s."),
+    "comma": _l("Write decimals with a point, e.g. 20.5, and no thousands separators."),
+    "volume_unit": _l("A volume cannot be turned into tonnes without its density: give the mass (t or kg)."),
+    "unknown_unit": _l("Type the number only, and choose the unit beside the field."),
+}
+TOO_LITTLE = _l("Must be at least 1 kg (0.001 t).")
+TOO_MUCH = _l("At most %(max)s t per period “%(period)s” (%(annual)s t a year): check the number and the unit.")
+PRICE_RANGE = _l("Must be between %(min)s and %(max)s CNY per tonne.")
+DISTANCE_RANGE = _l("Must be more than 0 and at most %(max)s km.")
+# The listing service's questions (``plausibility``), asked on the form with a box to tick.
+QUESTIONS = {
+    "history": _l("%(annual)s t a year is more than %(factor)s times your largest comparable listing "
+                  "(%(largest)s t a year). Are the number and the unit right?"),
+    "material": _l("%(annual)s t a year is more than %(factor)s times the largest listing of %(code)s so far "
+                   "(%(largest)s t a year). Are the number and the unit right?"),
+    "large": _l("%(annual)s t a year is more than %(large)s t, as much as the largest streams of a whole park. "
+                "Are the number and the unit right?"),
+    "duplicate": _l("Your listing %(ref)s says the same (kind, code, quantity and title). Post a second one?"),
+}
+CONFIRM_LABELS = {"quantity": _l("Yes, this quantity is right."), "duplicate": _l("Yes, post a second listing.")}
+FORM_TOKENS = "listing_form_tokens"  # session key: one-time tokens of the new-listing forms → the listing posted
+MAX_FORM_TOKENS = 20
+
 
 def _translate(message: str) -> str:
     for needle, text in SCHEMA_MESSAGES:
@@ -101,14 +141,26 @@ def _translate(message: str) -> str:
     return message
 
 
-def _number(text: str) -> float | None:
-    """A number typed in the form (full-width digits, thousands commas, a trailing %), else None."""
-    clean = unicodedata.normalize("NFKC", text).strip().replace(",", "").replace(" ", "").rstrip("%")
-    try:
-        value = float(clean)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
+def _n(value: float) -> str:
+    """A figure in a reason: thousands grouped, no float noise (416,666.667)."""
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.6g}"
+
+
+def number_reason(reading: Reading, typed: str) -> str:
+    """Why ``typed`` was not read as a number, in the page's language."""
+    text = NUMBER_PROBLEMS.get(reading.problem or "", NUMBER_PROBLEMS["not_a_number"])
+    if reading.problem == "ambiguous_comma":
+        return str(text) % {"typed": typed, "decimal": reading.readings[0], "grouped": reading.readings[1]}
+    return str(text)
+
+
+def _question_text(q: Question) -> str:
+    v = q.values
+    text = str(QUESTIONS[q.reason])
+    if q.reason == "duplicate":
+        return text % {"ref": v["ref"]}
+    return text % {"annual": _n(v["annual"]), "largest": _n(v.get("largest", 0.0)), "factor": f"{HISTORY_FACTOR:g}",
+                   "code": v.get("code", ""), "large": _n(v.get("large", 0.0))}
 
 
 def _clean(text: str | None, limit: int = TEXT_LIMIT) -> str:
@@ -141,6 +193,9 @@ class ListingForm:
     forms: list[str] = field(default_factory=list)
     rows: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     errors: FormErrors = field(default_factory=FormErrors)
+    # Boxes ticked in answer to the service's questions ("quantity:<fingerprint>"), and the questions asked.
+    confirm: list[str] = field(default_factory=list)
+    questions: list[dict[str, str]] = field(default_factory=list)
 
     def padded(self, role: str) -> list[dict[str, str]]:
         """The rows of one editor plus blank ones (at least ``MIN_ROWS``, always one spare)."""
@@ -150,7 +205,7 @@ class ListingForm:
 
     @classmethod
     def blank(cls, kind: str) -> ListingForm:
-        return cls(kind=kind, values={"period": "year", "unit": "t"})
+        return cls(kind=kind, values={"period": "year", "unit": "t", "form_token": _new_form_token()})
 
     @classmethod
     def of_listing(cls, listing: Listing) -> ListingForm:
@@ -172,7 +227,7 @@ class ListingForm:
         """The submitted form; blank component rows are dropped (so row numbers match the schema's)."""
         form = request.form
         values = {k: _clean(form.get(k)) for k in (*COMMON_FIELDS, "quantity", "unit", "form", "current_route",
-                                                    "purpose", "max_distance_km")}
+                                                    "purpose", "max_distance_km", "form_token")}
         values["composition_complete"] = "1" if form.get("composition_complete") else ""
         forms = [f for f in form.getlist("forms") if f in FORMS]
         cells: dict[str, dict[int, dict[str, str]]] = {role: {} for role in ROLES}
@@ -187,7 +242,7 @@ class ListingForm:
             rows[role] = [r for r in typed if any(r[k] for k in TYPED)][:MAX_ROWS]
             for r in rows[role]:
                 r["resolved"] = _preview(r)
-        return cls(kind=kind, values=values, forms=forms, rows=rows)
+        return cls(kind=kind, values=values, forms=forms, rows=rows, confirm=form.getlist("confirm")[:10])
 
     def document(self, *, with_kind: bool) -> tuple[dict[str, Any], FormErrors]:
         """The schema's dict of this form, and what is wrong before the schema even looks (numbers, units)."""
@@ -200,10 +255,7 @@ class ListingForm:
             doc[k] = v.get(k, "")
         if self.kind == "need":
             doc["forms"] = list(self.forms)
-        for k in ("price_cny_per_t", "max_distance_km"):
-            if doc.get(k):
-                number = _number(doc[k])
-                doc[k] = number if number is not None else doc[k]
+        self._numbers(doc, pre)
         if is_chinese() and not v.get("title_zh"):
             pre.add("title_zh", _("Give the Chinese title."))
         elif not v.get("title_zh") and not v.get("title"):
@@ -215,26 +267,16 @@ class ListingForm:
             pre.add("forms", str(NO_FORMS))
         if self.kind == "need" and not v.get("purpose"):
             pre.add("purpose", str(NO_PURPOSE))
-        quantity = _number(v.get("quantity", ""))
-        unit = v.get("unit") or "t"
-        if not v.get("quantity"):
-            pre.add("quantity", _("Required."))
-        elif quantity is None:
-            pre.add("quantity", _("Not a valid number."))
-        elif unit not in UNITS:
-            pre.add("unit", _("Choose a unit."))
-        else:
-            doc["quantity_t"] = quantity * UNITS[unit]
+        self._quantity(doc, pre)
         for role, amount in ROLES.items():
             if role not in KIND_ROLES[self.kind]:
                 continue
             items = []
             for i, row in enumerate(self.rows.get(role, [])):
-                pct = _number(row["pct"]) if row["pct"] else None
-                if not row["pct"]:
-                    pre.add(f"{role}.{i}.pct", _("Required."))
-                elif pct is None:
-                    pre.add(f"{role}.{i}.pct", _("Not a valid number."))
+                reading = read_number(row["pct"], percent=True)
+                pct = reading.value
+                if not reading.ok:
+                    pre.add(f"{role}.{i}.pct", number_reason(reading, row["pct"]))
                 elif not 0 <= pct <= 100:
                     pre.add(f"{role}.{i}.pct", _("Must be a percentage between 0 and 100."))
                 fraction = pct / 100 if pct is not None and 0 <= pct <= 100 else 0.0
@@ -243,7 +285,47 @@ class ListingForm:
                               "resolve": not row.get("reject")})
             doc[role] = items
         doc["composition_complete"] = bool(v.get("composition_complete"))
+        if "quantity_t" in doc:
+            doc["confirm"] = [key for key in CONFIRM_LABELS if f"{key}:{_fingerprint(key, doc)}" in self.confirm]
         return doc, pre
+
+    def _numbers(self, doc: dict[str, Any], pre: FormErrors) -> None:
+        """The price and the distance as numbers within their bounds (what is wrong said per field)."""
+        bounds = {"price_cny_per_t": (MIN_PRICE_CNY_PER_T, MAX_PRICE_CNY_PER_T),
+                  "max_distance_km": (0.0, MAX_DISTANCE_KM)}
+        for k, (low, high) in bounds.items():
+            typed = doc.get(k)
+            if not typed:
+                continue
+            reading = read_number(typed, negative=k == "price_cny_per_t")
+            if not reading.ok:
+                pre.add(k, number_reason(reading, typed))
+            elif k == "price_cny_per_t" and not low <= reading.value <= high:
+                pre.add(k, str(PRICE_RANGE) % {"min": _n(low), "max": _n(high)})
+            elif k == "max_distance_km" and not low < reading.value <= high:
+                pre.add(k, str(DISTANCE_RANGE) % {"max": _n(high)})
+            else:
+                doc[k] = reading.value
+
+    def _quantity(self, doc: dict[str, Any], pre: FormErrors) -> None:
+        """The quantity in tonnes: a unit typed after the number wins over the unit chosen beside it."""
+        typed, unit = self.values.get("quantity", ""), self.values.get("unit") or "t"
+        reading = read_tonnes(typed)
+        if not reading.ok:
+            pre.add("quantity", number_reason(reading, typed))
+            return
+        if reading.unit is None and unit not in UNITS:
+            pre.add("unit", _("Choose a unit."))
+            return
+        tonnes = reading.value if reading.unit is not None else reading.value * UNITS[unit]
+        period = self.values.get("period") if self.values.get("period") in PERIODS else "year"
+        if tonnes < MIN_QUANTITY_T:
+            pre.add("quantity", str(TOO_LITTLE))
+        elif tonnes > max_quantity_t(period):
+            pre.add("quantity", str(TOO_MUCH) % {"max": _n(max_quantity_t(period)), "period": state_label(period),
+                                                 "annual": _n(MAX_ANNUAL_T)})
+        else:
+            doc["quantity_t"] = tonnes
 
     def load(self, schema: Schema, *, with_kind: bool) -> dict[str, Any]:
         """The validated dict (as the API's schema loads it), or ``ValidationFailed`` with every problem."""
@@ -257,9 +339,57 @@ class ListingForm:
         return data
 
     def fail(self, exc: DomainError) -> ListingForm:
-        """Keep the typed values and show ``exc``'s reasons on the fields they concern."""
+        """Keep the typed values and show ``exc``'s reasons on the fields they concern (questions: a box to tick)."""
+        if isinstance(exc, Unconfirmed):
+            return self.ask(exc.questions)
         self.errors = form_errors(exc)
         return self
+
+    def ask(self, questions: list[Question]) -> ListingForm:
+        """Show the service's questions beside their fields, each with a box that confirms the value as typed."""
+        doc, _pre = self.document(with_kind=True)
+        self.errors = FormErrors(_("Please confirm the unusual values below, or correct them."))
+        self.questions = []
+        for q in questions:
+            text = _question_text(q)
+            self.errors.fields.setdefault(_field_name(q.field), []).append(text)
+            self.questions.append({"key": q.key, "text": text, "label": str(CONFIRM_LABELS[q.key]),
+                                   "value": f"{q.key}:{_fingerprint(q.key, doc)}"})
+        return self
+
+
+def _fingerprint(key: str, doc: dict[str, Any]) -> str:
+    """What a ticked box confirms: the value as it was asked about (change it, and the box no longer counts)."""
+    quantity = f'{doc.get("quantity_t", 0.0):.12g}/{doc.get("period") or "year"}'
+    if key == "quantity":
+        return quantity
+    return _digest(f'{quantity}|{doc.get("waste_code")}|{doc.get("title")}|{doc.get("title_zh")}')
+
+
+def _digest(text: str) -> str:
+    """A short digest of ``text`` (not a secret: it only tells one typed listing from another)."""
+    return hashlib.blake2s(text.encode(), digest_size=8).hexdigest()
+
+
+def _new_form_token() -> str:
+    """A one-time token for a new-listing form, kept in the signed session until the form is posted."""
+    token = secrets.token_urlsafe(16)
+    tokens = dict(session.get(FORM_TOKENS) or {})
+    tokens[token] = 0
+    session[FORM_TOKENS] = dict(list(tokens.items())[-MAX_FORM_TOKENS:])
+    return token
+
+
+def _posted_with(token: str) -> int | None:
+    """The listing already created by the form carrying ``token`` (a back-button resubmit), else None."""
+    return (session.get(FORM_TOKENS) or {}).get(token) or None
+
+
+def _remember(token: str, listing_id: int) -> None:
+    tokens = dict(session.get(FORM_TOKENS) or {})
+    if token in tokens:
+        tokens[token] = listing_id
+        session[FORM_TOKENS] = tokens
 
 
 def _merge(messages: dict[str, Any], pre: FormErrors) -> dict[str, Any]:
@@ -323,7 +453,8 @@ def _choices() -> dict[str, Any]:
             "PERIOD_CHOICES": [(p, state_label(p)) for p in PERIODS],
             "UNIT_CHOICES": [(u, UNIT_LABELS[u]) for u in UNITS],
             "FORM_LABELS": FORM_LABELS, "PURPOSE_LABELS": PURPOSE_LABELS, "ROUTE_LABELS": ROUTE_LABELS,
-            "RESOLVED_BY_LABELS": RESOLVED_BY_LABELS, "shown_resolution": shown_resolution, **page_helpers()}
+            "RESOLVED_BY_LABELS": RESOLVED_BY_LABELS, "shown_resolution": shown_resolution,
+            "MAX_ANNUAL_TEXT": _n(MAX_ANNUAL_T), **page_helpers()}
 
 
 def _render_form(form: ListingForm, listing: Listing | None = None, status: int = 200):
@@ -359,10 +490,24 @@ def listing_create():
     """Post the listing for the user's enterprise; errors re-show the form with everything typed."""
     principal = page_principal()
     form = ListingForm.from_request(_kind_arg(request.form.get("kind") or request.args.get("kind")))
+    token = form.values.get("form_token", "")
+    posted = _posted_with(token)
+    if posted is not None:
+        # The same form sent again (the back button, a double click): the listing it created, not a second one.
+        try:
+            service.own_listing(db_session(), principal, posted)
+        except NotFound:
+            pass  # not stored after all (the first post's transaction failed): post it now
+        else:
+            flash_done(_("This form was already posted: here is the listing it created."))
+            return redirect(url_for("pages.listing", listing_id=posted))
+    if token not in (session.get(FORM_TOKENS) or {}):
+        form.values["form_token"] = token = _new_form_token()  # a form from before this session, or none
     try:
         listing = service.create_listing(db_session(), principal, form.load(NewListing(), with_kind=True))
     except DomainError as exc:
         return _render_form(form.fail(exc), status=exc.status)
+    _remember(token, listing.id)
     flash_done(_("Your listing is posted: here are the partners that fit it best."))
     return redirect(url_for("pages.listing_matches", listing_id=listing.id))
 

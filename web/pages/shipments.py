@@ -10,7 +10,6 @@ party of an approved match, or a coordinator of its parks, plans a shipment of i
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Any
 
 from flask import Response, abort, redirect, render_template, request, url_for
@@ -21,16 +20,18 @@ from markupsafe import Markup
 from marketplace.errors import DomainError, NotFound
 from marketplace.models import PACKAGINGS, SHIPMENT_STATUSES, Shipment
 from marketplace.models.base import CHINA_TZ
+from marketplace.schemas.numbers import read_tonnes
 from marketplace.services.accounts import disclosure
-from marketplace.services.traceability import manifests, transfers
-from marketplace.services.matching import workflow
 from marketplace.services.accounts.users import Principal
+from marketplace.services.matching import workflow
+from marketplace.services.traceability import manifests, transfers
 
 from ..database import db_session, discard_changes
 from ..i18n import one_language, state_label
 from . import bp
 from .auth import page_principal, signed_in
 from .common import FormErrors, coordinated_parks, flash_done, paginate, park_options
+from .listings import number_reason
 
 ROLES = (("producer", _l("As producer")), ("receiver", _l("As receiver")))
 PACKAGING_LABELS = {"drum": _l("Drum"), "ibc": _l("IBC tote"), "bag": _l("Bag"), "box": _l("Box"),
@@ -58,12 +59,16 @@ def parse_tonnes(raw: str, name: str, errors: FormErrors, *, required: bool, zer
         if required:
             errors.add(name, _("Required."))
         return None
-    try:
-        value = float(text)
-    except ValueError:
+    # The listing form's reader: full-width digits, "20,5", "20吨" and "300 kg" read; "1e9", "20,500" refused.
+    reading = read_tonnes(text)
+    if reading.problem in ("ambiguous_comma", "exponent", "volume_unit"):
+        errors.add(name, number_reason(reading, text))
+        return None
+    if not reading.ok and reading.problem != "negative":
         errors.add(name, _("Enter a number of tonnes."))
         return None
-    if not math.isfinite(value) or value < 0 or (value == 0 and not zero_ok) or value > MAX_TONNES:
+    value = reading.value if reading.ok else -1.0
+    if value < 0 or (value == 0 and not zero_ok) or value > MAX_TONNES:
         errors.add(name, _("Enter a number of tonnes, 0 or more.") if zero_ok
                    else _("Enter a number of tonnes above 0."))
         return None

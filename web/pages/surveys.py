@@ -9,9 +9,7 @@ with a reason rather than read as 205.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +22,7 @@ from catalog.control_lists import CONTROLLED_SUBSTANCES, ControlledSubstance, co
 from marketplace.db import count_rows, page_rows
 from marketplace.errors import DomainError, NotFound, ValidationFailed
 from marketplace.models import DECLARATION_STATUSES, SURVEY_ROLES, SurveyDeclaration
+from marketplace.schemas.numbers import read_number
 from marketplace.services.governance import surveys as service
 
 from ..database import db_session, discard_changes
@@ -77,7 +76,6 @@ REASON_LIMIT = 2000
 # No single enterprise handles ten million tonnes of one substance in a year: a larger figure is a typo.
 MAX_TONNES = 10_000_000
 MAX_TONNES_TEXT = f"{MAX_TONNES:,}"
-DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 EDITABLE = ("draft", "returned")
 FIRST_YEAR = 2000
 
@@ -101,17 +99,15 @@ def parse_tonnes(text: str) -> tuple[float | None, str | None]:
     mark to others: "20,5" must never become 205); so are exponents, infinities, negatives and
     figures beyond ``MAX_TONNES``.
     """
-    # Spaces inside the number are not dropped: "20 5" is a typo, not 205.
-    clean = unicodedata.normalize("NFKC", text).strip()
-    if "," in clean:
+    # The one reader of typed numbers, commas refused (spaces inside the number too: "20 5" is a typo, not 205).
+    reading = read_number(text, commas="refuse")
+    if reading.problem == "comma":
         return None, _("Write decimals with a point, e.g. 20.5, and no thousands separators.")
-    if not DECIMAL.match(clean):
-        return None, _("Not a valid number.")
-    value = float(clean) + 0.0  # + 0.0: "-0" is 0, not -0.0
-    if not math.isfinite(value):
-        return None, _("Not a valid number.")
-    if value < 0:
+    if reading.problem == "negative":
         return None, _("Must be 0 or more.")
+    if not reading.ok:
+        return None, _("Not a valid number.")
+    value = reading.value
     if value > MAX_TONNES:
         return None, _("More than %(max)s t in a year: please check the unit (tonnes).", max=MAX_TONNES_TEXT)
     return value, None
