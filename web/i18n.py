@@ -130,6 +130,7 @@ def localise_message(message: str | None) -> str:
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 OPENERS, CLOSERS = "（(「『【[“‘", "）)」』】]”’"
+_ENGLISH_WORDS = re.compile(r"[A-Za-z]{2,}[\s,:;'’]+[A-Za-z]{2,}[\s,:;'’]+[A-Za-z]{2,}")
 
 
 def _top_level_slashes(text: str) -> list[int]:
@@ -149,7 +150,9 @@ def split_bilingual(text: str | None) -> tuple[str, str] | None:
     """``中文 / English`` → (中文, English); None when the text is not written that way.
 
     The split is the `` / `` outside brackets with Chinese before it and an English word
-    (ASCII) right after it; when a bracket in a title leaves none outside, any such `` / ``.
+    (ASCII) right after it; when a bracket in a title leaves none outside, any such `` / ``;
+    failing both, one followed by English words although it starts with a name written in
+    Chinese ("甲公司 2025 年度…：已公开 / 甲公司's 2025 annual … disclosure: published").
     """
     if not text:
         return None
@@ -158,8 +161,13 @@ def split_bilingual(text: str | None) -> tuple[str, str] | None:
         after = text[i + 3:i + 4]
         return bool(CJK.search(text[:i])) and after.isascii() and after.isalnum()
 
-    for candidates in (_top_level_slashes(text), [m.start() for m in re.finditer(" / ", text)]):
-        good = [i for i in candidates if fits(i)]
+    def fits_after_a_name(i: int) -> bool:
+        return bool(CJK.search(text[:i])) and bool(_ENGLISH_WORDS.search(text[i + 3:]))
+
+    slashes = _top_level_slashes(text)
+    for candidates, test in ((slashes, fits), ([m.start() for m in re.finditer(" / ", text)], fits),
+                             (slashes, fits_after_a_name)):
+        good = [i for i in candidates if test(i)]
         if good:
             i = good[0]
             return text[:i].strip(), text[i + 3:].strip()
@@ -269,8 +277,11 @@ def init_i18n(app: Flask, instance: Path) -> Babel:
     app.config.update(BABEL_DEFAULT_LOCALE=DEFAULT_LOCALE, BABEL_DEFAULT_TIMEZONE="Asia/Shanghai",
                       BABEL_TRANSLATION_DIRECTORIES=str(target))
     babel = Babel(app, locale_selector=current_locale, timezone_selector=lambda: "Asia/Shanghai")
+    from .substances import substance_label  # it reads is_chinese from here
+
     app.jinja_env.filters.update({name: per_render(fn) for name, fn in (
         ("loc", loc), ("loc_attr", loc_attr), ("state", state_label), ("badge", state_badge),
-        ("localise", localise_message), ("one_language", one_language), ("industry", industry_label))})
+        ("localise", localise_message), ("one_language", one_language), ("industry", industry_label),
+        ("substance", substance_label))})
     app.jinja_env.globals.update(LOCALES=LOCALES, current_locale=current_locale, is_chinese=is_chinese)
     return babel

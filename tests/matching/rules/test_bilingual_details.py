@@ -14,7 +14,7 @@ from matching.rules import RULES
 from web.i18n import split_bilingual
 
 from ..builders import approval, build, check, days, licence, need, offer, site
-from .cases import GARAGE, H2SO4, HANDLER, MAKER, NACN, OIL, PB, PFOS, PLANT, WWTP, acid_offer, oil_problem
+from .cases import H2SO4, HANDLER, MAKER, NACN, OIL, PB, PFOS, PLANT, WWTP, acid_offer, oil_problem
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 # three Latin words in a row: a sentence left in English (codes, units and names are single words)

@@ -1,0 +1,160 @@
+"""Chinese pages speak Chinese: crawl every page of every role in Chinese and fail on English sentences.
+
+A sentence here is a run of three or more consecutive Latin words (two letters or more each) in
+the page's visible text. Not sentences: proper names and acronyms on the allow list, codes (HW
+codes, CAS and licence numbers: they hold digits), units, e-mail addresses, formulas, and user
+content (elements marked ``data-user`` or with a ``lang`` other than Chinese: what a user typed
+stays as typed). The language switch's "English" is a single word, so it never counts.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.e2e.crawl import crawl
+
+ROLES = ("e022@wastematch.example", "e039@wastematch.example", "coord-ch@wastematch.example",
+         "admin@wastematch.example")
+
+#: Words that may stand in Chinese text: acronyms, units, standards, product and place names.
+ALLOWED_WORDS = frozenset(w.casefold() for w in (
+    "KPI", "EECM", "CSV", "XLSX", "JSON", "API", "PDF", "GB", "GBT", "HW", "POPs", "POP", "CAS", "CO2e", "CO2",
+    "CNY", "RMB", "kg", "km", "t", "m³", "m3", "mg", "ppm", "pH", "COD", "BOD", "TOC", "SS", "VOCs", "VOC", "ID",
+    "OK", "HTML", "URL", "HTTP", "GCJ", "WGS", "SQL", "OR-Tools", "wastematch", "English", "Chromium", "HJ",
+    "TSP", "PM", "NOx", "SOx", "UN", "GHS", "MSDS", "SDS", "ISO"))
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# A token of Latin letters (with inner hyphens or apostrophes: "point-to-point", "park's").
+WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
+# Between two words of one sentence: blanks and light punctuation, no Chinese, digits or brackets.
+GLUE = re.compile(r"^[\s,;:/&.\-–—]*$")
+
+
+def latin_sentences(text: str) -> list[str]:
+    """The runs of 3+ consecutive Latin words (2+ letters, not allow-listed, not codes) in ``text``."""
+    text = EMAIL.sub(" ", text)
+    found: list[str] = []
+    run: list[re.Match] = []
+
+    def close() -> None:
+        if len(run) >= 3:
+            found.append(text[run[0].start():run[-1].end()])
+        run.clear()
+
+    for m in WORD.finditer(text):
+        word = m.group()
+        # Part of a code or formula (letters glued to digits: HW08, H2SO4, 900-300-34a) or too short.
+        glued = (m.start() > 0 and text[m.start() - 1].isalnum()) or (m.end() < len(text) and text[m.end()].isalnum())
+        counts = len(word) >= 2 and not glued and word.casefold() not in ALLOWED_WORDS and not word.isupper()
+        if not counts:
+            close()
+            continue
+        if run and not GLUE.match(text[run[-1].end():m.start()]):
+            close()
+        run.append(m)
+    close()
+    return found
+
+
+#: The page's visible text, one string per element's own text, skipping user content and hidden parts.
+VISIBLE_TEXT_JS = """() => {
+  const out = [];
+  const skip = el => el.closest('[data-user], code, kbd, pre, samp, script, style, noscript, template, [hidden], [aria-hidden=true]')
+      || (el.closest('[lang]') && !el.closest('[lang]').lang.startsWith('zh'));
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const byParent = new Map();
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    if (!el || skip(el) || !n.textContent.trim()) continue;
+    const style = getComputedStyle(el);
+    if (style.display === 'none' || style.visibility === 'hidden') continue;
+    byParent.set(el, (byParent.get(el) || '') + n.textContent);
+  }
+  for (const [el, text] of byParent) out.push(text.replace(/\\s+/g, ' ').trim());
+  // what a select, an input or a button says also shows
+  for (const el of document.querySelectorAll('input[placeholder], textarea[placeholder]'))
+    if (!skip(el)) out.push(el.placeholder);
+  for (const el of document.querySelectorAll('[title]'))
+    if (!skip(el)) out.push(el.title);
+  return out;
+}"""
+
+
+def offending(page) -> list[str]:
+    """The Latin sentences in ``page``'s visible text, each once."""
+    out: list[str] = []
+    for text in page.evaluate(VISIBLE_TEXT_JS):
+        for sentence in latin_sentences(text):
+            if sentence not in out:
+                out.append(sentence)
+    return out
+
+
+# --- the detector itself ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "须整改：controlled without permit",
+    "许可证 L-001 covers 900-300-34 (listed code under category HW34)",
+    "已全部匹配（every tonne is matched）",
+    "Longer than maximum length 300.",
+    "same enterprise on both sides",
+    "ferrous sulfate and water",
+])
+def test_detector_finds_english_sentences(text):
+    assert latin_sentences(text), text
+
+
+@pytest.mark.parametrize("text", [
+    "危险废物 HW34 废酸 900-300-34，CAS 7664-93-9",
+    "每年 120 t，运输 12.5 km，减排 3.2 t CO2e",
+    "导出 CSV / XLSX / JSON 报告（PDF 打印）",
+    "联系 coord-ch@wastematch.example 或 e022@wastematch.example",
+    "硫酸 H2SO4 与 NaOH 中和",
+    "English",
+    "EECM 评分 KPI",
+    "许可证 JS-HW-2024-001",
+    "two words",
+])
+def test_detector_passes_chinese_codes_units_and_names(text):
+    assert latin_sentences(text) == [], text
+
+
+def test_detector_reports_the_sentence_itself():
+    assert latin_sentences("结果：no partner passes every hard check。") == ["no partner passes every hard check"]
+    # a code or a Chinese word ends a run
+    assert latin_sentences("ab cd 硫酸 ef gh") == []
+
+
+# --- the pages ---------------------------------------------------------------------------------------
+
+def _report(found: dict[str, list[str]]) -> str:
+    return "\n".join(f"{url}\n    " + "\n    ".join(sentences) for url, sentences in found.items())
+
+
+@pytest.mark.parametrize("email", ROLES)
+def test_chinese_pages_of_each_role_have_no_english_sentences(sign_in, live_demo, email):
+    user = sign_in(email)
+    found: dict[str, list[str]] = {}
+    pages = 0
+    for url in crawl(user.page, live_demo.url):
+        pages += 1
+        sentences = offending(user.page)
+        if sentences:
+            found[url.removeprefix(live_demo.url)] = sentences
+    assert pages >= 10, f"the crawl of {email} reached only {pages} pages"
+    assert not found, f"English sentences on Chinese pages of {email}:\n{_report(found)}"
+
+
+def test_public_pages_in_chinese_have_no_english_sentences(browser, live_demo):
+    context = browser.new_context(locale="zh-CN")
+    try:
+        page = context.new_page()
+        found: dict[str, list[str]] = {}
+        for url in crawl(page, live_demo.url, start=("/", "/signin", "/public/disclosures")):
+            sentences = offending(page)
+            if sentences:
+                found[url.removeprefix(live_demo.url)] = sentences
+        assert not found, f"English sentences on Chinese public pages:\n{_report(found)}"
+    finally:
+        context.close()
