@@ -151,3 +151,28 @@ def test_the_notice_of_a_flag_goes_to_the_owner_only(pages):
     rows = pages.session.scalars(select(Notification).where(Notification.kind == "listing_moderation")).all()
     assert [n.enterprise_id for n in rows] == [pages.session.get(Listing, o1).enterprise_id]
     assert all(n.user_id is None for n in rows)
+
+
+def test_one_click_accept_past_the_listing_proposes_and_asks_to_confirm_on_the_match(pages):
+    w = world(pages)
+    w.listing("O-1").quantity_t = 7
+    first = w.propose("e2", "O-1", "N-1", 7)
+    w.act("e2", first, "accept")
+    pages.session.commit()
+    o1, n2 = lid(pages, "O-1"), lid(pages, "N-2")
+    pages.sign_in("e2")
+    res = pages.post(f"/listings/{o1}/matches", {"partner": str(n2)}, csrf_from=f"/listings/{o1}")
+    assert res.status_code == 302 and "/matches/" in res.headers["Location"]
+    match_id = int(res.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+    pages.session.expire_all()
+    m = pages.session.get(type(first), match_id)
+    assert (m.status, m.offer_accepted_at) == ("proposed", None)  # proposed, not accepted: confirm first
+    assert 'id="over-commitment"' in pages.text(f"/matches/{match_id}")
+
+
+def test_a_coordinator_opens_a_matchs_listings_from_the_match(pages):
+    m = world(pages).propose("coord", "O-1", "N-1")
+    pages.session.commit()
+    pages.sign_in("coord")
+    page = pages.text(f"/matches/{m.id}")
+    assert f"/park/listings/{m.offer_id}" in page and f"/park/listings/{m.need_id}" in page
