@@ -228,6 +228,10 @@ STATE_LABELS: dict[str, Any] = {
     "licence_capacity": _l("Licence capacity nearly used"),
     "receipts_over_licence": _l("Receipts over licence"),
     "banned_use": _l("Prohibited use"), "obligation_overdue": _l("Obligation overdue"),
+    # surveys, roster, disclosures and EECM assessments (governance)
+    "draft": _l("Draft"), "submitted": _l("Submitted"), "returned": _l("Returned"), "resubmitted": _l("Resubmitted"),
+    "confirmed": _l("Confirmed"), "removed": _l("Removed"), "done": _l("Done"), "waived": _l("Waived"),
+    "reviewed": _l("Reviewed"), "published": _l("Published"), "scored": _l("Scored"),
     # roles
     "enterprise": _l("Enterprise"), "coordinator": _l("Coordinator"), "admin": _l("Administrator"),
     # notifications
