@@ -99,6 +99,11 @@ def find_area(province: str | None, district: str | None = None) -> Area | None:
     return next((a for a in areas if a.level == "省"), None)
 
 
+def districts_of_city(province: str, city: str) -> list[Area]:
+    """Every district (区县) of ``city`` in ``province`` the data knows."""
+    return [a for a in _index() if a.province == province and a.city == city and a.district is not None]
+
+
 def area_with_fallback(province: str | None, district: str | None) -> Area | None:
     """The district if the data knows it, else its province, else None."""
     return find_area(province, district) or find_area(province)
@@ -161,4 +166,4 @@ def outline(area: Area, within: Box | None = None, *, wgs84: bool = True) -> lis
     return [r for r in runs if len(r) >= 2]
 
 
-__all__ = ["Area", "area_with_fallback", "data_version", "find_area", "outline"]
+__all__ = ["Area", "area_with_fallback", "data_version", "districts_of_city", "find_area", "outline"]

@@ -182,6 +182,7 @@ class DrawnOutline:
     level: str
     name: str
     label_at: tuple[float, float] | None
+    named: bool = True
 
 
 @dataclass
@@ -204,11 +205,18 @@ class Drawing:
     crs: str = "WGS-84"
 
 
-def _path(points: list[tuple[float, float]]) -> str:
+# Outline points closer than this (SVG units, about a pixel on a desktop) to the last one kept are dropped:
+# the boundary files are far finer than a park map needs (a third of the page's size otherwise).
+OUTLINE_STEP = 1.0
+
+
+def _path(points: list[tuple[float, float]], step: float = 0.0) -> str:
     out, last = [], None
-    for x, y in points:
-        if (x, y) == last:
-            continue  # rounded to 0.1 unit: neighbours that coincide are dropped
+    for i, (x, y) in enumerate(points):
+        if last is not None and (x, y) == last:
+            continue
+        if last is not None and step and i < len(points) - 1 and abs(x - last[0]) + abs(y - last[1]) < step:
+            continue  # the line's last point is always kept, so that runs still reach the map's edge
         out.append(f"{'M' if not out else 'L'}{x:g} {y:g}")
         last = (x, y)
     return "".join(out) if len(out) >= 2 else ""
@@ -250,18 +258,18 @@ def draw(data: ParkMap, tiles: TileLayer | None = None) -> Drawing:
         parts, inside = [], []
         for line in o.lines:
             xy = [proj(lat, lon) for lat, lon in line]
-            d = _path(xy)
+            d = _path(xy, OUTLINE_STEP)
             if d:
                 parts.append(d)
             inside += [(x, y) for x, y in xy if 0 <= x <= WIDTH and 0 <= y <= proj.height]
         if not parts:
             continue
         label_at = None
-        if o.level != "省" and inside:
+        if o.level != "省" and o.named and inside:
             label_at = (round(sum(x for x, _ in inside) / len(inside), 1), round(sum(y for _, y in inside) / len(inside), 1))
-        outlines.append(DrawnOutline("".join(parts), o.level, o.name, label_at))
-    # Districts over provinces.
-    outlines.sort(key=lambda o: o.level != "省")
+        outlines.append(DrawnOutline("".join(parts), o.level, o.name, label_at, o.named))
+    # Painted in order: neighbouring districts, the map's districts, provinces on top.
+    outlines.sort(key=lambda o: (o.level == "省", o.named))
     drawing = Drawing(width=WIDTH, height=round(proj.height, 1), points=points, flows=flows, loops=loops,
                       outlines=outlines, metres_per_unit=proj.metres_per_unit, crs="GCJ-02" if gcj02 else "WGS-84")
     drawing.scale_m = nice_length(proj.metres_per_unit * WIDTH / 5)

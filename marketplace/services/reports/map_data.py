@@ -48,6 +48,9 @@ PAD_SHARE = 0.12
 ASPECT_RANGE = (1.15, 1.75)
 # More district outlines than this and only the provinces are drawn (a map of many districts is a mess).
 MAX_DISTRICTS = 16
+# The other districts of the cities the map's districts belong to are drawn too (unlabelled), so the map
+# shows its surroundings rather than blanks, up to this many in all.
+MAX_NEIGHBOURS = 48
 OTHERS_LABEL = ("其他企业", "Other enterprises")
 
 Box = tuple[float, float, float, float]  # south, west, north, east
@@ -133,6 +136,7 @@ class MapOutline:
     adcode: str
     level: str  # 省 / 市 / 区县
     lines: list[list[tuple[float, float]]]
+    named: bool = True  # False: a neighbouring district drawn for context only (no label)
 
 
 @dataclass
@@ -155,7 +159,7 @@ class ParkMap:
                 "extent": dict(zip(("south", "west", "north", "east"), self.extent)),
                 "points": [p.as_dict() for p in self.points], "flows": [asdict(f) for f in self.flows],
                 "loops": [asdict(lp) for lp in self.loops],
-                "outlines": [{"name": o.name, "adcode": o.adcode, "level": o.level,
+                "outlines": [{"name": o.name, "adcode": o.adcode, "level": o.level, "named": o.named,
                               "lines": [[list(p) for p in line] for line in o.lines]} for o in self.outlines],
                 "boundary_source": self.boundary_source}
 
@@ -219,12 +223,20 @@ def outlines_for(places: list[tuple[str | None, str | None]], extent: Box) -> li
             top = boundaries.find_area(area.province)
             if top is not None:
                 provinces[top.adcode] = top
-    chosen = list(provinces.values()) + (list(districts.values()) if len(districts) <= MAX_DISTRICTS else [])
+    if len(districts) > MAX_DISTRICTS:
+        districts = {}
+    neighbours: dict[str, boundaries.Area] = {}
+    for area in list(districts.values()):
+        if area.city and area.level != "市":
+            for other in boundaries.districts_of_city(area.province, area.city):
+                if other.adcode not in districts and len(neighbours) < MAX_NEIGHBOURS:
+                    neighbours[other.adcode] = other
     out = []
-    for area in chosen:
+    for area, named in ([(a, True) for a in provinces.values()] + [(a, True) for a in districts.values()]
+                        + [(a, False) for a in neighbours.values()]):
         lines = boundaries.outline(area, box)
         if lines:
-            out.append(MapOutline(name=area.name, adcode=area.adcode, level=area.level, lines=lines))
+            out.append(MapOutline(name=area.name, adcode=area.adcode, level=area.level, lines=lines, named=named))
     return out
 
 

