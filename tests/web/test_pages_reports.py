@@ -25,7 +25,7 @@ def test_a_coordinator_opens_and_downloads_the_report(api):  # noqa: F811
     assert 'id="report-form"' in page and 'id="report-progress"' in page and "生成报告" in page
     view = api.client.get("/reports/view?park=BH&from=2026-01-01&to=2026-12-31")
     text = view.get_data(as_text=True)
-    assert view.status_code == 200 and view.mimetype == "text/html" and "Plotly" in text
+    assert view.status_code == 200 and view.mimetype == "text/html" and 'class="report-chart' in text
     zipped = api.client.get("/reports/view?park=BH&format=csv")
     assert zipped.status_code == 200 and "kpis.csv" in zipfile.ZipFile(io.BytesIO(zipped.data)).namelist()
 
@@ -41,7 +41,7 @@ def test_errors_show_the_form_again_with_what_was_typed(api):  # noqa: F811
     assert res.status_code == 422 and "YYYY-MM-DD" in res.get_data(as_text=True)
     # An unknown format is refused, not quietly made HTML; a long park code is looked up whole, not cut.
     res = api.client.get("/reports/view?park=BH&format=pdf")
-    assert res.status_code == 422 and "format" in res.get_data(as_text=True) and "Plotly" not in res.get_data(as_text=True)
+    assert res.status_code == 422 and "format" in res.get_data(as_text=True) and 'class="report-chart' not in res.get_data(as_text=True)
     res = api.client.get("/reports/view?park=BH" + "X" * 20)
     assert res.status_code == 404 and "BH" + "X" * 20 in res.get_data(as_text=True)
 
@@ -61,4 +61,4 @@ def test_enterprise_users_are_refused(api):  # noqa: F811
     sign_in(api.client, "e2")
     assert api.client.get("/reports").status_code == 403
     res = api.client.get("/reports/view?park=BH")
-    assert res.status_code == 403 and "Plotly" not in res.get_data(as_text=True)
+    assert res.status_code == 403 and 'class="report-chart' not in res.get_data(as_text=True)

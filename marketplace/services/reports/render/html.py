@@ -136,7 +136,9 @@ def _rating_rows(doc: dict) -> tuple[list[dict], list[tuple[str, str, str]], dic
             value = ind.get("value")
             text = fmt_pct(value) if name.endswith(("_share", "_rate")) and num(value) is not None \
                 else fmt_value(value)
-            cells.append({"value": text, "score": num(ind.get("score")), "na": not ind.get("applicable", True)})
+            # Shown muted when it does not apply or, applying, is not counted (the fairness rule, docs/ratings.md).
+            cells.append({"value": text, "score": num(ind.get("score")),
+                          "na": not ind.get("applicable", True) or ind.get("counted") is False})
         rows.append({"r": r, "grade": g, "colour": GRADE_COLOUR[g],
                      "grade_zh": r.get("grade_zh") or GRADE_ZH[g], "grade_en": r.get("grade_en") or GRADE_EN[g],
                      "cells": cells,

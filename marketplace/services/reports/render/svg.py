@@ -82,7 +82,7 @@ def nice_ticks(top: float, count: int = 5, bottom: float = 0.0) -> list[float]:
 
 
 def si(value: float) -> str:
-    """A tick label: 0, 250, 1.5k, 12k, 3M (plotly's ``~s`` look)."""
+    """A tick label: 0, 250, 1.5k, 12k, 3M."""
     a = abs(value)
     for limit, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
         if a >= limit:
