@@ -189,7 +189,9 @@ def test_ratings_have_grades_and_reasons(report):
         assert r["reasons_zh"] and r["reasons_en"] and r["grade_zh"] and r["grade_en"]
     e006 = next(r for r in report["ratings"] if r["ref"] == "E-006")
     assert e006["grade"] == "D" and any(c["code"] == "rectify" for c in e006["caps"])
-    assert any("controlled_without_permit" in x for x in e006["reasons_en"])
+    # The finding cited by its words (reason_labels), not its internal code.
+    assert any("controlled without permit" in x for x in e006["reasons_en"])
+    assert any("管控物质无许可" in x for x in e006["reasons_zh"])
     e017 = next(r for r in report["ratings"] if r["ref"] == "E-017")
     assert e017["grade"] == "A" and e017["indicators"]["utilisation"]["applicable"]
     # The order: A first, not rated last.
