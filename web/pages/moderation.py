@@ -17,6 +17,7 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from marketplace.db import count_rows
 from marketplace.errors import DomainError, Forbidden, NotFound
 from marketplace.models import FLAG_REASONS, LISTING_KINDS, LISTING_STATUSES, Listing
 from marketplace.services.listings import listings as listing_service
@@ -175,6 +176,19 @@ def commitment_of(match_id: int, side: str) -> workflow.Commitment | None:
     except NotFound:
         return None
     return workflow.commitment(db_session(), match, side)
+
+
+@bp.app_template_global()
+def flagged_in_park(code: str) -> int:
+    """How many listings of park ``code`` carry an open flag (the park overview's "waiting for you")."""
+    principal = page_principal()
+    if principal is None:
+        return 0
+    try:
+        stmt = service.park_listings(db_session(), principal, park=code, flagged=True)
+    except DomainError:
+        return 0
+    return count_rows(db_session(), stmt)
 
 
 @bp.app_context_processor

@@ -176,3 +176,12 @@ def test_a_coordinator_opens_a_matchs_listings_from_the_match(pages):
     pages.sign_in("coord")
     page = pages.text(f"/matches/{m.id}")
     assert f"/park/listings/{m.offer_id}" in page and f"/park/listings/{m.need_id}" in page
+
+
+def test_the_park_overview_counts_the_flagged_listings_waiting(pages):
+    moderation.flag(pages.session, world(pages).p["coord"], lid(pages, "O-1"), "duplicate")
+    pages.session.commit()
+    pages.sign_in("coord")
+    page = pages.text("/park?park=BH")
+    i = page.index('id="waiting-flagged"')
+    assert ">1</a>" in page[i:i + 300] and "flagged=1" in page[i:i + 300] and "被标记的信息" in page[i:i + 400]
