@@ -35,6 +35,7 @@ def test_the_coordinator_map_draws_offline_and_pans_and_zooms(sign_in, live_demo
     assert page.locator("#parkmap circle.pt[data-key='E-022']").count() == 1
     assert page.locator("#parkmap path.outline").count() >= 2  # Kunshan and Jiangsu at least
     assert page.locator("#parkmap path.flow").count() >= 1
+    assert page.locator("#parkmap path.loop").count() >= 1  # the NMP loop E-017 ⇄ E-039, highlighted
     home = _view_box(page)
 
     page.click("#parkmap [data-zoom=in]")

@@ -8,7 +8,8 @@ Who sees what (the same confidentiality as the listing pages, ``accounts.disclos
 
 - admins, and coordinators of the park: every enterprise of the park by name at its site, its active
   listings, the realised flows (approved matches, in transfer or completed, with the tonnes received
-  so far) and the loop opportunities of the park's latest match run;
+  so far) and the loop opportunities of the park's latest match run (else of the latest run over every
+  park) whose enterprises are all on the map;
 - an enterprise of the park: itself, and the partners it has disclosed by mutual acceptance, by name at
   their sites; every other active listing of the park anonymised exactly as ``listing_view`` shows it,
   placed on the coarse grid (``disclosure.coarse_position``, about 11 km, what distance probes may
@@ -361,7 +362,9 @@ class _AllNamed:
 
 
 def _loops(session: Session, park: Park, period: Period, points: dict[str, MapPoint]) -> list[MapLoop]:
-    block = loop_opportunities(session, park, period, _AllNamed())
+    # The park's own latest run, else the latest run over every park (the demo's and many parks' routine).
+    block = (loop_opportunities(session, park, period, _AllNamed())
+             or loop_opportunities(session, None, period, _AllNamed()))
     out = []
     for item in (block or {}).get("items") or []:
         keys = [n["key"] for n in item["nodes"]]

@@ -60,6 +60,8 @@ def test_the_coordinator_of_ch_sees_ch_by_name_and_not_jc(demo):
     assert refs == ch
     assert all(p.label_zh != p.label_en for p in data.points if p.identified)  # names and refs
     assert sum(p.offers_t + p.needs_t for p in data.points) > 0
+    # The demo's run over every park found the NMP loop between E-017 and E-039, both of CH.
+    assert any(set(lp.keys) == {"E-017", "E-039"} for lp in data.loops)
     with pytest.raises(Forbidden):
         park_map(demo, coord, "JC")
     with pytest.raises(NotFound):
