@@ -107,10 +107,20 @@ def industry_label(code: str | None, stored: str | None = None) -> str:
     return known.name_zh if is_chinese() else known.name_en
 
 
-def localise_message(message: str | None) -> str:
-    """A service message written ``english (中文)``: Chinese first with the English detail, or English alone.
+_LATIN_WORD = re.compile(r"\b(?![A-Z]+\b)[A-Za-z]{2,}\b")
 
-    marshmallow's own messages ("Longer than maximum length 300.") are given in the page's language.
+
+def _is_english_sentence(text: str) -> bool:
+    """Three words or more of English (acronyms and codes aside): not for a Chinese page."""
+    return len(_LATIN_WORD.findall(text)) >= 3
+
+
+def localise_message(message: str | None) -> str:
+    """A service message written ``english (中文)``: the Chinese on Chinese pages, the English on English pages.
+
+    On a Chinese page the English detail stays beside the Chinese only when it is no sentence (a code,
+    a number: ``（E-022）``), so a Chinese page reads in one language. marshmallow's own messages
+    ("Longer than maximum length 300.") are given in the page's language.
     """
     if not message:
         return ""
@@ -122,7 +132,8 @@ def localise_message(message: str | None) -> str:
         return message
     en = (m.group("en") + (" " + m.group("rest") if m.group("rest") else "")).strip(" :;—-")
     if is_chinese():
-        return f"{m.group('zh').strip()}（{en}）" if en else m.group("zh").strip()
+        zh = m.group("zh").strip()
+        return f"{zh}（{en}）" if en and not _is_english_sentence(en) else zh
     return en or message
 
 

@@ -158,3 +158,42 @@ def test_public_pages_in_chinese_have_no_english_sentences(browser, live_demo):
         assert not found, f"English sentences on Chinese public pages:\n{_report(found)}"
     finally:
         context.close()
+
+
+# --- refused forms ----------------------------------------------------------------------------------
+
+#: Every field of the form's first POST form filled wrongly: text far too long, numbers not numbers, dates
+#: impossible; the browser's own checks are switched off so the server answers.
+SPOIL_FORM_JS = """(selector) => {
+  const form = document.querySelector(selector);
+  form.noValidate = true;
+  for (const el of form.querySelectorAll('input, textarea')) {
+    if (['hidden', 'submit', 'button', 'checkbox', 'radio', 'file'].includes(el.type) || el.disabled) continue;
+    el.removeAttribute('maxlength');
+    if (el.type === 'date') { el.type = 'text'; el.value = '2026-13-45'; }
+    else if (el.type === 'number' || el.inputMode === 'decimal' || el.inputMode === 'numeric') { el.type = 'text'; el.value = 'abc'; }
+    else el.value = 'x'.repeat(400);
+  }
+  return form.querySelectorAll('input, textarea').length;
+}"""
+
+REFUSED_FORMS = [
+    ("e022@wastematch.example", "/ledger/new", "form[method=post]:not(.signout)"),
+    ("e022@wastematch.example", "/listings/new?kind=offer", "form#listing-form, form[method=post]:not(.signout)"),
+    ("e022@wastematch.example", "/listings/new?kind=need", "form#listing-form, form[method=post]:not(.signout)"),
+]
+
+
+@pytest.mark.parametrize("email, path, selector", REFUSED_FORMS)
+def test_a_refused_form_explains_itself_in_chinese(sign_in, live_demo, email, path, selector):
+    user = sign_in(email)
+    user.watch.allow("422")  # Chromium logs the refused form's status as a console error
+    page = user.page
+    page.goto(live_demo.url + path)
+    assert page.evaluate(SPOIL_FORM_JS, selector) > 0
+    with page.expect_navigation():
+        page.evaluate("(s) => { const f = document.querySelector(s); HTMLFormElement.prototype.submit.call(f); }",
+                      selector)
+    assert page.locator("[aria-invalid=true], .error").count() > 0, f"{path} did not refuse the spoilt form"
+    sentences = offending(page)
+    assert not sentences, f"English sentences on the refused form {path}:\n    " + "\n    ".join(sentences)

@@ -152,11 +152,12 @@ def in_language(app: Flask, lang: str):
 
 
 @pytest.mark.parametrize(("message", "zh", "en"), [
-    ("you do not coordinate park BH (非所辖园区)", "非所辖园区（you do not coordinate park BH）",
-     "you do not coordinate park BH"),
-    ("from: not a date YYYY-MM-DD (日期格式应为 YYYY-MM-DD)", "日期格式应为 YYYY-MM-DD（from: not a date YYYY-MM-DD）",
+    # a Chinese page reads in one language: the English sentence is left out, a mere code stays
+    ("you do not coordinate park BH (非所辖园区)", "非所辖园区", "you do not coordinate park BH"),
+    ("from: not a date YYYY-MM-DD (日期格式应为 YYYY-MM-DD)", "日期格式应为 YYYY-MM-DD",
      "from: not a date YYYY-MM-DD"),
-    ("quantity exceeds the offer（超出供给量）", "超出供给量（quantity exceeds the offer）", "quantity exceeds the offer"),
+    ("quantity exceeds the offer（超出供给量）", "超出供给量", "quantity exceeds the offer"),
+    ("E-022 (未知企业)", "未知企业（E-022）", "E-022"),
     ("no such match 42", "no such match 42", "no such match 42"),  # no Chinese: as it is, in both
     ("", "", ""),
 ])

@@ -37,7 +37,7 @@ def test_marshmallow_messages_in_chinese_on_chinese_pages_and_unchanged_in_engli
 def test_other_messages_are_not_schema_messages(app):
     with app.test_request_context():
         assert schema_message("a listing needs a title or a title_zh") is None
-        assert localise_message("not found (未找到)") == "未找到（not found）"
+        assert localise_message("the listing was not found (未找到)") == "未找到"
 
 
 def test_every_template_has_a_chinese_translation(app):
