@@ -100,7 +100,7 @@ def rows(session, items) -> list[dict[str, Any]]:
 
 def _view(listing_id: int, **extra: Any) -> dict[str, Any]:
     session, principal = db_session(), current_principal()
-    view = service.moderation_view(session, principal, listing_id)
+    view = service.remarks_view(session, principal, listing_id)
     listing = listing_service.get_listing(session, principal, listing_id)
     return {"listing": listing_service.listing_detail(session, principal, listing), **view.as_dict(), **extra}
 
@@ -124,7 +124,8 @@ def list_moderated(args):
 @blp.response(200, ModerationSchema)
 @documents_errors(blp, 403, 404)
 def get_moderation(listing_id: int):
-    """The listing in full, its hold and every flag and note."""
+    """The listing, its hold and its flags: every flag and note for its park's coordinators, the hold and the
+    flags (without the coordinators' names) for its own enterprise."""
     return _view(listing_id)
 
 

@@ -70,7 +70,8 @@ def moderation_listings():
 
     def rows(items: list[Listing]) -> list[dict[str, Any]]:
         flags = service.open_flags_by_listing(session, [x.id for x in items])
-        return [{"listing": x, "flags": flags.get(x.id, [])} for x in items]
+        changed = service.changed_since_flagged(session, items)
+        return [{"listing": x, "flags": flags.get(x.id, []), "changed": x.id in changed} for x in items]
 
     page = paginate(session, stmt, rows)
     return render_template(

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ...errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ...models import FLAG_REASONS, Enterprise, Listing, ListingRemark, Notification, Park
-from ...models.base import MAX_ID, iso_utc, utcnow
+from ...models.base import MAX_ID, as_utc, iso_utc, utcnow
 from ..accounts import audit
 from ..accounts.users import Principal
 from ..matching import workflow
@@ -37,9 +37,9 @@ FLAG_REASON_TEXT = {
 }
 NOTICE_KIND = "listing_moderation"
 
-__all__ = ["FLAG_REASON_TEXT", "MAX_TEXT", "ModerationView", "annotate", "clear_flag", "flag", "flagged_count",
+__all__ = ["FLAG_REASON_TEXT", "MAX_TEXT", "ModerationView", "annotate", "changed_since_flagged", "clear_flag", "flag", "flagged_count",
            "hold", "moderated_listing", "moderation_view", "open_flags_by_listing", "owner_remarks", "park_listings",
-           "release", "remark_dict"]
+           "release", "remark_dict", "remarks_view"]
 
 
 def _refused() -> Forbidden:
@@ -230,6 +230,15 @@ def moderation_view(session: Session, principal: Principal, listing_id: int) -> 
                           remarks=[remark_dict(r, with_author=True) for r in _remarks(session, listing)])
 
 
+def remarks_view(session: Session, principal: Principal, listing_id: int) -> ModerationView:
+    """Moderation of a listing for whoever may read it: its coordinators everything, its enterprise the hold
+    and the flags (as on its listing page); anyone else is refused as by every act here."""
+    listing = get_listing(session, principal, listing_id)
+    if not (principal.coordinates(listing.enterprise.park_id) or principal.acts_for(listing.enterprise_id)):
+        raise _refused()
+    return owner_remarks(session, principal, listing)
+
+
 def owner_remarks(session: Session, principal: Principal, listing: Listing) -> ModerationView:
     """What the owner (or, with every note, a coordinator) reads on the listing's page: the hold and the
     flags, open ones first; notes and the coordinators' names stay with the coordinators."""
@@ -288,6 +297,15 @@ def open_flags_by_listing(session: Session, listing_ids: list[int]) -> dict[int,
                     ListingRemark.cleared_at.is_(None)).order_by(ListingRemark.id)):
             out.setdefault(listing_id, []).append(reason or "other")
     return out
+
+
+def changed_since_flagged(session: Session, listings: list[Listing]) -> set[int]:
+    """The listings (of those given) edited by their owner after their latest open flag: ready for a look."""
+    latest = dict(session.execute(
+        select(ListingRemark.listing_id, func.max(ListingRemark.created_at)).where(
+            ListingRemark.listing_id.in_([x.id for x in listings]), ListingRemark.kind == "flag",
+            ListingRemark.cleared_at.is_(None)).group_by(ListingRemark.listing_id)).all()) if listings else {}
+    return {x.id for x in listings if x.id in latest and as_utc(x.updated_at) > as_utc(latest[x.id])}
 
 
 def flagged_count(session: Session, principal: Principal) -> int:

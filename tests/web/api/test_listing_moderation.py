@@ -44,10 +44,22 @@ def test_the_parks_coordinator_holds_flags_annotates_and_releases(api, who):
     assert [n.data["event"] for n in events] == ["hold", "flag", "clear_flag", "release"]
 
 
+def test_the_owner_reads_the_hold_and_flags_but_not_the_notes(api):
+    o1 = lid(api, "O-1")
+    api.post(f"listings/{o1}/hold", "coord", json={"reason": "check the quantity"})
+    api.post(f"listings/{o1}/flags", "coord", json={"reason": "duplicate"})
+    api.post(f"listings/{o1}/notes", "coord", json={"text": "internal"})
+    got = api.get(f"listings/{o1}/moderation", "e2")
+    assert got.status_code == 200 and got.json["held"] and got.json["held_reason"] == "check the quantity"
+    assert [(r["kind"], r["reason"], r["author"]) for r in got.json["remarks"]] == [("flag", "duplicate", None)]
+    assert got.json["open_flags"] == 1
+
+
 @pytest.mark.parametrize("who", ["coord_nk", "e2", "e1"])
 def test_others_get_one_bilingual_403(api, who):
     o1 = lid(api, "O-1")
-    for method, path, body in (("GET", f"listings/{o1}/moderation", None),
+    reads = [] if who == "e2" else [("GET", f"listings/{o1}/moderation", None)]  # the owner reads its flags
+    for method, path, body in (*reads,
                                ("POST", f"listings/{o1}/hold", {"reason": "x"}),
                                ("POST", f"listings/{o1}/flags", {"reason": "duplicate"}),
                                ("POST", f"listings/{o1}/notes", {"text": "x"})):

@@ -159,3 +159,15 @@ def test_a_held_listing_is_out_of_one_click_and_park_runs_and_its_open_matches_a
     moderation.release(w.session, w.p["coord"], w.ids["O-1"])
     run2, _ = run_matching(w.session, park=None, actor="coordinator:coord-bh@wm.test", settings=Settings())
     assert w.ids["O-1"] in w.session.scalars(select(Match.offer_id).where(Match.run_id == run2.id)).all()
+
+
+def test_the_owner_edits_a_flagged_listing_and_coordinators_see_it_changed(w):
+    o1 = w.listing("O-1")
+    moderation.flag(w.session, w.p["coord"], o1.id, "implausible_quantity")
+    assert moderation.changed_since_flagged(w.session, [o1]) == set()
+    listings.update_listing(w.session, w.p["e2"], o1.id, {"quantity_t": 30})
+    assert moderation.changed_since_flagged(w.session, [o1]) == {o1.id}
+    view = moderation.remarks_view(w.session, w.p["e2"], o1.id)  # the owner reads its flags
+    assert [r["reason"] for r in view.open_flags] == ["implausible_quantity"] and not view.moderator
+    with pytest.raises(Forbidden):
+        moderation.remarks_view(w.session, w.p["e1"], o1.id)
