@@ -201,8 +201,11 @@ def import_survey(session: Session, principal: Principal, doc: Any, *, source: s
         if decl.enterprise.park_id is not None:
             notify_parks[decl.enterprise.park_id] += 1
     # One notice per coordinator and park, not one per declaration: a city-wide import holds thousands.
+    # The coordinator who imported is not told of their own import.
     for park_id, count in notify_parks.items():
         for user in surveys.park_coordinators(session, park_id):
+            if user.id == principal.user_id:
+                continue
             session.add(Notification(user_id=user.id, kind="survey_transition", data={
                 "event": "import", "count": count, "source": source,
                 "message": f"已导入 {count} 份化学物质调查申报，待审核 / {count} chemical survey declarations were "

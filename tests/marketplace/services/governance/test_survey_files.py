@@ -9,10 +9,11 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from marketplace.errors import Conflict, ValidationFailed
-from marketplace.models import SurveyDeclaration, SurveySubstance
+from marketplace.models import Notification, SurveyDeclaration, SurveySubstance, User
+from marketplace.services.accounts.users import get_user, principal_of
 from marketplace.services.governance import surveys
 from marketplace.services.governance.survey_files import import_survey, read_template, write_template
-from tests.factories import api_principals
+from tests.factories import API_USERS, api_principals, load_api_park
 
 DOC = {"format": "wastematch.survey.v1", "year": 2025, "declarations": [
     {"enterprise": "E-2", "substances": [
@@ -116,3 +117,15 @@ def test_template_errors_by_sheet_and_row(tmp_path):
     with pytest.raises(ValidationFailed) as exc:
         read_template(path)
     assert list(exc.value.errors) == ["substances!2 enterprise"]
+
+
+def test_the_importing_coordinator_is_not_told_of_their_own_import(session):
+    load_api_park(session)
+    importer = principal_of(get_user(session, API_USERS["coord"][0]))
+    import_survey(session, importer, copy.deepcopy(DOC))
+    told = session.scalars(select(Notification.user_id).where(Notification.kind == "survey_transition")).all()
+    assert importer.user_id not in told
+    admin = principal_of(get_user(session, API_USERS["admin"][0]))
+    import_survey(session, admin, {**copy.deepcopy(DOC), "year": 2024})  # someone else imports: BH's coordinator is told
+    told = session.scalars(select(Notification.user_id).where(Notification.kind == "survey_transition")).all()
+    assert importer.user_id in told and session.get(User, importer.user_id).role == "coordinator"
