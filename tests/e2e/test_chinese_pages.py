@@ -172,24 +172,29 @@ SPOIL_FORM_JS = """(selector) => {
     el.removeAttribute('maxlength');
     if (el.type === 'date') { el.type = 'text'; el.value = '2026-13-45'; }
     else if (el.type === 'number' || el.inputMode === 'decimal' || el.inputMode === 'numeric') { el.type = 'text'; el.value = 'abc'; }
-    else el.value = 'x'.repeat(400);
+    else el.value = 'x'.repeat(2100);  // longer than any text the services take (reasons: 2,000)
   }
   return form.querySelectorAll('input, textarea').length;
 }"""
 
+# (user, page, link to follow from it or None, the form)
 REFUSED_FORMS = [
-    ("e022@wastematch.example", "/ledger/new", "form[method=post]:not(.signout)"),
-    ("e022@wastematch.example", "/listings/new?kind=offer", "form#listing-form, form[method=post]:not(.signout)"),
-    ("e022@wastematch.example", "/listings/new?kind=need", "form#listing-form, form[method=post]:not(.signout)"),
+    ("e022@wastematch.example", "/ledger/new", None, "form[method=post][action$='/ledger/new']"),
+    ("e022@wastematch.example", "/listings/new?kind=offer", None, "form#listing-form"),
+    ("e022@wastematch.example", "/listings/new?kind=need", None, "form#listing-form"),
+    ("e022@wastematch.example", "/matches?awaiting=1", "a[href*='/matches/']", "form[action$='/decline']"),
 ]
 
 
-@pytest.mark.parametrize("email, path, selector", REFUSED_FORMS)
-def test_a_refused_form_explains_itself_in_chinese(sign_in, live_demo, email, path, selector):
+@pytest.mark.parametrize("email, path, link, selector", REFUSED_FORMS)
+def test_a_refused_form_explains_itself_in_chinese(sign_in, live_demo, email, path, link, selector):
     user = sign_in(email)
     user.watch.allow("422")  # Chromium logs the refused form's status as a console error
     page = user.page
     page.goto(live_demo.url + path)
+    if link:
+        page.locator(link).first.click()
+        page.wait_for_load_state("load")
     assert page.evaluate(SPOIL_FORM_JS, selector) > 0
     with page.expect_navigation():
         page.evaluate("(s) => { const f = document.querySelector(s); HTMLFormElement.prototype.submit.call(f); }",
