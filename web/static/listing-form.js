@@ -37,6 +37,21 @@
   for (var k = 0; k < kinds.length; k++) { kinds[k].addEventListener("change", showKind); }
   showKind();
 
+  /* --- one-time token: the back button brings the posted form's token back ------------------- */
+  // The server issues a token with each blank form and answers a second post of the same token with the
+  // listing the first created. Going back re-fetches the form with a fresh token while the browser restores
+  // what was typed: put back the token this tab posted with that form, so that "post" again is recognised.
+  var token = form.querySelector('input[name="form_token"]');
+  if (token && window.sessionStorage) {
+    var key = "wastematch.form_token:" + location.pathname + location.search;
+    var nav = window.performance && performance.getEntriesByType ? performance.getEntriesByType("navigation")[0] : null;
+    try {
+      var kept = sessionStorage.getItem(key);
+      if (nav && nav.type === "back_forward" && kept) { token.value = kept; }
+      form.addEventListener("submit", function () { sessionStorage.setItem(key, token.value); });
+    } catch (e) { /* storage refused (private mode): the server's duplicate check still asks */ }
+  }
+
   /* --- waste-code combobox ------------------------------------------------------------------- */
   var code = document.getElementById("waste_code");
   if (code) {
