@@ -94,6 +94,9 @@ class MatchTransitionSchema(Schema):
     from_ = fields.String(data_key="from", attribute="from", allow_none=True)
     to = fields.String(allow_none=True)
     reason = fields.String(allow_none=True)
+    side = fields.String(allow_none=True, metadata={"description": "the party's side that acted (offer / need)"})
+    summary = fields.String(allow_none=True, metadata={"description": (
+        "an accept in words, 中文 / English: which side accepted and that the other is awaited, or both")})
 
 
 def _views(session, principal, matches):

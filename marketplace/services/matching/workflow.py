@@ -758,14 +758,14 @@ def history(session: Session, principal: Principal, match: Match) -> list[dict[s
 
 # What one accept did, in both languages: one side, waiting for the other; or both.
 ACCEPT_SUMMARY = {
-    "offer": "供给方已接受，等待需求方 (the offer's holder accepted; waiting for the need's)",
-    "need": "需求方已接受，等待供给方 (the need's holder accepted; waiting for the offer's)",
-    "both": "双方已接受，待园区审批 (both sides accepted; awaiting the coordinator's approval)",
+    "offer": "供给方已接受，等待需求方 / the offer's holder accepted; waiting for the need's",
+    "need": "需求方已接受，等待供给方 / the need's holder accepted; waiting for the offer's",
+    "both": "双方已接受，待园区审批 / both sides accepted; awaiting the coordinator's approval",
 }
 
 
 def _summary(action: str | None, side: str | None, to: str | None) -> str | None:
-    """An accept's plain words (``中文 (english)``); other actions are named by their action and state."""
+    """An accept's plain words (``中文 / English``, as notices); other actions are named by action and state."""
     if action != "accept":
         return None
     return ACCEPT_SUMMARY["both"] if to == "accepted" else ACCEPT_SUMMARY.get(side or "")

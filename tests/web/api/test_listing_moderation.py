@@ -100,3 +100,12 @@ def test_over_commitment_is_409_until_confirmed(api):
     assert "已有 7 吨与其他 1 个伙伴确认" in warned.json["message"]
     ok = api.post(f"matches/{second.json['id']}/decisions", "e2", json={"action": "accept", "confirm": True})
     assert ok.status_code == 200 and ok.json["offer_accepted"]
+
+
+def test_the_history_says_which_side_accepted(api):
+    m = api.post("matches", "coord", json={"offer": lid(api, "O-1"), "need": lid(api, "N-1")}).json
+    api.post(f"matches/{m['id']}/decisions", "e2", json={"action": "accept"})
+    rows = api.get(f"matches/{m['id']}/decisions", "coord").json["items"]
+    accept = next(r for r in rows if r["action"] == "accept")
+    assert (accept["side"], accept["to"]) == ("offer", "proposed")
+    assert accept["summary"] == "供给方已接受，等待需求方 / the offer's holder accepted; waiting for the need's"
