@@ -4,7 +4,7 @@
 (function () {
   "use strict";
 
-  var MIN_ZOOM = 1, MAX_ZOOM = 40, STEP = 1.5;
+  var MIN_ZOOM = 1, MAX_ZOOM = 40, STEP = 1.5, MIN_RADIUS_PX = 5;
 
   function nice(metres) {
     var power = Math.pow(10, Math.floor(Math.log10(metres))), best = power;
@@ -37,9 +37,13 @@
       view.setAttribute("viewBox", vb.map(function (v) { return v.toFixed(2); }).join(" "));
       fig.dataset.zoom = k.toFixed(3);
       // Points grow a little when zooming in (not as much as the distances between them, so they part).
-      var grow = Math.pow(k, 0.3) / k * Math.sqrt(u);
-      circles.forEach(function (c) { c.setAttribute("r", (parseFloat(c.getAttribute("data-r")) * grow).toFixed(2)); });
-      texts.forEach(function (t) { t.setAttribute("font-size", (parseFloat(t.getAttribute("data-size")) * u / k).toFixed(2)); });
+      // At least 5 CSS pixels of radius: something a finger can hit.
+      var grow = Math.pow(k, 0.3) / k * Math.sqrt(u), least = MIN_RADIUS_PX * u / k;
+      circles.forEach(function (c) {
+        c.setAttribute("r", Math.max(parseFloat(c.getAttribute("data-r")) * grow, least).toFixed(2));
+      });
+      // (a style, not the attribute: the page's CSS gives these texts a size, which beats an attribute)
+      texts.forEach(function (t) { t.style.fontSize = (parseFloat(t.getAttribute("data-size")) * u / k).toFixed(2) + "px"; });
       if (north) { north.setAttribute("transform", "translate(" + (W - 34 * u) + " " + (20 * u) + ") scale(" + u + ")"); }
       if (mpu > 0 && bar) {
         var perUnit = mpu / k, metres = nice(perUnit * W / 5);
