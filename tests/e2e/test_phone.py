@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import pairwise
 
 import pytest
 
@@ -109,6 +110,28 @@ def test_the_menu_button_opens_and_closes_the_navigation(phone, live_demo):
     page.locator("#site-nav a[href='/listings']").tap()
     page.wait_for_url(re.compile(r"/listings$"))
     assert not page.locator("#site-nav").is_visible()
+
+
+def test_a_wide_table_becomes_cards_labelled_by_its_columns(phone, live_demo):
+    page = phone("e022@wastematch.example", "en")
+    page.goto(f"{live_demo.url}/shipments")
+    table = page.locator("main table").first
+    assert "cards" in (table.get_attribute("class") or "")
+    headings = [t.strip() for t in table.locator("thead th").all_inner_texts()]
+    cells = table.locator("tbody tr").first.locator("td")
+    labels = [cells.nth(i).get_attribute("data-label") for i in range(cells.count())]
+    assert labels == headings[:len(labels)], (labels, headings)
+    # The first row is a card: its cells one under another, inside the screen.
+    boxes = [box for i in range(cells.count()) if (box := cells.nth(i).bounding_box())]  # empty cells are hidden
+    assert all(b["x"] >= 0 and b["x"] + b["width"] <= WIDTH for b in boxes)
+    assert all(later["y"] > earlier["y"] for earlier, later in pairwise(boxes))
+
+    # The checks of a match: every explanation wholly on the screen.
+    page.goto(f"{live_demo.url}/matches")
+    page.locator("main a[href^='/matches/']").first.tap()
+    page.wait_for_url(re.compile(r"/matches/\d+$"))
+    rights = page.eval_on_selector_all("table.checks-table td", "els => els.map(e => e.getBoundingClientRect().right)")
+    assert rights and max(rights) <= WIDTH, max(rights)
 
 
 def test_an_offer_with_two_components_is_posted_from_a_phone_in_chinese(phone, live_demo):

@@ -45,7 +45,19 @@
     });
   }
 
-  // Cards only where the table would not fit: narrow tables stay tables on a phone.
+  // A column squeezed so narrow that its heading breaks into three lines or more ("接/收/单/位").
+  function squeezed(table) {
+    var head = table.tHead && table.tHead.rows[table.tHead.rows.length - 1];
+    if (!head) return false;
+    return Array.prototype.some.call(head.cells, function (th) {
+      var s = getComputedStyle(th);
+      var line = parseFloat(s.lineHeight) || 1.5 * parseFloat(s.fontSize);
+      var text = th.getBoundingClientRect().height - parseFloat(s.paddingTop) - parseFloat(s.paddingBottom);
+      return text > 2.5 * line;
+    });
+  }
+
+  // Cards only where the table would not fit or would be squeezed: narrow tables stay tables on a phone.
   function fit() {
     var tables = document.querySelectorAll("main table:not(.rows):not(.stack)");
     Array.prototype.forEach.call(tables, function (t) { t.classList.remove("cards"); });
@@ -53,9 +65,11 @@
     var main = document.querySelector("main");
     var style = getComputedStyle(main);
     var right = main.getBoundingClientRect().right - parseFloat(style.paddingRight);
-    Array.prototype.forEach.call(tables, function (t) {
-      if (t.offsetParent !== null && t.getBoundingClientRect().right > right + 1) t.classList.add("cards");
+    var wide = Array.prototype.filter.call(tables, function (t) {
+      return t.offsetParent !== null && (t.getBoundingClientRect().right > right + 1 || squeezed(t));
     });
+    // Measured first, changed after: each change would otherwise lay the page out again.
+    wide.forEach(function (t) { t.classList.add("cards"); });
   }
 
   function init() {
