@@ -185,3 +185,15 @@ def test_the_park_overview_counts_the_flagged_listings_waiting(pages):
     page = pages.text("/park?park=BH")
     i = page.index('id="waiting-flagged"')
     assert ">1</a>" in page[i:i + 300] and "flagged=1" in page[i:i + 300] and "被标记的信息" in page[i:i + 400]
+
+
+def test_the_owner_is_not_offered_a_resume_it_may_not_take(pages):
+    o1 = lid(pages, "O-1")
+    moderation.hold(pages.session, world(pages).p["coord"], o1, "check the quantity")
+    pages.session.commit()
+    pages.sign_in("e2")
+    assert f"/listings/{o1}/resume" not in pages.text(f"/listings/{o1}")
+    moderation.release(pages.session, world(pages).p["coord"], o1)
+    pages.session.commit()
+    pages.post(f"/listings/{o1}/pause", csrf_from=f"/listings/{o1}")  # its own pause: its own resume
+    assert f"/listings/{o1}/resume" in pages.text(f"/listings/{o1}")
