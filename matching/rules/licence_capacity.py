@@ -36,7 +36,7 @@ def explain(c: ArcCase) -> Verdict:
         return True, bilingual(f"不适用：{why[0]}，不占用许可证规模", f"not applicable: {why[1]}, draws on no licence")
     if not licence_view(c).covering:
         return False, bilingual("没有可占用规模的许可证（见“危险废物经营许可证”）",
-                                "no licence to draw capacity from (see hw_licence)")
+                                "no licence to draw capacity from (see HW business licence)")
     if licence == chosen and rem[chosen] > 0:
         number = licences[chosen].number
         return True, bilingual(f"许可证 {number}：本年度剩余经营规模 {rem[chosen]:.1f} t，由该需求的各供给方共享",

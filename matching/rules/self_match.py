@@ -6,7 +6,7 @@ import numpy as np
 from .base import ArcBatch, ArcCase, Rule, RuleSpec, Verdict
 from .text import bilingual
 
-SPEC = RuleSpec("self_match", True, "同一企业", "Self match", "No enterprise is matched with itself.")
+SPEC = RuleSpec("self_match", True, "非同一企业", "Different enterprises", "No enterprise is matched with itself.")
 
 
 def check(b: ArcBatch) -> np.ndarray:

@@ -8,25 +8,35 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from markupsafe import escape
 
 from marketplace.models import Match
 from marketplace.services.accounts.users import Principal
 from marketplace.services.matching import workflow
+from matching.rules import RULES
 
 from ..database import db_session
-from ..i18n import one_language
+from ..i18n import loc, one_language
 from . import bp
 
-# The regulatory checks (DESIGN's rules), by their stable code.
-CHECK_LABELS = {
-    "hw_licence": _l("HW business licence"), "licence_capacity": _l("Licence capacity"),
-    "exemption": _l("Exemption"), "pops_destruction_only": _l("POPs: destruction only"),
-    "medical_waste": _l("Medical waste"), "contaminant_limit": _l("Contaminant limits"),
-    "required_component": _l("Required components"), "form": _l("Physical form"),
-    "distance": _l("Distance"), "cross_province_transfer": _l("Cross-province transfer"),
-    "availability": _l("Availability"), "self_match": _l("Different enterprises"),
-    "incompatible_mix": _l("Incompatible mixes"), "composition_declared": _l("Composition declared"),
-}
+
+class RuleLabel:
+    """A check's name as the engine gives it (``RuleSpec.name_zh`` / ``name_en``), in the page's language when shown."""
+
+    __slots__ = ("en", "zh")
+
+    def __init__(self, zh: str, en: str) -> None:
+        self.zh, self.en = zh, en
+
+    def __str__(self) -> str:
+        return str(loc(self.zh, self.en))
+
+    def __html__(self) -> str:
+        return str(escape(str(self)))
+
+
+# The regulatory checks (DESIGN's rules) by their stable code: one name per rule, the engine's, on every page.
+CHECK_LABELS = {r.code: RuleLabel(r.name_zh, r.name_en) for r in RULES}
 ACTION_LABELS = {
     "propose": _l("Proposed"), "accept": _l("Accepted"),
     "decline": _l("Declined"), "approve": _l("Approved"), "reject": _l("Rejected"),

@@ -75,7 +75,7 @@ def test_a_hard_check_failing_at_approval_is_shown_with_the_typed_reason_kept(pa
     res = pages.post(f"/approvals/{m.id}", {"action": "approve", "reason": "已现场核查"})
     page = res.get_data(as_text=True)
     assert res.status_code == 409
-    assert "不再满足法规硬性要求" in page and "hw_licence" in page and f"匹配 #{m.id}：审批未完成" in page
+    assert "不再满足法规硬性要求" in page and "危险废物经营许可证" in page and "hw_licence" not in page and f"匹配 #{m.id}：审批未完成" in page
     assert ">已现场核查</textarea>" in page
     assert status_of(pages, m.id) == "accepted"
 

@@ -17,7 +17,7 @@ def test_an_unknown_check_is_shown_and_the_partner_cannot_be_accepted(pages):
     html = pages.text(finder)
     assert 'class="badge s-unknown">? 待核实：需提供检测报告' in html and '<tr class="unknown">' in html
     # the checks table shows the page's half of the bilingual detail
-    assert "<td>7439-92-1 未申报，需提供检测报告（限值 0.1%）</td>" in html
+    assert "<td>铅 7439-92-1 未申报，需提供检测报告（限值 0.1%）</td>" in html
     assert "该配对所检查的物质在供给中未申报" in html
     assert f'name="partner" value="{n1}"' not in html  # no accept button for it
     # posted anyway (an old page, a script): refused, saying what to do
@@ -36,6 +36,6 @@ def test_a_declared_substance_shows_in_the_pages_language(pages):
     pages.sign_in("e2")
     res = pages.post("/listings/new", offer_form(title_zh="废机油（已检测）", **LEAD_ROW))
     finder = res.headers["Location"]
-    assert "<td>7439-92-1 20 mg/kg ≤ 限值 0.1%</td>" in pages.text(finder)
+    assert "<td>铅 20 mg/kg ≤ 限值 0.1%</td>" in pages.text(finder)
     pages.language("en")
     assert "<td>7439-92-1 20 mg/kg ≤ limit 0.1%</td>" in pages.text(finder)
