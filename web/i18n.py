@@ -32,6 +32,7 @@ from markupsafe import Markup
 from catalog.industries import industry
 
 from .schema_messages import schema_message
+from .substances import substance_label
 
 SOURCES = Path(__file__).parent / "translations"
 LOCALES = {"zh_CN": "中文", "en": "English"}
@@ -292,8 +293,6 @@ def init_i18n(app: Flask, instance: Path) -> Babel:
     app.config.update(BABEL_DEFAULT_LOCALE=DEFAULT_LOCALE, BABEL_DEFAULT_TIMEZONE="Asia/Shanghai",
                       BABEL_TRANSLATION_DIRECTORIES=str(target))
     babel = Babel(app, locale_selector=current_locale, timezone_selector=lambda: "Asia/Shanghai")
-    from .substances import substance_label  # it reads is_chinese from here
-
     app.jinja_env.filters.update({name: per_render(fn) for name, fn in (
         ("loc", loc), ("loc_attr", loc_attr), ("state", state_label), ("badge", state_badge),
         ("localise", localise_message), ("one_language", one_language), ("industry", industry_label),

@@ -11,13 +11,18 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import get_locale
 from markupsafe import Markup
 
 from catalog.substance_names import ZH_BY_CAS
 
-from .i18n import is_chinese
-
 CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _chinese_page() -> bool:
+    # as ``web.i18n.is_chinese``, which registers this filter (so no import of it here)
+    loc = get_locale()
+    return loc is None or loc.language == "zh"
 
 
 def chinese_name(cas: str | None) -> str | None:
@@ -32,7 +37,7 @@ def _typed(name: str) -> Markup:
 def substance_label(name: str | None, cas: str | None = None) -> Markup:
     """A substance in the page's language: ``name`` is what the user typed (or None), ``cas`` its CAS number."""
     name = (name or "").strip()
-    if is_chinese():
+    if _chinese_page():
         if name and CJK.search(name):
             return _typed(name)
         known = chinese_name(cas)
