@@ -78,7 +78,7 @@ class Unconfirmed(ValidationFailed):
 
 
 def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=dt.timezone.utc)
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
 def _norm(text: str | None) -> str:
@@ -150,7 +150,7 @@ def questions(session: Session, enterprise_id: int, data: dict[str, Any], *, exc
     """
     found = _quantity_questions(session, enterprise_id, data, exclude)
     if exclude is None:
-        found += _duplicate(session, enterprise_id, data, now or dt.datetime.now(dt.timezone.utc))
+        found += _duplicate(session, enterprise_id, data, now or dt.datetime.now(dt.UTC))
     return found
 
 
