@@ -1,7 +1,8 @@
 /* The listing form, progressively enhanced (it works without this file):
    - the HW code field searches the catalogue as you type (Chinese, English or the code) and offers a listbox;
    - each composition row looks its CAS number (or name) up and shows the chemical's name and control flags;
-   - rows can be added and removed; offer/need sections follow the chosen kind.
+   - rows can be added and removed; offer/need sections follow the chosen kind;
+   - the back button brings the posted form's one-time token back, and a double click posts once.
    Plain JS, no libraries; texts come from the form's data-msg-* attributes (translated by the page). */
 (function () {
   "use strict";
@@ -51,6 +52,13 @@
       form.addEventListener("submit", function () { sessionStorage.setItem(key, token.value); });
     } catch (e) { /* storage refused (private mode): the server's duplicate check still asks */ }
   }
+  // A double click sends the form once: the second click would race the first's token.
+  var sending = false;
+  form.addEventListener("submit", function (event) {
+    if (sending) { event.preventDefault(); return; }
+    sending = true;
+  });
+  window.addEventListener("pageshow", function () { sending = false; });  // back to a page kept in memory
 
   /* --- waste-code combobox ------------------------------------------------------------------- */
   var code = document.getElementById("waste_code");
