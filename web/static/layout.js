@@ -1,4 +1,5 @@
-/* The layout on a phone: the menu behind a button, and tables too wide for the screen shown as cards.
+/* The layout on a phone or a tablet: the menu behind a button (app.css shows it up to 1100 px), and tables too wide
+   for the screen shown as cards.
    Loaded in <head> (not deferred) so that the class "js" is set before the header is drawn: no open menu flashes.
    Without this script the menu stays open and wide tables scroll inside their own box (app.css). */
 (function () {
@@ -57,16 +58,18 @@
     });
   }
 
-  // Cards only where the table would not fit or would be squeezed: narrow tables stay tables on a phone.
+  // Cards only where the table would not fit (at any width; on a desk none is wider than the page) or, on a phone,
+  // would be squeezed: narrow tables stay tables.
   function fit() {
-    var tables = document.querySelectorAll("main table:not(.rows):not(.stack)");
+    // (the composition editor's rows are always cards on a phone; the survey's .stack tables are too, by their own
+    // styles, and become cards here only when too wide for a tablet)
+    var tables = document.querySelectorAll("main table:not(.rows)");
     Array.prototype.forEach.call(tables, function (t) { t.classList.remove("cards"); });
-    if (!phone.matches) return;
     var main = document.querySelector("main");
     var style = getComputedStyle(main);
     var right = main.getBoundingClientRect().right - parseFloat(style.paddingRight);
     var wide = Array.prototype.filter.call(tables, function (t) {
-      return t.offsetParent !== null && (t.getBoundingClientRect().right > right + 1 || squeezed(t));
+      return t.offsetParent !== null && (t.getBoundingClientRect().right > right + 1 || (phone.matches && squeezed(t)));
     });
     // Measured first, changed after: each change would otherwise lay the page out again.
     wide.forEach(function (t) { t.classList.add("cards"); });
