@@ -3,7 +3,7 @@
 Every page each role reaches (the crawler of ``tests/e2e/crawl.py``: the four demo users and the public
 pages signed out), in Chinese and in English, fits the screen's width — nothing scrolls sideways — and
 its header takes at most 15 % of the screen's height; an offending page is reported with its width and
-the element reaching furthest right. And a plant's user posts an offer with two composition rows from
+the element reaching furthest right. The enterprise's and the coordinator's pages fit a tablet (768 px) too. And a plant's user posts an offer with two composition rows from
 the phone by tapping, in Chinese, and finds it on the listings page.
 """
 from __future__ import annotations
@@ -19,6 +19,7 @@ from tests.e2e.conftest import Watch
 from tests.e2e.crawl import crawl
 
 WIDTH, HEIGHT = 390, 844
+TABLET = (768, 1024)
 HEADER_SHARE = 0.15
 TOUCH_PX = 44
 ROLES = [None, "e022@wastematch.example", "e039@wastematch.example", "coord-ch@wastematch.example",
@@ -47,11 +48,12 @@ WIDEST_JS = """() => {
 
 @pytest.fixture
 def phone(browser, live_demo) -> Iterator:
-    """``phone(email or None, lang)`` → a page in a phone-sized touch context, signed in when an email is given."""
+    """``phone(email or None, lang, size)`` → a page in a phone-sized (or ``size``) touch context, signed in when an
+    email is given."""
     contexts: list[tuple[object, Watch]] = []
 
-    def open_phone(email: str | None, lang: str = "zh_CN"):
-        context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, device_scale_factor=3,
+    def open_phone(email: str | None, lang: str = "zh_CN", size: tuple[int, int] = (WIDTH, HEIGHT)):
+        context = browser.new_context(viewport={"width": size[0], "height": size[1]}, device_scale_factor=3,
                                       is_mobile=True, has_touch=True, locale="zh-CN")
         watch = Watch(live_demo.url)
         context.on("request", watch.request)
@@ -93,6 +95,19 @@ def test_every_page_fits_a_phone_screen(phone, live_demo, email, lang):
             offending.append(f"{url}: header {header} px high (> {HEADER_SHARE:.0%} of {HEIGHT})")
     assert len(visited) >= (2 if email is None else 10), visited
     assert not offending, f"{len(offending)} of {len(visited)} pages do not fit {WIDTH} × {HEIGHT}:\n" + "\n".join(offending)
+
+
+@pytest.mark.parametrize("email", ["e022@wastematch.example", "coord-ch@wastematch.example"], ids=["e022", "coord-ch"])
+def test_every_page_fits_a_tablet_screen(phone, live_demo, email):
+    """A tablet held upright (768 × 1024), in English (the longer words): the widest tables become cards here too."""
+    width = TABLET[0]
+    page = phone(email, "en", TABLET)
+    offending = []
+    for url in crawl(page, live_demo.url):
+        scroll = page.evaluate("document.documentElement.scrollWidth")
+        if scroll > width:
+            offending.append(f"{url}: {scroll} px wide; widest {page.evaluate(WIDEST_JS)}")
+    assert not offending, "\n".join(offending)
 
 
 def test_the_menu_button_opens_and_closes_the_navigation(phone, live_demo):
