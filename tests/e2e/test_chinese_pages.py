@@ -183,6 +183,11 @@ REFUSED_FORMS = [
     ("e022@wastematch.example", "/listings/new?kind=offer", None, "form#listing-form"),
     ("e022@wastematch.example", "/listings/new?kind=need", None, "form#listing-form"),
     ("e022@wastematch.example", "/matches?awaiting=1", "a[href*='/matches/']", "form[action$='/decline']"),
+    ("e039@wastematch.example", "/disclosures", None, "form[action$='/disclosures/generate']"),
+    ("coord-ch@wastematch.example", "/runs", None, "form[action$='/runs']"),
+    ("coord-ch@wastematch.example", "/alerts", None, "form[action$='/acknowledge']"),
+    ("coord-ch@wastematch.example", "/ledger/findings", None, "form[action$='/dismiss']"),
+    ("coord-ch@wastematch.example", "/roster", None, "form[action$='/remove']"),
 ]
 
 

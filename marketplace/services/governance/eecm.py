@@ -115,7 +115,7 @@ def _clean_scores(tree: Tree, scores: Any, field: str, text_key: str) -> dict[st
             errors.setdefault(f"{path}.score", []).append(
                 f"must be one of {', '.join(f'{s:g}' for s in allowed)} (the indicator's scoring rule)")
         if not isinstance(text, str) or len(text) > MAX_EVIDENCE or "\x00" in text:
-            errors.setdefault(f"{path}.{text_key}", []).append(f"a text of at most {MAX_EVIDENCE} characters")
+            errors.setdefault(f"{path}.{text_key}", []).append(f"a text of at most {MAX_EVIDENCE} characters (最多 {MAX_EVIDENCE} 个字符)")
         if f"{path}.score" not in errors and f"{path}.{text_key}" not in errors:
             out[code] = {"score": float(value), text_key: text.strip()}
     if errors:

@@ -375,11 +375,11 @@ alerts.register_scan_hook("governance", _scan_hook)
 
 def _text(value: Any, field: str, limit: int, *, required: bool) -> str:
     if value is not None and not isinstance(value, str):
-        raise ValidationFailed(f"the {field} is not valid ({field} 格式有误)", {field: ["must be text"]})
+        raise ValidationFailed(f"the {field} is not valid ({field} 格式有误)", {field: ["must be text (须为文本)"]})
     text = (value or "").strip()
     if "\x00" in text or len(text) > limit:
         raise ValidationFailed(f"the {field} is not valid ({field} 格式有误)",
-                               {field: [f"text of at most {limit} characters, without NUL"]})
+                               {field: [f"text of at most {limit} characters, without NUL (最多 {limit} 个字符)"]})
     if required and not text:
         raise ValidationFailed(f"a {field} is required (请填写{'理由' if field == 'reason' else '证明材料'})",
                                {field: ["required"]})

@@ -241,7 +241,7 @@ def set_target(session: Session, principal: Principal, park_code: str, year: int
         errors["value"] = [f"must lie between {d.low:g} and {d.high:g} for {d.unit} (e.g. 0.8 = 80 %)"]
     note = note or ""
     if not isinstance(note, str) or len(note) > NOTE_MAX or "\x00" in note:
-        errors["note"] = [f"text of at most {NOTE_MAX} characters"]
+        errors["note"] = [f"text of at most {NOTE_MAX} characters (最多 {NOTE_MAX} 个字符)"]
     if errors:
         raise ValidationFailed("the target is not valid (目标设置有误)", errors)
     target = session.scalar(select(Target).where(Target.park_id == park.id, Target.year == year, Target.key == key))

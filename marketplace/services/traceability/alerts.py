@@ -628,7 +628,7 @@ def acknowledge(session: Session, principal: Principal, alert_id: int, note: str
     text = (note or "").strip() if isinstance(note, str) or note is None else None
     if text is None or "\x00" in text or len(text) > NOTE_MAX:
         raise ValidationFailed("the note is not valid (备注格式有误)",
-                               {"note": [f"text of at most {NOTE_MAX} characters, without NUL"]})
+                               {"note": [f"text of at most {NOTE_MAX} characters, without NUL (最多 {NOTE_MAX} 个字符)"]})
     if not text:
         raise ValidationFailed("a note is required to acknowledge an alert (请填写处理说明)",
                                {"note": ["required"]})
