@@ -48,13 +48,14 @@ WIDEST_JS = """() => {
 
 @pytest.fixture
 def phone(browser, live_demo) -> Iterator:
-    """``phone(email or None, lang, size)`` → a page in a phone-sized (or ``size``) touch context, signed in when an
-    email is given."""
+    """``phone(email or None, lang, size, scripts)`` → a page in a phone-sized (or ``size``) touch context, signed in
+    when an email is given; ``scripts=False`` turns JavaScript off."""
     contexts: list[tuple[object, Watch]] = []
 
-    def open_phone(email: str | None, lang: str = "zh_CN", size: tuple[int, int] = (WIDTH, HEIGHT)):
+    def open_phone(email: str | None, lang: str = "zh_CN", size: tuple[int, int] = (WIDTH, HEIGHT),
+                   scripts: bool = True):
         context = browser.new_context(viewport={"width": size[0], "height": size[1]}, device_scale_factor=3,
-                                      is_mobile=True, has_touch=True, locale="zh-CN")
+                                      is_mobile=True, has_touch=True, locale="zh-CN", java_script_enabled=scripts)
         watch = Watch(live_demo.url)
         context.on("request", watch.request)
         page = context.new_page()
@@ -72,7 +73,7 @@ def phone(browser, live_demo) -> Iterator:
         return page
 
     yield open_phone
-    for context, watch in contexts:
+    for context, _ in contexts:
         context.close()
     for context, watch in contexts:
         assert watch.foreign == [], f"pages asked other hosts: {watch.foreign}"
@@ -108,6 +109,16 @@ def test_every_page_fits_a_tablet_screen(phone, live_demo, email):
         if scroll > width:
             offending.append(f"{url}: {scroll} px wide; widest {page.evaluate(WIDEST_JS)}")
     assert not offending, "\n".join(offending)
+
+
+def test_without_scripts_the_menu_stays_and_wide_tables_scroll_in_their_own_box(phone, live_demo):
+    page = phone("e022@wastematch.example", "en", scripts=False)
+    page.goto(f"{live_demo.url}/shipments")
+    assert page.locator("#site-nav").is_visible() and not page.locator(".menu-toggle").is_visible()
+    assert page.locator("header.top form.signout button").is_visible()
+    for path in ("/dashboard", "/listings", "/shipments", "/ledger", "/matches"):
+        page.goto(live_demo.url + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH, (path, page.evaluate(WIDEST_JS))
 
 
 def test_the_menu_button_opens_and_closes_the_navigation(phone, live_demo):
