@@ -31,7 +31,7 @@ from markupsafe import Markup
 
 from catalog.industries import industry
 
-from .schema_messages import schema_message
+from .schema_messages import page_message
 from .substances import substance_label
 
 SOURCES = Path(__file__).parent / "translations"
@@ -125,7 +125,7 @@ def localise_message(message: str | None) -> str:
     """
     if not message:
         return ""
-    known = schema_message(message)
+    known = page_message(message)
     if known is not None:
         return known
     m = _BILINGUAL.match(message)

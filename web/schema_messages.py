@@ -5,7 +5,9 @@ marshmallow (and webargs, which parses the API's requests with it) writes its me
 them, values included, and gives the page's language; ``localise_message`` calls it, so every form
 showing a domain error's per-field reasons (``FormErrors.of``) shows them in Chinese. The API keeps
 the English and adds the Chinese the way the services write their messages, ``english (中文)``
-(``bilingual_errors``, applied by ``web.errors`` to the ``errors`` of every error body).
+(``bilingual_errors``, applied by ``web.errors`` to the ``errors`` of every error body). A few short
+English reasons the services give per field ("required") are also given in Chinese on pages
+(``page_message``).
 """
 from __future__ import annotations
 
@@ -72,6 +74,35 @@ def schema_message(message: str) -> str | None:
     """marshmallow's ``message`` in the page's language (values kept); None when it is not one of marshmallow's."""
     text = message.strip()
     for pattern, msgid in SCHEMA_MESSAGES:
+        m = pattern.match(text)
+        if m:
+            return str(msgid) % m.groupdict() if m.groupdict() else str(msgid)
+    return None
+
+
+# The services' own short per-field reasons that are English only ("required", "text of at most 2000
+# characters"): a form shows them beside its fields, so a Chinese page gives them in Chinese. Pages only:
+# the API's bodies keep them as the services write them.
+_PHRASES = (
+    (r"required", _l("Required.")),
+    (r"must be text", _l("Must be text.")),
+    (r"(?:a )?text of at most (?P<max>[\d,]+) characters(?:, without NUL)?", _l("At most %(max)s characters.")),
+    (r"must be a finite number ≥ 0", _l("Must be a number of 0 or more.")),
+    (r"must be at least (?P<min>[\d.,]+)", _l("Must be at least %(min)s.")),
+    (r"must be between (?P<min>[\d.,]+) and (?P<max>[\d.,]+)", _l("Must be between %(min)s and %(max)s.")),
+    (r"must be a year between (?P<min>\d+) and (?P<max>\d+)", _l("Must be a year between %(min)s and %(max)s.")),
+)
+SERVICE_PHRASES: tuple[tuple[re.Pattern[str], Any], ...] = tuple(
+    (re.compile(f"^{p}$", re.IGNORECASE), m) for p, m in _PHRASES)
+
+
+def page_message(message: str) -> str | None:
+    """marshmallow's message or a service's short English field reason in the page's language; None if neither."""
+    known = schema_message(message)
+    if known is not None:
+        return known
+    text = message.strip()
+    for pattern, msgid in SERVICE_PHRASES:
         m = pattern.match(text)
         if m:
             return str(msgid) % m.groupdict() if m.groupdict() else str(msgid)

@@ -58,3 +58,16 @@ def test_api_errors_carry_both_languages(app):
     assert out["title"] == ["Longer than maximum length 300. (长度不得超过 300。)"]
     assert out["kind"] == ["Must be one of: offer, need. (须为以下之一：offer, need。)"]
     assert out["quantity_t"] == errors["json"]["quantity_t"]  # a service's message stays as written
+
+
+@pytest.mark.parametrize("english, chinese, tidy", [
+    ("required", "必填。", "Required."),
+    ("text of at most 2000 characters, without NUL", "最多 2000 个字符。", "At most 2000 characters."),
+    ("must be a year between 2000 and 2100", "须为 2000 到 2100 之间的年份。", "Must be a year between 2000 and 2100."),
+])
+def test_short_service_reasons_in_chinese_on_pages_but_as_written_in_the_api(app, english, chinese, tidy):
+    with app.test_request_context():
+        assert localise_message(english) == chinese
+        with force_locale("en"):
+            assert localise_message(english) == tidy
+        assert bilingual_errors({"note": [english]}) == {"note": [english]}
