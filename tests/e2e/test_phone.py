@@ -1,7 +1,8 @@
 """The pages on a phone (390 × 844, device scale 3, touch) in Debian's Chromium, headless.
 
 Every page each role reaches (the crawler of ``tests/e2e/crawl.py``: the four demo users and the public
-pages signed out), in Chinese and in English, fits the screen's width — nothing scrolls sideways — and
+pages signed out), in Chinese and in English, fits the screen's width — nothing scrolls sideways, also with
+its closed <details> opened — and
 its header takes at most 15 % of the screen's height; an offending page is reported with its width and
 the element reaching furthest right. The enterprise's and the coordinator's pages fit a tablet (768 px) too. And a plant's user posts an offer with two composition rows from
 the phone by tapping, in Chinese, and finds it on the listings page.
@@ -43,6 +44,16 @@ WIDEST_JS = """() => {
     path.unshift(s);
   }
   return path.join(' > ') + ' (right edge ' + Math.round(edge) + ' px)';
+}"""
+
+
+# Open every closed <details> of the page (tables of data, note forms) and wait until the "toggle" events that
+# follow have been handled; true if there was any.
+OPEN_DETAILS_JS = """async () => {
+  const closed = Array.from(document.querySelectorAll('main details:not([open])'));
+  closed.forEach(d => { d.open = true; });
+  await new Promise(done => setTimeout(() => requestAnimationFrame(() => done()), 50));
+  return closed.length > 0;
 }"""
 
 
@@ -92,6 +103,10 @@ def test_every_page_fits_a_phone_screen(phone, live_demo, email, lang):
         header = page.evaluate("(document.querySelector('header.top') || {offsetHeight: 0}).offsetHeight")
         if width > WIDTH:
             offending.append(f"{url}: {width} px wide; widest {page.evaluate(WIDEST_JS)}")
+        elif page.evaluate(OPEN_DETAILS_JS):
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > WIDTH:
+                offending.append(f"{url}, its details open: {width} px wide; widest {page.evaluate(WIDEST_JS)}")
         if header > HEADER_SHARE * HEIGHT:
             offending.append(f"{url}: header {header} px high (> {HEADER_SHARE:.0%} of {HEIGHT})")
     assert len(visited) >= (2 if email is None else 10), visited
