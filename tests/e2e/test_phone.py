@@ -1,11 +1,12 @@
 """The pages on a phone (390 × 844, device scale 3, touch) in Debian's Chromium, headless.
 
 Every page each role reaches (the crawler of ``tests/e2e/crawl.py``: the four demo users and the public
-pages signed out), in Chinese and in English, fits the screen's width — nothing scrolls sideways, also with
-its closed <details> opened — and
-its header takes at most 15 % of the screen's height; an offending page is reported with its width and
-the element reaching furthest right. The enterprise's and the coordinator's pages fit a tablet (768 px) too. And a plant's user posts an offer with two composition rows from
-the phone by tapping, in Chinese, and finds it on the listings page.
+pages signed out), in Chinese and in English, fits the screen's width — nothing scrolls sideways, also
+with its closed <details> opened — and its header takes at most 15 % of the screen's height; an
+offending page is reported with its width and the element reaching furthest right. The enterprise's and
+the coordinator's pages fit a tablet (768 px) too, and without JavaScript the page still does not scroll
+sideways. A plant's user posts an offer with two composition rows from the phone by tapping, in Chinese,
+and finds it on the listings page.
 """
 from __future__ import annotations
 
