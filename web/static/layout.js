@@ -66,6 +66,7 @@
     var tables = document.querySelectorAll("main table:not(.rows)");
     Array.prototype.forEach.call(tables, function (t) { t.classList.remove("cards"); });
     var main = document.querySelector("main");
+    if (!main) return;
     var style = getComputedStyle(main);
     var right = main.getBoundingClientRect().right - parseFloat(style.paddingRight);
     var wide = Array.prototype.filter.call(tables, function (t) {
@@ -75,14 +76,36 @@
     wide.forEach(function (t) { t.classList.add("cards"); });
   }
 
-  function init() {
-    menu();
+  function relabel() {
     Array.prototype.forEach.call(document.querySelectorAll("main table"), label);
     fit();
   }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init); else init();
+
   var pending = null;
-  window.addEventListener("resize", function () { clearTimeout(pending); pending = setTimeout(fit, 100); });
+  function later(what) { clearTimeout(pending); pending = setTimeout(what, 100); }
+
+  function init() {
+    menu();
+    relabel();
+    // Tables a page's own script draws later (e.g. a map's data table) are labelled and fitted too.
+    var main = document.querySelector("main");
+    if (main && window.MutationObserver) {
+      new MutationObserver(function (changes) {
+        var tables = changes.some(function (c) {
+          return Array.prototype.some.call(c.addedNodes, function (n) {
+            return n.nodeType === 1 && (n.tagName === "TABLE" || n.querySelector("table"));
+          });
+        });
+        if (tables) later(relabel);
+      }).observe(main, {childList: true, subtree: true});
+    }
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init); else init();
+  // Only a change of width matters (a phone's keyboard changes the height).
+  var lastWidth = window.innerWidth;
+  window.addEventListener("resize", function () {
+    if (window.innerWidth !== lastWidth) { lastWidth = window.innerWidth; later(fit); }
+  });
   // A table inside a closed <details> has no size until it is opened.
   document.addEventListener("toggle", function () { fit(); }, true);
 })();
