@@ -31,6 +31,7 @@ from markupsafe import Markup
 
 from catalog.industries import industry
 
+from .field_labels import field_label
 from .schema_messages import page_message
 from .substances import substance_label
 
@@ -297,5 +298,6 @@ def init_i18n(app: Flask, instance: Path) -> Babel:
         ("loc", loc), ("loc_attr", loc_attr), ("state", state_label), ("badge", state_badge),
         ("localise", localise_message), ("one_language", one_language), ("industry", industry_label),
         ("substance", substance_label))})
-    app.jinja_env.globals.update(LOCALES=LOCALES, current_locale=current_locale, is_chinese=is_chinese)
+    app.jinja_env.globals.update(LOCALES=LOCALES, current_locale=current_locale, is_chinese=is_chinese,
+                                 field_label=field_label)
     return babel

@@ -86,6 +86,9 @@ def schema_message(message: str) -> str | None:
 _PHRASES = (
     (r"required", _l("Required.")),
     (r"must be text", _l("Must be text.")),
+    (r"at most (?P<max>[\d,]+) characters", _l("At most %(max)s characters.")),
+    (r"must be a (?:finite )?number(?:, got .*)?", _l("Not a valid number.")),
+    (r"must be a date YYYY-MM-DD(?:, got .*)?", _l("Not a valid date (YYYY-MM-DD).")),
     (r"(?:a )?text of at most (?P<max>[\d,]+) characters(?:, without NUL)?", _l("At most %(max)s characters.")),
     (r"must be a finite number ≥ 0", _l("Must be a number of 0 or more.")),
     (r"must be at least (?P<min>[\d.,]+)", _l("Must be at least %(min)s.")),

@@ -71,3 +71,13 @@ def test_short_service_reasons_in_chinese_on_pages_but_as_written_in_the_api(app
         with force_locale("en"):
             assert localise_message(english) == tidy
         assert bilingual_errors({"note": [english]}) == {"note": [english]}
+
+
+def test_form_summary_names_fields_by_their_labels_never_by_the_bare_key(app):
+    from web.field_labels import field_label
+
+    with app.test_request_context():
+        assert str(field_label("batch_code")) == "批号"
+        assert str(field_label("components.0.cas")) == "<code>components.0.cas</code>"
+        assert localise_message("at most 64 characters") == "最多 64 个字符。"
+        assert localise_message("must be a number, got 'abc'") == "不是有效的数字。"
