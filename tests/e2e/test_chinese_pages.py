@@ -57,35 +57,51 @@ def latin_sentences(text: str) -> list[str]:
     return found
 
 
-#: The page's visible text, one string per element's own text, skipping user content and hidden parts.
+#: The page's visible text, one string per block (a paragraph, a cell, a list item: inline parts such as
+#: ``<strong>`` joined into their block's sentence), skipping user content and hidden parts. A piece of
+#: user content inside a block stands as a break in it, so a sentence is never glued across it.
 VISIBLE_TEXT_JS = """() => {
   const out = [];
-  const skip = el => el.closest('[data-user], code, kbd, pre, samp, script, style, noscript, template, [hidden], [aria-hidden=true]')
+  const skipped = el => el.closest('[data-user], code, kbd, pre, samp, script, style, noscript, template, [hidden], [aria-hidden=true]')
       || (el.closest('[lang]') && !el.closest('[lang]').lang.startsWith('zh'));
+  const blockOf = el => {
+    while (el.parentElement && getComputedStyle(el).display.startsWith('inline')) el = el.parentElement;
+    return el;
+  };
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   const byParent = new Map();
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
     const el = n.parentElement;
-    if (!el || skip(el) || !n.textContent.trim()) continue;
+    if (!el || !n.textContent.trim()) continue;
     const style = getComputedStyle(el);
     if (style.display === 'none' || style.visibility === 'hidden') continue;
-    byParent.set(el, (byParent.get(el) || '') + n.textContent);
+    const block = blockOf(el);
+    byParent.set(block, (byParent.get(block) || '') + (skipped(el) ? ' | ' : n.textContent));
   }
   for (const [el, text] of byParent) out.push(text.replace(/\\s+/g, ' ').trim());
   // what a select, an input or a button says also shows
   for (const el of document.querySelectorAll('input[placeholder], textarea[placeholder]'))
-    if (!skip(el)) out.push(el.placeholder);
+    if (!skipped(el)) out.push(el.placeholder);
   for (const el of document.querySelectorAll('[title]'))
-    if (!skip(el)) out.push(el.title);
+    if (!skipped(el)) out.push(el.title);
   return out;
 }"""
 
 
+#: A stored key shown as it is stored (``hw_licence``, ``controlled_without_permit``): words joined by ``_``.
+INTERNAL_KEY = re.compile(r"(?<![\w.@/-])[a-z]{2,}(?:_[a-z0-9]+)+(?![\w.@/-])")
+
+
+def internal_keys(text: str) -> list[str]:
+    """The stored keys (snake_case words) in ``text``: a page names things, it does not show their keys."""
+    return INTERNAL_KEY.findall(EMAIL.sub(" ", text))
+
+
 def offending(page) -> list[str]:
-    """The Latin sentences in ``page``'s visible text, each once."""
+    """The Latin sentences and stored keys in ``page``'s visible text, each once."""
     out: list[str] = []
     for text in page.evaluate(VISIBLE_TEXT_JS):
-        for sentence in latin_sentences(text):
+        for sentence in latin_sentences(text) + [f"key {k}" for k in internal_keys(text)]:
             if sentence not in out:
                 out.append(sentence)
     return out
@@ -118,6 +134,11 @@ def test_detector_finds_english_sentences(text):
 ])
 def test_detector_passes_chinese_codes_units_and_names(text):
     assert latin_sentences(text) == [], text
+
+
+def test_detector_finds_stored_keys():
+    assert internal_keys("须整改：controlled_without_permit；检查 hw_licence") == ["controlled_without_permit", "hw_licence"]
+    assert internal_keys("联系 coord_ch@wastematch.example，文件 report_2026.csv，代码 900-300-34") == []
 
 
 def test_detector_reports_the_sentence_itself():
