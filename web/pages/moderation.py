@@ -160,10 +160,12 @@ def moderation_note(listing_id: int):
 def listing_moderation(listing_id: int) -> service.ModerationView | None:
     """The hold and flags the signed-in user may read on a listing's page (None when there is nothing)."""
     principal = page_principal()
-    listing = db_session().get(Listing, listing_id) if principal is not None else None
-    if listing is None:
+    if principal is None:
         return None
-    return service.owner_remarks(db_session(), principal, listing)
+    try:
+        return service.remarks_view(db_session(), principal, listing_id)
+    except (NotFound, Forbidden):
+        return None
 
 
 @bp.app_template_global()

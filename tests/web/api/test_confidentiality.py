@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 
 from marketplace.models import Enterprise, Listing, Match, MatchRun, Notification, User
+from marketplace.services.accounts.disclosure import coarse_position
 from tests.factories import OFFER
 
 PARAM = re.compile(r"\{(\w+)\}")
@@ -32,7 +33,10 @@ def secrets_hidden_from(api, enterprise_ref: str, disclosed: set[str] = frozense
             continue
         words |= {ent.name, ent.ref, *(lic.number for lic in ent.licences)}
         words |= set(api.session.scalars(select(Listing.ref).where(Listing.enterprise_id == ent.id)))
-        sites.add((ent.lat, ent.lon))
+        # A site on the coarse grid is what an anonymised view shows by design (the map's cells,
+        # distance probes); it is a secret only where it says more than its grid cell.
+        if (ent.lat, ent.lon) != coarse_position(ent.lat, ent.lon):
+            sites.add((ent.lat, ent.lon))
     return {"words": words, "sites": sites}
 
 
