@@ -159,6 +159,7 @@ def test_chinese_pages_of_each_role_have_no_english_sentences(sign_in, live_demo
     found: dict[str, list[str]] = {}
     pages = 0
     for url in crawl(user.page, live_demo.url):
+        assert user.page.evaluate("document.documentElement.lang").startswith("zh"), url
         pages += 1
         sentences = offending(user.page)
         if sentences:
@@ -228,3 +229,15 @@ def test_a_refused_form_explains_itself_in_chinese(sign_in, live_demo, email, pa
     assert page.locator("[aria-invalid=true], .error").count() > 0, f"{path} did not refuse the spoilt form"
     sentences = offending(page)
     assert not sentences, f"English sentences on the refused form {path}:\n    " + "\n    ".join(sentences)
+
+
+@pytest.mark.parametrize("email", ROLES)
+def test_english_pages_of_each_role_show_no_stored_keys(sign_in, live_demo, email):
+    user = sign_in(email, lang="en")
+    found: dict[str, list[str]] = {}
+    for url in crawl(user.page, live_demo.url):
+        assert user.page.evaluate("document.documentElement.lang").startswith("en"), url
+        keys = [k for text in user.page.evaluate(VISIBLE_TEXT_JS) for k in internal_keys(text)]
+        if keys:
+            found[url.removeprefix(live_demo.url)] = sorted(set(keys))
+    assert not found, f"stored keys on English pages of {email}:\n{_report(found)}"
