@@ -296,19 +296,19 @@ def _check_at(at: dt.datetime | None, *, now: dt.datetime, previous: dt.datetime
         when = now
     else:
         if not isinstance(at, dt.datetime):
-            raise ValidationFailed("at must be a date and time (时间格式错误)", {"at": ["must be a date-time"]})
+            raise ValidationFailed("at must be a date and time (时间格式错误)", {"at": ["must be a date-time (须为日期时间)"]})
         try:
             when = as_utc(at).astimezone(dt.timezone.utc)
         except (OverflowError, ValueError):
-            raise ValidationFailed("at is out of range (时间超出范围)", {"at": ["out of range"]}) from None
+            raise ValidationFailed("at is out of range (时间超出范围)", {"at": ["out of range (时间超出范围)"]}) from None
         if when > now:
             raise ValidationFailed(f"at {when.isoformat()} is in the future (时间不能晚于当前)",
-                                   {"at": [f"must not be after now ({now.isoformat()})"]})
+                                   {"at": [f"must not be after now, {now.isoformat()} (不能晚于当前时间)"]})
     prev = as_utc(previous)
     if prev is not None and when < prev:
         raise ValidationFailed(f"at {when.isoformat()} is before the shipment was {previous_name} "
                                f"({prev.isoformat()}) (时间早于上一环节)",
-                               {"at": [f"must not be before {previous_name} at {prev.isoformat()}"]})
+                               {"at": [f"must not be before {previous_name} at {prev.isoformat()} (不能早于上一环节的时间)"]})
     return when
 
 
@@ -412,12 +412,12 @@ def create_shipment(session: Session, principal: Principal, match_id: int, *, qu
     s = workflow.standing(principal, match)
     errors: dict[str, list[str]] = {}
     if not _positive(quantity_t):
-        errors["quantity_t"] = ["must be a number above 0"]
+        errors["quantity_t"] = ["must be a number above 0 (须为大于 0 的数)"]
     rows = _check_containers(containers, quantity_t, errors)
     texts = _texts(errors, carrier=carrier, carrier_licence=carrier_licence, vehicle=vehicle, driver=driver,
                    note=note or "")
     if planned_on is not None and not isinstance(planned_on, dt.date):
-        errors["planned_on"] = ["must be a date"]
+        errors["planned_on"] = ["must be a date (须为日期)"]
     if errors:
         raise ValidationFailed("the shipment is not valid (转移联单信息有误): " + ", ".join(errors), errors)
     if match.status not in SHIPPABLE_MATCH_STATUSES:
@@ -428,7 +428,8 @@ def create_shipment(session: Session, principal: Principal, match_id: int, *, qu
     if quantity_t > left + QUANTITY_EPS_T:
         raise Conflict(f"only {max(left, 0.0):.3f} t of match {match.id}'s {match.quantity_t:g} t is left to ship "
                        f"(超出匹配剩余量 {max(left, 0.0):.3f} 吨)",
-                       {"quantity_t": [f"at most {max(left, 0.0):.3f} t left on match {match.id}"]})
+                       {"quantity_t": [f"at most {max(left, 0.0):.3f} t left on match {match.id} "
+                                        f"(该匹配最多还剩 {max(left, 0.0):.3f} 吨)"]})
     offer, need = match.offer, match.need
     producer, receiver = offer.enterprise, need.enterprise
     park = session.get(Park, producer.park_id) if producer.park_id is not None else None
