@@ -21,6 +21,7 @@ from .loops import apply_loops
 from .optimise import Allocation, allocate, greedy
 from .problem import Problem
 from .rules import HARD_CODES, RULES, Check, conflicting_offer_pairs, evaluate_rules, explain
+from .rules.text import substance_name_zh
 from .scoring import score, terms_for
 from .similarity import BLOCKS, EVIDENCE, SimilarityModel
 
@@ -350,7 +351,8 @@ def _proposals(p: Problem, model: SimilarityModel, arcs: Arcs, ks: np.ndarray,
         checks = explain(p, arcs, k)
         blocks = {b: round(float(values[i, j]), 3) for j, b in enumerate(BLOCKS) if present[i, j]}
         components = [{"substance": key, "name": offer.names.get(key) or need.names.get(key) or key,
-                       "contribution": round(c, 3)} for key, c in tops[i]]
+                       "name_zh": substance_name_zh(key, offer, need), "contribution": round(c, 3)}
+                      for key, c in tops[i]]
         lic = int(arcs.licence[k]) if arcs.licence is not None else -1
         exemption = next((c.detail for c in checks if c.code == "exemption" and not c.passed), None)
         quantity = round(float(quantities[i]), 3)
@@ -418,7 +420,7 @@ def _reasons(terms, blocks: dict[str, float], components: list[dict[str, Any]], 
     """
     out = []
     if components:
-        names = "、".join(f"{c['name']}" for c in components)
+        names = "、".join(c.get("name_zh") or c["name"] for c in components)
         fit = round(100 * blocks.get("composition", 0))
         out.append(bilingual(f"成分相近：{names}（成分吻合度 {fit} %）",
                              f"Similar composition: {', '.join(c['name'] for c in components)} "

@@ -24,11 +24,12 @@ KNOWN_CATEGORIES = frozenset(c.code for c in HW_CATEGORIES)
 FRACTION_SUM_TOLERANCE = 1e-6
 
 # Plausible bounds of one listing (a typo such as "1e9" or "0.0000001" must not reach the park's figures).
-# Below 1 kg nothing is worth a listing. 5 million tonnes a year is above the largest single industrial
-# by-product streams a park lists (a large steelworks' slag, a phosphoric-acid plant's phosphogypsum);
-# the bound per period follows from it (a monthly flow of more than 5,000,000 / 12 t is more than that a year).
+# Below 1 kg nothing is worth a listing. 100 million tonnes a year is above the largest single streams
+# parks document: a desalination plant's concentrated brine runs to 20-30 Mt a year (TEDA), a large
+# steelworks' slag to a few Mt. Values between 1 Mt a year and this bound are asked about, not refused
+# (``marketplace.services.listings.plausibility``). The bound per period follows from the annual one.
 MIN_QUANTITY_T = 0.001
-MAX_ANNUAL_T = 5_000_000.0
+MAX_ANNUAL_T = 100_000_000.0
 # CNY per tonne: negative is a gate fee the holder pays (hazardous waste disposal costs up to a few ten
 # thousand CNY/t); the top allows precious-metal catalysts (a spent Pd/C catalyst is ~2.4 million CNY/t).
 MIN_PRICE_CNY_PER_T = -100_000.0

@@ -50,7 +50,7 @@ def test_every_template_has_a_chinese_translation(app):
 
 def test_api_errors_carry_both_languages(app):
     errors = {"json": {"title": ["Longer than maximum length 300."], "kind": ["Must be one of: offer, need."],
-                       "quantity_t": ["must be at most 5,000,000 t per year (数量超出合理上限)"]}}
+                       "quantity_t": ["must be at most 100,000,000 t per year (数量超出合理上限)"]}}
     with app.test_request_context():
         session["lang"] = "en"  # the API gives both whatever the session's language
         with force_locale("en"):

@@ -38,15 +38,20 @@ def recommend(cli: Cli, refs: tuple[str, ...], top: int, today: str | None) -> N
         emit_json(doc)
         return
     for result in doc["results"]:
-        click.echo(f"{result['listing']} ({result.get('kind', '')}): {len(result['recommendations'])} recommendations"
+        kind = f" ({result['kind']})" if result.get("kind") else ""
+        click.echo(f"{result['listing']}{kind}: {len(result['recommendations'])} recommendations"
                    + (f" — {result['note']}" if result.get("note") else ""))
         for i, r in enumerate(result["recommendations"], start=1):
             flags = [c["code"] for c in r["checks"] if not c["passed"]]
-            click.echo(f"  {i}. {r['listing']} [{r['enterprise']}] score {r['score']:,.0f} "
-                       f"({r['weight']} CNY/t × {r['quantity_t']:,.1f} t), {r['distance_km']:.1f} km"
+            value = r["value"]
+            click.echo(f"  {i}. {r['listing']} [{r['enterprise']}] {value['cny_per_t']:,} CNY/t of value created "
+                       f"× {value['quantity_t']:,.1f} t = {value['total_cny']:,.0f} CNY, {r['distance_km']:.1f} km"
                        + (f", flags: {', '.join(flags)}" if flags else ""))
             for reason in r["reasons"][:2]:
                 click.echo(f"       {reason}")
+        for x in result.get("excluded", []):
+            failed = "; ".join(c["detail"] for c in x["checks"] if c["hard"] and not c["passed"])
+            click.echo(f"  why not {x['listing']} [{x['enterprise']}], {x['distance_km']:.1f} km: {failed}")
     info(f"{len(refs)} listing(s) in {time.perf_counter() - started:.2f} s")
 
 
