@@ -33,7 +33,7 @@ from catalog.industries import industry
 
 from .field_labels import field_label
 from .schema_messages import page_message
-from .substances import substance_label
+from .substances import chinese_name, substance_label
 
 SOURCES = Path(__file__).parent / "translations"
 LOCALES = {"zh_CN": "中文", "en": "English"}
@@ -299,5 +299,5 @@ def init_i18n(app: Flask, instance: Path) -> Babel:
         ("localise", localise_message), ("one_language", one_language), ("industry", industry_label),
         ("substance", substance_label))})
     app.jinja_env.globals.update(LOCALES=LOCALES, current_locale=current_locale, is_chinese=is_chinese,
-                                 field_label=field_label)
+                                 field_label=field_label, chinese_name=chinese_name)
     return babel
