@@ -91,6 +91,8 @@ def test_the_demo_and_its_pages_tell_the_user_how_to_get_the_full_list(clone, tm
         sign_in(enterprise, "e022@wastematch.example")
         overview = enterprise.get("/?overview=1").get_data(as_text=True)
         assert "代码搜索仅提供这些代码" in overview and "import-hw-list" not in overview  # no command for them
+        form = enterprise.get("/listings/new?kind=offer").get_data(as_text=True)
+        assert "代码搜索仅提供这些代码" in form  # where the codes are searched
     finally:
         app.extensions["wastematch.engine"].dispose()
     assert list((tmp_path / "clone").iterdir()) == []  # no ./instance, nothing else

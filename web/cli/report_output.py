@@ -73,8 +73,8 @@ def write_report(doc: dict[str, Any], fmt: str, out: Path) -> list[Path]:
     if out.parent and not out.parent.exists():
         out.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "json":
-        # Not through report_render: importing it (plotly, openpyxl, the matching engine via the manifests,
-        # scikit-learn) takes about 2 s, only to dump the document.
+        # Not through report_render: importing it (openpyxl, the matching engine via the manifests,
+        # scikit-learn) takes seconds, only to dump the document.
         out.write_text(report_json(doc), encoding="utf-8")
         return [out]
     from marketplace.services.reports.render import render
