@@ -12,25 +12,11 @@ from marketplace.errors import Forbidden, NotFound
 from marketplace.models import Enterprise, Listing, Match, Park
 from marketplace.services.accounts.disclosure import coarse_position
 from marketplace.services.accounts.users import Principal, system_principal
-from marketplace.services.listings.interchange import import_document
 from marketplace.services.matching import workflow
-from marketplace.services.matching.runs import run_matching
 from marketplace.services.reports.map_data import extent_of, park_map, shipment_route
-from tests.conftest import DEMO_PARK
+from tests.marketplace.services.reports.conftest import coordinator_of
 
 ADMIN = system_principal("test")
-
-
-@pytest.fixture()
-def demo(session):
-    import_document(session, json.loads(DEMO_PARK.read_text(encoding="utf-8")), actor="test")
-    run_matching(session, park=None, actor="test")
-    return session
-
-
-def _coordinator(session, code: str) -> Principal:
-    park_id = session.scalar(select(Park.id).where(Park.code == code))
-    return Principal(user_id=None, email=f"coord-{code.lower()}", role="coordinator", park_ids=frozenset({park_id}))
 
 
 def _enterprise(session, ref: str) -> Principal:
@@ -43,7 +29,7 @@ def _party(session, listing_id: int) -> Principal:
 
 
 def _approve_one(session) -> Match:
-    coord = _coordinator(session, "CH")
+    coord = coordinator_of(session, "CH")
     match = session.scalars(workflow.filtered_matches(session, coord, status="proposed", park="CH")).first()
     for listing_id in (match.offer_id, match.need_id):
         workflow.decide(session, _party(session, listing_id), match.id, "accept")
@@ -53,7 +39,7 @@ def _approve_one(session) -> Match:
 
 
 def test_the_coordinator_of_ch_sees_ch_by_name_and_not_jc(demo):
-    coord = _coordinator(demo, "CH")
+    coord = coordinator_of(demo, "CH")
     data = park_map(demo, coord, "CH")
     refs = {p.key for p in data.points if p.identified}
     ch = set(demo.scalars(select(Enterprise.ref).join(Park).where(Park.code == "CH")))
@@ -101,11 +87,11 @@ def test_an_enterprise_sees_itself_and_the_others_anonymised_on_the_coarse_grid(
         park_map(demo, me, "JC")
 
 
-def test_an_approved_match_is_a_flow_for_its_parties_and_the_coordinator(demo):
+def test_an_approved_match_is_a_flow_for_its_parties_and_thecoordinator_of(demo):
     match = _approve_one(demo)
     offer_ent = demo.get(Listing, match.offer_id).enterprise
     need_ent = demo.get(Listing, match.need_id).enterprise
-    coord_flows = {f.match_id: f for f in park_map(demo, _coordinator(demo, "CH"), "CH").flows}
+    coord_flows = {f.match_id: f for f in park_map(demo, coordinator_of(demo, "CH"), "CH").flows}
     assert match.id in coord_flows and coord_flows[match.id].annual_t > 0
     party = park_map(demo, _enterprise(demo, offer_ent.ref), "CH")
     flow = next(f for f in party.flows if f.match_id == match.id)

@@ -2,33 +2,17 @@
 and open ledger findings of the park, shown to its coordinators and admins only."""
 from __future__ import annotations
 
-import json
-
 import pytest
 from sqlalchemy import select
 
 from marketplace.errors import Forbidden, NotFound
-from marketplace.models import Enterprise, Listing, Match, Park
+from marketplace.models import Enterprise, Listing, Match
 from marketplace.services.accounts.users import Principal, system_principal
-from marketplace.services.listings.interchange import import_document
 from marketplace.services.matching import workflow
-from marketplace.services.matching.runs import run_matching
 from marketplace.services.reports.overview import waiting_work
-from tests.conftest import DEMO_PARK
+from tests.marketplace.services.reports.conftest import coordinator_of
 
 ADMIN = system_principal("test")
-
-
-@pytest.fixture()
-def demo(session):
-    import_document(session, json.loads(DEMO_PARK.read_text(encoding="utf-8")), actor="test")
-    run_matching(session, park=None, actor="test")
-    return session
-
-
-def _coordinator(session, code: str) -> Principal:
-    park_id = session.scalar(select(Park.id).where(Park.code == code))
-    return Principal(user_id=None, email=f"coord-{code.lower()}", role="coordinator", park_ids=frozenset({park_id}))
 
 
 def _party(session, listing_id: int) -> Principal:
@@ -38,7 +22,7 @@ def _party(session, listing_id: int) -> Principal:
 
 
 def test_a_match_both_sides_accepted_waits_for_approval(demo):
-    coord = _coordinator(demo, "CH")
+    coord = coordinator_of(demo, "CH")
     before = waiting_work(demo, coord, "CH")
     assert before["approvals"] == 0
     assert before["alerts"] == {"open": 0, "acknowledged": 0} and before["alerts_total"] == 0
@@ -53,7 +37,7 @@ def test_a_match_both_sides_accepted_waits_for_approval(demo):
 
 def test_only_the_parks_coordinators_and_admins_see_it(demo):
     with pytest.raises(Forbidden):
-        waiting_work(demo, _coordinator(demo, "JC"), "CH")
+        waiting_work(demo, coordinator_of(demo, "JC"), "CH")
     enterprise = demo.scalars(select(Enterprise).order_by(Enterprise.id)).first()
     with pytest.raises(Forbidden):
         waiting_work(demo, Principal(user_id=None, email="e", role="enterprise", enterprise_id=enterprise.id,
