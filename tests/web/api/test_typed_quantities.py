@@ -8,7 +8,7 @@ OIL = {"kind": "offer", "title_zh": "废机油（三号车间）", "waste_code":
 
 def test_out_of_bounds_quantities_prices_and_distances_are_refused(api):
     for body in ({**OIL, "quantity_t": 1e9}, {**OIL, "quantity_t": 1e-7}, {**OIL, "quantity_t": 99999999999999999999},
-                 {**OIL, "quantity_t": 500000, "period": "month"}, {**OIL, "price_cny_per_t": 1e12}):
+                 {**OIL, "quantity_t": 10_000_000, "period": "month"}, {**OIL, "price_cny_per_t": 1e12}):
         res = api.post("listings", "e2", json=body)
         assert res.status_code == 422, body
         assert set(res.json["errors"]["json"]) <= {"quantity_t", "price_cny_per_t"}, res.json
