@@ -27,7 +27,10 @@ from .users import Principal
 # Once both parties accepted, each sees who the other is (and keeps seeing it afterwards).
 DISCLOSING_STATUSES = ("accepted", "approved", "in_transfer", "completed")
 HIDDEN_ENTERPRISE = "某企业 (an enterprise)"
-HIDDEN_LICENCE = "[许可证 licence]"
+HIDDEN_LICENCE = "[许可证] ([licence])"
+# In a text written "中文 / English" each half gets the placeholder of its language (a Chinese page shows
+# only its half: "[许可证 licence]" put English into it).
+HALF_PLACEHOLDERS = {HIDDEN_LICENCE: ("[许可证]", "[licence]"), HIDDEN_ENTERPRISE: ("某企业", "an enterprise")}
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 ROAD_FACTOR = Settings().road_factor
 # Distance filters from an arbitrary point measure anonymised sites on this grid (about 11 km),
@@ -123,7 +126,15 @@ class Redactor:
                                     for s in ordered)
             self._pattern = re.compile(alternatives, re.IGNORECASE)
             self._folded = {k.casefold(): v for k, v in self._secrets.items()}
-        return self._pattern.sub(lambda m: self._folded.get(m.group(0).casefold(), HIDDEN_ENTERPRISE), value)
+        def placeholder(m: re.Match[str], half: int | None = None) -> str:
+            found = self._folded.get(m.group(0).casefold(), HIDDEN_ENTERPRISE)
+            return found if half is None else HALF_PLACEHOLDERS.get(found, (found, found))[half]
+
+        zh, sep, en = value.partition(" / ")
+        if sep and _CJK.search(zh):  # "中文 / English": each half in its language
+            return (self._pattern.sub(lambda m: placeholder(m, 0), zh) + sep
+                    + self._pattern.sub(lambda m: placeholder(m, 1), en))
+        return self._pattern.sub(placeholder, value)
 
     def __call__(self, value: Any) -> Any:
         if isinstance(value, str):

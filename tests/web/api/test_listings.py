@@ -268,7 +268,7 @@ def test_a_coordinator_sees_names_in_their_park_only(api):
                  api.get("enterprises/E-4", "coord")]
     # The NK kiln is a counterpart in another park: anonymised, its licence number scrubbed from every check.
     assert by_id[ids["N-2"]]["enterprise"] is None and not by_id[ids["N-2"]]["counterpart"]["identified"]
-    assert by_id[ids["N-2"]]["licence"] == "[许可证 licence]"
+    assert by_id[ids["N-2"]]["licence"] == "[许可证] ([licence])"
     text = json.dumps(by_id[ids["N-2"]], ensure_ascii=False)
     assert "TJ-HW-0002" not in text and "南港水泥有限公司" not in text and "E-4" not in text
     _assert_nothing_leaks(responses, secrets=("南港水泥有限公司", "E-4", "TJ-HW-0002", "N-2"),

@@ -1,7 +1,7 @@
 """The Redactor: hidden names, refs and licence numbers are scrubbed from any text."""
 from __future__ import annotations
 
-from marketplace.services.accounts.disclosure import Redactor
+from marketplace.services.accounts.disclosure import HIDDEN_ENTERPRISE, HIDDEN_LICENCE, Redactor
 
 
 def redactor() -> Redactor:
@@ -29,3 +29,13 @@ def test_every_string_of_a_document_is_scrubbed_and_nothing_else_changes():
     assert redactor()(doc) == {"title": "[ent] 废油", "checks": [{"detail": "licence [licence]", "passed": True}],
                                "quantity_t": 3.5}
     assert not Redactor() and Redactor().text("E-1") == "E-1"
+
+
+def test_each_half_of_a_bilingual_text_gets_the_placeholder_of_its_language():
+    r = Redactor()
+    r.hide("TJ-HW-0001", HIDDEN_LICENCE)
+    r.hide("开发区汽车维修中心", HIDDEN_ENTERPRISE)
+    detail = "开发区汽车维修中心的 TJ-HW-0001 经营范围 HW08 / TJ-HW-0001 of 开发区汽车维修中心 covers HW08"
+    assert r(detail) == "某企业的 [许可证] 经营范围 HW08 / [licence] of an enterprise covers HW08"
+    # a text in one language keeps the placeholder that the pages cut to their language
+    assert r("TJ-HW-0001") == HIDDEN_LICENCE == "[许可证] ([licence])"

@@ -270,7 +270,7 @@ def test_recommendations_for_own_listing_are_redacted(session, who):
     assert doc["kind"] == "offer" and doc["recommendations"]
     first = doc["recommendations"][0]
     assert first["listing"] == _id(session, "N-1") and first["enterprise"] is None
-    assert not first["counterpart"]["identified"] and first["licence"] == "[许可证 licence]"
+    assert not first["counterpart"]["identified"] and first["licence"] == "[许可证] ([licence])"
     assert {"code", "passed", "hard", "detail"} <= set(first["checks"][0])
     text = repr(doc)
     for secret in ("E-1", "E-4", "TJ-HW-0001", "TJ-HW-0002", "N-1", "N-2", "滨海再生资源有限公司", "南港水泥有限公司"):
