@@ -48,6 +48,8 @@ PAGES: list[tuple[str, str, str]] = [
     ("ledger", ENTERPRISE, "/ledger"),
     ("notifications", RECEIVER, "/notifications"),
     ("park-overview", COORDINATOR, "/park"),
+    ("park-map", COORDINATOR, "/map"),
+    ("park-listings", COORDINATOR, "/park/listings"),
     ("matching-run-progress", COORDINATOR, "start-run"),
     ("matching-run", COORDINATOR, "/runs"),
     ("approvals", COORDINATOR, "/approvals"),
