@@ -1,6 +1,6 @@
 """Plausible but unusual listings: the questions a user must confirm before such a listing is stored.
 
-The schema refuses what cannot be right (a quantity below 1 kg or above 5 million t a year:
+The schema refuses what cannot be right (a quantity below 1 kg or above 100 million t a year:
 ``marketplace.schemas.interchange``). Between those bounds a value may still be a slip — "2000"
 typed for "20", kilograms read as tonnes — and one such offer distorts the park's supply figures,
 match rates and the enterprise's rating. So a value far from what is usual is not refused but
