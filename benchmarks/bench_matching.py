@@ -13,7 +13,8 @@ Options:
                   link variables x_a <= max_t_a * y_a, no fixed cost): milp_s, milp_objective,
                   speed ratios and objective agreement
   --recommend     Recommender build time and recommend(ref, top=5) latency (median, p95) over
-                  200 random listings after 20 warm-up calls
+                  200 random listings after 20 warm-up calls; consider(ref, top=5, excluded=5), what
+                  one-click calls (partners plus "why not"), on the same listings
   --no-park       skip run_park (e.g. with --recommend only)
   --profile FILE  run run_park under pyinstrument and write its text report to FILE
   --stages        diagnostic: run the stages of run_park one by one (same functions), with the
@@ -382,6 +383,13 @@ def run_recommend(problem: Problem, seed: int) -> dict:
         found.append(len(res))
     ms = np.array(times)
     by = {k: np.array([t for t, kk in zip(times, kinds) if kk == k]) for k in ("offer", "need")}
+    # What one-click calls since issue 17: the ranked partners plus "why not" (the most similar excluded).
+    considered = []
+    for ref in sample:
+        t = time.perf_counter()
+        rec.consider(ref, top=5, excluded=5)
+        considered.append((time.perf_counter() - t) * 1000.0)
+    cms = np.array(considered)
     return {"recommend_build_s": round(build, 3), "recommend_warmup_s": round(t_warm, 3),
             "recommend_first_call_ms": round(first * 1000.0, 2) if first is not None else None,
             "recommend_samples": len(sample), "recommend_median_ms": round(float(np.median(ms)), 2),
@@ -391,6 +399,8 @@ def run_recommend(problem: Problem, seed: int) -> dict:
             "recommend_need_median_ms": round(float(np.median(by["need"])), 2) if by["need"].size else None,
             "recommend_mean_results": round(statistics.fmean(found), 2),
             "recommend_empty": int(sum(1 for f in found if f == 0)),
+            "consider_median_ms": round(float(np.median(cms)), 2),
+            "consider_p95_ms": round(float(np.percentile(cms, 95)), 2),
             "active_listings": problem.o.size + problem.n.size}
 
 
