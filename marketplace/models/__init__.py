@@ -1,7 +1,9 @@
 """SQLAlchemy 2.0 models of the marketplace. Import from here."""
-from .accounts import LOCALES, ROLES, ApiToken, User, user_parks
+from .accounts import LOCALES, ROLES, ApiToken, User, UserSession, user_parks
 from .alerts import ACTIVE_ALERT_STATUSES, ALERT_KINDS, ALERT_STATUSES, Alert
 from .audit import AuditEvent
+from .delivery import (DELIVERY_CHANNELS, DELIVERY_STATUSES, JOB_RUN_STATUSES, JobRun, NoticeChannel, NoticeDelivery,
+                       NoticePreference)
 from .governance import (
     DECLARATION_STATUSES,
     DISCLOSURE_STATUSES,
@@ -52,7 +54,7 @@ __all__ = [
     "AuditEvent", "Base", "Component", "Enterprise", "EwcCodeRow", "HwCategoryRow", "HwCodeRow",
     "HwExemptionRow", "Licence", "Listing", "Park", "COMPONENT_ROLES", "CURRENT_ROUTES", "FORMS",
     "LISTING_KINDS", "PERIODS", "PURPOSES", "MATCH_STATUSES", "RESERVING_STATUSES", "Match", "MatchRun",
-    "PointToPointApprovalRow", "ApiToken", "User", "user_parks", "ROLES", "LOCALES", "Notification",
+    "PointToPointApprovalRow", "ApiToken", "User", "UserSession", "user_parks", "ROLES", "LOCALES", "Notification",
     "NOTIFICATION_KINDS", "RankingModel", "LISTING_STATUSES", "ListingRemark", "REMARK_KINDS", "FLAG_REASONS",
     "Alert", "ALERT_KINDS", "ALERT_STATUSES", "ACTIVE_ALERT_STATUSES",
     "LedgerEntry", "LedgerFinding", "LEDGER_DIRECTIONS", "LEDGER_SOURCES", "LEDGER_SINKS", "FINDING_CODES", "FINDING_STATUSES",
@@ -60,4 +62,6 @@ __all__ = [
     "SurveyDeclaration", "SurveySubstance", "RosterEntry", "Obligation", "AnnualDisclosure", "EecmAssessment",
     "Target", "SURVEY_ROLES", "DECLARATION_STATUSES", "UNDER_REVIEW_STATUSES", "ROSTER_STATUSES",
     "OBLIGATION_CODES", "OBLIGATION_STATUSES", "DISCLOSURE_STATUSES", "EECM_STATUSES",
+    "JobRun", "NoticeChannel", "NoticePreference", "NoticeDelivery", "JOB_RUN_STATUSES", "DELIVERY_CHANNELS",
+    "DELIVERY_STATUSES",
 ]
