@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from marshmallow import ValidationError
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -32,6 +32,7 @@ from ...schemas.survey import FORMAT, SUBSTANCE_KEYS, SurveyDocumentSchema
 from ..accounts import audit
 from ..accounts.users import Principal
 from ..listings.interchange_xlsx import add_sheets, locator
+from ..tabular import TableLimits, open_workbook, sheet_rows
 from . import surveys
 from .survey_checks import run_checks_many
 
@@ -48,6 +49,9 @@ README_ROWS = [
     ("例 example", "E-1 | 25637-99-4 | 六溴环十二烷 HBCDD | use | 1.5 | EPS阻燃剂 EPS flame retardant | 0.2 | 0"),
 ]
 CHUNK = 500
+# A city-wide survey read by the CLI: generous, yet a sheet declaring A1:XFD1048576 stops at row 100,002.
+SHEET_LIMITS = TableLimits(max_rows=100_000, max_columns=32, max_cells=1_000_000,
+                           max_unpacked_bytes=256 * 1024 * 1024)
 
 
 @dataclass
@@ -249,28 +253,27 @@ def read_template(source: str | Path | IO[bytes]) -> tuple[dict[str, Any], Calla
 
     Layout problems (unknown columns, a substance of an enterprise not in ``declarations``) are all reported
     at once, by sheet and row."""
-    try:
-        wb = load_workbook(source, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
-        raise ValidationFailed("not a readable xlsx workbook (无法读取Excel文件)", {"$": [str(exc)]}) from None
+    wb = open_workbook(source, SHEET_LIMITS, what="the workbook", key="$")
     errors: dict[str, list[str]] = {}
     sheets: dict[str, list[tuple[int, dict[str, Any]]]] = {}
-    for name, columns in SHEETS.items():
-        sheets[name] = []
-        if name not in wb.sheetnames:
-            errors[name] = [f"the workbook has no sheet {name!r}"]
-            continue
-        it = wb[name].iter_rows(values_only=True)
-        header = [str(h).strip() if h is not None else "" for h in next(it, ())]
-        unknown = [h for h in header if h and h not in columns]
-        if unknown:
-            errors[f"{name}!1"] = [f"unknown columns {unknown}; expected {list(columns)}"]
-            continue
-        for number, values in enumerate(it, start=2):
-            rec = {h: _cell(v) for h, v in zip(header, values) if h and v not in (None, "")}
-            if rec:
-                sheets[name].append((number, rec))
-    wb.close()
+    try:
+        for name, columns in SHEETS.items():
+            sheets[name] = []
+            if name not in wb.sheetnames:
+                errors[name] = [f"the workbook has no sheet {name!r}"]
+                continue
+            it = sheet_rows(wb[name], SHEET_LIMITS, sheet=name)
+            header = [str(h).strip() if h is not None else "" for h in next(it, (1, ()))[1]]
+            unknown = [h for h in header if h and h not in columns]
+            if unknown:
+                errors[f"{name}!1"] = [f"unknown columns {unknown}; expected {list(columns)}"]
+                continue
+            for number, values in it:
+                rec = {h: _cell(v) for h, v in zip(header, values) if h and v not in (None, "")}
+                if rec:
+                    sheets[name].append((number, rec))
+    finally:
+        wb.close()
     where: dict[str, str] = {}
     doc: dict[str, Any] = {"format": FORMAT, "declarations": []}
     by_ref: dict[str, dict[str, Any]] = {}

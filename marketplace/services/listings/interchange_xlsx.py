@@ -14,11 +14,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from ...errors import ValidationFailed
 from ...schemas.interchange import FORMAT
+from ..tabular import TableLimits, open_workbook, sheet_rows
 from .interchange import COMPONENT_KEYS, ENTERPRISE_FIELDS, LICENCE_FIELDS, LISTING_FIELDS, PARK_FIELDS
 
 PARK_COLUMNS = ("code", *PARK_FIELDS)
@@ -30,6 +31,9 @@ LIST_FIELDS = {"categories", "codes", "activities", "forms"}
 AMOUNT_KEY = {key: amount for key, (_role, amount) in COMPONENT_KEYS.items()}
 SHEETS = {"parks": PARK_COLUMNS, "enterprises": ENTERPRISE_COLUMNS, "licences": LICENCE_COLUMNS,
           "listings": LISTING_COLUMNS, "components": COMPONENT_COLUMNS}
+# A park's or a city's data, read by the CLI: generous, yet a sheet declaring A1:XFD1048576 stops at row 100,002.
+SHEET_LIMITS = TableLimits(max_rows=100_000, max_columns=64, max_cells=2_000_000,
+                           max_unpacked_bytes=256 * 1024 * 1024)
 README_ROWS = [
     ("工作表 Sheet", "说明 / What it holds"),
     ("parks", "园区 Parks: code, name (中文), name_en, province, lat, lon"),
@@ -103,15 +107,14 @@ def _sheet_rows(wb, name: str, columns: tuple[str, ...]) -> list[tuple[int, dict
     """(Excel row number, {column: value}) for the non-empty rows of one sheet."""
     if name not in wb.sheetnames:
         return []
-    ws = wb[name]
-    it = ws.iter_rows(values_only=True)
-    header = [str(h).strip() if h is not None else "" for h in next(it, ())]
+    it = sheet_rows(wb[name], SHEET_LIMITS, sheet=name)
+    header = [str(h).strip() if h is not None else "" for h in next(it, (1, ()))[1]]
     unknown = [h for h in header if h and h not in columns]
     if unknown:
         raise ValidationFailed(f"sheet {name!r} has unknown columns",
                                {f"{name}!1": [f"unknown columns {unknown}; expected {list(columns)}"]})
     out = []
-    for number, values in enumerate(it, start=2):
+    for number, values in it:
         record = {h: _cell_in(h, v) for h, v in zip(header, values) if h and v not in (None, "")}
         if record:
             out.append((number, record))
@@ -120,10 +123,14 @@ def _sheet_rows(wb, name: str, columns: tuple[str, ...]) -> list[tuple[int, dict
 
 def read_workbook(path: Path) -> tuple[dict[str, Any], Callable[[str], str]]:
     """Read a workbook into a ``wastematch.v1`` document and a path → "sheet!row column" translator."""
+    wb = open_workbook(path, SHEET_LIMITS, what=path.name, key="$")
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
-        raise ValidationFailed(f"{path.name} is not a readable xlsx workbook", {"$": [str(exc)]}) from None
+        return _read_document(wb)
+    finally:
+        wb.close()
+
+
+def _read_document(wb) -> tuple[dict[str, Any], Callable[[str], str]]:
     where: dict[str, str] = {}
     doc: dict[str, Any] = {"format": FORMAT, "parks": [], "enterprises": [], "listings": []}
     for number, rec in _sheet_rows(wb, "parks", PARK_COLUMNS):
@@ -162,7 +169,6 @@ def read_workbook(path: Path) -> tuple[dict[str, Any], Callable[[str], str]]:
         i = doc["listings"].index(listing)
         where[f"$.listings[{i}].{role}[{len(listing[role])}]"] = f"components!{number}"
         listing[role].append(comp)
-    wb.close()
     return doc, locator(where)
 
 

@@ -15,9 +15,7 @@ change its note.
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import math
 from collections.abc import Iterable, Mapping
@@ -39,6 +37,7 @@ from ..accounts import audit
 from ..accounts.disclosure import DISCLOSING_STATUSES, sees_enterprise
 from ..accounts.parks import get_park
 from ..accounts.users import Principal
+from ..tabular import TableLimits, csv_rows, open_workbook, sheet_rows
 
 # The fields a caller may give; ``enterprise``, ``counterparty`` and ``source_batch`` are references.
 FIELDS = ("enterprise", "batch_code", "direction", "entry_date", "chemical_name", "cas", "catalogue_id",
@@ -52,6 +51,9 @@ REQUIRED = ("batch_code", "direction", "entry_date", "quantity_t")
 SHIPMENT_EDITABLE = ("note",)
 MAX_QUANTITY_T = 1e9
 MAX_IMPORT_ROWS = 5000
+# An import file is read only this far (rows as above; columns: the fields twice over, for unknown ones that
+# are reported, not dropped unseen); a 4.9 KB workbook declaring A1:XFD60000 stops at row 5,002.
+IMPORT_LIMITS = TableLimits(max_rows=MAX_IMPORT_ROWS, max_columns=2 * len(FIELDS), max_unpacked_bytes=48 * 1024 * 1024)
 CONTROL_KEYS = frozenset(s.key for s in CONTROLLED_SUBSTANCES)
 DIRECTION_ZH = {"in": "购入/接收", "out": "销售/转出", "produced": "生产", "consumed": "使用消耗"}
 
@@ -565,33 +567,32 @@ def parse_rows(data: bytes | str, fmt: str) -> list[dict[str, Any]]:
             raise ValidationFailed("a JSON import is a list of entries (JSON导入须为记录列表)", {"file": ["must be a list"]})
         return doc
     if fmt == "csv":
-        try:
-            text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
-        except UnicodeDecodeError as exc:  # e.g. Excel's GBK "CSV"; a traceback is no answer
-            raise ValidationFailed("the CSV file is not UTF-8 encoded: save it as \"CSV UTF-8\" "
-                                   "(CSV文件须为UTF-8编码)", {"file": [f"not UTF-8: {exc}"]}) from None
-        reader = csv.DictReader(io.StringIO(text))
-        if not reader.fieldnames:
+        records = csv_rows(data, IMPORT_LIMITS)
+        header = next(records, None)
+        if header is None or not any(h.strip() for h in header[1]):
             raise ValidationFailed("the CSV file has no header row (CSV文件缺少表头)", {"file": ["no header row"]})
-        return [{k.strip(): v for k, v in r.items() if k is not None and v is not None} for r in reader]
+        names = [h.strip() for h in header[1]]
+        return [{k: v for k, v in zip(names, fields) if k} for _line, fields in records if fields]
     if fmt == "xlsx":
-        from openpyxl import load_workbook
-
+        wb = open_workbook(data if isinstance(data, bytes) else data.encode(), IMPORT_LIMITS,
+                           what="the XLSX workbook")
         try:
-            wb = load_workbook(io.BytesIO(data if isinstance(data, bytes) else data.encode()), read_only=True,
-                               data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-            raise ValidationFailed(f"not a readable XLSX workbook: {exc} (无法读取XLSX文件)", {"file": [str(exc)]}) from None
-        rows = list(wb.worksheets[0].iter_rows(values_only=True))
-        if not rows:
-            raise ValidationFailed("the workbook's first sheet is empty (工作簿第一张表为空)", {"file": ["no header row"]})
-        header = [str(h).strip() if h is not None else "" for h in rows[0]]
-        out = []
-        for r in rows[1:]:
-            if all(v is None for v in r):
-                continue
-            out.append({h: v for h, v in zip(header, r) if h and v is not None})
-        return out
+            if not wb.worksheets:
+                raise ValidationFailed("the workbook has no sheet (工作簿没有工作表)", {"file": ["no sheet"]})
+            rows = sheet_rows(wb.worksheets[0], IMPORT_LIMITS)
+            first = next(rows, None)
+            if first is None:
+                raise ValidationFailed("the workbook's first sheet is empty (工作簿第一张表为空)",
+                                       {"file": ["no header row"]})
+            header = [str(h).strip() if h is not None else "" for h in first[1]]
+            out = []
+            for _number, r in rows:
+                if all(v is None for v in r):
+                    continue
+                out.append({h: v for h, v in zip(header, r) if h and v is not None})
+            return out
+        finally:
+            wb.close()
     raise ValidationFailed(f"unknown import format {fmt!r} (不支持的导入格式)", {"file": ["use .csv, .json or .xlsx"]})
 
 

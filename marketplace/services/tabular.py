@@ -1,0 +1,186 @@
+"""Bounded reading of the tables people upload or hand to the CLI (XLSX and CSV), shared by every reader.
+
+A 4.9 KB workbook can declare a sheet of ``A1:XFD60000``; read naively, each of its rows is padded to 16,384
+cells before any row limit is looked at, and one upload holds a core for half a minute. Here:
+
+- a workbook is opened read-only (streaming), after its zip parts' unpacked sizes are checked against a bound
+  (``zipfile`` never inflates a part past its declared size, so the declared sizes bound the XML parsed);
+- its declared sheet dimension is ignored (``reset_dimensions``): rows are padded only to ``max_columns``,
+  the width the reader asked for, and rows after the last real one are not invented;
+- rows are counted while reading, and reading stops at the first row past ``max_rows``; the cells the XML
+  parser produced are counted as each row is parsed, and reading stops past ``max_cells``; a value in a
+  column past ``max_columns`` is refused rather than silently dropped;
+- a CSV is decoded and split incrementally with the same row and column limits and a field-size limit.
+
+Every refusal is a ``ValidationFailed`` naming the sheet (or CSV line) and the limit, in English and Chinese.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook
+
+from ..errors import ValidationFailed
+
+# Excel's own limit on the characters of one cell; csv's default field limit (128 KiB) is above it.
+EXCEL_CELL_CHARS = 32_767
+
+
+@dataclass(frozen=True)
+class TableLimits:
+    """How much of a table a reader accepts: data rows (the header row not counted) and columns per sheet,
+    cells the parser may produce per sheet (``None``: one per row and column), unpacked bytes of a workbook,
+    characters per CSV field."""
+
+    max_rows: int
+    max_columns: int = 64
+    max_cells: int | None = None
+    max_unpacked_bytes: int = 64 * 1024 * 1024
+    max_field_chars: int = EXCEL_CELL_CHARS
+
+    @property
+    def cell_budget(self) -> int:
+        """Cells the parser may produce in one sheet before reading stops."""
+        return self.max_cells if self.max_cells is not None else (self.max_rows + 1) * self.max_columns
+
+
+Source = str | Path | IO[bytes] | bytes
+
+
+def open_workbook(source: Source, limits: TableLimits, *, what: str = "the file", key: str = "file") -> Workbook:
+    """The workbook at ``source`` opened read-only, once its unpacked size is known to be within ``limits``.
+
+    Not a workbook, or one unpacking past the bound, is a bilingual ``ValidationFailed`` under ``key``.
+    The caller closes it (``wb.close()``): a read-only workbook holds its zip open."""
+    if isinstance(source, bytes):
+        source = io.BytesIO(source)
+    try:
+        with zipfile.ZipFile(source) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ValidationFailed(f"{what} is not a readable xlsx workbook (无法读取Excel文件)",
+                               {key: [str(exc)]}) from None
+    if unpacked > limits.max_unpacked_bytes:
+        mb = limits.max_unpacked_bytes // (1024 * 1024)
+        raise ValidationFailed(f"{what} unpacks to more than {mb} MB; it was not read "
+                               f"(Excel文件解压后超过 {mb} MB，未读取)",
+                               {key: [f"{unpacked:,} bytes unpacked; at most {limits.max_unpacked_bytes:,}"]})
+    if hasattr(source, "seek"):
+        source.seek(0)
+    try:
+        return load_workbook(source, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
+        raise ValidationFailed(f"{what} is not a readable xlsx workbook (无法读取Excel文件)",
+                               {key: [str(exc)]}) from None
+
+
+def _too_many_rows(sheet: str, limits: TableLimits, number: int) -> ValidationFailed:
+    return ValidationFailed(
+        f"sheet {sheet!r} has more than {limits.max_rows:,} rows; reading stopped at row {number:,} "
+        f"(工作表 {sheet} 超过 {limits.max_rows:,} 行，已停止读取)",
+        {f"{sheet}!{number}": [f"at most {limits.max_rows:,} rows after the header row"]})
+
+
+class _RowGuard:
+    """Counts the cells openpyxl parses, row by row, and refuses past the cell budget or the column limit.
+
+    It wraps the read-only sheet's per-row assembly (``_get_row``), the one place that sees every parsed cell
+    of a row, including those beyond the columns asked for; the tests of this module pin that behaviour."""
+
+    def __init__(self, ws: Any, sheet: str, limits: TableLimits) -> None:
+        self.sheet, self.limits, self.cells = sheet, limits, 0
+        self._assemble: Callable[..., tuple[Any, ...]] = ws._get_row
+
+    def __call__(self, row: list[dict[str, Any]], *args: Any, **kwargs: Any) -> tuple[Any, ...]:
+        self.cells += len(row)
+        limits, sheet = self.limits, self.sheet
+        if self.cells > limits.cell_budget:
+            number = row[-1].get("row") if row else "?"
+            raise ValidationFailed(
+                f"sheet {sheet!r} holds more than {limits.cell_budget:,} cells; reading stopped "
+                f"(工作表 {sheet} 超过 {limits.cell_budget:,} 个单元格，已停止读取)",
+                {f"{sheet}!{number}": [f"at most {limits.cell_budget:,} cells"]})
+        for cell in reversed(row):  # cells come in column order: the far ones are at the end
+            if cell["column"] <= limits.max_columns:
+                break
+            if cell["value"] not in (None, ""):
+                column = get_column_letter(min(cell["column"], 16_384))
+                raise ValidationFailed(
+                    f"sheet {sheet!r} has a value in column {column} (row {cell['row']}); at most "
+                    f"{limits.max_columns} columns are read (工作表 {sheet} 第 {column} 列超出 "
+                    f"{limits.max_columns} 列上限)",
+                    {f"{sheet}!{cell['row']} {column}": [f"at most {limits.max_columns} columns"]})
+        return self._assemble(row, *args, **kwargs)
+
+
+def sheet_rows(ws: Any, limits: TableLimits, *, sheet: str | None = None) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """(row number, the values of columns 1..``max_columns``) of each row of a read-only sheet, header first.
+
+    Reads as it yields: the first row numbered past ``max_rows + 1`` (the header plus the data rows) stops
+    the reading with a refusal, as does the cell budget or a value past the last column read."""
+    sheet = sheet or ws.title
+    ws.reset_dimensions()  # a declared A1:XFD60000 is a claim, not a size
+    ws._get_row = _RowGuard(ws, sheet, limits)  # the instance attribute shadows the method for this sheet
+    last = limits.max_rows + 1
+    for number, values in enumerate(ws.iter_rows(min_row=1, max_col=limits.max_columns, values_only=True),
+                                    start=1):
+        if number > last:
+            raise _too_many_rows(sheet, limits, number)
+        yield number, values
+
+
+def csv_rows(data: bytes | str, limits: TableLimits, *, what: str = "the CSV file",
+             key: str = "file") -> Iterator[tuple[int, list[str]]]:
+    """(line number, fields) of each record of a CSV file, header first, decoded (UTF-8, BOM or not) and split
+    as it is read; past ``max_rows`` data records, ``max_columns`` fields or ``max_field_chars`` characters in
+    a field, reading stops with a bilingual refusal."""
+    if isinstance(data, bytes):
+        text: IO[str] = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+    else:
+        text = io.StringIO(data, newline="")
+    reader = csv.reader(text)
+    last = limits.max_rows + 1
+    number = 0
+    try:
+        for number, fields in enumerate(reader, start=1):
+            if number > last:
+                raise ValidationFailed(
+                    f"{what} has more than {limits.max_rows:,} rows; reading stopped at line {reader.line_num:,} "
+                    f"(CSV文件超过 {limits.max_rows:,} 行，已停止读取)",
+                    {key: [f"at most {limits.max_rows:,} rows after the header row"]})
+            if len(fields) > limits.max_columns:
+                raise ValidationFailed(
+                    f"{what}: line {reader.line_num:,} has {len(fields):,} fields; at most {limits.max_columns} "
+                    f"columns are read (CSV文件第 {reader.line_num:,} 行超出 {limits.max_columns} 列上限)",
+                    {key: [f"line {reader.line_num:,}: at most {limits.max_columns} columns"]})
+            longest = max((len(f) for f in fields), default=0)
+            if longest > limits.max_field_chars:
+                raise _field_too_long(what, key, limits, reader.line_num)
+            yield number, fields
+    except UnicodeDecodeError as exc:  # e.g. Excel's GBK "CSV"; a traceback is no answer
+        raise ValidationFailed("the CSV file is not UTF-8 encoded: save it as \"CSV UTF-8\" "
+                               "(CSV文件须为UTF-8编码)", {key: [f"not UTF-8: {exc}"]}) from None
+    except csv.Error as exc:
+        # csv stops by itself at its field size limit (128 KiB by default) without reading the rest of the field.
+        if "field larger than field limit" in str(exc):
+            raise _field_too_long(what, key, limits, reader.line_num) from None
+        raise ValidationFailed(f"{what} is not a readable CSV file: line {reader.line_num}: {exc} "
+                               "(无法读取CSV文件)", {key: [str(exc)]}) from None
+
+
+def _field_too_long(what: str, key: str, limits: TableLimits, line: int) -> ValidationFailed:
+    return ValidationFailed(
+        f"{what}: line {line:,} has a field longer than {limits.max_field_chars:,} characters "
+        f"(CSV文件第 {line:,} 行有字段超过 {limits.max_field_chars:,} 个字符)",
+        {key: [f"line {line:,}: at most {limits.max_field_chars:,} characters in a field"]})
+
+
+__all__ = ["EXCEL_CELL_CHARS", "TableLimits", "csv_rows", "open_workbook", "sheet_rows"]
