@@ -13,6 +13,7 @@ from .config import AppConfig
 from .database import init_database, make_views_transactional
 from .errors import register_error_handlers
 from .i18n import init_i18n
+from .sign_in_throttle import init_sign_in_throttle
 
 # The pages load nothing from other hosts (no CDN, no web fonts): the browser is told so.
 CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
@@ -39,6 +40,7 @@ def create_app(config: AppConfig | dict[str, Any] | None = None) -> Flask:
     init_i18n(app, settings.instance_path)
     register_ages(app)
     app.after_request(_security_headers)
+    init_sign_in_throttle(app)
 
     from .api import init_api
 

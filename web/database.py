@@ -67,15 +67,31 @@ def discard_changes() -> None:
     g.db_discard = True
 
 
+def keep_changes() -> None:
+    """Commit what this request wrote even though it answers with an error (or raises a ``DomainError``).
+
+    For refusals that must leave a trace: a failed sign-in's audit event and failure count.
+    """
+    g.db_keep = True
+
+
 def transactional(view: Callable[..., Any]) -> Callable[..., Any]:
-    """The request's unit of work around ``view``: commit on a response below 400, else roll back."""
+    """The request's unit of work around ``view``: commit on a response below 400 (or ``keep_changes``), else roll back."""
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        response = current_app.make_response(view(*args, **kwargs))
+        try:
+            response = current_app.make_response(view(*args, **kwargs))
+        except Exception:
+            refused: Session | None = g.get("db_session")
+            if refused is not None and g.pop("db_keep", False):
+                refused.commit()
+            raise
         session: Session | None = g.get("db_session")
         if session is None:
             return response
-        if response.status_code >= 400 or g.pop("db_discard", False):
+        if g.pop("db_keep", False):
+            session.commit()
+        elif response.status_code >= 400 or g.pop("db_discard", False):
             session.rollback()
         else:
             session.commit()

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .base import Base, utcnow
 
 NOTIFICATION_KINDS = ("listing_fit", "match_proposed", "match_transition", "shipment_event", "ledger_findings",
-                      "survey_transition", "roster_decision", "disclosure_transition", "eecm_transition")
+                      "survey_transition", "roster_decision", "disclosure_transition", "eecm_transition",
+                      "account_locked")
 
 
 class Notification(Base):

@@ -1,4 +1,8 @@
-"""``/auth``: exchange email and password for a bearer token; who am I; sign out (revoke)."""
+"""``/auth``: exchange email and password for a bearer token; who am I; sign out (revoke).
+
+The token endpoint signs in as the pages do (``sign_in.sign_in``): throttled per address and per
+account (429 with ``Retry-After``), locked after repeated failures, every attempt audited.
+"""
 from __future__ import annotations
 
 import datetime as dt
@@ -6,9 +10,12 @@ import datetime as dt
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from marketplace.errors import Unauthorized
+from marketplace.services.accounts import sign_in
 from marketplace.services.accounts import users as accounts
 
-from ..database import db_session
+from ..database import db_session, keep_changes
+from ..sign_in_throttle import client, note_retry_after, sign_in_throttle
 from .common import ErrorSchema, RejectsNul, current_principal, documents_errors, requires
 from .users import UserSchema
 
@@ -37,10 +44,20 @@ class TokenResponse(Schema):
 @blp.arguments(TokenRequest)
 @blp.response(201, TokenResponse)
 @blp.alt_response(401, schema=ErrorSchema, description="Wrong email or password")
+@blp.alt_response(429, schema=ErrorSchema, description="Too many failed sign-ins from this address or for this "
+                  "account: wait the seconds of the Retry-After header")
 def issue_token(body):
     """Sign in: a bearer token for ``Authorization: Bearer <token>`` (expiring, revocable)."""
     session = db_session()
-    user = accounts.authenticate(session, body["email"], body["password"])
+    try:
+        user = sign_in.sign_in(session, body["email"], body["password"], client("api"), throttle=sign_in_throttle())
+    except sign_in.TooManyAttempts as exc:
+        keep_changes()  # the refusal's audit event stays
+        note_retry_after(exc.retry_after)
+        raise
+    except Unauthorized:
+        keep_changes()  # the failure's audit event and count stay
+        raise
     plaintext, row = accounts.issue_token(session, user, ttl=dt.timedelta(seconds=body["expires_in"]),
                                           label=body["label"])
     doc = {"token": plaintext, "token_type": "Bearer", "expires_at": row.expires_at,
@@ -52,8 +69,9 @@ def issue_token(body):
 @requires(blp)
 @blp.response(204)
 def revoke_token():
-    """Sign out: revoke the token this request carries."""
+    """Sign out: revoke the token this request carries (audited)."""
     accounts.revoke_token(db_session(), current_principal())
+    sign_in.audit_token_sign_out(db_session(), current_principal(), client("api"))
 
 
 @blp.route("/me")

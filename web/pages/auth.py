@@ -1,9 +1,10 @@
 """Browser sign-in, the CSRF token of every form, and the guards of the pages.
 
-Signing in (``/signin``) checks the email and password with ``accounts.authenticate`` and
-keeps only the user id in Flask's signed session cookie (HttpOnly, SameSite=Lax, a lifetime:
-see ``web.app``); each request rebuilds the principal from it as a bearer token would
-(``accounts.resolve_session_user``), so a disabled account is signed out at once. Every
+Signing in (``/signin``) checks the email and password with ``sign_in.sign_in`` (throttled per
+address and per account, locked after repeated failures, audited: see that module) and keeps the
+user id and a server-side session key in Flask's signed session cookie (HttpOnly, SameSite=Lax, a
+lifetime: see ``web.app``); each request resolves the key (``sign_in.resolve_session``), so signing
+out, a password change or a disabled account ends the session at once, even for a copied cookie. Every
 POST form carries the session's CSRF token (``csrf_token``); a POST without it, or with
 another, is 400. Pages that need a user redirect to ``/signin?next=…`` (only local paths
 are followed back).
@@ -13,22 +14,26 @@ from __future__ import annotations
 import functools
 import hmac
 import secrets
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
-from flask import abort, g, redirect, render_template, request, session, url_for
+from flask import abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from marketplace.errors import Unauthorized
-from marketplace.services.accounts.users import Principal, authenticate, resolve_session_user
+from marketplace.services.accounts import sign_in
+from marketplace.services.accounts.users import Principal
 
-from ..database import db_session
+from ..database import db_session, keep_changes
 from ..i18n import LANG_KEY, LOCALES, localise_message
+from ..sign_in_throttle import client, sign_in_throttle
 from . import bp
 
 CSRF_KEY = "csrf_token"
 USER_KEY = "user_id"
+SESSION_KEY = "session_key"
 
 
 def csrf_token() -> str:
@@ -82,14 +87,19 @@ def page_principal() -> Principal | None:
     principal = None
     if user_id is not None:
         try:
-            principal = resolve_session_user(db_session(), user_id)
+            principal = sign_in.resolve_session(db_session(), user_id, session.get(SESSION_KEY))
         except Unauthorized:
-            lang = session.get(LANG_KEY)
-            session.clear()
-            if lang:
-                session[LANG_KEY] = lang
+            _forget_user()
     g.page_principal = principal
     return principal
+
+
+def _forget_user() -> None:
+    """Clear the cookie's session but the language choice."""
+    lang = session.get(LANG_KEY)
+    session.clear()
+    if lang:
+        session[LANG_KEY] = lang
 
 
 def to_signin() -> Response:
@@ -151,18 +161,28 @@ def signin():
 
 @bp.post("/signin")
 def signin_post():
-    """Check the email and password; on success keep the user id in the session and go to ``next``."""
+    """Check the email and password; on success open a server-side session and go to ``next``.
+
+    A refusal (401, or 429 with ``Retry-After`` when throttled or locked) keeps its audit and count.
+    """
     email = request.form.get("email", "").strip()[:200]
     password = request.form.get("password", "")
     target = safe_next(request.form.get("next"), "")
+    who = client("page")
     try:
-        user = authenticate(db_session(), email, password)  # records last_login_at: the redirect commits it
+        user = sign_in.sign_in(db_session(), email, password, who, throttle=sign_in_throttle())
+    except sign_in.TooManyAttempts as exc:
+        keep_changes()
+        return render_template("signin.html", email=email, error=localise_message(exc.message), next=target), \
+            429, {"Retry-After": str(exc.retry_after)}
     except Unauthorized as exc:
+        keep_changes()
         return render_template("signin.html", email=email, error=localise_message(exc.message), next=target), 401
+    key = sign_in.open_session(db_session(), user, who, lifetime=current_app.permanent_session_lifetime)
     lang = session.get(LANG_KEY)
     session.clear()  # a fresh session (and CSRF token) for the signed-in user: no fixation
     session.permanent = True  # the cookie expires (PERMANENT_SESSION_LIFETIME) instead of living forever
-    session[USER_KEY], session["email"] = user.id, user.email
+    session[USER_KEY], session[SESSION_KEY], session["email"] = user.id, key, user.email
     if lang:
         session[LANG_KEY] = lang
     csrf_token()
@@ -172,11 +192,9 @@ def signin_post():
 
 @bp.post("/signout")
 def signout():
-    """Forget the signed-in user (the language choice stays)."""
-    lang = session.get(LANG_KEY)
-    session.clear()
-    if lang:
-        session[LANG_KEY] = lang
+    """End the session for good (server-side: a copy of the cookie no longer works); the language stays."""
+    sign_in.close_session(db_session(), session.get(SESSION_KEY), client("page"))
+    _forget_user()
     return redirect(url_for("pages.signin"))
 
 

@@ -2,7 +2,9 @@
 
 Passwords are hashed with scrypt (standard library) and a per-user salt; tokens are
 random 32-byte strings of which only the SHA-256 is stored, so a database leak
-reveals neither. Tokens expire (default 12 hours) and can be revoked.
+reveals neither. Tokens expire (default 12 hours) and can be revoked. A password that is
+set must pass the policy of ``passwords``; a password change ends the user's tokens and
+browser sessions. Signing in with throttling, lockout and audit is ``sign_in``.
 """
 from __future__ import annotations
 
@@ -21,16 +23,16 @@ from ...errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFai
 from ...models import ROLES, ApiToken, Enterprise, Park, User
 from ...models.base import MAX_ID, as_utc, utcnow
 from . import audit
+from .passwords import MIN_PASSWORD_LENGTH, password_problems  # noqa: F401 (MIN_PASSWORD_LENGTH: the API schema reads it here)
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
-MIN_PASSWORD_LENGTH = 8
 TOKEN_TTL = dt.timedelta(hours=12)
 MAX_TOKEN_TTL = dt.timedelta(days=30)
 # The audit trail keys users by email (100 characters) and names actors "role:email" (200).
 MAX_EMAIL_LENGTH = 100
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-# Compared against when the email is unknown, so a wrong email costs as long as a wrong password.
-_DUMMY_HASH: str | None = None
+# The salt and digest checked against when the email is unknown (no password hashes to zeros).
+_DUMMY_SALT, _DUMMY_DIGEST = base64.b64encode(bytes(16)).decode(), base64.b64encode(bytes(32)).decode()
 
 
 def hash_password(password: str) -> str:
@@ -53,6 +55,14 @@ def verify_password(password: str, stored: str) -> bool:
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(got, want)
+
+
+def dummy_password_check(password: str) -> None:
+    """The scrypt work of checking a password against a stored hash, for an unknown email.
+
+    Same parameters as a hash made now, so a wrong email costs as long as a wrong password.
+    """
+    verify_password(password or "", f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${_DUMMY_SALT}${_DUMMY_DIGEST}")
 
 
 @dataclass(frozen=True)
@@ -115,8 +125,8 @@ def create_user(session: Session, *, email: str, password: str, role: str, actor
         errors["email"] = [f"at most {MAX_EMAIL_LENGTH} characters (邮箱过长)"]
     elif not EMAIL_RE.match(email):
         errors["email"] = [f"{email!r} is not an email address"]
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        errors["password"] = [f"must be at least {MIN_PASSWORD_LENGTH} characters"]
+    if problems := password_problems(password, email=email, name=name):
+        errors["password"] = problems
     if role not in ROLES:
         errors["role"] = [f"must be one of: {', '.join(ROLES)}; got {role!r}"]
     if locale not in ("zh", "en"):
@@ -157,15 +167,17 @@ def create_user(session: Session, *, email: str, password: str, role: str, actor
 
 
 def set_password(session: Session, user: User, password: str, *, actor: str) -> None:
-    """Replace a user's password and revoke their tokens."""
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise ValidationFailed("the password is too short",
-                               {"password": [f"must be at least {MIN_PASSWORD_LENGTH} characters"]})
+    """Replace a user's password (the policy applies) and end their tokens and browser sessions for good."""
+    if problems := password_problems(password, email=user.email, name=user.name):
+        raise ValidationFailed("the password is refused (密码不符合要求)", {"password": problems})
     user.password_hash = hash_password(password)
     now = utcnow()
     for tok in user.tokens:
         if tok.revoked_at is None:
             tok.revoked_at = now
+    for browser in user.sessions:
+        if browser.revoked_at is None:
+            browser.revoked_at = now
     audit.record(session, actor=actor, action="set-password", entity_type="user", entity_key=user.email)
 
 
@@ -196,13 +208,14 @@ def get_user(session: Session, email: str) -> User:
 
 
 def authenticate(session: Session, email: str, password: str) -> User:
-    """The active user with this email and password, or ``Unauthorized`` (never saying which was wrong)."""
-    global _DUMMY_HASH
+    """The active user with this email and password, or ``Unauthorized`` (never saying which was wrong).
+
+    Without throttling, lockout or audit: for the CLI and checks; people sign in through ``sign_in``.
+    """
     user = session.scalar(select(User).where(User.email == normalise_email(email or "")).options(
         selectinload(User.parks), selectinload(User.enterprise)))
     if user is None:
-        _DUMMY_HASH = _DUMMY_HASH or hash_password(secrets.token_hex(8))
-        verify_password(password or "", _DUMMY_HASH)
+        dummy_password_check(password)
         raise Unauthorized("wrong email or password (邮箱或密码错误)")
     if not verify_password(password or "", user.password_hash) or not user.active:
         raise Unauthorized("wrong email or password (邮箱或密码错误)")

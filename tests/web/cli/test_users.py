@@ -113,8 +113,9 @@ def test_duplicate_email_is_a_conflict_whatever_the_case(db_url):
     assert accounts.verify_password(PASSWORD, stored_user(db_url, "admin@wm.test").password_hash)
 
 
-@pytest.mark.parametrize("stdin, reason", [("", "empty"), ("\n", "empty"), ("short\n", "at least 8")],
-                         ids=["no-input", "blank-line", "too-short"])
+@pytest.mark.parametrize("stdin, reason", [("", "empty"), ("\n", "empty"), ("short\n", "at least 10"),
+                                           ("password123\n", "most common"), ("admin@wm.test\n", "email")],
+                         ids=["no-input", "blank-line", "too-short", "common", "own-email"])
 def test_missing_or_short_password_is_refused(db_url, stdin, reason):
     body = run_json(db_url, "users", "add", "admin@wm.test", "--role", "admin", input=stdin, ok=False)
     assert body["code"] == 422 and reason in " ".join(body["errors"]["password"])
