@@ -51,6 +51,11 @@ class TableLimits:
         """Cells the parser may produce in one sheet before reading stops."""
         return self.max_cells if self.max_cells is not None else (self.max_rows + 1) * self.max_columns
 
+    @property
+    def max_line_chars(self) -> int:
+        """Characters of one physical CSV line: every column's longest field, quoted, and a separator."""
+        return self.max_columns * (self.max_field_chars + 3)
+
 
 Source = str | Path | IO[bytes] | bytes
 
@@ -139,16 +144,16 @@ def sheet_rows(ws: Any, limits: TableLimits, *, sheet: str | None = None) -> Ite
 
 def csv_rows(data: bytes | str, limits: TableLimits, *, what: str = "the CSV file",
              key: str = "file") -> Iterator[tuple[int, list[str]]]:
-    """(line number, fields) of each record of a CSV file, header first, decoded (UTF-8, BOM or not) and split
-    as it is read; past ``max_rows`` data records, ``max_columns`` fields or ``max_field_chars`` characters in
-    a field, reading stops with a bilingual refusal."""
+    """(record number, fields) of each record of a CSV file, header first, decoded (UTF-8, BOM or not) and split
+    as it is read; past ``max_rows`` data records, ``max_columns`` fields, ``max_field_chars`` characters in a
+    field or ``max_line_chars`` in a line, reading stops with a bilingual refusal."""
     if isinstance(data, bytes):
         text: IO[str] = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
     else:
         text = io.StringIO(data, newline="")
-    reader = csv.reader(text)
+    lines = _bounded_lines(text, limits, what, key)
+    reader = csv.reader(lines)
     last = limits.max_rows + 1
-    number = 0
     try:
         for number, fields in enumerate(reader, start=1):
             if number > last:
@@ -161,19 +166,32 @@ def csv_rows(data: bytes | str, limits: TableLimits, *, what: str = "the CSV fil
                     f"{what}: line {reader.line_num:,} has {len(fields):,} fields; at most {limits.max_columns} "
                     f"columns are read (CSV文件第 {reader.line_num:,} 行超出 {limits.max_columns} 列上限)",
                     {key: [f"line {reader.line_num:,}: at most {limits.max_columns} columns"]})
-            longest = max((len(f) for f in fields), default=0)
-            if longest > limits.max_field_chars:
+            if max((len(f) for f in fields), default=0) > limits.max_field_chars:
                 raise _field_too_long(what, key, limits, reader.line_num)
             yield number, fields
     except UnicodeDecodeError as exc:  # e.g. Excel's GBK "CSV"; a traceback is no answer
         raise ValidationFailed("the CSV file is not UTF-8 encoded: save it as \"CSV UTF-8\" "
                                "(CSV文件须为UTF-8编码)", {key: [f"not UTF-8: {exc}"]}) from None
     except csv.Error as exc:
-        # csv stops by itself at its field size limit (128 KiB by default) without reading the rest of the field.
+        # csv refuses by itself a field past its own limit (128 KiB by default) spread over several lines.
         if "field larger than field limit" in str(exc):
             raise _field_too_long(what, key, limits, reader.line_num) from None
         raise ValidationFailed(f"{what} is not a readable CSV file: line {reader.line_num}: {exc} "
                                "(无法读取CSV文件)", {key: [str(exc)]}) from None
+
+
+def _bounded_lines(text: IO[str], limits: TableLimits, what: str, key: str) -> Iterator[str]:
+    """The physical lines of ``text``, each read with a bound: csv would otherwise take a 100 MB line whole."""
+    bound = limits.max_line_chars
+    number = 0
+    while line := text.readline(bound):
+        number += 1
+        if len(line) == bound and not line.endswith(("\n", "\r")):
+            raise ValidationFailed(
+                f"{what}: line {number:,} is longer than {bound:,} characters; reading stopped "
+                f"(CSV文件第 {number:,} 行超过 {bound:,} 个字符，已停止读取)",
+                {key: [f"line {number:,}: at most {bound:,} characters in a line"]})
+        yield line
 
 
 def _field_too_long(what: str, key: str, limits: TableLimits, line: int) -> ValidationFailed:
