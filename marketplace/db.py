@@ -1,15 +1,17 @@
 """Engines, sessions and schema migrations (Alembic is the schema's history)."""
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, Select, create_engine, event, func, select
+from sqlalchemy import Engine, Select, create_engine, event, func, make_url, select
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -19,7 +21,60 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 SQLITE_BEGIN = "wastematch_sqlite_begin"
 
 
-def make_engine(url: str, **kwargs) -> Engine:
+@dataclass(frozen=True)
+class DatabaseTimeouts:
+    """PostgreSQL's ``statement_timeout`` and ``idle_in_transaction_session_timeout``, in seconds (0: none).
+
+    A statement running longer is cancelled, and a session that keeps a transaction open without a
+    statement for longer is ended, so that no request can hold a core of the database, its locks or its
+    snapshot for minutes. SQLite has no such settings (its writers already wait at most 30 s for the lock).
+    """
+
+    statement_s: float = 0.0
+    idle_in_transaction_s: float = 0.0
+
+    # The web app: a request's statements take milliseconds; a page-started park run reads, then holds its
+    # transaction while the solver works (at most 60 s per solve, MAX_TIME_LIMIT_S of the API) before writing.
+    WEB_STATEMENT_S = 30.0
+    WEB_IDLE_IN_TRANSACTION_S = 300.0
+    # The command line: every command is one transaction, and `wastematch match --time-limit S` may solve for
+    # as long as the operator asks; only a runaway statement is cancelled.
+    CLI_STATEMENT_S = 600.0
+    CLI_IDLE_IN_TRANSACTION_S = 0.0
+
+    ENV_STATEMENT = "WASTEMATCH_STATEMENT_TIMEOUT_S"
+    ENV_IDLE = "WASTEMATCH_IDLE_IN_TRANSACTION_TIMEOUT_S"
+    ENV_CLI_STATEMENT = "WASTEMATCH_CLI_STATEMENT_TIMEOUT_S"
+
+    @classmethod
+    def for_web(cls) -> DatabaseTimeouts:
+        """The web app's: ``WASTEMATCH_STATEMENT_TIMEOUT_S`` (default 30) and
+        ``WASTEMATCH_IDLE_IN_TRANSACTION_TIMEOUT_S`` (default 300)."""
+        return cls(_seconds(cls.ENV_STATEMENT, cls.WEB_STATEMENT_S), _seconds(cls.ENV_IDLE, cls.WEB_IDLE_IN_TRANSACTION_S))
+
+    @classmethod
+    def for_cli(cls) -> DatabaseTimeouts:
+        """The command line's: ``WASTEMATCH_CLI_STATEMENT_TIMEOUT_S`` (default 600), no idle limit."""
+        return cls(_seconds(cls.ENV_CLI_STATEMENT, cls.CLI_STATEMENT_S), cls.CLI_IDLE_IN_TRANSACTION_S)
+
+    def options(self) -> str:
+        """The libpq ``options`` that set them on every new connection (``-c name=milliseconds``)."""
+        return (f"-c statement_timeout={round(self.statement_s * 1000)} "
+                f"-c idle_in_transaction_session_timeout={round(self.idle_in_transaction_s * 1000)}")
+
+
+def _seconds(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    try:
+        value = float(raw) if raw else default
+    except ValueError:
+        raise ValueError(f"{name}={raw!r} is not a number of seconds") from None
+    if not 0 <= value <= 86_400:
+        raise ValueError(f"{name}={raw!r}: give 0 (no limit) to 86400 seconds")
+    return value
+
+
+def make_engine(url: str, *, timeouts: DatabaseTimeouts | None = None, **kwargs) -> Engine:
     """An engine for ``url``; SQLite gets foreign keys, WAL, a busy timeout and real transactions.
 
     pysqlite by default runs SELECTs outside any transaction and begins one only at the
@@ -27,6 +82,9 @@ def make_engine(url: str, **kwargs) -> Engine:
     (SQLAlchemy's documented recipe): every transaction begins with an explicit BEGIN, and
     a writer can ask for ``BEGIN IMMEDIATE`` (``writer_session``) so that concurrent writers
     queue on SQLite's lock instead of failing when their snapshot is stale.
+
+    On PostgreSQL, ``timeouts`` (the web app's and the CLI's, see :class:`DatabaseTimeouts`) are set on
+    every connection; None leaves the server's defaults.
     """
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"timeout": 30})
@@ -46,6 +104,12 @@ def make_engine(url: str, **kwargs) -> Engine:
             conn.exec_driver_sql(conn.get_execution_options().get(SQLITE_BEGIN, "BEGIN"))
 
         return engine
+    if timeouts is not None and url.startswith("postgresql"):
+        connect_args = dict(kwargs.pop("connect_args", {}))
+        # Added to options the URL may carry (``?options=...``), not replacing them.
+        given = connect_args.get("options") or make_url(url).query.get("options") or ""
+        connect_args["options"] = f"{given} {timeouts.options()}".strip()
+        kwargs["connect_args"] = connect_args
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 

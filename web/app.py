@@ -13,6 +13,7 @@ from .config import AppConfig
 from .database import init_database, make_views_transactional
 from .errors import register_error_handlers
 from .i18n import init_i18n
+from .request_limits import init_request_limits
 from .sign_in_throttle import init_sign_in_throttle
 
 # The pages load nothing from other hosts (no CDN, no web fonts): the browser is told so.
@@ -37,6 +38,7 @@ def create_app(config: AppConfig | dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # Chinese stays readable in API responses
     init_database(app, settings.database_url)
     register_error_handlers(app)
+    init_request_limits(app)  # body sizes and readable JSON, before any view
     init_i18n(app, settings.instance_path)
     register_ages(app)
     app.after_request(_security_headers)

@@ -15,7 +15,7 @@ from flask import Flask, current_app, g, request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from marketplace.db import begin_as_writer, make_engine, make_sessionmaker
+from marketplace.db import DatabaseTimeouts, begin_as_writer, make_engine, make_sessionmaker
 
 from .config import ensure_sqlite_dir
 
@@ -23,7 +23,7 @@ from .config import ensure_sqlite_dir
 def init_database(app: Flask, url: str) -> None:
     """Create the engine and session factory of the app."""
     ensure_sqlite_dir(url)
-    engine = make_engine(url)
+    engine = make_engine(url, timeouts=DatabaseTimeouts.for_web())
     app.extensions["wastematch.engine"] = engine
     app.extensions["wastematch.sessions"] = make_sessionmaker(engine)
     app.teardown_appcontext(_close_session)

@@ -4,12 +4,13 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from marketplace.errors import DomainError
 
+from .request_limits import too_large_message
 from .schema_messages import bilingual_errors
 
 
@@ -43,9 +44,11 @@ def _error_page(exc: HTTPException):
     titles = {400: _("The request could not be used"), 403: _("Not for your role"),
               404: _("Not found"), 405: _("Not allowed here"), 413: _("The upload is too large")}
     default = type(exc).description
+    limit_mb = f"{(current_app.config.get('MAX_CONTENT_LENGTH') or 0) / 2**20:.3g}"
     description = exc.description if exc.description != default else {
         404: _("It does not exist or is not yours to see."),
         405: _("This address does not take that kind of request."),
+        413: _("What was sent is larger than %(mb)s MB. Send a smaller file, or split it.", mb=limit_mb),
     }.get(code, "")
     if exc.response is not None or code < 400:
         return exc  # redirects and ready-made responses pass through
@@ -73,7 +76,10 @@ def register_error_handlers(app: Flask) -> None:
         data = getattr(exc, "data", None) or {}
         # webargs (flask-smorest's request parsing) puts validation messages, by location and field, here.
         errors = bilingual_errors(data.get("errors") or data.get("messages") or {})
-        message = data.get("message") or _summary(code, errors) or exc.description or HTTPStatus(code).phrase
+        description = exc.description
+        if isinstance(exc, RequestEntityTooLarge) and description == RequestEntityTooLarge.description:
+            description = too_large_message(current_app.config.get("MAX_CONTENT_LENGTH"))  # werkzeug's is English
+        message = data.get("message") or _summary(code, errors) or description or HTTPStatus(code).phrase
         return jsonify(error_body(code, message, errors)), code, data.get("headers") or {}
 
     @app.errorhandler(Exception)

@@ -35,6 +35,19 @@ MAX_ANNUAL_T = 100_000_000.0
 MIN_PRICE_CNY_PER_T = -100_000.0
 MAX_PRICE_CNY_PER_T = 100_000_000.0
 MAX_DISTANCE_KM = 5000.0
+# Sizes of what one document or request may carry: far above any real park (the demo park has 60
+# enterprises and ~200 listings; a chemical analysis lists tens of substances) and low enough that
+# validating the largest document takes a fraction of a second. Text lengths follow the pages' fields.
+MAX_PARKS = 1_000
+MAX_ENTERPRISES = 20_000
+MAX_LISTINGS = 50_000
+MAX_COMPONENTS = 500
+MAX_LICENCES = 100
+MAX_LICENCE_CODES = 1_000  # the 2021 list has 467 codes; a licence names each at most once
+MAX_LICENCE_CATEGORIES = len(KNOWN_CATEGORIES)
+DESCRIPTION_MAX = 4_000
+# A licence's yearly capacity: the largest HW utilisation sites in China are licensed for a few million t.
+MAX_CAPACITY_T = 100_000_000.0
 
 
 def max_quantity_t(period: str | None) -> float:
@@ -57,8 +70,33 @@ def _one_of(choices: tuple[str, ...]) -> validate.OneOf:
     return validate.OneOf(choices, error="must be one of: {choices}; got {input!r}")
 
 
-def _positive(what: str = "must be greater than 0") -> validate.Range:
-    return validate.Range(min=0, min_inclusive=False, error=what + ", got {input}")
+def _positive(what: str = "must be greater than 0", top: float | None = None) -> validate.Range:
+    return validate.Range(min=0, min_inclusive=False, max=top, error=what + ", got {input}")
+
+
+class BoundedList(fields.List):
+    """A list of at most ``max_length`` items, counted before any item is read: a list of 200,000 rows is
+    refused at once, not after every row has been deserialised."""
+
+    def __init__(self, cls_or_instance: Any, *, max_length: int, what: str = "items", **kwargs: Any) -> None:
+        super().__init__(cls_or_instance, **kwargs)
+        self.max_length, self.what = max_length, what
+        self.metadata = {**self.metadata, "maxItems": max_length}
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> list[Any]:
+        if isinstance(value, (list, tuple)) and len(value) > self.max_length:
+            raise ValidationError(f"at most {self.max_length:,} {self.what}, got {len(value):,} "
+                                  f"(条目过多：最多 {self.max_length:,} 条)")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+def duplicates(keys: list[Any]) -> list[Any]:
+    """The keys that occur more than once, sorted (one pass: an 8,000-row list is checked in milliseconds)."""
+    seen: set[Any] = set()
+    twice: set[Any] = set()
+    for key in keys:
+        (twice if key in seen else seen).add(key)
+    return sorted(twice, key=str)
 
 
 FRACTION = validate.Range(min=0, max=1, error="must be a mass fraction between 0 and 1, got {input}")
@@ -84,7 +122,11 @@ class _Strict(Schema):
 class CasField(fields.String):
     """A CAS registry number: normalised (full-width digits, spaces) and check-digit verified."""
 
+    MAX_LENGTH = 40  # a CAS number has at most 12 characters; room for spaces and full-width forms
+
     def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
+        if isinstance(value, str) and len(value) > self.MAX_LENGTH:
+            raise ValidationError(f"not a CAS number: longer than {self.MAX_LENGTH} characters (CAS 号过长)")
         text = normalize_cas(super()._deserialize(value, attr, data, **kwargs))
         problem = cas_check_error(text)
         if problem:
@@ -107,6 +149,10 @@ def _component_schema(amount: str) -> type[Schema]:
     return type(f"Component_{amount}", (_Component,), {amount: fields.Float(required=True, validate=FRACTION)})
 
 
+def _components(schema: type[Schema]) -> fields.List:
+    return BoundedList(fields.Nested(schema), load_default=list, max_length=MAX_COMPONENTS, what="substances")
+
+
 CompositionSchema = _component_schema("fraction")
 WantedSchema = _component_schema("min_fraction")
 LimitSchema = _component_schema("max_fraction")
@@ -120,18 +166,22 @@ class ParkSchema(_Strict):
     province = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=50))
     lat = fields.Float(load_default=None, allow_none=True, validate=validate.Range(-90, 90))
     lon = fields.Float(load_default=None, allow_none=True, validate=validate.Range(-180, 180))
-    hw_max_distance_km = fields.Float(load_default=None, allow_none=True, validate=_positive())
+    hw_max_distance_km = fields.Float(load_default=None, allow_none=True, validate=_positive(
+        f"must be greater than 0 and at most {MAX_DISTANCE_KM:,.0f} km", MAX_DISTANCE_KM))
 
 
 class LicenceSchema(_Strict):
     number = fields.String(required=True, validate=validate.Length(min=1, max=64))
     kind = fields.String(required=True, validate=_one_of(LICENCE_KINDS))
-    categories = fields.List(fields.String(), load_default=list)
-    codes = fields.List(fields.String(), load_default=list)
+    categories = BoundedList(fields.String(validate=validate.Length(max=20)), load_default=list,
+                             max_length=MAX_LICENCE_CATEGORIES, what="categories")
+    codes = BoundedList(fields.String(validate=validate.Length(max=20)), load_default=list,
+                        max_length=MAX_LICENCE_CODES, what="codes")
     activities = fields.List(fields.String(validate=_one_of(ACTIVITIES)), required=True,
                              validate=validate.Length(min=1, error="must name at least one activity"))
     annual_capacity_t = fields.Float(required=True, validate=validate.Range(
-        min=0, error="must be 0 or more tonnes, got {input}"))
+        min=0, max=MAX_CAPACITY_T,
+        error=f"must be 0 to {MAX_CAPACITY_T:,.0f} tonnes a year, got {{input}} (许可能力超出合理范围)"))
     valid_from = fields.Date(required=True)
     valid_to = fields.Date(load_default=None, allow_none=True)
 
@@ -166,7 +216,8 @@ class EnterpriseSchema(_Strict):
     district = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
     lat = fields.Float(required=True, validate=validate.Range(-90, 90))
     lon = fields.Float(required=True, validate=validate.Range(-180, 180))
-    licences = fields.List(fields.Nested(LicenceSchema), load_default=list)
+    licences = BoundedList(fields.Nested(LicenceSchema), load_default=list, max_length=MAX_LICENCES,
+                           what="licences")
 
 
 class ListingSchema(_Strict):
@@ -175,12 +226,13 @@ class ListingSchema(_Strict):
     enterprise = fields.String(required=True, validate=validate.Length(max=64))
     title = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
     title_zh = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
-    description = fields.String(load_default=None, allow_none=True)
-    waste_code = fields.String(load_default=None, allow_none=True)
+    description = fields.String(load_default=None, allow_none=True, validate=validate.Length(
+        max=DESCRIPTION_MAX, error=f"at most {DESCRIPTION_MAX:,} characters (描述最多 {DESCRIPTION_MAX:,} 字)"))
+    waste_code = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20))
     ewc_code = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(
         r"^\d{6}$", error="must be six digits of the EU List of Waste, e.g. 130205"))
     form = fields.String(load_default=None, allow_none=True, validate=_one_of(FORMS))
-    composition = fields.List(fields.Nested(CompositionSchema), load_default=list)
+    composition = _components(CompositionSchema)
     quantity_t = fields.Float(required=True, validate=_positive("must be a quantity greater than 0 tonnes"),
                               metadata={"description": f"Tonnes per period: from {MIN_QUANTITY_T:g} (1 kg) to "
                                         f"{MAX_ANNUAL_T:,.0f} a year ({MAX_ANNUAL_T / 12:,.0f} a month)"})
@@ -192,13 +244,14 @@ class ListingSchema(_Strict):
         error=f"must be between {MIN_PRICE_CNY_PER_T:,.0f} and {MAX_PRICE_CNY_PER_T:,.0f} CNY per tonne, got "
               "{input} (单价超出合理范围)"))
     current_route = fields.String(load_default=None, allow_none=True, validate=_one_of(CURRENT_ROUTES))
-    forms = fields.List(fields.String(validate=_one_of(FORMS)), load_default=list)
+    forms = BoundedList(fields.String(validate=_one_of(FORMS)), load_default=list, max_length=len(FORMS),
+                        what="forms")
     purpose = fields.String(load_default=None, allow_none=True, validate=_one_of(PURPOSES))
     max_distance_km = fields.Float(load_default=None, allow_none=True, validate=validate.Range(
         min=0, min_inclusive=False, max=MAX_DISTANCE_KM,
         error=f"must be greater than 0 and at most {MAX_DISTANCE_KM:,.0f} km, got {{input}} (距离超出范围)"))
-    wanted = fields.List(fields.Nested(WantedSchema), load_default=list)
-    limits = fields.List(fields.Nested(LimitSchema), load_default=list)
+    wanted = _components(WantedSchema)
+    limits = _components(LimitSchema)
     # Optional: the holder's word that the composition lists every component (absent: not complete).
     composition_complete = fields.Boolean(load_default=False)
 
@@ -240,7 +293,7 @@ class ListingSchema(_Strict):
             errors.setdefault("composition", []).append(f"mass fractions sum to {total:.4g}, more than 1")
         for role in ("composition", "wanted", "limits"):
             keys = [c.get("cas") or c.get("name") for c in data.get(role, [])]
-            dupes = sorted({k for k in keys if keys.count(k) > 1})
+            dupes = duplicates(keys)
             if dupes:
                 errors.setdefault(role, []).append(f"substances listed twice: {dupes}")
         if errors:
@@ -250,9 +303,11 @@ class ListingSchema(_Strict):
 class DocumentSchema(_Strict):
     format = fields.String(required=True, validate=validate.Equal(
         FORMAT, error=f"must be {FORMAT!r}, got {{input!r}}"))
-    parks = fields.List(fields.Nested(ParkSchema), load_default=list)
-    enterprises = fields.List(fields.Nested(EnterpriseSchema), load_default=list)
-    listings = fields.List(fields.Nested(ListingSchema), load_default=list)
+    parks = BoundedList(fields.Nested(ParkSchema), load_default=list, max_length=MAX_PARKS, what="parks")
+    enterprises = BoundedList(fields.Nested(EnterpriseSchema), load_default=list, max_length=MAX_ENTERPRISES,
+                              what="enterprises")
+    listings = BoundedList(fields.Nested(ListingSchema), load_default=list, max_length=MAX_LISTINGS,
+                           what="listings")
 
 
 def flatten_errors(errors: Any, path: str = "$") -> dict[str, list[str]]:

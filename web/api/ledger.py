@@ -11,6 +11,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from marketplace.models.ledger import FINDING_CODES, FINDING_STATUSES, LEDGER_DIRECTIONS
+from marketplace.schemas.interchange import BoundedList
 from marketplace.services.traceability import ledger, ledger_review
 
 from ..database import db_session
@@ -101,8 +102,8 @@ class EntryUpdateSchema(_EntryFields):
 class ImportSchema(RejectsNul, Schema):
     """Entries to import all or nothing (each an object with the fields of a new entry)."""
 
-    entries = fields.List(fields.Dict(keys=fields.String()), required=True,
-                          validate=validate.Length(min=1, max=ledger.MAX_IMPORT_ROWS))
+    entries = BoundedList(fields.Dict(keys=fields.String()), required=True, max_length=ledger.MAX_IMPORT_ROWS,
+                          what="rows", validate=validate.Length(min=1, max=ledger.MAX_IMPORT_ROWS))
 
 
 class ImportResultSchema(Schema):

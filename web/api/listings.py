@@ -13,7 +13,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate
 
 from marketplace.models import LISTING_KINDS, LISTING_STATUSES
-from marketplace.schemas.interchange import CompositionSchema, LimitSchema, ListingSchema, WantedSchema
+from marketplace.schemas.interchange import BoundedList, CompositionSchema, LimitSchema, ListingSchema, WantedSchema
 from marketplace.services.listings import listings as service
 from marketplace.services.listings.plausibility import CONFIRM_KEYS
 
@@ -44,7 +44,8 @@ class _ResolvableComponents:
     composition = fields.List(fields.Nested(_resolvable(CompositionSchema)), load_default=list)
     wanted = fields.List(fields.Nested(_resolvable(WantedSchema)), load_default=list)
     limits = fields.List(fields.Nested(_resolvable(LimitSchema)), load_default=list)
-    confirm = fields.List(fields.String(validate=validate.OneOf(CONFIRM_KEYS)), load_default=list, metadata={
+    confirm = BoundedList(fields.String(validate=validate.OneOf(CONFIRM_KEYS)), load_default=list,
+                          max_length=len(CONFIRM_KEYS), what="keys", metadata={
         "description": (
             "Unusual values you confirm. A quantity far above your own comparable listings or the material's "
             "usual range, or a listing saying the same as one you posted in the last 30 days, is refused with "

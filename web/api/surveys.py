@@ -15,7 +15,8 @@ from flask_smorest import Blueprint
 from marshmallow import INCLUDE, Schema, fields, validate
 
 from marketplace.models import DECLARATION_STATUSES, SURVEY_ROLES
-from marketplace.schemas.survey import FORMAT, MAX_YEAR, MIN_YEAR
+from marketplace.schemas.interchange import BoundedList
+from marketplace.schemas.survey import FORMAT, MAX_ROWS, MAX_YEAR, MIN_YEAR
 from marketplace.services.governance import survey_files, surveys
 
 from ..database import db_session
@@ -104,7 +105,7 @@ class SurveySubstancesRequestSchema(RejectsNul, Schema):
     """The declaration's whole list of rows (it replaces the rows there are); each row is validated by the
     service, its errors keyed ``substances.N.<field>``."""
 
-    substances = fields.List(fields.Dict(), required=True, metadata={
+    substances = BoundedList(fields.Dict(), required=True, max_length=MAX_ROWS, what="substance rows", metadata={
         "description": "rows {cas, name, role (" + ", ".join(SURVEY_ROLES) + "), quantity_t, use, stock_t, "
                        "released_t}; a row needs a cas or a name; tonnes ≥ 0"})
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from marketplace.models import LOCALES, ROLES
+from marketplace.schemas.interchange import MAX_PARKS, BoundedList
 from marketplace.services.accounts import users as accounts
 
 from ..database import db_session
@@ -32,7 +33,8 @@ class NewUserSchema(RejectsNul, Schema):
     name = fields.String(load_default="", validate=validate.Length(max=200))
     enterprise = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64),
                                metadata={"description": "Enterprise ref (enterprise users only)"})
-    parks = fields.List(fields.String(validate=validate.Length(max=16)), load_default=list,
+    parks = BoundedList(fields.String(validate=validate.Length(max=16)), load_default=list, max_length=MAX_PARKS,
+                        what="parks",
                         metadata={"description": "Park codes (coordinators only)"})
     locale = fields.String(load_default="zh", validate=validate.OneOf(LOCALES))
 

@@ -14,7 +14,7 @@ import click
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from marketplace.db import make_engine, make_sessionmaker, schema_revision
+from marketplace.db import DatabaseTimeouts, make_engine, make_sessionmaker, schema_revision
 
 from ..config import describe_database, sqlite_file
 
@@ -40,7 +40,7 @@ class Cli:
         """The engine, opened on first use; creates nothing (``wastematch init`` creates the SQLite folder)."""
         if self._engine is None:
             self.announce()
-            self._engine = make_engine(self.url)
+            self._engine = make_engine(self.url, timeouts=DatabaseTimeouts.for_cli())
         return self._engine
 
     @contextmanager
