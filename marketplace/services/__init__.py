@@ -8,3 +8,6 @@ command) owns the transaction. Packages import downwards only::
              └──────────────────────────────► accounts
     listings ─► matching, accounts           catalog ─► accounts
 """
+
+# Every session plans outside deliveries of the notices it writes (a flush listener; see delivery.planning).
+from .delivery import planning as _delivery_planning  # noqa: F401

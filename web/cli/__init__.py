@@ -19,6 +19,7 @@ from . import (alerts, catalog, database, demo, disclosure, eecm, ledger, matchi
                targets, trace, transfers, users)
 from .context import Cli
 from .output import fail
+from .scheduler import scheduler as scheduler_command
 
 
 class _Commands(click.Group):
@@ -47,7 +48,8 @@ for _command in (database.init, database.import_, database.export, catalog.catal
                  transfers.transfers,
                  # chemical governance: surveys, the roster, EECM, disclosures, targets and the survey report
                  survey.survey, roster.roster, eecm.eecm, disclosure.disclosure, targets.targets_cmd,
-                 targets.survey_report_cmd):
+                 targets.survey_report_cmd,
+                 scheduler_command):
     main.add_command(_command)
 del _command
 

@@ -1,0 +1,43 @@
+"""`wastematch scheduler`: run the product's time-based jobs (match expiry, alert scans, notice delivery)."""
+from __future__ import annotations
+
+import signal
+import threading
+
+import click
+
+from .context import Cli
+from .output import emit_json, info, json_option
+
+
+@click.command("scheduler")
+@click.option("--once", is_flag=True, help="Run the due slots once and exit (for cron or a test).")
+@click.option("--interval", type=float, default=20.0, show_default=True, help="Seconds between checks.")
+@json_option
+@click.pass_obj
+def scheduler(cli: Cli, once: bool, interval: float) -> None:
+    """定时任务 / Run the time-based jobs; each slot runs at most once across every scheduler process."""
+    from marketplace.db import make_sessionmaker
+    from marketplace.services import scheduling
+
+    with cli.transaction():
+        pass  # refuses an uninitialised database before anything runs
+    runner = scheduling.Scheduler(make_sessionmaker(cli.engine))
+
+    def report(ran: scheduling.Ran) -> None:
+        info(f"{ran.slot.isoformat()} {ran.job}: {ran.status} {ran.result or ran.error or ''}")
+
+    if once:
+        done = runner.run_due()
+        if cli.as_json:
+            emit_json([{"job": r.job, "slot": r.slot.isoformat(), "status": r.status, "result": r.result,
+                        "error": r.error} for r in done])
+        else:
+            for ran in done:
+                report(ran)
+        return
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    info(f"scheduler {runner.owner}: " + ", ".join(f"{j.name} every {j.every}" for j in runner.jobs))
+    runner.run_forever(stop, interval_s=interval, on_ran=report)
