@@ -1,0 +1,423 @@
+"""Load on the production configuration: PostgreSQL, several worker processes, 8 and 32 concurrent clients.
+
+    .venv/bin/python benchmarks/bench_load.py                       # writes benchmarks/results/load.json
+    .venv/bin/python benchmarks/bench_load.py --workers 1 --clients 8 --scenarios mix --duration 10 --out /tmp/q.json
+
+Builds the demo park once (``wastematch demo --no-serve``) in a scratch PostgreSQL database on the server of
+``--pg`` (default ``WASTEMATCH_TEST_DATABASE_URL``), and for every worker count copies it
+(``CREATE DATABASE … TEMPLATE``) so each server starts from the same data whatever the writes before did.
+The server is ``wastematch serve --workers N`` when the command has that option, else gunicorn on the app
+factory (``web.app:create_app()``, gthread workers); either way with a fixed secret key, the database URL and a
+data folder from the environment, as an operator would run it. Demo users sign in once per server (the pages
+through the sign-in form, the writes through API tokens) and every client thread shares their sessions.
+
+Each scenario is closed-loop: ``--clients`` threads, each with its own keep-alive connection, send the next
+request as soon as the last one is answered, for ``--warmup`` uncounted seconds and then ``--duration`` counted
+seconds. Scenarios:
+
+* ``listings``: the listings page (``/listings``) of two enterprises;
+* ``recommendations``: the one-click page of an enterprise's own listing (``/listings/<id>/matches``);
+* ``dashboard``: the enterprise dashboard (``/dashboard``) of two enterprises;
+* ``park``: the coordinator's park overview (``/park``);
+* ``mix``: all of the above plus writes, in fixed proportions (``MIX``): post a listing (API), accept a match
+  awaiting the user's answer (API), acknowledge an open alert (API). Accepts and acknowledgements come from a
+  finite pool (the demo's proposed matches and open alerts); once it is used up such a turn posts a listing
+  instead, and the JSON counts what was actually done.
+
+An answer other than 2xx, or a failed connection, is an error. Reported per scenario and per kind of request:
+requests, errors, req/s, p50/p95/p99 and max in ms; the client threads run on the same machine as the server
+(they take a share of its two cores, so the figures are conservative).
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import itertools
+import json
+import os
+import random
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from benchmarks.bench_api_latency import HOST, free_port, info, machine, stop, wastematch  # noqa: E402
+
+TARGET_P95_MS = 300.0
+SECRET_KEY = "bench-load-" + "0" * 32  # fixed: the workers must share it, as in production
+PAGE_USERS = ("e022@wastematch.example", "e039@wastematch.example", "coord-ch@wastematch.example")
+ENTERPRISES = ("e022@wastematch.example", "e039@wastematch.example", "e038@wastematch.example",
+               "e056@wastematch.example", "e060@wastematch.example")
+COORDINATOR = "coord-ch@wastematch.example"
+# The mixed load: how many of every 100 requests are of each kind (reads as users browse, writes as they work).
+MIX = {"listings": 28, "recommendations": 24, "dashboard": 24, "park": 6,
+       "post_listing": 8, "accept_match": 5, "acknowledge_alert": 5}
+SCENARIOS = ("listings", "recommendations", "dashboard", "park", "mix")
+NEW_OFFER = {"kind": "offer", "title": "Spent solvent (load test)", "title_zh": "废有机溶剂（压测）",
+             "waste_code": "900-402-06", "form": "liquid", "quantity_t": 40,
+             "composition": [{"name": "toluene", "cas": "108-88-3", "fraction": 0.7}]}
+
+
+class Client:
+    """One keep-alive connection; sends a session cookie or a bearer token as told."""
+
+    def __init__(self, port: int, timeout: float = 60.0) -> None:
+        self.port, self.timeout = port, timeout
+        self.conn: http.client.HTTPConnection | None = None
+
+    def request(self, method: str, path: str, *, cookie: str | None = None, token: str | None = None,
+                body: Any = None, form: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+        headers = {"Accept": "application/json" if path.startswith("/api/") else "text/html"}
+        if cookie:
+            headers["Cookie"] = cookie
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        data = None
+        if body is not None:
+            data, headers["Content-Type"] = json.dumps(body).encode(), "application/json"
+        elif form is not None:
+            data = urllib.parse.urlencode(form).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        for attempt in (1, 2):  # a keep-alive connection the server closed is reopened once
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection(HOST, self.port, timeout=self.timeout)
+            try:
+                self.conn.request(method, path, body=data, headers=headers)
+                response = self.conn.getresponse()
+                raw = response.read()
+            except (ConnectionError, http.client.HTTPException):
+                self.close()
+                if attempt == 2:
+                    raise
+                continue
+            if response.getheader("Connection", "").lower() == "close":
+                self.close()
+            return response.status, {k.lower(): v for k, v in response.getheaders()}, raw
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+
+def page_cookie(port: int, email: str, password: str) -> str:
+    """Sign in through the sign-in form; the session cookie (``name=value``)."""
+    client = Client(port)
+    status, headers, raw = client.request("GET", "/signin")
+    cookie = headers.get("set-cookie", "").split(";")[0]
+    token = re.search(r'name="csrf_token" value="([^"]+)"', raw.decode()).group(1)
+    status, headers, raw = client.request("POST", "/signin", cookie=cookie,
+                                          form={"email": email, "password": password, "csrf_token": token})
+    client.close()
+    if status != 302 or "set-cookie" not in headers:
+        raise SystemExit(f"cannot sign in on the pages as {email}: {status}")
+    return headers["set-cookie"].split(";")[0]
+
+
+def api_token(port: int, email: str, password: str) -> str:
+    status, _, raw = Client(port).request("POST", "/api/v1/auth/token",
+                                          body={"email": email, "password": password, "label": "bench_load"})
+    if status != 201:
+        raise SystemExit(f"cannot sign in on the API as {email}: {status} {raw[:200]!r}")
+    return json.loads(raw)["token"]
+
+
+def api_get(port: int, token: str, path: str) -> Any:
+    status, _, raw = Client(port).request("GET", path, token=token)
+    if status != 200:
+        raise SystemExit(f"GET {path}: {status} {raw[:200]!r}")
+    return json.loads(raw)
+
+
+@dataclass
+class Plan:
+    """What the clients ask for: sessions, tokens, the paths of each read and the pools of the writes."""
+
+    cookies: dict[str, str]
+    tokens: dict[str, str]
+    reads: dict[str, list[tuple[str, str]]]  # scenario -> [(user, path)]
+    matches: list[tuple[str, int]]  # (user, match id) awaiting that user's accept
+    alerts: list[int]
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def take(self, pool: list) -> Any:
+        with self.lock:
+            return pool.pop() if pool else None
+
+
+def make_plan(port: int, password: str) -> Plan:
+    cookies = {email: page_cookie(port, email, password) for email in PAGE_USERS}
+    tokens = {email: api_token(port, email, password) for email in (*ENTERPRISES, COORDINATOR)}
+    one_click = []
+    for email in PAGE_USERS[:2]:
+        own = api_get(port, tokens[email], "/api/v1/listings?mine=true&status=active&per_page=100")["items"]
+        one_click += [(email, f"/listings/{item['id']}/matches") for item in own]
+    matches = []
+    for email in ENTERPRISES:
+        items = api_get(port, tokens[email], "/api/v1/matches?status=proposed&per_page=100")["items"]
+        matches += [(email, m["id"]) for m in items if m.get("your_side")]
+    # A match proposed to two of the users is accepted by one of them only (the other turn finds it taken).
+    matches = list({match_id: (email, match_id) for email, match_id in matches}.values())
+    alerts = [a["id"] for a in api_get(port, tokens[COORDINATOR], "/api/v1/alerts?status=open&per_page=100")["items"]]
+    reads = {"listings": [(email, "/listings") for email in PAGE_USERS[:2]],
+             "recommendations": one_click,
+             "dashboard": [(email, "/dashboard") for email in PAGE_USERS[:2]],
+             "park": [(COORDINATOR, "/park")]}
+    if not one_click:
+        raise SystemExit("no own listings to open the one-click page of")
+    return Plan(cookies, tokens, reads, matches, alerts)
+
+
+@dataclass
+class Tally:
+    """Latencies and errors per kind of request."""
+
+    latencies_ms: dict[str, list[float]] = field(default_factory=dict)
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, kind: str, ms: float, error: str | None) -> None:
+        with self.lock:
+            self.latencies_ms.setdefault(kind, [])
+            self.errors.setdefault(kind, [])
+            (self.errors[kind].append(error) if error else self.latencies_ms[kind].append(ms))
+
+
+def summary(latencies: list[float], errors: list[str], wall_s: float) -> dict[str, Any]:
+    lat = sorted(latencies)
+    n = len(lat)
+    cuts = statistics.quantiles(lat, n=100, method="inclusive") if n >= 2 else [lat[0] if n else None] * 99
+    return {"requests": n + len(errors), "errors": len(errors), "error_examples": sorted(set(errors))[:5],
+            "req_per_s": round((n + len(errors)) / wall_s, 1) if wall_s else None,
+            "p50_ms": round(cuts[49], 1) if n else None, "p95_ms": round(cuts[94], 1) if n else None,
+            "p99_ms": round(cuts[98], 1) if n else None, "max_ms": round(lat[-1], 1) if n else None}
+
+
+def one_request(client: Client, plan: Plan, kind: str, i: int) -> tuple[str, int, bytes]:
+    """Send the i-th request of ``kind``; returns the kind actually done, the status and the body."""
+    if kind in plan.reads:
+        email, path = plan.reads[kind][i % len(plan.reads[kind])]
+        status, _, raw = client.request("GET", path, cookie=plan.cookies[email])
+        return kind, status, raw
+    if kind == "accept_match" and (taken := plan.take(plan.matches)):
+        email, match_id = taken
+        status, _, raw = client.request("POST", f"/api/v1/matches/{match_id}/decisions", token=plan.tokens[email],
+                                        body={"action": "accept", "confirm": True})
+        return kind, status, raw
+    if kind == "acknowledge_alert" and (alert_id := plan.take(plan.alerts)):
+        status, _, raw = client.request("POST", f"/api/v1/alerts/{alert_id}/acknowledge",
+                                        token=plan.tokens[COORDINATOR], body={"note": "seen (load test)"})
+        return kind, status, raw
+    email = ENTERPRISES[i % 2]
+    body = {**NEW_OFFER, "title": f"{NEW_OFFER['title']} {uuid.uuid4().hex[:8]}"}
+    status, _, raw = client.request("POST", "/api/v1/listings", token=plan.tokens[email], body=body)
+    return "post_listing", status, raw
+
+
+def drive(port: int, plan: Plan, scenario: str, clients: int, warmup_s: float, duration_s: float) -> dict[str, Any]:
+    """``clients`` closed-loop threads for warm-up plus duration seconds; the counted part summarised."""
+    if scenario == "mix":
+        kinds = [kind for kind, weight in MIX.items() for _ in range(weight)]
+        random.Random(18).shuffle(kinds)
+    else:
+        kinds = [scenario]
+    tally = Tally()
+    start_at = time.perf_counter() + warmup_s
+    stop_at = start_at + duration_s
+    counter = itertools.count()
+
+    def worker(offset: int) -> None:
+        client = Client(port)
+        try:
+            while (now := time.perf_counter()) < stop_at:
+                i = next(counter)
+                kind = kinds[(i + offset) % len(kinds)]
+                try:
+                    done, status, raw = one_request(client, plan, kind, i)
+                    error = None if 200 <= status < 300 else f"{status}: {raw[:120].decode(errors='replace')}"
+                except Exception as exc:  # noqa: BLE001 - counted as an error, the run goes on
+                    done, error = kind, f"{type(exc).__name__}: {exc}"[:200]
+                finished = time.perf_counter()
+                if now >= start_at and finished <= stop_at:
+                    tally.add(done, (finished - now) * 1000, error)
+        finally:
+            client.close()
+
+    threads = [threading.Thread(target=worker, args=(n * 7,), daemon=True) for n in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(warmup_s + duration_s + 120)
+    every = [ms for series in tally.latencies_ms.values() for ms in series]
+    all_errors = [e for series in tally.errors.values() for e in series]
+    return {"clients": clients, **summary(every, all_errors, duration_s),
+            "by_kind": {kind: summary(tally.latencies_ms[kind], tally.errors[kind], duration_s)
+                        for kind in sorted(tally.latencies_ms)}}
+
+
+def server_command(port: int, workers: int, url: str) -> tuple[list[str], str]:
+    """``wastematch serve --workers N`` where it exists, else gunicorn on the app factory."""
+    helptext = subprocess.run(wastematch("serve", "--help"), cwd=REPO, capture_output=True, text=True).stdout
+    if "--workers" in helptext:
+        return (wastematch("--db", url, "serve", "--host", HOST, "--port", str(port), "--workers", str(workers)),
+                f"wastematch serve --workers {workers}")
+    return ([sys.executable, "-m", "gunicorn", "--workers", str(workers), "--worker-class", "gthread",
+             "--threads", "4", "--bind", f"{HOST}:{port}", "web.app:create_app()"],
+            f"gunicorn --workers {workers} --worker-class gthread --threads 4 web.app:create_app()")
+
+
+def wait_until_up(server: subprocess.Popen, port: int, timeout: float) -> float:
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        if server.poll() is not None:
+            raise SystemExit(f"the server exited with {server.returncode} before answering")
+        try:
+            if Client(port, timeout=2).request("GET", "/healthz")[0] == 200:
+                return time.perf_counter() - started
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"the server did not answer /healthz within {timeout:.0f} s")
+
+
+class Scratch:
+    """Scratch databases on a PostgreSQL server: the demo built once, a copy per server."""
+
+    def __init__(self, url: str) -> None:
+        from sqlalchemy import create_engine
+        from sqlalchemy.engine import make_url
+
+        self.url = make_url(url)
+        self.admin = create_engine(self.url, isolation_level="AUTOCOMMIT")
+        self.created: list[str] = []
+
+    def create(self, template: str | None = None) -> str:
+        from sqlalchemy import text
+
+        name = f"wm_bench_load_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+        with self.admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
+        self.created.append(name)
+        return name
+
+    def url_of(self, name: str) -> str:
+        return self.url.set(database=name).render_as_string(hide_password=False)
+
+    def drop_all(self) -> None:
+        from sqlalchemy import text
+
+        with self.admin.connect() as conn:
+            for name in self.created:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        self.admin.dispose()
+
+
+def _interrupt(_signum: int, _frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def ints(text: str) -> list[int]:
+    return [int(x) for x in text.split(",") if x]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pg", default=os.environ.get("WASTEMATCH_TEST_DATABASE_URL",
+                                                       "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
+                        help="a PostgreSQL URL whose server may get scratch databases (dropped at the end)")
+    parser.add_argument("--workers", type=ints, default=[1, 2], help="worker processes, comma-separated (1,2)")
+    parser.add_argument("--clients", type=ints, default=[8, 32], help="concurrent clients, comma-separated (8,32)")
+    parser.add_argument("--scenarios", default=",".join(SCENARIOS), help=f"comma-separated of {', '.join(SCENARIOS)}")
+    parser.add_argument("--duration", type=float, default=15.0, help="counted seconds per scenario (15)")
+    parser.add_argument("--warmup", type=float, default=3.0, help="uncounted seconds first (3)")
+    parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results" / "load.json")
+    args = parser.parse_args(argv)
+    scenarios = [s for s in args.scenarios.split(",") if s]
+    unknown = set(scenarios) - set(SCENARIOS)
+    if unknown:
+        parser.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
+
+    from marketplace.demo.accounts import DEMO_PASSWORD
+
+    signal.signal(signal.SIGTERM, _interrupt)
+    scratch = Scratch(args.pg)
+    tmp = tempfile.TemporaryDirectory(prefix="wm-load-bench-")
+    env = {**os.environ, "WASTEMATCH_INSTANCE_PATH": tmp.name, "PYTHONPATH": str(REPO),
+           "WASTEMATCH_SECRET_KEY": SECRET_KEY}
+    runs: list[dict[str, Any]] = []
+    server_name = ""
+    try:
+        started = time.perf_counter()
+        template = scratch.create()
+        info(f"building the demo park in PostgreSQL database {template} …")
+        built = subprocess.run(wastematch("--db", scratch.url_of(template), "demo", "--no-serve"), cwd=REPO,
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, timeout=900)
+        if built.returncode != 0:
+            info(built.stderr[-3000:])
+            return 1
+        info(f"demo built in {time.perf_counter() - started:.1f} s")
+        for workers in args.workers:
+            for clients in args.clients:
+                url = scratch.url_of(scratch.create(template))  # the same data for every server
+                port = free_port()
+                command, server_name = server_command(port, workers, url)
+                log = open(Path(tmp.name) / f"server-{workers}-{clients}.log", "w+", encoding="utf-8")
+                server = subprocess.Popen(command, cwd=REPO, env={**env, "WASTEMATCH_DATABASE_URL": url},
+                                          stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+                try:
+                    startup_s = wait_until_up(server, port, timeout=90)
+                    plan = make_plan(port, DEMO_PASSWORD)
+                    info(f"{server_name}: up in {startup_s:.1f} s; {clients} clients; pools: "
+                         f"{len(plan.matches)} matches to accept, {len(plan.alerts)} alerts to acknowledge")
+                    for scenario in scenarios:
+                        result = drive(port, plan, scenario, clients, args.warmup, args.duration)
+                        runs.append({"workers": workers, "scenario": scenario, **result})
+                        info(f"  {workers} worker(s) {clients:2d} clients {scenario:15s} {result['req_per_s']:6.1f} req/s"
+                             f"  p50 {result['p50_ms']} p95 {result['p95_ms']} p99 {result['p99_ms']} ms"
+                             f"  errors {result['errors']}/{result['requests']}")
+                        for example in result["error_examples"]:
+                            info(f"      error: {example}")
+                finally:
+                    stop(server)
+                    log.seek(0)
+                    runs_log = log.read()
+                    log.close()
+                    if "Traceback" in runs_log:
+                        info(f"  the server logged tracebacks:\n{runs_log[-2000:]}")
+    except KeyboardInterrupt:
+        info("interrupted")
+        return 130
+    finally:
+        scratch.drop_all()
+        tmp.cleanup()
+
+    mix8 = [r for r in runs if r["scenario"] == "mix" and r["clients"] == 8]
+    doc = {"benchmark": "load", "database": "postgresql (scratch copy of the demo park per server)",
+           "server": server_name.rsplit(" ", 1)[0] if server_name else None, "host": HOST,
+           "client": {"closed_loop": True, "keep_alive": True, "warmup_s": args.warmup, "duration_s": args.duration,
+                      "same_machine": True},
+           "mix": MIX, "target": {"scenario": "mix", "clients": 8, "p95_ms": TARGET_P95_MS, "errors": 0},
+           "target_met": {str(r["workers"]): r["p95_ms"] is not None and r["p95_ms"] <= TARGET_P95_MS
+                          and r["errors"] == 0 for r in mix8},
+           "machine": machine(), "runs": runs}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    info(f"wrote {args.out}")
+    return 0 if all(r["errors"] == 0 for r in runs) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
