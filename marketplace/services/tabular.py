@@ -120,7 +120,7 @@ class _RowGuard:
                 column = get_column_letter(min(cell["column"], 16_384))
                 raise ValidationFailed(
                     f"sheet {sheet!r} has a value in column {column} (row {cell['row']}); at most "
-                    f"{limits.max_columns} columns are read (工作表 {sheet} 第 {column} 列超出 "
+                    f"{limits.max_columns} columns are read (工作表 {sheet} 第 {cell['row']} 行 {column} 列有值，超出 "
                     f"{limits.max_columns} 列上限)",
                     {f"{sheet}!{cell['row']} {column}": [f"at most {limits.max_columns} columns"]})
         return self._assemble(row, *args, **kwargs)
@@ -135,8 +135,17 @@ def sheet_rows(ws: Any, limits: TableLimits, *, sheet: str | None = None) -> Ite
     ws.reset_dimensions()  # a declared A1:XFD60000 is a claim, not a size
     ws._get_row = _RowGuard(ws, sheet, limits)  # the instance attribute shadows the method for this sheet
     last = limits.max_rows + 1
-    for number, values in enumerate(ws.iter_rows(min_row=1, max_col=limits.max_columns, values_only=True),
-                                    start=1):
+    rows = enumerate(ws.iter_rows(min_row=1, max_col=limits.max_columns, values_only=True), start=1)
+    while True:
+        try:
+            number, values = next(rows)
+        except StopIteration:
+            return
+        except ValidationFailed:
+            raise
+        except Exception as exc:  # noqa: BLE001 - broken XML, a part failing its CRC, a row numbered "x"…
+            raise ValidationFailed(f"sheet {sheet!r} could not be read: {exc} (无法读取工作表 {sheet})",
+                                   {sheet: [str(exc)]}) from None
         if number > last:
             raise _too_many_rows(sheet, limits, number)
         yield number, values

@@ -128,6 +128,19 @@ def test_a_workbook_unpacking_past_the_bound_is_not_opened():
     assert exc.value.errors["file"]
 
 
+def test_a_sheet_broken_half_way_is_a_refusal_naming_it():
+    data = workbook_bytes({"Sheet": [LEDGER_HEADER, ["B-1", "in", "2026-01-05", "丙酮", 1]]})
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            dst.writestr(info, body.replace(b"</sheetData>", b"<row r='x'>") if "worksheets/" in info.filename
+                         else body)
+    with pytest.raises(ValidationFailed) as exc:
+        ledger.parse_rows(out.getvalue(), "xlsx")
+    assert "'Sheet' could not be read" in exc.value.message and CJK.search(exc.value.message)
+
+
 def test_the_readers_keep_their_unreadable_file_answers():
     with pytest.raises(ValidationFailed) as exc:
         ledger.parse_rows(b"not a workbook", "xlsx")
