@@ -7,15 +7,17 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from marketplace.errors import NotFound
-from marketplace.services.matching import notifications as service
+from marketplace.errors import DomainError, NotFound
+from marketplace.models import NOTIFICATION_KINDS
 from marketplace.services.accounts.users import Principal
+from marketplace.services.delivery import preferences as delivery_preferences
+from marketplace.services.matching import notifications as service
 
 from ..database import db_session
 from ..i18n import one_language
 from . import bp
 from .auth import page_principal, safe_next, signed_in
-from .common import flash_done, paginate, park_time
+from .common import flash_done, flash_error, paginate, park_time
 
 READ_FILTERS = (("", _l("All notices")), ("unread", _l("Unread only")), ("read", _l("Read only")))
 
@@ -81,7 +83,32 @@ def notifications():
 
     page = paginate(session, service.list_query(principal, unread=unread), views)
     return render_template("notifications.html", page=page, read=chosen, filters=READ_FILTERS,
-                           back=request.full_path.rstrip("?"))
+                           back=request.full_path.rstrip("?"), delivery=_delivery_view(session, principal))
+
+
+def _delivery_view(session, principal: Principal) -> dict[str, Any] | None:
+    """The preferences section: the caller's channels, each kind labelled in the page's language."""
+    if principal.user_id is None:
+        return None
+    view = delivery_preferences.preferences_view(session, principal)
+    return {**view, "kinds": [{**k, "label": one_language(k["label"])} for k in view["kinds"]]}
+
+
+@bp.post("/notifications/preferences")
+@signed_in
+def notification_preferences():
+    """Save where the user's notices go outside the app: the chat robot's webhook and each kind's channels."""
+    form = request.form
+    kinds = {k: {"email": f"email-{k}" in form, "webhook": f"webhook-{k}" in form} for k in NOTIFICATION_KINDS}
+    url = form.get("webhook_url", "").strip()
+    try:
+        delivery_preferences.update_preferences(db_session(), page_principal(), webhook_url=url or None,
+                                                clear_webhook=not url, kinds=kinds)
+    except DomainError as exc:
+        flash_error(exc)
+    else:
+        flash_done(_("Your notice preferences were saved."))
+    return redirect(url_for("pages.notifications") + "#delivery")
 
 
 @bp.post("/notifications/<int(max=2147483647):notification_id>/read")
