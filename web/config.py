@@ -23,6 +23,11 @@ from sqlalchemy.engine import make_url
 ENV_DATABASE_URL = "WASTEMATCH_DATABASE_URL"
 ENV_INSTANCE = "WASTEMATCH_INSTANCE_PATH"
 ENV_SHARED_DATA = "WASTEMATCH_SHARED_DATA"
+ENV_SECRET_KEY = "WASTEMATCH_SECRET_KEY"
+ENV_SECRET_KEY_FILE = "WASTEMATCH_SECRET_KEY_FILE"
+# Production mode (``wastematch serve`` sets it; ``WASTEMATCH_ENV=production`` for a WSGI server of one's own).
+ENV_MODE = "WASTEMATCH_ENV"
+MIN_SECRET_KEY_LENGTH = 32
 DATABASE_FILE = "wastematch.sqlite3"
 REPO = Path(__file__).resolve().parents[1]
 
@@ -75,24 +80,88 @@ def sqlite_file(url: str) -> Path | None:
     return Path(url.removeprefix("sqlite:///").split("?")[0])
 
 
+class ConfigError(RuntimeError):
+    """A setting the app cannot start without is missing or wrong (the message is one line for the operator)."""
+
+
+def configured_secret_key(env: dict[str, str] | None = None) -> str | None:
+    """The key that signs session cookies: ``WASTEMATCH_SECRET_KEY``, else the file ``WASTEMATCH_SECRET_KEY_FILE``
+    names (e.g. a container secret); None when neither is set.
+    """
+    env = os.environ if env is None else env
+    key = env.get(ENV_SECRET_KEY, "").strip()
+    if key:
+        return key
+    file = env.get(ENV_SECRET_KEY_FILE, "").strip()
+    if not file:
+        return None
+    try:
+        return Path(file).expanduser().read_text(encoding="utf-8").strip() or None
+    except OSError as exc:
+        raise ConfigError(f"cannot read {ENV_SECRET_KEY_FILE}={file}: {exc.strerror} "
+                          "(无法读取会话密钥文件)") from None
+
+
+def require_secret_key(key: str | None) -> str:
+    """``key`` if it can sign sessions in production; else ``ConfigError`` saying how to set one."""
+    if not key:
+        raise ConfigError(f"{ENV_SECRET_KEY} is not set: production needs a fixed secret key so that sessions "
+                          "survive restarts and all workers accept the same cookies; generate one with "
+                          "`python -c 'import secrets; print(secrets.token_hex(32))'` "
+                          "(未设置 WASTEMATCH_SECRET_KEY，生产环境必须设置固定的会话密钥)")
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        raise ConfigError(f"{ENV_SECRET_KEY} is too short ({len(key)} characters; at least "
+                          f"{MIN_SECRET_KEY_LENGTH}) (会话密钥太短)")
+    return key
+
+
+def demo_secret_key(folder: Path) -> str:
+    """The demo's own key, kept in ``folder/secret_key`` (created once, readable by the owner only),
+    so that restarting the demo signs nobody out.
+    """
+    file = folder / "secret_key"
+    if file.exists():
+        key = file.read_text(encoding="utf-8").strip()
+        if len(key) >= MIN_SECRET_KEY_LENGTH:
+            return key
+    folder.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    file.touch(mode=0o600)
+    file.write_text(key + "\n", encoding="utf-8")
+    return key
+
+
 @dataclass(frozen=True)
 class AppConfig:
-    """What the app and the CLI need to know about their surroundings."""
+    """What the app and the CLI need to know about their surroundings.
+
+    ``production``: the app refuses to start without a fixed secret key (see ``require_secret_key``);
+    outside production a missing key is replaced by a random one, and sessions end with the process.
+    """
 
     database_url: str
-    secret_key: str
+    secret_key: str | None
     instance_path: Path
+    production: bool = False
 
     @classmethod
     def from_env(cls, **overrides: object) -> AppConfig:
         values: dict[str, object] = {
             "database_url": default_database_url(),
-            # A random key means sessions do not survive a restart: set one in production.
-            "secret_key": os.environ.get("WASTEMATCH_SECRET_KEY") or secrets.token_hex(32),
+            "secret_key": configured_secret_key(),
             "instance_path": instance_path(),
+            "production": os.environ.get(ENV_MODE, "").strip().lower() == "production",
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
+
+    def session_key(self) -> tuple[str, bool]:
+        """The key to sign sessions with, and whether it is a random one for this process only."""
+        if self.production:
+            return require_secret_key(self.secret_key), False
+        if self.secret_key:
+            return self.secret_key, False
+        return secrets.token_hex(32), True
 
 
 def ensure_sqlite_dir(url: str) -> None:

@@ -7,6 +7,8 @@ commit or roll back themselves.
 """
 from __future__ import annotations
 
+import os
+import weakref
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -24,9 +26,25 @@ def init_database(app: Flask, url: str) -> None:
     """Create the engine and session factory of the app."""
     ensure_sqlite_dir(url)
     engine = make_engine(url, timeouts=DatabaseTimeouts.for_web())
+    _fresh_pool_after_fork(engine)
     app.extensions["wastematch.engine"] = engine
     app.extensions["wastematch.sessions"] = make_sessionmaker(engine)
     app.teardown_appcontext(_close_session)
+
+
+def _fresh_pool_after_fork(engine: Engine) -> None:
+    """A process forked from this one (a gunicorn worker of an app built before the fork) starts with an
+    empty pool: the parent's connections stay the parent's (SQLAlchemy's documented recipe, ``close=False``).
+    """
+    ref = weakref.ref(engine)
+
+    def reset() -> None:
+        alive = ref()
+        if alive is not None:
+            alive.dispose(close=False)
+
+    if hasattr(os, "register_at_fork"):
+        os.register_at_fork(after_in_child=reset)
 
 
 def make_views_transactional(app: Flask) -> None:

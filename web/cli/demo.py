@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from ..config import AppConfig, hw_list_pdf
+from ..config import AppConfig, configured_secret_key, demo_secret_key, hw_list_pdf
 from .context import Cli
 from .output import StderrProgress, info
 from .report_output import report_summary_lines, write_report
@@ -132,9 +132,15 @@ def demo(ctx: click.Context, host: str, port: int, no_serve: bool) -> None:
     info(f"demo ready in {time.perf_counter() - started:.1f} s; report: {report_file} "
          f"(and on the page /reports after signing in as a coordinator)")
     _print_demo_accounts(seeded)
+    # The demo's own session key (kept in the data folder): a restarted demo signs nobody out, and
+    # `WASTEMATCH_SECRET_KEY_FILE=<that file> wastematch serve` serves the demo with the same key.
+    instance = AppConfig.from_env().instance_path
+    key = configured_secret_key() or demo_secret_key(instance)
     if not no_serve:
         info(f"open http://{host}:{port}/ in a browser: 企业用户 e022@… (enterprise), 园区管理者 coord-ch@… "
              "(coordinator); 中文 by default, English by the switch at the top right")
-        _run(ctx, "serve", host=host, port=port)
+        from .serve import run_server
+
+        run_server(cli.url, host, port, secret_key=key, server="waitress", threads=8, log_format="text")
 
 

@@ -1,32 +1,119 @@
-"""``wastematch serve``: the web app and the API on waitress."""
+"""``wastematch serve``: the web app and the API, in production on gunicorn with several worker processes.
+
+Before saying "serving on …" it checks what would otherwise only show as errors later, and stops with
+one line and exit code 1 when something is wrong: a fixed secret key (``WASTEMATCH_SECRET_KEY`` or
+``WASTEMATCH_SECRET_KEY_FILE``), the database reachable and its schema at the code's head. The demo
+(``wastematch demo``) serves on waitress, one process, with a key of its own kept in the data folder.
+"""
 from __future__ import annotations
+
+import importlib
+import os
+from typing import Any
 
 import click
 
+from ..config import AppConfig, ConfigError, configured_secret_key, require_secret_key
 from .context import Cli
 from .output import info
 
+SERVERS = ("gunicorn", "waitress")
 
-def _serve(url: str, host: str, port: int) -> None:
+
+def default_workers() -> int:
+    """One worker per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _port_taken(host: str, port: int, exc: OSError) -> click.ClickException:
+    return click.ClickException(f"cannot serve on {host}:{port}: {exc.strerror}; choose another --port "
+                                f"(端口不可用，请用 --port 指定其他端口)")
+
+
+def run_server(url: str, host: str, port: int, *, secret_key: str | None, server: str = "gunicorn",
+               workers: int = 1, threads: int = 4, log_format: str | None = None) -> None:
+    """Check the key and the database, then serve until stopped (``ClickException`` with one line if not)."""
+    from ..health import database_problem
+    from ..logging_setup import configure_logging
+
+    try:
+        key = require_secret_key(secret_key)
+        configure_logging(log_format)
+    except (ConfigError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    problem = database_problem(url)
+    if problem:
+        raise click.ClickException(problem)
+    settings = AppConfig.from_env(database_url=url, secret_key=key, production=True)
+    if server == "waitress":
+        _serve_waitress(settings, host, port, threads)
+    else:
+        _serve_gunicorn(settings, host, port, workers, threads)
+
+
+def _serve_waitress(settings: AppConfig, host: str, port: int, threads: int) -> None:
     from waitress import serve as waitress_serve
 
     from ..app import create_app
 
-    app = create_app({"database_url": url})
-    info(f"serving on http://{host}:{port}/  (Ctrl-C to stop)")
+    app = create_app(settings)
+    info(f"serving on http://{host}:{port}/  (waitress, 1 process, {threads} threads; Ctrl-C to stop)")
     try:
-        waitress_serve(app, host=host, port=port, threads=8)
+        waitress_serve(app, host=host, port=port, threads=threads)
     except OSError as exc:  # most often: the port is taken by another server
-        raise click.ClickException(f"cannot serve on {host}:{port}: {exc.strerror}; choose another --port "
-                                   f"(端口不可用，请用 --port 指定其他端口)") from None
+        raise _port_taken(host, port, exc) from None
+
+
+def _serve_gunicorn(settings: AppConfig, host: str, port: int, workers: int, threads: int) -> None:
+    import socket
+
+    from ..wsgi_server import GunicornServer, gunicorn_options
+
+    # gunicorn reports a taken port only after retrying for seconds: try it first, for the one-line message.
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise _port_taken(host, port, exc) from None
+
+    # The code is imported once, here, and shared by the workers; the app and its engine are built in each.
+    for module in ("web.app", "web.api", "web.pages"):
+        importlib.import_module(module)
+
+    def factory() -> Any:  # called in each worker, after the fork
+        from ..app import create_app
+
+        return create_app(settings)
+
+    info(f"serving on http://{host}:{port}/  (gunicorn, {workers} worker processes × {threads} threads; "
+         "Ctrl-C to stop)")
+    GunicornServer(factory, gunicorn_options(host, port, workers, threads)).run()
 
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Worker processes (gunicorn). Default: the number of cores.")
+@click.option("--threads", type=click.IntRange(min=1), default=4, show_default=True,
+              help="Threads per worker process.")
+@click.option("--server", type=click.Choice(SERVERS), default="gunicorn", show_default=True,
+              help="gunicorn (several processes, Linux/Unix) or waitress (one process).")
+@click.option("--log-format", type=click.Choice(["json", "text"]), default=None,
+              help="Log lines as JSON (default) or text; also WASTEMATCH_LOG_FORMAT.")
 @click.pass_obj
-def serve(cli: Cli, host: str, port: int) -> None:
-    """Serve the web app and the API (on the database ``wastematch init`` prepared)."""
-    with cli.transaction():  # says which database, and refuses one that was never initialised
-        pass
-    _serve(cli.url, host, port)
+def serve(cli: Cli, host: str, port: int, workers: int | None, threads: int, server: str,
+          log_format: str | None) -> None:
+    """Serve the web app and the API in production (needs WASTEMATCH_SECRET_KEY and an initialised database)."""
+    cli.announce()
+    try:
+        key = configured_secret_key()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    run_server(cli.url, host, port, secret_key=key, server=server, workers=workers or default_workers(),
+               threads=threads, log_format=log_format)
