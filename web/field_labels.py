@@ -23,6 +23,9 @@ FIELD_LABELS = {
     "quantity_received_t": _l("Received tonnes (weighed)"),
     # decisions
     "reason": _l("Reason"),
+    # changing one's password
+    "current_password": _l("Current password"), "new_password": _l("New password"),
+    "new_password_again": _l("New password again"),
 }
 
 

@@ -10,7 +10,7 @@ import datetime as dt
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from marketplace.errors import Unauthorized
+from marketplace.errors import Unauthorized, ValidationFailed
 from marketplace.services.accounts import sign_in
 from marketplace.services.accounts import users as accounts
 
@@ -72,6 +72,28 @@ def revoke_token():
     """Sign out: revoke the token this request carries (audited)."""
     accounts.revoke_token(db_session(), current_principal())
     sign_in.audit_token_sign_out(db_session(), current_principal(), client("api"))
+
+
+class PasswordChange(RejectsNul, Schema):
+    current_password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=1000))
+    new_password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=1000),
+                                 metadata={"description": "At least 10 characters, not a common password, "
+                                                          "not your email or name"})
+
+
+@blp.route("/password", methods=["POST"])
+@requires(blp)
+@blp.arguments(PasswordChange)
+@blp.response(204)
+@documents_errors(blp, 422)
+def change_password(body):
+    """Change your own password: every bearer token and browser session of yours ends (sign in again)."""
+    try:
+        sign_in.change_password(db_session(), current_principal(), body["current_password"], body["new_password"],
+                                client("api"))
+    except ValidationFailed:
+        keep_changes()  # a wrong current password is audited
+        raise
 
 
 @blp.route("/me")

@@ -79,3 +79,22 @@ def users_list(cli: Cli, role: str | None) -> None:
         click.echo(f"{r['id']:4d}  {r['email']:36s} {r['role']:11s} {scope:12s} "
                    f"{'' if r['active'] else '(disabled) '}{r['name']}")
     info(f"{len(rows)} users")
+
+
+@users.command("set-password")
+@click.argument("email")
+@json_option
+@click.pass_obj
+def users_set_password(cli: Cli, email: str) -> None:
+    """Set an account's password (read like ``add``'s); its tokens and browser sessions end, a lockout lifts."""
+    from marketplace.services.accounts.users import get_user, set_password, user_dict
+
+    password = _read_password()
+    with cli.transaction() as session:
+        user = get_user(session, email)
+        set_password(session, user, password, actor=cli.actor())
+        doc = user_dict(user)
+    if cli.as_json:
+        emit_json(doc)
+    else:
+        info(f"password of {doc['email']} set; their sessions and tokens ended")

@@ -23,8 +23,8 @@ def common_passwords() -> frozenset[str]:
 
 
 def _folded(text: str) -> str:
-    """Lower-case without spaces, dots, dashes or underscores: 'Pass Word' and 'pass-word' compare equal."""
-    return re.sub(r"[\s._\-]+", "", text.lower())
+    """Lower-case without spaces, dots, dashes, underscores or @: 'Pass Word' and 'pass-word' compare equal."""
+    return re.sub(r"[\s._\-@]+", "", text.lower())
 
 
 def password_problems(password: str, *, email: str = "", name: str = "") -> list[str]:

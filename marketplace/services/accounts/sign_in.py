@@ -27,10 +27,10 @@ import secrets
 from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from ...errors import DomainError, Unauthorized
+from ...errors import DomainError, Unauthorized, ValidationFailed
 from ...models import Notification, User, UserSession
 from ...models.base import as_utc, utcnow
 from . import audit
@@ -40,6 +40,7 @@ from .users import (
     _active_principal,
     dummy_password_check,
     normalise_email,
+    set_password,
     verify_password,
 )
 
@@ -201,14 +202,26 @@ def close_session(session: Session, key: object, client: Client) -> None:
     _audit(session, "sign-out", row.user.email, client, actor=f"{row.user.role}:{row.user.email}")
 
 
-def revoke_sessions(session: Session, user: User, *, now: dt.datetime | None = None) -> int:
-    """End every open browser session of ``user`` (a password change); how many were ended."""
-    result = session.execute(update(UserSession).where(UserSession.user_id == user.id,
-                                                       UserSession.revoked_at.is_(None))
-                             .values(revoked_at=now or utcnow()).execution_options(synchronize_session=False))
-    return result.rowcount or 0
-
-
 def audit_token_sign_out(session: Session, principal: Principal, client: Client) -> None:
     """Record an API sign-out (a revoked bearer token)."""
     _audit(session, "sign-out", principal.email, client, actor=principal.actor)
+
+
+def change_password(session: Session, principal: Principal, current: str, new: str, client: Client) -> User:
+    """The signed-in user changes their own password: the current one is required, the policy applies,
+    and every token and browser session of the user ends (the caller may open a fresh one).
+
+    A wrong current password is ``ValidationFailed`` on ``current_password`` and is audited.
+    """
+    user = session.get(User, principal.user_id) if principal.user_id is not None else None
+    if user is None:
+        raise Unauthorized("not signed in (未登录)")
+    if not verify_password(current or "", user.password_hash):
+        _audit(session, "password-change-refused", user.email, client, actor=principal.actor)
+        raise ValidationFailed("the current password is wrong (当前密码错误)",
+                               {"current_password": ["wrong password (密码错误)"]})
+    try:
+        set_password(session, user, new, actor=principal.actor)
+    except ValidationFailed as exc:
+        raise ValidationFailed(exc.message, {"new_password": exc.errors.get("password", [])}) from None
+    return user

@@ -39,7 +39,7 @@ def hash_password(password: str) -> str:
     """``scrypt$N$r$p$salt$hash`` (base64 parts)."""
     salt = secrets.token_bytes(16)
     digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32)
-    b64 = lambda b: base64.b64encode(b).decode("ascii")  # noqa: E731
+    b64 = lambda b: base64.b64encode(b).decode("ascii")
     return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${b64(salt)}${b64(digest)}"
 
 
@@ -171,6 +171,7 @@ def set_password(session: Session, user: User, password: str, *, actor: str) -> 
     if problems := password_problems(password, email=user.email, name=user.name):
         raise ValidationFailed("the password is refused (密码不符合要求)", {"password": problems})
     user.password_hash = hash_password(password)
+    user.failed_sign_ins, user.locked_until = 0, None  # a new password (an admin's reset) unlocks
     now = utcnow()
     for tok in user.tokens:
         if tok.revoked_at is None:

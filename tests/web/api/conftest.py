@@ -66,6 +66,7 @@ def app_in_rolled_back_transaction(app: Flask, engine: Engine) -> Iterator[Sessi
         factory = sessionmaker(bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False)
         saved = app.extensions["wastematch.sessions"]
         app.extensions["wastematch.sessions"] = factory
+        app.extensions["wastematch.sign_in_throttle"].reset()  # each test starts with no failed sign-ins counted
         session = factory()
         try:
             yield session

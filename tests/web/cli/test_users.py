@@ -1,4 +1,4 @@
-"""``wastematch users add|list`` and the demo accounts, on each backend (each test has its own database)."""
+"""``wastematch users add|list|set-password`` and the demo accounts, on each backend (each test has its own database)."""
 from __future__ import annotations
 
 import json
@@ -9,10 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from marketplace.db import make_engine
+from marketplace.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo_accounts
 from marketplace.errors import Conflict
 from marketplace.models import User
 from marketplace.services.accounts import users as accounts
-from marketplace.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo_accounts
 from tests.conftest import DEMO_PARK
 from tests.factories import api_document
 from web.cli import main
@@ -181,11 +181,20 @@ def test_demo_accounts_are_not_added_beside_real_accounts(db_url):
     assert result.exit_code == 0, result.output
     engine = make_engine(db_url)
     try:
-        with Session(engine) as session, session.begin():
-            with pytest.raises(Conflict) as refused:
-                seed_demo_accounts(session, actor="test")
+        with Session(engine) as session, session.begin(), pytest.raises(Conflict) as refused:
+            seed_demo_accounts(session, actor="test")
         assert "accounts" in refused.value.errors
         with Session(engine) as session:
             assert [u.email for u in session.scalars(accounts.users_query())] == ["ehs@real.cn"]
     finally:
         engine.dispose()
+
+
+def test_set_password_applies_the_policy_and_replaces_the_password(db_url):
+    run(db_url, "users", "add", "admin@wm.test", "--role", "admin", input=PASSWORD)
+    weak = run_json(db_url, "users", "set-password", "admin@wm.test", input="password123\n", ok=False)
+    assert weak["code"] == 422 and "most common" in " ".join(weak["errors"]["password"])
+    assert accounts.verify_password(PASSWORD, stored_user(db_url, "admin@wm.test").password_hash)
+    doc = run_json(db_url, "users", "set-password", "admin@wm.test", input="seven green lanterns\n")
+    assert doc["email"] == "admin@wm.test"
+    assert accounts.verify_password("seven green lanterns", stored_user(db_url, "admin@wm.test").password_hash)
