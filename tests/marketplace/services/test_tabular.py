@@ -128,6 +128,28 @@ def test_a_workbook_unpacking_past_the_bound_is_not_opened():
     assert exc.value.errors["file"]
 
 
+def test_a_workbook_listing_thousands_of_sheets_is_refused_before_openpyxl_opens_them(monkeypatch):
+    data = workbook_bytes({"Sheet": [LEDGER_HEADER]})
+    out = io.BytesIO()
+    extra = range(2, 20_002)
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "xl/workbook.xml":
+                body = body.replace(b"</sheets>", b"".join(
+                    b'<sheet name="S%d" sheetId="%d" r:id="rIdX%d"/>' % (i, i, i) for i in extra) + b"</sheets>")
+            elif info.filename == "xl/_rels/workbook.xml.rels":
+                body = body.replace(b"</Relationships>", b"".join(
+                    b'<Relationship Id="rIdX%d" Target="/xl/worksheets/sheet1.xml" Type="http://schemas.openxml'
+                    b'formats.org/officeDocument/2006/relationships/worksheet"/>' % i for i in extra)
+                    + b"</Relationships>")
+            dst.writestr(info, body)
+    monkeypatch.setattr(tabular, "load_workbook", lambda *a, **kw: pytest.fail("openpyxl was asked to load it"))
+    with pytest.raises(ValidationFailed) as exc:
+        ledger.parse_rows(out.getvalue(), "xlsx")
+    assert "20,001 sheets" in exc.value.message and "255" in exc.value.message and CJK.search(exc.value.message)
+
+
 def test_a_sheet_broken_half_way_is_a_refusal_naming_it():
     data = workbook_bytes({"Sheet": [LEDGER_HEADER, ["B-1", "in", "2026-01-05", "丙酮", 1]]})
     out = io.BytesIO()
