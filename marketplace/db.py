@@ -133,11 +133,10 @@ def transaction(factory: sessionmaker[Session], *, writer: bool = True) -> Itera
 
     ``writer`` takes SQLite's write lock up front so concurrent units of work serialise.
     """
-    with factory() as session:
-        with session.begin():
-            if writer:
-                begin_as_writer(session)
-            yield session
+    with factory() as session, session.begin():
+        if writer:
+            begin_as_writer(session)
+        yield session
 
 
 def alembic_config(engine: Engine | None = None) -> Config:

@@ -143,8 +143,12 @@ def check_json_body() -> None:
     limit = min(current_app.config[JSON_LIMIT_KEY], current_app.config.get("MAX_CONTENT_LENGTH") or 2**62)
     if request.content_length is not None and request.content_length > limit:
         raise RequestEntityTooLarge(too_large_message(limit))
-    request.max_content_length = limit  # also caps a chunked body while it is read
+    # A chunked body has no length to check first: read at most one byte past the limit (werkzeug's stream
+    # stops there silently), and refuse it if that byte came.
+    request.max_content_length = limit + 1
     data = request.get_data(cache=True)
+    if len(data) > limit:
+        raise RequestEntityTooLarge(too_large_message(limit))
     if not data:
         return  # no body: the view's schema says what is missing
     try:

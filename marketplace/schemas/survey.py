@@ -13,7 +13,7 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from ..models import SURVEY_ROLES
-from .interchange import CasField, flatten_errors
+from .interchange import MAX_ENTERPRISES, BoundedList, CasField, flatten_errors
 
 FORMAT = "wastematch.survey.v1"
 # A declaration states tonnes in the year; more than ten million tonnes of one substance at one
@@ -21,6 +21,7 @@ FORMAT = "wastematch.survey.v1"
 MAX_TONNES = 1e7
 MIN_YEAR, MAX_YEAR = 1990, 2100
 MAX_ROWS = 2000
+MAX_DECLARATIONS = MAX_ENTERPRISES  # one per enterprise of a document's parks
 NAME_MAX, USE_MAX, REF_MAX = 200, 300, 64
 SUBSTANCE_KEYS = ("cas", "name", "role", "quantity_t", "use", "stock_t", "released_t")
 
@@ -81,9 +82,9 @@ class DeclarationSchema(_Strict):
 
     enterprise = fields.String(required=True, validate=validate.Length(min=1, max=REF_MAX))
     year = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(MIN_YEAR, MAX_YEAR))
-    substances = fields.List(fields.Nested(SubstanceSchema), required=True,
-                             validate=validate.Length(min=1, max=MAX_ROWS,
-                                                      error="must hold 1 to {max} substances"))
+    substances = BoundedList(fields.Nested(SubstanceSchema), required=True, max_length=MAX_ROWS,
+                             what="substances", validate=validate.Length(min=1, max=MAX_ROWS,
+                                                                         error="must hold 1 to {max} substances"))
 
 
 class SurveyDocumentSchema(_Strict):
@@ -91,7 +92,8 @@ class SurveyDocumentSchema(_Strict):
 
     format = fields.String(required=True, validate=validate.Equal(FORMAT, error=f"must be {FORMAT!r}"))
     year = fields.Integer(required=True, validate=validate.Range(MIN_YEAR, MAX_YEAR))
-    declarations = fields.List(fields.Nested(DeclarationSchema), required=True)
+    declarations = BoundedList(fields.Nested(DeclarationSchema), required=True, max_length=MAX_DECLARATIONS,
+                               what="declarations")
 
 
 def load_substances(rows: Any) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:

@@ -13,7 +13,14 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate
 
 from marketplace.models import LISTING_KINDS, LISTING_STATUSES
-from marketplace.schemas.interchange import BoundedList, CompositionSchema, LimitSchema, ListingSchema, WantedSchema
+from marketplace.schemas.interchange import (
+    MAX_COMPONENTS,
+    BoundedList,
+    CompositionSchema,
+    LimitSchema,
+    ListingSchema,
+    WantedSchema,
+)
 from marketplace.services.listings import listings as service
 from marketplace.services.listings.plausibility import CONFIRM_KEYS
 
@@ -41,9 +48,12 @@ def _resolvable(schema: type) -> type:
 class _ResolvableComponents:
     """Mixin (before ``ListingSchema``): component lists whose rows may carry ``resolve``, and ``confirm``."""
 
-    composition = fields.List(fields.Nested(_resolvable(CompositionSchema)), load_default=list)
-    wanted = fields.List(fields.Nested(_resolvable(WantedSchema)), load_default=list)
-    limits = fields.List(fields.Nested(_resolvable(LimitSchema)), load_default=list)
+    composition = BoundedList(fields.Nested(_resolvable(CompositionSchema)), load_default=list,
+                              max_length=MAX_COMPONENTS, what="substances")
+    wanted = BoundedList(fields.Nested(_resolvable(WantedSchema)), load_default=list, max_length=MAX_COMPONENTS,
+                         what="substances")
+    limits = BoundedList(fields.Nested(_resolvable(LimitSchema)), load_default=list, max_length=MAX_COMPONENTS,
+                         what="substances")
     confirm = BoundedList(fields.String(validate=validate.OneOf(CONFIRM_KEYS)), load_default=list,
                           max_length=len(CONFIRM_KEYS), what="keys", metadata={
         "description": (

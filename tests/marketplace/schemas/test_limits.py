@@ -64,8 +64,8 @@ def test_component_lists_are_bounded(role):
     base = NEED if role != "composition" else OFFER
     ListingSchema().load({**base, role: _rows(MAX_COMPONENTS, role)})  # the limit itself is accepted
     errors = _errors(ListingSchema(), {**base, role: _rows(MAX_COMPONENTS + 1, role)})
-    assert errors[role] == [f"at most {MAX_COMPONENTS} substances, got {MAX_COMPONENTS + 1} "
-                            f"(条目过多：最多 {MAX_COMPONENTS} 条)"]
+    told = f"at most {MAX_COMPONENTS} substances, got {MAX_COMPONENTS + 1} (条目过多：最多 {MAX_COMPONENTS} 条)"
+    assert errors[role] == [told]
 
 
 def test_a_huge_list_is_refused_before_its_rows_are_read():
