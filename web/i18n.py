@@ -29,7 +29,7 @@ from flask_babel import Babel, get_locale, lazy_gettext as _l
 from jinja2 import pass_context
 from markupsafe import Markup
 
-from catalog.industries import industry
+from catalog.industries import SECTIONS, industry
 
 from .field_labels import field_label
 from .schema_messages import page_message
@@ -101,7 +101,12 @@ _BILINGUAL = re.compile(r"^(?P<en>.*?)\s*[(（](?P<zh>[^()（）]*[\u4e00-\u9fff
 
 
 def industry_label(code: str | None, stored: str | None = None) -> str:
-    """The GB/T 4754 class name of ``code`` in the page's language; the stored name when the class is not built in."""
+    """The GB/T 4754 class name of ``code`` in the page's language; the stored name when the class is not built in.
+
+    A section letter (门类, what an anonymised view shows where the class would single out an enterprise)
+    is named too."""
+    if code in SECTIONS:
+        return SECTIONS[code][0] if is_chinese() else SECTIONS[code][1]
     try:
         known = industry(code or "")
     except KeyError:

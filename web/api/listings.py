@@ -136,6 +136,8 @@ class ListingRecommendation(Schema):
     counterpart = fields.Nested(ListingView, required=True)
     score = fields.Float(required=True)
     distance_km = fields.Float(required=True)
+    distance_band = fields.String(metadata={"description": "anonymised party: the distance band (<5, 5–10, 10–25, 25–50, "
+                                            "50–100, >100 km); distance_km is then its upper edge"})
     quantity_t = fields.Float(required=True)
     weight = fields.Integer(required=True, metadata={"description": "CNY per tonne"})
     similarity = fields.Float(required=True)
@@ -160,6 +162,8 @@ class ExcludedCandidate(Schema):
     counterpart = fields.Nested(ListingView, required=True)
     similarity = fields.Float(required=True)
     distance_km = fields.Float(required=True)
+    distance_band = fields.String(metadata={"description": "anonymised party: the distance band (<5, 5–10, 10–25, 25–50, "
+                                            "50–100, >100 km); distance_km is then its upper edge"})
     checks = fields.List(fields.Nested(CheckSchema), required=True, metadata={"description": "the failing checks"})
 
 

@@ -35,6 +35,8 @@ class MatchSchema(Schema):
     weight = fields.Integer()
     score = fields.Float()
     distance_km = fields.Float()
+    distance_band = fields.String(metadata={"description": "anonymised party: the distance band (<5, 5–10, 10–25, 25–50, "
+                                            "50–100, >100 km); distance_km is then its upper edge"})
     similarity = fields.Float()
     licence = fields.String(allow_none=True)
     exemption = fields.String(allow_none=True)

@@ -89,6 +89,8 @@ class ListingView(Schema):
     industry_name = fields.String(allow_none=True)
     created_at = UtcTimestamp(allow_none=True, metadata={"format": "date-time"})
     distance_km = fields.Float(metadata={"description": "Road km from your own site"})
+    distance_band = fields.String(metadata={"description": "anonymised party: the distance band (<5, 5–10, 10–25, 25–50, "
+                                            "50–100, >100 km); distance_km is then its upper edge"})
     # Only when identified:
     ref = fields.String()
     description = fields.String(allow_none=True)

@@ -1,11 +1,18 @@
 """Confidentiality: what a principal may see of a listing, an enterprise or a match.
 
-Other enterprises see a listing anonymised (material, quantity, form, district,
+Other enterprises see a listing anonymised (material, quantity, form, place,
 industry; no name, no exact coordinates, no price, no free text) until both parties
 of a match between them have accepted it. Coordinators see everything in their
 parks; admins everything. Whatever is built for an outsider also goes through a
 ``Redactor`` that scrubs the hidden enterprise's name, refs and licence numbers from
 every string (titles, check details, reasons), so nothing leaks through free text.
+
+What an anonymised party shows is decided here and nowhere else (``anonymous_profile``,
+``shown_distance``; listing views, one-click, matches, notifications and the map use them), and is
+coarse enough that it cannot be linked to a party one already knows (issue 18): the distance
+in bands, the district only where at least ``ANONYMITY_K`` enterprises share it (else the
+province), the industry class only where as many share the place and class (else its
+GB/T 4754 section, else nothing), and no licence figures (validity, capacity) in check details.
 """
 from __future__ import annotations
 
@@ -14,9 +21,10 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Select, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Select, event, or_, select
+from sqlalchemy.orm import Session, aliased, object_session
 
+from catalog.industries import SECTIONS, industry, section_of
 from catalog.waste_codes import category_of, is_hw_code
 from matching.problem import EARTH_RADIUS_KM, Settings
 from matching.quantities import annual_tonnes
@@ -36,6 +44,17 @@ ROAD_FACTOR = Settings().road_factor
 # Distance filters from an arbitrary point measure anonymised sites on this grid (about 11 km),
 # so that probing radii from many points cannot triangulate an exact site.
 COARSE_DEGREES = 0.1
+# An anonymised party's place and industry are shown only at a level at least this many enterprises share.
+ANONYMITY_K = 3
+# Distances to anonymised parties are shown in these bands (upper edges, km; the last band is open).
+DISTANCE_BANDS_KM = (5.0, 10.0, 25.0, 50.0, 100.0)
+# Checks whose details name a licence's validity and capacity, figures that tell one licence holder from another.
+LICENCE_CHECKS = ("hw_licence", "licence_capacity")
+HIDDEN_FIGURES = {"date": ("[日期]", "[date]"), "tonnes": ("[规模]", "[capacity]")}
+_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+_TONNES = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:t|吨)(?![\w-])")
+_KM = re.compile(r"(\d+(?:\.\d+)?) km")
+_PROFILES_KEY = "wastematch.anonymous_profiles"
 
 
 def sees_identity(principal: Principal, listing: Listing, disclosed: set[int] | frozenset[int] = frozenset()) -> bool:
@@ -59,6 +78,121 @@ def sees_listing(principal: Principal, listing: Listing, disclosed: set[int] | f
 def coarse_position(lat: float, lon: float) -> tuple[float, float]:
     """A site snapped to the ``COARSE_DEGREES`` grid (what distance probes may learn of an anonymised site)."""
     return (round(lat / COARSE_DEGREES) * COARSE_DEGREES, round(lon / COARSE_DEGREES) * COARSE_DEGREES)
+
+
+def distance_band(km: float) -> tuple[str, float]:
+    """The band of ``km`` (``DISTANCE_BANDS_KM``) as a label ("10–25 km") and the figure shown for it in a
+    ``distance_km`` field: its upper edge ("within 25 km"), or the lower edge of the open last band."""
+    low = 0.0
+    for high in DISTANCE_BANDS_KM:
+        if km < high:
+            return (f"<{high:g} km" if low == 0 else f"{low:g}–{high:g} km"), high
+        low = high
+    return f">{low:g} km", low
+
+
+def band_floor(km: float) -> float:
+    """The lower edge of ``km``'s band: a radius filter must not tell more of an anonymised party than its band."""
+    return max((edge for edge in DISTANCE_BANDS_KM if edge <= km), default=0.0)
+
+
+def shown_distance(km: float | None, *, identified: bool) -> dict[str, Any]:
+    """``distance_km`` (and, anonymised, ``distance_band``) as a view of a party shows a distance to it."""
+    if km is None:
+        return {"distance_km": None}
+    if identified:
+        return {"distance_km": km}
+    label, figure = distance_band(km)
+    return {"distance_km": figure, "distance_band": label}
+
+
+def _industry_levels(code: str | None, name: str | None) -> tuple[tuple[str | None, str | None], ...]:
+    """(code, name) of an industry from the finest level shown to the coarsest: class, section, nothing."""
+    if not code:
+        return ((None, None),)
+    try:
+        known = industry(code)
+        finest = (code, known.name_en)
+    except KeyError:
+        # Not a built-in class: the enterprise's own wording may be unique to it, so only its code is shown.
+        finest = (code, None)
+    section = section_of(code) if code[:2].isdigit() else ""
+    if section in SECTIONS:
+        return finest, (section, SECTIONS[section][1]), (None, None)
+    return finest, (None, None)
+
+
+def _profiles(session: Session) -> dict[int, dict[str, Any]]:
+    """What each enterprise with an active listing shows when anonymised, by enterprise id (cached per session
+    until its next flush: one query for a page of views)."""
+    cached = session.info.get(_PROFILES_KEY)
+    if cached is not None:
+        return cached
+    rows = session.execute(select(Enterprise.id, Enterprise.province, Enterprise.district, Enterprise.industry,
+                                  Enterprise.industry_name)
+                           .where(Enterprise.id.in_(select(Listing.enterprise_id).where(Listing.status == "active"))))
+    ents = {eid: (prov, dist, ind, name) for eid, prov, dist, ind, name in rows}
+    session.info[_PROFILES_KEY] = profiles = anonymous_profiles(ents)
+    return profiles
+
+
+def anonymous_profiles(ents: dict[int, tuple[str | None, str | None, str | None, str | None]]
+                       ) -> dict[int, dict[str, Any]]:
+    """Per enterprise id (``(province, district, industry, industry_name)`` each), its anonymised place and
+    industry: each shown at the finest level that at least ``ANONYMITY_K`` of ``ents`` share as shown."""
+    district_count: dict[tuple[Any, Any], int] = {}
+    for prov, dist, _ind, _name in ents.values():
+        district_count[(prov, dist)] = district_count.get((prov, dist), 0) + 1
+    place = {eid: (prov, dist if dist and district_count[(prov, dist)] >= ANONYMITY_K else None)
+             for eid, (prov, dist, _ind, _name) in ents.items()}
+    levels = {eid: _industry_levels(ind, name) for eid, (_p, _d, ind, name) in ents.items()}
+    # Coarsen level by level: an enterprise stays at a level only if enough others show the same there.
+    level = dict.fromkeys(ents, 0)
+    for depth in range(3):
+        groups: dict[tuple[Any, ...], int] = {}
+        for eid in ents:
+            if level[eid] == depth:
+                key = (place[eid], levels[eid][min(depth, len(levels[eid]) - 1)][0])
+                groups[key] = groups.get(key, 0) + 1
+        for eid in ents:
+            at = levels[eid][min(depth, len(levels[eid]) - 1)]
+            if level[eid] == depth and at[0] is not None and groups[(place[eid], at[0])] < ANONYMITY_K:
+                level[eid] = depth + 1
+    out = {}
+    for eid in ents:
+        code, name = levels[eid][min(level[eid], len(levels[eid]) - 1)]
+        out[eid] = {"province": place[eid][0], "district": place[eid][1], "industry": code, "industry_name": name}
+    return out
+
+
+def anonymous_profile(ent: Enterprise) -> dict[str, Any]:
+    """Province, district, industry and industry_name of ``ent`` as an anonymised view shows them."""
+    session = object_session(ent)
+    profiles = _profiles(session) if session is not None else {}
+    if ent.id in profiles:
+        return profiles[ent.id]
+    # Not among the enterprises with active listings (a closed listing seen through a match): the coarsest.
+    levels = _industry_levels(ent.industry, ent.industry_name)
+    code, name = levels[1] if len(levels) > 2 else levels[-1]
+    return {"province": ent.province, "district": None, "industry": code, "industry_name": name}
+
+
+@event.listens_for(Session, "after_flush")
+@event.listens_for(Session, "after_rollback")
+def _forget_profiles(session: Session, *_args: Any) -> None:
+    """A write may change who shares a district or an industry: the cached profiles are recomputed."""
+    session.info.pop(_PROFILES_KEY, None)
+
+
+def hide_licence_figures(text: str) -> str:
+    """``text`` without dates and tonnages (a licence's validity and capacity), each half in its language."""
+    def scrub(part: str, half: int) -> str:
+        part = _DATE.sub(HIDDEN_FIGURES["date"][half], part)
+        return _TONNES.sub(HIDDEN_FIGURES["tonnes"][half], part)
+    zh, sep, en = text.partition(" / ")
+    if sep and _CJK.search(zh):
+        return scrub(zh, 0) + sep + scrub(en, 1)
+    return scrub(text, 0 if _CJK.search(text) else 1)
 
 
 def disclosed_listing_ids(session: Session, principal: Principal) -> set[int]:
@@ -93,6 +227,8 @@ class Redactor:
         self._secrets: dict[str, str] = {}
         self._folded: dict[str, str] = {}
         self._pattern: re.Pattern[str] | None = None
+        self._licence_figures = False
+        self._distance = False
 
     def hide(self, secret: str | None, placeholder: str) -> None:
         if secret and secret.strip() and secret not in self._secrets:
@@ -105,14 +241,17 @@ class Redactor:
         self.hide(ent.ref, HIDDEN_ENTERPRISE)
         for lic in ent.licences:
             self.hide(lic.number, HIDDEN_LICENCE)
+            # Validity and capacity would tell this licence holder from another as surely as the number.
+            self._licence_figures = True
 
     def hide_listing(self, listing: Listing) -> None:
         """The listing's ref (the owner's own key may carry their name) and its enterprise."""
         self.hide(listing.ref, f"#{listing.id}")
         self.hide_enterprise(listing.enterprise)
+        self._distance = True  # the distance check's detail says the distance to this party: its band only
 
     def __bool__(self) -> bool:
-        return bool(self._secrets)
+        return bool(self._secrets) or self._licence_figures or self._distance
 
     def text(self, value: str) -> str:
         if not self._secrets:
@@ -140,7 +279,13 @@ class Redactor:
         if isinstance(value, str):
             return self.text(value)
         if isinstance(value, dict):
-            return {k: self(v) for k, v in value.items()}
+            out = {k: self(v) for k, v in value.items()}
+            if self._licence_figures and out.get("code") in LICENCE_CHECKS and isinstance(out.get("detail"), str):
+                out["detail"] = hide_licence_figures(out["detail"])
+            if self._distance and out.get("code") == "distance" and isinstance(out.get("detail"), str):
+                out["detail"] = " / ".join(_KM.sub(lambda m: distance_band(float(m.group(1)))[0], half, count=1)
+                                           for half in out["detail"].split(" / "))
+            return out
         if isinstance(value, (list, tuple)):
             return [self(v) for v in value]
         return value
@@ -188,13 +333,14 @@ def listing_view(listing: Listing, *, identified: bool, origin: tuple[float, flo
         "wanted": _components(listing, "wanted", "min_fraction"),
         "limits": _components(listing, "limit", "max_fraction"),
         "composition_complete": bool(listing.composition_complete),
-        "park": ent.park.code if ent.park else None, "province": ent.province, "district": ent.district,
-        "industry": ent.industry, "industry_name": ent.industry_name,
+        "park": ent.park.code if ent.park else None,
+        **({"province": ent.province, "district": ent.district, "industry": ent.industry,
+            "industry_name": ent.industry_name} if identified else anonymous_profile(ent)),
         "created_at": listing.created_at.isoformat() if listing.created_at else None,
         "identified": identified,
     }
     if origin is not None:
-        out["distance_km"] = round(road_km(origin[0], origin[1], ent.lat, ent.lon), 1)
+        out.update(shown_distance(round(road_km(origin[0], origin[1], ent.lat, ent.lon), 1), identified=identified))
     if identified:
         out.update({"ref": listing.ref, "description": listing.description,
                     "price_cny_per_t": listing.price_cny_per_t,
@@ -222,9 +368,10 @@ def redactor_for(principal: Principal, listings: Iterable[Listing], disclosed: s
     return redact
 
 
-__all__ = ["DISCLOSING_STATUSES", "coarse_position", "disclosed_listing_ids", "listing_view", "match_disclosed",
-           "Redactor", "redactor_for", "road_km", "sees_enterprise", "sees_identity", "sees_listing",
-           "viewer_origin", "without_price"]
+__all__ = ["ANONYMITY_K", "DISCLOSING_STATUSES", "Redactor", "anonymous_profile", "anonymous_profiles",
+           "band_floor", "coarse_position", "disclosed_listing_ids", "distance_band", "hide_licence_figures", "listing_view",
+           "match_disclosed", "redactor_for", "road_km", "sees_enterprise", "sees_identity", "sees_listing",
+           "shown_distance", "viewer_origin", "without_price"]
 
 
 def visible_matches(principal: Principal) -> Select:

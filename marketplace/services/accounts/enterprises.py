@@ -6,7 +6,8 @@ enterprise user only their own enterprise, whose descriptive fields they may edi
 enterprise the caller may not see is reported as unknown, never as forbidden, so
 that its existence is not revealed. Licences are validated by the interchange
 ``LicenceSchema`` (one definition of a valid licence) and every change is audited
-with the enterprise's park.
+with the enterprise's park. Names are unique within a park (case and spacing aside), checked on
+create, rename, move and import: an enterprise named as another could pass as it once disclosed.
 """
 from __future__ import annotations
 
@@ -28,8 +29,9 @@ ENTERPRISE_FIELDS = ("name", "industry", "industry_name", "province", "district"
 SITE_FIELDS = ("lat", "lon")
 LICENCE_FIELDS = ("kind", "categories", "codes", "activities", "annual_capacity_t", "valid_from", "valid_to")
 
-__all__ = ["add_licence", "create_enterprise", "enterprise_dict", "get_enterprise", "licence_dict",
-           "licence_used_t", "list_licences", "update_enterprise", "update_licence", "visible_enterprises"]
+__all__ = ["add_licence", "check_name_free", "create_enterprise", "enterprise_dict", "get_enterprise",
+           "import_name_clashes", "licence_dict", "licence_used_t", "list_licences", "update_enterprise",
+           "update_licence", "visible_enterprises"]
 
 
 def _iso(value: Any) -> Any:
@@ -132,6 +134,54 @@ def _licence_conflicts(session: Session, numbers: list[str]) -> None:
                        {"licences": [f"licence {n!r} is already registered" for n in sorted(taken)]})
 
 
+def _name_key(name: str) -> str:
+    """A name as uniqueness compares it: spacing collapsed, case folded ("Acme  chem" is "ACME Chem")."""
+    return " ".join(name.split()).casefold()
+
+
+def _names_in_park(session: Session, park_id: int | None) -> list[tuple[str, str]]:
+    """(ref, name) of the enterprises of a park (of those in no park for ``None``)."""
+    where = Enterprise.park_id.is_(None) if park_id is None else Enterprise.park_id == park_id
+    return [(ref, name) for ref, name in session.execute(select(Enterprise.ref, Enterprise.name).where(where)) if name]
+
+
+def check_name_free(session: Session, name: str | None, park_id: int | None, *, ref: str | None = None) -> None:
+    """``Conflict`` if another enterprise than ``ref`` of the park already has ``name`` (the other is not named:
+    the caller may not see it)."""
+    if not name:
+        return
+    key = _name_key(name)
+    if any(_name_key(other) == key and other_ref != ref for other_ref, other in _names_in_park(session, park_id)):
+        raise Conflict("another enterprise of this park already has this name (园区内已有同名企业)",
+                       {"name": ["already the name of another enterprise of this park (园区内已有同名企业)"]})
+
+
+def import_name_clashes(session: Session, items: list[tuple[int, dict[str, Any]]],
+                        park_ids: dict[str, int]) -> list[tuple[str, str]]:
+    """(path, message) for each enterprise of an import file (``(index, item)``) whose name another enterprise
+    of its park has, in the file or in the database (``park_ids``: park code → id of the parks known)."""
+    out: list[tuple[str, str]] = []
+    file_refs = {item.get("ref") for _, item in items}
+    taken: dict[tuple[Any, str], str] = {}
+    for park_code in {item.get("park") for _, item in items}:
+        park_id = park_ids.get(park_code) if isinstance(park_code, str) else None
+        if isinstance(park_code, str) and park_id is None:
+            continue  # a new park: nothing stored in it yet
+        for ref, name in _names_in_park(session, park_id):
+            if ref not in file_refs:  # an enterprise of the file is judged by its new name
+                taken[(park_code, _name_key(name))] = "another enterprise of this park"
+    for i, item in items:
+        name, park_code = item.get("name"), item.get("park")
+        if not isinstance(name, str) or not name.strip():
+            continue
+        key = (park_code if isinstance(park_code, str) else None, _name_key(name))
+        if key in taken:
+            out.append((f"$.enterprises[{i}].name", f"{name!r} is already the name of {taken[key]} (园区内已有同名企业)"))
+        else:
+            taken[key] = f"$.enterprises[{i}]"
+    return out
+
+
 def create_enterprise(session: Session, principal: Principal, values: dict[str, Any]) -> Enterprise:
     """Add an enterprise (``EnterpriseSchema`` values, licences included): admins, or a coordinator in their park."""
     if not (principal.is_admin or principal.is_coordinator):
@@ -146,6 +196,7 @@ def create_enterprise(session: Session, principal: Principal, values: dict[str, 
         raise ValidationFailed("a licence number is listed twice (许可证编号重复)",
                                {"licences": ["licence numbers must differ"]})
     _licence_conflicts(session, numbers)
+    check_name_free(session, values.get("name"), park.id if park else None)
     ent = Enterprise(ref=values["ref"], park=park, **{k: values.get(k) for k in ENTERPRISE_FIELDS})
     session.add(ent)
     session.flush()
@@ -184,6 +235,10 @@ def update_enterprise(session: Session, principal: Principal, ref: str, values: 
         _check_placement(principal, new_park)
         changes["park"] = [old_park.code if old_park else None, new_park.code if new_park else None]
         ent.park = new_park
+    if "park" in changes or ("name" in values and values["name"] != ent.name):
+        # ``ent.park``, not ``park_id``: a move above is not flushed yet.
+        check_name_free(session, values.get("name", ent.name), ent.park.id if ent.park is not None else None,
+                        ref=ent.ref)
     for k in ENTERPRISE_FIELDS:
         if k in values and values[k] != getattr(ent, k):
             if k in ("name", "lat", "lon") and values[k] is None:

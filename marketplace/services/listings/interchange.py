@@ -21,6 +21,7 @@ from ...errors import NotFound, ValidationFailed
 from ...models import Component, Enterprise, HwCodeRow, Licence, Listing, Park
 from ...schemas.interchange import FORMAT, DocumentSchema, flatten_errors
 from ..accounts import audit
+from ..accounts.enterprises import import_name_clashes
 from .resolution import resolve_rows
 
 ENTITY_TYPES = ("parks", "enterprises", "licences", "listings")
@@ -99,6 +100,10 @@ def _reference_errors(session: Session, doc: dict) -> list[tuple[str, str]]:
     wanted_ents = {x.get("enterprise") for _, x in _items(doc, "listings") if isinstance(x.get("enterprise"), str)}
     known_ents = enterprise_refs | set(
         session.scalars(select(Enterprise.ref).where(Enterprise.ref.in_(wanted_ents - enterprise_refs))))
+
+    # Names are unique within a park (accounts.enterprises): a clash with the file or the database is refused.
+    park_ids = dict(session.execute(select(Park.code, Park.id).where(Park.code.in_(wanted_parks))).all())
+    out.extend(import_name_clashes(session, _items(doc, "enterprises"), park_ids))
 
     licence_seen: dict[str, str] = {}
     numbers = [lic.get("number") for _, e in _items(doc, "enterprises") for lic in e.get("licences") or []

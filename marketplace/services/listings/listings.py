@@ -32,6 +32,7 @@ from ..accounts.disclosure import (
     COARSE_DEGREES,
     ROAD_FACTOR,
     Redactor,
+    band_floor,
     coarse_position,
     disclosed_listing_ids,
     listing_view,
@@ -39,6 +40,7 @@ from ..accounts.disclosure import (
     sees_enterprise,
     sees_identity,
     sees_listing,
+    shown_distance,
     viewer_origin,
     without_price,
 )
@@ -167,7 +169,9 @@ def search_listings(session: Session, principal: Principal, f: ListingSearch) ->
 
     Distances are road km from ``near`` or, with ``within_km`` alone, from the caller's
     own site; from any other point than the caller's own site, anonymised sites are
-    measured on a coarse grid so that probing cannot pin them down.
+    measured on a coarse grid so that probing cannot pin them down. An anonymised listing is in a
+    radius when its distance band reaches into it and sorts by its band, so radii tell no more than the
+    band its view shows.
     """
     disclosed = disclosed_listing_ids(session, principal)
     own_site = viewer_origin(session, principal)
@@ -241,6 +245,8 @@ def _refine(rows: list[Listing], principal: Principal, disclosed: set[int], f: L
             if not identified and origin != own_site:
                 lat, lon = coarse_position(lat, lon)
             distance = road_km(origin[0], origin[1], lat, lon)
+            if not identified:
+                distance = band_floor(distance)
             if f.within_km is not None and distance > f.within_km:
                 continue
         out.append((distance, len(out), x))
@@ -523,6 +529,7 @@ def recommendations(session: Session, principal: Principal, listing_id: int, *, 
                 **{k: redact(r[k]) for k in ("checks", "reasons", "licence", "exemption", "components")},
                 **{k: r[k] for k in OPTIONAL if k in r}}
         if not visible:
+            item.update(shown_distance(r["distance_km"], identified=False))  # the band the counterpart shows
             item["terms"], item["reasons"] = without_price(item["terms"], item["reasons"])
             item["value"] = explain_value(item["terms"], item["weight"], item["quantity_t"])  # the price unsaid
         out.append(item)
@@ -540,7 +547,8 @@ def recommendations(session: Session, principal: Principal, listing_id: int, *, 
             redact.hide_listing(other)
         doc["excluded"].append({"listing": other.id, "enterprise": other.enterprise.ref if visible else None,
                                 "counterpart": listing_view(other, identified=visible, origin=origin),
-                                "similarity": r["similarity"], "distance_km": r["distance_km"],
+                                "similarity": r["similarity"],
+                                **shown_distance(r["distance_km"], identified=visible),
                                 "checks": redact(r["checks"])})
     for key in ("empty_reason", "candidates"):
         if key in result:

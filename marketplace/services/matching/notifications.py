@@ -17,7 +17,7 @@ from catalog.waste_codes import category_of, is_hw_code
 from ...errors import NotFound
 from ...models import Enterprise, Listing, Match, Notification, User, user_parks
 from ...models.base import utcnow
-from ..accounts.disclosure import Redactor, listing_view, match_disclosed, sees_identity
+from ..accounts.disclosure import Redactor, listing_view, match_disclosed, sees_identity, shown_distance
 from ..accounts.users import Principal, principal_of
 
 # How many of the new listing's best counterparts are told about it.
@@ -45,7 +45,7 @@ EVENT_TEXT = {
 # What an anonymised summary of a listing shows (listing_view's anonymous fields, minus the bulky ones).
 SUMMARY_FIELDS = ("id", "kind", "title", "title_zh", "waste_code", "hw_category", "hazardous", "ewc_code", "form",
                   "forms", "purpose", "quantity_t", "period", "annual_t", "park", "district", "industry",
-                  "industry_name", "distance_km")
+                  "industry_name", "distance_km", "distance_band")
 MATCH_EVENT_KINDS = {"propose": "match_proposed", "proposed": "match_proposed"}
 
 
@@ -101,14 +101,14 @@ def notify_listing_fit(session: Session, listing: Listing, recs: list[dict[str, 
             continue
         already.add(own.enterprise_id)
         summary = _summary(listing, origin=_site(own.enterprise))
-        summary["distance_km"] = round(float(rec["distance_km"]), 1)
+        summary.update(shown_distance(float(rec["distance_km"]), identified=False))  # its band, as listings show
         new_zh, new_en = _label(summary)
         own_doc = _own(own)
         own_zh, own_en = _label(own_doc)
         message = (f"新{KIND_ZH[listing.kind]}「{new_zh}」与您的{KIND_ZH[own.kind]}「{own_zh}」匹配"
-                   f"（相距 {summary['distance_km']:.1f} 公里，评分 {rec['score']:,.0f}） / "
+                   f"（相距 {summary['distance_band']}，评分 {rec['score']:,.0f}） / "
                    f"A new {KIND_EN[listing.kind]} \"{new_en}\" fits your {KIND_EN[own.kind]} \"{own_en}\" "
-                   f"({summary['distance_km']:.1f} km away, score {rec['score']:,.0f})")
+                   f"({summary['distance_band']} away, score {rec['score']:,.0f})")
         # Only what comes from the new listing is scrubbed (listing_view already did): scrubbing the recipient's
         # own text too would answer "is this the name I wrote in my title?" about the hidden owner.
         data = {"listing": summary, "own_listing": own_doc, "score": rec["score"], "weight": rec["weight"],
@@ -154,7 +154,7 @@ def _party_notice(match: Match, event: str, actor: str, own: Listing, other: Lis
         reason = redact(reason)
     data = {"match_id": match.id, "event": event, "status": match.status, "side": side, "by": _by_role(actor),
             "quantity_t": match.quantity_t, "weight": match.weight, "score": match.score,
-            "distance_km": match.distance_km,
+            **shown_distance(match.distance_km, identified=disclosed),
             "accepted": {"offer": match.offer_accepted_at is not None, "need": match.need_accepted_at is not None},
             "reason": reason, "own_listing": own_doc, "counterpart": counterpart,
             "identified": disclosed,

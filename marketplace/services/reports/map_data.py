@@ -385,8 +385,12 @@ def _enterprise_map(session: Session, principal: Principal, park: Park, own: Ent
         else:
             lat, lon = coarse_position(ent.lat, ent.lon)
             cell = points.setdefault(f"cell:{lat:.1f},{lon:.1f}", _cell_point(lat, lon))
-            cell.listings.append(_map_listing(listing_view(listing, identified=False)))
-        places.append((ent.province, ent.district))  # listing_view shows the district to everyone
+            view = listing_view(listing, identified=False)
+            cell.listings.append(_map_listing(view))
+            # Outlines only of the places the anonymised view shows (its district only where several share it).
+            places.append((view["province"], view["district"]))
+            continue
+        places.append((ent.province, ent.district))
     matches = list(session.scalars(_flow_matches(visible_matches(principal))))
     received = _received(session, [m.id for m in matches])
     flows = []

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from marketplace.models import Enterprise, Listing, Match, MatchRun, Notification, User
 from marketplace.services.accounts.disclosure import coarse_position
-from tests.factories import OFFER
+from tests.factories import NEED, OFFER
 
 PARAM = re.compile(r"\{(\w+)\}")
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -155,3 +155,75 @@ def test_mutual_acceptance_discloses_both_parties_to_each_other_only(api):
     hidden_from_e3 = secrets_hidden_from(api, "E-3")
     found = {what: leaks(body, hidden_from_e3) for what, _, body in _crawl(api, "e3") if leaks(body, hidden_from_e3)}
     assert found == {}
+
+
+# --- inference: what anonymised views show must not link a hidden listing to a known party (issue 18) ---------
+
+SIGNATURE = ("province", "district", "industry", "industry_name", "distance_km", "distance_band")
+FIGURES = re.compile(r"\d{4}-\d{2}-\d{2}|\d+(?:\.\d+)? ?(?:t|吨)(?![\w-])")
+
+
+def _signature(view: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(view.get(k) for k in SIGNATURE)
+
+
+def _disclose_e1_to_e2(api) -> tuple[int, int]:
+    """E-2 and E-1 accept a match (O-1 → N-1), and E-1 posts a second need that stays undisclosed."""
+    o1 = api.session.scalar(select(Listing.id).where(Listing.ref == "O-1"))
+    n1 = api.session.scalar(select(Listing.id).where(Listing.ref == "N-1"))
+    match_id = api.post("matches", "e2", json={"offer": o1, "need": n1}).json["id"]
+    for who in ("e2", "e1"):
+        assert api.post(f"matches/{match_id}/decisions", who, json={"action": "accept"}).status_code == 200
+    second = {k: v for k, v in NEED.items() if k != "ref"}
+    made = api.post("listings", "e1", json={**second, "title": "Spent solvent oil", "title_zh": "废溶剂油"})
+    assert made.status_code == 201, made.json
+    return n1, made.json["id"]
+
+
+def test_an_undisclosed_listing_is_not_linkable_to_its_disclosed_owner(api):
+    n1, hidden = _disclose_e1_to_e2(api)
+    known = api.get(f"listings/{n1}", "e2").json
+    assert known["identified"] and known["enterprise"]["ref"] == "E-1"
+    seen = api.get("listings", "e2", query_string={"per_page": 100, "within_km": 500}).json["items"]
+    view = next(x for x in seen if x["id"] == hidden)
+    assert not view["identified"]
+    # What the hidden listing shows is what another enterprise's listing shows too: place, industry and
+    # distance cannot tell E-1's second need from E-3's offer (both "5–10 km" from E-2, the same province).
+    others = [x for x in seen if not x["identified"] and x["id"] != hidden]
+    assert _signature(view) in {_signature(x) for x in others}, (_signature(view), [_signature(x) for x in others])
+    # Nor does it repeat the identified view's exact figures.
+    assert view["distance_km"] != known["distance_km"] and view["distance_band"] == "5–10 km"
+    assert view["industry"] != known["industry"]
+
+
+def test_licence_figures_of_undisclosed_partners_are_not_shown(api):
+    o1 = api.session.scalar(select(Listing.id).where(Listing.ref == "O-1"))
+    doc = api.get(f"listings/{o1}/recommendations", "e2", query_string={"top": 10}).json
+    partners = [r for r in doc["recommendations"] + doc["excluded"] if r["enterprise"] is None]
+    assert partners, doc
+    licence_checks = [c for r in partners for c in r["checks"] if c["code"] in ("hw_licence", "licence_capacity")]
+    assert licence_checks
+    # Validity dates and capacities would tell two recommendations of one licence holder apart from others'.
+    assert [c["detail"] for c in licence_checks if FIGURES.search(c["detail"])] == []
+    assert any("[规模]" in c["detail"] or "[日期]" in c["detail"] for c in licence_checks)
+    # The distance check says the band, not the distance to 0.1 km.
+    details = [c["detail"] for r in partners for c in r["checks"] if c["code"] == "distance"]
+    assert details and all(re.match(r"运输距离 (<|>)?[\d–]+ km", d) for d in details), details
+    assert all("distance_band" in r for r in partners)
+    # The coordinator still sees every figure.
+    coord = api.get(f"listings/{o1}/recommendations", "coord", query_string={"top": 10}).json
+    assert any(FIGURES.search(c["detail"]) for r in coord["recommendations"] for c in r["checks"]
+               if c["code"] in ("hw_licence", "licence_capacity"))
+
+
+def test_an_enterprise_cannot_take_the_name_of_another_in_its_park(api):
+    taken = api.patch("enterprises/E-2", "e2", json={"name": "滨海再生资源有限公司"})  # E-1's, park BH
+    assert taken.status_code == 409 and "name" in taken.json["errors"], taken.json
+    assert "园区内已有同名企业" in taken.json["message"]
+    spaced = api.patch("enterprises/E-2", "e2", json={"name": " 滨海再生资源有限公司 "})
+    assert spaced.status_code == 409
+    # A coordinator adding an enterprise under an existing name of the park is refused too.
+    new = {"ref": "E-9", "name": "开发区汽车维修中心", "park": "BH", "lat": 39.1, "lon": 117.6}
+    assert api.post("enterprises", "coord", json=new).status_code == 409
+    # Its own name again, or a name free in its park, is fine.
+    assert api.patch("enterprises/E-2", "e2", json={"name": "开发区汽车维修服务中心"}).status_code == 200

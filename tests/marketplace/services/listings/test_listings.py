@@ -181,9 +181,12 @@ def test_anonymised_sites_are_measured_on_a_coarse_grid_from_other_points(sessio
     exact = (39.08, 117.68)
     coarse_hit = _search(session, who["e2"], near=(39.1, 117.7), within_km=0.5, kind="offer")[0]
     assert [x["id"] for x in coarse_hit] == [_id(session, "O-2")]
-    assert _search(session, who["e2"], near=exact, within_km=0.5, kind="offer")[1] == 0
+    # From its exact site a probe learns no more than from its grid point: both are in its band (< 5 km).
+    assert _search(session, who["e2"], near=exact, within_km=0.5, kind="offer")[1] == 1
+    assert _search(session, who["e2"], near=(39.1, 117.72), within_km=0.5, kind="offer")[1] == 1
     # Identified viewers get the exact site.
     assert _search(session, who["coord"], near=exact, within_km=0.5, kind="offer")[1] == 1
+    assert _search(session, who["coord"], near=(39.1, 117.72), within_km=0.5, kind="offer")[1] == 0
 
 
 # --- edit and states -------------------------------------------------------------------------
