@@ -258,7 +258,8 @@ def main(argv: list[str] | None = None) -> int:
 
     tmp = tempfile.TemporaryDirectory(prefix="wm-api-bench-")
     url = args.db or f"sqlite:///{Path(tmp.name) / 'wastematch.sqlite3'}"
-    env = {**os.environ, "WASTEMATCH_INSTANCE_PATH": tmp.name, "PYTHONPATH": str(REPO)}
+    env = {**os.environ, "WASTEMATCH_INSTANCE_PATH": tmp.name, "PYTHONPATH": str(REPO),
+           "WASTEMATCH_SECRET_KEY": "bench-api-latency-session-key-0123456789"}  # `serve` requires one
     started = time.perf_counter()
     info(f"building the demo database ({'given URL' if args.db else tmp.name}) …")
     built = subprocess.run(wastematch("--db", url, "demo", "--no-serve"), cwd=REPO, env=env,

@@ -213,7 +213,7 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="wm-shots-") as tmp:
-        env = {**os.environ, "WASTEMATCH_INSTANCE_PATH": tmp, "WASTEMATCH_SECRET_KEY": "screenshots",
+        env = {**os.environ, "WASTEMATCH_INSTANCE_PATH": tmp, "WASTEMATCH_SECRET_KEY": "screenshots-only-session-key-0123456789",
                "WASTEMATCH_DATABASE_URL": f"sqlite:///{tmp}/wastematch.sqlite3"}
         print("building the demo park…", flush=True)
         subprocess.run([str(BIN / "wastematch"), "demo", "--no-serve"], env=env, check=True,

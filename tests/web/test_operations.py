@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import multiprocessing
 import re
 import stat
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ from web.app import create_app
 from web.config import AppConfig, ConfigError, demo_secret_key
 from web.health import ENV_OPERATOR_TOKEN
 from web.logging_setup import configure_logging
+from web.pages.runs import JobRegistry, SharedJobRegistry, registry
 
 KEY = "k" * 40
 # The API's and the pages' harnesses (fixtures of their folders' conftest), for the checks that span both.
@@ -278,3 +280,69 @@ def test_text_logs_for_people(api):
 def test_an_unknown_log_format_is_refused():
     with pytest.raises(ValueError, match="json, text"):
         configure_logging("xml", io.StringIO())
+
+
+# --- several workers: the park-wide run started from a page -----------------------------------------------
+
+def test_workers_share_the_run_jobs_through_the_data_folder(tmp_path):
+    """The worker answering a progress poll need not be the one running the job."""
+    now = [1000.0]
+    runner, poller = (SharedJobRegistry(tmp_path, clock=lambda: now[0]) for _ in range(2))
+    job, created = runner.start(park="BH", park_id=1, actor="coord", params={"exact": False})
+    assert created and poller.get(job["id"]) == job
+    assert poller.start(park="BH", park_id=1, actor="other", params={}) == (job, False)
+    assert poller.start(park=None, park_id=None, actor="admin", params={})[1] is False
+    runner.advance(job["id"], "load")
+    assert poller.get(job["id"])["stage"] == "load" and [j["id"] for j in poller.running()] == [job["id"]]
+    runner.finish(job["id"], {"run": 7})
+    assert poller.get(job["id"])["result"] == {"run": 7} and poller.running() == []
+    now[0] += 3601
+    assert poller.get(job["id"]) is None and not list(tmp_path.glob("*.json"))
+
+
+def _start_in_a_process(folder: str, results, ready, done) -> None:
+    jobs = SharedJobRegistry(Path(folder))
+    ready.wait()  # all start together
+    results.put(jobs.start(park="BH", park_id=1, actor="x", params={})[1])
+    done.wait()  # a worker stays alive while its job runs (a job of a dead worker is failed, see below)
+
+
+def test_one_run_per_park_across_racing_processes(tmp_path):
+    context = multiprocessing.get_context("fork")
+    results, ready, done = context.Queue(), context.Barrier(6), context.Barrier(6)
+    processes = [context.Process(target=_start_in_a_process, args=(str(tmp_path), results, ready, done))
+                 for _ in range(6)]
+    for p in processes:
+        p.start()
+    created = [results.get(timeout=30) for _ in processes]
+    for p in processes:
+        p.join(30)
+    assert created.count(True) == 1
+
+
+def test_a_job_whose_worker_is_gone_fails_and_frees_its_park(tmp_path):
+    jobs = SharedJobRegistry(tmp_path)
+    job, _ = jobs.start(park="BH", park_id=1, actor="x", params={})
+    file = tmp_path / f"{job['id']}.json"
+    data = json.loads(file.read_text())
+    data["pid"] = _unused_pid()
+    file.write_text(json.dumps(data))
+    stopped = jobs.get(job["id"])
+    assert stopped["stage"] == "failed" and "server process running this job stopped" in stopped["error"]
+    assert jobs.start(park="BH", park_id=1, actor="x", params={})[1] is True
+
+
+def _unused_pid() -> int:
+    """A pid no process has: the top of the range (Linux), where a test machine's pids never get to."""
+    top = int(Path("/proc/sys/kernel/pid_max").read_text())
+    return next(pid for pid in range(top - 1, top - 100, -1) if not Path(f"/proc/{pid}").exists())
+
+
+def test_production_apps_share_the_registry_and_others_keep_it_in_memory(tmp_path):
+    url = f"sqlite:///{tmp_path / 'unused.sqlite3'}"
+    shared = create_app(_production(url, KEY, tmp_path))
+    local = create_app({"database_url": url, "instance_path": tmp_path})
+    assert isinstance(registry(shared), SharedJobRegistry) and registry(shared).folder == tmp_path / "run-jobs"
+    assert type(registry(local)) is JobRegistry
+    for app in (shared, local):
+        app.extensions["wastematch.engine"].dispose()

@@ -4,9 +4,10 @@
 same limits; who may run which park is the service's ``runs.run_scope``, as for the API), then
 runs ``runs.run_job`` in a background thread with its own unit of work (``marketplace.db.transaction``:
 committed at the end; rolled back, with the error kept, on failure) and redirects to the job's page,
-which polls ``/runs/jobs/<id>.json`` every second (a meta refresh without scripts). Jobs live in an
-in-memory registry (``JobRegistry``): keyed by a random id, kept for an hour, at most one running
-per park — starting a second run of a park shows the one already running. With
+which polls ``/runs/jobs/<id>.json`` every second (a meta refresh without scripts). Jobs live in a
+registry (``JobRegistry``; in production ``SharedJobRegistry``, files in the data folder that every worker
+process reads): keyed by a random id, kept for an hour, at most one running per park — starting a second
+run of a park shows the one already running. With
 ``app.config["WASTEMATCH_RUN_INLINE"]`` the run happens in the request, in its unit of work (tests
 on SQLite: a second writer thread would wait on the test's open transaction).
 
@@ -16,13 +17,18 @@ engine's own timings come from the stored run afterwards.
 """
 from __future__ import annotations
 
+import fcntl
+import json
 import logging
 import math
+import os
 import secrets
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, abort, current_app, jsonify, redirect, render_template, request, url_for
@@ -88,6 +94,7 @@ class Job:
     finished: float | None = None
     result: dict[str, Any] | None = None
     error: str | None = None
+    pid: int = field(default_factory=os.getpid)  # the worker process that runs it
 
     @property
     def key(self) -> str:
@@ -114,6 +121,12 @@ class JobRegistry:
         self.ttl_s = ttl_s
         self.clock = clock
 
+    @contextmanager
+    def _session(self) -> Iterator[None]:
+        """Hold the registry for one read or change of ``self._jobs``."""
+        with self._lock:
+            yield
+
     def _prune(self) -> None:
         """Forget finished jobs older than the TTL (a running job is kept however long it takes)."""
         limit = self.clock() - self.ttl_s
@@ -127,7 +140,7 @@ class JobRegistry:
         A run over every park conflicts with any other running run, and the other way round.
         """
         key = park or ALL_PARKS
-        with self._lock:
+        with self._session():
             self._prune()
             for job in self._jobs.values():
                 if job.running and (job.key == key or ALL_PARKS in (job.key, key)):
@@ -140,19 +153,19 @@ class JobRegistry:
 
     def get(self, job_id: str) -> dict[str, Any] | None:
         """The job's snapshot, or None (unknown or forgotten)."""
-        with self._lock:
+        with self._session():
             self._prune()
             job = self._jobs.get(job_id)
             return job.snapshot() if job else None
 
     def running(self) -> list[dict[str, Any]]:
         """Snapshots of the jobs still running, oldest first."""
-        with self._lock:
+        with self._session():
             return [j.snapshot() for j in sorted(self._jobs.values(), key=lambda j: j.created) if j.running]
 
     def advance(self, job_id: str, stage: str) -> None:
         """The job entered ``stage`` (ignored once it has finished)."""
-        with self._lock:
+        with self._session():
             job = self._jobs.get(job_id)
             if job is not None and job.running and job.stage != stage:
                 job.stage = stage
@@ -160,7 +173,7 @@ class JobRegistry:
 
     def finish(self, job_id: str, result: dict[str, Any]) -> None:
         """The job ended well: what it did."""
-        with self._lock:
+        with self._session():
             job = self._jobs.get(job_id)
             if job is not None:
                 job.finished = self.clock()
@@ -169,7 +182,7 @@ class JobRegistry:
 
     def fail(self, job_id: str, error: str) -> None:
         """The job ended with ``error`` (a bilingual service message or an internal error)."""
-        with self._lock:
+        with self._session():
             job = self._jobs.get(job_id)
             if job is not None:
                 job.finished = self.clock()
@@ -177,16 +190,81 @@ class JobRegistry:
                 job.marks.append(("failed", job.finished))
 
 
+class SharedJobRegistry(JobRegistry):
+    """The registry of a server with several worker processes (``wastematch serve``): each job a JSON file in
+    ``folder``, every read and change under an exclusive file lock, so the worker that answers a progress
+    poll need not be the one running the job, and one park still has one running job. A job whose worker
+    process is gone (restarted, killed) is reported failed instead of holding its park forever.
+    """
+
+    def __init__(self, folder: Path, ttl_s: float = JOB_TTL_S, clock: Callable[[], float] = time.time) -> None:
+        super().__init__(ttl_s, clock)
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+
+    @contextmanager
+    def _session(self) -> Iterator[None]:
+        with self._lock, open(self.folder / ".lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+            self._jobs = self._load()
+            before = {job_id: asdict(job) for job_id, job in self._jobs.items()}
+            yield
+            for job_id, job in self._jobs.items():
+                if asdict(job) != before.get(job_id):
+                    self._write(job)
+            for job_id in before.keys() - self._jobs.keys():
+                (self.folder / f"{job_id}.json").unlink(missing_ok=True)
+
+    def _load(self) -> dict[str, Job]:
+        jobs = {}
+        for file in self.folder.glob("*.json"):
+            try:
+                data = json.loads(file.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue  # removed meanwhile, or not ours
+            job = Job(**{**data, "marks": [tuple(m) for m in data["marks"]]})
+            if job.running and not _alive(job.pid):
+                job.finished = self.clock()
+                job.stage, job.error = "failed", ("the server process running this job stopped; start the run "
+                                                  "again (运行该任务的服务进程已停止，请重新运行)")
+                job.marks.append(("failed", job.finished))
+            jobs[job.id] = job
+        return jobs
+
+    def _write(self, job: Job) -> None:
+        # Written aside and renamed: a reader never sees half a file.
+        temporary = self.folder / f".{job.id}.{os.getpid()}.tmp"
+        temporary.write_text(json.dumps(asdict(job), ensure_ascii=False, default=str), encoding="utf-8")
+        os.replace(temporary, self.folder / f"{job.id}.json")
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` still exists (on this machine)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 _REGISTRY_LOCK = threading.Lock()
 
 
 def registry(app: Flask | None = None) -> JobRegistry:
-    """The app's job registry (one per app: tests build several apps)."""
+    """The app's job registry (one per app: tests build several apps). In production the workers of the server
+    share it through the data folder (``SharedJobRegistry``); otherwise it is in this process's memory.
+    """
     app = app or current_app._get_current_object()
     found = app.extensions.get(REGISTRY_KEY)
     if found is None:
         with _REGISTRY_LOCK:
-            found = app.extensions.setdefault(REGISTRY_KEY, JobRegistry())
+            found = app.extensions.get(REGISTRY_KEY)
+            if found is None:
+                shared = app.config.get("WASTEMATCH_PRODUCTION")
+                found = SharedJobRegistry(Path(app.instance_path) / "run-jobs") if shared else JobRegistry()
+                app.extensions[REGISTRY_KEY] = found
     return found
 
 
