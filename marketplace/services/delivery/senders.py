@@ -17,6 +17,10 @@ class DeliveryFailed(Exception):
     """The channel refused or could not be reached; the message is the reason stored on the delivery."""
 
 
+class NotConfigured(DeliveryFailed):
+    """The channel cannot be used at all (no SMTP server, a webhook host no longer allowed): no retry."""
+
+
 class Sender(Protocol):
     """Sends one message; raises ``DeliveryFailed`` (or an ``OSError``) when it did not go out."""
 
@@ -29,7 +33,7 @@ def smtp_sender(settings: DeliverySettings) -> Sender:
     def send(address: str, subject: str, body: str) -> None:
         server = settings.smtp
         if server is None:
-            raise DeliveryFailed("no SMTP server configured (WASTEMATCH_SMTP_URL)")
+            raise NotConfigured("no SMTP server configured (WASTEMATCH_SMTP_URL)")
         msg = EmailMessage()
         msg["From"], msg["To"], msg["Subject"] = settings.sender, address, subject
         msg.set_content(body)
@@ -57,7 +61,7 @@ def webhook_sender(settings: DeliverySettings) -> Sender:
     def send(address: str, subject: str, body: str) -> None:
         host = (urlsplit(address).hostname or "").lower()
         if host not in settings.webhook_hosts:
-            raise DeliveryFailed(f"webhook host {host or '?'} is not allowed (WASTEMATCH_WEBHOOK_HOSTS)")
+            raise NotConfigured(f"webhook host {host or '?'} is not allowed (WASTEMATCH_WEBHOOK_HOSTS)")
         payload = json.dumps({"msgtype": "text", "text": {"content": f"{subject}\n{body}"}},
                              ensure_ascii=False).encode("utf-8")
         request = urllib.request.Request(address, data=payload, method="POST",

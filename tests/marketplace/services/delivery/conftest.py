@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import socket
 import threading
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes
@@ -14,22 +17,44 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from marketplace.db import make_engine, make_sessionmaker, transaction, upgrade_schema
 from marketplace.services.catalog.reference import load_builtin_catalog
 from tests.factories import load_api_park
 
 
-@pytest.fixture()
-def sessions(backend, fresh_database_url) -> Iterator:
-    """Sessions of a fresh migrated database holding the API park and its users, committed."""
-    engine = make_engine(fresh_database_url(backend))
+@pytest.fixture(scope="session")
+def _seeded_url(backend, fresh_database_url) -> str:
+    """A migrated database holding the catalogue, the API park and its users, committed; copied by each test."""
+    url = fresh_database_url(backend)
+    engine = make_engine(url)
     upgrade_schema(engine)
-    factory = make_sessionmaker(engine)
-    with transaction(factory) as session:
+    with transaction(make_sessionmaker(engine)) as session:
         load_builtin_catalog(session)
         load_api_park(session)
-    yield factory
+    engine.dispose()  # PostgreSQL copies a template only while nobody is connected to it
+    return url
+
+
+def _copy(backend: str, seeded: str, pg_scratch, tmp_path_factory) -> str:
+    if backend == "sqlite":
+        target = tmp_path_factory.mktemp("db") / "wastematch.sqlite3"
+        shutil.copyfile(make_url(seeded).database, target)
+        return f"sqlite:///{target}"
+    name = f"wm_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    with pg_scratch.admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{make_url(seeded).database}"'))
+    pg_scratch.created.append(name)  # dropped with the suite's other scratch databases
+    return make_url(seeded).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture()
+def sessions(backend, _seeded_url, pg_scratch, tmp_path_factory) -> Iterator:
+    """Sessions of a database of its own (a copy of the seeded one): the jobs under test commit."""
+    engine = make_engine(_copy(backend, _seeded_url, pg_scratch, tmp_path_factory))
+    yield make_sessionmaker(engine)
     engine.dispose()
 
 

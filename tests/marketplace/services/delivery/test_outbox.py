@@ -133,11 +133,12 @@ def test_a_refused_email_is_retried_then_given_up_with_its_reason(sessions, mail
     assert mailbox.messages == []
 
 
-def test_no_smtp_server_configured_is_a_stored_reason(sessions):
+def test_no_smtp_server_configured_skips_email_with_the_reason_stored(sessions):
     _return_survey(sessions)
     run = outbox.deliver_due(sessions, utcnow() + dt.timedelta(seconds=1), _settings(None))
-    assert run.sent == 0 and run.retrying >= 1
-    assert all("no SMTP server configured" in r.last_error for r in _deliveries(sessions, channel="email"))
+    rows = _deliveries(sessions, channel="email")
+    assert run.sent == 0 and run.retrying == 0 and run.skipped == len(rows) > 0
+    assert all(r.status == "skipped" and r.attempts == 1 and "no SMTP server configured" in r.last_error for r in rows)
 
 
 def test_preferences_are_respected(sessions, mailbox):
