@@ -73,10 +73,8 @@ def _refuse_constant(name: str) -> Any:
     raise JsonBodyError(f"{name} is not a JSON number (JSON 不允许 {name})")
 
 
-def _check_strings(value: Any, depth: int = 0) -> None:
-    """Refuse lone surrogates anywhere (keys and values) and nesting past ``MAX_DEPTH``."""
-    if depth > MAX_DEPTH:
-        raise JsonBodyError(f"nested more than {MAX_DEPTH} levels deep (嵌套层数过多)")
+def _check_strings(value: Any) -> None:
+    """Refuse lone surrogates anywhere, keys and values (call after :func:`_too_deep`: it recurses)."""
     if isinstance(value, str):
         try:
             value.encode("utf-8")
@@ -84,24 +82,21 @@ def _check_strings(value: Any, depth: int = 0) -> None:
             raise JsonBodyError("a string holds a lone surrogate \\uD800–\\uDFFF (字符串含有无效的代理字符)") from None
     elif isinstance(value, dict):
         for key, inner in value.items():
-            _check_strings(key, depth + 1)
-            _check_strings(inner, depth + 1)
+            _check_strings(key)
+            _check_strings(inner)
     elif isinstance(value, list):
         for inner in value:
-            _check_strings(inner, depth + 1)
+            _check_strings(inner)
 
 
-def _depth(value: Any) -> int:
-    """How deeply ``value`` nests (iterative: the value came from a parser that allowed it)."""
-    deepest, stack = 0, [(value, 0)]
-    while stack:
-        item, depth = stack.pop()
-        deepest = max(deepest, depth)
-        if isinstance(item, dict):
-            stack.extend((v, depth + 1) for v in item.values())
-        elif isinstance(item, list):
-            stack.extend((v, depth + 1) for v in item)
-    return deepest
+def _too_deep(value: Any) -> bool:
+    """Whether ``value`` nests more than ``MAX_DEPTH`` levels (level by level, looking only at containers)."""
+    level = [value] if isinstance(value, (dict, list)) else []
+    for _ in range(MAX_DEPTH):
+        level = [v for c in level for v in (c.values() if isinstance(c, dict) else c) if isinstance(v, (dict, list))]
+        if not level:
+            return False
+    return True
 
 
 def read_json_body(data: bytes) -> Any:
@@ -124,10 +119,10 @@ def read_json_body(data: bytes) -> Any:
         raise JsonBodyError(f"not valid JSON: {str(exc)[:200]} (不是有效的 JSON)") from None
     if not isinstance(value, dict):
         raise JsonBodyError(f"the body must be a JSON object, not {type(value).__name__} (请求内容须为 JSON 对象)")
+    if _too_deep(value):
+        raise JsonBodyError(f"nested more than {MAX_DEPTH} levels deep (嵌套层数过多)")
     if _SURROGATE_ESCAPE.search(text):
         _check_strings(value)
-    elif _depth(value) > MAX_DEPTH:
-        raise JsonBodyError(f"nested more than {MAX_DEPTH} levels deep (嵌套层数过多)")
     return value
 
 

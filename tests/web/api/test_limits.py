@@ -105,8 +105,10 @@ def test_read_json_body_refuses_what_python_would_raise_on():
     for data in MALFORMED.values():
         with pytest.raises(JsonBodyError):
             read_json_body(data)
-    with pytest.raises(JsonBodyError, match="nested more than 32"):
-        read_json_body(b'{"a": ' + b"[" * 40 + b"]" * 40 + b"}")  # deep, yet far from the recursion limit
+    for escaped in (b"", b'"\\ud83d\\udee2"'):  # either path: with or without strings to look at
+        assert read_json_body(b'{"a": ' + b"[" * 31 + escaped + b"]" * 31 + b"}")  # 32 levels with the top
+        with pytest.raises(JsonBodyError, match="nested more than 32"):
+            read_json_body(b'{"a": ' + b"[" * 40 + escaped + b"]" * 40 + b"}")  # far from the recursion limit
 
 
 # --- lists, texts and numbers --------------------------------------------------------------
