@@ -122,11 +122,11 @@ def sign_in(session: Session, email: str, password: str, client: Client, *, thro
         _audit(session, "sign-in-failed", email, client, reason="unknown-email")
         throttle.failed(email, client.address)
         raise Unauthorized(WRONG)
-    right = verify_password(password or "", user.password_hash)
+    right = verify_password(password or "", user.password_hash)  # checked even when locked: the same work
     locked = as_utc(user.locked_until)
     if locked is not None and locked > now:
         # Locked: even the right password waits (the lock ends on its own; the user was told).
-        _audit(session, "sign-in-locked", email, client, password_right="yes" if right else "no")
+        _audit(session, "sign-in-locked", email, client)
         raise TooManyAttempts(math.ceil((locked - now).total_seconds()))
     if not right or not user.active:
         reason = "wrong-password" if not right else "disabled"
