@@ -16,6 +16,10 @@ from web.cli.serve import default_workers
 from web.logging_setup import configure_logging
 from web.wsgi_server import DEFAULT_THREADS, gunicorn_options
 
+# Production mode in the master, inherited by the workers: create_app() refuses to start without a fixed key
+# (a random key per worker would sign a cookie that the other workers refuse).
+os.environ.setdefault("WASTEMATCH_ENV", "production")
+
 _host, _, _port = os.environ.get("GUNICORN_BIND", "127.0.0.1:5000").rpartition(":")
 _options = gunicorn_options(_host.strip("[]") or "127.0.0.1", int(_port),
                             int(os.environ.get("WEB_CONCURRENCY") or default_workers()), DEFAULT_THREADS)
