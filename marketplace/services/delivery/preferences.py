@@ -79,14 +79,19 @@ def preferences_view(session: Session, principal: Principal) -> dict[str, Any]:
 def check_webhook_url(url: str, settings: DeliverySettings) -> str:
     """A webhook address the server may post to: http(s) on an allowed host; 422 otherwise."""
     url = url.strip()
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname or len(url) > 500:
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        parts, host = None, None
+    controls = any(ord(c) < 32 or ord(c) == 127 for c in url)  # NUL cannot even be stored on PostgreSQL
+    if parts is None or controls or parts.scheme not in ("http", "https") or not host or len(url) > 500:
         raise ValidationFailed("the webhook must be an http(s) address (机器人地址须为 http(s) 网址)",
                                {"webhook_url": ["not an http(s) URL of at most 500 characters"]})
-    if parts.hostname.lower() not in settings.webhook_hosts:
+    if host.lower() not in settings.webhook_hosts:
         raise ValidationFailed(f"webhooks may only point at {', '.join(settings.webhook_hosts)} "
                                f"(机器人地址只能指向 {', '.join(settings.webhook_hosts)})",
-                               {"webhook_url": [f"host {parts.hostname} is not allowed"]})
+                               {"webhook_url": [f"host {host} is not allowed"]})
     return url
 
 

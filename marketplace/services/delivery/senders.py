@@ -59,7 +59,10 @@ def webhook_sender(settings: DeliverySettings) -> Sender:
     """
 
     def send(address: str, subject: str, body: str) -> None:
-        host = (urlsplit(address).hostname or "").lower()
+        try:
+            host = (urlsplit(address).hostname or "").lower()
+        except ValueError:
+            host = ""
         if host not in settings.webhook_hosts:
             raise NotConfigured(f"webhook host {host or '?'} is not allowed (WASTEMATCH_WEBHOOK_HOSTS)")
         payload = json.dumps({"msgtype": "text", "text": {"content": f"{subject}\n{body}"}},

@@ -164,8 +164,10 @@ def test_a_webhook_host_not_allowed_or_an_unknown_kind_is_refused(sessions):
         with pytest.raises(ValidationFailed) as exc:
             preferences.update_preferences(session, e2, webhook_url="http://10.0.0.5:5432/", settings=_settings())
         assert "webhook_url" in exc.value.errors
-        with pytest.raises(ValidationFailed):
-            preferences.update_preferences(session, e2, webhook_url="file:///etc/passwd", settings=_settings())
+        for bad in ("file:///etc/passwd", "http://[::1/robot", "https://", "https://qyapi.weixin.qq.com/\x00",
+                    "https://qyapi.weixin.qq.com/" + "k" * 500):
+            with pytest.raises(ValidationFailed):
+                preferences.update_preferences(session, e2, webhook_url=bad, settings=_settings())
         with pytest.raises(ValidationFailed) as exc:
             preferences.update_preferences(session, e2, kinds={"nonsense": {"email": True}}, settings=_settings())
         assert "kinds" in exc.value.errors
