@@ -5,7 +5,8 @@ cells before any row limit is looked at, and one upload holds a core for half a 
 
 - a workbook is opened read-only (streaming), after its zip parts' unpacked sizes are checked against a bound
   (``zipfile`` never inflates a part past its declared size, so the declared sizes bound the XML parsed) and
-  the sheets its workbook part lists are counted (openpyxl opens every one of them as it loads);
+  the sheets its workbook part lists and the tags of its XML parts are counted (openpyxl opens every sheet and
+  parses every shared string and style as it loads);
 - its declared sheet dimension is ignored (``reset_dimensions``): rows are padded only to ``max_columns``,
   the width the reader asked for, and rows after the last real one are not invented;
 - rows are counted while reading, and reading stops at the first row past ``max_rows``; the cells the XML
@@ -21,6 +22,7 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,8 +46,8 @@ EXCEL_CELL_CHARS = 32_767
 @dataclass(frozen=True)
 class TableLimits:
     """How much of a table a reader accepts: data rows (the header row not counted) and columns per sheet,
-    cells the parser may produce per sheet (``None``: one per row and column), unpacked bytes and sheets of a
-    workbook, characters per CSV field."""
+    cells the parser may produce per sheet (``None``: one per row and column), unpacked bytes, sheets and
+    format/structure elements (merged ranges, styles…) of a workbook, characters per CSV field."""
 
     max_rows: int
     max_columns: int = 64
@@ -53,11 +55,18 @@ class TableLimits:
     max_unpacked_bytes: int = 64 * 1024 * 1024
     max_field_chars: int = EXCEL_CELL_CHARS
     max_sheets: int = 255
+    max_object_tags: int = 20_000
 
     @property
     def cell_budget(self) -> int:
         """Cells the parser may produce in one sheet before reading stops."""
         return self.max_cells if self.max_cells is not None else (self.max_rows + 1) * self.max_columns
+
+    @property
+    def max_tags(self) -> int:
+        """Opening XML tags a workbook may hold in all: per allowed cell its ``c`` and ``v`` (or ``is`` and ``t``)
+        and a shared string's ``si`` and ``t``; a row tag per allowed row; room for theme, styles and the rest."""
+        return 4 * self.cell_budget + self.max_rows + 1 + self.max_object_tags + 10_000
 
     @property
     def max_line_chars(self) -> int:
@@ -77,20 +86,10 @@ def open_workbook(source: Source, limits: TableLimits, *, what: str = "the file"
         source = io.BytesIO(source)
     try:
         with zipfile.ZipFile(source) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-            sheets = _declared_sheets(archive) if unpacked <= limits.max_unpacked_bytes else 0
-    except (zipfile.BadZipFile, OSError, ValueError, ET.ParseError) as exc:
+            _check_package(archive, limits, what, key)
+    except (zipfile.BadZipFile, OSError, ValueError, ET.ParseError, zlib.error) as exc:
         raise ValidationFailed(f"{what} is not a readable xlsx workbook (无法读取Excel文件)",
                                {key: [str(exc)]}) from None
-    if unpacked > limits.max_unpacked_bytes:
-        mb = limits.max_unpacked_bytes // (1024 * 1024)
-        raise ValidationFailed(f"{what} unpacks to more than {mb} MB; it was not read "
-                               f"(Excel文件解压后超过 {mb} MB，未读取)",
-                               {key: [f"{unpacked:,} bytes unpacked; at most {limits.max_unpacked_bytes:,}"]})
-    if sheets > limits.max_sheets:
-        raise ValidationFailed(f"{what} has {sheets:,} sheets; at most {limits.max_sheets} are read "
-                               f"(Excel文件有 {sheets:,} 张工作表，最多读取 {limits.max_sheets} 张)",
-                               {key: [f"at most {limits.max_sheets} sheets"]})
     if hasattr(source, "seek"):
         source.seek(0)
     try:
@@ -98,6 +97,76 @@ def open_workbook(source: Source, limits: TableLimits, *, what: str = "the file"
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
         raise ValidationFailed(f"{what} is not a readable xlsx workbook (无法读取Excel文件)",
                                {key: [str(exc)]}) from None
+
+
+def _check_package(archive: zipfile.ZipFile, limits: TableLimits, what: str, key: str) -> None:
+    """Refuses a workbook whose parts would cost more to parse than the limits allow, before openpyxl parses any.
+
+    Parsing costs per XML element, wherever the elements sit, and some elements cost far more than a cell:
+    1.9 million shared strings in a 116 KB file took openpyxl 35 s to load, 800,000 ``<mergeCell>`` after a
+    sheet's one row 11 s. So, streaming each XML part once: all opening tags are held to what the allowed
+    cells need (``max_tags``), shared strings to one per cell, and the elements openpyxl turns into objects
+    (merged ranges, column widths, styles, rules, links, names) to ``max_object_tags``; no crafted file then
+    costs much more to read than the largest file the limits accept."""
+    unpacked = sum(info.file_size for info in archive.infolist())
+    if unpacked > limits.max_unpacked_bytes:
+        mb = limits.max_unpacked_bytes // (1024 * 1024)
+        raise ValidationFailed(f"{what} unpacks to more than {mb} MB; it was not read "
+                               f"(Excel文件解压后超过 {mb} MB，未读取)",
+                               {key: [f"{unpacked:,} bytes unpacked; at most {limits.max_unpacked_bytes:,}"]})
+    sheets = _declared_sheets(archive)
+    if sheets > limits.max_sheets:
+        raise ValidationFailed(f"{what} has {sheets:,} sheets; at most {limits.max_sheets} are read "
+                               f"(Excel文件有 {sheets:,} 张工作表，最多读取 {limits.max_sheets} 张)",
+                               {key: [f"at most {limits.max_sheets} sheets"]})
+    budgets = {"tags": limits.max_tags, "shared strings": limits.cell_budget, "objects": limits.max_object_tags}
+    used = dict.fromkeys(budgets, 0)
+    for info in archive.infolist():
+        if not info.filename.lower().endswith((".xml", ".rels")):
+            continue  # images and other binaries are never parsed
+        with archive.open(info) as part:
+            for tags, strings, objects in _tag_counts(part):
+                used["tags"] += tags
+                used["shared strings"] += strings
+                used["objects"] += objects
+                over = next((k for k in budgets if used[k] > budgets[k]), None)
+                if over is not None:
+                    zh = {"tags": "XML元素", "shared strings": "共享字符串", "objects": "格式与结构元素"}[over]
+                    raise ValidationFailed(
+                        f"{what} holds more than {budgets[over]:,} {over} ({info.filename}); it was not read "
+                        f"(Excel文件的{zh}超过 {budgets[over]:,} 个，未读取)",
+                        {key: [f"at most {budgets[over]:,} {over}"]})
+
+
+# Shared strings and the elements openpyxl builds objects from, with a namespace prefix or not.
+_SHARED_STRING = re.compile(rb"<(?:[\w.-]+:)?si[\s>]")
+_OBJECT_TAG = re.compile(rb"<(?:[\w.-]+:)?(?:mergeCell|cfRule|dataValidation|hyperlink|col|xf|font|fill|border|numFmt"
+                         rb"|dxf|definedName|brk|cellStyle|selection|pane|protectedRange|ignoredError)[\s/>]")
+_LOOKAHEAD = 64  # longer than any of the tags above, prefix included
+
+
+def _tag_counts(part: IO[bytes]) -> Iterator[tuple[int, int, int]]:
+    """(opening tags, shared strings, object tags) of a part, chunk by chunk. A tag is counted in the chunk it
+    starts in, before the cut; the bytes after the cut (longer than any tag counted) are read again next round."""
+    carry = b""
+    while True:
+        chunk = part.read(1024 * 1024)
+        buf = carry + chunk
+        cut = len(buf) if not chunk else max(0, len(buf) - _LOOKAHEAD)
+        opening = buf.count(b"<", 0, cut) - sum(buf.count(other, 0, cut) for other in (b"</", b"<?", b"<!"))
+        yield opening, _starting_before(_SHARED_STRING, buf, cut), _starting_before(_OBJECT_TAG, buf, cut)
+        if not chunk:
+            return
+        carry = buf[cut:]
+
+
+def _starting_before(pattern: re.Pattern[bytes], buf: bytes, cut: int) -> int:
+    n = 0
+    for m in pattern.finditer(buf):
+        if m.start() >= cut:
+            break
+        n += 1
+    return n
 
 
 def _declared_sheets(archive: zipfile.ZipFile) -> int:

@@ -52,8 +52,10 @@ SHIPMENT_EDITABLE = ("note",)
 MAX_QUANTITY_T = 1e9
 MAX_IMPORT_ROWS = 5000
 # An import file is read only this far (rows as above; columns: the fields twice over, for unknown ones that
-# are reported, not dropped unseen); a 4.9 KB workbook declaring A1:XFD60000 stops at row 5,002.
-IMPORT_LIMITS = TableLimits(max_rows=MAX_IMPORT_ROWS, max_columns=2 * len(FIELDS), max_unpacked_bytes=48 * 1024 * 1024)
+# are reported, not dropped unseen; cells: every row's fields and a few more); a 4.9 KB workbook declaring
+# A1:XFD60000 stops at row 5,002.
+IMPORT_LIMITS = TableLimits(max_rows=MAX_IMPORT_ROWS, max_columns=2 * len(FIELDS), max_cells=100_000,
+                            max_unpacked_bytes=32 * 1024 * 1024)
 CONTROL_KEYS = frozenset(s.key for s in CONTROLLED_SUBSTANCES)
 DIRECTION_ZH = {"in": "购入/接收", "out": "销售/转出", "produced": "生产", "consumed": "使用消耗"}
 

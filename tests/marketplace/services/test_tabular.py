@@ -49,6 +49,69 @@ def with_dimension(data: bytes, ref: str) -> bytes:
     return out.getvalue()
 
 
+def with_parts(data: bytes, edit: dict[str, tuple[bytes, bytes]], add: dict[str, bytes] | None = None) -> bytes:
+    """The same workbook with ``edit`` (part → (old, new) bytes) applied and ``add`` parts added."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename in edit:
+                old, new = edit[info.filename]
+                assert old in body
+                body = body.replace(old, new)
+            dst.writestr(info, body)
+        for name, body in (add or {}).items():
+            dst.writestr(name, body)
+    return out.getvalue()
+
+
+def shared_strings_bomb(n: int) -> bytes:
+    """A workbook whose shared-strings part holds ``n`` strings (about 17 bytes of a 1,000,000:1 zip each)."""
+    sst = (b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+           + b"<si><t>abcdefgh</t></si>" * n + b"</sst>")
+    content_type = (b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+    relationship = (b'<Relationship Id="rIdS" Target="/xl/sharedStrings.xml" Type="http://schemas.openxmlformats.org/'
+                    b'officeDocument/2006/relationships/sharedStrings"/></Relationships>')
+    return with_parts(workbook_bytes({"Sheet": [LEDGER_HEADER]}), {
+        "[Content_Types].xml": (b"</Types>", content_type),
+        "xl/_rels/workbook.xml.rels": (b"</Relationships>", relationship)}, {"xl/sharedStrings.xml": sst})
+
+
+@pytest.fixture
+def never_loaded(monkeypatch):
+    """Fails the test if openpyxl is asked to load the workbook: the refusal must come before."""
+    monkeypatch.setattr(tabular, "load_workbook", lambda *a, **kw: pytest.fail("openpyxl was asked to load it"))
+
+
+def test_a_shared_strings_bomb_is_refused_before_loading(never_loaded):
+    data = shared_strings_bomb(ledger.IMPORT_LIMITS.cell_budget + 1)
+    assert len(data) < 20_000
+    with pytest.raises(ValidationFailed) as exc:
+        ledger.parse_rows(data, "xlsx")
+    assert "shared strings" in exc.value.message and "100,000" in exc.value.message
+    assert CJK.search(exc.value.message)
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_a_flood_of_merged_ranges_or_column_widths_around_one_row_is_refused_before_loading(never_loaded, where):
+    n = ledger.IMPORT_LIMITS.max_object_tags + 1
+    old, new = ((b"<sheetData>", b"<cols>" + b'<x:col min="1" max="1" width="9"/>' * n + b"</cols><sheetData>")
+                if where == "before" else
+                (b"</sheetData>", b"</sheetData><mergeCells>" + b'<mergeCell ref="A3:B3"/>' * n + b"</mergeCells>"))
+    data = with_parts(workbook_bytes({"Sheet": [LEDGER_HEADER]}), {"xl/worksheets/sheet1.xml": (old, new)})
+    with pytest.raises(ValidationFailed) as exc:
+        ledger.parse_rows(data, "xlsx")
+    assert "20,000 objects" in exc.value.message and "sheet1.xml" in exc.value.message
+
+
+def test_tags_cut_by_a_chunk_boundary_are_counted_once():
+    tag = b'<mergeCell ref="A3:B3"/>'
+    body = b"<x>" + tag * 100_000 + b"</x>"  # 2.4 MB: several 1 MiB chunks, cut inside tags
+    counts = list(tabular._tag_counts(io.BytesIO(body)))
+    assert sum(c[2] for c in counts) == 100_000 and sum(c[0] for c in counts) == 100_001
+
+
 @pytest.fixture
 def rows_read(monkeypatch):
     """Counts the rows the ledger's reader hands on (the header included), to show where it stopped."""
@@ -128,7 +191,7 @@ def test_a_workbook_unpacking_past_the_bound_is_not_opened():
     assert exc.value.errors["file"]
 
 
-def test_a_workbook_listing_thousands_of_sheets_is_refused_before_openpyxl_opens_them(monkeypatch):
+def test_a_workbook_listing_thousands_of_sheets_is_refused_before_openpyxl_opens_them(never_loaded):
     data = workbook_bytes({"Sheet": [LEDGER_HEADER]})
     out = io.BytesIO()
     extra = range(2, 20_002)
@@ -144,7 +207,6 @@ def test_a_workbook_listing_thousands_of_sheets_is_refused_before_openpyxl_opens
                     b'formats.org/officeDocument/2006/relationships/worksheet"/>' % i for i in extra)
                     + b"</Relationships>")
             dst.writestr(info, body)
-    monkeypatch.setattr(tabular, "load_workbook", lambda *a, **kw: pytest.fail("openpyxl was asked to load it"))
     with pytest.raises(ValidationFailed) as exc:
         ledger.parse_rows(out.getvalue(), "xlsx")
     assert "20,001 sheets" in exc.value.message and "255" in exc.value.message and CJK.search(exc.value.message)
