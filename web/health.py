@@ -19,6 +19,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 
 from marketplace.db import head_revision as _read_head_revision
 from marketplace.db import make_engine, schema_revision
@@ -31,6 +32,7 @@ bp = Blueprint("health", __name__)
 ENV_OPERATOR_TOKEN = "WASTEMATCH_OPERATOR_TOKEN"
 SCHEDULER_EXTENSION = "wastematch.scheduler"  # an object with ``status() -> dict`` when a scheduler runs here
 _STARTED = time.time()
+STARTUP_CONNECT_TIMEOUT_S = 10
 
 
 @functools.cache
@@ -45,6 +47,15 @@ def _first_line(exc: BaseException) -> str:
     return text[:300] or type(exc).__name__
 
 
+def _quick_connect(url: str) -> dict[str, Any]:
+    """A start-up check waits at most ``STARTUP_CONNECT_TIMEOUT_S`` for PostgreSQL (libpq waits for ever on a host
+    that drops packets), unless the URL says ``connect_timeout`` itself."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
+        return {"connect_args": {"connect_timeout": STARTUP_CONNECT_TIMEOUT_S}}
+    return {}
+
+
 def database_problem(url: str, engine: Engine | None = None) -> str | None:
     """None when the database at ``url`` is reachable and at the code's schema head; else one line saying
     what is wrong and what to do (the password masked).
@@ -56,7 +67,7 @@ def database_problem(url: str, engine: Engine | None = None) -> str | None:
                 "WASTEMATCH_DATABASE_URL (数据库不存在，请先运行 wastematch init)")
     own = engine is None
     try:
-        engine = engine or make_engine(url)
+        engine = engine or make_engine(url, **_quick_connect(url))
         revision = schema_revision(engine)
     except Exception as exc:  # noqa: BLE001 - whatever the driver raises, the operator gets one line
         return f"cannot connect to the database at {where}: {_first_line(exc)} (无法连接数据库)"
