@@ -37,7 +37,7 @@ from ..errors import ValidationFailed
 
 # The package's relationships and the workbook part (sheet list, defined names) are small in any real file.
 PACKAGE_RELS = "_rels/.rels"
-MAX_STRUCTURE_PART_BYTES = 4 * 1024 * 1024
+MAX_STRUCTURE_PART_BYTES = 1024 * 1024
 SHEET_ELEMENT = re.compile(rb"<(?:[\w.-]+:)?sheet[\s/>]")
 # Excel's own limit on the characters of one cell; csv's default field limit (128 KiB) is above it.
 EXCEL_CELL_CHARS = 32_767
