@@ -14,7 +14,6 @@ from .config import AppConfig
 from .database import init_database, make_views_transactional
 from .errors import register_error_handlers
 from .i18n import init_i18n
-from .request_limits import init_request_limits
 from .logging_setup import init_request_logging
 from .request_limits import init_request_limits
 from .sign_in_throttle import init_sign_in_throttle

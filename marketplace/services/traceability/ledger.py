@@ -16,7 +16,6 @@ change its note.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from ...errors import Conflict, DomainError, Forbidden, NotFound, ValidationFail
 from ...models import Enterprise, LedgerEntry, Listing, Match, Park
 from ...models.base import MAX_ID, iso_utc, park_date, utcnow
 from ...models.ledger import LEDGER_DIRECTIONS, LEDGER_SINKS, LEDGER_SOURCES
+from ...schemas.json_text import read_json
 from ..accounts import audit
 from ..accounts.disclosure import DISCLOSING_STATUSES, sees_enterprise
 from ..accounts.parks import get_park
@@ -560,7 +560,7 @@ def parse_rows(data: bytes | str, fmt: str) -> list[dict[str, Any]]:
     ``{"entries": [...]}``) or ``xlsx`` (first sheet, header row of field names)."""
     if fmt == "json":
         try:
-            doc = json.loads(data)
+            doc = read_json(data)  # deep nesting, huge integers, lone surrogates: refused, not a 500
         except (ValueError, UnicodeDecodeError) as exc:
             raise ValidationFailed(f"not valid JSON: {exc} (JSON格式有误)", {"file": [str(exc)]}) from None
         if isinstance(doc, Mapping) and "entries" in doc:
