@@ -15,8 +15,8 @@ import click
 from marketplace.errors import DomainError
 
 from ..config import AppConfig
-from . import (alerts, catalog, database, demo, disclosure, eecm, ledger, matching, report, roster, serve, survey,
-               targets, trace, transfers, users)
+from . import (alerts, backup, catalog, database, demo, disclosure, eecm, ledger, matching, report, roster, serve,
+               survey, targets, trace, transfers, users)
 from .context import Cli
 from .output import fail
 from .scheduler import scheduler as scheduler_command
@@ -49,7 +49,7 @@ for _command in (database.init, database.import_, database.export, catalog.catal
                  # chemical governance: surveys, the roster, EECM, disclosures, targets and the survey report
                  survey.survey, roster.roster, eecm.eecm, disclosure.disclosure, targets.targets_cmd,
                  targets.survey_report_cmd,
-                 scheduler_command):
+                 scheduler_command, backup.backup, backup.restore):
     main.add_command(_command)
 del _command
 

@@ -369,9 +369,9 @@ def redactor_for(principal: Principal, listings: Iterable[Listing], disclosed: s
 
 
 __all__ = ["ANONYMITY_K", "DISCLOSING_STATUSES", "Redactor", "anonymous_profile", "anonymous_profiles",
-           "band_floor", "coarse_position", "disclosed_listing_ids", "distance_band", "hide_licence_figures", "listing_view",
-           "match_disclosed", "redactor_for", "road_km", "sees_enterprise", "sees_identity", "sees_listing",
-           "shown_distance", "viewer_origin", "without_price"]
+           "band_floor", "coarse_position", "disclosed_listing_ids", "distance_band", "hide_licence_figures",
+           "listing_view", "match_disclosed", "redactor_for", "road_km", "sees_enterprise", "sees_identity",
+           "sees_listing", "shown_distance", "viewer_origin", "without_price"]
 
 
 def visible_matches(principal: Principal) -> Select:

@@ -176,7 +176,8 @@ def import_name_clashes(session: Session, items: list[tuple[int, dict[str, Any]]
             continue
         key = (park_code if isinstance(park_code, str) else None, _name_key(name))
         if key in taken:
-            out.append((f"$.enterprises[{i}].name", f"{name!r} is already the name of {taken[key]} (园区内已有同名企业)"))
+            out.append((f"$.enterprises[{i}].name",
+                        f"{name!r} is already the name of {taken[key]} (园区内已有同名企业)"))
         else:
             taken[key] = f"$.enterprises[{i}]"
     return out
