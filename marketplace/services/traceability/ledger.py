@@ -577,7 +577,7 @@ def parse_rows(data: bytes | str, fmt: str) -> list[dict[str, Any]]:
         return [{k: v for k, v in zip(names, fields) if k} for _line, fields in records if fields]
     if fmt == "xlsx":
         wb = open_workbook(data if isinstance(data, bytes) else data.encode(), IMPORT_LIMITS,
-                           what="the XLSX workbook")
+                           what="the file")
         try:
             if not wb.worksheets:
                 raise ValidationFailed("the workbook has no sheet (工作簿没有工作表)", {"file": ["no sheet"]})

@@ -194,7 +194,7 @@ def test_a_workbook_unpacking_past_the_bound_is_not_opened():
 def test_a_workbook_listing_thousands_of_sheets_is_refused_before_openpyxl_opens_them(never_loaded):
     data = workbook_bytes({"Sheet": [LEDGER_HEADER]})
     out = io.BytesIO()
-    extra = range(2, 20_002)
+    extra = range(2, 5_002)
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             body = src.read(info)
@@ -209,7 +209,7 @@ def test_a_workbook_listing_thousands_of_sheets_is_refused_before_openpyxl_opens
             dst.writestr(info, body)
     with pytest.raises(ValidationFailed) as exc:
         ledger.parse_rows(out.getvalue(), "xlsx")
-    assert "20,001 sheets" in exc.value.message and "255" in exc.value.message and CJK.search(exc.value.message)
+    assert "5,001 sheets" in exc.value.message and "255" in exc.value.message and CJK.search(exc.value.message)
 
 
 def test_a_sheet_broken_half_way_is_a_refusal_naming_it():
