@@ -28,7 +28,7 @@ from ..models.base import as_utc, utcnow
 from .delivery import outbox
 from .delivery.settings import DeliverySettings
 from .governance import roster  # noqa: F401 - registers the governance scan hook (survey and roster obligations)
-from .matching import workflow
+from .matching import reminders, workflow
 from .traceability import alerts
 
 Clock = Callable[[], dt.datetime]
@@ -57,6 +57,11 @@ def _expire(sessions: sessionmaker[Session], now: dt.datetime) -> dict[str, Any]
         return {"expired": workflow.expire_stale(session, now)}
 
 
+def _remind(sessions: sessionmaker[Session], now: dt.datetime) -> dict[str, Any]:
+    with transaction(sessions) as session:
+        return {"reminded": reminders.remind_unanswered(session, now)}
+
+
 def _scan(sessions: sessionmaker[Session], now: dt.datetime) -> dict[str, Any]:
     with transaction(sessions) as session:
         return alerts.scan(session, now=now).as_dict()
@@ -69,6 +74,8 @@ def _deliver(sessions: sessionmaker[Session], now: dt.datetime) -> dict[str, Any
 JOBS: tuple[Job, ...] = (
     Job("deliver_notices", dt.timedelta(minutes=1), _deliver, "send due e-mail and webhook notices (发送站外通知)"),
     Job("expire_matches", dt.timedelta(minutes=15), _expire, "expire matches past their deadline (匹配逾期)"),
+    Job("remind_matches", dt.timedelta(hours=1), _remind,
+        "remind parties of proposals unanswered for 3 days (匹配待答复提醒)"),
     Job("scan_alerts", dt.timedelta(hours=1), _scan,
         "reconciliation alerts, survey and roster obligations (对账预警与申报义务)"),
 )

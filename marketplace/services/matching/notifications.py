@@ -41,12 +41,14 @@ EVENT_TEXT = {
     "accept_offer": ("供给方已接受，等待需求方", "the offer's holder accepted; waiting for the need's"),
     "accept_need": ("需求方已接受，等待供给方", "the need's holder accepted; waiting for the offer's"),
     "clear_acceptances": ("数量已变更，需双方重新确认", "the quantity changed: both parties must accept again"),
+    # The reminder job (``reminders``): a proposal nobody on this side has answered.
+    "remind": ("仍在等待您的答复，请接受或拒绝", "still waiting for your answer: accept or decline it"),
 }
 # What an anonymised summary of a listing shows (listing_view's anonymous fields, minus the bulky ones).
 SUMMARY_FIELDS = ("id", "kind", "title", "title_zh", "waste_code", "hw_category", "hazardous", "ewc_code", "form",
                   "forms", "purpose", "quantity_t", "period", "annual_t", "park", "district", "industry",
                   "industry_name", "distance_km", "distance_band")
-MATCH_EVENT_KINDS = {"propose": "match_proposed", "proposed": "match_proposed"}
+MATCH_EVENT_KINDS = {"propose": "match_proposed", "proposed": "match_proposed", "remind": "match_proposed"}
 
 
 
@@ -229,6 +231,22 @@ def notify_match_event(session: Session, match: Match, event: str, *, actor: str
     return len(notices)
 
 
+def notify_match_reminder(session: Session, match: Match, *, actor: str = "system:reminder") -> int:
+    """Remind each party of a proposed match that has not answered it yet; returns how many notices.
+
+    A ``match_proposed`` notice (event ``remind``), anonymised for its recipient as every party notice.
+    """
+    offer, need = match.offer, match.need
+    notices = []
+    if match.offer_accepted_at is None:
+        notices.append(_party_notice(match, "remind", actor, offer, need, "offer"))
+    if match.need_accepted_at is None and need.enterprise_id != offer.enterprise_id:
+        notices.append(_party_notice(match, "remind", actor, need, offer, "need"))
+    session.add_all(notices)
+    session.flush()
+    return len(notices)
+
+
 # --- reading ----------------------------------------------------------------------------------------------------
 
 def visible_to(principal: Principal):
@@ -319,7 +337,7 @@ def notify_shipment_event(session: Session, shipment: Any, event: str, *, actor:
 
 
 __all__ = ["LISTING_FIT_TOP", "list_query", "mark_all_read", "mark_read", "notification_dict",
-           "notify_match_event", "notify_listing_fit", "notify_shipment_event", "visible_to"]
+           "notify_match_event", "notify_match_reminder", "notify_listing_fit", "notify_shipment_event", "visible_to"]
 
 
 def notify_ledger_findings(session: Session, enterprise: Enterprise, findings: list[Any]) -> Notification:

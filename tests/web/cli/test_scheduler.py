@@ -6,7 +6,7 @@ from .runner import run, run_json
 
 def test_once_runs_every_job_then_the_slots_are_taken(db_url):
     first = run_json(db_url, "scheduler", "--once")
-    assert sorted(r["job"] for r in first) == ["deliver_notices", "expire_matches", "scan_alerts"]
+    assert sorted(r["job"] for r in first) == ["deliver_notices", "expire_matches", "remind_matches", "scan_alerts"]
     assert all(r["status"] == "done" and r["error"] is None for r in first)
     assert {r["job"]: r["result"] for r in first}["deliver_notices"] == {"sent": 0, "retrying": 0, "given_up": 0,
                                                                           "skipped": 0}

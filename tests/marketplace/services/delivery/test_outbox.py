@@ -16,7 +16,7 @@ from marketplace.services.accounts.users import principal_of
 from marketplace.services.delivery import outbox, preferences
 from marketplace.services.delivery.settings import DeliverySettings, SmtpServer
 from marketplace.services.governance import surveys
-from marketplace.services.matching import workflow
+from marketplace.services.matching import reminders, workflow
 
 HBCDD = {"cas": "25637-99-4", "name": "HBCDD", "role": "use", "quantity_t": 1.5, "use": "EPS flame retardant",
          "stock_t": 0.2, "released_t": 0.0}
@@ -91,6 +91,24 @@ def test_a_match_waiting_for_an_answer_reaches_both_parties_by_email_and_webhook
     with transaction(sessions, writer=False) as session:
         notice_ids = set(session.scalars(select(Notification.id).where(Notification.match_id == match_id)))
     assert {d.notification_id for d in _deliveries(sessions)} <= notice_ids
+
+
+def test_a_match_still_unanswered_after_three_days_is_reminded_once_to_the_side_that_has_not_answered(
+        sessions, mailbox):
+    match_id = _propose_match(sessions)
+    with transaction(sessions) as session:
+        workflow.decide(session, _who(session, "garage@e2.test"), match_id, "accept", confirm=True)
+    outbox.deliver_due(sessions, utcnow(), _settings(mailbox))
+    mailbox.messages.clear()
+    later = utcnow() + reminders.REMIND_AFTER + dt.timedelta(minutes=1)
+    with transaction(sessions) as session:
+        assert reminders.remind_unanswered(session, utcnow()) == 0  # not three days old yet
+        assert reminders.remind_unanswered(session, later) == 1  # the handler (the need) has not answered
+        assert reminders.remind_unanswered(session, later + dt.timedelta(days=1)) == 0  # once only
+    outbox.deliver_due(sessions, later, _settings(mailbox))
+    [mail] = mailbox.messages
+    assert mail["To"] == "handler@e1.test" and "仍在等待您的答复" in mailbox.text(mail)
+    assert "still waiting for your answer" in mailbox.text(mail)
 
 
 def test_a_failed_webhook_is_retried_after_its_backoff(sessions, webhook):

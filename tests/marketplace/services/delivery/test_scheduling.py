@@ -97,7 +97,7 @@ def test_the_product_jobs_deliver_a_returned_survey(sessions, mailbox, monkeypat
     _return_survey(sessions)
     now = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1)
     done = {r.job: r for r in Scheduler(sessions, scheduling.JOBS, Clock(now)).run_due()}
-    assert set(done) == {"deliver_notices", "expire_matches", "scan_alerts"}
+    assert set(done) == {"deliver_notices", "expire_matches", "remind_matches", "scan_alerts"}
     assert all(r.status == "done" for r in done.values()), [r.error for r in done.values()]
     assert done["deliver_notices"].result["sent"] >= 1
     assert [m["To"] for m in mailbox.messages].count("garage@e2.test") == 1
