@@ -85,12 +85,16 @@ class PasswordChange(RejectsNul, Schema):
 @requires(blp)
 @blp.arguments(PasswordChange)
 @blp.response(204)
-@documents_errors(blp, 422)
+@documents_errors(blp, 422, 429)
 def change_password(body):
     """Change your own password: every bearer token and browser session of yours ends (sign in again)."""
     try:
         sign_in.change_password(db_session(), current_principal(), body["current_password"], body["new_password"],
-                                client("api"))
+                                client("api"), throttle=sign_in_throttle())
+    except sign_in.TooManyAttempts as exc:
+        keep_changes()
+        note_retry_after(exc.retry_after)
+        raise
     except ValidationFailed:
         keep_changes()  # a wrong current password is audited
         raise

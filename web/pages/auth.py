@@ -221,7 +221,11 @@ def password_post():
     who = client("page")
     try:
         user = sign_in.change_password(db_session(), page_principal(), request.form.get("current_password", ""),
-                                       new, who)
+                                       new, who, throttle=sign_in_throttle())
+    except sign_in.TooManyAttempts as exc:
+        keep_changes()
+        return render_template("password.html", errors=FormErrors(localise_message(exc.message))), 429, \
+            {"Retry-After": str(exc.retry_after)}
     except ValidationFailed as exc:
         keep_changes()  # a wrong current password is audited
         return render_template("password.html", errors=FormErrors.of(exc)), 422

@@ -27,7 +27,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload
 
 from ...errors import DomainError, Unauthorized, ValidationFailed
@@ -165,9 +165,14 @@ def _key_hash(key: str) -> str:
 
 def open_session(session: Session, user: User, client: Client, *, lifetime: dt.timedelta = SESSION_LIFETIME,
                  now: dt.datetime | None = None) -> str:
-    """A new browser session of ``user``: the key for the cookie (its SHA-256 is what is stored)."""
+    """A new browser session of ``user``: the key for the cookie (its SHA-256 is what is stored).
+
+    The user's sessions that have expired are deleted here (their sign-ins and sign-outs stay audited).
+    """
     key = secrets.token_urlsafe(32)
     now = now or utcnow()
+    session.execute(delete(UserSession).where(UserSession.user_id == user.id, UserSession.expires_at < now)
+                    .execution_options(synchronize_session="fetch"))
     session.add(UserSession(user_id=user.id, key_hash=_key_hash(key), created_at=now, expires_at=now + lifetime,
                             address=client.address[:64], user_agent=client.user_agent[:200]))
     session.flush()
@@ -207,16 +212,24 @@ def audit_token_sign_out(session: Session, principal: Principal, client: Client)
     _audit(session, "sign-out", principal.email, client, actor=principal.actor)
 
 
-def change_password(session: Session, principal: Principal, current: str, new: str, client: Client) -> User:
+def change_password(session: Session, principal: Principal, current: str, new: str, client: Client, *,
+                    throttle: Throttle | None = None) -> User:
     """The signed-in user changes their own password: the current one is required, the policy applies,
     and every token and browser session of the user ends (the caller may open a fresh one).
 
-    A wrong current password is ``ValidationFailed`` on ``current_password`` and is audited.
+    A wrong current password is ``ValidationFailed`` on ``current_password``, audited and counted by the
+    throttle like a failed sign-in (a stolen session cannot guess the password faster than a sign-in form).
     """
+    throttle = throttle or NoThrottle()
     user = session.get(User, principal.user_id) if principal.user_id is not None else None
     if user is None:
         raise Unauthorized("not signed in (未登录)")
+    wait = throttle.retry_after(user.email, client.address)
+    if wait is not None:
+        _audit(session, "password-change-throttled", user.email, client, actor=principal.actor)
+        raise TooManyAttempts(wait)
     if not verify_password(current or "", user.password_hash):
+        throttle.failed(user.email, client.address)
         _audit(session, "password-change-refused", user.email, client, actor=principal.actor)
         raise ValidationFailed("the current password is wrong (当前密码错误)",
                                {"current_password": ["wrong password (密码错误)"]})

@@ -95,3 +95,16 @@ def test_a_password_change_ends_every_token(api):
     assert api.get("auth/me", "e1").status_code == 401  # the fixture's token of the same user too
     assert token(api, E1, API_PASSWORD).status_code == 401
     assert token(api, E1, "seven green lanterns").status_code == 201
+
+
+def test_guessing_the_current_password_with_a_stolen_token_is_throttled_too(api):
+    auth = {"Authorization": f"Bearer {api.tokens['e1']}"}
+    body = {"new_password": "seven green lanterns"}
+    for i in range(5):
+        res = api.post("auth/password", json={**body, "current_password": f"guess {i}"}, headers=auth)
+        assert res.status_code == 422
+    res = api.post("auth/password", json={**body, "current_password": API_PASSWORD}, headers=auth)
+    assert res.status_code == 429 and int(res.headers["Retry-After"]) > 0
+    refused = list(api.session.scalars(select(AuditEvent.action).where(
+        AuditEvent.entity_key == E1, AuditEvent.action.like("password-change-%"))))
+    assert refused == ["password-change-refused"] * 5 + ["password-change-throttled"]

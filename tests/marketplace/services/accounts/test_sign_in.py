@@ -130,6 +130,17 @@ def test_sessions_resolve_until_closed_expired_or_the_password_changes(session, 
     assert user.failed_sign_ins == 0 and user.locked_until is None  # a reset unlocks
 
 
+def test_expired_sessions_are_deleted_when_the_user_signs_in_again(session, user):
+    old = sign_in.open_session(session, user, CLIENT, now=T0)
+    live = sign_in.open_session(session, user, CLIENT, now=T0 + dt.timedelta(hours=9))
+    sign_in.open_session(session, user, CLIENT, now=T0 + dt.timedelta(hours=11))
+    session.expire_all()
+    assert len(user.sessions) == 2  # the first one had expired
+    assert sign_in.resolve_session(session, user.id, live, now=T0 + dt.timedelta(hours=11)).email == user.email
+    with pytest.raises(Unauthorized):
+        sign_in.resolve_session(session, user.id, old, now=T0)
+
+
 def test_changing_ones_password_needs_the_current_one(session, user):
     principal = principal_of(user)
     with pytest.raises(ValidationFailed) as wrong:
