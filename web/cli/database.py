@@ -51,13 +51,15 @@ def _read_document(path: Path) -> tuple[Any, Callable[[str], str]]:
         from marketplace.services.listings.interchange_xlsx import read_workbook
 
         return read_workbook(path)
+    from marketplace.schemas.json_text import JsonTextError, read_json
+
     try:
-        return json.loads(path.read_text(encoding="utf-8")), (lambda p: p)
-    except json.JSONDecodeError as exc:
+        # Read as the API reads a body: deep nesting or a lone surrogate is a reason, not a traceback.
+        return read_json(path.read_bytes()), (lambda p: p)
+    except JsonTextError as exc:
         from marketplace.errors import ValidationFailed
 
-        raise ValidationFailed(f"{path.name} is not valid JSON",
-                               {"$": [f"line {exc.lineno} column {exc.colno}: {exc.msg}"]}) from None
+        raise ValidationFailed(f"{path.name} is not valid JSON (不是有效的 JSON 文件)", {"$": [str(exc)]}) from None
 
 
 @click.command("import")

@@ -6,7 +6,6 @@ submitted for review, all or nothing; ``template`` writes the empty workbook; ``
 """
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 from typing import Any
@@ -25,9 +24,11 @@ def _read(path: Path) -> tuple[Any, Any]:
         from marketplace.services.governance.survey_files import read_template
 
         return read_template(path)
+    from marketplace.schemas.json_text import JsonTextError, read_json
+
     try:
-        return json.loads(path.read_text(encoding="utf-8")), (lambda p: p)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        return read_json(path.read_bytes()), (lambda p: p)
+    except JsonTextError as exc:
         raise ValidationFailed(f"{path.name} is not valid JSON (不是有效的JSON文件)", {"$": [str(exc)]}) from None
 
 
