@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -116,7 +117,10 @@ def _industry_levels(code: str | None, name: str | None) -> tuple[tuple[str | No
     except KeyError:
         # Not a built-in class: the enterprise's own wording may be unique to it, so only its code is shown.
         finest = (code, None)
-    section = section_of(code) if code[:2].isdigit() else ""
+    try:
+        section = section_of(code)
+    except (KeyError, ValueError):  # outside the sections the catalogue knows
+        section = ""
     if section in SECTIONS:
         return finest, (section, SECTIONS[section][1]), (None, None)
     return finest, (None, None)
@@ -158,9 +162,15 @@ def anonymous_profiles(ents: dict[int, tuple[str | None, str | None, str | None,
             at = levels[eid][min(depth, len(levels[eid]) - 1)]
             if level[eid] == depth and at[0] is not None and groups[(place[eid], at[0])] < ANONYMITY_K:
                 level[eid] = depth + 1
+    shown = {eid: levels[eid][min(level[eid], len(levels[eid]) - 1)] for eid in ents}
+    # Those left with no industry show their district only if enough others show just that district too.
+    bare = Counter(place[eid] for eid in ents if shown[eid][0] is None)
+    for eid in ents:
+        if shown[eid][0] is None and bare[place[eid]] < ANONYMITY_K:
+            place[eid] = (place[eid][0], None)
     out = {}
     for eid in ents:
-        code, name = levels[eid][min(level[eid], len(levels[eid]) - 1)]
+        code, name = shown[eid]
         out[eid] = {"province": place[eid][0], "district": place[eid][1], "industry": code, "industry_name": name}
     return out
 

@@ -234,12 +234,12 @@ def update_enterprise(session: Session, principal: Principal, ref: str, values: 
                             "(企业不能自行变更所属园区)", {"park": ["only a coordinator or an admin may change it"]})
         new_park = _park(session, values["park"])
         _check_placement(principal, new_park)
+        # Checked before anything changes: a refused move leaves the enterprise as it was.
+        check_name_free(session, values.get("name", ent.name), new_park.id if new_park else None, ref=ent.ref)
         changes["park"] = [old_park.code if old_park else None, new_park.code if new_park else None]
         ent.park = new_park
-    if "park" in changes or ("name" in values and values["name"] != ent.name):
-        # ``ent.park``, not ``park_id``: a move above is not flushed yet.
-        check_name_free(session, values.get("name", ent.name), ent.park.id if ent.park is not None else None,
-                        ref=ent.ref)
+    elif "name" in values and values["name"] != ent.name:
+        check_name_free(session, values["name"], ent.park_id, ref=ent.ref)
     for k in ENTERPRISE_FIELDS:
         if k in values and values[k] != getattr(ent, k):
             if k in ("name", "lat", "lon") and values[k] is None:
