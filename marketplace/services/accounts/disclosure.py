@@ -319,6 +319,24 @@ def without_price(terms: dict[str, Any], reasons: list[str]) -> tuple[dict[str, 
             [r for r in reasons if not str(r).startswith(PRICE_REASON_PREFIX)])
 
 
+# The engine's reason line for transport ("运输 9.2 km：… / Transport 9.2 km: …").
+_TRANSPORT_REASON = re.compile(r"^运输 (\d+(?:\.\d+)?) km")
+
+
+def anonymised_terms(terms: dict[str, Any], reasons: list[str]) -> tuple[dict[str, Any], list[str]]:
+    """``without_price``, and no transport term: it is the distance times a known rate, so it would give the
+    exact distance to a party whose views show only a band; its reason line says the band instead."""
+    terms, reasons = without_price(terms, reasons)
+    out = []
+    for reason in reasons:
+        found = _TRANSPORT_REASON.match(str(reason))
+        if found:
+            band = distance_band(float(found.group(1)))[0]
+            reason = f"运输 {band} / Transport {band}"
+        out.append(reason)
+    return {k: v for k, v in terms.items() if k != "transport"}, out
+
+
 def listing_view(listing: Listing, *, identified: bool, origin: tuple[float, float] | None = None) -> dict[str, Any]:
     """A listing as an API client sees it.
 
@@ -378,7 +396,8 @@ def redactor_for(principal: Principal, listings: Iterable[Listing], disclosed: s
     return redact
 
 
-__all__ = ["ANONYMITY_K", "DISCLOSING_STATUSES", "Redactor", "anonymous_profile", "anonymous_profiles",
+__all__ = ["ANONYMITY_K", "DISCLOSING_STATUSES", "Redactor", "anonymised_terms", "anonymous_profile",
+           "anonymous_profiles",
            "band_floor", "coarse_position", "disclosed_listing_ids", "distance_band", "hide_licence_figures",
            "listing_view", "match_disclosed", "redactor_for", "road_km", "sees_enterprise", "sees_identity",
            "sees_listing", "shown_distance", "viewer_origin", "without_price"]

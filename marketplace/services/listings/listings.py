@@ -32,6 +32,7 @@ from ..accounts.disclosure import (
     COARSE_DEGREES,
     ROAD_FACTOR,
     Redactor,
+    anonymised_terms,
     band_floor,
     coarse_position,
     disclosed_listing_ids,
@@ -42,7 +43,6 @@ from ..accounts.disclosure import (
     sees_listing,
     shown_distance,
     viewer_origin,
-    without_price,
 )
 from ..accounts.users import Principal
 from ..matching import workflow
@@ -530,8 +530,9 @@ def recommendations(session: Session, principal: Principal, listing_id: int, *, 
                 **{k: r[k] for k in OPTIONAL if k in r}}
         if not visible:
             item.update(shown_distance(r["distance_km"], identified=False))  # the band the counterpart shows
-            item["terms"], item["reasons"] = without_price(item["terms"], item["reasons"])
-            item["value"] = explain_value(item["terms"], item["weight"], item["quantity_t"])  # the price unsaid
+            item["terms"], item["reasons"] = anonymised_terms(item["terms"], item["reasons"])
+            # The price and the transport unsaid (they would give the counterpart's price and distance).
+            item["value"] = explain_value(item["terms"], item["weight"], item["quantity_t"])
         out.append(item)
     doc: dict[str, Any] = {"listing": listing.id, "kind": listing.kind, "recommendations": out}
     # "Why not" (issue 17): the excluded candidates, anonymised exactly as the partners above.

@@ -717,8 +717,8 @@ def match_view(principal: Principal, match: Match, disclosed: set[int] | frozens
     }
     if full:
         return out
-    if not (offer_id_ok and need_id_ok):  # the other side's price stays theirs until disclosure
-        out["terms"], out["reasons"] = disclosure.without_price(out["terms"], out["reasons"])
+    if not (offer_id_ok and need_id_ok):  # the other side's price and distance stay theirs until disclosure
+        out["terms"], out["reasons"] = disclosure.anonymised_terms(out["terms"], out["reasons"])
     if not (offer_id_ok and need_id_ok) and match.distance_km is not None:  # the band the counterpart shows
         out.update(disclosure.shown_distance(match.distance_km, identified=False))
     redact = disclosure.Redactor()

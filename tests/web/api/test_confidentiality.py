@@ -210,6 +210,11 @@ def test_licence_figures_of_undisclosed_partners_are_not_shown(api):
     details = [c["detail"] for r in partners for c in r["checks"] if c["code"] == "distance"]
     assert details and all(re.match(r"运输距离 (<|>)?[\d–]+ km", d) for d in details), details
     assert all("distance_band" in r for r in partners)
+    # Nor does the transport cost (distance × a known rate): no term, and its reason line gives the band.
+    recs = [r for r in doc["recommendations"] if r["enterprise"] is None]
+    assert recs and all("transport" not in r["terms"] for r in recs)
+    assert all(any(re.fullmatch(r"运输 (<|>)?[\d–]+ km / Transport (<|>)?[\d–]+ km", x) for x in r["reasons"])
+               for r in recs), [r["reasons"] for r in recs]
     # The coordinator still sees every figure.
     coord = api.get(f"listings/{o1}/recommendations", "coord", query_string={"top": 10}).json
     assert any(FIGURES.search(c["detail"]) for r in coord["recommendations"] for c in r["checks"]
