@@ -188,9 +188,11 @@ def anonymous_profile(ent: Enterprise) -> dict[str, Any]:
 
 
 @event.listens_for(Session, "after_flush")
+@event.listens_for(Session, "after_commit")
 @event.listens_for(Session, "after_rollback")
 def _forget_profiles(session: Session, *_args: Any) -> None:
-    """A write may change who shares a district or an industry: the cached profiles are recomputed."""
+    """A write, or a new transaction (which sees others' writes), may change who shares a district or an
+    industry: the cached profiles are recomputed."""
     session.info.pop(_PROFILES_KEY, None)
 
 
