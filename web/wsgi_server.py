@@ -22,6 +22,8 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger
 
+from .warmup import warm_up
+
 DEFAULT_THREADS = 4
 # A request may run for minutes only as a background job; a worker silent for this long is hung and replaced.
 WORKER_TIMEOUT_S = 120
@@ -76,5 +78,6 @@ class GunicornServer(BaseApplication):
     def load(self) -> Any:
         """The app, built in the worker (see the module docstring)."""
         app = self._factory()
+        warm_up(app)  # before this worker takes requests (web.warmup)
         logging.getLogger("wastematch.server").info("worker %s ready", os.getpid())
         return app

@@ -30,7 +30,7 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from catalog.waste_codes import is_hw_code
@@ -189,12 +189,30 @@ def actuals(session: Session, park: Park, year: int) -> dict[str, Actual]:
             **_waste_actuals(session, ids, period)}
 
 
+def _first_year_with_data(session: Session, park: Park) -> int | None:
+    """No year before this one can have an actual figure (None: no year can); the trend skips those years.
+
+    Every figure needs a confirmed roster entry, a survey declaration or an offer created by the end of the
+    year. The offers' bound is a year early, whatever the time zone of the period's edges. Four queries
+    instead of six per empty year (the park overview asked for five years that mostly held nothing).
+    """
+    ids = select(Enterprise.id).where(Enterprise.park_id == park.id).scalar_subquery()
+    roster = session.scalar(select(func.min(RosterEntry.year)).where(
+        RosterEntry.status == "confirmed", or_(RosterEntry.park_id == park.id, RosterEntry.enterprise_id.in_(ids))))
+    survey = session.scalar(select(func.min(SurveyDeclaration.year)).where(SurveyDeclaration.enterprise_id.in_(ids)))
+    created = session.scalar(select(func.min(Listing.created_at)).where(Listing.kind == "offer",
+                                                                         Listing.enterprise_id.in_(ids)))
+    years = [y for y in (roster, survey, created.year - 1 if created else None) if y is not None]
+    return min(years) if years else None
+
+
 def park_targets(session: Session, park: Park, year: int, *, trend_years: int = TREND_YEARS) -> list[dict[str, Any]]:
     """Progress of every defined target of ``park`` in ``year`` (no permission check: callers hold it)."""
     set_values = {t.key: t for t in session.scalars(select(Target).where(Target.park_id == park.id,
                                                                           Target.year == year))}
     now = actuals(session, park, year)
-    earlier = {y: actuals(session, park, y) for y in range(max(EARLIEST_YEAR, year - trend_years), year)}
+    first = max(EARLIEST_YEAR, year - trend_years, _first_year_with_data(session, park) or year)
+    earlier = {y: actuals(session, park, y) for y in range(first, year)}
     rows = []
     for key, d in TARGETS.items():
         t = set_values.get(key)

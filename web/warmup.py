@@ -1,0 +1,51 @@
+"""Work a worker process does once before it takes requests, so that no user waits for it.
+
+The first one-click answer of a fresh process costs seconds, not milliseconds: the chemicals package
+loads its metadata database (~2.7 s on this machine) and scikit-learn imports and fits the similarity
+model; later answers reuse the warm recommender (``warm_recommender``) until the data changes. Under
+load every worker paid that on some user's request (measured: one-click pages of 11 s in the first
+seconds of a 2-worker server at 8 clients). ``wastematch serve`` calls ``warm_up`` in each worker after
+building the app, before the worker accepts connections.
+
+It also keeps the native thread pools (OpenBLAS, OpenMP under numpy and scikit-learn) to one thread: the
+server runs one worker per core, and pools sized to every core in every worker oversubscribe them (a 2-worker
+server at 8 clients answered 2.9 mixed requests/s with the default pools, 12.8 with one thread each).
+"""
+from __future__ import annotations
+
+import logging
+import time
+
+from flask import Flask
+from sqlalchemy.orm import Session
+
+log = logging.getLogger("wastematch.server")
+
+
+def warm_up(app: Flask) -> float | None:
+    """Build the warm recommender of the app's database and limit the native thread pools to one thread;
+    the seconds the build took (None if it could not).
+
+    A failure is logged and ignored: warming is an optimisation, and the request that needs the
+    recommender will build it (and report any real error) as before.
+    """
+    from threadpoolctl import threadpool_limits
+
+    from marketplace.services.matching.recommendations import warm_recommender
+
+    started = time.perf_counter()
+    try:
+        with Session(app.extensions["wastematch.engine"]) as session:
+            warm_recommender(session)
+    except Exception:  # see the docstring: the first request builds it instead
+        log.warning("could not warm the recommender up; the first one-click request will build it", exc_info=True)
+        seconds = None
+    else:
+        seconds = time.perf_counter() - started
+        log.info("recommender warm in %.1f s", seconds)
+    # Only libraries already loaded are limited: the matching engine's, loaded even when the park is empty.
+    import sklearn.cluster
+    import sklearn.decomposition  # noqa: F401
+
+    threadpool_limits(limits=1)
+    return seconds
