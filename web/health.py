@@ -125,6 +125,26 @@ def _version(package: str) -> str | None:
         return None
 
 
+def _scheduler(schema_current: bool) -> dict[str, Any]:
+    """Whether a scheduler runs in this process, and the latest claimed run of each job (by any process: the
+    scheduler may run elsewhere, ``wastematch scheduler``), read only when the schema is current."""
+    here = current_app.extensions.get(SCHEDULER_EXTENSION)
+    out: dict[str, Any] = {"in_this_process": here is not None, "last_runs": None}
+    if here is not None and hasattr(here, "status"):
+        out["status"] = here.status()
+    if schema_current:
+        from marketplace.services.scheduling import recent_runs
+
+        from .database import db_session
+
+        latest: dict[str, Any] = {}
+        for run in recent_runs(db_session(), limit=100):
+            latest.setdefault(run.job, {"slot": run.slot.isoformat(), "status": run.status, "by": run.claimed_by,
+                                        "finished_at": run.finished_at.isoformat() if run.finished_at else None})
+        out["last_runs"] = latest
+    return out
+
+
 @bp.get("/healthz/details")
 def healthz_details():
     """The state of this process for operators: database, schema, scheduler, versions (503 when unhealthy)."""
@@ -140,11 +160,9 @@ def healthz_details():
     except Exception:  # noqa: BLE001 - already said by ``problem``
         database["schema_revision"] = None
     database["schema_head"] = head_revision()
-    scheduler = current_app.extensions.get(SCHEDULER_EXTENSION)
     body = {
         "status": "ok" if problem is None else "unavailable", "problem": problem, "database": database,
-        "scheduler": scheduler.status() if scheduler is not None else {"running": False,
-                                                                        "note": "no scheduler in this process"},
+        "scheduler": _scheduler(problem is None),
         "process": {"pid": os.getpid(), "uptime_s": round(time.time() - _STARTED, 1),
                     "production": bool(current_app.config.get("WASTEMATCH_PRODUCTION"))},
         "versions": {"wastematch": _version("wastematch"), "python": platform.python_version(),

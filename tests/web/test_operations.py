@@ -1,6 +1,7 @@
 """Running the app as a service: the secret key, /healthz and the operators' check, headers, request logs."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import logging
@@ -16,6 +17,7 @@ from flask import Flask
 from sqlalchemy import text
 
 from marketplace.db import head_revision
+from marketplace.models import JobRun
 from tests.factories import API_PASSWORD, API_USERS, load_api_park
 from tests.web.api import conftest as api_harness
 from tests.web.api.conftest import app_in_rolled_back_transaction
@@ -154,7 +156,8 @@ def test_the_operators_check_needs_an_operator_or_an_admin(api, monkeypatch):
     assert body["database"]["schema_revision"] == body["database"]["schema_head"] == head_revision()
     assert body["database"]["dialect"] == api.app.extensions["wastematch.engine"].dialect.name
     assert body["versions"]["python"] and body["versions"]["flask"] and body["process"]["pid"] > 0
-    assert "running" in body["scheduler"] and body["asked_by"].startswith("admin:")
+    assert body["scheduler"]["in_this_process"] is False and body["scheduler"]["last_runs"] == {}
+    assert body["asked_by"].startswith("admin:")
     monkeypatch.setenv(ENV_OPERATOR_TOKEN, "op-" + KEY)
     res = api.get("/healthz/details", headers={"Authorization": f"Bearer op-{KEY}"})
     assert res.status_code == 200 and res.json["asked_by"] == "operator-token"
@@ -346,3 +349,15 @@ def test_production_apps_share_the_registry_and_others_keep_it_in_memory(tmp_pat
     assert type(registry(local)) is JobRegistry
     for app in (shared, local):
         app.extensions["wastematch.engine"].dispose()
+
+
+def test_the_operators_check_shows_the_schedulers_latest_run_of_each_job(api):
+    """The scheduler may run in another process (``wastematch scheduler``): its runs are read from the database."""
+    earlier, later = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC), dt.datetime(2026, 1, 5, 9, 15, tzinfo=dt.UTC)
+    for slot, status in ((earlier, "done"), (later, "failed")):
+        api.session.add(JobRun(job="scan_alerts", slot=slot, claimed_by="host:42", claimed_at=slot, status=status,
+                               finished_at=slot + dt.timedelta(seconds=3)))
+    api.session.commit()
+    runs = api.get("/healthz/details", as_="admin").json["scheduler"]["last_runs"]
+    assert runs["scan_alerts"]["status"] == "failed" and runs["scan_alerts"]["by"] == "host:42"
+    assert runs["scan_alerts"]["slot"].startswith("2026-01-05T09:15")
