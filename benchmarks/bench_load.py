@@ -271,7 +271,8 @@ def drive(port: int, plan: Plan, scenario: str, clients: int, warmup_s: float, d
         t.join(warmup_s + duration_s + 120)
     every = [ms for series in tally.latencies_ms.values() for ms in series]
     all_errors = [e for series in tally.errors.values() for e in series]
-    return {"clients": clients, **summary(every, all_errors, duration_s),
+    # Other work on the machine shows here (the clients run on it too): read the figures with it.
+    return {"clients": clients, "loadavg_1min_after": round(os.getloadavg()[0], 2), **summary(every, all_errors, duration_s),
             "by_kind": {kind: summary(tally.latencies_ms[kind], tally.errors[kind], duration_s)
                         for kind in sorted(tally.latencies_ms)}}
 
