@@ -21,12 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import click
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session
 
 from marketplace.db import make_engine, schema_revision
-from marketplace.models import AuditEvent
+from marketplace.services.accounts.audit import event_count
 
 from ..config import sqlite_file
 from .context import Cli
@@ -148,7 +148,7 @@ def audit_count(url: str) -> tuple[str | None, int]:
     engine = make_engine(url)
     try:
         with Session(engine) as session:
-            return schema_revision(engine), int(session.scalar(select(func.count()).select_from(AuditEvent)) or 0)
+            return schema_revision(engine), event_count(session)
     finally:
         engine.dispose()
 

@@ -21,6 +21,30 @@ from flask import Blueprint
 bp = Blueprint("pages", __name__)
 
 # The modules register their views on ``bp`` as they are imported.
-from . import (alerts, approvals, auth, dashboard, disclosures, eecm, findings, home, ledger, listings,  # noqa: E402,F401
-               lookup, matches, moderation, notifications, park, park_map, public, ratings, reports, roster, runs,
-               shipments, surveys, trace)
+from . import (  # noqa: E402,F401
+               account,
+               alerts,
+               approvals,
+               auth,
+               dashboard,
+               disclosures,
+               eecm,
+               findings,
+               home,
+               ledger,
+               listings,
+               lookup,
+               matches,
+               moderation,
+               notifications,
+               park,
+               park_map,
+               public,
+               ratings,
+               reports,
+               roster,
+               runs,
+               shipments,
+               surveys,
+               trace,
+)

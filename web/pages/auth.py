@@ -22,7 +22,7 @@ from flask import abort, current_app, g, redirect, render_template, request, ses
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from marketplace.errors import Unauthorized, ValidationFailed
+from marketplace.errors import Unauthorized
 from marketplace.services.accounts import sign_in
 from marketplace.services.accounts.users import Principal
 
@@ -196,43 +196,6 @@ def signout():
     sign_in.close_session(db_session(), session.get(SESSION_KEY), client("page"))
     _forget_user()
     return redirect(url_for("pages.signin"))
-
-
-@bp.get("/account/password")
-@signed_in
-def password_form():
-    """The form to change one's own password."""
-    from .common import FormErrors  # common imports this module
-
-    return render_template("password.html", errors=FormErrors())
-
-
-@bp.post("/account/password")
-@signed_in
-def password_post():
-    """Change the password: every other session and API token ends; this browser gets a fresh session."""
-    from .common import FormErrors, flash_done  # common imports this module
-
-    new = request.form.get("new_password", "")
-    if new != request.form.get("new_password_again", ""):
-        errors = FormErrors()
-        errors.add("new_password_again", _("The two new passwords differ."))
-        return render_template("password.html", errors=errors), 422
-    who = client("page")
-    try:
-        user = sign_in.change_password(db_session(), page_principal(), request.form.get("current_password", ""),
-                                       new, who, throttle=sign_in_throttle())
-    except sign_in.TooManyAttempts as exc:
-        keep_changes()
-        return render_template("password.html", errors=FormErrors(localise_message(exc.message))), 429, \
-            {"Retry-After": str(exc.retry_after)}
-    except ValidationFailed as exc:
-        keep_changes()  # a wrong current password is audited
-        return render_template("password.html", errors=FormErrors.of(exc)), 422
-    session[SESSION_KEY] = sign_in.open_session(db_session(), user, who,
-                                                lifetime=current_app.permanent_session_lifetime)
-    flash_done(_("Your password was changed: your other sessions and API tokens have ended."))
-    return redirect(home_of(page_principal()))
 
 
 @bp.get("/lang/<code>")

@@ -9,10 +9,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from markupsafe import escape
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
 
-from marketplace.models import Enterprise, Listing, Match
+from marketplace.models import Match
 from marketplace.services.accounts.users import Principal
 from marketplace.services.matching import workflow
 from matching.rules import RULES
@@ -80,25 +78,9 @@ def page_helpers() -> dict[str, Any]:
             "LABELS": {"form": FORM_LABELS, "purpose": PURPOSE_LABELS}}
 
 
-def preload_listings(session: Session, matches: list[Match]) -> list[Listing]:
-    """Load the matches' listings with their components, enterprises and licences in four queries.
-
-    A view reads all of them; loaded one match at a time they cost ~6 queries a match (a dashboard on
-    PostgreSQL spent most of its time waiting on them); the matches' lazy loads then find them in the
-    session without a query. Hold the returned list while viewing: the session keeps objects only as long as
-    something refers to them.
-    """
-    ids = {m.offer_id for m in matches} | {m.need_id for m in matches}
-    if not ids:
-        return []
-    return list(session.scalars(select(Listing).where(Listing.id.in_(ids)).options(
-        selectinload(Listing.components), selectinload(Listing.enterprise).selectinload(Enterprise.licences))))
-
-
 def match_views(principal: Principal, matches: list[Match]) -> list[dict[str, Any]]:
     """The matches as ``principal`` may see them, each with ``mine``/``theirs`` and ``awaiting`` added."""
     out = []
-    loaded = preload_listings(db_session(), matches)  # noqa: F841 - held so the session keeps them
     for view in workflow.match_views(db_session(), principal, matches):
         side = view.get("your_side")
         view["mine"] = view[side] if side else None

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ...models import AuditEvent
@@ -19,3 +20,8 @@ def record(session: Session, *, actor: str, action: str, entity_type: str, entit
                        changes=changes or {}, context=context or {}, park_id=park_id)
     session.add(event)
     return event
+
+
+def event_count(session: Session) -> int:
+    """How many audit events the database holds (a restore must give back every one)."""
+    return int(session.scalar(select(func.count()).select_from(AuditEvent)) or 0)
