@@ -25,6 +25,7 @@ ALLOWED_WORDS = frozenset(w.casefold() for w in (
     "TSP", "PM", "NOx", "SOx", "UN", "GHS", "MSDS", "SDS", "ISO"))
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+URL = re.compile(r"\bhttps?://\S+")  # an address is no sentence (e.g. a chat robot's webhook example)
 # A token of Latin letters (with inner hyphens or apostrophes: "point-to-point", "park's").
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
 # Between two words of one sentence: blanks and light punctuation, no Chinese, digits or brackets.
@@ -33,7 +34,7 @@ GLUE = re.compile(r"^[\s,;:/&.\-–—]*$")
 
 def latin_sentences(text: str) -> list[str]:
     """The runs of 3+ consecutive Latin words (2+ letters, not allow-listed, not codes) in ``text``."""
-    text = EMAIL.sub(" ", text)
+    text = URL.sub(" ", EMAIL.sub(" ", text))
     found: list[str] = []
     run: list[re.Match] = []
 
@@ -131,6 +132,7 @@ def test_detector_finds_english_sentences(text):
     "EECM 评分 KPI",
     "许可证 JS-HW-2024-001",
     "two words",
+    "例如 https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc",
 ])
 def test_detector_passes_chinese_codes_units_and_names(text):
     assert latin_sentences(text) == [], text
