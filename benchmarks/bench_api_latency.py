@@ -78,6 +78,12 @@ class Client:
         if body is not None:
             data = json.dumps(body).encode("utf-8")
             headers["Content-Type"] = "application/json"
+        status, _headers, raw = self.exchange(method, path, headers, data)
+        return status, (json.loads(raw) if raw else None)
+
+    def exchange(self, method: str, path: str, headers: dict[str, str],
+                 data: bytes | None) -> tuple[int, dict[str, str], bytes]:
+        """One request on the keep-alive connection: status, headers (lower-case names) and body."""
         for attempt in (1, 2):  # a keep-alive connection the server closed is reopened once
             if self.conn is None:
                 self.conn = http.client.HTTPConnection(HOST, self.port, timeout=self.timeout)
@@ -92,7 +98,7 @@ class Client:
                 continue
             if response.getheader("Connection", "").lower() == "close":
                 self.close()
-            return response.status, (json.loads(raw) if raw else None)
+            return response.status, {k.lower(): v for k, v in response.getheaders()}, raw
         raise AssertionError("unreachable")
 
     def close(self) -> None:

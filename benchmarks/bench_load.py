@@ -31,7 +31,6 @@ requests, errors, req/s, p50/p95/p99 and max in ms; the client threads run on th
 from __future__ import annotations
 
 import argparse
-import http.client
 import itertools
 import json
 import os
@@ -54,6 +53,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from benchmarks.bench_api_latency import HOST, free_port, info, machine, stop, wastematch
+from benchmarks.bench_api_latency import Client as ApiClient
 
 TARGET_P95_MS = 300.0
 SECRET_KEY = "bench-load-" + "0" * 32  # fixed: the workers must share it, as in production
@@ -75,12 +75,11 @@ NEW_OFFER = {"kind": "offer", "title": "Spent solvent (load test)", "title_zh": 
              "composition": [{"name": "toluene", "cas": "108-88-3", "fraction": 0.7}]}
 
 
-class Client:
+class Client(ApiClient):
     """One keep-alive connection; sends a session cookie or a bearer token as told."""
 
     def __init__(self, port: int, timeout: float = 60.0) -> None:
-        self.port, self.timeout = port, timeout
-        self.conn: http.client.HTTPConnection | None = None
+        super().__init__(port, timeout=timeout)
 
     def request(self, method: str, path: str, *, cookie: str | None = None, token: str | None = None,
                 body: Any = None, form: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
@@ -95,27 +94,7 @@ class Client:
         elif form is not None:
             data = urllib.parse.urlencode(form).encode()
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        for attempt in (1, 2):  # a keep-alive connection the server closed is reopened once
-            if self.conn is None:
-                self.conn = http.client.HTTPConnection(HOST, self.port, timeout=self.timeout)
-            try:
-                self.conn.request(method, path, body=data, headers=headers)
-                response = self.conn.getresponse()
-                raw = response.read()
-            except (ConnectionError, http.client.HTTPException):
-                self.close()
-                if attempt == 2:
-                    raise
-                continue
-            if response.getheader("Connection", "").lower() == "close":
-                self.close()
-            return response.status, {k.lower(): v for k, v in response.getheaders()}, raw
-        raise AssertionError("unreachable")
-
-    def close(self) -> None:
-        if self.conn is not None:
-            self.conn.close()
-            self.conn = None
+        return self.exchange(method, path, headers, data)
 
 
 def page_cookie(port: int, email: str, password: str) -> str:
