@@ -52,7 +52,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from benchmarks.bench_api_latency import HOST, free_port, info, machine, stop, wastematch
+from benchmarks.bench_api_latency import HOST, free_port, info, machine, stop, wait_until_up, wastematch
 from benchmarks.bench_api_latency import Client as ApiClient
 
 TARGET_P95_MS = 300.0
@@ -266,20 +266,6 @@ def server_command(port: int, workers: int, url: str) -> tuple[list[str], str]:
     return ([sys.executable, "-m", "gunicorn", "--workers", str(workers), "--worker-class", "gthread",
              "--threads", "4", "--bind", f"{HOST}:{port}", "web.app:create_app()"],
             f"gunicorn --workers {workers} --worker-class gthread --threads 4 web.app:create_app()")
-
-
-def wait_until_up(server: subprocess.Popen, port: int, timeout: float) -> float:
-    started = time.perf_counter()
-    while time.perf_counter() - started < timeout:
-        if server.poll() is not None:
-            raise SystemExit(f"the server exited with {server.returncode} before answering")
-        try:
-            if Client(port, timeout=2).request("GET", "/healthz")[0] == 200:
-                return time.perf_counter() - started
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"the server did not answer /healthz within {timeout:.0f} s")
 
 
 class Scratch:

@@ -37,10 +37,11 @@ class PostgresScratch:
         self.admin = create_engine(self.url, isolation_level="AUTOCOMMIT")
         self.created: list[str] = []
 
-    def new_url(self) -> str:
+    def new_url(self, template: str | None = None) -> str:
+        """A new scratch database (a copy of database ``template`` when given), dropped with the others."""
         name = f"wm_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
         with self.admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
         self.created.append(name)
         return self.url.set(database=name).render_as_string(hide_password=False)
 

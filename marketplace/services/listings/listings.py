@@ -512,19 +512,27 @@ def recommendations(session: Session, principal: Principal, listing_id: int, *, 
         raise Conflict("a closed listing has no recommendations (已关闭的信息无法匹配)", {"status": ["closed"]})
     result = recommend(session, [listing.ref], top=top)["results"][0]
     recs = result["recommendations"]
-    counterparts = {x.ref: x for x in session.scalars(
-        select(Listing).where(Listing.ref.in_([r["listing"] for r in recs])).options(*_loaded()))}
+    excluded = result.get("excluded") or []  # "why not" (issue 17), anonymised exactly as the partners
+    counterparts = {x.ref: x for x in session.scalars(select(Listing).where(
+        Listing.ref.in_([r["listing"] for r in recs + excluded])).options(*_loaded()))}
     disclosed = disclosed_listing_ids(session, principal)
     origin = viewer_origin(session, principal)
-    out = []
-    for r in recs:
-        other = counterparts[r["listing"]]
+
+    def party(ref: str) -> tuple[bool, Redactor, dict[str, Any]]:
+        """Whether the viewer may know who holds listing ``ref``, the redactor that hides them if not, and
+        the listing as the viewer may see it."""
+        other = counterparts[ref]
         visible = sees_identity(principal, other, disclosed)
         redact = Redactor()
         if not visible:
             redact.hide_listing(other)
-        item = {"listing": other.id, "enterprise": other.enterprise.ref if visible else None,
-                "counterpart": listing_view(other, identified=visible, origin=origin),
+        return visible, redact, {"listing": other.id, "enterprise": other.enterprise.ref if visible else None,
+                                 "counterpart": listing_view(other, identified=visible, origin=origin)}
+
+    out = []
+    for r in recs:
+        visible, redact, shown = party(r["listing"])
+        item = {**shown,
                 **{k: r[k] for k in PASSED_THROUGH},
                 **{k: redact(r[k]) for k in ("checks", "reasons", "licence", "exemption", "components")},
                 **{k: r[k] for k in OPTIONAL if k in r}}
@@ -535,20 +543,10 @@ def recommendations(session: Session, principal: Principal, listing_id: int, *, 
             item["value"] = explain_value(item["terms"], item["weight"], item["quantity_t"])
         out.append(item)
     doc: dict[str, Any] = {"listing": listing.id, "kind": listing.kind, "recommendations": out}
-    # "Why not" (issue 17): the excluded candidates, anonymised exactly as the partners above.
-    excluded = result.get("excluded") or []
-    others = {x.ref: x for x in session.scalars(
-        select(Listing).where(Listing.ref.in_([r["listing"] for r in excluded])).options(*_loaded()))}
     doc["excluded"] = []
     for r in excluded:
-        other = others[r["listing"]]
-        visible = sees_identity(principal, other, disclosed)
-        redact = Redactor()
-        if not visible:
-            redact.hide_listing(other)
-        doc["excluded"].append({"listing": other.id, "enterprise": other.enterprise.ref if visible else None,
-                                "counterpart": listing_view(other, identified=visible, origin=origin),
-                                "similarity": r["similarity"],
+        visible, redact, shown = party(r["listing"])
+        doc["excluded"].append({**shown, "similarity": r["similarity"],
                                 **shown_distance(r["distance_km"], identified=visible),
                                 "checks": redact(r["checks"])})
     for key in ("empty_reason", "candidates"):

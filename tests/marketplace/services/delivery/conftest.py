@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import socket
 import threading
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes
@@ -17,7 +15,6 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from marketplace.db import make_engine, make_sessionmaker, transaction, upgrade_schema
@@ -43,11 +40,7 @@ def _copy(backend: str, seeded: str, pg_scratch, tmp_path_factory) -> str:
         target = tmp_path_factory.mktemp("db") / "wastematch.sqlite3"
         shutil.copyfile(make_url(seeded).database, target)
         return f"sqlite:///{target}"
-    name = f"wm_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    with pg_scratch.admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{make_url(seeded).database}"'))
-    pg_scratch.created.append(name)  # dropped with the suite's other scratch databases
-    return make_url(seeded).set(database=name).render_as_string(hide_password=False)
+    return pg_scratch.new_url(template=make_url(seeded).database)  # dropped with the suite's other scratch databases
 
 
 @pytest.fixture()
