@@ -84,6 +84,10 @@ class ParkRun:
     loops: dict[str, Any] = field(default_factory=dict)
     # The greedy baseline and what it is compared with (``_baseline``): always the same problem.
     baseline: dict[str, Any] = field(default_factory=dict)
+    # Where it ran (``matching.regional.run_regions``): the engine, its worker processes, one dict per region.
+    engine: str = "local"
+    workers: int = 1
+    regions: list[dict[str, Any]] = field(default_factory=list)
 
     def totals(self) -> dict[str, float | int]:
         """What a run achieved in a user's terms: tonnes matched, pairs, value created (CNY)."""
@@ -103,6 +107,64 @@ def build_arcs(problem: Problem, index: CandidateIndex, timings: dict[str, float
     return arcs
 
 
+@dataclass
+class PreparedArcs:
+    """What the stages before optimisation produce for one problem (``prepare_arcs``)."""
+
+    model: SimilarityModel
+    arcs: Arcs  # every candidate, with its checks, weight and max_t
+    legal: np.ndarray  # bool per candidate: every hard check passed
+    feasible: Arcs  # the usable candidates: legal, fitting, positive weight, room to move something
+
+
+def prepare_arcs(problem: Problem, timings: dict[str, float],
+                 progress: Callable[[str], None] | None = None) -> PreparedArcs:
+    """Fit the similarity model, find candidates, evaluate the rules and score: the arcs the optimiser sees.
+
+    ``timings`` receives ``similarity_s``, ``candidate_s`` and ``rules_s``; ``progress`` is told
+    ``similarity`` and ``candidates`` as they start. A region task of the national run calls this
+    as ``run_park`` does, so both see the same arcs for the same problem.
+    """
+    step = progress or (lambda _stage: None)
+    started = time.perf_counter()
+    step("similarity")
+    model = SimilarityModel().fit(problem)
+    timings["similarity_s"] = time.perf_counter() - started
+    t = time.perf_counter()
+    step("candidates")
+    index = CandidateIndex(problem, model)
+    timings["candidate_s"] = time.perf_counter() - t
+    arcs = build_arcs(problem, index, timings)
+    legal = arcs.passed_hard(HARD_CODES)
+    usable = legal & arcs.fitting() & (arcs.weight > 0) & (arcs.max_t > QUANTITY_EPS_T)
+    return PreparedArcs(model=model, arcs=arcs, legal=legal, feasible=arcs.subset(usable))
+
+
+def explain_flows(problem: Problem, model: SimilarityModel, feasible: Arcs, used: np.ndarray,
+                  flow: np.ndarray) -> list[Proposal]:
+    """Explained proposals for the arcs ``used`` of ``feasible`` carrying ``flow`` tonnes, best score first."""
+    proposals = _proposals(problem, model, feasible, used, flow)
+    proposals.sort(key=lambda x: -x.score)
+    return proposals
+
+
+def unmatched_listings(problem: Problem, prepared: PreparedArcs, flow: np.ndarray) -> dict[str, list[dict[str, Any]]]:
+    """Offers and needs left (partly) unserved by ``flow`` (tonnes per feasible arc), each with its reason."""
+    return _unmatched(problem, prepared.arcs, prepared.legal, prepared.feasible, flow)
+
+
+def arc_counts(problem: Problem, prepared: PreparedArcs, *, matches: int, components: int) -> dict[str, int]:
+    """The figures of a run: listings, arcs, legal and usable arcs, matches, components, each hard check's refusals."""
+    arcs, legal = prepared.arcs, prepared.legal
+    counts = {"offers": problem.o.size, "needs": problem.n.size, "arcs": len(arcs), "legal_arcs": int(legal.sum()),
+              "usable_arcs": len(prepared.feasible), "matches": matches, "components": components}
+    # Candidate pairs each hard check refused (a pair may fail several): the compliance figures of reports.
+    counts.update({f"failed_{code}": int((~arcs.checks[code]).sum()) for code in HARD_CODES if code in arcs.checks})
+    # Of those, the refusals that an analysis report could lift (unknown, not failed outright).
+    counts.update({f"unknown_{code}": int(arcs.unknown[code].sum()) for code in HARD_CODES if code in arcs.unknown})
+    return counts
+
+
 def run_park(problem: Problem, *, with_candidates: bool = False,
              progress: Callable[[str], None] | None = None) -> ParkRun:
     """Allocate the whole park: every offer to the needs that serve the park best, legally.
@@ -115,18 +177,8 @@ def run_park(problem: Problem, *, with_candidates: bool = False,
     step = progress or (lambda _stage: None)
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    step("similarity")
-    model = SimilarityModel().fit(problem)
-    timings["similarity_s"] = time.perf_counter() - started
-    t = time.perf_counter()
-    step("candidates")
-    index = CandidateIndex(problem, model)
-    timings["candidate_s"] = time.perf_counter() - t
-    arcs = build_arcs(problem, index, timings)
-
-    legal = arcs.passed_hard(HARD_CODES)
-    usable = legal & arcs.fitting() & (arcs.weight > 0) & (arcs.max_t > QUANTITY_EPS_T)
-    feasible = arcs.subset(usable)
+    prepared = prepare_arcs(problem, timings, step)
+    model, feasible = prepared.model, prepared.feasible
     t = time.perf_counter()
     step("optimise")
     conflicts = conflicting_offer_pairs(problem, feasible) if problem.settings.exact else []
@@ -143,17 +195,11 @@ def run_park(problem: Problem, *, with_candidates: bool = False,
     t = time.perf_counter()
     step("explain")
     used = np.flatnonzero(allocation.flow > QUANTITY_EPS_T)
-    proposals = _proposals(problem, model, feasible, used, allocation.flow[used])
-    proposals.sort(key=lambda x: -x.score)
-    unmatched = _unmatched(problem, arcs, legal, feasible, allocation)
+    proposals = explain_flows(problem, model, feasible, used, allocation.flow[used])
+    unmatched = unmatched_listings(problem, prepared, allocation.flow)
     timings["explain_s"] = time.perf_counter() - t
     timings["total_s"] = time.perf_counter() - started - timings["greedy_s"]
-    counts = {"offers": problem.o.size, "needs": problem.n.size, "arcs": len(arcs), "legal_arcs": int(legal.sum()),
-              "usable_arcs": len(feasible), "matches": len(proposals), "components": allocation.components}
-    # Candidate pairs each hard check refused (a pair may fail several): the compliance figures of reports.
-    counts.update({f"failed_{code}": int((~arcs.checks[code]).sum()) for code in HARD_CODES if code in arcs.checks})
-    # Of those, the refusals that an analysis report could lift (unknown, not failed outright).
-    counts.update({f"unknown_{code}": int(arcs.unknown[code].sum()) for code in HARD_CODES if code in arcs.unknown})
+    counts = arc_counts(problem, prepared, matches=len(proposals), components=allocation.components)
     candidates = [] if not with_candidates else [
         {"offer": problem.o.refs[o], "need": problem.n.refs[n], "weight": int(w), "max_t": float(m),
          "licence": problem.licences[lic].number if lic >= 0 else None}
@@ -455,11 +501,11 @@ def _reasons(terms, blocks: dict[str, float], components: list[dict[str, Any]], 
 
 
 def _unmatched(p: Problem, arcs: Arcs, legal: np.ndarray, feasible: Arcs,
-               allocation: Allocation) -> dict[str, list[dict[str, Any]]]:
+               flow: np.ndarray) -> dict[str, list[dict[str, Any]]]:
     """Offers and needs left (partly) unserved, each with the reason a coordinator can act on."""
-    shipped_o = np.bincount(feasible.offer, weights=allocation.flow, minlength=p.o.size) if len(feasible) \
+    shipped_o = np.bincount(feasible.offer, weights=flow, minlength=p.o.size) if len(feasible) \
         else np.zeros(p.o.size)
-    shipped_n = np.bincount(feasible.need, weights=allocation.flow, minlength=p.n.size) if len(feasible) \
+    shipped_n = np.bincount(feasible.need, weights=flow, minlength=p.n.size) if len(feasible) \
         else np.zeros(p.n.size)
     failing: dict[int, Counter] = {}
     for code in HARD_CODES:
