@@ -1,6 +1,7 @@
 """The coordinators' park overview: KPI cards, compliance, what waits for them, and small charts.
 
-The figures come from the park report (``reports.build_report``: the same numbers as the
+The figures come from the park report (``reports.overview_report``: ``build_report`` without its flow
+network, kept while the data is unchanged; the same numbers as the
 report pages and downloads), the waiting counts from the workflow, alerts and ledger review.
 The helpers at the top (parks the user coordinates, the period of the filters, bar charts
 drawn as inline SVG, links to pages that may not exist yet) serve the other coordinator
@@ -20,9 +21,9 @@ from flask_babel import lazy_gettext as _l
 
 from marketplace.errors import DomainError, ValidationFailed
 from marketplace.services.catalog.reference import CatalogStatus, catalog_status
-from marketplace.services.reports.document import build_report
 from marketplace.services.reports.kpi_registry import KPIS, Kpi
 from marketplace.services.reports.overview import waiting_work
+from marketplace.services.reports.overview_report import overview_report
 from marketplace.services.traceability.ledger_review import CODE_ZH
 from matching.rules import RULES
 
@@ -274,7 +275,7 @@ def park_home():
     started = time.perf_counter()
     try:
         start, end = parse_period(values)
-        doc = build_report(session, principal, park=values["park"], start=start, end=end)
+        doc = overview_report(session, principal, park=values["park"], start=start, end=end)
         park = next(p for p in parks if p.code == values["park"])
         waiting = waiting_work(session, principal, park.code)
     except DomainError as exc:  # nothing was written: the error response keeps nothing anyway

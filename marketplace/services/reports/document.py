@@ -218,11 +218,15 @@ def _title(park: Park | None) -> tuple[str, str]:
 
 def build_report(session: Session, principal: Principal, *, park: str | None = None, start: dt.date | None = None,
                  end: dt.date | None = None, policy: ratings.RatingPolicy | Mapping[str, Any] | None = None,
-                 now: dt.datetime | None = None, progress: Progress | None = None) -> dict[str, Any]:
+                 now: dt.datetime | None = None, progress: Progress | None = None,
+                 network: bool = True) -> dict[str, Any]:
     """The report document of ``park`` (see ``report_park``) for the period ``start``…``end`` (park days).
 
     The ratings use ``policy`` if it is a ``RatingPolicy``; otherwise the park's stored overrides of
     the defaults, with ``policy`` (a mapping of overrides, e.g. a request's) over them.
+    ``network=False`` leaves out what only the full report shows (the flow rows, chains, loops and loop
+    opportunities: empty lists, ``stats.network`` false) for the park overview, which shows KPIs, targets
+    and ratings only; every figure it does hold is the same.
     """
     started = time.perf_counter()
     scope = report_park(session, principal, park)
@@ -248,15 +252,20 @@ def build_report(session: Session, principal: Principal, *, park: str | None = N
     kpi_doc = {"park": park_block, "enterprises": _named_rows(enterprise_rows, data, names),
                "monthly": kpis.monthly(session, data, figures), "compliance": kpis.compliance(session, data, now=now)}
     t = step("kpis", t)
-    chains, loops, chain_stats = chains_and_loops(data, names=names)
-    # Loops the flows do not show: legal candidate loops of the latest run, with what closing each costs.
-    opportunities = loop_opportunities(session, scope, period, names)
+    if network:
+        chains, loops, chain_stats = chains_and_loops(data, names=names)
+        # Loops the flows do not show: legal candidate loops of the latest run, with what closing each costs.
+        opportunities = loop_opportunities(session, scope, period, names)
+    else:
+        chains, loops, opportunities = [], [], []
+        chain_stats = {"chains_exhaustive": None, "loops_exhaustive": None}
     t = step("chains", t)
     rating_rows = [ratings.rate(row, facts[row["ref"]], policy) for row in enterprise_rows if row["in_scope"]]
     rating_rows.sort(key=lambda r: ("ABCD".index(r["grade"]) if r["grade"] else 9, -(r["score"] or 0), r["ref"]))
     step("ratings", t)
     title_zh, title_en = _title(scope)
-    flows = [_flow_row(f, figures[kpis.figure_key(f)], data.enterprises, names) for f in data.flows]
+    flows = [_flow_row(f, figures[kpis.figure_key(f)], data.enterprises, names) for f in data.flows] if network \
+        else []
     if names.hidden:
         # Their listings' titles and materials may spell their names too (as the marketplace scrubs them).
         redact = Redactor()
@@ -280,7 +289,7 @@ def build_report(session: Session, principal: Principal, *, park: str | None = N
         "stats": {"seconds": round(time.perf_counter() - started, 3), "flows": len(flows),
                   "enterprises": len(enterprise_rows), "chains": len(chains), "loops": len(loops),
                   "timings": timings, "chains_exhaustive": chain_stats["chains_exhaustive"],
-                  "loops_exhaustive": chain_stats["loops_exhaustive"]},
+                  "loops_exhaustive": chain_stats["loops_exhaustive"], "network": network},
     }
 
 

@@ -1,0 +1,91 @@
+"""The park overview's report (``overview_report``): the full report's figures without its flow network,
+kept per process while the data is unchanged, never stale after a write, and never past a permission check."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from marketplace.errors import Forbidden
+from marketplace.models import Enterprise, Listing, Match
+from marketplace.services.accounts.users import Principal
+from marketplace.services.matching import workflow
+from marketplace.services.reports.document import build_report
+from marketplace.services.reports.overview_report import clear_overview_cache, overview_report, report_data_version
+from tests.marketplace.services.reports.conftest import coordinator_of
+
+NOW = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    clear_overview_cache()
+    yield
+    clear_overview_cache()
+
+
+def _party(session, listing_id: int) -> Principal:
+    ent = session.get(Enterprise, session.get(Listing, listing_id).enterprise_id)
+    return Principal(user_id=None, email=f"e-{ent.ref}", role="enterprise", enterprise_id=ent.id,
+                     enterprise_ref=ent.ref)
+
+
+def test_the_overview_holds_the_full_reports_figures(demo):
+    coord = coordinator_of(demo, "CH")
+    full = build_report(demo, coord, park="CH", now=NOW)
+    doc = overview_report(demo, coord, park="CH", start=None, end=None, now=NOW)
+    for key in ("kpis", "ratings", "targets", "period", "park", "rating_policy"):
+        assert doc[key] == full[key], key
+    assert full["flows"] and full["stats"]["network"] is True
+    assert doc["flows"] == doc["chains"] == doc["loops"] == doc["loop_opportunities"] == []
+    assert doc["stats"]["network"] is False
+
+
+def test_a_write_shows_at_once(demo):
+    coord = coordinator_of(demo, "CH")
+    before = overview_report(demo, coord, park="CH", start=None, end=None, now=NOW)
+    version = report_data_version(demo)
+    match = demo.scalars(workflow.filtered_matches(demo, coord, status="proposed", park="CH")).first()
+    for listing_id in (match.offer_id, match.need_id):
+        workflow.decide(demo, _party(demo, listing_id), match.id, "accept")
+    workflow.decide(demo, coord, match.id, "approve")
+    demo.flush()
+    assert demo.get(Match, match.id).status == "approved"
+    assert report_data_version(demo) != version
+    after = overview_report(demo, coord, park="CH", start=None, end=None, now=NOW)
+    assert after["kpis"]["park"]["approved"]["flows"] == before["kpis"]["park"]["approved"]["flows"] + 1
+    assert after["kpis"] == build_report(demo, coord, park="CH", now=NOW)["kpis"]
+
+
+def test_the_same_data_and_minute_reuse_the_document_and_a_copy_is_returned(demo, monkeypatch):
+    coord = coordinator_of(demo, "CH")
+    first = overview_report(demo, coord, park="CH", start=None, end=None, now=NOW)
+    first["kpis"]["park"]["offers"] = -1  # the caller's copy: the kept document must not change
+    calls = []
+    monkeypatch.setattr("marketplace.services.reports.overview_report.build_report",
+                        lambda *a, **k: calls.append(1) or pytest.fail("rebuilt although nothing changed"))
+    again = overview_report(demo, coord, park="CH", start=None, end=None, now=NOW + dt.timedelta(seconds=20))
+    assert calls == [] and again["kpis"]["park"]["offers"] != -1
+
+
+def test_a_new_minute_rebuilds_time_based_figures(demo, monkeypatch):
+    coord = coordinator_of(demo, "CH")
+    overview_report(demo, coord, park="CH", start=None, end=None, now=NOW)
+    built = []
+    real = build_report
+    monkeypatch.setattr("marketplace.services.reports.overview_report.build_report",
+                        lambda *a, **k: built.append(k["now"]) or real(*a, **k))
+    overview_report(demo, coord, park="CH", start=None, end=None, now=NOW + dt.timedelta(minutes=1))
+    assert built == [NOW + dt.timedelta(minutes=1)]
+
+
+def test_a_kept_document_is_never_shown_past_the_permission_check(demo):
+    overview_report(demo, coordinator_of(demo, "CH"), park="CH", start=None, end=None, now=NOW)
+    other = coordinator_of(demo, "JC")
+    with pytest.raises(Forbidden):
+        overview_report(demo, other, park="CH", start=None, end=None, now=NOW)
+    enterprise = demo.scalars(select(Enterprise).order_by(Enterprise.id)).first()
+    with pytest.raises(Forbidden):
+        overview_report(demo, Principal(user_id=None, email="e", role="enterprise", enterprise_id=enterprise.id,
+                                        enterprise_ref=enterprise.ref), park="CH", start=None, end=None, now=NOW)
