@@ -13,6 +13,7 @@ ranks the survivors; each query keeps its ``top_k``.
 from __future__ import annotations
 
 import math
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,6 +26,7 @@ from sklearn.preprocessing import normalize
 from .arcs import Arcs
 from .problem import EARTH_RADIUS_KM, Problem
 from .similarity import SimilarityModel, rowwise_dot
+from .threads import limited_threads, with_limited_threads
 
 PROBES = 6  # cells each query looks into
 EXHAUSTIVE_SIZE = 2000  # a side this small: every query looks into every cell
@@ -32,6 +34,7 @@ PER_CELL_FACTOR = 2  # nearest members taken from each probed cell, × top_k
 PRERANK_FACTOR = 3  # keep this many × top_k by the dense score before the exact similarity
 WIDEN_FACTOR = 8  # a query left with fewer than top_k candidates looks this many times deeper into each cell
 RETRIEVAL_DIMENSIONS = 32
+MANY_QUERIES = 1000  # a batch this large runs under the engine's thread limit (one-click's single query does not)
 
 
 @dataclass
@@ -81,7 +84,8 @@ class CandidateIndex:
                               per_cell)
             return self._rank(queries[q], c, gc, by_offer=True, top_k=k)
 
-        return _widened(query, oi, k, by_offer=True)
+        with limited_threads() if oi.size > MANY_QUERIES else nullcontext():
+            return _widened(query, oi, k, by_offer=True)
 
     def offers_for_needs(self, needs: np.ndarray, top_k: int | None = None) -> Arcs:
         """Up to ``top_k`` candidate offers for each given need."""
@@ -94,7 +98,8 @@ class CandidateIndex:
                               per_cell)
             return self._rank(c, queries[q], gc, by_offer=False, top_k=k)
 
-        return _widened(query, ni, k, by_offer=False)
+        with limited_threads() if ni.size > MANY_QUERIES else nullcontext():
+            return _widened(query, ni, k, by_offer=False)
 
     def _rank(self, oi: np.ndarray, ni: np.ndarray, great_circle_rad: np.ndarray, *, by_offer: bool,
               top_k: int) -> Arcs:
@@ -166,6 +171,7 @@ def _top_per_group(group: np.ndarray, score: np.ndarray, k: int) -> np.ndarray:
     return np.sort(order[rank < k])
 
 
+@with_limited_threads
 def _retrieval_embeddings(p: Problem, model: SimilarityModel) -> tuple[np.ndarray, np.ndarray]:
     """Dense unit vectors in which a dot product approximates the similarity model."""
     comp = _reduce(model.o_comp, model.n_comp)
@@ -210,9 +216,10 @@ def _category_vectors(p: Problem, model: SimilarityModel) -> tuple[np.ndarray, n
     return o, normalize(n, axis=1)
 
 
+@with_limited_threads
 def _build_cells(embed: np.ndarray, lat: np.ndarray, lon: np.ndarray, reach_km: np.ndarray) -> _Cells:
     size = embed.shape[0]
-    cells = max(1, int(round(math.sqrt(size) / 2)))
+    cells = max(1, round(math.sqrt(size) / 2))
     if cells == 1 or size < 8:
         labels = np.zeros(size, dtype=np.int64)
         centroids = normalize(embed.mean(axis=0, keepdims=True)) if size else np.zeros((1, embed.shape[1]))

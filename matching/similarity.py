@@ -48,10 +48,11 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from catalog.chemistry import element_mass_fractions
+from catalog.element_fractions import element_fractions
 from catalog.material_terms import GENERIC, TERM_KEYS, concepts, expand
 
 from .problem import Problem
+from .threads import with_limited_threads
 
 IGNORED_ELEMENTS = frozenset({"H", "O"})
 TEXT_DIMENSIONS = 64
@@ -83,6 +84,7 @@ class SimilarityModel:
 
     # --- fitting ------------------------------------------------------------------------
 
+    @with_limited_threads
     def fit(self, problem: Problem) -> SimilarityModel:
         """Fit IDF, elemental table, licence categories and the text space on every listing."""
         self.problem = problem
@@ -317,7 +319,8 @@ def _need_profiles(problem: Problem) -> sparse.csr_matrix:
 
 def _element_table(substances: list[str]) -> tuple[list[str], np.ndarray]:
     """Substance × element mass-fraction table for substances with a known formula."""
-    fractions = [element_mass_fractions(s) if not s.startswith("name:") else None for s in substances]
+    # The shipped table first: the chemicals database costs seconds to load in a fresh process.
+    fractions = [element_fractions(s) if not s.startswith("name:") else None for s in substances]
     names = sorted({e for f in fractions if f for e in f} - IGNORED_ELEMENTS)
     index = {e: i for i, e in enumerate(names)}
     table = np.zeros((len(substances), max(1, len(names))), dtype=np.float64)
