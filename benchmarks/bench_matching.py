@@ -25,6 +25,19 @@ Options:
                   more fails with MemoryError, recorded in the JSON, instead of invoking the
                   kernel's OOM killer on a shared machine
   --time-limit S  give up on run_park after S seconds (default 1800), recorded in the JSON
+
+Beyond one machine (issue 19; see "National scale" in benchmarks/README.md):
+  --national      the national instance (benchmarks/national.py: provinces of parks, generated
+                  park by park where a region needs them) instead of generate_park
+  --engine E      local (default: run_park in this process) or dask (matching.regional.run_regions
+                  on Dask workers; the driver never holds the instance)
+  --workers N     Dask worker processes of the local cluster (default 2)
+  --scheduler A   a running Dask scheduler (tcp://…) instead of a local cluster
+  --max-region-offers M  offers per region (default: run_regions'); with --engine local it runs
+                  run_regions on the local executor instead of run_park
+  --compare-local also run run_park on the whole instance in this process (where it fits) and
+                  report the relative objective difference
+  A worker inherits --max-mem-gib (the address-space limit is set before the cluster starts).
 """
 from __future__ import annotations
 
@@ -404,6 +417,122 @@ def run_recommend(problem: Problem, seed: int) -> dict:
             "active_listings": problem.o.size + problem.n.size}
 
 
+# --- beyond one machine: run_regions on an executor (issue 19) --------------------------------
+
+def run_regional(args: argparse.Namespace, doc: dict) -> None:
+    """``matching.regional.run_regions`` on the chosen executor; figures, time split, memory, comparison."""
+    from matching.executors import make_executor
+    from matching.regional import MAX_OFFERS, run_regions
+    from matching.regions import InMemorySource, plan_regions
+
+    t = time.perf_counter()
+    records = None
+    if args.national:
+        from benchmarks.national import NationalSource
+
+        source = NationalSource(args.offers, args.needs, args.seed, SETTINGS)
+        doc["parks"] = len(source.parks)
+        doc["provinces"] = len({p.province for p in source.parks})
+        doc["offers"], doc["needs"] = args.offers, args.needs  # planned: the driver generates nothing
+    else:
+        records = generate_park(args.offers, args.needs, args.seed)
+        source = InMemorySource(*records, settings=SETTINGS)
+        doc["offers"], doc["needs"], doc["licences"] = (len(x) for x in records)
+    doc["generate_s"] = round(time.perf_counter() - t, 3)  # national: the plan only
+    max_offers = args.max_region_offers or MAX_OFFERS
+    doc["max_region_offers"] = max_offers
+    doc["halo_km"] = round(source.max_reach_km() / SETTINGS.road_factor, 1)
+
+    log(f"starting the {args.engine} executor" + (f" ({args.workers} workers)" if args.engine == "dask" else ""))
+    t = time.perf_counter()
+    executor = make_executor(args.engine, args.scheduler, args.workers if args.engine == "dask" else None)
+    doc["executor_start_s"] = round(time.perf_counter() - t, 3)
+    doc["workers"] = executor.workers
+
+    def progress(p) -> None:
+        log(f"{p.stage} {p.done}/{p.total}" + (f" {p.region}" if p.region else ""))
+
+    run = None
+    t = time.perf_counter()
+    signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, args.time_limit)
+    try:
+        log(f"run_regions: {len(plan_regions(source, max_offers=max_offers))} regions of ≤ {max_offers} offers")
+        run = run_regions(source, executor, max_offers=max_offers, progress=progress)
+    except Exception as exc:  # noqa: BLE001 - a worker's MemoryError arrives as itself; anything is recorded
+        doc["run_error"] = failure(exc)
+        doc["run_failed_after_s"] = round(time.perf_counter() - t, 3)
+        log(f"run_regions failed: {doc['run_error']}")
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+    wall = time.perf_counter() - t
+    try:
+        doc["peak_worker_rss_mb"] = round(executor.peak_rss_mb(), 1)
+    except Exception as exc:  # noqa: BLE001 - a dead cluster cannot say; the failure is already recorded
+        doc["peak_worker_rss_mb"] = None
+        log(f"peak worker RSS unavailable: {exc}")
+    executor.close()
+    doc["driver_peak_rss_mb"] = peak_rss_mb()
+    doc["run_wall_s"] = round(wall, 3)
+    if run is None:
+        doc["regions"] = None
+        return
+    rows = run.regions
+    tm = run.timings
+    doc.update(regions=len(rows), region_rows=rows, status=run.status, objective=run.objective,
+               bound=run.solver.get("bound"), gap=run.solver.get("gap"), greedy_objective=run.greedy_objective,
+               optimum_vs_greedy=round(run.objective / run.greedy_objective, 6) if run.greedy_objective else None,
+               matches=run.counts.get("matches"), arcs=run.counts.get("arcs"),
+               legal_arcs=run.counts.get("legal_arcs"), usable_arcs=run.counts.get("usable_arcs"),
+               components=run.counts.get("components"), total_s=tm.get("total_s"),
+               solver={k: v for k, v in run.solver.items() if isinstance(v, (int, float, str, type(None)))},
+               split=run.solver.get("split", []),
+               unmatched_offers=len(run.unmatched["offers"]), unmatched_needs=len(run.unmatched["needs"]))
+    if args.national:
+        doc["licences"] = None  # only the regions' loads see licences
+    region_needs = sum(r.get("needs", 0) for r in rows)
+    doc["halo_need_factor"] = round(region_needs / max(1, doc["needs"]), 3)  # needs loaded per need, over regions
+    prepare_sum = sum(r.get("seconds") or 0.0 for r in rows)
+    stages = {k: tm.get(f"worker_{k}", 0.0) for k in ("similarity_s", "candidate_s", "rules_s")}
+    # A region's prepare task = load (generate or read) + Problem + similarity + candidates + rules.
+    doc["time_split"] = {
+        "plan_s": tm.get("plan_s"), "executor_start_s": doc["executor_start_s"],
+        "prepare_wall_s": tm.get("prepare_s"), "solve_wall_s": tm.get("solve_s"), "explain_wall_s": tm.get("explain_s"),
+        "run_wall_s": doc["run_wall_s"],
+        "regions_prepare_sum_s": round(prepare_sum, 3),
+        "regions_load_and_problem_sum_s": round(prepare_sum - sum(stages.values()), 3),
+        "regions_similarity_sum_s": round(stages["similarity_s"], 3),
+        "regions_candidate_sum_s": round(stages["candidate_s"], 3),
+        "regions_rules_sum_s": round(stages["rules_s"], 3),
+        "regions_explain_sum_s": round(sum(r.get("explain_seconds") or 0.0 for r in rows), 3)}
+    log(f"run_regions done in {wall:.1f} s: {len(rows)} regions, objective {run.objective:.6g}, "
+        f"gap {run.solver.get('gap')}, peak worker RSS {doc['peak_worker_rss_mb']} MB")
+    del run
+
+    if args.compare_local:
+        log("compare: run_park on the whole instance in this process")
+        t = time.perf_counter()
+        if records is None:
+            from benchmarks.national import national_records
+
+            records = national_records(args.offers, args.needs, args.seed)
+        problem = Problem(*records, settings=SETTINGS)
+        from matching.pipeline import run_park
+
+        try:
+            local = run_park(problem)
+        except MemoryError as exc:
+            doc["local_error"] = failure(exc)
+            return
+        doc.update(local_objective=local.objective, local_total_s=local.timings.get("total_s"),
+                   local_matches=local.counts["matches"], local_wall_s=round(time.perf_counter() - t, 3),
+                   local_peak_rss_mb=peak_rss_mb())
+        ref = max(1.0, abs(local.objective))
+        doc["objective_rel_diff"] = abs(doc["objective"] - local.objective) / ref
+        doc["objectives_agree"] = bool(doc["objective_rel_diff"] <= 1e-6)
+        log(f"local objective {local.objective:.6g}: relative difference {doc['objective_rel_diff']:.3g}")
+
+
 # --- main ------------------------------------------------------------------------------------
 
 def main(argv: list[str] | None = None) -> int:
@@ -424,7 +553,20 @@ def main(argv: list[str] | None = None) -> int:
                     help="limit BLAS/OpenMP thread pools to N for the whole run (threadpoolctl); 0: library default")
     ap.add_argument("--max-mem-gib", type=float, default=16.0)
     ap.add_argument("--time-limit", type=float, default=1800.0)
+    ap.add_argument("--national", action="store_true", help="the national instance (benchmarks/national.py)")
+    ap.add_argument("--engine", choices=("local", "dask"), default="local")
+    ap.add_argument("--workers", type=int, default=2, help="Dask worker processes (--engine dask)")
+    ap.add_argument("--scheduler", help="address of a running Dask scheduler (--engine dask)")
+    ap.add_argument("--max-region-offers", type=int, default=None, help="offers per region (run_regions)")
+    ap.add_argument("--compare-local", action="store_true",
+                    help="also run run_park on the whole instance here and compare objectives")
     args = ap.parse_args(argv)
+    regional = args.engine == "dask" or args.max_region_offers is not None
+    if regional and (args.compare_milp or args.bare or args.recommend or args.stages or args.profile
+                     or args.no_park):
+        ap.error("--engine dask / --max-region-offers: only --compare-local among the comparisons")
+    if args.workers < 1:
+        ap.error("--workers: at least 1")
     if args.threads > 0:
         from threadpoolctl import threadpool_limits
 
@@ -436,10 +578,20 @@ def main(argv: list[str] | None = None) -> int:
     doc: dict = {"benchmark": "wastematch.bench_matching", "version": 1,
                  "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "seed": args.seed,
                  "today": SETTINGS.today.isoformat(), "machine": machine(),
-                 "max_mem_gib": args.max_mem_gib, "time_limit_s": args.time_limit, "engine": engine_fingerprint()}
+                 "max_mem_gib": args.max_mem_gib, "time_limit_s": args.time_limit,
+                 "engine_sha1": engine_fingerprint(), "instance": "national" if args.national else "park",
+                 "engine": args.engine, "workers": args.workers if args.engine == "dask" else 1}
+    if regional:
+        run_regional(args, doc)
+        return finish(args, doc)
     log(f"generating {args.offers} offers × {args.needs} needs (seed {args.seed})")
     t = time.perf_counter()
-    offers, needs, licences = generate_park(args.offers, args.needs, args.seed)
+    if args.national:
+        from benchmarks.national import national_records
+
+        offers, needs, licences = national_records(args.offers, args.needs, args.seed)
+    else:
+        offers, needs, licences = generate_park(args.offers, args.needs, args.seed)
     doc["generate_s"] = round(time.perf_counter() - t, 3)
     doc["offers"], doc["needs"], doc["licences"] = len(offers), len(needs), len(licences)
     doc["hw_offers"] = sum(1 for o in offers if o.waste_code)
@@ -495,6 +647,7 @@ def main(argv: list[str] | None = None) -> int:
                    solver={k: v for k, v in run.solver.items() if isinstance(v, (int, float, str, type(None)))},
                    unmatched_offers=len(run.unmatched["offers"]), unmatched_needs=len(run.unmatched["needs"]))
         doc["peak_rss_after_park_mb"] = peak_rss_mb()
+        doc.update(regions=1, peak_worker_rss_mb=doc["peak_rss_after_park_mb"])  # the contract's keys: one process
         log(f"run_park done in {wall:.2f} s: {run.counts}")
 
         if args.compare_milp:
@@ -534,6 +687,11 @@ def main(argv: list[str] | None = None) -> int:
         log("Recommender")
         doc.update(run_recommend(problem, args.seed))
 
+    return finish(args, doc)
+
+
+def finish(args: argparse.Namespace, doc: dict) -> int:
+    """Close the document (peak memory, load, targets), write and print it."""
     doc["peak_rss_mb"] = peak_rss_mb()
     doc["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
     doc["targets"] = targets(doc)
@@ -561,6 +719,15 @@ def targets(doc: dict) -> dict:
     if "milp_s" in doc and doc["offers"] >= 5000:
         out["milp_20x_faster_at_5k"] = doc["milp_over_solve"] >= 20.0
         out["milp_same_objective"] = doc["objectives_agree"]
+    if doc.get("region_rows") is not None or "run_error" in doc:  # a regional run (issue 19)
+        if "objectives_agree" in doc:
+            out["same_objective_as_local"] = doc["objectives_agree"]
+        if doc["offers"] >= 1_000_000 and doc.get("workers") == 2:
+            ok = "run_error" not in doc
+            out["wall_le_15min_at_1m_2_workers"] = ok and doc["run_wall_s"] <= 900.0
+            peaks = [doc.get("peak_worker_rss_mb"), doc.get("driver_peak_rss_mb")]
+            out["every_process_le_6gib"] = ok and None not in peaks and max(peaks) <= 6144.0
+        return out
     if doc["offers"] >= 100000 and (doc.get("total_s") is not None or "run_park_error" in doc):
         ok = "run_park_error" not in doc
         out["total_le_60s_at_100k"] = ok and doc["total_s"] <= 60.0
