@@ -342,8 +342,11 @@ def _rowwise_sparse_dot(a: sparse.csr_matrix, b: sparse.csr_matrix, ai: np.ndarr
 
 
 def rowwise_dot(a: np.ndarray, b: np.ndarray, ai: np.ndarray, bi: np.ndarray,
-                       chunk: int = 500_000) -> np.ndarray:
-    """``a[ai[k]] · b[bi[k]]`` for dense rows, chunked to bound the memory of the gathers."""
+                chunk: int = 32_768) -> np.ndarray:
+    """``a[ai[k]] · b[bi[k]]`` for dense rows, chunked so that the gathered rows stay in the CPU cache.
+
+    (Chunks of 500,000 rows made the 10k park's 2.4 M pre-ranked pairs 4–5× slower: each gather left the cache.)
+    """
     out = np.empty(ai.shape[0], dtype=np.float64)
     for start in range(0, ai.shape[0], chunk):
         sl = slice(start, start + chunk)
