@@ -12,6 +12,7 @@ import logging
 import resource
 import sys
 import uuid
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol, Self
 
@@ -122,8 +123,12 @@ class DaskExecutor:
         else:
             # One thread per worker: the stages are NumPy/OR-Tools bound and hold the GIL in places;
             # processes, not threads, give two cores two tasks.
-            self._cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                         dashboard_address=None)
+            with warnings.catch_warnings():
+                # The scheduler's HTTP endpoint moves to a free port when 8787 is taken (another cluster on the
+                # machine): nothing for the user to act on.
+                warnings.filterwarnings("ignore", message="Port .* is already in use")
+                self._cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                             dashboard_address=None)
             self.client = Client(self._cluster)
             self.workers = workers
 
