@@ -6,8 +6,11 @@ Both work on a ``Problem`` and return plain dataclasses; persistence is the call
 """
 from __future__ import annotations
 
+import functools
+import gc
 import time
-from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -384,32 +387,61 @@ def _proposals(p: Problem, model: SimilarityModel, arcs: Arcs, ks: np.ndarray,
     ks = np.asarray(ks, dtype=np.int64)
     if ks.size == 0:
         return []
+    with _gc_paused():
+        return _explained(p, model, arcs, ks, quantities)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection in the block: it builds many small objects (checks, reasons) and no cycles.
+
+    Each collection of the oldest generation scans every object alive, the problem's records
+    included: about a third of the explanation stage of a 10k park run went to collections that freed nothing.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _explained(p: Problem, model: SimilarityModel, arcs: Arcs, ks: np.ndarray,
+               quantities: np.ndarray) -> list[Proposal]:
+    """``_proposals`` for a non-empty ``ks``."""
     oi, ni = arcs.offer[ks], arcs.need[ks]
     terms = terms_for(p, arcs, ks)
     values, present = model.pair_blocks(oi, ni)
     evidence = model.pair_evidence(oi, ni, values, present)
     shared = model.concept_names(oi, ni)
     tops = model.top_components(oi, ni)
+    # Plain Python values read once, not one NumPy scalar at a time (the loop runs per proposal).
+    vals, present_l, evidence_l = values.tolist(), present.tolist(), evidence.tolist()
+    licences = arcs.licence[ks].tolist() if arcs.licence is not None else [-1] * ks.size
+    weights, distances = arcs.weight[ks].tolist(), arcs.distance_km[ks].tolist()
+    similarities, quantity_l = arcs.similarity[ks].tolist(), np.asarray(quantities, dtype=np.float64).tolist()
     out = []
-    for i, k in enumerate(ks.tolist()):
-        o, n = int(oi[i]), int(ni[i])
+    for i, (k, o, n) in enumerate(zip(ks.tolist(), oi.tolist(), ni.tolist())):
         offer, need = p.offers[o], p.needs[n]
         checks = explain(p, arcs, k)
-        blocks = {b: round(float(values[i, j]), 3) for j, b in enumerate(BLOCKS) if present[i, j]}
+        row, has = vals[i], present_l[i]
+        blocks = {b: round(row[j], 3) for j, b in enumerate(BLOCKS) if has[j]}
         components = [{"substance": key, "name": offer.names.get(key) or need.names.get(key) or key,
                        "name_zh": substance_name_zh(key, offer, need), "contribution": round(c, 3)}
                       for key, c in tops[i]]
-        lic = int(arcs.licence[k]) if arcs.licence is not None else -1
+        lic = licences[i]
         exemption = next((c.detail for c in checks if c.code == "exemption" and not c.passed), None)
-        quantity = round(float(quantities[i]), 3)
-        weight = int(arcs.weight[k])
-        distance = float(arcs.distance_km[k])
+        quantity = round(quantity_l[i], 3)
+        weight = weights[i]
+        distance = distances[i]
         out.append(Proposal(
             offer=offer.ref, need=need.ref, offer_enterprise=offer.site.enterprise,
             need_enterprise=need.site.enterprise, quantity_t=quantity, weight=weight,
             score=round(weight * quantity, 3), distance_km=round(distance, 2),
-            similarity=round(float(arcs.similarity[k]), 4), checks=checks,
-            reasons=[_evidence_reason(evidence[i], shared[i]),
+            similarity=round(similarities[i], 4), checks=checks,
+            reasons=[_evidence_text(tuple(evidence_l[i]), tuple(shared[i])),
                      *_reasons(terms[i], blocks, components, distance, need.purpose, checks)],
             terms=terms[i].as_dict(), similarity_blocks=blocks, components=components,
             licence=p.licences[lic].number if lic >= 0 else None, exemption=exemption,
@@ -440,7 +472,13 @@ def _halves(detail: str) -> tuple[str, str]:
 
 def _evidence_reason(evidence: np.ndarray, concepts: list[str]) -> str:
     """Why the pair is a candidate at all: the evidence that the material fits the need."""
-    kinds = [_EVIDENCE_WORDS[k] for k, has in zip(EVIDENCE, evidence.tolist()) if has]
+    return _evidence_text(tuple(evidence.tolist()), tuple(concepts))
+
+
+@functools.lru_cache(maxsize=4096)  # few distinct (evidence, materials) combinations in a park
+def _evidence_text(evidence: tuple[bool, ...], concepts: tuple[str, ...]) -> str:
+    """``_evidence_reason`` of hashable arguments."""
+    kinds = [_EVIDENCE_WORDS[k] for k, has in zip(EVIDENCE, evidence) if has]
     if not kinds:  # a pair the user named (point-to-point): the engine did not judge its fit
         return bilingual("适配依据：未发现，请确认该物料适合此需求", "Evidence of fit: none found; check the material suits the need")
     zh = "、".join(k[0] for k in kinds)
@@ -507,32 +545,28 @@ def _unmatched(p: Problem, arcs: Arcs, legal: np.ndarray, feasible: Arcs,
         else np.zeros(p.o.size)
     shipped_n = np.bincount(feasible.need, weights=flow, minlength=p.n.size) if len(feasible) \
         else np.zeros(p.n.size)
-    failing: dict[int, Counter] = {}
-    for code in HARD_CODES:
-        bad = np.flatnonzero(~arcs.checks[code])
-        for o in arcs.offer[bad].tolist():
-            failing.setdefault(o, Counter())[code] += 1
+    # offers × hard codes: how many of each offer's candidates each check refused
+    failing = np.stack([np.bincount(arcs.offer[~arcs.checks[code]], minlength=p.o.size) for code in HARD_CODES],
+                       axis=1)
     cands = np.bincount(arcs.offer, minlength=p.o.size)
     legal_o = np.bincount(arcs.offer[legal], minlength=p.o.size)
     fitting_o = np.bincount(arcs.offer[legal & arcs.fitting()], minlength=p.o.size)
     # candidates refused only by unknown checks: a report (or a declaration) would make them legal
     undecided = ~legal & ~arcs.failed_hard(HARD_CODES)
     undecided_o = np.bincount(arcs.offer[undecided], minlength=p.o.size)
-    unknown_codes: dict[int, Counter] = {}
-    for code in HARD_CODES:
-        if code in arcs.unknown:
-            for o in arcs.offer[undecided & arcs.unknown[code]].tolist():
-                unknown_codes.setdefault(o, Counter())[code] += 1
+    unknown_codes = tuple(code for code in HARD_CODES if code in arcs.unknown)
+    unknown_counts = np.stack([np.bincount(arcs.offer[undecided & arcs.unknown[code]], minlength=p.o.size)
+                               for code in unknown_codes], axis=1) if unknown_codes else np.zeros((p.o.size, 0), int)
     offers = []
     for o in np.flatnonzero(p.o.quantity - shipped_o > QUANTITY_EPS_T).tolist():
         if cands[o] == 0:
             reason = "no need within reach accepts this form in this period (无可达需求)"
         elif legal_o[o] == 0 and undecided_o[o] > 0:
-            top = ", ".join(f"{code}×{n}" for code, n in unknown_codes.get(o, Counter()).most_common(3))
+            top = _most_common(unknown_codes, unknown_counts[o])
             reason = (f"{undecided_o[o]} of {cands[o]} candidates are blocked only by unknown checks ({top}): "
                       f"needs an analysis report, or the composition declared (需提供检测报告)")
         elif legal_o[o] == 0:
-            top = ", ".join(f"{code}×{n}" for code, n in failing.get(o, Counter()).most_common(3))
+            top = _most_common(HARD_CODES, failing[o])
             reason = f"all {cands[o]} candidates fail hard checks: {top} (候选均未通过合规检查)"
         elif fitting_o[o] == 0:
             reason = (f"{legal_o[o]} legal candidates, none with evidence that the material fits "
@@ -547,3 +581,9 @@ def _unmatched(p: Problem, arcs: Arcs, legal: np.ndarray, feasible: Arcs,
               "filled_t": round(float(shipped_n[n]), 3)}
              for n in np.flatnonzero(p.n.quantity - shipped_n > QUANTITY_EPS_T).tolist()]
     return {"offers": offers, "needs": needs}
+
+
+def _most_common(codes: tuple[str, ...], counts: np.ndarray, top: int = 3) -> str:
+    """``code×n`` of the ``top`` largest counts, ties in ``codes`` order (as ``Counter.most_common``); zeros left out."""
+    return ", ".join(f"{codes[i]}×{counts[i]}" for i in np.argsort(-counts, kind="stable")[:top].tolist()
+                     if counts[i] > 0)

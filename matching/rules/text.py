@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 
@@ -28,6 +29,7 @@ def fmt_fraction(x: float) -> str:
     return f"{x * 1e6:.4g} mg/kg"
 
 
+@functools.lru_cache(maxsize=4096)  # every explained proposal asks; few distinct values
 def fmt_day(ordinal: int) -> str:
     """An ISO date, or ``open`` for an unbounded end of a period."""
     if ordinal <= DAY_MIN or ordinal >= DAY_MAX:
@@ -35,6 +37,7 @@ def fmt_day(ordinal: int) -> str:
     return dt.date.fromordinal(int(ordinal)).isoformat()
 
 
+@functools.lru_cache(maxsize=4096)  # every explained proposal asks; few distinct values
 def fmt_day_zh(ordinal: int) -> str:
     """An ISO date, or ``不限`` for an unbounded end of a period."""
     if ordinal <= DAY_MIN or ordinal >= DAY_MAX:
@@ -67,6 +70,7 @@ def activities_zh(activities) -> str:
     return "、".join(ACTIVITY_ZH.get(a, a) for a in sorted(activities)) or "无"
 
 
+@functools.lru_cache(maxsize=4096)  # every explained proposal asks; few distinct values
 def groups_zh_en(mask: int) -> tuple[str, str]:
     """The reactivity groups of ``mask``: (``酸、氧化剂``, ``acid, oxidiser``)."""
     groups = [g for g in REACTIVITY_GROUPS if int(mask) & g.bit]
