@@ -6,9 +6,11 @@ Both work on a ``Problem`` and return plain dataclasses; persistence is the call
 """
 from __future__ import annotations
 
+import copy
 import functools
 import gc
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -169,18 +171,19 @@ def arc_counts(problem: Problem, prepared: PreparedArcs, *, matches: int, compon
 
 
 def run_park(problem: Problem, *, with_candidates: bool = False,
-             progress: Callable[[str], None] | None = None) -> ParkRun:
+             progress: Callable[[str], None] | None = None, prepared: PreparedArcs | None = None) -> ParkRun:
     """Allocate the whole park: every offer to the needs that serve the park best, legally.
 
     ``progress`` (optional) is told each stage as it starts: ``similarity``, ``candidates``
-    (spatial candidates and the rule checks), ``optimise``, ``explain``.
+    (spatial candidates and the rule checks), ``optimise``, ``explain``. ``prepared``: this problem's
+    ``prepare_arcs`` from an earlier run (a warm run, ``marketplace.services.matching.warm``).
     """
     if problem.o.size == 0 or problem.n.size == 0:
         return _empty_run(problem)
     step = progress or (lambda _stage: None)
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    prepared = prepare_arcs(problem, timings, step)
+    prepared = prepare_arcs(problem, timings, step) if prepared is None else prepared
     model, feasible = prepared.model, prepared.feasible
     t = time.perf_counter()
     step("optimise")
@@ -387,8 +390,56 @@ def _proposals(p: Problem, model: SimilarityModel, arcs: Arcs, ks: np.ndarray,
     ks = np.asarray(ks, dtype=np.int64)
     if ks.size == 0:
         return []
+    memo = _KEPT.get(id(arcs))
     with _gc_paused():
-        return _explained(p, model, arcs, ks, quantities)
+        if memo is None:
+            return _explained(p, model, arcs, ks, quantities)
+        return _remembered(memo, p, model, arcs, ks, quantities)
+
+
+# id(arcs) -> {arc index: its proposal as first explained}, for arcs kept by ``keep_explanations``.
+_KEPT: dict[int, dict[int, Proposal]] = {}
+
+
+def keep_explanations(arcs: Arcs) -> None:
+    """Remember each proposal explained over ``arcs`` so that a later run over the same arcs reuses it.
+
+    A proposal's explanation depends on its arc only (checks, reasons, terms, licence); its quantity
+    and score are set again each time. For a warm run that keeps its arcs between runs
+    (``marketplace.services.matching.warm``); the memory goes with the arcs.
+    """
+    if id(arcs) not in _KEPT:
+        _KEPT[id(arcs)] = {}
+        weakref.finalize(arcs, _KEPT.pop, id(arcs), None)
+
+
+def _remembered(memo: dict[int, Proposal], p: Problem, model: SimilarityModel, arcs: Arcs, ks: np.ndarray,
+                quantities: np.ndarray) -> list[Proposal]:
+    """``_explained`` through ``memo``: arcs explained before are copied with their new quantity."""
+    quantities = np.asarray(quantities, dtype=np.float64)
+    keys = ks.tolist()
+    missing = [i for i, k in enumerate(keys) if k not in memo]
+    fresh = dict(zip(missing, _explained(p, model, arcs, ks[missing], quantities[missing]))) if missing else {}
+    out = []
+    for i, (k, q) in enumerate(zip(keys, quantities.tolist())):
+        made = fresh.get(i)
+        if made is not None:
+            memo[k] = _copy(made)  # the caller owns what it is given
+            out.append(made)
+            continue
+        proposal = _copy(memo[k])
+        proposal.quantity_t = round(q, 3)
+        proposal.score = round(proposal.weight * proposal.quantity_t, 3)
+        out.append(proposal)
+    return out
+
+
+def _copy(proposal: Proposal) -> Proposal:
+    """A proposal whose lists and dicts are its own (the checks themselves are shared: nobody changes one)."""
+    out = copy.copy(proposal)
+    out.checks, out.reasons, out.components = list(out.checks), list(out.reasons), list(out.components)
+    out.terms, out.similarity_blocks = dict(out.terms), dict(out.similarity_blocks)
+    return out
 
 
 @contextmanager

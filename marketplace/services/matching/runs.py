@@ -21,6 +21,7 @@ from ..accounts.users import Principal
 from . import workflow
 from .engine_input import build_problem, fill_match, load_listings, proposal_dict
 from .run_history import run_summary
+from .warm import warm_park_run
 
 
 def run_scope(session: Session, principal: Principal, park: str | None) -> Park | None:
@@ -55,21 +56,25 @@ def start_run(session: Session, principal: Principal, *, park: str | None, setti
               progress: Callable[[str], None] | None = None) -> tuple[MatchRun, ParkRun]:
     """Run the matching of ``park`` (``None``: every park) as ``principal``, if ``run_scope`` allows it."""
     run_scope(session, principal, park)
-    return run_matching(session, park=park, actor=principal.actor, settings=settings, progress=progress)
+    return run_matching(session, park=park, actor=principal.actor, settings=settings, progress=progress, warm=True)
 
 
 def run_job(session: Session, *, park: str | None, actor: str, settings: Settings,
             progress: Callable[[str], None] | None = None) -> dict[str, Any]:
     """The body of a run the pages started in the background (``run_scope`` allowed it in the request):
     run the matching, then say what it did (``run_history.run_summary``). The caller owns the transaction."""
-    run, _result = run_matching(session, park=park, actor=actor, settings=settings, progress=progress)
+    run, _result = run_matching(session, park=park, actor=actor, settings=settings, progress=progress, warm=True)
     return run_summary(session, run)
 
 
 def run_matching(session: Session, *, park: str | None, actor: str, settings: Settings | None = None,
                  with_candidates: bool = False,
-                 progress: Callable[[str], None] | None = None) -> tuple[MatchRun, ParkRun]:
+                 progress: Callable[[str], None] | None = None,
+                 warm: bool = False) -> tuple[MatchRun, ParkRun]:
     """Run the park-wide optimisation and store it as a match run with its proposals.
+
+    ``warm`` (the pages and the API, never the command line): the local engine reuses the last run's model,
+    arcs and explanations while the data are unchanged (``warm.warm_park_run``); same result.
 
     ``progress`` (optional) is told each stage as it starts: ``load``, the engine's stages
     (``similarity``, ``candidates``, ``optimise``, ``explain``), then ``store``.
@@ -85,8 +90,12 @@ def run_matching(session: Session, *, park: str | None, actor: str, settings: Se
     now = dt.datetime.now(dt.timezone.utc)
     step("load")
     workflow.expire_stale(session, now)
-    problem = build_problem(session, park=park, settings=settings)
-    result = run_park(problem, with_candidates=with_candidates, progress=progress)
+    if warm:
+        problem, result = warm_park_run(session, park=park, settings=settings, with_candidates=with_candidates,
+                                        progress=progress)
+    else:
+        problem = build_problem(session, park=park, settings=settings)
+        result = run_park(problem, with_candidates=with_candidates, progress=progress)
     step("store")
     park_row = session.scalar(select(Park).where(Park.code == park)) if park else None
     run = MatchRun(park_id=park_row.id if park_row else None, actor=actor, exact=settings.exact,

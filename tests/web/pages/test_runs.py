@@ -216,7 +216,7 @@ def test_the_background_runner_runs_again_as_a_writer_when_sqlite_refuses_the_wr
     log: list[str] = []
     attempts = []
 
-    def run_matching(session, *, park, actor, settings, progress):
+    def run_matching(session, *, park, actor, settings, progress, **_options):
         attempts.append(park)
         progress("load")
         if len(attempts) == 1:
