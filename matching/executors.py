@@ -144,8 +144,10 @@ class DaskExecutor:
         run = uuid.uuid4().hex[:8]  # keys unique per call: Dask would reuse a finished task of the same key
         futures = {}
         for i, item in enumerate(items):
-            args = (item,) if shared is None else (item, shared)
             target = where[i] if where is not None else None
+            # Items go straight to a worker (the one named, if any), not through the scheduler's task graph.
+            data = self.client.scatter(item, workers=[target] if target else None, hash=False)
+            args = (data,) if shared is None else (data, shared)
             future = self.client.submit(fn, *args, key=f"{label}-{run}-{i}", pure=False,
                                         workers=[target] if target else None, allow_other_workers=bool(target))
             futures[future] = i
