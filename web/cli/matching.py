@@ -70,20 +70,31 @@ def recommend(cli: Cli, refs: tuple[str, ...], top: int, today: str | None) -> N
               help="Close candidate loops whose cost is below a bonus per closed loop (default bonus: 10,000 CNY).")
 @click.option("--loop-bonus", "loop_bonus", type=click.FloatRange(0, 1e12), default=None, metavar="CNY",
               help="The bonus per closed loop (implies --favour-loops; 0 turns it off).")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="local: this process; dask: region by region on Dask distributed workers.")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="With --engine dask: a running scheduler (tcp://host:8786); without it a local cluster starts.")
+@click.option("--workers", type=click.IntRange(1, 256), default=None, metavar="N",
+              help="With --engine dask and no --scheduler: worker processes of the local cluster (default 2).")
+@click.option("--max-region-offers", "max_region_offers", type=click.IntRange(1), default=None, metavar="N",
+              help="With --engine dask: at most N offers per region (default 50,000).")
 @json_option
 @click.pass_obj
 def match(cli: Cli, park: str | None, exact: bool, time_limit: float | None, min_lot: float | None,
           max_suppliers: int | None, today: str | None, with_candidates: bool, favour_loops: bool,
-          loop_bonus: float | None) -> None:
+          loop_bonus: float | None, engine: str, scheduler: str | None, workers: int | None,
+          max_region_offers: int | None) -> None:
     """Park-wide optimisation, saved as a match run of proposals.
 
     Loop opportunities (candidate loops between enterprises and what closing each would cost) are listed
-    with every run; --favour-loops closes those whose cost is below the bonus.
+    with every run; --favour-loops closes those whose cost is below the bonus. --engine dask reads the
+    listings region by region on Dask workers (what was committed before the run started) and writes the
+    proposals back in one transaction.
     """
     from dataclasses import replace
 
     from marketplace.services.matching.run_history import run_comparison
-    from marketplace.services.matching.runs import run_document, run_matching
+    from marketplace.services.matching.runs import EngineRefused, run_document, run_matching
     from matching.loops import DEFAULT_BONUS_CNY
 
     settings = _settings(exact=exact, time_limit=time_limit, today=today)
@@ -95,18 +106,32 @@ def match(cli: Cli, park: str | None, exact: bool, time_limit: float | None, min
         settings = replace(settings, min_lot_t=min_lot)
     if max_suppliers is not None:
         settings = replace(settings, max_suppliers_per_need=max_suppliers)
-    info(f"matching {'park ' + park if park else 'all parks'} ({'exact CP-SAT' if exact else 'min-cost flow'})…")
-    with cli.transaction() as session:
-        run, result = run_matching(session, park=park, actor=cli.actor(), settings=settings,
-                                   with_candidates=with_candidates)
-        doc = run_document(run, result, with_candidates=with_candidates)
-        compared = run_comparison(session, run)
-        doc["totals"]["previous"] = compared["previous"]  # added by issue 17: the run before, same scope
-        doc["totals"]["previous_run"] = compared["previous_run"]
+    info(f"matching {'park ' + park if park else 'all parks'} ({'exact CP-SAT' if exact else 'min-cost flow'})"
+         + (f" on dask ({scheduler or f'a local cluster of {workers or 2} workers'})" if engine == "dask" else "")
+         + "…")
+    try:
+        with cli.transaction() as session:
+            run, result = run_matching(session, park=park, actor=cli.actor(), settings=settings,
+                                       with_candidates=with_candidates, engine=engine, scheduler=scheduler,
+                                       workers=workers, max_region_offers=max_region_offers,
+                                       region_progress=_region_line)
+            doc = run_document(run, result, with_candidates=with_candidates)
+            compared = run_comparison(session, run)
+            doc["totals"]["previous"] = compared["previous"]  # added by issue 17: the run before, same scope
+            doc["totals"]["previous_run"] = compared["previous_run"]
+    except EngineRefused as exc:
+        # An option the engine cannot honour: one line and the usage exit code; the transaction rolled back.
+        click.echo(f"Error: {exc.message}", err=True)
+        raise SystemExit(2) from None
+    c, t = result.counts, result.timings
+    if result.engine != "local":  # on stderr, so with --json too: where a long run went
+        info(f"run {run.id}: {result.engine} engine, {result.workers} workers, {len(result.regions)} regions; "
+             f"{c['offers']} offers × {c['needs']} needs, {len(result.proposals)} proposals stored; "
+             f"solved in {t.get('solve_s', 0.0):.2f} s, {t['total_s']:.2f} s in all; "
+             f"gap {result.solver.get('gap', 0.0):.2e}")
     if cli.as_json:
         emit_json(doc)
         return
-    c, t = result.counts, result.timings
     for m in doc["matches"]:
         flags = [x["code"] for x in m["checks"] if not x["passed"]]
         click.echo(f"{m['offer']} → {m['need']}: {m['quantity_t']:,.1f} t × {m['weight']} CNY/t = {m['score']:,.0f}, "
@@ -127,6 +152,14 @@ def match(cli: Cli, park: str | None, exact: bool, time_limit: float | None, min
         if not row["closed_by_run"] and row["cost_cny"] is not None:
             info(f"loop opportunity: {' → '.join(row['enterprises'] + row['enterprises'][:1])}, "
                  f"{row['tonnes']:,.1f} t, closing costs {row['cost_cny']:,.0f} CNY ({row['cost_pct']:.2f} %)")
+
+
+def _region_line(p) -> None:
+    """A regional run's progress on stderr: ``region R03 3/12: candidates``."""
+    from marketplace.services.matching.runs import REGION_STAGES
+
+    where = f"region {p.region} " if p.region else ""
+    info(f"{where}{p.done}/{p.total}: {REGION_STAGES.get(p.stage, p.stage)}")
 
 
 def _outcome_line(run_id: int, compared: dict[str, Any]) -> str:

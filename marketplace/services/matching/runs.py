@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict
-from typing import Any, Callable
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from matching.executors import ENGINES, Executor, make_executor
 from matching.pipeline import ParkRun, run_park
 from matching.problem import Settings
+from matching.regional import MAX_OFFERS, RegionProgress, run_regions
 from matching.scoring import explain_value
 
 from ...errors import Forbidden, ValidationFailed
@@ -19,9 +22,22 @@ from ...models import Match, MatchRun, Park
 from ..accounts import audit, parks
 from ..accounts.users import Principal
 from . import workflow
-from .engine_input import build_problem, fill_match, load_listings, proposal_dict
+from .engine_input import build_problem, fill_match, load_listings, match_values, park_id_of, proposal_dict
+from .regional_source import DatabaseSource, scope_ids
 from .run_history import run_summary
 from .warm import warm_park_run
+
+# Rows per INSERT executemany when a run's proposals are written back, and ids per IN (…) when reading.
+BATCH_ROWS = 5000
+# What a regional run's stages are on the progress page and the command line (``run_matching``'s stages).
+REGION_STAGES = {"prepare": "candidates", "solve": "optimise", "explain": "explain"}
+
+
+class EngineRefused(ValidationFailed):
+    """The engine options cannot run as given (a scheduler that does not answer, an option the engine lacks).
+
+    Raised before anything is written; the command line says it in one line and exits 2.
+    """
 
 
 def run_scope(session: Session, principal: Principal, park: str | None) -> Park | None:
@@ -39,6 +55,56 @@ def run_scope(session: Session, principal: Principal, park: str | None) -> Park 
             return None
         raise ValidationFailed("coordinators run one of their parks (请选择园区)", {"park": ["required"]})
     return parks.coordinated_park(session, principal, park, field="park")
+
+
+def check_engine(settings: Settings, engine: str, *, scheduler: str | None = None, workers: int | None = None,
+                 max_region_offers: int | None = None, with_candidates: bool = False) -> None:
+    """Refuse engine options that cannot run (``EngineRefused``, naming the option): an unknown engine, a
+    scheduler or workers without dask, what the regional engine does not do (exact mode, favoured loops, the
+    candidate list)."""
+    if engine not in ENGINES:
+        raise EngineRefused(f"--engine: must be one of {', '.join(ENGINES)} (引擎须为 local 或 dask)",
+                            {"engine": [f"one of {', '.join(ENGINES)}"]})
+    if engine == "local":
+        for name, given in (("scheduler", scheduler), ("workers", workers), ("max_region_offers", max_region_offers)):
+            if given is not None:
+                option = "--" + name.replace("_", "-")
+                raise EngineRefused(f"{option} works with --engine dask only (仅适用于 dask 引擎)",
+                                    {name: ["only with --engine dask"]})
+        return
+    if max_region_offers is not None and max_region_offers < 1:
+        raise EngineRefused("--max-region-offers: at least 1 (每个区域至少 1 条供给)",
+                            {"max_region_offers": ["must be at least 1"]})
+    if workers is not None and workers < 1:
+        raise EngineRefused("--workers: at least 1 (工作进程数至少为 1)", {"workers": ["must be at least 1"]})
+    for name, used in (("exact", settings.exact), ("favour_loops", settings.loop_bonus_cny > 0),
+                       ("with_candidates", with_candidates)):
+        if used:
+            option = "--" + name.replace("_", "-")
+            raise EngineRefused(f"{option} works with --engine local only: the dask engine solves region by "
+                                f"region without it (dask 引擎不支持 {option}，请用 --engine local)",
+                                {name: ["not with --engine dask"]})
+
+
+def _open_executor(engine: str, scheduler: str | None, workers: int | None) -> Executor:
+    """The dask executor, or ``EngineRefused`` naming ``--scheduler`` when the scheduler does not answer."""
+    try:
+        return make_executor(engine, scheduler, workers)
+    except (OSError, TimeoutError) as exc:
+        where = f"scheduler {scheduler}" if scheduler else "the local dask cluster"
+        option = "--scheduler" if scheduler else "--workers"
+        raise EngineRefused(f"{option}: {where} did not answer ({type(exc).__name__}: {exc}) "
+                            f"(无法连接 dask 调度器)", {option.lstrip("-"): ["did not answer"]}) from exc
+
+
+def _database_url(session: Session) -> str:
+    """The URL the dask workers open (password included: they are our processes), refused when they cannot."""
+    bind = session.get_bind()
+    url = getattr(bind, "engine", bind).url
+    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+        raise EngineRefused("--engine dask needs a database other processes can open, not an in-memory SQLite "
+                            "(dask 引擎需要可共享的数据库)", {"engine": ["needs a file or server database"]})
+    return url.render_as_string(hide_password=False)
 
 
 def check_settings(settings: Settings) -> None:
@@ -60,90 +126,137 @@ def start_run(session: Session, principal: Principal, *, park: str | None, setti
 
 
 def run_job(session: Session, *, park: str | None, actor: str, settings: Settings,
-            progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+            progress: Callable[[str], None] | None = None,
+            region_progress: Callable[[RegionProgress], None] | None = None) -> dict[str, Any]:
     """The body of a run the pages started in the background (``run_scope`` allowed it in the request):
-    run the matching, then say what it did (``run_history.run_summary``). The caller owns the transaction."""
-    run, _result = run_matching(session, park=park, actor=actor, settings=settings, progress=progress, warm=True)
+    run the matching, then say what it did (``run_history.run_summary``). The caller owns the transaction.
+    ``region_progress`` hears of each region done when the engine runs by region."""
+    run, _result = run_matching(session, park=park, actor=actor, settings=settings, progress=progress,
+                                region_progress=region_progress, warm=True)
     return run_summary(session, run)
 
 
 def run_matching(session: Session, *, park: str | None, actor: str, settings: Settings | None = None,
-                 with_candidates: bool = False,
-                 progress: Callable[[str], None] | None = None,
+                 with_candidates: bool = False, progress: Callable[[str], None] | None = None,
+                 engine: str = "local", scheduler: str | None = None, workers: int | None = None,
+                 max_region_offers: int | None = None,
+                 region_progress: Callable[[RegionProgress], None] | None = None,
                  warm: bool = False) -> tuple[MatchRun, ParkRun]:
     """Run the park-wide optimisation and store it as a match run with its proposals.
 
     ``warm`` (the pages and the API, never the command line): the local engine reuses the last run's model,
     arcs and explanations while the data are unchanged (``warm.warm_park_run``); same result.
 
+    ``engine`` ``local`` runs in this process over ``build_problem``; ``dask`` runs region by region
+    (``matching.regional.run_regions``) on a local cluster of ``workers`` processes or the cluster of
+    ``scheduler``, each worker reading its region from the database (``DatabaseSource``): the workers see
+    what was committed before the run started, not this transaction's writes. ``max_region_offers``
+    bounds a region (default ``matching.regional.MAX_OFFERS``).
+
     ``progress`` (optional) is told each stage as it starts: ``load``, the engine's stages
-    (``similarity``, ``candidates``, ``optimise``, ``explain``), then ``store``.
+    (``similarity``, ``candidates``, ``optimise``, ``explain``), then ``store``; ``region_progress`` is
+    told each region done by the dask engine (``RegionProgress``).
 
     Re-running never duplicates: a pair proposed again updates its open proposal (a new
     quantity clears the acceptances already given); a pair the parties already accepted
     is left to its accepted match; open proposals the new run no longer makes become
-    ``superseded``. Stale proposals expire first. Every change of state is audited.
+    ``superseded``. Stale proposals expire first. Every change of state is audited. New proposals
+    are inserted ``BATCH_ROWS`` at a time, all in the caller's one transaction: all or nothing.
     """
     settings = settings or Settings()
     check_settings(settings)
+    check_engine(settings, engine, scheduler=scheduler, workers=workers, max_region_offers=max_region_offers,
+                 with_candidates=with_candidates)
     step = progress or (lambda _stage: None)
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     step("load")
-    workflow.expire_stale(session, now)
-    if warm:
-        problem, result = warm_park_run(session, park=park, settings=settings, with_candidates=with_candidates,
-                                        progress=progress)
+    if engine == "local":
+        workflow.expire_stale(session, now)
+        if warm:
+            problem, result = warm_park_run(session, park=park, settings=settings, with_candidates=with_candidates,
+                                            progress=progress)
+        else:
+            problem = build_problem(session, park=park, settings=settings)
+            result = run_park(problem, with_candidates=with_candidates, progress=progress)
+        offer_ids, need_ids = [o.id for o in problem.offers], [n.id for n in problem.needs]
     else:
-        problem = build_problem(session, park=park, settings=settings)
-        result = run_park(problem, with_candidates=with_candidates, progress=progress)
+        if park is not None:
+            park_id_of(session, park)  # an unknown park is refused before a cluster starts
+        source = DatabaseSource(_database_url(session), settings, park)
+        executor = _open_executor(engine, scheduler, workers)  # before any write: a refusal leaves nothing
+        try:
+            workflow.expire_stale(session, now)
+            result = run_regions(source, executor, max_offers=max_region_offers or MAX_OFFERS,
+                                 progress=_regional_progress(step, region_progress))
+        finally:
+            executor.close()
+        offer_ids, need_ids = scope_ids(session, park)
     step("store")
+    return _store(session, result, park=park, actor=actor, settings=settings, now=now,
+                  offer_ids=offer_ids, need_ids=need_ids), result
+
+
+def _regional_progress(step: Callable[[str], None],
+                       region_progress: Callable[[RegionProgress], None] | None) -> Callable[[RegionProgress], None]:
+    """Tell ``step`` each stage of a regional run as it starts and ``region_progress`` every region done."""
+    seen: set[str] = set()
+
+    def tell(p: RegionProgress) -> None:
+        stage = REGION_STAGES.get(p.stage, p.stage)
+        if stage not in seen:
+            seen.add(stage)
+            step(stage)
+        if region_progress is not None:
+            region_progress(p)
+    return tell
+
+
+def _store(session: Session, result: ParkRun, *, park: str | None, actor: str, settings: Settings,
+           now: dt.datetime, offer_ids: Sequence[int], need_ids: Sequence[int]) -> MatchRun:
+    """The run row and its proposals: open ones updated, new ones inserted in batches, the rest superseded."""
     park_row = session.scalar(select(Park).where(Park.code == park)) if park else None
     run = MatchRun(park_id=park_row.id if park_row else None, actor=actor, exact=settings.exact,
-                   parameters=_parameters(settings, park), status=result.status, objective=result.objective,
-                   greedy_objective=result.greedy_objective, timings=result.timings,
+                   parameters=_parameters(settings, park, result), status=result.status,
+                   objective=result.objective, greedy_objective=result.greedy_objective, timings=result.timings,
                    # What the run achieved in users' terms rides in counts (``run_history.run_outcome``).
                    counts={**result.counts, "tonnes_matched": result.totals()["tonnes"],
                            "value_cny": result.totals()["value_cny"]},
                    # The loops (opportunities with their cost, loops closed) ride in the solver's JSON: what the
                    # optimiser learnt beside its allocation, no column of their own (``run_history.run_loops``).
-                   solver={**result.solver, "loops": result.loops, "baseline": result.baseline},
+                   # So do a regional run's regions.
+                   solver={**result.solver, "loops": result.loops, "baseline": result.baseline,
+                           **({"regions": result.regions} if result.engine != "local" else {})},
                    unmatched=result.unmatched,
-                   finished_at=dt.datetime.now(dt.timezone.utc))
+                   finished_at=dt.datetime.now(dt.UTC))
     session.add(run)
     session.flush()
-    scope = [o.id for o in problem.offers]
     # Only proposals this run could have made (offer and need both in its problem) may be superseded:
     # a park run must not retire a cross-park or out-of-scope pair it never considered.
-    need_scope = [n.id for n in problem.needs]
-    # Locked and re-read: a party accepting one of them meanwhile must not be overwritten
-    # (superseded, or re-quantified without clearing the acceptance); it waits for this run instead.
-    open_matches = {(m.offer_id, m.need_id): m for m in session.scalars(
-        select(Match).where(Match.status == "proposed", Match.offer_id.in_(scope), Match.need_id.in_(need_scope))
-        .order_by(Match.id).with_for_update(key_share=True).execution_options(populate_existing=True))}
-    agreed = {tuple(row) for row in session.execute(select(Match.offer_id, Match.need_id).where(
-        Match.status == "accepted", Match.offer_id.in_(scope)))}
-    created, kept = [], 0
+    open_matches = _open_proposals(session, offer_ids, need_ids)
+    agreed = _accepted_pairs(session, offer_ids)
+    rows: list[dict[str, Any]] = []
+    kept = 0
     for p in result.proposals:
         key = (p.offer_id, p.need_id)
         if key in agreed:
             continue  # both parties already accepted this pair: its match stands, no second proposal
         m = open_matches.pop(key, None)
-        if m is None:
-            m = Match(offer_id=p.offer_id, need_id=p.need_id, source="run", status="proposed",
-                      expires_at=now + workflow.PROPOSAL_TTL)
-            session.add(m)
-            created.append(m)
-        else:
-            before = m.quantity_t
-            fill_match(m, p)
-            if abs(before - m.quantity_t) > 1e-9:
-                workflow.clear_acceptances(session, m, actor=actor, quantity_from=before, run_id=run.id)
-            if m.expires_at is None:
-                m.expires_at = now + workflow.PROPOSAL_TTL
-        m.run_id = run.id
-        fill_match(m, p)
         kept += 1
+        if m is None:
+            rows.append({**match_values(p), "offer_id": p.offer_id, "need_id": p.need_id, "source": "run",
+                         "status": "proposed", "expires_at": now + workflow.PROPOSAL_TTL, "run_id": run.id})
+            continue
+        before = m.quantity_t
+        fill_match(m, p)
+        if abs(before - m.quantity_t) > 1e-9:
+            workflow.clear_acceptances(session, m, actor=actor, quantity_from=before, run_id=run.id)
+        if m.expires_at is None:
+            m.expires_at = now + workflow.PROPOSAL_TTL
+        m.run_id = run.id
     session.flush()
+    created: list[Match] = []
+    for chunk in _chunks(rows):
+        created += _insert_batch(session, chunk)
     # Auditing and notifying read both listings of every match: load them all at once, not one by one
     # (and hold them: the session's identity map keeps only what someone references).
     listings = load_listings(session, {i for m in created + list(open_matches.values())
@@ -158,12 +271,54 @@ def run_matching(session: Session, *, park: str | None, actor: str, settings: Se
                  context={"park": park, "exact": settings.exact}, park_id=run.park_id)
     session.flush()
     del listings
-    return run, result
+    return run
 
 
-def _parameters(settings: Settings, park: str | None) -> dict[str, Any]:
+def _insert_batch(session: Session, rows: list[dict[str, Any]]) -> list[Match]:
+    """One INSERT … RETURNING executemany of new proposals; the rows come back as matches, in order."""
+    return list(session.scalars(insert(Match).returning(Match, sort_by_parameter_order=True), rows))
+
+
+def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(items), BATCH_ROWS):
+        yield items[i:i + BATCH_ROWS]
+
+
+def _open_proposals(session: Session, offer_ids: Sequence[int], need_ids: Sequence[int]) -> dict[tuple[int, int], Match]:
+    """The open proposals between offers and needs of the run, locked in id order and re-read.
+
+    Locked: a party accepting one of them meanwhile must not be overwritten (superseded, or re-quantified
+    without clearing the acceptance); it waits for this run instead. Found by offer, ``BATCH_ROWS`` ids per
+    query, then locked by id, so a national run never sends a million ids in one statement.
+    """
+    needs = set(need_ids)
+    ids: list[int] = []
+    for chunk in _chunks(offer_ids):
+        ids += [match_id for match_id, need_id in session.execute(select(Match.id, Match.need_id).where(
+            Match.status == "proposed", Match.offer_id.in_(chunk))) if need_id in needs]
+    ids.sort()
+    found: dict[tuple[int, int], Match] = {}
+    for chunk in _chunks(ids):
+        for m in session.scalars(select(Match).where(Match.id.in_(chunk), Match.status == "proposed")
+                                 .order_by(Match.id).with_for_update(key_share=True)
+                                 .execution_options(populate_existing=True)):
+            found[(m.offer_id, m.need_id)] = m
+    return found
+
+
+def _accepted_pairs(session: Session, offer_ids: Sequence[int]) -> set[tuple[int, int]]:
+    """(offer, need) of the matches both parties accepted, among the run's offers."""
+    pairs: set[tuple[int, int]] = set()
+    for chunk in _chunks(offer_ids):
+        pairs |= {(o, n) for o, n in session.execute(select(Match.offer_id, Match.need_id).where(
+            Match.status == "accepted", Match.offer_id.in_(chunk)))}
+    return pairs
+
+
+def _parameters(settings: Settings, park: str | None, result: ParkRun) -> dict[str, Any]:
     out = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in asdict(settings).items()}
     out["park"] = park
+    out["engine"], out["workers"] = result.engine, result.workers  # added by issue 19
     return out
 
 
@@ -177,6 +332,8 @@ def run_document(run: MatchRun, result: ParkRun, *, with_candidates: bool = Fals
     # Added by issue 17: the run in users' terms, each match's value explained, the baseline's problem.
     doc["totals"] = result.totals()
     doc["baseline"] = result.baseline
+    # Added by issue 19: where it ran (the local engine is one region of one process).
+    doc["engine"], doc["workers"], doc["regions"] = result.engine, result.workers, result.regions
     for row, p in zip(doc["matches"], result.proposals):
         row["value"] = explain_value(p.terms, p.weight, p.quantity_t)
     if with_candidates:
