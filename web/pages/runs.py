@@ -13,7 +13,8 @@ on SQLite: a second writer thread would wait on the test's open transaction).
 
 A job's stages are those ``run_matching`` reports through its ``progress`` callback (load,
 similarity, candidates, optimise, explain, store), between queued and done (or failed); the
-engine's own timings come from the stored run afterwards.
+engine's own timings come from the stored run afterwards. An engine that runs by region also
+reports each region done (``region_progress``): the page then shows regions done of all and the stage.
 """
 from __future__ import annotations
 
@@ -95,6 +96,8 @@ class Job:
     result: dict[str, Any] | None = None
     error: str | None = None
     pid: int = field(default_factory=os.getpid)  # the worker process that runs it
+    # A run by region (the dask engine): {"stage", "region", "done", "total"} of the latest region done.
+    regions: dict[str, Any] | None = None
 
     @property
     def key(self) -> str:
@@ -109,7 +112,8 @@ class Job:
         return {"id": self.id, "park": self.park, "park_id": self.park_id, "actor": self.actor,
                 "params": dict(self.params), "created": self.created, "stage": self.stage,
                 "marks": list(self.marks), "finished": self.finished,
-                "result": dict(self.result) if self.result else None, "error": self.error}
+                "result": dict(self.result) if self.result else None, "error": self.error,
+                "regions": dict(self.regions) if self.regions else None}
 
 
 class JobRegistry:
@@ -170,6 +174,14 @@ class JobRegistry:
             if job is not None and job.running and job.stage != stage:
                 job.stage = stage
                 job.marks.append((stage, self.clock()))
+
+    def region(self, job_id: str, progress: Any) -> None:
+        """A region of a run by region is done (``matching.regional.RegionProgress``): its stage, key, count."""
+        with self._session():
+            job = self._jobs.get(job_id)
+            if job is not None and job.running:
+                job.regions = {"stage": run_service.REGION_STAGES.get(progress.stage, progress.stage),
+                               "region": progress.region, "done": progress.done, "total": progress.total}
 
     def finish(self, job_id: str, result: dict[str, Any]) -> None:
         """The job ended well: what it did."""
@@ -298,7 +310,8 @@ def execute(jobs: JobRegistry, job_id: str, sessions: sessionmaker[Session], *, 
         with transaction(sessions, writer=writer) as session:
             began = True
             summary = run_service.run_job(session, park=park, actor=actor, settings=settings,
-                                          progress=lambda stage: jobs.advance(job_id, stage))
+                                          progress=lambda stage: jobs.advance(job_id, stage),
+                                          region_progress=lambda p: jobs.region(job_id, p))
     except Exception as exc:  # the thread must record every failure, not die silently
         if not began:  # taking the write lock failed (database locked…)
             log.error("match run job %s could not start", job_id, exc_info=exc)
@@ -332,7 +345,8 @@ def _inline(jobs: JobRegistry, job_id: str, *, park: str | None, actor: str, set
     started = time.perf_counter()
     try:
         summary = run_service.run_job(db_session(), park=park, actor=actor, settings=settings,
-                                      progress=lambda stage: jobs.advance(job_id, stage))
+                                      progress=lambda stage: jobs.advance(job_id, stage),
+                                      region_progress=lambda p: jobs.region(job_id, p))
     except Exception as exc:
         discard_changes()
         _fail(jobs, job_id, exc)
@@ -535,11 +549,17 @@ def job_status(job: dict[str, Any], now: float | None = None) -> dict[str, Any]:
             seconds = None
         stages.append({"key": key, "label": str(label), "state": state,
                        "seconds": round(seconds, 1) if seconds is not None else None})
-    done = sum(1 for st in stages if st["state"] == "done")
+    done: float = sum(1 for st in stages if st["state"] == "done")
+    regions = job.get("regions")  # absent in the job files of an older server
+    if regions and not finished:
+        regions = {**regions, "label": str(dict(STAGES).get(regions["stage"], regions["stage"]))}
+        if regions["stage"] == current and regions["total"]:
+            done += regions["done"] / regions["total"]  # the active stage advances region by region
     return {"id": job["id"], "park": job["park"], "stage": current, "finished": finished,
             "failed": current == "failed", "error": localise_message(job["error"]) if job["error"] else None,
             "elapsed_s": round((job["finished"] or now) - job["created"], 1), "stages": stages,
-            "progress": round(done / len(stages), 3), "result": job["result"], "params": job["params"]}
+            "progress": round(done / len(stages), 3), "result": job["result"], "params": job["params"],
+            "regions": regions if regions and not finished else None}
 
 
 def _visible_job(job_id: str) -> dict[str, Any]:

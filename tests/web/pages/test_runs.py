@@ -285,3 +285,51 @@ def test_a_run_leads_with_tonnes_pairs_and_value_and_keeps_the_objective_in_deta
     page = pages.text(second)
     assert "Tonnes matched" in page and "vs previous run" in page and "Solver details" in page
     assert "匹配吨数" not in page
+
+
+def test_a_run_by_region_shows_regions_done_and_the_stage(pages, monkeypatch):
+    from matching.regional import RegionProgress
+
+    jobs = JobRegistry()
+    monkeypatch.setitem(pages.app.extensions, REGISTRY_KEY, jobs)
+    park_id = pages.session.scalar(select(Park.id).where(Park.code == "BH"))
+    params = {"exact": False, "time_limit": 30.0, "min_lot": 0.0, "max_suppliers": None, "loop_bonus": 0.0}
+    job, _ = jobs.start(park="BH", park_id=park_id, actor="x", params=params)
+    pages.sign_in("coord")
+    plain = pages.text(f"/runs/jobs/{job['id']}")
+    assert re.search(r'<p class="muted" id="job-regions" hidden', plain)  # no region reported: as before
+    for stage in ("load", "similarity", "candidates"):
+        jobs.advance(job["id"], stage)
+    jobs.region(job["id"], RegionProgress("prepare", "R02", 3, 8))
+    status = pages.client.get(f"/runs/jobs/{job['id']}.json").get_json()
+    assert status["regions"]["done"] == 3 and status["regions"]["total"] == 8
+    assert status["regions"]["region"] == "R02" and status["regions"]["stage"] == "candidates"
+    # Three stages done (queued, load, similarity) and 3/8 of the active one, of eight.
+    assert status["progress"] == pytest.approx((3 + 3 / 8) / 8, abs=1e-3)
+    page = pages.text(f"/runs/jobs/{job['id']}")
+    assert "已完成区域：3 / 8（" in page
+    assert not re.search(r'id="job-regions" hidden', page)
+    pages.language("en")
+    assert "Regions done: 3 of 8 (Building candidates and checking rules)" in pages.text(f"/runs/jobs/{job['id']}")
+    jobs.finish(job["id"], {"run": 1})
+    assert job_status(jobs.get(job["id"]))["regions"] is None  # a finished run shows what it did instead
+
+
+def test_the_runner_passes_region_progress_to_the_job(inline, monkeypatch):
+    from matching.regional import RegionProgress
+
+    seen = []
+
+    def run_matching(session, *, park, actor, settings, progress, region_progress, **_options):
+        progress("load")
+        progress("candidates")
+        region_progress(RegionProgress("prepare", "R00", 1, 2))
+        seen.append(job_status(jobs.running()[0])["regions"])
+        raise Conflict("stop here (到此为止)")
+
+    monkeypatch.setattr(run_service, "run_matching", run_matching)
+    jobs = runs.registry(inline.app)
+    inline.sign_in("coord")
+    job_url = inline.post("/runs", GOOD).headers["Location"]
+    assert inline.client.get(job_url + ".json").get_json()["failed"] is True
+    assert seen and seen[0]["done"] == 1 and seen[0]["total"] == 2 and seen[0]["region"] == "R00"
