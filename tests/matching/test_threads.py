@@ -1,10 +1,14 @@
 """The engine's thread limit: one thread by default, configurable, restored afterwards."""
 from __future__ import annotations
 
+import sys
+import types
+
 import numpy as np
 import pytest
 from threadpoolctl import threadpool_info, threadpool_limits
 
+from matching import threads
 from matching.threads import ENV, engine_threads, limited_threads, with_limited_threads
 
 
@@ -48,3 +52,19 @@ def test_zero_leaves_the_pools_alone(monkeypatch):
             return _threads()
 
         assert seen() == before
+
+
+def test_the_pools_are_scanned_once_until_a_module_is_imported(monkeypatch):
+    monkeypatch.delenv(ENV, raising=False)
+    np.ones((4, 4)) @ np.ones((4, 4))
+    with limited_threads():
+        pass
+    first = threads._pools()
+    with limited_threads():
+        assert _threads() == {1}
+    assert threads._pools() is first  # no rescan of the loaded libraries per call
+    monkeypatch.setitem(sys.modules, "wastematch_test_new_module", types.ModuleType("wastematch_test_new_module"))
+    again = threads._pools()
+    assert again is not first  # an import may have loaded a new pool: scanned again
+    with limited_threads():
+        assert _threads() == {1}
