@@ -56,15 +56,18 @@ def reserved_tonnes(session: Session, within: Select | None = None) -> dict[int,
     return reserved
 
 
-def licence_used(session: Session, year: int, within: Select | None = None) -> dict[str, float]:
+def licence_used(session: Session, year: int, within: Select | Sequence[str] | None = None) -> dict[str, float]:
     """Tonnes approved in calendar year ``year`` per licence number (counted by ``approved_at``;
-    a reserving row without one, set by hand, counts by its last update). ``within``: a select of numbers."""
+    a reserving row without one, set by hand, counts by its last update). ``within``: only these numbers
+    (a select of them, or a list)."""
     start = dt.datetime(year, 1, 1, tzinfo=dt.UTC)
     end = dt.datetime(year + 1, 1, 1, tzinfo=dt.UTC)
     when = func.coalesce(Match.approved_at, Match.updated_at)
     q = select(Match.licence_number, func.sum(Match.quantity_t)).where(
         Match.status.in_(RESERVING_STATUSES), Match.licence_number.is_not(None), when >= start, when < end)
     if within is not None:
+        if not isinstance(within, Select) and not within:
+            return {}
         q = q.where(Match.licence_number.in_(within))
     return {k: float(v or 0.0) for k, v in session.execute(q.group_by(Match.licence_number))}
 

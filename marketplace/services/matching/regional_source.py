@@ -36,6 +36,8 @@ from .engine_input import (
 
 # Rows fetched per round trip of a region's server-side cursor.
 YIELD_PER = 2000
+# Ids per IN (…) when a region's licences and approvals are read by enterprise.
+IN_CHUNK = 5000
 
 # One engine per database URL and process (dask workers are processes; the driver is one too).
 _ENGINES: dict[str, Engine] = {}
@@ -107,29 +109,40 @@ class DatabaseSource:
                 Enterprise.lat >= south, Enterprise.lat <= north, Enterprise.lon >= west, Enterprise.lon <= east)
             ids = core.with_only_columns(Listing.id).union_all(halo.with_only_columns(Listing.id)).subquery()
             reserved = reserved_tonnes(session, select(ids.c.id))
-            offers = list(_records(session, core, reserved))
-            needs = list(_records(session, halo, reserved))
+            # Enterprises noted while streaming: a subquery repeating the region's joins costs PostgreSQL more.
+            producers: set[int] = set()
+            takers: set[int] = set()
+            offers = list(_records(session, core, reserved, producers))
+            needs = list(_records(session, halo, reserved, takers))
             # Licences of every enterprise with a listing in the region, exhausted or not (as build_problem).
-            enterprises = select(Listing.enterprise_id).where(Listing.id.in_(select(ids.c.id)))
-            licences_q = select(Licence).where(Licence.enterprise_id.in_(enterprises))
-            used = licence_used(session, self.settings.today.year, licences_q.with_only_columns(Licence.number))
-            licences = [licence_record(lic, used) for lic in session.scalars(
-                licences_q.order_by(Licence.id).options(selectinload(Licence.enterprise)))]
-            producers = core.with_only_columns(Listing.enterprise_id)
-            approvals = [approval_record(a) for a in session.scalars(
-                select(PointToPointApprovalRow).where(PointToPointApprovalRow.producer_id.in_(producers))
-                .order_by(PointToPointApprovalRow.id).options(selectinload(PointToPointApprovalRow.producer),
-                                                              selectinload(PointToPointApprovalRow.receiver)))]
+            licence_rows = [lic for chunk in _chunks(sorted(producers | takers)) for lic in session.scalars(
+                select(Licence).where(Licence.enterprise_id.in_(chunk)).options(selectinload(Licence.enterprise)))]
+            licence_rows.sort(key=lambda lic: lic.id)
+            used = licence_used(session, self.settings.today.year, [lic.number for lic in licence_rows])
+            licences = [licence_record(lic, used) for lic in licence_rows]
+            approval_rows = [a for chunk in _chunks(sorted(producers)) for a in session.scalars(
+                select(PointToPointApprovalRow).where(PointToPointApprovalRow.producer_id.in_(chunk)).options(
+                    selectinload(PointToPointApprovalRow.producer), selectinload(PointToPointApprovalRow.receiver)))]
+            approvals = [approval_record(a) for a in sorted(approval_rows, key=lambda a: a.id)]
         return RegionData(offers=offers, needs=needs, licences=licences, approvals=approvals)
 
 
-def _records(session: Session, q: Select, reserved: dict[int, float]) -> Iterator[OfferRecord | NeedRecord]:
-    """The records of ``q``'s listings in id order, streamed from a server-side cursor."""
+def _records(session: Session, q: Select, reserved: dict[int, float],
+             enterprises: set[int]) -> Iterator[OfferRecord | NeedRecord]:
+    """The records of ``q``'s listings in id order, streamed from a server-side cursor; every listing's
+    enterprise (exhausted listings too) is added to ``enterprises``."""
     rows = session.scalars(q.order_by(Listing.id).options(*LISTING_LOADS).execution_options(yield_per=YIELD_PER))
     for x in rows:
+        enterprises.add(x.enterprise_id)
         record = listing_record(x, reserved)
         if record is not None:
             yield record
+
+
+def _chunks(ids: list[int]) -> Iterator[list[int]]:
+    """``ids`` in slices of ``IN_CHUNK``: a national region's enterprises do not fit one IN (…)."""
+    for i in range(0, len(ids), IN_CHUNK):
+        yield ids[i:i + IN_CHUNK]
 
 
 def scope_ids(session: Session, park: str | None) -> tuple[list[int], list[int]]:
