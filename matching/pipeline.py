@@ -155,7 +155,8 @@ def explain_flows(problem: Problem, model: SimilarityModel, feasible: Arcs, used
 
 def unmatched_listings(problem: Problem, prepared: PreparedArcs, flow: np.ndarray) -> dict[str, list[dict[str, Any]]]:
     """Offers and needs left (partly) unserved by ``flow`` (tonnes per feasible arc), each with its reason."""
-    return _unmatched(problem, prepared.arcs, prepared.legal, prepared.feasible, flow)
+    with _gc_paused():  # thousands of small dicts, no cycles (see ``_gc_paused``)
+        return _unmatched(problem, prepared.arcs, prepared.legal, prepared.feasible, flow)
 
 
 def arc_counts(problem: Problem, prepared: PreparedArcs, *, matches: int, components: int) -> dict[str, int]:
@@ -201,8 +202,9 @@ def run_park(problem: Problem, *, with_candidates: bool = False,
     t = time.perf_counter()
     step("explain")
     used = np.flatnonzero(allocation.flow > QUANTITY_EPS_T)
-    proposals = explain_flows(problem, model, feasible, used, allocation.flow[used])
-    unmatched = unmatched_listings(problem, prepared, allocation.flow)
+    with _gc_paused():  # one pause for both: each resumption scans the young objects made during it
+        proposals = explain_flows(problem, model, feasible, used, allocation.flow[used])
+        unmatched = unmatched_listings(problem, prepared, allocation.flow)
     timings["explain_s"] = time.perf_counter() - t
     timings["total_s"] = time.perf_counter() - started - timings["greedy_s"]
     counts = arc_counts(problem, prepared, matches=len(proposals), components=allocation.components)

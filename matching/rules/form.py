@@ -1,6 +1,8 @@
 """DESIGN rule 8, ``form``: the offer's physical form is one the need accepts."""
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from ..problem import FORMS
@@ -17,10 +19,15 @@ def check(b: ArcBatch) -> np.ndarray:
 
 def explain(c: ArcCase) -> Verdict:
     """The offer's form and the forms the need accepts."""
-    accepted = [x for x in FORMS if x in c.need.forms]
-    good = c.offer.form in c.need.forms
-    zh = f"{form_zh(c.offer.form)}{'可接受' if good else '不可接受'}（需求接受：{'、'.join(map(form_zh, accepted)) or '无'}）"
-    en = f"{c.offer.form} {'accepted' if good else 'not accepted'} (need accepts {', '.join(accepted) or 'nothing'})"
+    return _verdict(c.offer.form, frozenset(c.need.forms))  # the same set when it is frozen already
+
+
+@functools.lru_cache(maxsize=1024)  # one per proposal otherwise; few (form, accepted forms) combinations
+def _verdict(form: str, forms: frozenset[str]) -> Verdict:
+    accepted = [x for x in FORMS if x in forms]
+    good = form in forms
+    zh = f"{form_zh(form)}{'可接受' if good else '不可接受'}（需求接受：{'、'.join(map(form_zh, accepted)) or '无'}）"
+    en = f"{form} {'accepted' if good else 'not accepted'} (need accepts {', '.join(accepted) or 'nothing'})"
     return good, bilingual(zh, en)
 
 

@@ -16,6 +16,7 @@ output columns ``evaluate_rules`` sets besides the checks (``licence``, ``exempt
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,7 +24,8 @@ import numpy as np
 from catalog.reactivity import groups_of
 from catalog.waste_codes import is_hw_code
 
-from ..exemptions import EXEMPTION_RULES, offer_qualifies, receiver_qualifies, rules_naming
+from ..exemptions import EXEMPTION_RULES, offer_qualifies, receiver_qualifies
+from ..exemptions import rules_naming as _rules_naming
 from ..problem import DAY_MAX, DAY_MIN, Problem
 from .arrays import expand, lowest_bit, member
 from .base import ArcBatch, ArcCase
@@ -57,6 +59,13 @@ class Coverage:
     collection: np.ndarray  # bool: a collection-only licence
     cover: np.ndarray  # bool: scope, and an activity (and statutory scope) fitting the need's purpose
     covered: np.ndarray  # bool per arc: some entry covers it
+
+
+
+@functools.lru_cache(maxsize=4096)  # asked per explained HW arc (twice); a park has few waste codes
+def rules_naming(waste_code: str | None) -> tuple[int, ...]:
+    """``exemptions.rules_naming``, kept per waste code."""
+    return tuple(_rules_naming(waste_code))
 
 
 def coverage(b: ArcBatch) -> Coverage:

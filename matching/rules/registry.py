@@ -94,10 +94,24 @@ def _checks(case: ArcCase) -> list[Check]:
     # Each rule's explain called directly, not through ``case.verdict``: this runs once per
     # proposal, and the memo only serves rules that ask for another rule's verdict.
     out = []
+    kept = _KEPT_CHECKS
     for code, hard, explain_rule in _EXPLAIN:
         passed, detail = explain_rule(case)
-        out.append(Check(code, bool(passed), hard, detail, unknown=passed is None))
+        key = (code, passed, detail)
+        check = kept.get(key)
+        if check is None:
+            if len(kept) >= _KEPT_CHECKS_MAX:
+                kept.clear()
+            check = kept[key] = Check(code, bool(passed), hard, detail, unknown=passed is None)
+        out.append(check)
     return out
+
+
+# (code, passed, detail) -> its Check: most checks of a park run say the same thing ("different enterprises"),
+# and one frozen Check shared by many proposals is cheaper to make and for the garbage collector to scan.
+# Bounded: details with a distance are nearly all distinct.
+_KEPT_CHECKS: dict[tuple[str, bool | None, str], Check] = {}
+_KEPT_CHECKS_MAX = 100_000
 
 
 def explain(problem: Problem, arcs: Arcs, k: int) -> list[Check]:
