@@ -17,13 +17,12 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse
 from sklearn.cluster import MiniBatchKMeans
-from sklearn.decomposition import TruncatedSVD
 from sklearn.neighbors import BallTree
 from sklearn.preprocessing import normalize
 
 from .arcs import Arcs
+from .model_statistics import category_vectors
 from .problem import EARTH_RADIUS_KM, Problem
 from .similarity import SimilarityModel, rowwise_dot
 from .threads import limited_threads, with_limited_threads
@@ -33,7 +32,6 @@ EXHAUSTIVE_SIZE = 2000  # a side this small: every query looks into every cell
 PER_CELL_FACTOR = 2  # nearest members taken from each probed cell, × top_k
 PRERANK_FACTOR = 3  # keep this many × top_k by the dense score before the exact similarity
 WIDEN_FACTOR = 8  # a query left with fewer than top_k candidates looks this many times deeper into each cell
-RETRIEVAL_DIMENSIONS = 32
 MANY_QUERIES = 1000  # a batch this large runs under the engine's thread limit (one-click's single query does not)
 
 
@@ -161,59 +159,47 @@ def _cheap_hard_filters(p: Problem, oi: np.ndarray, ni: np.ndarray, dist: np.nda
 
 
 def _top_per_group(group: np.ndarray, score: np.ndarray, k: int) -> np.ndarray:
-    """Indices of the ``k`` best scores within each group value (ties broken by position)."""
+    """Indices of the ``k`` best scores within each group value (ties broken by position), in order.
+
+    The same answer as one lexicographic sort of (group, -score), about three times faster: the pairs
+    are bucketed by group (a radix sort when group values fit 16 bits), each bucket a row of a padded
+    matrix, and only the short rows are sorted (a query has at most a few hundred candidates).
+    """
     if group.size == 0:
         return np.zeros(0, dtype=np.int64)
-    order = np.lexsort((-score, group))
-    g = group[order]
+    key = group.astype(np.uint16) if 0 <= group.min() and group.max() < 65536 else group
+    by_group = np.argsort(key, kind="stable")
+    g = group[by_group]
     starts = np.r_[0, np.flatnonzero(g[1:] != g[:-1]) + 1]
-    rank = np.arange(g.size) - np.repeat(starts, np.diff(np.r_[starts, g.size]))
-    return np.sort(order[rank < k])
+    lengths = np.diff(np.r_[starts, g.size])
+    width = int(lengths.max())
+    if width <= k:
+        return np.arange(group.size)
+    if starts.size * width > 8 * group.size + 1_000_000:  # very uneven groups: the padded matrix would be huge
+        order = np.lexsort((-score, group))
+        rank = np.arange(g.size) - np.repeat(starts, lengths)
+        return np.sort(order[rank < k])
+    row = np.repeat(np.arange(starts.size), lengths)
+    col = np.arange(g.size) - np.repeat(starts, lengths)
+    # NaN pads the rows: it sorts after every score (a NaN score too, which comes first by position).
+    neg = np.full((starts.size, width), np.nan)
+    neg[row, col] = -score[by_group]
+    at = np.full((starts.size, width), -1, dtype=np.int64)
+    at[row, col] = by_group
+    best = np.take_along_axis(at, np.argsort(neg, axis=1, kind="stable")[:, :k], axis=1).ravel()
+    return np.sort(best[best >= 0])
 
 
-@with_limited_threads
 def _retrieval_embeddings(p: Problem, model: SimilarityModel) -> tuple[np.ndarray, np.ndarray]:
-    """Dense unit vectors in which a dot product approximates the similarity model."""
-    comp = _reduce(model.o_comp, model.n_comp)
-    o_cat, n_cat = _category_vectors(p, model)
-    blocks_o = [0.7 * comp[0], 0.6 * o_cat, 0.45 * model.o_text]
-    blocks_n = [0.7 * comp[1], 0.6 * n_cat, 0.45 * model.n_text]
-    o = normalize(np.hstack(blocks_o), axis=1)
-    n = normalize(np.hstack(blocks_n), axis=1)
-    # A compact space keeps the pre-ranking of millions of pairs cheap.
-    if o.shape[1] > RETRIEVAL_DIMENSIONS and o.shape[0] + n.shape[0] > RETRIEVAL_DIMENSIONS:
-        both = np.vstack([o, n])
-        sample = both if both.shape[0] <= 20000 else both[np.random.default_rng(0).choice(
-            both.shape[0], 20000, replace=False)]
-        svd = TruncatedSVD(n_components=RETRIEVAL_DIMENSIONS, random_state=0).fit(sample)
-        o, n = normalize(svd.transform(o), axis=1), normalize(svd.transform(n), axis=1)
-    return o.astype(np.float32), n.astype(np.float32)
+    """Dense unit vectors in which a dot product approximates the similarity model.
 
-
-def _reduce(o_comp, n_comp, dims: int = 32) -> tuple[np.ndarray, np.ndarray]:
-    """Composition vectors, reduced to ``dims`` dense dimensions when there are many substances."""
-    both = sparse.vstack([o_comp, n_comp]).tocsr()
-    if both.shape[1] <= dims:
-        dense = both.toarray()
-    else:
-        svd = TruncatedSVD(n_components=dims, random_state=0)
-        sample = both if both.shape[0] <= 20000 else both[np.random.default_rng(0).choice(
-            both.shape[0], 20000, replace=False)]
-        svd.fit(sample)
-        dense = normalize(svd.transform(both), axis=1)
-    return dense[:o_comp.shape[0]], dense[o_comp.shape[0]:]
-
-
-def _category_vectors(p: Problem, model: SimilarityModel) -> tuple[np.ndarray, np.ndarray]:
-    """One-hot HW category of offers (column 0: not HW); categories a need's licences cover."""
-    o = np.zeros((p.o.size, 51), dtype=np.float32)
-    o[np.arange(p.o.size), p.o.category] = 1.0
-    bits = np.arange(51, dtype=np.uint64)
-    n = ((model.n_category_mask[:, None] >> bits[None, :]) & np.uint64(1)).astype(np.float32)
-    n[:, 0] = (~model.n_licensed).astype(np.float32)  # general receivers take general offers
-    named = p.n.category > 0
-    n[np.flatnonzero(named), p.n.category[named]] = 1.0
-    return o, normalize(n, axis=1)
+    The reducers (composition SVD, retrieval SVD) are the run's (``model.statistics``): a listing has
+    the same embedding in every region of a national run.
+    """
+    stats = model.statistics
+    o_cat, n_cat = category_vectors(p.o.category, model.n_category_mask, model.n_licensed, p.n.category)
+    return stats.embed(stats.global_columns(model.o_comp, p.substances),
+                       stats.global_columns(model.n_comp, p.substances), o_cat, n_cat, model.o_text, model.n_text)
 
 
 @with_limited_threads

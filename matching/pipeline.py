@@ -23,6 +23,7 @@ from catalog.material_terms import TERMS_BY_KEY
 from .arcs import Arcs
 from .candidates import CandidateIndex
 from .loops import apply_loops
+from .model_statistics import ModelStatistics
 from .optimise import Allocation, allocate, greedy
 from .problem import Problem
 from .rules import HARD_CODES, RULES, Check, conflicting_offer_pairs, evaluate_rules, explain
@@ -122,18 +123,19 @@ class PreparedArcs:
     feasible: Arcs  # the usable candidates: legal, fitting, positive weight, room to move something
 
 
-def prepare_arcs(problem: Problem, timings: dict[str, float],
-                 progress: Callable[[str], None] | None = None) -> PreparedArcs:
+def prepare_arcs(problem: Problem, timings: dict[str, float], progress: Callable[[str], None] | None = None,
+                 statistics: ModelStatistics | None = None) -> PreparedArcs:
     """Fit the similarity model, find candidates, evaluate the rules and score: the arcs the optimiser sees.
 
     ``timings`` receives ``similarity_s``, ``candidate_s`` and ``rules_s``; ``progress`` is told
-    ``similarity`` and ``candidates`` as they start. A region task of the national run calls this
-    as ``run_park`` does, so both see the same arcs for the same problem.
+    ``similarity`` and ``candidates`` as they start. ``statistics``: the run's model statistics when
+    ``problem`` is one region of a larger run (default: fitted on ``problem``). A region task of the
+    national run calls this as ``run_park`` does, so both see the same arcs for the same problem.
     """
     step = progress or (lambda _stage: None)
     started = time.perf_counter()
     step("similarity")
-    model = SimilarityModel().fit(problem)
+    model = SimilarityModel().fit(problem, statistics)
     timings["similarity_s"] = time.perf_counter() - started
     t = time.perf_counter()
     step("candidates")

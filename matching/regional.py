@@ -3,18 +3,24 @@
 1. **Plan** (driver): ``plan_regions`` cuts the offers into regions of at most ``max_offers``;
    each region loads the needs within reach of its offers (the halo), so its candidates are
    the ones a single process would consider for those offers.
-2. **Prepare** (a task per region, on a worker): load the region from the source, build its
-   ``Problem``, fit, find candidates, check the rules, score (``pipeline.prepare_arcs``: the
-   code ``run_park`` runs). The task returns only compact arrays keyed by global ids (offer
+2. **Statistics** (a task per region, then the driver): load the region, build its ``Problem``
+   (kept in the worker for step 3) and count the statistics of the listings it owns (its core
+   offers; each need by the first region whose halo holds it): substance document frequencies,
+   distinct texts, codes, a hash sample of listings (``matching.model_statistics``). The driver
+   merges them and fits the text and retrieval bases: one ``ModelStatistics`` for the whole run,
+   shared with the workers, so a pair has the same weight in every region that scores it.
+3. **Prepare** (a task per region, where its statistics task ran): fit the similarity model
+   through the run's statistics, find candidates, check the rules, score
+   (``pipeline.prepare_arcs``: the code ``run_park`` runs). The task returns only compact arrays keyed by global ids (offer
    id, need id, licence number, weight, max_t) and the capacities of what it loaded; the
-   region's Problem and model stay in the worker (``_CACHE``) for step 4.
-3. **Solve** (driver + tasks): the arrays make one global ``Instance`` (a need seen by two
+   region's Problem and model stay in the worker (``_CACHE``) for step 5.
+4. **Solve** (driver + tasks): the arrays make one global ``Instance`` (a need seen by two
    regions has one quantity, a licence one capacity). Its connected components (licence pools
    included) do not interact: batches of components are solved exactly as tasks
    (``matching.flow``, with the greedy baseline beside). On Dask, a component larger than
    ``split_arcs`` is solved part by part (``matching.split.solve_split``, parts = regions of
    the offers) with a proven upper bound; the local engine solves every component exactly.
-4. **Explain** (a task per region, preferably on the worker that prepared it): the flows of
+5. **Explain** (a task per region, preferably on the worker that prepared it): the flows of
    its arcs become ``Proposal``s; its offers, and the needs it owns, that are left unserved
    say why. The driver concatenates.
 
@@ -35,6 +41,7 @@ from .executors import Executor, worker_name
 from .flow import solve_flow
 from .greedy import solve_greedy
 from .instance import FLOW_UNITS_PER_T, Instance, _components, _mixed_needs, prepare
+from .model_statistics import ModelStatistics, PartialStatistics, merge_statistics, partial_statistics
 from .pipeline import (
     QUANTITY_EPS_T,
     ParkRun,
@@ -68,18 +75,29 @@ class RegionProgress:
 
 @dataclass(frozen=True)
 class _RunContext:
-    """What every task of one run needs: the source (sent once) and the run's cache token."""
+    """What every task of one run needs: the source (sent once), the run's cache token and its plan."""
 
     source: RegionSource
     token: str
+    regions: tuple[Region, ...] = ()  # the plan: which region owns a need (the first whose halo holds it)
 
 
 @dataclass
 class _Cached:
-    """A region's problem and prepared arcs, kept in the worker between prepare and explain."""
+    """A region's problem (from the statistics task) and prepared arcs, kept in the worker until explained."""
 
     problem: Problem
-    prepared: PreparedArcs
+    prepared: PreparedArcs | None = None
+
+
+@dataclass
+class _RegionStatistics:
+    """What a statistics task sends back: its share of the run's model statistics, and where it ran."""
+
+    key: str
+    worker: str | None
+    partial: PartialStatistics
+    seconds: float
 
 
 # Worker-local: (run token, region key) -> the region's state. A Dask worker process keeps it between the
@@ -165,7 +183,8 @@ def run_regions(source: RegionSource, executor: Executor, *, max_offers: int = M
         raise ValueError("settings.exact: 精确模式（附加约束）仅支持单区域运行，请增大 max_offers / "
                          "exact mode (side constraints) runs in one region only: raise max_offers")
     token = uuid.uuid4().hex
-    ctx = executor.share(_RunContext(source=source, token=token))  # the source travels to the workers once
+    # The source travels to the workers once
+    ctx = executor.share(_RunContext(source=source, token=token, regions=tuple(regions)))
     try:
         return _multi(source, executor, ctx, regions, started, plan_s, split_arcs, tell)
     finally:
@@ -205,8 +224,19 @@ def _multi(source: RegionSource, executor: Executor, ctx: Any, regions: list[Reg
     timings: dict[str, float] = {"plan_s": plan_s}
     n = len(regions)
     t = time.perf_counter()
+    shares: list[_RegionStatistics | None] = [None] * n
+    for done, (i, share) in enumerate(executor.map(_region_statistics, regions, label="statistics", shared=ctx), 1):
+        shares[i] = share
+        tell(RegionProgress("statistics", regions[i].key, done, n))
+    stats = merge_statistics([s.partial for s in shares if s is not None])
+    shared = (ctx, executor.share(stats))  # a few MB, sent once; every region scores through it
+    timings["statistics_s"] = time.perf_counter() - t
+
+    t = time.perf_counter()
     prepared: list[RegionArcs | None] = [None] * n
-    for done, (i, result) in enumerate(executor.map(_prepare_region, regions, label="prepare", shared=ctx), 1):
+    stats_where = [s.worker if s is not None else None for s in shares]
+    for done, (i, result) in enumerate(executor.map(_prepare_region, regions, label="prepare", shared=shared,
+                                                    where=stats_where), 1):
         prepared[i] = result
         tell(RegionProgress("prepare", regions[i].key, done, n))
     parts: list[RegionArcs] = [p for p in prepared if p is not None]
@@ -228,7 +258,7 @@ def _multi(source: RegionSource, executor: Executor, ctx: Any, regions: list[Reg
     jobs = world.explain_jobs(regions, inst, units)
     where = [p.worker for p in parts]
     explained: list[_Explained | None] = [None] * n
-    for done, (i, result) in enumerate(executor.map(_explain_region, jobs, label="explain", shared=ctx,
+    for done, (i, result) in enumerate(executor.map(_explain_region, jobs, label="explain", shared=shared,
                                                     where=where), 1):
         explained[i] = result
         tell(RegionProgress("explain", regions[i].key, done, n))
@@ -248,8 +278,9 @@ def _multi(source: RegionSource, executor: Executor, ctx: Any, regions: list[Reg
                     "needs": p.counts["needs"], "arcs": p.counts["arcs"], "usable_arcs": p.counts["usable_arcs"],
                     "seconds": round(p.timings.get("prepare_s", 0.0), 4),
                     "explain_seconds": round(e.seconds, 4) if e else None,
-                    "reloaded": bool(e.reloaded) if e else None, "worker": p.worker}
-                   for r, p, e in zip(regions, parts, explained, strict=True)]
+                    "reloaded": bool(e.reloaded) if e else None, "worker": p.worker,
+                    "statistics_seconds": round(st.seconds, 4) if st else None}
+                   for r, p, e, st in zip(regions, parts, explained, shares, strict=True)]
     # Σ of per-component bounds and the dot product round differently: within 1e-9 they are the same number.
     if bound - objective <= 1e-9 * max(abs(bound), 1.0):
         bound = objective
@@ -264,10 +295,37 @@ def _multi(source: RegionSource, executor: Executor, ctx: Any, regions: list[Reg
                    engine=executor.name, workers=executor.workers, regions=region_rows)
 
 
-def _prepare_region(region: Region, ctx: _RunContext) -> RegionArcs:
-    """Task: load a region, prepare its arcs, keep its state here, return its arcs by global id."""
+def _region_statistics(region: Region, ctx: _RunContext) -> _RegionStatistics:
+    """Task: load a region, keep its problem here for ``_prepare_region``, return the statistics of what it owns."""
     started = time.perf_counter()
-    problem, prep, timings = _load_and_prepare(region, ctx.source)
+    problem = _load(region, ctx.source)
+    _CACHE[(ctx.token, region.key)] = _Cached(problem=problem)
+    partial = partial_statistics(problem, np.arange(problem.o.size), _owned_needs(problem, region, ctx.regions))
+    return _RegionStatistics(key=region.key, worker=worker_name(), partial=partial,
+                             seconds=time.perf_counter() - started)
+
+
+def _owned_needs(problem: Problem, region: Region, plan: tuple[Region, ...]) -> np.ndarray:
+    """Rows of the needs ``region`` counts in the statistics: those no earlier region of the plan loads.
+
+    Each need is counted once, by the first region whose halo holds it (the region that reports it);
+    offers are counted by the region whose core holds them.
+    """
+    lat = np.array([x.site.lat for x in problem.needs], dtype=np.float64)
+    lon = np.array([x.site.lon for x in problem.needs], dtype=np.float64)
+    mine = np.ones(lat.shape[0], dtype=bool)
+    for other in plan:
+        if other.key == region.key:
+            break
+        mine &= ~np.asarray(other.in_halo(lat, lon), dtype=bool)
+    return np.flatnonzero(mine)
+
+
+def _prepare_region(region: Region, shared: tuple[_RunContext, ModelStatistics]) -> RegionArcs:
+    """Task: prepare a region's arcs through the run's statistics, keep its state here, return its arcs by id."""
+    started = time.perf_counter()
+    ctx, stats = shared
+    problem, prep, timings = _load_and_prepare(region, ctx, stats)
     _CACHE[(ctx.token, region.key)] = _Cached(problem=problem, prepared=prep)
     f = prep.feasible
     offer_ids = np.array([o.id for o in problem.offers], dtype=np.int64)
@@ -283,13 +341,20 @@ def _prepare_region(region: Region, ctx: _RunContext) -> RegionArcs:
                       counts=arc_counts(problem, prep, matches=0, components=0), timings=timings)
 
 
-def _load_and_prepare(region: Region, source: RegionSource) -> tuple[Problem, PreparedArcs, dict[str, float]]:
+def _load(region: Region, source: RegionSource) -> Problem:
     data = source.load(region)
-    problem = Problem(data.offers, data.needs, data.licences, data.approvals, settings=source.settings)
+    return Problem(data.offers, data.needs, data.licences, data.approvals, settings=source.settings)
+
+
+def _load_and_prepare(region: Region, ctx: _RunContext,
+                      stats: ModelStatistics) -> tuple[Problem, PreparedArcs, dict[str, float]]:
+    """The region's problem (kept by its statistics task, else loaded again) and its prepared arcs."""
+    cached = _CACHE.get((ctx.token, region.key))
+    problem = cached.problem if cached is not None else _load(region, ctx.source)
     timings: dict[str, float] = {}
     if problem.o.size == 0 or problem.n.size == 0:
         return problem, _nothing_prepared(problem), timings
-    return problem, prepare_arcs(problem, timings), timings
+    return problem, prepare_arcs(problem, timings, statistics=stats), timings
 
 
 def _nothing_prepared(problem: Problem) -> PreparedArcs:
@@ -301,13 +366,15 @@ def _nothing_prepared(problem: Problem) -> PreparedArcs:
     return PreparedArcs(model=None, arcs=arcs, legal=np.zeros(0, dtype=bool), feasible=arcs)  # type: ignore[arg-type]
 
 
-def _explain_region(job: _ExplainJob, ctx: _RunContext) -> _Explained:
+def _explain_region(job: _ExplainJob, shared: tuple[_RunContext, ModelStatistics]) -> _Explained:
     """Task: the region's proposals and its unserved offers and owned needs, from the global flows."""
     started = time.perf_counter()
+    ctx, stats = shared
     cached = _CACHE.pop((ctx.token, job.region.key), None)
-    reloaded = cached is None
-    if cached is None:  # another worker prepared it (or it restarted): the stages are deterministic, redo them
-        problem, prep, _ = _load_and_prepare(job.region, ctx.source)
+    reloaded = cached is None or cached.prepared is None
+    if cached is None or cached.prepared is None:
+        # Another worker prepared it (or it restarted): the stages are deterministic with the run's statistics.
+        problem, prep, _ = _load_and_prepare(job.region, ctx, stats)
     else:
         problem, prep = cached.problem, cached.prepared
     f = prep.feasible

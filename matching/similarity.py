@@ -44,18 +44,24 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
-from sklearn.decomposition import TruncatedSVD
-from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from catalog.element_fractions import element_fractions
-from catalog.material_terms import GENERIC, TERM_KEYS, concepts, expand
+from catalog.material_terms import GENERIC, TERM_KEYS, concepts
 
+from .model_statistics import (
+    ModelStatistics,
+    composition_rows,
+    fit_statistics,
+    listing_texts,
+    need_categories,
+    need_profiles,
+    raw_text,
+)
 from .problem import Problem
 from .threads import with_limited_threads
 
 IGNORED_ELEMENTS = frozenset({"H", "O"})
-TEXT_DIMENSIONS = 64
 BLOCKS = ("composition", "elements", "category", "text")
 WATER = "7732-18-5"
 COMPOSITION_EVIDENCE = 0.08  # composition block without water's share
@@ -77,7 +83,7 @@ class SimilarityWeights:
 
 
 class SimilarityModel:
-    """Fitted on one Problem; then scores any (offer, need) index pairs of it, vectorised."""
+    """Fitted on one Problem (with the run's statistics); then scores any (offer, need) index pairs of it."""
 
     def __init__(self, weights: SimilarityWeights | None = None) -> None:
         self.weights = weights or SimilarityWeights()
@@ -85,23 +91,20 @@ class SimilarityModel:
     # --- fitting ------------------------------------------------------------------------
 
     @with_limited_threads
-    def fit(self, problem: Problem) -> SimilarityModel:
-        """Fit IDF, elemental table, licence categories and the text space on every listing."""
+    def fit(self, problem: Problem, statistics: ModelStatistics | None = None) -> SimilarityModel:
+        """Each listing's vectors through the run's ``statistics`` (default: fitted on ``problem`` alone).
+
+        ``statistics`` (``matching.model_statistics``) are the IDF of substances, the text space, the code
+        vocabulary and the retrieval reducers of the whole run: a region of a national run scores a pair
+        exactly as one process over everything would.
+        """
+        self.statistics = fit_statistics(problem) if statistics is None else statistics
         self.problem = problem
         offer_raw = problem.o.composition
-        need_raw = _need_profiles(problem)
-        presence = sparse.vstack([offer_raw, need_raw]).tocsr()
-        presence.data = np.ones_like(presence.data)
-        if presence.shape[1]:
-            self.idf_model = TfidfTransformer(norm=None, smooth_idf=True).fit(presence)
-            # sklearn adds 1 to every idf; without it a component every listing has (water)
-            # weighs nothing, and a rare one weighs ln(N/df).
-            idf = sparse.diags(self.idf_model.idf_ - 1.0)
-        else:  # nobody stated a composition
-            idf = sparse.identity(0, format="csr")
-        # Presence matters more than amount: fractions enter as their square root.
-        self.o_comp = _l2_rows(offer_raw.sqrt() @ idf)
-        self.n_comp = _l2_rows(need_raw.sqrt() @ idf)
+        need_raw = need_profiles(problem)
+        idf = self.statistics.idf_of(problem.substances)
+        self.o_comp = composition_rows(offer_raw, idf)
+        self.n_comp = composition_rows(need_raw, idf)
         self.o_has_comp = np.diff(self.o_comp.indptr) > 0
         self.n_has_comp = np.diff(self.n_comp.indptr) > 0
         # Water's entry of each unit row: its share of a pair's composition fit is not evidence.
@@ -124,50 +127,18 @@ class SimilarityModel:
         return self
 
     def _fit_categories(self, problem: Problem) -> None:
-        # Categories a need can legally take: its enterprise's licences (valid or not — the
-        # licence rule judges validity; similarity says what the receiver is *for*).
-        n = problem.n
-        masks = np.zeros(n.size, dtype=np.uint64)
-        licensed = np.zeros(n.size, dtype=bool)
-        for j, e in enumerate(n.enterprise.tolist()):
-            lic = problem.licences_of_enterprise.get(e)
-            if lic:
-                masks[j] = np.bitwise_or.reduce(problem.lic_categories[lic])
-                licensed[j] = True
-        self.n_category_mask = masks
-        self.n_licensed = licensed
+        self.n_category_mask, self.n_licensed = need_categories(problem)
         # Codes as integers (0: none) so that pairs compare without Python string comparisons.
-        vocabulary = {c: i for i, c in enumerate(sorted({c for c in (*n.waste_code, *problem.o.waste_code) if c}),
-                                                  start=1)}
-        self.n_code = np.array([vocabulary.get(c, 0) for c in n.waste_code], dtype=np.int32)
-        self.o_code = np.array([vocabulary.get(c, 0) for c in problem.o.waste_code], dtype=np.int32)
+        self.n_code = self.statistics.code_numbers(list(problem.n.waste_code))
+        self.o_code = self.statistics.code_numbers(list(problem.o.waste_code))
 
     def _fit_text(self, problem: Problem) -> None:
-        raw = [_raw_text(r) for r in problem.offers] + [_raw_text(r) for r in problem.needs]
+        raw = [raw_text(r) for r in problem.offers] + [raw_text(r) for r in problem.needs]
         self._fit_concepts(problem, raw)
-        texts = [f"{t} {expand(t)}".strip() if t else "" for t in raw]
+        texts = listing_texts(raw)
         self.o_has_text = np.array([bool(t) for t in texts[:problem.o.size]], dtype=bool)
         self.n_has_text = np.array([bool(t) for t in texts[problem.o.size:]], dtype=bool)
-        if not any(texts):
-            self.o_text = np.zeros((problem.o.size, 1), dtype=np.float32)
-            self.n_text = np.zeros((problem.n.size, 1), dtype=np.float32)
-            return
-        # Listings repeat their titles a lot ("废机油"): vectorise each distinct text once.
-        unique, inverse = np.unique(np.array(texts, dtype=object), return_inverse=True)
-        # char_wb n-grams work for Chinese (no word boundaries) and English alike.
-        self.vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 3), sublinear_tf=True,
-                                          min_df=1, dtype=np.float32)
-        tfidf = self.vectorizer.fit_transform(unique.tolist())
-        k = min(TEXT_DIMENSIONS, tfidf.shape[0] - 1, tfidf.shape[1] - 1)
-        if k >= 2:
-            self.svd = TruncatedSVD(n_components=k, random_state=0)
-            sample = tfidf if tfidf.shape[0] <= 20000 else tfidf[np.random.default_rng(0).choice(
-                tfidf.shape[0], 20000, replace=False)]
-            self.svd.fit(sample)
-            dense = normalize(self.svd.transform(tfidf), axis=1).astype(np.float32)
-        else:  # a corpus too small to reduce: keep the exact sparse vectors densified
-            dense = normalize(tfidf, axis=1).toarray().astype(np.float32)
-        dense = dense[inverse]
+        dense = self.statistics.text_vectors(texts)
         self.o_text = dense[:problem.o.size]
         self.n_text = dense[problem.o.size:]
 
@@ -302,21 +273,6 @@ class SimilarityModel:
         return out
 
 
-def _l2_rows(m: sparse.spmatrix) -> sparse.csr_matrix:
-    """Unit rows (zero rows stay zero), explicit zeros dropped so emptiness is visible."""
-    m = sparse.csr_matrix(m)
-    m.eliminate_zeros()
-    return normalize(m, norm="l2", axis=1).tocsr() if m.shape[1] else m
-
-
-def _need_profiles(problem: Problem) -> sparse.csr_matrix:
-    """Each need's composition, or its wanted minima when it states no composition."""
-    comp, wanted = problem.n.composition, problem.n.wanted
-    has = np.diff(comp.indptr) > 0
-    pick = sparse.diags(has.astype(np.float64))
-    return (pick @ comp + sparse.diags((~has).astype(np.float64)) @ wanted).tocsr()
-
-
 def _element_table(substances: list[str]) -> tuple[list[str], np.ndarray]:
     """Substance × element mass-fraction table for substances with a known formula."""
     # The shipped table first: the chemicals database costs seconds to load in a fresh process.
@@ -352,13 +308,3 @@ def rowwise_dot(a: np.ndarray, b: np.ndarray, ai: np.ndarray, bi: np.ndarray,
         sl = slice(start, start + chunk)
         out[sl] = np.einsum("ij,ij->i", a[ai[sl]], b[bi[sl]])
     return out
-
-
-def _raw_text(record) -> str:
-    """Titles carry the material's name; a description only stands in when there is no title
-    (descriptions are long, repetitive and slow to vectorise). What is vectorised adds the
-    glossary's words for every material the text names in both languages (``expand``), so that
-    a title typed only in Chinese and one typed only in English share n-grams when they name the
-    same material."""
-    titles = " ".join(t for t in (record.title, record.title_zh) if t).strip()
-    return titles or (record.description or "")[:200].strip()

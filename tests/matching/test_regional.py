@@ -102,7 +102,7 @@ def test_needs_in_several_halos_are_reported_once_with_their_global_fill(local_r
 def test_progress_reports_each_region_at_each_stage(local_run):
     run, events = local_run
     keys = [r["key"] for r in run.regions]
-    for stage in ("prepare", "explain"):
+    for stage in ("statistics", "prepare", "explain"):
         mine = [e for e in events if e.stage == stage]
         assert sorted(e.region for e in mine) == keys
         assert [e.done for e in mine] == list(range(1, len(keys) + 1)) and {e.total for e in mine} == {len(keys)}
@@ -163,3 +163,4 @@ def test_exact_mode_runs_in_one_region_only(park):
     source = dataclasses.replace(park, settings=dataclasses.replace(park.settings, exact=True))
     with pytest.raises(ValueError, match="settings.exact"):
         run_regions(source, LocalExecutor(), max_offers=MAX_OFFERS)
+

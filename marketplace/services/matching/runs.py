@@ -30,7 +30,7 @@ from .warm import warm_park_run
 # Rows per INSERT executemany when a run's proposals are written back, and ids per IN (…) when reading.
 BATCH_ROWS = 5000
 # What a regional run's stages are on the progress page and the command line (``run_matching``'s stages).
-REGION_STAGES = {"prepare": "candidates", "solve": "optimise", "explain": "explain"}
+REGION_STAGES = {"statistics": "similarity", "prepare": "candidates", "solve": "optimise", "explain": "explain"}
 
 
 class EngineRefused(ValidationFailed):

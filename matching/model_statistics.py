@@ -1,0 +1,385 @@
+"""Statistics of a whole run that the similarity model and the candidate index are fitted on.
+
+A pair's similarity must not depend on which region of a national run scores it, so what the
+model learns from *all* listings is kept apart from what it computes per listing:
+
+* **statistics of the run** (``ModelStatistics``): substance document frequencies (the IDF of
+  the composition block), the text vectoriser (character n-gram vocabulary and IDF) and the SVD
+  basis of the text space, the waste-code vocabulary, and the reducers of the retrieval
+  embedding (composition SVD, then the SVD of the whole embedding);
+* **per-listing transforms** (``SimilarityModel.fit``, ``candidates``): each listing's vectors
+  through those statistics.
+
+The statistics are computed by map-reduce: ``partial_statistics`` over the listings one region
+*owns* (each listing counted by exactly one region), ``merge_statistics`` on the driver (sums of
+document frequencies, unions of distinct texts and codes, a deterministic sample of listings by
+a hash of their id), which fits the bases on sorted, deterministic samples. ``fit_statistics``
+is the same over one problem as a single partition: ``run_park`` and one-click use it, so a
+region and the whole problem give a pair the same weight (to float rounding).
+"""
+from __future__ import annotations
+
+import hashlib
+import heapq
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
+
+from catalog.material_terms import expand
+
+from .problem import Problem
+from .threads import with_limited_threads
+
+TEXT_DIMENSIONS = 64
+RETRIEVAL_DIMENSIONS = 32
+COMPOSITION_DIMENSIONS = 32
+SVD_SAMPLE = 20_000  # rows an SVD basis is fitted on (a random, seeded subset beyond)
+SAMPLE_LISTINGS = 20_000  # listings kept (by the hash of their id) to fit the retrieval reducers
+MAX_TEXTS = 50_000  # distinct texts the vectoriser is fitted on (the lowest hashes beyond)
+CATEGORIES = 51  # column 0: not HW; 1..50: HW01..HW50
+
+_OFFER, _NEED = 0, 1
+
+
+@dataclass
+class SampleListing:
+    """What the retrieval reducers need of one sampled listing (its raw profile, category and text)."""
+
+    side: int  # 0 offer, 1 need
+    order: tuple[int, int]  # (id, position): listings sort by id, then by position in their problem
+    profile: dict[str, float]  # substance key -> stored fraction (an offer's composition, a need's profile)
+    category: int  # offer: its HW category; need: the category of the code it names (0 none)
+    mask: int  # need: the HW categories its enterprise's licences cover (bits)
+    licensed: bool  # need: its enterprise holds a licence
+    text: str  # what is vectorised (``listing_texts``)
+
+
+@dataclass
+class PartialStatistics:
+    """One partition's share: counts over the listings it owns, its distinct texts and sampled listings."""
+
+    documents: int = 0
+    substances: set[str] = field(default_factory=set)
+    df: dict[str, int] = field(default_factory=dict)
+    codes: set[str] = field(default_factory=set)
+    texts: dict[int, str] = field(default_factory=dict)  # text hash -> text, the MAX_TEXTS lowest hashes
+    sample: dict[tuple[int, int], SampleListing] = field(default_factory=dict)  # (hash, side) -> listing
+
+
+@dataclass
+class ModelStatistics:
+    """The fitted statistics of a run (picklable; shared with every region that scores pairs)."""
+
+    documents: int
+    substances: list[str]  # sorted keys
+    idf: np.ndarray  # float64 per substance: ln((1 + N) / (1 + df)), sklearn's smooth IDF without its +1
+    codes: list[str]  # sorted waste codes, numbered from 1 (0: none)
+    vectorizer: TfidfVectorizer | None  # None: no listing has a text
+    text_svd: TruncatedSVD | None  # None: the text corpus is too small to reduce (dense n-gram vectors)
+    composition_svd: TruncatedSVD | None  # None: few substances, the composition vectors are used as they are
+    retrieval_svd: TruncatedSVD | None  # None: the stacked embedding is already compact
+    sampled: int = 0  # listings the retrieval reducers were fitted on
+
+    def __post_init__(self) -> None:
+        self._position = {k: i for i, k in enumerate(self.substances)}
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("_position", None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self.__post_init__()
+
+    def idf_of(self, substances: list[str]) -> np.ndarray:
+        """The IDF of each substance key (one nobody owned has document frequency 0)."""
+        unseen = float(np.log((self.documents + 1) / 1) + 1.0 - 1.0)
+        return np.array([self.idf[self._position[k]] if k in self._position else unseen for k in substances],
+                        dtype=np.float64)
+
+    def code_numbers(self, codes: list[str | None]) -> np.ndarray:
+        """Waste codes as integers (0: none); a code outside the vocabulary gets a number beyond it."""
+        numbers = {c: i for i, c in enumerate(self.codes, start=1)}
+        extra = sorted({c for c in codes if c and c not in numbers})
+        numbers.update({c: len(self.codes) + 1 + i for i, c in enumerate(extra)})
+        return np.array([numbers.get(c, 0) if c else 0 for c in codes], dtype=np.int32)
+
+    def text_vectors(self, texts: list[str]) -> np.ndarray:
+        """Unit dense vectors of the texts (zero rows for empty texts), float32."""
+        if self.vectorizer is None:
+            return np.zeros((len(texts), 1), dtype=np.float32)
+        # Listings repeat their titles a lot ("废机油"): vectorise each distinct text once.
+        unique, inverse = np.unique(np.array(texts, dtype=object), return_inverse=True)
+        tfidf = self.vectorizer.transform(unique.tolist())
+        if self.text_svd is not None:
+            dense = normalize(self.text_svd.transform(tfidf), axis=1).astype(np.float32)
+        else:  # a corpus too small to reduce: the exact sparse vectors densified
+            dense = normalize(tfidf, axis=1).toarray().astype(np.float32)
+        dense[np.array([not t for t in unique.tolist()], dtype=bool)] = 0.0
+        return dense[inverse.ravel()]
+
+    def global_columns(self, m: sparse.csr_matrix, substances: list[str]) -> sparse.csr_matrix:
+        """``m`` (columns: ``substances``, sorted) with the run's substance columns."""
+        known = np.array([k in self._position for k in substances], dtype=bool)
+        if not known.all():  # a substance nobody owned: it cannot add to a dot product with the basis
+            m = m[:, np.flatnonzero(known)]
+            substances = [k for k, ok in zip(substances, known, strict=True) if ok]
+        cols = np.array([self._position[k] for k in substances], dtype=np.int64)
+        m = sparse.csr_matrix(m)
+        return sparse.csr_matrix((m.data, cols[m.indices], m.indptr), shape=(m.shape[0], len(self.substances)))
+
+    @with_limited_threads
+    def embed(self, o_comp: sparse.csr_matrix, n_comp: sparse.csr_matrix, o_cat: np.ndarray, n_cat: np.ndarray,
+              o_text: np.ndarray, n_text: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Retrieval embeddings: unit dense vectors in which a dot product approximates the similarity model.
+
+        ``o_comp``/``n_comp`` are unit composition rows in the run's substance columns
+        (``global_columns``); the category and text blocks are the listings' own.
+        """
+        o, n = self.stacked(o_comp, n_comp, o_cat, n_cat, o_text, n_text)
+        if self.retrieval_svd is not None:  # a compact space keeps the pre-ranking of millions of pairs cheap
+            o = normalize(self.retrieval_svd.transform(o), axis=1)
+            n = normalize(self.retrieval_svd.transform(n), axis=1)
+        return o.astype(np.float32), n.astype(np.float32)
+
+    def stacked(self, o_comp: sparse.csr_matrix, n_comp: sparse.csr_matrix, o_cat: np.ndarray, n_cat: np.ndarray,
+                o_text: np.ndarray, n_text: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The unreduced retrieval rows (composition, category and text blocks), unit length, float64."""
+        comp_o, comp_n = self._reduce_composition(o_comp), self._reduce_composition(n_comp)
+        return (normalize(np.hstack([0.7 * comp_o, 0.6 * o_cat, 0.45 * o_text]), axis=1),
+                normalize(np.hstack([0.7 * comp_n, 0.6 * n_cat, 0.45 * n_text]), axis=1))
+
+    def _reduce_composition(self, comp: sparse.csr_matrix) -> np.ndarray:
+        if self.composition_svd is None:
+            return comp.toarray()
+        return normalize(self.composition_svd.transform(comp), axis=1)
+
+
+# --- per-listing raw material (shared by the statistics and the model) ------------------------------
+
+
+def need_profiles(problem: Problem) -> sparse.csr_matrix:
+    """Each need's composition, or its wanted minima when it states no composition."""
+    comp, wanted = problem.n.composition, problem.n.wanted
+    has = np.diff(comp.indptr) > 0
+    pick = sparse.diags(has.astype(np.float64))
+    return (pick @ comp + sparse.diags((~has).astype(np.float64)) @ wanted).tocsr()
+
+
+def raw_text(record) -> str:
+    """Titles carry the material's name; a description only stands in when there is no title
+    (descriptions are long, repetitive and slow to vectorise)."""
+    titles = " ".join(t for t in (record.title, record.title_zh) if t).strip()
+    return titles or (record.description or "")[:200].strip()
+
+
+def listing_texts(raw: list[str]) -> list[str]:
+    """What is vectorised: each text plus the glossary's words for every material it names in both
+    languages (``expand``), so that a Chinese-only and an English-only title of one material share n-grams."""
+    return [f"{t} {expand(t)}".strip() if t else "" for t in raw]
+
+
+def need_categories(problem: Problem) -> tuple[np.ndarray, np.ndarray]:
+    """Per need: the HW categories its enterprise's licences cover (bits; valid or not: similarity says what
+    the receiver is *for*, the licence rule judges validity), and whether it holds any licence."""
+    n = problem.n
+    masks = np.zeros(n.size, dtype=np.uint64)
+    licensed = np.zeros(n.size, dtype=bool)
+    for j, e in enumerate(n.enterprise.tolist()):
+        lic = problem.licences_of_enterprise.get(e)
+        if lic:
+            masks[j] = np.bitwise_or.reduce(problem.lic_categories[lic])
+            licensed[j] = True
+    return masks, licensed
+
+
+def category_vectors(o_category: np.ndarray, n_mask: np.ndarray, n_licensed: np.ndarray,
+                     n_category: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One-hot HW category of offers (column 0: not HW); the categories a need's licences cover, or names."""
+    o = np.zeros((o_category.shape[0], CATEGORIES), dtype=np.float32)
+    o[np.arange(o_category.shape[0]), o_category] = 1.0
+    bits = np.arange(CATEGORIES, dtype=np.uint64)
+    n = ((n_mask[:, None] >> bits[None, :]) & np.uint64(1)).astype(np.float32)
+    n[:, 0] = (~n_licensed).astype(np.float32)  # general receivers take general offers
+    named = n_category > 0
+    n[np.flatnonzero(named), n_category[named]] = 1.0
+    return o, normalize(n, axis=1)
+
+
+def composition_rows(raw: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
+    """Unit rows of √fraction × IDF (presence matters more than amount); zero rows stay zero."""
+    m = sparse.csr_matrix(raw.sqrt() @ sparse.diags(idf)) if raw.shape[1] else sparse.csr_matrix(raw)
+    m.eliminate_zeros()
+    return normalize(m, norm="l2", axis=1).tocsr() if m.shape[1] else m
+
+
+# --- map: one partition -----------------------------------------------------------------------------
+
+
+def partial_statistics(problem: Problem, offers: np.ndarray | None = None,
+                       needs: np.ndarray | None = None) -> PartialStatistics:
+    """The statistics of the listings of ``problem`` this partition owns (row indices; default: all)."""
+    oi = np.arange(problem.o.size) if offers is None else np.asarray(offers, dtype=np.int64)
+    ni = np.arange(problem.n.size) if needs is None else np.asarray(needs, dtype=np.int64)
+    out = PartialStatistics(documents=int(oi.size + ni.size))
+    o_raw, n_raw = problem.o.composition[oi], need_profiles(problem)[ni]
+    # Document frequency counts stored entries, as sklearn's does (an explicit 0 fraction counts).
+    counts = np.bincount(np.concatenate([o_raw.indices, n_raw.indices]), minlength=len(problem.substances))
+    out.df = {problem.substances[i]: int(counts[i]) for i in np.flatnonzero(counts).tolist()}
+    offers_l, needs_l = [problem.offers[i] for i in oi.tolist()], [problem.needs[j] for j in ni.tolist()]
+    out.substances = {k for r in offers_l for k in r.composition} | {
+        k for r in needs_l for k in (*r.composition, *r.wanted, *r.limits)}
+    out.codes = {r.waste_code for r in (*offers_l, *needs_l) if r.waste_code}
+    o_text = listing_texts([raw_text(r) for r in offers_l])
+    n_text = listing_texts([raw_text(r) for r in needs_l])
+    # The empty text is part of the corpus when a listing has none (as one process always fitted it).
+    out.texts = _lowest({_hash_text(t): t for t in set(o_text) | set(n_text)}, MAX_TEXTS)
+    masks, licensed = need_categories(problem)
+    o_keys = _listing_hashes([r.id for r in offers_l], oi, _OFFER)
+    n_keys = _listing_hashes([r.id for r in needs_l], ni, _NEED)
+    keep = set(heapq.nsmallest(SAMPLE_LISTINGS, [*o_keys, *n_keys]))
+    for side, keys, rows, raw, texts in ((_OFFER, o_keys, oi, o_raw, o_text), (_NEED, n_keys, ni, n_raw, n_text)):
+        records = offers_l if side == _OFFER else needs_l
+        for pos, key in enumerate(keys):
+            if key not in keep:
+                continue
+            row, record = int(rows[pos]), records[pos]
+            lo, hi = raw.indptr[pos], raw.indptr[pos + 1]
+            profile = {problem.substances[c]: float(v) for c, v in zip(raw.indices[lo:hi].tolist(),
+                                                                        raw.data[lo:hi].tolist(), strict=True)}
+            if side == _OFFER:
+                category, mask, has_licence = int(problem.o.category[row]), 0, False
+            else:
+                category, mask, has_licence = int(problem.n.category[row]), int(masks[row]), bool(licensed[row])
+            out.sample[key] = SampleListing(side=side, order=(_id_or(record.id, -1), row), profile=profile,
+                                            category=category, mask=mask, licensed=has_licence, text=texts[pos])
+    return out
+
+
+def _listing_hashes(ids: list[int | None], rows: np.ndarray, side: int) -> list[tuple[int, int]]:
+    """(hash, side) per listing: a listing's place in the sample depends on its id only, not on its region."""
+    if any(i is None for i in ids):  # records without ids (one problem, never a regional run): by position
+        values = rows.astype(np.uint64)
+    else:
+        values = np.array(ids, dtype=np.int64).astype(np.uint64)
+    return list(zip(_splitmix64(values + np.uint64(side) * np.uint64(0x9E3779B97F4A7C15)).tolist(),
+                    [side] * len(ids), strict=True))
+
+
+def _splitmix64(x: np.ndarray) -> np.ndarray:
+    """A well-mixed 64-bit hash of each value (deterministic on every machine)."""
+    with np.errstate(over="ignore"):
+        z = x + np.uint64(0x9E3779B97F4A7C15)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return z ^ (z >> np.uint64(31))
+
+
+def _hash_text(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def _lowest(items: dict[Any, Any], k: int) -> dict[Any, Any]:
+    """The ``k`` entries of lowest key (all when there are fewer): a sample the same for any partition."""
+    if len(items) <= k:
+        return items
+    return {key: items[key] for key in heapq.nsmallest(k, items)}
+
+
+def _id_or(value: int | None, default: int) -> int:
+    return default if value is None else int(value)
+
+
+# --- reduce: the driver -----------------------------------------------------------------------------
+
+
+@with_limited_threads
+def merge_statistics(parts: list[PartialStatistics]) -> ModelStatistics:
+    """The run's statistics from every partition's share; the bases fitted on sorted, deterministic samples."""
+    documents = sum(p.documents for p in parts)
+    df: dict[str, int] = {}
+    for p in parts:
+        for k, c in p.df.items():
+            df[k] = df.get(k, 0) + c
+    substances = sorted(set().union(*(p.substances for p in parts)) | set(df))
+    counts = np.array([df.get(k, 0) for k in substances], dtype=np.float64)
+    # sklearn's smooth IDF, computed as it does, minus its +1: a component every listing has (water) weighs
+    # nothing, a rare one ln(N/df).
+    idf = (np.log((documents + 1) / (counts + 1)) + 1.0) - 1.0 if substances else np.zeros(0)
+    codes = sorted(set().union(*(p.codes for p in parts)))
+    texts = _lowest({h: t for p in parts for h, t in p.texts.items()}, MAX_TEXTS)
+    vectorizer, text_svd = _fit_text(sorted(set(texts.values())))
+    stats = ModelStatistics(documents=documents, substances=substances, idf=idf, codes=codes, vectorizer=vectorizer,
+                            text_svd=text_svd, composition_svd=None, retrieval_svd=None)
+    sample = _lowest({k: v for p in parts for k, v in p.sample.items()}, SAMPLE_LISTINGS)
+    _fit_retrieval(stats, sorted(sample.values(), key=lambda s: (s.side, s.order)))
+    return stats
+
+
+def fit_statistics(problem: Problem) -> ModelStatistics:
+    """The statistics of one problem as a single partition (``run_park``, one-click)."""
+    return merge_statistics([partial_statistics(problem)])
+
+
+def _fit_text(texts: list[str]) -> tuple[TfidfVectorizer | None, TruncatedSVD | None]:
+    """The character n-gram vectoriser and the SVD of its space, fitted on the sorted distinct texts."""
+    if not any(texts):
+        return None, None
+    # char_wb n-grams work for Chinese (no word boundaries) and English alike.
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 3), sublinear_tf=True, min_df=1,
+                                 dtype=np.float32)
+    tfidf = vectorizer.fit_transform(texts)
+    k = min(TEXT_DIMENSIONS, tfidf.shape[0] - 1, tfidf.shape[1] - 1)
+    if k < 2:
+        return vectorizer, None
+    svd = TruncatedSVD(n_components=k, random_state=0)
+    svd.fit(_rows_sample(tfidf))
+    return vectorizer, svd
+
+
+def _rows_sample(m: Any) -> Any:
+    """At most ``SVD_SAMPLE`` rows of ``m``, chosen by a seeded generator: the same rows for the same ``m``."""
+    if m.shape[0] <= SVD_SAMPLE:
+        return m
+    return m[np.random.default_rng(0).choice(m.shape[0], SVD_SAMPLE, replace=False)]
+
+
+def _fit_retrieval(stats: ModelStatistics, sample: list[SampleListing]) -> None:
+    """The composition reducer and the retrieval reducer, fitted on the sampled listings (offers, then needs)."""
+    stats.sampled = len(sample)
+    offers = [s for s in sample if s.side == _OFFER]
+    needs = [s for s in sample if s.side == _NEED]
+    column = {k: i for i, k in enumerate(stats.substances)}
+
+    def matrix(rows: list[SampleListing]) -> sparse.csr_matrix:
+        indptr, indices, data = [0], [], []
+        for s in rows:
+            for key, value in sorted(s.profile.items(), key=lambda kv: column[kv[0]]):
+                indices.append(column[key])
+                data.append(value)
+            indptr.append(len(indices))
+        return sparse.csr_matrix((np.asarray(data, dtype=np.float64), np.asarray(indices, dtype=np.int64),
+                                  np.asarray(indptr, dtype=np.int64)), shape=(len(rows), len(stats.substances)))
+
+    o_comp = composition_rows(matrix(offers), stats.idf)
+    n_comp = composition_rows(matrix(needs), stats.idf)
+    both = sparse.vstack([o_comp, n_comp]).tocsr()
+    if both.shape[1] > COMPOSITION_DIMENSIONS:
+        stats.composition_svd = TruncatedSVD(n_components=COMPOSITION_DIMENSIONS, random_state=0).fit(
+            _rows_sample(both))
+    o_cat, n_cat = category_vectors(np.array([s.category for s in offers], dtype=np.int64),
+                                    np.array([s.mask for s in needs], dtype=np.uint64),
+                                    np.array([s.licensed for s in needs], dtype=bool),
+                                    np.array([s.category for s in needs], dtype=np.int64))
+    o, n = stats.stacked(o_comp, n_comp, o_cat, n_cat, stats.text_vectors([s.text for s in offers]),
+                         stats.text_vectors([s.text for s in needs]))
+    if o.shape[1] > RETRIEVAL_DIMENSIONS and o.shape[0] + n.shape[0] > RETRIEVAL_DIMENSIONS:
+        stats.retrieval_svd = TruncatedSVD(n_components=RETRIEVAL_DIMENSIONS, random_state=0).fit(
+            _rows_sample(np.vstack([o, n])))
+
