@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from contextlib import nullcontext
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from sklearn.cluster import MiniBatchKMeans
@@ -43,6 +44,7 @@ class _Cells:
     members: list[np.ndarray]  # per cell: indices into the side
     trees: list[BallTree | None]
     reach_rad: np.ndarray  # per cell: the longest reach of a member, radians
+    exhaustive: bool = False  # every query looks into every cell (a small side)
 
 
 class CandidateIndex:
@@ -56,7 +58,11 @@ class CandidateIndex:
         need_reach = np.where(np.isfinite(problem.n.max_distance_km), problem.n.max_distance_km,
                               s.default_max_distance_km) / s.road_factor
         self.need_reach_km = need_reach
-        self.need_cells = _build_cells(self.n_embed, problem.n.lat_rad, problem.n.lon_rad, need_reach)
+        # The cells are the run's (``model.statistics``): a need is in the same cell, and a query looks into the
+        # same cells, in every region of a national run, so an offer finds the candidates one process would.
+        stats = model.statistics
+        self.need_cells = _build_cells(self.n_embed, problem.n.lat_rad, problem.n.lon_rad, need_reach,
+                                       kmeans=stats.need_kmeans, exhaustive=stats.needs <= EXHAUSTIVE_SIZE)
         self._offer_cells: _Cells | None = None
 
     @property
@@ -203,10 +209,19 @@ def _retrieval_embeddings(p: Problem, model: SimilarityModel) -> tuple[np.ndarra
 
 
 @with_limited_threads
-def _build_cells(embed: np.ndarray, lat: np.ndarray, lon: np.ndarray, reach_km: np.ndarray) -> _Cells:
+def _build_cells(embed: np.ndarray, lat: np.ndarray, lon: np.ndarray, reach_km: np.ndarray, *,
+                 kmeans: Any = None, exhaustive: bool | None = None) -> _Cells:
+    """Cells of one side: k-means fitted here, or ``kmeans`` already fitted for the run (its cells predicted);
+    ``exhaustive`` (default: this side is small) makes every query look into every cell."""
     size = embed.shape[0]
     cells = max(1, round(math.sqrt(size) / 2))
-    if cells == 1 or size < 8:
+    if exhaustive is None:
+        exhaustive = size <= EXHAUSTIVE_SIZE
+    if kmeans is not None:
+        cells = int(kmeans.n_clusters)
+        labels = kmeans.predict(embed) if size else np.zeros(0, dtype=np.int64)
+        centroids = normalize(kmeans.cluster_centers_)
+    elif cells == 1 or size < 8:
         labels = np.zeros(size, dtype=np.int64)
         centroids = normalize(embed.mean(axis=0, keepdims=True)) if size else np.zeros((1, embed.shape[1]))
         cells = 1
@@ -227,7 +242,8 @@ def _build_cells(embed: np.ndarray, lat: np.ndarray, lon: np.ndarray, reach_km: 
             reach[c] = float(reach_km[idx].max()) / EARTH_RADIUS_KM
         else:
             trees.append(None)
-    return _Cells(centroids=centroids.astype(np.float32), members=members, trees=trees, reach_rad=reach)
+    return _Cells(centroids=centroids.astype(np.float32), members=members, trees=trees, reach_rad=reach,
+                  exhaustive=exhaustive)
 
 
 def _probe(cells: _Cells, q_embed: np.ndarray, q_lat: np.ndarray, q_lon: np.ndarray,
@@ -240,7 +256,7 @@ def _probe(cells: _Cells, q_embed: np.ndarray, q_lat: np.ndarray, q_lon: np.ndar
         return empty
     # A side of a few thousand listings is probed whole: k-means on so few points can put a fitting
     # listing in a cell whose centroid looks unlike the query, and looking into every cell is cheap.
-    small = sum(m.size for m in cells.members) <= EXHAUSTIVE_SIZE
+    small = cells.exhaustive
     probes = n_cells if small else min(PROBES, n_cells)
     scores = q_embed @ cells.centroids.T
     best = np.argpartition(-scores, probes - 1, axis=1)[:, :probes] if probes < n_cells else \

@@ -21,11 +21,13 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from scipy import sparse
+from sklearn.cluster import MiniBatchKMeans
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
@@ -64,6 +66,7 @@ class PartialStatistics:
     """One partition's share: counts over the listings it owns, its distinct texts and sampled listings."""
 
     documents: int = 0
+    needs: int = 0
     substances: set[str] = field(default_factory=set)
     df: dict[str, int] = field(default_factory=dict)
     codes: set[str] = field(default_factory=set)
@@ -84,6 +87,8 @@ class ModelStatistics:
     composition_svd: TruncatedSVD | None  # None: few substances, the composition vectors are used as they are
     retrieval_svd: TruncatedSVD | None  # None: the stacked embedding is already compact
     sampled: int = 0  # listings the retrieval reducers were fitted on
+    needs: int = 0  # needs of the run
+    need_kmeans: MiniBatchKMeans | None = None  # the cells of the candidate index over needs (None: one cell)
 
     def __post_init__(self) -> None:
         self._position = {k: i for i, k in enumerate(self.substances)}
@@ -227,7 +232,7 @@ def partial_statistics(problem: Problem, offers: np.ndarray | None = None,
     """The statistics of the listings of ``problem`` this partition owns (row indices; default: all)."""
     oi = np.arange(problem.o.size) if offers is None else np.asarray(offers, dtype=np.int64)
     ni = np.arange(problem.n.size) if needs is None else np.asarray(needs, dtype=np.int64)
-    out = PartialStatistics(documents=int(oi.size + ni.size))
+    out = PartialStatistics(documents=int(oi.size + ni.size), needs=int(ni.size))
     o_raw, n_raw = problem.o.composition[oi], need_profiles(problem)[ni]
     # Document frequency counts stored entries, as sklearn's does (an explicit 0 fraction counts).
     counts = np.bincount(np.concatenate([o_raw.indices, n_raw.indices]), minlength=len(problem.substances))
@@ -316,7 +321,8 @@ def merge_statistics(parts: list[PartialStatistics]) -> ModelStatistics:
     texts = _lowest({h: t for p in parts for h, t in p.texts.items()}, MAX_TEXTS)
     vectorizer, text_svd = _fit_text(sorted(set(texts.values())))
     stats = ModelStatistics(documents=documents, substances=substances, idf=idf, codes=codes, vectorizer=vectorizer,
-                            text_svd=text_svd, composition_svd=None, retrieval_svd=None)
+                            text_svd=text_svd, composition_svd=None, retrieval_svd=None,
+                            needs=sum(p.needs for p in parts))
     sample = _lowest({k: v for p in parts for k, v in p.sample.items()}, SAMPLE_LISTINGS)
     _fit_retrieval(stats, sorted(sample.values(), key=lambda s: (s.side, s.order)))
     return stats
@@ -382,4 +388,19 @@ def _fit_retrieval(stats: ModelStatistics, sample: list[SampleListing]) -> None:
     if o.shape[1] > RETRIEVAL_DIMENSIONS and o.shape[0] + n.shape[0] > RETRIEVAL_DIMENSIONS:
         stats.retrieval_svd = TruncatedSVD(n_components=RETRIEVAL_DIMENSIONS, random_state=0).fit(
             _rows_sample(np.vstack([o, n])))
+    _fit_need_cells(stats, o_comp, n_comp, o_cat, n_cat, offers, needs)
 
+
+def _fit_need_cells(stats: ModelStatistics, o_comp, n_comp, o_cat, n_cat, offers: list[SampleListing],
+                    needs: list[SampleListing]) -> None:
+    """The k-means cells of the candidate index over needs, fitted on the sampled needs' retrieval embeddings:
+    a need falls in the same cell whichever region holds it (about √needs / 2 cells, as one process had)."""
+    cells = max(1, round(math.sqrt(stats.needs) / 2))
+    size = len(needs)
+    if cells == 1 or size < 8 or size < cells:
+        return
+    _o, n_embed = stats.embed(o_comp, n_comp, o_cat, n_cat, stats.text_vectors([s.text for s in offers]),
+                              stats.text_vectors([s.text for s in needs]))
+    # k-means++ on a sample: the cells only need to group like with like, not be optimal.
+    stats.need_kmeans = MiniBatchKMeans(n_clusters=cells, random_state=0, n_init=1, batch_size=4096,
+                                        init_size=min(size, max(3 * cells, 2000))).fit(n_embed)

@@ -293,7 +293,8 @@ class _Component:
         arcs = np.flatnonzero(self.free)
         lic = self.licence[arcs]
         cap = np.minimum(self.cap[arcs], np.minimum(rem_o[self.offer[arcs]], rem_n[self.need[arcs]]))
-        cap = np.where(lic >= 0, np.minimum(cap, rem_l[np.maximum(lic, 0)]), cap)
+        if rem_l.size:  # a component without licences: nothing to index (np.where evaluates both sides)
+            cap = np.where(lic >= 0, np.minimum(cap, rem_l[np.maximum(lic, 0)]), cap)
         arcs, cap = arcs[cap > 0], cap[cap > 0]
         # Rows keep the component's numbering: min_cost_flow_units and the LP number only the
         # rows their arcs touch.

@@ -164,3 +164,17 @@ def test_exact_mode_runs_in_one_region_only(park):
     with pytest.raises(ValueError, match="settings.exact"):
         run_regions(source, LocalExecutor(), max_offers=MAX_OFFERS)
 
+
+def test_the_regional_objective_is_within_one_percent_of_run_park_over_everything(park, local_run):
+    """With the run's model statistics shared by every region, a pair weighs the same in a region as in one
+    process over everything; what remains is the candidate index (k-means cells fitted per region). Measured on
+    this 3,500 × 3,500 network in nine regions: 0.02 % below ``run_park`` (11 % below with per-region models,
+    2.6 % with shared statistics but per-region k-means cells)."""
+    run, _ = local_run
+    whole = run_park(Problem(park.offers, park.needs, park.licences, settings=park.settings))
+    assert len(run.regions) >= 4
+    assert abs(run.objective - whole.objective) / whole.objective < 0.01
+    weights = {(p.offer_id, p.need_id): p.weight for p in whole.proposals}
+    common = [(p.weight, weights[(p.offer_id, p.need_id)]) for p in run.proposals if (p.offer_id, p.need_id) in weights]
+    assert len(common) > len(run.proposals) // 2
+    assert all(a == b for a, b in common)
