@@ -285,16 +285,11 @@ class NationalSource:
 
     def load(self, region: Region) -> RegionData:
         """The offers in the region's core, the needs in its halo, their licences (generating only those parks)."""
-        made: dict[int, tuple[list[OfferRecord], list[NeedRecord], list[LicenceRecord]]] = {}
-
-        def park(p: ParkPlan):  # held for the whole load, whatever the cache evicts meanwhile
-            if p.index not in made:
-                made[p.index] = self.park_records(p)
-            return made[p.index]
-
+        # Parks are not held beyond the cache: a region's halo meets some 800 parks at 1M × 1M, and
+        # only their needs inside the halo (and the core's offers) are kept.
         offers: list[OfferRecord] = []
         for p in self.parks_meeting(region.south, region.north, region.west, region.east):
-            recs = park(p)[0]
+            recs = self.park_records(p)[0]
             if recs:
                 inside = np.asarray(region.contains(*_latlon(recs)), dtype=bool)
                 offers.extend(r for r, keep in zip(recs, inside) if keep)
@@ -302,7 +297,7 @@ class NationalSource:
         needs: list[NeedRecord] = []
         licences: list[LicenceRecord] = []
         for p in self.parks_meeting(s, n, w, e):
-            _o, recs, lics = park(p)
+            _o, recs, lics = self.park_records(p)
             if not recs:
                 continue
             inside = np.asarray(region.in_halo(*_latlon(recs)), dtype=bool)
