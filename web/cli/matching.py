@@ -77,7 +77,7 @@ def recommend(cli: Cli, refs: tuple[str, ...], top: int, today: str | None) -> N
 @click.option("--workers", type=click.IntRange(1, 256), default=None, metavar="N",
               help="With --engine dask and no --scheduler: worker processes of the local cluster (default 2).")
 @click.option("--max-region-offers", "max_region_offers", type=click.IntRange(1), default=None, metavar="N",
-              help="With --engine dask: at most N offers per region (default 50,000).")
+              help="At most N offers per region (default 50,000): above it both engines run region by region.")
 @json_option
 @click.pass_obj
 def match(cli: Cli, park: str | None, exact: bool, time_limit: float | None, min_lot: float | None,
@@ -124,8 +124,9 @@ def match(cli: Cli, park: str | None, exact: bool, time_limit: float | None, min
         click.echo(f"Error: {exc.message}", err=True)
         raise SystemExit(2) from None
     c, t = result.counts, result.timings
-    if result.engine != "local":  # on stderr, so with --json too: where a long run went
-        info(f"run {run.id}: {result.engine} engine, {result.workers} workers, {len(result.regions)} regions; "
+    if result.engine != "local" or len(result.regions) > 1:  # on stderr, so with --json too: where a long run went
+        info(f"run {run.id}: {result.engine} engine, {result.workers} worker{'s' if result.workers != 1 else ''}, "
+             f"{len(result.regions)} regions; "
              f"{c['offers']} offers × {c['needs']} needs, {len(result.proposals)} proposals stored; "
              f"solved in {t.get('solve_s', 0.0):.2f} s, {t['total_s']:.2f} s in all; "
              f"gap {result.solver.get('gap', 0.0):.2e}")

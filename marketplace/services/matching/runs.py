@@ -8,17 +8,18 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from matching.executors import ENGINES, Executor, make_executor
+from matching.executors import ENGINES, Executor, LocalExecutor, make_executor
 from matching.pipeline import ParkRun, run_park
 from matching.problem import Settings
 from matching.regional import MAX_OFFERS, RegionProgress, run_regions
+from matching.regions import InMemorySource
 from matching.scoring import explain_value
 
 from ...errors import Forbidden, ValidationFailed
-from ...models import Match, MatchRun, Park
+from ...models import Enterprise, Listing, Match, MatchRun, Park
 from ..accounts import audit, parks
 from ..accounts.users import Principal
 from . import workflow
@@ -65,16 +66,16 @@ def check_engine(settings: Settings, engine: str, *, scheduler: str | None = Non
     if engine not in ENGINES:
         raise EngineRefused(f"--engine: must be one of {', '.join(ENGINES)} (引擎须为 local 或 dask)",
                             {"engine": [f"one of {', '.join(ENGINES)}"]})
+    if max_region_offers is not None and max_region_offers < 1:
+        raise EngineRefused("--max-region-offers: at least 1 (每个区域至少 1 条供给)",
+                            {"max_region_offers": ["must be at least 1"]})
     if engine == "local":
-        for name, given in (("scheduler", scheduler), ("workers", workers), ("max_region_offers", max_region_offers)):
+        for name, given in (("scheduler", scheduler), ("workers", workers)):
             if given is not None:
                 option = "--" + name.replace("_", "-")
                 raise EngineRefused(f"{option} works with --engine dask only (仅适用于 dask 引擎)",
                                     {name: ["only with --engine dask"]})
         return
-    if max_region_offers is not None and max_region_offers < 1:
-        raise EngineRefused("--max-region-offers: at least 1 (每个区域至少 1 条供给)",
-                            {"max_region_offers": ["must be at least 1"]})
     if workers is not None and workers < 1:
         raise EngineRefused("--workers: at least 1 (工作进程数至少为 1)", {"workers": ["must be at least 1"]})
     for name, used in (("exact", settings.exact), ("favour_loops", settings.loop_bonus_cny > 0),
@@ -172,7 +173,16 @@ def run_matching(session: Session, *, park: str | None, actor: str, settings: Se
     step("load")
     if engine == "local":
         workflow.expire_stale(session, now)
-        if warm:
+        max_offers = max_region_offers or MAX_OFFERS
+        if regional_locally(settings, offers=_active_offers(session, park), max_offers=max_offers,
+                            with_candidates=with_candidates):
+            # More offers than one region holds: the dask engine's algorithm in this process (same regions,
+            # same statistics, same components), so both engines give one answer.
+            problem = build_problem(session, park=park, settings=settings)
+            source = InMemorySource(problem.offers, problem.needs, problem.licences, problem.approvals, settings)
+            result = run_regions(source, LocalExecutor(), max_offers=max_offers,
+                                 progress=_regional_progress(step, region_progress))
+        elif warm:
             problem, result = warm_park_run(session, park=park, settings=settings, with_candidates=with_candidates,
                                             progress=progress)
         else:
@@ -186,14 +196,30 @@ def run_matching(session: Session, *, park: str | None, actor: str, settings: Se
         executor = _open_executor(engine, scheduler, workers)  # before any write: a refusal leaves nothing
         try:
             workflow.expire_stale(session, now)
+            # Taken before the workers read: a listing committed during the run, which the run never
+            # considered, keeps its open proposals.
+            offer_ids, need_ids = scope_ids(session, park)
             result = run_regions(source, executor, max_offers=max_region_offers or MAX_OFFERS,
                                  progress=_regional_progress(step, region_progress))
         finally:
             executor.close()
-        offer_ids, need_ids = scope_ids(session, park)
     step("store")
     return _store(session, result, park=park, actor=actor, settings=settings, now=now,
                   offer_ids=offer_ids, need_ids=need_ids), result
+
+
+def regional_locally(settings: Settings, *, offers: int, max_offers: int, with_candidates: bool = False) -> bool:
+    """Whether the local engine runs region by region: more offers than one region holds, and nothing asked
+    that only a run over one problem does (exact mode, favoured loops, the candidate list)."""
+    return offers > max_offers and not (settings.exact or settings.loop_bonus_cny > 0 or with_candidates)
+
+
+def _active_offers(session: Session, park: str | None) -> int:
+    """How many active offers a run of ``park`` (None: every park) reads (before tonnes already reserved)."""
+    q = select(func.count(Listing.id)).where(Listing.status == "active", Listing.kind == "offer")
+    if park is not None:
+        q = q.join(Listing.enterprise).where(Enterprise.park_id == park_id_of(session, park))
+    return session.scalar(q) or 0
 
 
 def _regional_progress(step: Callable[[str], None],

@@ -93,6 +93,21 @@ def test_dask_over_several_regions_reads_each_from_the_database(demo_url):
     assert runs_n == 1 and per_run == {doc["run"]: len(doc["matches"])}
 
 
+def test_the_local_engine_runs_the_same_regions_above_the_limit(demo_url):
+    """Single process and dask give one answer on every instance: above ``--max-region-offers`` the local
+    engine runs the regional algorithm in its own process (a park below it is one problem, as before)."""
+    remote = run_json(demo_url, "match", "--engine", "dask", "--workers", "2", "--max-region-offers", "20",
+                      "--today", TODAY)
+    result = run(demo_url, "match", "--max-region-offers", "20", "--today", TODAY, "--json")
+    local = json.loads(result.stdout)
+    assert local["engine"] == "local" and len(local["regions"]) == len(remote["regions"]) > 2
+    assert f"run {local['run']}: local engine, 1 worker, {len(local['regions'])} regions" in result.stderr
+    assert local["objective"] == pytest.approx(remote["objective"], rel=1e-6)
+    assert _pairs(local).keys() == _pairs(remote).keys()
+    whole = run_json(demo_url, "match", "--today", TODAY)
+    assert whole["regions"] == [] and len(whole["matches"]) > 30
+
+
 def test_a_failure_mid_write_leaves_no_run_and_no_proposals(demo_url, monkeypatch):
     before = _stored(demo_url)
     calls = []
@@ -116,6 +131,7 @@ def test_a_failure_mid_write_leaves_no_run_and_no_proposals(demo_url, monkeypatc
     (["--engine", "dask", "--scheduler", "tcp://127.0.0.1:1"], "--scheduler"),
     (["--scheduler", "tcp://127.0.0.1:1"], "--scheduler"),
     (["--workers", "3"], "--workers"),
+    (["--max-region-offers", "0"], "--max-region-offers"),
     (["--engine", "dask", "--exact"], "--exact"),
     (["--engine", "dask", "--favour-loops"], "--favour-loops"),
     (["--engine", "dask", "--with-candidates"], "--with-candidates"),
