@@ -388,19 +388,20 @@ def _fit_retrieval(stats: ModelStatistics, sample: list[SampleListing]) -> None:
     if o.shape[1] > RETRIEVAL_DIMENSIONS and o.shape[0] + n.shape[0] > RETRIEVAL_DIMENSIONS:
         stats.retrieval_svd = TruncatedSVD(n_components=RETRIEVAL_DIMENSIONS, random_state=0).fit(
             _rows_sample(np.vstack([o, n])))
-    _fit_need_cells(stats, o_comp, n_comp, o_cat, n_cat, offers, needs)
+    _fit_need_cells(stats, n)
 
 
-def _fit_need_cells(stats: ModelStatistics, o_comp, n_comp, o_cat, n_cat, offers: list[SampleListing],
-                    needs: list[SampleListing]) -> None:
-    """The k-means cells of the candidate index over needs, fitted on the sampled needs' retrieval embeddings:
-    a need falls in the same cell whichever region holds it (about √needs / 2 cells, as one process had)."""
+def _fit_need_cells(stats: ModelStatistics, n_stacked: np.ndarray) -> None:
+    """The k-means cells of the candidate index over needs, fitted on the sampled needs' retrieval embeddings
+    (``n_stacked``: their unreduced rows, as ``stacked`` gives them): a need falls in the same cell whichever
+    region holds it (about √needs / 2 cells, as one process had)."""
     cells = max(1, round(math.sqrt(stats.needs) / 2))
-    size = len(needs)
+    size = n_stacked.shape[0]
     if cells == 1 or size < 8 or size < cells:
         return
-    _o, n_embed = stats.embed(o_comp, n_comp, o_cat, n_cat, stats.text_vectors([s.text for s in offers]),
-                              stats.text_vectors([s.text for s in needs]))
+    # What ``embed`` gives for these needs, from the rows already stacked (no second pass over the sample).
+    n_embed = n_stacked if stats.retrieval_svd is None else normalize(stats.retrieval_svd.transform(n_stacked), axis=1)
+    n_embed = n_embed.astype(np.float32)
     # k-means++ on a sample: the cells only need to group like with like, not be optimal.
     stats.need_kmeans = MiniBatchKMeans(n_clusters=cells, random_state=0, n_init=1, batch_size=4096,
                                         init_size=min(size, max(3 * cells, 2000))).fit(n_embed)
