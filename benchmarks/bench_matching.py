@@ -493,14 +493,19 @@ def run_regional(args: argparse.Namespace, doc: dict) -> None:
     region_needs = sum(r.get("needs", 0) for r in rows)
     doc["halo_need_factor"] = round(region_needs / max(1, doc["needs"]), 3)  # needs loaded per need, over regions
     prepare_sum = sum(r.get("seconds") or 0.0 for r in rows)
+    statistics_sum = sum(r.get("statistics_seconds") or 0.0 for r in rows)
     stages = {k: tm.get(f"worker_{k}", 0.0) for k in ("similarity_s", "candidate_s", "rules_s")}
-    # A region's prepare task = load (generate or read) + Problem + similarity + candidates + rules.
+    # A region's tasks = load (generate or read) + Problem (+ its share of the model statistics, where
+    # run_regions has that stage) + similarity + candidates + rules; the rest is load and Problem.
+    doc["engine_timings"] = dict(tm)
     doc["time_split"] = {
         "plan_s": tm.get("plan_s"), "executor_start_s": doc["executor_start_s"],
+        "statistics_wall_s": tm.get("statistics_s"),
         "prepare_wall_s": tm.get("prepare_s"), "solve_wall_s": tm.get("solve_s"), "explain_wall_s": tm.get("explain_s"),
         "run_wall_s": doc["run_wall_s"],
+        "regions_statistics_sum_s": round(statistics_sum, 3),
         "regions_prepare_sum_s": round(prepare_sum, 3),
-        "regions_load_and_problem_sum_s": round(prepare_sum - sum(stages.values()), 3),
+        "regions_load_and_problem_sum_s": round(prepare_sum + statistics_sum - sum(stages.values()), 3),
         "regions_similarity_sum_s": round(stages["similarity_s"], 3),
         "regions_candidate_sum_s": round(stages["candidate_s"], 3),
         "regions_rules_sum_s": round(stages["rules_s"], 3),
