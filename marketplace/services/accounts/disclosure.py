@@ -187,13 +187,22 @@ def anonymous_profile(ent: Enterprise) -> dict[str, Any]:
     return {"province": ent.province, "district": None, "industry": code, "industry_name": name}
 
 
-@event.listens_for(Session, "after_flush")
 @event.listens_for(Session, "after_commit")
 @event.listens_for(Session, "after_rollback")
 def _forget_profiles(session: Session, *_args: Any) -> None:
     """A write, or a new transaction (which sees others' writes), may change who shares a district or an
     industry: the cached profiles are recomputed."""
     session.info.pop(_PROFILES_KEY, None)
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_profiles_on_write(session: Session, *_args: Any) -> None:
+    """Only a flush that wrote an enterprise or a listing can change the profiles: a run's thousands of
+    notices and audit events, each flushed, must not recompute them each time (issue 19)."""
+    # After a flush the session still lists what it wrote as new, dirty or deleted.
+    written = (*session.new, *session.dirty, *session.deleted)
+    if any(isinstance(obj, (Enterprise, Listing)) for obj in written):
+        session.info.pop(_PROFILES_KEY, None)
 
 
 def hide_licence_figures(text: str) -> str:
