@@ -328,6 +328,23 @@ def merge_statistics(parts: list[PartialStatistics]) -> ModelStatistics:
     return stats
 
 
+def statistics_key(problem: Problem) -> str:
+    """A digest of everything ``fit_statistics(problem)`` reads: two problems with the same key have the same
+    statistics, whatever else differs (quantities, prices, dates, places). One-click keeps its statistics
+    while only quantities change (an accepted match reserves tonnes), instead of fitting them again."""
+    h = hashlib.blake2b(digest_size=16)
+    for records in (problem.offers, problem.needs):
+        for r in records:
+            h.update(repr((r.id, raw_text(r), r.waste_code, sorted(r.composition.items()),
+                           sorted(getattr(r, "wanted", {}).items()), sorted(getattr(r, "limits", {}))))
+                     .encode("utf-8"))
+        h.update(b"|")
+    masks, licensed = need_categories(problem)
+    for array in (problem.o.category, problem.n.category, masks, licensed):
+        h.update(np.ascontiguousarray(array).tobytes())
+    return h.hexdigest()
+
+
 def fit_statistics(problem: Problem) -> ModelStatistics:
     """The statistics of one problem as a single partition (``run_park``, one-click)."""
     return merge_statistics([partial_statistics(problem)])

@@ -268,11 +268,12 @@ def _capacities(p: Problem, arcs: Arcs) -> dict[str, dict[str, float]]:
 class Recommender:
     """One-click matching for single listings, with the model and indexes kept warm."""
 
-    def __init__(self, problem: Problem) -> None:
+    def __init__(self, problem: Problem, statistics: ModelStatistics | None = None) -> None:
+        """``statistics``: the model statistics of ``problem`` when the caller kept them (default: fitted)."""
         self.problem = problem
         # With no offers or no needs there is nobody to recommend (and nothing to fit).
         self.empty = problem.o.size == 0 or problem.n.size == 0
-        self.model = None if self.empty else SimilarityModel().fit(problem)
+        self.model = None if self.empty else SimilarityModel().fit(problem, statistics)
         self.index = None if self.empty else CandidateIndex(problem, self.model)
 
     def recommend(self, ref: str, top: int = 5) -> list[Proposal]:

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from matching.model_statistics import ModelStatistics, fit_statistics, statistics_key
 from matching.pipeline import Consideration, Recommender
 from matching.problem import Problem, Settings
 from matching.scoring import explain_value
@@ -53,8 +54,8 @@ def _empty_reason(counts: dict[str, int]) -> tuple[str, str]:
 class _SharedRecommender(Recommender):
     """A recommender that several requests may use at once (queries are serialised; each takes ms)."""
 
-    def __init__(self, problem: Problem) -> None:
-        super().__init__(problem)
+    def __init__(self, problem: Problem, statistics: ModelStatistics | None = None) -> None:
+        super().__init__(problem, statistics)
         self._lock = threading.Lock()
 
     def consider(self, ref: str, top: int = 5, excluded: int = 5) -> Consideration:
@@ -69,6 +70,28 @@ _RECOMMENDERS: OrderedDict[tuple[str, str], _SharedRecommender] = OrderedDict()
 _RECOMMENDERS_LOCK = threading.Lock()
 _BUILDING: dict[tuple[str, str], threading.Lock] = {}  # key -> held by the request building it
 RECOMMENDER_CACHE_SIZE = 8
+# The model statistics (IDF, text space, retrieval basis, cells: most of a fit) depend on the listings' content,
+# not on their quantities: an accepted match changes ``data_version`` (it reserves tonnes) but not
+# ``statistics_key``, so the rebuilt recommender reuses them (about half of the refit after every accept).
+_STATISTICS: OrderedDict[tuple[str, str], ModelStatistics] = OrderedDict()
+
+
+def _kept_statistics(url: str, problem: Problem) -> ModelStatistics | None:
+    """The statistics of ``problem``, reused while the content they are fitted on is unchanged."""
+    if problem.o.size == 0 or problem.n.size == 0:
+        return None
+    key = (url, statistics_key(problem))
+    with _RECOMMENDERS_LOCK:
+        hit = _STATISTICS.get(key)
+        if hit is not None:
+            _STATISTICS.move_to_end(key)
+            return hit
+    fitted = fit_statistics(problem)
+    with _RECOMMENDERS_LOCK:
+        _STATISTICS[key] = fitted
+        while len(_STATISTICS) > RECOMMENDER_CACHE_SIZE:
+            _STATISTICS.popitem(last=False)
+    return fitted
 
 
 def data_version(session: Session, settings: Settings, include: Sequence[str] = ()) -> str:
@@ -112,7 +135,8 @@ def warm_recommender(session: Session, *, settings: Settings | None = None,
     the problem and fits the model as before.
     """
     settings = settings or Settings()
-    key = (str(session.get_bind().engine.url), data_version(session, settings, include))
+    url = str(session.get_bind().engine.url)
+    key = (url, data_version(session, settings, include))
     with _RECOMMENDERS_LOCK:
         hit = _RECOMMENDERS.get(key)
         if hit is not None:
@@ -127,7 +151,8 @@ def warm_recommender(session: Session, *, settings: Settings | None = None,
         if hit is not None:
             return hit
         try:
-            fresh = _SharedRecommender(build_problem(session, settings=settings, include=include))
+            problem = build_problem(session, settings=settings, include=include)
+            fresh = _SharedRecommender(problem, _kept_statistics(url, problem))
             with _RECOMMENDERS_LOCK:
                 _RECOMMENDERS[key] = fresh
                 while len(_RECOMMENDERS) > RECOMMENDER_CACHE_SIZE:

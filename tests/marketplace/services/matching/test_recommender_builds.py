@@ -1,12 +1,19 @@
 """The warm recommender under concurrent requests: one build per data version, however many ask at once."""
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections import OrderedDict
 
+from sqlalchemy import select
+
+from marketplace.models import Listing
+from marketplace.services.listings.interchange import import_document
 from marketplace.services.matching import recommendations
+from matching.pipeline import Recommender
 from matching.problem import Settings
+from tests.conftest import DEMO_PARK
 
 
 def test_concurrent_misses_build_the_recommender_once(session, monkeypatch):
@@ -38,3 +45,35 @@ def test_concurrent_misses_build_the_recommender_once(session, monkeypatch):
     assert len(builds) == 1
     assert len(got) == 6 and all(r is got[0] for r in got)
     assert recommendations.warm_recommender(session) is got[0] and len(builds) == 1
+
+
+def _fits(monkeypatch) -> list[int]:
+    calls: list[int] = []
+    real = recommendations.fit_statistics
+    monkeypatch.setattr(recommendations, "fit_statistics", lambda problem: calls.append(1) or real(problem))
+    return calls
+
+
+def test_a_quantity_change_keeps_the_statistics_and_answers_as_a_fresh_fit(session, monkeypatch):
+    """Reserved or changed tonnes rebuild the recommender (its quantities) but not its model statistics; the
+    answers are those of a recommender fitted from scratch. New content (a title) fits them again."""
+    import_document(session, json.loads(DEMO_PARK.read_text(encoding="utf-8")), actor="test")
+    monkeypatch.setattr(recommendations, "_RECOMMENDERS", OrderedDict())
+    monkeypatch.setattr(recommendations, "_STATISTICS", OrderedDict())
+    fits = _fits(monkeypatch)
+    first = recommendations.warm_recommender(session)
+    assert len(fits) == 1
+    offer = session.scalars(select(Listing).where(Listing.kind == "offer", Listing.status == "active")
+                            .order_by(Listing.id)).first()
+    offer.quantity_t = offer.quantity_t * 0.5
+    session.flush()
+    second = recommendations.warm_recommender(session)
+    assert second is not first and len(fits) == 1  # rebuilt, statistics kept
+    fresh = Recommender(recommendations.build_problem(session, settings=Settings()))
+    for ref in second.problem.o.refs[:10]:
+        kept = [(p.need, round(p.score, 6), p.quantity_t) for p in second.recommend(ref)]
+        assert kept == [(p.need, round(p.score, 6), p.quantity_t) for p in fresh.recommend(ref)]
+    offer.title = offer.title + " (re-listed)"
+    session.flush()
+    recommendations.warm_recommender(session)
+    assert len(fits) == 2
