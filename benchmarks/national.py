@@ -36,7 +36,7 @@ import numpy as np
 
 from benchmarks.generate import PARK_ANCHORS, PARK_RADIUS_DEG, SETTINGS, generate_park
 from matching.problem import LicenceRecord, NeedRecord, OfferRecord, Settings, Site
-from matching.regions import Region, RegionData
+from matching.regions import Region, RegionData, needs_reaching
 
 __all__ = ["ID_STRIDE", "MEAN_PARK_LISTINGS", "PROVINCES", "NationalSource", "ParkPlan", "Province",
            "generate_national_park", "national_records", "plan_parks"]
@@ -284,9 +284,10 @@ class NationalSource:
         return made
 
     def load(self, region: Region) -> RegionData:
-        """The offers in the region's core, the needs in its halo, their licences (generating only those parks)."""
-        # Parks are not held beyond the cache: a region's halo meets some 800 parks at 1M × 1M, and
-        # only their needs inside the halo (and the core's offers) are kept.
+        """The offers in the region's core, the needs whose own reach meets it, their licences (generating only
+        the parks that meet the core or the halo box)."""
+        # Parks are not held beyond the cache: a region's halo box meets some 800 parks at 1M × 1M, and
+        # only their needs that may reach the core (and the core's offers) are kept.
         offers: list[OfferRecord] = []
         for p in self.parks_meeting(region.south, region.north, region.west, region.east):
             recs = self.park_records(p)[0]
@@ -300,8 +301,7 @@ class NationalSource:
             _o, recs, lics = self.park_records(p)
             if not recs:
                 continue
-            inside = np.asarray(region.in_halo(*_latlon(recs)), dtype=bool)
-            kept = [r for r, keep in zip(recs, inside) if keep]
+            kept = needs_reaching(region, recs, self.settings)
             needs.extend(kept)
             holders = {r.site.enterprise for r in kept}
             licences.extend(lic for lic in lics if lic.enterprise in holders)

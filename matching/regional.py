@@ -28,6 +28,7 @@ With one region the run is ``run_park`` on that region's problem, as one task.
 """
 from __future__ import annotations
 
+import os
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -54,7 +55,8 @@ from .pipeline import (
     unmatched_listings,
 )
 from .problem import Problem
-from .regions import Region, RegionSource, plan_regions
+from .regions import Region, RegionSource, need_reach_km, plan_regions
+from .rules import HARD_CODES
 
 MAX_OFFERS = 50_000  # offers per region: a region's Problem, model and candidates stay well within a worker
 SPLIT_ARCS = 2_000_000  # a component larger than this is split by region (dask engine only)
@@ -88,6 +90,7 @@ class _Cached:
 
     problem: Problem
     prepared: PreparedArcs | None = None
+    mb: float = 0.0  # its estimated size (``_footprint_mb``)
 
 
 @dataclass
@@ -102,7 +105,97 @@ class _RegionStatistics:
 
 # Worker-local: (run token, region key) -> the region's state. A Dask worker process keeps it between the
 # tasks of one run; explain drops its entry, and the driver clears the token at the end of the run.
+# Bounded by ``cache_budget_mb()`` (estimated sizes): what does not fit is loaded (and prepared) again.
 _CACHE: dict[tuple[str, str], _Cached] = {}
+CACHE_MB_ENV = "WASTEMATCH_REGION_CACHE_MB"
+# Sized for a 6 GiB worker: ~0.5 GB of interpreter, libraries and the source's park cache, ~2.5 GB at the
+# peak of preparing a 50k-offer region, and the rest, with room for the estimate's error, for cached regions.
+DEFAULT_CACHE_MB = 1500.0
+RECORD_BYTES = 1500  # a listing record with its site, composition and names (measured: ~1.4 KB)
+
+
+def cache_budget_mb() -> float:
+    """The most a worker's cache of regions may hold (MB): ``WASTEMATCH_REGION_CACHE_MB``, else the default."""
+    raw = os.environ.get(CACHE_MB_ENV)
+    if raw is None or raw.strip() == "":
+        return DEFAULT_CACHE_MB
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not value >= 0:
+        raise ValueError(f"{CACHE_MB_ENV}: 须为非负兆字节数 / must be a number of MB ≥ 0, got {raw!r}")
+    return value
+
+
+def _cached_mb() -> float:
+    return sum(c.mb for c in _CACHE.values())
+
+
+def _admit(key: tuple[str, str], entry: _Cached, *, evict_unprepared: bool = False) -> bool:
+    """Keep ``entry`` if it fits the budget; ``evict_unprepared``: first drop problems not yet prepared.
+
+    Not LRU: the stages visit the regions in plan order, so an LRU cache would evict exactly the
+    regions the next stage asks for first. A prepared region (whose loss costs a prepare) outranks
+    a loaded one (whose loss costs a load); otherwise the first come stay and the rest are rebuilt.
+    """
+    _CACHE.pop(key, None)
+    budget = cache_budget_mb()
+    entry.mb = _footprint_mb(entry)
+    if evict_unprepared and _cached_mb() + entry.mb > budget:
+        for k in [k for k, c in _CACHE.items() if c.prepared is None]:
+            del _CACHE[k]
+            if _cached_mb() + entry.mb <= budget:
+                break
+    if _cached_mb() + entry.mb > budget:
+        return False
+    _CACHE[key] = entry
+    return True
+
+
+def _footprint_mb(entry: _Cached) -> float:
+    """An estimate of what ``entry`` holds (MB): its arrays and sparse matrices, and its records at ``RECORD_BYTES``."""
+    seen: set[int] = set()
+    total = RECORD_BYTES * (len(entry.problem.offers) + len(entry.problem.needs))
+
+    def walk(obj: Any, depth: int) -> None:
+        nonlocal total
+        if id(obj) in seen or depth > 4:
+            return
+        seen.add(id(obj))
+        if isinstance(obj, np.ndarray):
+            total += obj.nbytes if obj.dtype != object else 64 * obj.size
+        elif hasattr(obj, "indptr") and hasattr(obj, "data"):  # scipy sparse
+            total += obj.data.nbytes + obj.indices.nbytes + obj.indptr.nbytes
+        elif isinstance(obj, dict):
+            for v in obj.values():
+                walk(v, depth + 1)
+        elif isinstance(obj, list | tuple):
+            if obj and not isinstance(obj[0], np.ndarray | list | tuple):
+                total += 64 * len(obj)  # small objects and strings (records are counted above)
+            else:
+                for v in obj:
+                    walk(v, depth + 1)
+        elif hasattr(obj, "__dict__") and not isinstance(obj, type):
+            for v in vars(obj).values():
+                walk(v, depth + 1)
+
+    for part in (entry.problem.o, entry.problem.n, entry.problem):
+        walk(part, 0)
+    if entry.prepared is not None:
+        walk(entry.prepared, 0)
+    return total / 2**20
+
+
+def _slim(prep: PreparedArcs) -> PreparedArcs:
+    """What the explain stage reads of prepared arcs: the model, the usable arcs, and of every candidate
+    only its offer, fit and hard checks (the unserved offers' reasons count them per offer)."""
+    a = prep.arcs
+    hard = {code: a.checks[code] for code in HARD_CODES if code in a.checks}
+    unknown = {code: a.unknown[code] for code in HARD_CODES if code in a.unknown}
+    empty = np.zeros(0)
+    slim = Arcs(offer=a.offer, need=empty, distance_km=empty, fit=a.fit, checks=hard, unknown=unknown)
+    return PreparedArcs(model=prep.model, arcs=slim, legal=prep.legal, feasible=prep.feasible)
 
 
 @dataclass
@@ -299,7 +392,7 @@ def _region_statistics(region: Region, ctx: _RunContext) -> _RegionStatistics:
     """Task: load a region, keep its problem here for ``_prepare_region``, return the statistics of what it owns."""
     started = time.perf_counter()
     problem = _load(region, ctx.source)
-    _CACHE[(ctx.token, region.key)] = _Cached(problem=problem)
+    _admit((ctx.token, region.key), _Cached(problem=problem))
     partial = partial_statistics(problem, np.arange(problem.o.size), _owned_needs(problem, region, ctx.regions))
     return _RegionStatistics(key=region.key, worker=worker_name(), partial=partial,
                              seconds=time.perf_counter() - started)
@@ -308,16 +401,18 @@ def _region_statistics(region: Region, ctx: _RunContext) -> _RegionStatistics:
 def _owned_needs(problem: Problem, region: Region, plan: tuple[Region, ...]) -> np.ndarray:
     """Rows of the needs ``region`` counts in the statistics: those no earlier region of the plan loads.
 
-    Each need is counted once, by the first region whose halo holds it (the region that reports it);
-    offers are counted by the region whose core holds them.
+    Each need is counted once, by the first region that loads it (its reach meets that core: the
+    region that reports it); offers by the region whose core holds them. A need no core reaches is in
+    no region: it cannot be in any arc, and is neither counted nor reported.
     """
     lat = np.array([x.site.lat for x in problem.needs], dtype=np.float64)
     lon = np.array([x.site.lon for x in problem.needs], dtype=np.float64)
+    reach = need_reach_km(problem.needs, problem.settings)
     mine = np.ones(lat.shape[0], dtype=bool)
     for other in plan:
         if other.key == region.key:
             break
-        mine &= ~np.asarray(other.in_halo(lat, lon), dtype=bool)
+        mine &= ~other.reaches(lat, lon, reach)
     return np.flatnonzero(mine)
 
 
@@ -326,7 +421,9 @@ def _prepare_region(region: Region, shared: tuple[_RunContext, ModelStatistics])
     started = time.perf_counter()
     ctx, stats = shared
     problem, prep, timings = _load_and_prepare(region, ctx, stats)
-    _CACHE[(ctx.token, region.key)] = _Cached(problem=problem, prepared=prep)
+    counts = arc_counts(problem, prep, matches=0, components=0)
+    kept = _admit((ctx.token, region.key), _Cached(problem=problem, prepared=_slim(prep)), evict_unprepared=True)
+    timings["cached"] = float(kept)
     f = prep.feasible
     offer_ids = np.array([o.id for o in problem.offers], dtype=np.int64)
     need_ids = np.array([x.id for x in problem.needs], dtype=np.int64)
@@ -338,7 +435,7 @@ def _prepare_region(region: Region, shared: tuple[_RunContext, ModelStatistics])
                       offer_ids=offer_ids, offer_t=problem.o.quantity.copy(), need_ids=need_ids,
                       need_t=problem.n.quantity.copy(), licence_numbers=[x.number for x in problem.licences],
                       licence_t=problem.lic_remaining.copy(),
-                      counts=arc_counts(problem, prep, matches=0, components=0), timings=timings)
+                      counts=counts, timings=timings)
 
 
 def _load(region: Region, source: RegionSource) -> Problem:
@@ -349,7 +446,7 @@ def _load(region: Region, source: RegionSource) -> Problem:
 def _load_and_prepare(region: Region, ctx: _RunContext,
                       stats: ModelStatistics) -> tuple[Problem, PreparedArcs, dict[str, float]]:
     """The region's problem (kept by its statistics task, else loaded again) and its prepared arcs."""
-    cached = _CACHE.get((ctx.token, region.key))
+    cached = _CACHE.pop((ctx.token, region.key), None)  # prepare keeps it again if it fits
     problem = cached.problem if cached is not None else _load(region, ctx.source)
     timings: dict[str, float] = {}
     if problem.o.size == 0 or problem.n.size == 0:
@@ -373,7 +470,8 @@ def _explain_region(job: _ExplainJob, shared: tuple[_RunContext, ModelStatistics
     cached = _CACHE.pop((ctx.token, job.region.key), None)
     reloaded = cached is None or cached.prepared is None
     if cached is None or cached.prepared is None:
-        # Another worker prepared it (or it restarted): the stages are deterministic with the run's statistics.
+        # Another worker prepared it, it did not fit the cache, or the worker restarted: the stages are
+        # deterministic with the run's statistics.
         problem, prep, _ = _load_and_prepare(job.region, ctx, stats)
     else:
         problem, prep = cached.problem, cached.prepared

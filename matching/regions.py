@@ -1,9 +1,11 @@
 """Regions of a national run: boxes of offers small enough for one worker, with the needs they can reach.
 
-A region is a *core* box (every offer whose site lies in it) and a *halo*: every need within
-``halo_km`` great-circle km of the core, where ``halo_km`` is the longest road distance any
-need accepts divided by the road factor. So every need an offer of the core could legally
-reach is loaded with it, and a region's candidates are those of the whole problem.
+A region is a *core* box (every offer whose site lies in it) and a *halo*: the needs whose own
+reach (``max_distance_km`` or the default, divided by the road factor: great-circle km) meets the
+core box (``Region.reaches``). ``halo_km``, the longest such reach, bounds the halo box a source
+reads before that per-need test. So every need an offer of the core could legally reach is loaded
+with it, and a region's candidates are those of the whole problem; a need no core reaches is in
+no region (it cannot be in any arc).
 
 ``plan_regions`` cuts the occupied grid cells by recursive bisection (k-d style) until each
 region holds at most ``max_offers`` offers. A ``RegionSource`` gives the counts and loads a
@@ -74,13 +76,34 @@ class Region:
         south, north, west, east = self.halo_box()
         return (south <= lat) & (lat <= north) & (west <= lon) & (lon <= east)
 
+    def reaches(self, lat: np.ndarray, lon: np.ndarray, reach_km: np.ndarray) -> np.ndarray:
+        """Whether each need at (lat, lon), reaching ``reach_km`` great-circle km, may reach the core box.
+
+        The core widened by the need's own reach, as ``halo_box`` widens it by ``halo_km``: a
+        superset of the points within ``reach_km`` of some point of the core, so a need left out
+        cannot take any offer of the core. Needs outside the halo box are never in it (their
+        reach is at most ``halo_km``).
+        """
+        lat, lon = np.asarray(lat, dtype=np.float64), np.asarray(lon, dtype=np.float64)
+        r = np.minimum(np.asarray(reach_km, dtype=np.float64), self.halo_km) / EARTH_RADIUS_KM  # radians
+        dlat = np.degrees(r) + EDGE_MARGIN_DEG
+        near_lat = (self.south - dlat <= lat) & (lat <= self.north + dlat)
+        phi = math.radians(max(abs(self.south), abs(self.north)))
+        ratio = np.sin(r) / math.cos(phi)
+        dlon = np.degrees(np.arcsin(np.minimum(ratio, 1.0))) + EDGE_MARGIN_DEG
+        # As in halo_box: past a pole, a ratio ≥ 1 or a box wrapping ±180°, every longitude
+        every = ((self.south - dlat <= -90.0) | (self.north + dlat >= 90.0) | (ratio >= 1.0)
+                 | (self.west - dlon < -180.0) | (self.east + dlon > 180.0))
+        near_lon = every | ((self.west - dlon <= lon) & (lon <= self.east + dlon))
+        return near_lat & near_lon & np.asarray(self.in_halo(lat, lon), dtype=bool)
+
 
 @dataclass
 class RegionData:
     """The records of one region, as a source loads them."""
 
     offers: list[OfferRecord]  # exactly the offers whose site lies in the core box
-    needs: list[NeedRecord]  # every need whose site lies in the halo box (core included)
+    needs: list[NeedRecord]  # every need whose own reach meets the core box (``Region.reaches``)
     licences: list[LicenceRecord]  # every licence of those needs' enterprises (remaining_t: the global figure)
     approvals: list[PointToPointApproval]  # every approval whose producer has an offer in the core
 
@@ -101,6 +124,23 @@ class RegionSource(Protocol):
     def load(self, region: Region) -> RegionData:
         """The records of ``region``: core offers, halo needs, their licences and approvals."""
         ...
+
+
+def need_reach_km(needs: Sequence[NeedRecord], settings: Settings) -> np.ndarray:
+    """Great-circle km each need may be reached from: its road reach (or the default) / the road factor."""
+    default = settings.default_max_distance_km
+    return np.fromiter(((n.max_distance_km or default) for n in needs), dtype=np.float64,
+                       count=len(needs)) / settings.road_factor
+
+
+def needs_reaching(region: Region, needs: Sequence[NeedRecord], settings: Settings) -> list[NeedRecord]:
+    """The needs of ``needs`` whose own reach meets the region's core box (``Region.reaches``)."""
+    if not needs:
+        return []
+    lat = np.fromiter((n.site.lat for n in needs), dtype=np.float64, count=len(needs))
+    lon = np.fromiter((n.site.lon for n in needs), dtype=np.float64, count=len(needs))
+    keep = region.reaches(lat, lon, need_reach_km(needs, settings))
+    return [n for n, k in zip(needs, keep.tolist(), strict=True) if k]
 
 
 def halo_km_for(source: RegionSource) -> float:
@@ -200,6 +240,7 @@ class InMemorySource:
         self._o_lon = np.array([o.site.lon for o in self.offers], dtype=np.float64)
         self._n_lat = np.array([n.site.lat for n in self.needs], dtype=np.float64)
         self._n_lon = np.array([n.site.lon for n in self.needs], dtype=np.float64)
+        self._n_reach = need_reach_km(self.needs, self.settings)
 
     def offer_counts(self, cell_deg: float) -> dict[tuple[int, int], int]:
         """Offers per grid cell (floor(lat / cell_deg), floor(lon / cell_deg))."""
@@ -215,9 +256,10 @@ class InMemorySource:
         return max((n.max_distance_km or default for n in self.needs), default=0.0)
 
     def load(self, region: Region) -> RegionData:
-        """Core offers, halo needs, the licences of the needs' enterprises, the approvals of the core's producers."""
+        """Core offers, the needs that may reach the core, the licences of the needs' enterprises, the approvals of the core's producers."""
         offers = [self.offers[i] for i in np.flatnonzero(region.contains(self._o_lat, self._o_lon)).tolist()]
-        needs = [self.needs[i] for i in np.flatnonzero(region.in_halo(self._n_lat, self._n_lon)).tolist()]
+        reach = region.reaches(self._n_lat, self._n_lon, self._n_reach)
+        needs = [self.needs[i] for i in np.flatnonzero(reach).tolist()]
         takers = {n.site.enterprise for n in needs}
         producers = {o.site.enterprise for o in offers}
         return RegionData(offers=offers, needs=needs,

@@ -104,12 +104,18 @@ def test_regions_load_exactly_their_core_offers_and_every_need_within_reach():
     regions = plan_regions(src, max_offers=600)
     assert len(regions) >= 5
     seen: list[int] = []
+    in_box = kept = 0
     for region in regions:
         data = src.load(region)
         core = np.asarray(region.contains(o_lat, o_lon))
         assert [o.id for o in data.offers] == [offers[i].id for i in np.flatnonzero(core)]
         loaded = {n.id for n in data.needs}
-        assert loaded == {needs[j].id for j in np.flatnonzero(region.in_halo(n_lat, n_lon))}
+        # the needs whose own reach meets the core: within the halo box, and fewer than it holds
+        own = np.asarray(region.reaches(n_lat, n_lon, reach / SETTINGS.road_factor))
+        assert loaded == {needs[j].id for j in np.flatnonzero(own)}
+        assert loaded <= {needs[j].id for j in np.flatnonzero(region.in_halo(n_lat, n_lon))}
+        in_box += int(np.count_nonzero(region.in_halo(n_lat, n_lon)))
+        kept += len(loaded)
         if core.any():  # every need some core offer can reach by road is loaded
             km = _haversine_km(o_lat[core][:, None], o_lon[core][:, None], n_lat[None, :], n_lon[None, :])
             reachable = np.flatnonzero((km * SETTINGS.road_factor <= reach[None, :]).any(axis=0))
@@ -118,6 +124,7 @@ def test_regions_load_exactly_their_core_offers_and_every_need_within_reach():
         assert {x.number for x in data.licences} == {x.number for x in licences if x.enterprise in holders}
         seen += [o.id for o in data.offers]
     assert sorted(seen) == sorted(o.id for o in offers)  # each offer in exactly one region's core
+    assert kept < in_box  # needs with a shorter reach than the longest are left out of farther cores
 
 
 def test_a_region_without_parks_loads_nothing():

@@ -178,3 +178,35 @@ def test_the_regional_objective_is_within_one_percent_of_run_park_over_everythin
     common = [(p.weight, weights[(p.offer_id, p.need_id)]) for p in run.proposals if (p.offer_id, p.need_id) in weights]
     assert len(common) > len(run.proposals) // 2
     assert all(a == b for a, b in common)
+
+
+def test_a_cache_budget_of_zero_rebuilds_every_region_for_the_same_answer(park, local_run, monkeypatch):
+    monkeypatch.setenv(regional.CACHE_MB_ENV, "0")
+    run = run_regions(park, LocalExecutor(), max_offers=MAX_OFFERS)
+    assert all(r["reloaded"] for r in run.regions)
+    assert _pairs(run) == _pairs(local_run[0])
+    assert run.unmatched == local_run[0].unmatched  # the slim cached arcs give the same reasons as rebuilt ones
+    assert not regional._CACHE
+
+
+def test_the_cache_keeps_prepared_regions_within_its_budget(park, monkeypatch):
+    sizes = []
+    admit = regional._admit
+
+    def watching(key, entry, **kw):
+        kept = admit(key, entry, **kw)
+        sizes.append(regional._cached_mb())
+        return kept
+
+    monkeypatch.setattr(regional, "_admit", watching)
+    monkeypatch.setenv(regional.CACHE_MB_ENV, "20")
+    run = run_regions(park, LocalExecutor(), max_offers=MAX_OFFERS)
+    assert max(sizes) <= 20.0
+    reloaded = [r["reloaded"] for r in run.regions]
+    assert any(reloaded) and not all(reloaded)  # the first prepared stay, the rest are rebuilt
+
+
+def test_a_bad_cache_budget_names_the_variable(monkeypatch):
+    monkeypatch.setenv(regional.CACHE_MB_ENV, "lots")
+    with pytest.raises(ValueError, match=regional.CACHE_MB_ENV):
+        regional.cache_budget_mb()

@@ -131,3 +131,17 @@ def test_every_need_within_reach_of_an_offer_is_in_its_region(offer_sites, need_
             road = haversine_km(np.radians(o.site.lat), np.radians(o.site.lon), n_lat, n_lon) * SETTINGS.road_factor
             within = {needs[j].id for j in np.flatnonzero(road <= reach).tolist()}
             assert within <= ids, f"{r.key}: needs within reach of {o.ref} missing from its region"
+
+
+def test_a_need_is_loaded_only_where_its_own_reach_meets_the_core():
+    region = Region("R00", 30.0, 31.0, 120.0, 121.0, offers=1, halo_km=300.0 / SETTINGS.road_factor)
+    # 1° north of the core's edge: ~111 km great-circle, ~144 km by road
+    lat, lon = np.array([32.0, 32.0, 30.5]), np.array([120.5, 120.5, 120.5])
+    reach_km = np.array([100.0, 300.0, 1.0]) / SETTINGS.road_factor
+    assert region.reaches(lat, lon, reach_km).tolist() == [False, True, True]  # inside the core: always
+    near, far = (need("N1", "R1", lat=32.0, lon=120.5, max_km=300.0, id=1),
+                 need("N2", "R2", lat=32.0, lon=120.5, max_km=100.0, id=2))
+    source = InMemorySource([offer("O1", "P1", lat=30.5, lon=120.5, id=1)], [near, far], settings=SETTINGS)
+    (planned,) = plan_regions(source, max_offers=10)
+    assert planned.in_halo(32.0, 120.5)  # both are in the halo box …
+    assert [n.ref for n in source.load(planned).needs] == ["N1"]  # … the one that cannot reach the core is not loaded

@@ -14,6 +14,7 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import numpy as np
 from sqlalchemy import Engine, Float, Integer, Select, case, cast, func, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.pool import NullPool
@@ -113,7 +114,8 @@ class DatabaseSource:
             producers: set[int] = set()
             takers: set[int] = set()
             offers = list(_records(session, core, reserved, producers))
-            needs = list(_records(session, halo, reserved, takers))
+            # The halo box is the SQL prefilter; a need is kept when its own reach meets the core (Region.reaches)
+            needs = list(_records(session, halo, reserved, takers, reaching=(region, self.settings)))
             # Licences of every enterprise with a listing in the region, exhausted or not (as build_problem).
             licence_rows = [lic for chunk in _chunks(sorted(producers | takers)) for lic in session.scalars(
                 select(Licence).where(Licence.enterprise_id.in_(chunk)).options(selectinload(Licence.enterprise)))]
@@ -127,16 +129,25 @@ class DatabaseSource:
         return RegionData(offers=offers, needs=needs, licences=licences, approvals=approvals)
 
 
-def _records(session: Session, q: Select, reserved: dict[int, float],
-             enterprises: set[int]) -> Iterator[OfferRecord | NeedRecord]:
+def _records(session: Session, q: Select, reserved: dict[int, float], enterprises: set[int],
+             reaching: tuple[Region, Settings] | None = None) -> Iterator[OfferRecord | NeedRecord]:
     """The records of ``q``'s listings in id order, streamed from a server-side cursor; every listing's
-    enterprise (exhausted listings too) is added to ``enterprises``."""
+    enterprise (exhausted listings too) is added to ``enterprises``. ``reaching``: needs only, keep those
+    whose own reach meets the region's core (``Region.reaches``), by the listing's own site and limit."""
     rows = session.scalars(q.order_by(Listing.id).options(*LISTING_LOADS).execution_options(yield_per=YIELD_PER))
     for x in rows:
+        if reaching is not None and not _reaches(x, *reaching):
+            continue
         enterprises.add(x.enterprise_id)
         record = listing_record(x, reserved)
         if record is not None:
             yield record
+
+
+def _reaches(x: Listing, region: Region, settings: Settings) -> bool:
+    """Whether need listing ``x`` may reach an offer of ``region``'s core, by its own distance limit."""
+    reach = (x.max_distance_km or settings.default_max_distance_km) / settings.road_factor
+    return bool(region.reaches(np.array([x.enterprise.lat]), np.array([x.enterprise.lon]), np.array([reach]))[0])
 
 
 def _chunks(ids: list[int]) -> Iterator[list[int]]:
