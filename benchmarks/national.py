@@ -28,7 +28,9 @@ for tests and for the single-process comparison.
 from __future__ import annotations
 
 import math
+import pickle
 import random
+import zlib
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 
@@ -47,12 +49,13 @@ MEAN_PARK_LISTINGS = 500
 # generate_park clamps enterprises to 2.5 σ around the park centre; the margin covers rounding to 1e-5°
 PARK_REACH_DEG = 2.5 * PARK_RADIUS_DEG + 1e-4
 SEED_STRIDE = 1_000_000  # park seeds: seed × stride + park index
-# Parks generated in this process, most recent last. Neighbouring regions share most of their halo
-# parks, and a worker tends to take neighbouring regions (they are planned in space order), so keeping
-# recent parks saves regenerating them (~28 ms a park of 1,000 listings); ~1.4 KB a record.
-CACHE_RECORDS = 300_000
-_CACHE: OrderedDict[tuple, tuple[list, list, list]] = OrderedDict()
-_CACHE_SIZE = [0]  # records held by _CACHE
+# Parks generated in this process, most recent last, as zlib-compressed pickles: a park costs ~70 ms to
+# generate and ~12 ms to unpickle, and ~95 bytes a record compressed (~1.4 KB as objects), so a worker
+# keeps every park of a 1M × 1M instance (~190 MB) and generates each park once, not once per region
+# whose halo meets it (some 800 parks a region at 1M, each in the halo of 8-15 regions).
+CACHE_MB = 400.0
+_CACHE: OrderedDict[tuple, bytes] = OrderedDict()
+_CACHE_BYTES = [0]  # bytes held by _CACHE
 
 
 @dataclass(frozen=True)
@@ -217,18 +220,18 @@ def _latlon(records) -> tuple[np.ndarray, np.ndarray]:
 class NationalSource:
     """A ``RegionSource`` over a national instance that generates only the parks a region needs.
 
-    Picklable in a few bytes: it travels as its arguments and replans on arrival. ``cache_records``
-    bounds the records of recently generated parks kept in each process (0: none).
+    Picklable in a few bytes: it travels as its arguments and replans on arrival. ``cache_mb``
+    bounds the compressed parks kept in each process (0: none).
     """
 
     def __init__(self, offers: int, needs: int, seed: int = 0, settings: Settings = SETTINGS,
-                 cache_records: int = CACHE_RECORDS):
+                 cache_mb: float = CACHE_MB):
         self.offers, self.needs, self.seed, self.settings = offers, needs, seed, settings
-        self.cache_records = cache_records
+        self.cache_mb = cache_mb
         self.parks = plan_parks(offers, needs, seed)
 
     def __reduce__(self):
-        return NationalSource, (self.offers, self.needs, self.seed, self.settings, self.cache_records)
+        return NationalSource, (self.offers, self.needs, self.seed, self.settings, self.cache_mb)
 
     def offer_counts(self, cell_deg: float) -> dict[tuple[int, int], int]:
         """Offers per grid cell, from the plan alone (nothing generated).
@@ -268,40 +271,38 @@ class NationalSource:
         return [p for p in self.parks if p.meets(south, north, west, east)]
 
     def park_records(self, p: ParkPlan) -> tuple[list[OfferRecord], list[NeedRecord], list[LicenceRecord]]:
-        """One park's records, from this process's cache of recent parks or freshly generated."""
+        """One park's records, from this process's cache of generated parks or freshly generated."""
         key = (self.offers, self.needs, self.seed, p.index)
-        hit = _CACHE.get(key)
-        if hit is not None:
+        blob = _CACHE.get(key)
+        if blob is not None:
             _CACHE.move_to_end(key)
-            return hit
+            return pickle.loads(zlib.decompress(blob))
         made = generate_national_park(p, self.seed)
-        if self.cache_records > 0:
-            _CACHE[key] = made
-            _CACHE_SIZE[0] += len(made[0]) + len(made[1])
-            while _CACHE_SIZE[0] > self.cache_records and len(_CACHE) > 1:
-                _old, (o, n, _lic) = _CACHE.popitem(last=False)
-                _CACHE_SIZE[0] -= len(o) + len(n)
+        if self.cache_mb > 0:
+            blob = zlib.compress(pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL), 1)
+            _CACHE[key] = blob
+            _CACHE_BYTES[0] += len(blob)
+            while _CACHE_BYTES[0] > self.cache_mb * 2**20 and len(_CACHE) > 1:
+                _old, dropped = _CACHE.popitem(last=False)
+                _CACHE_BYTES[0] -= len(dropped)
         return made
 
     def load(self, region: Region) -> RegionData:
         """The offers in the region's core, the needs whose own reach meets it, their licences (generating only
-        the parks that meet the core or the halo box)."""
-        # Parks are not held beyond the cache: a region's halo box meets some 800 parks at 1M × 1M, and
-        # only their needs that may reach the core (and the core's offers) are kept.
+        the parks that meet the halo box)."""
+        # Parks are not held beyond the compressed cache: a region's halo box meets some 800 parks at
+        # 1M × 1M, and only their needs that may reach the core (and the core's offers) are kept.
         offers: list[OfferRecord] = []
-        for p in self.parks_meeting(region.south, region.north, region.west, region.east):
-            recs = self.park_records(p)[0]
-            if recs:
-                inside = np.asarray(region.contains(*_latlon(recs)), dtype=bool)
-                offers.extend(r for r, keep in zip(recs, inside) if keep)
-        s, n, w, e = region.halo_box()
         needs: list[NeedRecord] = []
         licences: list[LicenceRecord] = []
-        for p in self.parks_meeting(s, n, w, e):
-            _o, recs, lics = self.park_records(p)
-            if not recs:
+        for p in self.parks_meeting(*region.halo_box()):  # the core box lies inside: one pass, in plan order
+            recs, need_recs, lics = self.park_records(p)
+            if recs and p.meets(region.south, region.north, region.west, region.east):
+                inside = np.asarray(region.contains(*_latlon(recs)), dtype=bool)
+                offers.extend(r for r, keep in zip(recs, inside) if keep)
+            if not need_recs:
                 continue
-            kept = needs_reaching(region, recs, self.settings)
+            kept = needs_reaching(region, need_recs, self.settings)
             needs.extend(kept)
             holders = {r.site.enterprise for r in kept}
             licences.extend(lic for lic in lics if lic.enterprise in holders)

@@ -77,11 +77,13 @@ def test_parks_of_neighbouring_provinces_meet_near_borders():
 
 
 def test_a_region_loads_the_same_twice_and_in_another_process():
-    src = NationalSource(4000, 4000, seed=2, cache_records=0)
+    src = NationalSource(4000, 4000, seed=2, cache_mb=0)
     region = max(plan_regions(src, max_offers=1500), key=lambda r: r.offers)
     first, second = src.load(region), src.load(region)
     assert first.offers and first.needs and first.licences
     assert _digest(first) == _digest(second)
+    cached = NationalSource(4000, 4000, seed=2)  # parks kept compressed in this process: the same records
+    assert _digest(cached.load(region)) == _digest(cached.load(region)) == _digest(first)
     assert pickle.loads(pickle.dumps(src)).parks == src.parks and len(pickle.dumps(src)) < 1000
     code = (
         "import pickle, sys\n"
