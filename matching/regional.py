@@ -3,9 +3,9 @@
 1. **Plan** (driver): ``plan_regions`` cuts the offers into regions of at most ``max_offers``;
    each region loads the needs within reach of its offers (the halo), so its candidates are
    the ones a single process would consider for those offers.
-2. **Statistics** (a task per region, then the driver): load the region, build its ``Problem``
-   (kept in the worker for step 3) and count the statistics of the listings it owns (its core
-   offers; each need by the first region whose halo holds it): substance document frequencies,
+2. **Statistics** (a task per region, then the driver): load the region (its records kept in the
+   worker as a compressed pickle for steps 3 and 5), build its ``Problem`` and count the statistics of the listings it owns (its core
+   offers; each need by the first region that loads it): substance document frequencies,
    distinct texts, codes, a hash sample of listings (``matching.model_statistics``). The driver
    merges them and fits the text and retrieval bases: one ``ModelStatistics`` for the whole run,
    shared with the workers, so a pair has the same weight in every region that scores it.
@@ -13,7 +13,8 @@
    through the run's statistics, find candidates, check the rules, score
    (``pipeline.prepare_arcs``: the code ``run_park`` runs). The task returns only compact arrays keyed by global ids (offer
    id, need id, licence number, weight, max_t) and the capacities of what it loaded; the
-   region's Problem and model stay in the worker (``_CACHE``) for step 5.
+   region's Problem, model and what explain reads of its arcs stay in the worker (``_CACHE``) for
+   step 5 while they fit its budget (``WASTEMATCH_REGION_CACHE_MB``); the others are prepared again there.
 4. **Solve** (driver + tasks): the arrays make one global ``Instance`` (a need seen by two
    regions has one quantity, a licence one capacity). Its connected components (licence pools
    included) do not interact: batches of components are solved exactly as tasks
@@ -29,8 +30,10 @@ With one region the run is ``run_park`` on that region's problem, as one task.
 from __future__ import annotations
 
 import os
+import pickle
 import time
 import uuid
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -55,7 +58,7 @@ from .pipeline import (
     unmatched_listings,
 )
 from .problem import Problem
-from .regions import Region, RegionSource, need_reach_km, plan_regions
+from .regions import Region, RegionData, RegionSource, need_reach_km, plan_regions
 from .rules import HARD_CODES
 
 MAX_OFFERS = 50_000  # offers per region: a region's Problem, model and candidates stay well within a worker
@@ -86,9 +89,11 @@ class _RunContext:
 
 @dataclass
 class _Cached:
-    """A region's problem (from the statistics task) and prepared arcs, kept in the worker until explained."""
+    """What a worker keeps of a region until it is explained: its records, compressed (from the statistics
+    task), and once prepared, if the budget allows, its problem and what explain reads of its arcs."""
 
-    problem: Problem
+    data: bytes  # the region's RegionData, a zlib-compressed pickle (~100 bytes a record)
+    problem: Problem | None = None
     prepared: PreparedArcs | None = None
     mb: float = 0.0  # its estimated size (``_footprint_mb``)
 
@@ -132,31 +137,38 @@ def _cached_mb() -> float:
     return sum(c.mb for c in _CACHE.values())
 
 
-def _admit(key: tuple[str, str], entry: _Cached, *, evict_unprepared: bool = False) -> bool:
-    """Keep ``entry`` if it fits the budget; ``evict_unprepared``: first drop problems not yet prepared.
+def _admit(key: tuple[str, str], entry: _Cached) -> bool:
+    """Keep ``entry`` if it fits the budget, else only its compressed records if they fit; whether it was kept whole.
 
     Not LRU: the stages visit the regions in plan order, so an LRU cache would evict exactly the
-    regions the next stage asks for first. A prepared region (whose loss costs a prepare) outranks
-    a loaded one (whose loss costs a load); otherwise the first come stay and the rest are rebuilt.
+    regions the next stage asks for first. The first prepared regions stay whole; the others keep
+    their records (a few MB), so rebuilding them costs a prepare, not a load from the source.
     """
     _CACHE.pop(key, None)
     budget = cache_budget_mb()
     entry.mb = _footprint_mb(entry)
-    if evict_unprepared and _cached_mb() + entry.mb > budget:
-        for k in [k for k, c in _CACHE.items() if c.prepared is None]:
-            del _CACHE[k]
-            if _cached_mb() + entry.mb <= budget:
-                break
-    if _cached_mb() + entry.mb > budget:
-        return False
-    _CACHE[key] = entry
-    return True
+    if _cached_mb() + entry.mb <= budget:
+        _CACHE[key] = entry
+        return True
+    records = _Cached(data=entry.data)
+    records.mb = _footprint_mb(records)
+    if entry.prepared is not None and _cached_mb() + records.mb <= budget:
+        _CACHE[key] = records
+    return False
+
+
+def _pack(data: RegionData) -> bytes:
+    return zlib.compress(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL), 1)
 
 
 def _footprint_mb(entry: _Cached) -> float:
-    """An estimate of what ``entry`` holds (MB): its arrays and sparse matrices, and its records at ``RECORD_BYTES``."""
+    """An estimate of what ``entry`` holds (MB): its compressed records, arrays and sparse matrices, and its
+    records as objects at ``RECORD_BYTES``."""
     seen: set[int] = set()
-    total = RECORD_BYTES * (len(entry.problem.offers) + len(entry.problem.needs))
+    total = len(entry.data)
+    if entry.problem is None:
+        return total / 2**20
+    total += RECORD_BYTES * (len(entry.problem.offers) + len(entry.problem.needs))
 
     def walk(obj: Any, depth: int) -> None:
         nonlocal total
@@ -391,8 +403,9 @@ def _multi(source: RegionSource, executor: Executor, ctx: Any, regions: list[Reg
 def _region_statistics(region: Region, ctx: _RunContext) -> _RegionStatistics:
     """Task: load a region, keep its problem here for ``_prepare_region``, return the statistics of what it owns."""
     started = time.perf_counter()
-    problem = _load(region, ctx.source)
-    _admit((ctx.token, region.key), _Cached(problem=problem))
+    data = ctx.source.load(region)
+    _admit((ctx.token, region.key), _Cached(data=_pack(data)))
+    problem = _problem(data, ctx.source)
     partial = partial_statistics(problem, np.arange(problem.o.size), _owned_needs(problem, region, ctx.regions))
     return _RegionStatistics(key=region.key, worker=worker_name(), partial=partial,
                              seconds=time.perf_counter() - started)
@@ -420,9 +433,9 @@ def _prepare_region(region: Region, shared: tuple[_RunContext, ModelStatistics])
     """Task: prepare a region's arcs through the run's statistics, keep its state here, return its arcs by id."""
     started = time.perf_counter()
     ctx, stats = shared
-    problem, prep, timings = _load_and_prepare(region, ctx, stats)
+    data, problem, prep, timings = _load_and_prepare(region, ctx, stats)
     counts = arc_counts(problem, prep, matches=0, components=0)
-    kept = _admit((ctx.token, region.key), _Cached(problem=problem, prepared=_slim(prep)), evict_unprepared=True)
+    kept = _admit((ctx.token, region.key), _Cached(data=data, problem=problem, prepared=_slim(prep)))
     timings["cached"] = float(kept)
     f = prep.feasible
     offer_ids = np.array([o.id for o in problem.offers], dtype=np.int64)
@@ -438,20 +451,27 @@ def _prepare_region(region: Region, shared: tuple[_RunContext, ModelStatistics])
                       counts=counts, timings=timings)
 
 
-def _load(region: Region, source: RegionSource) -> Problem:
-    data = source.load(region)
+def _problem(data: RegionData, source: RegionSource) -> Problem:
     return Problem(data.offers, data.needs, data.licences, data.approvals, settings=source.settings)
 
 
 def _load_and_prepare(region: Region, ctx: _RunContext,
-                      stats: ModelStatistics) -> tuple[Problem, PreparedArcs, dict[str, float]]:
-    """The region's problem (kept by its statistics task, else loaded again) and its prepared arcs."""
+                      stats: ModelStatistics) -> tuple[bytes, Problem, PreparedArcs, dict[str, float]]:
+    """The region's compressed records (kept by its statistics task, else loaded again), problem and prepared arcs."""
     cached = _CACHE.pop((ctx.token, region.key), None)  # prepare keeps it again if it fits
-    problem = cached.problem if cached is not None else _load(region, ctx.source)
     timings: dict[str, float] = {}
+    t = time.perf_counter()
+    if cached is not None:
+        packed, data = cached.data, pickle.loads(zlib.decompress(cached.data))
+    else:
+        data = ctx.source.load(region)
+        packed = _pack(data)
+    problem = _problem(data, ctx.source)
+    del data
+    timings["load_s"] = time.perf_counter() - t
     if problem.o.size == 0 or problem.n.size == 0:
-        return problem, _nothing_prepared(problem), timings
-    return problem, prepare_arcs(problem, timings, statistics=stats), timings
+        return packed, problem, _nothing_prepared(problem), timings
+    return packed, problem, prepare_arcs(problem, timings, statistics=stats), timings
 
 
 def _nothing_prepared(problem: Problem) -> PreparedArcs:
@@ -468,11 +488,13 @@ def _explain_region(job: _ExplainJob, shared: tuple[_RunContext, ModelStatistics
     started = time.perf_counter()
     ctx, stats = shared
     cached = _CACHE.pop((ctx.token, job.region.key), None)
-    reloaded = cached is None or cached.prepared is None
-    if cached is None or cached.prepared is None:
+    reloaded = cached is None or cached.prepared is None or cached.problem is None
+    if cached is None or cached.prepared is None or cached.problem is None:
         # Another worker prepared it, it did not fit the cache, or the worker restarted: the stages are
-        # deterministic with the run's statistics.
-        problem, prep, _ = _load_and_prepare(job.region, ctx, stats)
+        # deterministic with the run's statistics (from the compressed records, if this worker kept them).
+        if cached is not None:
+            _CACHE[(ctx.token, job.region.key)] = cached
+        _packed, problem, prep, _ = _load_and_prepare(job.region, ctx, stats)
     else:
         problem, prep = cached.problem, cached.prepared
     f = prep.feasible
