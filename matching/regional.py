@@ -60,6 +60,7 @@ from .pipeline import (
 from .problem import Problem
 from .regions import Region, RegionData, RegionSource, need_reach_km, plan_regions
 from .rules import HARD_CODES
+from .similarity import SimilarityModel
 
 MAX_OFFERS = 50_000  # offers per region: a region's Problem, model and candidates stay well within a worker
 SPLIT_ARCS = 2_000_000  # a component larger than this is split by region (dask engine only)
@@ -89,13 +90,16 @@ class _RunContext:
 
 @dataclass
 class _Cached:
-    """What a worker keeps of a region until it is explained: its records, compressed (from the statistics
-    task), and once prepared, if the budget allows, its problem and what explain reads of its arcs."""
+    """What a worker keeps of a region until it is explained, compressed: its records (from the statistics
+    task) and, once prepared, what explain reads of its arcs. The problem and similarity model are rebuilt
+    from them at explain (seconds, deterministic with the run's statistics); the candidate search is not."""
 
     data: bytes  # the region's RegionData, a zlib-compressed pickle (~100 bytes a record)
-    problem: Problem | None = None
-    prepared: PreparedArcs | None = None
-    mb: float = 0.0  # its estimated size (``_footprint_mb``)
+    arcs: bytes | None = None  # (slim candidate arcs, legal, usable arcs), a zlib-compressed pickle
+
+    @property
+    def mb(self) -> float:
+        return (len(self.data) + len(self.arcs or b"")) / 2**20
 
 
 @dataclass
@@ -110,13 +114,13 @@ class _RegionStatistics:
 
 # Worker-local: (run token, region key) -> the region's state. A Dask worker process keeps it between the
 # tasks of one run; explain drops its entry, and the driver clears the token at the end of the run.
-# Bounded by ``cache_budget_mb()`` (estimated sizes): what does not fit is loaded (and prepared) again.
+# Bounded by ``cache_budget_mb()``: a region that does not fit is loaded and prepared again at explain.
 _CACHE: dict[tuple[str, str], _Cached] = {}
 CACHE_MB_ENV = "WASTEMATCH_REGION_CACHE_MB"
-# Sized for a 6 GiB worker: ~0.5 GB of interpreter, libraries and the source's park cache, ~2.5 GB at the
-# peak of preparing a 50k-offer region, and the rest, with room for the estimate's error, for cached regions.
+# A 6 GiB worker: ~0.5 GB of interpreter and libraries, the source's own cache (NationalSource: ~0.2 GB),
+# ~2.5 GB at the peak of preparing a 50k-offer region; compressed, a 1M × 1M run's 16 regions a worker
+# take some 0.5-1 GB.
 DEFAULT_CACHE_MB = 1500.0
-RECORD_BYTES = 1500  # a listing record with its site, composition and names (measured: ~1.4 KB)
 
 
 def cache_budget_mb() -> float:
@@ -138,76 +142,41 @@ def _cached_mb() -> float:
 
 
 def _admit(key: tuple[str, str], entry: _Cached) -> bool:
-    """Keep ``entry`` if it fits the budget, else only its compressed records if they fit; whether it was kept whole.
+    """Keep ``entry`` if it fits the budget, else only its records if they fit; whether it was kept whole.
 
     Not LRU: the stages visit the regions in plan order, so an LRU cache would evict exactly the
-    regions the next stage asks for first. The first prepared regions stay whole; the others keep
-    their records (a few MB), so rebuilding them costs a prepare, not a load from the source.
+    regions the next stage asks for first. The first come stay whole; the others keep their records
+    while they fit, so rebuilding them costs a prepare, not a load from the source.
     """
     _CACHE.pop(key, None)
     budget = cache_budget_mb()
-    entry.mb = _footprint_mb(entry)
     if _cached_mb() + entry.mb <= budget:
         _CACHE[key] = entry
         return True
     records = _Cached(data=entry.data)
-    records.mb = _footprint_mb(records)
-    if entry.prepared is not None and _cached_mb() + records.mb <= budget:
+    if entry.arcs is not None and _cached_mb() + records.mb <= budget:
         _CACHE[key] = records
     return False
 
 
-def _pack(data: RegionData) -> bytes:
-    return zlib.compress(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL), 1)
+def _pack(value: Any) -> bytes:
+    return zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
 
 
-def _footprint_mb(entry: _Cached) -> float:
-    """An estimate of what ``entry`` holds (MB): its compressed records, arrays and sparse matrices, and its
-    records as objects at ``RECORD_BYTES``."""
-    seen: set[int] = set()
-    total = len(entry.data)
-    if entry.problem is None:
-        return total / 2**20
-    total += RECORD_BYTES * (len(entry.problem.offers) + len(entry.problem.needs))
-
-    def walk(obj: Any, depth: int) -> None:
-        nonlocal total
-        if id(obj) in seen or depth > 4:
-            return
-        seen.add(id(obj))
-        if isinstance(obj, np.ndarray):
-            total += obj.nbytes if obj.dtype != object else 64 * obj.size
-        elif hasattr(obj, "indptr") and hasattr(obj, "data"):  # scipy sparse
-            total += obj.data.nbytes + obj.indices.nbytes + obj.indptr.nbytes
-        elif isinstance(obj, dict):
-            for v in obj.values():
-                walk(v, depth + 1)
-        elif isinstance(obj, list | tuple):
-            if obj and not isinstance(obj[0], np.ndarray | list | tuple):
-                total += 64 * len(obj)  # small objects and strings (records are counted above)
-            else:
-                for v in obj:
-                    walk(v, depth + 1)
-        elif hasattr(obj, "__dict__") and not isinstance(obj, type):
-            for v in vars(obj).values():
-                walk(v, depth + 1)
-
-    for part in (entry.problem.o, entry.problem.n, entry.problem):
-        walk(part, 0)
-    if entry.prepared is not None:
-        walk(entry.prepared, 0)
-    return total / 2**20
+def _unpack(blob: bytes) -> Any:
+    return pickle.loads(zlib.decompress(blob))
 
 
-def _slim(prep: PreparedArcs) -> PreparedArcs:
-    """What the explain stage reads of prepared arcs: the model, the usable arcs, and of every candidate
-    only its offer, fit and hard checks (the unserved offers' reasons count them per offer)."""
+def _explain_arcs(prep: PreparedArcs) -> tuple[Arcs, np.ndarray, Arcs]:
+    """What the explain stage reads of prepared arcs: of every candidate only its offer, fit and hard checks
+    (the unserved offers' reasons count them per offer), which candidates are legal, and the usable arcs."""
     a = prep.arcs
     hard = {code: a.checks[code] for code in HARD_CODES if code in a.checks}
     unknown = {code: a.unknown[code] for code in HARD_CODES if code in a.unknown}
     empty = np.zeros(0)
-    slim = Arcs(offer=a.offer, need=empty, distance_km=empty, fit=a.fit, checks=hard, unknown=unknown)
-    return PreparedArcs(model=prep.model, arcs=slim, legal=prep.legal, feasible=prep.feasible)
+    slim = Arcs(offer=a.offer.astype(np.int32), need=empty, distance_km=empty, fit=a.fit, checks=hard,
+                unknown=unknown)
+    return slim, prep.legal, prep.feasible
 
 
 @dataclass
@@ -406,6 +375,7 @@ def _region_statistics(region: Region, ctx: _RunContext) -> _RegionStatistics:
     data = ctx.source.load(region)
     _admit((ctx.token, region.key), _Cached(data=_pack(data)))
     problem = _problem(data, ctx.source)
+    del data
     partial = partial_statistics(problem, np.arange(problem.o.size), _owned_needs(problem, region, ctx.regions))
     return _RegionStatistics(key=region.key, worker=worker_name(), partial=partial,
                              seconds=time.perf_counter() - started)
@@ -435,7 +405,7 @@ def _prepare_region(region: Region, shared: tuple[_RunContext, ModelStatistics])
     ctx, stats = shared
     data, problem, prep, timings = _load_and_prepare(region, ctx, stats)
     counts = arc_counts(problem, prep, matches=0, components=0)
-    kept = _admit((ctx.token, region.key), _Cached(data=data, problem=problem, prepared=_slim(prep)))
+    kept = _admit((ctx.token, region.key), _Cached(data=data, arcs=_pack(_explain_arcs(prep))))
     timings["cached"] = float(kept)
     f = prep.feasible
     offer_ids = np.array([o.id for o in problem.offers], dtype=np.int64)
@@ -462,7 +432,7 @@ def _load_and_prepare(region: Region, ctx: _RunContext,
     timings: dict[str, float] = {}
     t = time.perf_counter()
     if cached is not None:
-        packed, data = cached.data, pickle.loads(zlib.decompress(cached.data))
+        packed, data = cached.data, _unpack(cached.data)
     else:
         data = ctx.source.load(region)
         packed = _pack(data)
@@ -488,25 +458,33 @@ def _explain_region(job: _ExplainJob, shared: tuple[_RunContext, ModelStatistics
     started = time.perf_counter()
     ctx, stats = shared
     cached = _CACHE.pop((ctx.token, job.region.key), None)
-    reloaded = cached is None or cached.prepared is None or cached.problem is None
-    if cached is None or cached.prepared is None or cached.problem is None:
+    reloaded = cached is None or cached.arcs is None
+    if cached is None or cached.arcs is None:
         # Another worker prepared it, it did not fit the cache, or the worker restarted: the stages are
         # deterministic with the run's statistics (from the compressed records, if this worker kept them).
         if cached is not None:
             _CACHE[(ctx.token, job.region.key)] = cached
         _packed, problem, prep, _ = _load_and_prepare(job.region, ctx, stats)
     else:
-        problem, prep = cached.problem, cached.prepared
+        # The model is the similarity stage alone (the run's statistics make it the prepared one)
+        problem = _problem(_unpack(cached.data), ctx.source)
+        slim, legal, feasible = _unpack(cached.arcs)
+        model = SimilarityModel().fit(problem, stats) if problem.o.size and problem.n.size else None
+        prep = PreparedArcs(model=model, arcs=slim, legal=legal, feasible=feasible)  # type: ignore[arg-type]
     f = prep.feasible
     flow = np.zeros(len(f), dtype=np.float64)
     if job.offer_id.size:
         offer_ids = np.array([o.id for o in problem.offers], dtype=np.int64)
         need_ids = np.array([x.id for x in problem.needs], dtype=np.int64)
-        position = {(a, b): k for k, (a, b) in enumerate(zip(offer_ids[f.offer].tolist(),
-                                                               need_ids[f.need].tolist(), strict=True))}
-        ks = np.array([position[(a, b)] for a, b in zip(job.offer_id.tolist(), job.need_id.tolist(), strict=True)],
-                      dtype=np.int64)
-        flow[ks] = job.flow_t
+        # Each (offer, need) pair is one usable arc: find the job's pairs among them by a sorted key
+        stride = int(max(need_ids.max(), job.need_id.max())) + 1
+        keys = offer_ids[f.offer] * stride + need_ids[f.need]
+        order = np.argsort(keys, kind="stable")
+        wanted = job.offer_id * stride + job.need_id
+        at = np.searchsorted(keys[order], wanted)
+        if np.any(at >= keys.shape[0]) or np.any(keys[order][np.minimum(at, keys.shape[0] - 1)] != wanted):
+            raise RuntimeError(f"{job.region.key}: a flow names an arc the region did not prepare")
+        flow[order[at]] = job.flow_t
     used = np.flatnonzero(flow > QUANTITY_EPS_T)
     proposals = explain_flows(problem, prep.model, f, used, flow[used]) if used.size else []
     if problem.n.size and problem.o.size:

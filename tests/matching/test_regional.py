@@ -199,9 +199,9 @@ def test_the_cache_keeps_prepared_regions_within_its_budget(park, monkeypatch):
         return kept
 
     monkeypatch.setattr(regional, "_admit", watching)
-    monkeypatch.setenv(regional.CACHE_MB_ENV, "20")
+    monkeypatch.setenv(regional.CACHE_MB_ENV, "1.3")  # all nine take ~1.7 MB compressed
     run = run_regions(park, LocalExecutor(), max_offers=MAX_OFFERS)
-    assert max(sizes) <= 20.0
+    assert max(sizes) <= 1.3
     reloaded = [r["reloaded"] for r in run.regions]
     assert any(reloaded) and not all(reloaded)  # the first prepared stay, the rest are rebuilt
 
