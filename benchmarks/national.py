@@ -28,15 +28,14 @@ for tests and for the single-process comparison.
 from __future__ import annotations
 
 import math
-import pickle
 import random
-import zlib
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from benchmarks.generate import PARK_ANCHORS, PARK_RADIUS_DEG, SETTINGS, generate_park
+from matching.packing import pack, unpack
 from matching.problem import LicenceRecord, NeedRecord, OfferRecord, Settings, Site
 from matching.regions import Region, RegionData, needs_reaching
 
@@ -49,12 +48,13 @@ MEAN_PARK_LISTINGS = 500
 # generate_park clamps enterprises to 2.5 σ around the park centre; the margin covers rounding to 1e-5°
 PARK_REACH_DEG = 2.5 * PARK_RADIUS_DEG + 1e-4
 SEED_STRIDE = 1_000_000  # park seeds: seed × stride + park index
-# Parks generated in this process, most recent last, as zlib-compressed pickles: a park costs ~70 ms to
-# generate and ~12 ms to unpickle, and ~95 bytes a record compressed (~1.4 KB as objects), so a worker
-# keeps every park of a 1M × 1M instance (~190 MB) and generates each park once, not once per region
-# whose halo meets it (some 800 parks a region at 1M, each in the halo of 8-15 regions).
+# Parks generated in this process, most recent last, compressed (``matching.packing``: ~95 bytes a
+# record against ~1.4 KB as objects; unpacking is several times cheaper than generating, ~70 ms a park),
+# so a worker keeps every park of a 1M × 1M instance (~190 MB) and generates each park once, not once
+# per region whose halo box meets it (some 800 parks a region at 1M). A park's needs are kept by reach
+# class: a region unpacks only those whose reach may get from the park to its core.
 CACHE_MB = 400.0
-_CACHE: OrderedDict[tuple, bytes] = OrderedDict()
+_CACHE: OrderedDict[tuple, _PackedPark] = OrderedDict()
 _CACHE_BYTES = [0]  # bytes held by _CACHE
 
 
@@ -217,6 +217,28 @@ def _latlon(records) -> tuple[np.ndarray, np.ndarray]:
             np.fromiter((r.site.lon for r in records), dtype=np.float64, count=len(records)))
 
 
+@dataclass(frozen=True)
+class _PackedPark:
+    """A generated park as a process keeps it: compressed offers and licences, and its needs by reach class,
+    so a region unpacks only the needs whose reach may get from the park to its core."""
+
+    offers: bytes
+    licences: bytes
+    needs: tuple[tuple[float, bytes], ...]  # (great-circle reach km, the needs with that reach), by reach
+    nbytes: int
+
+    @classmethod
+    def of(cls, made: tuple[list, list, list], settings: Settings) -> _PackedPark:
+        offers, needs, licences = made
+        default = settings.default_max_distance_km
+        by_reach: dict[float, list[NeedRecord]] = {}
+        for n in needs:
+            by_reach.setdefault((n.max_distance_km or default) / settings.road_factor, []).append(n)
+        chunks = tuple((r, pack(by_reach[r])) for r in sorted(by_reach))
+        o, lic = pack(offers), pack(licences)
+        return cls(o, lic, chunks, len(o) + len(lic) + sum(len(b) for _r, b in chunks))
+
+
 class NationalSource:
     """A ``RegionSource`` over a national instance that generates only the parks a region needs.
 
@@ -270,22 +292,30 @@ class NationalSource:
         """The planned parks whose area meets the box."""
         return [p for p in self.parks if p.meets(south, north, west, east)]
 
-    def park_records(self, p: ParkPlan) -> tuple[list[OfferRecord], list[NeedRecord], list[LicenceRecord]]:
-        """One park's records, from this process's cache of generated parks or freshly generated."""
+    def _park(self, p: ParkPlan) -> tuple[_PackedPark, tuple[list, list, list] | None]:
+        """One park as this process keeps it (and its records, when it was generated just now)."""
         key = (self.offers, self.needs, self.seed, p.index)
-        blob = _CACHE.get(key)
-        if blob is not None:
+        packed = _CACHE.get(key)
+        if packed is not None:
             _CACHE.move_to_end(key)
-            return pickle.loads(zlib.decompress(blob))
+            return packed, None
         made = generate_national_park(p, self.seed)
+        packed = _PackedPark.of(made, self.settings)
         if self.cache_mb > 0:
-            blob = zlib.compress(pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL), 1)
-            _CACHE[key] = blob
-            _CACHE_BYTES[0] += len(blob)
+            _CACHE[key] = packed
+            _CACHE_BYTES[0] += packed.nbytes
             while _CACHE_BYTES[0] > self.cache_mb * 2**20 and len(_CACHE) > 1:
                 _old, dropped = _CACHE.popitem(last=False)
-                _CACHE_BYTES[0] -= len(dropped)
-        return made
+                _CACHE_BYTES[0] -= dropped.nbytes
+        return packed, made
+
+    def park_records(self, p: ParkPlan) -> tuple[list[OfferRecord], list[NeedRecord], list[LicenceRecord]]:
+        """One park's records, from this process's cache of generated parks or freshly generated."""
+        packed, made = self._park(p)
+        if made is not None:
+            return made
+        needs = [n for _r, blob in packed.needs for n in unpack(blob)]
+        return unpack(packed.offers), sorted(needs, key=lambda n: n.id), unpack(packed.licences)
 
     def load(self, region: Region) -> RegionData:
         """The offers in the region's core, the needs whose own reach meets it, their licences (generating only
@@ -296,15 +326,23 @@ class NationalSource:
         needs: list[NeedRecord] = []
         licences: list[LicenceRecord] = []
         for p in self.parks_meeting(*region.halo_box()):  # the core box lies inside: one pass, in plan order
-            recs, need_recs, lics = self.park_records(p)
-            if recs and p.meets(region.south, region.north, region.west, region.east):
+            packed, made = self._park(p)
+            if p.offers and p.meets(region.south, region.north, region.west, region.east):
+                recs = made[0] if made is not None else unpack(packed.offers)
                 inside = np.asarray(region.contains(*_latlon(recs)), dtype=bool)
                 offers.extend(r for r, keep in zip(recs, inside) if keep)
-            if not need_recs:
+            if made is not None:
+                candidates = made[1]
+            else:  # only the reach classes that may get from this park to the core, back in park order
+                candidates = sorted((n for r, blob in packed.needs
+                                     if p.meets(*replace(region, halo_km=r).halo_box()) for n in unpack(blob)),
+                                    key=lambda n: n.id)
+            kept = needs_reaching(region, candidates, self.settings)
+            if not kept:
                 continue
-            kept = needs_reaching(region, need_recs, self.settings)
             needs.extend(kept)
             holders = {r.site.enterprise for r in kept}
+            lics = made[2] if made is not None else unpack(packed.licences)
             licences.extend(lic for lic in lics if lic.enterprise in holders)
         return RegionData(offers=offers, needs=needs, licences=licences, approvals=[])
 

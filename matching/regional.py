@@ -30,10 +30,8 @@ With one region the run is ``run_park`` on that region's problem, as one task.
 from __future__ import annotations
 
 import os
-import pickle
 import time
 import uuid
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,6 +44,7 @@ from .flow import solve_flow
 from .greedy import solve_greedy
 from .instance import FLOW_UNITS_PER_T, Instance, _components, _mixed_needs, prepare
 from .model_statistics import ModelStatistics, PartialStatistics, merge_statistics, partial_statistics
+from .packing import pack, unpack
 from .pipeline import (
     QUANTITY_EPS_T,
     ParkRun,
@@ -157,14 +156,6 @@ def _admit(key: tuple[str, str], entry: _Cached) -> bool:
     if entry.arcs is not None and _cached_mb() + records.mb <= budget:
         _CACHE[key] = records
     return False
-
-
-def _pack(value: Any) -> bytes:
-    return zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
-
-
-def _unpack(blob: bytes) -> Any:
-    return pickle.loads(zlib.decompress(blob))
 
 
 def _explain_arcs(prep: PreparedArcs) -> tuple[Arcs, np.ndarray, Arcs]:
@@ -373,7 +364,7 @@ def _region_statistics(region: Region, ctx: _RunContext) -> _RegionStatistics:
     """Task: load a region, keep its problem here for ``_prepare_region``, return the statistics of what it owns."""
     started = time.perf_counter()
     data = ctx.source.load(region)
-    _admit((ctx.token, region.key), _Cached(data=_pack(data)))
+    _admit((ctx.token, region.key), _Cached(data=pack(data)))
     problem = _problem(data, ctx.source)
     del data
     partial = partial_statistics(problem, np.arange(problem.o.size), _owned_needs(problem, region, ctx.regions))
@@ -405,7 +396,7 @@ def _prepare_region(region: Region, shared: tuple[_RunContext, ModelStatistics])
     ctx, stats = shared
     data, problem, prep, timings = _load_and_prepare(region, ctx, stats)
     counts = arc_counts(problem, prep, matches=0, components=0)
-    kept = _admit((ctx.token, region.key), _Cached(data=data, arcs=_pack(_explain_arcs(prep))))
+    kept = _admit((ctx.token, region.key), _Cached(data=data, arcs=pack(_explain_arcs(prep))))
     timings["cached"] = float(kept)
     f = prep.feasible
     offer_ids = np.array([o.id for o in problem.offers], dtype=np.int64)
@@ -432,10 +423,10 @@ def _load_and_prepare(region: Region, ctx: _RunContext,
     timings: dict[str, float] = {}
     t = time.perf_counter()
     if cached is not None:
-        packed, data = cached.data, _unpack(cached.data)
+        packed, data = cached.data, unpack(cached.data)
     else:
         data = ctx.source.load(region)
-        packed = _pack(data)
+        packed = pack(data)
     problem = _problem(data, ctx.source)
     del data
     timings["load_s"] = time.perf_counter() - t
@@ -467,8 +458,8 @@ def _explain_region(job: _ExplainJob, shared: tuple[_RunContext, ModelStatistics
         _packed, problem, prep, _ = _load_and_prepare(job.region, ctx, stats)
     else:
         # The model is the similarity stage alone (the run's statistics make it the prepared one)
-        problem = _problem(_unpack(cached.data), ctx.source)
-        slim, legal, feasible = _unpack(cached.arcs)
+        problem = _problem(unpack(cached.data), ctx.source)
+        slim, legal, feasible = unpack(cached.arcs)
         model = SimilarityModel().fit(problem, stats) if problem.o.size and problem.n.size else None
         prep = PreparedArcs(model=model, arcs=slim, legal=legal, feasible=feasible)  # type: ignore[arg-type]
     f = prep.feasible
