@@ -310,6 +310,13 @@ def _multi(source: RegionSource, executor: Executor, ctx: Any, regions: list[Reg
     t = time.perf_counter()
     world = _World.build(parts)
     inst = world.instance()
+    # The driver's memory is per usable arc (~30M at 1M × 1M): the regions' arc arrays are in the world now,
+    # and the instance holds weights, caps and licences; explain reads only the arcs' offers and needs.
+    empty = np.zeros(0, dtype=np.int64)
+    for p in parts:
+        p.offer_id = p.need_id = p.licence = p.weight = empty
+        p.max_t = np.zeros(0)
+    world.arcs.licence = world.arcs.weight = world.arcs.max_t = None
     units, greedy_units, bound_scaled, solver = _solve(inst, world, executor, split_arcs, tell)
     inst.check(units)
     inst.check(greedy_units)
