@@ -193,3 +193,49 @@ def _mixed_needs(n_needs: int, need: np.ndarray, licence: np.ndarray) -> np.ndar
         np.minimum.at(lo, need, licence)
         np.maximum.at(hi, need, licence)
     return (hi > lo)
+
+
+@dataclass(frozen=True)
+class LocalRows:
+    """A set of arcs' rows renumbered from 0: the offers, needs and licences they use, in ascending order."""
+
+    offers: np.ndarray  # original offer row of each local offer
+    needs: np.ndarray
+    licences: np.ndarray
+    offer: np.ndarray  # int64 local offer per arc
+    need: np.ndarray
+    licence: np.ndarray  # int64 local licence per arc, -1 none
+
+
+def local_rows(offer: np.ndarray, need: np.ndarray, licence: np.ndarray) -> LocalRows:
+    """The rows of the arcs (``offer``, ``need``, ``licence`` per arc; -1: no licence), numbered from 0."""
+    offers, o = np.unique(offer, return_inverse=True)
+    needs, n = np.unique(need, return_inverse=True)
+    has = licence >= 0
+    licences, li = np.unique(licence[has], return_inverse=True)
+    local_lic = np.full(offer.shape[0], -1, dtype=np.int64)
+    local_lic[has] = li
+    return LocalRows(offers=offers, needs=needs, licences=licences, offer=o.ravel().astype(np.int64),
+                     need=n.ravel().astype(np.int64), licence=local_lic)
+
+
+def local_instance(offer: np.ndarray, need: np.ndarray, licence: np.ndarray, weight: np.ndarray,
+                   cap: np.ndarray, offer_cap: np.ndarray, need_cap: np.ndarray, lic_cap: np.ndarray,
+                   units_per_t: int = 1) -> Instance:
+    """An ``Instance`` over arcs already numbered locally (every arc usable), with its components."""
+    n_o, n_n, n_l = offer_cap.shape[0], need_cap.shape[0], lic_cap.shape[0]
+    component, n_components = _components(n_o, n_n, n_l, offer, need, licence)
+    m = offer.shape[0]
+    return Instance(units_per_t=units_per_t, n_arcs=m, n_offers=n_o, n_needs=n_n, n_licences=n_l,
+                    index=np.arange(m, dtype=np.int64), offer=offer, need=need, licence=licence,
+                    weight=weight, cap=cap, offer_cap=offer_cap, need_cap=need_cap, lic_cap=lic_cap,
+                    component=component, n_components=n_components,
+                    mixed_need=_mixed_needs(n_n, need, licence))
+
+
+def sub_instance(inst: Instance, idx: np.ndarray) -> Instance:
+    """The usable arcs ``idx`` of ``inst`` as a self-contained instance, rows renumbered from 0 (small to ship)."""
+    rows = local_rows(inst.offer[idx], inst.need[idx], inst.licence[idx])
+    return local_instance(rows.offer, rows.need, rows.licence, inst.weight[idx], inst.cap[idx],
+                          inst.offer_cap[rows.offers], inst.need_cap[rows.needs], inst.lic_cap[rows.licences],
+                          units_per_t=inst.units_per_t)

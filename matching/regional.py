@@ -42,7 +42,7 @@ from .arcs import Arcs
 from .executors import Executor, worker_name
 from .flow import solve_flow
 from .greedy import solve_greedy
-from .instance import FLOW_UNITS_PER_T, Instance, _components, _mixed_needs, prepare
+from .instance import FLOW_UNITS_PER_T, Instance, prepare, sub_instance
 from .model_statistics import ModelStatistics, PartialStatistics, merge_statistics, partial_statistics
 from .packing import pack, unpack
 from .pipeline import (
@@ -614,8 +614,8 @@ def _solve(inst: Instance, world: _World, executor: Executor, split_arcs: int,
     big = np.flatnonzero(sizes > split_arcs) if splittable else np.zeros(0, dtype=np.int64)
     exact_ids = np.setdiff1d(np.arange(inst.n_components), big)
     batches = _batches(exact_ids, sizes)
-    jobs = [_SolveJob(_sub_instance(inst, _arcs_of(order, starts, ids))) for ids in batches]
-    jobs += [_SolveJob(_sub_instance(inst, _arcs_of(order, starts, [c])), exact=False) for c in big.tolist()]
+    jobs = [_SolveJob(sub_instance(inst, _arcs_of(order, starts, ids))) for ids in batches]
+    jobs += [_SolveJob(sub_instance(inst, _arcs_of(order, starts, [c])), exact=False) for c in big.tolist()]
     positions = [_arcs_of(order, starts, ids) for ids in batches] + [_arcs_of(order, starts, [c]) for c in big.tolist()]
     bound_scaled, lp_components = 0.0, 0
     for done, (i, solved) in enumerate(executor.map(_solve_job, jobs, label="solve"), 1):
@@ -674,24 +674,6 @@ def _batches(components: np.ndarray, sizes: np.ndarray) -> list[list[int]]:
     if current:
         out.append(current)
     return out
-
-
-def _sub_instance(inst: Instance, idx: np.ndarray) -> Instance:
-    """The arcs ``idx`` of ``inst`` as a self-contained instance, rows renumbered from 0 (small to ship)."""
-    offers, offer = np.unique(inst.offer[idx], return_inverse=True)
-    needs, need = np.unique(inst.need[idx], return_inverse=True)
-    lic = inst.licence[idx]
-    has = lic >= 0
-    lics, lic_local = np.unique(lic[has], return_inverse=True)
-    licence = np.full(idx.shape[0], -1, dtype=np.int64)
-    licence[has] = lic_local
-    component, n_components = _components(offers.size, needs.size, lics.size, offer, need, licence)
-    return Instance(units_per_t=inst.units_per_t, n_arcs=int(idx.shape[0]), n_offers=int(offers.size),
-                    n_needs=int(needs.size), n_licences=int(lics.size), index=np.arange(idx.shape[0]),
-                    offer=offer.astype(np.int64), need=need.astype(np.int64), licence=licence,
-                    weight=inst.weight[idx], cap=inst.cap[idx], offer_cap=inst.offer_cap[offers],
-                    need_cap=inst.need_cap[needs], lic_cap=inst.lic_cap[lics], component=component,
-                    n_components=n_components, mixed_need=_mixed_needs(int(needs.size), need, licence))
 
 
 def _solve_job(job: _SolveJob) -> _Solved:

@@ -39,7 +39,7 @@ from scipy import sparse
 from scipy.optimize import linprog
 
 from matching.flow import solve_flow
-from matching.instance import Instance, _components, _mixed_needs
+from matching.instance import Instance, local_instance, local_rows
 
 PRICE_STEPS = 16  # multipliers in 1/16 of a weight unit (CNY/t): far finer than any weight matters
 MapParts = Callable[[Callable[[Any], Any], list[Any]], Iterable[Any]]
@@ -171,20 +171,6 @@ def solve_part(problem: PartProblem) -> PartSolution:
     return PartSolution(units, float(detail["upper_bound_scaled"]), time.perf_counter() - started)
 
 
-def local_instance(offer: np.ndarray, need: np.ndarray, licence: np.ndarray, weight: np.ndarray,
-                   cap: np.ndarray, offer_cap: np.ndarray, need_cap: np.ndarray,
-                   lic_cap: np.ndarray) -> Instance:
-    """An ``Instance`` over arcs already numbered locally (every arc usable), with its components."""
-    n_o, n_n, n_l = offer_cap.shape[0], need_cap.shape[0], lic_cap.shape[0]
-    component, n_components = _components(n_o, n_n, n_l, offer, need, licence)
-    m = offer.shape[0]
-    return Instance(units_per_t=1, n_arcs=m, n_offers=n_o, n_needs=n_n, n_licences=n_l,
-                    index=np.arange(m, dtype=np.int64), offer=offer, need=need, licence=licence,
-                    weight=weight, cap=cap, offer_cap=offer_cap, need_cap=need_cap, lic_cap=lic_cap,
-                    component=component, n_components=n_components,
-                    mixed_need=_mixed_needs(n_n, need, licence))
-
-
 @dataclass
 class _Boundary:
     """The arcs re-solved after the parts (positions in the component) and their restricted problem."""
@@ -199,13 +185,10 @@ class _Component:
 
     def __init__(self, inst: Instance, idx: np.ndarray, part: np.ndarray, n_parts: int) -> None:
         self.inst, self.idx, self.part, self.n_parts = inst, idx, part, n_parts
-        offers, self.offer = np.unique(inst.offer[idx], return_inverse=True)
-        needs, self.need = np.unique(inst.need[idx], return_inverse=True)
-        lic = inst.licence[idx]
-        has = lic >= 0
-        lics, lic_local = np.unique(lic[has], return_inverse=True)
-        self.licence = np.full(idx.shape[0], -1, dtype=np.int64)
-        self.licence[has] = lic_local
+        rows = local_rows(inst.offer[idx], inst.need[idx], inst.licence[idx])
+        offers, needs, lics = rows.offers, rows.needs, rows.licences
+        self.offer, self.need, self.licence = rows.offer, rows.need, rows.licence
+        has = self.licence >= 0
         self.weight, self.cap = inst.weight[idx], inst.cap[idx]
         self.offer_cap, self.need_cap, self.lic_cap = inst.offer_cap[offers], inst.need_cap[needs], inst.lic_cap[lics]
 
@@ -222,7 +205,7 @@ class _Component:
         self.need_row, self.lic_row = need_row, lic_row
         self.row_n = need_row[self.need]  # per arc: its shared need row, -1 none
         self.row_l = np.full(idx.shape[0], -1, dtype=np.int64)
-        self.row_l[has] = lic_row[lic_local]
+        self.row_l[has] = lic_row[self.licence[has]]
         self.free = self._boundary()
 
         # Each part's arcs and their local row numbers: fixed over the rounds (only weights change).
@@ -267,16 +250,10 @@ class _Component:
         return x, total
 
     def _part_problem(self, arcs: np.ndarray, weight: np.ndarray) -> PartProblem:
-        offers, o = np.unique(self.offer[arcs], return_inverse=True)
-        needs, n = np.unique(self.need[arcs], return_inverse=True)
-        lic = self.licence[arcs]
-        has = lic >= 0
-        lics, li = np.unique(lic[has], return_inverse=True)
-        local_lic = np.full(arcs.shape[0], -1, dtype=np.int64)
-        local_lic[has] = li
-        return PartProblem(offer=o.astype(np.int64), need=n.astype(np.int64), licence=local_lic,
-                           weight=weight.astype(np.int64), cap=self.cap[arcs], offer_cap=self.offer_cap[offers],
-                           need_cap=self.need_cap[needs], lic_cap=self.lic_cap[lics])
+        rows = local_rows(self.offer[arcs], self.need[arcs], self.licence[arcs])
+        return PartProblem(offer=rows.offer, need=rows.need, licence=rows.licence,
+                           weight=weight.astype(np.int64), cap=self.cap[arcs], offer_cap=self.offer_cap[rows.offers],
+                           need_cap=self.need_cap[rows.needs], lic_cap=self.lic_cap[rows.licences])
 
     def repair(self, x: np.ndarray) -> np.ndarray:
         """``x`` with over-used shared rows trimmed, lowest weights first (only shared rows can be over)."""

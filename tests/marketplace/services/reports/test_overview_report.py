@@ -8,14 +8,15 @@ import pytest
 from sqlalchemy import select
 
 from marketplace.errors import Forbidden
-from marketplace.models import Enterprise, Listing, Match
+from marketplace.models import Enterprise, Match
 from marketplace.services.accounts.users import Principal
 from marketplace.services.matching import workflow
 from marketplace.services.reports.document import build_report
 from marketplace.services.reports.overview_report import clear_overview_cache, overview_report, report_data_version
 from tests.marketplace.services.reports.conftest import coordinator_of
+from tests.marketplace.services.reports.test_overview import _party
 
-NOW = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC)
 
 
 @pytest.fixture(autouse=True)
@@ -23,12 +24,6 @@ def _fresh_cache():
     clear_overview_cache()
     yield
     clear_overview_cache()
-
-
-def _party(session, listing_id: int) -> Principal:
-    ent = session.get(Enterprise, session.get(Listing, listing_id).enterprise_id)
-    return Principal(user_id=None, email=f"e-{ent.ref}", role="enterprise", enterprise_id=ent.id,
-                     enterprise_ref=ent.ref)
 
 
 def test_the_overview_holds_the_full_reports_figures(demo):
