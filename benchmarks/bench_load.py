@@ -52,8 +52,13 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from sqlalchemy.engine import make_url
+
 from benchmarks.bench_api_latency import HOST, free_port, info, machine, stop, wait_until_up, wastematch
 from benchmarks.bench_api_latency import Client as ApiClient
+
+# The test suite's scratch databases (created beside the URL's, dropped at the end): the same need here.
+from tests.conftest import PostgresScratch
 
 TARGET_P95_MS = 300.0
 SECRET_KEY = "bench-load-" + "0" * 32  # fixed: the workers must share it, as in production
@@ -268,38 +273,6 @@ def server_command(port: int, workers: int, url: str) -> tuple[list[str], str]:
             f"gunicorn --workers {workers} --worker-class gthread --threads 4 web.app:create_app()")
 
 
-class Scratch:
-    """Scratch databases on a PostgreSQL server: the demo built once, a copy per server."""
-
-    def __init__(self, url: str) -> None:
-        from sqlalchemy import create_engine
-        from sqlalchemy.engine import make_url
-
-        self.url = make_url(url)
-        self.admin = create_engine(self.url, isolation_level="AUTOCOMMIT")
-        self.created: list[str] = []
-
-    def create(self, template: str | None = None) -> str:
-        from sqlalchemy import text
-
-        name = f"wm_bench_load_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-        with self.admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
-        self.created.append(name)
-        return name
-
-    def url_of(self, name: str) -> str:
-        return self.url.set(database=name).render_as_string(hide_password=False)
-
-    def drop_all(self) -> None:
-        from sqlalchemy import text
-
-        with self.admin.connect() as conn:
-            for name in self.created:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        self.admin.dispose()
-
-
 def serve_and_drive(command: list[str], server_name: str, url: str, port: int, workers: int, clients: int,
                     scenarios: list[str], args: argparse.Namespace, env: dict[str, str], log: Any) -> list[dict]:
     """Start the server, sign in, drive every scenario at ``clients``; the runs. The server is always stopped."""
@@ -357,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
 
     signal.signal(signal.SIGTERM, _interrupt)
-    scratch = Scratch(args.pg)
+    scratch = PostgresScratch(args.pg)
     tmp = tempfile.TemporaryDirectory(prefix="wm-load-bench-")
     env = {**os.environ, "WASTEMATCH_INSTANCE_PATH": tmp.name, "PYTHONPATH": str(REPO),
            "WASTEMATCH_SECRET_KEY": SECRET_KEY}
@@ -365,9 +338,10 @@ def main(argv: list[str] | None = None) -> int:
     server_name = ""
     try:
         started = time.perf_counter()
-        template = scratch.create()
+        template_url = scratch.new_url()
+        template = make_url(template_url).database
         info(f"building the demo park in PostgreSQL database {template} …")
-        built = subprocess.run(wastematch("--db", scratch.url_of(template), "demo", "--no-serve"), cwd=REPO,
+        built = subprocess.run(wastematch("--db", template_url, "demo", "--no-serve"), cwd=REPO,
                                check=False, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, timeout=900)
         if built.returncode != 0:
             info(built.stderr[-3000:])
@@ -375,7 +349,7 @@ def main(argv: list[str] | None = None) -> int:
         info(f"demo built in {time.perf_counter() - started:.1f} s")
         for workers in args.workers:
             for clients in args.clients:
-                url = scratch.url_of(scratch.create(template))  # the same data for every server
+                url = scratch.new_url(template=template)  # the same data for every server
                 port = free_port()
                 command, server_name = server_command(port, workers, url)
                 with open(Path(tmp.name) / f"server-{workers}-{clients}.log", "w+", encoding="utf-8") as log:

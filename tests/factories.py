@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import copy
+import json
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from marketplace.db import make_engine, upgrade_schema
+from marketplace.services.catalog.reference import load_builtin_catalog
 from marketplace.services.listings.interchange import ImportReport, import_document
 
 PARK = {"code": "BH", "name": "滨海新区", "name_en": "Binhai New Area", "province": "天津市", "lat": 39.02, "lon": 117.70}
@@ -113,3 +117,22 @@ def api_principals(session: Session) -> dict[str, Any]:
         out[key] = Principal(user_id=None, email=email, role=role, enterprise_id=ents.get(enterprise),
                              enterprise_ref=enterprise, park_ids=frozenset(parks[c] for c in park_codes))
     return out
+
+
+def commit_demo_park(url: str, then: Callable[[Session], Any] | None = None) -> Any:
+    """Build the schema, the built-in catalogue and the demonstration park in the database at ``url`` and
+    commit them (for code that opens its own connections: other processes, the command line, backups).
+
+    ``then(session)`` runs in the same transaction afterwards; its result is returned.
+    """
+    from tests.conftest import DEMO_PARK
+
+    engine = make_engine(url)
+    try:
+        upgrade_schema(engine)
+        with Session(engine) as session, session.begin():
+            load_builtin_catalog(session)
+            import_document(session, json.loads(DEMO_PARK.read_text(encoding="utf-8")), actor="test")
+            return then(session) if then is not None else None
+    finally:
+        engine.dispose()

@@ -18,13 +18,11 @@ from click.testing import CliRunner
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.orm import Session
 
-from marketplace.db import make_engine, upgrade_schema
+from marketplace.db import make_engine
 from marketplace.demo.history import seed_demo_history
 from marketplace.models import AuditEvent
-from marketplace.services.catalog.reference import load_builtin_catalog
-from marketplace.services.listings.interchange import import_document
 from marketplace.services.matching.runs import run_matching
-from tests.conftest import DEMO_PARK
+from tests.factories import commit_demo_park
 from web.cli import main
 from web.cli.backup import audit_count, libpq_target
 
@@ -42,14 +40,12 @@ def source(backend, fresh_database_url) -> str:
     if backend == "postgresql" and not (shutil.which("pg_dump") and shutil.which("pg_restore")):
         pytest.skip("the PostgreSQL client tools (pg_dump, pg_restore) are not on PATH")
     url = fresh_database_url(backend)
-    engine = make_engine(url)
-    upgrade_schema(engine)
-    with Session(engine) as session, session.begin():
-        load_builtin_catalog(session)
-        import_document(session, json.loads(DEMO_PARK.read_text(encoding="utf-8")), actor="test")
+
+    def matched_and_shipped(session: Session):
         run_matching(session, park=None, actor="test")
-        history = seed_demo_history(session)
-    engine.dispose()
+        return seed_demo_history(session)
+
+    history = commit_demo_park(url, matched_and_shipped)
     assert history.approved and sum(history.shipments.values()) and history.ledger_entries
     return url
 

@@ -6,22 +6,19 @@ of each backend, not inside the rolled-back test transaction.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import pickle
 
 import pytest
 from sqlalchemy.orm import Session
 
-from marketplace.db import make_engine, upgrade_schema
+from marketplace.db import make_engine
 from marketplace.errors import NotFound
-from marketplace.services.catalog.reference import load_builtin_catalog
-from marketplace.services.listings.interchange import import_document
 from marketplace.services.matching.engine_input import build_problem
 from marketplace.services.matching.regional_source import DatabaseSource, scope_ids
 from matching.problem import Problem, Settings
 from matching.regions import Region, halo_km_for, needs_reaching, plan_regions
-from tests.conftest import DEMO_PARK
+from tests.factories import commit_demo_park
 
 SETTINGS = Settings(today=dt.date(2026, 11, 23))
 
@@ -30,11 +27,8 @@ SETTINGS = Settings(today=dt.date(2026, 11, 23))
 def committed(backend, fresh_database_url):
     """(url, engine) of a scratch database holding the demonstration park, committed."""
     url = fresh_database_url(backend)
+    commit_demo_park(url)
     engine = make_engine(url)
-    upgrade_schema(engine)
-    with Session(engine) as session, session.begin():
-        load_builtin_catalog(session)
-        import_document(session, json.loads(DEMO_PARK.read_text(encoding="utf-8")), actor="test")
     yield url, engine
     engine.dispose()
 
