@@ -156,6 +156,24 @@ def _alarm(signum, frame):
     raise BudgetExceeded("time limit reached")
 
 
+def within_budget(fn, limit_s: float, doc: dict, key: str, label: str,
+                  catch: tuple[type[BaseException], ...] = (MemoryError, BudgetExceeded)):
+    """``fn()`` with the --time-limit alarm armed; a failure of a kind in ``catch`` is recorded in ``doc`` as
+    ``<key>_error`` and ``<key>_failed_after_s`` (logged as ``label``) and gives None."""
+    t = time.perf_counter()
+    signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, limit_s)
+    try:
+        return fn()
+    except catch as exc:
+        doc[f"{key}_error"] = failure(exc)
+        doc[f"{key}_failed_after_s"] = round(time.perf_counter() - t, 3)
+        log(f"{label} failed: {doc[f'{key}_error']}")
+        return None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
 def failure(exc: BaseException) -> dict:
     """Where a stage failed: the exception and the innermost engine frames."""
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if "/matching/" in f.filename
@@ -452,19 +470,13 @@ def run_regional(args: argparse.Namespace, doc: dict) -> None:
     def progress(p) -> None:
         log(f"{p.stage} {p.done}/{p.total}" + (f" {p.region}" if p.region else ""))
 
-    run = None
-    t = time.perf_counter()
-    signal.signal(signal.SIGALRM, _alarm)
-    signal.setitimer(signal.ITIMER_REAL, args.time_limit)
-    try:
+    def regional():
         log(f"run_regions: {len(plan_regions(source, max_offers=max_offers))} regions of ≤ {max_offers} offers")
-        run = run_regions(source, executor, max_offers=max_offers, progress=progress)
-    except Exception as exc:  # noqa: BLE001 - a worker's MemoryError arrives as itself; anything is recorded
-        doc["run_error"] = failure(exc)
-        doc["run_failed_after_s"] = round(time.perf_counter() - t, 3)
-        log(f"run_regions failed: {doc['run_error']}")
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        return run_regions(source, executor, max_offers=max_offers, progress=progress)
+
+    t = time.perf_counter()
+    # Any failure is recorded: a worker's MemoryError arrives as itself, a lost worker as Dask's error.
+    run = within_budget(regional, args.time_limit, doc, "run", "run_regions", catch=(Exception,))
     wall = time.perf_counter() - t
     try:
         doc["peak_worker_rss_mb"] = round(executor.peak_rss_mb(), 1)
@@ -620,17 +632,8 @@ def main(argv: list[str] | None = None) -> int:
             profiler = Profiler(interval=0.005)
             profiler.start()
         t = time.perf_counter()
-        signal.signal(signal.SIGALRM, _alarm)
-        signal.setitimer(signal.ITIMER_REAL, args.time_limit)
-        try:
-            run = run_park(problem, with_candidates=args.compare_milp)
-        except (MemoryError, BudgetExceeded) as exc:
-            run = None
-            doc["run_park_error"] = failure(exc)
-            doc["run_park_failed_after_s"] = round(time.perf_counter() - t, 3)
-            log(f"run_park failed: {doc['run_park_error']}")
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
+        run = within_budget(lambda: run_park(problem, with_candidates=args.compare_milp), args.time_limit, doc,
+                            "run_park", "run_park")
         wall = time.perf_counter() - t
         if profiler is not None:
             profiler.stop()
