@@ -38,9 +38,11 @@ No Flask, no SQLAlchemy, no I/O.
 """
 from __future__ import annotations
 
+import copy
 import dataclasses
 import math
 import time
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -395,8 +397,7 @@ def apply_loops(problem: Problem, arcs: Arcs, allocation: Allocation) -> tuple[A
         return allocation, LoopReport(bonus_cny=s.loop_bonus_cny, optimum_objective=allocation.objective,
                                       objective=allocation.objective, limit=max(0, s.loop_opportunities),
                                       max_length=s.loop_max_length)
-    flow, report = evaluate_loops(problem, arcs, allocation.flow, bonus_cny=s.loop_bonus_cny,
-                                  max_length=s.loop_max_length, limit=s.loop_opportunities)
+    flow, report = _evaluated(problem, arcs, allocation.flow)
     if flow is allocation.flow:
         return allocation, report
     favoured = sum(1 for c in report.closed if c["favoured"])
@@ -408,5 +409,39 @@ def apply_loops(problem: Problem, arcs: Arcs, allocation: Allocation) -> tuple[A
                                solver=allocation.solver + "+loops", detail=detail), report
 
 
+def _evaluated(problem: Problem, arcs: Arcs, flow: np.ndarray) -> tuple[np.ndarray, LoopReport]:
+    """``evaluate_loops`` with the run's settings, answered from ``keep_loops``' memo when ``arcs`` were evaluated
+    against this very flow before (the final flow is ``flow`` itself when the allocation is unchanged)."""
+    s = problem.settings
+    key = (s.loop_bonus_cny, s.loop_max_length, s.loop_opportunities)
+    memo = _KEPT.get(id(arcs))
+    if memo is not None and memo.get("key") == key and np.array_equal(memo["flow"], flow):
+        final = flow if memo["final"] is None else memo["final"].copy()
+        return final, copy.deepcopy(memo["report"])
+    final, report = evaluate_loops(problem, arcs, flow, bonus_cny=s.loop_bonus_cny, max_length=s.loop_max_length,
+                                   limit=s.loop_opportunities)
+    if memo is not None:
+        memo.update(key=key, flow=np.array(flow, copy=True), final=None if final is flow else final.copy(),
+                    report=copy.deepcopy(report))
+    return final, report
+
+
+# id(arcs) -> the last evaluation over those arcs (settings, flow, final flow, report), for arcs kept by ``keep_loops``.
+_KEPT: dict[int, dict[str, Any]] = {}
+
+
+def keep_loops(arcs: Arcs) -> None:
+    """Remember the loop evaluation of a run over ``arcs`` so that a later run with the same flow reuses it.
+
+    The evaluation is a function of the arcs, the flow and the loop settings only; a warm run
+    (``marketplace.services.matching.warm``) keeps its arcs between runs and, when its optimisation
+    gives the same flow again, skips the cycle search and the re-solves that price each loop.
+    The memory goes with the arcs.
+    """
+    if id(arcs) not in _KEPT:
+        _KEPT[id(arcs)] = {}
+        weakref.finalize(arcs, _KEPT.pop, id(arcs), None)
+
+
 __all__ = ["DEFAULT_BONUS_CNY", "LoopLink", "LoopOpportunity", "LoopReport", "apply_loops", "candidate_loops",
-           "evaluate_loops"]
+           "evaluate_loops", "keep_loops"]

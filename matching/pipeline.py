@@ -132,7 +132,13 @@ def prepare_arcs(problem: Problem, timings: dict[str, float], progress: Callable
     ``problem`` is one region of a larger run (default: fitted on ``problem``). A region task of the
     national run calls this as ``run_park`` does, so both see the same arcs for the same problem.
     """
-    step = progress or (lambda _stage: None)
+    with _gc_paused():  # a region task of the national run calls this alone (see ``run_park``)
+        return _prepare_arcs(problem, timings, progress or (lambda _stage: None), statistics)
+
+
+def _prepare_arcs(problem: Problem, timings: dict[str, float], step: Callable[[str], None],
+                  statistics: ModelStatistics | None) -> PreparedArcs:
+    """``prepare_arcs`` with the collector paused."""
     started = time.perf_counter()
     step("similarity")
     model = SimilarityModel().fit(problem, statistics)
@@ -183,6 +189,15 @@ def run_park(problem: Problem, *, with_candidates: bool = False,
     """
     if problem.o.size == 0 or problem.n.size == 0:
         return _empty_run(problem)
+    # One pause of the cyclic collector for the whole run (see ``_gc_paused``): a full collection scans every
+    # record of the problem (~0.2 s at 10k x 10k) and the run makes few cycles (~10^4 objects).
+    with _gc_paused():
+        return _run_park(problem, with_candidates=with_candidates, progress=progress, prepared=prepared)
+
+
+def _run_park(problem: Problem, *, with_candidates: bool, progress: Callable[[str], None] | None,
+              prepared: PreparedArcs | None) -> ParkRun:
+    """``run_park`` of a problem with offers and needs."""
     step = progress or (lambda _stage: None)
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -204,9 +219,8 @@ def run_park(problem: Problem, *, with_candidates: bool = False,
     t = time.perf_counter()
     step("explain")
     used = np.flatnonzero(allocation.flow > QUANTITY_EPS_T)
-    with _gc_paused():  # one pause for both: each resumption scans the young objects made during it
-        proposals = explain_flows(problem, model, feasible, used, allocation.flow[used])
-        unmatched = unmatched_listings(problem, prepared, allocation.flow)
+    proposals = explain_flows(problem, model, feasible, used, allocation.flow[used])
+    unmatched = unmatched_listings(problem, prepared, allocation.flow)
     timings["explain_s"] = time.perf_counter() - t
     timings["total_s"] = time.perf_counter() - started - timings["greedy_s"]
     counts = arc_counts(problem, prepared, matches=len(proposals), components=allocation.components)
@@ -275,6 +289,24 @@ class Recommender:
         self.empty = problem.o.size == 0 or problem.n.size == 0
         self.model = None if self.empty else SimilarityModel().fit(problem, statistics)
         self.index = None if self.empty else CandidateIndex(problem, self.model)
+
+    def with_quantities(self, problem: Problem) -> Recommender | None:
+        """This recommender over ``problem``, if ``problem`` differs from its own in tonnes only
+        (``Problem.differs_only_in_quantities``: a match accepted or released), else None.
+
+        The model and index read no quantity, so they are shared (shallow copies pointed at ``problem``):
+        the answers are those of a fresh ``Recommender(problem)``, without fitting anything again.
+        """
+        if not self.problem.differs_only_in_quantities(problem):
+            return None
+        fresh = copy.copy(self)
+        fresh.problem = problem
+        if fresh.model is not None:
+            fresh.model = copy.copy(self.model)
+            fresh.model.problem = problem
+            fresh.index = copy.copy(self.index)
+            fresh.index.problem, fresh.index.model = problem, fresh.model
+        return fresh
 
     def recommend(self, ref: str, top: int = 5) -> list[Proposal]:
         """The best legal counterparts of one listing (needs for an offer, offers for a need).
@@ -449,10 +481,11 @@ def _copy(proposal: Proposal) -> Proposal:
 
 @contextmanager
 def _gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection in the block: it builds many small objects (checks, reasons) and no cycles.
+    """No cyclic garbage collection in the block: it builds many small objects (checks, reasons) and few cycles.
 
     Each collection of the oldest generation scans every object alive, the problem's records
-    included: about a third of the explanation stage of a 10k park run went to collections that freed nothing.
+    included: about a third of the explanation stage of a 10k park run went to collections that freed nothing,
+    and one full collection cost the loops stage ~0.15 s. Nested pauses are one pause.
     """
     if not gc.isenabled():
         yield

@@ -4,7 +4,8 @@ A park run from the pages or the API repeats most of its work when the data have
 last one: fitting the similarity model, building the candidate index, finding and checking the candidate
 arcs, explaining the proposals. ``WarmRuns`` keeps that per key (the database, the park and
 ``recommendations.data_version``: every table ``build_problem`` reads, and the settings) and a warm run only
-optimises again and copies the explanations (``matching.pipeline.keep_explanations``); any change to the data
+optimises again, copies the explanations (``matching.pipeline.keep_explanations``) and, when the optimum's
+flow is the one the loops were evaluated against, their report (``matching.loops.keep_loops``); any change to the data
 makes a new key, so a warm run gives the same result as a cold one. The command line never uses it: each
 invocation is a fresh process.
 """
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from matching.loops import keep_loops
 from matching.pipeline import ParkRun, PreparedArcs, keep_explanations, prepare_arcs, run_park
 from matching.problem import Problem, Settings
 
@@ -85,6 +87,7 @@ class WarmRuns:
             return _Warm(problem, None)
         prepared = prepare_arcs(problem, timings, progress)
         keep_explanations(prepared.feasible)
+        keep_loops(prepared.feasible)
         return _Warm(problem, prepared)
 
     def _keep(self, key: Hashable, entry: _Warm) -> None:

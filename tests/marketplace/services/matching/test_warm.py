@@ -60,6 +60,30 @@ def test_warm_proposals_are_the_callers_own():
     assert all(p.quantity_t > 0 for p in second.proposals)
 
 
+def test_a_warm_run_reuses_the_loop_evaluation_of_the_same_flow(monkeypatch):
+    from matching import loops
+    offers, needs, licences = generate_park(400, 400, 3)
+    favour = dataclasses.replace(GEN_SETTINGS, loop_bonus_cny=loops.DEFAULT_BONUS_CNY)
+    problem = Problem(offers, needs, licences, settings=favour)
+    cold = run_park(problem)
+    runs = warm.WarmRuns()
+    _, first, _ = runs.run("park", lambda: problem)
+    assert first.loops["opportunities"]  # the park has loops to price, so the memo has something to keep
+    first.loops["closed"].append({"changed": "by a caller"})
+
+    def no_search(*args, **kwargs):
+        raise AssertionError("the loops were evaluated again for the same flow")
+
+    monkeypatch.setattr(loops, "evaluate_loops", no_search)
+    _, second, was_warm = runs.run("park", lambda: problem)
+    assert was_warm
+    assert _plain(second) == _plain(cold)
+    assert second.objective == cold.objective and second.solver["name"] == cold.solver["name"]
+    strip = ("seconds",)
+    assert {k: v for k, v in second.loops.items() if k not in strip} == \
+        {k: v for k, v in cold.loops.items() if k not in strip}
+
+
 def test_least_recently_used_key_is_dropped():
     runs = warm.WarmRuns(size=1)
     problem = _problem()
