@@ -281,6 +281,7 @@ def element_content(composition: dict[str, float], element_cas: str) -> float:
     return total
 
 
+@functools.lru_cache(maxsize=8192)
 def _shipped_first(cas: str) -> dict[str, float] | None:
     """``element_mass_fractions`` from the shipped table when it has the substance: a park run's exemption checks
     ask for a few formulas, and loading the chemicals database for them cost ~0.15 s of a fresh process."""

@@ -44,6 +44,7 @@ SVD_SAMPLE = 20_000  # rows an SVD basis is fitted on (a random, seeded subset b
 SAMPLE_LISTINGS = 20_000  # listings kept (by the hash of their id) to fit the retrieval reducers
 MAX_TEXTS = 50_000  # distinct texts the vectoriser is fitted on (the lowest hashes beyond)
 CATEGORIES = 51  # column 0: not HW; 1..50: HW01..HW50
+MAX_KEPT_TEXT_ROWS = 100_000  # distinct texts whose vectors the statistics keep (~26 MB at 64 dimensions)
 
 _OFFER, _NEED = 0, 1
 
@@ -96,6 +97,7 @@ class ModelStatistics:
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state.pop("_position", None)
+        state.pop("_text_rows", None)
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -119,15 +121,37 @@ class ModelStatistics:
         """Unit dense vectors of the texts (zero rows for empty texts), float32."""
         if self.vectorizer is None:
             return np.zeros((len(texts), 1), dtype=np.float32)
-        # Listings repeat their titles a lot ("废机油"): vectorise each distinct text once.
+        # Listings repeat their titles a lot ("废机油"): vectorise each distinct text once, and once per
+        # statistics (the fit's sample and the model ask for the same texts). Each row depends on its own
+        # text only (TF-IDF, the SVD's product and the normalisation are row by row): kept rows are the
+        # rows a fresh batch would give.
         unique, inverse = np.unique(np.array(texts, dtype=object), return_inverse=True)
-        tfidf = self.vectorizer.transform(unique.tolist())
+        kept: dict[str, np.ndarray] = self.__dict__.setdefault("_text_rows", {})
+        distinct = unique.tolist()
+        missing = [t for t in distinct if t not in kept]
+        if missing:
+            fresh = self._text_rows_of(missing)
+            if len(kept) + len(missing) <= MAX_KEPT_TEXT_ROWS:
+                kept.update(zip(missing, fresh))
+            else:  # a national run's corpus: no memo, the rows of this batch only
+                rows = dict(zip(missing, fresh))
+                return np.stack([kept[t] if t in kept else rows[t] for t in distinct])[inverse.ravel()]
+        dense = np.stack([kept[t] for t in distinct]) if distinct else np.zeros((0, self._text_width()),
+                                                                                  dtype=np.float32)
+        return dense[inverse.ravel()]
+
+    def _text_rows_of(self, texts: list[str]) -> np.ndarray:
+        """``text_vectors`` of distinct texts (a zero row for the empty text)."""
+        tfidf = self.vectorizer.transform(texts)
         if self.text_svd is not None:
             dense = normalize(self.text_svd.transform(tfidf), axis=1).astype(np.float32)
         else:  # a corpus too small to reduce: the exact sparse vectors densified
             dense = normalize(tfidf, axis=1).toarray().astype(np.float32)
-        dense[np.array([not t for t in unique.tolist()], dtype=bool)] = 0.0
-        return dense[inverse.ravel()]
+        dense[np.array([not t for t in texts], dtype=bool)] = 0.0
+        return dense
+
+    def _text_width(self) -> int:
+        return self.text_svd.n_components if self.text_svd is not None else len(self.vectorizer.vocabulary_)
 
     def global_columns(self, m: sparse.csr_matrix, substances: list[str]) -> sparse.csr_matrix:
         """``m`` (columns: ``substances``, sorted) with the run's substance columns."""
@@ -182,6 +206,22 @@ def raw_text(record) -> str:
     (descriptions are long, repetitive and slow to vectorise)."""
     titles = " ".join(t for t in (record.title, record.title_zh) if t).strip()
     return titles or (record.description or "")[:200].strip()
+
+
+_TEXTS_ATTR = "_wastematch_listing_texts"
+
+
+def problem_texts(problem: Problem) -> tuple[list[str], list[str]]:
+    """(``raw_text``, ``listing_texts``) of the offers then the needs of ``problem``, computed once per problem.
+
+    Kept on the problem (built once per run and never changed, as ``rules.features`` keeps its
+    features): the statistics and the model read the same texts.
+    """
+    cached = problem.__dict__.get(_TEXTS_ATTR)
+    if cached is None:
+        raw = [raw_text(r) for r in problem.offers] + [raw_text(r) for r in problem.needs]
+        cached = problem.__dict__[_TEXTS_ATTR] = (raw, listing_texts(raw))
+    return cached
 
 
 def listing_texts(raw: list[str]) -> list[str]:
@@ -241,8 +281,9 @@ def partial_statistics(problem: Problem, offers: np.ndarray | None = None,
     out.substances = {k for r in offers_l for k in r.composition} | {
         k for r in needs_l for k in (*r.composition, *r.wanted, *r.limits)}
     out.codes = {r.waste_code for r in (*offers_l, *needs_l) if r.waste_code}
-    o_text = listing_texts([raw_text(r) for r in offers_l])
-    n_text = listing_texts([raw_text(r) for r in needs_l])
+    all_texts = problem_texts(problem)[1]
+    o_text = [all_texts[i] for i in oi.tolist()]
+    n_text = [all_texts[problem.o.size + j] for j in ni.tolist()]
     # The empty text is part of the corpus when a listing has none (as one process always fitted it).
     out.texts = _lowest({_hash_text(t): t for t in set(o_text) | set(n_text)}, MAX_TEXTS)
     masks, licensed = need_categories(problem)
@@ -251,13 +292,15 @@ def partial_statistics(problem: Problem, offers: np.ndarray | None = None,
     keep = set(heapq.nsmallest(SAMPLE_LISTINGS, [*o_keys, *n_keys]))
     for side, keys, rows, raw, texts in ((_OFFER, o_keys, oi, o_raw, o_text), (_NEED, n_keys, ni, n_raw, n_text)):
         records = offers_l if side == _OFFER else needs_l
-        for pos, key in enumerate(keys):
+        # Plain Python values read once, not one row's slice at a time (the loop runs per listing).
+        indptr, names, values = raw.indptr.tolist(), [problem.substances[c] for c in raw.indices.tolist()], \
+            raw.data.tolist()
+        for pos, (key, row) in enumerate(zip(keys, rows.tolist(), strict=True)):
             if key not in keep:
                 continue
-            row, record = int(rows[pos]), records[pos]
-            lo, hi = raw.indptr[pos], raw.indptr[pos + 1]
-            profile = {problem.substances[c]: float(v) for c, v in zip(raw.indices[lo:hi].tolist(),
-                                                                        raw.data[lo:hi].tolist(), strict=True)}
+            record = records[pos]
+            lo, hi = indptr[pos], indptr[pos + 1]
+            profile = dict(zip(names[lo:hi], values[lo:hi], strict=True))
             if side == _OFFER:
                 category, mask, has_licence = int(problem.o.category[row]), 0, False
             else:
@@ -381,14 +424,13 @@ def _fit_retrieval(stats: ModelStatistics, sample: list[SampleListing]) -> None:
     column = {k: i for i, k in enumerate(stats.substances)}
 
     def matrix(rows: list[SampleListing]) -> sparse.csr_matrix:
-        indptr, indices, data = [0], [], []
-        for s in rows:
-            for key, value in sorted(s.profile.items(), key=lambda kv: column[kv[0]]):
-                indices.append(column[key])
-                data.append(value)
-            indptr.append(len(indices))
-        return sparse.csr_matrix((np.asarray(data, dtype=np.float64), np.asarray(indices, dtype=np.int64),
-                                  np.asarray(indptr, dtype=np.int64)), shape=(len(rows), len(stats.substances)))
+        # Each row's entries in column order: one stable sort of (row, column) over all entries, not a sort per row.
+        lengths = np.array([len(s.profile) for s in rows], dtype=np.int64)
+        indices = np.array([column[key] for s in rows for key in s.profile], dtype=np.int64)
+        data = np.array([value for s in rows for value in s.profile.values()], dtype=np.float64)
+        order = np.lexsort((indices, np.repeat(np.arange(len(rows)), lengths)))
+        indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        return sparse.csr_matrix((data[order], indices[order], indptr), shape=(len(rows), len(stats.substances)))
 
     o_comp = composition_rows(matrix(offers), stats.idf)
     n_comp = composition_rows(matrix(needs), stats.idf)

@@ -53,10 +53,9 @@ from .model_statistics import (
     ModelStatistics,
     composition_rows,
     fit_statistics,
-    listing_texts,
     need_categories,
     need_profiles,
-    raw_text,
+    problem_texts,
 )
 from .problem import Problem
 from .threads import with_limited_threads
@@ -133,9 +132,8 @@ class SimilarityModel:
         self.o_code = self.statistics.code_numbers(list(problem.o.waste_code))
 
     def _fit_text(self, problem: Problem) -> None:
-        raw = [raw_text(r) for r in problem.offers] + [raw_text(r) for r in problem.needs]
+        raw, texts = problem_texts(problem)
         self._fit_concepts(problem, raw)
-        texts = listing_texts(raw)
         self.o_has_text = np.array([bool(t) for t in texts[:problem.o.size]], dtype=bool)
         self.n_has_text = np.array([bool(t) for t in texts[problem.o.size:]], dtype=bool)
         dense = self.statistics.text_vectors(texts)

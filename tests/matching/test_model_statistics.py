@@ -105,3 +105,17 @@ def test_a_listing_without_id_is_sampled_by_its_position():
                    [dataclasses.replace(n, id=None) for n in needs], licences)
     stats = fit_statistics(bare)
     assert stats.sampled == 400 and stats.documents == 400
+
+
+def test_kept_text_vectors_are_the_rows_a_fresh_batch_gives(whole):
+    problem, stats = whole
+    texts = [f"{r.title} {r.title_zh or ''}".strip() for r in problem.offers[:200]] + ["", "废机油 waste oil"]
+    fresh = pickle.loads(pickle.dumps(stats))  # the kept rows are not pickled: this one vectorises from scratch
+    assert "_text_rows" not in fresh.__dict__
+    first = fresh.text_vectors(texts[::-1][:50])  # a different batch first: its rows are kept
+    again = fresh.text_vectors(texts)
+    alone = pickle.loads(pickle.dumps(stats)).text_vectors(texts)
+    assert again.dtype == alone.dtype == np.float32
+    assert np.array_equal(again, alone)  # bit for bit: each row depends on its own text only
+    assert np.array_equal(first, alone[::-1][:50])
+    assert not again[texts.index("")].any()
