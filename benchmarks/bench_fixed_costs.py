@@ -9,7 +9,8 @@ On one generated park (``benchmarks/generate.py``), in this order and in one fre
 * ``bare``: the bare pipeline of ``bench_matching.run_bare`` (BallTree k-NN, dot-product similarity,
   min-cost flow, no rules), ``--bare-repeats`` times (median reported; the first includes its imports);
 * ``warm``: the server's warm run (``marketplace.services.matching.warm.WarmRuns``) — a first run
-  prepares and keeps the arcs, the second, timed, reuses them.
+  prepares and keeps the arcs, the second, timed, reuses them; ``same_as_cold`` compares its objective,
+  proposals (checks and reasons included), unmatched listings and loops with the cold run's.
 
 Ratios are ``total_s`` (run_park's own figure: every stage but the greedy baseline reported beside the
 optimum) over the bare median; the wall times of the calls are recorded too. Targets: cold ≤ 2×, warm
@@ -48,6 +49,19 @@ def _stage_times(timings: dict[str, float]) -> dict[str, float]:
                                     "explain_s", "total_s") if k in timings}
 
 
+def _same_answer(run, cold) -> bool:
+    """The warm run answers as the cold one: objective, every proposal (checks and reasons included), the
+    unmatched listings and the loops (their timing aside)."""
+    import dataclasses
+
+    def loops(r) -> dict:
+        return {k: v for k, v in r.loops.items() if k != "seconds"}
+
+    return (run.objective == cold.objective and len(run.proposals) == len(cold.proposals)
+            and [dataclasses.asdict(p) for p in run.proposals] == [dataclasses.asdict(p) for p in cold.proposals]
+            and run.unmatched == cold.unmatched and loops(run) == loops(cold))
+
+
 def measure(offers: int, needs: int, seed: int, bare_repeats: int) -> dict:
     """The cold, bare and warm figures of one generated park (see the module docstring)."""
     t = time.perf_counter()
@@ -84,7 +98,7 @@ def measure(offers: int, needs: int, seed: int, bare_repeats: int) -> dict:
     _, warm, was_warm = runs.run("bench", lambda: problem)
     out["warm"] = {"wall_s": round(time.perf_counter() - t, 3), **_stage_times(warm.timings), "hit": was_warm,
                    "objective": warm.objective, "matches": len(warm.proposals),
-                   "same_as_cold": warm.objective == cold.objective and len(warm.proposals) == len(cold.proposals)}
+                   "same_as_cold": _same_answer(warm, cold)}
 
     bare_s = out["bare"]["median_s"]
     out["ratios"] = {"cold": round(out["cold"]["total_s"] / bare_s, 3),
