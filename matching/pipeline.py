@@ -33,6 +33,8 @@ from .similarity import BLOCKS, EVIDENCE, SimilarityModel
 
 RULE_NAMES = {r.code: r for r in RULES}
 QUANTITY_EPS_T = 1e-6
+# Where ``explain`` puts the exemption check (it lists every rule, in registry order).
+_EXEMPTION_AT = [r.code for r in RULES].index("exemption")
 
 
 @dataclass
@@ -521,7 +523,8 @@ def _explained(p: Problem, model: SimilarityModel, arcs: Arcs, ks: np.ndarray,
                        "name_zh": substance_name_zh(key, offer, need), "contribution": round(c, 3)}
                       for key, c in tops[i]]
         lic = licences[i]
-        exemption = next((c.detail for c in checks if c.code == "exemption" and not c.passed), None)
+        exempted = checks[_EXEMPTION_AT]
+        exemption = None if exempted.passed else exempted.detail
         quantity = round(quantity_l[i], 3)
         weight = weights[i]
         distance = distances[i]

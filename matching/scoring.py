@@ -106,9 +106,11 @@ def terms_for(problem: Problem, arcs: Arcs, ks: np.ndarray) -> list[ScoreTerms]:
     t = score_terms(problem, arcs.subset(ks))
     total = t["quality"] + t["hierarchy"] + t["diversion"] + t["price"] - t["transport"]
     weights = np.rint(total).astype(np.int64)
-    return [ScoreTerms(quality=float(t["quality"][i]), hierarchy=float(t["hierarchy"][i]),
-                       diversion=float(t["diversion"][i]), price=float(t["price"][i]),
-                       transport=float(t["transport"][i]), weight=int(weights[i])) for i in range(len(ks))]
+    # Plain Python values read once, not one NumPy scalar at a time.
+    columns = [np.asarray(t[k], dtype=np.float64).tolist() for k in ("quality", "hierarchy", "diversion", "price",
+                                                                      "transport")]
+    return [ScoreTerms(quality=q, hierarchy=h, diversion=d, price=pr, transport=tr, weight=w)
+            for q, h, d, pr, tr, w in zip(*columns, weights.tolist(), strict=True)]
 
 
 # One sentence per term, both languages: what the term stands for (shown beside its CNY/t).
