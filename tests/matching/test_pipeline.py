@@ -160,3 +160,36 @@ def test_a_hazardous_offer_without_composition_is_flagged_and_ranks_below():
     run = run_park(problem)
     bare = next(p for p in run.proposals if p.offer == "O-bare")
     assert [c.code for c in bare.flags()] == ["composition_declared"]
+
+
+def test_the_collector_is_paused_for_the_run_and_left_as_the_caller_had_it(monkeypatch):
+    import gc
+
+    from matching import pipeline
+
+    seen: list[bool] = []
+    allocate = pipeline.allocate
+
+    def watching(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return allocate(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "allocate", watching)
+    assert gc.isenabled()
+    expected = run_park(oil_park())
+    assert seen == [False] and gc.isenabled()  # paused while it ran, on again after
+    gc.disable()
+    try:
+        again = run_park(oil_park())
+        assert not gc.isenabled()  # a caller that had it off keeps it off
+    finally:
+        gc.enable()
+    assert again.objective == expected.objective and len(again.proposals) == len(expected.proposals)
+
+    def failing(*args, **kwargs):
+        raise RuntimeError("solver failed")
+
+    monkeypatch.setattr(pipeline, "allocate", failing)
+    with pytest.raises(RuntimeError):
+        run_park(oil_park())
+    assert gc.isenabled()  # on again after a failure too
