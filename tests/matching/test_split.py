@@ -101,6 +101,44 @@ def test_any_small_instance_any_labelling(problem_arcs, modulus, rounds):
     assert_within_caps(inst, idx, res)
 
 
+# ---------------------------------------------------------------- relaxed: components of millions of arcs
+
+@pytest.mark.parametrize(("seed", "mixed", "parts"), [(0, 0, 2), (1, 0, 4), (10, 8, 3), (11, 8, 2)])
+def test_a_relaxed_split_is_bracketed_feasible_and_resolves_its_boundary_on_the_map(seed, mixed, parts):
+    # lp_arcs=0 makes any component relaxed: parts and boundary by min-cost flow alone (mixed needs
+    # trimmed), the boundary shipped through map_parts like the parts; the bounds still hold.
+    inst, idx, lon = giant(300, seed, mixed=mixed, hw_share=0.2, pool_size=6)
+    shipped_fns = []
+
+    def shipped(fn, tasks):
+        shipped_fns.append(fn.__name__)
+        fn = pickle.loads(pickle.dumps(fn))
+        return [pickle.loads(pickle.dumps(fn(pickle.loads(pickle.dumps(t))))) for t in tasks]
+
+    res = solve_split(inst, idx, cut(lon, parts), rounds=4, map_parts=shipped, lp_arcs=0)
+    value, bound = exact(inst, idx)
+    assert_brackets(res, value, bound)
+    assert_within_caps(inst, idx, res)
+    assert shipped_fns.count("solve_boundary") == 1 and shipped_fns.count("solve_part") == res.rounds
+    assert res.boundary_arcs > 0 and res.upper == min(h["upper"] for h in res.history)
+    # the boundary re-solve brings the repaired parts near the optimum
+    assert res.lower >= 0.98 * value
+
+
+@hyp_settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_instances(), st.integers(1, 3), st.integers(1, 3))
+def test_any_small_instance_any_labelling_relaxed(problem_arcs, modulus, rounds):
+    problem, arcs = problem_arcs
+    inst = prepare(problem, arcs, FLOW_UNITS_PER_T)
+    if len(inst) == 0:
+        return
+    idx = np.arange(len(inst))
+    res = solve_split(inst, idx, inst.offer % modulus, rounds=rounds, lp_arcs=0)
+    units, detail = solve_flow(inst)
+    assert_brackets(res, int(inst.weight @ units), float(detail["upper_bound_scaled"]))
+    assert_within_caps(inst, idx, res)
+
+
 # ---------------------------------------------------------------- exact when nothing is shared
 
 def test_no_shared_row_is_exact_in_one_round():
