@@ -150,8 +150,13 @@ def prepare(problem: Problem, arcs: Arcs, units_per_t: int, min_units: int = 1) 
     usable = weight > 0
     cap = to_units(np.where(usable, cap_t, 0.0), units_per_t)
     usable &= cap >= max(1, min_units)
-    index = np.flatnonzero(usable)
-    offer, need, licence, weight, cap = offer[index], need[index], licence[index], weight[index], cap[index]
+    del cap_t, max_t
+    if usable.all():  # the regional engine sends usable arcs only: no second copy of every array
+        index = np.arange(n_arcs, dtype=np.int64)
+    else:
+        index = np.flatnonzero(usable)
+        offer, need, licence, weight, cap = offer[index], need[index], licence[index], weight[index], cap[index]
+    del usable
 
     component, n_components = _components(n_offers, n_needs, n_licences, offer, need, licence)
     mixed_need = _mixed_needs(n_needs, need, licence)

@@ -176,10 +176,12 @@ class RegionArcs:
 
     key: str
     worker: str | None
-    offer_id: np.ndarray  # int64 per usable arc
-    need_id: np.ndarray  # int64 per usable arc
-    licence: np.ndarray  # int64 per usable arc: index into ``licence_numbers``, -1 none
-    weight: np.ndarray  # int64 per usable arc
+    # Per usable arc, in the smallest integer type that holds the values (``compact``): tens of millions
+    # of arcs reach the driver at 1M × 1M, and int32 halves what it holds until the instance is built.
+    offer_id: np.ndarray  # int32 (int64 for ids beyond 2^31)
+    need_id: np.ndarray  # int32 (or int64)
+    licence: np.ndarray  # int32: index into ``licence_numbers``, -1 none
+    weight: np.ndarray  # int32 (or int64): CNY/t
     max_t: np.ndarray  # float64 per usable arc
     offer_ids: np.ndarray  # int64 per core offer
     offer_t: np.ndarray  # float64: its quantity
@@ -189,6 +191,12 @@ class RegionArcs:
     licence_t: np.ndarray  # float64: remaining capacity (the global figure)
     counts: dict[str, int]
     timings: dict[str, float]
+
+    def drop_arcs(self) -> None:
+        """Forget the per-arc arrays (the driver's global tables hold them now); capacities and figures stay."""
+        empty = np.zeros(0, dtype=np.int32)
+        self.offer_id = self.need_id = self.licence = self.weight = empty
+        self.max_t = np.zeros(0)
 
 
 @dataclass
@@ -308,14 +316,10 @@ def _multi(source: RegionSource, executor: Executor, ctx: Any, regions: list[Reg
     timings["prepare_s"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    world = _World.build(parts)
+    world = _World.build(parts)  # drops the regions' arc arrays as it copies them
     inst = world.instance()
-    # The driver's memory is per usable arc (~30M at 1M × 1M): the regions' arc arrays are in the world now,
-    # and the instance holds weights, caps and licences; explain reads only the arcs' offers and needs.
-    empty = np.zeros(0, dtype=np.int64)
-    for p in parts:
-        p.offer_id = p.need_id = p.licence = p.weight = empty
-        p.max_t = np.zeros(0)
+    # The driver's memory is per usable arc (~30M at 1M × 1M): the instance holds weights, caps and
+    # licences now; explain reads only the arcs' offers and needs.
     world.arcs.licence = world.arcs.weight = world.arcs.max_t = None
     units, greedy_units, bound_scaled, solver = _solve(inst, world, executor, split_arcs, tell)
     inst.check(units)
@@ -409,14 +413,24 @@ def _prepare_region(region: Region, shared: tuple[_RunContext, ModelStatistics])
     offer_ids = np.array([o.id for o in problem.offers], dtype=np.int64)
     need_ids = np.array([x.id for x in problem.needs], dtype=np.int64)
     timings["prepare_s"] = time.perf_counter() - started
-    return RegionArcs(key=region.key, worker=worker_name(), offer_id=offer_ids[f.offer], need_id=need_ids[f.need],
-                      licence=(np.full(len(f), -1, dtype=np.int64) if f.licence is None
-                               else np.asarray(f.licence, dtype=np.int64)),
-                      weight=np.asarray(f.weight, dtype=np.int64), max_t=np.asarray(f.max_t, dtype=np.float64),
+    return RegionArcs(key=region.key, worker=worker_name(), offer_id=compact(offer_ids[f.offer]),
+                      need_id=compact(need_ids[f.need]),
+                      licence=(np.full(len(f), -1, dtype=np.int32) if f.licence is None
+                               else compact(np.asarray(f.licence, dtype=np.int64))),
+                      weight=compact(np.asarray(f.weight, dtype=np.int64)), max_t=np.asarray(f.max_t, dtype=np.float64),
                       offer_ids=offer_ids, offer_t=problem.o.quantity.copy(), need_ids=need_ids,
                       need_t=problem.n.quantity.copy(), licence_numbers=[x.number for x in problem.licences],
                       licence_t=problem.lic_remaining.copy(),
                       counts=counts, timings=timings)
+
+
+def compact(values: np.ndarray) -> np.ndarray:
+    """Integers as int32 when every value fits (the same numbers in half the bytes), else int64."""
+    values = np.asarray(values)
+    i32 = np.iinfo(np.int32)
+    if values.size == 0 or (int(values.min()) >= i32.min and int(values.max()) <= i32.max):
+        return values.astype(np.int32)
+    return values.astype(np.int64)
 
 
 def _problem(data: RegionData, source: RegionSource) -> Problem:
@@ -519,7 +533,7 @@ class _World:
     need_owner: np.ndarray  # int64 per need: the first region (in plan order) that loaded it
     licence_t: np.ndarray
     arcs: Arcs
-    arc_region: np.ndarray  # int64 per arc
+    arc_region: np.ndarray  # per arc (int16 or int32): the region that prepared it
 
     @classmethod
     def build(cls, parts: list[RegionArcs]) -> _World:
@@ -547,13 +561,27 @@ class _World:
                     numbers[number] = len(remaining)
                     remaining.append(cap)
                 local[j] = numbers[number]
-            lic_maps.append(local)
-        arcs = Arcs(offer=np.searchsorted(offer_ids, np.concatenate([p.offer_id for p in parts])),
-                    need=np.searchsorted(need_ids, np.concatenate([p.need_id for p in parts])),
-                    distance_km=np.zeros(0),  # not read by the allocation (instance.prepare)
-                    licence=np.concatenate([m[p.licence] for m, p in zip(lic_maps, parts, strict=True)]),
-                    weight=np.concatenate([p.weight for p in parts]), max_t=np.concatenate([p.max_t for p in parts]))
-        arc_region = np.concatenate([np.full(p.offer_id.shape[0], r, dtype=np.int64) for r, p in enumerate(parts)])
+            lic_maps.append(compact(local))
+        # The arcs region by region into preallocated compact arrays, each region's arrays dropped as soon as
+        # they are copied: the driver never holds two copies of tens of millions of arcs.
+        m = sum(p.offer_id.shape[0] for p in parts)
+        pos_type = compact(np.array([offer_ids.shape[0], need_ids.shape[0], len(remaining)])).dtype
+        weight_type = np.result_type(*[p.weight.dtype for p in parts]) if parts else np.int32
+        offer, need = np.empty(m, dtype=pos_type), np.empty(m, dtype=pos_type)
+        licence, weight = np.empty(m, dtype=pos_type), np.empty(m, dtype=weight_type)
+        max_t = np.empty(m, dtype=np.float64)
+        arc_region = np.empty(m, dtype=compact(np.array([len(parts)])).dtype)
+        at = 0
+        for r, (lic_map, p) in enumerate(zip(lic_maps, parts, strict=True)):
+            end = at + p.offer_id.shape[0]
+            offer[at:end] = np.searchsorted(offer_ids, p.offer_id)
+            need[at:end] = np.searchsorted(need_ids, p.need_id)
+            licence[at:end] = lic_map[p.licence]
+            weight[at:end], max_t[at:end], arc_region[at:end] = p.weight, p.max_t, r
+            p.drop_arcs()
+            at = end
+        arcs = Arcs(offer=offer, need=need, distance_km=np.zeros(0),  # not read by the allocation (instance.prepare)
+                    licence=licence, weight=weight, max_t=max_t)
         return cls(offer_ids=offer_ids, offer_t=offer_t, offer_region=offer_region, need_ids=need_ids, need_t=need_t,
                    need_owner=need_owner, licence_t=np.asarray(remaining, dtype=np.float64), arcs=arcs,
                    arc_region=arc_region)
@@ -625,6 +653,8 @@ def _solve(inst: Instance, world: _World, executor: Executor, split_arcs: int,
         bound_scaled += solved.bound_scaled
         lp_components += solved.lp_components
         tell(RegionProgress("solve", None, done, len(jobs) + big.size))
+    n_jobs = len(jobs)
+    del jobs  # a giant component's greedy job holds a copy of its arcs
     split_figures = []
     for c in big.tolist():
         idx = _arcs_of(order, starts, [c])
@@ -633,12 +663,16 @@ def _solve(inst: Instance, world: _World, executor: Executor, split_arcs: int,
         bound_scaled += float(result.upper)
         split_figures.append({"arcs": int(idx.size), "parts": result.parts, "rounds": result.rounds,
                               "lower": float(result.lower) / inst.units_per_t,
-                              "upper": float(result.upper) / inst.units_per_t, "gap": result.gap})
-        tell(RegionProgress("solve", None, len(jobs) + len(split_figures), len(jobs) + big.size))
+                              "upper": float(result.upper) / inst.units_per_t, "gap": result.gap,
+                              "shared_needs": result.shared_needs, "shared_licences": result.shared_licences,
+                              "boundary_arcs": result.boundary_arcs,
+                              "seconds": {k: round(v, 2) for k, v in result.seconds.items()},
+                              "history": [{k: v / inst.units_per_t for k, v in h.items()} for h in result.history]})
+        tell(RegionProgress("solve", None, n_jobs + len(split_figures), n_jobs + big.size))
     name = "min_cost_flow+lp" if lp_components else "min_cost_flow"
     return units, greedy_units, bound_scaled, {
         "name": f"regional:{name}" + ("+split" if big.size else ""), "components": inst.n_components,
-        "split_components": int(big.size), "lp_components": lp_components, "tasks": len(jobs),
+        "split_components": int(big.size), "lp_components": lp_components, "tasks": n_jobs,
         "largest_component_arcs": int(sizes.max()), "split": split_figures, "resolution_t": 1.0 / inst.units_per_t,
         "usable_arcs": len(inst), "used_arcs": int(np.count_nonzero(units))}
 

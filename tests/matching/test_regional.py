@@ -159,6 +159,22 @@ def test_a_component_beyond_split_arcs_is_split_on_dask_within_its_bound(park, d
     assert exact.solver["split_components"] == 0 and exact.objective == pytest.approx(local.objective, rel=1e-9)
 
 
+def test_a_relaxed_split_on_dask_is_feasible_within_its_bound(park, dask_executor, local_run, monkeypatch):
+    # What the national 1M run does with its giant component: parts and boundary by min-cost flow on the
+    # workers, no LP (split.LP_ARCS = 0 makes any split relaxed).
+    from matching import split
+
+    monkeypatch.setattr(split, "LP_ARCS", 0)
+    local, _ = local_run
+    run = run_regions(park, dask_executor, max_offers=MAX_OFFERS,
+                      split_arcs=local.solver["largest_component_arcs"] // 2)
+    figures = run.solver["split"]
+    assert run.solver["split_components"] == len(figures) >= 1 and any(f["boundary_arcs"] > 0 for f in figures)
+    assert run.objective <= local.objective * (1 + 1e-9) <= run.solver["bound"] * (1 + 1e-9)
+    assert run.objective >= 0.98 * local.objective
+    assert run.solver["gap"] == pytest.approx((run.solver["bound"] - run.objective) / run.solver["bound"])
+
+
 def test_exact_mode_runs_in_one_region_only(park):
     source = dataclasses.replace(park, settings=dataclasses.replace(park.settings, exact=True))
     with pytest.raises(ValueError, match="settings.exact"):
