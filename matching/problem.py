@@ -216,6 +216,23 @@ class Problem:
             by_enterprise.setdefault(e, []).append(i)
         self.licences_of_enterprise = by_enterprise
 
+    def differs_only_in_quantities(self, other: Problem) -> bool:
+        """Whether ``other`` holds the same listings, licences, approvals and settings as this problem, in the
+        same order, with at most the tonnes changed (offers' and needs' ``quantity_t``, licences'
+        ``remaining_t``): what an accepted or cancelled match changes. Nothing but the rules' quantity checks
+        and the allocation reads those, so a similarity model and candidate index stay valid."""
+        if (self.settings != other.settings or self.approvals != other.approvals
+                or len(self.offers) != len(other.offers) or len(self.needs) != len(other.needs)
+                or len(self.licences) != len(other.licences)):
+            return False
+        for mine, theirs, quantity in ((self.offers, other.offers, "quantity_t"), (self.needs, other.needs, "quantity_t"),
+                                       (self.licences, other.licences, "remaining_t")):
+            names = [f for f in mine[0].__slots__ if f != quantity] if mine else []
+            for a, b in zip(mine, theirs, strict=True):
+                if type(a) is not type(b) or any(getattr(a, f) != getattr(b, f) for f in names):
+                    return False
+        return True
+
     def distance_km(self, oi: np.ndarray, ni: np.ndarray) -> np.ndarray:
         """Road distance for arcs (offer index, need index): haversine × road factor."""
         return haversine_km(self.o.lat_rad[oi], self.o.lon_rad[oi], self.n.lat_rad[ni], self.n.lon_rad[ni]) \

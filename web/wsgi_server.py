@@ -14,6 +14,7 @@ running ``gunicorn`` directly.
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from collections.abc import Callable
@@ -22,12 +23,25 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger
 
+from marketplace import worker_cache
+
 from .warmup import warm_up
 
 DEFAULT_THREADS = 4
 # A request may run for minutes only as a background job; a worker silent for this long is hung and replaced.
 WORKER_TIMEOUT_S = 120
 OPTIONAL_SETTINGS = {"control_socket_disable"}
+# The workers' shared directory (marketplace.worker_cache): made by the master before it forks them, removed when
+# the master exits.
+_SERVER_SCOPE = contextlib.ExitStack()
+
+
+def _on_starting(_server: Any) -> None:
+    _SERVER_SCOPE.enter_context(worker_cache.server_directory())
+
+
+def _on_exit(_server: Any) -> None:
+    _SERVER_SCOPE.close()
 
 
 def gunicorn_options(host: str, port: int, workers: int, threads: int = DEFAULT_THREADS) -> dict[str, Any]:
@@ -45,6 +59,8 @@ def gunicorn_options(host: str, port: int, workers: int, threads: int = DEFAULT_
         "control_socket_disable": True,
         # Size limits of the request line and headers (gunicorn's defaults, stated so they are not forgotten).
         "limit_request_line": 4094, "limit_request_fields": 100, "limit_request_field_size": 8190,
+        # What one worker builds after a write (the warm recommender, the overview's report) the others load.
+        "on_starting": _on_starting, "on_exit": _on_exit,
     }
 
 

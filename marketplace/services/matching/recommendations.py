@@ -19,6 +19,7 @@ from matching.pipeline import Consideration, Recommender
 from matching.problem import Problem, Settings
 from matching.scoring import explain_value
 
+from ... import worker_cache
 from ...errors import NotFound, ValidationFailed
 from ...models import RESERVING_STATUSES, Component, Enterprise, Licence, Listing, Match, Park, PointToPointApprovalRow
 from . import learning, notifications
@@ -56,6 +57,20 @@ class _SharedRecommender(Recommender):
 
     def __init__(self, problem: Problem, statistics: ModelStatistics | None = None) -> None:
         super().__init__(problem, statistics)
+        self._lock = threading.Lock()
+
+    def with_quantities(self, problem: Problem) -> _SharedRecommender | None:
+        fresh = super().with_quantities(problem)
+        if fresh is not None:
+            fresh._lock = threading.Lock()
+        return fresh
+
+    # Kept for the other workers (``marketplace.worker_cache``): everything but the lock, made anew on loading.
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "_lock"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
         self._lock = threading.Lock()
 
     def consider(self, ref: str, top: int = 5, excluded: int = 5) -> Consideration:
@@ -102,16 +117,16 @@ def data_version(session: Session, settings: Settings, include: Sequence[str] = 
     licences, point-to-point approvals) are read whole. Any change yields a new version.
     """
     parts: list[Any] = [sorted(asdict(settings).items()), sorted(include)]
-    parts.append(session.execute(select(func.count(Listing.id), func.max(Listing.updated_at),
-                                        func.sum(Listing.quantity_t), func.max(Listing.id))).one())
-    parts.append(session.execute(select(func.count(Listing.id), func.sum(Listing.id))
-                                 .where(Listing.status == "active")).one())
-    parts.append(session.execute(select(func.count(Component.id), func.max(Component.id),
-                                        func.sum(Component.fraction),
-                                        func.sum(Component.id * Component.fraction))).one())
-    parts.append(session.execute(select(func.count(Match.id), func.max(Match.updated_at), func.sum(Match.quantity_t),
-                                        func.max(Match.approved_at))
-                                 .where(Match.status.in_(RESERVING_STATUSES))).one())
+    # The aggregates in one statement (asked on every one-click request: one round trip, not four).
+    aggregates = [select(func.count(Listing.id), func.max(Listing.updated_at), func.sum(Listing.quantity_t),
+                         func.max(Listing.id)),
+                  select(func.count(Listing.id), func.sum(Listing.id)).where(Listing.status == "active"),
+                  select(func.count(Component.id), func.max(Component.id), func.sum(Component.fraction),
+                         func.sum(Component.id * Component.fraction)),
+                  select(func.count(Match.id), func.max(Match.updated_at), func.sum(Match.quantity_t),
+                         func.max(Match.approved_at)).where(Match.status.in_(RESERVING_STATUSES))]
+    parts.append(session.execute(select(*[
+        q.with_only_columns(column).scalar_subquery() for q in aggregates for column in q.selected_columns])).one())
     parts.append(session.execute(select(Enterprise.id, Enterprise.ref, Enterprise.lat, Enterprise.lon,
                                         Enterprise.park_id, Enterprise.province, Enterprise.industry)
                                  .order_by(Enterprise.id)).all())
@@ -151,8 +166,7 @@ def warm_recommender(session: Session, *, settings: Settings | None = None,
         if hit is not None:
             return hit
         try:
-            problem = build_problem(session, settings=settings, include=include)
-            fresh = _SharedRecommender(problem, _kept_statistics(url, problem))
+            fresh = _rebuilt(session, key, settings, include)
             with _RECOMMENDERS_LOCK:
                 _RECOMMENDERS[key] = fresh
                 while len(_RECOMMENDERS) > RECOMMENDER_CACHE_SIZE:
@@ -160,6 +174,23 @@ def warm_recommender(session: Session, *, settings: Settings | None = None,
         finally:
             with _RECOMMENDERS_LOCK:
                 _BUILDING.pop(key, None)
+    return fresh
+
+
+def _rebuilt(session: Session, key: tuple[str, str], settings: Settings, include: Sequence[str]) -> _SharedRecommender:
+    """The recommender of ``key`` when this process has none: the one another worker of the server built
+    (``worker_cache``), else the latest one here with the tonnes changed (no refit: an accepted match),
+    else a new fit (on the kept statistics where the content is unchanged). A build is kept for the others."""
+    kept = worker_cache.load("recommender", key)
+    if isinstance(kept, _SharedRecommender):
+        return kept
+    problem = build_problem(session, settings=settings, include=include)
+    with _RECOMMENDERS_LOCK:
+        latest = next((r for (url, _), r in reversed(_RECOMMENDERS.items()) if url == key[0]), None)
+    fresh = latest.with_quantities(problem) if latest is not None else None
+    if fresh is None:
+        fresh = _SharedRecommender(problem, _kept_statistics(key[0], problem))
+    worker_cache.store("recommender", key, fresh)
     return fresh
 
 

@@ -6,6 +6,7 @@ import threading
 import time
 from collections import OrderedDict
 
+import pytest
 from sqlalchemy import select
 
 from marketplace.models import Listing
@@ -77,3 +78,38 @@ def test_a_quantity_change_keeps_the_statistics_and_answers_as_a_fresh_fit(sessi
     session.flush()
     recommendations.warm_recommender(session)
     assert len(fits) == 2
+
+
+def test_an_accepted_match_moves_the_warm_recommender_without_a_new_model(session, monkeypatch):
+    """Reserved tonnes: the recommender follows with the same model and index (no fit, no index build)."""
+    import_document(session, json.loads(DEMO_PARK.read_text(encoding="utf-8")), actor="test")
+    monkeypatch.setattr(recommendations, "_RECOMMENDERS", OrderedDict())
+    first = recommendations.warm_recommender(session)
+    offer = session.scalars(select(Listing).where(Listing.kind == "offer", Listing.status == "active")
+                            .order_by(Listing.id)).first()
+    offer.quantity_t = offer.quantity_t * 0.5
+    session.flush()
+    fitted = []
+    monkeypatch.setattr(recommendations._SharedRecommender, "__init__", lambda *a, **k: fitted.append(1))
+    second = recommendations.warm_recommender(session)
+    assert not fitted and second is not first and second.index.o_embed is first.index.o_embed
+    assert second.problem.o.quantity[second.problem.o.ref_index[offer.ref]] != \
+        first.problem.o.quantity[first.problem.o.ref_index[offer.ref]]
+
+
+def test_a_worker_loads_what_another_worker_of_the_server_built(session, monkeypatch):
+    """The first worker to miss after a write fits and keeps the recommender; another loads it, fitting nothing."""
+    from marketplace import worker_cache
+
+    import_document(session, json.loads(DEMO_PARK.read_text(encoding="utf-8")), actor="test")
+    with worker_cache.server_directory():
+        monkeypatch.setattr(recommendations, "_RECOMMENDERS", OrderedDict())
+        built = recommendations.warm_recommender(session)  # the first worker
+        monkeypatch.setattr(recommendations, "_RECOMMENDERS", OrderedDict())  # another worker: nothing in memory
+        monkeypatch.setattr(recommendations, "build_problem", lambda *a, **k: pytest.fail("built again"))
+        loaded = recommendations.warm_recommender(session)
+    assert loaded is not built and isinstance(loaded, recommendations._SharedRecommender)
+    ref = built.problem.o.refs[0]
+    assert [(p.need, p.score, p.quantity_t) for p in loaded.recommend(ref)] == \
+        [(p.need, p.score, p.quantity_t) for p in built.recommend(ref)]
+    assert loaded.consider(ref).counts == built.consider(ref).counts  # its lock was made anew

@@ -1,0 +1,117 @@
+"""What the worker processes of one server share: a document one worker built, the others read.
+
+Each gunicorn worker keeps its warm one-click recommender and the park overview's report in memory until
+the data changes. After a write every worker would rebuild the same thing (a refit costs tens to
+hundreds of ms of CPU on the demo park, unpickling it ~3 ms), so the first worker to build it also writes
+it here and the others load it. The directory exists only while one server runs: its master creates it
+(``server_directory``) and names it in ``WASTEMATCH_WORKER_CACHE`` for the workers it forks, and removes it
+when it stops, so nothing outlives the server (a kept entry is only ever read by the processes of the
+server that wrote it, against the database it was built from). Without the variable (tests, the command
+line, the one-process demo server) nothing is shared.
+
+Entries are pickles (they hold NumPy arrays and fitted scikit-learn objects). Pickles execute code when
+loaded, so the directory must be private: created with mode 0700 by ``tempfile.mkdtemp``, and checked to be
+owned by this user and closed to others before anything is read from it. Every failure here (a full disk, a
+vanished file, a value that cannot be pickled) only costs the rebuild the cache would have saved.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+import pickle
+import shutil
+import stat
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+ENV = "WASTEMATCH_WORKER_CACHE"
+KEEP_PER_KIND = 16  # entries of one kind kept (oldest removed first); each is one park's state
+log = logging.getLogger("wastematch.worker_cache")
+
+
+def _directory() -> Path | None:
+    """The server's private directory, or None (not set, gone, or not private: then nothing is shared)."""
+    value = os.environ.get(ENV)
+    if not value:
+        return None
+    path = Path(value)
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
+        log.warning("%s=%s is not a private directory of this user: nothing is shared between workers", ENV, path)
+        return None
+    return path
+
+
+def _file(directory: Path, kind: str, key: object) -> Path:
+    digest = hashlib.sha256(repr(key).encode("utf-8")).hexdigest()
+    return directory / f"{kind}-{digest}.pickle"
+
+
+def load(kind: str, key: object) -> Any | None:
+    """The value another worker stored under (``kind``, ``key``), or None."""
+    directory = _directory()
+    if directory is None:
+        return None
+    try:
+        with _file(directory, kind, key).open("rb") as fh:
+            stored_key, value = pickle.load(fh)
+    except FileNotFoundError:
+        return None
+    except Exception:  # see the module docstring: a bad entry only costs a rebuild
+        log.warning("could not read a kept %s; building it", kind, exc_info=True)
+        return None
+    # The digest names the file; the key itself, stored beside the value, is what must match.
+    return value if stored_key == key else None
+
+
+def store(kind: str, key: object, value: Any) -> None:
+    """Keep ``value`` for the other workers under (``kind``, ``key``); at most ``KEEP_PER_KIND`` of a kind."""
+    directory = _directory()
+    if directory is None:
+        return
+    target = _file(directory, kind, key)
+    try:
+        # Written beside, then renamed over: a reader sees the whole entry or none.
+        fd, scratch = tempfile.mkstemp(dir=directory, prefix=".writing-")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump((key, value), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(scratch, target)
+    except Exception:  # see the module docstring
+        log.warning("could not keep a %s for the other workers", kind, exc_info=True)
+        with contextlib.suppress(OSError, UnboundLocalError):
+            os.unlink(scratch)
+        return
+    _prune(directory, kind)
+
+
+def _prune(directory: Path, kind: str) -> None:
+    entries = []
+    for path in directory.glob(f"{kind}-*.pickle"):
+        with contextlib.suppress(OSError):
+            entries.append((path.stat().st_mtime_ns, path))
+    for _, path in sorted(entries)[:-KEEP_PER_KIND]:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+@contextlib.contextmanager
+def server_directory() -> Iterator[Path]:
+    """A private directory for the workers of one server, named in ``WASTEMATCH_WORKER_CACHE`` while it runs."""
+    path = Path(tempfile.mkdtemp(prefix="wastematch-workers-"))  # mode 0700
+    previous = os.environ.get(ENV)
+    os.environ[ENV] = str(path)
+    try:
+        yield path
+    finally:
+        if previous is None:
+            os.environ.pop(ENV, None)
+        else:
+            os.environ[ENV] = previous
+        shutil.rmtree(path, ignore_errors=True)
