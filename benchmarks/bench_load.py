@@ -219,8 +219,27 @@ def one_request(client: Client, plan: Plan, kind: str, i: int) -> tuple[str, int
     return "post_listing", status, raw
 
 
-def drive(port: int, plan: Plan, scenario: str, clients: int, warmup_s: float, duration_s: float) -> dict[str, Any]:
-    """``clients`` closed-loop threads for warm-up plus duration seconds; the counted part summarised."""
+def server_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) used so far by the server process and its workers."""
+    import psutil
+
+    total = 0.0
+    root = psutil.Process(pid)
+    for proc in (root, *root.children(recursive=True)):
+        try:
+            times = proc.cpu_times()
+        except psutil.Error:  # a worker that exited between the listing and the read
+            continue
+        total += times.user + times.system
+    return total
+
+
+def drive(port: int, plan: Plan, scenario: str, clients: int, warmup_s: float, duration_s: float,
+          server_pid: int | None = None) -> dict[str, Any]:
+    """``clients`` closed-loop threads for warm-up plus duration seconds; the counted part summarised.
+
+    With ``server_pid``, also the server's CPU per counted request (its processes' CPU time over the counted
+    part): what the requests cost, read apart from how busy the machine was (latency is not)."""
     if scenario == "mix":
         kinds = [kind for kind, weight in MIX.items() for _ in range(weight)]
         random.Random(18).shuffle(kinds)
@@ -251,26 +270,36 @@ def drive(port: int, plan: Plan, scenario: str, clients: int, warmup_s: float, d
     threads = [threading.Thread(target=worker, args=(n * 7,), daemon=True) for n in range(clients)]
     for t in threads:
         t.start()
+    cpu = []
+    if server_pid is not None:
+        for at in (start_at, stop_at):
+            time.sleep(max(0.0, at - time.perf_counter()))
+            cpu.append(server_cpu_s(server_pid))
     for t in threads:
         t.join(warmup_s + duration_s + 120)
     every = [ms for series in tally.latencies_ms.values() for ms in series]
     all_errors = [e for series in tally.errors.values() for e in series]
     # Other work on the machine shows here (the clients run on it too): read the figures with it.
-    return {"clients": clients, "loadavg_1min_after": round(os.getloadavg()[0], 2), **summary(every, all_errors, duration_s),
+    counted = len(every) + len(all_errors)
+    per_request = {"server_cpu_ms_per_request": round(1000 * (cpu[1] - cpu[0]) / counted, 2)} if cpu and counted else {}
+    return {"clients": clients, "loadavg_1min_after": round(os.getloadavg()[0], 2), **per_request,
+            **summary(every, all_errors, duration_s),
             "by_kind": {kind: summary(tally.latencies_ms[kind], tally.errors[kind], duration_s)
                         for kind in sorted(tally.latencies_ms)}}
 
 
-def server_command(port: int, workers: int, url: str) -> tuple[list[str], str]:
-    """``wastematch serve --workers N`` where it exists, else gunicorn on the app factory."""
+def server_command(port: int, workers: int, url: str, threads: int | None = None) -> tuple[list[str], str]:
+    """``wastematch serve --workers N`` (``--threads T`` if given, else its default) where it exists, else
+    gunicorn on the app factory."""
     helptext = subprocess.run(wastematch("serve", "--help"), cwd=REPO, capture_output=True, text=True,
                               check=False).stdout
     if "--workers" in helptext:
-        return (wastematch("--db", url, "serve", "--host", HOST, "--port", str(port), "--workers", str(workers)),
-                f"wastematch serve --workers {workers}")
+        more = ["--threads", str(threads)] if threads else []
+        return (wastematch("--db", url, "serve", "--host", HOST, "--port", str(port), "--workers", str(workers),
+                           *more), f"wastematch serve --workers {workers}" + (f" --threads {threads}" if threads else ""))
     return ([sys.executable, "-m", "gunicorn", "--workers", str(workers), "--worker-class", "gthread",
-             "--threads", "4", "--bind", f"{HOST}:{port}", "web.app:create_app()"],
-            f"gunicorn --workers {workers} --worker-class gthread --threads 4 web.app:create_app()")
+             "--threads", str(threads or 4), "--bind", f"{HOST}:{port}", "web.app:create_app()"],
+            f"gunicorn --workers {workers} --worker-class gthread --threads {threads or 4} web.app:create_app()")
 
 
 def serve_and_drive(command: list[str], server_name: str, url: str, port: int, workers: int, clients: int,
@@ -287,11 +316,13 @@ def serve_and_drive(command: list[str], server_name: str, url: str, port: int, w
         info(f"{server_name}: up in {startup_s:.1f} s; {clients} clients; pools: "
              f"{len(plan.matches)} matches to accept, {len(plan.alerts)} alerts to acknowledge")
         for scenario in scenarios:
-            result = drive(port, plan, scenario, clients, args.warmup, args.duration)
+            result = drive(port, plan, scenario, clients, args.warmup, args.duration, server_pid=server.pid)
             runs.append({"workers": workers, "scenario": scenario, **result})
             info(f"  {workers} worker(s) {clients:2d} clients {scenario:15s} {result['req_per_s']:6.1f} req/s"
                  f"  p50 {result['p50_ms']} p95 {result['p95_ms']} p99 {result['p99_ms']} ms"
-                 f"  errors {result['errors']}/{result['requests']}")
+                 f"  errors {result['errors']}/{result['requests']}"
+                 + (f"  server CPU {result['server_cpu_ms_per_request']} ms/request"
+                    if "server_cpu_ms_per_request" in result else ""))
             for example in result["error_examples"]:
                 info(f"      error: {example[:160]}")
     finally:
@@ -319,6 +350,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=ints, default=[1, 2], help="worker processes, comma-separated (1,2)")
     parser.add_argument("--clients", type=ints, default=[8, 32], help="concurrent clients, comma-separated (8,32)")
     parser.add_argument("--scenarios", default=",".join(SCENARIOS), help=f"comma-separated of {', '.join(SCENARIOS)}")
+    parser.add_argument("--threads", type=int, default=None, help="threads per worker (default: the server's own)")
     parser.add_argument("--duration", type=float, default=15.0, help="counted seconds per scenario (15)")
     parser.add_argument("--warmup", type=float, default=5.0,
                         help="uncounted seconds first (5: every worker builds its recommender once)")
@@ -351,7 +383,7 @@ def main(argv: list[str] | None = None) -> int:
             for clients in args.clients:
                 url = scratch.new_url(template=template)  # the same data for every server
                 port = free_port()
-                command, server_name = server_command(port, workers, url)
+                command, server_name = server_command(port, workers, url, args.threads)
                 with open(Path(tmp.name) / f"server-{workers}-{clients}.log", "w+", encoding="utf-8") as log:
                     runs += serve_and_drive(command, server_name, url, port, workers, clients, scenarios, args, env, log)
     except KeyboardInterrupt:

@@ -15,6 +15,7 @@ languages (``中文 / English`` notices, ``中文 (English)`` alerts) are cut to
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 import secrets
@@ -220,6 +221,13 @@ def one_language(text: str | None) -> str:
     """
     if not text:
         return ""
+    return _one_language(text, str(get_locale()))
+
+
+# A page shows the same check details and notes again and again (thousands of texts a page of matches): the
+# half of a text depends on the text and the page's language only, so it is worked out once per pair.
+@functools.lru_cache(maxsize=8192)
+def _one_language(text: str, _locale: str) -> str:
     pair = split_bilingual(text) or _trailing_english(text)
     if pair is not None:
         return pair[0] if is_chinese() else pair[1][:1].upper() + pair[1][1:]

@@ -82,11 +82,14 @@ def get_listing(session: Session, principal: Principal, listing_id: int, *, for_
     """A listing the principal may see (``NotFound`` otherwise, whether or not it exists)."""
     if not 0 < listing_id <= MAX_ID:  # beyond the column's range: unknown, not a database error
         raise _unknown(listing_id)
-    stmt = select(Listing).where(Listing.id == listing_id).options(*_loaded())
     if for_update:
         # The order approvals use: the listing first; re-read what a concurrent writer committed.
-        stmt = stmt.with_for_update(of=Listing, key_share=True).execution_options(populate_existing=True)
-    listing = session.scalar(stmt)
+        listing = session.scalar(select(Listing).where(Listing.id == listing_id).options(*_loaded())
+                                 .with_for_update(of=Listing, key_share=True)
+                                 .execution_options(populate_existing=True))
+    else:
+        # A page and its service often ask for the same listing: the second time it is in the session already.
+        listing = session.get(Listing, listing_id, options=_loaded())
     if listing is None:
         raise _unknown(listing_id)
     # Mutual acceptance is looked up only when the cheaper rules do not already show it.
