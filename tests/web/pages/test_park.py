@@ -16,6 +16,7 @@ def test_the_coordinator_lands_on_the_overview_of_their_park(pages):
     assert 'href="/approvals?park=BH">1</a>' in page
     assert page.count("<svg") == 2 and "每月转移吨数" in page and "各等级企业数" in page
     assert "/reports/view?park=BH" in page
+    assert "数据截至 " in page and "他人的更改半分钟内显示" in page  # when the (possibly kept) figures were made
 
 
 def test_admins_choose_any_park_and_coordinators_only_theirs(pages):
@@ -50,3 +51,4 @@ def test_the_overview_in_english(pages):
     page = pages.text("/park")
     assert "Zero-waste KPIs" in page and "Binhai New Area (BH)" in page and "Utilisation rate" in page
     assert "Matches awaiting approval" in page and "Transferred tonnes per month" in page
+    assert "Figures as of " in page and "changes by others show within half a minute" in page
