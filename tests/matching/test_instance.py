@@ -34,3 +34,20 @@ def test_components_count_parks_and_licence_pools():
                             licence=[-1, -1, -1, 0, 0])
     assert allocate(p, arcs).components == 3
     assert allocate(p, arcs_joined).components == 2
+
+
+def test_compact_arcs_give_the_same_instance_as_int64_ones():
+    # The regional driver hands prepare int32 rows and weights (every arc usable): the same integers come out.
+    p = make_problem([1.5, 2.0, 0.7], [1.0, 3.0], [2.5])
+    wide = make_arcs(offer=[0, 1, 2, 1], need=[0, 1, 1, 0], weight=[4, 9, 2, 7], licence=[-1, 0, 0, -1],
+                     max_t=[1.0, 2.5, 0.5, 0.25])
+    narrow = make_arcs(offer=[0, 1, 2, 1], need=[0, 1, 1, 0], weight=[4, 9, 2, 7], licence=[-1, 0, 0, -1],
+                       max_t=[1.0, 2.5, 0.5, 0.25])
+    for field in ("offer", "need", "weight", "licence"):
+        setattr(narrow, field, getattr(narrow, field).astype(np.int32))
+    a, b = prepare(p, wide, FLOW_UNITS_PER_T), prepare(p, narrow, FLOW_UNITS_PER_T)
+    assert b.index.tolist() == [0, 1, 2, 3]
+    for field in ("index", "offer", "need", "licence", "weight", "cap", "component"):
+        assert getattr(b, field).dtype == np.int64
+        assert getattr(a, field).tolist() == getattr(b, field).tolist(), field
+    assert b.cap.tolist() == [1000, 2000, 500, 250]
