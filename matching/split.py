@@ -32,6 +32,7 @@ import math
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -56,15 +57,21 @@ class PartProblem:
     whose reduced weight is not positive carries nothing in the part's optimum and is left out.
     """
 
-    offer: np.ndarray  # int64 per arc: local offer row
-    need: np.ndarray  # int64: local need row
-    licence: np.ndarray  # int64: local licence row, -1 none
+    offer: np.ndarray  # int32 (int64 beyond 2^31) per arc: local offer row
+    need: np.ndarray  # int32: local need row
+    licence: np.ndarray  # int32: local licence row, -1 none
     weight: np.ndarray  # int64 > 0
     cap: np.ndarray  # int64 units
     offer_cap: np.ndarray  # int64 units per local offer
     need_cap: np.ndarray  # int64 units per local need (a shared need keeps its whole cap: a local copy)
     lic_cap: np.ndarray  # int64 units per local licence (the same for a shared licence)
     relaxed: bool = False  # the min-cost flow alone, mixed needs split per licence (see ``solve_part``)
+
+    def instance(self) -> Instance:
+        """The subproblem as an ``Instance`` (rows back in int64: the flow's node keys multiply them)."""
+        return local_instance(self.offer.astype(np.int64), self.need.astype(np.int64),
+                              self.licence.astype(np.int64), self.weight, self.cap, self.offer_cap, self.need_cap,
+                              self.lic_cap)
 
 
 @dataclass(frozen=True)
@@ -112,6 +119,7 @@ def solve_split(inst: Instance, idx: np.ndarray, part: np.ndarray, *, rounds: in
     started = time.perf_counter()
     idx = np.asarray(idx, dtype=np.int64)
     labels, part = np.unique(np.asarray(part), return_inverse=True)
+    part = _compact(part.ravel())
     if part.shape[0] != idx.shape[0]:
         raise ValueError("part: one label per arc of idx is required")
     if rounds < 1:
@@ -178,8 +186,7 @@ def solve_part(problem: PartProblem) -> PartSolution:
     started = time.perf_counter()
     if problem.offer.shape[0] == 0:
         return PartSolution(np.zeros(0, dtype=np.int64), 0.0, 0.0)
-    sub = local_instance(problem.offer, problem.need, problem.licence, problem.weight, problem.cap,
-                         problem.offer_cap, problem.need_cap, problem.lic_cap)
+    sub = problem.instance()
     if problem.relaxed:
         units = relaxed_flow(sub)
         if units is not None:
@@ -207,8 +214,9 @@ def relaxed_flow(sub: Instance) -> np.ndarray | None:
     return units
 
 
-def solve_boundary(sub: Instance) -> np.ndarray:
+def solve_boundary(problem: PartProblem) -> np.ndarray:
     """Task: a relaxed boundary re-solved by min-cost flow, its over-filled mixed needs trimmed (feasible)."""
+    sub = problem.instance()
     units = relaxed_flow(sub)
     if units is None:
         units, _ = solve_flow(sub)
@@ -223,7 +231,12 @@ class _Boundary:
 
     arcs: np.ndarray
     fixed: np.ndarray  # units per component arc: the interior kept, 0 on the free arcs
-    instance: Instance  # the free arcs with the residual capacities (rows in component numbering)
+    problem: PartProblem  # the free arcs with the residual capacities (rows in component numbering)
+
+    @cached_property
+    def instance(self) -> Instance:
+        """The problem as an ``Instance`` (built once: the exact path reads it for the re-solve and the prices)."""
+        return self.problem.instance()
 
 
 class _Component:
@@ -238,7 +251,9 @@ class _Component:
         self.relaxed = relaxed
         rows = local_rows(inst.offer[idx], inst.need[idx], inst.licence[idx])
         offers, needs, lics = rows.offers, rows.needs, rows.licences
-        self.offer, self.need, self.licence = rows.offer, rows.need, rows.licence
+        # Per-arc row numbers in int32 where they fit: the driver holds these for millions of arcs.
+        self.offer, self.need, self.licence = _compact(rows.offer), _compact(rows.need), _compact(rows.licence)
+        del rows
         has = self.licence >= 0
         self.weight, self.cap = inst.weight[idx], inst.cap[idx]
         self.offer_cap, self.need_cap, self.lic_cap = inst.offer_cap[offers], inst.need_cap[needs], inst.lic_cap[lics]
@@ -254,13 +269,13 @@ class _Component:
         self.n_shared = self.n_shared_needs + int(shared_lic.sum())
         self.shared_cap = np.concatenate([self.need_cap[shared_need], self.lic_cap[shared_lic]])
         self.need_row, self.lic_row = need_row, lic_row
-        self.row_n = need_row[self.need]  # per arc: its shared need row, -1 none
-        self.row_l = np.full(idx.shape[0], -1, dtype=np.int64)
+        self.row_n = _compact(need_row[self.need])  # per arc: its shared need row, -1 none
+        self.row_l = np.full(idx.shape[0], -1, dtype=self.row_n.dtype)
         self.row_l[has] = lic_row[self.licence[has]]
         self.free = np.zeros(0, dtype=bool) if relaxed else self._boundary()
 
         # Each part's arcs and their local row numbers: fixed over the rounds (only weights change).
-        order = np.argsort(part, kind="stable")
+        order = _compact(np.argsort(part, kind="stable"))
         starts = np.searchsorted(part[order], np.arange(n_parts + 1))
         self.part_arcs = [order[starts[p]:starts[p + 1]] for p in range(n_parts)]
 
@@ -302,7 +317,7 @@ class _Component:
 
     def _part_problem(self, arcs: np.ndarray, weight: np.ndarray) -> PartProblem:
         rows = local_rows(self.offer[arcs], self.need[arcs], self.licence[arcs])
-        return PartProblem(offer=rows.offer, need=rows.need, licence=rows.licence,
+        return PartProblem(offer=_compact(rows.offer), need=_compact(rows.need), licence=_compact(rows.licence),
                            weight=weight.astype(np.int64), cap=self.cap[arcs], offer_cap=self.offer_cap[rows.offers],
                            need_cap=self.need_cap[rows.needs], lic_cap=self.lic_cap[rows.licences],
                            relaxed=self.relaxed)
@@ -344,16 +359,18 @@ class _Component:
         arcs, cap = arcs[cap > 0], cap[cap > 0]
         # Rows keep the component's numbering: min_cost_flow_units and the LP number only the
         # rows their arcs touch.
-        sub = local_instance(self.offer[arcs], self.need[arcs], self.licence[arcs], self.weight[arcs], cap,
-                             rem_o, rem_n, rem_l)
-        return _Boundary(arcs=arcs, fixed=fixed, instance=sub)
+        problem = PartProblem(offer=self.offer[arcs], need=self.need[arcs], licence=self.licence[arcs],
+                              weight=self.weight[arcs], cap=cap, offer_cap=rem_o, need_cap=rem_n, lic_cap=rem_l,
+                              relaxed=self.relaxed)
+        return _Boundary(arcs=arcs, fixed=fixed, problem=problem)
 
     def boundary_resolve(self, boundary: _Boundary, y: np.ndarray) -> np.ndarray:
         """``y``'s interior kept, the free arcs re-solved exactly (min-cost flow) in what it leaves."""
         if boundary.arcs.shape[0] == 0:
             return boundary.fixed
-        z, _ = solve_flow(boundary.instance)
-        boundary.instance.check(z)
+        sub = boundary.instance
+        z, _ = solve_flow(sub)
+        sub.check(z)
         out = boundary.fixed.copy()
         out[boundary.arcs] = z
         # The LP's rounding may leave a mixed-need piece a hair below the repaired flows: keep the better.
@@ -461,7 +478,7 @@ def _solve_relaxed(comp: _Component, rounds: int, map_parts: MapParts, started: 
             boundary = comp.boundary_problem(y, comp.trimmed_boundary(x, y))
             boundary_arcs = int(boundary.arcs.shape[0])
             if boundary_arcs:
-                z = next(iter(map_parts(solve_boundary, [boundary.instance])))
+                z = next(iter(map_parts(solve_boundary, [boundary.problem])))
                 units = boundary.fixed.copy()
                 units[boundary.arcs] = z
                 if int(comp.weight @ units) > best_lower:
@@ -486,9 +503,16 @@ def _solve_relaxed(comp: _Component, rounds: int, map_parts: MapParts, started: 
                        history=history, seconds=seconds)
 
 
+def _compact(values: np.ndarray) -> np.ndarray:
+    """Row numbers or positions as int32 when they fit (all do below 2^31), else int64."""
+    if values.size == 0 or int(values.max()) < np.iinfo(np.int32).max:
+        return values.astype(np.int32)
+    return values.astype(np.int64)
+
+
 def _spans_parts(row: np.ndarray, part: np.ndarray, n_rows: int, n_parts: int) -> np.ndarray:
     """Per row: do its arcs lie in more than one part?"""
-    pairs = np.unique(row * n_parts + part)
+    pairs = np.unique(row.astype(np.int64) * n_parts + part)
     return np.bincount(pairs // n_parts, minlength=n_rows) > 1
 
 
