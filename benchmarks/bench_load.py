@@ -234,6 +234,20 @@ def server_cpu_s(pid: int) -> float:
     return total
 
 
+def server_rss_mb(pid: int) -> float:
+    """The largest resident size among the server's processes, in MB."""
+    import psutil
+
+    sizes = []
+    root = psutil.Process(pid)
+    for proc in (root, *root.children(recursive=True)):
+        try:
+            sizes.append(proc.memory_info().rss)
+        except psutil.Error:
+            continue
+    return round(max(sizes) / 1e6, 1)
+
+
 def drive(port: int, plan: Plan, scenario: str, clients: int, warmup_s: float, duration_s: float,
           server_pid: int | None = None) -> dict[str, Any]:
     """``clients`` closed-loop threads for warm-up plus duration seconds; the counted part summarised.
@@ -281,7 +295,8 @@ def drive(port: int, plan: Plan, scenario: str, clients: int, warmup_s: float, d
     all_errors = [e for series in tally.errors.values() for e in series]
     # Other work on the machine shows here (the clients run on it too): read the figures with it.
     counted = len(every) + len(all_errors)
-    per_request = {"server_cpu_ms_per_request": round(1000 * (cpu[1] - cpu[0]) / counted, 2)} if cpu and counted else {}
+    per_request = {"server_cpu_ms_per_request": round(1000 * (cpu[1] - cpu[0]) / counted, 2),
+                   "server_max_rss_mb": server_rss_mb(server_pid)} if cpu and counted and server_pid else {}
     return {"clients": clients, "loadavg_1min_after": round(os.getloadavg()[0], 2), **per_request,
             **summary(every, all_errors, duration_s),
             "by_kind": {kind: summary(tally.latencies_ms[kind], tally.errors[kind], duration_s)
@@ -321,7 +336,8 @@ def serve_and_drive(command: list[str], server_name: str, url: str, port: int, w
             info(f"  {workers} worker(s) {clients:2d} clients {scenario:15s} {result['req_per_s']:6.1f} req/s"
                  f"  p50 {result['p50_ms']} p95 {result['p95_ms']} p99 {result['p99_ms']} ms"
                  f"  errors {result['errors']}/{result['requests']}"
-                 + (f"  server CPU {result['server_cpu_ms_per_request']} ms/request"
+                 + (f"  server CPU {result['server_cpu_ms_per_request']} ms/request,"
+                    f" largest process {result['server_max_rss_mb']} MB"
                     if "server_cpu_ms_per_request" in result else ""))
             for example in result["error_examples"]:
                 info(f"      error: {example[:160]}")

@@ -13,6 +13,7 @@ server at 8 clients answered 2.9 mixed requests/s with the default pools, 12.8 w
 """
 from __future__ import annotations
 
+import gc
 import logging
 import time
 
@@ -49,3 +50,20 @@ def warm_up(app: Flask) -> float | None:
 
     threadpool_limits(limits=1)
     return seconds
+
+
+# The collector's thresholds in a worker (Python's defaults: 700, 10, 10). A page makes thousands of short-lived
+# cyclic objects (SQLAlchemy states, Jinja contexts); with the defaults a worker ran a full (generation 2)
+# collection every ~45 requests of the mixed load, each 150-300 ms with every thread of the worker held, and
+# spent 14 % of its CPU collecting. Fewer, younger collections: 0.8 s instead of 2.3 s over 400 requests, no
+# full collection (benchmarks/README.md, "Load on the production configuration").
+GC_THRESHOLDS = (20_000, 50, 100)
+
+
+def tune_collector() -> None:
+    """Freeze what the worker holds once warm (the app, the libraries, the warm recommender: never garbage,
+    never scanned again) and raise the collector's thresholds (``GC_THRESHOLDS``). Called once per worker,
+    after ``warm_up``; a one-process server keeps the defaults."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)

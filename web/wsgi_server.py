@@ -25,7 +25,7 @@ from gunicorn.glogging import Logger
 
 from marketplace import worker_cache
 
-from .warmup import warm_up
+from .warmup import tune_collector, warm_up
 
 DEFAULT_THREADS = 4
 # A request may run for minutes only as a background job; a worker silent for this long is hung and replaced.
@@ -95,5 +95,6 @@ class GunicornServer(BaseApplication):
         """The app, built in the worker (see the module docstring)."""
         app = self._factory()
         warm_up(app)  # before this worker takes requests (web.warmup)
+        tune_collector()
         logging.getLogger("wastematch.server").info("worker %s ready", os.getpid())
         return app

@@ -39,3 +39,18 @@ def test_a_failed_warm_up_is_logged_and_the_worker_still_starts(tmp_path, monkey
         assert not recommendations._RECOMMENDERS
     finally:
         app.extensions["wastematch.engine"].dispose()
+
+
+def test_a_worker_freezes_what_it_holds_and_collects_less_often():
+    import gc
+
+    from web.warmup import GC_THRESHOLDS, tune_collector
+
+    before = gc.get_threshold()
+    try:
+        tune_collector()
+        assert gc.get_threshold() == GC_THRESHOLDS
+        assert gc.get_freeze_count() > 10_000  # the modules, the app: out of every later collection
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
