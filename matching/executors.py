@@ -63,6 +63,22 @@ def worker_name() -> str | None:
         return None
 
 
+def release_memory() -> None:
+    """Give the heap's free pages back to the system (glibc ``malloc_trim``; nothing elsewhere).
+
+    Arrays below glibc's mmap threshold (up to 32 MB) live in the heap; once freed, their pages stay
+    with the process. The regional driver frees gigabytes of per-arc tables before explain: measured
+    on the split of a 3.5M-arc component, 365 MB stayed resident after every array was dropped, and
+    malloc_trim returned them all.
+    """
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: the allocator keeps its own counsel
+        pass
+
+
 def _peak_rss_mb() -> float:
     """This process's peak resident memory, MiB (ru_maxrss is KiB on Linux)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0

@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 
 from .arcs import Arcs
-from .executors import Executor, worker_name
+from .executors import Executor, release_memory, worker_name
 from .flow import solve_flow
 from .greedy import solve_greedy
 from .instance import FLOW_UNITS_PER_T, Instance, prepare, sub_instance
@@ -337,6 +337,7 @@ def _multi(source: RegionSource, executor: Executor, ctx: Any, regions: list[Reg
     n_components = inst.n_components
     del inst, units, greedy_units
     world.arcs = world.arc_region = None  # type: ignore[assignment]
+    release_memory()
     where = [p.worker for p in parts]
     explained: list[_Explained | None] = [None] * n
     for done, (i, result) in enumerate(executor.map(_explain_region, jobs, label="explain", shared=shared,
