@@ -409,7 +409,8 @@ class _Component:
         priced at the lowest weight among its arcs that carry flow (what its last unit earns), others 0.
 
         Any λ ≥ 0 gives a valid bound; measured on the national 300k's giant component (3.5M arcs,
-        46 parts) these cut the bound's gap from 27 % (λ = 0) to 7 %, a subgradient's five rounds to 13 %.
+        46 parts) they bring the upper bound from 26.7 % above the optimum (λ = 0) to 6.7 % (five
+        subgradient rounds from 0: 15.5 %).
         """
         used = units > 0
         top = np.iinfo(np.int64).max
