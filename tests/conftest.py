@@ -68,6 +68,16 @@ def _no_writes_to_the_users_data_folder(tmp_path_factory) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _no_overview_kept_from_another_test():
+    """The park overview may show a document up to 30 s old (``overview_report.STALE_S``) when the data changed
+    by someone else. Every test starts from the same database URL with its own rolled-back data (SQLite even
+    reuses the ids): a document kept from the test before would pass for one."""
+    from marketplace.services.reports.overview_report import clear_overview_cache
+
+    clear_overview_cache()
+
+
+@pytest.fixture(autouse=True)
 def _cheap_password_hashing(monkeypatch):
     """scrypt at production cost takes ~50 ms a hash; tests hash many passwords. The stored
     hash records its cost, so verification is unchanged."""
