@@ -138,10 +138,7 @@ def solve_split(inst: Instance, idx: np.ndarray, part: np.ndarray, *, rounds: in
     done = 0
     for r in range(rounds):
         done += 1
-        t0 = time.perf_counter()
-        x, bound_scaled = comp.solve_parts(lam, map_parts)
-        seconds["parts"] += time.perf_counter() - t0
-        upper = (bound_scaled + float(lam @ comp.shared_cap)) / PRICE_STEPS
+        x, upper = comp.bounded_parts(lam, map_parts, seconds)
         t0 = time.perf_counter()
         y = comp.repair(x)
         sub = comp.boundary_problem(y)
@@ -437,6 +434,15 @@ class _Component:
         step = target_scaled / norm
         return np.maximum(0, np.rint(lam - step * g)).astype(np.int64)
 
+    def bounded_parts(self, lam: np.ndarray, map_parts: MapParts,
+                      seconds: dict[str, float]) -> tuple[np.ndarray, float]:
+        """The parts solved at multipliers ``lam`` (their time added to ``seconds["parts"]``) and the proven
+        upper bound on the component's optimum they give: one round's start, exact or relaxed."""
+        t0 = time.perf_counter()
+        x, bound_scaled = self.solve_parts(lam, map_parts)
+        seconds["parts"] += time.perf_counter() - t0
+        return x, (bound_scaled + float(lam @ self.shared_cap)) / PRICE_STEPS
+
     def check(self, units: np.ndarray) -> None:
         """Raise unless ``units`` respects every cap of the component (the Instance's own check)."""
         full = np.zeros(len(self.inst), dtype=np.int64)
@@ -463,10 +469,7 @@ def _solve_relaxed(comp: _Component, rounds: int, map_parts: MapParts, started: 
     best_lower, best_units = 0, best_x
     for r in range(rounds):
         done += 1
-        t0 = time.perf_counter()
-        x, bound_scaled = comp.solve_parts(lam, map_parts)
-        seconds["parts"] += time.perf_counter() - t0
-        upper = (bound_scaled + float(lam @ comp.shared_cap)) / PRICE_STEPS
+        x, upper = comp.bounded_parts(lam, map_parts, seconds)
         if upper < best_upper:
             best_upper, best_lam, best_x = upper, lam, x
         else:
