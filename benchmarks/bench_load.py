@@ -219,13 +219,20 @@ def one_request(client: Client, plan: Plan, kind: str, i: int) -> tuple[str, int
     return "post_listing", status, raw
 
 
+def _server_processes(pid: int) -> list[Any]:
+    """The server process and its workers (psutil)."""
+    import psutil
+
+    root = psutil.Process(pid)
+    return [root, *root.children(recursive=True)]
+
+
 def server_cpu_s(pid: int) -> float:
     """CPU seconds (user + system) used so far by the server process and its workers."""
     import psutil
 
     total = 0.0
-    root = psutil.Process(pid)
-    for proc in (root, *root.children(recursive=True)):
+    for proc in _server_processes(pid):
         try:
             times = proc.cpu_times()
         except psutil.Error:  # a worker that exited between the listing and the read
@@ -239,8 +246,7 @@ def server_rss_mb(pid: int) -> float:
     import psutil
 
     sizes = []
-    root = psutil.Process(pid)
-    for proc in (root, *root.children(recursive=True)):
+    for proc in _server_processes(pid):
         try:
             sizes.append(proc.memory_info().rss)
         except psutil.Error:
