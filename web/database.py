@@ -4,6 +4,13 @@ Every view runs inside ``transactional`` (``init_database`` wraps them all): a r
 below 400 commits what the services did; an error response, an exception, or a view that
 called ``discard_changes`` (a refused action shown on a page) keeps nothing. Views never
 commit or roll back themselves.
+
+Work a service defers to after the commit (``marketplace.services.after_commit``: a new listing's
+notices) is handed to the app's runner once the request has committed, and dropped when it rolls
+back. ``app.config["WASTEMATCH_AFTER_COMMIT"]`` says how: ``background`` (production's default:
+one thread per worker process, after the response), ``after`` (right after the commit, in the
+request's thread: tests), ``inline`` (the default outside production: the service does the work
+in the request's own transaction, as the command line does).
 """
 from __future__ import annotations
 
@@ -18,8 +25,13 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from marketplace.db import DatabaseTimeouts, begin_as_writer, make_engine, make_sessionmaker
+from marketplace.services import after_commit
 
 from .config import ensure_sqlite_dir
+
+AFTER_COMMIT_KEY = "WASTEMATCH_AFTER_COMMIT"  # see the module docstring
+AFTER_COMMIT_MODES = ("inline", "after", "background")
+RUNNER_KEY = "wastematch.after_commit"
 
 
 def init_database(app: Flask, url: str) -> None:
@@ -29,7 +41,15 @@ def init_database(app: Flask, url: str) -> None:
     _fresh_pool_after_fork(engine)
     app.extensions["wastematch.engine"] = engine
     app.extensions["wastematch.sessions"] = make_sessionmaker(engine)
+    app.config.setdefault(AFTER_COMMIT_KEY, "background" if app.config.get("WASTEMATCH_PRODUCTION") else "inline")
+    # Sessions read at each job: the tests swap the factory for one bound to their transaction.
+    app.extensions[RUNNER_KEY] = after_commit.Runner(lambda: app.extensions["wastematch.sessions"])
     app.teardown_appcontext(_close_session)
+
+
+def after_commit_runner(app: Flask) -> after_commit.Runner:
+    """The app's runner of deferred work (``drain()`` waits for it; ``failures`` lists what failed)."""
+    return app.extensions[RUNNER_KEY]
 
 
 def _fresh_pool_after_fork(engine: Engine) -> None:
@@ -67,6 +87,8 @@ def db_session() -> Session:
         session = current_app.extensions["wastematch.sessions"]()
         if request.method not in SAFE_METHODS and isinstance(session.bind, Engine):
             begin_as_writer(session)
+        if _after_commit_mode() != "inline":
+            after_commit.accept_deferred(session)
         g.db_session = session
     return g.db_session
 
@@ -102,25 +124,42 @@ def transactional(view: Callable[..., Any]) -> Callable[..., Any]:
         except Exception:
             refused: Session | None = g.get("db_session")
             if refused is not None and g.pop("db_keep", False):
-                refused.commit()
+                _commit(refused)
             raise
         session: Session | None = g.get("db_session")
         if session is None:
             return response
         if g.pop("db_keep", False):
-            session.commit()
+            _commit(session)
         elif response.status_code >= 400 or g.pop("db_discard", False):
             session.rollback()
+            after_commit.take(session)  # a refused request's consequences never run
         else:
-            session.commit()
+            _commit(session)
         return response
 
     wrapper._transactional = True  # type: ignore[attr-defined]
     return wrapper
 
 
+def _after_commit_mode() -> str:
+    mode = current_app.config.get(AFTER_COMMIT_KEY, "inline")
+    if mode not in AFTER_COMMIT_MODES:
+        raise ValueError(f"{AFTER_COMMIT_KEY} must be one of {AFTER_COMMIT_MODES}: {mode!r}")
+    return mode
+
+
+def _commit(session: Session) -> None:
+    """Commit the request's work, then hand what it deferred to the app's runner."""
+    session.commit()
+    jobs = after_commit.take(session)
+    if jobs:
+        after_commit_runner(current_app).submit(jobs, background=_after_commit_mode() == "background")
+
+
 def _close_session(_exc: BaseException | None) -> None:
     session: Session | None = g.pop("db_session", None)
     if session is not None:
         session.rollback()  # whatever was not committed is not kept
+        after_commit.take(session)  # nor is any work deferred to after a commit that did not happen
         session.close()

@@ -27,6 +27,7 @@ from ...errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ...models import RESERVING_STATUSES, Component, Enterprise, HwCodeRow, Listing, Match, Park
 from ...models.base import MAX_ID
 from ...schemas.interchange import ListingSchema, flatten_errors
+from .. import after_commit
 from ..accounts import audit
 from ..accounts.disclosure import (
     COARSE_DEGREES,
@@ -330,8 +331,9 @@ def create_listing(session: Session, principal: Principal, data: dict[str, Any])
 
     Enterprise users post for their own enterprise; coordinators for enterprises of their
     parks; admins for any. A missing ref gets a fresh unique one. The enterprises the new
-    listing fits best are notified. An unusual quantity or a likely duplicate is stored only when
-    ``data["confirm"]`` lists its key (``plausibility.Unconfirmed``, 422, otherwise).
+    listing fits best are notified: after the commit when the session's owner accepts deferred work
+    (``after_commit``; the web server does), else at once. An unusual quantity or a likely duplicate is
+    stored only when ``data["confirm"]`` lists its key (``plausibility.Unconfirmed``, 422, otherwise).
     """
     data, decisions = _decisions(data)
     confirmed = data.pop("confirm", None) or ()
@@ -358,8 +360,16 @@ def create_listing(session: Session, principal: Principal, data: dict[str, Any])
                           **{k: [None, v] for k, v in _component_docs(listing).items()},
                           "resolved": [None, _resolution_docs(listing)]},
                  context={"listing_id": listing.id}, park_id=ent.park_id)
-    notify_new_listing(session, listing)
+    # The notices come from the listing's recommender (a model fit): not worth making the poster wait for.
+    if not after_commit.defer(session, "notify_new_listing", _notify_committed, listing.id):
+        notify_new_listing(session, listing)
     return listing
+
+
+def _notify_committed(session: Session, listing_id: int) -> int:
+    """The deferred half of ``create_listing``: notify about the committed listing (gone: nobody)."""
+    listing = session.get(Listing, listing_id)
+    return 0 if listing is None else notify_new_listing(session, listing)
 
 
 def active_totals(session: Session, principal: Principal) -> dict[str, dict[str, float]]:
