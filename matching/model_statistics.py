@@ -45,6 +45,9 @@ SAMPLE_LISTINGS = 20_000  # listings kept (by the hash of their id) to fit the r
 MAX_TEXTS = 50_000  # distinct texts the vectoriser is fitted on (the lowest hashes beyond)
 CATEGORIES = 51  # column 0: not HW; 1..50: HW01..HW50
 MAX_KEPT_TEXT_ROWS = 100_000  # distinct texts whose vectors the statistics keep (~26 MB at 64 dimensions)
+# Up to this many columns a basis is the exact top of the SVD, from the columns' Gram matrix (a d x d eigenproblem:
+# ~0.01 s at d = 150 where a randomized fit took ~0.15 s); wider matrices (the text n-grams) keep the randomized fit.
+GRAM_MAX_COLUMNS = 1024
 
 _OFFER, _NEED = 0, 1
 
@@ -85,8 +88,8 @@ class ModelStatistics:
     codes: list[str]  # sorted waste codes, numbered from 1 (0: none)
     vectorizer: TfidfVectorizer | None  # None: no listing has a text
     text_svd: TruncatedSVD | None  # None: the text corpus is too small to reduce (dense n-gram vectors)
-    composition_svd: TruncatedSVD | None  # None: few substances, the composition vectors are used as they are
-    retrieval_svd: TruncatedSVD | None  # None: the stacked embedding is already compact
+    composition_svd: Basis | TruncatedSVD | None  # None: few substances, the composition vectors are used as they are
+    retrieval_svd: Basis | TruncatedSVD | None  # None: the stacked embedding is already compact
     sampled: int = 0  # listings the retrieval reducers were fitted on
     needs: int = 0  # needs of the run
     need_kmeans: MiniBatchKMeans | None = None  # the cells of the candidate index over needs (None: one cell)
@@ -188,6 +191,45 @@ class ModelStatistics:
         if self.composition_svd is None:
             return comp.toarray()
         return normalize(self.composition_svd.transform(comp), axis=1)
+
+
+class Basis:
+    """The top right singular vectors of a matrix, as ``TruncatedSVD`` keeps them (``components_``, ``transform``).
+
+    Fitted exactly (``fit_basis``), so the reduced space is the best one of its size, the same on every run,
+    and cheaper to find than a randomized approximation when the matrix is narrow.
+    """
+
+    def __init__(self, components: np.ndarray) -> None:
+        self.components_ = components
+        self.n_components = components.shape[0]
+
+    def transform(self, m: Any) -> np.ndarray:
+        """The rows of ``m`` (dense or sparse) in the reduced space (not normalised), as ``TruncatedSVD`` gives them."""
+        return np.asarray(m @ self.components_.T)
+
+
+def fit_basis(m: Any, k: int) -> Basis | TruncatedSVD:
+    """The ``k``-dimensional SVD basis of the rows of ``m`` (``SVD_SAMPLE`` of them, seeded, beyond that).
+
+    A matrix of at most ``GRAM_MAX_COLUMNS`` columns: the ``k`` leading eigenvectors of its Gram matrix
+    ``mᵀm`` in float64 (exact; each signed so that its largest entry is positive, as sklearn's ``svd_flip``).
+    Wider: sklearn's randomized ``TruncatedSVD`` (seeded).
+    """
+    m = _rows_sample(m)
+    if m.shape[1] > GRAM_MAX_COLUMNS:
+        return TruncatedSVD(n_components=k, random_state=0).fit(m)
+    if sparse.issparse(m):
+        m = sparse.csr_matrix(m, dtype=np.float64)
+        gram = (m.T @ m).toarray()
+    else:
+        m = np.asarray(m, dtype=np.float64)
+        gram = m.T @ m
+    _values, vectors = np.linalg.eigh(gram)  # ascending eigenvalues
+    top = vectors[:, ::-1][:, :k].T.copy()
+    signs = np.sign(top[np.arange(top.shape[0]), np.argmax(np.abs(top), axis=1)])
+    top *= np.where(signs == 0, 1.0, signs)[:, None]
+    return Basis(top)
 
 
 # --- per-listing raw material (shared by the statistics and the model) ------------------------------
@@ -436,8 +478,7 @@ def _fit_retrieval(stats: ModelStatistics, sample: list[SampleListing]) -> None:
     n_comp = composition_rows(matrix(needs), stats.idf)
     both = sparse.vstack([o_comp, n_comp]).tocsr()
     if both.shape[1] > COMPOSITION_DIMENSIONS:
-        stats.composition_svd = TruncatedSVD(n_components=COMPOSITION_DIMENSIONS, random_state=0).fit(
-            _rows_sample(both))
+        stats.composition_svd = fit_basis(both, COMPOSITION_DIMENSIONS)
     o_cat, n_cat = category_vectors(np.array([s.category for s in offers], dtype=np.int64),
                                     np.array([s.mask for s in needs], dtype=np.uint64),
                                     np.array([s.licensed for s in needs], dtype=bool),
@@ -445,8 +486,7 @@ def _fit_retrieval(stats: ModelStatistics, sample: list[SampleListing]) -> None:
     o, n = stats.stacked(o_comp, n_comp, o_cat, n_cat, stats.text_vectors([s.text for s in offers]),
                          stats.text_vectors([s.text for s in needs]))
     if o.shape[1] > RETRIEVAL_DIMENSIONS and o.shape[0] + n.shape[0] > RETRIEVAL_DIMENSIONS:
-        stats.retrieval_svd = TruncatedSVD(n_components=RETRIEVAL_DIMENSIONS, random_state=0).fit(
-            _rows_sample(np.vstack([o, n])))
+        stats.retrieval_svd = fit_basis(np.vstack([o, n]), RETRIEVAL_DIMENSIONS)
     _fit_need_cells(stats, n)
 
 
