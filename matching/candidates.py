@@ -3,10 +3,12 @@
 Each side (needs for the park-wide run; offers too for one-click recommendations of a
 need) gets a *retrieval embedding*: a dense vector of composition, waste category and
 text. K-means splits a side into cells of similar material (an inverted-file index);
-each cell has a BallTree on the haversine metric. A query listing probes the few cells
-nearest its embedding and asks each cell's tree for its nearest members within reach
-(members of one cell are alike in material, so among them the nearer is the better),
-so the work per query is bounded, whatever the size of the park. The cheap hard rules (self-match,
+each cell has a k-d tree of its members' points on the unit sphere (3-D: the straight-line
+distance orders pairs as the great-circle distance does, and is cheaper to search than a
+haversine BallTree). A query listing probes the few cells nearest its embedding and asks each
+cell's tree for its nearest members within reach (members of one cell are alike in material,
+so among them the nearer is the better), so the work per query is bounded, whatever the size
+of the park. The cheap hard rules (self-match,
 form, availability, distance) filter before ranking, and the exact similarity model
 ranks the survivors; each query keeps its ``top_k``.
 """
@@ -18,8 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from scipy.spatial import cKDTree
 from sklearn.cluster import MiniBatchKMeans
-from sklearn.neighbors import BallTree
 from sklearn.preprocessing import normalize
 
 from .arcs import Arcs
@@ -38,11 +40,11 @@ MANY_QUERIES = 1000  # a batch this large runs under the engine's thread limit (
 
 @dataclass
 class _Cells:
-    """An inverted-file index of one side: k-means cells, each with a haversine BallTree."""
+    """An inverted-file index of one side: k-means cells, each with a k-d tree of points on the unit sphere."""
 
     centroids: np.ndarray  # cells × dims
     members: list[np.ndarray]  # per cell: indices into the side
-    trees: list[BallTree | None]
+    trees: list[cKDTree | None]
     reach_rad: np.ndarray  # per cell: the longest reach of a member, radians
     exhaustive: bool = False  # every query looks into every cell (a small side)
 
@@ -109,7 +111,7 @@ class CandidateIndex:
               top_k: int) -> Arcs:
         p = self.problem
         # No duplicates to remove: a listing belongs to one cell and a query probes distinct cells.
-        # The tree already measured each pair (haversine, radians): scale, don't recompute.
+        # The probe already measured each pair (great-circle, radians): scale, don't recompute.
         dist = great_circle_rad * EARTH_RADIUS_KM * p.settings.road_factor
         keep = _cheap_hard_filters(p, oi, ni, dist)
         oi, ni, dist = oi[keep], ni[keep], dist[keep]
@@ -234,16 +236,28 @@ def _build_cells(embed: np.ndarray, lat: np.ndarray, lon: np.ndarray, reach_km: 
     order = np.argsort(labels, kind="stable")
     bounds = np.searchsorted(labels[order], np.arange(cells + 1))
     members, trees, reach = [], [], np.zeros(cells)
+    points = unit_points(lat, lon)
     for c in range(cells):
         idx = order[bounds[c]:bounds[c + 1]]
         members.append(idx)
         if idx.size:
-            trees.append(BallTree(np.stack([lat[idx], lon[idx]], axis=1), metric="haversine"))
+            trees.append(cKDTree(points[idx]))
             reach[c] = float(reach_km[idx].max()) / EARTH_RADIUS_KM
         else:
             trees.append(None)
     return _Cells(centroids=centroids.astype(np.float32), members=members, trees=trees, reach_rad=reach,
                   exhaustive=exhaustive)
+
+
+def unit_points(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """Points on the unit sphere (n × 3) of latitudes and longitudes in radians."""
+    cos_lat = np.cos(lat)
+    return np.stack([cos_lat * np.cos(lon), cos_lat * np.sin(lon), np.sin(lat)], axis=1)
+
+
+def _chord(angle_rad: float) -> float:
+    """The straight-line distance between two points of the unit sphere ``angle_rad`` apart."""
+    return 2.0 * math.sin(min(angle_rad, math.pi) / 2.0)
 
 
 def _probe(cells: _Cells, q_embed: np.ndarray, q_lat: np.ndarray, q_lon: np.ndarray,
@@ -266,6 +280,7 @@ def _probe(cells: _Cells, q_embed: np.ndarray, q_lat: np.ndarray, q_lon: np.ndar
     flat_c = np.asarray(best).ravel()
     order = np.argsort(flat_c, kind="stable")
     bounds = np.searchsorted(flat_c[order], np.arange(n_cells + 1))
+    points = unit_points(q_lat, q_lon)
     qs, cs, ds = [], [], []
     for c in range(n_cells):
         tree = cells.trees[c]
@@ -273,11 +288,16 @@ def _probe(cells: _Cells, q_embed: np.ndarray, q_lat: np.ndarray, q_lon: np.ndar
         if tree is None or who.size == 0:
             continue
         k = min(per_cell, cells.members[c].size)
-        dist, ind = tree.query(np.stack([q_lat[who], q_lon[who]], axis=1), k=k)
-        within = dist <= cells.reach_rad[c]
-        qs.append(np.repeat(who, k)[within.ravel()])
-        cs.append(cells.members[c][ind[within]])
-        ds.append(dist[within])
+        # The k nearest within the cell's reach (straight lines through the sphere order pairs as great
+        # circles do); the bound prunes the search, beyond it a slot comes back empty (index = tree size).
+        chord, ind = tree.query(points[who], k=[*range(1, k + 1)],
+                                distance_upper_bound=_chord(cells.reach_rad[c]) * (1 + 1e-9) + 1e-12)
+        found = ind < tree.n
+        angle = 2.0 * np.arcsin(np.minimum(chord[found] / 2.0, 1.0))
+        within = angle <= cells.reach_rad[c]
+        qs.append(np.repeat(who, k)[found.ravel()][within])
+        cs.append(cells.members[c][ind[found][within]])
+        ds.append(angle[within])
     if not qs:
         return empty
     return np.concatenate(qs), np.concatenate(cs), np.concatenate(ds)
