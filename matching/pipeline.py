@@ -11,7 +11,7 @@ import functools
 import gc
 import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -81,8 +81,9 @@ class ParkRun:
     status: str
     objective: float
     greedy_objective: float
-    proposals: list[Proposal]
-    unmatched: dict[str, list[dict[str, Any]]]
+    # A list, or at national scale ``matching.packed_rows.PackedRows`` (read-only, unpacked as read)
+    proposals: Sequence[Proposal]
+    unmatched: dict[str, Sequence[dict[str, Any]]]
     timings: dict[str, float]
     counts: dict[str, int]
     solver: dict[str, Any]

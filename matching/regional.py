@@ -44,12 +44,12 @@ from .flow import solve_flow
 from .greedy import solve_greedy
 from .instance import FLOW_UNITS_PER_T, Instance, prepare, sub_instance
 from .model_statistics import ModelStatistics, PartialStatistics, merge_statistics, partial_statistics
+from .packed_rows import PackedPart, PackedRows, sorted_by_score
 from .packing import pack, unpack
 from .pipeline import (
     QUANTITY_EPS_T,
     ParkRun,
     PreparedArcs,
-    Proposal,
     arc_counts,
     explain_flows,
     prepare_arcs,
@@ -214,9 +214,11 @@ class _ExplainJob:
 @dataclass
 class _Explained:
     key: str
-    proposals: list[Proposal]
-    unmatched_offers: list[dict[str, Any]]
-    unmatched_needs: list[dict[str, Any]]
+    # Packed where they were made: a million proposals as objects do not fit a driver (see ``packed_rows``)
+    proposals: PackedPart  # sorted by score, highest first
+    scores: np.ndarray  # float64, the proposals' scores in that order
+    unmatched_offers: PackedPart
+    unmatched_needs: PackedPart
     seconds: float
     reloaded: bool
 
@@ -346,10 +348,10 @@ def _multi(source: RegionSource, executor: Executor, ctx: Any, regions: list[Reg
         tell(RegionProgress("explain", regions[i].key, done, n))
     timings["explain_s"] = time.perf_counter() - t
 
-    proposals = [p for e in explained if e is not None for p in e.proposals]
-    proposals.sort(key=lambda x: -x.score)
-    unmatched = {"offers": [u for e in explained if e is not None for u in e.unmatched_offers],
-                 "needs": [u for e in explained if e is not None for u in e.unmatched_needs]}
+    done_regions = [e for e in explained if e is not None]
+    proposals = sorted_by_score([e.proposals for e in done_regions], [e.scores for e in done_regions])
+    unmatched = {"offers": PackedRows([e.unmatched_offers for e in done_regions]),
+                 "needs": PackedRows([e.unmatched_needs for e in done_regions])}
     counts = _sum_counts(parts, needs=int(world.need_ids.shape[0]))
     counts.update(matches=len(proposals), components=n_components)
     for key in ("similarity_s", "candidate_s", "rules_s"):
@@ -517,8 +519,11 @@ def _explain_region(job: _ExplainJob, shared: tuple[_RunContext, ModelStatistics
         if need.quantity_t - shipped > QUANTITY_EPS_T:
             needs_left.append({"need": need.ref, "remaining_t": round(float(need.quantity_t - shipped), 3),
                                "filled_t": round(float(shipped), 3)})
-    return _Explained(key=job.region.key, proposals=proposals, unmatched_offers=offers_left,
-                      unmatched_needs=needs_left, seconds=time.perf_counter() - started, reloaded=reloaded)
+    proposals.sort(key=lambda x: -x.score)  # stable: the driver merges the regions as one sort would
+    return _Explained(key=job.region.key, proposals=PackedPart.of(proposals),
+                      scores=np.array([x.score for x in proposals], dtype=np.float64),
+                      unmatched_offers=PackedPart.of(offers_left), unmatched_needs=PackedPart.of(needs_left),
+                      seconds=time.perf_counter() - started, reloaded=reloaded)
 
 
 def _drop_run(token: str) -> None:

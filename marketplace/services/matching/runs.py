@@ -241,18 +241,18 @@ def _store(session: Session, result: ParkRun, *, park: str | None, actor: str, s
            now: dt.datetime, offer_ids: Sequence[int], need_ids: Sequence[int]) -> MatchRun:
     """The run row and its proposals: open ones updated, new ones inserted in batches, the rest superseded."""
     park_row = session.scalar(select(Park).where(Park.code == park)) if park else None
+    totals = result.totals()
     run = MatchRun(park_id=park_row.id if park_row else None, actor=actor, exact=settings.exact,
                    parameters=_parameters(settings, park, result), status=result.status,
                    objective=result.objective, greedy_objective=result.greedy_objective, timings=result.timings,
                    # What the run achieved in users' terms rides in counts (``run_history.run_outcome``).
-                   counts={**result.counts, "tonnes_matched": result.totals()["tonnes"],
-                           "value_cny": result.totals()["value_cny"]},
+                   counts={**result.counts, "tonnes_matched": totals["tonnes"], "value_cny": totals["value_cny"]},
                    # The loops (opportunities with their cost, loops closed) ride in the solver's JSON: what the
                    # optimiser learnt beside its allocation, no column of their own (``run_history.run_loops``).
                    # So do a regional run's regions.
                    solver={**result.solver, "loops": result.loops, "baseline": result.baseline,
                            **({"regions": result.regions} if result.engine != "local" else {})},
-                   unmatched=result.unmatched,
+                   unmatched=_lists(result.unmatched),
                    finished_at=dt.datetime.now(dt.UTC))
     session.add(run)
     session.flush()
@@ -348,11 +348,16 @@ def _parameters(settings: Settings, park: str | None, result: ParkRun) -> dict[s
     return out
 
 
+def _lists(unmatched: dict[str, Sequence[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    # A regional run's unserved listings come packed (``matching.packed_rows``): JSON wants lists.
+    return {k: list(v) for k, v in unmatched.items()}
+
+
 def run_document(run: MatchRun, result: ParkRun, *, with_candidates: bool = False) -> dict[str, Any]:
     """The ``wastematch match --json`` document of the CLI contract."""
     doc = {"run": run.id, "status": result.status, "objective": result.objective,
            "greedy_objective": result.greedy_objective, "matches": [proposal_dict(p) for p in result.proposals],
-           "unmatched": result.unmatched, "counts": result.counts, "timings": result.timings,
+           "unmatched": _lists(result.unmatched), "counts": result.counts, "timings": result.timings,
            "solver": result.solver, "parameters": run.parameters}
     doc["loops"] = result.loops  # added by issue 16; the keys above are the contract's
     # Added by issue 17: the run in users' terms, each match's value explained, the baseline's problem.
