@@ -449,6 +449,18 @@ def run_regional(args: argparse.Namespace, doc: dict) -> None:
         from benchmarks.national import NationalSource
 
         source = NationalSource(args.offers, args.needs, args.seed, SETTINGS)
+        if args.store:
+            from benchmarks.national import write_store
+
+            log(f"writing the instance's parks to {args.store} (reused if complete)")
+            t_store = time.perf_counter()
+            stored = write_store(source, args.store, processes=args.workers,
+                                 progress=lambda done, total: log(f"store {done}/{total} parks"))
+            doc["store"] = {"directory": str(args.store), "parks": stored["parks"], "mb": round(stored["bytes"] / 2**20, 1),
+                            "reused": stored["reused"], "seconds": round(time.perf_counter() - t_store, 3)}
+            log(f"store: {stored['parks']} parks, {doc['store']['mb']} MB, {doc['store']['seconds']} s"
+                + (" (reused)" if stored["reused"] else ""))
+            source = NationalSource(args.offers, args.needs, args.seed, SETTINGS, store=str(args.store))
         doc["parks"] = len(source.parks)
         doc["provinces"] = len({p.province for p in source.parks})
         doc["offers"], doc["needs"] = args.offers, args.needs  # planned: the driver generates nothing
@@ -574,6 +586,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--engine", choices=("local", "dask"), default="local")
     ap.add_argument("--workers", type=int, default=2, help="Dask worker processes (--engine dask)")
     ap.add_argument("--scheduler", help="address of a running Dask scheduler (--engine dask)")
+    ap.add_argument("--store", type=Path, default=None,
+                    help="--national: generate the parks into this directory first (reused when complete) and "
+                         "read regions from it, as from a database; without it the workers generate parks as "
+                         "regions ask (the generator's time is then inside the run)")
     ap.add_argument("--max-region-offers", type=int, default=None, help="offers per region (run_regions)")
     ap.add_argument("--compare-local", action="store_true",
                     help="also run run_park on the whole instance here and compare objectives")

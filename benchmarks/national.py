@@ -20,6 +20,10 @@ them, and no process ever holds the whole country.
 * A licence belongs to one handler of one park; its ``remaining_t`` is ``generate_park``'s, fixed
   by the park's seed.
 
+``write_store(source, directory)`` generates every park once into a directory of packed files (a
+process per CPU, one park at a time each); a ``NationalSource(..., store=directory)`` reads its parks
+from there instead of generating them, as a run reads listings that already exist in a database.
+
 ``national_records(offers, needs, seed)`` materialises a whole (small) instance as three lists,
 for tests and for the single-process comparison.
 
@@ -27,10 +31,17 @@ for tests and for the single-process comparison.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import math
+import os
+import pickle
 import random
 from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 
@@ -243,17 +254,20 @@ class NationalSource:
     """A ``RegionSource`` over a national instance that generates only the parks a region needs.
 
     Picklable in a few bytes: it travels as its arguments and replans on arrival. ``cache_mb``
-    bounds the compressed parks kept in each process (0: none).
+    bounds the compressed parks kept in each process (0: none). With ``store`` (a directory that
+    ``write_store`` filled) parks are read from it instead of generated: the listings exist before the
+    run, as in a database, and a run's time is the matcher's, not the generator's.
     """
 
     def __init__(self, offers: int, needs: int, seed: int = 0, settings: Settings = SETTINGS,
-                 cache_mb: float = CACHE_MB):
+                 cache_mb: float = CACHE_MB, store: str | None = None):
         self.offers, self.needs, self.seed, self.settings = offers, needs, seed, settings
         self.cache_mb = cache_mb
+        self.store = store
         self.parks = plan_parks(offers, needs, seed)
 
     def __reduce__(self):
-        return NationalSource, (self.offers, self.needs, self.seed, self.settings, self.cache_mb)
+        return NationalSource, (self.offers, self.needs, self.seed, self.settings, self.cache_mb, self.store)
 
     def offer_counts(self, cell_deg: float) -> dict[tuple[int, int], int]:
         """Offers per grid cell, from the plan alone (nothing generated).
@@ -299,8 +313,12 @@ class NationalSource:
         if packed is not None:
             _CACHE.move_to_end(key)
             return packed, None
-        made = generate_national_park(p, self.seed)
-        packed = _PackedPark.of(made, self.settings)
+        if self.store is not None:
+            made = None
+            packed = pickle.loads((Path(self.store) / _park_file(p)).read_bytes())
+        else:
+            made = generate_national_park(p, self.seed)
+            packed = _PackedPark.of(made, self.settings)
         if self.cache_mb > 0:
             _CACHE[key] = packed
             _CACHE_BYTES[0] += packed.nbytes
@@ -357,6 +375,55 @@ class NationalSource:
             needs += n
             licences += lic
         return offers, needs, licences
+
+
+def _park_file(p: ParkPlan) -> str:
+    return f"park-{p.index:06d}.bin"
+
+
+def _store_key(source: NationalSource) -> dict:
+    # A store answers for one instance of one generator: its code is part of the key
+    code = hashlib.sha1()
+    for name in ("generate.py", "national.py"):
+        code.update((Path(__file__).parent / name).read_bytes())
+    return {"offers": source.offers, "needs": source.needs, "seed": source.seed, "parks": len(source.parks),
+            "generator": code.hexdigest()[:16], "settings": repr(source.settings)}
+
+
+def _write_park(args: tuple[NationalSource, ParkPlan, str]) -> int:
+    source, p, directory = args
+    blob = pickle.dumps(_PackedPark.of(generate_national_park(p, source.seed), source.settings),
+                        protocol=pickle.HIGHEST_PROTOCOL)
+    tmp = Path(directory) / (_park_file(p) + ".tmp")
+    tmp.write_bytes(blob)
+    os.replace(tmp, Path(directory) / _park_file(p))
+    return len(blob)
+
+
+def write_store(source: NationalSource, directory: str | Path, *, processes: int = 1,
+                progress: Callable[[int, int], None] | None = None) -> dict:
+    """Generate every park of ``source`` once into ``directory`` (one packed file per park); reuse a complete one.
+
+    Parks are generated and written one at a time per process (never the whole instance in memory).
+    Returns what the store holds: its key, parks, bytes and whether it was reused.
+    """
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    key = _store_key(source)
+    manifest = directory / "store.json"
+    if manifest.exists() and json.loads(manifest.read_text())["key"] == key:
+        return {**json.loads(manifest.read_text()), "reused": True}
+    manifest.unlink(missing_ok=True)
+    jobs = [(source, p, str(directory)) for p in source.parks]
+    total = 0
+    with ProcessPoolExecutor(max_workers=max(1, processes)) as pool:
+        for done, size in enumerate(pool.map(_write_park, jobs, chunksize=8), 1):
+            total += size
+            if progress and (done % 100 == 0 or done == len(jobs)):
+                progress(done, len(jobs))
+    doc = {"key": key, "parks": len(jobs), "bytes": total}
+    manifest.write_text(json.dumps(doc))  # last: a store without it is incomplete and written again
+    return {**doc, "reused": False}
 
 
 def national_records(offers: int, needs: int, seed: int = 0) -> tuple[list[OfferRecord], list[NeedRecord],

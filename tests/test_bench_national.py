@@ -96,6 +96,23 @@ def test_a_region_loads_the_same_twice_and_in_another_process():
     assert out.stdout.strip() == _digest(first)
 
 
+def test_a_stored_instance_loads_what_the_generator_makes(tmp_path):
+    made = NationalSource(4000, 4000, seed=2, cache_mb=0)
+    seen = []
+    first = national.write_store(made, tmp_path, processes=2, progress=lambda done, total: seen.append((done, total)))
+    assert first["parks"] == len(made.parks) and not first["reused"] and seen[-1] == (len(made.parks),) * 2
+    assert sorted(p.name for p in tmp_path.glob("park-*.bin")) == \
+        [national._park_file(p) for p in sorted(made.parks, key=lambda p: p.index)]
+    stored = NationalSource(4000, 4000, seed=2, cache_mb=0, store=str(tmp_path))
+    assert pickle.loads(pickle.dumps(stored)).store == str(tmp_path)
+    for region in plan_regions(made, max_offers=1500):
+        assert _digest(stored.load(region)) == _digest(made.load(region))
+    assert national.write_store(made, tmp_path)["reused"]
+    # Another instance is not this store: it is written again, not read
+    other = NationalSource(4000, 4000, seed=3, cache_mb=0)
+    assert not national.write_store(other, tmp_path)["reused"]
+
+
 def test_regions_load_exactly_their_core_offers_and_every_need_within_reach():
     src = NationalSource(3000, 3000, seed=0)
     offers, needs, licences = src.records()
@@ -141,13 +158,15 @@ def test_bench_runs_the_national_instance_on_a_local_dask_cluster(tmp_path):
     out = tmp_path / "national.json"
     proc = subprocess.run([sys.executable, str(REPO / "benchmarks" / "bench_matching.py"), "--national",
                            "--offers", "3000", "--needs", "3000", "--engine", "dask", "--workers", "2",
-                           "--max-region-offers", "1000", "--max-mem-gib", "6", "--json", "--out", str(out)],
+                           "--max-region-offers", "1000", "--max-mem-gib", "6", "--store", str(tmp_path / "store"),
+                           "--json", "--out", str(out)],
                           check=False, cwd=REPO, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
     doc = json.loads(proc.stdout)
     assert doc == json.loads(out.read_text())
     assert (doc["engine"], doc["workers"], doc["instance"]) == ("dask", 2, "national")
     assert doc["regions"] == len(doc["region_rows"]) >= 3
+    assert doc["store"]["parks"] == doc["parks"] and not doc["store"]["reused"]
     assert sum(r["offers"] for r in doc["region_rows"]) == 3000
     assert 0 < doc["peak_worker_rss_mb"] <= 6 * 1024 and doc["driver_peak_rss_mb"] > 0
     assert doc["objective"] > 0 and doc["bound"] >= doc["objective"] and doc["gap"] >= 0.0
