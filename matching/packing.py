@@ -15,6 +15,7 @@ import zlib
 from dataclasses import fields
 from typing import Any
 
+from .collector import gc_paused
 from .problem import LicenceRecord, NeedRecord, OfferRecord, PointToPointApproval, Site
 
 _FIELDS: dict[type, tuple[str, ...]] = {
@@ -51,4 +52,6 @@ def pack(value: Any) -> bytes:
 
 def unpack(blob: bytes) -> Any:
     """What ``pack`` packed."""
-    return pickle.loads(zlib.decompress(blob))
+    raw = zlib.decompress(blob)
+    with gc_paused():  # records hold no cycles: a collection mid-load scans them all for nothing
+        return pickle.loads(raw)

@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 
 from .arcs import Arcs
+from .collector import gc_paused
 from .executors import Executor, release_memory, worker_name
 from .flow import solve_flow
 from .greedy import solve_greedy
@@ -379,6 +380,7 @@ def _multi(source: RegionSource, executor: Executor, ctx: Any, regions: list[Reg
                    engine=executor.name, workers=executor.workers, regions=region_rows)
 
 
+@gc_paused()  # a task builds a region's records and arrays: many objects, few cycles
 def _region_statistics(region: Region, ctx: _RunContext) -> _RegionStatistics:
     """Task: load a region, keep its problem here for ``_prepare_region``, return the statistics of what it owns."""
     started = time.perf_counter()
@@ -409,6 +411,7 @@ def _owned_needs(problem: Problem, region: Region, plan: tuple[Region, ...]) -> 
     return np.flatnonzero(mine)
 
 
+@gc_paused()  # a task builds a region's records and arrays: many objects, few cycles
 def _prepare_region(region: Region, shared: tuple[_RunContext, ModelStatistics]) -> RegionArcs:
     """Task: prepare a region's arcs through the run's statistics, keep its state here, return its arcs by id."""
     started = time.perf_counter()
@@ -473,6 +476,7 @@ def _nothing_prepared(problem: Problem) -> PreparedArcs:
     return PreparedArcs(model=None, arcs=arcs, legal=np.zeros(0, dtype=bool), feasible=arcs)  # type: ignore[arg-type]
 
 
+@gc_paused()  # a task builds a region's records and arrays: many objects, few cycles
 def _explain_region(job: _ExplainJob, shared: tuple[_RunContext, ModelStatistics]) -> _Explained:
     """Task: the region's proposals and its unserved offers and owned needs, from the global flows."""
     started = time.perf_counter()
