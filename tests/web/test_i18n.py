@@ -189,3 +189,20 @@ def test_every_stored_state_and_kind_has_a_label(app, lang):
     finally:
         ctx.pop()
     assert not unlabelled, f"states and kinds shown raw in {lang}:\n" + "\n".join(unlabelled)
+
+
+def test_templates_translate_in_the_locale_of_the_moment(app):
+    """The translations kept for a request follow ``force_locale`` and come back after it."""
+    from flask_babel import force_locale
+
+    template = app.jinja_env.from_string("{{ _('Accept this partner') }}|{{ 'approved'|state }}")
+    ctx = in_language(app, "zh_CN")
+    try:
+        zh = template.render()
+        with force_locale("en"):
+            en = template.render()
+        again = template.render()
+    finally:
+        ctx.pop()
+    assert re.search(r"[\u4e00-\u9fff]", zh) and zh == again
+    assert en.startswith("Accept this partner|") and not re.search(r"[\u4e00-\u9fff]", en)
