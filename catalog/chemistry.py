@@ -251,12 +251,19 @@ def element_mass_fractions(cas: str) -> dict[str, float] | None:
         return None
 
 
+@functools.lru_cache(maxsize=1024)  # the exemption checks ask for the same few elements ~10^4 times per park run
 def element_symbol(cas: str) -> str | None:
     """The symbol of a chemical element given its CAS number (``7440-50-8`` → ``Cu``), else None."""
-    from chemicals.elements import periodic_table
+    from .element_symbols import SYMBOLS  # the periodic table shipped: no import of the chemicals package
+
+    key = normalize_cas(cas)
+    symbol = SYMBOLS.get(key)
+    if symbol is not None or _CAS_SHAPE.match(key):
+        return symbol
+    from chemicals.elements import periodic_table  # a symbol or a name: the package's table reads those too
 
     try:
-        return periodic_table[normalize_cas(cas)].symbol
+        return periodic_table[key].symbol
     except (KeyError, AttributeError):
         return None
 

@@ -42,7 +42,7 @@ def known_substances(root: Path) -> list[str]:
     found: set[str] = set()
     for pattern in _SOURCES:
         for path in root.glob(pattern):
-            if path.name == "element_fraction_table.py":
+            if path.name in ("element_fraction_table.py", "element_symbols.py"):  # generated tables, not substances
                 continue
             found.update(m for m in _CAS_TEXT.findall(path.read_text(encoding="utf-8")) if not cas_check_error(m))
     return sorted(found, key=lambda c: tuple(int(x) for x in c.split("-")))
