@@ -9,6 +9,11 @@ when it stops, so nothing outlives the server (a kept entry is only ever read by
 server that wrote it, against the database it was built from). Without the variable (tests, the command
 line, the one-process demo server) nothing is shared.
 
+While one worker builds an entry, the others that need the same one wait for it (``one_builder``: a lock
+file per entry) and load it, instead of each fitting the same model at once: after a new listing the
+posting worker fits in its background thread, and the other worker's next one-click request, arriving
+within that fit's 0.1-0.3 s, would start the same fit.
+
 Entries are pickles (they hold NumPy arrays and fitted scikit-learn objects). Pickles execute code when
 loaded, so the directory must be private: created with mode 0700 by ``tempfile.mkdtemp``, and checked to be
 owned by this user and closed to others before anything is read from it. Every failure here (a full disk, a
@@ -17,6 +22,7 @@ vanished file, a value that cannot be pickled) only costs the rebuild the cache 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import logging
 import os
@@ -24,12 +30,17 @@ import pickle
 import shutil
 import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 ENV = "WASTEMATCH_WORKER_CACHE"
 KEEP_PER_KIND = 16  # entries of one kind kept (oldest removed first); each is one park's state
+# How long a worker waits for another's build of the same entry before building it itself (a build takes
+# 0.1-1 s on the demo park; a worker that dies while building releases its lock at once).
+BUILD_WAIT_S = 30.0
+_POLL_S = 0.005
 log = logging.getLogger("wastematch.worker_cache")
 
 
@@ -49,9 +60,42 @@ def _directory() -> Path | None:
     return path
 
 
-def _file(directory: Path, kind: str, key: object) -> Path:
+def _file(directory: Path, kind: str, key: object, suffix: str = "pickle") -> Path:
     digest = hashlib.sha256(repr(key).encode("utf-8")).hexdigest()
-    return directory / f"{kind}-{digest}.pickle"
+    return directory / f"{kind}-{digest}.{suffix}"
+
+
+@contextlib.contextmanager
+def one_builder(kind: str, key: object, *, wait_s: float = BUILD_WAIT_S) -> Iterator[None]:
+    """Hold the build of (``kind``, ``key``) for this worker: another worker building it holds it meanwhile.
+
+    Use: ``load``; on a miss, ``with one_builder(kind, key):`` ``load`` again (the other worker may have
+    stored it while this one waited), build and ``store`` only if still missing. Nothing is held when
+    nothing is shared, nor after ``wait_s`` (a build taking that long is built here as well, as before).
+    """
+    directory = _directory()
+    if directory is None:
+        yield
+        return
+    try:
+        fd = os.open(_file(directory, kind, key, "lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:  # see the module docstring: only the saving is lost
+        yield
+        return
+    try:
+        deadline = time.monotonic() + wait_s
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    log.warning("waited %.0f s for another worker's %s; building it here too", wait_s, kind)
+                    break
+                time.sleep(_POLL_S)  # the waiting thread's worker serves its other threads meanwhile
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def load(kind: str, key: object) -> Any | None:
@@ -92,13 +136,14 @@ def store(kind: str, key: object, value: Any) -> None:
 
 
 def _prune(directory: Path, kind: str) -> None:
-    entries = []
-    for path in directory.glob(f"{kind}-*.pickle"):
-        with contextlib.suppress(OSError):
-            entries.append((path.stat().st_mtime_ns, path))
-    for _, path in sorted(entries)[:-KEEP_PER_KIND]:
-        with contextlib.suppress(OSError):
-            path.unlink()
+    for suffix in ("pickle", "lock"):  # a lock file removed while held costs at most one build done twice
+        entries = []
+        for path in directory.glob(f"{kind}-*.{suffix}"):
+            with contextlib.suppress(OSError):
+                entries.append((path.stat().st_mtime_ns, path))
+        for _, path in sorted(entries)[:-KEEP_PER_KIND]:
+            with contextlib.suppress(OSError):
+                path.unlink()
 
 
 @contextlib.contextmanager

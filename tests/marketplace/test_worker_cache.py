@@ -1,6 +1,7 @@
 """What a server's workers share (``marketplace.worker_cache``): only inside the server's private directory."""
 from __future__ import annotations
 
+import fcntl
 import os
 
 import pytest
@@ -66,3 +67,35 @@ def test_a_value_that_cannot_be_kept_costs_nothing_but_the_rebuild(shared):
     worker_cache.store("report", "k", lambda: None)  # not picklable
     assert worker_cache.load("report", "k") is None
     assert not list(shared.iterdir())
+
+
+def _held_elsewhere(path) -> bool:
+    """Whether another open file description holds ``path``'s lock (as another worker's would)."""
+    fd = os.open(path, os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
+def test_one_worker_builds_while_the_others_wait(shared, caplog):
+    key = ("db", "v1")
+    with worker_cache.one_builder("recommender", key):
+        (lock,) = shared.glob("recommender-*.lock")
+        assert _held_elsewhere(lock)
+        # A build that waited its limit goes ahead (as before: built twice), never deadlocks.
+        with worker_cache.one_builder("recommender", key, wait_s=0.0):
+            pass
+        assert "building it here too" in caplog.text
+        with worker_cache.one_builder("recommender", ("db", "v2"), wait_s=0.0):  # another entry: its own lock
+            assert len(list(shared.glob("recommender-*.lock"))) == 2
+    assert not _held_elsewhere(lock)
+
+
+def test_outside_a_server_nobody_waits(tmp_path, monkeypatch):
+    monkeypatch.delenv(worker_cache.ENV, raising=False)
+    with worker_cache.one_builder("recommender", ("db", "v1"), wait_s=0.0):
+        pass

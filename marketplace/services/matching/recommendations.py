@@ -184,13 +184,17 @@ def _rebuilt(session: Session, key: tuple[str, str], settings: Settings, include
     kept = worker_cache.load("recommender", key)
     if isinstance(kept, _SharedRecommender):
         return kept
-    problem = build_problem(session, settings=settings, include=include)
-    with _RECOMMENDERS_LOCK:
-        latest = next((r for (url, _), r in reversed(_RECOMMENDERS.items()) if url == key[0]), None)
-    fresh = latest.with_quantities(problem) if latest is not None else None
-    if fresh is None:
-        fresh = _SharedRecommender(problem, _kept_statistics(key[0], problem))
-    worker_cache.store("recommender", key, fresh)
+    with worker_cache.one_builder("recommender", key):  # another worker building it: wait, then load it
+        kept = worker_cache.load("recommender", key)
+        if isinstance(kept, _SharedRecommender):
+            return kept
+        problem = build_problem(session, settings=settings, include=include)
+        with _RECOMMENDERS_LOCK:
+            latest = next((r for (url, _), r in reversed(_RECOMMENDERS.items()) if url == key[0]), None)
+        fresh = latest.with_quantities(problem) if latest is not None else None
+        if fresh is None:
+            fresh = _SharedRecommender(problem, _kept_statistics(key[0], problem))
+        worker_cache.store("recommender", key, fresh)
     return fresh
 
 

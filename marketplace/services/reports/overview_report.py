@@ -119,13 +119,21 @@ def overview_report(session: Session, principal: Principal, *, park: str, start:
     usable = kept is not None and kept.minute == minute and (
         kept.version == version
         or (_clock() - kept.built_at <= STALE_S and not _acted_since(session, principal, kept.audit_id)))
+    built = False
     if not usable:
-        kept = worker_cache.load("overview-report", (*scope, minute, version))  # another worker built it
-    if kept is None:
-        report = build_report(session, principal, park=park, start=start, end=end, now=minute, network=False)
-        kept = _Kept(pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL), version, minute, audit_id, _clock())
-        worker_cache.store("overview-report", (*scope, minute, version), kept)
-    else:
+        shared = (*scope, minute, version)
+        kept = worker_cache.load("overview-report", shared)  # another worker built it
+        if kept is None:
+            with worker_cache.one_builder("overview-report", shared):  # or is building it: wait, then load it
+                kept = worker_cache.load("overview-report", shared)
+                if kept is None:
+                    report = build_report(session, principal, park=park, start=start, end=end, now=minute,
+                                          network=False)
+                    kept = _Kept(pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL), version, minute, audit_id,
+                                 _clock())
+                    worker_cache.store("overview-report", shared, kept)
+                    built = True
+    if not built:
         report_park(session, principal, park)  # the permission check is never cached
     with _LOCK:
         _CACHE[scope] = kept
