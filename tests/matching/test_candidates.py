@@ -85,3 +85,32 @@ def test_offers_for_a_need():
     arcs = CandidateIndex(p, SimilarityModel().fit(p)).offers_for_needs(np.array([0, 1]), top_k=7)
     assert set(arcs.need.tolist()) <= {0, 1}
     assert np.bincount(arcs.need).max() <= 7
+
+
+def test_a_cell_probe_finds_the_nearest_members_within_reach_by_great_circle():
+    """The 3-D k-d tree of a cell answers as the haversine distance would: the k nearest members, those within the
+    cell's reach only, with their great-circle distance."""
+    from matching.candidates import _build_cells, _probe
+
+    rng = np.random.default_rng(3)
+    lat = np.radians(rng.uniform(30.0, 32.0, 400))
+    lon = np.radians(rng.uniform(120.0, 122.0, 400))
+    reach_km = rng.uniform(5.0, 10.0, 400)  # shorter than the 15th nearest member: the bound cuts some
+    embed = np.ones((400, 2), dtype=np.float32) / np.sqrt(2)
+    cells = _build_cells(embed, lat, lon, reach_km)
+    held = [c for c, m in enumerate(cells.members) if m.size]
+    assert len(held) == 1  # alike embeddings: every listing in one cell
+    reach = cells.reach_rad[held[0]]
+    q_lat, q_lon = np.radians([31.0, 30.2, 34.0]), np.radians([121.0, 121.9, 121.0])  # the last: nobody in reach
+    q, c, d = _probe(cells, embed[:3], q_lat, q_lon, per_cell=15)
+    assert 0 < (q == 0).sum() < 15 and (q == 2).sum() == 0
+    for i in range(3):
+        # haversine, as sklearn's BallTree measured it before
+        a = (np.sin((lat - q_lat[i]) / 2) ** 2
+             + np.cos(lat) * np.cos(q_lat[i]) * np.sin((lon - q_lon[i]) / 2) ** 2)
+        great = 2 * np.arcsin(np.sqrt(a))
+        nearest = np.argsort(great, kind="stable")[:15]
+        want = nearest[great[nearest] <= reach]
+        got = c[q == i]
+        assert set(got.tolist()) == set(want.tolist())
+        np.testing.assert_allclose(d[q == i], great[got], rtol=1e-9, atol=1e-12)

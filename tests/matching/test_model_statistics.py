@@ -119,3 +119,22 @@ def test_kept_text_vectors_are_the_rows_a_fresh_batch_gives(whole):
     assert np.array_equal(again, alone)  # bit for bit: each row depends on its own text only
     assert np.array_equal(first, alone[::-1][:50])
     assert not again[texts.index("")].any()
+
+
+def test_an_exact_basis_spans_the_leading_singular_vectors():
+    """``fit_basis`` on a narrow matrix: the top-k right singular vectors (up to sign), as ``TruncatedSVD`` keeps them."""
+    from scipy import sparse
+
+    from matching.model_statistics import Basis, fit_basis
+
+    rng = np.random.default_rng(0)
+    m = rng.normal(size=(300, 12)) @ np.diag(np.linspace(3.0, 0.1, 12))
+    basis = fit_basis(m, 4)
+    assert isinstance(basis, Basis) and basis.components_.shape == (4, 12) and basis.n_components == 4
+    _, _, vt = np.linalg.svd(m, full_matrices=False)
+    np.testing.assert_allclose(np.abs(basis.components_ @ vt[:4].T), np.eye(4), atol=1e-8)
+    # each component signed so that its largest entry is positive (deterministic on every machine)
+    assert (basis.components_[np.arange(4), np.abs(basis.components_).argmax(axis=1)] > 0).all()
+    # sparse or dense rows, the same projection
+    np.testing.assert_allclose(basis.transform(sparse.csr_matrix(m)), basis.transform(m), atol=1e-12)
+    np.testing.assert_allclose(fit_basis(sparse.csr_matrix(m), 4).components_, basis.components_, atol=1e-10)
