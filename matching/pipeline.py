@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import copy
 import functools
-import gc
 import time
 import weakref
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -22,6 +20,7 @@ from catalog.material_terms import TERMS_BY_KEY
 
 from .arcs import Arcs
 from .candidates import CandidateIndex
+from .collector import gc_paused
 from .loops import apply_loops
 from .model_statistics import ModelStatistics
 from .optimise import Allocation, allocate, greedy
@@ -135,7 +134,7 @@ def prepare_arcs(problem: Problem, timings: dict[str, float], progress: Callable
     ``problem`` is one region of a larger run (default: fitted on ``problem``). A region task of the
     national run calls this as ``run_park`` does, so both see the same arcs for the same problem.
     """
-    with _gc_paused():  # a region task of the national run calls this alone (see ``run_park``)
+    with gc_paused():  # a region task of the national run calls this alone (see ``run_park``)
         return _prepare_arcs(problem, timings, progress or (lambda _stage: None), statistics)
 
 
@@ -166,7 +165,7 @@ def explain_flows(problem: Problem, model: SimilarityModel, feasible: Arcs, used
 
 def unmatched_listings(problem: Problem, prepared: PreparedArcs, flow: np.ndarray) -> dict[str, list[dict[str, Any]]]:
     """Offers and needs left (partly) unserved by ``flow`` (tonnes per feasible arc), each with its reason."""
-    with _gc_paused():  # thousands of small dicts, no cycles (see ``_gc_paused``)
+    with gc_paused():  # thousands of small dicts, no cycles (see ``collector.gc_paused``)
         return _unmatched(problem, prepared.arcs, prepared.legal, prepared.feasible, flow)
 
 
@@ -192,10 +191,10 @@ def run_park(problem: Problem, *, with_candidates: bool = False,
     """
     if problem.o.size == 0 or problem.n.size == 0:
         return _empty_run(problem)
-    # One pause of the cyclic collector for the whole run (see ``_gc_paused``): a full collection scans every
+    # One pause of the cyclic collector for the whole run (see ``collector.gc_paused``): a full collection scans every
     # record of the problem (~0.2 s at 10k x 10k) and the run makes few cycles (~10^4 objects).
     started = time.perf_counter()
-    with _gc_paused():
+    with gc_paused():
         run = _run_park(problem, with_candidates=with_candidates, progress=progress, prepared=prepared)
     # The collector resumes with one young collection of every object the run made: part of the run's time.
     run.timings["total_s"] = round(time.perf_counter() - started - run.timings.get("greedy_s", 0.0), 4)
@@ -382,10 +381,10 @@ class Recommender:
             return []
         if ref in p.o.ref_index:
             arcs = self.index.needs_for_offers(np.array([p.o.ref_index[ref]]), top_k=limit)
-            other = lambda k: p.n.refs[arcs.need[k]]  # noqa: E731
+            other = lambda k: p.n.refs[arcs.need[k]]
         else:
             arcs = self.index.offers_for_needs(np.array([p.n.ref_index[ref]]), top_k=limit)
-            other = lambda k: p.o.refs[arcs.offer[k]]  # noqa: E731
+            other = lambda k: p.o.refs[arcs.offer[k]]
         evaluate_rules(p, arcs)
         bad = np.flatnonzero(~arcs.passed_hard(HARD_CODES))
         return [(other(k), [c for c in explain(p, arcs, int(k)) if c.hard and not c.passed]) for k in bad]
@@ -435,7 +434,7 @@ def _proposals(p: Problem, model: SimilarityModel, arcs: Arcs, ks: np.ndarray,
     if ks.size == 0:
         return []
     memo = _KEPT.get(id(arcs))
-    with _gc_paused():
+    with gc_paused():
         if memo is None:
             return _explained(p, model, arcs, ks, quantities)
         return _remembered(memo, p, model, arcs, ks, quantities)
@@ -484,24 +483,6 @@ def _copy(proposal: Proposal) -> Proposal:
     out.checks, out.reasons, out.components = list(out.checks), list(out.reasons), list(out.components)
     out.terms, out.similarity_blocks = dict(out.terms), dict(out.similarity_blocks)
     return out
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection in the block: it builds many small objects (checks, reasons) and few cycles.
-
-    Each collection of the oldest generation scans every object alive, the problem's records
-    included: about a third of the explanation stage of a 10k park run went to collections that freed nothing,
-    and one full collection cost the loops stage ~0.15 s. Nested pauses are one pause.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _explained(p: Problem, model: SimilarityModel, arcs: Arcs, ks: np.ndarray,
