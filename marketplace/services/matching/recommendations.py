@@ -4,6 +4,7 @@ A new listing also notifies the enterprises whose listings it fits best.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import threading
 from collections import OrderedDict
@@ -11,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from matching.model_statistics import ModelStatistics, fit_statistics, statistics_key
@@ -109,14 +110,10 @@ def _kept_statistics(url: str, problem: Problem) -> ModelStatistics | None:
     return fitted
 
 
-def data_version(session: Session, settings: Settings, include: Sequence[str] = ()) -> str:
-    """A cheap fingerprint of everything ``build_problem`` reads, as this session sees it.
-
-    Listings, components and reserving matches are summarised by aggregates (an edit bumps
-    ``updated_at``; replaced components get new ids); the small tables (enterprises, parks,
-    licences, point-to-point approvals) are read whole. Any change yields a new version.
-    """
-    parts: list[Any] = [sorted(asdict(settings).items()), sorted(include)]
+@functools.cache
+def _version_statements() -> tuple[Select[Any], ...]:
+    """The statements ``data_version`` runs, built once: they never change, and building them (scalar
+    subqueries, their column proxies) cost ~0.5 ms of CPU on every one-click request."""
     # The aggregates in one statement (asked on every one-click request: one round trip, not four).
     aggregates = [select(func.count(Listing.id), func.max(Listing.updated_at), func.sum(Listing.quantity_t),
                          func.max(Listing.id)),
@@ -125,19 +122,31 @@ def data_version(session: Session, settings: Settings, include: Sequence[str] = 
                          func.sum(Component.id * Component.fraction)),
                   select(func.count(Match.id), func.max(Match.updated_at), func.sum(Match.quantity_t),
                          func.max(Match.approved_at)).where(Match.status.in_(RESERVING_STATUSES))]
-    parts.append(session.execute(select(*[
-        q.with_only_columns(column).scalar_subquery() for q in aggregates for column in q.selected_columns])).one())
-    parts.append(session.execute(select(Enterprise.id, Enterprise.ref, Enterprise.lat, Enterprise.lon,
-                                        Enterprise.park_id, Enterprise.province, Enterprise.industry)
-                                 .order_by(Enterprise.id)).all())
-    parts.append(session.execute(select(Park.id, Park.code, Park.hw_max_distance_km).order_by(Park.id)).all())
-    parts.append(session.execute(select(Licence.number, Licence.enterprise_id, Licence.kind, Licence.categories,
-                                        Licence.codes, Licence.activities, Licence.annual_capacity_t,
-                                        Licence.valid_from, Licence.valid_to).order_by(Licence.id)).all())
-    parts.append(session.execute(select(PointToPointApprovalRow.number, PointToPointApprovalRow.producer_id,
-                                        PointToPointApprovalRow.receiver_id, PointToPointApprovalRow.waste_code,
-                                        PointToPointApprovalRow.valid_from, PointToPointApprovalRow.valid_to)
-                                 .order_by(PointToPointApprovalRow.id)).all())
+    return (select(*[q.with_only_columns(column).scalar_subquery() for q in aggregates
+                     for column in q.selected_columns]),
+            select(Enterprise.id, Enterprise.ref, Enterprise.lat, Enterprise.lon, Enterprise.park_id,
+                   Enterprise.province, Enterprise.industry).order_by(Enterprise.id),
+            select(Park.id, Park.code, Park.hw_max_distance_km).order_by(Park.id),
+            select(Licence.number, Licence.enterprise_id, Licence.kind, Licence.categories, Licence.codes,
+                   Licence.activities, Licence.annual_capacity_t, Licence.valid_from, Licence.valid_to)
+            .order_by(Licence.id),
+            select(PointToPointApprovalRow.number, PointToPointApprovalRow.producer_id,
+                   PointToPointApprovalRow.receiver_id, PointToPointApprovalRow.waste_code,
+                   PointToPointApprovalRow.valid_from, PointToPointApprovalRow.valid_to)
+            .order_by(PointToPointApprovalRow.id))
+
+
+def data_version(session: Session, settings: Settings, include: Sequence[str] = ()) -> str:
+    """A cheap fingerprint of everything ``build_problem`` reads, as this session sees it.
+
+    Listings, components and reserving matches are summarised by aggregates (an edit bumps
+    ``updated_at``; replaced components get new ids); the small tables (enterprises, parks,
+    licences, point-to-point approvals) are read whole. Any change yields a new version.
+    """
+    parts: list[Any] = [sorted(asdict(settings).items()), sorted(include)]
+    aggregates, *tables = _version_statements()
+    parts.append(session.execute(aggregates).one())
+    parts.extend(session.execute(statement).all() for statement in tables)
     return hashlib.sha256(repr([tuple(x) if not isinstance(x, list) else [tuple(r) for r in x] for x in parts])
                           .encode("utf-8")).hexdigest()
 
