@@ -411,8 +411,9 @@ def write_store(source: NationalSource, directory: str | Path, *, processes: int
     directory.mkdir(parents=True, exist_ok=True)
     key = _store_key(source)
     manifest = directory / "store.json"
-    if manifest.exists() and json.loads(manifest.read_text())["key"] == key:
-        return {**json.loads(manifest.read_text()), "reused": True}
+    kept = json.loads(manifest.read_text()) if manifest.exists() else None
+    if kept is not None and kept["key"] == key:
+        return {**kept, "reused": True}
     manifest.unlink(missing_ok=True)
     jobs = [(source, p, str(directory)) for p in source.parks]
     total = 0

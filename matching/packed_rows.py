@@ -39,16 +39,6 @@ class PackedPart:
         return cls([pack(list(rows[i:i + block_rows])) for i in starts],
                    [min(block_rows, len(rows) - i) for i in starts])
 
-    @property
-    def rows(self) -> int:
-        """How many rows the part holds."""
-        return sum(self.sizes)
-
-    @property
-    def nbytes(self) -> int:
-        """Compressed size of the part."""
-        return sum(len(b) for b in self.blocks)
-
 
 class PackedRows(Sequence[Any]):
     """The rows of several packed parts, one after the other or in a given ``order``.
@@ -71,11 +61,6 @@ class PackedRows(Sequence[Any]):
 
     def __len__(self) -> int:
         return int(self._starts[-1])
-
-    @property
-    def nbytes(self) -> int:
-        """Compressed size of every block."""
-        return sum(len(b) for b in self._blocks)
 
     def _flat(self, ranks: np.ndarray) -> np.ndarray:
         return ranks if self._order is None else self._order[ranks]
