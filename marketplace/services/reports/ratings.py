@@ -39,6 +39,8 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from catalog.measures import OBLIGATION_NAMES
+
 from ...errors import ValidationFailed
 
 if TYPE_CHECKING:  # parks stores policies, and kpis reaches parks: a runtime import would be circular
@@ -285,9 +287,12 @@ def rate(kpi: Mapping[str, Any], facts: EnterpriseFacts, policy: RatingPolicy) -
     overdue = [a for a in facts.alerts if a.kind == "obligation_overdue"]
     if overdue:
         codes = sorted({str((a.details or {}).get("obligation") or "") for a in overdue})
+        # Named in words, as the roster names them (the stored code is an internal key).
+        names = [OBLIGATION_NAMES.get(code, (code, code)) for code in codes]
         caps.append({"code": "obligation_overdue", "grade": policy.overdue_obligation_cap,
-                     "text_zh": f"管控义务逾期未完成（{'、'.join(codes)}），最高评为 {policy.overdue_obligation_cap}",
-                     "text_en": f"roster obligation(s) overdue ({', '.join(codes)}): "
+                     "text_zh": f"管控义务逾期未完成（{'、'.join(zh for zh, _ in names)}），"
+                                f"最高评为 {policy.overdue_obligation_cap}",
+                     "text_en": f"roster obligation(s) overdue ({', '.join(en for _, en in names)}): "
                                 f"at most {policy.overdue_obligation_cap}"})
     for cap in caps:
         if GRADES.index(cap["grade"]) > GRADES.index(grade):

@@ -69,7 +69,10 @@ def test_an_overdue_obligation_caps_at_c_and_the_cap_is_configurable():
     facts = EnterpriseFacts(alerts=[_alert("obligation_overdue", "warning", obligation="annual_disclosure")],
                             findings=[])
     r = rate(_kpi(on_time_share=1.0), facts, policy_from(None))
-    assert r["grade"] == "C" and any("annual_disclosure" in x for x in r["reasons_en"])
+    # Named in words in both languages, never by the internal key.
+    assert r["grade"] == "C" and any("annual environmental disclosure" in x for x in r["reasons_en"])
+    assert any("企业环境信息依法披露" in x for x in r["reasons_zh"])
+    assert not any("annual_disclosure" in x for x in r["reasons_zh"] + r["reasons_en"])
     assert rate(_kpi(on_time_share=1.0), facts, policy_from({"overdue_obligation_cap": "B"}))["grade"] == "B"
     assert rate(_kpi(on_time_share=1.0), EnterpriseFacts(alerts=[], findings=[]), policy_from(None))["grade"] == "A"
 
