@@ -67,8 +67,8 @@ ENTERPRISES = ("e022@wastematch.example", "e039@wastematch.example", "e038@waste
                "e056@wastematch.example", "e060@wastematch.example")
 COORDINATOR = "coord-ch@wastematch.example"
 # The mixed load: how many of every 100 requests are of each kind (reads as users browse, writes as they work).
-# A new listing changes what one-click matches against, so each one costs every worker a rebuild of its warm
-# recommender (~0.25 s of CPU on the demo park): 2 % posts at 40 req/s is still ~70,000 new listings a day,
+# A new listing changes what one-click matches against, so each one costs a rebuild of the warm recommender
+# (~70 ms of CPU on the demo park on PostgreSQL; one worker fits, the others load it): 2 % posts at 40 req/s is still ~70,000 new listings a day,
 # far above a park's real rate, while accepts and acknowledgements (which leave the recommender warm) are 10 %.
 # The park overview (the costliest page: it builds the year's report) is a coordinator's page, a park has one or
 # two coordinators to its dozens of enterprise users: 4 %.

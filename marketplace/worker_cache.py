@@ -98,6 +98,30 @@ def one_builder(kind: str, key: object, *, wait_s: float = BUILD_WAIT_S) -> Iter
         os.close(fd)  # releases the lock
 
 
+def being_built(kind: str, key: object) -> bool:
+    """Whether a thread or worker of this server holds the build of (``kind``, ``key``) at this moment.
+
+    A probe, not a claim: the lock is taken without waiting and let go at once. False when nothing is
+    shared (no server directory) or the entry has no lock file yet.
+    """
+    directory = _directory()
+    if directory is None:
+        return False
+    try:
+        fd = os.open(_file(directory, kind, key, "lock"), os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)  # also lets go of the probe's lock, if it got it
+    return False
+
+
 def load(kind: str, key: object) -> Any | None:
     """The value another worker stored under (``kind``, ``key``), or None."""
     directory = _directory()

@@ -523,7 +523,8 @@ def recommendations(session: Session, principal: Principal, listing_id: int, *, 
     listing = _managed(session, principal, listing_id)
     if listing.status == "closed":
         raise Conflict("a closed listing has no recommendations (已关闭的信息无法匹配)", {"status": ["closed"]})
-    result = recommend(session, [listing.ref], top=top)["results"][0]
+    # A page may be answered by the previous model while a newer one is built (never for a changed listing).
+    result = recommend(session, [listing.ref], top=top, previous_ok=True)["results"][0]
     recs = result["recommendations"]
     excluded = result.get("excluded") or []  # "why not" (issue 17), anonymised exactly as the partners
     counterparts = {x.ref: x for x in session.scalars(select(Listing).where(

@@ -4,11 +4,12 @@ A new listing also notifies the enterprises whose listings it fits best.
 """
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from typing import Any
 
@@ -23,6 +24,7 @@ from matching.scoring import explain_value
 from ... import worker_cache
 from ...errors import NotFound, ValidationFailed
 from ...models import RESERVING_STATUSES, Component, Enterprise, Licence, Listing, Match, Park, PointToPointApprovalRow
+from ...models.base import as_utc
 from . import learning, notifications
 from .engine_input import build_problem, check_dict, proposal_dict
 
@@ -90,6 +92,14 @@ RECOMMENDER_CACHE_SIZE = 8
 # not on their quantities: an accepted match changes ``data_version`` (it reserves tonnes) but not
 # ``statistics_key``, so the rebuilt recommender reuses them (about half of the refit after every accept).
 _STATISTICS: OrderedDict[tuple[str, str], ModelStatistics] = OrderedDict()
+# The latest recommender of each database and settings, with the time of the newest listing change it saw:
+# what a one-click page is answered from while a newer one is being built (``warm_recommender``'s
+# ``previous_for``). After a new listing the rebuild takes 0.05-0.3 s on the demo park, and every
+# one-click request of the server arriving meanwhile used to wait for it.
+_LATEST: dict[tuple[str, str], tuple[_SharedRecommender, dt.datetime | None]] = {}
+# A listing changed less than this before the newest change the previous recommender saw may have committed
+# after it was built (``updated_at`` is set when the change is made, not when it commits): its page waits.
+PREVIOUS_SLACK = dt.timedelta(seconds=10)
 
 
 def _kept_statistics(url: str, problem: Problem) -> ModelStatistics | None:
@@ -143,29 +153,82 @@ def data_version(session: Session, settings: Settings, include: Sequence[str] = 
     ``updated_at``; replaced components get new ids); the small tables (enterprises, parks,
     licences, point-to-point approvals) are read whole. Any change yields a new version.
     """
+    return _data_state(session, settings, include)[0]
+
+
+def _data_state(session: Session, settings: Settings, include: Sequence[str]) -> tuple[str, dt.datetime | None]:
+    """``data_version`` and the newest listing change it covers (``updated_at``; None: no listing)."""
     parts: list[Any] = [sorted(asdict(settings).items()), sorted(include)]
     aggregates, *tables = _version_statements()
-    parts.append(session.execute(aggregates).one())
+    summary = session.execute(aggregates).one()
+    parts.append(summary)
     parts.extend(session.execute(statement).all() for statement in tables)
-    return hashlib.sha256(repr([tuple(x) if not isinstance(x, list) else [tuple(r) for r in x] for x in parts])
-                          .encode("utf-8")).hexdigest()
+    version = hashlib.sha256(repr([tuple(x) if not isinstance(x, list) else [tuple(r) for r in x] for x in parts])
+                             .encode("utf-8")).hexdigest()
+    return version, as_utc(summary[1])
 
 
-def warm_recommender(session: Session, *, settings: Settings | None = None,
-                     include: Sequence[str] = ()) -> Recommender:
+def _variant(url: str, settings: Settings, include: Sequence[str]) -> tuple[str, str]:
+    """What a recommender answers for, whatever the data: the database, the settings and the included refs."""
+    return url, repr((sorted(asdict(settings).items()), sorted(include)))
+
+
+def _previous(variant: tuple[str, str], listings: Mapping[str, dt.datetime | None]) -> _SharedRecommender | None:
+    """The latest recommender of ``variant`` if it holds every one of ``listings`` (ref: ``updated_at``) as it
+    is now (changed at least ``PREVIOUS_SLACK`` before the newest change it saw), else None."""
+    with _RECOMMENDERS_LOCK:
+        entry = _LATEST.get(variant)
+    if entry is None:
+        return None
+    recommender, seen = entry
+    refs = recommender.problem.o.ref_index, recommender.problem.n.ref_index
+    for ref, updated in listings.items():
+        if not any(ref in index for index in refs):
+            return None
+        updated = as_utc(updated)
+        if updated is None or seen is None or updated > seen - PREVIOUS_SLACK:
+            return None
+    return recommender
+
+
+def _remember(variant: tuple[str, str], recommender: _SharedRecommender, seen: dt.datetime | None) -> None:
+    """Keep ``recommender`` as the latest of ``variant`` unless a newer one is kept already."""
+    with _RECOMMENDERS_LOCK:
+        kept = _LATEST.get(variant)
+        if kept is None or seen is None or kept[1] is None or seen >= kept[1]:
+            _LATEST[variant] = (recommender, seen)
+
+
+def warm_recommender(session: Session, *, settings: Settings | None = None, include: Sequence[str] = (),
+                     previous_for: Mapping[str, dt.datetime | None] | None = None) -> Recommender:
     """A recommender over the active listings (plus ``include`` refs), reused while the data is unchanged.
 
     The key is the database (ids repeat across databases) and ``data_version``; a miss builds
     the problem and fits the model as before.
+
+    ``previous_for`` (the listings a one-click page asks about, ref: ``updated_at``): while another thread or
+    worker is building the recommender of the current data, the previous one answers instead of waiting for
+    it, provided it holds each of these listings unchanged. Its other listings may then lag by that one build
+    (a listing posted in the last fraction of a second is not offered yet); the pair's hard checks run again
+    on current data when it is proposed or approved (``workflow.evaluate_pair``). Without another build
+    under way, the answer is always the current data's.
     """
     settings = settings or Settings()
     url = str(session.get_bind().engine.url)
-    key = (url, data_version(session, settings, include))
+    version, seen = _data_state(session, settings, include)
+    key = (url, version)
+    variant = _variant(url, settings, include)
     with _RECOMMENDERS_LOCK:
         hit = _RECOMMENDERS.get(key)
         if hit is not None:
             _RECOMMENDERS.move_to_end(key)
             return hit
+        building_here = key in _BUILDING
+    if previous_for is not None and (building_here or worker_cache.being_built("recommender", key)):
+        previous = _previous(variant, previous_for)
+        if previous is not None:
+            return previous
+    with _RECOMMENDERS_LOCK:
         # One build per key: requests that miss together (after every write, under load) wait for the
         # first one's build instead of each fitting the same model (measured: 8 at once took seconds).
         building = _BUILDING.setdefault(key, threading.Lock())
@@ -180,6 +243,7 @@ def warm_recommender(session: Session, *, settings: Settings | None = None,
                 _RECOMMENDERS[key] = fresh
                 while len(_RECOMMENDERS) > RECOMMENDER_CACHE_SIZE:
                     _RECOMMENDERS.popitem(last=False)
+            _remember(variant, fresh, seen)
         finally:
             with _RECOMMENDERS_LOCK:
                 _BUILDING.pop(key, None)
@@ -208,7 +272,7 @@ def _rebuilt(session: Session, key: tuple[str, str], settings: Settings, include
 
 
 def recommend(session: Session, refs: Sequence[str], *, top: int = 5,
-              settings: Settings | None = None, learned: bool = True) -> dict[str, Any]:
+              settings: Settings | None = None, learned: bool = True, previous_ok: bool = False) -> dict[str, Any]:
     """One-click matching for listings: ``{"results": [{"listing", "recommendations": [...]}]}``.
 
     With an active ranking model (and ``learned``), the engine's legal recommendations are
@@ -223,15 +287,20 @@ def recommend(session: Session, refs: Sequence[str], *, top: int = 5,
     fail a hard check, each with those checks; ``candidates`` (how many were within reach and
     why they were left out); and an empty answer's ``empty_reason``: ``fully_matched``,
     ``paused``, ``closed``, ``expired``, ``no_candidates``, ``all_fail``, ``no_fit``, ``no_room``.
+
+    ``previous_ok`` (one-click pages): while a newer model is being built elsewhere, answer from the previous
+    one if it holds the asked listings unchanged (``warm_recommender``'s ``previous_for``).
     """
     if top < 1:
         raise ValidationFailed("top must be at least 1", {"top": ["must be at least 1"]})
-    found = dict(session.execute(select(Listing.ref, Listing.status).where(Listing.ref.in_(refs))).all())
+    rows = session.execute(select(Listing.ref, Listing.status, Listing.updated_at).where(Listing.ref.in_(refs))).all()
+    found = {ref: status for ref, status, _ in rows}
     missing = [r for r in refs if r not in found]
     if missing:
         raise NotFound(f"unknown listing refs {missing}", {"refs": [f"{r!r} is not a listing" for r in missing]})
-    recommender = warm_recommender(session, settings=settings,
-                                   include=[r for r in refs if found[r] != "active"])
+    include = [r for r in refs if found[r] != "active"]
+    previous_for = {ref: updated for ref, _, updated in rows} if previous_ok and not include else None
+    recommender = warm_recommender(session, settings=settings, include=include, previous_for=previous_for)
     problem = recommender.problem
     # A model learnt from coordinators' decisions reorders a wider pool of the engine's legal candidates.
     model = learning.active_decision_model(session) if learned else None

@@ -1,13 +1,14 @@
 """The warm recommender under concurrent requests: one build per data version, however many ask at once."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
 import time
 from collections import OrderedDict
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from marketplace.models import Listing
 from marketplace.services.listings.interchange import import_document
@@ -20,7 +21,7 @@ from tests.conftest import DEMO_PARK
 def test_concurrent_misses_build_the_recommender_once(session, monkeypatch):
     problem = recommendations.build_problem(session, settings=Settings())
     monkeypatch.setattr(recommendations, "_RECOMMENDERS", OrderedDict())
-    monkeypatch.setattr(recommendations, "data_version", lambda *_args, **_kwargs: "one version for every thread")
+    monkeypatch.setattr(recommendations, "_data_state", lambda *_args, **_kwargs: ("one version for every thread", None))
     builds: list[int] = []
     release = threading.Event()
 
@@ -113,3 +114,105 @@ def test_a_worker_loads_what_another_worker_of_the_server_built(session, monkeyp
     assert [(p.need, p.score, p.quantity_t) for p in loaded.recommend(ref)] == \
         [(p.need, p.score, p.quantity_t) for p in built.recommend(ref)]
     assert loaded.consider(ref).counts == built.consider(ref).counts  # its lock was made anew
+
+
+# ---- the previous recommender answers one-click pages while a newer one is being built ---------------------
+
+def _aged_park(session, monkeypatch) -> tuple[Listing, Listing, Listing]:
+    """The demo park with every listing last changed an hour ago, one (``b``) half an hour ago, and a third
+    (``c``) to change later: (a, b, c), all active offers."""
+    import_document(session, json.loads(DEMO_PARK.read_text(encoding="utf-8")), actor="test")
+    for name in ("_RECOMMENDERS", "_STATISTICS"):
+        monkeypatch.setattr(recommendations, name, OrderedDict())
+    monkeypatch.setattr(recommendations, "_LATEST", {})
+    now = dt.datetime.now(dt.timezone.utc)
+    session.execute(update(Listing).values(updated_at=now - dt.timedelta(hours=1)))
+    a, b, c = session.scalars(select(Listing).where(Listing.kind == "offer", Listing.status == "active")
+                              .order_by(Listing.id).limit(3)).all()
+    session.execute(update(Listing).where(Listing.id == b.id).values(updated_at=now - dt.timedelta(minutes=30)))
+    session.expire_all()
+    return a, b, c
+
+
+def _being_built_here(session) -> tuple[str, str]:
+    """Mark the current data's recommender as being built by another thread of this process; its key."""
+    key = (str(session.get_bind().engine.url), recommendations.data_version(session, Settings()))
+    recommendations._BUILDING[key] = threading.Lock()
+    return key
+
+
+def test_while_a_newer_build_runs_an_unchanged_listing_is_answered_by_the_previous_recommender(session, monkeypatch):
+    a, b, c = _aged_park(session, monkeypatch)
+    previous = recommendations.warm_recommender(session)
+    c.title = c.title + " (re-listed)"  # new content: the current data's recommender is a new fit
+    c.updated_at = dt.datetime.now(dt.timezone.utc)
+    session.flush()
+    key = _being_built_here(session)
+    try:
+        got = recommendations.warm_recommender(session, previous_for={a.ref: a.updated_at})
+        assert got is previous
+        # Asked nothing to lag for (the park run, a new listing's notices): the current data, built here.
+        fresh = recommendations.warm_recommender(session)
+    finally:
+        recommendations._BUILDING.pop(key, None)
+    assert fresh is not previous and c.title in [r.title for r in fresh.problem.offers]
+
+
+def test_a_listing_changed_since_or_just_before_the_previous_build_waits_for_the_current_data(session, monkeypatch):
+    a, b, c = _aged_park(session, monkeypatch)
+    previous = recommendations.warm_recommender(session)
+    c.title = c.title + " (re-listed)"
+    c.updated_at = dt.datetime.now(dt.timezone.utc)
+    session.flush()
+    key = _being_built_here(session)
+    try:
+        # c changed after the previous build; b changed last before it (it may have committed after it).
+        for listing in (c, b):
+            got = recommendations.warm_recommender(session, previous_for={listing.ref: listing.updated_at})
+            assert got is not previous, listing.ref
+            assert c.title in [r.title for r in got.problem.offers]
+    finally:
+        recommendations._BUILDING.pop(key, None)
+
+
+def test_with_no_other_build_under_way_a_page_gets_the_current_data(session, monkeypatch):
+    """Sequential use never lags: a listing posted before the page is asked for is among its candidates."""
+    a, b, c = _aged_park(session, monkeypatch)
+    previous = recommendations.warm_recommender(session)
+    c.title = c.title + " (re-listed)"
+    c.updated_at = dt.datetime.now(dt.timezone.utc)
+    session.flush()
+    got = recommendations.warm_recommender(session, previous_for={a.ref: a.updated_at})
+    assert got is not previous and c.title in [r.title for r in got.problem.offers]
+
+
+def test_another_workers_build_lets_a_page_be_answered_by_the_previous_recommender(session, monkeypatch):
+    from marketplace import worker_cache
+
+    a, b, c = _aged_park(session, monkeypatch)
+    with worker_cache.server_directory():
+        previous = recommendations.warm_recommender(session)
+        c.title = c.title + " (re-listed)"
+        c.updated_at = dt.datetime.now(dt.timezone.utc)
+        session.flush()
+        key = (str(session.get_bind().engine.url), recommendations.data_version(session, Settings()))
+        assert not worker_cache.being_built("recommender", key)
+        held, release = threading.Event(), threading.Event()
+
+        def other_worker() -> None:
+            with worker_cache.one_builder("recommender", key):
+                held.set()
+                release.wait(10)
+
+        thread = threading.Thread(target=other_worker)
+        thread.start()
+        try:
+            assert held.wait(10)
+            assert worker_cache.being_built("recommender", key)
+            assert recommendations.warm_recommender(session, previous_for={a.ref: a.updated_at}) is previous
+        finally:
+            release.set()
+            thread.join(10)
+        assert not worker_cache.being_built("recommender", key)
+        got = recommendations.warm_recommender(session, previous_for={a.ref: a.updated_at})
+    assert got is not previous and c.title in [r.title for r in got.problem.offers]
