@@ -125,7 +125,7 @@ def _aged_park(session, monkeypatch) -> tuple[Listing, Listing, Listing]:
     for name in ("_RECOMMENDERS", "_STATISTICS"):
         monkeypatch.setattr(recommendations, name, OrderedDict())
     monkeypatch.setattr(recommendations, "_LATEST", {})
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     session.execute(update(Listing).values(updated_at=now - dt.timedelta(hours=1)))
     a, b, c = session.scalars(select(Listing).where(Listing.kind == "offer", Listing.status == "active")
                               .order_by(Listing.id).limit(3)).all()
@@ -142,10 +142,10 @@ def _being_built_here(session) -> tuple[str, str]:
 
 
 def test_while_a_newer_build_runs_an_unchanged_listing_is_answered_by_the_previous_recommender(session, monkeypatch):
-    a, b, c = _aged_park(session, monkeypatch)
+    a, _b, c = _aged_park(session, monkeypatch)
     previous = recommendations.warm_recommender(session)
     c.title = c.title + " (re-listed)"  # new content: the current data's recommender is a new fit
-    c.updated_at = dt.datetime.now(dt.timezone.utc)
+    c.updated_at = dt.datetime.now(dt.UTC)
     session.flush()
     key = _being_built_here(session)
     try:
@@ -159,10 +159,10 @@ def test_while_a_newer_build_runs_an_unchanged_listing_is_answered_by_the_previo
 
 
 def test_a_listing_changed_since_or_just_before_the_previous_build_waits_for_the_current_data(session, monkeypatch):
-    a, b, c = _aged_park(session, monkeypatch)
+    _a, b, c = _aged_park(session, monkeypatch)
     previous = recommendations.warm_recommender(session)
     c.title = c.title + " (re-listed)"
-    c.updated_at = dt.datetime.now(dt.timezone.utc)
+    c.updated_at = dt.datetime.now(dt.UTC)
     session.flush()
     key = _being_built_here(session)
     try:
@@ -177,10 +177,10 @@ def test_a_listing_changed_since_or_just_before_the_previous_build_waits_for_the
 
 def test_with_no_other_build_under_way_a_page_gets_the_current_data(session, monkeypatch):
     """Sequential use never lags: a listing posted before the page is asked for is among its candidates."""
-    a, b, c = _aged_park(session, monkeypatch)
+    a, _b, c = _aged_park(session, monkeypatch)
     previous = recommendations.warm_recommender(session)
     c.title = c.title + " (re-listed)"
-    c.updated_at = dt.datetime.now(dt.timezone.utc)
+    c.updated_at = dt.datetime.now(dt.UTC)
     session.flush()
     got = recommendations.warm_recommender(session, previous_for={a.ref: a.updated_at})
     assert got is not previous and c.title in [r.title for r in got.problem.offers]
@@ -189,11 +189,11 @@ def test_with_no_other_build_under_way_a_page_gets_the_current_data(session, mon
 def test_another_workers_build_lets_a_page_be_answered_by_the_previous_recommender(session, monkeypatch):
     from marketplace import worker_cache
 
-    a, b, c = _aged_park(session, monkeypatch)
+    a, _b, c = _aged_park(session, monkeypatch)
     with worker_cache.server_directory():
         previous = recommendations.warm_recommender(session)
         c.title = c.title + " (re-listed)"
-        c.updated_at = dt.datetime.now(dt.timezone.utc)
+        c.updated_at = dt.datetime.now(dt.UTC)
         session.flush()
         key = (str(session.get_bind().engine.url), recommendations.data_version(session, Settings()))
         assert not worker_cache.being_built("recommender", key)
