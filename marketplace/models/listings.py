@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import Boolean, CheckConstraint, Date, Float, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from catalog.waste_streams import STREAM_KEYS, infer_stream
 
 from .base import Base, utcnow
 
@@ -21,6 +24,14 @@ REJECTED = "rejected"
 REMARK_KINDS = ("flag", "note")
 # Why a listing is flagged (the owner reads it in their language).
 FLAG_REASONS = ("implausible_quantity", "wrong_code", "wrong_composition", "duplicate", "misleading", "other")
+# The zero-waste city's streams (``catalog.waste_streams``): industrial, hazardous, household, construction, agricultural.
+STREAMS = STREAM_KEYS
+
+
+def _inferred_stream(context: Any) -> str:
+    """A row inserted without a stream gets the one its code or category names (as the interchange infers it)."""
+    params = context.get_current_parameters()
+    return infer_stream(params.get("waste_code"), params.get("category"))
 
 
 class Listing(Base):
@@ -31,6 +42,7 @@ class Listing(Base):
         CheckConstraint("quantity_t > 0", name="quantity_positive"),
         CheckConstraint("kind IN ('offer', 'need')", name="kind_known"),
         CheckConstraint("status IN ('active', 'paused', 'closed')", name="status_known"),
+        CheckConstraint("stream IN (" + ", ".join(f"'{s}'" for s in STREAMS) + ")", name="stream_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -42,6 +54,12 @@ class Listing(Base):
     description: Mapped[str | None] = mapped_column(Text)
     waste_code: Mapped[str | None] = mapped_column(String(10), index=True)
     ewc_code: Mapped[str | None] = mapped_column(String(6))
+    # The category of a listing without an HW code: SWnn (general industrial solid waste) or one of our
+    # construction, household and agricultural categories (CWnn, HHnn, AGnn; ``catalog.waste_streams``).
+    category: Mapped[str | None] = mapped_column(String(8))
+    # Which stream the listing belongs to; inferred from the code or category when the poster names none.
+    stream: Mapped[str] = mapped_column(String(16), default=_inferred_stream,
+                                        server_default="industrial")
     form: Mapped[str | None] = mapped_column(String(10))
     quantity_t: Mapped[float] = mapped_column(Float)
     period: Mapped[str] = mapped_column(String(8))

@@ -9,6 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base
 
+# 危险废物经营许可证 (comprehensive, collection-only); 城市建筑垃圾处置核准 (建设部令第139号); the licence for
+# commercial collection, transport and disposal of household waste (建设部令第157号).
+LICENCE_KINDS = ("hw_comprehensive", "hw_collection", "construction_waste_disposal", "household_waste_service")
+HW_LICENCE_KINDS = ("hw_comprehensive", "hw_collection")
 
 class Park(Base):
     """An industrial park (园区) or zero-waste-city programme area."""
@@ -59,18 +63,23 @@ class Enterprise(Base):
 
 
 class Licence(Base):
-    """危险废物经营许可证: what HW an enterprise may handle, how, how much, and until when."""
+    """A receiver's licence: what it may handle, how, how much, and until when.
+
+    The 危险废物经营许可证 (``hw_*`` kinds: ``categories`` HWnn, ``codes`` HW codes), or a licence of the
+    construction or household stream (``categories`` then names the stream's categories it is limited to,
+    ``catalog.waste_streams``; none: the whole stream).
+    """
 
     __tablename__ = "licences"
     __table_args__ = (
         CheckConstraint("annual_capacity_t >= 0", name="capacity_nonnegative"),
-        CheckConstraint("kind IN ('hw_comprehensive', 'hw_collection')", name="kind_known"),
+        CheckConstraint("kind IN (" + ", ".join(f"'{k}'" for k in LICENCE_KINDS) + ")", name="kind_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(64), unique=True)
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(32))
     categories: Mapped[list[str]]
     codes: Mapped[list[str]]
     activities: Mapped[list[str]]

@@ -8,17 +8,39 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate, validates, validates_schema
+from marshmallow import (
+    RAISE,
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    pre_load,
+    validate,
+    validates,
+    validates_schema,
+)
 
 from catalog.cas import cas_check_error, normalize_cas
 from catalog.hw_categories import HW_CATEGORIES
+from catalog.solid_waste import is_solid_waste_category
 from catalog.waste_codes import category_of, is_hw_code
+from catalog.waste_streams import (
+    STREAM_CATEGORIES,
+    STREAM_KEYS,
+    infer_stream,
+    is_stream_category,
+    normalise_category,
+    stream_category,
+    stream_conflict,
+)
 from matching.quantities import PERIODS_PER_YEAR
 
 from ..models import CURRENT_ROUTES, FORMS, LISTING_KINDS, PERIODS, PURPOSES
+from ..models.parks import HW_LICENCE_KINDS, LICENCE_KINDS
 
 FORMAT = "wastematch.v1"
-LICENCE_KINDS = ("hw_comprehensive", "hw_collection")
+# The stream whose categories a licence of a non-HW kind may be limited to.
+LICENCE_KIND_STREAM = {"construction_waste_disposal": "construction", "household_waste_service": "household"}
 ACTIVITIES = ("collect", "store", "utilise", "dispose")
 KNOWN_CATEGORIES = frozenset(c.code for c in HW_CATEGORIES)
 FRACTION_SUM_TOLERANCE = 1e-6
@@ -134,6 +156,18 @@ class CasField(fields.String):
         return text
 
 
+class CategoryField(fields.String):
+    """A waste category without an HW code: ``SWnn`` or one of ours (``CWnn``, ``HHnn``, ``AGnn``), normalised."""
+
+    def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if len(text) > 20 or not (is_solid_waste_category(text) or is_stream_category(text)):
+            hint = " (an HW code goes in waste_code)" if is_hw_code(text) else ""
+            raise ValidationError(f"unknown category {text[:20]!r}{hint}: use SW01–SW59, CW01–CW05, HH01–HH05 or "
+                                  f"AG01–AG04 (类别代码无效)")
+        return normalise_category(text)
+
+
 def _component_schema(amount: str) -> type[Schema]:
     """Composition lines carry ``fraction``; wanted ``min_fraction``; limits ``max_fraction``."""
 
@@ -185,12 +219,6 @@ class LicenceSchema(_Strict):
     valid_from = fields.Date(required=True)
     valid_to = fields.Date(load_default=None, allow_none=True)
 
-    @validates("categories")
-    def _categories(self, value: list[str], **_: Any) -> None:
-        bad = [c for c in value if c not in KNOWN_CATEGORIES]
-        if bad:
-            raise ValidationError(f"unknown HW categories {bad}: use HW01–HW50 as listed in 国家危险废物名录")
-
     @validates("codes")
     def _codes(self, value: list[str], **_: Any) -> None:
         bad = [c for c in value if not is_hw_code(c)]
@@ -199,8 +227,27 @@ class LicenceSchema(_Strict):
 
     @validates_schema
     def _consistent(self, data: dict, **_: Any) -> None:
-        if not data.get("categories") and not data.get("codes"):
+        kind, categories = data.get("kind"), data.get("categories") or []
+        stream = LICENCE_KIND_STREAM.get(kind or "")
+        if stream is not None:
+            # 建筑垃圾处置核准 / 生活垃圾经营许可: no HW scope; categories, if any, limit it within the stream.
+            if data.get("codes"):
+                raise ValidationError(f"a {kind} licence covers no HW codes (此类许可不涉及危险废物代码)", "codes")
+            own = [c.code for c in STREAM_CATEGORIES if c.stream == stream]
+            bad = [c for c in categories if not (is_stream_category(c) and stream_category(c).stream == stream)]
+            if bad:
+                raise ValidationError(f"not categories of the {stream} stream: {bad}; use {', '.join(own)} "
+                                      f"(类别不属于该许可对应的废物类别)", "categories")
+            return
+        bad = [c for c in categories if c not in KNOWN_CATEGORIES]
+        if bad:
+            raise ValidationError(f"unknown HW categories {bad}: use HW01–HW50 as listed in 国家危险废物名录",
+                                  "categories")
+        if kind in HW_LICENCE_KINDS and not categories and not data.get("codes"):
             raise ValidationError("a licence must cover at least one category or code", "categories")
+
+    @validates_schema
+    def _dates(self, data: dict, **_: Any) -> None:
         if data.get("valid_to") and data["valid_to"] < data["valid_from"]:
             raise ValidationError("must not be before valid_from", "valid_to")
 
@@ -231,6 +278,12 @@ class ListingSchema(_Strict):
     waste_code = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20))
     ewc_code = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(
         r"^\d{6}$", error="must be six digits of the EU List of Waste, e.g. 130205"))
+    category = CategoryField(load_default=None, allow_none=True, metadata={"description": (
+        "Category of a listing without an HW code: SW01–SW59 (general industrial solid waste), CW01–CW05 "
+        "(construction), HH01–HH05 (household), AG01–AG04 (agricultural)")})
+    stream = fields.String(load_default=None, allow_none=True, validate=_one_of(STREAM_KEYS), metadata={
+        "description": "industrial, hazardous, household, construction or agricultural; inferred from "
+                       "waste_code or category when absent"})
     form = fields.String(load_default=None, allow_none=True, validate=_one_of(FORMS))
     composition = _components(CompositionSchema)
     quantity_t = fields.Float(required=True, validate=_positive("must be a quantity greater than 0 tonnes"),
@@ -259,10 +312,31 @@ class ListingSchema(_Strict):
     def _waste_code(self, value: str | None, **_: Any) -> None:
         if value is None:
             return
+        if is_solid_waste_category(value) or is_stream_category(value):
+            raise ValidationError(f"{value!r} is a category, not an HW code: give it as category "
+                                  f"(类别代码请填写在 category)")
         if not is_hw_code(value):
             raise ValidationError(f"{value!r} is not an HW code of the form NNN-NNN-NN (e.g. 900-214-08)")
         if category_of(value) not in KNOWN_CATEGORIES:
             raise ValidationError(f"{value!r}: category {category_of(value)} is not in 国家危险废物名录")
+
+    @validates_schema
+    def _stream_fits(self, data: dict, **_: Any) -> None:
+        # An HW code is hazardous waste, a category belongs to its stream: a stream saying otherwise is refused.
+        code, category = data.get("waste_code"), data.get("category")
+        if code and category:
+            raise ValidationError("give an HW code or a category, not both (危险废物代码与类别只填其一)", "category")
+        stream = data.get("stream")
+        why = stream_conflict(stream, code, category) if stream else None
+        if why:
+            raise ValidationError(why, "stream")
+
+    @post_load
+    def _infer_stream(self, data: dict, **_: Any) -> dict:
+        # A partial edit is merged with the stored listing and loaded whole again: infer only then.
+        if not self.partial and data.get("stream") is None:
+            data["stream"] = infer_stream(data.get("waste_code"), data.get("category"))
+        return data
 
     @validates_schema
     def _quantity_in_bounds(self, data: dict, **_: Any) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
+from catalog.waste_streams import STREAM_KEYS
 from marketplace.models import FORMS, LISTING_KINDS, LISTING_STATUSES, PERIODS, PURPOSES
 
 
@@ -67,6 +68,10 @@ class ListingView(Schema):
     hw_category = fields.String(allow_none=True)
     hazardous = fields.Boolean(required=True)
     ewc_code = fields.String(allow_none=True)
+    category = fields.String(allow_none=True, metadata={
+        "description": "Category without an HW code: SWnn, CWnn (construction), HHnn (household), AGnn (agricultural)"})
+    stream = fields.String(required=True, validate=validate.OneOf(STREAM_KEYS), metadata={
+        "description": "industrial, hazardous, household, construction or agricultural"})
     form = fields.String(allow_none=True, validate=validate.OneOf(FORMS))
     forms = fields.List(fields.String(), required=True)
     purpose = fields.String(allow_none=True, validate=validate.OneOf(PURPOSES))

@@ -24,6 +24,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError
 
 from catalog.chemistry import lookup_cas
+from catalog.waste_streams import STREAMS, infer_stream
 from marketplace.errors import Conflict, DomainError, NotFound, ValidationFailed
 from marketplace.models import CURRENT_ROUTES, FORMS, LISTING_KINDS, LISTING_STATUSES, PERIODS, PURPOSES, Listing
 from marketplace.schemas.interchange import (
@@ -63,8 +64,8 @@ STATUS_ACTIONS = {"pause": _l("Listing paused."), "resume": _l("Listing active a
 ROLES = {"composition": "fraction", "wanted": "min_fraction", "limits": "max_fraction"}
 MIN_ROWS = {"composition": 5, "wanted": 3, "limits": 3}
 MAX_ROWS = 50
-COMMON_FIELDS = ("title_zh", "title", "description", "waste_code", "ewc_code", "period", "available_from",
-                 "available_to", "price_cny_per_t")
+COMMON_FIELDS = ("title_zh", "title", "description", "waste_code", "ewc_code", "category", "stream", "period",
+                 "available_from", "available_to", "price_cny_per_t")
 KIND_FIELDS = {"offer": ("form", "current_route"), "need": ("purpose", "max_distance_km")}
 KIND_ROLES = {"offer": ("composition",), "need": ("composition", "wanted", "limits")}
 TEXT_LIMIT = 4000
@@ -96,6 +97,9 @@ SCHEMA_MESSAGES = (
     ("is not in 国家危险废物名录", _l("This HW category is not in the National Hazardous Waste List.")),
     ("is not in the loaded HW list", _l("This code is not in the loaded National Hazardous Waste List.")),
     ("must be six digits", _l("Must be six digits of the EU List of Waste, e.g. 130205.")),
+    ("is a category, not an HW code", _l("This is a category, not an HW code: enter it under Category.")),
+    ("unknown category", _l("Unknown category: use SW01–SW59, CW01–CW05, HH01–HH05 or AG01–AG04.")),
+    ("give an HW code or a category, not both", _l("Give an HW code or a category, not both.")),
     ("must be a quantity greater than 0", _l("Must be more than 0.")),
     ("must be greater than 0", _l("Must be more than 0.")),
     ("is before available_from", _l("Must not be before the start date.")),
@@ -211,6 +215,8 @@ class ListingForm:
     def of_listing(cls, listing: Listing) -> ListingForm:
         """The form filled with a stored listing (quantity in tonnes, fractions as percentages)."""
         values = {k: ("" if getattr(listing, k) is None else str(getattr(listing, k))) for k in COMMON_FIELDS}
+        if listing.stream == infer_stream(listing.waste_code, listing.category):
+            values["stream"] = ""  # follows the code: shown as automatic, so a new code brings its stream
         values.update(price_cny_per_t=_g(listing.price_cny_per_t), quantity=_g(listing.quantity_t), unit="t",
                       form=listing.form or "", current_route=listing.current_route or "",
                       purpose=listing.purpose or "", max_distance_km=_g(listing.max_distance_km),
@@ -452,6 +458,7 @@ def _choices() -> dict[str, Any]:
             "ROUTE_CHOICES": [(r, ROUTE_LABELS[r]) for r in CURRENT_ROUTES],
             "PERIOD_CHOICES": [(p, state_label(p)) for p in PERIODS],
             "UNIT_CHOICES": [(u, UNIT_LABELS[u]) for u in UNITS],
+            "STREAM_CHOICES": [(s.key, s.name_zh if is_chinese() else s.name_en) for s in STREAMS],
             "FORM_LABELS": FORM_LABELS, "PURPOSE_LABELS": PURPOSE_LABELS, "ROUTE_LABELS": ROUTE_LABELS,
             "RESOLVED_BY_LABELS": RESOLVED_BY_LABELS, "shown_resolution": shown_resolution,
             "MAX_ANNUAL_TEXT": _n(MAX_ANNUAL_T), **page_helpers()}

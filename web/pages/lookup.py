@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 from catalog.chemistry import ChemicalIdentity, lookup
 from catalog.material_terms import TERMS, TERMS_BY_KEY, concepts
 from catalog.solid_waste import SOLID_WASTE_CATEGORIES
+from catalog.waste_streams import STREAM_CATEGORIES
 from marketplace.services.catalog.reference import list_codes, list_ewc
 
 from ..database import db_session
@@ -36,12 +37,15 @@ def _unauthorised() -> tuple[Response, int]:
 
 
 def _general_categories(q: str) -> list[dict[str, Any]]:
-    """General industrial solid waste categories (SWnn) whose code or names contain ``q``."""
+    """Categories without an HW code whose code or names contain ``q``: general industrial solid waste (SWnn),
+    then our construction, household and agricultural ones (CWnn, HHnn, AGnn; ``catalog.waste_streams``)."""
     needle = q.casefold()
-    return [{"code": c.code, "name_zh": c.name_zh, "name_en": c.name_en, "category": "SW", "hazardous": False,
-             "kind": "sw"}
-            for c in SOLID_WASTE_CATEGORIES
-            if needle in c.code.casefold() or needle in c.name_zh or needle in c.name_en.casefold()]
+    found = [(c.code, c.name_zh, c.name_en, "SW", "industrial") for c in SOLID_WASTE_CATEGORIES]
+    found += [(c.code, c.name_zh, c.name_en, c.code[:2], c.stream) for c in STREAM_CATEGORIES]
+    return [{"code": code, "name_zh": zh, "name_en": en, "category": prefix, "hazardous": False, "kind": "sw",
+             "stream": stream}
+            for code, zh, en, prefix, stream in found
+            if needle in code.casefold() or needle in zh or needle in en.casefold()]
 
 
 def _hw_codes(q: str) -> list[dict[str, Any]]:
@@ -123,7 +127,7 @@ def code_suggestions(q: str, limit: int = MAX_RESULTS) -> list[dict[str, Any]]:
     """Up to ``limit`` codes for ``q`` (Chinese, English or code): HW codes first, then EU LoW, then SW categories.
 
     ``kind`` says which form field a suggestion fills: ``hw`` the HW code, ``ewc`` the
-    EU List of Waste code, ``sw`` none (general solid waste carries no HW code). HW codes
+    EU List of Waste code, ``sw`` the category (a waste without an HW code: SWnn, CWnn, HHnn, AGnn). HW codes
     whose text contains ``q`` come first; then those the glossary's words for ``q`` find
     (``glossary_words``: "废硫酸" → 硫酸 → the spent acids), by how closely they name it.
     """

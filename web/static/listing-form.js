@@ -1,5 +1,6 @@
 /* The listing form, progressively enhanced (it works without this file):
    - the HW code field searches the catalogue as you type (Chinese, English or the code) and offers a listbox;
+   - the waste stream follows the HW code or the category typed, until the user picks one;
    - each composition row looks its CAS number (or name) up and shows the chemical's name and control flags;
    - rows can be added and removed; offer/need sections follow the chosen kind;
    - the back button brings the posted form's one-time token back, and a double click posts once.
@@ -60,6 +61,25 @@
   });
   window.addEventListener("pageshow", function () { sending = false; });  // back to a page kept in memory
 
+  /* --- waste stream: follows the HW code or the category until the user picks one -------------- */
+  // The same inference as the server's (catalog.waste_streams.infer_stream); blank means "automatic".
+  var streamField = form.querySelector('select[name="stream"]');
+  var categoryField = form.querySelector('input[name="category"]');
+  var streamChosen = !!(streamField && streamField.value);  // an edited listing's stream chosen apart
+  var CATEGORY_STREAMS = {SW: "industrial", S: "industrial", CW: "construction", HH: "household", AG: "agricultural"};
+  function followStream() {
+    if (!streamField || streamChosen) { return; }
+    var typedCode = (document.getElementById("waste_code") || {}).value || "";
+    var cat = categoryField ? categoryField.value.trim().toUpperCase() : "";
+    var m = /^(SW|S|CW|HH|AG)\d{1,2}$/.exec(cat) || /-(S)\d{2}$/.exec(cat);
+    streamField.value = /^\d{3}-\d{3}-\d{2}$/.test(typedCode.trim()) ? "hazardous"
+                      : (m ? CATEGORY_STREAMS[m[1]] : "");
+  }
+  if (streamField) {
+    streamField.addEventListener("change", function () { streamChosen = !!streamField.value; });
+  }
+  if (categoryField) { categoryField.addEventListener("input", followStream); }
+
   /* --- waste-code combobox ------------------------------------------------------------------- */
   var code = document.getElementById("waste_code");
   if (code) {
@@ -102,8 +122,10 @@
     var choose = function (item) {
       if (item.kind === "hw") {
         code.value = item.code;
+        if (categoryField) { categoryField.value = ""; }
       } else {
         code.value = "";
+        if (item.kind === "sw" && categoryField) { categoryField.value = item.code; }
         if (item.kind === "ewc") {
           var ewc = form.querySelector('[name="ewc_code"]');
           if (ewc) { ewc.value = item.code; }
@@ -112,8 +134,9 @@
         fill("title", item.name_en);
       }
       var name = zh ? (item.name_zh || item.name_en) : (item.name_en || item.name_zh);
-      text(chosenNote, item.kind === "sw" ? msg("general") + " · " + item.code + " " + name
+      text(chosenNote, item.kind === "sw" ? msg("category") + " · " + item.code + " " + name
                                           : item.code + " · " + (name || ""));
+      followStream();
       close();
     };
     var show = function (found) {
@@ -157,6 +180,7 @@
       });
     }, 200);
     code.addEventListener("input", search);
+    code.addEventListener("input", followStream);
     code.addEventListener("keydown", function (ev) {
       if (list.hidden) { return; }
       if (ev.key === "ArrowDown") { ev.preventDefault(); mark(Math.min(active + 1, items.length - 1)); }

@@ -362,6 +362,7 @@ def listing_view(listing: Listing, *, identified: bool, origin: tuple[float, flo
         "title_zh": listing.title_zh, "waste_code": code,
         "hw_category": category_of(code) if code and is_hw_code(code) else None,
         "hazardous": bool(code and is_hw_code(code)), "ewc_code": listing.ewc_code,
+        "category": listing.category, "stream": listing.stream,
         "form": listing.form, "forms": list(listing.forms or []), "purpose": listing.purpose,
         "quantity_t": listing.quantity_t, "period": listing.period,
         "annual_t": round(annual_tonnes(listing.quantity_t, listing.period), 6),

@@ -31,7 +31,8 @@ COMPONENT_KEYS = {"composition": ("composition", "fraction"), "wanted": ("wanted
 PARK_FIELDS = ("name", "name_en", "province", "lat", "lon", "hw_max_distance_km")
 ENTERPRISE_FIELDS = ("name", "industry", "industry_name", "province", "district", "lat", "lon")
 LICENCE_FIELDS = ("kind", "categories", "codes", "activities", "annual_capacity_t", "valid_from", "valid_to")
-LISTING_FIELDS = ("kind", "title", "title_zh", "description", "waste_code", "ewc_code", "form", "quantity_t",
+LISTING_FIELDS = ("kind", "title", "title_zh", "description", "waste_code", "ewc_code", "category", "stream", "form",
+                  "quantity_t",
                   "period", "available_from", "available_to", "price_cny_per_t", "current_route", "forms",
                   "purpose", "max_distance_km", "composition_complete")
 
@@ -316,7 +317,10 @@ def _export_enterprise(e: Enterprise) -> dict[str, Any]:
 
 def _export_listing(x: Listing) -> dict[str, Any]:
     out: dict[str, Any] = {"ref": x.ref, "kind": x.kind, "enterprise": x.enterprise.ref}
-    out.update({k: _jsonable(getattr(x, k)) for k in LISTING_FIELDS if k not in ("kind", "composition_complete")})
+    out.update({k: _jsonable(getattr(x, k)) for k in LISTING_FIELDS
+                if k not in ("kind", "composition_complete", "category")})
+    if x.category:  # optional, like composition_complete: absent when the listing has none
+        out["category"] = x.category
     if x.composition_complete:  # an optional key: absent means false, so documents without it stay as they were
         out["composition_complete"] = True
     for key, (role, amount) in COMPONENT_KEYS.items():

@@ -38,9 +38,13 @@ README_ROWS = [
     ("工作表 Sheet", "说明 / What it holds"),
     ("parks", "园区 Parks: code, name (中文), name_en, province, lat, lon"),
     ("enterprises", "企业 Enterprises: ref, park code, name, industry (GB/T 4754), lat, lon …"),
-    ("licences", "危险废物经营许可证 HW licences; categories/codes/activities comma-separated"),
+    ("licences", ("许可证 Licences: kind = hw_comprehensive | hw_collection | construction_waste_disposal "
+                  "(建筑垃圾处置核准) | household_waste_service (生活垃圾经营许可); categories/codes/activities "
+                  "comma-separated")),
     ("listings", ("供给与需求 Offers and needs: kind = offer | need; forms comma-separated; "
-                  "composition_complete = TRUE 成分已全部申报 (composition declared complete), empty = no")),
+                  "composition_complete = TRUE 成分已全部申报 (composition declared complete), empty = no; "
+                  "category = SWnn | CWnn | HHnn | AGnn (无危险废物代码时的类别); stream = industrial | hazardous | "
+                  "household | construction | agricultural, empty = inferred (为空时按代码推断)")),
     ("components", "成分 Components: role = composition | wanted | limits; amount = fraction / min / max"),
 ]
 

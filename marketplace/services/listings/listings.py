@@ -20,6 +20,7 @@ from marshmallow import ValidationError
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from catalog.waste_streams import infer_stream
 from matching.quantities import annual_tonnes
 from matching.scoring import explain_value
 
@@ -349,6 +350,7 @@ def create_listing(session: Session, principal: Principal, data: dict[str, Any])
     listing = Listing(ref=ref, enterprise=ent, status="active", **{k: data.get(k) for k in LISTING_FIELDS})
     listing.forms = list(data.get("forms") or [])
     listing.period = data.get("period") or "year"
+    listing.stream = data.get("stream") or infer_stream(data.get("waste_code"), data.get("category"))
     listing.composition_complete = bool(data.get("composition_complete"))
     listing.components = _components(data)
     resolve_rows(listing.components, decisions=decisions)
@@ -414,6 +416,11 @@ def _document(listing: Listing) -> dict[str, Any]:
             **{k: _iso(getattr(listing, k)) for k in LISTING_FIELDS if k != "kind"}, **_component_docs(listing)}
 
 
+def _follows_code(listing: Listing) -> bool:
+    """Whether the listing's stream is the one its code or category names (not chosen apart from it)."""
+    return listing.stream == infer_stream(listing.waste_code, listing.category)
+
+
 def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
     return {k: ([dict(c) for c in v] if isinstance(v, list) and v and isinstance(v[0], dict) else _iso(v))
             for k, v in data.items()}
@@ -434,6 +441,9 @@ def update_listing(session: Session, principal: Principal, listing_id: int, valu
         raise Conflict("a closed listing cannot be edited (已关闭的信息不能修改)", {"status": ["closed"]})
     before = _document(listing)
     merged = {**before, **_jsonable(values)}
+    if _follows_code(listing) and "stream" not in values and ({"waste_code", "category"} & values.keys()):
+        # The stream was the one the old code named: a new code names the new one (a stream chosen apart is kept).
+        merged.pop("stream", None)
     try:
         data = ListingSchema().load(merged)
     except ValidationError as exc:
