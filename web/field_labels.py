@@ -6,6 +6,9 @@ ids the forms' labels use), and a name it does not know as a code: never a bare 
 """
 from __future__ import annotations
 
+import re
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
@@ -23,10 +26,19 @@ FIELD_LABELS = {
     "quantity_received_t": _l("Received tonnes (weighed)"),
     # decisions
     "reason": _l("Reason"),
+    # hazardous waste declarations (their lines: ``lines.N.<field>``)
+    "lines": _l("Waste codes"), "stock_start_t": _l("Stored at the start of the year (t)"),
+    "generated_t": _l("Generated (t)"), "utilised_own_t": _l("Utilised on site (t)"),
+    "disposed_own_t": _l("Disposed of on site (t)"), "transferred_t": _l("Transferred under manifests (t)"),
+    "stock_end_t": _l("Stored at the end of the year (t)"),
     # changing one's password
     "current_password": _l("Current password"), "new_password": _l("New password"),
     "new_password_again": _l("New password again"),
 }
+
+
+# A field of one row of a list (``lines.2.generated_t``): the row's number, then the field's label.
+_ROW_FIELD = re.compile(r"^lines\.(\d{1,3})(?:\.(\w+))?$")
 
 
 def field_label(name: str) -> Markup:
@@ -34,4 +46,9 @@ def field_label(name: str) -> Markup:
     label = FIELD_LABELS.get(name)
     if label is not None:
         return Markup("{}").format(str(label))
+    row = _ROW_FIELD.match(name)
+    if row is not None and (row.group(2) is None or row.group(2) in FIELD_LABELS):
+        where = _("Line %(n)s", n=int(row.group(1)) + 1)
+        return Markup("{} · {}").format(where, str(FIELD_LABELS[row.group(2)])) if row.group(2) else \
+            Markup("{}").format(where)
     return Markup("<code>{}</code>").format(name)

@@ -270,6 +270,7 @@ STATE_LABELS: dict[str, Any] = {
     "survey_transition": _l("Survey updated"), "roster_decision": _l("Roster decision"),
     "disclosure_transition": _l("Disclosure updated"), "eecm_transition": _l("EECM assessment updated"),
     "account_locked": _l("Account locked after failed sign-ins"),
+    "hw_declaration": _l("Hazardous waste declaration updated"),
     # checks
     "pass": _l("Pass"), "fail": _l("Fail"), "warn": _l("Warning"), "info": _l("Info"),
     # outcomes of a park-wide run (the solver's words)

@@ -22,6 +22,7 @@ from .governance import (
     Target,
 )
 from .base import Base
+from .hw_declarations import HW_DECLARATION_STATUSES, HW_LINE_TONNES, HwDeclaration, HwDeclarationLine
 from .listings import (
     COMPONENT_ROLES,
     CURRENT_ROUTES,
@@ -51,6 +52,7 @@ from .transfers import OPEN_SHIPMENT_STATUSES, PACKAGINGS, SHIPMENT_STATUSES, Co
 from .reference import EwcCodeRow, HwCategoryRow, HwCodeRow, HwExemptionRow
 
 __all__ = [
+    "HW_DECLARATION_STATUSES", "HW_LINE_TONNES", "HwDeclaration", "HwDeclarationLine",
     "AuditEvent", "Base", "Component", "Enterprise", "EwcCodeRow", "HwCategoryRow", "HwCodeRow",
     "HwExemptionRow", "Licence", "Listing", "Park", "COMPONENT_ROLES", "CURRENT_ROUTES", "FORMS",
     "LISTING_KINDS", "PERIODS", "PURPOSES", "MATCH_STATUSES", "RESERVING_STATUSES", "Match", "MatchRun",

@@ -21,6 +21,7 @@ FINDING_CODES = (
     "unknown_counterparty",       # a supplier / buyer that is neither a known enterprise nor named
     "missing_cas",                # a chemical without a CAS number
     "controlled_without_permit",  # a controlled substance (POPs, key new pollutant, priority chemical) without a permit
+    "declaration_mismatch",       # a hazardous waste declaration's transferred tonnes differ from the year's manifests
 )
 FINDING_STATUSES = ("open", "resolved", "dismissed")
 

@@ -31,6 +31,7 @@ from . import (  # noqa: E402,F401
                eecm,
                findings,
                home,
+               hw_declarations,
                ledger,
                listings,
                lookup,

@@ -23,6 +23,7 @@ ENTERPRISE_MENU = (
     ("pages.matches", _l("Matches")),
     ("pages.shipments", _l("Shipments")),
     ("pages.ledger", _l("Ledger")),
+    ("pages.hw_declarations", _l("HW declaration")),
     ("pages.survey", _l("Chemical survey")),
     ("pages.eecm_self", _l("EECM self-assessment")),
     ("pages.disclosures", _l("Disclosure")),
@@ -39,6 +40,7 @@ COORDINATOR_MENU = (
     ("pages.shipments", _l("Shipments")),
     ("pages.alerts", _l("Alerts")),
     ("pages.ledger_findings", _l("Ledger findings")),
+    ("pages.hw_declarations", _l("HW declarations")),
     ("pages.reports_page", _l("Reports")),
     ("pages.ratings", _l("Ratings")),
     ("pages.surveys", _l("Surveys")),
@@ -53,7 +55,8 @@ COORDINATOR_MENU = (
 NAV_PARENT = {"pages.trace_page": "pages.trace_form", "pages.moderation_listing": "pages.moderation_listings",
               "pages.report_view": "pages.reports_page",
               "pages.survey_review": "pages.surveys", "pages.survey_declaration": "pages.survey",
-              "pages.eecm_assessment": "pages.eecm_assessments", "pages.disclosure_page": "pages.disclosures"}
+              "pages.eecm_assessment": "pages.eecm_assessments", "pages.disclosure_page": "pages.disclosures",
+              "pages.hw_declaration": "pages.hw_declarations"}
 
 
 def nav_items(principal: Principal | None) -> list[tuple[str, Any]]:

@@ -30,6 +30,7 @@ KIND_TEXT = {
     "disclosure_transition": ("信息公开更新", "Disclosure update"),
     "eecm_transition": ("环境管理评估更新", "EECM assessment update"),
     "account_locked": ("登录失败过多，账户已临时锁定", "Account locked after failed sign-ins"),
+    "hw_declaration": ("危险废物年度申报更新", "Hazardous waste declaration update"),
 }
 
 

@@ -19,6 +19,11 @@ Rules (``FINDING_CODES``), on the chemical's own mass ``quantity_t × content_ra
 * ``missing_cas`` — a chemical without a CAS number (error; warning for a mixture, i.e.
   an entry with a waste code).
 * ``controlled_without_permit`` — a CAS on a control list without a permit number.
+* ``declaration_mismatch`` — a submitted or accepted hazardous waste declaration
+  (``hw_declarations``) whose transferred tonnes of a code differ from the year's
+  manifests by more than a kilogram, or a code shipped under manifests but not declared
+  (``hw_reconciliation``); raised at once when the declaration is submitted
+  (``review_enterprise``) and kept or resolved by every later review.
 """
 from __future__ import annotations
 
@@ -40,11 +45,13 @@ from ..accounts import audit
 from ..accounts.parks import coordinated_park
 from ..accounts.users import Principal
 from ..matching import notifications
+from .hw_reconciliation import reconciliation_problems
 
 BALANCE_EPS_T = 1e-6
 NOTE_MAX = 2000
 CODE_ZH = {"out_exceeds_in": "出大于进", "source_exceeded": "超出来源批次", "unknown_counterparty": "去向/来源不明",
-           "missing_cas": "缺少CAS号", "controlled_without_permit": "管控物质无许可"}
+           "missing_cas": "缺少CAS号", "controlled_without_permit": "管控物质无许可",
+           "declaration_mismatch": "危废申报与联单不符"}
 STATUS_ZH = {"open": "待整改", "resolved": "已整改", "dismissed": "已核销"}
 MEASURE_EN = {"ban": "banned", "restrict": "restricted", "limit_emission": "emissions limited"}
 LIST_ZH = {"stockholm": "斯德哥尔摩公约", "cn_new_pollutants_2023": "重点管控新污染物清单（2023年版）",
@@ -210,6 +217,13 @@ def find_problems(session: Session, enterprises: list[Enterprise]) -> list[_Prob
         if rows:
             problems += _balance_problems(ent, rows) + _source_problems(ent, rows) + \
                 _entry_problems(ent, rows, registered)
+    for m in reconciliation_problems(session, enterprises):
+        ent = m["enterprise"]
+        problems.append(_Problem(
+            ent.id, ent.park_id, None, "declaration_mismatch", f"declaration_mismatch:{m['year']}:{m['waste_code']}",
+            "error", f"{m['year']} 年危险废物申报与转移联单不符：{m['message']}",
+            {"year": m["year"], "waste_code": m["waste_code"], "declared_t": m["declared_t"],
+             "manifests_t": m["manifests_t"], "manifests": m["manifests"], "declaration_id": m["declaration_id"]}))
     return problems
 
 
@@ -219,8 +233,21 @@ def review(session: Session, principal: Principal, *, park_id: int | None = None
 
     Coordinators and admins only (``Forbidden`` otherwise). Never commits; every change is audited.
     """
-    now = now or utcnow()
     enterprises = _scope(session, principal, park_id)
+    return _apply(session, principal.actor, enterprises, park_id=park_id, now=now or utcnow())
+
+
+def review_enterprise(session: Session, enterprise: Enterprise, *, actor: str,
+                      now: dt.datetime | None = None) -> ReviewResult:
+    """The review of one enterprise's ledger and declarations, as a step of another action (a hazardous waste
+    declaration submitted): the same rules and findings as a coordinator's review, no permission of its own
+    (the caller's action has been authorised). Never commits; audited under ``actor``."""
+    return _apply(session, actor, [enterprise], park_id=None, now=now or utcnow())
+
+
+def _apply(session: Session, actor: str, enterprises: list[Enterprise], *, park_id: int | None,
+           now: dt.datetime) -> ReviewResult:
+    """Bring the findings of ``enterprises`` up to date with ``find_problems``: raise, refresh, resolve, notify."""
     ent_by_id = {e.id: e for e in enterprises}
     problems = {(p.enterprise_id, p.key): p for p in find_problems(session, enterprises)}
     ids = sorted(ent_by_id)
@@ -261,15 +288,15 @@ def review(session: Session, principal: Principal, *, park_id: int | None = None
         result.by_code[p.code] = result.by_code.get(p.code, 0) + 1
     session.flush()
     for f in (x for bucket in new_by_ent.values() for x in bucket):
-        audit.record(session, actor=principal.actor, action="ledger_finding.raise", entity_type="ledger_finding",
+        audit.record(session, actor=actor, action="ledger_finding.raise", entity_type="ledger_finding",
                      entity_key=str(f.id), changes={"status": [None, "open"]},
                      context={"code": f.code, "key": f.key, "entry_id": f.entry_id,
                               "enterprise": ent_by_id[f.enterprise_id].ref}, park_id=f.park_id)
     for k, f in existing.items():
         if k not in problems:
-            f.status, f.closed_at, f.closed_by = "resolved", now, principal.actor
+            f.status, f.closed_at, f.closed_by = "resolved", now, actor
             result.resolved += 1
-            audit.record(session, actor=principal.actor, action="ledger_finding.resolve",
+            audit.record(session, actor=actor, action="ledger_finding.resolve",
                          entity_type="ledger_finding", entity_key=str(f.id), changes={"status": ["open", "resolved"]},
                          context={"code": f.code, "key": f.key, "enterprise": ent_by_id[f.enterprise_id].ref},
                          park_id=f.park_id)
@@ -281,7 +308,7 @@ def review(session: Session, principal: Principal, *, park_id: int | None = None
     # One summary per park reviewed, so that each park's coordinators find it in their trail.
     codes = {e.park_id: e.park.code if e.park_id is not None else None for e in enterprises}
     for pid, code in sorted(codes.items(), key=lambda kv: kv[0] or 0):
-        audit.record(session, actor=principal.actor, action="ledger.review", entity_type="park",
+        audit.record(session, actor=actor, action="ledger.review", entity_type="park",
                      entity_key=code or "-", changes={}, context=result.as_dict(), park_id=pid)
     session.flush()
     return result

@@ -1,0 +1,147 @@
+"""``wastematch hw-declaration …``: annual hazardous waste declarations (危险废物年度申报) from the command line.
+
+``draft`` makes (or shows) an enterprise's declaration of a year from its manifests; ``lines`` replaces its
+lines from a JSON file; ``submit`` reconciles it with the manifests (a mismatch is a ledger finding);
+``return`` and ``accept`` review it; ``list`` and ``show`` read. The command line acts as the local
+operator, with an admin's reach.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .context import Cli
+from .output import emit_json, info, json_option
+
+TONNES = ("stock_start_t", "generated_t", "utilised_own_t", "disposed_own_t", "transferred_t", "stock_end_t")
+
+
+@click.group("hw-declaration")
+def hw_declaration() -> None:
+    """Annual hazardous waste declarations, reconciled with the manifests (危险废物年度申报)."""
+
+
+def _show(cli: Cli, doc: dict[str, Any]) -> None:
+    if cli.as_json:
+        emit_json(doc)
+        return
+    click.echo(f"{doc['id']:6d}  {doc['year']}  {doc['enterprise']:10s} {doc['status']:12s} "
+               f"{len(doc['lines']):3d} codes  {len(doc['checks']):3d} checks  {doc['enterprise_name']}")
+    for i, x in enumerate(doc["lines"]):
+        figures = "  ".join(f"{name[:-2]} {x[name]:g}" for name in TONNES)
+        click.echo(f"  lines.{i}: {x['waste_code']}  {figures}  (manifests: {x['manifests_t']:g} t, {x['manifests']})")
+    for c in doc["checks"]:
+        click.echo(f"  ! {c['field']} {c['code']} ({c['severity']}): {c['message']}")
+    if doc["returned_reason"]:
+        click.echo(f"  ↩ {doc['returned_reason']}")
+
+
+def _run(cli: Cli, action: Any, done: str | None = None) -> None:
+    from marketplace.services.traceability.hw_declarations import declaration_view
+
+    with cli.transaction() as session:
+        doc = declaration_view(action(session, cli.operator()))
+    _show(cli, doc)
+    if done:
+        info(done)
+
+
+@hw_declaration.command("draft")
+@click.argument("enterprise")
+@click.option("--year", type=int, required=True, help="Declaration year.")
+@json_option
+@click.pass_obj
+def draft(cli: Cli, enterprise: str, year: int) -> None:
+    """The declaration of ENTERPRISE (a ref) for --year; a new one is drafted from the year's manifests."""
+    from marketplace.services.traceability import hw_declarations
+
+    _run(cli, lambda s, p: hw_declarations.draft(s, p, enterprise, year))
+
+
+@hw_declaration.command("lines")
+@click.argument("declaration_id", type=int)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@json_option
+@click.pass_obj
+def lines(cli: Cli, declaration_id: int, file: Path) -> None:
+    """Replace the lines of an editable declaration from FILE: a JSON list of {"waste_code", tonnes…}."""
+    from marketplace.errors import ValidationFailed
+    from marketplace.schemas.json_text import JsonTextError, read_json
+    from marketplace.services.traceability import hw_declarations
+
+    try:
+        rows = read_json(file.read_bytes())
+    except JsonTextError as exc:
+        raise ValidationFailed(f"{file.name} is not valid JSON (不是有效的JSON文件)", {"$": [str(exc)]}) from None
+    _run(cli, lambda s, p: hw_declarations.save_lines(s, p, declaration_id, rows),
+         f"declaration {declaration_id}: lines saved (已保存)")
+
+
+@hw_declaration.command("submit")
+@click.argument("declaration_id", type=int)
+@json_option
+@click.pass_obj
+def submit(cli: Cli, declaration_id: int) -> None:
+    """Submit a declaration: reconciled with the manifests; a mismatch becomes a ledger finding."""
+    from marketplace.services.traceability import hw_declarations
+
+    _run(cli, lambda s, p: hw_declarations.submit(s, p, declaration_id),
+         f"declaration {declaration_id} submitted (已提交)")
+
+
+@hw_declaration.command("return")
+@click.argument("declaration_id", type=int)
+@click.option("--reason", required=True, help="Why it goes back (the enterprise reads it).")
+@json_option
+@click.pass_obj
+def return_(cli: Cli, declaration_id: int, reason: str) -> None:
+    """Return a declaration under review to its enterprise with a reason (the enterprise is told)."""
+    from marketplace.services.traceability import hw_declarations
+
+    _run(cli, lambda s, p: hw_declarations.return_declaration(s, p, declaration_id, reason),
+         f"declaration {declaration_id} returned (已退回)")
+
+
+@hw_declaration.command("accept")
+@click.argument("declaration_id", type=int)
+@json_option
+@click.pass_obj
+def accept(cli: Cli, declaration_id: int) -> None:
+    """Accept a declaration under review (the enterprise is told)."""
+    from marketplace.services.traceability import hw_declarations
+
+    _run(cli, lambda s, p: hw_declarations.accept(s, p, declaration_id),
+         f"declaration {declaration_id} accepted (已通过)")
+
+
+@hw_declaration.command("show")
+@click.argument("declaration_id", type=int)
+@json_option
+@click.pass_obj
+def show(cli: Cli, declaration_id: int) -> None:
+    """One declaration: its lines, the manifests' figures and the checks of its last submission."""
+    from marketplace.services.traceability import hw_declarations
+
+    _run(cli, lambda s, p: hw_declarations.get_declaration(s, p, declaration_id))
+
+
+@hw_declaration.command("list")
+@click.option("--year", type=int, default=None, help="Declaration year.")
+@click.option("--status", default=None, help="draft, submitted, returned, resubmitted or accepted.")
+@json_option
+@click.pass_obj
+def list_(cli: Cli, year: int | None, status: str | None) -> None:
+    """Declarations, newest year first."""
+    from marketplace.services.traceability.hw_declarations import declaration_view, list_declarations
+
+    with cli.transaction() as session:
+        docs = [declaration_view(d) for d in list_declarations(session, cli.operator(), year=year, status=status)]
+    if cli.as_json:
+        emit_json({"declarations": docs})
+        return
+    for d in docs:
+        click.echo(f"{d['id']:6d}  {d['year']}  {d['enterprise']:10s} {d['status']:12s} {len(d['lines']):3d} codes  "
+                   f"{len(d['checks']):3d} checks  {d['enterprise_name']}")
+    info(f"{len(docs)} declarations (危险废物申报)")
