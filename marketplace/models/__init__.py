@@ -2,6 +2,7 @@
 from .accounts import LOCALES, ROLES, ApiToken, User, UserSession, user_parks
 from .alerts import ACTIVE_ALERT_STATUSES, ALERT_KINDS, ALERT_STATUSES, Alert
 from .audit import AuditEvent
+from .devices import DEVICE_PURPOSES, WEIGH_ENDS, Device, TrackPoint, WeighReading
 from .delivery import (DELIVERY_CHANNELS, DELIVERY_STATUSES, JOB_RUN_STATUSES, JobRun, NoticeChannel, NoticeDelivery,
                        NoticePreference)
 from .governance import (
@@ -66,4 +67,5 @@ __all__ = [
     "OBLIGATION_CODES", "OBLIGATION_STATUSES", "DISCLOSURE_STATUSES", "EECM_STATUSES",
     "JobRun", "NoticeChannel", "NoticePreference", "NoticeDelivery", "JOB_RUN_STATUSES", "DELIVERY_CHANNELS",
     "DELIVERY_STATUSES",
+    "Device", "WeighReading", "TrackPoint", "DEVICE_PURPOSES", "WEIGH_ENDS",
 ]

@@ -18,6 +18,9 @@ ALERT_KINDS = (
     "receipts_over_licence",  # a receiver took in more in a year than its licence allows
     "banned_use",             # a roster enterprise declared a role its substance's measure forbids that year
     "obligation_overdue",     # a roster enterprise's obligation is open past its due date
+    "scale_mismatch",         # the receiving weighbridge's net differs from the dispatching one's beyond the tolerance
+    "route_deviation",        # a GPS track point lies outside the planned corridor
+    "long_stop",              # the vehicle stood within ~0.2 km for longer than the allowed minutes
 )
 # open: the condition holds; acknowledged: a coordinator has seen it (note recorded), it may still hold;
 # cleared: the condition no longer holds (kept for the record).

@@ -21,6 +21,17 @@ Six kinds (``models.alerts.ALERT_KINDS``), each with its threshold in ``AlertSet
   licence, by the park's calendar year of receipt) above the annual capacity; critical. Every
   year with receipts is watched: an excess stays a fact until the receipts are corrected.
 
+Three more kinds come from the field devices (``services.traceability.devices``, docs/devices.md),
+found here from the stored readings, at once when readings arrive (``refresh_device_alerts``) and by
+every scan:
+
+- ``scale_mismatch`` — the latest receipt weighbridge net differs from the latest dispatch net by more
+  than ``scale_tolerance`` of the dispatch net; critical beyond twice that.
+- ``route_deviation`` — a track point farther than ``corridor_km`` from the planned line (the straight
+  producer → receiver line: no route is stored per shipment); critical beyond twice the buffer.
+- ``long_stop`` — consecutive track points within ``STOP_RADIUS_KM`` of the stop's first point spanning
+  more than ``stop_minutes`` (warning), away from the two ends (loading and unloading are not stops).
+
 A scan finds each condition, keyed by kind and subject (``weight_mismatch:shipment:12``):
 a new condition raises an ``open`` alert; one found again updates the active alert's
 severity, message, details and ``last_seen_at`` (an acknowledged alert stays acknowledged
@@ -36,6 +47,7 @@ a transfer. Enterprise users see none (the API refuses them with 403).
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
@@ -57,6 +69,8 @@ from ...models import (
     Match,
     Park,
     Shipment,
+    TrackPoint,
+    WeighReading,
 )
 from ...models.base import MAX_ID, as_utc, iso_utc, park_date, utcnow
 from ..accounts import audit
@@ -66,8 +80,16 @@ from ..accounts.users import Principal
 
 SHIPMENT_KINDS = ("weight_mismatch", "not_received", "manifest_open")
 LICENCE_KINDS = ("licence_expiring", "licence_capacity", "receipts_over_licence")
+# Found from the weighbridges' and GPS trackers' readings of a shipment.
+DEVICE_KINDS = ("scale_mismatch", "route_deviation", "long_stop")
 # The kinds this module finds itself; other packages raise theirs through ``sync_alerts`` and scan hooks.
-OWN_KINDS = SHIPMENT_KINDS + LICENCE_KINDS
+OWN_KINDS = SHIPMENT_KINDS + LICENCE_KINDS + DEVICE_KINDS
+# A vehicle "stands" while its points stay within this distance of the stop's first point (GPS noise
+# at standstill is tens of metres; 0.2 km keeps a slow crawl in a queue a stop too).
+STOP_RADIUS_KM = 0.2
+# Points this close to the producer or the receiver are loading or unloading, never a stop or a deviation.
+END_RADIUS_KM = 1.0
+EARTH_RADIUS_KM = 6371.0088
 RECEIVED_STATUSES = ("received", "closed")
 # Matches that still rely on their licence: an expired licence under one of these is critical.
 USING_MATCH_STATUSES = ("approved", "in_transfer")
@@ -78,7 +100,8 @@ NOTE_MAX = 2000
 KIND_ZH = {"weight_mismatch": "重量不符", "not_received": "逾期未接收", "manifest_open": "联单逾期未办结",
            "licence_expiring": "许可证即将到期", "licence_capacity": "许可证能力接近上限",
            "receipts_over_licence": "接收量超出许可能力", "banned_use": "违规使用禁用物质",
-           "obligation_overdue": "管控义务逾期"}
+           "obligation_overdue": "管控义务逾期",
+           "scale_mismatch": "两端地磅重量不符", "route_deviation": "偏离规划路线", "long_stop": "途中长时间停留"}
 STATUS_ZH = {"open": "未处理", "acknowledged": "已确认", "cleared": "已解除"}
 
 
@@ -91,11 +114,15 @@ class AlertSettings:
     close_days: float = 7            # days from receipt to closing the manifest
     licence_expiry_days: int = 60    # days before valid_to (park calendar days)
     capacity_ratio: float = 0.90     # share of the annual capacity held by approved matches
+    scale_tolerance: float = 0.02    # share of the dispatch weighbridge's net (two scales of one load)
+    corridor_km: float = 5.0         # buffer either side of the planned producer → receiver line
+    stop_minutes: float = 30         # minutes standing within STOP_RADIUS_KM before it is a long stop
 
     def as_dict(self) -> dict[str, float]:
         return {"weight_tolerance": self.weight_tolerance, "receipt_days": self.receipt_days,
                 "close_days": self.close_days, "licence_expiry_days": self.licence_expiry_days,
-                "capacity_ratio": self.capacity_ratio}
+                "capacity_ratio": self.capacity_ratio, "scale_tolerance": self.scale_tolerance,
+                "corridor_km": self.corridor_km, "stop_minutes": self.stop_minutes}
 
 
 def settings_from(values: dict[str, Any] | None) -> AlertSettings:
@@ -105,7 +132,8 @@ def settings_from(values: dict[str, Any] | None) -> AlertSettings:
     defaults = AlertSettings()
     for name, low, high in (("weight_tolerance", 0.0, 10.0), ("receipt_days", 0.0, 3650.0),
                             ("close_days", 0.0, 3650.0), ("licence_expiry_days", 0, 3650),
-                            ("capacity_ratio", 0.0, 10.0)):
+                            ("capacity_ratio", 0.0, 10.0), ("scale_tolerance", 0.0, 10.0),
+                            ("corridor_km", 0.0, 1000.0), ("stop_minutes", 0.0, 100000.0)):
         if name not in values:
             continue
         v = values[name]
@@ -215,6 +243,164 @@ def _shipment_findings(shipment: Shipment, now: dt.datetime, s: AlertSettings) -
                          "limit_days": s.close_days},
                 **base))
     return out
+
+
+# --- device kinds (weighbridges and GPS trackers) ----------------------------------------------------
+
+def _local_km(lat0: float) -> Callable[[float, float], tuple[float, float]]:
+    """(lat, lon) → (x, y) km on a plane tangent near ``lat0`` (equirectangular: within 0.5 % over a park's
+    few hundred km, far below any corridor buffer)."""
+    kx = math.radians(1) * EARTH_RADIUS_KM * math.cos(math.radians(lat0))
+    ky = math.radians(1) * EARTH_RADIUS_KM
+    return lambda lat, lon: (lon * kx, lat * ky)
+
+
+def _segment_km(p: tuple[float, float], a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Distance in km from ``p`` to the segment ``a``–``b`` (all in plane km)."""
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    length2 = dx * dx + dy * dy
+    t = 0.0 if length2 == 0 else max(0.0, min(1.0, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / length2))
+    return math.hypot(p[0] - a[0] - t * dx, p[1] - a[1] - t * dy)
+
+
+def _latest_nets(session: Session, shipment_ids: list[int]) -> dict[tuple[int, str], tuple[float, dt.datetime]]:
+    """The latest weighbridge net per (shipment, end): a re-weighing replaces the one before."""
+    out: dict[tuple[int, str], tuple[float, dt.datetime]] = {}
+    if not shipment_ids:
+        return out
+    rows = session.execute(select(WeighReading.shipment_id, WeighReading.end_point, WeighReading.net_t,
+                                  WeighReading.measured_at)
+                           .where(WeighReading.shipment_id.in_(shipment_ids))
+                           .order_by(WeighReading.measured_at, WeighReading.id))
+    for sid, end, net, at in rows:
+        out[(sid, end)] = (float(net), as_utc(at))
+    return out
+
+
+def _tracks(session: Session, shipment_ids: list[int]) -> dict[int, list[tuple[float, float, dt.datetime]]]:
+    """Every shipment's track points in time order (lat, lon, measured_at)."""
+    out: dict[int, list[tuple[float, float, dt.datetime]]] = defaultdict(list)
+    if not shipment_ids:
+        return out
+    rows = session.execute(select(TrackPoint.shipment_id, TrackPoint.lat, TrackPoint.lon, TrackPoint.measured_at)
+                           .where(TrackPoint.shipment_id.in_(shipment_ids))
+                           .order_by(TrackPoint.shipment_id, TrackPoint.measured_at, TrackPoint.id))
+    for sid, lat, lon, at in rows:
+        out[sid].append((float(lat), float(lon), as_utc(at)))
+    return out
+
+
+def longest_stop(points: list[tuple[float, float, dt.datetime]], ends: list[tuple[float, float]],
+                 ) -> tuple[dt.timedelta, int, tuple[float, float, dt.datetime] | None, list[dt.timedelta]]:
+    """The stops of a track in time order: (longest, its number of points, its first point, every stop's length).
+
+    A stop runs from a point while the next points stay within ``STOP_RADIUS_KM`` of it; stops within
+    ``END_RADIUS_KM`` of one of ``ends`` (loading, unloading) are left out.
+    """
+    if not points:
+        return dt.timedelta(0), 0, None, []
+    to_km = _local_km(points[0][0])
+    plane = [to_km(lat, lon) for lat, lon, _ in points]
+    end_plane = [to_km(lat, lon) for lat, lon in ends]
+    best, best_n, best_at, lengths = dt.timedelta(0), 0, None, []
+    i, n = 0, len(points)
+    while i < n:
+        j = i + 1
+        while j < n and math.dist(plane[i], plane[j]) <= STOP_RADIUS_KM:
+            j += 1
+        span = points[j - 1][2] - points[i][2]
+        at_end = any(math.dist(plane[i], e) <= END_RADIUS_KM for e in end_plane)
+        if j - i > 1 and not at_end:
+            lengths.append(span)
+            if span > best:
+                best, best_n, best_at = span, j - i, points[i]
+        i = j
+    return best, best_n, best_at, lengths
+
+
+def _device_findings(session: Session, shipments: list[Shipment], s: AlertSettings) -> list[_Finding]:
+    """The weighbridge and GPS conditions that hold for ``shipments`` (from their stored readings)."""
+    out: list[_Finding] = []
+    ids = [sh.id for sh in shipments]
+    nets = _latest_nets(session, ids)
+    tracks = _tracks(session, ids)
+    for sh in shipments:
+        m = sh.manifest_number
+        base = {"park_id": _shipment_park(sh), "enterprise_id": sh.receiver_id, "shipment_id": sh.id,
+                "licence_number": sh.licence_number}
+        common = {"manifest_number": m, "producer": sh.producer.ref if sh.producer else None,
+                  "receiver": sh.receiver.ref if sh.receiver else None}
+        sent, got = nets.get((sh.id, "dispatch")), nets.get((sh.id, "receipt"))
+        if sent is not None and got is not None and sent[0] > 0:
+            diff = got[0] - sent[0]
+            ratio = abs(diff) / sent[0]
+            if ratio > s.scale_tolerance + EPS:
+                pct = diff / sent[0] * 100
+                out.append(_Finding(
+                    kind="scale_mismatch", key=f"scale_mismatch:shipment:{sh.id}",
+                    severity="critical" if ratio > 2 * s.scale_tolerance + EPS else "warning",
+                    message=(f"联单 {m} 接收端地磅净重 {got[0]:g} 吨与发运端 {sent[0]:g} 吨相差 {diff:+.3f} 吨"
+                             f"（{pct:+.1f}%），超出 {s.scale_tolerance * 100:g}% 容差 (manifest {m}: the receiving "
+                             f"weighbridge weighed {got[0]:g} t net against {sent[0]:g} t at dispatch, {diff:+.3f} t / "
+                             f"{pct:+.1f} %, beyond the {s.scale_tolerance * 100:g} % tolerance)"),
+                    details={**common, "dispatch_net_t": sent[0], "receipt_net_t": got[0],
+                             "dispatch_measured_at": iso_utc(sent[1]), "receipt_measured_at": iso_utc(got[1]),
+                             "difference_t": round(diff, 6), "difference_pct": round(pct, 3),
+                             "tolerance": s.scale_tolerance},
+                    **base))
+        track = tracks.get(sh.id) or []
+        if not track or sh.producer is None or sh.receiver is None:
+            continue
+        ends = [(sh.producer.lat, sh.producer.lon), (sh.receiver.lat, sh.receiver.lon)]
+        to_km = _local_km((ends[0][0] + ends[1][0]) / 2)
+        a, b = to_km(*ends[0]), to_km(*ends[1])
+        far, far_at, outside = 0.0, None, 0
+        for lat, lon, at in track:
+            d = _segment_km(to_km(lat, lon), a, b)
+            if d > s.corridor_km + EPS:
+                outside += 1
+            if d > far:
+                far, far_at = d, (lat, lon, at)
+        if outside and far_at is not None:
+            out.append(_Finding(
+                kind="route_deviation", key=f"route_deviation:shipment:{sh.id}",
+                severity="critical" if far > 2 * s.corridor_km + EPS else "warning",
+                message=(f"联单 {m} 有 {outside} 个定位点偏离规划路线，最远 {far:.1f} 公里，超出 {s.corridor_km:g} 公里"
+                         f"走廊 (manifest {m}: {outside} track point(s) outside the planned corridor, the farthest "
+                         f"{far:.1f} km from the line, beyond the {s.corridor_km:g} km buffer)"),
+                details={**common, "points_outside": outside, "points": len(track), "max_km": round(far, 3),
+                         "farthest": {"lat": far_at[0], "lon": far_at[1], "measured_at": iso_utc(far_at[2])},
+                         "corridor_km": s.corridor_km, "planned": "straight producer → receiver line"},
+                **base))
+        span, count, first, lengths = longest_stop(track, ends)
+        limit = dt.timedelta(minutes=s.stop_minutes)
+        if first is not None and span > limit:
+            long_ones = sum(1 for x in lengths if x > limit)
+            minutes = span.total_seconds() / 60
+            out.append(_Finding(
+                kind="long_stop", key=f"long_stop:shipment:{sh.id}", severity="warning",
+                message=(f"联单 {m} 运输途中停留 {spoken_duration(span, 'zh')}，超过 {s.stop_minutes:g} 分钟"
+                         f"（共 {long_ones} 次）(manifest {m}: the vehicle stood {spoken_duration(span, 'en')} on the way, "
+                         f"beyond {s.stop_minutes:g} minutes; {long_ones} such stop(s))"),
+                details={**common, "minutes": round(minutes, 1), "limit_minutes": s.stop_minutes,
+                         "stops_over_limit": long_ones, "points": count,
+                         "at": {"lat": first[0], "lon": first[1], "since": iso_utc(first[2])},
+                         "radius_km": STOP_RADIUS_KM},
+                **base))
+    return out
+
+
+def refresh_device_alerts(session: Session, shipment: Shipment, *, now: dt.datetime | None = None,
+                          settings: AlertSettings | None = None, actor: str = SYSTEM_ACTOR) -> ScanResult:
+    """Re-evaluate the device kinds (scale_mismatch, route_deviation, long_stop) of one shipment.
+
+    The device endpoints call it after storing readings, so an alert is raised with the reading that
+    causes it rather than at the next scan.
+    """
+    now = (as_utc(now) or utcnow()).astimezone(dt.UTC)
+    findings = _device_findings(session, [shipment], settings or AlertSettings())
+    active = _active(session, Alert.shipment_id == shipment.id, Alert.kind.in_(DEVICE_KINDS))
+    return _reconcile(session, findings, active, now, DEVICE_KINDS, actor)
 
 
 # Planned, cancelled and rejected shipments raise nothing (a rejection is final; nothing closes it).
@@ -406,9 +592,10 @@ def scan(session: Session, *, now: dt.datetime | None = None, settings: AlertSet
     """
     now = (as_utc(now) or utcnow()).astimezone(dt.timezone.utc)  # SQLite drops offsets: store UTC
     s = settings or AlertSettings()
-    shipments = session.scalars(_scoped_shipments(park_id).where(Shipment.status.in_(WATCHED_STATUSES))
-                                .order_by(Shipment.id))
+    shipments = list(session.scalars(_scoped_shipments(park_id).where(Shipment.status.in_(WATCHED_STATUSES))
+                                     .order_by(Shipment.id)))
     findings = [f for sh in shipments for f in _shipment_findings(sh, now, s)]
+    findings += _device_findings(session, shipments, s)
     licences = _scoped_licences(session, park_id)
     findings += _licence_findings(session, licences, now, s)
     if park_id is None:
@@ -417,7 +604,8 @@ def scan(session: Session, *, now: dt.datetime | None = None, settings: AlertSet
     else:
         numbers = [lic.number for lic in licences]
         active = _active(session, or_(
-            Alert.kind.in_(SHIPMENT_KINDS) & Alert.shipment_id.in_(_scoped_shipments(park_id, Shipment.id)),
+            Alert.kind.in_(SHIPMENT_KINDS + DEVICE_KINDS)
+            & Alert.shipment_id.in_(_scoped_shipments(park_id, Shipment.id)),
             Alert.kind.in_(LICENCE_KINDS) & Alert.licence_number.in_(numbers) if numbers else false()))
     result = _reconcile(session, findings, active, now, ALERT_KINDS, actor)
     for hook in list(_SCAN_HOOKS.values()):
@@ -675,9 +863,9 @@ def active_counts(session: Session, principal: Principal, *, park_id: int | None
     return counts
 
 
-__all__ = ["AlertFinding", "AlertSettings", "KIND_ZH", "LICENCE_KINDS", "OWN_KINDS", "ParkScan", "SHIPMENT_KINDS", "ScanResult", "acknowledge",
+__all__ = ["AlertFinding", "AlertSettings", "DEVICE_KINDS", "KIND_ZH", "LICENCE_KINDS", "OWN_KINDS", "ParkScan", "SHIPMENT_KINDS", "ScanResult", "acknowledge",
            "active_counts", "alert_view", "filtered_alerts", "get_alert", "park_code_of", "park_id_of",
-           "refresh_for_shipment", "register_scan_hook", "scan", "scan_for", "scan_hooks", "settings_from",
+           "refresh_device_alerts", "refresh_for_shipment", "register_scan_hook", "scan", "scan_for", "scan_hooks", "settings_from",
            "sync_alerts", "visible_alerts"]
 
 
