@@ -2,12 +2,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from marketplace.models import Alert, AuditEvent, Device, TrackPoint, WeighReading
+from marketplace.db import make_engine, upgrade_schema
+from marketplace.models import Alert, AuditEvent, Device, Listing, TrackPoint, WeighReading
+from marketplace.services.accounts.users import resolve_token
+from marketplace.services.catalog.reference import load_builtin_catalog
+from marketplace.services.matching import workflow
+from marketplace.services.traceability import devices, transfers
+from tests.factories import load_api_park
 from tests.web.api.test_shipments import approved_match, create, step
+from web.app import create_app
 
 ERROR_KEYS = {"code", "status", "message", "errors"}
 T0 = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)
@@ -197,3 +206,62 @@ def test_a_burst_of_ten_thousand_readings_loses_none(api, shipment, tokens):
     # replaying the whole burst stores nothing more
     assert _burst(api, tokens["gps"], shipment, 10_000, 1_000) == [200] * 10
     assert api.session.scalar(select(func.count()).select_from(TrackPoint)) == 10_000
+
+
+THREADS = 4
+
+
+def test_a_concurrent_burst_from_several_devices_and_their_replays_loses_none(backend, fresh_database_url):
+    """Four trackers post 2,500 points each in batches of 1,000 from their own threads while a second thread per
+    tracker replays the same batches, against a committed database: every point is stored exactly once."""
+    url = fresh_database_url(backend)
+    engine = make_engine(url)
+    upgrade_schema(engine)
+    with Session(engine) as session, session.begin():
+        load_builtin_catalog(session)
+        tokens = load_api_park(session)
+        p = {k: resolve_token(session, t) for k, t in tokens.items()}
+        ids = dict(session.execute(select(Listing.ref, Listing.id)).all())
+        m = workflow.propose(session, p["coord"], ids["O-1"], ids["N-1"], 10)
+        for who, action in (("e2", "accept"), ("e1", "accept"), ("coord", "approve")):
+            workflow.decide(session, p[who], m.id, action, "ok" if who == "coord" else None)
+        s = transfers.create_shipment(session, p["e2"], m.id, quantity_t=10,
+                                      containers=[{"packaging": "tank", "quantity_t": 10}])
+        transfers.dispatch(session, p["e2"], s.id)
+        shipment_id = s.id
+        trackers = [devices.register_device(session, p["e2"], purpose="gps", name=f"定位 {i}")[0]
+                    for i in range(THREADS)]
+    engine.dispose()
+    app = create_app({"database_url": url})
+    app.testing = True
+    per_device = 10_000 // THREADS
+    barrier = threading.Barrier(2 * THREADS)
+    statuses: list[int] = []
+    errors: list[BaseException] = []
+
+    def run(n: int, token: str) -> None:
+        try:
+            client = app.test_client()
+            barrier.wait(timeout=60)
+            for start in range(0, per_device, 1_000):
+                readings = [point(f"d{n}-{i}", shipment_id, 39.0 + i * 1e-5, 117.6 + n * 1e-3,
+                                  T0 + dt.timedelta(seconds=i)) for i in range(start, min(per_device, start + 1_000))]
+                res = client.post("/api/v1/devices/track", headers={"Authorization": f"Device {token}"},
+                                  json={"readings": readings})
+                statuses.append(res.status_code)
+        except Exception as exc:  # noqa: BLE001 - any failure fails the test
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(n, token)) for n, token in enumerate(trackers) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    assert not any(t.is_alive() for t in threads), "a poster hung"
+    assert errors == [] and statuses == [200] * len(statuses) and len(statuses) == 2 * THREADS * 3
+    engine = app.extensions["wastematch.engine"]
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(TrackPoint)) == 10_000
+        pairs = select(TrackPoint.device_id, TrackPoint.reading_id).distinct().subquery()
+        assert session.scalar(select(func.count()).select_from(pairs)) == 10_000
+    engine.dispose()
