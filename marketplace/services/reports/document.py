@@ -155,7 +155,7 @@ def _flow_row(f: ReportFlow, fig: kpis.FlowFigures, ents: dict[int, Enterprise],
         "tonnes": f.tonnes, "unit": f.unit, "material": f.material, "waste_code": f.waste_code,
         "category": category, "category_name": category_name, "hazardous": f.hazardous,
         "material_class": f.material_class, "current_route": f.current_route, "purpose": f.purpose,
-        "distance_km": f.distance_km, "tonne_km": fig.tonne_km, "co2e_avoided_t": fig.co2e_avoided_t,
+        "stream": f.stream, "distance_km": f.distance_km, "tonne_km": fig.tonne_km, "co2e_avoided_t": fig.co2e_avoided_t,
         "transport_co2e_t": fig.transport_co2e_t, "net_co2e_avoided_t": fig.net_co2e_avoided_t,
         "cost_saving_cny": fig.cost_saving_cny, "soft_flags": list(f.soft_flags), "shipments": f.shipments,
         "first": f.first.isoformat() if f.first else None, "last": f.last.isoformat() if f.last else None,
@@ -250,7 +250,8 @@ def build_report(session: Session, principal: Principal, *, park: str | None = N
     park_block = kpis.park_kpis(data, figures)
     enterprise_rows, facts = kpis.enterprise_kpis(session, data, figures, now=now)
     kpi_doc = {"park": park_block, "enterprises": _named_rows(enterprise_rows, data, names),
-               "monthly": kpis.monthly(session, data, figures), "compliance": kpis.compliance(session, data, now=now)}
+               "monthly": kpis.monthly(session, data, figures), "compliance": kpis.compliance(session, data, now=now),
+               "streams": kpis.stream_kpis(data)}
     t = step("kpis", t)
     if network:
         chains, loops, chain_stats = chains_and_loops(data, names=names)

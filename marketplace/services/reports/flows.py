@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session, aliased, selectinload
 from catalog.emission_factors import classify_material
 from catalog.industries import industry as industry_class
 from catalog.waste_codes import is_hw_code
+from catalog.waste_streams import INDUSTRIAL, category_stream
 from matching.problem import Settings, haversine_km
 
 from ...models import RESERVING_STATUSES, Component, Enterprise, LedgerEntry, Listing, Match, Park, Shipment
@@ -110,6 +111,7 @@ class ReportFlow:
     tonnes: float
     material: str
     waste_code: str | None = None
+    stream: str | None = None  # the offer's waste stream; a product flow's is inferred from its code, if any
     match_id: int | None = None
     status: str | None = None
     offer_ref: str | None = None
@@ -147,6 +149,7 @@ class Agreement:
     target_id: int
     tonnes: float  # the agreed annual rate, t/a
     days: int  # days of the period it was in force
+    stream: str = INDUSTRIAL  # the offer's waste stream
 
     @property
     def expected_t(self) -> float:
@@ -192,6 +195,7 @@ class _Side:
     current_route: str | None
     purpose: str | None
     price: float | None
+    stream: str  # the listing's waste stream (``catalog.waste_streams``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,9 +222,9 @@ def _match_rows(session: Session, *where: Any, park: Park | None = None) -> list
     stmt = (select(Match.id, Match.status, Match.quantity_t, Match.distance_km, Match.checks, Match.created_at,
                    Match.approved_at,
                    offer_l.id, offer_l.ref, offer_l.enterprise_id, offer_l.title_zh, offer_l.title, offer_l.waste_code,
-                   offer_l.current_route, offer_l.purpose, offer_l.price_cny_per_t,
+                   offer_l.current_route, offer_l.purpose, offer_l.price_cny_per_t, offer_l.stream,
                    need_l.id, need_l.ref, need_l.enterprise_id, need_l.title_zh, need_l.title, need_l.waste_code,
-                   need_l.current_route, need_l.purpose, need_l.price_cny_per_t)
+                   need_l.current_route, need_l.purpose, need_l.price_cny_per_t, need_l.stream)
             .join(offer_l, Match.offer_id == offer_l.id).join(need_l, Match.need_id == need_l.id)
             .join(offer_ent, offer_l.enterprise_id == offer_ent.id)
             .join(need_ent, need_l.enterprise_id == need_ent.id))
@@ -230,8 +234,9 @@ def _match_rows(session: Session, *where: Any, park: Park | None = None) -> list
     rows = []
     for r in session.execute(stmt.order_by(Match.id)):
         sides = [_Side(id=r[i], ref=r[i + 1], enterprise_id=r[i + 2], title=_title(r[i + 3], r[i + 4], r[i + 1]),
-                       waste_code=r[i + 5], current_route=r[i + 6], purpose=r[i + 7], price=r[i + 8])
-                 for i in (7, 16)]
+                       waste_code=r[i + 5], current_route=r[i + 6], purpose=r[i + 7], price=r[i + 8],
+                       stream=r[i + 9])
+                 for i in (7, 17)]
         rows.append(_MatchRow(id=r[0], status=r[1], quantity_t=float(r[2]), distance_km=r[3], checks=r[4],
                               created_at=r[5], approved_at=r[6], offer=sides[0], need=sides[1]))
     return rows
@@ -275,7 +280,7 @@ class _MatchFlows:
         return ReportFlow(
             id=f"match:{match.id}", basis=basis, kind="waste", source_id=offer.enterprise_id,
             target_id=need.enterprise_id, tonnes=tonnes, material=offer.title, waste_code=offer.waste_code,
-            match_id=match.id, status=match.status, offer_ref=offer.ref, need_ref=need.ref,
+            stream=offer.stream, match_id=match.id, status=match.status, offer_ref=offer.ref, need_ref=need.ref,
             current_route=offer.current_route, purpose=need.purpose, distance_km=match.distance_km,
             offer_price=offer.price, need_price=need.price,
             material_class=self.classes[offer.id], soft_flags=soft)
@@ -325,7 +330,7 @@ class _MatchFlows:
             if last < first:
                 continue
             out.append(Agreement(match_id=m.id, source_id=m.offer.enterprise_id, target_id=m.need.enterprise_id,
-                                 tonnes=m.quantity_t, days=(last - first).days + 1))
+                                 tonnes=m.quantity_t, days=(last - first).days + 1, stream=m.offer.stream))
         return out
 
     def realised(self, session: Session, shipments: Iterable[Shipment], period: Period) -> list[ReportFlow]:
@@ -395,7 +400,8 @@ def _product_flows(entries: list[LedgerEntry], enterprises: dict[int, Enterprise
         day = e.entry_date
         f = ReportFlow(
             id=f"ledger:{e.id}", basis="realised", kind="product", source_id=source, target_id=target,
-            tonnes=float(e.quantity_t), material=name, waste_code=e.waste_code, shipments=0, first=day, last=day,
+            tonnes=float(e.quantity_t), material=name, waste_code=e.waste_code,
+            stream=category_stream(e.waste_code), shipments=0, first=day, last=day,
             distance_km=_road_km(enterprises[source], enterprises[target]),
             material_class=classify_material(waste_code=e.waste_code, title=name, cas=[e.cas] if e.cas else []),
             confirmed=partner is not None)

@@ -25,7 +25,8 @@ ENTERPRISE = "enterprise"  # one enterprise of the park
 MONTH = "month"            # one calendar month of the period
 FLOW = "flow"              # one flow (a match or a delivery)
 COMPLIANCE = "compliance"  # the park's state at the period's end
-SCOPES = (BASIS, PARK, ENTERPRISE, MONTH, FLOW, COMPLIANCE)
+STREAM = "stream"          # one waste stream (工业/危险/生活/建筑/农业) of the park's own offers
+SCOPES = (BASIS, PARK, ENTERPRISE, MONTH, FLOW, COMPLIANCE, STREAM)
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,8 @@ _ALL = (BASIS, ENTERPRISE)  # a basis total is reported for the park and, as sen
 # The basis totals in the order of the KPI table; the other groups name their order below.
 KPIS: dict[str, Kpi] = {k.key: k for k in (
     # A month's tonnes: received in it (t), of the matches created or approved in it (t/a).
-    Kpi("transferred_t", "实际转移", "transferred", "t", (MONTH,)),
+    # (a stream's: received in the period from the park's offers of the stream)
+    Kpi("transferred_t", "实际转移", "transferred", "t", (MONTH, STREAM)),
     Kpi("diverted_t", "避免填埋/焚烧", "diverted", "t", (MONTH,)),
     Kpi("approved_t", "新批准", "approved", "t", (MONTH,), annual=True),
     Kpi("proposed_t", "新拟议", "proposed", "t", (MONTH,), annual=True),
@@ -144,12 +146,17 @@ KPIS: dict[str, Kpi] = {k.key: k for k in (
     Kpi("cost_saving_cny", "成本节约", "cost saving", "CNY", (*_ALL, FLOW)),
     Kpi("priced_flows", "有价格的流向", "priced flows", "count", _ALL),
     # The park's (and an enterprise's) own offers and what became of them.
-    Kpi("offers", "供给数", "offers", "count", (PARK, ENTERPRISE)),
-    Kpi("offered_t", "供给量", "offered", "t", (PARK, ENTERPRISE), annual=True),
+    Kpi("offers", "供给数", "offers", "count", (PARK, ENTERPRISE, STREAM)),
+    Kpi("offered_t", "供给量", "offered", "t", (PARK, ENTERPRISE, STREAM), annual=True),
     Kpi("received_t", "接收量", "received", "t", (ENTERPRISE,)),
-    Kpi("match_rate", "供给匹配率", "match rate", "share", (PARK,),
+    # A stream's matched tonnes are what the park's match rate divides: the proposed matches of its own offers.
+    Kpi("matched_t", "匹配量", "matched", "t", (STREAM,), annual=True,
+        definition_zh="本期拟议匹配量（本园区供给）", definition_en="proposed in the period, the park's own offers"),
+    Kpi("in_force_t", "在执行批准量", "approved in force", "t", (PARK, ENTERPRISE, STREAM), annual=True,
+        definition_zh="报告期内在执行的已批准匹配量", definition_en="approved matches in force during the period"),
+    Kpi("match_rate", "供给匹配率", "match rate", "share", (PARK, STREAM),
         definition_zh="拟议 ÷ 供给", definition_en="proposed ÷ offered"),
-    Kpi("utilisation_rate", "资源化利用率", "utilisation rate", "share", (PARK, ENTERPRISE),
+    Kpi("utilisation_rate", "资源化利用率", "utilisation rate", "share", (PARK, ENTERPRISE, STREAM),
         definition_zh="在执行批准量 ÷ 供给", definition_en="approved in force ÷ offered"),
     Kpi("realisation_rate", "实际落实率", "realisation rate", "share", (PARK,),
         definition_zh="实际 ÷ 在执行匹配应交付量", definition_en="realised ÷ due under the matches in force"),
@@ -191,7 +198,11 @@ MONTH_FIGURES = _group(MONTH, "transferred_t", "diverted_t", "approved_t", "prop
 FLOW_FIGURES = _group(FLOW, "distance_km", "tonne_km", "co2e_avoided_t", "transport_co2e_t", "net_co2e_avoided_t",
                       "cost_saving_cny")
 COMPLIANCE_BREAKDOWNS = _group(COMPLIANCE, "failed_checks", "soft_flags", "alerts_by_kind", "findings_by_code")
+# One row per waste stream (kpis.streams): the table 按废物种类 By waste stream, kpis.csv, the 废物种类 sheet, the
+# park overview.
+STREAM_FIGURES = _group(STREAM, "offers", "offered_t", "matched_t", "in_force_t", "transferred_t", "match_rate",
+                        "utilisation_rate")
 
 __all__ = ["ANNUAL_BASES", "BASIS", "BASIS_TOTALS", "COMPLIANCE", "COMPLIANCE_BREAKDOWNS", "ENTERPRISE",
            "ENTERPRISE_FIGURES", "FLOW", "FLOW_FIGURES", "KPIS", "Kpi", "MONTH", "MONTH_FIGURES", "PARK", "PARK_RATES",
-           "PCT", "SCOPES", "T3", "UNITS", "Unit", "WHOLE"]
+           "PCT", "SCOPES", "STREAM", "STREAM_FIGURES", "T3", "UNITS", "Unit", "WHOLE"]

@@ -15,10 +15,12 @@ figure, whether it is met, and the trend (the actual of each earlier year that h
   year (received and closed shipments, as the report's realised basis) from the park's offers of that stream to
   a recovering purpose (``kpis.RECOVERY_PURPOSES``: reuse, recycling, co-processing, energy recovery)
   ÷ tonnes offered per year of that stream (the park's offers open during the year, annual rates, as the
-  report's ``offered_t``). The hazardous stream is offers with a National HW List code, the industrial solid
-  waste stream every other offer (一般工业固体废物). None when nothing of the stream was offered.
+  report's ``offered_t``). The streams are the listings' (``Listing.stream``: an offer with a National HW List
+  code is hazardous; 一般工业固体废物 is the ``industrial`` stream, so household, construction and agricultural
+  waste count in neither). None when nothing of the stream was offered.
 - ``pesticide_packaging_recovery_rate``: the same ratio over the offers of pesticide packaging waste (code
-  HW49 ``900-003-49``, or a title saying 农药包装 / pesticide packaging); none when there is no such waste.
+  HW49 ``900-003-49``, the agricultural category ``AG04``, or a title saying 农药包装 / pesticide packaging);
+  none when there is no such waste.
 
 Targets live in the reports package because their progress reads the report's definitions and the governance
 models; the governance package must not import this one (it takes the progress as an argument).
@@ -33,7 +35,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from catalog.waste_codes import is_hw_code
+from catalog.waste_streams import HAZARDOUS, INDUSTRIAL, infer_stream
 from matching.quantities import annual_tonnes
 
 from ...errors import NotFound, ValidationFailed
@@ -50,7 +52,10 @@ TREND_YEARS = 5
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 NOTE_MAX = 500
 PESTICIDE_PACKAGING_CODE = "900-003-49"
+PESTICIDE_PACKAGING_CATEGORY = "AG04"  # catalog.waste_streams: 农药包装废弃物
 PESTICIDE_WORDS = ("农药包装", "pesticide packaging", "pesticide container")
+# The waste streams (catalog.waste_streams) with a utilisation target of their own.
+TARGET_STREAMS = {HAZARDOUS: "hazardous", INDUSTRIAL: "solid"}
 
 
 @dataclass(frozen=True)
@@ -129,11 +134,13 @@ def _definition(key: Any) -> TargetDef:
 
 # --- the figures ---------------------------------------------------------------------------------
 
-def _stream(code: str | None, *titles: str | None) -> tuple[str, bool]:
-    """The offer's stream (``hazardous`` or ``solid``) and whether it is pesticide packaging waste."""
+def _stream(stream: str | None, code: str | None, category: str | None, *titles: str | None) -> tuple[str | None, bool]:
+    """The target an offer counts in (``hazardous``, ``solid`` or None for the other streams) and whether it is
+    pesticide packaging waste."""
     text = " ".join(t for t in titles if t).lower()
-    pesticide = code == PESTICIDE_PACKAGING_CODE or any(w in text for w in PESTICIDE_WORDS)
-    return ("hazardous" if code and is_hw_code(code) else "solid"), pesticide
+    pesticide = code == PESTICIDE_PACKAGING_CODE or category == PESTICIDE_PACKAGING_CATEGORY or \
+        any(w in text for w in PESTICIDE_WORDS)
+    return TARGET_STREAMS.get(stream or infer_stream(code, category)), pesticide
 
 
 def _waste_actuals(session: Session, ids: list[int], period: Period) -> dict[str, Actual]:
@@ -142,29 +149,32 @@ def _waste_actuals(session: Session, ids: list[int], period: Period) -> dict[str
     used = dict.fromkeys(offered, 0.0)
     if ids:
         # The park's offers open during the year, as the report's offered tonnes (flows.gather) count them.
-        offers = session.execute(select(Listing.waste_code, Listing.title, Listing.title_zh, Listing.quantity_t,
-                                        Listing.period).where(
+        offers = session.execute(select(Listing.stream, Listing.waste_code, Listing.category, Listing.title,
+                                        Listing.title_zh, Listing.quantity_t, Listing.period).where(
             Listing.kind == "offer", Listing.enterprise_id.in_(ids), Listing.created_at < period.after_instant,
             or_(Listing.status != "closed", Listing.updated_at >= period.first_instant),
             or_(Listing.available_from.is_(None), Listing.available_from <= period.end),
             or_(Listing.available_to.is_(None), Listing.available_to >= period.start)))
-        for code, title, title_zh, qty, per in offers:
-            stream, pesticide = _stream(code, title, title_zh)
+        for listed, code, category, title, title_zh, qty, per in offers:
+            stream, pesticide = _stream(listed, code, category, title, title_zh)
             tonnes = annual_tonnes(qty, per)
-            offered[stream] += tonnes
+            if stream:
+                offered[stream] += tonnes
             if pesticide:
                 offered["pesticide"] += tonnes
         offer_l, need_l = aliased(Listing), aliased(Listing)
         received = session.execute(
-            select(Shipment.quantity_received_t, offer_l.waste_code, offer_l.title, offer_l.title_zh)
+            select(Shipment.quantity_received_t, offer_l.stream, offer_l.waste_code, offer_l.category, offer_l.title,
+                   offer_l.title_zh)
             .join(Match, Shipment.match_id == Match.id).join(offer_l, Match.offer_id == offer_l.id)
             .join(need_l, Match.need_id == need_l.id)
             .where(Shipment.status.in_(REALISED_SHIPMENTS), Shipment.received_at >= period.first_instant,
                    Shipment.received_at < period.after_instant, offer_l.enterprise_id.in_(ids),
                    need_l.purpose.in_(RECOVERY_PURPOSES)))
-        for qty, code, title, title_zh in received:
-            stream, pesticide = _stream(code, title, title_zh)
-            used[stream] += float(qty or 0.0)
+        for qty, listed, code, category, title, title_zh in received:
+            stream, pesticide = _stream(listed, code, category, title, title_zh)
+            if stream:
+                used[stream] += float(qty or 0.0)
             if pesticide:
                 used["pesticide"] += float(qty or 0.0)
     return {"hazardous_waste_utilisation_rate": _ratio(used["hazardous"], offered["hazardous"]),

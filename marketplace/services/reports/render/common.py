@@ -8,6 +8,8 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
+from catalog.waste_streams import STREAM_KEYS, STREAMS_BY_KEY
+
 from ....models.base import CHINA_TZ
 from ...traceability.manifests import csv_cell, defuse_formula
 from ..flows import UNITS as FLOW_UNITS
@@ -18,6 +20,20 @@ BASIS_ZH = {"realised": "实际转移", "approved": "已批准", "proposed": "�
 BASIS_EN = {"realised": "realised", "approved": "approved", "proposed": "proposed"}
 BASIS_UNIT = FLOW_UNITS                                 # t/a, t/a, t
 LEVEL_ZH = {"enterprise": "企业", "industry": "行业", "park": "园区"}
+
+
+def stream_items(doc: dict) -> list[tuple[str, dict]]:
+    """``kpis.streams`` of the document in the streams' order (the contract's five first, then any other a newer
+    document carries); empty for a document made before streams were reported."""
+    streams = (doc.get("kpis") or {}).get("streams") or {}
+    order = [*(k for k in STREAM_KEYS if k in streams), *sorted(k for k in streams if k not in STREAM_KEYS)]
+    return [(k, streams[k] or {}) for k in order]
+
+
+def stream_names(stream: str) -> tuple[str, str]:
+    """A stream's Chinese and English names (``catalog.waste_streams``); an unknown key as itself."""
+    s = STREAMS_BY_KEY.get(stream)
+    return (s.name_zh, s.name_en) if s else (stream, stream)
 
 
 def num(value: Any) -> float | None:

@@ -11,7 +11,7 @@ from typing import Any
 from matching.chains import LEVELS
 
 from ...traceability.manifests import templates
-from ..kpi_registry import BASIS_TOTALS, COMPLIANCE_BREAKDOWNS, KPIS, PARK_RATES
+from ..kpi_registry import BASIS_TOTALS, COMPLIANCE_BREAKDOWNS, KPIS, PARK_RATES, STREAM_FIGURES
 from ..ratings import GRADE_EN, GRADE_ZH
 from .common import (
     BASES,
@@ -31,6 +31,8 @@ from .common import (
     local_time,
     num,
     park_label,
+    stream_items,
+    stream_names,
     table_of,
 )
 from .figures import NETWORK_CHAINS, network_figure, sankey_figure, trend_figures
@@ -61,6 +63,19 @@ def _park_rows(doc: dict) -> list[dict[str, Any]]:
     for k in BASIS_TOTALS:
         rows.append({"zh": k.zh, "en": k.en, "cells": [fmt_metric((park.get(b) or {}).get(k.key), k.unit, b)
                                                        for b in ("proposed", "approved", "realised")]})
+    return rows
+
+
+def _stream_rows(doc: dict) -> list[dict[str, Any]]:
+    """One row per waste stream: its names and each figure of ``STREAM_FIGURES`` as read (the header has the unit)."""
+    rows = []
+    for stream, figures in stream_items(doc):
+        zh, en = stream_names(stream)
+        cells = []
+        for k in STREAM_FIGURES:
+            value = figures.get(k.key)
+            cells.append(fmt_pct(value) if k.unit == "share" else fmt_int(value) if k.unit == "count" else fmt_t(value))
+        rows.append({"key": stream, "zh": zh, "en": en, "cells": cells})
     return rows
 
 
@@ -193,6 +208,7 @@ def html_context(doc: dict) -> dict[str, Any]:
         "sections": SECTIONS, "s": _summary(doc), "park": park, "park_rows": _park_rows(doc),
         "offered": fmt_metric(park.get("offered_t"), "t", "approved"),
         "rates": [(k.zh, k.en, f"{k.definition_zh} {k.definition_en}", park.get(k.key)) for k in PARK_RATES],
+        "stream_columns": [k.column() for k in STREAM_FIGURES], "stream_rows": _stream_rows(doc),
         "figures": {f["id"]: f for f in figures}, "figure_list": figures,
         "sankey_bases": (sankey or {}).get("bases") or [], "network_bases": (network or {}).get("bases") or [],
         "flow_count": len(doc.get("flows") or []),

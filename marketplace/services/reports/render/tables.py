@@ -13,9 +13,10 @@ from ..kpi_registry import (
     KPIS,
     MONTH_FIGURES,
     PARK_RATES,
+    STREAM_FIGURES,
     Kpi,
 )
-from .common import BASIS_UNIT, BASIS_ZH, chain_path, counts_of, csv_value, num, park_label
+from .common import BASIS_UNIT, BASIS_ZH, chain_path, counts_of, csv_value, num, park_label, stream_items, stream_names
 
 Column = tuple[str, str, str]
 Table = tuple[list[Column], list[list[Any]]]
@@ -48,6 +49,8 @@ def kpi_rows(doc: dict) -> list[tuple[str, str, str, str, Any, str]]:
         totals = park.get(basis) or {}
         rows += [("park", code, basis, key, totals.get(key), unit) for key, unit in totals_units[basis]]
     rows += [("park", code, "", k.key, park.get(k.key), k.unit_code()) for k in PARK_RATES]
+    for stream, figures in stream_items(doc):
+        rows += [("stream", stream, "", k.key, figures.get(k.key), k.unit_code()) for k in STREAM_FIGURES]
     for e in kpis.get("enterprises") or []:
         ref = e.get("ref")
         rows += [("enterprise", ref, "", offers.key, e.get(offers.key), offers.unit_code()),
@@ -117,6 +120,20 @@ def enterprise_table(doc: dict) -> Table:
     return enterprise_columns(), rows
 
 
+STREAM_HEAD: tuple[Column, ...] = (("stream", "废物种类代码", "Stream"), ("stream_zh", "废物种类", "Waste stream"),
+                                    ("stream_en", "废物种类（英文）", "Waste stream (English)"))
+
+
+def stream_table(doc: dict) -> Table:
+    """The park's own offers and what became of them, one row per waste stream (the 废物种类 sheet)."""
+    columns = [*STREAM_HEAD, *(kpi_column(k) for k in STREAM_FIGURES)]
+    rows = []
+    for stream, figures in stream_items(doc):
+        zh, en = stream_names(stream)
+        rows.append([stream, zh, en, *(figures.get(k.key) for k in STREAM_FIGURES)])
+    return columns, rows
+
+
 # A flow's own fields (its tonnes and shipments too), with its figures from the registry after its purpose.
 FLOW_COLUMNS: tuple[Column, ...] = (
     ("basis", "口径", "Basis"), ("kind", "类型", "Kind"), ("id", "编号", "ID"),
@@ -128,7 +145,8 @@ FLOW_COLUMNS: tuple[Column, ...] = (
     ("target_industry_name", "接收行业", "Target industry"), ("target_park", "接收园区", "Target park"),
     ("material", "物料", "Material"), ("waste_code", "废物代码", "Waste code"), ("category", "类别", "Category"),
     ("category_name", "类别名称", "Category name"), ("hazardous", "危险废物", "Hazardous"),
-    ("material_class", "物料类别", "Material class"), ("tonnes", "数量", "Tonnes"), ("unit", "单位", "Unit"),
+    ("stream", "废物种类", "Waste stream"), ("material_class", "物料类别", "Material class"),
+    ("tonnes", "数量", "Tonnes"), ("unit", "单位", "Unit"),
     ("current_route", "原处置方式", "Current route"), ("purpose", "用途", "Purpose"),
     *(kpi_column(k) for k in FLOW_FIGURES), ("soft_flags", "提示项", "Soft flags"),
     ("shipments", "批次", "Shipments"), ("status", "状态", "Status"), ("match", "匹配编号", "Match"),

@@ -25,6 +25,7 @@ from .tables import (
     loop_table,
     month_table,
     rating_table,
+    stream_table,
 )
 
 
@@ -156,7 +157,7 @@ def _table_sheet(wb: Any, title: str, table: Table) -> _Sheet:
 
 
 def write_xlsx(doc: dict, path_or_buffer: Path | str | BinaryIO) -> None:
-    """The report as one workbook: 概览 Summary, 企业, 流向, 共生链, 闭环, 闭环机会, 评级, 月度 (with a chart), 合规, 排放因子."""
+    """The report as one workbook: 概览 Summary, 废物种类 Streams, 企业, 流向, 共生链, 闭环, 闭环机会, 评级, 月度 (with a chart), 合规, 排放因子."""
     from openpyxl import Workbook
     from openpyxl.chart import BarChart, Reference
     from openpyxl.styles import Font
@@ -189,6 +190,9 @@ def write_xlsx(doc: dict, path_or_buffer: Path | str | BinaryIO) -> None:
     sh.freeze = f"A{header_row + 1}"
     sh.widths[1] = max(sh.widths[1], 30)
     sh.finish()
+
+    # 废物种类 Streams: the park's own offers and what became of them, one row per waste stream (as kpis.csv).
+    _table_sheet(wb, "废物种类 Streams", stream_table(doc))
 
     # The tables: the same columns as the CSV files (one definition each), with bilingual headers.
     _table_sheet(wb, "企业 Enterprises", enterprise_table(doc))

@@ -232,6 +232,21 @@ def _park_kpi() -> dict[str, Any]:
     }
 
 
+def stream(offers: int = 0, offered: float = 0.0, matched: float = 0.0, in_force: float = 0.0,
+           transferred: float = 0.0) -> dict[str, Any]:
+    """One stream's block of ``kpis.streams``, its rates worked out (None where nothing is offered)."""
+    return {"offers": offers, "offered_t": offered, "matched_t": matched, "in_force_t": in_force,
+            "transferred_t": transferred, "match_rate": matched / offered if offered else None,
+            "utilisation_rate": in_force / offered if offered else None}
+
+
+def _streams() -> dict[str, dict[str, Any]]:
+    """The park block cut by stream: each figure sums to the park's (construction offered, nothing matched)."""
+    return {"industrial": stream(5, 24000.0, 19835.5, 19835.5, 4955.733),
+            "hazardous": stream(4, 2500.0, 1685.25, 1620.0, 406.875),
+            "household": stream(), "construction": stream(1, 1000.0), "agricultural": stream()}
+
+
 def _months() -> list[dict[str, Any]]:
     return [
         {"month": "2026-08", "proposed_t": 19965.5, "approved_t": 0.0, "transferred_t": 0.0, "diverted_t": 0.0,
@@ -341,6 +356,7 @@ def sample_report(**overrides: Any) -> dict[str, Any]:
             "park": _park_kpi(),
             "enterprises": _enterprises(),
             "monthly": _months(),
+            "streams": _streams(),
             "compliance": {
                 "failed_checks": {"licence_category": 2, "licence_capacity": 1},
                 "soft_flags": {"distance_far": 3, "low_similarity": 1},
@@ -376,6 +392,7 @@ def empty_report(**overrides: Any) -> dict[str, Any]:
     months = [{k: (m["month"] if k == "month" else 0) for k in m} for m in _months()]
     zero.update(
         kpis={"park": park, "enterprises": [], "monthly": months,
+              "streams": {k: stream() for k in ("industrial", "hazardous", "household", "construction", "agricultural")},
               "compliance": {"failed_checks": {}, "soft_flags": {}, "alerts_open": 0, "alerts_by_kind": {},
                              "alerts_raised": 0, "open_manifests": 0, "findings_open": 0, "findings_by_code": {},
                              "alerts_critical": 0, "run": None, "run_scope": None,

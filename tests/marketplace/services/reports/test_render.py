@@ -19,7 +19,7 @@ from tests.marketplace.services.reports.report_sample import empty_report, sampl
 
 CSV_FILES = {"kpis.csv", "enterprises.csv", "flows.csv", "chains.csv", "loop_opportunities.csv", "ratings.csv",
              "monthly.csv", "compliance.csv"}
-SHEETS = ["概览 Summary", "企业 Enterprises", "流向 Flows", "共生链 Chains", "闭环 Loops", "闭环机会 Loop opportunities",
+SHEETS = ["概览 Summary", "废物种类 Streams", "企业 Enterprises", "流向 Flows", "共生链 Chains", "闭环 Loops", "闭环机会 Loop opportunities",
           "评级 Ratings", "月度 Monthly", "合规 Compliance", "排放因子 Factors"]
 HEADINGS = [("概览", "Summary"), ("园区关键指标", "Park key indicators"), ("物料流向", "Material flows"),
             ("共生网络", "Symbiosis network"), ("共生链与闭环", "Symbiosis chains and closed loops"),
@@ -319,7 +319,7 @@ def test_other_csv_files():
 def test_empty_report_csv(tmp_path):
     files = {p.name: _read_csv(p.read_bytes()) for p in write_csv(empty_report(), tmp_path)}
     assert files["flows.csv"] == [] and files["chains.csv"] == [] and files["ratings.csv"] == []
-    assert len(files["kpis.csv"]) == 2 + 3 * 12 + 3
+    assert len(files["kpis.csv"]) == 2 + 3 * 12 + 3 + 5 * 7  # park, its totals, its rates, every stream's figures
 
 
 # ---------------------------------------------------------------- XLSX

@@ -115,6 +115,25 @@ def test_pesticide_packaging_and_general_solid_waste_are_their_own_streams(w):
     assert progress(w)["pesticide_packaging_recovery_rate"]["met"] is False
 
 
+def test_the_other_streams_are_not_industrial_solid_waste_and_ag04_is_pesticide_packaging(w):
+    base = {**OFFER, "enterprise": "E-3", "waste_code": None, "ewc_code": None, "composition": [], "form": "solid"}
+    listings = [
+        {**base, "ref": "O-C", "title": "Demolition rubble", "title_zh": "拆除垃圾", "category": "CW04",
+         "quantity_t": 800},
+        {**base, "ref": "O-K", "title": "Canteen kitchen waste", "title_zh": "食堂厨余垃圾", "category": "HH03",
+         "form": "paste", "quantity_t": 150},
+        {**base, "ref": "O-A", "title": "Used pesticide containers", "title_zh": "农药瓶", "category": "AG04",
+         "quantity_t": 12},
+        {**base, "ref": "O-S", "title": "Steel slag", "title_zh": "钢渣", "quantity_t": 50},
+    ]
+    import_document(w.session, {"format": "wastematch.v1", "listings": listings}, actor="test")
+    rows = progress(w)
+    # only the slag is general industrial solid waste; the agricultural AG04 offer is pesticide packaging
+    assert rows["industrial_solid_waste_utilisation_rate"]["denominator"] == 50.0
+    assert rows["pesticide_packaging_recovery_rate"]["denominator"] == 12.0
+    assert rows["hazardous_waste_utilisation_rate"]["denominator"] == 420.0  # the park's two oil offers only
+
+
 def test_the_trend_lists_earlier_years_with_data(w):
     roster(w, "E-1", year=YEAR - 2, audit="done")
     roster(w, "E-1", year=YEAR, audit="open")
