@@ -11,6 +11,12 @@ against the published list when the table was written.  Metals in sludges and di
 liquors are given as the element (mass fraction of the wet waste); concentrated salt
 solutions give the salt.
 
+The other waste streams of the zero-waste city (issue 20) carry the project's own category codes
+(``catalog.waste_streams``): demolition concrete (CW04 拆除垃圾, CJJ/T 134-2019) to a recycled-aggregate
+line holding the 城市建筑垃圾处置核准 (建设部令第139号), canteen kitchen waste (HH03 厨余垃圾,
+GB/T 19095-2019) to an anaerobic digester holding the household-waste licence (建设部令第157号), and
+baled straw (AG01 秸秆) to the CHP plant's boilers as biomass fuel.
+
 Run ``python marketplace/demo/build_demo_park.py`` to rewrite ``demo_park.json`` next
 to this file.  The output is deterministic (no clock, no randomness).
 """
@@ -240,6 +246,12 @@ ENTERPRISES = [
     ("E-059", "太仓澄港环保处置有限公司", "JC", "7724", "Hazardous waste treatment", JS, "太仓市", 31.625, 121.130),
     ("E-060", "太仓澄净水处理剂有限公司", "JC", "2666", "Environmental pollution treatment chemicals manufacturing", JS, "太仓市", 31.612, 121.120),
     ("E-061", "澄港海上风电运维有限公司", "JC", "4415", "Wind power generation", JS, "太仓市", 31.640, 121.185),
+    # ---- the other streams of the zero-waste city (issue 20): platform members of CH ----------------
+    # A grain co-operative of the surrounding townships: farming has no class in the built-in GB/T 4754 table
+    # (industrial sections only), so it carries no industry code and is named by its English industry name.
+    ("E-062", "昆山市澄湖粮油专业合作社", "CH", None, "Rice and wheat farming co-operative", JS, "昆山市", 31.235, 120.985),
+    ("E-063", "苏州澄湖餐厨废弃物处理有限公司", "CH", "7820", "Environmental sanitation (kitchen waste treatment)", JS,
+     "昆山市", 31.330, 120.975),
 ]
 
 ALL_ACT = ["collect", "store", "utilise", "dispose"]
@@ -305,6 +317,15 @@ LICENCES: dict[str, list[dict]] = {
                               "HW49", "HW50"],
                "activities": DISP, "annual_capacity_t": 20000,
                "valid_from": "2024-11-01", "valid_to": "2029-10-31"}],
+    # recycled aggregate and block line for demolition and construction-site waste: 城市建筑垃圾处置核准
+    # (建设部令第139号), limited to the categories it can take (no spoil or mud)
+    "E-054": [{"number": "SZ-JZLJ-2025-0142", "kind": "construction_waste_disposal",
+               "categories": ["CW03", "CW04", "CW05"], "activities": ["collect", "store", "utilise"],
+               "annual_capacity_t": 150000, "valid_from": "2025-05-01", "valid_to": "2028-04-30"}],
+    # anaerobic digestion of kitchen waste: 城市生活垃圾经营性处置许可 (建设部令第157号), kitchen waste only
+    "E-063": [{"number": "SZ-SHLJ-2024-0031", "kind": "household_waste_service", "categories": ["HH03"],
+               "activities": ["collect", "store", "utilise"], "annual_capacity_t": 73000,
+               "valid_from": "2024-07-01", "valid_to": "2029-06-30"}],
     # ferric chloride / polyferric sulfate maker using spent acids (HW34 only)
     "E-060": [{"number": "JS-HW-3205-0102", "kind": "hw_comprehensive", "categories": ["HW34"],
                "activities": UTIL, "annual_capacity_t": 30000,
@@ -316,13 +337,17 @@ Y1 = "2027-12-31"   # usual end when a contract horizon is stated
 
 
 def offer(ref, ent, title, title_zh, form, composition, qty, period, price, route, *,
-          code=None, ewc=None, desc="", af=Y0, at=None, complete=True):
+          code=None, ewc=None, desc="", af=Y0, at=None, complete=True, category=None, stream=None):
     # The demo's compositions list every component the holders know of (the rest is inert matter), so they are
     # declared complete: a need's limit on a substance they do not list is met, not unknown (issue 16).
     d = {"ref": ref, "kind": "offer", "enterprise": ent, "title": title, "title_zh": title_zh,
          "description": desc}
     if code:
         d["waste_code"] = code
+    if category:
+        d["category"] = category
+    if stream:
+        d["stream"] = stream
     if ewc:
         d["ewc_code"] = ewc
     d.update({"form": form, "composition": composition, "quantity_t": qty, "period": period,
@@ -334,11 +359,15 @@ def offer(ref, ent, title, title_zh, form, composition, qty, period, price, rout
 
 
 def need(ref, ent, title, title_zh, forms, purpose, max_km, composition, qty, period, price, *,
-         want=None, lim=None, code=None, desc="", af=Y0, at=None):
+         want=None, lim=None, code=None, desc="", af=Y0, at=None, category=None, stream=None):
     d = {"ref": ref, "kind": "need", "enterprise": ent, "title": title, "title_zh": title_zh,
          "description": desc}
     if code:
         d["waste_code"] = code
+    if category:
+        d["category"] = category
+    if stream:
+        d["stream"] = stream
     d.update({"composition": composition, "quantity_t": qty, "period": period,
               "available_from": af, "available_to": at, "price_cny_per_t": price,
               "forms": forms, "purpose": purpose, "max_distance_km": max_km,
@@ -750,6 +779,28 @@ OFFERS = [
           "solid", comp(("glass", 0.60), ("epoxy", 0.28), (None, "balsa and PET foam core", 0.08), ("pvc", 0.02)),
           1800, "once", -350, "storage", af="2026-10-01", at="2027-09-30",
           desc="Cut to 1 m segments; glass-fibre/epoxy composite (general industrial solid waste)."),
+    # ---------------- the other streams (issue 20): construction, household, agricultural ----------------
+    # The machine-tool maker pulls down its old machining hall: demolition waste (CJJ/T 134-2019 拆除垃圾), today
+    # trucked to a construction-waste landfill (消纳场) for a fee. Concrete with limestone aggregate and brick.
+    offer("O-103", "E-006", "Demolition concrete and brick rubble from the old machining hall", "旧厂房拆除混凝土块及砖渣",
+          "solid", comp(("sio2", 0.52), ("caco3", 0.20), ("cao", 0.10), ("al2o3", 0.08), ("fe2o3", 0.04),
+                        ("fe", 0.01)),
+          8000, "once", -35, "landfill", category="CW04", stream="construction",
+          desc="Rebar cut out on site; no asbestos (survey report of the demolition permit)."),
+    # The property manager runs the park's staff canteens: kitchen waste (GB/T 19095-2019 厨余垃圾), today
+    # collected with residual waste and burnt.
+    offer("O-104", "E-035", "Kitchen waste from the park's staff canteens", "园区职工食堂厨余垃圾（餐厨垃圾）",
+          "paste", comp(("water", 0.78), (None, "food residues (starch, protein, fibre)", 0.17),
+                        (None, "oils and fats", 0.03), ("nacl", 0.01)),
+          1500, "year", -260, "incineration", category="HH03", stream="household",
+          desc="About 4 t a day from eight canteens, collected in sealed bins every day."),
+    # A grain co-operative's rice and wheat straw, baled after harvest (秸秆; the national zero-waste indicators
+    # count its utilisation), today left in field stacks.
+    offer("O-105", "E-062", "Baled rice and wheat straw", "稻麦秸秆（打捆）",
+          "solid", comp(("cellulose", 0.38), (None, "hemicellulose", 0.25), (None, "lignin", 0.15), ("water", 0.15),
+                        ("sio2", 0.05)),
+          4000, "year", 120, "storage", category="AG01", stream="agricultural",
+          desc="Two harvests a year (June wheat, November rice); bales stored under cover at the co-operative."),
 ]
 
 NEEDS = [
@@ -967,6 +1018,25 @@ NEEDS = [
     need("N-054", "E-017", "Regenerated NMP for cathode slurry", "正极浆料用再生NMP",
          ["liquid"], "reuse", 100, comp(("nmp", 0.998)),
          5000, "year", 11500, want=wanted(nmp=0.995), lim=limits(water=0.0005)),
+    # ---------------- the other streams (issue 20) ----------------
+    # Recycled aggregate and blocks from demolition and construction-site waste (holds the disposal approval).
+    need("N-055", "E-054", "Demolition and construction waste for recycled aggregate and blocks",
+         "建筑垃圾（拆除垃圾）制再生骨料及再生砌块",
+         ["solid"], "recycle", 60, comp(("sio2", 0.50), ("caco3", 0.20), ("cao", 0.10), ("al2o3", 0.08)),
+         120000, "year", -15, category="CW04", stream="construction",
+         want=wanted(caco3=0.10), lim=limits(gypsum=0.01, chloride=0.001, base_oil=0.001)),
+    # Anaerobic digestion of kitchen waste to biogas (holds the household-waste licence for kitchen waste).
+    need("N-056", "E-063", "Kitchen and food waste for anaerobic digestion", "厨余垃圾（餐厨垃圾）厌氧消化产沼",
+         ["paste", "sludge"], "recover_energy", 60,
+         comp(("water", 0.80), (None, "food residues (starch, protein, fibre)", 0.15), (None, "oils and fats", 0.03)),
+         60000, "year", -200, category="HH03", stream="household",
+         lim=limits(hg=0.000001, cd=0.000001, pb=0.00001)),
+    # The CHP plant co-fires baled straw in its CFB boilers (biomass fuel).
+    need("N-057", "E-026", "Baled crop straw as biomass fuel for the CFB boilers", "秸秆打捆生物质燃料（循环流化床掺烧）",
+         ["solid"], "recover_energy", 60,
+         comp(("cellulose", 0.38), (None, "hemicellulose", 0.25), (None, "lignin", 0.15), ("water", 0.15)),
+         20000, "year", 180, category="AG01", stream="agricultural",
+         want=wanted(cellulose=0.25), lim=limits(water=0.25, chloride=0.01)),
 ]
 
 

@@ -76,6 +76,10 @@ FLOWS: tuple[Flow, ...] = (
     Flow("O-014", "N-003", 2, 18.0, "drum", 90, "苏州澄运危险品运输有限公司", "苏E·D6650", every_days=7, first_day=30),
     # Nickel sludge to smelting recovery at a plant whose licence is about to expire.
     Flow("O-016", "N-014", 3, 15.0, "bag", 15, "苏州吴中顺达物流有限公司", "苏E·K2203", every_days=30, first_day=20),
+    # Demolition concrete to the recycled aggregate line (construction waste, issue 20): tipper loads in bulk.
+    Flow("O-103", "N-055", 5, 32.0, "bulk", 1, "昆山澄通土方运输有限公司", "苏E·T5102", every_days=10, first_day=60),
+    # Canteen kitchen waste to the anaerobic digester (household waste): approved, daily collection not yet begun.
+    Flow("O-104", "N-056", 0, 0.0, "bulk", 0, "", "", ship=False),
     # The drum refurbisher's other suppliers: approved only, they fill its licence (capacity alert).
     Flow("O-047", "N-039", 0, 0.0, "box", 0, "", "", ship=False),
     Flow("O-055", "N-039", 0, 0.0, "box", 0, "", "", ship=False),

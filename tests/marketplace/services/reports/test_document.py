@@ -102,7 +102,7 @@ def test_approved_and_proposed_totals_add_up_from_the_matches(demo, report):
     approved = [m for m in demo.scalars(select(Match).where(Match.status.in_(RESERVING_STATUSES)))
                 if m.approved_at is not None and period.holds(as_utc(m.approved_at))]
     assert report["kpis"]["park"]["approved"]["tonnes"] == pytest.approx(sum(m.quantity_t for m in approved))
-    assert report["kpis"]["park"]["approved"]["flows"] == len(approved) == 12
+    assert report["kpis"]["park"]["approved"]["flows"] == len(approved) == 14
     live = ("proposed", "accepted", "approved", "in_transfer", "completed")
     proposed = [m for m in demo.scalars(select(Match).where(Match.status.in_(live)))
                 if period.holds(as_utc(m.created_at))]
