@@ -19,9 +19,10 @@ from flask import g, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from catalog.waste_streams import STREAM_KEYS, STREAMS_BY_KEY
 from marketplace.errors import DomainError, ValidationFailed
 from marketplace.services.catalog.reference import CatalogStatus, catalog_status
-from marketplace.services.reports.kpi_registry import KPIS, Kpi
+from marketplace.services.reports.kpi_registry import KPIS, STREAM_FIGURES, Kpi
 from marketplace.services.reports.overview import waiting_work
 from marketplace.services.reports.overview_report import overview_report
 from marketplace.services.traceability.ledger_review import CODE_ZH
@@ -222,6 +223,19 @@ def basis_rows() -> list[tuple[str, str, int, bool]]:
     return rows
 
 
+def stream_columns() -> list[tuple[str, str, int, bool]]:
+    """``(key, label, decimals, is a share)`` of each figure of the table by waste stream: the registry's names,
+    with their units (t/a, t), in the page's language."""
+    return [(k.key, loc(*k.column()), k.format.digits, k.unit == "share") for k in STREAM_FIGURES]
+
+
+def stream_rows(kpis: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    """``(key, name, figures)`` of each waste stream of the report (``kpis.streams``), in the streams' order."""
+    streams = kpis.get("streams") or {}
+    return [(key, loc(STREAMS_BY_KEY[key].name_zh, STREAMS_BY_KEY[key].name_en), streams[key])
+            for key in STREAM_KEYS if key in streams]
+
+
 def compliance_cards(compliance: dict[str, Any]) -> list[Card]:
     """Checks failed in the latest run, active alerts, open manifests, open ledger findings."""
     failed = sum(compliance["failed_checks"].values())
@@ -284,6 +298,7 @@ def park_home():
     context.update(
         doc=doc, park=park, code_label=code_label, waiting=waiting, cards=kpi_cards(doc["kpis"]), compliance=compliance,
         compliance_cards=compliance_cards(compliance), basis_rows=basis_rows(), kpi_title=kpi_title, kpis=KPIS,
+        stream_columns=stream_columns(), stream_rows=stream_rows(doc["kpis"]),
         charts=[monthly_chart(doc["kpis"]["monthly"]), grade_chart(doc["ratings"])],
         grades=grade_counts(doc["ratings"]), seconds=time.perf_counter() - started,
         links={"approvals": page_link("pages.approvals", park=park.code),

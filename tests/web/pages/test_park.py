@@ -52,3 +52,17 @@ def test_the_overview_in_english(pages):
     assert "Zero-waste KPIs" in page and "Binhai New Area (BH)" in page and "Utilisation rate" in page
     assert "Matches awaiting approval" in page and "Transferred tonnes per month" in page
     assert "Figures as of " in page and "changes by others show within half a minute" in page
+
+
+def test_the_overview_has_a_row_per_waste_stream_in_both_languages(pages):
+    pages.sign_in("coord")
+    page = pages.text("/park")
+    assert "按废物种类" in page and "资源化利用率" in page and "匹配量 (t/a)" in page
+    for name in ("一般工业固体废物及富余化学品", "危险废物", "生活垃圾", "建筑垃圾", "农业废弃物"):
+        assert name in page
+    # the API park offers hazardous waste only: the other streams have no rate, not a division by zero
+    household = page.split('data-stream="household"')[1].split("</tr>")[0]
+    assert household.count("—") == 2
+    pages.language("en")
+    page = pages.text("/park")
+    assert "By waste stream" in page and "Construction waste" in page and "Matched (t/a)" in page
