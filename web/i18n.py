@@ -257,6 +257,8 @@ STATE_LABELS: dict[str, Any] = {
     "licence_capacity": _l("Licence capacity nearly used"),
     "receipts_over_licence": _l("Receipts over licence"),
     "banned_use": _l("Prohibited use"), "obligation_overdue": _l("Obligation overdue"),
+    "scale_mismatch": _l("Weighbridges disagree"), "route_deviation": _l("Off the planned route"),
+    "long_stop": _l("Long stop on the way"),
     # surveys, roster, disclosures and EECM assessments (governance)
     "draft": _l("Draft"), "submitted": _l("Submitted"), "returned": _l("Returned"), "resubmitted": _l("Resubmitted"),
     "confirmed": _l("Confirmed"), "removed": _l("Removed"), "done": _l("Done"), "waived": _l("Waived"),

@@ -24,10 +24,11 @@ from marketplace.schemas.numbers import read_tonnes
 from marketplace.services.accounts import disclosure
 from marketplace.services.accounts.users import Principal
 from marketplace.services.matching import workflow
-from marketplace.services.traceability import manifests, transfers
+from marketplace.services.traceability import devices, manifests, transfers
 
 from ..database import db_session, discard_changes
 from ..i18n import one_language, state_label
+from ..track_drawing import draw_track
 from . import bp
 from .auth import page_principal, signed_in
 from .common import FormErrors, coordinated_parks, flash_done, paginate, park_options
@@ -149,10 +150,11 @@ def _render_shipment(shipment: Shipment, *, failed: str | None = None, form: dic
         event["actor_text"] = one_language(event["actor"])
         event["reason_text"] = one_language(event["reason"])
     standing = transfers.shipment_standing(principal, shipment)
+    dev = devices.shipment_devices(session, principal, shipment.id)
     return render_template(
         "shipment.html", s=doc, history=history, actions=allowed_actions(principal, shipment),
         side=standing.side, failed=failed, form=form or {}, errors=errors, action_labels=ACTION_LABELS,
-        packaging_labels=PACKAGING_LABELS, badge=shipment_badge), status
+        packaging_labels=PACKAGING_LABELS, badge=shipment_badge, dev=dev, track=draw_track(dev)), status
 
 
 @bp.get("/shipments/<int:shipment_id>")

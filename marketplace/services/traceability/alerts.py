@@ -263,6 +263,12 @@ def _segment_km(p: tuple[float, float], a: tuple[float, float], b: tuple[float, 
     return math.hypot(p[0] - a[0] - t * dx, p[1] - a[1] - t * dy)
 
 
+def planned_line_km(lat: float, lon: float, producer: tuple[float, float], receiver: tuple[float, float]) -> float:
+    """Distance (km) from a position to the planned line, the straight producer → receiver segment."""
+    to_km = _local_km((producer[0] + receiver[0]) / 2)
+    return _segment_km(to_km(lat, lon), to_km(*producer), to_km(*receiver))
+
+
 def _latest_nets(session: Session, shipment_ids: list[int]) -> dict[tuple[int, str], tuple[float, dt.datetime]]:
     """The latest weighbridge net per (shipment, end): a re-weighing replaces the one before."""
     out: dict[tuple[int, str], tuple[float, dt.datetime]] = {}
@@ -352,11 +358,9 @@ def _device_findings(session: Session, shipments: list[Shipment], s: AlertSettin
         if not track or sh.producer is None or sh.receiver is None:
             continue
         ends = [(sh.producer.lat, sh.producer.lon), (sh.receiver.lat, sh.receiver.lon)]
-        to_km = _local_km((ends[0][0] + ends[1][0]) / 2)
-        a, b = to_km(*ends[0]), to_km(*ends[1])
         far, far_at, outside = 0.0, None, 0
         for lat, lon, at in track:
-            d = _segment_km(to_km(lat, lon), a, b)
+            d = planned_line_km(lat, lon, ends[0], ends[1])
             if d > s.corridor_km + EPS:
                 outside += 1
             if d > far:
@@ -864,7 +868,7 @@ def active_counts(session: Session, principal: Principal, *, park_id: int | None
 
 
 __all__ = ["AlertFinding", "AlertSettings", "DEVICE_KINDS", "KIND_ZH", "LICENCE_KINDS", "OWN_KINDS", "ParkScan", "SHIPMENT_KINDS", "ScanResult", "acknowledge",
-           "active_counts", "alert_view", "filtered_alerts", "get_alert", "park_code_of", "park_id_of",
+           "active_counts", "alert_view", "filtered_alerts", "get_alert", "park_code_of", "park_id_of", "planned_line_km",
            "refresh_device_alerts", "refresh_for_shipment", "register_scan_hook", "scan", "scan_for", "scan_hooks", "settings_from",
            "sync_alerts", "visible_alerts"]
 

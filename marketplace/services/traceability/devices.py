@@ -38,11 +38,21 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from ...errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
-from ...models import DEVICE_PURPOSES, WEIGH_ENDS, Device, Enterprise, Shipment, TrackPoint, WeighReading
+from ...models import (
+    ACTIVE_ALERT_STATUSES,
+    DEVICE_PURPOSES,
+    WEIGH_ENDS,
+    Alert,
+    Device,
+    Enterprise,
+    Shipment,
+    TrackPoint,
+    WeighReading,
+)
 from ...models.base import MAX_ID, as_utc, iso_utc, utcnow
 from ..accounts import audit
 from ..accounts.users import Principal
-from . import alerts
+from . import alerts, transfers
 
 MAX_BATCH = 1000
 READING_ID_MAX = 64
@@ -439,6 +449,43 @@ def post_track(session: Session, token: str | None, readings: Any, *, now: dt.da
 
 # --- what the shipment page shows ----------------------------------------------------------------------
 
+@dataclass
+class ShipmentDevices:
+    """What the shipment page shows of the devices: the latest net per end and their difference, the track,
+    the planned line and corridor, and the shipment's active alerts the principal may see."""
+
+    weights: dict[str, dict[str, Any]]
+    weighings: int
+    difference: dict[str, float] | None
+    track: list[tuple[float, float, str | None]]
+    producer: tuple[float, float]
+    receiver: tuple[float, float]
+    corridor_km: float
+    alerts: list[dict[str, Any]]
+
+    @property
+    def empty(self) -> bool:
+        return not self.weights and not self.track and not self.alerts
+
+
+def shipment_devices(session: Session, principal: Principal, shipment_id: int,
+                     settings: alerts.AlertSettings | None = None) -> ShipmentDevices:
+    """The devices' part of one shipment's page, for whoever may see the shipment (``NotFound`` else).
+
+    Alerts follow the alerts' own rule: coordinators and admins see them, enterprise users none.
+    """
+    shipment = transfers.get_shipment(session, principal, shipment_id)
+    data = shipment_readings(session, shipment)
+    rows = session.scalars(alerts.visible_alerts(principal).where(
+        Alert.shipment_id == shipment.id, Alert.status.in_(ACTIVE_ALERT_STATUSES)).order_by(Alert.raised_at, Alert.id))
+    return ShipmentDevices(
+        weights=data["weights"], weighings=data["weighings"], difference=data["difference"], track=data["track"],
+        producer=(shipment.producer.lat, shipment.producer.lon), receiver=(shipment.receiver.lat, shipment.receiver.lon),
+        corridor_km=(settings or alerts.AlertSettings()).corridor_km,
+        alerts=[{"kind": a.kind, "severity": a.severity, "status": a.status, "message": a.message,
+                 "raised_at": iso_utc(a.raised_at)} for a in rows])
+
+
 def shipment_readings(session: Session, shipment: Shipment) -> dict[str, Any]:
     """A shipment's weighings (latest per end, and all), its track and planned line, for its page.
 
@@ -462,5 +509,5 @@ def shipment_readings(session: Session, shipment: Shipment) -> dict[str, Any]:
             "track": [(float(lat), float(lon), iso_utc(at)) for lat, lon, at in points]}
 
 
-__all__ = ["MAX_BATCH", "BatchResult", "authenticate", "device_view", "get_device", "list_devices", "post_track",
-           "post_weights", "register_device", "revoke_device", "shipment_readings"]
+__all__ = ["MAX_BATCH", "BatchResult", "ShipmentDevices", "authenticate", "device_view", "get_device", "list_devices", "post_track",
+           "post_weights", "register_device", "revoke_device", "shipment_devices", "shipment_readings"]
