@@ -48,6 +48,11 @@ _TEMPLATES = (
     ("Length must be {equal}.", _l("Length must be %(equal)s.")),
     ("Must be greater than or equal to {min} and less than or equal to {max}.",
      _l("Must be greater than or equal to %(min)s and less than or equal to %(max)s.")),
+    # marshmallow's mixed bounds (one end inclusive), before the two-exclusive template that would swallow them
+    ("Must be greater than {min} and less than or equal to {max}.",
+     _l("Must be greater than %(min)s and less than or equal to %(max)s.")),
+    ("Must be greater than or equal to {min} and less than {max}.",
+     _l("Must be greater than or equal to %(min)s and less than %(max)s.")),
     ("Must be greater than {min} and less than {max}.", _l("Must be greater than %(min)s and less than %(max)s.")),
     ("Must be greater than or equal to {min}.", _l("Must be greater than or equal to %(min)s.")),
     ("Must be greater than {min}.", _l("Must be greater than %(min)s.")),

@@ -26,6 +26,9 @@ def app(tmp_path):
     ("Unknown field.", "未知字段。"),
     ("Must be greater than or equal to 1 and less than or equal to 50.", "须不小于 1 且不大于 50。"),
     ("Length must be between 8 and 128.", "长度须在 8 到 128 之间。"),
+    # one end inclusive: the two-exclusive template once swallowed these ("须大于 0 且小于 or equal to 60。")
+    ("Must be greater than 0 and less than or equal to 60.", "须大于 0 且不大于 60。"),
+    ("Must be greater than or equal to 0 and less than 1.", "须不小于 0 且小于 1。"),
 ])
 def test_marshmallow_messages_in_chinese_on_chinese_pages_and_unchanged_in_english(app, english, chinese):
     with app.test_request_context():
