@@ -23,6 +23,7 @@ from .governance import (
     Target,
 )
 from .base import Base
+from .collection import ROUND_STATUSES, CollectionRound, CollectionStop
 from .hw_declarations import HW_DECLARATION_STATUSES, HW_LINE_TONNES, HwDeclaration, HwDeclarationLine
 from .listings import (
     COMPONENT_ROLES,
@@ -54,6 +55,7 @@ from .reference import EwcCodeRow, HwCategoryRow, HwCodeRow, HwExemptionRow
 
 __all__ = [
     "HW_DECLARATION_STATUSES", "HW_LINE_TONNES", "HwDeclaration", "HwDeclarationLine",
+    "ROUND_STATUSES", "CollectionRound", "CollectionStop",
     "AuditEvent", "Base", "Component", "Enterprise", "EwcCodeRow", "HwCategoryRow", "HwCodeRow",
     "HwExemptionRow", "Licence", "Listing", "Park", "COMPONENT_ROLES", "CURRENT_ROUTES", "FORMS",
     "LISTING_KINDS", "PERIODS", "PURPOSES", "MATCH_STATUSES", "RESERVING_STATUSES", "Match", "MatchRun",

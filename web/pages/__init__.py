@@ -26,6 +26,7 @@ from . import (  # noqa: E402,F401
                alerts,
                approvals,
                auth,
+               collection,
                dashboard,
                disclosures,
                eecm,

@@ -38,6 +38,7 @@ COORDINATOR_MENU = (
     ("pages.approvals", _l("Approvals")),
     ("pages.moderation_listings", _l("Park listings")),
     ("pages.shipments", _l("Shipments")),
+    ("pages.collection_rounds", _l("Pooled collection")),
     ("pages.alerts", _l("Alerts")),
     ("pages.ledger_findings", _l("Ledger findings")),
     ("pages.hw_declarations", _l("HW declarations")),
@@ -56,7 +57,7 @@ NAV_PARENT = {"pages.trace_page": "pages.trace_form", "pages.moderation_listing"
               "pages.report_view": "pages.reports_page",
               "pages.survey_review": "pages.surveys", "pages.survey_declaration": "pages.survey",
               "pages.eecm_assessment": "pages.eecm_assessments", "pages.disclosure_page": "pages.disclosures",
-              "pages.hw_declaration": "pages.hw_declarations"}
+              "pages.hw_declaration": "pages.hw_declarations", "pages.collection_round": "pages.collection_rounds"}
 
 
 def nav_items(principal: Principal | None) -> list[tuple[str, Any]]:
