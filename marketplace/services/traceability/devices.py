@@ -92,11 +92,12 @@ def _enterprise(session: Session, principal: Principal, ref: str | None) -> Ente
     ref = ref if ref is not None else principal.enterprise_ref
     if not isinstance(ref, str) or not ref:
         raise ValidationFailed("name the enterprise of the device (请选择设备所属企业)", {"enterprise": ["required"]})
+    if principal.role == "enterprise" and ref != principal.enterprise_ref:
+        # Refused before any lookup, so that the answer says nothing about whether ``ref`` exists.
+        raise Forbidden("devices are registered by the enterprise itself or its park's coordinators "
+                        "(仅本企业或园区管理者可登记设备)", {"enterprise": ["not yours"]})
     ent = session.scalar(select(Enterprise).where(Enterprise.ref == ref))
     if ent is None or not _may_manage(principal, ent):
-        if ent is not None and principal.role == "enterprise":
-            raise Forbidden("devices are registered by the enterprise itself or its park's coordinators "
-                            "(仅本企业或园区管理者可登记设备)", {"enterprise": ["not yours"]})
         raise NotFound(f"enterprise {ref} not found (无此企业)", {"enterprise": [f"no enterprise {ref} you manage"]})
     return ent
 

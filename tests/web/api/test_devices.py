@@ -70,6 +70,7 @@ def test_registering_listing_and_revoking_devices(api):
     assert other["enterprise"] == "E-2"
     assert api.post("devices", "coord_nk", json={"purpose": "gps", "name": "x", "enterprise": "E-2"}).status_code == 404
     assert api.post("devices", "e3", json={"purpose": "gps", "name": "x", "enterprise": "E-2"}).status_code == 403
+    assert api.post("devices", "e3", json={"purpose": "gps", "name": "x", "enterprise": "E-404"}).status_code == 403
     assert [d["id"] for d in api.get("devices", "e2").json["items"]] == [doc["id"], other["id"]]
     assert api.get("devices", "e3").json["items"] == []
     assert api.get(f"devices/{doc['id']}", "e3").status_code == 404
