@@ -98,14 +98,17 @@ class Permit:
     name_zh: str
     name_en: str
     source: str  # the regulation, as cited
+    source_en: str  # the same in English (our translation of the title)
 
 
 PERMITS: dict[str, Permit] = {p.kind: p for p in (
     Permit(CONSTRUCTION_PERMIT, "城市建筑垃圾处置核准", "Urban construction waste disposal approval",
-           "建设部令第139号《城市建筑垃圾管理规定》(2005)"),
+           "建设部令第139号《城市建筑垃圾管理规定》(2005)",
+           "Ministry of Construction Order No. 139, Provisions on Urban Construction Waste (2005)"),
     Permit(HOUSEHOLD_PERMIT, "城市生活垃圾经营性收集、运输、处置许可",
            "Licence for commercial collection, transport and disposal of household waste",
-           "建设部令第157号《城市生活垃圾管理办法》(2007)"),
+           "建设部令第157号《城市生活垃圾管理办法》(2007)",
+           "Ministry of Construction Order No. 157, Measures on Urban Household Waste (2007)"),
 )}
 
 

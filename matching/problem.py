@@ -17,17 +17,20 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from scipy import sparse
 
-from catalog.waste_codes import is_hw_code
+from catalog.waste_codes import HW_CATEGORY_RE, is_hw_code
 
 FORMS = ("solid", "powder", "liquid", "sludge", "paste", "gas")
 PURPOSES = ("reuse", "recycle", "co_process", "recover_energy", "dispose")
 ACTIVITIES = ("collect", "store", "utilise", "dispose")
-LICENCE_KINDS = ("hw_comprehensive", "hw_collection")
+# The HW business licence (comprehensive, collection-only), then the receivers' licences of two other streams:
+# 城市建筑垃圾处置核准 (建设部令第139号) and the licence for commercial household-waste services (建设部令第157号).
+LICENCE_KINDS = ("hw_comprehensive", "hw_collection", "construction_waste_disposal", "household_waste_service")
+HW_LICENCE_KINDS = ("hw_comprehensive", "hw_collection")
 DAY_MIN = dt.date(1900, 1, 1).toordinal()
 DAY_MAX = dt.date(2999, 12, 31).toordinal()
 EARTH_RADIUS_KM = 6371.0088
@@ -82,6 +85,10 @@ class OfferRecord:
     # The holder declares every component (fractions may still sum below 1: the rest is inert matter it
     # names nowhere). Only then does an undeclared substance count as absent (0) in a need's limits.
     composition_complete: bool = False
+    # The zero-waste city's stream (catalog.waste_streams) and the category of a waste without an HW code
+    # (SWnn, CWnn, HHnn, AGnn): what rule ``stream_permit`` asks of the receiver.
+    stream: str = "industrial"
+    category: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,21 +113,29 @@ class NeedRecord:
     available_to: dt.date | None = None
     price_cny_per_t: float | None = None  # what the taker pays; negative: gate fee
     id: int | None = None
+    stream: str = "industrial"  # what the need takes in (catalog.waste_streams)
+    category: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class LicenceRecord:
-    """A 危险废物经营许可证 as the engine sees it: scope, activities, validity, capacity left."""
+    """A receiver's licence as the engine sees it: scope, activities, validity, capacity left.
+
+    The 危险废物经营许可证 (``hw_*`` kinds) has HW ``categories`` and ``codes``; a licence of the
+    construction or household stream has none of those (it never covers HW) and may be limited to
+    ``stream_categories`` of its stream (none: the whole stream).
+    """
 
     number: str
     enterprise: str
-    kind: str  # hw_comprehensive | hw_collection
+    kind: str  # one of LICENCE_KINDS
     categories: frozenset[str]
     codes: frozenset[str]
     activities: frozenset[str]
     valid_from: dt.date
     valid_to: dt.date | None
     remaining_t: float  # annual capacity minus what is already approved this year
+    stream_categories: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +183,9 @@ class Problem:
                  settings: Settings | None = None) -> None:
         self.offers = list(offers)
         self.needs = list(needs)
-        self.licences = list(licences)
+        # A licence of the construction or household stream never covers HW, whatever scope it was given.
+        self.licences = [x if x.kind in HW_LICENCE_KINDS or not (x.categories or x.codes)
+                         else replace(x, categories=frozenset(), codes=frozenset()) for x in licences]
         self.approvals = list(approvals)
         self.settings = settings or Settings()
         self.today = self.settings.today.toordinal()
@@ -283,10 +300,11 @@ def _bits(values: frozenset[str] | set[str], vocabulary: tuple[str, ...]) -> int
 
 
 def _category_bits(categories: frozenset[str]) -> int:
-    """HW01..HW50 as bits 1..50 of an unsigned 64-bit mask."""
+    """HW01..HW50 as bits 1..50 of an unsigned 64-bit mask (anything else is no HW category: no bit)."""
     out = 0
     for c in categories:
-        out |= 1 << int(c[2:])
+        if HW_CATEGORY_RE.match(c):
+            out |= 1 << int(c[2:])
     return out
 
 

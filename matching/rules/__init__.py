@@ -2,7 +2,8 @@
 
 Thirteen checks with stable codes, in DESIGN order, one module each (``hw_licence.py`` …
 ``incompatible_mix.py``), plus the soft ``composition_declared`` flag (a hazardous offer
-without a composition): its :class:`RuleSpec`, its vectorised check and its
+without a composition) and the hard ``stream_permit`` (the receivers' permits of the construction and
+household streams, issue 20): each with its :class:`RuleSpec`, its vectorised check and its
 explanation side by side, listed in ``registry.REGISTRY``. A check passes, fails or is
 *unknown* (``base``: the declared data do not decide it, and unknown is never passed). ``evaluate_rules`` runs them
 vectorised over all candidate arcs of a :class:`~matching.problem.Problem` (millions of

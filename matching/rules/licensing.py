@@ -26,7 +26,7 @@ from catalog.waste_codes import is_hw_code
 
 from ..exemptions import EXEMPTION_RULES, offer_qualifies, receiver_qualifies
 from ..exemptions import rules_naming as _rules_naming
-from ..problem import DAY_MAX, DAY_MIN, Problem
+from ..problem import DAY_MAX, DAY_MIN, HW_LICENCE_KINDS, Problem
 from .arrays import expand, lowest_bit, member
 from .base import ArcBatch, ArcCase
 from .features import is_collectable, offer_text
@@ -210,6 +210,8 @@ DISPOSAL = _Purpose("dispose")
 def licence_verdict(problem: Problem, li: int, offer, need, collectable: bool) -> tuple[bool, tuple[str, str], str]:
     """(covers, (中文, English) what it covers or why not, activity used) of licence ``li`` for an offer → need."""
     lic = problem.licences[li]
+    if lic.kind not in HW_LICENCE_KINDS:  # 建筑垃圾处置核准 or a household-waste licence: never covers HW
+        return False, (f"{lic.number} 不是危险废物经营许可证", f"{lic.number} is not an HW business licence"), ""
     start, end = lic.valid_from.toordinal(), (lic.valid_to.toordinal() if lic.valid_to else DAY_MAX)
     if not start <= problem.today <= end:
         if problem.today > end:

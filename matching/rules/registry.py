@@ -1,5 +1,5 @@
-"""The thirteen rules in DESIGN order plus the ``composition_declared`` flag (issue 16), and the two loops over
-them: ``evaluate_rules`` and ``explain``."""
+"""The thirteen rules in DESIGN order plus the ``composition_declared`` flag (issue 16) and the receivers' stream
+permits (``stream_permit``, issue 20), and the two loops over them: ``evaluate_rules`` and ``explain``."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -21,6 +21,7 @@ from . import (
     pops_destruction_only,
     required_component,
     self_match,
+    stream_permit,
 )
 from .base import ArcBatch, ArcCase, Check, Rule, RuleSpec
 from .features import composition_is_complete
@@ -42,6 +43,7 @@ REGISTRY: tuple[Rule, ...] = (
     self_match.RULE,
     incompatible_mix.RULE,
     composition_declared.RULE,
+    stream_permit.RULE,
 )
 _BY_CODE = {r.spec.code: r for r in REGISTRY}
 RULES: tuple[RuleSpec, ...] = tuple(r.spec for r in REGISTRY)

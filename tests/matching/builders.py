@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
+from catalog.waste_streams import infer_stream
 from matching.arcs import Arcs
 from matching.problem import LicenceRecord, NeedRecord, OfferRecord, PointToPointApproval, Problem, Settings, Site
 from matching.rules import Check, _explain_arc, evaluate_rules
@@ -34,12 +35,14 @@ def offer(ref: str, where: Site, *, form: str = "liquid", code: str | None = Non
           composition: dict[str, float] | None = None, names: dict[str, str] | None = None,
           quantity_t: float = 100.0, title: str = "", title_zh: str = "", description: str = "",
           available_from: dt.date | None = None, available_to: dt.date | None = None,
-          complete: bool = False) -> OfferRecord:
-    """An offer (供给); ``complete``: its composition is declared complete."""
+          complete: bool = False, stream: str | None = None, category: str | None = None) -> OfferRecord:
+    """An offer (供给); ``complete``: its composition is declared complete; ``stream`` as the code infers it
+    unless given (``catalog.waste_streams``)."""
     return OfferRecord(ref=ref, site=where, quantity_t=quantity_t, form=form, waste_code=code,
                        composition=dict(composition or {}), names=dict(names or {}), title=title,
                        title_zh=title_zh, description=description, available_from=available_from,
-                       available_to=available_to, composition_complete=complete)
+                       available_to=available_to, composition_complete=complete,
+                       stream=stream or infer_stream(code, category), category=category)
 
 
 def need(ref: str, where: Site, *, forms: Iterable[str] = ("liquid",), purpose: str = "recycle",
@@ -55,11 +58,12 @@ def need(ref: str, where: Site, *, forms: Iterable[str] = ("liquid",), purpose: 
 def licence(number: str, enterprise: str, *, categories: Iterable[str] = (), codes: Iterable[str] = (),
             activities: Iterable[str] = ALL_ACTIVITIES, kind: str = "hw_comprehensive",
             valid_from: dt.date | None = None, valid_to: dt.date | None = None,
-            remaining_t: float = 1000.0) -> LicenceRecord:
+            remaining_t: float = 1000.0, stream_categories: Iterable[str] = ()) -> LicenceRecord:
     """A licence valid from a year ago to a year ahead unless told otherwise."""
     return LicenceRecord(number=number, enterprise=enterprise, kind=kind, categories=frozenset(categories),
                          codes=frozenset(codes), activities=frozenset(activities),
-                         valid_from=valid_from or days(-365), valid_to=valid_to or days(365), remaining_t=remaining_t)
+                         valid_from=valid_from or days(-365), valid_to=valid_to or days(365), remaining_t=remaining_t,
+                         stream_categories=frozenset(stream_categories))
 
 
 def approval(number: str, producer: str, receiver: str, code: str, *, valid_from: dt.date | None = None,

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from matching.pipeline import Proposal
 from matching.problem import (
+    HW_LICENCE_KINDS,
     LicenceRecord,
     NeedRecord,
     OfferRecord,
@@ -110,17 +111,22 @@ def listing_record(x: Listing, reserved: dict[int, float], *,
               "available_to": x.available_to, "price_cny_per_t": x.price_cny_per_t, "id": x.id}
     if x.kind == "offer":
         return OfferRecord(form=x.form or "solid", current_route=x.current_route,
-                           composition_complete=x.composition_complete, **common)
+                           composition_complete=x.composition_complete, stream=x.stream, category=x.category,
+                           **common)
     return NeedRecord(forms=frozenset(x.forms), purpose=x.purpose or "dispose", wanted=wanted,
-                      limits=limits, max_distance_km=x.max_distance_km, **common)
+                      limits=limits, max_distance_km=x.max_distance_km, stream=x.stream, category=x.category,
+                      **common)
 
 
 def licence_record(lic: Licence, used: dict[str, float]) -> LicenceRecord:
     """The engine's record of a licence (its enterprise loaded), capacity less this year's approvals."""
+    # A licence of the construction or household stream covers no HW: its categories are the stream's own.
+    hw = lic.kind in HW_LICENCE_KINDS
     return LicenceRecord(number=lic.number, enterprise=lic.enterprise.ref, kind=lic.kind,
-                         categories=frozenset(lic.categories), codes=frozenset(lic.codes),
+                         categories=frozenset(lic.categories if hw else ()), codes=frozenset(lic.codes if hw else ()),
                          activities=frozenset(lic.activities), valid_from=lic.valid_from,
-                         valid_to=lic.valid_to, remaining_t=lic.annual_capacity_t - used.get(lic.number, 0.0))
+                         valid_to=lic.valid_to, remaining_t=lic.annual_capacity_t - used.get(lic.number, 0.0),
+                         stream_categories=frozenset(() if hw else lic.categories))
 
 
 def approval_record(a: PointToPointApprovalRow) -> PointToPointApproval:

@@ -94,6 +94,10 @@ CASES = [
     ("composition_declared", build([offer("O", PLANT, code="900-249-08")], [need("N", HANDLER)], [HW08]),
      "O", "N", False),
     ("composition_declared", build([offer("O", PLANT)], [need("N", HANDLER)]), "O", "N", True),
+    ("stream_permit", build([offer("O", PLANT, form="solid", category="CW04")], [need("N", HANDLER, forms=["solid"])],
+                            [licence("CW-1", "HANDLER", kind="construction_waste_disposal")]), "O", "N", True),
+    ("stream_permit", build([offer("O", PLANT, form="solid", category="HH03")], [need("N", HANDLER, forms=["solid"])],
+                            [HW08]), "O", "N", False),
 ]
 
 

@@ -1,5 +1,5 @@
-"""The rules as a whole (DESIGN's thirteen, then the composition flag): every code on every arc, and explain ==
-evaluate_rules, unknown included.
+"""The rules as a whole (DESIGN's thirteen, then the composition flag and the stream permits): every code on every
+arc, and explain == evaluate_rules, unknown included.
 
 ``test_explain_agrees_with_evaluate`` draws random small problems (approvals, collection licences,
 exemptions, expired licences …) and holds the scalar ``explain`` to the vectorised ``evaluate_rules``
@@ -23,11 +23,11 @@ from ..builders import all_arcs, approval, build, days, evaluated, licence, need
 from .cases import GARAGE, H2SO4, HANDLER, NACN, OIL, PB, PFOS, PLANT
 
 
-def test_thirteen_rules_in_design_order_then_the_composition_flag():
+def test_thirteen_rules_in_design_order_then_the_composition_flag_and_the_stream_permits():
     assert [r.code for r in RULES] == [
         "hw_licence", "licence_capacity", "exemption", "pops_destruction_only", "medical_waste",
         "contaminant_limit", "required_component", "form", "distance", "cross_province_transfer",
-        "availability", "self_match", "incompatible_mix", "composition_declared"]
+        "availability", "self_match", "incompatible_mix", "composition_declared", "stream_permit"]
     assert SOFT_CODES == ("exemption", "cross_province_transfer", "composition_declared")
     assert UNKNOWN_CODES == ("contaminant_limit", "required_component", "composition_declared")
     assert set(HARD_CODES) == {r.code for r in RULES} - set(SOFT_CODES)
@@ -46,7 +46,7 @@ def test_every_rule_module_is_registered_under_its_own_name():
 def test_the_licence_pool_counts_only_arcs_passing_the_other_per_arc_hard_checks():
     assert {r.spec.code for r in REGISTRY if r.pool_viability} == {
         "pops_destruction_only", "medical_waste", "contaminant_limit", "required_component", "form", "distance",
-        "availability", "self_match"}
+        "availability", "self_match", "stream_permit"}
 
 
 def test_every_code_is_filled_for_every_arc():
@@ -76,6 +76,8 @@ CATS = ["HW01", "HW06", "HW08", "HW34", "HW49", "HW18"]
 
 
 DAYS = st.integers(-40, 40).map(days)
+STREAM_CASES = [{}, {"category": "CW04"}, {"category": "HH02"}, {"category": "HH03"}, {"category": "AG04"},
+                {"category": "AG01"}, {"stream": "hazardous"}, {"stream": "construction"}]
 
 
 @st.composite
@@ -88,18 +90,23 @@ def small_problems(draw):
     fractions = st.sampled_from([0.0, 1e-9, 49e-6, 50e-6, 1e-3, 0.05, 0.5])
     comps = st.dictionaries(st.sampled_from(SUBS), fractions, max_size=3)
     dates = st.one_of(st.none(), DAYS)
+    coded = [draw(st.sampled_from([None, *CODES])) for _ in range(draw(st.integers(1, 5)))]
+    # Without an HW code an offer may carry a category of another stream (stream_permit), or say hazardous.
     offers = [offer(f"O{i}", draw(st.sampled_from(sites)), form=draw(st.sampled_from(FORMS)),
-                    code=draw(st.sampled_from([None, *CODES])), composition=draw(comps), complete=draw(st.booleans()),
+                    code=code, composition=draw(comps), complete=draw(st.booleans()),
                     title=draw(st.sampled_from(["", "Ni-Cd batteries", "废铁质油桶"])),
-                    available_from=draw(dates), available_to=draw(dates))
-              for i in range(draw(st.integers(1, 5)))]
+                    available_from=draw(dates), available_to=draw(dates),
+                    **({} if code else draw(st.sampled_from(STREAM_CASES))))
+              for i, code in enumerate(coded)]
     needs = [need(f"N{i}", draw(st.sampled_from(sites)), forms=draw(st.sets(st.sampled_from(FORMS), max_size=3)),
                   purpose=draw(st.sampled_from(PURPOSES)), wanted=draw(comps), limits=draw(comps),
                   max_km=draw(st.sampled_from([None, 20.0, 100.0])),
                   available_from=draw(dates), available_to=draw(dates))
              for i in range(draw(st.integers(1, 4)))]
     lics = [licence(f"L{i}", f"E{draw(st.integers(0, n_ent - 1))}",
-                    kind=draw(st.sampled_from(["hw_comprehensive", "hw_collection"])),
+                    kind=draw(st.sampled_from(["hw_comprehensive", "hw_collection", "construction_waste_disposal",
+                                               "household_waste_service"])),
+                    stream_categories=draw(st.sets(st.sampled_from(["CW03", "CW04", "HH01", "HH03"]), max_size=1)),
                     categories=draw(st.sets(st.sampled_from(CATS), max_size=2)),
                     codes=draw(st.sets(st.sampled_from(CODES), max_size=2)),
                     activities=draw(st.sets(st.sampled_from(["collect", "store", "utilise", "dispose"]), max_size=3)),

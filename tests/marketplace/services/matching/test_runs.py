@@ -32,8 +32,8 @@ def test_run_is_stored_with_its_proposals(demo):
     matches = list(demo.scalars(select(Match).where(Match.run_id == run.id)))
     assert len(matches) == len(result.proposals) > 30
     assert sum(m.score for m in matches) == pytest.approx(run.objective, rel=1e-6)
-    # DESIGN's 13 checks and the composition_declared flag
-    assert all(len(m.checks) == 14 and all(c["passed"] for c in m.checks if c["hard"]) for m in matches)
+    # DESIGN's 13 checks, the composition_declared flag and stream_permit
+    assert all(len(m.checks) == 15 and all(c["passed"] for c in m.checks if c["hard"]) for m in matches)
     doc = run_document(run, result)
     assert set(doc) >= {"run", "status", "objective", "matches", "unmatched"}
     assert doc["matches"][0].keys() >= {"offer", "need", "quantity_t", "score", "distance_km", "checks"}
