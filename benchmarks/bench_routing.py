@@ -17,7 +17,8 @@ For each size both planners run on the same instance (:func:`matching.routing.so
 ``--time-limit`` or its default 0.1 s per pick-up up to 120 s; :func:`matching.routing.nearest_neighbour`),
 and :func:`matching.routing.check_plan` verifies each plan. Recorded per planner: total road km, route
 hours, vehicles used, pick-ups and tonnes served, the unserved by reason, wall and CPU seconds, the check's
-violations; per size the solver's km saving against the baseline (total and per tonne served). Writes one
+violations (``--one-model``: the solver once more as one model, no sectors, in the same time); per size
+the solver's km saving against the baseline (total and per tonne served). Writes one
 JSON document (``--out``; ``--json`` prints it), with the machine, its load and the routing module's sha1.
 """
 from __future__ import annotations
@@ -40,6 +41,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from matching.routing import (
+    SECTOR_SIZE,
     CollectionLicence,
     Depot,
     Pickup,
@@ -113,16 +115,18 @@ def summary(inst: RoutingInstance, plan: RoutePlan, cpu_s: float) -> dict:
     }
 
 
-def run_size(n: int, seed: int, time_limit: float | None) -> dict:
-    """Both planners on one generated county of ``n`` pick-ups."""
+def run_size(n: int, seed: int, time_limit: float | None, one_model: bool = False) -> dict:
+    """Both planners on one generated county of ``n`` pick-ups (and the solver without sectors if ``one_model``)."""
     inst = generate(n, seed)
     out: dict = {"pickups": n, "seed": seed, "tonnes": round(sum(p.tonnes for p in inst.pickups), 2),
                  "vehicles": len(inst.vehicles), "fleet_t": sum(v.capacity_t for v in inst.vehicles),
                  "narrow_windows": sum(1 for p in inst.pickups if p.window_end_min - p.window_start_min < 480),
                  "clashing_pickups": sum(1 for p in inst.pickups if p.waste_code in ("336-104-33", "900-306-34")),
                  "time_limit_s": time_limit if time_limit is not None else default_time_limit(n)}
-    for name, planner in (("nearest_neighbour", nearest_neighbour),
-                          ("ortools", lambda i: solve(i, out["time_limit_s"]))):
+    planners = [("nearest_neighbour", nearest_neighbour), ("ortools", lambda i: solve(i, out["time_limit_s"]))]
+    if one_model:
+        planners.append(("ortools_one_model", lambda i: solve(i, out["time_limit_s"], sector_size=None)))
+    for name, planner in planners:
         info(f"{n} pick-ups: {name} …")
         c0 = time.process_time()
         plan = planner(inst)
@@ -162,14 +166,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--time-limit", type=float, default=None,
                         help="solver seconds per size (default: 0.1 s per pick-up, 2-120 s)")
+    parser.add_argument("--one-model", action="store_true",
+                        help="also run the solver as one model, without sectors, in the same time")
     parser.add_argument("--json", action="store_true", help="print the JSON document on stdout")
     parser.add_argument("--out", type=Path, default=None, help="write the JSON document here")
     args = parser.parse_args(argv)
     routing_py = REPO / "matching" / "routing.py"
     doc: dict = {"benchmark": "routing", "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                  "machine": machine(), "code": {"matching/routing.py": hashlib.sha1(routing_py.read_bytes()).hexdigest()[:12]},
-                 "parameters": {"sizes": args.sizes, "seed": args.seed, "time_limit": args.time_limit},
-                 "sizes": [run_size(n, args.seed + k, args.time_limit) for k, n in enumerate(args.sizes)]}
+                 "parameters": {"sizes": args.sizes, "seed": args.seed, "time_limit": args.time_limit,
+                                "sector_size": SECTOR_SIZE, "one_model": args.one_model},
+                 "sizes": [run_size(n, args.seed + k, args.time_limit, args.one_model) for k, n in enumerate(args.sizes)]}
     doc["machine"]["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
     text = json.dumps(doc, ensure_ascii=False, indent=2)
     if args.out:

@@ -48,6 +48,7 @@ from catalog.waste_codes import category_of, is_hw_code
 from matching.problem import Settings, haversine_km
 
 __all__ = [
+    "SECTOR_SIZE",
     "CollectionLicence",
     "Depot",
     "Pickup",
