@@ -135,6 +135,19 @@ class RoutingInstance:
     licence: CollectionLicence
     road_factor: float = ROAD_FACTOR
 
+    def __post_init__(self) -> None:
+        """Refuse what no planner can read: the solver needs whole, ordered minutes and positive speeds."""
+        for v in self.vehicles:
+            if not (v.capacity_t > 0 and v.speed_kmh > 0 and v.shift_start_min < v.shift_end_min):
+                raise ValueError(f"vehicle {v.ref}: capacity and speed must be positive and the shift end after "
+                                 f"its start")
+        for p in self.pickups:
+            if not (p.tonnes > 0 and p.service_min >= 0 and p.window_start_min <= p.window_end_min):
+                raise ValueError(f"pick-up {p.ref}: tonnes must be positive, loading minutes not negative and the "
+                                 f"window end not before its start")
+        if self.road_factor < 1:
+            raise ValueError("the road factor is at least 1: a road is never shorter than the great circle")
+
 
 # ---------------------------------------------------------------- plan
 @dataclass(frozen=True, slots=True)

@@ -267,3 +267,27 @@ def test_pickups_a_sector_cannot_take_go_to_the_vehicles_left_idle():
     assert _share_fleet(inst, [[0], [1, 2]], [0, 1, 2]) == [[0, 2], [1]]
     plan = solve(inst, 3.0, sector_size=2)
     assert check_plan(inst, plan) == [] and plan.served == 3 and plan.vehicles_used == 3
+
+
+# ---------------------------------------------------------------- vehicles of different speeds, bad input
+@PLANNERS
+def test_each_vehicle_travels_at_its_own_speed(plan_with):
+    # 08:00-08:30 at ~26 km of road: a 60 km/h van can be there and load in time, a 30 km/h truck cannot
+    far = pickup("FAR", dlat=0.18, window=(480, 530), service=10)
+    inst = instance([far, pickup("NEAR", t=4.0)], [Vehicle("TRUCK", 5.0, 480, 1020, 30.0), Vehicle("VAN", 1.0, 480, 1020, 60.0)])
+    plan = run(plan_with, inst)  # check_plan: no leg faster than its own vehicle's speed
+    assert plan.served == 2
+    by_vehicle = {r.vehicle_ref: [s.ref for s in r.stops] for r in plan.routes}
+    assert by_vehicle == {"VAN": ["FAR"], "TRUCK": ["NEAR"]}
+
+
+@pytest.mark.parametrize("bad", [
+    {"vehicles": [Vehicle("V", 5.0, 480, 1020, 0.0)]},
+    {"vehicles": [Vehicle("V", 0.0, 480, 1020)]},
+    {"vehicles": [Vehicle("V", 5.0, 1020, 480)]},
+    {"pickups": [pickup("P", t=0.0)]},
+    {"pickups": [pickup("P", window=(600, 540))]},
+])
+def test_unreadable_instances_are_refused(bad):
+    with pytest.raises(ValueError):
+        instance(bad.get("pickups", [pickup("P")]), bad.get("vehicles"))
