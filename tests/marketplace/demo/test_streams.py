@@ -7,10 +7,14 @@ import datetime as dt
 import json
 
 import pytest
+from sqlalchemy import select
 
 from benchmarks.eval_synergies import records_from_document
 from catalog.waste_streams import STREAM_KEYS, infer_stream, stream_category
 from marketplace.demo.history import FLOWS
+from marketplace.models import Match
+from marketplace.services.listings.interchange import import_document
+from marketplace.services.matching.runs import run_matching
 from matching.pipeline import run_park
 from matching.problem import Problem, Settings
 from tests.conftest import DEMO_PARK
@@ -67,3 +71,29 @@ def test_the_history_approves_the_construction_and_household_pairs():
     assert played[STREAM_PAIRS["construction"]].ship and played[STREAM_PAIRS["construction"]].loads > 0
     assert not played[STREAM_PAIRS["household"]].ship
     assert STREAM_PAIRS["agricultural"] not in played  # only proposed: the table shows each state
+
+
+def _matched(session, document: dict) -> set[tuple[str, str]]:
+    """The pairs a park-wide run makes on ``document`` imported into the test's database (the real path: the
+    engine's input read back from the database, streams, categories and permits included)."""
+    import_document(session, document, actor="test")
+    run_matching(session, park=None, actor="test", settings=Settings(today=TODAY))
+    return {(m.offer.ref, m.need.ref) for m in session.scalars(select(Match))}
+
+
+def test_with_the_permits_the_run_makes_the_new_streams_pairs(session, doc):
+    assert set(STREAM_PAIRS.values()) <= _matched(session, doc)
+
+
+@pytest.mark.parametrize("stream", ["construction", "household"])
+def test_without_the_receivers_permit_the_pair_is_not_made(session, doc, stream):
+    offer_ref, need_ref = STREAM_PAIRS[stream]
+    receiver = next(x["enterprise"] for x in doc["listings"] if x["ref"] == need_ref)
+    permit = stream_category(next(x["category"] for x in doc["listings"] if x["ref"] == offer_ref)).permit
+    stripped = json.loads(json.dumps(doc))
+    for e in stripped["enterprises"]:
+        if e["ref"] == receiver:
+            e["licences"] = [lic for lic in e["licences"] if lic["kind"] != permit]
+    chosen = _matched(session, stripped)
+    assert (offer_ref, need_ref) not in chosen
+    assert not any(o == offer_ref for o, _ in chosen)  # nobody else in the park holds the permit either
