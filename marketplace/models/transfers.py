@@ -13,6 +13,10 @@ from .base import Base, utcnow
 SHIPMENT_STATUSES = ("planned", "dispatched", "received", "closed", "rejected", "cancelled")
 # Shipments still under way: the match cannot complete while one of these exists.
 OPEN_SHIPMENT_STATUSES = ("planned", "dispatched", "received")
+# A shipment's direction: ``forward`` (the match's producer → its receiver) or ``return`` (a rejected load
+# going back under its own manifest: producer_id is then the original's receiver, the sender, and receiver_id the
+# original's producer; ``returned_from_id`` names the rejected original).
+DIRECTIONS = ("forward", "return")
 PACKAGINGS = ("drum", "ibc", "bag", "box", "tank", "bulk", "cylinder")
 
 
@@ -65,6 +69,9 @@ class Shipment(Base):
     rejected_at: Mapped[dt.datetime | None]
     status_reason: Mapped[str | None] = mapped_column(Text)  # why rejected or cancelled; a receipt remark
     note: Mapped[str] = mapped_column(Text, default="")
+    direction: Mapped[str] = mapped_column(String(8), default="forward", server_default="forward")
+    # The rejected shipment this one returns (at most one return per rejected load: unique).
+    returned_from_id: Mapped[int | None] = mapped_column(ForeignKey("shipments.id"), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     created_by: Mapped[str] = mapped_column(String(200))
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -73,6 +80,10 @@ class Shipment(Base):
     park = relationship("Park")
     producer = relationship("Enterprise", foreign_keys=[producer_id])
     receiver = relationship("Enterprise", foreign_keys=[receiver_id])
+    returned_from: Mapped[Shipment | None] = relationship(remote_side=[id], foreign_keys=[returned_from_id],
+                                                          back_populates="returned_by")
+    returned_by: Mapped[Shipment | None] = relationship(foreign_keys=[returned_from_id], back_populates="returned_from",
+                                                        uselist=False)
     containers: Mapped[list[Container]] = relationship(back_populates="shipment", order_by="Container.sequence",
                                                        cascade="all, delete-orphan")
 

@@ -15,7 +15,8 @@ from marshmallow import Schema, fields, validate
 
 from marketplace.models import PACKAGINGS, SHIPMENT_STATUSES
 from marketplace.models.base import MAX_ID
-from marketplace.services.traceability import manifests, transfers
+from marketplace.models import CORRECTABLE_FIELDS
+from marketplace.services.traceability import corrections, manifests, transfers
 
 from ..database import db_session
 from .common import NO_NUL, PageArgs, RejectsNul, current_principal, documents_errors, page_of, paginate, requires, \
@@ -45,6 +46,14 @@ class ContainerSchema(Schema):
     packaging = fields.String(required=True, metadata={"enum": list(PACKAGINGS)})
     quantity_t = fields.Float(required=True)
     quantity_received_t = fields.Float(allow_none=True)
+
+
+class ShipmentLinkSchema(Schema):
+    """Another manifest linked to this one (a return and the rejected load it returns)."""
+
+    id = fields.Integer(required=True)
+    manifest_number = fields.String(required=True)
+    status = fields.String(required=True)
 
 
 class ShipmentSchema(Schema):
@@ -77,6 +86,12 @@ class ShipmentSchema(Schema):
     rejected_at = fields.String(allow_none=True)
     status_reason = fields.String(allow_none=True)
     note = fields.String()
+    direction = fields.String(metadata={"enum": ["forward", "return"],
+                                        "description": "return: a rejected load going back (producer = the sender)"})
+    returned_from = fields.Nested(ShipmentLinkSchema, allow_none=True,
+                                  metadata={"description": "the rejected manifest this one returns"})
+    returned_by = fields.Nested(ShipmentLinkSchema, allow_none=True,
+                                metadata={"description": "the return manifest of this rejected load"})
     created_at = fields.String(allow_none=True)
     created_by = fields.String(allow_none=True)
     updated_at = fields.String(allow_none=True)
@@ -253,6 +268,108 @@ def shipment_history(args, shipment_id: int):
     mask = transfers.actor_masker(session, principal)
     return paginate(session, transfers.history_query(shipment), args,
                     lambda rows: [transfers.event_view(e, mask) for e in rows])
+
+
+class CorrectionInput(RejectsNul, Schema):
+    """A correction request: the fields to correct with their proposed values, and why."""
+
+    changes = fields.Dict(keys=fields.String(validate=validate.OneOf(CORRECTABLE_FIELDS)), values=fields.Raw(
+        allow_none=True), required=True, validate=validate.Length(min=1),
+        metadata={"description": "{field: proposed value}; fields: " + ", ".join(CORRECTABLE_FIELDS)})
+    reason = fields.String(required=True, validate=[validate.Length(min=1, max=2000), NO_NUL])
+
+
+class CorrectionDecisionInput(RejectsNul, Schema):
+    """Approve (apply the changes) or reject (a note is required) a correction request."""
+
+    decision = fields.String(required=True, validate=validate.OneOf(corrections.DECISIONS))
+    note = fields.String(validate=[validate.Length(max=2000), NO_NUL])
+
+
+class CorrectionSchema(Schema):
+    """A correction request of a manifest."""
+
+    id = fields.Integer(required=True)
+    shipment = fields.Integer(required=True)
+    status = fields.String(required=True, metadata={"enum": ["requested", "approved", "rejected"]})
+    changes = fields.Dict(keys=fields.String(), values=fields.List(fields.Raw(allow_none=True)), required=True,
+                          metadata={"description": "{field: [value when asked, proposed]}"})
+    reason = fields.String(required=True)
+    requested_by = fields.String(allow_none=True)
+    requested_at = fields.String(allow_none=True)
+    decided_by = fields.String(allow_none=True)
+    decided_at = fields.String(allow_none=True)
+    decision_note = fields.String(allow_none=True)
+
+
+class ReturnInput(RejectsNul, Schema):
+    """The return trip of a rejected load (everything else is the original's)."""
+
+    carrier = fields.String(validate=[validate.Length(max=200), NO_NUL])
+    carrier_licence = fields.String(validate=[validate.Length(max=64), NO_NUL])
+    vehicle = fields.String(validate=[validate.Length(max=20), NO_NUL])
+    driver = fields.String(validate=[validate.Length(max=100), NO_NUL])
+    planned_on = fields.Date()
+    note = fields.String(validate=[validate.Length(max=2000), NO_NUL])
+
+
+def _correction_views(session, principal, rows):
+    mask = transfers.actor_masker(session, principal)
+    return [corrections.correction_view(c, mask) for c in rows]
+
+
+@blp.route("/<int:shipment_id>/corrections")
+@requires(blp)
+@blp.response(200, CorrectionSchema(many=True))
+@documents_errors(blp, 404)
+def list_corrections(shipment_id: int):
+    """The manifest's correction requests, oldest first."""
+    session, principal = db_session(), current_principal()
+    return _correction_views(session, principal, corrections.list_corrections(session, principal, shipment_id))
+
+
+@blp.route("/<int:shipment_id>/corrections", methods=["POST"])
+@requires(blp)
+@blp.arguments(CorrectionInput)
+@blp.response(201, CorrectionSchema)
+@documents_errors(blp, 404, 409)
+def request_correction(body, shipment_id: int):
+    """Ask for a correction of the manifest (a party or a coordinator of either park). Another open request
+    or a cancelled shipment is 409; a value the manifest would refuse, or one equal to the current, 422."""
+    session, principal = db_session(), current_principal()
+    c = corrections.request_correction(session, principal, shipment_id, changes=body["changes"],
+                                       reason=body["reason"])
+    return _correction_views(session, principal, [c])[0]
+
+
+@blp.route("/<int:shipment_id>/corrections/<int:correction_id>/decision", methods=["POST"])
+@requires(blp)
+@blp.arguments(CorrectionDecisionInput)
+@blp.response(200, CorrectionSchema)
+@documents_errors(blp, 403, 404, 409)
+def decide_correction(body, shipment_id: int, correction_id: int):
+    """Approve or reject a correction request: a coordinator of the producer's park or an admin, never the
+    requester (403). A decided request, or a manifest changed since the request, is 409."""
+    session, principal = db_session(), current_principal()
+    c = corrections.decide_correction(session, principal, shipment_id, correction_id, decision=body["decision"],
+                                      note=body.get("note"))
+    return _correction_views(session, principal, [c])[0]
+
+
+@blp.route("/<int:shipment_id>/return", methods=["POST"])
+@requires(blp)
+@blp.arguments(ReturnInput)
+@blp.response(201, ShipmentSchema)
+@documents_errors(blp, 403, 404, 409)
+def create_return(body, shipment_id: int):
+    """Plan the return of a rejected load under a new manifest linked to it (its producer or a coordinator).
+    A shipment that is not a rejected forward load, or already has its return, is 409."""
+    session, principal = db_session(), current_principal()
+    back = transfers.create_return(session, principal, shipment_id, carrier=body.get("carrier"),
+                                   carrier_licence=body.get("carrier_licence"), vehicle=body.get("vehicle"),
+                                   driver=body.get("driver"), planned_on=body.get("planned_on"),
+                                   note=body.get("note", ""))
+    return _views(session, principal, [back])[0]
 
 
 def _html(text: str) -> Response:

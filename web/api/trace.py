@@ -58,6 +58,8 @@ class TraceNodeSchema(Schema):
     cas = fields.String(allow_none=True)
     product = fields.String(allow_none=True)
     content_ratio = fields.Float(allow_none=True)
+    returned_from = fields.String(allow_none=True, metadata={"description": "shipment: the rejected manifest it returns"})
+    returned_by = fields.String(allow_none=True, metadata={"description": "shipment: its return manifest"})
     counterparty = fields.String(allow_none=True, metadata={"description": "enterprise ref, or the name as written"})
 
 

@@ -300,6 +300,8 @@ SHIPMENT_EVENT_TEXT = {
     "plan": ("已创建转移联单", "manifest created"), "dispatch": ("已发运", "dispatched"),
     "receive": ("已接收", "received"), "reject": ("被拒收", "rejected at the gate"),
     "close": ("已办结", "closed"), "cancel": ("已取消", "cancelled"),
+    "correction_requested": ("申请更正联单", "correction requested"), "correct": ("联单已更正", "manifest corrected"),
+    "correction_rejected": ("更正申请被驳回", "correction request rejected"),
 }
 
 

@@ -107,7 +107,7 @@ PERIOD_ZH = {"once": "次", "month": "月", "year": "年"}
 NODE_FIELDS = ("ref", "name", "park", "licence", "title", "status", "waste_code", "material", "manifest_number",
                "code", "packaging", "quantity_received_t", "carrier", "vehicle", "dispatched_at", "received_at",
                "closed_at", "direction", "batch_code", "chemical_name", "cas", "product", "content_ratio",
-               "counterparty")
+               "counterparty", "returned_from", "returned_by")
 
 
 def _not_found(code: str) -> NotFound:
@@ -390,6 +390,9 @@ def _shipment_node(step: _Step) -> dict[str, Any]:
             "material": s.material, "quantity_received_t": s.quantity_received_t, "carrier": s.carrier,
             "vehicle": s.vehicle, "dispatched_at": iso_utc(s.dispatched_at), "received_at": iso_utc(s.received_at),
             "closed_at": iso_utc(s.closed_at), "licence": s.licence_number,
+            # a rejected load's return manifest and the original it returns, both ways (manifest numbers)
+            "returned_from": s.returned_from.manifest_number if s.returned_from is not None else None,
+            "returned_by": s.returned_by.manifest_number if s.returned_by is not None else None,
             "label_zh": f"转移联单 {s.manifest_number}（{SHIPMENT_STATUS_ZH.get(s.status, s.status)}）："
                         f"{s.material}，发运 {_t(s.quantity_t)} 吨{received_zh}",
             "label_en": f"Manifest {s.manifest_number} ({s.status}): {s.material}, dispatched {_t(s.quantity_t)} t"

@@ -18,6 +18,13 @@ and a number is never skipped by a lost update. Shipments lock their match ``FOR
 UPDATE`` first (the workflow's order: match before anything under it), so concurrent plans
 of one match cannot exceed its quantity, and a dispatch and a plan do not deadlock.
 
+A rejected load goes back under its own manifest, a **return** (``create_return``): the same match and
+containers (new codes), ``direction = "return"``, ``returned_from_id`` naming the rejected original, and the
+parties swapped so that ``producer_id`` is always the sender (the original's receiver) and ``receiver_id``
+the one it goes to (the original's producer); it then runs the same steps. At most one return per rejected
+load (a unique column). A return neither counts against the match's quantity nor moves or completes the match,
+and is not a realised flow.
+
 The match follows its shipments: the first dispatch moves it approved → in_transfer, and
 closing the last open shipment completes it once ≥ 95 % of its quantity was received.
 """
@@ -109,7 +116,7 @@ def shipment_standing(principal: Principal, shipment: Shipment) -> ShipmentStand
 
 
 # action -> the side (besides coordinators) that may take it
-ACTING_SIDE = {"dispatch": "producer", "cancel": "producer", "receive": "receiver", "reject": "receiver",
+ACTING_SIDE = {"dispatch": "producer", "cancel": "producer", "return": "producer", "receive": "receiver", "reject": "receiver",
                "close": "receiver"}
 SIDE_TEXT = {"producer": "the producer (the offer's enterprise) or a coordinator",
              "receiver": "the receiver (the need's enterprise) or a coordinator"}
@@ -175,6 +182,7 @@ def filtered_shipments(session: Session, principal: Principal, *, status: str | 
 
 LOAD_OPTIONS = (selectinload(Shipment.containers), selectinload(Shipment.producer),
                 selectinload(Shipment.receiver), selectinload(Shipment.park),
+                selectinload(Shipment.returned_from), selectinload(Shipment.returned_by),
                 selectinload(Shipment.match).selectinload(Match.offer).selectinload(Listing.enterprise),
                 selectinload(Shipment.match).selectinload(Match.need).selectinload(Listing.enterprise))
 
@@ -362,9 +370,12 @@ def _lock_match(session: Session, match_id: int) -> Match | None:
         .with_for_update(of=Match, key_share=True).execution_options(populate_existing=True))
 
 
-def _counted_t(session: Session, match_id: int) -> float:
-    return float(session.scalar(select(func.coalesce(func.sum(Shipment.quantity_t), 0.0)).where(
-        Shipment.match_id == match_id, Shipment.status.in_(COUNTING_STATUSES))) or 0.0)
+def _counted_t(session: Session, match_id: int, *, excluding: int | None = None) -> float:
+    stmt = select(func.coalesce(func.sum(Shipment.quantity_t), 0.0)).where(
+        Shipment.match_id == match_id, Shipment.status.in_(COUNTING_STATUSES), Shipment.direction == "forward")
+    if excluding is not None:
+        stmt = stmt.where(Shipment.id != excluding)
+    return float(session.scalar(stmt) or 0.0)
 
 
 def _require_planner(principal: Principal, match: Match | None, match_id: Any) -> None:
@@ -451,6 +462,62 @@ def create_shipment(session: Session, principal: Principal, match_id: int, *, qu
     return shipment
 
 
+# --- return of a rejected load ------------------------------------------------------------------
+
+def create_return(session: Session, principal: Principal, shipment_id: int, *, carrier: str | None = None,
+                  carrier_licence: str | None = None, vehicle: str | None = None, driver: str | None = None,
+                  planned_on: dt.date | None = None, note: str = "", now: dt.datetime | None = None) -> Shipment:
+    """Plan the return of a rejected load under a new manifest (退运联单) linked to the original.
+
+    The original's producer or a coordinator of either park may (Forbidden otherwise; NotFound for anybody
+    who cannot see it); Conflict unless the original is ``rejected`` and a forward shipment, and when it
+    already has a return. The return carries the same match, waste, licence and containers (same packaging
+    and tonnes, new codes), from the original's receiver (now ``producer_id``, the sender) back to its
+    producer, numbered in the sender's park; it starts ``planned``. Carrier, vehicle, driver and day are the
+    return trip's (empty unless given).
+    """
+    now = _clock(now)
+    original, _match, s = _begin(session, principal, shipment_id, "return")
+    if original.direction != "forward" or original.status != "rejected":
+        raise Conflict(f"shipment {original.manifest_number} is {_state(original.status)}: only a rejected load "
+                       f"goes back under a return manifest (仅被拒收的联单可退运)",
+                       {"status": [f"is {original.status}; a return needs a rejected forward shipment"]})
+    if original.returned_by is not None:
+        raise Conflict(f"{original.manifest_number} already goes back under {original.returned_by.manifest_number} "
+                       f"(已有退运联单)", {"shipment": [f"already returned by {original.returned_by.manifest_number}"]})
+    errors: dict[str, list[str]] = {}
+    texts = _texts(errors, carrier=carrier, carrier_licence=carrier_licence, vehicle=vehicle, driver=driver,
+                   note=note or "")
+    if planned_on is not None and not isinstance(planned_on, dt.date):
+        errors["planned_on"] = ["must be a date (须为日期)"]
+    if errors:
+        raise ValidationFailed("the return is not valid (退运联单信息有误): " + ", ".join(errors), errors)
+    sender = session.get(Enterprise, original.receiver_id)
+    park = session.get(Park, sender.park_id) if sender.park_id is not None else None
+    number = next_manifest_number(session, park.code if park is not None else PARKLESS_CODE, park_date(now))
+    back = Shipment(
+        manifest_number=number, match_id=original.match_id, park_id=sender.park_id, producer_id=original.receiver_id,
+        receiver_id=original.producer_id, licence_number=original.licence_number, waste_code=original.waste_code,
+        material=original.material, status="planned", quantity_t=original.quantity_t, carrier=texts["carrier"],
+        carrier_licence=texts["carrier_licence"], vehicle=texts["vehicle"], driver=texts["driver"],
+        planned_on=planned_on, note=texts["note"] or "", direction="return", returned_from_id=original.id,
+        created_at=now, created_by=principal.actor, updated_at=now)
+    back.containers = [Container(code=container_code(number, c.sequence), sequence=c.sequence, packaging=c.packaging,
+                                 quantity_t=c.quantity_t) for c in original.containers]
+    session.add(back)
+    session.flush()
+    _record(session, back, None, principal=principal, action="plan", role=s.role, at=now,
+            changes={"quantity_t": [None, back.quantity_t]}, containers=len(back.containers),
+            returned_from=original.manifest_number)
+    audit.record(session, actor=principal.actor, action="return", entity_type="shipment",
+                 entity_key=str(original.id), changes={"returned_by": [None, number]},
+                 context={"manifest_number": original.manifest_number, "return_manifest": number},
+                 park_id=original.park_id)
+    session.flush()
+    session.refresh(original, ["returned_by"])
+    return back
+
+
 # --- transitions -----------------------------------------------------------------------------------
 
 def _begin(session: Session, principal: Principal, shipment_id: int, action: str) -> tuple[Shipment, Match,
@@ -495,14 +562,15 @@ def dispatch(session: Session, principal: Principal, shipment_id: int, *, at: dt
     shipment, match, s = _begin(session, principal, shipment_id, "dispatch")
     _require_state(shipment, "dispatch")
     when = _check_at(at, now=now, previous=shipment.created_at, previous_name="planned")
-    if match.status not in SHIPPABLE_MATCH_STATUSES:
+    forward = shipment.direction == "forward"  # a return goes back whatever became of the match
+    if forward and match.status not in SHIPPABLE_MATCH_STATUSES:
         raise Conflict(f"match {match.id} is {workflow._state(match.status)}: cannot dispatch (匹配状态不允许发运)",
                        {"match": [f"is {match.status}; needs approved or in_transfer"]})
     before = shipment.status
     shipment.status, shipment.dispatched_at, shipment.dispatched_by = "dispatched", when, principal.actor
     shipment.updated_at = now
     _record(session, shipment, before, principal=principal, action="dispatch", role=s.role, at=when)
-    if match.status == "approved":
+    if forward and match.status == "approved":
         # The match's trail names the match-level role (offer_party, coordinator …), as its other transitions do.
         workflow._transition(session, match, "in_transfer", actor=principal.actor, action="start_transfer",
                              role=workflow.standing(principal, match).role, now=now, reason=f"shipment {shipment.manifest_number} dispatched (已发运)",
@@ -597,7 +665,8 @@ def close(session: Session, principal: Principal, shipment_id: int, *, at: dt.da
     shipment.updated_at = now
     _record(session, shipment, before, principal=principal, action="close", role=s.role, at=when)
     session.flush()
-    _maybe_complete(session, match, principal=principal, now=now, shipment=shipment)
+    if shipment.direction == "forward":
+        _maybe_complete(session, match, principal=principal, now=now, shipment=shipment)
     _refresh_alerts(session, shipment, now)
     return shipment
 
@@ -607,7 +676,7 @@ def _maybe_complete(session: Session, match: Match, *, principal: Principal, now
     if match.status != "in_transfer" or open_shipment_count(session, match.id):
         return False
     received = float(session.scalar(select(func.coalesce(func.sum(Shipment.quantity_received_t), 0.0)).where(
-        Shipment.match_id == match.id, Shipment.status == "closed")) or 0.0)
+        Shipment.match_id == match.id, Shipment.status == "closed", Shipment.direction == "forward")) or 0.0)
     if received < match.quantity_t * COMPLETION_SHARE - QUANTITY_EPS_T:
         return False
     role = workflow.standing(principal, match).role
@@ -653,7 +722,8 @@ def apply_event(session: Session, principal: Principal, shipment_id: int, action
 def open_shipment_count(session: Session, match_id: int) -> int:
     """How many shipments of the match are still under way (planned, dispatched or received)."""
     return int(session.scalar(select(func.count(Shipment.id)).where(
-        Shipment.match_id == match_id, Shipment.status.in_(OPEN_SHIPMENT_STATUSES))) or 0)
+        Shipment.match_id == match_id, Shipment.status.in_(OPEN_SHIPMENT_STATUSES),
+        Shipment.direction == "forward")) or 0)
 
 
 # --- views -----------------------------------------------------------------------------------------
@@ -676,6 +746,11 @@ def actor_masker(session: Session, principal: Principal | None):
     return lambda actor: HIDDEN_ACTOR if actor and actor.startswith("enterprise:") and actor not in own else actor
 
 
+def _link(other: Shipment | None) -> dict[str, Any] | None:
+    return None if other is None else {"id": other.id, "manifest_number": other.manifest_number,
+                                       "status": other.status}
+
+
 def shipment_view(shipment: Shipment, mask=None) -> dict[str, Any]:
     """A shipment as the API and CLI show it (parties of an approved match are disclosed to each other);
     ``mask`` (from ``actor_masker``) hides the other party's user names."""
@@ -695,7 +770,9 @@ def shipment_view(shipment: Shipment, mask=None) -> dict[str, Any]:
         "received_at": iso_utc(shipment.received_at), "received_by": mask(shipment.received_by),
         "closed_at": iso_utc(shipment.closed_at), "closed_by": mask(shipment.closed_by),
         "rejected_at": iso_utc(shipment.rejected_at), "status_reason": shipment.status_reason,
-        "note": shipment.note or "", "created_at": iso_utc(shipment.created_at),
+        "note": shipment.note or "", "direction": shipment.direction,
+        "returned_from": _link(shipment.returned_from), "returned_by": _link(shipment.returned_by),
+        "created_at": iso_utc(shipment.created_at),
         "created_by": mask(shipment.created_by),
         "updated_at": iso_utc(shipment.updated_at),
         "containers": [{"code": c.code, "sequence": c.sequence, "packaging": c.packaging,
@@ -753,7 +830,8 @@ def realised_flows(session: Session, *, park_id: int | None = None, start: dt.da
     receiver = aliased(Enterprise)
     stmt = (select(Shipment, Match.offer_id, Match.need_id).join(Match, Shipment.match_id == Match.id)
             .join(receiver, Shipment.receiver_id == receiver.id)
-            .where(Shipment.status.in_(REALISED_STATUSES), Shipment.received_at.is_not(None)))
+            .where(Shipment.status.in_(REALISED_STATUSES), Shipment.received_at.is_not(None),
+                   Shipment.direction == "forward"))  # a load sent back was not used
     if park_id is not None:
         stmt = stmt.where(or_(Shipment.park_id == park_id, receiver.park_id == park_id))
     if start is not None:
@@ -777,7 +855,7 @@ def realised_flows(session: Session, *, park_id: int | None = None, start: dt.da
 
 
 __all__ = ["ACTIONS", "COMPLETION_SHARE", "RealisedFlow", "actor_masker", "apply_event", "cancel", "close",
-           "container_code", "create_shipment", "dispatch", "event_view", "filtered_shipments", "find_container",
+           "container_code", "create_return", "create_shipment", "dispatch", "event_view", "filtered_shipments", "find_container",
            "get_by_manifest", "get_shipment", "history_query", "next_manifest_number", "open_shipment_count",
            "open_shipments", "plannable", "Plannable", "realised_flows", "receive", "reject", "shipment_history",
            "shipment_view", "visible_shipments"]
