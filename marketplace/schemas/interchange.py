@@ -227,6 +227,8 @@ class LicenceSchema(_Strict):
 
     @validates_schema
     def _consistent(self, data: dict, **_: Any) -> None:
+        if data.get("valid_to") and data["valid_to"] < data["valid_from"]:
+            raise ValidationError("must not be before valid_from", "valid_to")
         kind, categories = data.get("kind"), data.get("categories") or []
         stream = LICENCE_KIND_STREAM.get(kind or "")
         if stream is not None:
@@ -245,11 +247,6 @@ class LicenceSchema(_Strict):
                                   "categories")
         if kind in HW_LICENCE_KINDS and not categories and not data.get("codes"):
             raise ValidationError("a licence must cover at least one category or code", "categories")
-
-    @validates_schema
-    def _dates(self, data: dict, **_: Any) -> None:
-        if data.get("valid_to") and data["valid_to"] < data["valid_from"]:
-            raise ValidationError("must not be before valid_from", "valid_to")
 
 
 class EnterpriseSchema(_Strict):
