@@ -13,9 +13,8 @@ from flask import Response
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from marketplace.models import PACKAGINGS, SHIPMENT_STATUSES
+from marketplace.models import CORRECTABLE_FIELDS, PACKAGINGS, SHIPMENT_STATUSES
 from marketplace.models.base import MAX_ID
-from marketplace.models import CORRECTABLE_FIELDS
 from marketplace.services.traceability import corrections, manifests, transfers
 
 from ..database import db_session

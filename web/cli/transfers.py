@@ -219,6 +219,108 @@ def cancel(cli: Cli, manifest: str, reason: str) -> None:
     _step(cli, manifest, "cancel", "cancelled", reason=reason)
 
 
+def _field_values(pairs: tuple[str, ...]) -> dict[str, Any]:
+    """Parse ``--field quantity_t=1.2`` (repeatable) into ``{field: value}``; tonnes become numbers."""
+    from marketplace.models import CORRECTABLE_FIELDS
+
+    out: dict[str, Any] = {}
+    bad: list[str] = []
+    for text in pairs:
+        name, sep, value = text.partition("=")
+        name = name.strip()
+        if not sep or name not in CORRECTABLE_FIELDS:
+            bad.append(f"{text!r}: expected FIELD=VALUE with FIELD one of {', '.join(CORRECTABLE_FIELDS)}")
+            continue
+        if name in ("quantity_t", "quantity_received_t"):
+            try:
+                out[name] = float(value)
+            except ValueError:
+                bad.append(f"{text!r}: {value!r} is not a number")
+            continue
+        out[name] = value.strip() or None
+    if bad:
+        raise ValidationFailed("fields not understood (更正字段格式错误)", {"field": bad})
+    return out
+
+
+def _show_correction(cli: Cli, doc: dict[str, Any], number: str) -> None:
+    if cli.as_json:
+        emit_json(doc)
+        return
+    for name, (current, proposed) in doc["changes"].items():
+        click.echo(f"  {name}: {current if current is not None else '—'} → {proposed if proposed is not None else '—'}")
+    info(f"correction {doc['id']} of {number}: {doc['status']}")
+
+
+@transfers.command("correct")
+@click.argument("manifest")
+@click.option("--field", "pairs", multiple=True, required=True, metavar="FIELD=VALUE",
+              help="A field to correct and its proposed value, e.g. quantity_received_t=1.2 (repeatable).")
+@click.option("--reason", required=True, help="Why the manifest is wrong (更正原因).")
+@json_option
+@click.pass_obj
+def correct(cli: Cli, manifest: str, pairs: tuple[str, ...], reason: str) -> None:
+    """Ask for a correction of a manifest (联单更正申请); a coordinator of the producer's park decides."""
+    from marketplace.services.traceability import corrections
+    from marketplace.services.traceability import transfers as svc
+
+    changes = _field_values(pairs)
+    principal = cli.operator()
+    with cli.transaction() as session:
+        shipment = svc.get_by_manifest(session, principal, manifest)
+        doc = corrections.correction_view(corrections.request_correction(
+            session, principal, shipment.id, changes=changes, reason=reason))
+    _show_correction(cli, doc, manifest)
+
+
+@transfers.command("decide-correction")
+@click.argument("manifest")
+@click.argument("correction_id", type=int)
+@click.option("--approve", "decision", flag_value="approve", help="Apply the changes.")
+@click.option("--reject", "decision", flag_value="reject", help="Refuse them (needs --note).")
+@click.option("--note", default=None, help="The decision's note (required to reject).")
+@json_option
+@click.pass_obj
+def decide_correction(cli: Cli, manifest: str, correction_id: int, decision: str | None, note: str | None) -> None:
+    """Approve or reject a correction request (never the operator who asked for it)."""
+    from marketplace.services.traceability import corrections
+    from marketplace.services.traceability import transfers as svc
+
+    if decision is None:
+        raise click.UsageError("give --approve or --reject")
+    principal = cli.operator()
+    with cli.transaction() as session:
+        shipment = svc.get_by_manifest(session, principal, manifest)
+        doc = corrections.correction_view(corrections.decide_correction(
+            session, principal, shipment.id, correction_id, decision=decision, note=note))
+    _show_correction(cli, doc, manifest)
+
+
+@transfers.command("return")
+@click.argument("manifest")
+@click.option("--carrier", default=None, help="Carrier of the return trip (运输单位).")
+@click.option("--carrier-licence", default=None, help="The carrier's road transport permit.")
+@click.option("--vehicle", default=None, help="Plate number (车牌号).")
+@click.option("--driver", default=None, help="Driver (驾驶员).")
+@click.option("--planned-on", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Planned date, YYYY-MM-DD.")
+@click.option("--note", default="", help="Free note.")
+@json_option
+@click.pass_obj
+def return_(cli: Cli, manifest: str, carrier: str | None, carrier_licence: str | None, vehicle: str | None,
+            driver: str | None, planned_on: dt.datetime | None, note: str) -> None:
+    """Send a rejected load back under a new manifest linked to it (退运联单): same containers, new codes."""
+    from marketplace.services.traceability import transfers as svc
+
+    principal = cli.operator()
+    with cli.transaction() as session:
+        original = svc.get_by_manifest(session, principal, manifest)
+        back = svc.create_return(session, principal, original.id, carrier=carrier, carrier_licence=carrier_licence,
+                                 vehicle=vehicle, driver=driver, planned_on=planned_on.date() if planned_on else None,
+                                 note=note)
+        doc = svc.shipment_view(back)
+    _show(cli, doc, f"planned the return of {manifest} as")
+
+
 @transfers.command("list")
 @click.option("--park", default=None, metavar="CODE", help="Producer's or receiver's park.")
 @click.option("--status", type=click.Choice(SHIPMENT_STATUSES), default=None)

@@ -18,13 +18,13 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from marketplace.errors import DomainError, NotFound
-from marketplace.models import PACKAGINGS, SHIPMENT_STATUSES, Shipment
+from marketplace.models import CORRECTABLE_FIELDS, PACKAGINGS, SHIPMENT_STATUSES, Shipment
 from marketplace.models.base import CHINA_TZ
 from marketplace.schemas.numbers import read_tonnes
 from marketplace.services.accounts import disclosure
 from marketplace.services.accounts.users import Principal
 from marketplace.services.matching import workflow
-from marketplace.services.traceability import devices, manifests, transfers
+from marketplace.services.traceability import corrections, devices, manifests, transfers
 
 from ..database import db_session, discard_changes
 from ..i18n import one_language, state_label
@@ -44,6 +44,13 @@ DONE_MESSAGES = {"dispatch": _l("The shipment was dispatched."), "receive": _l("
                  "cancel": _l("The shipment was cancelled.")}
 # Shipment states whose shared label (a match's "closed", "rejected") would mislead on a manifest.
 STATUS_LABELS = {"closed": _l("Manifest closed"), "rejected": _l("Rejected at the gate")}
+# The manifest fields a correction may change, as the page labels them (the form's order).
+CORRECTION_LABELS = {"quantity_t": _l("Dispatched (t)"), "quantity_received_t": _l("Received (t)"),
+                     "waste_code": _l("Waste code"), "carrier": _l("Carrier"),
+                     "carrier_licence": _l("Carrier's transport permit"), "vehicle": _l("Vehicle plate"),
+                     "driver": _l("Driver"), "planned_on": _l("Planned for")}
+CORRECTION_STATUS_LABELS = {"requested": _l("Awaiting a decision"), "approved": _l("Approved"),
+                            "rejected": _l("Rejected")}
 # The API's limits (web/api/shipments.py): texts and tonnes.
 TEXT_LIMITS = transfers.TEXT_LIMITS
 MAX_TONNES = 1e9
@@ -140,11 +147,35 @@ def _load(shipment_id: int) -> Shipment:
         abort(404)
 
 
+def _corrections(session, principal: Principal, shipment: Shipment, mask) -> dict[str, Any]:
+    """The corrections part of the page: the requests (newest first), which the user may decide, and whether
+    the user may ask for one or send a rejected load back (the services' rules, read here only to show forms)."""
+    rows = corrections.list_corrections(session, principal, shipment.id)
+    views = []
+    for c in reversed(rows):
+        view = corrections.correction_view(c, mask)
+        view["actor_text"] = one_language(view["requested_by"])
+        view["decider_text"] = one_language(view["decided_by"]) if view["decided_by"] else ""
+        view["may_decide"] = corrections.may_decide(principal, shipment, c)
+        views.append(view)
+    standing = transfers.shipment_standing(principal, shipment)
+    fields = [f for f in CORRECTABLE_FIELDS
+              if f != "quantity_received_t" or shipment.status in corrections.RECEIVED_STATES]
+    return {"rows": views, "open": any(c.status == "requested" for c in rows),
+            "may_ask": shipment.status != "cancelled" and not any(c.status == "requested" for c in rows),
+            "fields": [(f, CORRECTION_LABELS[f]) for f in fields], "status_labels": CORRECTION_STATUS_LABELS,
+            "labels": CORRECTION_LABELS,
+            "may_return": (shipment.status == "rejected" and shipment.direction == "forward"
+                           and shipment.returned_by is None
+                           and (standing.coordinator or standing.side == "producer"))}
+
+
 def _render_shipment(shipment: Shipment, *, failed: str | None = None, form: dict[str, str] | None = None,
                      errors: FormErrors | None = None, status: int = 200):
     principal, session = page_principal(), db_session()
     mask = transfers.actor_masker(session, principal)
     doc = transfers.shipment_view(shipment, mask)
+    fixes = _corrections(session, principal, shipment, mask)
     history = [transfers.event_view(e, mask) for e in transfers.shipment_history(session, shipment)]
     for event in history:
         event["actor_text"] = one_language(event["actor"])
@@ -154,7 +185,8 @@ def _render_shipment(shipment: Shipment, *, failed: str | None = None, form: dic
     return render_template(
         "shipment.html", s=doc, history=history, actions=allowed_actions(principal, shipment),
         side=standing.side, failed=failed, form=form or {}, errors=errors, action_labels=ACTION_LABELS,
-        packaging_labels=PACKAGING_LABELS, badge=shipment_badge, dev=dev, track=draw_track(dev)), status
+        packaging_labels=PACKAGING_LABELS, badge=shipment_badge, dev=dev, track=draw_track(dev),
+        fixes=fixes), status
 
 
 @bp.get("/shipments/<int:shipment_id>")
@@ -207,6 +239,89 @@ def shipment_event(shipment_id: int):
                                 status=exc.status)
     flash_done(str(DONE_MESSAGES[action]))
     return redirect(url_for("pages.shipment", shipment_id=shipment_id))
+
+
+def _refused(shipment_id: int, failed: str, form: dict[str, str], exc: DomainError, prefix: str = ""):
+    """The page again with a refused correction or return form: its fields' reasons beside them."""
+    discard_changes()
+    errors = FormErrors.of(exc)
+    errors.fields = {(f"{prefix}{k}" if k in CORRECTABLE_FIELDS else k): v for k, v in errors.fields.items()}
+    return _render_shipment(_load(shipment_id), failed=failed, form=form, errors=errors, status=exc.status)
+
+
+@bp.post("/shipments/<int:shipment_id>/corrections")
+@signed_in
+def shipment_correction(shipment_id: int):
+    """Ask for a correction of the manifest: the fields typed (blank: unchanged) and the reason.
+
+    Tonnes are read as numbers here; everything else (who may ask, one open request, each value) is the
+    service's to say, as for the API's ``POST /shipments/{id}/corrections``.
+    """
+    principal, session = page_principal(), db_session()
+    _load(shipment_id)
+    form = {f"fix.{f}": request.form.get(f"fix.{f}", "").strip() for f in CORRECTABLE_FIELDS}
+    form["reason"] = request.form.get("reason", "")
+    errors = FormErrors()
+    changes: dict[str, Any] = {}
+    for f in CORRECTABLE_FIELDS:
+        raw = form[f"fix.{f}"]
+        if not raw:
+            continue
+        if f in ("quantity_t", "quantity_received_t"):
+            value = parse_tonnes(raw, f"fix.{f}", errors, required=False, zero_ok=True)
+            if value is not None:
+                changes[f] = value
+        else:
+            changes[f] = raw
+    if len(form["reason"]) > corrections.REASON_LIMIT:
+        errors.add("reason", _("At most %(n)s characters.", n=corrections.REASON_LIMIT))
+    if errors:
+        return _render_shipment(_load(shipment_id), failed="correct", form=form, errors=errors, status=422)
+    try:
+        corrections.request_correction(session, principal, shipment_id, changes=changes, reason=form["reason"])
+    except NotFound:
+        abort(404)
+    except DomainError as exc:
+        return _refused(shipment_id, "correct", form, exc, prefix="fix.")
+    flash_done(_("The correction was requested; a coordinator of the producer's park decides."))
+    return redirect(url_for("pages.shipment", shipment_id=shipment_id) + "#corrections")
+
+
+@bp.post("/shipments/<int:shipment_id>/corrections/<int:correction_id>/decision")
+@signed_in
+def shipment_correction_decision(shipment_id: int, correction_id: int):
+    """Approve or reject a correction request (``decision``), with a note (required to reject)."""
+    principal, session = page_principal(), db_session()
+    _load(shipment_id)
+    decision = request.form.get("decision", "")
+    form = {"note": request.form.get("note", ""), "correction": str(correction_id)}
+    try:
+        corrections.decide_correction(session, principal, shipment_id, correction_id, decision=decision,
+                                      note=form["note"])
+    except NotFound:
+        abort(404)
+    except DomainError as exc:
+        return _refused(shipment_id, "decide", form, exc)
+    flash_done(_("The correction was applied.") if decision == "approve" else _("The correction was rejected."))
+    return redirect(url_for("pages.shipment", shipment_id=shipment_id) + "#corrections")
+
+
+@bp.post("/shipments/<int:shipment_id>/return")
+@signed_in
+def shipment_return(shipment_id: int):
+    """Send a rejected load back under a return manifest linked to it (vehicle and driver optional)."""
+    principal, session = page_principal(), db_session()
+    _load(shipment_id)
+    form = {f"return.{k}": request.form.get(f"return.{k}", "").strip() for k in ("vehicle", "driver")}
+    try:
+        back = transfers.create_return(session, principal, shipment_id, vehicle=form["return.vehicle"] or None,
+                                       driver=form["return.driver"] or None)
+    except NotFound:
+        abort(404)
+    except DomainError as exc:
+        return _refused(shipment_id, "return", form, exc, prefix="return.")
+    flash_done(_("Return manifest %(number)s planned.", number=back.manifest_number))
+    return redirect(url_for("pages.shipment", shipment_id=back.id))
 
 
 def _html(text: str) -> Response:
