@@ -24,7 +24,8 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError
 
 from catalog.chemistry import lookup_cas
-from catalog.waste_streams import STREAMS, infer_stream
+from catalog.solid_waste import is_solid_waste_category, solid_waste_category
+from catalog.waste_streams import STREAMS, STREAMS_BY_KEY, infer_stream, is_stream_category, stream_category
 from marketplace.errors import Conflict, DomainError, NotFound, ValidationFailed
 from marketplace.models import CURRENT_ROUTES, FORMS, LISTING_KINDS, LISTING_STATUSES, PERIODS, PURPOSES, Listing
 from marketplace.schemas.interchange import (
@@ -459,9 +460,24 @@ def _choices() -> dict[str, Any]:
             "PERIOD_CHOICES": [(p, state_label(p)) for p in PERIODS],
             "UNIT_CHOICES": [(u, UNIT_LABELS[u]) for u in UNITS],
             "STREAM_CHOICES": [(s.key, s.name_zh if is_chinese() else s.name_en) for s in STREAMS],
+            "stream_label": stream_label,
             "FORM_LABELS": FORM_LABELS, "PURPOSE_LABELS": PURPOSE_LABELS, "ROUTE_LABELS": ROUTE_LABELS,
             "RESOLVED_BY_LABELS": RESOLVED_BY_LABELS, "shown_resolution": shown_resolution,
             "MAX_ANNUAL_TEXT": _n(MAX_ANNUAL_T), **page_helpers()}
+
+
+def stream_label(stream: str | None, category: str | None = None) -> str:
+    """A listing's stream, and its category when it names one of ours or an SW one, in the page's language."""
+    zh = is_chinese()
+    found = STREAMS_BY_KEY.get(stream or "")
+    text = (found.name_zh if zh else found.name_en) if found else (stream or "—")
+    if category and is_stream_category(category):
+        cat = stream_category(category)
+        text += f" · {cat.code} {cat.name_zh if zh else cat.name_en}"
+    elif category and is_solid_waste_category(category):
+        sw = solid_waste_category(category)
+        text += f" · {sw.code} {sw.name_zh if zh else sw.name_en}"
+    return text
 
 
 def _render_form(form: ListingForm, listing: Listing | None = None, status: int = 200):

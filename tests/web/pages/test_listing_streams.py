@@ -27,6 +27,10 @@ def test_a_category_posted_on_the_form_gives_the_stream(pages):
     assert (new.stream, new.category, new.waste_code) == ("construction", "CW05", None)
     edit = pages.text(f"/listings/{new.id}/edit")
     assert 'value="CW05"' in edit
+    shown = pages.text(f"/listings/{new.id}")
+    assert "建筑垃圾 · CW05 装修垃圾" in shown
+    pages.language("en")
+    assert "Construction waste · CW05 Renovation and decoration waste" in pages.text(f"/listings/{new.id}")
 
 
 def test_a_stream_contradicting_the_hw_code_is_refused_beside_the_field(pages):
