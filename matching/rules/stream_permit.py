@@ -62,6 +62,8 @@ TREAT = frozenset({"utilise", "dispose"})  # what receiving the waste to treat i
 def requirement(offer) -> int:
     """What the offer's stream and category ask of the receiver (one of NONE … HW_DISPOSE)."""
     stream, category = offer.stream, offer.category
+    if stream == "industrial" or (stream == "hazardous" and offer.waste_code):
+        return NONE  # most offers of a park: asked nothing, answered without a look at the category
     permit = stream_category(category).permit if is_stream_category(category) else None
     if stream == "construction":
         return CONSTRUCTION
