@@ -240,7 +240,9 @@ class RoutePlan:
             "routes": [{"vehicle": r.vehicle_ref, "depart_min": round(r.depart_min, 2),
                         "return_min": round(r.return_min, 2), "km": round(r.km, 3), "load_t": round(r.load_t, 3),
                         "stops": [{"ref": s.ref, "arrive_min": round(s.arrive_min, 2), "start_min": round(s.start_min, 2),
-                                   "load_t": round(s.load_t, 3)} for s in r.stops]} for r in self.routes],
+                                   "leave_min": round(s.leave_min, 2), "load_t": round(s.load_t, 3),
+                                   "km_from_previous": round(s.km_from_previous, 3)} for s in r.stops]}
+                       for r in self.routes],
             "unserved": [{"ref": u.ref, "code": u.code, "reason_zh": u.reason_zh, "reason_en": u.reason_en}
                          for u in self.unserved],
         }
