@@ -2,7 +2,8 @@
 
 ``wastematch demo`` does the same step by step with its progress on the command line:
 import the park, run park-wide matching, play four months of history, seed the demo accounts, play the
-last calendar year's chemical governance (surveys, roster, EECM, targets, disclosures).
+last calendar year's chemical governance (surveys, roster, EECM, targets, disclosures), then a pooled
+collection round, two weighbridges and a GPS track (``zero_waste``).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from ..services.matching.runs import run_matching
 from .accounts import seed_demo_accounts
 from .governance import seed_demo_governance
 from .history import seed_demo_history
+from .zero_waste import seed_demo_zero_waste
 
 DEMO_PARK_FILE = Path(__file__).with_name("demo_park.json")
 
@@ -30,6 +32,7 @@ def build_demo_park(session: Session, *, actor: str) -> None:
     seed_demo_history(session)
     seed_demo_accounts(session, actor=actor)
     seed_demo_governance(session)
+    seed_demo_zero_waste(session)
 
 
 def create_demo_database(folder: Path, *, actor: str) -> str:

@@ -29,7 +29,7 @@ class CollectionRound(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     park_id: Mapped[int | None] = mapped_column(ForeignKey("parks.id"), index=True)
     collector_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id", ondelete="CASCADE"), index=True)
-    need_id: Mapped[int] = mapped_column(ForeignKey("listings.id"))  # the collector's collection need
+    need_id: Mapped[int] = mapped_column(ForeignKey("listings.id"))  # the need asked for, or the collector's first
     licence_number: Mapped[str] = mapped_column(String(64))
     day: Mapped[dt.date] = mapped_column(Date, index=True)
     status: Mapped[str] = mapped_column(String(12), default="planned", index=True)
@@ -63,6 +63,7 @@ class CollectionStop(Base):
     sequence: Mapped[int] = mapped_column(Integer)  # 1, 2, … within the vehicle's round
     vehicle_ref: Mapped[str] = mapped_column(String(40))
     offer_id: Mapped[int] = mapped_column(ForeignKey("listings.id"), index=True)
+    need_id: Mapped[int] = mapped_column(ForeignKey("listings.id"))  # the collector's need taking this waste
     producer_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"), index=True)
     waste_code: Mapped[str] = mapped_column(String(10))
     quantity_t: Mapped[float] = mapped_column(Float)
@@ -74,7 +75,8 @@ class CollectionStop(Base):
     note: Mapped[str | None] = mapped_column(String(500))  # why a stop has no match (its pair refused), bilingual
 
     round: Mapped[CollectionRound] = relationship(back_populates="stops")
-    offer = relationship("Listing")
+    offer = relationship("Listing", foreign_keys=[offer_id])
+    need = relationship("Listing", foreign_keys=[need_id])
     producer = relationship("Enterprise")
     match = relationship("Match")
     shipment = relationship("Shipment")

@@ -53,6 +53,21 @@ def _seed_demo_history(cli: Cli) -> None:
          + f"  ({report.seconds:.1f} s; see `wastematch alerts list`, `wastematch transfers list`)")
 
 
+def _seed_demo_zero_waste(cli: Cli) -> None:
+    """Play the pooled collection round and the field devices and say what they made."""
+    from marketplace.demo.zero_waste import seed_demo_zero_waste
+
+    with cli.transaction() as session:
+        report = seed_demo_zero_waste(session)
+    if report.skipped:
+        info("  a collection round is already recorded: left as it is")
+        return
+    info(f"  round {report.round_id} of E-036: {report.pick_ups} pick-ups, {report.round_km:.1f} km "
+         f"(nearest neighbour {report.baseline_km:.1f} km), {report.manifests} manifests")
+    info(f"  weighings {report.weighings}, track points {report.track_points}; alerts: "
+         + ", ".join(f"{kind} {n}" for kind, n in report.alerts.items()))
+
+
 def _seed_demo_governance(cli: Cli) -> None:
     """Last year's chemical survey, roster, EECM, targets and published disclosures (once)."""
     from marketplace.demo.governance import seed_demo_governance
@@ -107,27 +122,29 @@ def demo(ctx: click.Context, host: str, port: int, no_serve: bool) -> None:
     """Set up the demonstration park on the embedded database and serve the web app."""
     cli: Cli = ctx.obj
     started = time.perf_counter()
-    info("[1/8] database schema and built-in catalogue")
+    info("[1/9] database schema and built-in catalogue")
     _run(ctx, "init")
     hw_pdf = hw_list_pdf()
     if hw_pdf.exists():
-        info(f"[2/8] official HW list from {hw_pdf}")
+        info(f"[2/9] official HW list from {hw_pdf}")
         _run(ctx, "catalog", "import-hw-list", pdf=hw_pdf)
     else:
-        info(f"[2/8] official HW list PDF not found at {hw_pdf} (set WASTEMATCH_SHARED_DATA to its data folder); "
+        info(f"[2/9] official HW list PDF not found at {hw_pdf} (set WASTEMATCH_SHARED_DATA to its data folder); "
              "using the built-in catalogue")
-    info(f"[3/8] demonstration park from {DEMO_FILE}")
+    info(f"[3/9] demonstration park from {DEMO_FILE}")
     _run(ctx, "import", file=DEMO_FILE)
-    info("[4/8] park-wide matching (一键资源匹配)")
+    info("[4/9] park-wide matching (一键资源匹配)")
     _run(ctx, "match", park=None, exact=False, time_limit=None, min_lot=None, max_suppliers=None, today=None,
          with_candidates=False)
-    info("[5/8] four months of transfers, manifests and ledger entries (转移联单与化学物质台账)")
+    info("[5/9] four months of transfers, manifests and ledger entries (转移联单与化学物质台账)")
     _seed_demo_history(cli)
-    info("[6/8] demonstration accounts (演示账户)")
+    info("[6/9] demonstration accounts (演示账户)")
     seeded = _seed_demo_accounts(cli)
-    info("[7/8] last year's chemical survey, roster, EECM and disclosures (化学物质调查、重点企业名单与信息披露)")
+    info("[7/9] last year's chemical survey, roster, EECM and disclosures (化学物质调查、重点企业名单与信息披露)")
     _seed_demo_governance(cli)
-    info("[8/8] park report: symbiosis chains, loops, KPIs, ratings (产业共生与无废城市报告)")
+    info("[8/9] a pooled collection round, weighbridges and a GPS track (小微企业集中收集、地磅与车载定位)")
+    _seed_demo_zero_waste(cli)
+    info("[9/9] park report: symbiosis chains, loops, KPIs, ratings (产业共生与无废城市报告)")
     report_file = _write_demo_report(cli)
     info(f"demo ready in {time.perf_counter() - started:.1f} s; report: {report_file} "
          f"(and on the page /reports after signing in as a coordinator)")

@@ -26,11 +26,15 @@ import math
 from collections import defaultdict
 from typing import Any
 
+import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from catalog.waste_codes import is_hw_code
 from matching import routing
+from matching.arcs import Arcs
+from matching.problem import Settings, haversine_km
+from matching.rules import HARD_CODES, RULES, evaluate_rules
 
 from ...errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from ...models import Enterprise, Licence, Listing, Match
@@ -39,6 +43,7 @@ from ...models.collection import CollectionRound, CollectionStop
 from ..accounts import audit
 from ..accounts.users import Principal
 from ..matching import workflow
+from ..matching.engine_input import build_problem
 from . import transfers
 
 # A small producer (小微企业): under 10 t of hazardous waste a year over all its active offers.
@@ -109,7 +114,7 @@ def _vehicles(values: Any) -> list[dict[str, Any]]:
     return out
 
 
-def _pickups(session: Session, collector: Enterprise, need: Listing, radius_km: float,
+def _pickups(session: Session, collector: Enterprise, needs: list[Listing], radius_km: float,
              small_t: float) -> list[tuple[Listing, routing.Pickup]]:
     """The small producers' hazardous waste offers within reach, one month's accumulation each."""
     offers = [x for x in session.scalars(select(Listing).where(Listing.kind == "offer", Listing.status == "active")
@@ -118,7 +123,7 @@ def _pickups(session: Session, collector: Enterprise, need: Listing, radius_km: 
     yearly: dict[int, float] = defaultdict(float)
     for x in offers:
         yearly[x.enterprise_id] += x.quantity_t * PER_YEAR.get(x.period, 1.0)
-    busy = set(session.scalars(select(Match.offer_id).where(Match.need_id == need.id,
+    busy = set(session.scalars(select(Match.offer_id).where(Match.need_id.in_([n.id for n in needs]),
                                                             Match.status.in_(workflow.ACTIVE_STATUSES))))
     rad = math.radians
     out = []
@@ -126,7 +131,7 @@ def _pickups(session: Session, collector: Enterprise, need: Listing, radius_km: 
         ent = x.enterprise
         if yearly[ent.id] >= small_t or x.id in busy or ent.lat is None or collector.lat is None:
             continue
-        km = float(routing.haversine_km(rad(collector.lat), rad(collector.lon), rad(ent.lat), rad(ent.lon)))
+        km = float(haversine_km(rad(collector.lat), rad(collector.lon), rad(ent.lat), rad(ent.lon)))
         tonnes = round(x.quantity_t * PER_ROUND.get(x.period, 1.0), 3)
         if km > radius_km or tonnes <= 0:
             continue
@@ -141,12 +146,38 @@ def _pickups(session: Session, collector: Enterprise, need: Listing, radius_km: 
     return out
 
 
+def _illegal_pairs(session: Session, pairs: list[tuple[Listing, Listing]], day: dt.date) -> dict[int, list[tuple[str, str]]]:
+    """{offer id: the names (中文, English) of the hard checks its pair fails} over ``pairs`` (offer, need), all
+    evaluated in one vectorised pass of the engine's rules on current data (as ``workflow.evaluate_pair`` does
+    one pair); an unknown check counts as failed."""
+    if not pairs:
+        return {}
+    ids = sorted({x.id for pair in pairs for x in pair})
+    problem = build_problem(session, settings=Settings(today=day), only=ids)
+    kept = [(o, n) for o, n in pairs if o.ref in problem.o.ref_index and n.ref in problem.n.ref_index]
+    out: dict[int, list[tuple[str, str]]] = {o.id: [("挂牌已不可匹配", "the listing can no longer be matched")]
+                                            for o, n in pairs if (o, n) not in kept}
+    if not kept:
+        return out
+    oi = np.array([problem.o.ref_index[o.ref] for o, _ in kept], dtype=np.int64)
+    ni = np.array([problem.n.ref_index[n.ref] for _, n in kept], dtype=np.int64)
+    arcs = Arcs(offer=oi, need=ni, distance_km=problem.distance_km(oi, ni))
+    evaluate_rules(problem, arcs)
+    names = {r.code: (r.name_zh, r.name_en) for r in RULES}
+    for k, (offer, _need) in enumerate(kept):
+        failed = [names[code] for code in HARD_CODES if not bool(arcs.checks[code][k])]
+        if failed:
+            out[offer.id] = failed
+    return out
+
+
 def plan_round(session: Session, principal: Principal, collector_ref: str, day: dt.date, *,
                vehicles: Any = None, need_ref: str | None = None, radius_km: float = RADIUS_KM,
                small_t: float = SMALL_PRODUCER_T, time_limit_s: float | None = None) -> CollectionRound:
     """Plan ``day``'s pooled collection round of a collector and store it (status ``planned``); audited.
 
-    ``need_ref``: the collector's need the pick-ups go to (default: its first active need). Refused: a
+    ``need_ref``: the collector's need the pick-ups go to (default: for each pick-up the collector's active need
+    naming its waste code, else the first). Refused: a
     collector the principal neither works for nor coordinates (404), one without a valid collecting
     licence or an active need (422), bad vehicles (422, by field).
     """
@@ -162,7 +193,19 @@ def plan_round(session: Session, principal: Principal, collector_ref: str, day: 
         raise ValidationFailed(f"{collector.ref} has no active need to collect into (收集单位无有效需求挂牌)",
                                {"need": ["post a need listing for the wastes the collector takes in"]})
     need = needs[0]
-    found = _pickups(session, collector, need, float(radius_km), small_t)
+    # Each pick-up goes to the collector's need for its code (a collector lists one need per waste it takes in),
+    # else to the first.
+    need_of = {x.waste_code: x for x in reversed(needs) if x.waste_code}
+    found = _pickups(session, collector, needs, float(radius_km), small_t)
+    # The engine's hard checks on every pick-up's pair before any route is drawn: a van never drives to a
+    # producer whose waste the collector may not take (a collection licence limited to some producers' trades,
+    # a form the need refuses, …); such a pick-up is left out with the failing checks named.
+    refused = _illegal_pairs(session, [(offer, need_of.get(offer.waste_code, need)) for offer, _ in found], day)
+    left_out = [{"offer": x.ref, "producer": x.enterprise.ref, "code": "hard_checks",
+                 "reason_zh": "不满足法规硬性检查：" + "、".join(zh for zh, _ in refused[x.id]),
+                 "reason_en": "fails hard regulatory checks: " + ", ".join(en for _, en in refused[x.id])}
+                for x, _ in found if x.id in refused]
+    found = [(x, p) for x, p in found if x.id not in refused]
     instance = routing.RoutingInstance(
         depot=routing.Depot(ref=collector.ref, lat=collector.lat, lon=collector.lon),
         pickups=tuple(p for _, p in found),
@@ -184,14 +227,15 @@ def plan_round(session: Session, principal: Principal, collector_ref: str, day: 
         total_hours=round(plan.total_hours, 3), vehicles_used=plan.vehicles_used,
         baseline_km=round(baseline.total_km, 3), baseline_hours=round(baseline.total_hours, 3),
         baseline_served=baseline.served, solve_s=round(plan.solve_s, 3), created_by=principal.actor,
-        unserved=[{"offer": u.ref, "producer": offers[u.pickup].enterprise.ref, "code": u.code,
-                   "reason_zh": u.reason_zh, "reason_en": u.reason_en} for u in plan.unserved])
+        unserved=left_out + [{"offer": u.ref, "producer": offers[u.pickup].enterprise.ref, "code": u.code,
+                              "reason_zh": u.reason_zh, "reason_en": u.reason_en} for u in plan.unserved])
     rnd.collector = collector
     for route in plan.routes:
         for seq, stop in enumerate(route.stops, start=1):
             offer = offers[stop.pickup]
             rnd.stops.append(CollectionStop(
                 route=route.vehicle, sequence=seq, vehicle_ref=route.vehicle_ref, offer_id=offer.id,
+                need_id=need_of.get(offer.waste_code, need).id,
                 producer_id=offer.enterprise_id, waste_code=offer.waste_code,
                 quantity_t=instance.pickups[stop.pickup].tonnes, arrive_min=round(stop.arrive_min, 1),
                 km_from_previous=round(stop.km_from_previous, 3), load_t=round(stop.load_t, 3)))
@@ -257,7 +301,7 @@ def propose_round(session: Session, principal: Principal, round_id: int) -> Coll
     for stop in rnd.stops:
         try:
             with session.begin_nested():  # a refused pair leaves nothing behind, the others go on
-                match = workflow.propose(session, principal, stop.offer_id, rnd.need_id, stop.quantity_t)
+                match = workflow.propose(session, principal, stop.offer_id, stop.need_id, stop.quantity_t)
             stop.match_id, stop.note = match.id, None
             proposed += 1
         except DomainError as exc:

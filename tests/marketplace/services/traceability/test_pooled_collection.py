@@ -72,7 +72,11 @@ def test_a_day_planned_proposed_approved_and_manifested(county):
     view = pooled.round_view(session, rnd)
     served = sorted(s["offer"] for s in view["stops"])
     assert served == [f"O-G{i}" for i in range(8)]  # the large, the far and the lab's are not pick-ups
-    assert [u["offer"] for u in view["unserved"]] == ["O-L1"] and view["unserved"][0]["code"] == "licence_scope"
+    # The lab's waste fails the engine's hard checks before any route is drawn (the collection licence does not
+    # cover it): left out, the failing checks named in both languages, no internal key.
+    [lab] = view["unserved"]
+    assert (lab["offer"], lab["code"]) == ("O-L1", "hard_checks")
+    assert "不满足法规硬性检查" in lab["reason_zh"] and "hw_licence" not in lab["reason_zh"] + lab["reason_en"]
     assert all(s["quantity_t"] == 0.25 for s in view["stops"])  # a month of 3 t a year
     assert view["total_km"] <= view["baseline"]["total_km"] + 1e-6 and view["baseline"]["served"] == 8
     assert [s["sequence"] for s in view["stops"]] == list(range(1, 9)) and view["stops"][-1]["load_t"] == 2.0
