@@ -12,6 +12,7 @@ from typing import Any
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate
 
+from catalog.waste_streams import STREAM_KEYS
 from marketplace.models import LISTING_KINDS, LISTING_STATUSES
 from marketplace.schemas.interchange import (
     MAX_COMPONENTS,
@@ -103,6 +104,8 @@ class ListingFilter(RejectsNul, PageArgs):
     park = fields.String(validate=validate.Length(min=1, max=16), metadata={"description": "Park code"})
     waste_code = fields.String(validate=validate.Length(min=1, max=10), metadata={"description": "e.g. 900-214-08"})
     category = fields.String(validate=validate.Regexp(r"^(?i:HW)\d{2}$", error="must look like HW08"))
+    stream = fields.String(validate=validate.OneOf(STREAM_KEYS), metadata={
+        "description": "industrial, hazardous, household, construction or agricultural"})
     q = fields.String(validate=validate.Length(min=1, max=100), metadata={"description": "Text in title or title_zh"})
     near = LatLon(validate=validate.Length(max=60), metadata={"description": "lat,lon to measure distances from"})
     within_km = fields.Float(validate=validate.Range(min=0, max=5000, min_inclusive=False),

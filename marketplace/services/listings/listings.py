@@ -139,6 +139,7 @@ class ListingSearch:
     park: str | None = None
     waste_code: str | None = None
     category: str | None = None  # HW08
+    stream: str | None = None  # industrial, hazardous, household, construction, agricultural
     q: str | None = None
     near: tuple[float, float] | None = None
     within_km: float | None = None
@@ -194,6 +195,8 @@ def search_listings(session: Session, principal: Principal, f: ListingSearch) ->
         stmt = stmt.where(Listing.waste_code == f.waste_code)
     if f.category:
         stmt = stmt.where(Listing.waste_code.like(f"%-{f.category.upper().removeprefix('HW')}"))
+    if f.stream:
+        stmt = stmt.where(Listing.stream == f.stream)
     if f.enterprise:
         stmt = stmt.where(Listing.enterprise_id == _search_enterprise(session, principal, f.enterprise).id)
     if f.mine:

@@ -26,3 +26,13 @@ def test_a_stream_may_be_changed_and_must_fit_the_code(api):
     assert wrong.status_code == 422 and "HH05" in wrong.json["errors"]["stream"][0]
     bad = api.post("listings", "e2", json={**DEMOLITION, "stream": "space"})
     assert bad.status_code == 422 and set(bad.json["errors"]["json"]) == {"stream"}
+
+
+def test_listings_are_searched_by_stream(api):
+    spoil = api.post("listings", "e2", json=DEMOLITION)
+    assert spoil.status_code == 201
+    found = api.get("listings?stream=construction", "e2").json["items"]
+    assert [x["id"] for x in found] == [spoil.json["id"]]
+    coded = api.get("listings?stream=hazardous", "e2").json["items"]
+    assert coded and all(x["stream"] == "hazardous" and x["waste_code"] for x in coded)
+    assert api.get("listings?stream=space", "e2").status_code == 422
