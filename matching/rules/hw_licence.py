@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..exemptions import EXEMPTION_RULES
+from . import stream_permit
 from .base import ArcBatch, ArcCase, Rule, RuleSpec, Verdict
 from .licensing import coverage, licence_view, lifting
 from .text import bilingual, exemption_label_en, exemption_label_zh, joined, purpose_zh
@@ -23,6 +24,10 @@ def check(b: ArcBatch) -> np.ndarray:
 def explain(c: ArcCase) -> Verdict:
     """The covering licences, the approval or exemption that lifts the requirement, or why none does."""
     if not c.hw:
+        if stream_permit.requirement(c.offer) in (stream_permit.HW_ANY, stream_permit.HW_DISPOSE):
+            # Household hazardous waste, pesticide packaging, a hazardous offer without a code: no code to check here.
+            return True, bilingual("无危险废物代码：所需许可证见“建筑垃圾、生活垃圾接收许可”检查",
+                                   "no HW code: the licence it needs is checked under stream_permit")
         return True, bilingual("不是危险废物", "not hazardous waste")
     view = licence_view(c)
     if view.covering:

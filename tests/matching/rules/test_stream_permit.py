@@ -140,3 +140,9 @@ def test_the_detail_is_written_in_both_languages(record, receiver, lics):
     zh, en = halves
     assert any("\u4e00" <= ch <= "\u9fff" for ch in zh)
     assert not any("\u4e00" <= ch <= "\u9fff" for ch in en), en
+
+
+def test_hw_licence_points_a_hazardous_offer_without_a_code_to_this_rule():
+    c = check(_one(offer("O", SITE, form="solid", category="HH02"), need("N", HANDLER, forms=["solid"])),
+              "O", "N", "hw_licence")
+    assert c.passed and "stream_permit" in c.detail and "不是危险废物" not in c.detail
