@@ -40,6 +40,7 @@ from ...errors import Conflict, DomainError, Forbidden, NotFound, ValidationFail
 from ...models import Enterprise, Licence, Listing, Match
 from ...models.base import MAX_ID
 from ...models.collection import CollectionRound, CollectionStop
+from ...models.parks import HW_LICENCE_KINDS
 from ..accounts import audit
 from ..accounts.users import Principal
 from ..matching import workflow
@@ -76,7 +77,8 @@ def _collector(session: Session, principal: Principal, ref: Any) -> Enterprise:
 def _licence(session: Session, collector: Enterprise, day: dt.date) -> Licence:
     """The collector's hazardous waste licence valid on ``day`` that allows collecting (the widest first)."""
     found = [lic for lic in session.scalars(select(Licence).where(Licence.enterprise_id == collector.id))
-             if "collect" in (lic.activities or []) and (lic.valid_from is None or lic.valid_from <= day)
+             if lic.kind in HW_LICENCE_KINDS  # a household-waste licence may collect too, but not HW
+             and "collect" in (lic.activities or []) and (lic.valid_from is None or lic.valid_from <= day)
              and (lic.valid_to is None or day <= lic.valid_to)]
     if not found:
         raise ValidationFailed(f"{collector.ref} holds no licence to collect hazardous waste on {day} (无有效收集许可)",

@@ -152,3 +152,17 @@ def test_who_may_plan_and_what_a_collector_needs(county):
         pooled.plan_round(session, coord, "C-1", DAY)
     assert "need" in exc.value.errors
     assert session.scalar(select(CollectionRound.status).where(CollectionRound.id == rnd.id)) == "planned"
+
+
+def test_a_household_waste_licence_does_not_make_a_hw_collector(county):
+    session, coord, _as = county
+    from marketplace.models import Licence
+
+    collector = session.scalar(select(Enterprise).where(Enterprise.ref == "C-1"))
+    collector.licences.append(Licence(number="TJ-HH-0009", kind="household_waste_service", categories=[], codes=[],
+                                      activities=["collect", "store"], annual_capacity_t=10000,
+                                      valid_from=dt.date(2030, 1, 1), valid_to=dt.date(2035, 12, 31)))
+    session.flush()
+    with pytest.raises(ValidationFailed) as exc:  # in 2031 only the household-waste licence is valid
+        pooled.plan_round(session, coord, "C-1", dt.date(2031, 1, 5))
+    assert "collector" in exc.value.errors
