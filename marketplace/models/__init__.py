@@ -51,7 +51,7 @@ from .notifications import NOTIFICATION_KINDS, Notification
 from .parks import Enterprise, Licence, Park
 from .ranking import RankingModel
 from .manifest_corrections import CORRECTABLE_FIELDS, CORRECTION_STATUSES, ManifestCorrection
-from .transfers import OPEN_SHIPMENT_STATUSES, PACKAGINGS, SHIPMENT_STATUSES, Container, ManifestSequence, Shipment
+from .transfers import DRAFT_STATUS, OPEN_SHIPMENT_STATUSES, PACKAGINGS, SHIPMENT_STATUSES, Container, ManifestSequence, Shipment
 from .reference import EwcCodeRow, HwCategoryRow, HwCodeRow, HwExemptionRow
 
 __all__ = [
@@ -71,5 +71,5 @@ __all__ = [
     "JobRun", "NoticeChannel", "NoticePreference", "NoticeDelivery", "JOB_RUN_STATUSES", "DELIVERY_CHANNELS",
     "DELIVERY_STATUSES",
     "Device", "WeighReading", "TrackPoint", "DEVICE_PURPOSES", "WEIGH_ENDS",
-    "ManifestCorrection", "CORRECTION_STATUSES", "CORRECTABLE_FIELDS",
+    "ManifestCorrection", "CORRECTION_STATUSES", "CORRECTABLE_FIELDS", "DRAFT_STATUS",
 ]

@@ -8,8 +8,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
 
+# draft ─plan─▶ planned (a draft: saved before it is planned, no manifest number, editable and deletable by its
+# author, in no list, report or alert; ``DRAFT_STATUS`` is deliberately not one of SHIPMENT_STATUSES, the states
+# every list and filter offers).
 # planned ─dispatch─▶ dispatched ─receive─▶ received ─close─▶ closed;  dispatched ─reject─▶ rejected (at the gate);
 # planned ─cancel─▶ cancelled.
+DRAFT_STATUS = "draft"
 SHIPMENT_STATUSES = ("planned", "dispatched", "received", "closed", "rejected", "cancelled")
 # Shipments still under way: the match cannot complete while one of these exists.
 OPEN_SHIPMENT_STATUSES = ("planned", "dispatched", "received")
@@ -43,7 +47,7 @@ class Shipment(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    manifest_number: Mapped[str] = mapped_column(String(40), unique=True)
+    manifest_number: Mapped[str | None] = mapped_column(String(40), unique=True)  # None while a draft
     match_id: Mapped[int] = mapped_column(ForeignKey("matches.id"), index=True)
     # The producer's park: it numbers the manifest and its coordinators follow it.
     park_id: Mapped[int | None] = mapped_column(ForeignKey("parks.id"), index=True)

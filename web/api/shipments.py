@@ -59,7 +59,8 @@ class ShipmentSchema(Schema):
     """A shipment with its manifest."""
 
     id = fields.Integer(required=True)
-    manifest_number = fields.String(required=True, metadata={"description": "联单编号: park-YYYYMMDD-sequence"})
+    manifest_number = fields.String(required=True, allow_none=True,
+                                    metadata={"description": "联单编号: park-YYYYMMDD-sequence (null: a draft)"})
     match = fields.Integer(required=True)
     status = fields.String(required=True, metadata={"enum": list(SHIPMENT_STATUSES)})
     status_zh = fields.String()
@@ -310,6 +311,85 @@ class ReturnInput(RejectsNul, Schema):
     driver = fields.String(validate=[validate.Length(max=100), NO_NUL])
     planned_on = fields.Date()
     note = fields.String(validate=[validate.Length(max=2000), NO_NUL])
+
+
+class DraftContainerInput(Schema):
+    packaging = fields.String(required=True, validate=validate.OneOf(PACKAGINGS))
+    quantity_t = fields.Float(required=True, validate=TONNES)
+
+
+class DraftUpdateSchema(RejectsNul, Schema):
+    """Fields of a draft manifest (any subset; containers replace the draft's and need not add up yet)."""
+
+    quantity_t = fields.Float(validate=TONNES)
+    containers = fields.List(fields.Nested(DraftContainerInput), validate=validate.Length(max=500))
+    carrier = fields.String(allow_none=True, validate=[validate.Length(max=200), NO_NUL])
+    carrier_licence = fields.String(allow_none=True, validate=[validate.Length(max=64), NO_NUL])
+    vehicle = fields.String(allow_none=True, validate=[validate.Length(max=20), NO_NUL])
+    driver = fields.String(allow_none=True, validate=[validate.Length(max=100), NO_NUL])
+    planned_on = fields.Date(allow_none=True)
+    note = fields.String(validate=[validate.Length(max=2000), NO_NUL])
+
+
+class DraftCreateSchema(DraftUpdateSchema):
+    """A manifest saved as a draft of an approved match: its quantity at least."""
+
+    match = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_ID))
+    quantity_t = fields.Float(required=True, validate=TONNES)
+
+
+@blp.route("/drafts")
+@requires(blp)
+@blp.response(200, ShipmentSchema(many=True))
+def list_drafts():
+    """The caller's own draft manifests, newest first (no other list shows a draft)."""
+    session, principal = db_session(), current_principal()
+    return _views(session, principal, transfers.list_drafts(session, principal))
+
+
+@blp.route("/drafts", methods=["POST"])
+@requires(blp)
+@blp.arguments(DraftCreateSchema)
+@blp.response(201, ShipmentSchema)
+@documents_errors(blp, 404, 409)
+def create_draft(body):
+    """Save a manifest as a draft (a party or a coordinator of the match, as for planning): no number yet,
+    reserves nothing, seen and changed by its author only."""
+    session, principal = db_session(), current_principal()
+    values = dict(body)
+    match_id = values.pop("match")
+    return _views(session, principal, [transfers.save_draft(session, principal, match_id, **values)])[0]
+
+
+@blp.route("/drafts/<int:shipment_id>", methods=["PATCH"])
+@requires(blp)
+@blp.arguments(DraftUpdateSchema)
+@blp.response(200, ShipmentSchema)
+@documents_errors(blp, 404)
+def update_draft(body, shipment_id: int):
+    """Change the caller's draft (404 for anybody else's)."""
+    session, principal = db_session(), current_principal()
+    return _views(session, principal, [transfers.update_draft(session, principal, shipment_id, **body)])[0]
+
+
+@blp.route("/drafts/<int:shipment_id>", methods=["DELETE"])
+@requires(blp)
+@blp.response(204)
+@documents_errors(blp, 404)
+def delete_draft(shipment_id: int):
+    """Delete the caller's draft."""
+    transfers.delete_draft(db_session(), current_principal(), shipment_id)
+
+
+@blp.route("/drafts/<int:shipment_id>/plan", methods=["POST"])
+@requires(blp)
+@blp.response(201, ShipmentSchema)
+@documents_errors(blp, 404, 409)
+def plan_draft(shipment_id: int):
+    """Plan the caller's draft: every check of planning, then the manifest is numbered (the planned shipment has
+    a new id; the draft is gone)."""
+    session, principal = db_session(), current_principal()
+    return _views(session, principal, [transfers.plan_draft(session, principal, shipment_id)])[0]
 
 
 def _correction_views(session, principal, rows):

@@ -402,9 +402,49 @@ def _containers(values: dict[str, Any], quantity: float | None, errors: FormErro
 def _render_plan(plan: transfers.Plannable, values: dict[str, Any], errors: FormErrors | None = None,
                  status: int = 200):
     principal = page_principal()
+    drafts = [{"id": d.id, "quantity_t": d.quantity_t, "containers": len(d.containers), "updated_at": d.updated_at}
+              for d in transfers.list_drafts(db_session(), principal) if d.match_id == plan.match.id]
     return render_template("ship_form.html", match=_match_summary(principal, plan), values=values, errors=errors,
                            packagings=[(p, PACKAGING_LABELS[p]) for p in PACKAGINGS], limits=TEXT_LIMITS,
-                           max_containers=transfers.MAX_CONTAINERS), status
+                           max_containers=transfers.MAX_CONTAINERS, drafts=drafts), status
+
+
+def _draft_values(draft: Shipment) -> dict[str, Any]:
+    """A draft's fields as the planning form shows them: its containers as rows of one packaging and weight."""
+    groups: list[dict[str, Any]] = []
+    for c in draft.containers:
+        if groups and groups[-1]["packaging"] == c.packaging and groups[-1]["each"] == c.quantity_t:
+            groups[-1]["n"] += 1
+        else:
+            groups.append({"packaging": c.packaging, "each": c.quantity_t, "n": 1})
+    rows = [{"packaging": g["packaging"], "count": str(g["n"]), "each_t": f"{g['each']:g}"} for g in groups[:PLAN_ROWS]]
+    rows += [{"packaging": "drum", "count": "", "each_t": ""} for _i in range(PLAN_ROWS - len(rows))]
+    values: dict[str, Any] = {k: getattr(draft, k) or "" for k in PLAN_TEXTS}
+    values.update(quantity_t=f"{draft.quantity_t:g}", planned_on=draft.planned_on.isoformat() if draft.planned_on
+                  else "", rows=rows, draft_id=str(draft.id))
+    return values
+
+
+def _own_draft(principal: Principal, raw: str | None) -> Shipment | None:
+    """The user's draft named by the form or the address (404 for anybody else's); None when none is named."""
+    if not raw:
+        return None
+    try:
+        return transfers.get_draft(db_session(), principal, int(raw))
+    except (ValueError, NotFound):
+        abort(404)
+
+
+@bp.post("/shipments/drafts/<int:shipment_id>/delete")
+@signed_in
+def delete_draft(shipment_id: int):
+    """Delete one of the user's draft manifests (its author only: 404 otherwise)."""
+    principal, session = page_principal(), db_session()
+    draft = _own_draft(principal, str(shipment_id))
+    match_id = draft.match_id
+    transfers.delete_draft(session, principal, shipment_id)
+    flash_done(_("The draft was deleted."))
+    return redirect(url_for("pages.plan_shipment", match_id=match_id))
 
 
 @bp.route("/matches/<int:match_id>/ship", methods=["GET", "POST"])
@@ -417,14 +457,21 @@ def plan_shipment(match_id: int):
     principal, session = page_principal(), db_session()
     plan = _plannable(principal, match_id)
     if request.method == "GET":
+        draft = _own_draft(principal, request.args.get("draft"))
+        if draft is not None and draft.match_id == match_id:
+            return _render_plan(plan, _draft_values(draft))
         values = {k: "" for k in ("quantity_t", "planned_on", *PLAN_TEXTS)}
         values["rows"] = [{"packaging": "drum", "count": "1" if i == 0 else "", "each_t": ""}
                           for i in range(PLAN_ROWS)]
         return _render_plan(plan, values)
     values = _plan_form()
+    draft = _own_draft(principal, request.form.get("draft_id"))
+    values["draft_id"] = str(draft.id) if draft is not None else ""
+    saving = request.form.get("save") == "draft"
     errors = FormErrors()
     quantity = parse_tonnes(values["quantity_t"], "quantity_t", errors, required=True, zero_ok=False)
-    containers = _containers(values, quantity, errors)
+    filled = any(r["count"].strip() or r["each_t"].strip() for r in values["rows"])
+    containers = _containers(values, quantity, errors) if filled or not saving else []
     planned_on = None
     if values["planned_on"].strip():
         try:
@@ -436,6 +483,24 @@ def plan_shipment(match_id: int):
             errors.add(name, _("At most %(n)s characters.", n=TEXT_LIMITS[name]))
     if errors:
         return _render_plan(plan, values, errors, 422)
+    fields = {"quantity_t": quantity, "containers": containers, "carrier": values["carrier"] or None,
+              "carrier_licence": values["carrier_licence"] or None, "vehicle": values["vehicle"] or None,
+              "driver": values["driver"] or None, "planned_on": planned_on, "note": values["note"]}
+    if saving or draft is not None:
+        try:
+            if draft is None:
+                draft = transfers.save_draft(session, principal, match_id, **fields)
+            else:
+                transfers.update_draft(session, principal, draft.id, **fields)
+            if saving:
+                flash_done(_("Draft saved; it has no manifest number until it is planned."))
+                return redirect(url_for("pages.plan_shipment", match_id=match_id, draft=draft.id))
+            shipment = transfers.plan_draft(session, principal, draft.id)
+        except DomainError as exc:
+            discard_changes()
+            return _render_plan(_plannable(principal, match_id), values, FormErrors.of(exc), exc.status)
+        flash_done(_("Shipment planned: manifest %(number)s.", number=shipment.manifest_number))
+        return redirect(url_for("pages.shipment", shipment_id=shipment.id))
     try:
         shipment = transfers.create_shipment(
             session, principal, match_id, quantity_t=quantity, containers=containers,

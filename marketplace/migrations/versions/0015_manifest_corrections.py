@@ -1,4 +1,4 @@
-"""manifest correction requests (联单更正申请) and return manifests of rejected loads (退运联单)
+"""manifest correction requests (联单更正申请), return manifests of rejected loads (退运联单), drafts
 
 Revision ID: 0015
 Revises: 0014
@@ -35,6 +35,8 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_manifest_corrections_status'), ['status'], unique=False)
 
     with op.batch_alter_table('shipments', schema=None) as batch_op:
+        # a draft has no manifest number until it is planned
+        batch_op.alter_column('manifest_number', existing_type=sa.String(length=40), nullable=True)
         batch_op.add_column(sa.Column('direction', sa.String(length=8), server_default='forward', nullable=False))
         batch_op.add_column(sa.Column('returned_from_id', sa.Integer(), nullable=True))
         batch_op.create_unique_constraint(batch_op.f('uq_shipments_returned_from_id'), ['returned_from_id'])
@@ -48,6 +50,7 @@ def downgrade() -> None:
         batch_op.drop_constraint(batch_op.f('uq_shipments_returned_from_id'), type_='unique')
         batch_op.drop_column('returned_from_id')
         batch_op.drop_column('direction')
+        batch_op.alter_column('manifest_number', existing_type=sa.String(length=40), nullable=False)
 
     with op.batch_alter_table('manifest_corrections', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_manifest_corrections_status'))

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from catalog.waste_codes import is_hw_code
 
 from ...errors import Conflict, Forbidden, NotFound, ValidationFailed
-from ...models import CORRECTABLE_FIELDS, LedgerEntry, ManifestCorrection, Shipment
+from ...models import CORRECTABLE_FIELDS, DRAFT_STATUS, LedgerEntry, ManifestCorrection, Shipment
 from ...models.base import MAX_ID, iso_utc
 from ..accounts import audit
 from ..accounts.users import Principal
@@ -54,7 +54,7 @@ def _locked(session: Session, principal: Principal, shipment_id: Any) -> _Loaded
     """The shipment locked (its match first, as every manifest writer does), if ``principal`` sees it."""
     probe = (session.scalar(select(Shipment).where(Shipment.id == shipment_id))
              if isinstance(shipment_id, int) and 0 < shipment_id <= MAX_ID else None)
-    if probe is None or not transfers.shipment_standing(principal, probe).sees:
+    if probe is None or probe.status == DRAFT_STATUS or not transfers.shipment_standing(principal, probe).sees:
         raise transfers._not_found(shipment_id)
     transfers._lock_match(session, probe.match_id)
     shipment = transfers._load(session, shipment_id, lock=True)

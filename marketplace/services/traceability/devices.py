@@ -319,7 +319,8 @@ def _shipments(session: Session, device: Device, parsed: list[dict[str, Any]], k
     numbers = {p["shipment"][1] for p in parsed if p["shipment"][0] == "number"}
     found: dict[tuple[str, Any], Shipment] = {}
     if ids:
-        for sh in session.scalars(select(Shipment).where(Shipment.id.in_(sorted(ids)))):
+        # a draft manifest (no number yet) is no shipment a device reports on
+        for sh in session.scalars(select(Shipment).where(Shipment.id.in_(sorted(ids)), Shipment.status != "draft")):
             found[("id", sh.id)] = sh
     if numbers:
         for sh in session.scalars(select(Shipment).where(Shipment.manifest_number.in_(sorted(numbers)))):

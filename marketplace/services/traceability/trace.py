@@ -273,7 +273,7 @@ def _candidates(session: Session, principal: Principal, code: str) -> list[tuple
     variants = [code] + ([code.upper()] if code.upper() != code else [])
     for value in variants:
         container = session.scalar(select(Container).where(Container.code == value))
-        if container is not None:
+        if container is not None and container.shipment.status != "draft":  # a draft is nobody's trace yet
             found.append(("container", container))
             break
     for value in variants:

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -42,6 +43,7 @@ from sqlalchemy.orm import Session, aliased, selectinload
 
 from ...errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ...models import (
+    DRAFT_STATUS,
     OPEN_SHIPMENT_STATUSES,
     PACKAGINGS,
     AuditEvent,
@@ -130,8 +132,9 @@ def _authorise(s: ShipmentStanding, action: str) -> None:
 
 
 def visible_shipments(principal: Principal) -> Select:
-    """``SELECT`` of the shipments ``principal`` may see (parties: their own; coordinators: their parks)."""
-    stmt = select(Shipment)
+    """``SELECT`` of the shipments ``principal`` may see (parties: their own; coordinators: their parks);
+    never a draft (``list_drafts`` shows its author's)."""
+    stmt = select(Shipment).where(Shipment.status != DRAFT_STATUS)
     if principal.is_admin:
         return stmt
     if principal.is_coordinator:
@@ -204,7 +207,7 @@ def _not_found(shipment_id: Any) -> NotFound:
 def get_shipment(session: Session, principal: Principal, shipment_id: int) -> Shipment:
     """The shipment, if ``principal`` may see it (else ``NotFound``, so existence does not leak)."""
     shipment = _load(session, shipment_id)
-    if shipment is None or not shipment_standing(principal, shipment).sees:
+    if shipment is None or shipment.status == DRAFT_STATUS or not shipment_standing(principal, shipment).sees:
         raise _not_found(shipment_id)
     return shipment
 
@@ -227,7 +230,8 @@ def find_container(session: Session, code: str) -> Container | None:
     code = (code or "").strip()
     if not code:
         return None
-    return session.scalar(select(Container).where(Container.code == code)
+    return session.scalar(select(Container).join(Shipment).where(Container.code == code,
+                                                                 Shipment.status != DRAFT_STATUS)
                           .options(selectinload(Container.shipment)))
 
 
@@ -462,6 +466,157 @@ def create_shipment(session: Session, principal: Principal, match_id: int, *, qu
     return shipment
 
 
+# --- drafts --------------------------------------------------------------------------------------
+# A manifest saved as a draft before it is planned: no manifest number (its containers carry provisional codes
+# DRAFT-…), seen, edited, deleted and planned by its author only, and in no list, report, alert or trace (the
+# lists take ``visible_shipments``, which leaves drafts out; reports and alerts read named states, never
+# ``draft``). It reserves nothing of the match: ``plan_draft`` checks the quantity then, as planning does.
+
+DRAFT_FIELDS = ("quantity_t", "containers", "carrier", "carrier_licence", "vehicle", "driver", "planned_on", "note")
+
+
+def _draft_checked(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The draft's fields checked loosely (a draft may be incomplete: containers need not add up yet), or
+    ``ValidationFailed``; a quantity is required (the table holds none of 0 t)."""
+    errors: dict[str, list[str]] = {}
+    unknown = sorted(str(k) for k in values if k not in DRAFT_FIELDS)
+    for k in unknown:
+        errors[k] = [f"not a field of a draft; one of {', '.join(DRAFT_FIELDS)}"]
+    out: dict[str, Any] = {}
+    if "quantity_t" in values:
+        if not _positive(values["quantity_t"]):
+            errors["quantity_t"] = ["must be a number above 0 (须为大于 0 的数)"]
+        else:
+            out["quantity_t"] = float(values["quantity_t"])
+    if "containers" in values:
+        rows = values["containers"] or []
+        problems = []
+        if not isinstance(rows, (list, tuple)) or len(rows) > MAX_CONTAINERS:
+            problems.append(f"a list of at most {MAX_CONTAINERS} containers")
+        else:
+            for i, c in enumerate(rows):
+                if (not isinstance(c, Mapping) or c.get("packaging") not in PACKAGINGS
+                        or not _positive(c.get("quantity_t"))):
+                    problems.append(f"[{i}] needs a packaging of {', '.join(PACKAGINGS)} and tonnes above 0")
+        if problems:
+            errors["containers"] = problems
+        else:
+            out["containers"] = [{"packaging": c["packaging"], "quantity_t": float(c["quantity_t"])} for c in rows]
+    texts = _texts(errors, **{k: values[k] for k in ("carrier", "carrier_licence", "vehicle", "driver", "note")
+                              if k in values})
+    out.update(texts)
+    if "note" in out:
+        out["note"] = out["note"] or ""
+    if "planned_on" in values:
+        if values["planned_on"] is not None and not isinstance(values["planned_on"], dt.date):
+            errors["planned_on"] = ["must be a date (须为日期)"]
+        else:
+            out["planned_on"] = values["planned_on"]
+    if errors:
+        raise ValidationFailed("the draft is not valid (草稿信息有误): " + ", ".join(errors), errors)
+    return out
+
+
+def _draft_containers(shipment: Shipment, rows: list[dict[str, Any]], session: Session | None = None) -> None:
+    if session is not None and shipment.containers:
+        shipment.containers = []
+        session.flush()  # the old rows go first: (shipment, sequence) is unique
+    token = secrets.token_hex(8)  # provisional codes: unique, never a manifest's
+    shipment.containers = [Container(code=f"DRAFT-{token}-{i:02d}", sequence=i, packaging=r["packaging"],
+                                     quantity_t=r["quantity_t"]) for i, r in enumerate(rows, start=1)]
+
+
+def _draft_audit(session: Session, principal: Principal, draft: Shipment, action: str, **context: Any) -> None:
+    audit.record(session, actor=principal.actor, action=f"draft.{action}", entity_type="shipment",
+                 entity_key=str(draft.id), context={"match": draft.match_id, **context}, park_id=draft.park_id)
+
+
+def save_draft(session: Session, principal: Principal, match_id: int, *, now: dt.datetime | None = None,
+               **values: Any) -> Shipment:
+    """Save a manifest as a draft of a match (its parties and coordinators, as for planning; NotFound for
+    anybody else): ``values`` among ``DRAFT_FIELDS``, ``quantity_t`` required, containers optional and not yet
+    required to add up. No number, no notice; Conflict unless the match is approved or in transfer."""
+    now = _clock(now)
+    match = workflow.get_match(session, principal, match_id) if isinstance(match_id, int) else None
+    _require_planner(principal, match, match_id)
+    if "quantity_t" not in values:
+        raise ValidationFailed("a draft needs its quantity (请填写数量)", {"quantity_t": ["required"]})
+    checked = _draft_checked(values)
+    if match.status not in SHIPPABLE_MATCH_STATUSES:
+        raise Conflict(f"match {match.id} is {workflow._state(match.status)}: shipments need an approved match "
+                       f"(仅已批准的匹配可转移)", {"match": [f"is {match.status}; needs approved or in_transfer"]})
+    offer, need = match.offer, match.need
+    shipment = Shipment(
+        manifest_number=None, match_id=match.id, park_id=offer.enterprise.park_id, producer_id=offer.enterprise_id,
+        receiver_id=need.enterprise_id, licence_number=match.licence_number, waste_code=offer.waste_code,
+        material=(offer.title_zh or offer.title or f"#{offer.id}")[:300], status=DRAFT_STATUS,
+        quantity_t=checked["quantity_t"], carrier=checked.get("carrier"),
+        carrier_licence=checked.get("carrier_licence"), vehicle=checked.get("vehicle"), driver=checked.get("driver"),
+        planned_on=checked.get("planned_on"), note=checked.get("note") or "", created_at=now,
+        created_by=principal.actor, updated_at=now)
+    _draft_containers(shipment, checked.get("containers") or [])
+    session.add(shipment)
+    session.flush()
+    _draft_audit(session, principal, shipment, "save")
+    return shipment
+
+
+def get_draft(session: Session, principal: Principal, shipment_id: int, *, lock: bool = False) -> Shipment:
+    """The principal's own draft (NotFound for anybody else's, or for a shipment that is no draft)."""
+    shipment = _load(session, shipment_id, lock=lock) if isinstance(shipment_id, int) else None
+    if shipment is None or shipment.status != DRAFT_STATUS or shipment.created_by != principal.actor:
+        raise NotFound(f"no draft {shipment_id} of yours (无此草稿)", {"draft": [f"no draft {shipment_id} of yours"]})
+    return shipment
+
+
+def list_drafts(session: Session, principal: Principal) -> list[Shipment]:
+    """The principal's own drafts, newest first."""
+    return list(session.scalars(select(Shipment).where(Shipment.status == DRAFT_STATUS,
+                                                       Shipment.created_by == principal.actor)
+                                .options(*LOAD_OPTIONS).order_by(Shipment.id.desc())))
+
+
+def update_draft(session: Session, principal: Principal, shipment_id: int, *, now: dt.datetime | None = None,
+                 **values: Any) -> Shipment:
+    """Change fields of the principal's draft (``DRAFT_FIELDS``; containers replace the draft's)."""
+    now = _clock(now)
+    shipment = get_draft(session, principal, shipment_id, lock=True)
+    checked = _draft_checked(values)
+    for name, value in checked.items():
+        if name == "containers":
+            _draft_containers(shipment, value, session)
+        else:
+            setattr(shipment, name, value)
+    shipment.updated_at = now
+    session.flush()
+    _draft_audit(session, principal, shipment, "update", fields=sorted(checked))
+    return shipment
+
+
+def delete_draft(session: Session, principal: Principal, shipment_id: int) -> None:
+    """Delete the principal's draft (its author only)."""
+    shipment = get_draft(session, principal, shipment_id, lock=True)
+    _draft_audit(session, principal, shipment, "delete")
+    session.delete(shipment)
+    session.flush()
+
+
+def plan_draft(session: Session, principal: Principal, shipment_id: int, *,
+               now: dt.datetime | None = None) -> Shipment:
+    """Plan the principal's draft: ``create_shipment`` with its values (every check of planning, the number,
+    the notices), then the draft is deleted; returns the planned shipment (a new id)."""
+    draft = get_draft(session, principal, shipment_id, lock=True)
+    shipment = create_shipment(
+        session, principal, draft.match_id, quantity_t=draft.quantity_t,
+        containers=[{"packaging": c.packaging, "quantity_t": c.quantity_t} for c in draft.containers],
+        carrier=draft.carrier, carrier_licence=draft.carrier_licence, vehicle=draft.vehicle, driver=draft.driver,
+        planned_on=draft.planned_on, note=draft.note, now=now)
+    _draft_audit(session, principal, draft, "plan", shipment=shipment.id, manifest_number=shipment.manifest_number)
+    session.delete(draft)
+    session.flush()
+    return shipment
+
+
 # --- return of a rejected load ------------------------------------------------------------------
 
 def create_return(session: Session, principal: Principal, shipment_id: int, *, carrier: str | None = None,
@@ -527,7 +682,7 @@ def _begin(session: Session, principal: Principal, shipment_id: int, action: str
     # loaded once, by the locked read below.
     probe = (session.scalar(select(Shipment).where(Shipment.id == shipment_id))
              if isinstance(shipment_id, int) and 0 < shipment_id <= MAX_ID else None)
-    if probe is None or not shipment_standing(principal, probe).sees:
+    if probe is None or probe.status == DRAFT_STATUS or not shipment_standing(principal, probe).sees:
         raise _not_found(shipment_id)
     match = _lock_match(session, probe.match_id)
     shipment = _load(session, shipment_id, lock=True)

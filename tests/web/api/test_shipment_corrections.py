@@ -56,3 +56,32 @@ def test_a_rejected_load_returns_once_under_a_linked_manifest(api):
     assert back["returned_from"]["manifest_number"] == original["manifest_number"]
     assert original["returned_by"]["manifest_number"] == back["manifest_number"]
     assert api.post(f"shipments/{sid}/return", "coord", json={}).status_code == 409
+
+
+def test_drafts_are_saved_edited_planned_and_deleted_by_their_author_only(api):
+    match = approved_match(api)
+    res = api.post("shipments/drafts", "e2", json={"match": match, "quantity_t": 1.0, "vehicle": "津A1"})
+    assert res.status_code == 201, res.json
+    draft = res.json
+    assert (draft["status"], draft["manifest_number"]) == ("draft", None)
+    assert api.post("shipments/drafts", "e2", json={"match": match}).status_code == 422
+    assert [d["id"] for d in api.get("shipments/drafts", "e2").json] == [draft["id"]]
+    assert api.get("shipments/drafts", "e1").json == []
+    for who in ("e1", "coord"):
+        assert api.get(f"shipments/{draft['id']}", who).status_code == 404
+        assert all(s["id"] != draft["id"] for s in api.get("shipments", who).json["items"])
+        assert api.patch(f"shipments/drafts/{draft['id']}", who, json={"driver": "x"}).status_code == 404
+        assert api.delete(f"shipments/drafts/{draft['id']}", who).status_code == 404
+    res = api.patch(f"shipments/drafts/{draft['id']}", "e2", json={"driver": "王师傅", "quantity_t": -1})
+    assert res.status_code == 422
+    assert api.patch(f"shipments/drafts/{draft['id']}", "e2", json={"driver": "王师傅"}).json["driver"] == "王师傅"
+    res = api.post(f"shipments/drafts/{draft['id']}/plan", "e2", json={})
+    assert res.status_code == 422  # no containers yet: planning's own check
+    other = api.post("shipments/drafts", "e2", json={"match": match, "quantity_t": 2.0,
+                                                     "containers": [{"packaging": "ibc", "quantity_t": 2.0}]}).json
+    planned = api.post(f"shipments/drafts/{other['id']}/plan", "e2", json={})
+    assert planned.status_code == 201 and planned.json["manifest_number"].startswith("BH-"), planned.json
+    assert planned.json["status"] == "planned"
+    assert api.post(f"shipments/drafts/{other['id']}/plan", "e2", json={}).status_code == 404
+    assert api.delete(f"shipments/drafts/{draft['id']}", "e2").status_code == 204
+    assert api.get("shipments/drafts", "e2").json == []

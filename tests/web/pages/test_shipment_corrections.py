@@ -3,6 +3,8 @@ producer's park coordinator approves or rejects, the requester sees no buttons; 
 planned from the page and linked both ways; English and Chinese."""
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from marketplace.models import ManifestCorrection, Shipment
@@ -71,3 +73,27 @@ def test_a_rejected_load_returns_from_the_page_linked_both_ways(pages):
     pages.language("en")
     page = pages.text(f"/shipments/{s.id}")
     assert "This rejected load goes back under" in page and "Corrections" in page
+
+
+def test_a_draft_saved_from_the_planning_form_then_planned(pages):
+    from tests.web.pages.test_shipments import approved_match
+    match_id = approved_match(pages.session)
+    pages.sign_in("e2")
+    res = pages.post(f"/matches/{match_id}/ship", {"quantity_t": "1.5", "driver": "王师傅", "save": "draft"})
+    assert res.status_code == 302, res.get_data(as_text=True)[:1500]
+    draft = pages.session.scalars(select(Shipment).where(Shipment.match_id == match_id)).one()
+    assert (draft.status, draft.manifest_number, draft.containers) == ("draft", None, [])
+    form = pages.text(f"/matches/{match_id}/ship?draft={draft.id}")
+    assert 'value="王师傅"' in form and f'name="draft_id" value="{draft.id}"' in form and "草稿" in form
+    assert draft.id not in [int(x) for x in re.findall(r"/shipments/(\d+)\"", pages.text("/shipments"))]
+    pages.sign_in("e1")  # the other party: not its draft
+    assert pages.get(f"/matches/{match_id}/ship?draft={draft.id}").status_code == 404
+    assert pages.post(f"/shipments/drafts/{draft.id}/delete", {}).status_code == 404
+    pages.sign_in("e2")
+    res = pages.post(f"/matches/{match_id}/ship", {"draft_id": str(draft.id), "quantity_t": "1.5",
+                                                  "rows.0.packaging": "drum", "rows.0.count": "3", "driver": "王师傅"})
+    assert res.status_code == 302, res.get_data(as_text=True)[:1500]
+    pages.session.expire_all()
+    planned = pages.session.scalars(select(Shipment).where(Shipment.match_id == match_id)).one()
+    assert planned.status == "planned" and planned.manifest_number and len(planned.containers) == 3
+    assert res.headers["Location"].endswith(f"/shipments/{planned.id}")

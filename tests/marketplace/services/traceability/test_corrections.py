@@ -264,3 +264,83 @@ def test_the_trace_shows_the_link_both_ways(w):
         [backward] = [n for n in trace.trace(w.session, w.p[who], back.manifest_number)["nodes"] if n["queried"]]
         assert (forward["returned_by"], forward["returned_from"]) == (back.manifest_number, None)
         assert (backward["returned_from"], backward["returned_by"]) == (s.manifest_number, None)
+
+
+# --- drafts -----------------------------------------------------------------------------------------
+
+def test_a_draft_has_no_number_reserves_nothing_and_is_its_authors_only(w):
+    m = approved(w, quantity=10)
+    d = transfers.save_draft(w.session, w.p["e2"], m.id, quantity_t=4.0, vehicle="津A12345",
+                             containers=[{"packaging": "drum", "quantity_t": 1.0}])
+    assert (d.status, d.manifest_number) == ("draft", None)
+    assert transfers.plannable(w.session, w.p["e2"], m.id).left_t == pytest.approx(10.0)
+    assert [x.id for x in transfers.list_drafts(w.session, w.p["e2"])] == [d.id]
+    for who in ("e1", "coord", "admin"):  # the other party and the coordinators: no list, no page, no draft
+        assert transfers.list_drafts(w.session, w.p[who]) == []
+        assert all(s.id != d.id for s in transfers.list_shipments(w.session, w.p[who]))
+        with pytest.raises(NotFound):
+            transfers.get_shipment(w.session, w.p[who], d.id)
+        with pytest.raises(NotFound):
+            transfers.update_draft(w.session, w.p[who], d.id, driver="x")
+        with pytest.raises(NotFound):
+            transfers.delete_draft(w.session, w.p[who], d.id)
+    assert all(s.id != d.id for s in transfers.list_shipments(w.session, w.p["e2"]))
+    with pytest.raises(NotFound):
+        transfers.apply_event(w.session, w.p["e2"], d.id, "dispatch")
+    with pytest.raises(NotFound):
+        ask(w, "e2", d, driver="李师傅")
+    assert transfers.find_container(w.session, d.containers[0].code) is None
+    with pytest.raises(NotFound):
+        trace.trace(w.session, w.p["e2"], d.containers[0].code)
+    assert transfers.realised_flows(w.session) == []
+    assert not list(w.session.scalars(select(Notification).where(Notification.kind == "shipment_event")))
+
+
+def test_a_draft_is_edited_then_planned_with_every_check_of_planning(w):
+    m = approved(w, quantity=10)
+    d = transfers.save_draft(w.session, w.p["e2"], m.id, quantity_t=2.0,
+                             containers=[{"packaging": "drum", "quantity_t": 1.0}])
+    with pytest.raises(ValidationFailed):  # the containers hold 1 t of 2 t: planning refuses it
+        transfers.plan_draft(w.session, w.p["e2"], d.id)
+    with pytest.raises(ValidationFailed):
+        transfers.update_draft(w.session, w.p["e2"], d.id, quantity_t=-1)
+    with pytest.raises(ValidationFailed):
+        transfers.update_draft(w.session, w.p["e2"], d.id, status="planned")
+    transfers.update_draft(w.session, w.p["e2"], d.id, containers=[{"packaging": "ibc", "quantity_t": 2.0}],
+                           driver="王师傅")
+    draft_id = d.id
+    s = transfers.plan_draft(w.session, w.p["e2"], draft_id)
+    assert (s.status, s.quantity_t, s.driver, [c.packaging for c in s.containers]) == ("planned", 2.0, "王师傅",
+                                                                                       ["ibc"])
+    assert s.manifest_number.startswith("BH-") and s.containers[0].code == f"{s.manifest_number}-01"
+    assert w.session.get(type(s), draft_id) is None
+    with pytest.raises(NotFound):
+        transfers.plan_draft(w.session, w.p["e2"], draft_id)
+
+
+def test_a_draft_is_deleted_by_its_author_and_needs_an_approved_match(w):
+    m = approved(w, quantity=10)
+    d = transfers.save_draft(w.session, w.p["coord"], m.id, quantity_t=1.0)
+    transfers.delete_draft(w.session, w.p["coord"], d.id)
+    assert transfers.list_drafts(w.session, w.p["coord"]) == []
+    with pytest.raises(ValidationFailed):
+        transfers.save_draft(w.session, w.p["e2"], m.id)  # no quantity
+    with pytest.raises(NotFound):
+        transfers.save_draft(w.session, w.p["e3"], m.id, quantity_t=1.0)
+    pending = w.accepted("O-2", "N-1", 5)
+    with pytest.raises(Conflict):
+        transfers.save_draft(w.session, w.p["coord"], pending.id, quantity_t=1.0)
+
+
+def test_a_draft_is_no_shipment_of_the_alerts_or_the_devices(w):
+    from marketplace.services.traceability import alerts, devices
+    m = approved(w, quantity=10)
+    d = transfers.save_draft(w.session, w.p["e2"], m.id, quantity_t=1.0)
+    d.created_at = d.created_at - dt.timedelta(days=30)  # old enough for any time-based alert
+    result = alerts.scan(w.session, now=d.created_at + dt.timedelta(days=30))
+    assert result is not None
+    assert not list(w.session.scalars(select(Alert).where(Alert.shipment_id == d.id)))
+    token, _device = devices.register_device(w.session, w.p["e2"], purpose="gps", name="车载定位")
+    with pytest.raises(NotFound):
+        devices.post_track(w.session, token, [{"reading_id": "r1", "shipment_id": d.id, "lat": 39.0, "lon": 117.0,
+                                               "measured_at": "2026-12-01T08:00:00+08:00"}])
