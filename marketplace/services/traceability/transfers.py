@@ -626,7 +626,7 @@ def create_return(session: Session, principal: Principal, shipment_id: int, *, c
 
     The original's producer or a coordinator of either park may (Forbidden otherwise; NotFound for anybody
     who cannot see it); Conflict unless the original is ``rejected`` and a forward shipment, and when it
-    already has a return. The return carries the same match, waste, licence and containers (same packaging
+    already has a return. The return carries the same match, waste and containers (same packaging
     and tonnes, new codes), from the original's receiver (now ``producer_id``, the sender) back to its
     producer, numbered in the sender's park; it starts ``planned``. Carrier, vehicle, driver and day are the
     return trip's (empty unless given).
@@ -652,7 +652,9 @@ def create_return(session: Session, principal: Principal, shipment_id: int, *, c
     number = next_manifest_number(session, park.code if park is not None else PARKLESS_CODE, park_date(now))
     back = Shipment(
         manifest_number=number, match_id=original.match_id, park_id=sender.park_id, producer_id=original.receiver_id,
-        receiver_id=original.producer_id, licence_number=original.licence_number, waste_code=original.waste_code,
+        # No receiving licence: the producer takes its own waste back, and the receiver's licence must not count
+        # the return against its capacity or its year's receipts (the licence alerts read licence_number).
+        receiver_id=original.producer_id, licence_number=None, waste_code=original.waste_code,
         material=original.material, status="planned", quantity_t=original.quantity_t, carrier=texts["carrier"],
         carrier_licence=texts["carrier_licence"], vehicle=texts["vehicle"], driver=texts["driver"],
         planned_on=planned_on, note=texts["note"] or "", direction="return", returned_from_id=original.id,

@@ -218,6 +218,7 @@ def test_a_rejected_load_goes_back_under_a_linked_return_manifest(w):
     back = transfers.create_return(w.session, w.p["e2"], s.id, vehicle="津A99999")
     assert (back.direction, back.returned_from_id, back.status, back.match_id) == ("return", s.id, "planned", m.id)
     assert (back.producer.ref, back.receiver.ref) == ("E-1", "E-2")  # from the gate back to the producer
+    assert (s.licence_number, back.licence_number) == ("TJ-HW-0001", None)  # no licence counts the return
     assert back.manifest_number != s.manifest_number and back.manifest_number.startswith("BH-")
     assert [(c.packaging, c.quantity_t) for c in back.containers] == [(c.packaging, c.quantity_t)
                                                                        for c in s.containers]
