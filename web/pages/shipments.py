@@ -245,7 +245,8 @@ def _refused(shipment_id: int, failed: str, form: dict[str, str], exc: DomainErr
     """The page again with a refused correction or return form: its fields' reasons beside them."""
     discard_changes()
     errors = FormErrors.of(exc)
-    errors.fields = {(f"{prefix}{k}" if k in CORRECTABLE_FIELDS else k): v for k, v in errors.fields.items()}
+    named = (*CORRECTABLE_FIELDS, "reason") if prefix == "fix." else CORRECTABLE_FIELDS
+    errors.fields = {(f"{prefix}{k}" if k in named else k): v for k, v in errors.fields.items()}
     return _render_shipment(_load(shipment_id), failed=failed, form=form, errors=errors, status=exc.status)
 
 
@@ -260,7 +261,7 @@ def shipment_correction(shipment_id: int):
     principal, session = page_principal(), db_session()
     _load(shipment_id)
     form = {f"fix.{f}": request.form.get(f"fix.{f}", "").strip() for f in CORRECTABLE_FIELDS}
-    form["reason"] = request.form.get("reason", "")
+    form["fix.reason"] = request.form.get("fix.reason", "")  # not "reason": the step forms' field on the page
     errors = FormErrors()
     changes: dict[str, Any] = {}
     for f in CORRECTABLE_FIELDS:
@@ -273,12 +274,12 @@ def shipment_correction(shipment_id: int):
                 changes[f] = value
         else:
             changes[f] = raw
-    if len(form["reason"]) > corrections.REASON_LIMIT:
-        errors.add("reason", _("At most %(n)s characters.", n=corrections.REASON_LIMIT))
+    if len(form["fix.reason"]) > corrections.REASON_LIMIT:
+        errors.add("fix.reason", _("At most %(n)s characters.", n=corrections.REASON_LIMIT))
     if errors:
         return _render_shipment(_load(shipment_id), failed="correct", form=form, errors=errors, status=422)
     try:
-        corrections.request_correction(session, principal, shipment_id, changes=changes, reason=form["reason"])
+        corrections.request_correction(session, principal, shipment_id, changes=changes, reason=form["fix.reason"])
     except NotFound:
         abort(404)
     except DomainError as exc:

@@ -16,12 +16,12 @@ def test_ask_then_the_coordinator_approves(pages):
     s = shipment_in(pages.session, "received", quantity=2.0)
     pages.sign_in("e1")
     page = pages.text(f"/shipments/{s.id}")
-    assert 'name="fix.quantity_received_t"' in page and 'name="reason"' in page
-    res = pages.post(f"/shipments/{s.id}/corrections", {"fix.quantity_received_t": "abc", "reason": "磅单"})
+    assert 'name="fix.quantity_received_t"' in page and 'name="fix.reason"' in page
+    res = pages.post(f"/shipments/{s.id}/corrections", {"fix.quantity_received_t": "abc", "fix.reason": "磅单"})
     assert res.status_code == 422 and 'value="abc"' in res.get_data(as_text=True)
-    res = pages.post(f"/shipments/{s.id}/corrections", {"fix.waste_code": "HW08", "reason": "代码错误"})
+    res = pages.post(f"/shipments/{s.id}/corrections", {"fix.waste_code": "HW08", "fix.reason": "代码错误"})
     assert res.status_code == 422 and 'value="HW08"' in res.get_data(as_text=True)
-    res = pages.post(f"/shipments/{s.id}/corrections", {"fix.quantity_received_t": "1.7", "reason": "磅单复核"})
+    res = pages.post(f"/shipments/{s.id}/corrections", {"fix.quantity_received_t": "1.7", "fix.reason": "磅单复核"})
     assert res.status_code == 302, res.get_data(as_text=True)[:2000]
     c = pages.session.scalar(select(ManifestCorrection))
     page = pages.text(f"/shipments/{s.id}")
@@ -38,7 +38,7 @@ def test_ask_then_the_coordinator_approves(pages):
 def test_a_rejection_needs_a_note_and_others_get_404(pages):
     s = shipment_in(pages.session, "planned")
     pages.sign_in("e2")
-    assert pages.post(f"/shipments/{s.id}/corrections", {"fix.driver": "李师傅", "reason": "名字"}).status_code == 302
+    assert pages.post(f"/shipments/{s.id}/corrections", {"fix.driver": "李师傅", "fix.reason": "名字"}).status_code == 302
     c = pages.session.scalar(select(ManifestCorrection))
     pages.sign_in("coord")
     res = pages.post(f"/shipments/{s.id}/corrections/{c.id}/decision", {"decision": "reject", "note": ""})
@@ -48,7 +48,7 @@ def test_a_rejection_needs_a_note_and_others_get_404(pages):
     pages.session.expire_all()
     assert pages.session.get(Shipment, s.id).driver is None
     pages.sign_in("e3")
-    assert pages.post(f"/shipments/{s.id}/corrections", {"fix.driver": "x", "reason": "y"}).status_code == 404
+    assert pages.post(f"/shipments/{s.id}/corrections", {"fix.driver": "x", "fix.reason": "y"}).status_code == 404
 
 
 def test_a_rejected_load_returns_from_the_page_linked_both_ways(pages):
