@@ -142,7 +142,7 @@ def _generated(session: Session, ent: Enterprise, year: int) -> list[dict[str, A
 def _done_shipments(session: Session, column: Any, ent: Enterprise, year: int) -> list[Shipment]:
     start, end = _year_bounds(year)
     return list(session.scalars(select(Shipment).where(
-        column == ent.id, Shipment.status.in_(DONE_SHIPMENT_STATUSES),
+        column == ent.id, Shipment.status.in_(DONE_SHIPMENT_STATUSES), Shipment.direction == "forward",
         Shipment.received_at >= start, Shipment.received_at < end).order_by(Shipment.id)))
 
 

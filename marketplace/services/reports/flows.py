@@ -362,8 +362,11 @@ def _scope_shipments(session: Session, park: Park | None, period: Period) -> lis
     """Shipments of the scope that were created, dispatched or received by the end of the period and
     not finished before it began."""
     receiver = aliased(Enterprise)
+    # Forward loads only: a rejected load's return manifest carries it back, it delivers nothing (drafts are no
+    # manifests yet).
     stmt = (select(Shipment).join(receiver, Shipment.receiver_id == receiver.id)
-            .where(Shipment.created_at < period.after_instant,
+            .where(Shipment.direction == "forward", Shipment.status != "draft",
+                   Shipment.created_at < period.after_instant,
                    or_(Shipment.closed_at.is_(None), Shipment.closed_at >= period.first_instant))
             .order_by(Shipment.id))
     if park is not None:

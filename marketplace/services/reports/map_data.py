@@ -250,7 +250,8 @@ def _received(session: Session, match_ids: list[int]) -> dict[int, float]:
     if not match_ids:
         return {}
     rows = session.execute(select(Shipment.match_id, func.coalesce(func.sum(Shipment.quantity_received_t), 0.0))
-                           .where(Shipment.match_id.in_(match_ids), Shipment.status.in_(RECEIVED_SHIPMENTS))
+                           .where(Shipment.match_id.in_(match_ids), Shipment.status.in_(RECEIVED_SHIPMENTS),
+                                  Shipment.direction == "forward")
                            .group_by(Shipment.match_id))
     return {mid: float(t) for mid, t in rows}
 

@@ -168,7 +168,8 @@ def _waste_actuals(session: Session, ids: list[int], period: Period) -> dict[str
                    offer_l.title_zh)
             .join(Match, Shipment.match_id == Match.id).join(offer_l, Match.offer_id == offer_l.id)
             .join(need_l, Match.need_id == need_l.id)
-            .where(Shipment.status.in_(REALISED_SHIPMENTS), Shipment.received_at >= period.first_instant,
+            .where(Shipment.direction == "forward", Shipment.status.in_(REALISED_SHIPMENTS),
+                   Shipment.received_at >= period.first_instant,
                    Shipment.received_at < period.after_instant, offer_l.enterprise_id.in_(ids),
                    need_l.purpose.in_(RECOVERY_PURPOSES)))
         for qty, listed, code, category, title, title_zh in received:

@@ -17,8 +17,9 @@ from ...models.base import CHINA_TZ
 from ...models.hw_declarations import HwDeclaration
 
 UNDER_REVIEW = ("submitted", "resubmitted")
-# Manifests that moved waste out of the producer in the year: dispatched, whatever happened after (a load the
-# receiver rejected comes back under its own manifest; a cancelled one never left).
+# Manifests that moved waste out of the producer in the year: forward loads dispatched and not refused (a load the
+# receiver rejected comes back under a return manifest, which is not the sender's waste; a cancelled one never
+# left).
 TRANSFERRED_STATUSES = ("dispatched", "received", "closed")
 # Declared and manifest tonnes agree within a kilogram (manifests weigh to the kilogram).
 TOLERANCE_T = 0.001
@@ -37,7 +38,7 @@ def manifest_totals(session: Session, enterprise_ids: list[int], year: int) -> d
     for chunk in range(0, len(enterprise_ids), 500):
         rows = session.execute(
             select(Shipment.producer_id, Shipment.waste_code, func.sum(Shipment.quantity_t), func.count(Shipment.id))
-            .where(Shipment.producer_id.in_(enterprise_ids[chunk:chunk + 500]),
+            .where(Shipment.producer_id.in_(enterprise_ids[chunk:chunk + 500]), Shipment.direction == "forward",
                    Shipment.status.in_(TRANSFERRED_STATUSES), Shipment.dispatched_at >= start,
                    Shipment.dispatched_at < end, Shipment.waste_code.is_not(None))
             .group_by(Shipment.producer_id, Shipment.waste_code))

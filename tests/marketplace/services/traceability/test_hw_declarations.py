@@ -177,3 +177,18 @@ def test_who_may_do_what(w):
     assert hw.list_declarations(w.session, w.p["e3"]) == []
     view = hw.declaration_view(decl)
     assert (view["status"], view["status_zh"], view["lines"][0]["manifests"]) == ("submitted", "已提交", 3)
+
+
+def test_a_rejected_load_and_its_return_manifest_are_not_transfers_of_either_side(w):
+    m, year = _shipped(w)
+    refused = transfers.create_shipment(w.session, w.p["e2"], m.id, quantity_t=0.6,
+                                        containers=[{"packaging": "drum", "quantity_t": 0.6}])
+    transfers.dispatch(w.session, w.p["e2"], refused.id)
+    transfers.reject(w.session, w.p["e1"], refused.id, reason="drums leaking")
+    back = transfers.create_return(w.session, w.p["e2"], refused.id)
+    transfers.dispatch(w.session, w.p["e1"], back.id)  # the receiver sends it back to the producer
+    assert back.direction == "return" and back.producer.ref == "E-1"
+    # E-2's year is still its three forward manifests; E-1 (the sender of the return) transferred nothing of its own.
+    [line] = hw.draft(w.session, w.p["e2"], None, year).lines
+    assert (line.manifests_t, line.manifest_count) == (pytest.approx(4.25), 3)
+    assert hw.draft(w.session, w.p["e1"], None, year).lines == []
