@@ -1,12 +1,13 @@
 """End-to-end harness: the demo park served by a real HTTP server, driven by Debian's Chromium headless.
 
 The server runs in a thread of the test process on its own SQLite file (browsers commit for
-real, so no rolled-back transaction here); the database is built once per module through the
-same services ``wastematch demo`` uses. Every browser context records the hosts its pages ask
+real, so no rolled-back transaction here); the database is built once per test process through the
+same services ``wastematch demo`` uses, and each module serves its own copy of the file. Every browser context records the hosts its pages ask
 for: anything but the app itself fails the test (no CDN, no fonts, no analytics).
 """
 from __future__ import annotations
 
+import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -33,11 +34,26 @@ class LiveApp:
     database_url: str
 
 
+@pytest.fixture(scope="session")
+def demo_database_file(tmp_path_factory) -> Path:
+    """The demo park's SQLite file, built once per test process (~30 s): each module serves a copy of it."""
+    root = tmp_path_factory.mktemp("e2e-demo")
+    create_demo_database(root, actor="e2e")
+    return root / "wastematch.sqlite3"
+
+
 @pytest.fixture(scope="module")
-def live_demo(tmp_path_factory) -> Iterator[LiveApp]:
-    """The demo park (import, park-wide matching, four months of history, demo accounts) served on a free port."""
+def live_demo(tmp_path_factory, demo_database_file) -> Iterator[LiveApp]:
+    """The demo park (import, park-wide matching, four months of history, demo accounts, the governance year, the
+    field work) served on a free port, from the module's own copy of the database: what one module's browsers
+    change, no other module sees."""
     root = tmp_path_factory.mktemp("e2e")
-    url = create_demo_database(root, actor="e2e")
+    # The builder's engine is disposed, so the file holds everything; a write-ahead log left beside it goes too.
+    for suffix in ("", "-wal"):
+        source = demo_database_file.with_name(demo_database_file.name + suffix)
+        if source.exists():
+            shutil.copyfile(source, root / f"wastematch.sqlite3{suffix}")
+    url = f"sqlite:///{root / 'wastematch.sqlite3'}"
     app = create_app({"database_url": url, "instance_path": root / "instance", "secret_key": "e2e-secret"})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)

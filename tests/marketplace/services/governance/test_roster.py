@@ -99,7 +99,7 @@ def test_an_overdue_obligation_raises_an_alert_and_caps_at_c_until_done(session,
     rating = _rating(session, p, "E-3")
     assert rating["grade"] in ("C", "D")
     assert any(c["code"] == "obligation_overdue" and c["grade"] == "C" for c in rating["caps"])
-    assert any("annual_disclosure" in r for r in rating["reasons_en"])
+    assert any("annual environmental disclosure" in r for r in rating["reasons_en"])  # in words, not the key
     ob = session.scalar(select(Obligation).where(Obligation.code == "annual_disclosure"))
     roster.record_obligation(session, p["coord"], ob.id, "done", "published on the park website", today=LATE)
     assert ob.status == "done" and ob.done_at == LATE
