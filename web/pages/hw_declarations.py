@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 
-from marketplace.errors import DomainError, NotFound
+from marketplace.errors import DomainError, NotFound, ValidationFailed
 from marketplace.models import HW_LINE_TONNES, HwDeclaration
 from marketplace.services.traceability import hw_declarations as service
 
@@ -167,7 +167,7 @@ def hw_declaration_save(declaration_id: int):
     try:
         service.save_lines(session, principal, declaration_id, rows)
         if number_errors:
-            raise service_error()
+            raise ValidationFailed("the declaration has errors (申报有误)", {})  # the typed numbers' reasons are the form's
         if submitting:
             service.submit(session, principal, declaration_id)
     except NotFound:
@@ -181,13 +181,6 @@ def hw_declaration_save(declaration_id: int):
         return _render(_get(declaration_id), typed=typed, errors=errors, status=exc.status)
     flash_done(_("Your declaration was submitted for review.") if submitting else _("Draft saved."))
     return redirect(url_for("pages.hw_declaration", declaration_id=declaration_id))
-
-
-def service_error() -> DomainError:
-    """The refusal of a save whose typed numbers could not all be read (their reasons are the form's)."""
-    from marketplace.errors import ValidationFailed
-
-    return ValidationFailed("the declaration has errors (申报有误)", {})
 
 
 @bp.post("/hw-declarations/<int:declaration_id>/return")

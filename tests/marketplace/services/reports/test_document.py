@@ -10,23 +10,19 @@ import json
 from collections import defaultdict
 
 import pytest
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from marketplace.errors import Forbidden, NotFound, ValidationFailed
-from marketplace.models import RESERVING_STATUSES, Enterprise, Listing, Match, MatchRun, Park, Shipment
+from marketplace.models import RESERVING_STATUSES, Enterprise, Listing, Match, Park, Shipment
 from marketplace.models.base import as_utc, park_date
-from marketplace.services.traceability import transfers
 from marketplace.services.accounts.users import Principal, system_principal
-from marketplace.demo.history import seed_demo_history
-from marketplace.services.listings.interchange import import_document
-from marketplace.services.matching.runs import run_matching
-from marketplace.services.reports.ratings import policy_from
-from marketplace.services.reports.flows import Period
 from marketplace.services.reports.document import build_report
-from tests.conftest import DEMO_PARK
+from marketplace.services.reports.flows import Period
+from marketplace.services.reports.ratings import policy_from
+from marketplace.services.traceability import transfers
+from tests.marketplace.services.reports.conftest import demo_with_history
 
-NOW = dt.datetime(2026, 12, 1, 4, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 12, 1, 4, 0, tzinfo=dt.UTC)
 RECOVERY = ("reuse", "recycle", "co_process", "recover_energy")  # purposes that divert; "dispose" does not
 TODAY = park_date(NOW)
 ADMIN = system_principal("test")
@@ -35,22 +31,8 @@ ADMIN = system_principal("test")
 @pytest.fixture(scope="module")
 def demo(engine):
     """The demo park with its four months of history, built once per module in a transaction rolled back after."""
-    with engine.connect() as conn:
-        outer = conn.begin()
-        session = Session(bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False)
-        import_document(session, json.loads(DEMO_PARK.read_text(encoding="utf-8")), actor="test")
-        run_matching(session, park=None, actor="test")
-        # The run happened on the wall clock; the history is played up to NOW: put the run just before it.
-        ran = NOW - dt.timedelta(days=1)
-        session.execute(update(MatchRun).values(started_at=ran, finished_at=ran))
-        session.execute(update(Match).values(created_at=ran))
-        seed_demo_history(session, now=NOW)
-        session.flush()
-        try:
-            yield session
-        finally:
-            session.close()
-            outer.rollback()
+    with demo_with_history(engine, NOW) as session:
+        yield session
 
 
 @pytest.fixture(scope="module")

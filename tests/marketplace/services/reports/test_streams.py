@@ -4,28 +4,23 @@ add up to the park's; a stream with nothing offered shows zeros and null rates."
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from catalog.waste_streams import STREAM_KEYS
-from marketplace.demo.history import seed_demo_history
-from marketplace.models import Enterprise, Listing, Match, MatchRun, Park, Shipment
+from marketplace.models import Enterprise, Listing, Match, Park, Shipment
 from marketplace.models.base import as_utc, park_date
 from marketplace.services.accounts.users import system_principal
-from marketplace.services.listings.interchange import import_document
-from marketplace.services.matching.runs import run_matching
 from marketplace.services.reports.document import build_report
 from marketplace.services.reports.flows import PROPOSED_STATUSES, FlowData, Period, ReportFlow
 from marketplace.services.reports.kpi_registry import STREAM_FIGURES
 from marketplace.services.reports.kpis import stream_kpis
 from matching.quantities import annual_tonnes
-from tests.conftest import DEMO_PARK
-from tests.marketplace.services.reports.conftest import coordinator_of
+from tests.marketplace.services.reports.conftest import coordinator_of, demo_with_history
 
 NOW = dt.datetime(2026, 12, 1, 4, 0, tzinfo=dt.UTC)
 TODAY = park_date(NOW)
@@ -35,21 +30,8 @@ ADMIN = system_principal("test")
 @pytest.fixture(scope="module")
 def demo(engine):
     """The demo park with its history, built once per module in a transaction rolled back after."""
-    with engine.connect() as conn:
-        outer = conn.begin()
-        session = Session(bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False)
-        import_document(session, json.loads(DEMO_PARK.read_text(encoding="utf-8")), actor="test")
-        run_matching(session, park=None, actor="test")
-        ran = NOW - dt.timedelta(days=1)
-        session.execute(update(MatchRun).values(started_at=ran, finished_at=ran))
-        session.execute(update(Match).values(created_at=ran))
-        seed_demo_history(session, now=NOW)
-        session.flush()
-        try:
-            yield session
-        finally:
-            session.close()
-            outer.rollback()
+    with demo_with_history(engine, NOW) as session:
+        yield session
 
 
 @pytest.fixture(scope="module")
