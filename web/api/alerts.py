@@ -63,7 +63,7 @@ class AlertListArgs(PageArgs):
 
 
 class ScanRequestSchema(RejectsNul, Schema):
-    """Optional thresholds (defaults: 5 %, 3 days, 7 days, 60 days, 90 %) and the park to scan."""
+    """Optional thresholds (defaults: 5 %, 3 days, 7 days, 60 days, 90 %; devices: 2 %, 5 km, 30 min) and the park."""
 
     weight_tolerance = fields.Float(validate=validate.Range(min=0, max=10),
                                     metadata={"description": "share of the dispatched tonnes, default 0.05"})
@@ -72,6 +72,12 @@ class ScanRequestSchema(RejectsNul, Schema):
     licence_expiry_days = fields.Integer(validate=validate.Range(min=0, max=3650),
                                          metadata={"description": "default 60"})
     capacity_ratio = fields.Float(validate=validate.Range(min=0, max=10), metadata={"description": "default 0.9"})
+    scale_tolerance = fields.Float(validate=validate.Range(min=0, max=10), metadata={
+        "description": "two weighbridges of one load: share of the dispatch net, default 0.02"})
+    corridor_km = fields.Float(validate=validate.Range(min=0, max=1000), metadata={
+        "description": "km either side of the planned producer → receiver line, default 5"})
+    stop_minutes = fields.Float(validate=validate.Range(min=0, max=100000), metadata={
+        "description": "minutes standing still on the way before a long stop, default 30"})
     park = fields.String(validate=[validate.Length(min=1, max=16), NO_NUL],
                          metadata={"description": "park code; admins may omit it to scan everything"})
 

@@ -26,6 +26,10 @@ def alerts() -> None:
 @click.option("--expiry-days", "licence_expiry_days", type=int, default=None,
               help="Warn this many days before a licence ends (default 60).")
 @click.option("--capacity-ratio", type=float, default=None, help="Share of a licence's capacity (default 0.9).")
+@click.option("--scale-tolerance", type=float, default=None,
+              help="Two weighbridges of one load: share of the dispatch net (default 0.02).")
+@click.option("--corridor-km", type=float, default=None, help="Km either side of the planned line (default 5).")
+@click.option("--stop-minutes", type=float, default=None, help="Minutes standing still on the way (default 30).")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Evaluate as of noon of this park day (default: now).")
 @json_option

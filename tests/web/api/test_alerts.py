@@ -93,6 +93,12 @@ def test_scan_thresholds_and_park_rules(api):
     assert doc["raised"] == 0 and doc["settings"]["licence_expiry_days"] == 5
     r = api.post("alerts/scan", "coord", json={"weight_tolerance": -0.1, "licence_expiry_days": "soon"})
     assert r.status_code == 422 and set(r.json["errors"]["json"]) == {"weight_tolerance", "licence_expiry_days"}
+    # The devices' thresholds too (issue 20): taken, and refused by field when out of range.
+    doc = _scan(api, licence_expiry_days=5, scale_tolerance=0.03, corridor_km=8, stop_minutes=45)
+    assert (doc["settings"]["scale_tolerance"], doc["settings"]["corridor_km"], doc["settings"]["stop_minutes"]) == (
+        0.03, 8, 45)
+    r = api.post("alerts/scan", "coord", json={"corridor_km": -1, "stop_minutes": 1e9})
+    assert r.status_code == 422 and set(r.json["errors"]["json"]) == {"corridor_km", "stop_minutes"}
     r = api.post("alerts/scan", "coord", json={"park": "NK"})
     assert r.status_code == 403 and "park" in r.json["errors"]
     r = api.post("alerts/scan", "admin", json={"park": "XX"})

@@ -13,6 +13,10 @@ def test_scan_list_ack_and_clear(db_url, tmp_path):
     doc = run_json(db_url, "alerts", "scan", "--today", "2029-11-01")  # 60 days before
     assert (doc["raised"], doc["by_kind"]["licence_expiring"], doc["open"]) == (1, 1, 1)
     assert doc["settings"]["licence_expiry_days"] == 60
+    tuned = run_json(db_url, "alerts", "scan", "--today", "2029-11-01", "--corridor-km", "8", "--stop-minutes", "45",
+                     "--scale-tolerance", "0.03")
+    assert (tuned["settings"]["corridor_km"], tuned["settings"]["stop_minutes"],
+            tuned["settings"]["scale_tolerance"]) == (8, 45, 0.03)
     again = run_json(db_url, "alerts", "scan", "--today", "2029-11-02", "--park", "BH")
     assert (again["raised"], again["still_active"], again["open"]) == (0, 1, 1)
     human = run(db_url, "alerts", "scan", "--today", "2029-11-02")
