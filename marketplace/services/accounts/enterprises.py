@@ -15,7 +15,7 @@ import datetime as dt
 from typing import Any
 
 from marshmallow import ValidationError
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, false, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from ...errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -33,6 +33,19 @@ __all__ = ["add_licence", "check_name_free", "create_enterprise", "enterprise_di
            "import_name_clashes", "licence_dict", "licence_used_t", "list_licences", "update_enterprise",
            "update_licence", "visible_enterprises"]
 
+
+
+def enterprise_rows_visible(stmt: Select, principal: Principal, enterprise_id: Any) -> Select:
+    """``stmt`` (joined to ``Enterprise``) narrowed to the rows of enterprises the principal may see: an admin every
+    one, a coordinator its parks', an enterprise user its own (``enterprise_id``: the rows' enterprise column),
+    anyone else none."""
+    if principal.is_admin:
+        return stmt
+    if principal.is_coordinator:
+        return stmt.where(Enterprise.park_id.in_(sorted(principal.park_ids)))
+    if principal.role == "enterprise" and principal.enterprise_id is not None:
+        return stmt.where(enterprise_id == principal.enterprise_id)
+    return stmt.where(false())
 
 def _iso(value: Any) -> Any:
     return value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else value

@@ -22,6 +22,7 @@ from ...models.base import MAX_ID, iso_utc, utcnow
 from ...models.governance import DECLARATION_STATUSES, UNDER_REVIEW_STATUSES
 from ...schemas.survey import MAX_YEAR, MIN_YEAR, SUBSTANCE_KEYS, load_substances
 from ..accounts import audit
+from ..accounts.enterprises import enterprise_rows_visible
 from ..accounts.parks import coordinated_park
 from ..accounts.users import Principal
 from .survey_checks import run_checks
@@ -39,13 +40,7 @@ __all__ = ["accept", "declaration_view", "declarations_query", "get_declaration"
 # --- who sees what ---------------------------------------------------------------------------------------------
 
 def _visible(stmt: Select, principal: Principal) -> Select:
-    if principal.is_admin:
-        return stmt
-    if principal.is_coordinator:
-        return stmt.where(Enterprise.park_id.in_(sorted(principal.park_ids)))
-    if principal.role == "enterprise" and principal.enterprise_id is not None:
-        return stmt.where(SurveyDeclaration.enterprise_id == principal.enterprise_id)
-    return stmt.where(SurveyDeclaration.id.is_(None))
+    return enterprise_rows_visible(stmt, principal, SurveyDeclaration.enterprise_id)
 
 
 def _loaded() -> tuple[Any, ...]:

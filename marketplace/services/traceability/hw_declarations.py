@@ -29,6 +29,7 @@ from ...models import Enterprise, Notification, User, user_parks
 from ...models.base import MAX_ID, iso_utc, utcnow
 from ...models.hw_declarations import HW_DECLARATION_STATUSES, HW_LINE_TONNES, HwDeclaration, HwDeclarationLine
 from ..accounts import audit
+from ..accounts.enterprises import enterprise_rows_visible
 from ..accounts.users import Principal
 from . import ledger_review
 from .hw_reconciliation import UNDER_REVIEW, manifest_totals, mismatches
@@ -50,13 +51,7 @@ __all__ = ["accept", "declaration_view", "draft", "get_declaration", "list_decla
 # --- who sees what -------------------------------------------------------------------------------------------------
 
 def _visible(stmt: Select, principal: Principal) -> Select:
-    if principal.is_admin:
-        return stmt
-    if principal.is_coordinator:
-        return stmt.where(Enterprise.park_id.in_(sorted(principal.park_ids)))
-    if principal.role == "enterprise" and principal.enterprise_id is not None:
-        return stmt.where(HwDeclaration.enterprise_id == principal.enterprise_id)
-    return stmt.where(HwDeclaration.id.is_(None))
+    return enterprise_rows_visible(stmt, principal, HwDeclaration.enterprise_id)
 
 
 def _loaded() -> tuple[Any, ...]:
