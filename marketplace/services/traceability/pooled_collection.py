@@ -156,9 +156,11 @@ def _illegal_pairs(session: Session, pairs: list[tuple[Listing, Listing]], day: 
         return {}
     ids = sorted({x.id for pair in pairs for x in pair})
     problem = build_problem(session, settings=Settings(today=day), only=ids)
+    # A listing the engine's input no longer holds (paused, closed, expired since) cannot be matched at all.
     kept = [(o, n) for o, n in pairs if o.ref in problem.o.ref_index and n.ref in problem.n.ref_index]
+    kept_offers = {o.id for o, _ in kept}
     out: dict[int, list[tuple[str, str]]] = {o.id: [("挂牌已不可匹配", "the listing can no longer be matched")]
-                                            for o, n in pairs if (o, n) not in kept}
+                                            for o, _ in pairs if o.id not in kept_offers}
     if not kept:
         return out
     oi = np.array([problem.o.ref_index[o.ref] for o, _ in kept], dtype=np.int64)
