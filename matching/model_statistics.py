@@ -53,16 +53,57 @@ _OFFER, _NEED = 0, 1
 
 
 @dataclass
-class SampleListing:
-    """What the retrieval reducers need of one sampled listing (its raw profile, category and text)."""
+class ListingSample:
+    """The sampled listings of one partition, one row each (what the retrieval reducers need of them).
 
-    side: int  # 0 offer, 1 need
-    order: tuple[int, int]  # (id, position): listings sort by id, then by position in their problem
-    profile: dict[str, float]  # substance key -> stored fraction (an offer's composition, a need's profile)
-    category: int  # offer: its HW category; need: the category of the code it names (0 none)
-    mask: int  # need: the HW categories its enterprise's licences cover (bits)
-    licensed: bool  # need: its enterprise holds a licence
-    text: str  # what is vectorised (``listing_texts``)
+    Arrays rather than one object per listing: a partition samples up to ``SAMPLE_LISTINGS`` listings and the
+    driver merges every partition's share, so the rows are gathered and merged in NumPy, not in a Python loop.
+    """
+
+    keys: np.ndarray  # uint64: the hash of the listing's id (its place in the sample)
+    sides: np.ndarray  # int8: 0 offer, 1 need
+    ids: np.ndarray  # int64: the listing's id (-1: none); listings sort by side, id, then position
+    rows: np.ndarray  # int64: its position in its problem
+    substances: list[str]  # the columns of ``profiles``
+    profiles: sparse.csr_matrix  # raw profile: an offer's composition, a need's (``need_profiles``)
+    category: np.ndarray  # int64: offer: its HW category; need: the category of the code it names (0 none)
+    mask: np.ndarray  # uint64: need: the HW categories its enterprise's licences cover (bits)
+    licensed: np.ndarray  # bool: need: its enterprise holds a licence
+    texts: list[str]  # what is vectorised (``listing_texts``)
+
+    def __len__(self) -> int:
+        return int(self.keys.size)
+
+    def take(self, at: np.ndarray) -> ListingSample:
+        """The rows ``at``, in that order."""
+        return ListingSample(keys=self.keys[at], sides=self.sides[at], ids=self.ids[at], rows=self.rows[at],
+                             substances=self.substances, profiles=self.profiles[at], category=self.category[at],
+                             mask=self.mask[at], licensed=self.licensed[at],
+                             texts=[self.texts[i] for i in at.tolist()])
+
+    def lowest(self, k: int) -> ListingSample:
+        """The ``k`` rows of lowest (hash, side) (all when there are fewer), sorted by side, id, then position."""
+        at = np.lexsort((self.sides, self.keys))[:k]
+        return self.take(at[np.lexsort((self.rows[at], self.ids[at], self.sides[at]))])
+
+
+def _concatenated(samples: list[ListingSample]) -> ListingSample:
+    """The rows of every sample, their profiles in the union of their substance columns (sorted)."""
+    substances = sorted(set().union(*(s.substances for s in samples)))
+    position = {k: i for i, k in enumerate(substances)}
+    profiles = []
+    for s in samples:
+        cols = np.array([position[k] for k in s.substances], dtype=np.int64)
+        m = sparse.csr_matrix((s.profiles.data, cols[s.profiles.indices] if cols.size else s.profiles.indices,
+                               s.profiles.indptr), shape=(len(s), len(substances)))
+        m.sort_indices()
+        profiles.append(m)
+    return ListingSample(
+        keys=np.concatenate([s.keys for s in samples]), sides=np.concatenate([s.sides for s in samples]),
+        ids=np.concatenate([s.ids for s in samples]), rows=np.concatenate([s.rows for s in samples]),
+        substances=substances, profiles=sparse.vstack(profiles, format="csr"),
+        category=np.concatenate([s.category for s in samples]), mask=np.concatenate([s.mask for s in samples]),
+        licensed=np.concatenate([s.licensed for s in samples]), texts=[t for s in samples for t in s.texts])
 
 
 @dataclass
@@ -75,7 +116,7 @@ class PartialStatistics:
     df: dict[str, int] = field(default_factory=dict)
     codes: set[str] = field(default_factory=set)
     texts: dict[int, str] = field(default_factory=dict)  # text hash -> text, the MAX_TEXTS lowest hashes
-    sample: dict[tuple[int, int], SampleListing] = field(default_factory=dict)  # (hash, side) -> listing
+    sample: ListingSample | None = None  # the SAMPLE_LISTINGS listings of lowest (hash, side) it owns
 
 
 @dataclass
@@ -329,37 +370,31 @@ def partial_statistics(problem: Problem, offers: np.ndarray | None = None,
     # The empty text is part of the corpus when a listing has none (as one process always fitted it).
     out.texts = _lowest({_hash_text(t): t for t in set(o_text) | set(n_text)}, MAX_TEXTS)
     masks, licensed = need_categories(problem)
-    o_keys = _listing_hashes([r.id for r in offers_l], oi, _OFFER)
-    n_keys = _listing_hashes([r.id for r in needs_l], ni, _NEED)
-    keep = set(heapq.nsmallest(SAMPLE_LISTINGS, [*o_keys, *n_keys]))
-    for side, keys, rows, raw, texts in ((_OFFER, o_keys, oi, o_raw, o_text), (_NEED, n_keys, ni, n_raw, n_text)):
-        records = offers_l if side == _OFFER else needs_l
-        # Plain Python values read once, not one row's slice at a time (the loop runs per listing).
-        indptr, names, values = raw.indptr.tolist(), [problem.substances[c] for c in raw.indices.tolist()], \
-            raw.data.tolist()
-        for pos, (key, row) in enumerate(zip(keys, rows.tolist(), strict=True)):
-            if key not in keep:
-                continue
-            record = records[pos]
-            lo, hi = indptr[pos], indptr[pos + 1]
-            profile = dict(zip(names[lo:hi], values[lo:hi], strict=True))
-            if side == _OFFER:
-                category, mask, has_licence = int(problem.o.category[row]), 0, False
-            else:
-                category, mask, has_licence = int(problem.n.category[row]), int(masks[row]), bool(licensed[row])
-            out.sample[key] = SampleListing(side=side, order=(_id_or(record.id, -1), row), profile=profile,
-                                            category=category, mask=mask, licensed=has_licence, text=texts[pos])
+    raw = sparse.vstack([o_raw, n_raw], format="csr")
+    used = np.unique(raw.indices)  # the sample's columns: the substances its listings name
+    raw = sparse.csr_matrix((raw.data, np.searchsorted(used, raw.indices), raw.indptr), shape=(raw.shape[0], used.size))
+    o_ids = np.array([_id_or(r.id, -1) for r in offers_l], dtype=np.int64)
+    n_ids = np.array([_id_or(r.id, -1) for r in needs_l], dtype=np.int64)
+    listings = ListingSample(
+        keys=np.concatenate([_listing_hashes([r.id for r in offers_l], oi, _OFFER),
+                             _listing_hashes([r.id for r in needs_l], ni, _NEED)]),
+        sides=np.concatenate([np.full(oi.size, _OFFER, dtype=np.int8), np.full(ni.size, _NEED, dtype=np.int8)]),
+        ids=np.concatenate([o_ids, n_ids]), rows=np.concatenate([oi, ni]),
+        substances=[problem.substances[i] for i in used.tolist()], profiles=raw,
+        category=np.concatenate([problem.o.category[oi], problem.n.category[ni]]).astype(np.int64),
+        mask=np.concatenate([np.zeros(oi.size, dtype=np.uint64), masks[ni]]),
+        licensed=np.concatenate([np.zeros(oi.size, dtype=bool), licensed[ni]]), texts=o_text + n_text)
+    out.sample = listings.lowest(SAMPLE_LISTINGS)
     return out
 
 
-def _listing_hashes(ids: list[int | None], rows: np.ndarray, side: int) -> list[tuple[int, int]]:
-    """(hash, side) per listing: a listing's place in the sample depends on its id only, not on its region."""
+def _listing_hashes(ids: list[int | None], rows: np.ndarray, side: int) -> np.ndarray:
+    """The hash of each listing (uint64): a listing's place in the sample depends on its id only, not on its region."""
     if any(i is None for i in ids):  # records without ids (one problem, never a regional run): by position
         values = rows.astype(np.uint64)
     else:
         values = np.array(ids, dtype=np.int64).astype(np.uint64)
-    return list(zip(_splitmix64(values + np.uint64(side) * np.uint64(0x9E3779B97F4A7C15)).tolist(),
-                    [side] * len(ids), strict=True))
+    return _splitmix64(values + np.uint64(side) * np.uint64(0x9E3779B97F4A7C15))
 
 
 def _splitmix64(x: np.ndarray) -> np.ndarray:
@@ -408,8 +443,9 @@ def merge_statistics(parts: list[PartialStatistics]) -> ModelStatistics:
     stats = ModelStatistics(documents=documents, substances=substances, idf=idf, codes=codes, vectorizer=vectorizer,
                             text_svd=text_svd, composition_svd=None, retrieval_svd=None,
                             needs=sum(p.needs for p in parts))
-    sample = _lowest({k: v for p in parts for k, v in p.sample.items()}, SAMPLE_LISTINGS)
-    _fit_retrieval(stats, sorted(sample.values(), key=lambda s: (s.side, s.order)))
+    samples = [p.sample for p in parts if p.sample is not None]
+    if samples:
+        _fit_retrieval(stats, _concatenated(samples).lowest(SAMPLE_LISTINGS))
     return stats
 
 
@@ -458,33 +494,26 @@ def _rows_sample(m: Any) -> Any:
     return m[np.random.default_rng(0).choice(m.shape[0], SVD_SAMPLE, replace=False)]
 
 
-def _fit_retrieval(stats: ModelStatistics, sample: list[SampleListing]) -> None:
+def _fit_retrieval(stats: ModelStatistics, sample: ListingSample) -> None:
     """The composition reducer and the retrieval reducer, fitted on the sampled listings (offers, then needs)."""
     stats.sampled = len(sample)
-    offers = [s for s in sample if s.side == _OFFER]
-    needs = [s for s in sample if s.side == _NEED]
-    column = {k: i for i, k in enumerate(stats.substances)}
-
-    def matrix(rows: list[SampleListing]) -> sparse.csr_matrix:
-        # Each row's entries in column order: one stable sort of (row, column) over all entries, not a sort per row.
-        lengths = np.array([len(s.profile) for s in rows], dtype=np.int64)
-        indices = np.array([column[key] for s in rows for key in s.profile], dtype=np.int64)
-        data = np.array([value for s in rows for value in s.profile.values()], dtype=np.float64)
-        order = np.lexsort((indices, np.repeat(np.arange(len(rows)), lengths)))
-        indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-        return sparse.csr_matrix((data[order], indices[order], indptr), shape=(len(rows), len(stats.substances)))
-
-    o_comp = composition_rows(matrix(offers), stats.idf)
-    n_comp = composition_rows(matrix(needs), stats.idf)
+    offer = sample.sides == _OFFER
+    # The profiles in the run's substance columns (each row's entries in column order).
+    cols = np.array([stats._position[k] for k in sample.substances], dtype=np.int64)
+    m = sample.profiles
+    profiles = sparse.csr_matrix((m.data.astype(np.float64), cols[m.indices] if cols.size else m.indices, m.indptr),
+                                 shape=(len(sample), len(stats.substances)))
+    profiles.sort_indices()
+    o_comp = composition_rows(profiles[offer], stats.idf)
+    n_comp = composition_rows(profiles[~offer], stats.idf)
     both = sparse.vstack([o_comp, n_comp]).tocsr()
     if both.shape[1] > COMPOSITION_DIMENSIONS:
         stats.composition_svd = fit_basis(both, COMPOSITION_DIMENSIONS)
-    o_cat, n_cat = category_vectors(np.array([s.category for s in offers], dtype=np.int64),
-                                    np.array([s.mask for s in needs], dtype=np.uint64),
-                                    np.array([s.licensed for s in needs], dtype=bool),
-                                    np.array([s.category for s in needs], dtype=np.int64))
-    o, n = stats.stacked(o_comp, n_comp, o_cat, n_cat, stats.text_vectors([s.text for s in offers]),
-                         stats.text_vectors([s.text for s in needs]))
+    o_cat, n_cat = category_vectors(sample.category[offer], sample.mask[~offer], sample.licensed[~offer],
+                                    sample.category[~offer])
+    texts = np.array(sample.texts, dtype=object)
+    o, n = stats.stacked(o_comp, n_comp, o_cat, n_cat, stats.text_vectors(texts[offer].tolist()),
+                         stats.text_vectors(texts[~offer].tolist()))
     if o.shape[1] > RETRIEVAL_DIMENSIONS and o.shape[0] + n.shape[0] > RETRIEVAL_DIMENSIONS:
         stats.retrieval_svd = fit_basis(np.vstack([o, n]), RETRIEVAL_DIMENSIONS)
     _fit_need_cells(stats, n)
