@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -138,3 +139,35 @@ def session(engine) -> Iterator[Session]:
         finally:
             sess.close()
             outer.rollback()
+
+
+@contextmanager
+def shared_data(engine: Engine, build: Callable[[Session], object]) -> Iterator[tuple[Connection, object]]:
+    """Data the tests of a module share, built once by ``build(session)`` in a transaction rolled back after.
+
+    For a module fixture: each test reads it through ``savepoint_session`` (its own session in a savepoint on the
+    same connection, rolled back after the test), so what one test writes no other test sees. Yields the
+    connection and what ``build`` returned (plain values: the builder's session is closed).
+    """
+    with engine.connect() as conn:
+        outer = conn.begin()
+        with Session(bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False) as builder:
+            result = build(builder)
+            builder.commit()  # releases the builder's savepoint into the outer transaction (closing would undo it)
+        try:
+            yield conn, result
+        finally:
+            outer.rollback()
+
+
+@contextmanager
+def savepoint_session(conn: Connection) -> Iterator[Session]:
+    """A session over ``shared_data``'s connection inside a savepoint that is rolled back after the test."""
+    savepoint = conn.begin_nested()
+    sess = Session(bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    try:
+        yield sess
+    finally:
+        sess.close()
+        if savepoint.is_active:
+            savepoint.rollback()

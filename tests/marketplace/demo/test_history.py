@@ -7,23 +7,35 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from marketplace.models import Alert, Container, LedgerEntry, LedgerFinding, Match, Shipment
-from marketplace.services.traceability import trace
-from marketplace.services.accounts.users import system_principal
 from marketplace.demo.history import HISTORY_DAYS, seed_demo_history
+from marketplace.models import Alert, Container, LedgerEntry, LedgerFinding, Match, Shipment
+from marketplace.services.accounts.users import system_principal
 from marketplace.services.listings.interchange import import_document
 from marketplace.services.matching.runs import run_matching
-from tests.conftest import DEMO_PARK
+from marketplace.services.traceability import trace
+from tests.conftest import DEMO_PARK, savepoint_session, shared_data
 
-NOW = dt.datetime(2026, 12, 1, 4, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 12, 1, 4, 0, tzinfo=dt.UTC)
+
+
+def _history(session):
+    import_document(session, json.loads(DEMO_PARK.read_text(encoding="utf-8")), actor="test")
+    run_matching(session, park=None, actor="test")
+    return seed_demo_history(session, now=NOW)
+
+
+@pytest.fixture(scope="module")
+def seeded(engine):
+    """The demo's history, played once for the module (~10 s); each test reads it in its own savepoint."""
+    with shared_data(engine, _history) as shared:
+        yield shared
 
 
 @pytest.fixture()
-def history(session):
-    import_document(session, json.loads(DEMO_PARK.read_text(encoding="utf-8")), actor="test")
-    run_matching(session, park=None, actor="test")
-    report = seed_demo_history(session, now=NOW)
-    return session, report
+def history(seeded):
+    conn, report = seeded
+    with savepoint_session(conn) as session:
+        yield session, report
 
 
 def test_history_spans_months_and_every_shipment_state(history):
@@ -77,4 +89,4 @@ def test_seeding_twice_leaves_the_history_alone(history):
 
 
 def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)

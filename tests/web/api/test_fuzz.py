@@ -3,7 +3,7 @@
 Every operation in ``/api/v1/openapi.json`` gets a few generated requests as an admin
 (valid and deliberately invalid input), as a coordinator and as an enterprise user; no
 response may be a 5xx. The run is bounded (a handful of examples per operation,
-derandomised) so it stays well under a minute per backend.
+derandomised); each (user, mode) run is a test of its own, so the test processes share them.
 
 Fuzzed POSTs and PATCHes commit, so the target is a database of its own per backend,
 loaded with the ``tests.factories`` API park and one matching run. Each operation is
@@ -49,7 +49,7 @@ OPENAPI = "/api/v1/openapi.json"
 RUNS = [("admin", GenerationMode.POSITIVE, 6), ("admin", GenerationMode.NEGATIVE, 3),
         ("coord", GenerationMode.POSITIVE, 2), ("e2", GenerationMode.POSITIVE, 4)]
 EXCLUDED = [("DELETE", "/api/v1/auth/token")]  # sign-out would revoke the fuzzing token
-TIME_BUDGET_S = 50.0  # reported, not asserted: timings belong to benchmarks (a loaded CI machine took 64 s)
+TIME_BUDGET_S = 30.0  # per run; reported, not asserted: timings belong to benchmarks (a loaded CI machine took 64 s)
 # Just past PostgreSQL INTEGER and past SQLite's (and PostgreSQL BIGINT's) 64-bit range: ids and counts
 # this large must be refused (404, 422), not crash the query.
 HUGE = (2**31, 2**63)
@@ -75,6 +75,7 @@ class Report:
     nonconforming: list[Finding] = field(default_factory=list)
     not_generated: list[str] = field(default_factory=list)
     huge_probes: int = 0
+    unauthorized: int = 0  # 401 answers: the fuzzing token was not accepted
 
 
 class _Tracebacks(logging.Handler):
@@ -174,6 +175,7 @@ def fuzz_operation(operation, mode: GenerationMode, examples: int, headers: dict
         tracebacks.last = ""
         response = case.call(headers=headers)
         report.calls[(operation.label, f"{response.status_code // 100}xx")] += 1
+        report.unauthorized += response.status_code == 401
         ok = check_server_error(case, response)
         variants = list(huge_integer_variants(case)) if probe_huge and not probed else []
         if variants:  # once per operation, on the first case that has an integer to inflate
@@ -198,7 +200,10 @@ def fuzz_operation(operation, mode: GenerationMode, examples: int, headers: dict
         report.not_generated.append(f"{run} {operation.label}: {type(exc).__name__}: {str(exc)[:200]}")
 
 
-def test_fuzzing_every_operation_finds_no_server_error(fuzz_target):
+@pytest.mark.parametrize(("key", "mode", "examples"), RUNS, ids=[f"{k}-{m.value}" for k, m, _ in RUNS])
+def test_fuzzing_every_operation_finds_no_server_error(fuzz_target, key, mode, examples):
+    """One run (a user, a generation mode, examples per operation) over every operation; the runs are separate
+    tests so that the test processes share them."""
     app, engine = fuzz_target
     schema = schemathesis.openapi.from_wsgi(OPENAPI, app)
     for method, path in EXCLUDED:
@@ -208,13 +213,12 @@ def test_fuzzing_every_operation_finds_no_server_error(fuzz_target):
     report, tracebacks = Report(), _Tracebacks()
     app.logger.addHandler(tracebacks)
     started = time.perf_counter()
+    run = f"{key}/{mode.value}"
     try:
-        for key, mode, examples in RUNS:
-            run = f"{key}/{mode.value}"
-            for operation in operations:
-                headers = {"Authorization": f"Bearer {fresh_token(engine, key)}"}
-                fuzz_operation(operation, mode, examples, headers, run, report, tracebacks,
-                               probe_huge=(key, mode) == ("admin", GenerationMode.POSITIVE))
+        for operation in operations:
+            headers = {"Authorization": f"Bearer {fresh_token(engine, key)}"}
+            fuzz_operation(operation, mode, examples, headers, run, report, tracebacks,
+                           probe_huge=(key, mode) == ("admin", GenerationMode.POSITIVE))
     finally:
         app.logger.removeHandler(tracebacks)
     elapsed = time.perf_counter() - started
@@ -233,8 +237,11 @@ def test_fuzzing_every_operation_finds_no_server_error(fuzz_target):
         warnings.warn(f"no requests generated: {line}", FuzzFinding, stacklevel=1)
     fuzzed = {op for op, _ in report.calls}
     assert fuzzed == {op.label for op in operations}, f"never called: {sorted({o.label for o in operations} - fuzzed)}"
-    assert sum(n for (_, status), n in report.calls.items() if status == "2xx") >= len(operations), \
-        "too few successful calls: the fuzzing tokens are probably not accepted"
+    assert report.unauthorized < sum(report.calls.values()) / 2, \
+        f"{report.unauthorized} answers 401: the fuzzing tokens are probably not accepted"
+    if (key, mode) == ("admin", GenerationMode.POSITIVE):
+        assert sum(n for (_, status), n in report.calls.items() if status == "2xx") >= len(operations), \
+            "too few successful calls as the admin"
     assert not report.server_errors, "server errors:\n" + "\n".join(f"  {line}" for line in grouped(report.server_errors))
     if elapsed > TIME_BUDGET_S:
         warnings.warn(f"the fuzz run took {elapsed:.0f} s (budget {TIME_BUDGET_S:.0f} s); "

@@ -25,19 +25,32 @@ from matching.problem import Settings
 from matching.reranker import MIN_DECISIONS, Candidate, DecisionModel, feature_matrix
 from matching.rules import HARD_CODES, evaluate_rules
 from matching.scoring import score
-from tests.conftest import DEMO_PARK
+from tests.conftest import DEMO_PARK, savepoint_session, shared_data
 
 SETTINGS = Settings(today=dt.date(2026, 11, 23))
 
 
-@pytest.fixture()
-def demo(session):
-    """The demo park with one match run's proposals (oldest first)."""
+def _matched(session) -> int:
     import_document(session, json.loads(DEMO_PARK.read_text(encoding="utf-8")), actor="test")
     run, _ = run_matching(session, park=None, actor="test", settings=SETTINGS)
-    matches = list(session.scalars(select(Match).where(Match.run_id == run.id).order_by(Match.id)))
-    assert len(matches) >= 60
-    return session, matches
+    return run.id
+
+
+@pytest.fixture(scope="module")
+def matched(engine):
+    """The demo park and one match run, once for the module; each test reads them in its own savepoint."""
+    with shared_data(engine, _matched) as shared:
+        yield shared
+
+
+@pytest.fixture()
+def demo(matched):
+    """The demo park with one match run's proposals (oldest first)."""
+    conn, run_id = matched
+    with savepoint_session(conn) as session:
+        matches = list(session.scalars(select(Match).where(Match.run_id == run_id).order_by(Match.id)))
+        assert len(matches) >= 60
+        yield session, matches
 
 
 def _party(match: Match, side: str) -> Principal:

@@ -16,15 +16,26 @@ from marketplace.models import Match, MatchRun, Park
 from marketplace.services.accounts.users import Principal
 from marketplace.services.listings.interchange import import_document
 from marketplace.services.matching.runs import run_matching
-from tests.conftest import DEMO_PARK
+from tests.conftest import DEMO_PARK, savepoint_session, shared_data
+
+
+def _matched_demo(session: Session) -> None:
+    import_document(session, json.loads(DEMO_PARK.read_text(encoding="utf-8")), actor="test")
+    run_matching(session, park=None, actor="test")
+
+
+@pytest.fixture(scope="module")
+def matched_demo(engine):
+    """The demo park imported and matched over every park, once for the module (~3 s)."""
+    with shared_data(engine, _matched_demo) as shared:
+        yield shared[0]
 
 
 @pytest.fixture()
-def demo(session):
-    """The demo park imported and matched over every park, in the test's rolled-back transaction."""
-    import_document(session, json.loads(DEMO_PARK.read_text(encoding="utf-8")), actor="test")
-    run_matching(session, park=None, actor="test")
-    return session
+def demo(matched_demo):
+    """The matched demo park, in the test's own savepoint (rolled back after)."""
+    with savepoint_session(matched_demo) as session:
+        yield session
 
 
 def coordinator_of(session, code: str) -> Principal:
