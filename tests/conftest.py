@@ -147,7 +147,9 @@ def shared_data(engine: Engine, build: Callable[[Session], object]) -> Iterator[
 
     For a module fixture: each test reads it through ``savepoint_session`` (its own session in a savepoint on the
     same connection, rolled back after the test), so what one test writes no other test sees. Yields the
-    connection and what ``build`` returned (plain values: the builder's session is closed).
+    connection and what ``build`` returned (plain values: the builder's session is closed). A test of such a
+    module must not write through the ``session`` fixture (another connection): on PostgreSQL an insert of a
+    key the shared, uncommitted data holds waits for the module's transaction, which ends after the test.
     """
     with engine.connect() as conn:
         outer = conn.begin()
