@@ -91,19 +91,22 @@ def _concatenated(samples: list[ListingSample]) -> ListingSample:
     """The rows of every sample, their profiles in the union of their substance columns (sorted)."""
     substances = sorted(set().union(*(s.substances for s in samples)))
     position = {k: i for i, k in enumerate(substances)}
-    profiles = []
-    for s in samples:
-        cols = np.array([position[k] for k in s.substances], dtype=np.int64)
-        m = sparse.csr_matrix((s.profiles.data, cols[s.profiles.indices] if cols.size else s.profiles.indices,
-                               s.profiles.indptr), shape=(len(s), len(substances)))
-        m.sort_indices()
-        profiles.append(m)
+    profiles = [_in_columns(s.profiles, s.substances, position, len(substances)) for s in samples]
     return ListingSample(
         keys=np.concatenate([s.keys for s in samples]), sides=np.concatenate([s.sides for s in samples]),
         ids=np.concatenate([s.ids for s in samples]), rows=np.concatenate([s.rows for s in samples]),
         substances=substances, profiles=sparse.vstack(profiles, format="csr"),
         category=np.concatenate([s.category for s in samples]), mask=np.concatenate([s.mask for s in samples]),
         licensed=np.concatenate([s.licensed for s in samples]), texts=[t for s in samples for t in s.texts])
+
+
+def _in_columns(m: sparse.csr_matrix, names: list[str], position: dict[str, int], width: int) -> sparse.csr_matrix:
+    """``m`` (its columns named ``names``) with column ``name`` moved to ``position[name]`` of ``width``, each row's
+    entries in column order."""
+    cols = np.array([position[k] for k in names], dtype=np.int64)
+    out = sparse.csr_matrix((m.data.astype(np.float64), cols[m.indices], m.indptr), shape=(m.shape[0], width))
+    out.sort_indices()
+    return out
 
 
 @dataclass
@@ -498,12 +501,7 @@ def _fit_retrieval(stats: ModelStatistics, sample: ListingSample) -> None:
     """The composition reducer and the retrieval reducer, fitted on the sampled listings (offers, then needs)."""
     stats.sampled = len(sample)
     offer = sample.sides == _OFFER
-    # The profiles in the run's substance columns (each row's entries in column order).
-    cols = np.array([stats._position[k] for k in sample.substances], dtype=np.int64)
-    m = sample.profiles
-    profiles = sparse.csr_matrix((m.data.astype(np.float64), cols[m.indices] if cols.size else m.indices, m.indptr),
-                                 shape=(len(sample), len(stats.substances)))
-    profiles.sort_indices()
+    profiles = _in_columns(sample.profiles, sample.substances, stats._position, len(stats.substances))
     o_comp = composition_rows(profiles[offer], stats.idf)
     n_comp = composition_rows(profiles[~offer], stats.idf)
     both = sparse.vstack([o_comp, n_comp]).tocsr()
