@@ -44,23 +44,20 @@ def coordinator_of(session, code: str) -> Principal:
     return Principal(user_id=None, email=f"coord-{code.lower()}", role="coordinator", park_ids=frozenset({park_id}))
 
 
+def _history_played(session: Session, now: dt.datetime) -> None:
+    import_document(session, json.loads(DEMO_PARK.read_text(encoding="utf-8")), actor="test")
+    run_matching(session, park=None, actor="test")
+    # The run happened on the wall clock; the history is played up to ``now``: put the run just before it.
+    ran = now - dt.timedelta(days=1)
+    session.execute(update(MatchRun).values(started_at=ran, finished_at=ran))
+    session.execute(update(Match).values(created_at=ran))
+    seed_demo_history(session, now=now)
+
+
 @contextmanager
 def demo_with_history(engine: Engine, now: dt.datetime) -> Iterator[Session]:
     """The demo park matched and its four months of history played up to ``now``, in a transaction rolled back
-    after (for a module's fixture: built once, read by every test of the module)."""
-    with engine.connect() as conn:
-        outer = conn.begin()
-        session = Session(bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False)
-        import_document(session, json.loads(DEMO_PARK.read_text(encoding="utf-8")), actor="test")
-        run_matching(session, park=None, actor="test")
-        # The run happened on the wall clock; the history is played up to ``now``: put the run just before it.
-        ran = now - dt.timedelta(days=1)
-        session.execute(update(MatchRun).values(started_at=ran, finished_at=ran))
-        session.execute(update(Match).values(created_at=ran))
-        seed_demo_history(session, now=now)
-        session.flush()
-        try:
-            yield session
-        finally:
-            session.close()
-            outer.rollback()
+    after (for a module's fixture: built once, read by every test of the module through one session)."""
+    with shared_data(engine, lambda session: _history_played(session, now)) as (conn, _), \
+            savepoint_session(conn) as session:
+        yield session

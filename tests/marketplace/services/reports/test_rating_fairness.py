@@ -26,7 +26,7 @@ from marketplace.services.matching.runs import run_matching
 from marketplace.services.reports.document import build_report
 from marketplace.services.reports.kpis import EnterpriseFacts
 from marketplace.services.reports.ratings import GRADES, INDICATORS, policy_from, rate
-from tests.conftest import DEMO_PARK
+from tests.conftest import DEMO_PARK, savepoint_session, shared_data
 
 BASES = ("proposed", "approved", "realised")
 ADMIN = system_principal("test")
@@ -122,21 +122,17 @@ def test_utilisation_counts_when_it_raises_the_score_and_says_so_when_it_does_no
 
 # --- the demo park ---------------------------------------------------------------------------------
 
+def _served_demo(session: Session) -> None:
+    import_document(session, json.loads(DEMO_PARK.read_text(encoding="utf-8")), actor="test")
+    run_matching(session, park=None, actor="test")
+    seed_demo_history(session, now=utcnow())
+
+
 @pytest.fixture(scope="module")
 def demo(engine):
     """The demo park as ``make demo`` serves it (history played up to now), in a transaction rolled back after."""
-    with engine.connect() as conn:
-        outer = conn.begin()
-        session = Session(bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False)
-        import_document(session, json.loads(DEMO_PARK.read_text(encoding="utf-8")), actor="test")
-        run_matching(session, park=None, actor="test")
-        seed_demo_history(session, now=utcnow())
-        session.flush()
-        try:
-            yield session
-        finally:
-            session.close()
-            outer.rollback()
+    with shared_data(engine, _served_demo) as (conn, _), savepoint_session(conn) as session:
+        yield session
 
 
 def _grades(session: Session) -> dict[str, dict]:
