@@ -77,6 +77,24 @@ def _containers(single: tuple[str, ...], batches: tuple[str, ...]) -> list[dict[
     return out
 
 
+def _trip_options(carrier_help: str):
+    """The trip's options of a planned shipment: carrier, its permit, vehicle, driver, planned date, note."""
+    options = [
+        click.option("--carrier", default=None, help=carrier_help),
+        click.option("--carrier-licence", default=None, help="The carrier's road transport permit (道路运输许可证)."),
+        click.option("--vehicle", default=None, help="Plate number (车牌号)."),
+        click.option("--driver", default=None, help="Driver (驾驶员)."),
+        click.option("--planned-on", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Planned date, YYYY-MM-DD."),
+        click.option("--note", default="", help="Free note."),
+    ]
+
+    def apply(command):
+        for option in reversed(options):
+            command = option(command)
+        return command
+    return apply
+
+
 def _received_containers(pairs: tuple[str, ...]) -> dict[str, float] | None:
     if not pairs:
         return None
@@ -122,12 +140,7 @@ def transfers() -> None:
               help=f"One container, e.g. drum:0.2 (repeatable; packagings: {', '.join(PACKAGINGS)}).")
 @click.option("--containers", "batches", multiple=True, metavar="N×PACKAGING:T",
               help="N identical containers, e.g. 4×drum:0.25 (or 4xdrum:0.25; repeatable).")
-@click.option("--carrier", default=None, help="Carrier (运输单位).")
-@click.option("--carrier-licence", default=None, help="The carrier's road transport permit (道路运输许可证).")
-@click.option("--vehicle", default=None, help="Plate number (车牌号).")
-@click.option("--driver", default=None, help="Driver (驾驶员).")
-@click.option("--planned-on", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Planned date, YYYY-MM-DD.")
-@click.option("--note", default="", help="Free note.")
+@_trip_options("Carrier (运输单位).")
 @json_option
 @click.pass_obj
 def plan(cli: Cli, match_id: int, quantity_t: float, single: tuple[str, ...], batches: tuple[str, ...],
@@ -298,12 +311,7 @@ def decide_correction(cli: Cli, manifest: str, correction_id: int, decision: str
 
 @transfers.command("return")
 @click.argument("manifest")
-@click.option("--carrier", default=None, help="Carrier of the return trip (运输单位).")
-@click.option("--carrier-licence", default=None, help="The carrier's road transport permit.")
-@click.option("--vehicle", default=None, help="Plate number (车牌号).")
-@click.option("--driver", default=None, help="Driver (驾驶员).")
-@click.option("--planned-on", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Planned date, YYYY-MM-DD.")
-@click.option("--note", default="", help="Free note.")
+@_trip_options("Carrier of the return trip (运输单位).")
 @json_option
 @click.pass_obj
 def return_(cli: Cli, manifest: str, carrier: str | None, carrier_licence: str | None, vehicle: str | None,
