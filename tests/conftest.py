@@ -7,10 +7,13 @@ drops it at the end), so a run never depends on, nor leaves, state in the shared
 from __future__ import annotations
 
 import os
+import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing, contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from sqlalchemy import Connection, Engine, create_engine, text
@@ -26,6 +29,7 @@ HW_LIST_PDF = SHARED_DATA / "hw-list-2021" / "gjwxfwml.pdf"
 EWC_JSON = SHARED_DATA / "ewc" / "ewc-codes.json"
 DEMO_PARK = REPO / "marketplace" / "demo" / "demo_park.json"
 PG_ENV = "WASTEMATCH_TEST_DATABASE_URL"
+T = TypeVar("T")
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get(PG_ENV) else [])
 
@@ -37,6 +41,8 @@ class PostgresScratch:
         self.url = make_url(url)
         self.admin = create_engine(self.url, isolation_level="AUTOCOMMIT")
         self.created: list[str] = []
+        self.dropping: list[Future] = []
+        self._dropper = ThreadPoolExecutor(max_workers=4, thread_name_prefix="drop-scratch")
 
     def new_url(self, template: str | None = None) -> str:
         """A new scratch database (a copy of database ``template`` when given), dropped with the others."""
@@ -46,10 +52,32 @@ class PostgresScratch:
         self.created.append(name)
         return self.url.set(database=name).render_as_string(hide_password=False)
 
-    def drop_all(self) -> None:
+    def copy_of(self, url: str) -> str:
+        """A new scratch database holding what the database at ``url`` holds (its connections are closed first:
+        PostgreSQL copies only a database nobody is connected to)."""
+        name = make_url(url).database
         with self.admin.connect() as conn:
-            for name in self.created:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                              "WHERE datname = :name AND pid <> pg_backend_pid()"), {"name": name})
+        return self.new_url(template=name)
+
+    def drop_soon(self, url: str) -> None:
+        """Drop the scratch database at ``url`` in the background: a drop waits on the server's disk (0.2-0.5 s),
+        and several at once take little longer than one."""
+        name = make_url(url).database
+        self.created.remove(name)
+        self.dropping.append(self._dropper.submit(self._drop, name))
+
+    def _drop(self, name: str) -> None:
+        with self.admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+    def drop_all(self) -> None:
+        for name in self.created:
+            self.dropping.append(self._dropper.submit(self._drop, name))
+        self._dropper.shutdown(wait=True)
+        for dropped in self.dropping:
+            dropped.result()  # a drop that failed says so
         self.admin.dispose()
 
 
@@ -107,6 +135,43 @@ def fresh_database_url(tmp_path_factory, pg_scratch):
         assert pg_scratch is not None, "PostgreSQL requested but WASTEMATCH_TEST_DATABASE_URL is not set"
         return pg_scratch.new_url()
     return make
+
+
+@pytest.fixture(scope="session")
+def _database_builds() -> dict[tuple[str, str], tuple[str, object]]:
+    """(backend, key) -> (URL, what the build returned) of each database ``database_copy`` copies."""
+    return {}
+
+
+@pytest.fixture()
+def database_copy(fresh_database_url, pg_scratch, _database_builds,
+                  request) -> Callable[[str, str, Callable[[str], T]], tuple[str, T]]:
+    """``database_copy(backend, key, build)``: ``(url, what build returned)``, the URL naming a new database of
+    ``backend`` that holds what ``build(url)`` wrote into an empty one.
+
+    For tests that need a committed database of their own (the command line, other processes and connections
+    read it) that starts from the same data: ``build`` runs once per backend and ``key`` in a test process, and
+    each call copies its result (SQLite's backup; PostgreSQL's ``CREATE DATABASE … TEMPLATE``), which costs a
+    small part of running ``wastematch init`` and an import again. ``key`` names what ``build`` makes: the same
+    key must always mean the same build, and what it returns must hold for every copy (ids, codes). A
+    PostgreSQL copy is dropped in the background once the test is over.
+    """
+    def copy(backend: str, key: str, build: Callable[[str], T]) -> tuple[str, T]:
+        if (backend, key) not in _database_builds:
+            source = fresh_database_url(backend)
+            _database_builds[(backend, key)] = (source, build(source))
+        source, result = _database_builds[(backend, key)]
+        if backend != "sqlite":
+            target = pg_scratch.copy_of(source)
+            request.addfinalizer(lambda: pg_scratch.drop_soon(target))
+            return target, result
+        target = fresh_database_url(backend)
+        with closing(sqlite3.connect(make_url(source).database)) as src, \
+                closing(sqlite3.connect(make_url(target).database)) as dst:
+            src.backup(dst)
+        return target, result
+
+    return copy
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

@@ -1,12 +1,15 @@
 """End-to-end harness: the demo park served by a real HTTP server, driven by Debian's Chromium headless.
 
 The server runs in a thread of the test process on its own SQLite file (browsers commit for
-real, so no rolled-back transaction here); the database is built once per test process through the
-same services ``wastematch demo`` uses, and each module serves its own copy of the file. Every browser context records the hosts its pages ask
+real, so no rolled-back transaction here); the database is built once per run (the first test process that
+needs it builds it, the others wait for it) through the same services ``wastematch demo`` uses, and each
+module serves its own copy of the file. Every browser context records the hosts its pages ask
 for: anything but the app itself fails the test (no CDN, no fonts, no analytics).
 """
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
 import threading
 from collections.abc import Iterator
@@ -36,9 +39,21 @@ class LiveApp:
 
 @pytest.fixture(scope="session")
 def demo_database_file(tmp_path_factory) -> Path:
-    """The demo park's SQLite file, built once per test process (~30 s): each module serves a copy of it."""
-    root = tmp_path_factory.mktemp("e2e-demo")
-    create_demo_database(root, actor="e2e")
+    """The demo park's SQLite file, built once per run (10-30 s): each module serves a copy of it.
+
+    Under pytest-xdist the test processes of one run share the parent of their temporary folders: the first
+    to get the lock builds the file there, the others wait and read it (the build is the same in each).
+    """
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    root = shared / "e2e-demo"
+    with open(shared / "e2e-demo.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not (root / "built").exists():
+            shutil.rmtree(root, ignore_errors=True)  # a build that failed half-way
+            root.mkdir()
+            create_demo_database(root, actor="e2e")
+            (root / "built").touch()
     return root / "wastematch.sqlite3"
 
 

@@ -57,7 +57,8 @@ def crawl(page, base_url: str, *, limit: int = DEFAULT_LIMIT, start: Iterable[st
     """Visit the pages reachable from ``start`` breadth-first; yield each URL after its page loaded.
 
     ``page`` is a (usually signed-in) Playwright page; it stays on the yielded URL until the caller
-    asks for the next one. Responses that are not HTML (a download, JSON) are not yielded. A page
+    asks for the next one. A link answered with an error status (4xx, 5xx) fails the crawl. Responses that
+    are not HTML (a download, JSON) are not yielded. A page
     that redirects (e.g. to sign-in) is yielded under the URL it landed on, once per shape.
     """
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(base_url))
@@ -72,6 +73,8 @@ def crawl(page, base_url: str, *, limit: int = DEFAULT_LIMIT, start: Iterable[st
             if "Download is starting" in str(error) or "net::ERR_ABORTED" in str(error):
                 continue
             raise
+        # A link the app shows leads somewhere: an error answer is a broken page or a link shown to the wrong user.
+        assert response is None or response.status < 400, f"{url} answered {response.status}"
         content_type = (response.headers.get("content-type", "") if response else "")
         if response is not None and "text/html" not in content_type:
             continue

@@ -3,7 +3,9 @@
 Every page each role reaches (the crawler of ``tests/e2e/crawl.py``: the four demo users and the public
 pages signed out), in Chinese and in English, fits the screen's width — nothing scrolls sideways, also
 with its closed <details> opened — and its header takes at most 15 % of the screen's height; an
-offending page is reported with its width and the element reaching furthest right. The enterprise's and
+offending page is reported with its width and the element reaching furthest right. The same crawl reads
+each page's language (``tests.e2e.language``): a Chinese page shows no English sentence, no page shows a
+stored key, and no page logs an error in the browser's console. The enterprise's and
 the coordinator's pages fit a tablet (768 px) too, and without JavaScript the page still does not scroll
 sideways. A plant's user posts an offer with two composition rows from the phone by tapping, in Chinese,
 and finds it on the listings page.
@@ -19,6 +21,7 @@ import pytest
 from marketplace.demo.accounts import DEMO_PASSWORD
 from tests.e2e.conftest import Watch
 from tests.e2e.crawl import crawl
+from tests.e2e.language import VISIBLE_TEXT_JS, internal_keys, offending
 
 WIDTH, HEIGHT = 390, 844
 TABLET = (768, 1024)
@@ -27,7 +30,7 @@ TOUCH_PX = 44
 ROLES = [None, "e022@wastematch.example", "e039@wastematch.example", "coord-ch@wastematch.example",
          "admin@wastematch.example"]
 # Signed out, "/" is the parks' overview; the published disclosures are their own site.
-PUBLIC_START = ("/", "/public/disclosures")
+PUBLIC_START = ("/", "/signin", "/public/disclosures")
 
 # The element whose right edge is furthest beyond the viewport, as a short CSS path.
 WIDEST_JS = """() => {
@@ -52,6 +55,7 @@ WIDEST_JS = """() => {
 # follow have been handled; true if there was any.
 OPEN_DETAILS_JS = """async () => {
   const closed = Array.from(document.querySelectorAll('main details:not([open])'));
+  if (!closed.length) return false;
   closed.forEach(d => { d.open = true; });
   await new Promise(done => setTimeout(() => requestAnimationFrame(() => done()), 50));
   return closed.length > 0;
@@ -71,6 +75,7 @@ def phone(browser, live_demo) -> Iterator:
         watch = Watch(live_demo.url)
         context.on("request", watch.request)
         page = context.new_page()
+        page.on("console", watch.console)
         page.on("pageerror", lambda e: watch.problems.append(f"page error: {e}"))
         page.set_default_timeout(15_000)
         contexts.append((context, watch))
@@ -92,26 +97,42 @@ def phone(browser, live_demo) -> Iterator:
         assert watch.problems == [], watch.problems
 
 
+def _language(page, lang: str) -> list[str]:
+    """What is wrong with the open page's language: not the page's language, English sentences on a Chinese page,
+    stored keys on any page."""
+    shown = page.evaluate("document.documentElement.lang")
+    if not shown.startswith(lang[:2]):
+        return [f"the page says lang={shown!r}"]
+    if lang == "zh_CN":
+        return offending(page)
+    return [f"key {k}" for text in page.evaluate(VISIBLE_TEXT_JS) for k in internal_keys(text)]
+
+
 @pytest.mark.parametrize("lang", ["zh_CN", "en"])
 @pytest.mark.parametrize("email", ROLES, ids=["public", "e022", "e039", "coord-ch", "admin"])
-def test_every_page_fits_a_phone_screen(phone, live_demo, email, lang):
+def test_every_page_fits_a_phone_and_speaks_its_language(phone, live_demo, email, lang):
     page = phone(email, lang)
-    visited, offending = [], []
+    visited, too_wide, wrong = [], [], {}
     start = ("/",) if email else PUBLIC_START
     for url in crawl(page, live_demo.url, start=start):
         visited.append(url)
         width = page.evaluate("document.documentElement.scrollWidth")
         header = page.evaluate("(document.querySelector('header.top') || {offsetHeight: 0}).offsetHeight")
+        said = _language(page, lang)  # read before the details open: what a user sees first
+        if said:
+            wrong[url.removeprefix(live_demo.url)] = sorted(set(said))
         if width > WIDTH:
-            offending.append(f"{url}: {width} px wide; widest {page.evaluate(WIDEST_JS)}")
+            too_wide.append(f"{url}: {width} px wide; widest {page.evaluate(WIDEST_JS)}")
         elif page.evaluate(OPEN_DETAILS_JS):
             width = page.evaluate("document.documentElement.scrollWidth")
             if width > WIDTH:
-                offending.append(f"{url}, its details open: {width} px wide; widest {page.evaluate(WIDEST_JS)}")
+                too_wide.append(f"{url}, its details open: {width} px wide; widest {page.evaluate(WIDEST_JS)}")
         if header > HEADER_SHARE * HEIGHT:
-            offending.append(f"{url}: header {header} px high (> {HEADER_SHARE:.0%} of {HEIGHT})")
+            too_wide.append(f"{url}: header {header} px high (> {HEADER_SHARE:.0%} of {HEIGHT})")
     assert len(visited) >= (2 if email is None else 10), visited
-    assert not offending, f"{len(offending)} of {len(visited)} pages do not fit {WIDTH} × {HEIGHT}:\n" + "\n".join(offending)
+    assert not too_wide, f"{len(too_wide)} of {len(visited)} pages do not fit {WIDTH} × {HEIGHT}:\n" + "\n".join(too_wide)
+    assert not wrong, f"{len(wrong)} of {len(visited)} pages in {lang} say it wrongly:\n" + "\n".join(
+        f"{url}\n    " + "\n    ".join(found) for url, found in wrong.items())
 
 
 @pytest.mark.parametrize("email", ["e022@wastematch.example", "coord-ch@wastematch.example"], ids=["e022", "coord-ch"])

@@ -46,8 +46,10 @@ from web.app import create_app
 
 OPENAPI = "/api/v1/openapi.json"
 # (user key, generation mode, examples per operation)
-RUNS = [("admin", GenerationMode.POSITIVE, 6), ("admin", GenerationMode.NEGATIVE, 3),
-        ("coord", GenerationMode.POSITIVE, 2), ("e2", GenerationMode.POSITIVE, 4)]
+# The examples are derandomised: fewer take the first ones of the same sequence. The counts keep the whole suite
+# within its time (the admin's positive run also makes the huge-integer probes).
+RUNS = [("admin", GenerationMode.POSITIVE, 4), ("admin", GenerationMode.NEGATIVE, 3),
+        ("coord", GenerationMode.POSITIVE, 2), ("e2", GenerationMode.POSITIVE, 3)]
 EXCLUDED = [("DELETE", "/api/v1/auth/token")]  # sign-out would revoke the fuzzing token
 # Per call of a run (the admin's positive run makes ~3x the calls of the others, its huge-integer probes included);
 # reported, not asserted: timings belong to benchmarks (loaded CI machines took 0.025-0.04 s a call).

@@ -12,18 +12,13 @@ from marketplace.models.governance import AnnualDisclosure
 from marketplace.services.governance import disclosures
 from tests.marketplace.services.governance.test_disclosures import YEAR, disclosure_world, principals
 
+from .conftest import init, written
 from .runner import run
 
 
 @pytest.fixture()
-def park_url(db_url):
-    engine = make_engine(db_url)
-    try:
-        with Session(engine, expire_on_commit=False) as session, session.begin():
-            disclosure_world(session)
-    finally:
-        engine.dispose()
-    return db_url
+def park_url(backend, database_copy):
+    return database_copy(backend, "init+disclosure-world", lambda url: (init(url), written(url, disclosure_world)))[0]
 
 
 def test_json_file_holds_the_contract_keys(park_url, tmp_path):

@@ -5,27 +5,26 @@ import pytest
 from sqlalchemy.orm import Session
 
 from catalog.eecm import DEFAULT_TREE, tree_dict
-from marketplace.db import make_engine
 from marketplace.services.governance import eecm
 from tests.factories import api_principals
 
+from .conftest import init, written
 from .runner import run, run_json, write
 
 
+def _assessments(session: Session) -> dict[str, int]:
+    """E-2's submitted 2025 assessment (every leaf scored) and E-4's draft: E-2's id."""
+    who = api_principals(session)
+    scores = {leaf.code: {"score": 1.0, "evidence": "ok"} for leaf in DEFAULT_TREE.leaves()}
+    a = eecm.self_assess(session, who["e2"], "E-2", 2025, scores)
+    eecm.submit(session, who["e2"], a.id)
+    eecm.self_assess(session, who["e4"], "E-4", 2025, {"MH1.1": {"score": 1}})
+    return {"E-2": a.id}
+
+
 @pytest.fixture()
-def submitted(db_url):
-    engine = make_engine(db_url)
-    try:
-        with Session(engine, expire_on_commit=False) as session, session.begin():
-            who = api_principals(session)
-            scores = {leaf.code: {"score": 1.0, "evidence": "ok"} for leaf in DEFAULT_TREE.leaves()}
-            a = eecm.self_assess(session, who["e2"], "E-2", 2025, scores)
-            eecm.submit(session, who["e2"], a.id)
-            eecm.self_assess(session, who["e4"], "E-4", 2025, {"MH1.1": {"score": 1}})
-            ids = {"E-2": a.id}
-    finally:
-        engine.dispose()
-    return db_url, ids
+def submitted(backend, database_copy):
+    return database_copy(backend, "init+eecm-assessments", lambda url: (init(url), written(url, _assessments))[1])
 
 
 def test_tree_default_and_set_and_reset(submitted, tmp_path):

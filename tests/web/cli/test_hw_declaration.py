@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from .runner import run, run_json
-from .test_transfers import match_id  # noqa: F401 - the fixture: the small park and one approved 10 t match
+from .test_transfers import approved, db_url, match_id  # noqa: F401 - the fixtures: the small park and one approved 10 t match, its database
 
 
 def test_a_declaration_from_the_manifests_through_review(db_url, match_id, tmp_path):  # noqa: F811

@@ -5,13 +5,13 @@ import pytest
 
 from tests.marketplace.services.matching.acid_loop import acid_document
 
-from .runner import run, run_json, write
+from .conftest import init
+from .runner import run, run_json
 
 
 @pytest.fixture()
-def acid_url(db_url, tmp_path):
-    run(db_url, "import", write(tmp_path, acid_document()))
-    return db_url
+def acid_url(backend, database_copy):
+    return database_copy(backend, "init+acid-loop", lambda url: init(url, acid_document()))[0]
 
 
 def _cost(doc: dict) -> float:

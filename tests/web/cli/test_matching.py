@@ -13,13 +13,13 @@ from marketplace.models import AuditEvent, Match
 from tests.conftest import DEMO_PARK
 from tests.marketplace.services.matching.test_learning import by_distance, decide
 
+from .conftest import init
 from .runner import run, run_json
 
 
 @pytest.fixture()
-def demo_url(db_url):
-    run(db_url, "import", str(DEMO_PARK))
-    return db_url
+def demo_url(backend, database_copy):
+    return database_copy(backend, "init+demo", lambda url: init(url, str(DEMO_PARK)))[0]
 
 
 def _lp_optimum(doc: dict) -> float:
@@ -107,28 +107,27 @@ def _count(url: str, stmt) -> int:
         engine.dispose()
 
 
-def test_expire_lapses_only_overdue_proposals(db_url):
-    run(db_url, "import", str(DEMO_PARK))
-    run(db_url, "match", "--today", "2026-11-23")
-    proposed = _count(db_url, select(func.count()).select_from(Match).where(Match.status == "proposed"))
+def test_expire_lapses_only_overdue_proposals(demo_url):
+    run(demo_url, "match", "--today", "2026-11-23")
+    proposed = _count(demo_url, select(func.count()).select_from(Match).where(Match.status == "proposed"))
     assert proposed > 30
-    assert run_json(db_url, "matches", "expire") == {"expired": 0}  # fresh proposals run 30 days
-    engine = make_engine(db_url)
+    assert run_json(demo_url, "matches", "expire") == {"expired": 0}  # fresh proposals run 30 days
+    engine = make_engine(demo_url)
     try:  # a month passes for three of them
         with Session(engine) as session, session.begin():
             ids = list(session.scalars(select(Match.id).where(Match.status == "proposed").order_by(Match.id)))[:3]
             session.execute(update(Match).where(Match.id.in_(ids)).values(
-                expires_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=1)))
+                expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)))
     finally:
         engine.dispose()
     trail = select(func.count()).select_from(AuditEvent).where(
         AuditEvent.entity_type == "match", AuditEvent.action == "transition",
         AuditEvent.entity_key.in_([str(i) for i in ids]))
-    before = _count(db_url, trail)
-    assert run_json(db_url, "matches", "expire") == {"expired": 3}
-    assert _count(db_url, select(func.count()).select_from(Match).where(Match.status == "expired")) == 3
-    assert _count(db_url, trail) == before + 3  # each expiry is in the audit trail
-    assert "0 match(es) expired" in run(db_url, "matches", "expire").output
+    before = _count(demo_url, trail)
+    assert run_json(demo_url, "matches", "expire") == {"expired": 3}
+    assert _count(demo_url, select(func.count()).select_from(Match).where(Match.status == "expired")) == 3
+    assert _count(demo_url, trail) == before + 3  # each expiry is in the audit trail
+    assert "0 match(es) expired" in run(demo_url, "matches", "expire").output
 
 
 # ---- model train | show ------------------------------------------------------------------------------

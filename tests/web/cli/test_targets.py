@@ -5,23 +5,16 @@ import io
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy.orm import Session
 
-from marketplace.db import make_engine
 from tests.factories import load_api_park
 
+from .conftest import init, written
 from .runner import run, run_json
 
 
 @pytest.fixture()
-def url(db_url):
-    engine = make_engine(db_url)
-    try:
-        with Session(engine) as session, session.begin():
-            load_api_park(session)
-    finally:
-        engine.dispose()
-    return db_url
+def url(backend, database_copy):
+    return database_copy(backend, "init+api-park", lambda url: (init(url), written(url, load_api_park)))[0]
 
 
 def test_set_a_target_and_read_its_progress_as_json(url):

@@ -6,29 +6,22 @@ import re
 import pytest
 from sqlalchemy.orm import Session
 
-from marketplace.db import make_engine
 from tests.factories import load_api_park
-from tests.marketplace.services.traceability.test_trace import (
-    CLINKER,
-    FULL_PATH,
-    PRODUCT,
-    build_chain,
-    principals,
-)
+from tests.marketplace.services.traceability.test_trace import CLINKER, FULL_PATH, PRODUCT, build_chain, principals
 
+from .conftest import init, written
 from .runner import run, run_json
 
 
+def _chain(session: Session) -> dict[str, str]:
+    """The traced chain of the API park: its container's and manifest's codes."""
+    c = build_chain(session, principals(session, load_api_park(session)))
+    return {"container": c.shipment.containers[1].code, "manifest": c.shipment.manifest_number}
+
+
 @pytest.fixture()
-def traced(db_url):
-    engine = make_engine(db_url)
-    try:
-        with Session(engine, expire_on_commit=False) as session, session.begin():
-            c = build_chain(session, principals(session, load_api_park(session)))
-            codes = {"container": c.shipment.containers[1].code, "manifest": c.shipment.manifest_number}
-    finally:
-        engine.dispose()
-    return db_url, codes
+def traced(backend, database_copy):
+    return database_copy(backend, "init+api-park+chain", lambda url: (init(url), written(url, _chain))[1])
 
 
 def test_json_is_the_trace_document(traced):

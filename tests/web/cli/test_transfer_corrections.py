@@ -10,10 +10,10 @@ from marketplace.services.accounts.users import Principal
 from marketplace.services.traceability import corrections, transfers
 
 from .runner import run, run_json
-from .test_transfers import match_id  # noqa: F401 - the fixture
+from .test_transfers import approved, db_url, match_id  # noqa: F401 - the fixtures (db_url: the approved match's database)
 
 
-def _plan(db_url, match):
+def _plan(db_url, match):  # noqa: F811 - a URL here, not the fixture
     return run_json(db_url, "transfers", "plan", str(match), "--quantity", "1", "--container", "drum:1",
                     "--vehicle", "津A12345")
 

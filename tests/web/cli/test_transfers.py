@@ -10,34 +10,46 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from marketplace.db import make_engine
 from marketplace.models import Listing, Park
-from marketplace.services.matching import workflow
 from marketplace.services.accounts.users import Principal
+from marketplace.services.matching import workflow
 from tests.factories import small_document
 
-from .runner import run, run_json, write
+from .conftest import init, written
+from .runner import run, run_json
+
+
+def _approved_match(session: Session) -> int:
+    """One 10 t match of the small park approved through the workflow: its id."""
+    park = session.scalar(select(Park.id).where(Park.code == "BH"))
+    coord = Principal(user_id=None, email="coord@bh.test", role="coordinator", park_ids=frozenset({park}))
+    listings = {x.ref: x for x in session.scalars(select(Listing))}
+    m = workflow.propose(session, coord, listings["O-1"].id, listings["N-1"].id, 10)
+    for ref in ("O-1", "N-1"):
+        ent = listings[ref].enterprise
+        workflow.decide(session, Principal(user_id=None, email=f"u@{ent.ref}.test", role="enterprise",
+                                           enterprise_id=ent.id, enterprise_ref=ent.ref), m.id, "accept")
+    workflow.decide(session, coord, m.id, "approve")
+    return m.id
 
 
 @pytest.fixture()
-def match_id(db_url, tmp_path) -> int:
-    """The small park imported through the CLI and one 10 t match approved through the workflow."""
-    run(db_url, "import", write(tmp_path, small_document()))
-    engine = make_engine(db_url)
-    try:
-        with Session(engine) as session, session.begin():
-            park = session.scalar(select(Park.id).where(Park.code == "BH"))
-            coord = Principal(user_id=None, email="coord@bh.test", role="coordinator", park_ids=frozenset({park}))
-            listings = {x.ref: x for x in session.scalars(select(Listing))}
-            m = workflow.propose(session, coord, listings["O-1"].id, listings["N-1"].id, 10)
-            for ref in ("O-1", "N-1"):
-                ent = listings[ref].enterprise
-                workflow.decide(session, Principal(user_id=None, email=f"u@{ent.ref}.test", role="enterprise",
-                                                   enterprise_id=ent.id, enterprise_ref=ent.ref), m.id, "accept")
-            workflow.decide(session, coord, m.id, "approve")
-            return m.id
-    finally:
-        engine.dispose()
+def approved(backend, database_copy) -> tuple[str, int]:
+    """The small park imported through the CLI and one 10 t match approved through the workflow: (URL, match id)."""
+    def build(url: str) -> int:
+        init(url, small_document())
+        return written(url, _approved_match)
+    return database_copy(backend, "init+small+approved", build)
+
+
+@pytest.fixture()
+def db_url(approved) -> str:
+    return approved[0]
+
+
+@pytest.fixture()
+def match_id(approved) -> int:
+    return approved[1]
 
 
 def test_plan_dispatch_receive_close(db_url, match_id, tmp_path):

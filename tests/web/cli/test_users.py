@@ -18,6 +18,8 @@ from tests.factories import api_document
 from web.cli import main
 from web.cli.demo import _print_demo_accounts
 
+from .conftest import init
+
 PASSWORD = "s3cret passphrase"
 
 
@@ -34,14 +36,9 @@ def run_json(url: str, *args: str, input: str | None = None, ok: bool = True):
 
 
 @pytest.fixture()
-def db_url(backend, fresh_database_url, tmp_path) -> str:
+def db_url(backend, database_copy) -> str:
     """A database with the two-park API fixture (parks BH and NK, enterprises E-1 … E-4)."""
-    url = fresh_database_url(backend)
-    run(url, "init")
-    path = tmp_path / "park.json"
-    path.write_text(json.dumps(api_document(), ensure_ascii=False), encoding="utf-8")
-    run(url, "import", str(path))
-    return url
+    return database_copy(backend, "init+api", lambda url: init(url, api_document()))[0]
 
 
 def stored_user(url: str, email: str) -> User | None:
