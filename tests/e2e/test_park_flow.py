@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 from tests.e2e.conftest import LiveApp
 
 PLANT, REGENERATOR, COORDINATOR = "e022@wastematch.example", "e039@wastematch.example", "coord-ch@wastematch.example"
@@ -60,8 +62,8 @@ def test_offer_in_chinese_to_realised_flow_in_the_report(sign_in, live_demo, tmp
         page.press("#composition-0-cas", "Tab")
     found = page.locator("tr.component output.chem").first
     try:
-        found.filter(has_text=re.compile("丙酮|Acetone", re.I)).wait_for(timeout=10_000)
-    except Exception:
+        found.filter(has_text=re.compile("丙酮|Acetone", re.IGNORECASE)).wait_for(timeout=10_000)
+    except PlaywrightTimeout:
         raise AssertionError(f"the CAS lookup shows {found.inner_text()!r}") from None
     page.fill("#composition-0-name", "丙酮")
     page.fill("#composition-0-pct", "92")

@@ -43,7 +43,7 @@ def _demo_facts(url: str) -> tuple[dict[str, int], list[str]]:
     return published, secrets
 
 
-def _anonymous(browser, live_demo: LiveApp, **options):  # noqa: ANN001 - Playwright objects
+def _anonymous(browser, live_demo: LiveApp, **options):
     context = browser.new_context(locale="zh-CN", **options)
     watch = Watch(live_demo.url)
     context.on("request", watch.request)
@@ -54,7 +54,7 @@ def _anonymous(browser, live_demo: LiveApp, **options):  # noqa: ANN001 - Playwr
     return context, page, watch
 
 
-def _links(page) -> list[str]:  # noqa: ANN001
+def _links(page) -> list[str]:
     return page.eval_on_selector_all("a[href], link[href], form[action]",
                                      "els => els.map(e => e.getAttribute('href') || e.getAttribute('action'))")
 

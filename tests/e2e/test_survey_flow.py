@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from tests.e2e.conftest import Watch
 from marketplace.demo.accounts import DEMO_PASSWORD
+from tests.e2e.conftest import Watch
 
 PLANT, COORDINATOR = "e022@wastematch.example", "coord-ch@wastematch.example"
 REASON = "丙酮用量与台账相差较大，请核对单位（吨）"
