@@ -57,9 +57,9 @@ def crawl(page, base_url: str, *, limit: int = DEFAULT_LIMIT, start: Iterable[st
     """Visit the pages reachable from ``start`` breadth-first; yield each URL after its page loaded.
 
     ``page`` is a (usually signed-in) Playwright page; it stays on the yielded URL until the caller
-    asks for the next one. A link answered with an error status (4xx, 5xx) fails the crawl. Responses that
-    are not HTML (a download, JSON) are not yielded. A page
-    that redirects (e.g. to sign-in) is yielded under the URL it landed on, once per shape.
+    asks for the next one. A link answered with an error status (4xx, 5xx) fails the crawl. Responses
+    that are not HTML (a download, JSON) are not yielded. A page that redirects (e.g. to sign-in) is
+    yielded under the URL it landed on, once per shape.
     """
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(base_url))
     queue: deque[str] = deque(urljoin(base_url, s) for s in start)
