@@ -58,7 +58,7 @@ OPEN_DETAILS_JS = """async () => {
   if (!closed.length) return false;
   closed.forEach(d => { d.open = true; });
   await new Promise(done => setTimeout(() => requestAnimationFrame(() => done()), 50));
-  return closed.length > 0;
+  return true;
 }"""
 
 

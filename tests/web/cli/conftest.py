@@ -5,7 +5,6 @@ runs once per backend and test process; each test gets a copy of the result (``t
 """
 from __future__ import annotations
 
-import json
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from marketplace.db import make_engine
 
-from .runner import run
+from .runner import run, write
 
 T = TypeVar("T")
 
@@ -28,9 +27,7 @@ def init(url: str, *documents: str | dict) -> None:
     for document in documents:
         if isinstance(document, dict):
             with tempfile.TemporaryDirectory() as folder:
-                path = Path(folder) / "park.json"
-                path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
-                run(url, "import", str(path))
+                run(url, "import", write(Path(folder), document))
         else:
             run(url, "import", document)
 
