@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["CAS_RE", "normalize_cas", "is_valid_cas", "cas_check_digit", "cas_check_error"]
+__all__ = ["CAS_RE", "cas_check_digit", "cas_check_error", "invalid_cas_message", "is_valid_cas", "normalize_cas"]
 
 CAS_RE = re.compile(r"^(\d{2,7})-(\d{2})-(\d)$")
 
@@ -58,6 +58,23 @@ def cas_check_error(text: str) -> str | None:
     if actual != expected:
         return f"check digit is {actual}, expected {expected}"
     return None
+
+
+def invalid_cas_message(value: object, text: str) -> str:
+    """Why ``value`` (normalised: ``text``) is no valid CAS number, ``english (中文)``; ``""`` when it is one.
+
+    ``invalid CAS number '64-17-6': check digit is 6, expected 5 (CAS 号无效：校验位为 6，应为 5)``. The value
+    stays in the English half only: it may hold brackets, which would split the message in the wrong place.
+    """
+    problem = cas_check_error(text)
+    if problem is None:
+        return ""
+    m = CAS_RE.match(normalize_cas(text))
+    if m is None:
+        zh = "格式须为 NNNNNNN-NN-N"
+    else:
+        zh = f"校验位为 {int(m.group(3))}，应为 {cas_check_digit(m.group(1) + m.group(2))}"
+    return f"invalid CAS number {value!r}: {problem} (CAS 号无效：{zh})"
 
 
 def is_valid_cas(text: str) -> bool:

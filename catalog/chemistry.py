@@ -21,7 +21,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from .cas import CAS_RE, cas_check_error, normalize_cas
+from .cas import CAS_RE, cas_check_error, invalid_cas_message, normalize_cas
 from .control_lists import ControlledSubstance, controlled_by_cas, controlled_by_name
 
 # The Chinese-name table lives with the other name tables; re-exported here for existing callers.
@@ -195,9 +195,9 @@ def _lookup_name_cached(name: str) -> ChemicalIdentity | None:
 def lookup_cas(cas: str) -> ChemicalIdentity | None:
     """Look up by CAS number. ValueError if it is malformed or fails the check digit; None if unknown."""
     text = normalize_cas(cas)
-    error = cas_check_error(text)
+    error = invalid_cas_message(cas, text)
     if error:
-        raise ValueError(f"invalid CAS number {cas!r}: {error}")
+        raise ValueError(error)
     return _lookup_cas_cached(text)
 
 
@@ -214,7 +214,7 @@ def lookup(cas_or_name: str) -> ChemicalIdentity | None:
         return None
     if _CAS_SHAPE.match(text):
         if not CAS_RE.match(text) or cas_check_error(text):
-            raise ValueError(f"invalid CAS number {cas_or_name!r}: {cas_check_error(text)}")
+            raise ValueError(invalid_cas_message(cas_or_name, text))
         return _lookup_cas_cached(text)
     # Names keep their inner spaces ("sulfuric acid"); only the ends are trimmed.
     name = str(cas_or_name).strip()

@@ -408,41 +408,41 @@ class _Parser:
     def number(self, doc: dict[str, Any], key: str, path: str, lo: float, hi: float) -> float | None:
         value = doc.get(key)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            self.err(f"{path}.{key}", "required: a number")
+            self.err(f"{path}.{key}", "required: a number (必填，须为数字)")
             return None
         if not lo <= value <= hi:
-            self.err(f"{path}.{key}", f"must be between {lo:g} and {hi:g}")
+            self.err(f"{path}.{key}", f"must be between {lo:g} and {hi:g} (须在 {lo:g} 与 {hi:g} 之间)")
             return None
         return float(value)
 
     def text(self, doc: dict[str, Any], key: str, path: str, *, required: bool) -> str:
         value = doc.get(key, None if required else "")
         if not isinstance(value, str) or (required and not value.strip()):
-            self.err(f"{path}.{key}", "required: a text" if required else "must be a text")
+            self.err(f"{path}.{key}", "required: a text (必填文字)" if required else "must be a text (须为文字)")
             return ""
         if len(value) > MAX_TEXT or "\x00" in value:
-            self.err(f"{path}.{key}", f"at most {MAX_TEXT} characters, no NUL")
+            self.err(f"{path}.{key}", f"at most {MAX_TEXT} characters, no NUL (最多 {MAX_TEXT} 个字符，不得含空字符)")
             return ""
         return value.strip()
 
     def rule(self, doc: Any, path: str) -> Rule | None:
         if not isinstance(doc, dict):
-            self.err(path, "a leaf indicator needs a scoring rule (an object)")
+            self.err(path, "a leaf indicator needs a scoring rule (an object) (末级指标须有评分规则对象)")
             return None
         kind = doc.get("kind")
         if kind not in RULE_KINDS:
-            self.err(f"{path}.kind", f"must be one of {', '.join(RULE_KINDS)}")
+            self.err(f"{path}.kind", f"must be one of {', '.join(RULE_KINDS)} (须为以下之一：{'、'.join(RULE_KINDS)})")
             return None
         if kind == "levels":
             items = doc.get("levels")
             if not isinstance(items, list) or len(items) < 2:
-                self.err(f"{path}.levels", "at least two levels")
+                self.err(f"{path}.levels", "at least two levels (至少两个等级)")
                 return None
             levels = []
             for i, item in enumerate(items):
                 p = f"{path}.levels[{i}]"
                 if not isinstance(item, dict):
-                    self.err(p, "must be an object")
+                    self.err(p, "must be an object (须为对象)")
                     continue
                 s = self.number(item, "score", p, 0, 1)
                 zh, en = self.text(item, "zh", p, required=True), self.text(item, "en", p, required=True)
@@ -450,47 +450,47 @@ class _Parser:
                     levels.append(Level(s, zh, en))
             scores = [lv.score for lv in levels]
             if len(set(scores)) != len(scores):
-                self.err(f"{path}.levels", "two levels have the same score")
+                self.err(f"{path}.levels", "two levels have the same score (两个等级的分值相同)")
             return Rule("levels", tuple(levels))
         measure_zh = self.text(doc, "measure_zh", path, required=True)
         measure_en = self.text(doc, "measure_en", path, required=True)
         items = doc.get("thresholds")
         if not isinstance(items, list) or not items:
-            self.err(f"{path}.thresholds", "at least one threshold")
+            self.err(f"{path}.thresholds", "at least one threshold (至少一个阈值)")
             return None
         thresholds = []
         for i, item in enumerate(items):
             p = f"{path}.thresholds[{i}]"
             if not isinstance(item, dict):
-                self.err(p, "must be an object")
+                self.err(p, "must be an object (须为对象)")
                 continue
             at, s = self.number(item, "at_least", p, 0, 1e6), self.number(item, "score", p, 0, 1)
             if at is not None and s is not None:
                 thresholds.append((at, s))
         if any(b[0] <= a[0] or b[1] <= a[1] for a, b in zip(thresholds, thresholds[1:])):
-            self.err(f"{path}.thresholds", "thresholds and their scores must rise")
+            self.err(f"{path}.thresholds", "thresholds and their scores must rise (阈值及其分值须递增)")
         return Rule("ratio", measure_zh=measure_zh, measure_en=measure_en, thresholds=tuple(thresholds))
 
     def nodes(self, items: Any, path: str, depth: int) -> tuple[Node, ...]:
         if not isinstance(items, list) or not items:
-            self.err(path, "at least one indicator")
+            self.err(path, "at least one indicator (至少一个指标)")
             return ()
         if depth > MAX_DEPTH:
-            self.err(path, f"at most {MAX_DEPTH} levels")
+            self.err(path, f"at most {MAX_DEPTH} levels (最多 {MAX_DEPTH} 层)")
             return ()
         out, weights = [], []
         for i, doc in enumerate(items):
             p = f"{path}[{i}]"
             self.count += 1
             if not isinstance(doc, dict):
-                self.err(p, "must be an object")
+                self.err(p, "must be an object (须为对象)")
                 continue
             code = doc.get("code")
             if not isinstance(code, str) or not code.strip() or len(code) > MAX_CODE or "\x00" in code:
-                self.err(f"{p}.code", f"required: a text of at most {MAX_CODE} characters")
+                self.err(f"{p}.code", f"required: a text of at most {MAX_CODE} characters (必填，最多 {MAX_CODE} 个字符)")
                 code = ""
             elif code in self.codes:
-                self.err(f"{p}.code", f"{code!r} is already used at {self.codes[code]}")
+                self.err(f"{p}.code", f"{code!r} is already used at {self.codes[code]} (指标代码重复：{self.codes[code]} 已使用)")
             else:
                 self.codes[code] = p
             weight = self.number(doc, "weight", p, 0, 1)
@@ -500,14 +500,14 @@ class _Parser:
             if "children" in doc:
                 children = self.nodes(doc["children"], f"{p}.children", depth + 1)
                 if "rule" in doc:
-                    self.err(f"{p}.rule", "only a leaf indicator (no children) has a scoring rule")
+                    self.err(f"{p}.rule", "only a leaf indicator (no children) has a scoring rule (仅末级指标有评分规则)")
                 rule = None
             else:
                 children, rule = (), self.rule(doc.get("rule"), f"{p}.rule")
             out.append(Node(code, texts["name_zh"], texts["name_en"], weight or 0.0, texts["definition_zh"],
                             texts["definition_en"], texts["evidence_zh"], texts["evidence_en"], rule, children))
         if all(w is not None for w in weights) and abs(sum(weights) - 1) > WEIGHT_TOLERANCE:
-            self.err(path, f"the weights sum to {sum(weights):g}, not 1")
+            self.err(path, f"the weights sum to {sum(weights):g}, not 1 (同级权重之和为 {sum(weights):g}，应为 1)")
         return tuple(out)
 
 
@@ -519,14 +519,14 @@ def parse_tree(doc: Any) -> Tree:
     """
     p = _Parser()
     if not isinstance(doc, dict):
-        raise TreeError({"$": ["must be an object with 'elements'"]})
+        raise TreeError({"$": ["must be an object with 'elements' (须为含 elements 的对象)"]})
     unknown = sorted(set(doc) - {"bonus_max", "elements"})
     if unknown:
-        p.err("$", f"unknown keys: {', '.join(unknown)}")
+        p.err("$", f"unknown keys: {', '.join(unknown)} (未知字段：{'、'.join(unknown)})")
     bonus = p.number(doc, "bonus_max", "$", 0, 1) if "bonus_max" in doc else DEFAULT_BONUS_MAX
     elements = p.nodes(doc.get("elements"), "$.elements", 1)
     if p.count > MAX_NODES:
-        p.err("$.elements", f"at most {MAX_NODES} indicators")
+        p.err("$.elements", f"at most {MAX_NODES} indicators (最多 {MAX_NODES} 个指标)")
     if p.errors:
         raise TreeError(p.errors)
     return Tree(elements, bonus if bonus is not None else DEFAULT_BONUS_MAX)

@@ -45,7 +45,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-from .cas import cas_check_error, normalize_cas
+from .cas import invalid_cas_message, normalize_cas
 from .control_lists import controlled_by_cas
 from .substance_names import EN_NAMES, EN_SYNONYMS, FORMULAS, GENERIC_TERMS, ZH_BY_CAS, ZH_NAMES
 
@@ -361,9 +361,9 @@ def resolve_component(name: str | None, cas: str | None = None) -> Resolution | 
     """
     if cas is not None and str(cas).strip():
         number = normalize_cas(cas)
-        error = cas_check_error(number)
+        error = invalid_cas_message(cas, number)
         if error:
-            raise ValueError(f"invalid CAS number {cas!r}: {error}")
+            raise ValueError(error)
         return _resolve_cas(number)
     if name is None:
         return None

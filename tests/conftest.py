@@ -107,6 +107,18 @@ def _no_overview_kept_from_another_test():
 
 
 @pytest.fixture(autouse=True)
+def _refusals_in_both_languages() -> Iterator[None]:
+    """A domain error raised during the test speaks Chinese and English (``tests.bilingual_guard``)."""
+    from tests import bilingual_guard
+
+    bilingual_guard.install()
+    bilingual_guard.seen.clear()
+    yield
+    found, bilingual_guard.seen[:] = list(dict.fromkeys(bilingual_guard.seen)), []
+    assert not found, "English-only refusals (write them 'english (中文)'):\n" + "\n".join(found)
+
+
+@pytest.fixture(autouse=True)
 def _cheap_password_hashing(monkeypatch):
     """scrypt at production cost takes ~50 ms a hash; tests hash many passwords. The stored
     hash records its cost, so verification is unchanged."""

@@ -92,4 +92,4 @@ def register_error_handlers(app: Flask) -> None:
                                                      "administrator what you were doing.")), 500
             except Exception:  # noqa: BLE001 - the page itself failed (e.g. the database is down)
                 return "Internal Server Error / 服务器内部错误", 500
-        return jsonify(error_body(500, "internal error; it has been logged")), 500
+        return jsonify(error_body(500, "internal error; it has been logged (服务器内部错误，已记录)")), 500

@@ -131,7 +131,8 @@ def localise_message(message: str | None) -> str:
 
     On a Chinese page the English detail stays beside the Chinese only when it is no sentence (a code,
     a number: ``（E-022）``), so a Chinese page reads in one language. marshmallow's own messages
-    ("Longer than maximum length 300.") are given in the page's language.
+    ("Longer than maximum length 300.") are given in the page's language, and a text written ``中文 / English``
+    (``split_bilingual``) gives its half.
     """
     if not message:
         return ""
@@ -140,12 +141,37 @@ def localise_message(message: str | None) -> str:
         return known
     m = _BILINGUAL.match(message)
     if not m:
-        return message
+        # A text stored ``中文 / English`` (a catalogue's reason, e.g. a stream that contradicts the code) gives its half.
+        halves = split_bilingual(message)
+        if halves is None:
+            return message
+        return halves[0] if is_chinese() else halves[1]
     en = (m.group("en") + (" " + m.group("rest") if m.group("rest") else "")).strip(" :;—-")
     if is_chinese():
         zh = m.group("zh").strip()
         return f"{zh}（{en}）" if en and not _is_english_sentence(en) else zh
     return en or message
+
+
+# A Chinese half holds no brackets of its own (``localise_message`` would cut it at them): a translation's are 〔〕.
+_ZH_BRACKETS = str.maketrans("()（）", "〔〕〔〕")
+
+
+def both_languages(text: Any, *args: Any, **kwargs: Any) -> str:
+    """A page's own refusal reason as a domain error carries it, ``english (中文)``: ``text``, an ``_l`` message
+    (its values given to ``_l``) or a function making a page text (called with ``args``), in English and in
+    Chinese. ``localise_message`` gives a form the page's half back.
+    """
+    def render() -> str:
+        return str(text(*args, **kwargs)) if callable(text) else str(text)
+
+    with flask_babel.force_locale("en"):
+        en = render()
+    with flask_babel.force_locale(DEFAULT_LOCALE):
+        zh = render()
+    if zh == en or not CJK.search(zh):
+        return en
+    return f"{en} ({zh.translate(_ZH_BRACKETS)})"
 
 
 # --- texts the services store in both languages ---------------------------------------------------

@@ -75,7 +75,8 @@ def seed_demo_accounts(session: Session, *, actor: str,
     if others:
         raise Conflict(f"this database has {len(others)} account(s) of its own; demonstration accounts with a "
                        f"published password are not added (数据库已有正式账户，不添加演示账户)",
-                       {"accounts": [f"{len(others)} non-demo account(s) exist, e.g. {others[0]}"]})
+                       {"accounts": [(f"{len(others)} non-demo account(s) exist, e.g. {others[0]} "
+                                      f"(已有 {len(others)} 个非演示账户，如 {others[0]})")]})
     seeded = []
     for account in accounts:
         existing = session.scalar(select(User).where(User.email == normalise_email(account.email))

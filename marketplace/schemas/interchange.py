@@ -89,11 +89,11 @@ def quantity_bound_error(quantity_t: float, period: str | None) -> str | None:
 
 
 def _one_of(choices: tuple[str, ...]) -> validate.OneOf:
-    return validate.OneOf(choices, error="must be one of: {choices}; got {input!r}")
+    return validate.OneOf(choices, error="must be one of: {choices}; got {input!r} (须为以下之一：{choices})")
 
 
-def _positive(what: str = "must be greater than 0", top: float | None = None) -> validate.Range:
-    return validate.Range(min=0, min_inclusive=False, max=top, error=what + ", got {input}")
+def _positive(what: str = "must be greater than 0", top: float | None = None, zh: str = "须大于 0") -> validate.Range:
+    return validate.Range(min=0, min_inclusive=False, max=top, error=what + ", got {input} (" + zh + ")")
 
 
 class BoundedList(fields.List):
@@ -121,7 +121,8 @@ def duplicates(keys: list[Any]) -> list[Any]:
     return sorted(twice, key=str)
 
 
-FRACTION = validate.Range(min=0, max=1, error="must be a mass fraction between 0 and 1, got {input}")
+FRACTION = validate.Range(min=0, max=1, error="must be a mass fraction between 0 and 1, got {input} "
+                                               "(质量分数须在 0 至 1 之间)")
 
 
 class _Strict(Schema):
@@ -152,7 +153,8 @@ class CasField(fields.String):
         text = normalize_cas(super()._deserialize(value, attr, data, **kwargs))
         problem = cas_check_error(text)
         if problem:
-            raise ValidationError(f"invalid CAS number {value!r}: {problem}")
+            why = "校验位有误" if problem.startswith("check digit") else "格式须为 NNNNNNN-NN-N"
+            raise ValidationError(f"invalid CAS number {value!r}: {problem} (CAS 号无效：{why})")
         return text
 
 
@@ -163,8 +165,9 @@ class CategoryField(fields.String):
         text = super()._deserialize(value, attr, data, **kwargs)
         if len(text) > 20 or not (is_solid_waste_category(text) or is_stream_category(text)):
             hint = " (an HW code goes in waste_code)" if is_hw_code(text) else ""
+            hint_zh = "；危险废物代码请填写在 waste_code" if hint else ""
             raise ValidationError(f"unknown category {text[:20]!r}{hint}: use SW01–SW59, CW01–CW05, HH01–HH05 or "
-                                  f"AG01–AG04 (类别代码无效)")
+                                  f"AG01–AG04 (类别代码无效{hint_zh})")
         return normalise_category(text)
 
 
@@ -178,7 +181,7 @@ def _component_schema(amount: str) -> type[Schema]:
         @validates_schema
         def _identified(self, data: dict, **_: Any) -> None:
             if not data.get("cas") and not data.get("name"):
-                raise ValidationError("a component needs a cas or a name", "cas")
+                raise ValidationError("a component needs a cas or a name (成分须填写CAS号或名称)", "cas")
 
     return type(f"Component_{amount}", (_Component,), {amount: fields.Float(required=True, validate=FRACTION)})
 
@@ -194,14 +197,15 @@ LimitSchema = _component_schema("max_fraction")
 
 class ParkSchema(_Strict):
     code = fields.String(required=True, validate=validate.Regexp(
-        r"^[A-Za-z0-9_-]{1,16}$", error="must be 1–16 letters, digits, '-' or '_'"))
+        r"^[A-Za-z0-9_-]{1,16}$", error="must be 1–16 letters, digits, '-' or '_' (须为 1–16 个字母、数字、“-”或“_”)"))
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     name_en = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
     province = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=50))
     lat = fields.Float(load_default=None, allow_none=True, validate=validate.Range(-90, 90))
     lon = fields.Float(load_default=None, allow_none=True, validate=validate.Range(-180, 180))
     hw_max_distance_km = fields.Float(load_default=None, allow_none=True, validate=_positive(
-        f"must be greater than 0 and at most {MAX_DISTANCE_KM:,.0f} km", MAX_DISTANCE_KM))
+        f"must be greater than 0 and at most {MAX_DISTANCE_KM:,.0f} km", MAX_DISTANCE_KM,
+        f"须大于 0 且不超过 {MAX_DISTANCE_KM:,.0f} 千米"))
 
 
 class LicenceSchema(_Strict):
@@ -211,8 +215,8 @@ class LicenceSchema(_Strict):
                              max_length=MAX_LICENCE_CATEGORIES, what="categories")
     codes = BoundedList(fields.String(validate=validate.Length(max=20)), load_default=list,
                         max_length=MAX_LICENCE_CODES, what="codes")
-    activities = fields.List(fields.String(validate=_one_of(ACTIVITIES)), required=True,
-                             validate=validate.Length(min=1, error="must name at least one activity"))
+    activities = fields.List(fields.String(validate=_one_of(ACTIVITIES)), required=True, validate=validate.Length(
+        min=1, error="must name at least one activity (须至少填写一项经营活动)"))
     annual_capacity_t = fields.Float(required=True, validate=validate.Range(
         min=0, max=MAX_CAPACITY_T,
         error=f"must be 0 to {MAX_CAPACITY_T:,.0f} tonnes a year, got {{input}} (许可能力超出合理范围)"))
@@ -223,12 +227,13 @@ class LicenceSchema(_Strict):
     def _codes(self, value: list[str], **_: Any) -> None:
         bad = [c for c in value if not is_hw_code(c)]
         if bad:
-            raise ValidationError(f"not HW codes of the form NNN-NNN-NN: {bad}")
+            raise ValidationError(f"not HW codes of the form NNN-NNN-NN: {bad} "
+                                  f"(以下不是 NNN-NNN-NN 格式的危险废物代码：{'、'.join(bad)})")
 
     @validates_schema
     def _consistent(self, data: dict, **_: Any) -> None:
         if data.get("valid_to") and data["valid_to"] < data["valid_from"]:
-            raise ValidationError("must not be before valid_from", "valid_to")
+            raise ValidationError("must not be before valid_from (不得早于有效期起始日 valid_from)", "valid_to")
         kind, categories = data.get("kind"), data.get("categories") or []
         stream = LICENCE_KIND_STREAM.get(kind or "")
         if stream is not None:
@@ -243,10 +248,11 @@ class LicenceSchema(_Strict):
             return
         bad = [c for c in categories if c not in KNOWN_CATEGORIES]
         if bad:
-            raise ValidationError(f"unknown HW categories {bad}: use HW01–HW50 as listed in 国家危险废物名录",
-                                  "categories")
+            raise ValidationError(f"unknown HW categories {bad}: use HW01–HW50 as listed in 国家危险废物名录 "
+                                  f"(危险废物类别无效：{'、'.join(bad)}；请使用名录所列的 HW01–HW50)", "categories")
         if kind in HW_LICENCE_KINDS and not categories and not data.get("codes"):
-            raise ValidationError("a licence must cover at least one category or code", "categories")
+            raise ValidationError("a licence must cover at least one category or code "
+                                  "(许可证须至少涵盖一个危险废物类别或代码)", "categories")
 
 
 class EnterpriseSchema(_Strict):
@@ -254,7 +260,7 @@ class EnterpriseSchema(_Strict):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     park = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=16))
     industry = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(
-        r"^[A-Z]?\d{2,4}$", error="must be a GB/T 4754 industry code such as 3011"))
+        r"^[A-Z]?\d{2,4}$", error="must be a GB/T 4754 industry code such as 3011 (须为 GB/T 4754 行业代码，如 3011)"))
     industry_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
     province = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=50))
     district = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
@@ -274,7 +280,8 @@ class ListingSchema(_Strict):
         max=DESCRIPTION_MAX, error=f"at most {DESCRIPTION_MAX:,} characters (描述最多 {DESCRIPTION_MAX:,} 字)"))
     waste_code = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20))
     ewc_code = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(
-        r"^\d{6}$", error="must be six digits of the EU List of Waste, e.g. 130205"))
+        r"^\d{6}$", error="must be six digits of the EU List of Waste, e.g. 130205 "
+                          "(须为欧盟废物名录的六位代码，如 130205)"))
     category = CategoryField(load_default=None, allow_none=True, metadata={"description": (
         "Category of a listing without an HW code: SW01–SW59 (general industrial solid waste), CW01–CW05 "
         "(construction), HH01–HH05 (household), AG01–AG04 (agricultural)")})
@@ -283,7 +290,8 @@ class ListingSchema(_Strict):
                        "waste_code or category when absent"})
     form = fields.String(load_default=None, allow_none=True, validate=_one_of(FORMS))
     composition = _components(CompositionSchema)
-    quantity_t = fields.Float(required=True, validate=_positive("must be a quantity greater than 0 tonnes"),
+    quantity_t = fields.Float(required=True,
+                              validate=_positive("must be a quantity greater than 0 tonnes", zh="数量须大于 0 吨"),
                               metadata={"description": f"Tonnes per period: from {MIN_QUANTITY_T:g} (1 kg) to "
                                         f"{MAX_ANNUAL_T:,.0f} a year ({MAX_ANNUAL_T / 12:,.0f} a month)"})
     period = fields.String(load_default="year", validate=_one_of(PERIODS))
@@ -313,9 +321,11 @@ class ListingSchema(_Strict):
             raise ValidationError(f"{value!r} is a category, not an HW code: give it as category "
                                   f"(类别代码请填写在 category)")
         if not is_hw_code(value):
-            raise ValidationError(f"{value!r} is not an HW code of the form NNN-NNN-NN (e.g. 900-214-08)")
+            raise ValidationError(f"{value!r} is not an HW code of the form NNN-NNN-NN (e.g. 900-214-08) "
+                                  f"({value} 不是 NNN-NNN-NN 格式的危险废物代码，如 900-214-08)")
         if category_of(value) not in KNOWN_CATEGORIES:
-            raise ValidationError(f"{value!r}: category {category_of(value)} is not in 国家危险废物名录")
+            raise ValidationError(f"{value!r}: category {category_of(value)} is not in 国家危险废物名录 "
+                                  f"(类别 {category_of(value)} 不在《国家危险废物名录》中)")
 
     @validates_schema
     def _stream_fits(self, data: dict, **_: Any) -> None:
@@ -348,32 +358,36 @@ class ListingSchema(_Strict):
     def _by_kind(self, data: dict, **_: Any) -> None:
         errors: dict[str, list[str]] = {}
         if not data.get("title") and not data.get("title_zh"):
-            errors.setdefault("title", []).append("a listing needs a title or a title_zh")
+            errors.setdefault("title", []).append("a listing needs a title or a title_zh (挂牌须填写标题或中文标题)")
         if data.get("kind") == "offer" and not data.get("form"):
-            errors.setdefault("form", []).append("an offer must state its physical form")
+            errors.setdefault("form", []).append("an offer must state its physical form (供给挂牌须注明物理形态)")
         if data.get("kind") == "need":
             if not data.get("forms"):
-                errors.setdefault("forms", []).append("a need must list the forms it accepts")
+                errors.setdefault("forms", []).append("a need must list the forms it accepts "
+                                                      "(需求挂牌须列出可接收的形态)")
             if not data.get("purpose"):
-                errors.setdefault("purpose", []).append("a need must state its purpose")
+                errors.setdefault("purpose", []).append("a need must state its purpose (需求挂牌须注明用途)")
         start, end = data.get("available_from"), data.get("available_to")
         if start and end and end < start:
-            errors.setdefault("available_to", []).append(f"{end} is before available_from {start}")
+            errors.setdefault("available_to", []).append(f"{end} is before available_from {start} "
+                                                         f"({end} 早于可供起始日 {start})")
         total = sum(c["fraction"] for c in data.get("composition", []))
         if total > 1 + FRACTION_SUM_TOLERANCE:
-            errors.setdefault("composition", []).append(f"mass fractions sum to {total:.4g}, more than 1")
+            errors.setdefault("composition", []).append(f"mass fractions sum to {total:.4g}, more than 1 "
+                                                        f"(质量分数合计 {total:.4g}，超过 1)")
         for role in ("composition", "wanted", "limits"):
             keys = [c.get("cas") or c.get("name") for c in data.get(role, [])]
             dupes = duplicates(keys)
             if dupes:
-                errors.setdefault(role, []).append(f"substances listed twice: {dupes}")
+                errors.setdefault(role, []).append(f"substances listed twice: {dupes} "
+                                                    f"(物质重复列出：{'、'.join(map(str, dupes))})")
         if errors:
             raise ValidationError(errors)
 
 
 class DocumentSchema(_Strict):
     format = fields.String(required=True, validate=validate.Equal(
-        FORMAT, error=f"must be {FORMAT!r}, got {{input!r}}"))
+        FORMAT, error=f"must be {FORMAT!r}, got {{input!r}} (须为 {FORMAT})"))
     parks = BoundedList(fields.Nested(ParkSchema), load_default=list, max_length=MAX_PARKS, what="parks")
     enterprises = BoundedList(fields.Nested(EnterpriseSchema), load_default=list, max_length=MAX_ENTERPRISES,
                               what="enterprises")

@@ -63,8 +63,8 @@ class SubstanceSchema(_Strict):
 
     cas = CasField(load_default=None, allow_none=True, metadata={"description": "CAS number, check digit verified"})
     name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=NAME_MAX))
-    role = fields.String(required=True, validate=validate.OneOf(SURVEY_ROLES,
-                                                                error="must be one of: {choices}; got {input!r}"))
+    role = fields.String(required=True, validate=validate.OneOf(
+        SURVEY_ROLES, error="must be one of: {choices}; got {input!r} (须为以下之一：{choices})"))
     quantity_t = _number(required=True)
     use = fields.String(load_default="", allow_none=True, validate=validate.Length(max=USE_MAX))
     stock_t = _number()
@@ -83,14 +83,15 @@ class DeclarationSchema(_Strict):
     enterprise = fields.String(required=True, validate=validate.Length(min=1, max=REF_MAX))
     year = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(MIN_YEAR, MAX_YEAR))
     substances = BoundedList(fields.Nested(SubstanceSchema), required=True, max_length=MAX_ROWS,
-                             what="substances", validate=validate.Length(min=1, max=MAX_ROWS,
-                                                                         error="must hold 1 to {max} substances"))
+                             what="substances", validate=validate.Length(
+                                 min=1, max=MAX_ROWS,
+                                 error="must hold 1 to {max} substances (须列出 1 至 {max} 种物质)"))
 
 
 class SurveyDocumentSchema(_Strict):
     """``{"format": "wastematch.survey.v1", "year", "declarations": [...]}`` (DESIGN's contract)."""
 
-    format = fields.String(required=True, validate=validate.Equal(FORMAT, error=f"must be {FORMAT!r}"))
+    format = fields.String(required=True, validate=validate.Equal(FORMAT, error=f"must be {FORMAT!r} (须为 {FORMAT})"))
     year = fields.Integer(required=True, validate=validate.Range(MIN_YEAR, MAX_YEAR))
     declarations = BoundedList(fields.Nested(DeclarationSchema), required=True, max_length=MAX_DECLARATIONS,
                                what="declarations")
@@ -99,10 +100,11 @@ class SurveyDocumentSchema(_Strict):
 def load_substances(rows: Any) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
     """Rows checked by ``SubstanceSchema``; errors keyed ``substances.N.<field>`` (nothing loaded on error)."""
     if not isinstance(rows, list):
-        return [], {"substances": ["must be a list of substance rows"]}
+        return [], {"substances": ["must be a list of substance rows (须为物质行的列表)"]}
     if len(rows) > MAX_ROWS:
-        return [], {"substances": [f"at most {MAX_ROWS} rows"]}
-    not_objects = {f"substances.{i}": ["must be an object"] for i, r in enumerate(rows) if not isinstance(r, dict)}
+        return [], {"substances": [f"at most {MAX_ROWS} rows (最多 {MAX_ROWS} 行)"]}
+    not_objects = {f"substances.{i}": ["must be an object (须为对象)"]
+                   for i, r in enumerate(rows) if not isinstance(r, dict)}
     if not_objects:
         return [], not_objects
     try:

@@ -89,14 +89,20 @@ def open_workbook(source: Source, limits: TableLimits, *, what: str = "the file"
             _check_package(archive, limits, what, key)
     except (zipfile.BadZipFile, OSError, ValueError, ET.ParseError, zlib.error) as exc:
         raise ValidationFailed(f"{what} is not a readable xlsx workbook (无法读取Excel文件)",
-                               {key: [str(exc)]}) from None
+                               {key: [_because(exc, "无法读取Excel文件")]}) from None
     if hasattr(source, "seek"):
         source.seek(0)
     try:
         return load_workbook(source, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
         raise ValidationFailed(f"{what} is not a readable xlsx workbook (无法读取Excel文件)",
-                               {key: [str(exc)]}) from None
+                               {key: [_because(exc, "无法读取Excel文件")]}) from None
+
+
+def _because(exc: BaseException, zh: str) -> str:
+    """The reason ``exc`` gives (in English, from the library that raised it) with ``zh`` as its Chinese half."""
+    text = str(exc).strip()
+    return f"{text} ({zh})" if text else zh
 
 
 def _check_package(archive: zipfile.ZipFile, limits: TableLimits, what: str, key: str) -> None:
@@ -113,12 +119,13 @@ def _check_package(archive: zipfile.ZipFile, limits: TableLimits, what: str, key
         mb = limits.max_unpacked_bytes // (1024 * 1024)
         raise ValidationFailed(f"{what} unpacks to more than {mb} MB; it was not read "
                                f"(Excel文件解压后超过 {mb} MB，未读取)",
-                               {key: [f"{unpacked:,} bytes unpacked; at most {limits.max_unpacked_bytes:,}"]})
+                               {key: [(f"{unpacked:,} bytes unpacked; at most {limits.max_unpacked_bytes:,} "
+                                       f"(解压后 {unpacked:,} 字节，上限 {limits.max_unpacked_bytes:,} 字节)")]})
     sheets = _declared_sheets(archive)
     if sheets > limits.max_sheets:
         raise ValidationFailed(f"{what} has {sheets:,} sheets; at most {limits.max_sheets} are read "
                                f"(Excel文件有 {sheets:,} 张工作表，最多读取 {limits.max_sheets} 张)",
-                               {key: [f"at most {limits.max_sheets} sheets"]})
+                               {key: [f"at most {limits.max_sheets} sheets (最多 {limits.max_sheets} 张工作表)"]})
     budgets = {"tags": limits.max_tags, "shared strings": limits.cell_budget, "objects": limits.max_object_tags}
     used = dict.fromkeys(budgets, 0)
     for info in archive.infolist():
@@ -135,7 +142,7 @@ def _check_package(archive: zipfile.ZipFile, limits: TableLimits, what: str, key
                     raise ValidationFailed(
                         f"{what} holds more than {budgets[over]:,} {over} ({info.filename}); it was not read "
                         f"(Excel文件的{zh}超过 {budgets[over]:,} 个，未读取)",
-                        {key: [f"at most {budgets[over]:,} {over}"]})
+                        {key: [f"at most {budgets[over]:,} {over} (最多 {budgets[over]:,} 个{zh})"]})
 
 
 # Shared strings and the elements openpyxl builds objects from, with a namespace prefix or not.
@@ -188,7 +195,8 @@ def _too_many_rows(sheet: str, limits: TableLimits, number: int) -> ValidationFa
     return ValidationFailed(
         f"sheet {sheet!r} has more than {limits.max_rows:,} rows; reading stopped at row {number:,} "
         f"(工作表 {sheet} 超过 {limits.max_rows:,} 行，已停止读取)",
-        {f"{sheet}!{number}": [f"at most {limits.max_rows:,} rows after the header row"]})
+        {f"{sheet}!{number}": [(f"at most {limits.max_rows:,} rows after the header row "
+                                f"(表头行之后最多 {limits.max_rows:,} 行)")]})
 
 
 class _RowGuard:
@@ -209,7 +217,7 @@ class _RowGuard:
             raise ValidationFailed(
                 f"sheet {sheet!r} holds more than {limits.cell_budget:,} cells; reading stopped "
                 f"(工作表 {sheet} 超过 {limits.cell_budget:,} 个单元格，已停止读取)",
-                {f"{sheet}!{number}": [f"at most {limits.cell_budget:,} cells"]})
+                {f"{sheet}!{number}": [f"at most {limits.cell_budget:,} cells (最多 {limits.cell_budget:,} 个单元格)"]})
         for cell in reversed(row):  # cells come in column order: the far ones are at the end
             if cell["column"] <= limits.max_columns:
                 break
@@ -219,7 +227,8 @@ class _RowGuard:
                     f"sheet {sheet!r} has a value in column {column} (row {cell['row']}); at most "
                     f"{limits.max_columns} columns are read (工作表 {sheet} 第 {cell['row']} 行 {column} 列有值，超出 "
                     f"{limits.max_columns} 列上限)",
-                    {f"{sheet}!{cell['row']} {column}": [f"at most {limits.max_columns} columns"]})
+                    {f"{sheet}!{cell['row']} {column}": [(f"at most {limits.max_columns} columns "
+                                                          f"(最多 {limits.max_columns} 列)")]})
         return self._assemble(row, *args, **kwargs)
 
 
@@ -242,7 +251,7 @@ def sheet_rows(ws: Any, limits: TableLimits, *, sheet: str | None = None) -> Ite
             raise
         except Exception as exc:  # noqa: BLE001 - broken XML, a part failing its CRC, a row numbered "x"…
             raise ValidationFailed(f"sheet {sheet!r} could not be read: {exc} (无法读取工作表 {sheet})",
-                                   {sheet: [str(exc)]}) from None
+                                   {sheet: [_because(exc, f"无法读取工作表 {sheet}")]}) from None
         if number > last:
             raise _too_many_rows(sheet, limits, number)
         yield number, values
@@ -266,24 +275,27 @@ def csv_rows(data: bytes | str, limits: TableLimits, *, what: str = "the CSV fil
                 raise ValidationFailed(
                     f"{what} has more than {limits.max_rows:,} rows; reading stopped at line {reader.line_num:,} "
                     f"(CSV文件超过 {limits.max_rows:,} 行，已停止读取)",
-                    {key: [f"at most {limits.max_rows:,} rows after the header row"]})
+                    {key: [(f"at most {limits.max_rows:,} rows after the header row "
+                            f"(表头行之后最多 {limits.max_rows:,} 行)")]})
             if len(fields) > limits.max_columns:
                 raise ValidationFailed(
                     f"{what}: line {reader.line_num:,} has {len(fields):,} fields; at most {limits.max_columns} "
                     f"columns are read (CSV文件第 {reader.line_num:,} 行超出 {limits.max_columns} 列上限)",
-                    {key: [f"line {reader.line_num:,}: at most {limits.max_columns} columns"]})
+                    {key: [(f"line {reader.line_num:,}: at most {limits.max_columns} columns "
+                            f"(第 {reader.line_num:,} 行：最多 {limits.max_columns} 列)")]})
             if max((len(f) for f in fields), default=0) > limits.max_field_chars:
                 raise _field_too_long(what, key, limits, reader.line_num)
             yield number, fields
     except UnicodeDecodeError as exc:  # e.g. Excel's GBK "CSV"; a traceback is no answer
         raise ValidationFailed("the CSV file is not UTF-8 encoded: save it as \"CSV UTF-8\" "
-                               "(CSV文件须为UTF-8编码)", {key: [f"not UTF-8: {exc}"]}) from None
+                               "(CSV文件须为UTF-8编码)", {key: [f"not UTF-8: {exc} (不是UTF-8编码)"]}) from None
     except csv.Error as exc:
         # csv refuses by itself a field past its own limit (128 KiB by default) spread over several lines.
         if "field larger than field limit" in str(exc):
             raise _field_too_long(what, key, limits, reader.line_num) from None
         raise ValidationFailed(f"{what} is not a readable CSV file: line {reader.line_num}: {exc} "
-                               "(无法读取CSV文件)", {key: [str(exc)]}) from None
+                               "(无法读取CSV文件)",
+                               {key: [_because(exc, f"第 {reader.line_num} 行无法读取")]}) from None
 
 
 def _bounded_lines(text: IO[str], limits: TableLimits, what: str, key: str) -> Iterator[str]:
@@ -296,7 +308,8 @@ def _bounded_lines(text: IO[str], limits: TableLimits, what: str, key: str) -> I
             raise ValidationFailed(
                 f"{what}: line {number:,} is longer than {bound:,} characters; reading stopped "
                 f"(CSV文件第 {number:,} 行超过 {bound:,} 个字符，已停止读取)",
-                {key: [f"line {number:,}: at most {bound:,} characters in a line"]})
+                {key: [(f"line {number:,}: at most {bound:,} characters in a line "
+                        f"(第 {number:,} 行：每行最多 {bound:,} 个字符)")]})
         yield line
 
 
@@ -304,7 +317,8 @@ def _field_too_long(what: str, key: str, limits: TableLimits, line: int) -> Vali
     return ValidationFailed(
         f"{what}: line {line:,} has a field longer than {limits.max_field_chars:,} characters "
         f"(CSV文件第 {line:,} 行有字段超过 {limits.max_field_chars:,} 个字符)",
-        {key: [f"line {line:,}: at most {limits.max_field_chars:,} characters in a field"]})
+        {key: [(f"line {line:,}: at most {limits.max_field_chars:,} characters in a field "
+                f"(第 {line:,} 行：每个字段最多 {limits.max_field_chars:,} 个字符)")]})
 
 
 __all__ = ["EXCEL_CELL_CHARS", "TableLimits", "csv_rows", "open_workbook", "sheet_rows"]

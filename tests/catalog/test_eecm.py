@@ -62,27 +62,28 @@ def test_override_errors_are_each_named_by_path():
     doc["elements"][4]["children"][0]["children"][0]["rule"]["levels"][0]["score"] = 2   # score out of range
     doc["bonus_max"] = -1
     errors = _errors(doc)
-    assert "the weights sum to 1.25, not 1" in errors["$.elements"]
+    assert errors["$.elements"][0].startswith("the weights sum to 1.25, not 1 (")
     assert "already used" in errors["$.elements[1].children[0].code"][0]
     assert "scoring rule" in errors["$.elements[2].children[0].children[0].rule"][0]
     assert "not 1" in errors["$.elements[3].children[0].children"][0]
-    assert errors["$.elements[4].children[0].children[0].rule.levels[0].score"] == ["must be between 0 and 1"]
-    assert errors["$.bonus_max"] == ["must be between 0 and 1"]
+    score = errors["$.elements[4].children[0].children[0].rule.levels[0].score"]
+    assert score[0].startswith("must be between 0 and 1 (")
+    assert errors["$.bonus_max"][0].startswith("must be between 0 and 1 (")
 
 
 def test_override_shape_errors():
-    assert _errors([]) == {"$": ["must be an object with 'elements'"]}
-    assert _errors({"elements": []})["$.elements"] == ["at least one indicator"]
+    assert _errors([]) == {"$": ["must be an object with 'elements' (须为含 elements 的对象)"]}
+    assert _errors({"elements": []})["$.elements"] == ["at least one indicator (至少一个指标)"]
     errors = _errors({"elements": [{"code": "X", "name_zh": "", "name_en": "x", "weight": 1,
                                     "rule": {"kind": "ratio", "measure_zh": "比", "measure_en": "r",
                                              "thresholds": [{"at_least": 0.5, "score": 1}, {"at_least": 0.4,
                                                                                            "score": 0.5}]}}],
                       "extra": 1})
-    assert errors["$.elements[0].name_zh"] == ["required: a text"]
-    assert errors["$.elements[0].rule.thresholds"] == ["thresholds and their scores must rise"]
-    assert "unknown keys: extra" in errors["$"]
+    assert errors["$.elements[0].name_zh"] == ["required: a text (必填文字)"]
+    assert errors["$.elements[0].rule.thresholds"] == ["thresholds and their scores must rise (阈值及其分值须递增)"]
+    assert errors["$"] == ["unknown keys: extra (未知字段：extra)"]
     errors = _errors({"elements": [{"code": "X", "name_zh": "x", "name_en": "x", "weight": 1, "rule": {"kind": "?"}}]})
-    assert errors == {"$.elements[0].rule.kind": ["must be one of levels, ratio"]}
+    assert errors == {"$.elements[0].rule.kind": ["must be one of levels, ratio (须为以下之一：levels、ratio)"]}
 
 
 def test_weights_within_tolerance_are_accepted():

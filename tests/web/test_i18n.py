@@ -158,6 +158,10 @@ def in_language(app: Flask, lang: str):
      "from: not a date YYYY-MM-DD"),
     ("quantity exceeds the offer（超出供给量）", "超出供给量", "quantity exceeds the offer"),
     ("E-022 (未知企业)", "未知企业（E-022）", "E-022"),
+    # a catalogue's reason stored ``中文 / English`` gives its half
+    ("900-214-08 属于危险废物，与所选类别不符 / 900-214-08 belongs to the hazardous stream (Hazardous waste), not household",
+     "900-214-08 属于危险废物，与所选类别不符",
+     "900-214-08 belongs to the hazardous stream (Hazardous waste), not household"),
     ("no such match 42", "no such match 42", "no such match 42"),  # no Chinese: as it is, in both
     ("", "", ""),
 ])

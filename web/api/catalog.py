@@ -82,7 +82,7 @@ class ChemicalSchema(Schema):
 class CodeSearch(PageArgs):
     search = fields.String(validate=validate.Length(min=1, max=100),
                            metadata={"description": "Code, Chinese or English text (废矿物油, oil, 900-214)"})
-    category = fields.String(validate=validate.Regexp(r"^(?i:HW)\d{2}$", error="must look like HW08"))
+    category = fields.String(validate=validate.Regexp(r"^(?i:HW)\d{2}$", error="must look like HW08 (格式须如 HW08)"))
 
 
 class ExemptionSearch(PageArgs):
@@ -143,6 +143,12 @@ def ewc(args):
     return slice_page(rows, args)
 
 
+def _bad_cas_reason(exc: ValueError) -> str:
+    """``catalog.chemistry.lookup``'s refusal of a malformed CAS number, with its Chinese."""
+    problem = "校验位有误" if "check digit" in str(exc) else "格式须为 NNNNNNN-NN-N"
+    return f"{exc} (CAS 号无效：{problem})"
+
+
 @blp.route("/chemicals/<path:query>")
 @requires(blp)
 @blp.response(200, ChemicalSchema)
@@ -150,11 +156,13 @@ def ewc(args):
 def chemical(query: str):
     """Identity, properties and control-list membership of a chemical by CAS number or name."""
     if len(query) > 200:
-        raise ValidationFailed("the query is too long", {"query": ["at most 200 characters"]})
+        raise ValidationFailed("the query is too long (查询文本过长)", {"query": ["at most 200 characters"]})
     try:
         found = lookup(query)
     except ValueError as exc:  # a malformed CAS number
-        raise ValidationFailed(str(exc), {"query": [str(exc)]}) from None
+        why = _bad_cas_reason(exc)
+        raise ValidationFailed(why, {"query": [why]}) from None
     if found is None:
-        raise NotFound(f"no chemical found for {query!r}", {"query": ["unknown CAS number or name"]})
+        raise NotFound(f"no chemical found for {query!r} (未找到该化学品)",
+                       {"query": ["unknown CAS number or name (未知的 CAS 号或名称)"]})
     return asdict(found)

@@ -20,6 +20,7 @@ from marketplace.services.accounts.users import Principal, resolve_token
 from ..database import db_session
 
 MAX_PER_PAGE = 100
+ROLE_ZH = {"enterprise": "企业用户", "coordinator": "园区管理者", "admin": "系统管理员"}
 
 
 class ErrorSchema(Schema):
@@ -41,7 +42,7 @@ def _has_nul(value: Any) -> bool:
     return False
 
 # For single text arguments; ``RejectsNul`` checks a whole body.
-NO_NUL = validate.Regexp(r"\A[^\x00]*\Z", error="must not contain NUL characters")
+NO_NUL = validate.Regexp(r"\A[^\x00]*\Z", error="must not contain NUL characters (不得包含空字符)")
 
 
 def utc_argument(value: dt.datetime, name: str = "since") -> dt.datetime:
@@ -49,7 +50,8 @@ def utc_argument(value: dt.datetime, name: str = "since") -> dt.datetime:
     try:
         return value.astimezone(dt.timezone.utc)
     except (OverflowError, ValueError):
-        raise ValidationFailed(f"{name} is out of range", {name: ["out of range"]}) from None
+        raise ValidationFailed(f"{name} is out of range ({name} 超出范围)",
+                               {name: ["out of range (超出范围)"]}) from None
 
 
 class RejectsNul:
@@ -114,7 +116,7 @@ def current_principal() -> Principal:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("authentication required: send Authorization: Bearer <token> "
-                           "(需要登录：请先获取令牌)", {"Authorization": ["missing bearer token"]})
+                           "(需要登录：请先获取令牌)", {"Authorization": ["missing bearer token (缺少令牌)"]})
     g.principal = resolve_token(db_session(), token.strip())
     return g.principal
 
@@ -129,8 +131,9 @@ def requires(blp: Blueprint, *roles: str) -> Callable:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             principal = current_principal()
             if roles and principal.role not in roles:
+                needed = f"须为{'或'.join(ROLE_ZH.get(r, r) for r in roles)}"
                 raise Forbidden(f"this needs the role {' or '.join(roles)}; you are {principal.role} "
-                                f"(权限不足)", {"role": [f"requires {' or '.join(roles)}"]})
+                                f"(权限不足)", {"role": [f"requires {' or '.join(roles)} ({needed})"]})
             return view(*args, **kwargs)
 
         wrapper = blp.alt_response(401, schema=ErrorSchema, description="Not signed in / token invalid")(wrapper)

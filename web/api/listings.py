@@ -93,9 +93,10 @@ class LatLon(fields.String):
         try:
             lat, lon = (float(part) for part in text.split(","))
         except ValueError:
-            raise ValidationError("must be lat,lon in decimal degrees, e.g. 39.02,117.70") from None
+            raise ValidationError("must be lat,lon in decimal degrees, e.g. 39.02,117.70 "
+                                  "(须为十进制度数的“纬度,经度”，如 39.02,117.70)") from None
         if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
-            raise ValidationError("lat must be within ±90 and lon within ±180")
+            raise ValidationError("lat must be within ±90 and lon within ±180 (纬度须在 ±90 以内，经度须在 ±180 以内)")
         return (lat, lon)
 
 
@@ -103,7 +104,7 @@ class ListingFilter(RejectsNul, PageArgs):
     kind = fields.String(validate=validate.OneOf(LISTING_KINDS))
     park = fields.String(validate=validate.Length(min=1, max=16), metadata={"description": "Park code"})
     waste_code = fields.String(validate=validate.Length(min=1, max=10), metadata={"description": "e.g. 900-214-08"})
-    category = fields.String(validate=validate.Regexp(r"^(?i:HW)\d{2}$", error="must look like HW08"))
+    category = fields.String(validate=validate.Regexp(r"^(?i:HW)\d{2}$", error="must look like HW08 (格式须如 HW08)"))
     stream = fields.String(validate=validate.OneOf(STREAM_KEYS), metadata={
         "description": "industrial, hazardous, household, construction or agricultural"})
     q = fields.String(validate=validate.Length(min=1, max=100), metadata={"description": "Text in title or title_zh"})

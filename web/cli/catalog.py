@@ -29,7 +29,8 @@ def import_hw_list_cmd(cli: Cli, pdf: Path) -> None:
     try:
         edition = parse_hw_list_pdf(pdf, progress=StderrProgress(f"parsing {pdf.name} pages"))
     except HwListParseError as exc:
-        raise ValidationFailed(f"cannot read {pdf.name} as the HW list: {exc}", {"pdf": [str(exc)]}) from None
+        raise ValidationFailed(f"cannot read {pdf.name} as the HW list: {exc} (无法读取该危险废物名录 PDF 文件)",
+                               {"pdf": [f"{exc} (无法解析名录)"]}) from None
     parsed = time.perf_counter()
     with cli.transaction() as session:
         load = import_hw_list(session, edition, actor=cli.actor(), source=pdf.name)
@@ -56,7 +57,8 @@ def import_ewc_cmd(cli: Cli, file: Path) -> None:
     try:
         codes = load_ewc(file)
     except ValueError as exc:
-        raise ValidationFailed(f"cannot read {file.name}: {exc}", {"file": [str(exc)]}) from None
+        raise ValidationFailed(f"cannot read {file.name}: {exc} (无法读取欧盟废物名录文件)",
+                               {"file": [f"{exc} (文件无法读取)"]}) from None
     with cli.transaction() as session:
         n = import_ewc(session, codes, actor=cli.actor(), source=file.name)
     hazardous = sum(1 for c in codes if c.hazardous)
@@ -187,9 +189,12 @@ def chemical_cmd(cli: Cli, query: str) -> None:
     try:
         found = lookup(query)
     except ValueError as exc:  # a malformed CAS number: say why
-        raise ValidationFailed(str(exc), {"query": [str(exc)]}) from None
+        problem = "校验位有误" if "check digit" in str(exc) else "格式须为 NNNNNNN-NN-N"
+        why = f"{exc} (CAS 号无效：{problem})"
+        raise ValidationFailed(why, {"query": [why]}) from None
     if found is None:
-        raise NotFound(f"no chemical found for {query!r}", {"query": ["unknown CAS number or name"]})
+        raise NotFound(f"no chemical found for {query!r} (未找到该化学品)",
+                       {"query": ["unknown CAS number or name (未知的 CAS 号或名称)"]})
     doc = asdict(found)
     if cli.as_json:
         emit_json(doc)

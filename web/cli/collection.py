@@ -35,7 +35,7 @@ def _vehicle(text: str) -> dict[str, Any]:
             out["shift_end_min"] = int(end[:2]) * 60 + int(end[3:5])
     except (ValueError, IndexError):
         raise ValidationFailed("a vehicle is REF:TONNES[:HH:MM-HH:MM] (车辆格式有误)",
-                               {"--vehicle": [f"cannot read {text!r}"]}) from None
+                               {"--vehicle": [f"cannot read {text!r} (无法识别该车辆参数)"]}) from None
     return out
 
 

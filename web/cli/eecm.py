@@ -23,9 +23,11 @@ def _read_json(path: Path, field: str) -> dict[str, Any]:
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValidationFailed(f"cannot read {path}: {exc} (文件无法读取)", {field: [str(exc)]}) from None
+        raise ValidationFailed(f"cannot read {path}: {exc} (文件无法读取)",
+                               {field: [f"{exc} (文件无法读取)"]}) from None
     if not isinstance(doc, dict):
-        raise ValidationFailed(f"{path} must hold a JSON object (须为 JSON 对象)", {field: ["must be a JSON object"]})
+        raise ValidationFailed(f"{path} must hold a JSON object (须为 JSON 对象)",
+                               {field: ["must be a JSON object (须为 JSON 对象)"]})
     return doc
 
 

@@ -101,7 +101,7 @@ def ledger_import(cli: Cli, file: Path) -> None:
     if fmt is None:
         raise ValidationFailed(f"unknown file type {file.suffix!r}: use .csv, .json or .xlsx "
                                "(文件类型须为 .csv、.json 或 .xlsx)",
-                               {"file": ["use .csv, .json or .xlsx"]})
+                               {"file": ["use .csv, .json or .xlsx (须为 .csv、.json 或 .xlsx)"]})
     rows = service.parse_rows(file.read_bytes(), fmt)
     with cli.transaction() as session:
         result = service.import_entries(session, cli.operator(), rows)

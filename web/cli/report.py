@@ -27,10 +27,11 @@ def _read_policy(path: Path | None) -> dict[str, Any] | None:
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValidationFailed(f"cannot read the rating policy {path}: {exc}", {"rating_policy": [str(exc)]}) from None
+        raise ValidationFailed(f"cannot read the rating policy {path}: {exc} (无法读取评级参数文件)",
+                               {"rating_policy": [f"{exc} (文件无法读取)"]}) from None
     if not isinstance(doc, dict):
-        raise ValidationFailed(f"the rating policy {path} must be a JSON object",
-                               {"rating_policy": ["must be a JSON object of settings"]})
+        raise ValidationFailed(f"the rating policy {path} must be a JSON object (评级参数文件须为 JSON 对象)",
+                               {"rating_policy": ["must be a JSON object of settings (须为参数设置的 JSON 对象)"]})
     return doc
 
 

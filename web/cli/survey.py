@@ -148,7 +148,8 @@ def return_(cli: Cli, declaration_id: int, reasons: tuple[str, ...]) -> None:
     for r in reasons:
         field, sep, text = r.partition("=")
         if not sep:
-            raise ValidationFailed("a reason is FIELD=TEXT (格式：字段=理由)", {"--reason": [f"no '=' in {r!r}"]})
+            raise ValidationFailed("a reason is FIELD=TEXT (格式：字段=理由)",
+                                   {"--reason": [f"no '=' in {r!r} (缺少“=”)"]})
         by_field.setdefault(field.strip(), []).append(text)
     with cli.transaction() as session:
         doc = declaration_view(return_declaration(session, cli.operator(), declaration_id, by_field))

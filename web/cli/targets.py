@@ -28,7 +28,7 @@ def parse_setting(text: str) -> tuple[str, float]:
         value = float(raw[:-1]) / 100 if raw.endswith("%") else float(raw)
     except ValueError:
         raise ValidationFailed(f"--set {text!r}: expected KEY=VALUE, e.g. roster_audit_rate=100% (目标格式有误)",
-                               {"set": [f"{text!r} is not KEY=VALUE with a number"]}) from None
+                               {"set": [f"{text!r} is not KEY=VALUE with a number (须为“目标=数值”格式)"]}) from None
     return key.strip(), value
 
 
@@ -67,7 +67,8 @@ def targets_cmd(cli: Cli, park: str | None, year: int | None, settings: tuple[st
     year = year if year is not None else park_date().year
     parsed = [parse_setting(s) for s in settings]
     if (parsed or clears) and not park:
-        raise ValidationFailed("name the park whose targets to change (请指定园区)", {"park": ["required with --set"]})
+        raise ValidationFailed("name the park whose targets to change (请指定园区)",
+                               {"park": ["required with --set (使用 --set 时必填)"]})
     with cli.transaction() as session:
         principal = cli.operator()
         for key, value in parsed:

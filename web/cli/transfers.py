@@ -52,25 +52,27 @@ def _containers(single: tuple[str, ...], batches: tuple[str, ...]) -> list[dict[
     for text in batches:
         m = BATCH_RE.match(text)
         if not m:
-            bad.append(f"{text!r}: expected N×PACKAGING:TONNES, e.g. 4×drum:0.25")
+            bad.append(f"{text!r}: expected N×PACKAGING:TONNES, e.g. 4×drum:0.25 "
+                       "(格式须为 数量×包装:吨数，如 4×drum:0.25)")
             continue
         if int(m.group(1)) > svc.MAX_CONTAINERS:  # refused before building the list, not after
-            bad.append(f"{text!r}: at most {svc.MAX_CONTAINERS} containers per shipment")
+            bad.append(f"{text!r}: at most {svc.MAX_CONTAINERS} containers per shipment "
+                       f"(每次转移最多 {svc.MAX_CONTAINERS} 个容器)")
             continue
         try:
             tonnes = float(m.group(3))
             out += [{"packaging": m.group(2).lower(), "quantity_t": tonnes} for _ in range(int(m.group(1)))]
         except ValueError:
-            bad.append(f"{text!r}: {m.group(3)!r} is not a number")
+            bad.append(f"{text!r}: {m.group(3)!r} is not a number (吨数须为数字)")
     for text in single:
         m = ONE_RE.match(text)
         if not m:
-            bad.append(f"{text!r}: expected PACKAGING:TONNES, e.g. drum:0.2")
+            bad.append(f"{text!r}: expected PACKAGING:TONNES, e.g. drum:0.2 (格式须为 包装:吨数，如 drum:0.2)")
             continue
         try:
             out.append({"packaging": m.group(1).lower(), "quantity_t": float(m.group(2))})
         except ValueError:
-            bad.append(f"{text!r}: {m.group(2)!r} is not a number")
+            bad.append(f"{text!r}: {m.group(2)!r} is not a number (吨数须为数字)")
     if bad:
         raise ValidationFailed("containers not understood (容器格式错误): packagings are " + ", ".join(PACKAGINGS),
                                {"containers": bad})
@@ -106,7 +108,7 @@ def _received_containers(pairs: tuple[str, ...]) -> dict[str, float] | None:
                 raise ValueError
             out[code.strip()] = float(tonnes)
         except ValueError:
-            bad.append(f"{text!r}: expected CODE=TONNES")
+            bad.append(f"{text!r}: expected CODE=TONNES (格式须为 容器编号=吨数)")
     if bad:
         raise ValidationFailed("received containers not understood (容器格式错误)", {"containers": bad})
     return out
@@ -242,13 +244,14 @@ def _field_values(pairs: tuple[str, ...]) -> dict[str, Any]:
         name, sep, value = text.partition("=")
         name = name.strip()
         if not sep or name not in CORRECTABLE_FIELDS:
-            bad.append(f"{text!r}: expected FIELD=VALUE with FIELD one of {', '.join(CORRECTABLE_FIELDS)}")
+            bad.append(f"{text!r}: expected FIELD=VALUE with FIELD one of {', '.join(CORRECTABLE_FIELDS)} "
+                       f"(格式须为 字段=值，字段须为以下之一：{'、'.join(CORRECTABLE_FIELDS)})")
             continue
         if name in ("quantity_t", "quantity_received_t"):
             try:
                 out[name] = float(value)
             except ValueError:
-                bad.append(f"{text!r}: {value!r} is not a number")
+                bad.append(f"{text!r}: {value!r} is not a number (须为数字)")
             continue
         out[name] = value.strip() or None
     if bad:

@@ -27,13 +27,14 @@ def _read_password() -> str:
         first = getpass.getpass("password (密码): ")
         if getpass.getpass("again (再次输入): ") != first:
             raise ValidationFailed("the two passwords differ (两次输入的密码不一致)",
-                                   {"password": ["the two entries differ"]})
+                                   {"password": ["the two entries differ (两次输入不一致)"]})
         password = first
     else:
         password = sys.stdin.readline().rstrip("\r\n")
     if not password:
         raise ValidationFailed("no password given: type it, or pipe it on stdin (未提供密码)",
-                               {"password": ["empty; give it on the first line of stdin"]})
+                               {"password": [("empty; give it on the first line of stdin "
+                                              "(密码为空；请在标准输入的第一行提供)")]})
     return password
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from marketplace.errors import DomainError, ValidationFailed
 from marketplace.models import MATCH_STATUSES
@@ -19,7 +20,7 @@ from marketplace.services.matching import approvals as service
 from marketplace.services.matching import workflow
 
 from ..database import db_session, discard_changes
-from ..i18n import state_label
+from ..i18n import both_languages, state_label
 from . import bp
 from .auth import coordinators_only, page_principal
 from .common import FormErrors, coordinated_parks, flash_done, paginate, park_options, query_args
@@ -69,7 +70,8 @@ def approvals():
 def _action() -> str:
     action = (request.form.get("action") or "").strip()
     if action not in DECISIONS:
-        raise ValidationFailed("the decision is not valid (审批输入有误)", {"action": [_("choose approve or reject")]})
+        raise ValidationFailed("the decision is not valid (审批输入有误)",
+                               {"action": [both_languages(_l("choose approve or reject"))]})
     return action
 
 

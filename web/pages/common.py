@@ -143,23 +143,29 @@ class FormErrors:
         return out
 
 
-def _flatten(errors: dict[str, Any], prefix: str = "") -> dict[str, list[str]]:
+def field_reasons(errors: dict[str, Any]) -> dict[str, list[str]]:
+    """A (nested) errors mapping by flat field name, its reasons as written (``english (中文)``, not localised)."""
+    return _flatten(errors, localise=lambda text: text)
+
+
+def _flatten(errors: dict[str, Any], prefix: str = "",
+             localise: Callable[[str], str] = localise_message) -> dict[str, list[str]]:
     """``{"components": {"0": {"cas": ["bad"]}}}`` → ``{"components.0.cas": ["bad"]}``."""
     out: dict[str, list[str]] = {}
     for key, value in errors.items():
         name = f"{prefix}.{key}" if prefix else str(key)
         if isinstance(value, dict):
-            out.update(_flatten(value, name))
+            out.update(_flatten(value, name, localise))
         elif isinstance(value, (list, tuple)) and value and all(isinstance(v, str) for v in value):
-            out[name] = [localise_message(v) for v in value]
+            out[name] = [localise(v) for v in value]
         elif isinstance(value, (list, tuple)):
             for i, inner in enumerate(value):
                 if isinstance(inner, dict):
-                    out.update(_flatten(inner, f"{name}.{i}"))
+                    out.update(_flatten(inner, f"{name}.{i}", localise))
                 else:
-                    out.setdefault(name, []).append(localise_message(str(inner)))
+                    out.setdefault(name, []).append(localise(str(inner)))
         else:
-            out[name] = [localise_message(str(value))]
+            out[name] = [localise(str(value))]
     return out
 
 

@@ -45,11 +45,11 @@ from marketplace.services.matching import workflow
 
 from ..api.listings import ListingPatch, NewListing
 from ..database import db_session, discard_changes
-from ..i18n import is_chinese, state_label
+from ..i18n import both_languages, is_chinese, localise_message, state_label
 from . import bp
 from . import lookup as lookup_pages
 from .auth import enterprises_only, page_principal
-from .common import FormErrors, Page, flash_done, flash_error, page_args
+from .common import FormErrors, Page, field_reasons, flash_done, flash_error, page_args
 from .match_views import FORM_LABELS, PURPOSE_LABELS, match_views, page_helpers
 
 # --- labels of the stored values the form offers -------------------------------------------------
@@ -140,15 +140,30 @@ MAX_FORM_TOKENS = 20
 
 
 def _translate(message: str) -> str:
-    for needle, text in SCHEMA_MESSAGES:
-        if needle in message:
-            return str(text)
-    return message
+    """A reason in the page's language: the page's own words for one of the schema's messages (recognised in the
+    page's half or, for a message written ``english (中文)``, in its English), else the reason localised."""
+    shown = localise_message(message)
+    for text in (shown, message):
+        for needle, page_text in SCHEMA_MESSAGES:
+            if needle in text:
+                return str(page_text)
+    return shown
 
 
 def _n(value: float) -> str:
     """A figure in a reason: thousands grouped, no float noise (416,666.667)."""
     return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.6g}"
+
+
+def _filled(text: Any, **values: Any) -> str:
+    """``text`` (an ``_l`` message) in the current language with ``values`` put in."""
+    return str(text) % values
+
+
+def _too_much(period: str) -> str:
+    """Why a quantity is above the bound of ``period``, in the current language."""
+    return str(TOO_MUCH) % {"max": _n(max_quantity_t(period)), "period": state_label(period),
+                            "annual": _n(MAX_ANNUAL_T)}
 
 
 def number_reason(reading: Reading, typed: str) -> str:
@@ -252,7 +267,8 @@ class ListingForm:
         return cls(kind=kind, values=values, forms=forms, rows=rows, confirm=form.getlist("confirm")[:10])
 
     def document(self, *, with_kind: bool) -> tuple[dict[str, Any], FormErrors]:
-        """The schema's dict of this form, and what is wrong before the schema even looks (numbers, units)."""
+        """The schema's dict of this form, and what is wrong before the schema even looks (numbers, units); those
+        reasons are written ``english (中文)`` (``both_languages``) as the refusal carrying them is."""
         pre = FormErrors()
         v = self.values
         doc: dict[str, Any] = {k: v.get(k, "") for k in COMMON_FIELDS}
@@ -264,16 +280,16 @@ class ListingForm:
             doc["forms"] = list(self.forms)
         self._numbers(doc, pre)
         if is_chinese() and not v.get("title_zh"):
-            pre.add("title_zh", _("Give the Chinese title."))
+            pre.add("title_zh", both_languages(_l("Give the Chinese title.")))
         elif not v.get("title_zh") and not v.get("title"):
-            pre.add("title", str(NO_TITLE))
+            pre.add("title", both_languages(NO_TITLE))
         # What the schema checks only once every field parses: said now, so that one round shows everything.
         if self.kind == "offer" and not v.get("form"):
-            pre.add("form", str(NO_FORM))
+            pre.add("form", both_languages(NO_FORM))
         if self.kind == "need" and not self.forms:
-            pre.add("forms", str(NO_FORMS))
+            pre.add("forms", both_languages(NO_FORMS))
         if self.kind == "need" and not v.get("purpose"):
-            pre.add("purpose", str(NO_PURPOSE))
+            pre.add("purpose", both_languages(NO_PURPOSE))
         self._quantity(doc, pre)
         for role, amount in ROLES.items():
             if role not in KIND_ROLES[self.kind]:
@@ -283,9 +299,9 @@ class ListingForm:
                 reading = read_number(row["pct"], percent=True)
                 pct = reading.value
                 if not reading.ok:
-                    pre.add(f"{role}.{i}.pct", number_reason(reading, row["pct"]))
+                    pre.add(f"{role}.{i}.pct", both_languages(number_reason, reading, row["pct"]))
                 elif not 0 <= pct <= 100:
-                    pre.add(f"{role}.{i}.pct", _("Must be a percentage between 0 and 100."))
+                    pre.add(f"{role}.{i}.pct", both_languages(_l("Must be a percentage between 0 and 100.")))
                 fraction = pct / 100 if pct is not None and 0 <= pct <= 100 else 0.0
                 # "Not this substance" ticked: keep the name unresolved; unticked: resolve it (again).
                 items.append({"name": row["name"], "cas": row["cas"], amount: fraction,
@@ -306,11 +322,11 @@ class ListingForm:
                 continue
             reading = read_number(typed, negative=k == "price_cny_per_t")
             if not reading.ok:
-                pre.add(k, number_reason(reading, typed))
+                pre.add(k, both_languages(number_reason, reading, typed))
             elif k == "price_cny_per_t" and not low <= reading.value <= high:
-                pre.add(k, str(PRICE_RANGE) % {"min": _n(low), "max": _n(high)})
+                pre.add(k, both_languages(_filled, PRICE_RANGE, min=_n(low), max=_n(high)))
             elif k == "max_distance_km" and not low < reading.value <= high:
-                pre.add(k, str(DISTANCE_RANGE) % {"max": _n(high)})
+                pre.add(k, both_languages(_filled, DISTANCE_RANGE, max=_n(high)))
             else:
                 doc[k] = reading.value
 
@@ -319,18 +335,17 @@ class ListingForm:
         typed, unit = self.values.get("quantity", ""), self.values.get("unit") or "t"
         reading = read_tonnes(typed)
         if not reading.ok:
-            pre.add("quantity", number_reason(reading, typed))
+            pre.add("quantity", both_languages(number_reason, reading, typed))
             return
         if reading.unit is None and unit not in UNITS:
-            pre.add("unit", _("Choose a unit."))
+            pre.add("unit", both_languages(_l("Choose a unit.")))
             return
         tonnes = reading.value if reading.unit is not None else reading.value * UNITS[unit]
         period = self.values.get("period") if self.values.get("period") in PERIODS else "year"
         if tonnes < MIN_QUANTITY_T:
-            pre.add("quantity", str(TOO_LITTLE))
+            pre.add("quantity", both_languages(TOO_LITTLE))
         elif tonnes > max_quantity_t(period):
-            pre.add("quantity", str(TOO_MUCH) % {"max": _n(max_quantity_t(period)), "period": state_label(period),
-                                                 "annual": _n(MAX_ANNUAL_T)})
+            pre.add("quantity", both_languages(_too_much, period))
         else:
             doc["quantity_t"] = tonnes
 
@@ -400,9 +415,10 @@ def _remember(token: str, listing_id: int) -> None:
 
 
 def _merge(messages: dict[str, Any], pre: FormErrors) -> dict[str, Any]:
-    """The schema's nested messages plus the form's own (the form's first for the same field)."""
+    """The schema's nested messages plus the form's own (the form's first for the same field), as written: the
+    refusal carrying them is shown through ``form_errors``, which gives each in the page's language."""
     out: dict[str, Any] = {}
-    flat = FormErrors.of(ValidationFailed("", messages)).fields if messages else {}
+    flat = field_reasons(messages)
     for name, reasons in pre.fields.items():
         out[name] = list(reasons)
     for name, reasons in flat.items():
@@ -431,7 +447,7 @@ def form_errors(exc: DomainError) -> FormErrors:
     # A field-by-field refusal gets the common summary line; a conflict keeps the service's sentence.
     out = FormErrors(_("Please correct the fields marked below.")
                      if isinstance(exc, ValidationFailed) and raw.fields else raw.message)
-    for name, reasons in raw.fields.items():
+    for name, reasons in field_reasons(exc.errors or {}).items():
         for reason in reasons:
             out.fields.setdefault(_field_name(name), []).append(_translate(reason))
     if out.fields and not out.message:

@@ -29,7 +29,7 @@ from marketplace.services.traceability.ledger_review import CODE_ZH
 from matching.rules import RULES
 
 from ..database import db_session
-from ..i18n import loc, state_label
+from ..i18n import both_languages, loc, state_label
 from . import bp
 from .auth import coordinators_only, page_principal
 from .common import FormErrors, coordinated_parks, park_options
@@ -64,7 +64,7 @@ def parse_period(values: dict[str, str]) -> tuple[dt.date | None, dt.date | None
             out.append(dt.date.fromisoformat(text) if text else None)
         except ValueError:
             out.append(None)
-            errors[name] = [_("not a date YYYY-MM-DD: %(value)s", value=text)]
+            errors[name] = [both_languages(_l("not a date YYYY-MM-DD: %(value)s", value=text))]
     if errors:
         raise ValidationFailed("the period is not valid (报告期有误)", errors)
     return out[0], out[1]

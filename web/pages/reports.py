@@ -4,14 +4,14 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import jsonify, render_template, request
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from marketplace.errors import DomainError, ValidationFailed
 from marketplace.services.reports.document import build_report
 
 from ..api.reports import report_response
 from ..database import db_session, discard_changes
-from ..i18n import localise_message
+from ..i18n import both_languages, localise_message
 from . import bp
 from .auth import coordinators_only, page_principal
 from .common import coordinated_parks
@@ -31,7 +31,7 @@ def _parse_day(value: str, name: str) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise ValidationFailed(f"{name}: not a date YYYY-MM-DD (日期格式应为 YYYY-MM-DD)",
-                               {name: [_("not a date YYYY-MM-DD: %(value)s", value=value)]}) from None
+                               {name: [both_languages(_l("not a date YYYY-MM-DD: %(value)s", value=value))]}) from None
 
 
 @bp.get("/reports")
@@ -52,11 +52,12 @@ def report_view():
     try:
         if fmt not in REPORT_FORMATS:
             raise ValidationFailed("unknown report format (报告格式有误)",
-                                   {"format": [_("must be one of %(choices)s", choices=", ".join(REPORT_FORMATS))]})
+                                   {"format": [both_languages(_l("must be one of %(choices)s",
+                                                                 choices=", ".join(REPORT_FORMATS)))]})
         doc = build_report(db_session(), principal, park=values["park"] or None,
                            start=_parse_day(values["from"], "from"), end=_parse_day(values["to"], "to"))
     except DomainError as exc:  # nothing was written: the error response keeps nothing anyway
-        detail = "; ".join(f"{k}: {', '.join(map(str, v))}" for k, v in exc.errors.items())
+        detail = "; ".join(f"{k}: {', '.join(localise_message(str(r)) for r in v)}" for k, v in exc.errors.items())
         # The field's reason already says what the message says, in the page's language.
         return render_template("reports.html", parks=coordinated_parks(principal), values=values,
                                error=detail or localise_message(exc.message), allowed=True), exc.status

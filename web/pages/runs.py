@@ -50,7 +50,7 @@ from matching.problem import Settings
 
 from ..api.match_runs import MatchRunRequestSchema
 from ..database import db_session, discard_changes
-from ..i18n import localise_message
+from ..i18n import both_languages, localise_message
 from . import bp
 from .auth import coordinators_only, page_principal
 from .common import FormErrors, coordinated_parks, flash_done, paginate, park_options
@@ -391,11 +391,12 @@ def _number(text: str, name: str, errors: dict[str, list[str]], *, integer: bool
     try:
         value: float | int = int(text) if integer else float(text)
     except ValueError:
-        errors[name] = [_("not a whole number") if integer else _("not a number")]
+        errors[name] = [both_languages(_l("not a whole number") if integer else _l("not a number"))]
         return None
     rng = _limits(name)
     if not math.isfinite(value) or value < rng.min or value > rng.max:
-        errors[name] = [_("must be between %(low)s and %(high)s", low=format(rng.min, "g"), high=format(rng.max, "g"))]
+        errors[name] = [both_languages(_l("must be between %(low)s and %(high)s",
+                                          low=format(rng.min, "g"), high=format(rng.max, "g")))]
         return None
     return value
 
@@ -410,7 +411,7 @@ def _run_scope(session: Session, principal: Principal, code: str | None) -> Park
         return run_service.run_scope(session, principal, code)
     except DomainError as exc:
         if "park" in exc.errors and exc.status in PARK_REASONS:
-            exc.errors = {**exc.errors, "park": [str(PARK_REASONS[exc.status])]}
+            exc.errors = {**exc.errors, "park": [both_languages(PARK_REASONS[exc.status])]}
         raise
 
 
@@ -419,17 +420,18 @@ def parse_form(session: Session, principal: Principal, values: dict[str, str]) -
     fields here, who may run which park by the service (``runs.run_scope``)."""
     errors: dict[str, list[str]] = {}
     if values["exact"] not in ("0", "1"):
-        errors["exact"] = [_("choose yes or no")]
+        errors["exact"] = [both_languages(_l("choose yes or no"))]
     time_limit = _number(values["time_limit"], "time_limit", errors)
     min_lot = _number(values["min_lot"], "min_lot", errors)
     max_suppliers = _number(values["max_suppliers"], "max_suppliers", errors, integer=True)
     # A checkbox: "1" when ticked, absent (empty) when not.
     favour = values.get("favour_loops", "") == "1"
     if values.get("favour_loops", "") not in ("", "0", "1"):
-        errors["favour_loops"] = [_("choose yes or no")]
+        errors["favour_loops"] = [both_languages(_l("choose yes or no"))]
     bonus = _number(values.get("loop_bonus", ""), "loop_bonus", errors)
     if favour and values["exact"] == "1":
-        errors["favour_loops"] = [_("Closed loops are favoured by the min-cost flow only: untick the exact solver.")]
+        errors["favour_loops"] = [both_languages(
+            _l("Closed loops are favoured by the min-cost flow only: untick the exact solver."))]
     code = values["park"] or None
     park = None
     if code is None:  # only admins run every park: a coordinator's missing park is told with the other fields
@@ -438,7 +440,7 @@ def parse_form(session: Session, principal: Principal, values: dict[str, str]) -
         except ValidationFailed as exc:
             errors.update(exc.errors)
     elif len(code) > 16 or "\x00" in code:
-        errors["park"] = [_("no such park")]
+        errors["park"] = [both_languages(_l("no such park"))]
     if errors:
         raise ValidationFailed("the run parameters are not valid (匹配参数有误)", errors)
     if code is not None:

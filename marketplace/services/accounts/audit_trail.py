@@ -16,7 +16,7 @@ def audit_trail(principal: Principal, *, entity_type: str | None = None, entity_
     """``SELECT`` of the audit events ``principal`` may read, newest first, with the filters given."""
     if not (principal.is_admin or principal.is_coordinator):
         raise Forbidden("the audit trail is for coordinators and administrators (仅园区管理者与管理员可查看操作记录)",
-                        {"role": ["requires admin or coordinator"]})
+                        {"role": ["requires admin or coordinator (须为管理员或园区管理者)"]})
     stmt = select(AuditEvent)
     if not principal.is_admin:
         # A match's events are filed under the offer's park; a cross-park match's need-side

@@ -85,7 +85,7 @@ def visible_enterprises(principal: Principal, *, park_id: int | None = None, sea
 
 def _unknown(ref: str) -> NotFound:
     # The ref is not echoed: the answer is the same for every enterprise the caller may not see.
-    return NotFound("no such enterprise (企业不存在)", {"ref": ["unknown enterprise"]})
+    return NotFound("no such enterprise (企业不存在)", {"ref": ["unknown enterprise (企业不存在)"]})
 
 
 def get_enterprise(session: Session, principal: Principal, ref: str, *, for_update: bool = False) -> Enterprise:
@@ -104,7 +104,7 @@ def get_enterprise(session: Session, principal: Principal, ref: str, *, for_upda
 def own_enterprise(session: Session, principal: Principal) -> Enterprise:
     """The enterprise an enterprise user acts for (``Forbidden`` for other roles)."""
     if principal.enterprise_id is None:
-        raise Forbidden("this is for enterprise users (仅限企业用户)", {"role": ["requires enterprise"]})
+        raise Forbidden("this is for enterprise users (仅限企业用户)", {"role": ["requires enterprise (须为企业用户)"]})
     return session.get(Enterprise, principal.enterprise_id)
 
 
@@ -113,7 +113,8 @@ def _park(session: Session, code: str | None, field: str = "park") -> Park | Non
         return None
     park = session.scalar(select(Park).where(Park.code == code))
     if park is None:
-        raise ValidationFailed(f"unknown park {code!r} (园区不存在)", {field: [f"no park with code {code!r}"]})
+        raise ValidationFailed(f"unknown park {code!r} (园区不存在)",
+                               {field: [f"no park with code {code!r} (园区代码 {code!r} 不存在)"]})
     return park
 
 
@@ -125,7 +126,8 @@ def _check_placement(principal: Principal, park: Park | None) -> None:
         raise ValidationFailed("a coordinator must place the enterprise in one of their parks (请选择您管理的园区)",
                                {"park": ["required: the code of one of your parks (请选择您管理的园区)"]})
     if not principal.coordinates(park.id):
-        raise Forbidden(f"you do not coordinate park {park.code!r} (非您管理的园区)", {"park": ["not one of your parks"]})
+        raise Forbidden(f"you do not coordinate park {park.code!r} (非您管理的园区)",
+                        {"park": ["not one of your parks (非您管理的园区)"]})
 
 
 def _check_lengths(values: dict[str, Any]) -> None:
@@ -144,7 +146,8 @@ def _licence_conflicts(session: Session, numbers: list[str]) -> None:
     if taken:
         # The owner is not named: the caller may not see that enterprise.
         raise Conflict(f"licence numbers already registered: {sorted(taken)} (许可证编号已登记)",
-                       {"licences": [f"licence {n!r} is already registered" for n in sorted(taken)]})
+                       {"licences": [f"licence {n!r} is already registered (许可证编号 {n!r} 已登记)"
+                                     for n in sorted(taken)]})
 
 
 def _name_key(name: str) -> str:
@@ -199,16 +202,18 @@ def import_name_clashes(session: Session, items: list[tuple[int, dict[str, Any]]
 def create_enterprise(session: Session, principal: Principal, values: dict[str, Any]) -> Enterprise:
     """Add an enterprise (``EnterpriseSchema`` values, licences included): admins, or a coordinator in their park."""
     if not (principal.is_admin or principal.is_coordinator):
-        raise Forbidden("only admins and coordinators add enterprises (权限不足)", {"role": ["admin or coordinator"]})
+        raise Forbidden("only admins and coordinators add enterprises (权限不足)",
+                        {"role": ["admin or coordinator (须为管理员或园区管理者)"]})
     park = _park(session, values.get("park"))
     _check_placement(principal, park)
     _check_lengths(values)
     if session.scalar(select(Enterprise.id).where(Enterprise.ref == values["ref"])) is not None:
-        raise Conflict(f"enterprise ref {values['ref']!r} is already used (企业编号已存在)", {"ref": ["already used"]})
+        raise Conflict(f"enterprise ref {values['ref']!r} is already used (企业编号已存在)",
+                       {"ref": ["already used (企业编号已存在)"]})
     numbers = [lic["number"] for lic in values.get("licences") or []]
     if len(set(numbers)) != len(numbers):
         raise ValidationFailed("a licence number is listed twice (许可证编号重复)",
-                               {"licences": ["licence numbers must differ"]})
+                               {"licences": ["licence numbers must differ (许可证编号不能重复)"]})
     _licence_conflicts(session, numbers)
     check_name_free(session, values.get("name"), park.id if park else None)
     ent = Enterprise(ref=values["ref"], park=park, **{k: values.get(k) for k in ENTERPRISE_FIELDS})
@@ -237,14 +242,16 @@ def update_enterprise(session: Session, principal: Principal, ref: str, values: 
         # Distances to anonymised sites are shown exactly from one's own site: moving it at will would
         # triangulate them (and the site decides the hard distance check).
         raise Forbidden("an enterprise cannot move its own site; ask the park coordinator (企业不能自行变更厂址坐标)",
-                        {k: ["only a coordinator or an admin may change it"] for k in moved})
+                        {k: ["only a coordinator or an admin may change it (仅园区管理者或管理员可修改)"]
+                         for k in moved})
     _check_lengths(values)
     old_park = ent.park
     changes: dict[str, list[Any]] = {}
     if "park" in values and values["park"] != (old_park.code if old_park else None):
         if not (principal.is_admin or principal.coordinates(ent.park_id)):
             raise Forbidden("an enterprise cannot move itself to another park; ask the park coordinator "
-                            "(企业不能自行变更所属园区)", {"park": ["only a coordinator or an admin may change it"]})
+                            "(企业不能自行变更所属园区)",
+                            {"park": ["only a coordinator or an admin may change it (仅园区管理者或管理员可修改)"]})
         new_park = _park(session, values["park"])
         _check_placement(principal, new_park)
         # Checked before anything changes: a refused move leaves the enterprise as it was.
@@ -278,7 +285,7 @@ def list_licences(session: Session, principal: Principal, ref: str) -> list[Lice
 def _check_licensing(principal: Principal, ent: Enterprise) -> None:
     if not principal.coordinates(ent.park_id):
         raise Forbidden("licences are maintained by the park coordinator or an admin (许可证由园区管理者维护)",
-                        {"role": ["admin or coordinator of the enterprise's park"]})
+                        {"role": ["admin or coordinator of the enterprise's park (须为管理员或企业所在园区的管理者)"]})
 
 
 def _validated_licence(values: dict[str, Any]) -> dict[str, Any]:
@@ -308,7 +315,7 @@ def add_licence(session: Session, principal: Principal, ref: str, values: dict[s
     data = _validated_licence(values)
     if session.scalar(select(Licence.id).where(Licence.number == data["number"])) is not None:
         raise Conflict(f"licence {data['number']!r} is already registered (许可证编号已登记)",
-                       {"number": ["already registered"]})
+                       {"number": ["already registered (许可证编号已登记)"]})
     return _new_licence(session, principal, ent, data)
 
 
@@ -326,7 +333,8 @@ def update_licence(session: Session, principal: Principal, ref: str, number: str
     ent = get_enterprise(session, principal, ref, for_update=True)
     lic = next((x for x in ent.licences if x.number == number), None)
     if lic is None:
-        raise NotFound("the enterprise has no such licence (许可证不存在)", {"number": ["unknown licence"]})
+        raise NotFound("the enterprise has no such licence (许可证不存在)",
+                       {"number": ["unknown licence (许可证不存在)"]})
     _check_licensing(principal, ent)
     # Locked as approvals lock it, so that the capacity check below cannot race an approval.
     lic = session.scalar(select(Licence).where(Licence.id == lic.id).with_for_update()
@@ -336,7 +344,8 @@ def update_licence(session: Session, principal: Principal, ref: str, number: str
     used = licence_used_t(session, number, dt.date.today().year)
     if data["annual_capacity_t"] + 1e-9 < used:
         raise Conflict(f"approved matches already hold {used:g} t on this licence this year "
-                       f"(本年度已批准 {used:g} 吨)", {"annual_capacity_t": [f"must be at least {used:g}"]})
+                       f"(本年度已批准 {used:g} 吨)",
+                       {"annual_capacity_t": [f"must be at least {used:g} (不得少于本年度已批准的 {used:g} 吨)"]})
     changes = {}
     for k in LICENCE_FIELDS:
         if data[k] != getattr(lic, k):

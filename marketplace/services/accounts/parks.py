@@ -24,16 +24,18 @@ def get_park(session: Session, code: str, *, field: str = "code") -> Park:
     """The park with ``code`` or ``NotFound`` (its errors under ``field``, the argument that named it)."""
     park = session.scalar(select(Park).where(Park.code == code))
     if park is None:
-        raise NotFound(f"unknown park {code!r} (无此园区)", {field: [f"no park with code {code!r}"]})
+        raise NotFound(f"unknown park {code!r} (无此园区)",
+                       {field: [f"no park with code {code!r} (园区代码 {code!r} 不存在)"]})
     return park
 
 
 def create_park(session: Session, principal: Principal, values: dict[str, Any]) -> Park:
     """Add a park (admins); its code must be new."""
     if not principal.is_admin:
-        raise Forbidden("only administrators add parks (仅管理员可新增园区)", {"role": ["requires admin"]})
+        raise Forbidden("only administrators add parks (仅管理员可新增园区)", {"role": ["requires admin (须为管理员)"]})
     if session.scalar(select(Park.id).where(Park.code == values["code"])) is not None:
-        raise Conflict(f"park {values['code']!r} already exists", {"code": ["already exists"]})
+        raise Conflict(f"park {values['code']!r} already exists (园区 {values['code']!r} 已存在)",
+                       {"code": ["already exists (园区代码已存在)"]})
     park = Park(code=values["code"], **{k: values.get(k) for k in PARK_FIELDS})
     session.add(park)
     session.flush()
@@ -46,7 +48,8 @@ def update_park(session: Session, principal: Principal, code: str, values: dict[
     """Change the given fields of a park (admins, or a coordinator of that park)."""
     park = get_park(session, code)
     if not principal.coordinates(park.id):
-        raise Forbidden(f"you do not coordinate park {code!r}", {"code": ["not one of your parks"]})
+        raise Forbidden(f"you do not coordinate park {code!r} (非您管理的园区 {code!r})",
+                        {"code": ["not one of your parks (非您管理的园区)"]})
     changes = {}
     for k in PARK_FIELDS:
         if k in values and values[k] != getattr(park, k):
@@ -65,7 +68,8 @@ def coordinated_park(session: Session, principal: Principal, code: str, *, field
     An unknown code is ``NotFound`` (404); either error names ``field``, the argument that named the park."""
     park = get_park(session, code, field=field)
     if not principal.coordinates(park.id):
-        raise Forbidden(f"you do not coordinate park {code!r} (非所辖园区)", {field: ["not one of your parks"]})
+        raise Forbidden(f"you do not coordinate park {code!r} (非所辖园区)",
+                        {field: ["not one of your parks (非您管理的园区)"]})
     return park
 
 

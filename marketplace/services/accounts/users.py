@@ -124,37 +124,41 @@ def create_user(session: Session, *, email: str, password: str, role: str, actor
     if len(email) > MAX_EMAIL_LENGTH:
         errors["email"] = [f"at most {MAX_EMAIL_LENGTH} characters (邮箱过长)"]
     elif not EMAIL_RE.match(email):
-        errors["email"] = [f"{email!r} is not an email address"]
+        errors["email"] = [f"{email!r} is not an email address ({email!r} 不是有效的邮箱地址)"]
     if problems := password_problems(password, email=email, name=name):
         errors["password"] = problems
     if role not in ROLES:
-        errors["role"] = [f"must be one of: {', '.join(ROLES)}; got {role!r}"]
+        errors["role"] = [(f"must be one of: {', '.join(ROLES)}; got {role!r} "
+                            f"(须为以下之一：{'、'.join(ROLES)}；收到 {role!r})")]
     if locale not in ("zh", "en"):
-        errors["locale"] = [f"must be zh or en; got {locale!r}"]
+        errors["locale"] = [f"must be zh or en; got {locale!r} (须为 zh 或 en；收到 {locale!r})"]
     ent = None
     if role == "enterprise":
         if not enterprise:
-            errors["enterprise"] = ["an enterprise user needs the ref of their enterprise"]
+            errors["enterprise"] = ["an enterprise user needs the ref of their enterprise (企业用户须填写所属企业编号)"]
         else:
             ent = session.scalar(select(Enterprise).where(Enterprise.ref == enterprise))
             if ent is None:
-                errors["enterprise"] = [f"unknown enterprise ref {enterprise!r}"]
+                errors["enterprise"] = [f"unknown enterprise ref {enterprise!r} (企业编号 {enterprise!r} 不存在)"]
     elif enterprise:
-        errors["enterprise"] = [f"only enterprise users belong to an enterprise, not a {role}"]
+        errors["enterprise"] = [(f"only enterprise users belong to an enterprise, not a {role} "
+                                   f"(仅企业用户隶属于企业，{role} 角色不能指定企业)")]
     park_rows: list[Park] = []
     if role == "coordinator":
         if not parks:
-            errors["parks"] = ["a coordinator needs at least one park code"]
+            errors["parks"] = ["a coordinator needs at least one park code (园区管理者须至少指定一个园区代码)"]
         park_rows = list(session.scalars(select(Park).where(Park.code.in_(list(parks)))))
         unknown = sorted(set(parks) - {p.code for p in park_rows})
         if unknown:
-            errors["parks"] = [f"unknown park code {c!r}" for c in unknown]
+            errors["parks"] = [f"unknown park code {c!r} (园区代码 {c!r} 不存在)" for c in unknown]
     elif parks:
-        errors["parks"] = [f"only coordinators are bound to parks, not a {role}"]
+        errors["parks"] = [(f"only coordinators are bound to parks, not a {role} "
+                              f"(仅园区管理者绑定园区，{role} 角色不能指定园区)")]
     if errors:
-        raise ValidationFailed("the user cannot be created", errors)
+        raise ValidationFailed("the user cannot be created (无法创建用户)", errors)
     if session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise Conflict(f"a user with email {email!r} already exists", {"email": ["already registered"]})
+        raise Conflict(f"a user with email {email!r} already exists (邮箱 {email!r} 已注册)",
+                       {"email": ["already registered (该邮箱已注册)"]})
     user = User(email=email, name=name, password_hash=hash_password(password), role=role,
                 enterprise_id=ent.id if ent else None, locale=locale, active=True)
     user.parks = park_rows
@@ -185,7 +189,8 @@ def set_password(session: Session, user: User, password: str, *, actor: str) -> 
 def users_query(*, role: str | None = None):
     """``SELECT`` of the accounts (optionally of one role) in creation order, parks and enterprise loaded."""
     if role is not None and role not in ROLES:
-        raise ValidationFailed(f"unknown role {role!r}", {"role": [f"must be one of: {', '.join(ROLES)}"]})
+        raise ValidationFailed(f"unknown role {role!r} (角色 {role!r} 不存在)",
+                               {"role": [f"must be one of: {', '.join(ROLES)} (须为以下之一：{'、'.join(ROLES)})"]})
     stmt = select(User).options(selectinload(User.parks), selectinload(User.enterprise)).order_by(User.id)
     return stmt.where(User.role == role) if role else stmt
 
@@ -193,10 +198,11 @@ def users_query(*, role: str | None = None):
 def user_by_id(session: Session, principal: Principal, user_id: int) -> User:
     """One account by id (admins); ``NotFound`` for an unknown id."""
     if not principal.is_admin:
-        raise Forbidden("only administrators see accounts (仅管理员可查看账户)", {"role": ["requires admin"]})
+        raise Forbidden("only administrators see accounts (仅管理员可查看账户)",
+                        {"role": ["requires admin (须为管理员)"]})
     user = session.get(User, user_id) if 0 < user_id <= MAX_ID else None
     if user is None:
-        raise NotFound(f"no user {user_id}", {"user_id": ["unknown user"]})
+        raise NotFound(f"no user {user_id} (用户 {user_id} 不存在)", {"user_id": ["unknown user (用户不存在)"]})
     return user
 
 
@@ -204,7 +210,7 @@ def get_user(session: Session, email: str) -> User:
     user = session.scalar(select(User).where(User.email == normalise_email(email)).options(
         selectinload(User.parks), selectinload(User.enterprise)))
     if user is None:
-        raise NotFound(f"no user {email!r}", {"email": ["unknown user"]})
+        raise NotFound(f"no user {email!r} (用户 {email!r} 不存在)", {"email": ["unknown user (用户不存在)"]})
     return user
 
 
@@ -231,8 +237,9 @@ def _digest(token: str) -> str:
 def issue_token(session: Session, user: User, *, ttl: dt.timedelta = TOKEN_TTL, label: str = "") -> tuple[str, ApiToken]:
     """A new bearer token for ``user``: the plaintext (shown once) and its row."""
     if ttl <= dt.timedelta(0) or ttl > MAX_TOKEN_TTL:
-        raise ValidationFailed("invalid token lifetime",
-                               {"expires_in": [f"must be between 1 second and {MAX_TOKEN_TTL.days} days"]})
+        raise ValidationFailed("invalid token lifetime (令牌有效期无效)",
+                               {"expires_in": [(f"must be between 1 second and {MAX_TOKEN_TTL.days} days "
+                                                 f"(须在 1 秒至 {MAX_TOKEN_TTL.days} 天之间)")]})
     plaintext = secrets.token_urlsafe(32)
     row = ApiToken(user_id=user.id, token_hash=_digest(plaintext), label=label[:100], expires_at=utcnow() + ttl)
     session.add(row)
@@ -274,7 +281,7 @@ def revoke_token(session: Session, principal: Principal, token_id: int | None = 
     token_id = token_id if token_id is not None else principal.token_id
     row = session.get(ApiToken, token_id) if token_id is not None else None
     if row is None or (row.user_id != principal.user_id and not principal.is_admin):
-        raise NotFound(f"no token {token_id}", {"token": ["unknown token"]})
+        raise NotFound(f"no token {token_id} (令牌 {token_id} 不存在)", {"token": ["unknown token (令牌不存在)"]})
     if row.revoked_at is None:
         row.revoked_at = utcnow()
     return row
@@ -290,5 +297,6 @@ def user_dict(user: User) -> dict:
 def list_users(session: Session, principal: Principal, *, role: str | None = None) -> list[User]:
     """The accounts (optionally of one role) in creation order, for an admin; ``Forbidden`` for anyone else."""
     if not principal.is_admin:
-        raise Forbidden("only administrators see accounts (仅管理员可查看账户)", {"role": ["requires admin"]})
+        raise Forbidden("only administrators see accounts (仅管理员可查看账户)",
+                        {"role": ["requires admin (须为管理员)"]})
     return list(session.scalars(users_query(role=role)))

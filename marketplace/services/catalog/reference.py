@@ -114,7 +114,8 @@ def import_hw_list(session: Session, edition: HwListEdition, *, actor: str, sour
     English glosses of the built-in catalogue are kept for codes that remain.
     """
     if not edition.codes:
-        raise ValidationFailed("the HW list has no codes", {"codes": ["no codes were parsed"]})
+        raise ValidationFailed("the HW list has no codes (危险废物名录中没有代码)",
+                               {"codes": ["no codes were parsed (未解析出任何代码)"]})
     categories = {c.code: c for c in session.scalars(select(HwCategoryRow))}
     for cat in edition.categories:
         row = categories.get(cat.code)
@@ -202,7 +203,8 @@ def get_code(session: Session, code: str) -> dict[str, Any]:
     row = session.execute(select(HwCodeRow, HwCategoryRow).join(
         HwCategoryRow, HwCodeRow.category == HwCategoryRow.code).where(HwCodeRow.code == code)).first()
     if row is None:
-        raise NotFound(f"unknown HW code {code!r}", {"code": [f"{code!r} is not in the loaded catalogue"]})
+        raise NotFound(f"unknown HW code {code!r} (无此危险废物代码 {code})",
+                       {"code": [f"{code!r} is not in the loaded catalogue (已载入的名录中无此代码 {code})"]})
     return code_dict(*row)
 
 

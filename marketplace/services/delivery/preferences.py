@@ -65,7 +65,7 @@ def choices_of(session: Session, user_id: int) -> dict[str, Choice]:
 def _require_user(principal: Principal) -> int:
     if principal.user_id is None:
         raise ValidationFailed("only a signed-in user has notice preferences (仅登录用户可设置通知偏好)",
-                               {"user": ["no user account"]})
+                               {"user": ["no user account (无用户账户)"]})
     return principal.user_id
 
 
@@ -87,12 +87,13 @@ def check_webhook_url(url: str, settings: DeliverySettings) -> str:
         parts, host = None, None
     controls = any(ord(c) < 32 or ord(c) == 127 for c in url)  # NUL cannot even be stored on PostgreSQL
     if parts is None or controls or parts.scheme not in ("http", "https") or not host or len(url) > 500:
-        raise ValidationFailed("the webhook must be an http(s) address (机器人地址须为 http(s) 网址)",
-                               {"webhook_url": ["not an http(s) URL of at most 500 characters"]})
+        raise ValidationFailed("the webhook must be an http(s) address (机器人地址须为 http 或 https 网址)",
+                               {"webhook_url": [("not an http(s) URL of at most 500 characters "
+                                                  "(须为不超过 500 个字符的 http 或 https 网址)")]})
     if host.lower() not in settings.webhook_hosts:
         raise ValidationFailed(f"webhooks may only point at {', '.join(settings.webhook_hosts)} "
                                f"(机器人地址只能指向 {', '.join(settings.webhook_hosts)})",
-                               {"webhook_url": [f"host {host} is not allowed"]})
+                               {"webhook_url": [f"host {host} is not allowed (不允许的主机 {host})"]})
     return url
 
 
@@ -109,7 +110,7 @@ def update_preferences(session: Session, principal: Principal, *, webhook_url: s
     unknown = sorted(set(kinds or {}) - set(NOTIFICATION_KINDS))
     if unknown:
         raise ValidationFailed(f"unknown notice kind(s): {', '.join(unknown)} (未知的通知类型)",
-                               {"kinds": [f"unknown: {', '.join(unknown)}"]})
+                               {"kinds": [f"unknown: {', '.join(unknown)} (未知的通知类型：{'、'.join(unknown)})"]})
     if webhook_url is not None or clear_webhook:
         channel = session.get(NoticeChannel, user_id) or NoticeChannel(user_id=user_id)
         channel.webhook_url = None if clear_webhook or not webhook_url.strip() else check_webhook_url(

@@ -71,7 +71,8 @@ __all__ = ["FORMAT", "build_content", "disclosure_view", "generate_disclosure", 
 def _check_year(year: Any, field: str = "year") -> int:
     if isinstance(year, bool) or not isinstance(year, int) or not MIN_YEAR <= year <= MAX_YEAR:
         raise ValidationFailed(f"year must be a whole year between {MIN_YEAR} and {MAX_YEAR} (年份无效)",
-                               {field: [f"must be an integer {MIN_YEAR}…{MAX_YEAR}; got {year!r}"]})
+                               {field: [(f"must be an integer {MIN_YEAR}…{MAX_YEAR}; got {year!r} "
+                                         f"(须为 {MIN_YEAR} 至 {MAX_YEAR} 之间的整数；收到 {year!r})")]})
     return year
 
 
@@ -244,7 +245,13 @@ def build_content(session: Session, ent: Enterprise, year: int, *, today: dt.dat
 # --- who may do what -------------------------------------------------------------------------------------------
 
 def _unknown(disclosure_id: Any) -> NotFound:
-    return NotFound(f"no disclosure {disclosure_id} (信息披露不存在)", {"disclosure_id": ["unknown disclosure"]})
+    return NotFound(f"no disclosure {disclosure_id} (信息披露不存在)",
+                    {"disclosure_id": ["unknown disclosure (信息披露不存在)"]})
+
+
+def _status_reason(status: str) -> str:
+    """A status as a per-field reason: the code, with its Chinese beside it."""
+    return f"{status} ({STATUS_TEXT[status][0]})" if status in STATUS_TEXT else status
 
 
 def _load(session: Session, disclosure_id: int) -> AnnualDisclosure | None:
@@ -327,7 +334,7 @@ def generate_disclosure(session: Session, principal: Principal, enterprise_ref: 
                                                       AnnualDisclosure.year == year))
     if d is not None and d.status == "published":
         raise Conflict(f"the {year} disclosure of {ent.ref} is published and cannot change (已公开的信息披露不可修改)",
-                       {"status": ["published"]})
+                       {"status": [_status_reason("published")]})
     content = build_content(session, ent, year, today=today)
     before = d.status if d is not None else None
     if d is None:
@@ -360,9 +367,10 @@ def review(session: Session, principal: Principal, disclosure_id: int) -> Annual
         raise _unknown(disclosure_id)
     if not principal.acts_for(d.enterprise_id):
         raise Forbidden("only the enterprise's own users review its disclosure (仅企业本身可审核其信息披露)",
-                        {"role": ["requires a user of the enterprise"]})
+                        {"role": ["requires a user of the enterprise (须为本企业用户)"]})
     if d.status != "draft":
-        raise Conflict(f"the disclosure is {d.status}, not a draft (当前状态不可审核)", {"status": [d.status]})
+        raise Conflict(f"the disclosure is {d.status}, not a draft (当前状态不可审核)",
+                       {"status": [_status_reason(d.status)]})
     d.status, d.reviewed_at, d.reviewed_by = "reviewed", utcnow(), principal.actor
     session.flush()
     _audit(session, d, principal, "review", "draft")
@@ -377,11 +385,13 @@ def publish(session: Session, principal: Principal, disclosure_id: int) -> Annua
     """
     d = get_disclosure(session, principal, disclosure_id)
     if not sees_enterprise(principal, d.enterprise):  # a stranger reads a published one, never acts on it
-        raise Forbidden("you may not publish this disclosure (无权公开此信息披露)", {"role": ["not your enterprise"]})
+        raise Forbidden("you may not publish this disclosure (无权公开此信息披露)",
+                        {"role": ["not your enterprise (非您的企业)"]})
     if d.status != "reviewed":
-        why = ("it is already published (已公开)" if d.status == "published"
-               else "the enterprise must review it first (须先经企业审核)")
-        raise Conflict(f"the disclosure cannot be published: {why}", {"status": [d.status]})
+        why, why_zh = (("it is already published", "已经公开") if d.status == "published"
+                       else ("the enterprise must review it first", "须先经企业审核"))
+        raise Conflict(f"the disclosure cannot be published: {why} (信息披露不能公开：{why_zh})",
+                       {"status": [_status_reason(d.status)]})
     d.status, d.published_at, d.published_by = "published", utcnow(), principal.actor
     session.flush()
     _audit(session, d, principal, "publish", "reviewed")

@@ -28,6 +28,8 @@ MAX_EVIDENCE = 2000
 NOTICE_KIND = "eecm_transition"
 STATUS_TEXT = {"submitted": ("已提交 EECM 自评，待评分", "submitted its EECM self-assessment for scoring"),
                "scored": ("EECM 评估已评分", "EECM assessment scored")}
+# A status as a per-field reason: the code, with its Chinese beside it.
+STATUS_REASON = {"draft": "draft (草稿)", "submitted": "submitted (已提交)", "scored": "scored (已评分)"}
 
 
 # --- the park's tree ------------------------------------------------------------------------------------------
@@ -47,7 +49,7 @@ def _viewable_park(session: Session, principal: Principal, code: str) -> Park:
         ent = session.get(Enterprise, principal.enterprise_id)
         if ent is not None and ent.park_id == park.id:
             return park
-    raise Forbidden(f"park {code!r} is not yours (非本园区)", {"park": ["not your park"]})
+    raise Forbidden(f"park {code!r} is not yours (非本园区)", {"park": ["not your park (非本园区)"]})
 
 
 def park_tree_view(session: Session, principal: Principal, park_code: str) -> dict[str, Any]:
@@ -89,7 +91,8 @@ def tree_for_enterprise(session: Session, enterprise: Enterprise) -> Tree:
 
 def _check_year(year: Any) -> int:
     if isinstance(year, bool) or not isinstance(year, int) or not MIN_YEAR <= year <= MAX_YEAR:
-        raise ValidationFailed("the year is not valid (年份有误)", {"year": [f"a year {MIN_YEAR}…{MAX_YEAR}"]})
+        raise ValidationFailed("the year is not valid (年份有误)",
+                               {"year": [f"a year {MIN_YEAR}…{MAX_YEAR} (须为 {MIN_YEAR} 至 {MAX_YEAR} 之间的年份)"]})
     return year
 
 
@@ -97,25 +100,28 @@ def _clean_scores(tree: Tree, scores: Any, field: str, text_key: str) -> dict[st
     """``{leaf: {"score", text_key}}`` checked against the tree: every error named, nothing kept on one."""
     if not isinstance(scores, dict):
         raise ValidationFailed("scores must be an object by indicator (评分格式有误)",
-                               {field: ["an object mapping indicator codes to {score, " + text_key + "}"]})
+                               {field: ["an object mapping indicator codes to {score, " + text_key + "} "
+                                        "(须为以指标代码为键、含 score 与 " + text_key + " 的对象)"]})
     errors: dict[str, list[str]] = {}
     out: dict[str, dict[str, Any]] = {}
     for code, entry in scores.items():
         path = f"{field}.{code}"
         node = tree.node(code)
         if node is None or node.children:
-            errors[path] = ["not a leaf indicator of the park's EECM tree"]
+            errors[path] = ["not a leaf indicator of the park's EECM tree (不是本园区 EECM 指标体系的末级指标)"]
             continue
         if not isinstance(entry, dict):
-            errors[path] = ["must be an object with score and " + text_key]
+            errors[path] = [f"must be an object with score and {text_key} (须为含 score 与 {text_key} 的对象)"]
             continue
         value, text = entry.get("score"), entry.get(text_key, "") or ""
         allowed = [lv.score for lv in node.rule.choices()]
         if isinstance(value, bool) or not isinstance(value, (int, float)) or float(value) not in allowed:
             errors.setdefault(f"{path}.score", []).append(
-                f"must be one of {', '.join(f'{s:g}' for s in allowed)} (the indicator's scoring rule)")
+                f"must be one of {', '.join(f'{s:g}' for s in allowed)} (the indicator's scoring rule) "
+                f"(须为该指标评分规则中的分值之一：{'、'.join(f'{s:g}' for s in allowed)})")
         if not isinstance(text, str) or len(text) > MAX_EVIDENCE or "\x00" in text:
-            errors.setdefault(f"{path}.{text_key}", []).append(f"a text of at most {MAX_EVIDENCE} characters (最多 {MAX_EVIDENCE} 个字符)")
+            errors.setdefault(f"{path}.{text_key}", []).append(
+                f"a text of at most {MAX_EVIDENCE} characters (最多 {MAX_EVIDENCE} 个字符)")
         if f"{path}.score" not in errors and f"{path}.{text_key}" not in errors:
             out[code] = {"score": float(value), text_key: text.strip()}
     if errors:
@@ -149,7 +155,8 @@ def visible_assessments(principal: Principal, *, park_id: int | None = None, yea
         stmt = stmt.where(EecmAssessment.year == year)
     if status is not None:
         if status not in EECM_STATUSES:
-            raise ValidationFailed("unknown status (状态有误)", {"status": [f"one of {', '.join(EECM_STATUSES)}"]})
+            raise ValidationFailed("unknown status (状态有误)", {"status": [
+                f"one of {', '.join(EECM_STATUSES)} (须为以下之一：{'、'.join(EECM_STATUSES)})"]})
         stmt = stmt.where(EecmAssessment.status == status)
     return stmt
 
@@ -169,7 +176,8 @@ def assessment_views(session: Session, principal: Principal, *, park: str | None
 
 
 def _unknown(assessment_id: int) -> NotFound:
-    return NotFound(f"no EECM assessment {assessment_id} (评估不存在)", {"assessment_id": ["unknown assessment"]})
+    return NotFound(f"no EECM assessment {assessment_id} (评估不存在)",
+                    {"assessment_id": ["unknown assessment (评估不存在)"]})
 
 
 def get_assessment(session: Session, principal: Principal, assessment_id: int) -> EecmAssessment:
@@ -237,7 +245,7 @@ def _own(session: Session, principal: Principal, enterprise_ref: str) -> Enterpr
     ent = get_enterprise(session, principal, enterprise_ref)   # 404 for an enterprise the caller may not see
     if not principal.acts_for(ent.id):
         raise Forbidden("only the enterprise's own users assess it (仅限企业本身自评)",
-                        {"enterprise": ["self-assessment is for the enterprise's users"]})
+                        {"enterprise": ["self-assessment is for the enterprise's users (仅限本企业用户自评)"]})
     return ent
 
 
@@ -256,7 +264,7 @@ def self_assess(session: Session, principal: Principal, enterprise_ref: str, yea
         session.add(a)
     elif a.status != "draft":
         raise Conflict(f"the {year} assessment is {a.status}: it can no longer be edited (评估已提交，不能修改)",
-                       {"status": [a.status]})
+                       {"status": [STATUS_REASON.get(a.status, a.status)]})
     a.self_scores = {**(a.self_scores or {}), **clean}  # a new dict: the JSON column sees the change
     session.flush()
     audit.record(session, actor=principal.actor, action="update", entity_type="eecm_assessment",
@@ -270,13 +278,14 @@ def submit(session: Session, principal: Principal, assessment_id: int) -> EecmAs
     a = get_assessment(session, principal, assessment_id)
     if not principal.acts_for(a.enterprise_id):
         raise Forbidden("only the enterprise submits its self-assessment (仅限企业本身提交)",
-                        {"assessment_id": ["for the enterprise's users"]})
+                        {"assessment_id": ["for the enterprise's users (仅限本企业用户)"]})
     if a.status != "draft":
-        raise Conflict(f"the assessment is already {a.status} (评估已提交)", {"status": [a.status]})
+        raise Conflict(f"the assessment is already {a.status} (评估已提交)",
+                       {"status": [STATUS_REASON.get(a.status, a.status)]})
     missing = _result(tree_for_enterprise(session, a.enterprise), a.self_scores).missing
     if missing:
         raise ValidationFailed("every indicator needs a self-score before submitting (尚有指标未自评)",
-                               {f"scores.{code}": ["not assessed yet"] for code in missing})
+                               {f"scores.{code}": ["not assessed yet (尚未自评)"] for code in missing})
     a.status, a.submitted_at = "submitted", utcnow()
     audit.record(session, actor=principal.actor, action="submit", entity_type="eecm_assessment",
                  entity_key=str(a.id), changes={"status": ["draft", "submitted"]}, park_id=a.enterprise.park_id)
@@ -293,10 +302,10 @@ def score_assessment(session: Session, principal: Principal, assessment_id: int,
     a = get_assessment(session, principal, assessment_id)
     if not principal.coordinates(a.enterprise.park_id):
         raise Forbidden("only the park's coordinators score assessments (仅限园区管理者评分)",
-                        {"assessment_id": ["for the park's coordinators"]})
+                        {"assessment_id": ["for the park's coordinators (仅限园区管理者)"]})
     if a.status == "draft":
         raise Conflict("the enterprise has not submitted this assessment yet (企业尚未提交自评)",
-                       {"status": ["draft"]})
+                       {"status": [STATUS_REASON["draft"]]})
     tree = tree_for_enterprise(session, a.enterprise)
     clean = _clean_scores(tree, scores, "scores", "note")
     result = _result(tree, clean)

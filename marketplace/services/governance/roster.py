@@ -75,6 +75,8 @@ EVIDENCE_MAX = 4000
 OBLIGATION_ZH = {code: zh for code, (zh, _en) in OBLIGATION_NAMES.items()}
 OBLIGATION_EN = {code: en for code, (_zh, en) in OBLIGATION_NAMES.items()}
 MIN_YEAR, MAX_YEAR = 2000, 2100
+OBLIGATION_STATUS_ZH = {"open": "未完成", "done": "已完成", "waived": "已豁免"}
+FIELD_ZH = {"reason": "理由", "evidence": "证明材料"}
 
 
 @dataclass(frozen=True)
@@ -90,13 +92,14 @@ class Scope:
 def _require_coordinator(principal: Principal) -> None:
     if not (principal.is_admin or principal.is_coordinator):
         raise Forbidden("the roster is kept by coordinators (名单由园区管理者维护)",
-                        {"role": ["requires coordinator or admin"]})
+                        {"role": ["requires coordinator or admin (须为园区管理者或管理员)"]})
 
 
 def _check_year(year: Any, field: str = "year") -> int:
     if isinstance(year, bool) or not isinstance(year, int) or not MIN_YEAR <= year <= MAX_YEAR:
         raise ValidationFailed(f"the year is not valid (年份有误): {year!r}",
-                               {field: [f"a whole year in [{MIN_YEAR}, {MAX_YEAR}]"]})
+                               {field: [(f"a whole year in [{MIN_YEAR}, {MAX_YEAR}] "
+                                         f"(须为 {MIN_YEAR} 至 {MAX_YEAR} 之间的整数年份)")]})
     return year
 
 
@@ -374,15 +377,15 @@ alerts.register_scan_hook("governance", _scan_hook)
 # --- decisions -----------------------------------------------------------------------------------
 
 def _text(value: Any, field: str, limit: int, *, required: bool) -> str:
+    zh = FIELD_ZH.get(field, field)
     if value is not None and not isinstance(value, str):
-        raise ValidationFailed(f"the {field} is not valid ({field} 格式有误)", {field: ["must be text (须为文本)"]})
+        raise ValidationFailed(f"the {field} is not valid ({zh}格式有误)", {field: ["must be text (须为文本)"]})
     text = (value or "").strip()
     if "\x00" in text or len(text) > limit:
-        raise ValidationFailed(f"the {field} is not valid ({field} 格式有误)",
+        raise ValidationFailed(f"the {field} is not valid ({zh}格式有误)",
                                {field: [f"text of at most {limit} characters, without NUL (最多 {limit} 个字符)"]})
     if required and not text:
-        raise ValidationFailed(f"a {field} is required (请填写{'理由' if field == 'reason' else '证明材料'})",
-                               {field: ["required"]})
+        raise ValidationFailed(f"a {field} is required (请填写{zh})", {field: ["required"]})
     return text
 
 
@@ -398,7 +401,8 @@ def get_entry(session: Session, principal: Principal, enterprise: str, year: int
     entry = session.scalar(stmt) if isinstance(enterprise, str) and "\x00" not in enterprise else None
     if entry is None or not principal.coordinates(entry.park_id):
         raise NotFound(f"{enterprise} is not on the {year} roster (该企业不在{year}年名单中)",
-                       {"enterprise": [f"no roster entry of {enterprise!r} for {year} you can see"]})
+                       {"enterprise": [(f"no roster entry of {enterprise!r} for {year} you can see "
+                                         f"(您可查看的 {year} 年名单中没有 {enterprise!r})")]})
     return entry
 
 
@@ -422,7 +426,7 @@ def confirm(session: Session, principal: Principal, enterprise: str, year: int, 
     text = _text(reason, "reason", REASON_MAX, required=restoring)
     if entry.status == "confirmed":
         raise Conflict(f"{enterprise} is already confirmed on the {year} roster (已确认)",
-                       {"status": ["is confirmed already"]})
+                       {"status": ["is confirmed already (已确认)"]})
     before = entry.status
     entry.status, entry.decided_at, entry.decided_by, entry.reason = "confirmed", utcnow(), principal.actor, text or None
     _audit(session, principal.actor, entry, "restore" if restoring else "confirm",
@@ -443,7 +447,7 @@ def remove(session: Session, principal: Principal, enterprise: str, year: int, r
     text = _text(reason, "reason", REASON_MAX, required=True)
     if entry.status == "removed":
         raise Conflict(f"{enterprise} is already removed from the {year} roster (已移出)",
-                       {"status": ["is removed already"]})
+                       {"status": ["is removed already (已移出)"]})
     before = entry.status
     entry.status, entry.decided_at, entry.decided_by, entry.reason = "removed", utcnow(), principal.actor, text
     _audit(session, principal.actor, entry, "remove", {"status": [before, "removed"], "reason": [None, text]})
@@ -465,7 +469,8 @@ def get_obligation(session: Session, principal: Principal, obligation_id: int, *
         ob = session.scalar(stmt)
     if ob is None or not (principal.coordinates(ob.enterprise.park_id) or principal.acts_for(ob.enterprise_id)):
         raise NotFound(f"obligation {obligation_id} not found (无此义务)",
-                       {"obligation": [f"no obligation {obligation_id} you can see"]})
+                       {"obligation": [(f"no obligation {obligation_id} you can see "
+                                         f"(无您可查看的义务 {obligation_id})")]})
     return ob
 
 
@@ -479,14 +484,16 @@ def record_obligation(session: Session, principal: Principal, obligation_id: int
     ob = get_obligation(session, principal, obligation_id, lock=True)
     if status not in OBLIGATION_STATUSES:
         raise ValidationFailed(f"unknown obligation status {status!r} (状态有误)",
-                               {"status": [f"one of {', '.join(OBLIGATION_STATUSES)}"]})
+                               {"status": [(f"one of {', '.join(OBLIGATION_STATUSES)} "
+                                            f"(须为以下之一：{'、'.join(OBLIGATION_STATUSES)})")]})
     coordinator = principal.coordinates(ob.enterprise.park_id)
     if status != "done" and not coordinator:
         raise Forbidden("only the park's coordinators waive or re-open an obligation (仅园区管理者可豁免或重开)",
-                        {"status": ["requires coordinator of the enterprise's park"]})
+                        {"status": ["requires coordinator of the enterprise's park (须为企业所在园区的管理者)"]})
     text = _text(evidence, "evidence", EVIDENCE_MAX, required=status != "open")
     if status == ob.status and text == (ob.evidence or ""):
-        raise Conflict(f"obligation {ob.id} is {status} already (状态未变)", {"status": [f"is {status} already"]})
+        raise Conflict(f"obligation {ob.id} is {status} already (状态未变)",
+                       {"status": [f"is {status} already (已是“{OBLIGATION_STATUS_ZH.get(status, status)}”)"]})
     today = today or park_date()
     before = {"status": ob.status, "evidence": ob.evidence}
     ob.status, ob.evidence, ob.recorded_by = status, text, principal.actor

@@ -42,9 +42,9 @@ SHEETS = {"declarations": DECLARATION_COLUMNS, "substances": SUBSTANCE_COLUMNS}
 README_ROWS = [
     ("工作表 Sheet", "说明 / What it holds"),
     ("declarations", "申报 Declarations: enterprise = 企业编号 enterprise ref; year = 调查年度 survey year"),
-    ("substances", "物质 Substances, one row per substance and role: enterprise (as in declarations), cas (CAS号) "
+    ("substances", ("物质 Substances, one row per substance and role: enterprise (as in declarations), cas (CAS号) "
                    "and/or name (名称), role, quantity_t (吨/年 tonnes in the year), use (用途), stock_t (年末库存 "
-                   "tonnes in stock), released_t (排放量 tonnes released)"),
+                   "tonnes in stock), released_t (排放量 tonnes released)")),
     ("role", "produce 生产 | import 进口 | use 使用 | byproduct 副产 | release 排放"),
     ("例 example", "E-1 | 25637-99-4 | 六溴环十二烷 HBCDD | use | 1.5 | EPS阻燃剂 EPS flame retardant | 0.2 | 0"),
 ]
@@ -103,12 +103,14 @@ def _reference_errors(session: Session, principal: Principal, doc: dict[str, Any
         y = d.get("year") if d.get("year") is not None else year
         if (ref, y) in seen:
             errors[f"{path}.enterprise"].append(f"{ref!r} is declared twice for {y} (also at "
-                                                f"$.declarations[{seen[(ref, y)]}])")
+                                                f"$.declarations[{seen[(ref, y)]}]) (企业 {ref!r} 的 {y} 年申报重复，"
+                                                f"另见 $.declarations[{seen[(ref, y)]}])")
             continue
         seen[(ref, y)] = i
         if ref not in allowed:
-            errors[f"{path}.enterprise"].append(f"unknown enterprise ref {ref!r}" + (
-                "" if ref not in found else ": not one you may declare for"))
+            errors[f"{path}.enterprise"].append(
+                f"unknown enterprise ref {ref!r} (无此企业编号 {ref!r})" if ref not in found
+                else f"unknown enterprise ref {ref!r}: not one you may declare for (您无权为企业 {ref!r} 申报)")
         elif isinstance(y, int):
             wanted[(allowed[ref].id, y)] = path
     if wanted:
@@ -119,12 +121,12 @@ def _reference_errors(session: Session, principal: Principal, doc: dict[str, Any
                     .where(SurveyDeclaration.enterprise_id.in_(ids[i:i + CHUNK]))):
                 path = wanted.get((ent_id, y))
                 if path is not None and status == "accepted":
-                    conflicts[f"{path}.enterprise"] = [f"the {y} declaration of this enterprise is already accepted "
-                                                       "(已审核通过，不可覆盖)"]
+                    conflicts[f"{path}.enterprise"] = [(f"the {y} declaration of this enterprise is already accepted "
+                                                        "(已审核通过，不可覆盖)")]
                 elif path is not None and status in UNDER_REVIEW_STATUSES:
                     # As save_substances: what the park is reviewing changes only once it is returned.
-                    conflicts[f"{path}.enterprise"] = [f"the {y} declaration of this enterprise is under review: it "
-                                                       "can change once the park returns it (审核中，退回后方可修改)"]
+                    conflicts[f"{path}.enterprise"] = [(f"the {y} declaration of this enterprise is under review: it "
+                                                        "can change once the park returns it (审核中，退回后方可修改)")]
     return dict(errors), conflicts, allowed
 
 
@@ -132,7 +134,8 @@ def validate_survey(session: Session, principal: Principal, doc: Any) -> tuple[d
     """The loaded document and its enterprises, or ``ValidationFailed`` (``Conflict`` when the only problem is a
     declaration accepted or under review) naming every error by JSON path."""
     if not isinstance(doc, dict):
-        raise ValidationFailed("the document must be a JSON object", {"$": ["must be a JSON object"]})
+        raise ValidationFailed("the document must be a JSON object (文件须为 JSON 对象)",
+                               {"$": ["must be a JSON object (须为 JSON 对象)"]})
     errors: dict[str, list[str]] = {}
     data = None
     try:
@@ -260,13 +263,14 @@ def read_template(source: str | Path | IO[bytes]) -> tuple[dict[str, Any], Calla
         for name, columns in SHEETS.items():
             sheets[name] = []
             if name not in wb.sheetnames:
-                errors[name] = [f"the workbook has no sheet {name!r}"]
+                errors[name] = [f"the workbook has no sheet {name!r} (工作簿中没有工作表 {name})"]
                 continue
             it = sheet_rows(wb[name], SHEET_LIMITS, sheet=name)
             header = [str(h).strip() if h is not None else "" for h in next(it, (1, ()))[1]]
             unknown = [h for h in header if h and h not in columns]
             if unknown:
-                errors[f"{name}!1"] = [f"unknown columns {unknown}; expected {list(columns)}"]
+                errors[f"{name}!1"] = [(f"unknown columns {unknown}; expected {list(columns)} "
+                                        f"(无法识别的列：{'、'.join(unknown)}；应为：{'、'.join(columns)})")]
                 continue
             for number, values in it:
                 rec = {h: _cell(v) for h, v in zip(header, values) if h and v not in (None, "")}
@@ -288,7 +292,8 @@ def read_template(source: str | Path | IO[bytes]) -> tuple[dict[str, Any], Calla
     for number, rec in sheets["substances"]:
         owner = by_ref.get(str(rec.pop("enterprise", None)))
         if owner is None:
-            errors[f"substances!{number} enterprise"] = ["not an enterprise of the declarations sheet"]
+            errors[f"substances!{number} enterprise"] = [("not an enterprise of the declarations sheet "
+                                                          "(不是 declarations 工作表中的企业)")]
             continue
         i = doc["declarations"].index(owner)
         where[f"$.declarations[{i}].substances[{len(owner['substances'])}]"] = f"substances!{number}"

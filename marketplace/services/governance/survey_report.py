@@ -159,8 +159,8 @@ def _recommend(coverage: dict[str, Any], roster: list[dict[str, Any]], violation
          f"{by.get('submitted', 0) + by.get('resubmitted', 0)} declaration(s) waiting for review"),
         ("not_declared", coverage["not_declared"] + by.get("draft", 0),
          f"{coverage['not_declared'] + by.get('draft', 0)} 家企业尚未提交申报（含草稿）",
-         f"{coverage['not_declared'] + by.get('draft', 0)} enterprise(s) have not submitted a declaration "
-         "(drafts included)"),
+         (f"{coverage['not_declared'] + by.get('draft', 0)} enterprise(s) have not submitted a declaration "
+          "(drafts included)")),
         ("roster_unconfirmed", sum(1 for r in roster if r["status"] == "proposed"),
          f"{sum(1 for r in roster if r['status'] == 'proposed')} 家拟列入名单企业待确认",
          f"{sum(1 for r in roster if r['status'] == 'proposed')} proposed roster entr(ies) to confirm or remove"),

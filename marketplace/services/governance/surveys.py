@@ -57,7 +57,7 @@ def get_declaration(session: Session, principal: Principal, declaration_id: int)
         decl = session.scalar(_visible(stmt, principal))
     if decl is None:
         raise NotFound(f"no survey declaration {declaration_id} (无此调查申报)",
-                       {"declaration_id": ["unknown declaration"]})
+                       {"declaration_id": ["unknown declaration (无此申报)"]})
     return decl
 
 
@@ -69,7 +69,8 @@ def declarations_query(session: Session, principal: Principal, *, park: str | No
     """
     if status is not None and status not in DECLARATION_STATUSES:
         raise ValidationFailed(f"unknown status {status!r} (状态无效)",
-                               {"status": [f"must be one of: {', '.join(DECLARATION_STATUSES)}"]})
+                               {"status": [(f"must be one of: {', '.join(DECLARATION_STATUSES)} "
+                                            f"(须为以下之一：{'、'.join(DECLARATION_STATUSES)})")]})
     stmt = _visible(select(SurveyDeclaration).join(SurveyDeclaration.enterprise), principal)
     if park is not None:
         if principal.is_admin or principal.is_coordinator:
@@ -97,7 +98,8 @@ def validate_year(year: Any, *, field: str = "year") -> int:
     """A survey year (1990–2100), or ``ValidationFailed`` naming ``field``."""
     if isinstance(year, bool) or not isinstance(year, int) or not MIN_YEAR <= year <= MAX_YEAR:
         raise ValidationFailed(f"{field} must be a year between {MIN_YEAR} and {MAX_YEAR} (年份无效)",
-                               {field: [f"must be a year between {MIN_YEAR} and {MAX_YEAR}, got {year!r}"]})
+                               {field: [(f"must be a year between {MIN_YEAR} and {MAX_YEAR}, got {year!r} "
+                                         f"(须为 {MIN_YEAR} 至 {MAX_YEAR} 之间的年份)")]})
     return year
 
 
@@ -108,19 +110,21 @@ def _target_enterprise(session: Session, principal: Principal, ref: str | None) 
     ref = (ref or "").strip() or None
     if principal.role == "enterprise":
         if principal.enterprise_id is None:
-            raise Forbidden("this account belongs to no enterprise (账号未关联企业)", {"role": ["no enterprise"]})
+            raise Forbidden("this account belongs to no enterprise (账号未关联企业)", {"role": ["no enterprise (未关联企业)"]})
         own = session.get(Enterprise, principal.enterprise_id)
         if ref is not None and ref != own.ref:
             raise Forbidden("enterprise users declare only for their own enterprise (只能填报本企业)",
-                            {"enterprise": ["must be your own enterprise"]})
+                            {"enterprise": ["must be your own enterprise (须为本企业)"]})
         return own
     if not (principal.is_admin or principal.is_coordinator):
-        raise Forbidden("this needs an enterprise, coordinator or admin account (权限不足)", {"role": ["not allowed"]})
+        raise Forbidden("this needs an enterprise, coordinator or admin account (权限不足)",
+                        {"role": ["not allowed (无权操作)"]})
     if ref is None:
         raise ValidationFailed("enterprise is required (须指明企业)", {"enterprise": ["required"]})
     ent = session.scalar(select(Enterprise).where(Enterprise.ref == ref))
     if ent is None or not principal.coordinates(ent.park_id):
-        raise NotFound(f"no enterprise {ref!r} in your parks (无此企业)", {"enterprise": [f"unknown enterprise {ref!r}"]})
+        raise NotFound(f"no enterprise {ref!r} in your parks (无此企业)",
+                       {"enterprise": [f"unknown enterprise {ref!r} (您所辖园区中无此企业)"]})
     return ent
 
 
@@ -178,7 +182,7 @@ def replace_rows(decl: SurveyDeclaration, rows: list[dict[str, Any]]) -> None:
 def _editable_by(principal: Principal, decl: SurveyDeclaration) -> None:
     if not (principal.is_admin or principal.acts_for(decl.enterprise_id)):
         raise Forbidden("only the enterprise's own users fill in its survey (仅本企业可填报)",
-                        {"role": ["requires the declaring enterprise's account or admin"]})
+                        {"role": ["requires the declaring enterprise's account or admin (须为申报企业的账号或系统管理员)"]})
 
 
 def save_substances(session: Session, principal: Principal, declaration_id: int,
@@ -189,7 +193,8 @@ def save_substances(session: Session, principal: Principal, declaration_id: int,
     _editable_by(principal, decl)
     if decl.status not in EDITABLE_STATUSES:
         raise Conflict(f"a {decl.status} declaration cannot be edited (当前状态不可修改：{STATUS_ZH[decl.status]})",
-                       {"status": [f"is {decl.status}; only draft or returned declarations are edited"]})
+                       {"status": [(f"is {decl.status}; only draft or returned declarations are edited "
+                                    f"(当前为{STATUS_ZH[decl.status]}，仅草稿或已退回的申报可修改)")]})
     clean, errors = load_substances(rows)
     if errors:
         raise ValidationFailed("the substance rows are not valid (申报内容有误): " + ", ".join(sorted(errors)), errors)
@@ -254,10 +259,11 @@ def submit(session: Session, principal: Principal, declaration_id: int) -> Surve
     _editable_by(principal, decl)
     if decl.status not in EDITABLE_STATUSES:
         raise Conflict(f"a {decl.status} declaration cannot be submitted (当前状态不可提交：{STATUS_ZH[decl.status]})",
-                       {"status": [f"is {decl.status}; only draft or returned declarations are submitted"]})
+                       {"status": [(f"is {decl.status}; only draft or returned declarations are submitted "
+                                    f"(当前为{STATUS_ZH[decl.status]}，仅草稿或已退回的申报可提交)")]})
     if not decl.substances:
         raise ValidationFailed("a declaration needs at least one substance row (申报至少需一行物质)",
-                               {"substances": ["at least one substance row is required"]})
+                               {"substances": ["at least one substance row is required (至少需一行物质)"]})
     old = mark_submitted(session, decl, principal.actor)
     session.flush()
     _audit(session, principal, decl, "submit", {"status": [old, decl.status]}, findings=len(decl.checks))
@@ -269,33 +275,40 @@ def submit(session: Session, principal: Principal, declaration_id: int) -> Surve
 def _reviewable_by(principal: Principal, decl: SurveyDeclaration, what: str) -> None:
     if not principal.coordinates(decl.enterprise.park_id):
         raise Forbidden(f"only the park's coordinators {what} a declaration (仅园区管理员可审核)",
-                        {"role": ["requires a coordinator of the enterprise's park or admin"]})
+                        {"role": [("requires a coordinator of the enterprise's park or admin "
+                                   "(须为本园区管理者或系统管理员)")]})
     if decl.status not in UNDER_REVIEW_STATUSES:
         raise Conflict(f"a {decl.status} declaration is not under review (当前状态不可审核：{STATUS_ZH[decl.status]})",
-                       {"status": [f"is {decl.status}; only submitted or resubmitted declarations are reviewed"]})
+                       {"status": [(f"is {decl.status}; only submitted or resubmitted declarations are reviewed "
+                                    f"(当前为{STATUS_ZH[decl.status]}，仅已提交或已重新提交的申报可审核)")]})
 
 
 def _clean_reasons(decl: SurveyDeclaration, reasons: Any) -> dict[str, list[str]]:
     if not isinstance(reasons, dict) or not reasons:
         raise ValidationFailed("give at least one reason (须填写退回理由)",
-                               {"reasons": ["at least one reason, by field (e.g. substances.0.quantity_t or general)"]})
+                               {"reasons": [("at least one reason, by field (e.g. substances.0.quantity_t or general) "
+                                             "(须按字段至少填写一条理由，如 substances.0.quantity_t 或 general)")]})
     errors: dict[str, list[str]] = {}
     clean: dict[str, list[str]] = {}
     for key, value in reasons.items():
         m = REASON_KEY_RE.match(str(key))
         if m is None:
-            errors[f"reasons.{key}"] = ["not a field of the declaration: use general, substances or "
-                                        f"substances.N.<{'|'.join(SUBSTANCE_KEYS)}>"]
+            errors[f"reasons.{key}"] = [("not a field of the declaration: use general, substances or "
+                                         f"substances.N.<{'|'.join(SUBSTANCE_KEYS)}> "
+                                         f"(不是申报的字段，请使用 general、substances 或 "
+                                         f"substances.N.<{'|'.join(SUBSTANCE_KEYS)}>)")]
             continue
         if m.group(2) is not None and int(m.group(2)) >= len(decl.substances):
-            errors[f"reasons.{key}"] = [f"the declaration has {len(decl.substances)} rows (substances.0 …)"]
+            errors[f"reasons.{key}"] = [(f"the declaration has {len(decl.substances)} rows (substances.0 …) "
+                                         f"(申报只有 {len(decl.substances)} 行物质，编号自 substances.0 起)")]
             continue
         texts = [value] if isinstance(value, str) else value
         if not isinstance(texts, list) or not texts or not all(isinstance(t, str) and t.strip() for t in texts):
-            errors[f"reasons.{key}"] = ["must be a non-empty text or list of texts"]
+            errors[f"reasons.{key}"] = ["must be a non-empty text or list of texts (须为非空文字或文字列表)"]
             continue
         if any(len(t) > REASON_MAX or "\x00" in t for t in texts):
-            errors[f"reasons.{key}"] = [f"each reason has at most {REASON_MAX} characters and no NUL"]
+            errors[f"reasons.{key}"] = [(f"each reason has at most {REASON_MAX} characters and no NUL "
+                                         f"(每条理由最多 {REASON_MAX} 个字符，不得含 NUL 字符)")]
             continue
         clean[str(key)] = [t.strip() for t in texts]
     if errors:

@@ -54,7 +54,8 @@ class ImportReport:
 def validate_document(session: Session, doc: Any) -> dict[str, Any]:
     """Validate a whole document; return the loaded data or raise ``ValidationFailed`` with every error."""
     if not isinstance(doc, dict):
-        raise ValidationFailed("the document must be a JSON object", {"$": ["must be a JSON object"]})
+        raise ValidationFailed("the document must be a JSON object (文件须为 JSON 对象)",
+                               {"$": ["must be a JSON object (须为 JSON 对象)"]})
     errors: dict[str, list[str]] = {}
     try:
         data = DocumentSchema().load(doc)
@@ -65,7 +66,8 @@ def validate_document(session: Session, doc: Any) -> dict[str, Any]:
         errors.setdefault(path, []).append(msg)
     if errors:
         n = sum(len(v) for v in errors.values())
-        raise ValidationFailed(f"the {FORMAT} document has {n} error(s); nothing was imported", errors)
+        raise ValidationFailed(f"the {FORMAT} document has {n} error(s); nothing was imported "
+                               f"({FORMAT} 文件有 {n} 处错误，未导入任何内容)", errors)
     assert data is not None
     return data
 
@@ -87,7 +89,9 @@ def _reference_errors(session: Session, doc: dict) -> list[tuple[str, str]]:
             value = item.get(ident)
             if isinstance(value, str):
                 if value in seen:
-                    out.append((f"$.{key}[{i}].{ident}", f"{value!r} appears twice (first at $.{key}[{seen[value]}])"))
+                    first = f"$.{key}[{seen[value]}]"
+                    out.append((f"$.{key}[{i}].{ident}",
+                                f"{value!r} appears twice (first at {first}) ({value} 重复出现，首次在 {first})"))
                 else:
                     seen[value] = i
         return set(seen)
@@ -114,16 +118,19 @@ def _reference_errors(session: Session, doc: dict) -> list[tuple[str, str]]:
     for i, ent in _items(doc, "enterprises"):
         park = ent.get("park")
         if isinstance(park, str) and park not in known_parks:
-            out.append((f"$.enterprises[{i}].park", f"unknown park {park!r}: not in this file nor in the database"))
+            out.append((f"$.enterprises[{i}].park", (f"unknown park {park!r}: not in this file nor in the database "
+                                                     f"(本文件和数据库中都没有园区 {park})")))
         for j, lic in enumerate(ent.get("licences") or []):
             if not isinstance(lic, dict) or not isinstance(lic.get("number"), str):
                 continue
             number, path = lic["number"], f"$.enterprises[{i}].licences[{j}].number"
             if number in licence_seen:
-                out.append((path, f"licence {number!r} appears twice (also under {licence_seen[number]})"))
+                out.append((path, (f"licence {number!r} appears twice (also under {licence_seen[number]}) "
+                                   f"(许可证 {number} 重复出现，另见企业 {licence_seen[number]})")))
             licence_seen[number] = str(ent.get("ref"))
             if owners.get(number) not in (None, ent.get("ref")):
-                out.append((path, f"licence {number!r} already belongs to enterprise {owners[number]!r}"))
+                out.append((path, (f"licence {number!r} already belongs to enterprise {owners[number]!r} "
+                                   f"(许可证 {number} 已属于企业 {owners[number]})")))
 
     full_list = _full_hw_list_loaded(session)
     codes = {x.get("waste_code") for _, x in _items(doc, "listings") if isinstance(x.get("waste_code"), str)}
@@ -132,11 +139,13 @@ def _reference_errors(session: Session, doc: dict) -> list[tuple[str, str]]:
         ent = listing.get("enterprise")
         if isinstance(ent, str) and ent not in known_ents:
             out.append((f"$.listings[{i}].enterprise",
-                        f"unknown enterprise ref {ent!r}: not in this file nor in the database"))
+                        (f"unknown enterprise ref {ent!r}: not in this file nor in the database "
+                         f"(本文件和数据库中都没有企业编号 {ent})")))
         code = listing.get("waste_code")
         if isinstance(code, str) and code not in known_codes:
             out.append((f"$.listings[{i}].waste_code",
-                        f"{code!r} is not a code of the loaded 国家危险废物名录 edition"))
+                        (f"{code!r} is not a code of the loaded 国家危险废物名录 edition "
+                         f"(已加载的《国家危险废物名录》中没有代码 {code})")))
     return out
 
 
@@ -291,7 +300,8 @@ def export_document(session: Session, *, park: str | None = None) -> dict[str, A
     if park is not None:
         the_park = session.scalar(select(Park).where(Park.code == park))
         if the_park is None:
-            raise NotFound(f"unknown park {park!r}", {"park": [f"no park with code {park!r}"]})
+            raise NotFound(f"unknown park {park!r} (无此园区 {park})",
+                           {"park": [f"no park with code {park!r} (没有代码为 {park} 的园区)"]})
         park_q = park_q.where(Park.id == the_park.id)
         ent_q = ent_q.where(Enterprise.park_id == the_park.id)
     enterprises = list(session.scalars(ent_q))

@@ -107,6 +107,11 @@ def _cell_in(column: str, value: Any) -> Any:
     return value
 
 
+def _bare(header: str) -> str:
+    """A header as the Chinese half of a reason names it: without brackets, which would end that half."""
+    return re.sub(r"[()（）]", "", header)
+
+
 def _sheet_rows(wb, name: str, columns: tuple[str, ...]) -> list[tuple[int, dict[str, Any]]]:
     """(Excel row number, {column: value}) for the non-empty rows of one sheet."""
     if name not in wb.sheetnames:
@@ -115,8 +120,10 @@ def _sheet_rows(wb, name: str, columns: tuple[str, ...]) -> list[tuple[int, dict
     header = [str(h).strip() if h is not None else "" for h in next(it, (1, ()))[1]]
     unknown = [h for h in header if h and h not in columns]
     if unknown:
-        raise ValidationFailed(f"sheet {name!r} has unknown columns",
-                               {f"{name}!1": [f"unknown columns {unknown}; expected {list(columns)}"]})
+        raise ValidationFailed(f"sheet {name!r} has unknown columns (工作表 {name} 有无法识别的列)",
+                               {f"{name}!1": [(f"unknown columns {unknown}; expected {list(columns)} "
+                                               f"(无法识别的列：{'、'.join(_bare(h) for h in unknown)}；"
+                                               f"应为：{'、'.join(columns)})")]})
     out = []
     for number, values in it:
         record = {h: _cell_in(h, v) for h, v in zip(header, values) if h and v not in (None, "")}
@@ -149,8 +156,9 @@ def _read_document(wb) -> tuple[dict[str, Any], Callable[[str], str]]:
     for number, rec in _sheet_rows(wb, "licences", LICENCE_COLUMNS):
         owner = by_ref.get(str(rec.pop("enterprise", None)))
         if owner is None:
-            raise ValidationFailed("a licence names an enterprise not in the enterprises sheet",
-                                   {f"licences!{number} enterprise": ["unknown enterprise ref"]})
+            raise ValidationFailed("a licence names an enterprise not in the enterprises sheet "
+                                   "(许可证所列企业不在 enterprises 工作表中)",
+                                   {f"licences!{number} enterprise": ["unknown enterprise ref (无此企业编号)"]})
         i = doc["enterprises"].index(owner)
         where[f"$.enterprises[{i}].licences[{len(owner['licences'])}]"] = f"licences!{number}"
         owner["licences"].append(rec)
@@ -164,9 +172,10 @@ def _read_document(wb) -> tuple[dict[str, Any], Callable[[str], str]]:
     for number, rec in _sheet_rows(wb, "components", COMPONENT_COLUMNS):
         listing, role = listings.get(str(rec.get("listing"))), rec.get("role")
         if listing is None or role not in AMOUNT_KEY:
-            raise ValidationFailed("a component row is not attached to a listing",
-                                   {f"components!{number}": [f"listing must be a ref of the listings sheet and role "
-                                                             f"one of {list(AMOUNT_KEY)}"]})
+            raise ValidationFailed("a component row is not attached to a listing (成分行未对应任何信息)",
+                                   {f"components!{number}": [(f"listing must be a ref of the listings sheet and role "
+                                                              f"one of {list(AMOUNT_KEY)} (listing 须为 listings "
+                                                              f"工作表中的编号，role 须为 {'、'.join(AMOUNT_KEY)} 之一)")]})
         comp = {k: rec[k] for k in ("name", "cas") if k in rec}
         if "amount" in rec:
             comp[AMOUNT_KEY[role]] = rec["amount"]

@@ -56,11 +56,13 @@ from .resolution import resolve_rows
 # Allowed moves: action -> (from states, to state). Closed is final.
 TRANSITIONS = {"pause": (("active",), "paused"), "resume": (("paused",), "active"),
                "close": (("active", "paused"), "closed")}
+# The Chinese of the actions and states the refusals name.
+ACTION_ZH = {"pause": "暂停", "resume": "恢复", "close": "关闭"}
 MAX_TOP = 50
 QUANTITY_EPS_T = 1e-6
 KM_PER_DEGREE = 111.195
 
-__all__ = ["ListingSearch", "TRANSITIONS", "change_status", "create_listing", "get_listing", "listing_detail",
+__all__ = ["TRANSITIONS", "ListingSearch", "change_status", "create_listing", "get_listing", "listing_detail",
            "manages", "recommendations", "reserved_t", "search_listings", "update_listing"]
 
 
@@ -70,12 +72,16 @@ def _loaded() -> tuple[Any, ...]:
             ent.selectinload(Enterprise.licences))
 
 
+def _status_zh(status: str) -> str:
+    return workflow.LISTING_STATUS_ZH.get(status, status)
+
+
 def _iso(value: Any) -> Any:
     return value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else value
 
 
 def _unknown(listing_id: int) -> NotFound:
-    return NotFound(f"no listing {listing_id} (信息不存在)", {"listing_id": ["unknown listing"]})
+    return NotFound(f"no listing {listing_id} (信息不存在)", {"listing_id": ["unknown listing (无此信息)"]})
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -127,7 +133,7 @@ def _managed(session: Session, principal: Principal, listing_id: int, *, for_upd
     listing = get_listing(session, principal, listing_id, for_update=for_update)
     if not manages(principal, listing):
         raise Forbidden("only the listing's enterprise or its park coordinator may do this (无权操作此信息)",
-                        {"listing_id": ["not one of your listings"]})
+                        {"listing_id": ["not one of your listings (不是您可管理的信息)"]})
     return listing
 
 
@@ -164,10 +170,11 @@ def _search_enterprise(session: Session, principal: Principal, ref: str) -> Ente
     if ent is not None and sees_enterprise(principal, ent):
         return ent
     if principal.is_admin:
-        raise ValidationFailed(f"unknown enterprise {ref!r} (企业不存在)", {"enterprise": ["unknown enterprise ref"]})
+        raise ValidationFailed(f"unknown enterprise {ref!r} (企业不存在)",
+                               {"enterprise": ["unknown enterprise ref (无此企业编号)"]})
     # Filtering others' anonymised listings by a named enterprise would reveal whose they are.
     raise Forbidden("you may filter by your own enterprise (or those of your parks) only (只能按本企业筛选)",
-                    {"enterprise": ["not an enterprise you may see"]})
+                    {"enterprise": ["not an enterprise you may see (无权查看该企业)"]})
 
 
 def search_listings(session: Session, principal: Principal, f: ListingSearch) -> tuple[list[dict[str, Any]], int]:
@@ -189,7 +196,8 @@ def search_listings(session: Session, principal: Principal, f: ListingSearch) ->
     if f.park:
         park = session.scalar(select(Park).where(Park.code == f.park))
         if park is None:
-            raise ValidationFailed(f"unknown park {f.park!r} (园区不存在)", {"park": [f"no park with code {f.park!r}"]})
+            raise ValidationFailed(f"unknown park {f.park!r} (园区不存在)",
+                                   {"park": [f"no park with code {f.park!r} (没有代码为 {f.park} 的园区)"]})
         stmt = stmt.where(Enterprise.park_id == park.id)
     if f.waste_code:
         stmt = stmt.where(Listing.waste_code == f.waste_code)
@@ -202,7 +210,8 @@ def search_listings(session: Session, principal: Principal, f: ListingSearch) ->
     if f.mine:
         if principal.enterprise_id is None:
             raise ValidationFailed("only enterprise users have listings of their own (仅企业用户可用)",
-                                   {"mine": ["use enterprise=REF to see one enterprise's listings"]})
+                                   {"mine": [("use enterprise=REF to see one enterprise's listings "
+                                              "(查看某企业的信息请用 enterprise=企业编号)")]})
         stmt = stmt.where(Listing.enterprise_id == principal.enterprise_id)
     if f.q:
         needle = f.q.strip().lower()
@@ -212,7 +221,8 @@ def search_listings(session: Session, principal: Principal, f: ListingSearch) ->
     if f.within_km is not None and origin is None:
         if own_site is None:
             raise ValidationFailed("a distance needs a point to measure from (请提供起点坐标)",
-                                   {"near": ["give near=lat,lon: you have no site of your own"]})
+                                   {"near": [("give near=lat,lon: you have no site of your own "
+                                              "(您没有自己的厂址，请提供 near=纬度,经度)")]})
         origin = own_site
     if origin is not None and f.within_km is not None and abs(origin[0]) < 80:
         # A generous box first, in SQL; the exact road distance decides below.
@@ -267,7 +277,8 @@ def _refine(rows: list[Listing], principal: Principal, disclosed: set[int], f: L
 def _check_code(session: Session, code: str | None) -> None:
     """Once an official HW list is loaded, a well-formed code must also exist in it (as on import)."""
     if code and _full_hw_list_loaded(session) and session.get(HwCodeRow, code) is None:
-        raise ValidationFailed(f"{code!r} is not a code of the loaded 国家危险废物名录 edition",
+        raise ValidationFailed(f"{code!r} is not a code of the loaded 国家危险废物名录 edition "
+                               f"(已加载的《国家危险废物名录》中没有代码 {code})",
                                {"waste_code": [f"{code!r} is not in the loaded HW list (名录中无此代码)"]})
 
 
@@ -275,16 +286,18 @@ def _owner_for_new(session: Session, principal: Principal, ref: str | None) -> E
     if ref is None:
         if principal.enterprise_id is None:
             raise ValidationFailed("coordinators and admins must name the enterprise (请指定企业)",
-                                   {"enterprise": ["required: the ref of the enterprise the listing belongs to"]})
+                                   {"enterprise": [("required: the ref of the enterprise the listing belongs to "
+                                                    "(必填：信息所属企业的编号)")]})
         return session.get(Enterprise, principal.enterprise_id)
     ent = session.scalar(select(Enterprise).where(Enterprise.ref == ref))
     if ent is not None and (principal.coordinates(ent.park_id) or principal.acts_for(ent.id)):
         return ent
     if principal.is_admin:
-        raise ValidationFailed("unknown enterprise (企业不存在)", {"enterprise": ["unknown enterprise ref"]})
+        raise ValidationFailed("unknown enterprise (企业不存在)", {"enterprise": ["unknown enterprise ref (无此企业编号)"]})
     # The same answer whether or not the enterprise exists.
     raise Forbidden("you may post listings only for your own enterprise (or those of your parks) "
-                    "(只能为本企业发布信息)", {"enterprise": ["not an enterprise you act for"]})
+                    "(只能为本企业发布信息)",
+                    {"enterprise": ["not an enterprise you act for (您无权为该企业发布信息)"]})
 
 
 def _new_ref(session: Session, kind: str) -> str:
@@ -349,7 +362,7 @@ def create_listing(session: Session, principal: Principal, data: dict[str, Any])
         ref = _new_ref(session, data["kind"])
     elif session.scalar(select(Listing.id).where(Listing.ref == ref)) is not None:
         raise Conflict("this listing ref is already used (编号已被使用)",
-                       {"ref": ["already used: choose another ref or omit it"]})
+                       {"ref": ["already used: choose another ref or omit it (编号已被使用：请换一个编号或留空)"]})
     listing = Listing(ref=ref, enterprise=ent, status="active", **{k: data.get(k) for k in LISTING_FIELDS})
     listing.forms = list(data.get("forms") or [])
     listing.period = data.get("period") or "year"
@@ -441,7 +454,7 @@ def update_listing(session: Session, principal: Principal, listing_id: int, valu
     confirmed = values.pop("confirm", None) or ()
     listing = _managed(session, principal, listing_id, for_update=True)
     if listing.status == "closed":
-        raise Conflict("a closed listing cannot be edited (已关闭的信息不能修改)", {"status": ["closed"]})
+        raise Conflict("a closed listing cannot be edited (已关闭的信息不能修改)", {"status": ["closed (已关闭)"]})
     before = _document(listing)
     merged = {**before, **_jsonable(values)}
     if _follows_code(listing) and "stream" not in values and ({"waste_code", "category"} & values.keys()):
@@ -459,7 +472,7 @@ def update_listing(session: Session, principal: Principal, listing_id: int, valu
     held = reserved_t(session, listing.id)
     if annual_tonnes(data["quantity_t"], data["period"]) + QUANTITY_EPS_T < held:
         raise Conflict(f"approved matches already reserve {held:g} t a year of this listing (已批准匹配占用 {held:g} 吨)",
-                       {"quantity_t": [f"must be at least {held:g} t a year"]})
+                       {"quantity_t": [f"must be at least {held:g} t a year (每年至少 {held:g} 吨)"]})
     changes: dict[str, list[Any]] = {}
     for k in LISTING_FIELDS:
         if k != "kind" and data[k] != getattr(listing, k):
@@ -480,7 +493,7 @@ def update_listing(session: Session, principal: Principal, listing_id: int, valu
         changes["resolved"] = [old_resolved, new_resolved]
     if changes:
         # Bumped by hand: a change of components alone does not update the listing row.
-        listing.updated_at = dt.datetime.now(dt.timezone.utc)
+        listing.updated_at = dt.datetime.now(dt.UTC)
         audit.record(session, actor=principal.actor, action="update", entity_type="listing", entity_key=listing.ref,
                      changes=changes, context={"listing_id": listing.id}, park_id=listing.enterprise.park_id)
     session.flush()
@@ -498,11 +511,14 @@ def change_status(session: Session, principal: Principal, listing_id: int, actio
     before = listing.status
     if before not in allowed:
         raise Conflict(f"cannot {action} a listing that is {before} (当前状态 {before} 不允许此操作)",
-                       {"status": [f"is {before}; {action} needs {' or '.join(allowed)}"]})
+                       {"status": [(f"is {before}; {action} needs {' or '.join(allowed)} "
+                                    f"(当前为「{_status_zh(before)}」，仅"
+                                    f"{'或'.join(f'「{_status_zh(x)}」' for x in allowed)}的信息可{ACTION_ZH[action]})")]})
     if to == "active" and listing.held_by is not None:  # a coordinator's hold (moderation.hold)
         if not principal.coordinates(listing.enterprise.park_id):
             raise Conflict("the park coordinator paused this listing: only they may resume it "
-                           "(园区管理者已暂停此信息，仅其可恢复)", {"status": ["held by the park coordinator"]})
+                           "(园区管理者已暂停此信息，仅其可恢复)",
+                           {"status": ["held by the park coordinator (已被园区管理者暂停)"]})
         listing.held_by = listing.held_reason = None
     listing.status = to
     cancelled = 0
@@ -535,7 +551,8 @@ def recommendations(session: Session, principal: Principal, listing_id: int, *, 
                                {"top": [f"must be between 1 and {MAX_TOP}"]})
     listing = _managed(session, principal, listing_id)
     if listing.status == "closed":
-        raise Conflict("a closed listing has no recommendations (已关闭的信息无法匹配)", {"status": ["closed"]})
+        raise Conflict("a closed listing has no recommendations (已关闭的信息无法匹配)",
+                       {"status": ["closed (已关闭)"]})
     # A page may be answered by the previous model while a newer one is built (never for a changed listing).
     result = recommend(session, [listing.ref], top=top, previous_ok=True)["results"][0]
     recs = result["recommendations"]

@@ -36,6 +36,8 @@ FLAG_REASON_TEXT = {
     "other": ("其他", "other"),
 }
 NOTICE_KIND = "listing_moderation"
+# A listing's state as a refusal names it in Chinese ("held": paused and held by a coordinator).
+STATE_ZH = {**workflow.LISTING_STATUS_ZH, "held": "已被园区管理者暂停"}
 
 __all__ = ["FLAG_REASON_TEXT", "MAX_TEXT", "ModerationView", "annotate", "changed_since_flagged", "clear_flag", "flag", "flagged_count",
            "hold", "moderated_listing", "moderation_view", "open_flags_by_listing", "owner_remarks", "park_listings",
@@ -44,7 +46,11 @@ __all__ = ["FLAG_REASON_TEXT", "MAX_TEXT", "ModerationView", "annotate", "change
 
 def _refused() -> Forbidden:
     return Forbidden("only a coordinator of the listing's park may moderate it (仅该信息所在园区的管理者可审核)",
-                     {"listing_id": ["not a listing of a park you coordinate"]})
+                     {"listing_id": ["not a listing of a park you coordinate (不是您所管理园区的信息)"]})
+
+
+def _state_zh(state: str) -> str:
+    return STATE_ZH.get(state, state)
 
 
 def moderated_listing(session: Session, principal: Principal, listing_id: int, *, for_update: bool = False) -> Listing:
@@ -101,7 +107,7 @@ def hold(session: Session, principal: Principal, listing_id: int, reason: str | 
     if listing.status == "closed" or listing.held_by is not None:
         state = "held" if listing.status == "paused" else listing.status
         raise Conflict(f"the listing is {state}: it cannot be held (该信息当前状态不能暂停)",
-                       {"status": [f"is {state}"]})
+                       {"status": [f"is {state} (该信息当前为「{_state_zh(state)}」)"]})
     before = listing.status
     listing.status, listing.held_by, listing.held_reason = "paused", principal.actor, why
     cancelled = 0
@@ -124,7 +130,7 @@ def release(session: Session, principal: Principal, listing_id: int, reason: str
     listing = moderated_listing(session, principal, listing_id, for_update=True)
     if listing.status != "paused":
         raise Conflict(f"the listing is {listing.status}: only a paused listing resumes (仅已暂停的信息可恢复)",
-                       {"status": [f"is {listing.status}"]})
+                       {"status": [f"is {listing.status} (该信息当前为「{_state_zh(listing.status)}」)"]})
     held = listing.held_by
     listing.status, listing.held_by, listing.held_reason = "active", None, None
     _audit(session, principal, listing, "moderation_release", reason=why,
@@ -139,7 +145,8 @@ def flag(session: Session, principal: Principal, listing_id: int, reason: str, t
     """Flag the listing with a reason (``FLAG_REASONS``; "other" needs a text); its owner is told."""
     if reason not in FLAG_REASONS:
         raise ValidationFailed("unknown flag reason (未知的标记原因)",
-                               {"reason": [f"must be one of: {', '.join(FLAG_REASONS)}"]})
+                               {"reason": [(f"must be one of: {', '.join(FLAG_REASONS)} "
+                                            f"(须为以下之一：{'、'.join(FLAG_REASONS)})")]})
     detail = _text(text, "text", required=reason == "other")
     listing = moderated_listing(session, principal, listing_id)
     remark = ListingRemark(listing_id=listing.id, kind="flag", reason=reason, text=detail or "",
@@ -175,9 +182,9 @@ def clear_flag(session: Session, principal: Principal, listing_id: int, remark_i
     listing = moderated_listing(session, principal, listing_id)
     remark = session.get(ListingRemark, remark_id) if 0 < remark_id <= MAX_ID else None
     if remark is None or remark.listing_id != listing.id or remark.kind != "flag":
-        raise NotFound(f"no flag {remark_id} on this listing (无此标记)", {"remark": ["unknown flag"]})
+        raise NotFound(f"no flag {remark_id} on this listing (无此标记)", {"remark": ["unknown flag (无此标记)"]})
     if remark.cleared_at is not None:
-        raise Conflict("this flag is already cleared (该标记已解除)", {"remark": ["already cleared"]})
+        raise Conflict("this flag is already cleared (该标记已解除)", {"remark": ["already cleared (已解除)"]})
     remark.cleared_at, remark.cleared_by = utcnow(), principal.actor
     _audit(session, principal, listing, "clear_flag", reason=why, remark=remark.id, flag_reason=remark.reason,
            changes={"cleared_by": [None, principal.actor]})
@@ -270,9 +277,10 @@ def park_listings(session: Session, principal: Principal, *, park: str | None = 
     if park:
         park_id = session.scalar(select(Park.id).where(Park.code == park))
         if park_id is None and principal.is_admin:
-            raise ValidationFailed(f"unknown park {park!r} (园区不存在)", {"park": [f"no park with code {park!r}"]})
+            raise ValidationFailed(f"unknown park {park!r} (园区不存在)",
+                                   {"park": [f"no park with code {park!r} (没有代码为 {park} 的园区)"]})
         if park_id is None or not principal.coordinates(park_id):
-            raise Forbidden("you coordinate other parks (您不是该园区的管理者)", {"park": ["not one of your parks"]})
+            raise Forbidden("you coordinate other parks (您不是该园区的管理者)", {"park": ["not one of your parks (非您管理的园区)"]})
         stmt = stmt.where(Enterprise.park_id == park_id)
     elif not principal.is_admin:
         stmt = stmt.where(Enterprise.park_id.in_(sorted(principal.park_ids)))

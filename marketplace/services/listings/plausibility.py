@@ -21,6 +21,7 @@ the same questions. A caller confirms with ``confirm: ["quantity", "duplicate"]`
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
@@ -44,6 +45,7 @@ MIN_PEERS = 3
 LARGE_ANNUAL_T = 1_000_000.0
 DUPLICATE_DAYS = 30
 QUANTITY_EPS_T = 1e-9
+_LAST_BRACKETS = re.compile(r"^(?P<en>.*?)\s*[(（](?P<zh>[^()（）]*)[)）]\s*$", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -69,12 +71,20 @@ class Unconfirmed(ValidationFailed):
         keys = [q.key for q in found]
         errors: dict[str, list[str]] = {}
         for q in found:
+            en, zh = _halves(q.message)
+            # One ``english (中文)``: the question and how to confirm it, in each language.
             errors.setdefault(q.field, []).append(
-                f"{q.message}; if it is right, send it again with \"confirm\": [\"{q.key}\"] "
-                f"(如确认无误，请在 confirm 中加入 \"{q.key}\" 后重新提交)")
+                f"{en}; if it is right, send it again with \"confirm\": [\"{q.key}\"] "
+                f"({zh}{'' if zh.endswith(('？', '。')) else '；'}如确认无误，请在 confirm 中加入 \"{q.key}\" 后重新提交)")
         errors["confirm"] = keys
         super().__init__("please confirm the unusual values (请确认异常数值)", errors)
         self.questions = found
+
+
+def _halves(message: str) -> tuple[str, str]:
+    """A question's ``english (中文)`` message as (english, 中文): the Chinese is its last bracketed part."""
+    m = _LAST_BRACKETS.match(message)
+    return (m.group("en"), m.group("zh")) if m else (message, "")
 
 
 def _aware(value: dt.datetime) -> dt.datetime:

@@ -143,7 +143,8 @@ def park_id_of(session: Session, park: str) -> int:
     """The id of park ``park`` (404 naming the field when there is none)."""
     park_id = session.scalar(select(Park.id).where(Park.code == park))
     if park_id is None:
-        raise NotFound(f"unknown park {park!r}", {"park": [f"no park with code {park!r}"]})
+        raise NotFound(f"unknown park {park!r} (无此园区 {park})",
+                       {"park": [f"no park with code {park!r} (没有代码为 {park} 的园区)"]})
     return park_id
 
 

@@ -90,7 +90,8 @@ def train(session: Session, actor: str, *, folds: int = MAX_FOLDS) -> RankingMod
     Raises ``Conflict`` (409) naming the counts when there are too few decisions.
     """
     if not 2 <= folds <= 10:
-        raise ValidationFailed("folds must be between 2 and 10", {"folds": ["must be between 2 and 10"]})
+        raise ValidationFailed("folds must be between 2 and 10 (交叉验证折数须在 2 到 10 之间)",
+                               {"folds": ["must be between 2 and 10"]})
     ds = decisions(session)
     approved = sum(d.approved for d in ds)
     rejected = len(ds) - approved
@@ -121,7 +122,7 @@ def train_model(session: Session, principal: Principal, *, folds: int = MAX_FOLD
     """``train`` as ``principal``: coordinators and admins train the model (403 for anyone else)."""
     if not (principal.is_admin or principal.is_coordinator):
         raise Forbidden(f"only coordinators and admins train the ranking model; you are {principal.role} (权限不足)",
-                        {"role": ["requires coordinator or admin"]})
+                        {"role": ["requires coordinator or admin (仅限园区管理者或系统管理员)"]})
     return train(session, principal.actor, folds=folds)
 
 
@@ -135,7 +136,7 @@ def current_model(session: Session) -> RankingModel:
         raise NotFound(f"no ranking model has been trained yet (尚未训练排序模型); {counts['decisions']} decisions "
                        f"on record ({counts['approved']} approved, {counts['rejected']} rejected), "
                        f"training needs {counts['min_decisions']} with {counts['min_per_class']} of each",
-                       {"ranking_model": ["none trained"]})
+                       {"ranking_model": ["none trained (尚未训练)"]})
     return row
 
 
@@ -205,6 +206,6 @@ def model_dict(row: RankingModel) -> dict[str, Any]:
             "features": [{"name": k, "coefficient": v} for k, v in coefficients.items()]}
 
 
-__all__ = ["APPROVED_STATUSES", "Decision", "POOL_FACTOR", "REJECTED_STATUSES", "active_decision_model",
-           "active_model", "candidate_context", "current_model", "decision_counts", "decisions", "match_candidate",
-           "model_dict", "rerank", "train", "train_model"]
+__all__ = ["APPROVED_STATUSES", "POOL_FACTOR", "REJECTED_STATUSES", "Decision", "active_decision_model", "active_model",
+           "candidate_context", "current_model", "decision_counts", "decisions", "match_candidate", "model_dict",
+           "rerank", "train", "train_model"]

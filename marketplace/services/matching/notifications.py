@@ -215,7 +215,8 @@ def notify_match_event(session: Session, match: Match, event: str, *, actor: str
     offer = match.offer if match.offer is not None else session.get(Listing, match.offer_id)
     need = match.need if match.need is not None else session.get(Listing, match.need_id)
     if offer is None or need is None:
-        raise NotFound(f"match {match.id} refers to a missing listing", {"match": ["listing not found"]})
+        raise NotFound(f"match {match.id} refers to a missing listing (匹配 {match.id} 所指的信息不存在)",
+                       {"match": ["listing not found (信息不存在)"]})
     acting = actor_enterprise_id(session, actor)
     notices = []
     if offer.enterprise_id != acting:
@@ -273,7 +274,8 @@ def mark_read(session: Session, principal: Principal, notification_id: int) -> N
     """Mark one of the principal's notices read (404 for anyone else's, so ids reveal nothing)."""
     row = session.scalar(select(Notification).where(Notification.id == notification_id, visible_to(principal)))
     if row is None:
-        raise NotFound(f"no notification {notification_id} (通知不存在)", {"notification_id": ["unknown notification"]})
+        raise NotFound(f"no notification {notification_id} (通知不存在)",
+                       {"notification_id": ["unknown notification (无此通知)"]})
     if row.read_at is None:
         row.read_at = utcnow()
         session.flush()
@@ -338,8 +340,8 @@ def notify_shipment_event(session: Session, shipment: Any, event: str, *, actor:
     return len(notices)
 
 
-__all__ = ["LISTING_FIT_TOP", "list_query", "mark_all_read", "mark_read", "notification_dict",
-           "notify_match_event", "notify_match_reminder", "notify_listing_fit", "notify_shipment_event", "visible_to"]
+__all__ = ["LISTING_FIT_TOP", "list_query", "mark_all_read", "mark_read", "notification_dict", "notify_listing_fit",
+           "notify_match_event", "notify_match_reminder", "notify_shipment_event", "visible_to"]
 
 
 def notify_ledger_findings(session: Session, enterprise: Enterprise, findings: list[Any]) -> Notification:

@@ -20,17 +20,18 @@ def register_approval(session: Session, *, number: str, producer: str, receiver:
     ents = {e.ref: e for e in session.scalars(select(Enterprise).where(Enterprise.ref.in_([producer, receiver])))}
     for field_name, ref in (("producer", producer), ("receiver", receiver)):
         if ref not in ents:
-            errors[field_name] = [f"unknown enterprise ref {ref!r}"]
+            errors[field_name] = [f"unknown enterprise ref {ref!r} (无此企业编号 {ref})"]
     if producer == receiver:
-        errors.setdefault("receiver", []).append("must differ from the producer")
+        errors.setdefault("receiver", []).append("must differ from the producer (接收单位须与产生单位不同)")
     if not is_hw_code(waste_code):
-        errors["waste_code"] = [f"{waste_code!r} is not an HW code of the form NNN-NNN-NN"]
+        errors["waste_code"] = [(f"{waste_code!r} is not an HW code of the form NNN-NNN-NN "
+                                 f"({waste_code} 不是 NNN-NNN-NN 格式的危险废物代码)")]
     if valid_to is not None and valid_to < valid_from:
-        errors["valid_to"] = ["must not be before valid_from"]
+        errors["valid_to"] = ["must not be before valid_from (截止日期不得早于生效日期 valid_from)"]
     if session.scalar(select(PointToPointApprovalRow.id).where(PointToPointApprovalRow.number == number)):
-        errors["number"] = [f"approval {number!r} is already registered"]
+        errors["number"] = [f"approval {number!r} is already registered (批复 {number} 已登记)"]
     if errors:
-        raise ValidationFailed("the approval cannot be registered", errors)
+        raise ValidationFailed("the approval cannot be registered (无法登记该点对点定向利用批复)", errors)
     row = PointToPointApprovalRow(number=number, producer_id=ents[producer].id, receiver_id=ents[receiver].id,
                                   waste_code=waste_code, valid_from=valid_from, valid_to=valid_to, note=note)
     session.add(row)

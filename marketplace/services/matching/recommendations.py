@@ -292,12 +292,13 @@ def recommend(session: Session, refs: Sequence[str], *, top: int = 5,
     one if it holds the asked listings unchanged (``warm_recommender``'s ``previous_for``).
     """
     if top < 1:
-        raise ValidationFailed("top must be at least 1", {"top": ["must be at least 1"]})
+        raise ValidationFailed("top must be at least 1 (推荐数量至少为 1)", {"top": ["must be at least 1"]})
     rows = session.execute(select(Listing.ref, Listing.status, Listing.updated_at).where(Listing.ref.in_(refs))).all()
     found = {ref: status for ref, status, _ in rows}
     missing = [r for r in refs if r not in found]
     if missing:
-        raise NotFound(f"unknown listing refs {missing}", {"refs": [f"{r!r} is not a listing" for r in missing]})
+        raise NotFound(f"unknown listing refs {missing} (无此挂牌编号：{'、'.join(missing)})",
+                       {"refs": [f"{r!r} is not a listing (没有编号为 {r} 的挂牌)" for r in missing]})
     include = [r for r in refs if found[r] != "active"]
     previous_for = {ref: updated for ref, _, updated in rows} if previous_ok and not include else None
     recommender = warm_recommender(session, settings=settings, include=include, previous_for=previous_for)

@@ -42,7 +42,8 @@ def get_run(session: Session, principal: Principal, run_id: int) -> MatchRun:
     """One run ``principal`` sees (else ``NotFound``: whether it exists is not told)."""
     run = session.scalar(visible_runs(principal).where(MatchRun.id == run_id)) if 0 < run_id <= MAX_ID else None
     if run is None:
-        raise NotFound(f"match run {run_id} not found (无此匹配批次)", {"run": [f"no run {run_id} you can see"]})
+        raise NotFound(f"match run {run_id} not found (无此匹配批次)",
+                       {"run": [f"no run {run_id} you can see (没有您可查看的匹配批次 {run_id})"]})
     return run
 
 

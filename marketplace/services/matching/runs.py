@@ -50,7 +50,7 @@ def run_scope(session: Session, principal: Principal, park: str | None) -> Park 
     """
     if not (principal.is_admin or principal.is_coordinator):
         raise Forbidden(f"match runs are for coordinators and admins; you are {principal.role} (权限不足)",
-                        {"role": ["requires admin or coordinator"]})
+                        {"role": ["requires admin or coordinator (仅限系统管理员或园区管理者)"]})
     if park is None:
         if principal.is_admin:
             return None
@@ -65,7 +65,7 @@ def check_engine(settings: Settings, engine: str, *, scheduler: str | None = Non
     candidate list)."""
     if engine not in ENGINES:
         raise EngineRefused(f"--engine: must be one of {', '.join(ENGINES)} (引擎须为 local 或 dask)",
-                            {"engine": [f"one of {', '.join(ENGINES)}"]})
+                            {"engine": [f"one of {', '.join(ENGINES)} (须为 {'、'.join(ENGINES)} 之一)"]})
     if max_region_offers is not None and max_region_offers < 1:
         raise EngineRefused("--max-region-offers: at least 1 (每个区域至少 1 条供给)",
                             {"max_region_offers": ["must be at least 1"]})
@@ -74,7 +74,7 @@ def check_engine(settings: Settings, engine: str, *, scheduler: str | None = Non
             if given is not None:
                 option = "--" + name.replace("_", "-")
                 raise EngineRefused(f"{option} works with --engine dask only (仅适用于 dask 引擎)",
-                                    {name: ["only with --engine dask"]})
+                                    {name: ["only with --engine dask (仅适用于 --engine dask)"]})
         return
     if workers is not None and workers < 1:
         raise EngineRefused("--workers: at least 1 (工作进程数至少为 1)", {"workers": ["must be at least 1"]})
@@ -84,7 +84,7 @@ def check_engine(settings: Settings, engine: str, *, scheduler: str | None = Non
             option = "--" + name.replace("_", "-")
             raise EngineRefused(f"{option} works with --engine local only: the dask engine solves region by "
                                 f"region without it (dask 引擎不支持 {option}，请用 --engine local)",
-                                {name: ["not with --engine dask"]})
+                                {name: ["not with --engine dask (不适用于 --engine dask)"]})
 
 
 def _open_executor(engine: str, scheduler: str | None, workers: int | None) -> Executor:
@@ -95,7 +95,7 @@ def _open_executor(engine: str, scheduler: str | None, workers: int | None) -> E
         where = f"scheduler {scheduler}" if scheduler else "the local dask cluster"
         option = "--scheduler" if scheduler else "--workers"
         raise EngineRefused(f"{option}: {where} did not answer ({type(exc).__name__}: {exc}) "
-                            f"(无法连接 dask 调度器)", {option.lstrip("-"): ["did not answer"]}) from exc
+                            f"(无法连接 dask 调度器)", {option.lstrip("-"): ["did not answer (无应答)"]}) from exc
 
 
 def _database_url(session: Session) -> str:
@@ -104,7 +104,7 @@ def _database_url(session: Session) -> str:
     url = getattr(bind, "engine", bind).url
     if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
         raise EngineRefused("--engine dask needs a database other processes can open, not an in-memory SQLite "
-                            "(dask 引擎需要可共享的数据库)", {"engine": ["needs a file or server database"]})
+                            "(dask 引擎需要可共享的数据库)", {"engine": ["needs a file or server database (需要文件或服务器数据库)"]})
     return url.render_as_string(hide_password=False)
 
 
@@ -116,7 +116,7 @@ def check_settings(settings: Settings) -> None:
     if settings.exact and settings.loop_bonus_cny > 0:
         raise ValidationFailed("favouring loops works with the min-cost-flow allocation, not the exact mode "
                                "(闭环优先仅适用于最小费用流模式)",
-                               {"favour_loops": ["not with exact"]})
+                               {"favour_loops": ["not with exact (不适用于精确求解模式)"]})
 
 
 def start_run(session: Session, principal: Principal, *, park: str | None, settings: Settings | None = None,

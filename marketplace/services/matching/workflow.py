@@ -80,6 +80,11 @@ MAX_REASON = 2000  # characters of a decision's reason (the API's schema and the
 STATUS_ZH = {"proposed": "待确认", "superseded": "已被替代", "accepted": "双方已接受", "declined": "已拒绝",
              "approved": "已批准", "rejected": "已驳回", "in_transfer": "转移中", "completed": "已完成",
              "cancelled": "已取消", "expired": "已过期"}
+# The Chinese of what the messages name: listing states, actions, sides.
+LISTING_STATUS_ZH = {"active": "有效", "paused": "已暂停", "closed": "已关闭"}
+ACTION_ZH = {"accept": "接受", "decline": "谢绝", "approve": "批准", "reject": "驳回", "start_transfer": "开始转移",
+             "complete": "完成", "cancel": "取消"}
+SIDE_ZH = notifications.KIND_ZH  # a match's sides are its listings' kinds
 
 
 def _state(status: str) -> str:
@@ -137,7 +142,8 @@ def filtered_matches(session: Session, principal: Principal, *, status: str | No
     if park is not None:
         park_id = session.scalar(select(Park.id).where(Park.code == park))
         if park_id is None:
-            raise NotFound(f"unknown park {park!r} (无此园区)", {"park": [f"no park with code {park!r}"]})
+            raise NotFound(f"unknown park {park!r} (无此园区)",
+                           {"park": [f"no park with code {park!r} (没有代码为 {park} 的园区)"]})
         offer, need = aliased(Listing), aliased(Listing)
         offers_in = select(offer.id).join(Enterprise, offer.enterprise_id == Enterprise.id) \
             .where(Enterprise.park_id == park_id)
@@ -160,7 +166,8 @@ def _load(session: Session, match_id: int, *, lock: bool = False) -> Match | Non
 
 
 def _not_found(match_id: int) -> NotFound:
-    return NotFound(f"match {match_id} not found (无此匹配)", {"match": [f"no match {match_id} you can see"]})
+    return NotFound(f"match {match_id} not found (无此匹配)",
+                    {"match": [f"no match {match_id} you can see (没有您可查看的匹配 {match_id})"]})
 
 
 def get_match(session: Session, principal: Principal, match_id: int) -> Match:
@@ -348,7 +355,8 @@ def decide(session: Session, principal: Principal, match_id: int, action: str, r
     """
     now = now or utcnow()
     if action not in ACTIONS:
-        raise ValidationFailed(f"unknown action {action!r}", {"action": [f"must be one of: {', '.join(ACTIONS)}"]})
+        raise ValidationFailed(f"unknown action {action!r} (未知操作 {action})",
+                               {"action": [f"must be one of: {', '.join(ACTIONS)} (须为以下之一：{'、'.join(ACTIONS)})"]})
     _require_reason_text(reason)
     reason = (reason or "").strip() or None
     if action == "approve":
@@ -366,12 +374,13 @@ def decide(session: Session, principal: Principal, match_id: int, action: str, r
     if action == "accept":
         if getattr(match, f"{s.side}_accepted_at") is not None:
             raise Conflict(f"your side ({s.side}) has already accepted match {match.id} (已接受)",
-                           {"status": [f"already accepted by the {s.side} side"]})
+                           {"status": [f"already accepted by the {s.side} side ({SIDE_ZH[s.side]}方已接受)"]})
         committed = commitment(session, match, s.side)
         if committed.over and not confirm:
             raise OverCommitment(committed.message(), {"confirm": [
                 (f"{committed.committed_t:g} t already committed to {len(committed.partners)} other partner(s): "
-                 f"send confirm=true to accept anyway")]})
+                 f"send confirm=true to accept anyway (已有 {committed.committed_t:g} 吨与其他 "
+                 f"{len(committed.partners)} 个伙伴确认，如仍要接受，请发送 confirm=true)")]})
         setattr(match, f"{s.side}_accepted_at", now)
         setattr(match, f"{s.side}_accepted_by", actor)
         both = match.offer_accepted_at is not None and match.need_accepted_at is not None
@@ -409,8 +418,12 @@ def _authorise(principal: Principal, s: Standing, action: str) -> None:
                "start_transfer": "a coordinator or either party",
                "complete": "a coordinator or the receiving party (the need's enterprise)",
                "cancel": "a coordinator or either party"}[action]
+        who_zh = {"accept": "仅限匹配双方，即供给方和需求方企业", "decline": "仅限匹配双方，即供给方和需求方企业",
+                  "approve": "仅限供给方或需求方所在园区的管理者", "reject": "仅限供给方或需求方所在园区的管理者",
+                  "start_transfer": "仅限园区管理者或匹配任一方", "complete": "仅限园区管理者或接收方，即需求方企业",
+                  "cancel": "仅限园区管理者或匹配任一方"}[action]
         raise Forbidden(f"only {who} may {action} this match; you are {s.role} (无权执行此操作)",
-                        {"action": [f"{action} requires {who}"]})
+                        {"action": [f"{action} requires {who} ({ACTION_ZH[action]}：{who_zh})"]})
 
 
 def _require_no_open_shipment(session: Session, match: Match) -> None:
@@ -419,7 +432,8 @@ def _require_no_open_shipment(session: Session, match: Match) -> None:
         Shipment.match_id == match.id, Shipment.status.in_(OPEN_SHIPMENT_STATUSES)).order_by(Shipment.id)))
     if open_:
         raise Conflict(f"match {match.id} still has {len(open_)} open shipment(s): {', '.join(open_[:5])} "
-                       f"(尚有未办结的转移联单)", {"status": [f"open shipments: {', '.join(open_[:5])}"]})
+                       f"(尚有未办结的转移联单)",
+                       {"status": [f"open shipments: {', '.join(open_[:5])} (未办结的转移联单：{'、'.join(open_[:5])})"]})
 
 
 def _require_reason_text(reason: str | None) -> None:
@@ -437,7 +451,7 @@ def _require_reason_text(reason: str | None) -> None:
 def _require_reason(action: str, reason: str | None) -> None:
     if action in REASON_REQUIRED and not reason:
         raise ValidationFailed(f"a reason is required to {action} (请填写原因)",
-                               {"reason": [f"required to {action}"]})
+                               {"reason": [f"required to {action} ({ACTION_ZH.get(action, action)}须填写原因)"]})
 
 
 def _require_state(match: Match, action: str, now: dt.datetime) -> None:
@@ -445,10 +459,14 @@ def _require_state(match: Match, action: str, now: dt.datetime) -> None:
         raise Conflict(f"match {match.id} is {match.status}: cannot {action}, only from "
                        f"{' or '.join(FROM_STATES[action])} "
                        f"(匹配当前为「{STATUS_ZH.get(match.status, match.status)}」，不能执行此操作)",
-                       {"status": [f"is {match.status}; {action} needs {' or '.join(FROM_STATES[action])}"]})
+                       {"status": [(f"is {match.status}; {action} needs {' or '.join(FROM_STATES[action])} "
+                                    f"(当前为「{STATUS_ZH.get(match.status, match.status)}」，仅"
+                                    f"{'或'.join(f'「{STATUS_ZH[x]}」' for x in FROM_STATES[action])}的匹配可"
+                                    f"{ACTION_ZH[action]})")]})
     if _expired(match, now):
-        raise Conflict(f"match {match.id} expired at {as_utc(match.expires_at).isoformat()} (已过期): "
-                       f"cannot {action}", {"status": [f"expired at {as_utc(match.expires_at).isoformat()}"]})
+        expired = as_utc(match.expires_at).isoformat()
+        raise Conflict(f"match {match.id} expired at {expired} (已过期): cannot {action}",
+                       {"status": [f"expired at {expired} (已于 {expired} 过期)"]})
 
 
 # --- approval: re-check, reserve ------------------------------------------------------------------
@@ -474,7 +492,8 @@ def _approve(session: Session, principal: Principal, match_id: int, reason: str 
     for label, listing in (("offer", offer), ("need", need)):
         if listing.status != "active":
             raise Conflict(f"the {label} #{listing.id} is {listing.status}: cannot approve (挂牌已暂停或关闭)",
-                           {label: [f"is {listing.status}"]})
+                           {label: [(f"is {listing.status} "
+                                     f"(挂牌当前为「{LISTING_STATUS_ZH.get(listing.status, listing.status)}」)")]})
     settings = settings or Settings(today=now.date())
     verdict = evaluate_pair(session, offer, need, settings=settings)
     failed = [c for c in verdict.failed if c["code"] not in NOT_RECHECKED]
@@ -517,11 +536,11 @@ def _shortfalls(session: Session, match: Match, offer: Listing, need: Listing, l
         total = annual_tonnes(listing.quantity_t, listing.period)
         left = total - _reserved_sum(session, column == listing.id, Match.id != match.id)
         if q > left + QUANTITY_EPS_T:
-            errors[label] = [f"only {max(left, 0.0):.3f} t left of {total:.3f} t/year on {label} #{listing.id} "
-                             f"(剩余 {max(left, 0.0):.3f} 吨)"]
+            errors[label] = [(f"only {max(left, 0.0):.3f} t left of {total:.3f} t/year on {label} #{listing.id} "
+                              f"(剩余 {max(left, 0.0):.3f} 吨)")]
     if licence is not None:
-        start = dt.datetime(now.year, 1, 1, tzinfo=dt.timezone.utc)
-        end = dt.datetime(now.year + 1, 1, 1, tzinfo=dt.timezone.utc)
+        start = dt.datetime(now.year, 1, 1, tzinfo=dt.UTC)
+        end = dt.datetime(now.year + 1, 1, 1, tzinfo=dt.UTC)
         # Counted exactly as build_problem counts it (matching._licence_used): a reserving row
         # without approved_at counts by its last update, rather than not at all.
         when = func.coalesce(Match.approved_at, Match.updated_at)
@@ -529,9 +548,9 @@ def _shortfalls(session: Session, match: Match, offer: Listing, need: Listing, l
                              when >= start, when < end)
         left = licence.annual_capacity_t - used
         if q > left + QUANTITY_EPS_T:
-            errors["licence"] = [f"only {max(left, 0.0):.3f} t of licence {licence.number}'s "
-                                 f"{licence.annual_capacity_t:g} t capacity left in {now.year} "
-                                 f"(许可证剩余 {max(left, 0.0):.3f} 吨)"]
+            errors["licence"] = [(f"only {max(left, 0.0):.3f} t of licence {licence.number}'s "
+                                  f"{licence.annual_capacity_t:g} t capacity left in {now.year} "
+                                  f"(许可证剩余 {max(left, 0.0):.3f} 吨)")]
     return errors
 
 
@@ -619,7 +638,7 @@ def propose(session: Session, principal: Principal, offer_id: int, need_id: int,
     for field_name, listing_id in (("offer", offer_id), ("need", need_id)):
         # Another enterprise's paused or closed listing is as absent as a missing one: no oracle.
         if listing_id not in found or not disclosure.sees_listing(principal, found[listing_id], disclosed):
-            errors[field_name] = [f"no listing {listing_id}"]
+            errors[field_name] = [f"no listing {listing_id} (无此挂牌 {listing_id})"]
     if errors:
         raise NotFound("listing not found (无此挂牌)", errors)
     # Stale proposals lapse first (after the listing locks: the global order), so they block nothing.
@@ -629,22 +648,25 @@ def propose(session: Session, principal: Principal, offer_id: int, need_id: int,
     if not (principal.acts_for(ent_o.id) or principal.acts_for(ent_n.id)
             or principal.coordinates(ent_o.park_id) or principal.coordinates(ent_n.park_id)):
         raise Forbidden("you may propose only for your own listings or in your parks (只能为本企业挂牌或所辖园区发起匹配)",
-                        {"offer": ["neither listing is yours or in your parks"]})
+                        {"offer": ["neither listing is yours or in your parks (两条挂牌都不属于本企业或您管理的园区)"]})
     for field_name, listing, kind in (("offer", offer, "offer"), ("need", need, "need")):
         if listing.kind != kind:
-            errors[field_name] = [f"listing {listing.id} is a {listing.kind}, not a {kind}"]
+            errors[field_name] = [(f"listing {listing.id} is a {listing.kind}, not a {kind} "
+                                   f"(挂牌 {listing.id} 是{SIDE_ZH.get(listing.kind, listing.kind)}，不是{SIDE_ZH[kind]})")]
     if errors:
         raise ValidationFailed("the pair must be an offer and a need (需为一供一需)", errors)
     for field_name, listing in (("offer", offer), ("need", need)):
         if listing.status != "active":
-            errors[field_name] = [f"is {listing.status}"]
+            errors[field_name] = [(f"is {listing.status} "
+                                   f"(挂牌当前为「{LISTING_STATUS_ZH.get(listing.status, listing.status)}」)")]
     if errors:
         raise Conflict("a paused or closed listing cannot be matched (挂牌已暂停或关闭)", errors)
     existing = session.scalar(select(Match).where(Match.offer_id == offer.id, Match.need_id == need.id,
                                                   Match.status.in_(ACTIVE_STATUSES)).limit(1))
     if existing is not None:
         raise Conflict(f"this pair already has an open match #{existing.id} ({_state(existing.status)}) (已有进行中的匹配)",
-                       {"match": [f"match {existing.id} is {existing.status}"]})
+                       {"match": [(f"match {existing.id} is {existing.status} "
+                                   f"(匹配 {existing.id} 当前为「{STATUS_ZH.get(existing.status, existing.status)}」)")]})
     redact = disclosure.redactor_for(principal, [offer, need], disclosed)
     verdict = evaluate_pair(session, offer, need, settings=settings or Settings(today=now.date()), park_wide=True)
     if verdict.needs_report:  # unknown is not zero: refused until the offer declares what the need bounds
@@ -656,13 +678,15 @@ def propose(session: Session, principal: Principal, offer_id: int, need_id: int,
                                redact({"checks": [f"{c['code']}: {c['detail']}" for c in verdict.failed]}))
     if verdict.max_t <= QUANTITY_EPS_T:
         raise Conflict("nothing is left to allocate on this pair (无剩余可匹配量)",
-                       {"quantity_t": ["the offer, the need or the licence has no quantity left"]})
+                       {"quantity_t": [("the offer, the need or the licence has no quantity left "
+                                        "(供给、需求或许可证已无剩余量)")]})
     if quantity_t is None:
         # Never round up past what is left, or the approval would later be refused as over-allocating.
         quantity_t = min(round(verdict.max_t, 3), verdict.max_t)
     elif quantity_t <= 0 or quantity_t > verdict.max_t + QUANTITY_EPS_T:
         raise ValidationFailed(f"quantity_t must be above 0 and at most {verdict.max_t:.3f} t (超出可匹配量)",
-                               {"quantity_t": [f"must be in (0, {verdict.max_t:.3f}] t"]})
+                               {"quantity_t": [(f"must be in (0, {verdict.max_t:.3f}] t "
+                                                f"(须大于 0 且不超过 {verdict.max_t:.3f} 吨)")]})
     p = verdict.proposal
     p.quantity_t = quantity_t
     p.score = round(p.weight * quantity_t, 3)

@@ -57,17 +57,19 @@ def report_park(session: Session, principal: Principal, code: str | None) -> Par
     """
     if not (principal.is_admin or principal.is_coordinator):
         raise Forbidden("reports are for coordinators and admins (报告仅限园区管理者查看)",
-                        {"role": ["requires coordinator or admin"]})
+                        {"role": ["requires coordinator or admin (须为园区管理者或系统管理员)"]})
     if code is not None:
         park = get_park(session, code, field="park")
         if not principal.coordinates(park.id):
-            raise Forbidden(f"you do not coordinate park {code} (非所辖园区)", {"park": ["not one of your parks"]})
+            raise Forbidden(f"you do not coordinate park {code} (非所辖园区)",
+                            {"park": ["not one of your parks (非所辖园区)"]})
         return park
     if principal.is_admin:
         return None
     if len(principal.park_ids) != 1:
         raise ValidationFailed("name the park of the report (请选择园区)",
-                               {"park": [f"required: you coordinate {len(principal.park_ids)} parks"]})
+                               {"park": [(f"required: you coordinate {len(principal.park_ids)} parks "
+                                          f"(必填：您管理 {len(principal.park_ids)} 个园区)")]})
     return session.get(Park, next(iter(principal.park_ids)))
 
 
@@ -76,17 +78,20 @@ def report_period(start: dt.date | None, end: dt.date | None) -> Period:
     for name, day in (("from", start), ("to", end)):
         if day is not None and not EARLIEST <= day <= LATEST:
             raise ValidationFailed(f"{name}: {day} is outside the years a report can cover (报告期超出范围)",
-                                   {name: [f"must lie between {EARLIEST} and {LATEST}"]})
+                                   {name: [(f"must lie between {EARLIEST} and {LATEST} "
+                                            f"(须在 {EARLIEST} 至 {LATEST} 之间)")]})
     if start is None:
         period = Period.ending(end)
     else:
         period = Period(start, end or Period.ending().end)
     if period.start > period.end:
         raise ValidationFailed("the period ends before it begins (报告期起止有误)",
-                               {"from": [f"{period.start} is after to = {period.end}"]})
+                               {"from": [(f"{period.start} is after to = {period.end} "
+                                          f"(起始日 {period.start} 晚于截止日 {period.end})")]})
     if period.days > MAX_PERIOD_DAYS:
         raise ValidationFailed("the period is longer than ten years (报告期过长)",
-                               {"from": [f"{period.days} days; at most {MAX_PERIOD_DAYS}"]})
+                               {"from": [(f"{period.days} days; at most {MAX_PERIOD_DAYS} "
+                                          f"({period.days} 天，最多 {MAX_PERIOD_DAYS} 天)")]})
     return period
 
 

@@ -110,29 +110,31 @@ def policy_from(values: Mapping[str, Any] | None, *, field_prefix: str = "rating
 
     known = set(defaults.as_dict())
     for name in sorted(set(values) - known):
-        bad(name, f"unknown setting; known: {', '.join(sorted(known))}")
+        bad(name, f"unknown setting; known: {', '.join(sorted(known))} "
+                  f"(无此参数；可用参数：{'、'.join(sorted(known))})")
     for name, (low, high) in _NUMBERS.items():
         if name in values and not (_number(values[name]) and low <= values[name] <= high):
-            bad(name, f"must be a number in [{low:g}, {high:g}]")
+            bad(name, f"must be a number in [{low:g}, {high:g}] (须为 {low:g} 至 {high:g} 之间的数)")
     if "weights" in values:
         w = values["weights"]
         if not isinstance(w, Mapping):
-            bad("weights", "must be an object of indicator → weight")
+            bad("weights", "must be an object of indicator → weight (须为“指标 → 权重”的对象)")
         else:
             for k, v in w.items():
                 if k not in INDICATORS:
-                    bad(f"weights.{k}", f"unknown indicator; known: {', '.join(INDICATORS)}")
+                    bad(f"weights.{k}", f"unknown indicator; known: {', '.join(INDICATORS)} "
+                                       f"(无此指标；可用指标：{'、'.join(INDICATORS)})")
                 elif not (_number(v) and 0 <= v <= 100):
-                    bad(f"weights.{k}", "must be a number in [0, 100]")
+                    bad(f"weights.{k}", "must be a number in [0, 100] (须为 0 至 100 之间的数)")
             if not errors and sum({**defaults.weights, **w}.values()) <= 0:
-                bad("weights", "at least one weight must be above 0")
+                bad("weights", "at least one weight must be above 0 (至少一项权重须大于 0)")
     for name in ("critical_alert_cap", "banned_use_cap", "overdue_obligation_cap"):
         if name in values and values[name] not in GRADES:
-            bad(name, f"must be one of {', '.join(GRADES)}")
+            bad(name, f"must be one of {', '.join(GRADES)} (须为以下之一：{'、'.join(GRADES)})")
     for name in ("rectify_findings", "rectify_alerts"):
         if name in values and not (isinstance(values[name], (list, tuple))
                                    and all(isinstance(x, str) and 0 < len(x) <= 40 for x in values[name])):
-            bad(name, "must be a list of codes")
+            bad(name, "must be a list of codes (须为代码列表)")
     if errors:
         raise ValidationFailed("the rating policy is not valid (评级参数有误)", errors)
     merged = {**defaults.as_dict(), **values}
@@ -142,7 +144,8 @@ def policy_from(values: Mapping[str, Any] | None, *, field_prefix: str = "rating
     policy = RatingPolicy(**merged)
     if not policy.grade_a >= policy.grade_b >= policy.grade_c:
         raise ValidationFailed("the rating policy is not valid (评级参数有误)",
-                               {f"{field_prefix}.grade_b": ["thresholds must satisfy grade_a ≥ grade_b ≥ grade_c"]})
+                               {f"{field_prefix}.grade_b": [("thresholds must satisfy grade_a ≥ grade_b ≥ grade_c "
+                                                             "(评级阈值须满足 grade_a ≥ grade_b ≥ grade_c)")]})
     return policy
 
 

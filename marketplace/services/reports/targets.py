@@ -128,7 +128,7 @@ def _year(year: Any) -> int:
 def _definition(key: Any) -> TargetDef:
     if key not in TARGETS:
         raise ValidationFailed(f"unknown target {key!r} (无此目标)",
-                               {"key": [f"must be one of {', '.join(TARGETS)}"]})
+                               {"key": [f"must be one of {', '.join(TARGETS)} (须为以下之一：{'、'.join(TARGETS)})"]})
     return TARGETS[key]
 
 
@@ -267,7 +267,9 @@ def set_target(session: Session, principal: Principal, park_code: str, year: int
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         errors["value"] = ["must be a number"]
     elif d is not None and not d.low <= value <= d.high:
-        errors["value"] = [f"must lie between {d.low:g} and {d.high:g} for {d.unit} (e.g. 0.8 = 80 %)"]
+        unit_zh = {"share": "比例"}.get(d.unit, d.unit)
+        errors["value"] = [(f"must lie between {d.low:g} and {d.high:g} for {d.unit} (e.g. 0.8 = 80 %) "
+                            f"({unit_zh}须在 {d.low:g} 至 {d.high:g} 之间，如 0.8 即 80%)")]
     note = note or ""
     if not isinstance(note, str) or len(note) > NOTE_MAX or "\x00" in note:
         errors["note"] = [f"text of at most {NOTE_MAX} characters (最多 {NOTE_MAX} 个字符)"]
@@ -295,7 +297,7 @@ def clear_target(session: Session, principal: Principal, park_code: str, year: i
     target = session.scalar(select(Target).where(Target.park_id == park.id, Target.year == year, Target.key == key))
     if target is None:
         raise NotFound(f"no target {key} set for {park.code} in {year} (未设置该目标)",
-                       {"key": [f"no target set for {year}"]})
+                       {"key": [f"no target set for {year} (未设置 {year} 年的该目标)"]})
     audit.record(session, actor=principal.actor, action="clear_target", entity_type="target",
                  entity_key=f"{park.code}:{year}:{key}", changes={"value": [target.value, None]}, park_id=park.id)
     session.delete(target)

@@ -137,13 +137,13 @@ def settings_from(values: dict[str, Any] | None) -> AlertSettings:
         if name not in values:
             continue
         v = values[name]
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not (low <= v <= high) or v != v:
-            errors[name] = [f"must be a number in [{low:g}, {high:g}]"]
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not (low <= v <= high) or math.isnan(v):
+            errors[name] = [f"must be a number in [{low:g}, {high:g}] (须为 {low:g} 至 {high:g} 之间的数值)"]
         elif name == "licence_expiry_days" and int(v) != v:
-            errors[name] = ["must be a whole number of days"]
+            errors[name] = ["must be a whole number of days (须为整数天数)"]
     unknown = sorted(set(values) - set(defaults.as_dict()))
     for name in unknown:
-        errors[name] = ["unknown threshold"]
+        errors[name] = ["unknown threshold (未知的阈值)"]
     if errors:
         raise ValidationFailed("the alert thresholds are not valid (预警阈值有误)", errors)
     if "licence_expiry_days" in values:
@@ -449,7 +449,7 @@ def _licence_findings(session: Session, licences: list[Licence], now: dt.datetim
                 Shipment.received_at.is_not(None))):
         receipts[(number, park_date(received_at).year)] += float(tonnes or 0.0)
     # Approvals reserve capacity by the UTC year of approval (workflow and licence_used_t do); so does this.
-    year = as_utc(now).astimezone(dt.timezone.utc).year
+    year = as_utc(now).astimezone(dt.UTC).year
     for lic in licences:
         holder = lic.enterprise
         base = {"park_id": holder.park_id if holder else None, "enterprise_id": lic.enterprise_id,
@@ -594,7 +594,7 @@ def scan(session: Session, *, now: dt.datetime | None = None, settings: AlertSet
     licences when their holder is in it. ``actor`` is who the audit trail names for raising and
     clearing (default ``system:alerts``). Never commits.
     """
-    now = (as_utc(now) or utcnow()).astimezone(dt.timezone.utc)  # SQLite drops offsets: store UTC
+    now = (as_utc(now) or utcnow()).astimezone(dt.UTC)  # SQLite drops offsets: store UTC
     s = settings or AlertSettings()
     shipments = list(session.scalars(_scoped_shipments(park_id).where(Shipment.status.in_(WATCHED_STATUSES))
                                      .order_by(Shipment.id)))
@@ -670,7 +670,7 @@ def sync_alerts(session: Session, findings: list[AlertFinding], *, kinds: tuple[
     unknown = sorted(set(kinds) - set(ALERT_KINDS)) + sorted({f.kind for f in findings} - set(kinds))
     if unknown:
         raise ValueError(f"alert kinds not allowed here: {', '.join(unknown)}")
-    now = (as_utc(now) or utcnow()).astimezone(dt.timezone.utc)
+    now = (as_utc(now) or utcnow()).astimezone(dt.UTC)
     where: list[Any] = [Alert.kind.in_(kinds)]
     if key_prefix is not None:
         where.append(Alert.key.startswith(key_prefix, autoescape=True))
@@ -711,7 +711,8 @@ def scan_for(session: Session, principal: Principal, park_code: str | None,
     elif len(principal.park_ids) == 1:
         park = session.get(Park, next(iter(principal.park_ids)))
     else:
-        raise ValidationFailed("name the park to scan (请选择园区)", {"park": ["required: you coordinate several parks"]})
+        raise ValidationFailed("name the park to scan (请选择园区)",
+                               {"park": ["required: you coordinate several parks (您管理多个园区，须指明园区)"]})
     settings = settings or AlertSettings()
     result = scan(session, now=now, settings=settings, park_id=park.id if park is not None else None,
                   actor=principal.actor)
@@ -725,7 +726,7 @@ def refresh_for_shipment(session: Session, shipment: Shipment, *, now: dt.dateti
     Transfers call it after each transition, so a receipt clears ``not_received`` and a
     weighed difference raises ``weight_mismatch`` at once rather than at the next scan.
     """
-    now = (as_utc(now) or utcnow()).astimezone(dt.timezone.utc)  # SQLite drops offsets: store UTC
+    now = (as_utc(now) or utcnow()).astimezone(dt.UTC)  # SQLite drops offsets: store UTC
     findings = _shipment_findings(shipment, now, settings or AlertSettings())
     active = _active(session, Alert.shipment_id == shipment.id, Alert.kind.in_(SHIPMENT_KINDS))
     return _reconcile(session, findings, active, now, SHIPMENT_KINDS, actor)
@@ -786,13 +787,14 @@ def _sees(principal: Principal, alert: Alert) -> bool:
 
 
 def _not_found(alert_id: Any) -> NotFound:
-    return NotFound(f"alert {alert_id} not found (无此预警)", {"alert": [f"no alert {alert_id} you can see"]})
+    return NotFound(f"alert {alert_id} not found (无此预警)",
+                    {"alert": [f"no alert {alert_id} you can see (无您可查看的预警 {alert_id})"]})
 
 
 def _require_coordinator(principal: Principal) -> None:
     if not (principal.is_admin or principal.is_coordinator):
         raise Forbidden("alerts are for coordinators and admins (预警仅限园区管理者查看)",
-                        {"role": ["requires coordinator or admin"]})
+                        {"role": ["requires coordinator or admin (须为园区管理者或管理员)"]})
 
 
 def get_alert(session: Session, principal: Principal, alert_id: int, *, lock: bool = False) -> Alert:
@@ -826,7 +828,8 @@ def acknowledge(session: Session, principal: Principal, alert_id: int, note: str
                                {"note": ["required"]})
     if alert.status == "cleared":
         raise Conflict(f"alert {alert.id} is already cleared: nothing to acknowledge (预警已解除)",
-                       {"status": ["is cleared; only open or acknowledged alerts can be acknowledged"]})
+                       {"status": [("is cleared; only open or acknowledged alerts can be acknowledged "
+                                    "(已解除；只能确认未处理或已确认的预警)")]})
     before = {"status": alert.status, "acknowledgement": alert.acknowledgement}
     now = utcnow()
     alert.status, alert.acknowledged_at, alert.acknowledged_by, alert.acknowledgement = \
@@ -867,10 +870,10 @@ def active_counts(session: Session, principal: Principal, *, park_id: int | None
     return counts
 
 
-__all__ = ["AlertFinding", "AlertSettings", "DEVICE_KINDS", "KIND_ZH", "LICENCE_KINDS", "OWN_KINDS", "ParkScan", "SHIPMENT_KINDS", "ScanResult", "acknowledge",
-           "active_counts", "alert_view", "filtered_alerts", "get_alert", "park_code_of", "park_id_of", "planned_line_km",
-           "refresh_device_alerts", "refresh_for_shipment", "register_scan_hook", "scan", "scan_for", "scan_hooks", "settings_from",
-           "sync_alerts", "visible_alerts"]
+__all__ = ["DEVICE_KINDS", "KIND_ZH", "LICENCE_KINDS", "OWN_KINDS", "SHIPMENT_KINDS", "AlertFinding", "AlertSettings",
+           "ParkScan", "ScanResult", "acknowledge", "active_counts", "alert_view", "filtered_alerts", "get_alert",
+           "park_code_of", "park_id_of", "planned_line_km", "refresh_device_alerts", "refresh_for_shipment",
+           "register_scan_hook", "scan", "scan_for", "scan_hooks", "settings_from", "sync_alerts", "visible_alerts"]
 
 
 def list_alerts(session: Session, principal: Principal, *, status: str | None = None, kind: str | None = None,

@@ -42,6 +42,7 @@ DECISIONS = ("approve", "reject")
 # Receipt fields can only be corrected once there is a receipt.
 RECEIVED_STATES = ("received", "closed")
 TEXT_FIELDS = ("carrier", "carrier_licence", "vehicle", "driver")
+CORRECTION_STATUS_ZH = {"requested": "待审核", "approved": "已批准", "rejected": "已驳回"}
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,9 @@ def _read(shipment: Shipment, field: str, value: Any, errors: dict[str, list[str
         return float(value) if transfers._positive(value) else None
     if field == "quantity_received_t":
         if shipment.status not in RECEIVED_STATES:
-            errors[field] = [f"the shipment is {shipment.status}: there is no receipt to correct (尚未接收)"]
+            errors[field] = [(f"the shipment is {shipment.status}: there is no receipt to correct "
+                             f"(联单当前为「{transfers.STATUS_ZH.get(shipment.status, shipment.status)}」，"
+                             f"尚未接收，无接收量可更正)")]
         elif not transfers._positive(value):
             errors[field] = [("must be a number of tonnes above 0; a load not taken is rejected, not received at 0 "
                               "(须为大于 0 的吨数)")]
@@ -101,12 +104,14 @@ def _check_changes(session: Session, shipment: Shipment, changes: Any) -> dict[s
     """``{field: [current, proposed]}`` (JSON values) from ``{field: proposed}``, every value checked."""
     if not isinstance(changes, Mapping) or not changes:
         raise ValidationFailed("name at least one field to correct (请填写要更正的字段)",
-                               {"changes": [f"one or more of: {', '.join(CORRECTABLE_FIELDS)}"]})
+                               {"changes": [(f"one or more of: {', '.join(CORRECTABLE_FIELDS)} "
+                                            f"(须为以下一项或多项：{'、'.join(CORRECTABLE_FIELDS)})")]})
     errors: dict[str, list[str]] = {}
     out: dict[str, list[Any]] = {}
     for field, value in changes.items():
         if field not in CORRECTABLE_FIELDS:
-            errors[str(field)] = [f"cannot be corrected; one of: {', '.join(CORRECTABLE_FIELDS)} (此字段不可更正)"]
+            errors[str(field)] = [(f"cannot be corrected; one of: {', '.join(CORRECTABLE_FIELDS)} "
+                                  f"(此字段不可更正；可更正的字段：{'、'.join(CORRECTABLE_FIELDS)})")]
             continue
         proposed = _read(shipment, field, value, errors)
         if field in errors:
@@ -136,13 +141,15 @@ def _text(value: Any, name: str, *, required: bool) -> str | None:
     if value is not None and not isinstance(value, str):
         errors[name] = ["must be text"]
     elif value is not None and "\x00" in value:
-        errors[name] = ["must not contain NUL characters"]
+        errors[name] = ["must not contain NUL characters (不得含 NUL 字符)"]
     elif value is not None and len(value.strip()) > REASON_LIMIT:
-        errors[name] = [f"at most {REASON_LIMIT} characters (过长)"]
+        errors[name] = [f"at most {REASON_LIMIT} characters (最多 {REASON_LIMIT} 个字符)"]
     elif required and not (value or "").strip():
         errors[name] = ["required (请填写)"]
     if errors:
-        raise ValidationFailed(f"the {name} is not valid (请填写{'原因' if name == 'reason' else '说明'})", errors)
+        label = "原因" if name == "reason" else "说明"
+        zh = f"请填写{label}" if errors[name][0].startswith("required") else f"{label}有误"
+        raise ValidationFailed(f"the {name} is not valid ({zh})", errors)
     return (value or "").strip() or None
 
 
@@ -167,13 +174,14 @@ def request_correction(session: Session, principal: Principal, shipment_id: int,
     shipment, s = loaded.shipment, loaded.standing
     if shipment.status == "cancelled":
         raise Conflict(f"shipment {shipment.manifest_number} is cancelled: nothing to correct (已取消的联单不可更正)",
-                       {"status": ["is cancelled"]})
+                       {"status": ["is cancelled (联单已取消)"]})
     text = _text(reason, "reason", required=True)
     diff = _check_changes(session, shipment, changes)
     pending = _open_request(session, shipment.id)
     if pending is not None:
         raise Conflict(f"correction {pending.id} of {shipment.manifest_number} is still awaiting a decision "
-                       f"(已有待审核的更正申请)", {"correction": [f"request {pending.id} is open"]})
+                       f"(已有待审核的更正申请 {pending.id})",
+                       {"correction": [f"request {pending.id} is open (更正申请 {pending.id} 尚待审核)"]})
     correction = ManifestCorrection(shipment_id=shipment.id, status="requested", changes=diff, reason=text,
                                     requested_by=principal.actor, requested_at=now)
     session.add(correction)
@@ -250,33 +258,38 @@ def decide_correction(session: Session, principal: Principal, shipment_id: int, 
     """
     now = transfers._clock(now)
     if decision not in DECISIONS:
-        raise ValidationFailed(f"unknown decision {decision!r} (无此决定)", {"decision": ["approve or reject"]})
+        raise ValidationFailed(f"unknown decision {decision!r} (无此决定 {decision!r})",
+                               {"decision": ["approve or reject (须为批准 approve 或驳回 reject)"]})
     loaded = _locked(session, principal, shipment_id)
     shipment = loaded.shipment
     correction = (session.get(ManifestCorrection, correction_id, with_for_update=True)
                   if isinstance(correction_id, int) and 0 < correction_id <= MAX_ID else None)
     if correction is None or correction.shipment_id != shipment.id:
-        raise NotFound(f"no correction {correction_id} of shipment {shipment_id} (无此更正申请)",
-                       {"correction": [f"no correction {correction_id} of this shipment"]})
+        raise NotFound(f"no correction {correction_id} of shipment {shipment_id} (无此更正申请 {correction_id})",
+                       {"correction": [(f"no correction {correction_id} of this shipment "
+                                       f"(此联单无更正申请 {correction_id})")]})
     if not principal.coordinates(shipment.park_id):
         raise Forbidden("only a coordinator of the producer's park (or an admin) decides a correction "
-                        "(仅产生单位所在园区的管理者可审核更正)", {"decision": ["requires the producer's park coordinator"]})
+                        "(仅产生单位所在园区的管理者可审核更正)",
+                        {"decision": ["requires the producer's park coordinator (须由产生单位所在园区的管理者审核)"]})
     if correction.requested_by == principal.actor:
         raise Forbidden("a correction is decided by somebody other than who asked for it (申请人不能审核自己的更正)",
-                        {"decision": ["you asked for this correction"]})
+                        {"decision": ["you asked for this correction (您是此更正的申请人)"]})
     if correction.status != "requested":
-        raise Conflict(f"correction {correction.id} is already {correction.status} (该更正已处理)",
-                       {"status": [f"is {correction.status}"]})
+        status_zh = CORRECTION_STATUS_ZH.get(correction.status, correction.status)
+        raise Conflict(f"correction {correction.id} is already {correction.status} (该更正已处理：{status_zh})",
+                       {"status": [f"is {correction.status} ({status_zh})"]})
     text = _text(note, "note", required=decision == "reject")
     booked: dict[str, list[Any]] = {}
     if decision == "approve":
         if shipment.status == "cancelled":
             raise Conflict(f"shipment {shipment.manifest_number} was cancelled since (联单已取消)",
-                           {"status": ["is cancelled"]})
+                           {"status": ["is cancelled (联单已取消)"]})
         stale = [f for f, (current, _p) in correction.changes.items() if _json(getattr(shipment, f)) != current]
         if stale:
             raise Conflict(f"the manifest changed since the correction was asked: {', '.join(stale)} "
-                           f"(联单已变更，请重新申请)", {f: ["changed since the request"] for f in stale})
+                           f"(联单已变更，请重新申请：{'、'.join(stale)})",
+                           {f: ["changed since the request (申请后已变更)"] for f in stale})
         diff = _check_changes(session, shipment, {f: p for f, (_c, p) in correction.changes.items()})
         booked = _apply(session, principal, shipment, diff, now)
     correction.status = "approved" if decision == "approve" else "rejected"

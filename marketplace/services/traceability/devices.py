@@ -95,10 +95,11 @@ def _enterprise(session: Session, principal: Principal, ref: str | None) -> Ente
     if principal.role == "enterprise" and ref != principal.enterprise_ref:
         # Refused before any lookup, so that the answer says nothing about whether ``ref`` exists.
         raise Forbidden("devices are registered by the enterprise itself or its park's coordinators "
-                        "(仅本企业或园区管理者可登记设备)", {"enterprise": ["not yours"]})
+                        "(仅本企业或园区管理者可登记设备)", {"enterprise": ["not yours (非本企业)"]})
     ent = session.scalar(select(Enterprise).where(Enterprise.ref == ref))
     if ent is None or not _may_manage(principal, ent):
-        raise NotFound(f"enterprise {ref} not found (无此企业)", {"enterprise": [f"no enterprise {ref} you manage"]})
+        raise NotFound(f"enterprise {ref} not found (无此企业)",
+                       {"enterprise": [f"no enterprise {ref} you manage (您管理的企业中没有 {ref})"]})
     return ent
 
 
@@ -131,7 +132,8 @@ def register_device(session: Session, principal: Principal, *, purpose: str, nam
 def _visible(session: Session, principal: Principal, device_id: Any) -> Device:
     device = session.get(Device, device_id) if isinstance(device_id, int) and 0 < device_id <= MAX_ID else None
     if device is None or not _may_manage(principal, device.enterprise):
-        raise NotFound(f"device {device_id} not found (无此设备)", {"device": [f"no device {device_id} you manage"]})
+        raise NotFound(f"device {device_id} not found (无此设备)",
+                       {"device": [f"no device {device_id} you manage (您管理的设备中没有 {device_id})"]})
     return device
 
 
@@ -144,7 +146,7 @@ def revoke_device(session: Session, principal: Principal, device_id: int) -> Dev
     """Revoke a device's token for good (its readings stay); revoking twice is a 409. Audited."""
     device = _visible(session, principal, device_id)
     if device.revoked_at is not None:
-        raise Conflict(f"device {device.id} is already revoked (设备已停用)", {"device": ["already revoked"]})
+        raise Conflict(f"device {device.id} is already revoked (设备已停用)", {"device": ["already revoked (已停用)"]})
     device.revoked_at, device.revoked_by = utcnow(), principal.actor
     audit.record(session, actor=principal.actor, action="revoke", entity_type="device", entity_key=str(device.id),
                  changes={"revoked_at": [None, iso_utc(device.revoked_at)]},
@@ -181,13 +183,14 @@ def authenticate(session: Session, token: str | None, purpose: str) -> Device:
     row = session.scalar(select(Device).where(Device.token_hash == _digest(token or ""))
                          .with_for_update().execution_options(populate_existing=True)) if token else None
     if row is None:
-        raise Unauthorized("invalid device token (设备令牌无效)", {"Authorization": ["unknown device token"]})
+        raise Unauthorized("invalid device token (设备令牌无效)", {"Authorization": ["unknown device token (设备令牌无效)"]})
     if row.revoked_at is not None:
-        raise Unauthorized("the device token was revoked (设备令牌已停用)", {"Authorization": ["revoked"]})
+        raise Unauthorized("the device token was revoked (设备令牌已停用)", {"Authorization": ["revoked (已停用)"]})
     if row.purpose != purpose:
         raise Forbidden(f"this device is a {row.purpose} ({PURPOSE_ZH[row.purpose]}); it cannot post "
                         f"{'weights' if purpose == 'weighbridge' else 'track points'} (设备用途不符)",
-                        {"Authorization": [f"a {row.purpose} device; this endpoint is for {purpose} devices"]})
+                        {"Authorization": [(f"a {row.purpose} device; this endpoint is for {purpose} devices "
+                                            f"(本设备为{PURPOSE_ZH[row.purpose]}，此接口仅供{PURPOSE_ZH[purpose]}使用)")]})
     return row
 
 
@@ -214,28 +217,31 @@ def _number(value: Any, low: float, high: float) -> float | None:
 def _instant(value: Any, now: dt.datetime) -> dt.datetime | str:
     """A measured_at: ISO 8601 with its offset, not in the future beyond 5 minutes of clock drift."""
     if not isinstance(value, str):
-        return "required: ISO 8601 with an offset, e.g. 2026-12-07T09:30:00+08:00"
+        return ("required: ISO 8601 with an offset, e.g. 2026-12-07T09:30:00+08:00 "
+                "(必填：带时区偏移的 ISO 8601 时间，如 2026-12-07T09:30:00+08:00)")
     try:
         at = dt.datetime.fromisoformat(value)
     except ValueError:
-        return "not an ISO 8601 date-time"
+        return "not an ISO 8601 date-time (不是 ISO 8601 日期时间)"
     if at.tzinfo is None:
-        return "needs its UTC offset (e.g. +08:00): a device's clock zone is not ours to guess"
+        return ("needs its UTC offset (e.g. +08:00): a device's clock zone is not ours to guess "
+                "(须带 UTC 时区偏移，如 +08:00：平台不推测设备时钟所在时区)")
     try:
         at = at.astimezone(dt.UTC)
     except (OverflowError, ValueError):
-        return "out of range"
+        return "out of range (时间超出范围)"
     if at > now + dt.timedelta(minutes=5):
-        return "in the future (the device's clock is ahead)"
+        return "in the future (the device's clock is ahead) (时间晚于当前：设备时钟偏快)"
     return at
 
 
 def _check_batch(readings: Any) -> list[dict[str, Any]]:
     if not isinstance(readings, list) or not readings:
-        raise ValidationFailed("send a list of readings (请提交读数列表)", {"readings": ["a non-empty list"]})
+        raise ValidationFailed("send a list of readings (请提交读数列表)", {"readings": ["a non-empty list (须为非空列表)"]})
     if len(readings) > MAX_BATCH:
         raise ValidationFailed(f"at most {MAX_BATCH} readings per batch (每批最多 {MAX_BATCH} 条)",
-                               {"readings": [f"{len(readings)} readings; split them into batches of {MAX_BATCH}"]})
+                               {"readings": [(f"{len(readings)} readings; split them into batches of {MAX_BATCH} "
+                                              f"(共 {len(readings)} 条，请按每批最多 {MAX_BATCH} 条分批提交)")]})
     return readings
 
 
@@ -243,12 +249,13 @@ def _common(i: int, r: Any, now: dt.datetime, errors: dict[str, list[str]]) -> d
     """The fields every reading has (reading_id, shipment, measured_at); None when not an object."""
     p = f"readings[{i}]"
     if not isinstance(r, dict):
-        errors[p] = ["an object"]
+        errors[p] = ["an object (须为 JSON 对象)"]
         return None
     out: dict[str, Any] = {}
     rid = r.get("reading_id")
     if not isinstance(rid, str) or not rid.strip() or len(rid) > READING_ID_MAX or "\x00" in rid:
-        errors[f"{p}.reading_id"] = [f"required text of 1-{READING_ID_MAX} characters (读数编号必填)"]
+        errors[f"{p}.reading_id"] = [(f"required text of 1-{READING_ID_MAX} characters "
+                                      f"(读数编号必填，1–{READING_ID_MAX} 个字符)")]
     else:
         out["reading_id"] = rid
     sid, number = r.get("shipment_id"), r.get("manifest_number")
@@ -258,7 +265,7 @@ def _common(i: int, r: Any, now: dt.datetime, errors: dict[str, list[str]]) -> d
         out["shipment"] = ("number", number)
     else:
         errors[f"{p}.shipment_id"] = [("give shipment_id (a number) or manifest_number (text), one of them "
-                                      "(请给出联单编号)")]
+                                       "(请给出 shipment_id 或 manifest_number，二者只给其一)")]
     at = _instant(r.get("measured_at"), now)
     if isinstance(at, str):
         errors[f"{p}.measured_at"] = [at]
@@ -278,7 +285,7 @@ def _weigh_fields(i: int, r: dict[str, Any], out: dict[str, Any], errors: dict[s
     for name in ("gross_t", "tare_t"):
         v = _number(r.get(name), 0.0, MAX_TONNES)
         if v is None:
-            errors[f"{p}.{name}"] = [f"required: tonnes in [0, {MAX_TONNES:g}] (吨)"]
+            errors[f"{p}.{name}"] = [f"required: tonnes in [0, {MAX_TONNES:g}] (必填：吨数，0 至 {MAX_TONNES:g} 吨)"]
             ok = False
         out[name] = v
     if not ok:
@@ -291,7 +298,7 @@ def _weigh_fields(i: int, r: dict[str, Any], out: dict[str, Any], errors: dict[s
     if given is not None:
         v = _number(given, 0.0, MAX_TONNES)
         if v is None or abs(v - net) > NET_EPS_T:
-            errors[f"{p}.net_t"] = [f"must be gross − tare = {net:g} t (净重应等于毛重减皮重)"]
+            errors[f"{p}.net_t"] = [f"must be gross − tare = {net:g} t (净重应等于毛重减皮重，即 {net:g} 吨)"]
             return
         net = v
     out["net_t"] = net
@@ -299,17 +306,18 @@ def _weigh_fields(i: int, r: dict[str, Any], out: dict[str, Any], errors: dict[s
 
 def _track_fields(i: int, r: dict[str, Any], out: dict[str, Any], errors: dict[str, list[str]]) -> None:
     p = f"readings[{i}]"
-    for name, low, high in (("lat", -90.0, 90.0), ("lon", -180.0, 180.0)):
+    for name, low, high, zh in (("lat", -90.0, 90.0, "纬度"), ("lon", -180.0, 180.0, "经度")):
         v = _number(r.get(name), low, high)
         if v is None:
-            errors[f"{p}.{name}"] = [f"required: degrees (WGS-84) in [{low:g}, {high:g}]"]
+            errors[f"{p}.{name}"] = [(f"required: degrees (WGS-84) in [{low:g}, {high:g}] "
+                                      f"(必填：WGS-84 {zh}，{low:g} 至 {high:g} 度)")]
         out[name] = v
     speed = r.get("speed_kmh")
     out["speed_kmh"] = None
     if speed is not None:
         v = _number(speed, 0.0, 300.0)
         if v is None:
-            errors[f"{p}.speed_kmh"] = ["km/h in [0, 300], or leave it out"]
+            errors[f"{p}.speed_kmh"] = ["km/h in [0, 300], or leave it out (车速须在 0 至 300 km/h 之间，或不填)"]
         out["speed_kmh"] = v
 
 
@@ -335,8 +343,11 @@ def _shipments(session: Session, device: Device, parsed: list[dict[str, Any]], k
         else:
             mine = sh is not None and device.enterprise_id in (sh.producer_id, sh.receiver_id)
         if not mine:
-            errors[f"readings[{i}].shipment_id"] = [f"no shipment {p['shipment'][1]} of this device's enterprise"
-                                                    + (f" at its {p['end_point']} end" if kind == "weights" else "")]
+            ref = p["shipment"][1]
+            errors[f"readings[{i}].shipment_id"] = [
+                (f"no shipment {ref} of this device's enterprise at its {p['end_point']} end "
+                 f"(本设备所属企业作为{END_ZH[p['end_point']]}无联单 {ref})") if kind == "weights"
+                else f"no shipment {ref} of this device's enterprise (本设备所属企业无联单 {ref})"]
         else:
             out[i] = sh
     if errors:
@@ -407,7 +418,7 @@ def _post(session: Session, token: str | None, readings: Any, *, kind: str, now:
                 results.append({"index": i, "reading_id": rid, "duplicate": True})
             else:
                 errors[f"{key}.reading_id"] = [(f"reading {rid} was already received with other content "
-                                               f"(读数编号已使用，内容不同)")]
+                                                f"(读数编号已使用，内容不同)")]
             continue
         allowed = WEIGH_STATES[p["end_point"]] if kind == "weights" else TRACK_STATES
         if sh.status not in allowed:
@@ -416,7 +427,8 @@ def _post(session: Session, token: str | None, readings: Any, *, kind: str, now:
         last = latest.get(sh.id)
         if last is not None and p["measured_at"] < last:
             errors[f"{key}.measured_at"] = [(f"out of order: earlier than {iso_utc(last)}, the latest reading of this "
-                                            f"device for the shipment (读数时间早于已收到的最新读数)")]
+                                             f"device for the shipment (读数时间早于本设备该联单已收到的最新读数 "
+                                             f"{iso_utc(last)})")]
             continue
         latest[sh.id] = p["measured_at"]
         row = {"device_id": device.id, "shipment_id": sh.id, "reading_id": rid, "measured_at": p["measured_at"],

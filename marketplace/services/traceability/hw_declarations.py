@@ -66,7 +66,7 @@ def get_declaration(session: Session, principal: Principal, declaration_id: int)
         decl = session.scalar(_visible(stmt, principal).options(*_loaded()))
     if decl is None:
         raise NotFound(f"no hazardous waste declaration {declaration_id} (无此危险废物申报)",
-                       {"declaration_id": ["unknown declaration"]})
+                       {"declaration_id": ["unknown declaration (无此申报)"]})
     return decl
 
 
@@ -75,7 +75,8 @@ def list_declarations(session: Session, principal: Principal, *, year: int | Non
     """The declarations the principal may see, newest year first (filters: year, status)."""
     if status is not None and status not in HW_DECLARATION_STATUSES:
         raise ValidationFailed(f"unknown status {status!r} (状态无效)",
-                               {"status": [f"must be one of: {', '.join(HW_DECLARATION_STATUSES)}"]})
+                               {"status": [(f"must be one of: {', '.join(HW_DECLARATION_STATUSES)} "
+                                            f"(须为以下之一：{'、'.join(HW_DECLARATION_STATUSES)})")]})
     stmt = _visible(select(HwDeclaration).join(HwDeclaration.enterprise), principal)
     if year is not None:
         stmt = stmt.where(HwDeclaration.year == validate_year(year))
@@ -90,13 +91,15 @@ def _enterprise(session: Session, principal: Principal, ref: str | None) -> Ente
         own = session.get(Enterprise, principal.enterprise_id) if principal.enterprise_id is not None else None
         if own is None or (ref is not None and ref != own.ref):
             raise Forbidden("enterprise users declare only for their own enterprise (只能申报本企业)",
-                            {"enterprise": ["must be your own enterprise"]})
+                            {"enterprise": ["must be your own enterprise (须为本企业)"]})
         return own
     if not (principal.is_admin or principal.is_coordinator):
-        raise Forbidden("this needs an enterprise, coordinator or admin account (权限不足)", {"role": ["not allowed"]})
+        raise Forbidden("this needs an enterprise, coordinator or admin account (权限不足)",
+                        {"role": ["not allowed (无权操作)"]})
     ent = session.scalar(select(Enterprise).where(Enterprise.ref == ref)) if isinstance(ref, str) else None
     if ent is None or not principal.coordinates(ent.park_id):
-        raise NotFound(f"no enterprise {ref!r} in your parks (无此企业)", {"enterprise": [f"unknown enterprise {ref!r}"]})
+        raise NotFound(f"no enterprise {ref!r} in your parks (无此企业)",
+                       {"enterprise": [f"unknown enterprise {ref!r} (您所辖园区中无此企业)"]})
     return ent
 
 
@@ -112,7 +115,8 @@ def validate_year(year: Any) -> int:
     """A declaration year (1990–2100), or ``ValidationFailed`` naming ``year``."""
     if isinstance(year, bool) or not isinstance(year, int) or not MIN_YEAR <= year <= MAX_YEAR:
         raise ValidationFailed(f"year must be between {MIN_YEAR} and {MAX_YEAR} (年份无效)",
-                               {"year": [f"must be a year between {MIN_YEAR} and {MAX_YEAR}, got {year!r}"]})
+                               {"year": [(f"must be a year between {MIN_YEAR} and {MAX_YEAR}, got {year!r} "
+                                          f"(须为 {MIN_YEAR} 至 {MAX_YEAR} 之间的年份)")]})
     return year
 
 
@@ -189,10 +193,11 @@ def _editable_by(principal: Principal, decl: HwDeclaration) -> None:
     own = principal.role == "enterprise" and principal.enterprise_id == decl.enterprise_id
     if not (own or principal.is_admin):
         raise Forbidden("only the enterprise's own users edit or submit its declaration (仅本企业可填报)",
-                        {"role": ["requires a user of the enterprise or admin"]})
+                        {"role": ["requires a user of the enterprise or admin (须为本企业用户或系统管理员)"]})
     if decl.status not in EDITABLE:
         raise Conflict(f"a {decl.status} declaration cannot be changed (当前状态不可修改：{STATUS_ZH[decl.status]})",
-                       {"status": [f"is {decl.status}; only draft or returned declarations are changed"]})
+                       {"status": [(f"is {decl.status}; only draft or returned declarations are changed "
+                                    f"(当前为{STATUS_ZH[decl.status]}，仅草稿或已退回的申报可修改)")]})
 
 
 def _tonnes(value: Any) -> float | str:
@@ -217,12 +222,12 @@ def save_lines(session: Session, principal: Principal, declaration_id: int, rows
     errors: dict[str, list[str]] = {}
     if not isinstance(rows, list) or not rows or len(rows) > MAX_LINES:
         raise ValidationFailed("lines must be a list of 1 to 200 waste codes (须填写 1–200 行)",
-                               {"lines": [f"a list of 1 to {MAX_LINES} lines"]})
+                               {"lines": [f"a list of 1 to {MAX_LINES} lines (须为 1 至 {MAX_LINES} 行)"]})
     clean: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
     for i, row in enumerate(rows):
         if not isinstance(row, dict):
-            errors[f"lines.{i}"] = ["must be an object with waste_code and tonnes"]
+            errors[f"lines.{i}"] = ["must be an object with waste_code and tonnes (每行须为含 waste_code 和吨数的对象)"]
             continue
         unknown = sorted(set(row) - {"waste_code", *HW_LINE_TONNES})
         for key in unknown:
@@ -231,7 +236,8 @@ def save_lines(session: Session, principal: Principal, declaration_id: int, rows
         if not isinstance(code, str) or not is_hw_code(code.strip()):
             errors[f"lines.{i}.waste_code"] = [f"{code!r} is not a hazardous waste code NNN-NNN-NN (危险废物代码无效)"]
         elif code.strip() in seen:
-            errors[f"lines.{i}.waste_code"] = [f"{code.strip()} is already line {seen[code.strip()]} (代码重复)"]
+            errors[f"lines.{i}.waste_code"] = [(f"{code.strip()} is already line {seen[code.strip()]} "
+                                                f"(代码重复，与第 {seen[code.strip()] + 1} 行相同)")]
         else:
             seen[code.strip()] = i
         values = {}
@@ -271,7 +277,7 @@ def submit(session: Session, principal: Principal, declaration_id: int) -> HwDec
     _refresh(decl, totals)
     if not decl.lines:
         raise ValidationFailed("a declaration needs at least one waste code (申报至少需一行)",
-                               {"lines": ["at least one line is required"]})
+                               {"lines": ["at least one line is required (至少需一行)"]})
     old = decl.status
     decl.status = "resubmitted" if old == "returned" else "submitted"
     decl.checks = mismatches(decl, totals)
@@ -291,10 +297,11 @@ def submit(session: Session, principal: Principal, declaration_id: int) -> HwDec
 def _reviewable_by(principal: Principal, decl: HwDeclaration) -> None:
     if not principal.coordinates(decl.enterprise.park_id):
         raise Forbidden("only the park's coordinators review a declaration (仅园区管理员可审核)",
-                        {"role": ["requires a coordinator of the enterprise's park or admin"]})
+                        {"role": ["requires a coordinator of the enterprise's park or admin (须为本园区管理者或系统管理员)"]})
     if decl.status not in UNDER_REVIEW:
         raise Conflict(f"a {decl.status} declaration is not under review (当前状态不可审核：{STATUS_ZH[decl.status]})",
-                       {"status": [f"is {decl.status}; only submitted or resubmitted declarations are reviewed"]})
+                       {"status": [(f"is {decl.status}; only submitted or resubmitted declarations are reviewed "
+                                    f"(当前为{STATUS_ZH[decl.status]}，仅已提交或已重新提交的申报可审核)")]})
 
 
 def return_declaration(session: Session, principal: Principal, declaration_id: int, reason: Any) -> HwDeclaration:
@@ -304,7 +311,8 @@ def return_declaration(session: Session, principal: Principal, declaration_id: i
     _reviewable_by(principal, decl)
     if not isinstance(reason, str) or not reason.strip() or len(reason) > REASON_MAX or "\x00" in reason:
         raise ValidationFailed("give a reason of at most 2000 characters (须填写退回理由)",
-                               {"reason": [f"a non-empty text of at most {REASON_MAX} characters"]})
+                               {"reason": [(f"a non-empty text of at most {REASON_MAX} characters "
+                                            f"(必填，最多 {REASON_MAX} 个字符)")]})
     old = decl.status
     decl.status, decl.returned_reason = "returned", reason.strip()
     decl.reviewed_at, decl.reviewed_by = utcnow(), principal.actor

@@ -89,7 +89,8 @@ def filtered_entries(session: Session, principal: Principal, *, enterprise: str 
     if direction is not None:
         if direction not in LEDGER_DIRECTIONS:
             raise ValidationFailed(f"unknown direction {direction!r} (方向无效)",
-                                   {"direction": [f"must be one of: {', '.join(LEDGER_DIRECTIONS)}"]})
+                                   {"direction": [(f"must be one of: {', '.join(LEDGER_DIRECTIONS)} "
+                                                  f"(须为以下之一：{'、'.join(LEDGER_DIRECTIONS)})")]})
         stmt = stmt.where(LedgerEntry.direction == direction)
     if cas is not None:
         stmt = stmt.where(LedgerEntry.cas == normalize_cas(cas))
@@ -103,7 +104,8 @@ def filtered_entries(session: Session, principal: Principal, *, enterprise: str 
 
 
 def _not_found(entry_id: Any) -> NotFound:
-    return NotFound(f"no ledger entry {entry_id} (无此台账记录)", {"entry_id": ["not found"]})
+    return NotFound(f"no ledger entry {entry_id} (无此台账记录)",
+                    {"entry_id": [f"not found (无此台账记录 {entry_id})"]})
 
 
 def get_entry(session: Session, principal: Principal, entry_id: int) -> LedgerEntry:
@@ -172,19 +174,21 @@ def target_enterprise(session: Session, principal: Principal, ref: str | None) -
         ref = ref.strip() or None
     if principal.role == "enterprise":
         if principal.enterprise_id is None:
-            raise Forbidden("this account belongs to no enterprise (账号未关联企业)", {"role": ["no enterprise"]})
+            raise Forbidden("this account belongs to no enterprise (账号未关联企业)", {"role": ["no enterprise (未关联企业)"]})
         own = session.get(Enterprise, principal.enterprise_id)
         if ref is not None and ref != own.ref:
             raise Forbidden("enterprise users record only their own enterprise's ledger (只能填报本企业台账)",
-                            {"enterprise": ["must be your own enterprise"]})
+                            {"enterprise": ["must be your own enterprise (须为本企业)"]})
         return own
     if principal.role not in ("coordinator", "admin"):
-        raise Forbidden("this needs an enterprise, coordinator or admin account (权限不足)", {"role": ["not allowed"]})
+        raise Forbidden("this needs an enterprise, coordinator or admin account (权限不足)",
+                        {"role": ["not allowed (须为企业用户、园区管理者或管理员)"]})
     if ref is None:
         raise ValidationFailed("enterprise is required (须指明企业)", {"enterprise": ["required"]})
     ent = _enterprise_by_ref(session, ref)
     if ent is None or not principal.coordinates(ent.park_id):
-        raise NotFound(f"no enterprise {ref!r} in your parks (无此企业)", {"enterprise": [f"unknown enterprise {ref!r}"]})
+        raise NotFound(f"no enterprise {ref!r} in your parks (无此企业)",
+                       {"enterprise": [f"unknown enterprise {ref!r} (所辖园区中无企业 {ref!r})"]})
     return ent
 
 
@@ -276,7 +280,7 @@ def _validate(session: Session, ent: Enterprise, values: Mapping[str, Any], *, b
     today = today or park_date()
     unknown = sorted(str(k) for k in values if k not in FIELDS)
     for k in unknown:
-        errors[k] = ["unknown field"]
+        errors[k] = ["unknown field (未知字段)"]
     base = dict(base or {})
     cols: dict[str, Any] = {}
     for name in ("batch_code", "chemical_name", "product", "counterparty_name", "permit_number", "catalogue_id"):
@@ -288,7 +292,8 @@ def _validate(session: Session, ent: Enterprise, values: Mapping[str, Any], *, b
         d = values.get("direction")
         d = d.strip().lower() if isinstance(d, str) else d
         if d not in LEDGER_DIRECTIONS:
-            errors["direction"] = [f"must be one of: {', '.join(LEDGER_DIRECTIONS)}; got {d!r}"]
+            errors["direction"] = [(f"must be one of: {', '.join(LEDGER_DIRECTIONS)}; got {d!r} "
+                                   f"(须为以下之一：{'、'.join(LEDGER_DIRECTIONS)})")]
         cols["direction"] = d if d in LEDGER_DIRECTIONS else None
     if "entry_date" in values:
         cols["entry_date"] = _date(values, "entry_date", errors, today)
@@ -304,7 +309,8 @@ def _validate(session: Session, ent: Enterprise, values: Mapping[str, Any], *, b
     if "waste_code" in values:
         code = _text(values, "waste_code", errors)
         if code is not None and not is_hw_code(code):
-            errors.setdefault("waste_code", []).append(f"must be a waste code NNN-NNN-NN, got {code!r} (废物代码格式)")
+            errors.setdefault("waste_code", []).append(
+                f"must be a waste code NNN-NNN-NN, got {code!r} (废物代码须为 NNN-NNN-NN 格式)")
             code = None
         cols["waste_code"] = code
     if "quantity_t" in values:
@@ -330,9 +336,9 @@ def _validate(session: Session, ent: Enterprise, values: Mapping[str, Any], *, b
         listed = controlled_by_cas(merged["cas"])
         if listed:
             cols["catalogue_id"] = merged["catalogue_id"] = listed[0].key
-    if "catalogue_id" in cols and cols["catalogue_id"] is not None:
-        if cols["catalogue_id"] not in CONTROL_KEYS:
-            errors.setdefault("catalogue_id", []).append(f"not a control-list key: {cols['catalogue_id']!r}")
+    key = cols.get("catalogue_id")
+    if key is not None and key not in CONTROL_KEYS:
+        errors.setdefault("catalogue_id", []).append(f"not a control-list key: {key!r} (不是管控清单中的物质编号：{key!r})")
     # Counterparty: a registered enterprise (by ref) or a free-text name, not both.
     if "counterparty" in values:
         ref = _text(values, "counterparty", errors)
@@ -343,15 +349,16 @@ def _validate(session: Session, ent: Enterprise, values: Mapping[str, Any], *, b
             if cp is None:
                 errors.setdefault("counterparty", []).append(
                     f"no registered enterprise {ref!r}; give counterparty_name for one outside the platform "
-                    "(非平台企业请填写 counterparty_name)")
+                    f"(平台上无企业 {ref!r}；非平台企业请填写 counterparty_name)")
             elif cp.id == ent.id:
-                errors.setdefault("counterparty", []).append("an enterprise is not its own counterparty")
+                errors.setdefault("counterparty", []).append("an enterprise is not its own counterparty (交易对方不能是本企业)")
             else:
                 cols["counterparty_id"] = cp.id
                 if "counterparty_name" not in values:
                     cols["counterparty_name"] = None
         if ref is not None and values.get("counterparty_name") not in (None, ""):
-            errors.setdefault("counterparty_name", []).append("give counterparty or counterparty_name, not both")
+            errors.setdefault("counterparty_name", []).append(
+                "give counterparty or counterparty_name, not both (counterparty 与 counterparty_name 只能填写一项)")
     elif cols.get("counterparty_name"):
         cols["counterparty_id"] = None  # a named outsider replaces a registered counterparty
     prepared = _Prepared(ent, cols, errors=errors)
@@ -362,24 +369,30 @@ def _validate(session: Session, ent: Enterprise, values: Mapping[str, Any], *, b
         if batch is None:
             cols["source_entry_id"] = None
         elif direction not in LEDGER_SINKS:
-            errors.setdefault("source_batch", []).append("only an out or consumed batch draws on a source batch")
+            errors.setdefault("source_batch", []).append(
+                "only an out or consumed batch draws on a source batch (只有销售/转出或使用消耗批次可指定来源批次)")
         else:
             src = _source_entry(session, ent.id, batch)
             if src is not None:
                 if src.direction not in LEDGER_SOURCES:
                     errors.setdefault("source_batch", []).append(
-                        f"batch {batch!r} is {src.direction}, not an in or produced batch")
+                        f"batch {batch!r} is {src.direction}, not an in or produced batch "
+                        f"(批次 {batch!r} 为{DIRECTION_ZH.get(src.direction, src.direction)}批次，"
+                        "不是购入/接收或生产批次)")
                 else:
                     prepared.source_id = src.id
                     cols["source_entry_id"] = src.id
             elif pending and batch in pending:
                 if pending[batch] not in LEDGER_SOURCES:
                     errors.setdefault("source_batch", []).append(
-                        f"batch {batch!r} is {pending[batch]}, not an in or produced batch")
+                        f"batch {batch!r} is {pending[batch]}, not an in or produced batch "
+                        f"(批次 {batch!r} 为{DIRECTION_ZH.get(pending[batch], pending[batch])}批次，"
+                        "不是购入/接收或生产批次)")
                 else:
                     prepared.source_batch = batch
             else:
-                errors.setdefault("source_batch", []).append(f"no batch {batch!r} in this enterprise's ledger")
+                errors.setdefault("source_batch", []).append(
+                    f"no batch {batch!r} in this enterprise's ledger (本企业台账中无批次 {batch!r})")
     elif "direction" in cols and direction not in LEDGER_SINKS and base.get("source_entry_id") is not None:
         cols["source_entry_id"] = None  # an in / produced batch draws on nothing
     return prepared
@@ -387,7 +400,7 @@ def _validate(session: Session, ent: Enterprise, values: Mapping[str, Any], *, b
 
 def _duplicate(batch: str) -> Conflict:
     return Conflict(f"batch {batch!r} is already in this enterprise's ledger (批号重复)",
-                    {"batch_code": [f"duplicate batch code {batch!r}"]})
+                    {"batch_code": [f"duplicate batch code {batch!r} (批号 {batch!r} 重复)"]})
 
 
 def _columns_of(entry: LedgerEntry) -> dict[str, Any]:
@@ -421,7 +434,8 @@ def create_entry(session: Session, principal: Principal, values: Mapping[str, An
                  today: dt.date | None = None) -> LedgerEntry:
     """Record one entry (validated; 409 when the enterprise already has the batch code); audited."""
     if not isinstance(values, Mapping):
-        raise ValidationFailed("an entry is an object of fields (台账记录格式有误)", {"$": ["must be an object"]})
+        raise ValidationFailed("an entry is an object of fields (台账记录格式有误)",
+                               {"$": ["must be an object (须为由字段组成的对象)"]})
     ent = target_enterprise(session, principal, values.get("enterprise"))
     prepared = _validate(session, ent, values, today=today)
     if prepared.errors:
@@ -440,19 +454,20 @@ def update_entry(session: Session, principal: Principal, entry_id: int, values: 
     """
     entry = get_entry(session, principal, entry_id)
     if not isinstance(values, Mapping):
-        raise ValidationFailed("an update is an object of fields (格式有误)", {"$": ["must be an object"]})
+        raise ValidationFailed("an update is an object of fields (格式有误)",
+                               {"$": ["must be an object (须为由字段组成的对象)"]})
     if principal.role == "enterprise" and not principal.acts_for(entry.enterprise_id):
         raise _not_found(entry_id)
     if principal.role not in ("enterprise", "coordinator", "admin"):
-        raise Forbidden("not allowed (权限不足)", {"role": ["not allowed"]})
+        raise Forbidden("not allowed (权限不足)", {"role": ["not allowed (须为企业用户、园区管理者或管理员)"]})
     if "enterprise" in values and values["enterprise"] != entry.enterprise.ref:
         raise ValidationFailed("an entry cannot move to another enterprise (不能更改所属企业)",
-                               {"enterprise": ["cannot be changed"]})
+                               {"enterprise": ["cannot be changed (不可更改)"]})
     if entry.shipment_id is not None and principal.role == "enterprise":
         locked = sorted(k for k in values if k not in SHIPMENT_EDITABLE and k != "enterprise")
         if locked:
             raise ValidationFailed("an entry booked from a shipment's manifest may only get a note "
-                                   "(联单接收记录仅可修改备注)", {k: ["recorded from the shipment; read-only"]
+                                   "(联单接收记录仅可修改备注)", {k: ["recorded from the shipment; read-only (取自转移联单，只读)"]
                                                                  for k in locked})
     changes = {k: v for k, v in values.items() if k != "enterprise"}
     prepared = _validate(session, entry.enterprise, changes, base=_columns_of(entry), today=today)
@@ -460,11 +475,12 @@ def update_entry(session: Session, principal: Principal, entry_id: int, values: 
         raise ValidationFailed("the ledger entry is not valid (台账记录有误): " + ", ".join(sorted(prepared.errors)),
                                prepared.errors)
     new_batch = prepared.columns.get("batch_code")
-    if new_batch is not None and new_batch != entry.batch_code:
-        if _source_entry(session, entry.enterprise_id, new_batch) is not None:
-            raise _duplicate(new_batch)
+    if new_batch is not None and new_batch != entry.batch_code and \
+            _source_entry(session, entry.enterprise_id, new_batch) is not None:
+        raise _duplicate(new_batch)
     if prepared.columns.get("source_entry_id") == entry.id:
-        raise ValidationFailed("a batch cannot draw on itself (批次不能取用自身)", {"source_batch": ["is this entry"]})
+        raise ValidationFailed("a batch cannot draw on itself (批次不能取用自身)",
+                               {"source_batch": ["is this entry (不能是本条记录)"]})
     before = _columns_of(entry)
     for k, v in prepared.columns.items():
         setattr(entry, k, v)
@@ -505,10 +521,11 @@ def import_entries(session: Session, principal: Principal, rows: Iterable[Any], 
     """
     rows = list(rows)
     if not rows:
-        raise ValidationFailed("nothing to import (无数据)", {"entries": ["no rows"]})
+        raise ValidationFailed("nothing to import (无数据)", {"entries": ["no rows (没有数据行)"]})
     if len(rows) > MAX_IMPORT_ROWS:
         raise ValidationFailed(f"at most {MAX_IMPORT_ROWS} rows per import (每次最多导入 {MAX_IMPORT_ROWS} 行)",
-                               {"entries": [f"{len(rows)} rows; at most {MAX_IMPORT_ROWS}"]})
+                               {"entries": [(f"{len(rows)} rows; at most {MAX_IMPORT_ROWS} "
+                                             f"(共 {len(rows)} 行，最多 {MAX_IMPORT_ROWS} 行)")]})
     errors: dict[str, list[str]] = {}
     prepared: list[_Prepared] = []
     pending: dict[int, dict[str, str]] = {}  # enterprise id -> batch -> direction, of this import
@@ -516,7 +533,7 @@ def import_entries(session: Session, principal: Principal, rows: Iterable[Any], 
     for i, row in enumerate(rows):
         where = f"$.entries[{i}]"
         if not isinstance(row, Mapping):
-            errors[where] = ["must be an object of fields"]
+            errors[where] = ["must be an object of fields (须为由字段组成的对象)"]
             continue
         row = {k: v for k, v in row.items() if not (isinstance(v, str) and not v.strip()) or k == "note"}
         try:
@@ -529,7 +546,8 @@ def import_entries(session: Session, principal: Principal, rows: Iterable[Any], 
         batch = p.columns.get("batch_code")
         if batch is not None:
             if batch in pending.get(ent.id, {}):
-                p.errors.setdefault("batch_code", []).append(f"batch {batch!r} appears twice in this import")
+                p.errors.setdefault("batch_code", []).append(
+                    f"batch {batch!r} appears twice in this import (批号 {batch!r} 在本次导入中重复出现)")
             elif _source_entry(session, ent.id, batch) is not None:
                 p.errors.setdefault("batch_code", []).append(f"batch {batch!r} is already in the ledger (批号重复)")
             else:
@@ -566,13 +584,14 @@ def parse_rows(data: bytes | str, fmt: str) -> list[dict[str, Any]]:
         if isinstance(doc, Mapping) and "entries" in doc:
             doc = doc["entries"]
         if not isinstance(doc, list):
-            raise ValidationFailed("a JSON import is a list of entries (JSON导入须为记录列表)", {"file": ["must be a list"]})
+            raise ValidationFailed("a JSON import is a list of entries (JSON导入须为记录列表)",
+                                   {"file": ["must be a list (须为列表)"]})
         return doc
     if fmt == "csv":
         records = csv_rows(data, IMPORT_LIMITS)
         header = next(records, None)
         if header is None or not any(h.strip() for h in header[1]):
-            raise ValidationFailed("the CSV file has no header row (CSV文件缺少表头)", {"file": ["no header row"]})
+            raise ValidationFailed("the CSV file has no header row (CSV文件缺少表头)", {"file": ["no header row (缺少表头)"]})
         names = [h.strip() for h in header[1]]
         return [{k: v for k, v in zip(names, fields) if k} for _line, fields in records if fields]
     if fmt == "xlsx":
@@ -580,12 +599,12 @@ def parse_rows(data: bytes | str, fmt: str) -> list[dict[str, Any]]:
                            what="the file")
         try:
             if not wb.worksheets:
-                raise ValidationFailed("the workbook has no sheet (工作簿没有工作表)", {"file": ["no sheet"]})
+                raise ValidationFailed("the workbook has no sheet (工作簿没有工作表)", {"file": ["no sheet (没有工作表)"]})
             rows = sheet_rows(wb.worksheets[0], IMPORT_LIMITS)
             first = next(rows, None)
             if first is None:
                 raise ValidationFailed("the workbook's first sheet is empty (工作簿第一张表为空)",
-                                       {"file": ["no header row"]})
+                                       {"file": ["no header row (缺少表头)"]})
             header = [str(h).strip() if h is not None else "" for h in first[1]]
             out = []
             for _number, r in rows:
@@ -595,7 +614,8 @@ def parse_rows(data: bytes | str, fmt: str) -> list[dict[str, Any]]:
             return out
         finally:
             wb.close()
-    raise ValidationFailed(f"unknown import format {fmt!r} (不支持的导入格式)", {"file": ["use .csv, .json or .xlsx"]})
+    raise ValidationFailed(f"unknown import format {fmt!r} (不支持的导入格式)",
+                           {"file": ["use .csv, .json or .xlsx (请使用 .csv、.json 或 .xlsx 文件)"]})
 
 
 # --- receipts from shipments ---------------------------------------------------------------------

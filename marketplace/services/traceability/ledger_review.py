@@ -187,7 +187,7 @@ def _entry_problems(ent: Enterprise, entries: list[LedgerEntry], registered_name
 def _require_reviewer(principal: Principal) -> None:
     if not (principal.is_admin or principal.is_coordinator):
         raise Forbidden("only coordinators and admins review ledgers (仅园区管理员可核查台账)",
-                        {"role": ["requires coordinator or admin"]})
+                        {"role": ["requires coordinator or admin (须为园区管理者或管理员)"]})
 
 
 def _scope(session: Session, principal: Principal, park_id: int | None) -> list[Enterprise]:
@@ -195,7 +195,8 @@ def _scope(session: Session, principal: Principal, park_id: int | None) -> list[
     stmt = select(Enterprise).order_by(Enterprise.id)
     if park_id is not None:
         if not principal.coordinates(park_id):
-            raise Forbidden(f"you do not coordinate park {park_id} (非所辖园区)", {"park": ["not one of your parks"]})
+            raise Forbidden(f"you do not coordinate park {park_id} (非所辖园区)",
+                            {"park": ["not one of your parks (非您所辖园区)"]})
         stmt = stmt.where(Enterprise.park_id == park_id)
     elif not principal.is_admin:
         stmt = stmt.where(Enterprise.park_id.in_(list(principal.park_ids)))
@@ -347,11 +348,14 @@ def filtered_findings(session: Session, principal: Principal, *, status: str | N
     if status is not None:
         if status not in FINDING_STATUSES:
             raise ValidationFailed(f"unknown status {status!r} (状态无效)",
-                                   {"status": [f"one of {', '.join(FINDING_STATUSES)}"]})
+                                   {"status": [(f"one of {', '.join(FINDING_STATUSES)} "
+                                                f"(须为以下之一：{'、'.join(FINDING_STATUSES)})")]})
         stmt = stmt.where(LedgerFinding.status == status)
     if code is not None:
         if code not in FINDING_CODES:
-            raise ValidationFailed(f"unknown code {code!r} (问题类型无效)", {"code": [f"one of {', '.join(FINDING_CODES)}"]})
+            raise ValidationFailed(f"unknown code {code!r} (问题类型无效)",
+                                   {"code": [(f"one of {', '.join(FINDING_CODES)} "
+                                              f"(须为以下之一：{'、'.join(FINDING_CODES)})")]})
         stmt = stmt.where(LedgerFinding.code == code)
     if enterprise is not None:
         ent_id = session.scalar(select(Enterprise.id).where(Enterprise.ref == enterprise))
@@ -359,7 +363,8 @@ def filtered_findings(session: Session, principal: Principal, *, status: str | N
     if park is not None:
         park_id = session.scalar(select(Park.id).where(Park.code == park))
         if park_id is None:
-            raise NotFound(f"unknown park {park!r} (无此园区)", {"park": [f"no park with code {park!r}"]})
+            raise NotFound(f"unknown park {park!r} (无此园区)",
+                           {"park": [f"no park with code {park!r} (无代码为 {park!r} 的园区)"]})
         stmt = stmt.where(LedgerFinding.park_id == park_id)
     return stmt.order_by(LedgerFinding.last_found_at.desc(), LedgerFinding.id.desc())
 
@@ -373,7 +378,7 @@ def get_finding(session: Session, principal: Principal, finding_id: int) -> Ledg
     """One finding the caller may see (``NotFound`` otherwise)."""
     f = session.get(LedgerFinding, finding_id) if isinstance(finding_id, int) and 0 < finding_id <= MAX_ID else None
     if f is None or not (principal.acts_for(f.enterprise_id) or principal.coordinates(f.park_id)):
-        raise NotFound(f"no finding {finding_id} (无此核查问题)", {"finding_id": ["not found"]})
+        raise NotFound(f"no finding {finding_id} (无此核查问题)", {"finding_id": [f"not found (无此核查问题 {finding_id})"]})
     return f
 
 
@@ -382,15 +387,16 @@ def dismiss(session: Session, principal: Principal, finding_id: int, note: str, 
     """A coordinator (admin) judges an open finding acceptable, with a note; audited."""
     if not (principal.is_admin or principal.is_coordinator):
         raise Forbidden("only coordinators and admins dismiss findings (仅园区管理员可核销)",
-                        {"role": ["requires coordinator or admin"]})
+                        {"role": ["requires coordinator or admin (须为园区管理者或管理员)"]})
     f = get_finding(session, principal, finding_id)
     text = note.strip() if isinstance(note, str) else ""
     if not text or "\x00" in text or len(text) > NOTE_MAX:
         raise ValidationFailed("a dismissal needs a note (须填写核销说明)",
-                               {"note": [f"required, 1 to {NOTE_MAX} characters, no NUL"]})
+                               {"note": [(f"required, 1 to {NOTE_MAX} characters, no NUL "
+                                          f"(必填，1 至 {NOTE_MAX} 个字符，不得含空字符)")]})
     if f.status != "open":
         raise Conflict(f"finding {f.id} is {f.status}, not open (该问题已{STATUS_ZH.get(f.status, f.status)})",
-                       {"status": [f"is {f.status}"]})
+                       {"status": [f"is {f.status} (当前状态：{STATUS_ZH.get(f.status, f.status)})"]})
     f.status, f.closed_at, f.closed_by, f.note = "dismissed", now or utcnow(), principal.actor, text
     audit.record(session, actor=principal.actor, action="ledger_finding.dismiss", entity_type="ledger_finding",
                  entity_key=str(f.id), changes={"status": ["open", "dismissed"], "note": [None, text]},

@@ -59,6 +59,8 @@ MAX_PICKUPS = 2000
 PER_ROUND = {"year": 1 / 12, "month": 1.0, "once": 1.0}
 PER_YEAR = {"year": 1.0, "month": 12.0, "once": 1.0}
 PACKAGING = {"liquid": "drum", "sludge": "drum", "paste": "drum", "powder": "bag", "solid": "bag", "gas": "cylinder"}
+# A round's status in Chinese (as the round pages name it), for the refusals.
+ROUND_STATUS_ZH = {"planned": "已规划", "proposed": "匹配流程中", "manifested": "已开具联单", "cancelled": "已取消"}
 
 __all__ = ["get_round", "issue_manifests", "list_rounds", "plan_round", "propose_round", "round_positions",
            "round_view"]
@@ -68,9 +70,10 @@ def _collector(session: Session, principal: Principal, ref: Any) -> Enterprise:
     ent = session.scalar(select(Enterprise).where(Enterprise.ref == ref)) if isinstance(ref, str) else None
     if not (principal.is_admin or principal.is_coordinator):
         raise Forbidden("pooled collection rounds are planned by the park's coordinators (集中收集计划由园区管理员制定)",
-                        {"role": ["requires a coordinator or admin"]})
+                        {"role": ["requires a coordinator or admin (须为园区管理者或管理员)"]})
     if ent is None or not principal.coordinates(ent.park_id):
-        raise NotFound(f"no collector {ref!r} in your parks (无此收集单位)", {"collector": [f"unknown {ref!r}"]})
+        raise NotFound(f"no collector {ref!r} in your parks (您的园区内无此收集单位 {ref!r})",
+                       {"collector": [f"unknown {ref!r} (无此收集单位 {ref!r})"]})
     return ent
 
 
@@ -81,8 +84,10 @@ def _licence(session: Session, collector: Enterprise, day: dt.date) -> Licence:
              and "collect" in (lic.activities or []) and (lic.valid_from is None or lic.valid_from <= day)
              and (lic.valid_to is None or day <= lic.valid_to)]
     if not found:
-        raise ValidationFailed(f"{collector.ref} holds no licence to collect hazardous waste on {day} (无有效收集许可)",
-                               {"collector": [f"no valid hazardous waste licence with the collect activity on {day}"]})
+        raise ValidationFailed(f"{collector.ref} holds no licence to collect hazardous waste on {day} "
+                               f"({collector.ref} 在 {day} 无有效的危险废物收集经营许可证)",
+                               {"collector": [(f"no valid hazardous waste licence with the collect activity on {day} "
+                                              f"({day} 无含收集经营方式的有效危险废物经营许可证)")]})
     return max(found, key=lambda lic: (len(lic.categories or []) + len(lic.codes or []), lic.id))
 
 
@@ -90,27 +95,29 @@ def _vehicles(values: Any) -> list[dict[str, Any]]:
     """The fleet as given (``[{"ref", "capacity_t", "shift_start_min", "shift_end_min"}]``), checked by field."""
     values = values or [DEFAULT_VEHICLE]
     if not isinstance(values, list) or len(values) > MAX_VEHICLES:
-        raise ValidationFailed("vehicles must be a list of at most 50 (车辆列表有误)", {"vehicles": ["1 to 50 vehicles"]})
+        raise ValidationFailed("vehicles must be a list of at most 50 (车辆列表有误，最多 50 辆)",
+                               {"vehicles": ["1 to 50 vehicles (1 至 50 辆车)"]})
     errors: dict[str, list[str]] = {}
     out = []
     for i, v in enumerate(values):
         if not isinstance(v, dict):
-            errors[f"vehicles.{i}"] = ["must be an object"]
+            errors[f"vehicles.{i}"] = ["must be an object (须为对象)"]
             continue
         item = {**DEFAULT_VEHICLE, "ref": f"V{i + 1}", **v}
         if not isinstance(item["ref"], str) or not 0 < len(item["ref"]) <= 40:
-            errors[f"vehicles.{i}.ref"] = ["1 to 40 characters"]
+            errors[f"vehicles.{i}.ref"] = ["1 to 40 characters (1 至 40 个字符)"]
         cap = item["capacity_t"]
         if isinstance(cap, bool) or not isinstance(cap, (int, float)) or not math.isfinite(cap) or not 0 < cap <= 60:
             errors[f"vehicles.{i}.capacity_t"] = ["tonnes above 0 and at most 60 (载重须在 0–60 吨)"]
         start, end = item["shift_start_min"], item["shift_end_min"]
         if not all(isinstance(x, int) and not isinstance(x, bool) and 0 <= x <= 24 * 60 for x in (start, end)) \
                 or start >= end:
-            errors[f"vehicles.{i}.shift_start_min"] = ["minutes after midnight, 0 ≤ start < end ≤ 1440"]
+            errors[f"vehicles.{i}.shift_start_min"] = [("minutes after midnight, 0 ≤ start < end ≤ 1440 "
+                                                       "(自零点起的分钟数，0 ≤ 开始 < 结束 ≤ 1440)")]
         out.append(item)
     refs = [v["ref"] for v in out]
     if len(set(refs)) != len(refs):
-        errors["vehicles"] = ["vehicle refs must differ"]
+        errors["vehicles"] = ["vehicle refs must differ (车辆编号不得重复)"]
     if errors:
         raise ValidationFailed("the vehicles are not valid (车辆信息有误)", errors)
     return out
@@ -143,8 +150,10 @@ def _pickups(session: Session, collector: Enterprise, needs: list[Listing], radi
                                       window_start_min=DAY_WINDOW[0], window_end_min=DAY_WINDOW[1],
                                       components=components)))
     if len(out) > MAX_PICKUPS:
-        raise ValidationFailed(f"{len(out)} pick-ups in reach: at most {MAX_PICKUPS} a round (收集点过多)",
-                               {"radius_km": [f"narrow the radius: {len(out)} pick-ups > {MAX_PICKUPS}"]})
+        raise ValidationFailed(f"{len(out)} pick-ups in reach: at most {MAX_PICKUPS} a round "
+                               f"(收集点过多：范围内 {len(out)} 个，每轮最多 {MAX_PICKUPS} 个)",
+                               {"radius_km": [(f"narrow the radius: {len(out)} pick-ups > {MAX_PICKUPS} "
+                                              f"(请缩小半径：收集点 {len(out)} 个，超过 {MAX_PICKUPS} 个)")]})
     return out
 
 
@@ -188,14 +197,16 @@ def plan_round(session: Session, principal: Principal, collector_ref: str, day: 
     collector = _collector(session, principal, collector_ref)
     fleet = _vehicles(vehicles)
     if not (isinstance(radius_km, (int, float)) and 0 < radius_km <= 500):
-        raise ValidationFailed("radius_km must be in (0, 500] (半径有误)", {"radius_km": ["in (0, 500] km"]})
+        raise ValidationFailed("radius_km must be in (0, 500] (半径有误，须大于 0 且不超过 500 公里)",
+                               {"radius_km": ["in (0, 500] km (须大于 0 且不超过 500 公里)"]})
     licence = _licence(session, collector, day)
     needs = [x for x in session.scalars(select(Listing).where(Listing.enterprise_id == collector.id,
                                                               Listing.kind == "need", Listing.status == "active")
                                         .order_by(Listing.id)) if need_ref is None or x.ref == need_ref]
     if not needs:
         raise ValidationFailed(f"{collector.ref} has no active need to collect into (收集单位无有效需求挂牌)",
-                               {"need": ["post a need listing for the wastes the collector takes in"]})
+                               {"need": [("post a need listing for the wastes the collector takes in "
+                                         "(请为收集单位接收的危险废物发布需求挂牌)")]})
     need = needs[0]
     # Each pick-up goes to the collector's need for its code (a collector lists one need per waste it takes in),
     # else to the first.
@@ -265,7 +276,8 @@ def get_round(session: Session, principal: Principal, round_id: int) -> Collecti
         rnd = session.scalar(select(CollectionRound).where(CollectionRound.id == round_id).options(
             selectinload(CollectionRound.stops), selectinload(CollectionRound.collector)))
     if rnd is None or not principal.coordinates(rnd.park_id):
-        raise NotFound(f"no collection round {round_id} (无此收集计划)", {"round_id": ["unknown round"]})
+        raise NotFound(f"no collection round {round_id} (无此收集计划 {round_id})",
+                       {"round_id": ["unknown round (无此收集计划)"]})
     return rnd
 
 
@@ -290,7 +302,7 @@ def round_positions(session: Session, rnd: CollectionRound) -> tuple[tuple[float
 def _planner(principal: Principal, rnd: CollectionRound) -> None:
     if not principal.coordinates(rnd.park_id):
         raise Forbidden("only the park's coordinators act on a round (仅园区管理员可操作)",
-                        {"role": ["the park's coordinators or admins"]})
+                        {"role": ["the park's coordinators or admins (须为园区管理者或管理员)"]})
 
 
 def propose_round(session: Session, principal: Principal, round_id: int) -> CollectionRound:
@@ -300,7 +312,9 @@ def propose_round(session: Session, principal: Principal, round_id: int) -> Coll
     rnd = get_round(session, principal, round_id)
     _planner(principal, rnd)
     if rnd.status != "planned":
-        raise Conflict(f"a {rnd.status} round cannot be proposed (当前状态不可发起)", {"status": [f"is {rnd.status}"]})
+        status_zh = ROUND_STATUS_ZH.get(rnd.status, rnd.status)
+        raise Conflict(f"a {rnd.status} round cannot be proposed (收集计划当前为「{status_zh}」，不可发起匹配)",
+                       {"status": [f"is {rnd.status} (当前为「{status_zh}」)"]})
     proposed = refused = 0
     for stop in rnd.stops:
         try:
@@ -325,8 +339,10 @@ def issue_manifests(session: Session, principal: Principal, round_id: int) -> Co
     rnd = get_round(session, principal, round_id)
     _planner(principal, rnd)
     if rnd.status not in ("proposed", "manifested"):
-        raise Conflict(f"a {rnd.status} round has no matches to write manifests for (当前状态不可开具联单)",
-                       {"status": [f"is {rnd.status}; propose the round first"]})
+        status_zh = ROUND_STATUS_ZH.get(rnd.status, rnd.status)
+        raise Conflict(f"a {rnd.status} round has no matches to write manifests for "
+                       f"(收集计划当前为「{status_zh}」，尚无匹配，不可开具联单)",
+                       {"status": [f"is {rnd.status}; propose the round first (当前为「{status_zh}」，请先发起匹配)"]})
     made = 0
     for stop in rnd.stops:
         if stop.match_id is None or stop.shipment_id is not None:

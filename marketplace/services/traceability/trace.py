@@ -113,7 +113,8 @@ NODE_FIELDS = ("ref", "name", "park", "licence", "title", "status", "waste_code"
 def _not_found(code: str) -> NotFound:
     return NotFound(f"nothing to trace for {code!r}: no container, manifest or ledger batch you can see "
                     f"(无可追溯的容器、联单或批次)",
-                    {"code": [f"no container code, manifest number or ledger batch {code!r}"]})
+                    {"code": [(f"no container code, manifest number or ledger batch {code!r} "
+                               "(无此容器编码、联单编号或台账批次)")]})
 
 
 def _t(value: float | None) -> str:

@@ -82,12 +82,19 @@ TO_STATE = {"dispatch": "dispatched", "receive": "received", "reject": "rejected
             "cancel": "cancelled"}
 STATUS_ZH = {"planned": "计划中", "dispatched": "已发运", "received": "已接收", "closed": "已办结",
              "rejected": "已拒收", "cancelled": "已取消"}
+ACTION_ZH = {"dispatch": "发运", "receive": "接收", "reject": "拒收", "close": "办结", "cancel": "取消", "return": "退运"}
 TEXT_LIMITS = {"carrier": 200, "carrier_licence": 64, "vehicle": 20, "driver": 100, "note": 2000,
                "reason": 2000, "remark": 2000}
 
 
 def _state(status: str) -> str:
     return f"{STATUS_ZH.get(status, status)} {status}"
+
+
+def _match_not_shippable(status: str) -> str:
+    """The per-field reason refusing a match that is neither approved nor in transfer."""
+    return (f"is {status}; needs approved or in_transfer "
+            f"(匹配当前为「{workflow.STATUS_ZH.get(status, status)}」，须为已批准或转移中)")
 
 
 # --- who sees and acts ---------------------------------------------------------------------------
@@ -118,17 +125,19 @@ def shipment_standing(principal: Principal, shipment: Shipment) -> ShipmentStand
 
 
 # action -> the side (besides coordinators) that may take it
-ACTING_SIDE = {"dispatch": "producer", "cancel": "producer", "return": "producer", "receive": "receiver", "reject": "receiver",
-               "close": "receiver"}
+ACTING_SIDE = {"dispatch": "producer", "cancel": "producer", "return": "producer", "receive": "receiver",
+               "reject": "receiver", "close": "receiver"}
 SIDE_TEXT = {"producer": "the producer (the offer's enterprise) or a coordinator",
              "receiver": "the receiver (the need's enterprise) or a coordinator"}
+SIDE_ZH = {"producer": "产生单位或园区管理者", "receiver": "接收单位或园区管理者"}
 
 
 def _authorise(s: ShipmentStanding, action: str) -> None:
     side = ACTING_SIDE[action]
     if not (s.coordinator or s.side == side):
-        raise Forbidden(f"only {SIDE_TEXT[side]} may {action} this shipment; you are {s.role} (无权执行此操作)",
-                        {"action": [f"{action} requires {SIDE_TEXT[side]}"]})
+        raise Forbidden(f"only {SIDE_TEXT[side]} may {action} this shipment; you are {s.role} "
+                        f"(无权执行此操作：仅{SIDE_ZH[side]}可{ACTION_ZH[action]})",
+                        {"action": [f"{action} requires {SIDE_TEXT[side]} (仅{SIDE_ZH[side]}可{ACTION_ZH[action]})"]})
 
 
 def visible_shipments(principal: Principal) -> Select:
@@ -163,7 +172,8 @@ def filtered_shipments(session: Session, principal: Principal, *, status: str | 
     stmt = visible_shipments(principal)
     if side is not None:
         if side not in SIDES:
-            raise ValidationFailed(f"unknown side {side!r} (角色无效)", {"side": [f"one of {', '.join(SIDES)}"]})
+            raise ValidationFailed(f"unknown side {side!r} (角色无效 {side!r})",
+                                   {"side": [f"one of {', '.join(SIDES)} (须为以下之一：{'、'.join(SIDES)})"]})
         column = Shipment.producer_id if side == "producer" else Shipment.receiver_id
         stmt = stmt.where(column == principal.enterprise_id)
     if status is not None:
@@ -173,7 +183,8 @@ def filtered_shipments(session: Session, principal: Principal, *, status: str | 
     if park is not None:
         park_id = session.scalar(select(Park.id).where(Park.code == park))
         if park_id is None:
-            raise NotFound(f"unknown park {park!r} (无此园区)", {"park": [f"no park with code {park!r}"]})
+            raise NotFound(f"unknown park {park!r} (无此园区 {park!r})",
+                           {"park": [f"no park with code {park!r} (无代码为 {park!r} 的园区)"]})
         in_park = select(Enterprise.id).where(Enterprise.park_id == park_id)
         stmt = stmt.where(or_(Shipment.park_id == park_id, Shipment.receiver_id.in_(in_park)))
     if since is not None:
@@ -200,8 +211,8 @@ def _load(session: Session, shipment_id: int, *, lock: bool = False) -> Shipment
 
 
 def _not_found(shipment_id: Any) -> NotFound:
-    return NotFound(f"shipment {shipment_id} not found (无此转移联单)",
-                    {"shipment": [f"no shipment {shipment_id} you can see"]})
+    return NotFound(f"shipment {shipment_id} not found (无此转移联单 {shipment_id})",
+                    {"shipment": [f"no shipment {shipment_id} you can see (无您可查看的转移联单 {shipment_id})"]})
 
 
 def get_shipment(session: Session, principal: Principal, shipment_id: int) -> Shipment:
@@ -217,12 +228,13 @@ def get_by_manifest(session: Session, principal: Principal, manifest_number: str
     number = (manifest_number or "").strip()
     shipment_id = session.scalar(select(Shipment.id).where(Shipment.manifest_number == number))
     if shipment_id is None:
-        raise NotFound(f"no manifest {number!r} (无此联单)", {"manifest": [f"no manifest {number!r} you can see"]})
+        raise NotFound(f"no manifest {number!r} (无此联单 {number!r})",
+                       {"manifest": [f"no manifest {number!r} you can see (无您可查看的联单 {number!r})"]})
     try:
         return get_shipment(session, principal, shipment_id)
     except NotFound:
-        raise NotFound(f"no manifest {number!r} (无此联单)",
-                       {"manifest": [f"no manifest {number!r} you can see"]}) from None
+        raise NotFound(f"no manifest {number!r} (无此联单 {number!r})",
+                       {"manifest": [f"no manifest {number!r} you can see (无您可查看的联单 {number!r})"]}) from None
 
 
 def find_container(session: Session, code: str) -> Container | None:
@@ -259,9 +271,9 @@ def _texts(errors: dict[str, list[str]], **values: str | None) -> dict[str, str 
             continue
         value = value.strip()
         if "\x00" in value:
-            errors[name] = ["must not contain NUL characters"]
+            errors[name] = ["must not contain NUL characters (不得含 NUL 字符)"]
         elif len(value) > TEXT_LIMITS[name]:
-            errors[name] = [f"at most {TEXT_LIMITS[name]} characters (过长)"]
+            errors[name] = [f"at most {TEXT_LIMITS[name]} characters (最多 {TEXT_LIMITS[name]} 个字符)"]
         out[name] = value or None
     return out
 
@@ -272,24 +284,26 @@ def _check_containers(containers: Any, quantity_t: float, errors: dict[str, list
         errors["containers"] = ["at least one container is required (至少一个容器)"]
         return []
     if len(containers) > MAX_CONTAINERS:  # the API's limit, held for the CLI and every other caller too
-        errors["containers"] = [f"at most {MAX_CONTAINERS} containers per shipment (容器过多)"]
+        errors["containers"] = [f"at most {MAX_CONTAINERS} containers per shipment (每批最多 {MAX_CONTAINERS} 个容器)"]
         return []
     rows = []
     for i, c in enumerate(containers):
         if not isinstance(c, Mapping):
-            problems.append(f"[{i}] must be an object with packaging and quantity_t")
+            problems.append(f"[{i}] must be an object with packaging and quantity_t "
+                            f"([{i}] 须为含 packaging 与 quantity_t 的对象)")
             continue
         packaging, q = c.get("packaging"), c.get("quantity_t")
         if packaging not in PACKAGINGS:
-            problems.append(f"[{i}].packaging must be one of: {', '.join(PACKAGINGS)}")
+            problems.append(f"[{i}].packaging must be one of: {', '.join(PACKAGINGS)} "
+                            f"([{i}].packaging 须为以下之一：{'、'.join(PACKAGINGS)})")
         if not _positive(q):
-            problems.append(f"[{i}].quantity_t must be a number above 0")
+            problems.append(f"[{i}].quantity_t must be a number above 0 ([{i}].quantity_t 须为大于 0 的数)")
         rows.append({"packaging": packaging, "quantity_t": q})
     if not problems and _positive(quantity_t):
         total = sum(float(r["quantity_t"]) for r in rows)
         if abs(total - quantity_t) > QUANTITY_EPS_T:
             problems.append(f"the containers hold {total:g} t but the shipment is {quantity_t:g} t "
-                            f"(容器合计与运输量不符)")
+                            f"(容器合计 {total:g} 吨，与运输量 {quantity_t:g} 吨不符)")
     if problems:
         errors["containers"] = problems
     return rows
@@ -298,7 +312,7 @@ def _check_containers(containers: Any, quantity_t: float, errors: dict[str, list
 def _clock(now: dt.datetime | None) -> dt.datetime:
     """The clock in UTC (naive = UTC): SQLite keeps a datetime's wall time and drops its offset, so a time
     in another zone (the CLI's and the demo's park time, UTC+8) must be converted before it is stored."""
-    return (as_utc(now) or utcnow()).astimezone(dt.timezone.utc)
+    return (as_utc(now) or utcnow()).astimezone(dt.UTC)
 
 
 def _check_at(at: dt.datetime | None, *, now: dt.datetime, previous: dt.datetime | None,
@@ -310,17 +324,19 @@ def _check_at(at: dt.datetime | None, *, now: dt.datetime, previous: dt.datetime
         if not isinstance(at, dt.datetime):
             raise ValidationFailed("at must be a date and time (时间格式错误)", {"at": ["must be a date-time (须为日期时间)"]})
         try:
-            when = as_utc(at).astimezone(dt.timezone.utc)
+            when = as_utc(at).astimezone(dt.UTC)
         except (OverflowError, ValueError):
             raise ValidationFailed("at is out of range (时间超出范围)", {"at": ["out of range (时间超出范围)"]}) from None
         if when > now:
             raise ValidationFailed(f"at {when.isoformat()} is in the future (时间不能晚于当前)",
-                                   {"at": [f"must not be after now, {now.isoformat()} (不能晚于当前时间)"]})
+                                   {"at": [(f"must not be after now, {now.isoformat()} "
+                                           f"(不能晚于当前时间 {now.isoformat()})")]})
     prev = as_utc(previous)
     if prev is not None and when < prev:
         raise ValidationFailed(f"at {when.isoformat()} is before the shipment was {previous_name} "
                                f"({prev.isoformat()}) (时间早于上一环节)",
-                               {"at": [f"must not be before {previous_name} at {prev.isoformat()} (不能早于上一环节的时间)"]})
+                               {"at": [(f"must not be before {previous_name} at {prev.isoformat()} "
+                                       f"(不能早于上一环节的时间 {prev.isoformat()})")]})
     return when
 
 
@@ -437,14 +453,14 @@ def create_shipment(session: Session, principal: Principal, match_id: int, *, qu
         raise ValidationFailed("the shipment is not valid (转移联单信息有误): " + ", ".join(errors), errors)
     if match.status not in SHIPPABLE_MATCH_STATUSES:
         raise Conflict(f"match {match.id} is {workflow._state(match.status)}: shipments need an approved match "
-                       f"(仅已批准的匹配可转移)", {"match": [f"is {match.status}; needs approved or in_transfer"]})
+                       f"(仅已批准的匹配可转移)", {"match": [_match_not_shippable(match.status)]})
     used = _counted_t(session, match.id)
     left = match.quantity_t - used
     if quantity_t > left + QUANTITY_EPS_T:
         raise Conflict(f"only {max(left, 0.0):.3f} t of match {match.id}'s {match.quantity_t:g} t is left to ship "
                        f"(超出匹配剩余量 {max(left, 0.0):.3f} 吨)",
-                       {"quantity_t": [f"at most {max(left, 0.0):.3f} t left on match {match.id} "
-                                        f"(该匹配最多还剩 {max(left, 0.0):.3f} 吨)"]})
+                       {"quantity_t": [(f"at most {max(left, 0.0):.3f} t left on match {match.id} "
+                                        f"(该匹配最多还剩 {max(left, 0.0):.3f} 吨)")]})
     offer, need = match.offer, match.need
     producer, receiver = offer.enterprise, need.enterprise
     park = session.get(Park, producer.park_id) if producer.park_id is not None else None
@@ -481,7 +497,8 @@ def _draft_checked(values: Mapping[str, Any]) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
     unknown = sorted(str(k) for k in values if k not in DRAFT_FIELDS)
     for k in unknown:
-        errors[k] = [f"not a field of a draft; one of {', '.join(DRAFT_FIELDS)}"]
+        errors[k] = [(f"not a field of a draft; one of {', '.join(DRAFT_FIELDS)} "
+                     f"(草稿无此字段；须为以下之一：{'、'.join(DRAFT_FIELDS)})")]
     out: dict[str, Any] = {}
     if "quantity_t" in values:
         if not _positive(values["quantity_t"]):
@@ -492,12 +509,13 @@ def _draft_checked(values: Mapping[str, Any]) -> dict[str, Any]:
         rows = values["containers"] or []
         problems = []
         if not isinstance(rows, (list, tuple)) or len(rows) > MAX_CONTAINERS:
-            problems.append(f"a list of at most {MAX_CONTAINERS} containers")
+            problems.append(f"a list of at most {MAX_CONTAINERS} containers (须为最多 {MAX_CONTAINERS} 个容器的列表)")
         else:
             for i, c in enumerate(rows):
                 if (not isinstance(c, Mapping) or c.get("packaging") not in PACKAGINGS
                         or not _positive(c.get("quantity_t"))):
-                    problems.append(f"[{i}] needs a packaging of {', '.join(PACKAGINGS)} and tonnes above 0")
+                    problems.append(f"[{i}] needs a packaging of {', '.join(PACKAGINGS)} and tonnes above 0 "
+                                    f"([{i}] 须有包装方式 {'、'.join(PACKAGINGS)} 之一，且吨数大于 0)")
         if problems:
             errors["containers"] = problems
         else:
@@ -544,7 +562,7 @@ def save_draft(session: Session, principal: Principal, match_id: int, *, now: dt
     checked = _draft_checked(values)
     if match.status not in SHIPPABLE_MATCH_STATUSES:
         raise Conflict(f"match {match.id} is {workflow._state(match.status)}: shipments need an approved match "
-                       f"(仅已批准的匹配可转移)", {"match": [f"is {match.status}; needs approved or in_transfer"]})
+                       f"(仅已批准的匹配可转移)", {"match": [_match_not_shippable(match.status)]})
     offer, need = match.offer, match.need
     shipment = Shipment(
         manifest_number=None, match_id=match.id, park_id=offer.enterprise.park_id, producer_id=offer.enterprise_id,
@@ -565,7 +583,8 @@ def get_draft(session: Session, principal: Principal, shipment_id: int, *, lock:
     """The principal's own draft (NotFound for anybody else's, or for a shipment that is no draft)."""
     shipment = _load(session, shipment_id, lock=lock) if isinstance(shipment_id, int) else None
     if shipment is None or shipment.status != DRAFT_STATUS or shipment.created_by != principal.actor:
-        raise NotFound(f"no draft {shipment_id} of yours (无此草稿)", {"draft": [f"no draft {shipment_id} of yours"]})
+        raise NotFound(f"no draft {shipment_id} of yours (无此草稿 {shipment_id})",
+                       {"draft": [f"no draft {shipment_id} of yours (您没有草稿 {shipment_id})"]})
     return shipment
 
 
@@ -636,10 +655,13 @@ def create_return(session: Session, principal: Principal, shipment_id: int, *, c
     if original.direction != "forward" or original.status != "rejected":
         raise Conflict(f"shipment {original.manifest_number} is {_state(original.status)}: only a rejected load "
                        f"goes back under a return manifest (仅被拒收的联单可退运)",
-                       {"status": [f"is {original.status}; a return needs a rejected forward shipment"]})
+                       {"status": [(f"is {original.status}; a return needs a rejected forward shipment "
+                                   f"(当前为「{STATUS_ZH.get(original.status, original.status)}」，"
+                                   f"仅被拒收的正向联单可退运)")]})
     if original.returned_by is not None:
-        raise Conflict(f"{original.manifest_number} already goes back under {original.returned_by.manifest_number} "
-                       f"(已有退运联单)", {"shipment": [f"already returned by {original.returned_by.manifest_number}"]})
+        back_number = original.returned_by.manifest_number
+        raise Conflict(f"{original.manifest_number} already goes back under {back_number} (已有退运联单 {back_number})",
+                       {"shipment": [f"already returned by {back_number} (已有退运联单 {back_number})"]})
     errors: dict[str, list[str]] = {}
     texts = _texts(errors, carrier=carrier, carrier_licence=carrier_licence, vehicle=vehicle, driver=driver,
                    note=note or "")
@@ -698,8 +720,12 @@ def _begin(session: Session, principal: Principal, shipment_id: int, action: str
 def _require_state(shipment: Shipment, action: str) -> None:
     if shipment.status not in FROM_STATES[action]:
         need = " or ".join(FROM_STATES[action])
+        now_zh = STATUS_ZH.get(shipment.status, shipment.status)
+        need_zh = "或".join(f"「{STATUS_ZH[x]}」" for x in FROM_STATES[action])
         raise Conflict(f"shipment {shipment.manifest_number} is {_state(shipment.status)}: cannot {action} "
-                       f"(only from {need}) (状态不允许)", {"status": [f"is {shipment.status}; {action} needs {need}"]})
+                       f"(only from {need}) (联单当前为「{now_zh}」，不能{ACTION_ZH[action]})",
+                       {"status": [(f"is {shipment.status}; {action} needs {need} "
+                                   f"(当前为「{now_zh}」，仅{need_zh}的联单可{ACTION_ZH[action]})")]})
 
 
 def _require_reason(action: str, reason: str | None) -> str:
@@ -708,7 +734,8 @@ def _require_reason(action: str, reason: str | None) -> str:
     if errors:
         raise ValidationFailed(f"the reason is not valid ({action}) (原因格式有误)", errors)
     if not text:
-        raise ValidationFailed(f"a reason is required to {action} (请填写原因)", {"reason": [f"required to {action}"]})
+        raise ValidationFailed(f"a reason is required to {action} (请填写{ACTION_ZH[action]}原因)",
+                               {"reason": [f"required to {action} (请填写{ACTION_ZH[action]}原因)"]})
     return text
 
 
@@ -722,7 +749,7 @@ def dispatch(session: Session, principal: Principal, shipment_id: int, *, at: dt
     forward = shipment.direction == "forward"  # a return goes back whatever became of the match
     if forward and match.status not in SHIPPABLE_MATCH_STATUSES:
         raise Conflict(f"match {match.id} is {workflow._state(match.status)}: cannot dispatch (匹配状态不允许发运)",
-                       {"match": [f"is {match.status}; needs approved or in_transfer"]})
+                       {"match": [_match_not_shippable(match.status)]})
     before = shipment.status
     shipment.status, shipment.dispatched_at, shipment.dispatched_by = "dispatched", when, principal.actor
     shipment.updated_at = now
@@ -730,8 +757,8 @@ def dispatch(session: Session, principal: Principal, shipment_id: int, *, at: dt
     if forward and match.status == "approved":
         # The match's trail names the match-level role (offer_party, coordinator …), as its other transitions do.
         workflow._transition(session, match, "in_transfer", actor=principal.actor, action="start_transfer",
-                             role=workflow.standing(principal, match).role, now=now, reason=f"shipment {shipment.manifest_number} dispatched (已发运)",
-                             shipment=shipment.id)
+                             role=workflow.standing(principal, match).role, now=now,
+                             reason=f"shipment {shipment.manifest_number} dispatched (已发运)", shipment=shipment.id)
     _refresh_alerts(session, shipment, now)
     return shipment
 
@@ -746,7 +773,7 @@ def receive(session: Session, principal: Principal, shipment_id: int, *, quantit
     that. A receipt above or below what was dispatched is accepted (alerts flag it).
     """
     now = _clock(now)
-    shipment, match, s = _begin(session, principal, shipment_id, "receive")
+    shipment, _match, s = _begin(session, principal, shipment_id, "receive")
     _require_state(shipment, "receive")
     when = _check_at(at, now=now, previous=shipment.dispatched_at, previous_name="dispatched")
     errors: dict[str, list[str]] = {}
@@ -757,20 +784,22 @@ def receive(session: Session, principal: Principal, shipment_id: int, *, quantit
     if containers is not None:
         problems = []
         if not isinstance(containers, Mapping):
-            problems.append("must map container codes to received tonnes")
+            problems.append("must map container codes to received tonnes (须按容器编码填写接收吨数)")
         else:
             for code, q in containers.items():
                 if code not in by_code:
-                    problems.append(f"{code!r} is not a container of {shipment.manifest_number}")
+                    problems.append(f"{code!r} is not a container of {shipment.manifest_number} "
+                                    f"({code!r} 不是联单 {shipment.manifest_number} 的容器)")
                 elif not _nonnegative(q):
-                    problems.append(f"{code}: must be a number of tonnes, 0 or more")
+                    problems.append(f"{code}: must be a number of tonnes, 0 or more ({code}：须为不小于 0 的吨数)")
             if not problems and "quantity_received_t" not in errors:
                 total = sum(float(q) for q in containers.values())
                 if len(containers) == len(by_code) and abs(total - quantity_received_t) > QUANTITY_EPS_T:
                     problems.append(f"the containers add up to {total:g} t, not {quantity_received_t:g} t "
-                                    f"(容器合计与接收量不符)")
+                                    f"(容器合计 {total:g} 吨，与接收量 {quantity_received_t:g} 吨不符)")
                 elif total > quantity_received_t + QUANTITY_EPS_T:
-                    problems.append(f"the containers add up to {total:g} t, more than {quantity_received_t:g} t")
+                    problems.append(f"the containers add up to {total:g} t, more than {quantity_received_t:g} t "
+                                    f"(容器合计 {total:g} 吨，超过接收量 {quantity_received_t:g} 吨)")
         if problems:
             errors["containers"] = problems
     if errors:
@@ -873,7 +902,8 @@ def apply_event(session: Session, principal: Principal, shipment_id: int, action
         return close(session, principal, shipment_id, at=at, now=now)
     if action == "cancel":
         return cancel(session, principal, shipment_id, reason=reason or remark, now=now)
-    raise ValidationFailed(f"unknown action {action!r} (无此操作)", {"action": [f"must be one of: {', '.join(ACTIONS)}"]})
+    raise ValidationFailed(f"unknown action {action!r} (无此操作 {action!r})",
+                           {"action": [f"must be one of: {', '.join(ACTIONS)} (须为以下之一：{'、'.join(ACTIONS)})"]})
 
 
 def open_shipment_count(session: Session, match_id: int) -> int:
@@ -895,7 +925,7 @@ def actor_masker(session: Session, principal: Principal | None):
     their own enterprise's users; the other party's users stay anonymous (as in a match's
     history), though the other enterprise itself is disclosed by the approved match.
     """
-    if principal is None or not principal.role == "enterprise":
+    if principal is None or principal.role != "enterprise":
         return lambda actor: actor
 
     own = {f"enterprise:{e}" for e in session.scalars(select(User.email).where(
@@ -1011,11 +1041,11 @@ def realised_flows(session: Session, *, park_id: int | None = None, start: dt.da
     return [flows[k] for k in sorted(flows)]
 
 
-__all__ = ["ACTIONS", "COMPLETION_SHARE", "RealisedFlow", "actor_masker", "apply_event", "cancel", "close",
-           "container_code", "create_return", "create_shipment", "dispatch", "event_view", "filtered_shipments", "find_container",
-           "get_by_manifest", "get_shipment", "history_query", "next_manifest_number", "open_shipment_count",
-           "open_shipments", "plannable", "Plannable", "realised_flows", "receive", "reject", "shipment_history",
-           "shipment_view", "visible_shipments"]
+__all__ = ["ACTIONS", "COMPLETION_SHARE", "Plannable", "RealisedFlow", "actor_masker", "apply_event", "cancel",
+           "close", "container_code", "create_return", "create_shipment", "dispatch", "event_view",
+           "filtered_shipments", "find_container", "get_by_manifest", "get_shipment", "history_query",
+           "next_manifest_number", "open_shipment_count", "open_shipments", "plannable", "realised_flows", "receive",
+           "reject", "shipment_history", "shipment_view", "visible_shipments"]
 
 
 def open_shipments(session: Session, principal: Principal) -> Select:

@@ -54,9 +54,10 @@ def test_duplicates_are_found_in_one_pass_keeping_the_message():
 def test_a_listing_naming_a_substance_twice_is_refused_per_role():
     rows = [{"cas": "108-88-3", "fraction": 0.2}, {"name": "x", "fraction": 0.1}, {"cas": "108-88-3", "fraction": 0.1}]
     errors = _errors(ListingSchema(), {**OFFER, "composition": rows})
-    assert errors["composition"] == ["substances listed twice: ['108-88-3']"]
+    assert errors["composition"] == ["substances listed twice: ['108-88-3'] (物质重复列出：108-88-3)"]
     wanted = [{"name": "toluene", "min_fraction": 0.1}, {"name": "toluene", "min_fraction": 0.2}]
-    assert _errors(ListingSchema(), {**NEED, "wanted": wanted})["wanted"] == ["substances listed twice: ['toluene']"]
+    assert _errors(ListingSchema(), {**NEED, "wanted": wanted})["wanted"][0].startswith(
+        "substances listed twice: ['toluene']")
 
 
 @pytest.mark.parametrize("role", ["composition", "wanted", "limits"])
