@@ -4,8 +4,9 @@ The first one-click answer of a fresh process costs seconds, not milliseconds: t
 loads its metadata database (~2.7 s on this machine) and scikit-learn imports and fits the similarity
 model; later answers reuse the warm recommender (``warm_recommender``) until the data changes. Under
 load every worker paid that on some user's request (measured: one-click pages of 11 s in the first
-seconds of a 2-worker server at 8 clients). ``wastematch serve`` calls ``warm_up`` in each worker after
-building the app, before the worker accepts connections.
+seconds of a 2-worker server at 8 clients). The first map of a worker waited for its boundary outlines (0.9 s,
+then 0.15 s); they are loaded too. ``wastematch serve`` calls ``warm_up`` in each worker after building the app,
+before the worker accepts connections.
 
 It also keeps the native thread pools (OpenBLAS, OpenMP under numpy and scikit-learn) to one thread: the
 server runs one worker per core, and pools sized to every core in every worker oversubscribe them (a 2-worker
@@ -24,8 +25,8 @@ log = logging.getLogger("wastematch.server")
 
 
 def warm_up(app: Flask) -> float | None:
-    """Build the warm recommender of the app's database and limit the native thread pools to one thread;
-    the seconds the build took (None if it could not).
+    """Build the warm recommender of the app's database, load the parks' map outlines and limit the native thread
+    pools to one thread; the seconds the recommender took (None if it could not).
 
     A failure is logged and ignored: warming is an optimisation, and the request that needs the
     recommender will build it (and report any real error) as before.
@@ -44,12 +45,27 @@ def warm_up(app: Flask) -> float | None:
     else:
         seconds = time.perf_counter() - started
         log.info("recommender warm in %.1f s", seconds)
+    _warm_outlines(app)
     # Only libraries already loaded are limited: the matching engine's, loaded even when the park is empty.
     import sklearn.cluster
     import sklearn.decomposition  # noqa: F401
 
     threadpool_limits(limits=1)
     return seconds
+
+
+def _warm_outlines(app: Flask) -> None:
+    """The boundary outlines of the parks' maps, loaded once (``map_data.warm_outlines``); a failure is logged."""
+    from marketplace.services.reports.map_data import warm_outlines
+
+    started = time.perf_counter()
+    try:
+        with Session(app.extensions["wastematch.engine"]) as session:
+            areas = warm_outlines(session)
+    except Exception:  # as for the recommender: the first map loads them instead
+        log.warning("could not load the map outlines; the first map will", exc_info=True)
+    else:
+        log.info("%d map outlines loaded in %.1f s", areas, time.perf_counter() - started)
 
 
 # The collector's thresholds in a worker (Python's defaults: 700, 10, 10). A page makes thousands of short-lived

