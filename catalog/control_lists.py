@@ -202,7 +202,7 @@ CONTROLLED_SUBSTANCES: tuple[ControlledSubstance, ...] = (
          cn_item=14, measure_zh=_PHASED_OUT, note="CAS: technical endosulfan, α-, β-endosulfan, endosulfan sulfate."),
     # --- COP-6 (2013) ---------------------------------------------------------
     _pop("hbcdd", ["25637-99-4", "3194-55-6", "134237-50-6", "134237-51-7", "134237-52-8"],
-         "六溴环十二烷", "Hexabromocyclododecane (HBCDD)", ("A",), 2013, 500,
+         "六溴环十二烷", "Hexabromocyclododecane (HBCDD, HBCD)", ("A",), 2013, 500,
          _EU22 + " (500 mg/kg; the Basel guideline gives 100 or 1000 mg/kg)",
          cn_item=14, lists_extra=_P1, prio="PC012", measure_zh=_PHASED_OUT),
     # --- COP-7 (2015) ---------------------------------------------------------
@@ -322,11 +322,27 @@ _BY_KEY = {s.key: s for s in CONTROLLED_SUBSTANCES}
 assert len(_BY_KEY) == len(CONTROLLED_SUBSTANCES), "duplicate key in CONTROLLED_SUBSTANCES"
 
 
-# Per entry, the names a row may give exactly: key, Chinese and English names, abbreviations in brackets.
-_EXACT_NAMES = tuple((s, frozenset({s.key, s.name_zh.casefold(), s.name_en.casefold(),
-                                    *(x.strip().casefold() for x in re.findall(r"[(（]([^()（）]+)[)）]",
-                                                                               s.name_en + s.name_zh))}))
-                     for s in CONTROLLED_SUBSTANCES)
+def _exact_names(s: ControlledSubstance) -> frozenset[str]:
+    """The names a row may give exactly: key, Chinese and English names, and each abbreviation in brackets
+    ("(PFOS, PFOSF)" gives both; "(PCBs)" also PCB, "(HBCDD)" also HBCDDs: people write either). A bracket
+    without a capital letter is part of a name ("bis(4-chlorophenyl)"), not an abbreviation; one letter and digits
+    ("C10-13") is a chain length."""
+    names = {s.key, s.name_zh.casefold(), s.name_en.casefold()}
+    for inside in re.findall(r"[(（]([^()（）]+)[)）]", s.name_en + s.name_zh):
+        for piece in (x.strip() for x in re.split(r"[,，、;；]", inside)):
+            if not _CJK_TEXT.search(piece) and (not re.search(r"[A-Z]", piece)
+                                                 or len(re.findall(r"[A-Za-z]", piece)) < 2):
+                continue  # a part of a name, or a chain length ("C10-13") that names no substance alone
+            names.add(piece.casefold())
+            if re.fullmatch(r"[A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*", piece):  # an abbreviation: its plural or singular
+                names.add(piece[:-1].casefold() if piece.endswith("s") else piece.casefold() + "s")
+    return frozenset(names)
+
+
+_CJK_TEXT = re.compile(r"[\u3400-\u9fff]")
+
+
+_EXACT_NAMES = tuple((s, _exact_names(s)) for s in CONTROLLED_SUBSTANCES)
 
 
 @functools.lru_cache(maxsize=8192)

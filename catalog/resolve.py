@@ -3,7 +3,8 @@
 ``resolve_component("98% 硫酸")`` → ``Resolution(cas="7664-93-9", method="zh_name", query="硫酸", …)``.
 A valid CAS number given with the row always wins; without one the text is normalised and tried,
 in order, against our Chinese names, our formulas and English synonyms
-(:mod:`catalog.substance_names`), then ChEDL (the ``chemicals`` package), then variants of the
+(:mod:`catalog.substance_names`), the control lists' names and abbreviations (PFOS, HBCD, 短链氯化石蜡: a
+controlled substance typed as people write it), then ChEDL (the ``chemicals`` package), then variants of the
 text (the part before a trailing bracket, the ``X`` of "(as X)" / "(以X计)", without a "spent" /
 "废" prefix or a "powder" / "粉" suffix). Unknown words return None: the resolver never guesses.
 
@@ -210,7 +211,7 @@ def _chedl_formula(atoms: dict[str, int]) -> tuple[str, bool] | None:
     _, db, per_formula = _chedl()
     hill = atoms_to_Hill(atoms)
     record = db.search_formula(hill, autoload=False)
-    if record is None:
+    if not record:  # chemicals answers False, not None, for a formula it does not hold ("PFOS" read as P, F, O, S)
         return None
     return record.CASs, per_formula[hill] > 1
 
@@ -273,7 +274,12 @@ def _direct(text: str) -> Resolution | None:
     if low in EN_SYNONYMS:
         return _make(EN_SYNONYMS[low], "synonym", text)
     if _CJK.search(text):
-        return _control_list_zh(text)
+        return _control_listed(text, "zh_name")
+    # A controlled substance by its abbreviation or listed name (PFOS, HBCD, PCBs, DDT) before the formula parser,
+    # which reads "PFOS" as phosphorus, fluorine, oxygen and sulfur: a POP declared by name must be recognised.
+    listed = _control_listed(text, "synonym")
+    if listed is not None:
+        return listed
     atoms = _formula_atoms(text)
     if atoms is not None:
         if len(atoms) == 1:
@@ -294,12 +300,13 @@ def _direct(text: str) -> Resolution | None:
     return _make(record.CASs, "name", text)
 
 
-def _control_list_zh(text: str) -> Resolution | None:
+def _control_listed(text: str, method: str) -> Resolution | None:
+    """The controlled substance ``text`` names exactly (``control_lists.resolve_controlled``), as ``method``."""
     from .control_lists import resolve_controlled
 
     entry = resolve_controlled(None, text)
     if entry is not None and entry.cas:
-        return _make(entry.cas[0], "zh_name", text)
+        return _make(entry.cas[0], method, text)
     return None
 
 

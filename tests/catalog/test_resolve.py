@@ -149,6 +149,26 @@ def test_resolves(typed, cas, method, query):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("typed, cas", [
+    ("PFOS", "1763-23-1"), ("PFOSF", "1763-23-1"), ("PFOA", "335-67-1"), ("PFHxS", "355-46-4"),
+    ("HBCD", "25637-99-4"), ("HBCDD", "25637-99-4"), ("PCB", "1336-36-3"), ("PCBs", "1336-36-3"),
+    ("DDT", "50-29-3"), ("HCB", "118-74-1"), ("SCCPs", "85535-84-8"), ("decaBDE", "1163-19-5"),
+    ("γ-HCH", "58-89-9"),
+])
+def test_a_controlled_substance_by_the_abbreviation_people_write(typed, cas):
+    # Before the formula parser: "PFOS" reads as P, F, O and S.
+    found = resolve_component(typed)
+    assert (found.cas, found.method, found.query) == (cas, "synonym", typed)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("typed", ["CoNi", "PFHxA", "C10-13", "4-chlorophenyl"])
+def test_a_formula_chedl_does_not_hold_or_a_part_of_a_name_is_none(typed):
+    # chemicals answers False, not None, for a formula it does not hold: that crashed the resolver.
+    assert resolve_component(typed) is None
+
+
+@pytest.mark.slow
 def test_names_for_display():
     assert resolve_component("98% 硫酸").name_en == "sulfuric acid"
     assert resolve_component("sulfuric acid").name_zh == "硫酸"

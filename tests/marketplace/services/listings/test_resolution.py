@@ -258,3 +258,19 @@ def test_one_click_finds_the_cas_need_for_an_offer_typed_by_name_and_not_after_a
     svc.update_listing(session, who["coord"], offer.id, _patch({"composition": rows}))
     recs = svc.recommendations(session, who["coord"], offer.id, top=5)["recommendations"]
     assert need_id not in [r["listing"] for r in recs]
+
+
+@pytest.mark.parametrize("typed", ["PFOS", "全氟辛基磺酸", "PCBs", "PCB", "HBCD"])
+def test_a_pop_declared_by_its_abbreviation_is_known_and_never_goes_to_reuse(session, who, typed):
+    # "PFOS" reads as a formula (P, F, O, S) that ChEDL does not hold: it used to crash the resolver (a 500 on the
+    # listing form) or, resolved to nothing, to leave a POP unrecognised. The control lists name it.
+    rows = [{"name": "硫酸", "fraction": 0.7}, {"name": typed, "fraction": 0.001}]
+    import_document(session, _doc(composition=rows), actor="test")
+    offer = session.scalar(select(Listing).where(Listing.ref == "O-ACID"))
+    pop = offer.components_in("composition")[1]
+    assert pop.resolved_by in ("synonym", "zh_name") and pop.resolved_cas
+    need_id = session.scalar(select(Listing.id).where(Listing.ref == "N-ACID"))
+    answer = svc.recommendations(session, who["coord"], offer.id, top=5)
+    assert need_id not in [r["listing"] for r in answer["recommendations"]]  # the need reuses: POPs are destroyed
+    [why] = [x for x in answer["excluded"] if x["listing"] == need_id]
+    assert any(c["code"] == "pops_destruction_only" and not c["passed"] for c in why["checks"])
