@@ -162,6 +162,16 @@ def test_a_controlled_substance_by_the_abbreviation_people_write(typed, cas):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("typed, cas", [
+    ("DMF", "68-12-2"), ("NMP", "872-50-4"), ("MEK", "78-93-3"), ("DMSO", "67-68-5"), ("MEG", "107-21-1"),
+    ("BDO", "110-63-4"), ("PTA", "100-21-0"), ("xylol", "1330-20-7"), ("甲基吡咯烷酮", "872-50-4"),
+    ("32%液碱", "1310-73-2"), ("工业酒精", "64-17-5"), ("废机油", "64742-54-7"), ("used motor oil", "64742-54-7"),
+])
+def test_the_abbreviations_and_trade_names_plants_use(typed, cas):
+    assert resolve_component(typed).cas == cas
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("typed", ["CoNi", "PFHxA", "C10-13", "4-chlorophenyl"])
 def test_a_formula_chedl_does_not_hold_or_a_part_of_a_name_is_none(typed):
     # chemicals answers False, not None, for a formula it does not hold: that crashed the resolver.
