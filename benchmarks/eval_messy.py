@@ -15,8 +15,9 @@ variants of it with ``eval_synergies.evaluate`` (the engine alone, no database):
   - every offer is titled in Chinese only (its English title removed);
   - half of the needs (every other one) are titled in English only (their Chinese title removed);
   - half of each offer's composition rows (chosen at random) lose their CAS number and keep a
-    name: the Chinese name where our table has one, else the chemical formula (as the
-    chemicals database writes it, e.g. ``H2O4S``), else the English name; the other half keep
+    name, one of those a user could type, chosen at random: the Chinese name where our table has
+    one, the chemical formula (as the chemicals database writes it, e.g. ``H2O4S``), the
+    abbreviation plants write (``DMF``, ``NMP``, ``PFOS``), the English name; the other half keep
     the CAS number and lose the name.
 
 Distractors are needs that no offer of the set fits: electronic-grade chemicals, battery
@@ -43,6 +44,7 @@ import datetime as dt
 import json
 import math
 import random
+import re
 import sys
 import time
 from pathlib import Path
@@ -52,6 +54,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.eval_synergies import DEFAULT_FILE, DEFAULT_TODAY, evaluate
 from catalog.chemistry import ZH_NAMES, lookup, lookup_cas
+from catalog.control_lists import CONTROLLED_SUBSTANCES
+from catalog.substance_names import EN_SYNONYMS
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "results" / "messy_eval.json"
 
@@ -84,6 +88,17 @@ DISTRACTORS: tuple[tuple[str, str, str, str, str, float, str, str], ...] = (
 _ZH_OF_CAS: dict[str, str] = {}
 for _name, _cas in ZH_NAMES.items():
     _ZH_OF_CAS.setdefault(_cas, _name)
+# The abbreviation a plant writes for a substance (DMF, NMP, PFOS, PCBs): the short all-letter synonyms of our
+# table and the control lists' bracketed abbreviations, in capitals as written.
+_ABBREVIATION_OF_CAS: dict[str, str] = {}
+for _name, _cas in EN_SYNONYMS.items():
+    if _name.isalpha() and 2 <= len(_name) <= 4:  # longer ones are words (glass, chalk, oleum)
+        _ABBREVIATION_OF_CAS.setdefault(_cas, _name.upper())
+for _entry in CONTROLLED_SUBSTANCES:
+    for _inside in re.findall(r"\(([^()]+)\)", _entry.name_en):
+        _short = _inside.split(",")[0].strip()
+        if _entry.cas and re.fullmatch(r"[A-Za-z]{2,6}", _short) and any(c.isupper() for c in _short):
+            _ABBREVIATION_OF_CAS.setdefault(_entry.cas[0], _short)
 
 
 def _formula(cas: str) -> str | None:
@@ -110,7 +125,7 @@ def _messy_row(row: dict[str, Any], rng: random.Random, drop_cas: bool) -> dict[
         else:
             out["name"] = row["name"]
         return out
-    choices = [x for x in (_ZH_OF_CAS.get(cas), _formula(cas), row.get("name")) if x]
+    choices = [x for x in (_ZH_OF_CAS.get(cas), _formula(cas), _ABBREVIATION_OF_CAS.get(cas), row.get("name")) if x]
     out["name"] = rng.choice(choices)
     return out
 
