@@ -12,7 +12,8 @@ cells before any row limit is looked at, and one upload holds a core for half a 
 - rows are counted while reading, and reading stops at the first row past ``max_rows``; the cells the XML
   parser produced are counted as each row is parsed, and reading stops past ``max_cells``; a value in a
   column past ``max_columns`` is refused rather than silently dropped;
-- a CSV is decoded and split incrementally with the same row and column limits and a field-size limit.
+- a CSV is decoded and split incrementally with the same row and column limits and a field-size limit; it may be
+  UTF-8 or, as Excel on Chinese Windows saves "CSV", GBK (``csv_encoding``).
 
 Every refusal is a ``ValidationFailed`` naming the sheet (or CSV line) and the limit, in English and Chinese.
 """
@@ -257,13 +258,40 @@ def sheet_rows(ws: Any, limits: TableLimits, *, sheet: str | None = None) -> Ite
         yield number, values
 
 
+# How much of a CSV file is looked at to tell its encoding (the file itself is decoded as it is read).
+SNIFF_BYTES = 64 * 1024
+# The decoders' names (``UnicodeDecodeError.encoding``) as a user knows the encodings.
+_ENCODING_NAMES = {"utf-8-sig": "UTF-8", "utf-8": "UTF-8", "gb18030": "GBK (GB18030)"}
+
+
+def csv_encoding(data: bytes) -> str:
+    """The encoding of a CSV file's bytes: UTF-8 (with or without a BOM) when its start reads as UTF-8, else
+    GB18030 (GBK's superset) when that reads it: Excel on Chinese Windows saves "CSV (逗号分隔)" in GBK, and a
+    plant's ledger comes from there. Either way the start decides; a file that is neither is refused while read.
+
+    A GBK file of plain ASCII reads as UTF-8 (the same bytes); a few GBK bytes may read as valid UTF-8 by chance,
+    but Chinese text in GBK does not for long, and 64 KiB is looked at.
+    """
+    head = data[:SNIFF_BYTES]
+    truncated = len(data) > len(head)
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            head.decode(encoding)
+            return encoding
+        except UnicodeDecodeError as exc:
+            if truncated and exc.start >= len(head) - 4:  # a character cut by the sniff, not a wrong encoding
+                return encoding
+    return "utf-8-sig"  # neither: the reader refuses it, naming the byte
+
+
 def csv_rows(data: bytes | str, limits: TableLimits, *, what: str = "the CSV file",
              key: str = "file") -> Iterator[tuple[int, list[str]]]:
-    """(record number, fields) of each record of a CSV file, header first, decoded (UTF-8, BOM or not) and split
-    as it is read; past ``max_rows`` data records, ``max_columns`` fields, ``max_field_chars`` characters in a
-    field or ``max_line_chars`` in a line, reading stops with a bilingual refusal."""
+    """(record number, fields) of each record of a CSV file, header first, decoded (``csv_encoding``: UTF-8, BOM
+    or not, or GBK) and split as it is read; past ``max_rows`` data records, ``max_columns`` fields,
+    ``max_field_chars`` characters in a field or ``max_line_chars`` in a line, reading stops with a bilingual
+    refusal."""
     if isinstance(data, bytes):
-        text: IO[str] = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+        text: IO[str] = io.TextIOWrapper(io.BytesIO(data), encoding=csv_encoding(data), newline="")
     else:
         text = io.StringIO(data, newline="")
     lines = _bounded_lines(text, limits, what, key)
@@ -286,9 +314,11 @@ def csv_rows(data: bytes | str, limits: TableLimits, *, what: str = "the CSV fil
             if max((len(f) for f in fields), default=0) > limits.max_field_chars:
                 raise _field_too_long(what, key, limits, reader.line_num)
             yield number, fields
-    except UnicodeDecodeError as exc:  # e.g. Excel's GBK "CSV"; a traceback is no answer
-        raise ValidationFailed("the CSV file is not UTF-8 encoded: save it as \"CSV UTF-8\" "
-                               "(CSV文件须为UTF-8编码)", {key: [f"not UTF-8: {exc} (不是UTF-8编码)"]}) from None
+    except UnicodeDecodeError as exc:  # neither encoding, or one that changes past the sniffed start
+        raise ValidationFailed("the CSV file is neither UTF-8 nor GBK (GB18030) encoded: save it as \"CSV UTF-8\" "
+                               "(CSV文件须为UTF-8或GBK编码)",
+                               {key: [(f"not {_ENCODING_NAMES[exc.encoding]}: {exc.reason} "
+                                       f"(不是{_ENCODING_NAMES[exc.encoding]}编码)")]}) from None
     except csv.Error as exc:
         # csv refuses by itself a field past its own limit (128 KiB by default) spread over several lines.
         if "field larger than field limit" in str(exc):
@@ -321,4 +351,4 @@ def _field_too_long(what: str, key: str, limits: TableLimits, line: int) -> Vali
                 f"(第 {line:,} 行：每个字段最多 {limits.max_field_chars:,} 个字符)")]})
 
 
-__all__ = ["EXCEL_CELL_CHARS", "TableLimits", "csv_rows", "open_workbook", "sheet_rows"]
+__all__ = ["EXCEL_CELL_CHARS", "TableLimits", "csv_encoding", "csv_rows", "open_workbook", "sheet_rows"]

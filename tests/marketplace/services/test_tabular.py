@@ -262,6 +262,34 @@ def test_the_interchange_workbook_refuses_the_crafted_sheet(tmp_path: Path):
 
 # --- CSV ------------------------------------------------------------------------------------------------------
 
+LEDGER_CSV = "batch_code,chemical_name,cas,quantity_kg\nB-1,丙酮,67-64-1,120\nB-2,二氯甲烷（回收）,75-09-2,35.5\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
+def test_a_csv_from_excel_on_chinese_windows_reads_as_its_utf8_twin(encoding):
+    # Excel on Chinese Windows saves "CSV (逗号分隔)" in GBK; "CSV UTF-8" with a BOM.
+    assert ledger.parse_rows(LEDGER_CSV.encode(encoding), "csv") == ledger.parse_rows(LEDGER_CSV, "csv")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk"])
+def test_the_encoding_is_told_from_the_start_even_when_it_cuts_a_character(encoding):
+    # Long enough that the sniffed start ends inside a two- or three-byte character, whichever the encoding.
+    for pad in range(4):
+        name = "丙酮溶液" * 10
+        text = "batch_code,chemical_name\n" + "x" * pad + "".join(f"B-{i},{name}\n" for i in range(2000))
+        data = text.encode(encoding)
+        assert len(data) > tabular.SNIFF_BYTES
+        assert tabular.csv_encoding(data) == {"utf-8": "utf-8-sig", "gbk": "gb18030"}[encoding]
+        assert [f for _n, f in csv_rows(data, ledger.IMPORT_LIMITS)][-1] == ["B-1999", name]
+
+
+def test_a_csv_neither_utf8_nor_gbk_is_refused_in_both_languages():
+    with pytest.raises(ValidationFailed) as exc:
+        ledger.parse_rows("batch_code\nB-1\n".encode("utf-16"), "csv")
+    assert "neither UTF-8 nor GBK" in exc.value.message and re.search(r"[\u3400-\u9fff]", exc.value.message)
+    assert exc.value.errors["file"][0].startswith("not UTF-8: invalid start byte (")
+
+
 def test_a_csv_with_a_100_mb_field_is_refused_without_reading_it_whole():
     # Invalid UTF-8 after the field: had the reader decoded the whole file, the answer would be "not UTF-8".
     data = b"batch_code,note\nB-1," + b"x" * (100 * 1024 * 1024) + b"\n\xff\xfe\n"

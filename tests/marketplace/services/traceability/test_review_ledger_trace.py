@@ -58,7 +58,8 @@ CJK = re.compile(r"[\u3400-\u9fff]")
 
 @pytest.mark.parametrize(("data", "fmt"), [
     (b"[", "json"), (b'{"a": 1}', "json"), (b"", "csv"), (b"not a workbook", "xlsx"), (b"x", "ods"),
-    ("batch_code,chemical_name\nB-1,丙酮\n".encode("gbk"), "csv"),  # Excel's default CSV encoding in China
+    # Excel's "Unicode text": UTF-16, neither UTF-8 nor GBK (Excel's default "CSV" in China, GBK, is read)
+    ("batch_code,chemical_name\nB-1,丙酮\n".encode("utf-16"), "csv"),
 ])
 def test_an_unreadable_import_file_is_a_bilingual_422(data, fmt):
     with pytest.raises(ValidationFailed) as exc:
