@@ -32,6 +32,7 @@ from ...errors import Conflict, DomainError, Forbidden, NotFound, ValidationFail
 from ...models import Enterprise, LedgerEntry, Listing, Match, Park
 from ...models.base import MAX_ID, iso_utc, park_date, utcnow
 from ...models.ledger import LEDGER_DIRECTIONS, LEDGER_SINKS, LEDGER_SOURCES
+from ...schemas.dates import DATE_EXAMPLES, read_date
 from ...schemas.json_text import read_json
 from ..accounts import audit
 from ..accounts.disclosure import DISCLOSING_STATUSES, sees_enterprise
@@ -239,10 +240,10 @@ def _date(values: Mapping[str, Any], name: str, errors: dict[str, list[str]], to
     elif isinstance(raw, dt.date):
         day = raw
     elif isinstance(raw, str):
-        try:
-            day = dt.date.fromisoformat(raw.strip())
-        except ValueError:
-            errors.setdefault(name, []).append(f"must be a date YYYY-MM-DD, got {raw!r}")
+        day = read_date(raw)  # 2026-01-05, and Excel's 2026/1/5 in a Chinese CSV, 2026年1月5日
+        if day is None:
+            errors.setdefault(name, []).append(f"must be a date such as {DATE_EXAMPLES}, got {raw[:40]!r} "
+                                               f"(日期格式应为 {DATE_EXAMPLES.replace(', ', '、')})")
             return None
     else:
         errors.setdefault(name, []).append("must be a date YYYY-MM-DD")

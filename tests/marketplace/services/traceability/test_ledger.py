@@ -185,6 +185,27 @@ def test_import_files_parse_csv_json_and_xlsx(session, p):
         ledger.parse_rows(b"not a workbook", "xlsx")
 
 
+def test_a_csv_saved_by_excel_on_chinese_windows_imports(session, p):
+    # GBK, dates as Excel writes them there ("2026/1/5", "2026/1/5 0:00"), and one typed in Chinese.
+    day = TODAY - dt.timedelta(days=3)
+    slash, chinese = f"{day.year}/{day.month}/{day.day}", f"{day.year}年{day.month}月{day.day}日"
+    csv_text = ("batch_code,direction,entry_date,chemical_name,cas,quantity_t\r\n"
+                f"X-1,in,{slash},丙酮,67-64-1,5\r\nX-2,in,{slash} 0:00,二氯甲烷,75-09-2,1.5\r\n"
+                f"X-3,consumed,{chinese},丙酮,67-64-1,2\r\n")
+    rows = ledger.parse_rows(csv_text.encode("gbk"), "csv")
+    assert ledger.import_entries(session, p["e1"], rows).created == 3
+    stored = session.scalars(select(LedgerEntry).where(LedgerEntry.batch_code.in_(["X-1", "X-2", "X-3"]))).all()
+    assert {(e.batch_code, e.entry_date, e.chemical_name) for e in stored} == {
+        ("X-1", day, "丙酮"), ("X-2", day, "二氯甲烷"), ("X-3", day, "丙酮")}
+
+
+def test_a_date_whose_day_month_order_is_unsure_is_refused_in_both_languages(session, p):
+    with pytest.raises(ValidationFailed) as exc:
+        ledger.import_entries(session, p["e1"], [entry(entry_date="1/5/2026")])
+    [reason] = exc.value.errors["$.entries[0].entry_date"]
+    assert reason.startswith("must be a date such as 2026-01-05, 2026/1/5, 2026年1月5日, got '1/5/2026' (日期格式应为")
+
+
 # --- receipts ------------------------------------------------------------------------------------
 
 def _received(session, p, quantity=40.0, received=39.6, before_receipt=None):
