@@ -10,10 +10,10 @@ The ``chemicals`` package ships its databases as files inside the package and re
 them from disk; it never goes to the network. Loading them costs up to about a
 second (the large PubChem-derived table is read on the first miss in the small one),
 so the package is imported lazily on the first lookup and each result is cached
-with :func:`functools.lru_cache`. Chinese names are not in ChEDL: our table of
-Chinese names (``ZH_NAMES``, in :mod:`catalog.substance_names`) and the Chinese names
-of the control lists are consulted first. What users type in a composition row
-(formulas, trade names, "98% 硫酸") is resolved by :mod:`catalog.resolve`.
+with :func:`functools.lru_cache`. A name is resolved to its CAS number by :mod:`catalog.resolve`, as a
+listing's composition rows are (our Chinese names and synonyms, the control lists' names and abbreviations,
+formulas, "98% 硫酸", then ChEDL's names with guards against its street names of drugs), and the number is
+looked up.
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 
 from .cas import CAS_RE, cas_check_error, invalid_cas_message, normalize_cas
-from .control_lists import ControlledSubstance, controlled_by_cas, controlled_by_name
+from .control_lists import ControlledSubstance, controlled_by_cas
 
 # The Chinese-name table lives with the other name tables; re-exported here for existing callers.
 from .substance_names import ZH_BY_CAS, ZH_NAMES
@@ -30,7 +30,6 @@ from .substance_names import ZH_BY_CAS, ZH_NAMES
 __all__ = ["ZH_NAMES", "ChemicalIdentity", "ExposureLimit", "clear_cache", "lookup", "lookup_cas"]
 
 _CAS_SHAPE = re.compile(r"^\d+-\d+-\d+$")
-_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,16 +179,13 @@ def _lookup_cas_cached(cas: str) -> ChemicalIdentity | None:
 
 @functools.lru_cache(maxsize=4096)
 def _lookup_name_cached(name: str) -> ChemicalIdentity | None:
-    if name in ZH_NAMES:
-        return _lookup_cas_cached(ZH_NAMES[name])
-    if _CJK.search(name):
-        # ChEDL has no Chinese names: only the control lists can answer.
-        entries = [e for e in controlled_by_name(name) if e.name_zh == name or name in e.name_zh]
-        if entries and entries[0].cas:
-            return _lookup_cas_cached(entries[0].cas[0])
-        return None
-    meta = _search(name)
-    return _from_metadata(meta, asked_cas=None) if meta is not None else None
+    # The name goes through the resolver the listings use (``catalog.resolve``: our tables, the control lists'
+    # names and abbreviations, formulas, then ChEDL with its guards), never straight to ChEDL's synonym search,
+    # which answers "dust" with phencyclidine, "speed" with methamphetamine and "PCBs" with fenson.
+    from .resolve import resolve_component
+
+    found = resolve_component(name)
+    return _lookup_cas_cached(found.cas) if found is not None else None
 
 
 def lookup_cas(cas: str) -> ChemicalIdentity | None:

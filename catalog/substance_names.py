@@ -877,7 +877,7 @@ GENERIC_TERMS: frozenset[str] = frozenset({
     "oil", "oils", "protein", "crude protein", "fibre", "fiber", "wood", "paper", "plastic", "plastics",
     "rubber", "metal", "metals", "heavy metals", "salt", "salts", "acid", "acids", "alkali", "base",
     "solvent", "solvents", "resin", "wax", "tar", "biomass", "yeast", "gravel", "stone", "soil", "whey",
-    "heat", "nutrients",
+    "heat", "nutrients", "crystal", "crystals",  # ChEDL: "crystal" is phencyclidine, and it reads as an -al name
     # analytical sums and indicators
     "ss", "tss", "tds", "cod", "bod", "bod5", "toc", "voc", "vocs", "loi", "tn", "tp",
     # Chinese fillers and aggregates

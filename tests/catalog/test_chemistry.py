@@ -97,6 +97,18 @@ def test_unknown_is_none_not_an_exception(query):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("query, cas", [
+    ("dust", None), ("speed", None), ("crystal", None), ("XTC", None),  # street names ChEDL knows as drugs
+    ("PCBs", "1336-36-3"), ("PFOS", "1763-23-1"), ("DMF", "68-12-2"), ("98% 硫酸", "7664-93-9"),
+])
+def test_a_name_is_looked_up_as_the_listings_resolve_it(query, cas):
+    # The form's CAS lookup and GET /catalog/chemicals answered "dust" with phencyclidine and "PCBs" with fenson:
+    # names now go through catalog.resolve, as a listing's composition rows do.
+    found = lookup(query)
+    assert (found.cas if found else None) == cas
+
+
+@pytest.mark.slow
 def test_zh_names_resolve_to_the_identity_of_their_number():
     # A Chinese name of the table is answered with the identity of its CAS number; polymers, oils
     # and other numbers ChEDL lacks have none unless a control list knows them (the resolver of

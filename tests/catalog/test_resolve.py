@@ -205,6 +205,7 @@ def test_a_bare_formula_with_isomers_is_flagged_ambiguous(typed, isomer_set):
 @pytest.mark.parametrize("typed", [
     "sludge", "mixed organics", "其他", "organic matter", "balance", "dust", "gravel", "fat", "wood", "SS", "COD",
     "TOC", "hello world", "xyz123", "未知物质", "废水", "wastewater", "污泥", "crude protein", "12345", "%", "()",
+    "crystal",
 ])
 def test_unknown_words_are_none(typed):
     assert resolve_component(typed) is None
