@@ -7,10 +7,32 @@ persist them. Pure Python, no I/O.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 HW_CODE_RE = re.compile(r"^\d{3}-\d{3}-\d{2}$")
 HW_CATEGORY_RE = re.compile(r"^HW\d{2}$")
+
+
+# Dashes a code copied from a PDF or typed with a Chinese input method may carry instead of "-".
+_DASHES = str.maketrans({c: "-" for c in "‐‑‒–—―－﹣−"})
+_TYPED_CODE = re.compile(r"^(?:HW(?P<category>\d{2})\s*[:：]?\s*)?(?P<a>\d{3})[\s-]*(?P<b>\d{3})[\s-]*(?P<c>\d{2})$",
+                         re.IGNORECASE)
+
+
+def normalize_hw_code(text: str) -> str:
+    """``text`` in the list's form ``NNN-NNN-NN`` where it unambiguously names one code, else ``text`` trimmed.
+
+    Full-width digits and dashes (``９００－２１４－０８``), the dashes a PDF gives (``900–214–08``), spaces instead of
+    dashes or none (``900 214 08``, ``90021408``), spaces around, and a category before it that agrees
+    (``HW08 900-214-08``) are read; a category that contradicts the code's last two digits is not, nor is a short
+    group (``900-214-8``: never padded). The caller still checks the result (``is_hw_code``).
+    """
+    clean = unicodedata.normalize("NFKC", text or "").translate(_DASHES).strip()
+    m = _TYPED_CODE.match(clean)
+    if m is None or (m["category"] is not None and m["category"] != m["c"]):
+        return clean
+    return f"{m['a']}-{m['b']}-{m['c']}"
 
 
 def is_hw_code(text: str) -> bool:

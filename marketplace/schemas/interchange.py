@@ -23,7 +23,7 @@ from marshmallow import (
 from catalog.cas import cas_check_error, normalize_cas
 from catalog.hw_categories import HW_CATEGORIES
 from catalog.solid_waste import is_solid_waste_category
-from catalog.waste_codes import category_of, is_hw_code
+from catalog.waste_codes import category_of, is_hw_code, normalize_hw_code
 from catalog.waste_streams import (
     STREAM_CATEGORIES,
     STREAM_KEYS,
@@ -158,6 +158,14 @@ class CasField(fields.String):
         return text
 
 
+class HwCodeField(fields.String):
+    """An HW code as typed, in the list's form where it unambiguously is one (``catalog.waste_codes.normalize_hw_code``:
+    full-width or PDF dashes, spaces, ``HW08 900-214-08``); its validity is checked where it is used."""
+
+    def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
+        return normalize_hw_code(super()._deserialize(value, attr, data, **kwargs))
+
+
 class CategoryField(fields.String):
     """A waste category without an HW code: ``SWnn`` or one of ours (``CWnn``, ``HHnn``, ``AGnn``), normalised."""
 
@@ -213,7 +221,7 @@ class LicenceSchema(_Strict):
     kind = fields.String(required=True, validate=_one_of(LICENCE_KINDS))
     categories = BoundedList(fields.String(validate=validate.Length(max=20)), load_default=list,
                              max_length=MAX_LICENCE_CATEGORIES, what="categories")
-    codes = BoundedList(fields.String(validate=validate.Length(max=20)), load_default=list,
+    codes = BoundedList(HwCodeField(validate=validate.Length(max=20)), load_default=list,
                         max_length=MAX_LICENCE_CODES, what="codes")
     activities = fields.List(fields.String(validate=_one_of(ACTIVITIES)), required=True, validate=validate.Length(
         min=1, error="must name at least one activity (须至少填写一项经营活动)"))
@@ -278,7 +286,7 @@ class ListingSchema(_Strict):
     title_zh = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
     description = fields.String(load_default=None, allow_none=True, validate=validate.Length(
         max=DESCRIPTION_MAX, error=f"at most {DESCRIPTION_MAX:,} characters (描述最多 {DESCRIPTION_MAX:,} 字)"))
-    waste_code = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20))
+    waste_code = HwCodeField(load_default=None, allow_none=True, validate=validate.Length(max=20))
     ewc_code = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(
         r"^\d{6}$", error="must be six digits of the EU List of Waste, e.g. 130205 "
                           "(须为欧盟废物名录的六位代码，如 130205)"))

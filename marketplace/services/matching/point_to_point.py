@@ -6,7 +6,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from catalog.waste_codes import is_hw_code
+from catalog.waste_codes import is_hw_code, normalize_hw_code
 
 from ...errors import ValidationFailed
 from ...models import Enterprise, PointToPointApprovalRow
@@ -17,6 +17,7 @@ def register_approval(session: Session, *, number: str, producer: str, receiver:
                       valid_from: dt.date, valid_to: dt.date | None, actor: str, note: str = "") -> PointToPointApprovalRow:
     """Register a point-to-point utilisation approval (点对点定向利用) for the matcher."""
     errors: dict[str, list[str]] = {}
+    waste_code = normalize_hw_code(waste_code)
     ents = {e.ref: e for e in session.scalars(select(Enterprise).where(Enterprise.ref.in_([producer, receiver])))}
     for field_name, ref in (("producer", producer), ("receiver", receiver)):
         if ref not in ents:

@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from catalog.waste_codes import is_hw_code
+from catalog.waste_codes import is_hw_code, normalize_hw_code
 
 from ...errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ...models import CORRECTABLE_FIELDS, DRAFT_STATUS, LedgerEntry, ManifestCorrection, Shipment
@@ -84,7 +84,7 @@ def _read(shipment: Shipment, field: str, value: Any, errors: dict[str, list[str
                               "(须为大于 0 的吨数)")]
         return float(value) if transfers._positive(value) else None
     if field == "waste_code":
-        code = value.strip() if isinstance(value, str) else None
+        code = normalize_hw_code(value) if isinstance(value, str) else None
         if not code or not is_hw_code(code):
             errors[field] = ["must be an HW code NNN-NNN-NN of the 国家危险废物名录 (须为危险废物代码)"]
         return code

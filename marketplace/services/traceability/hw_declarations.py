@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
-from catalog.waste_codes import is_hw_code
+from catalog.waste_codes import is_hw_code, normalize_hw_code
 
 from ...errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ...models import Enterprise, Notification, User, user_parks
@@ -233,6 +233,7 @@ def save_lines(session: Session, principal: Principal, declaration_id: int, rows
         for key in unknown:
             errors[f"lines.{i}.{key}"] = ["not a field of a declaration line (不是申报字段)"]
         code = row.get("waste_code")
+        code = normalize_hw_code(code) if isinstance(code, str) else code
         if not isinstance(code, str) or not is_hw_code(code.strip()):
             errors[f"lines.{i}.waste_code"] = [f"{code!r} is not a hazardous waste code NNN-NNN-NN (危险废物代码无效)"]
         elif code.strip() in seen:

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, aliased, object_session
 
 from catalog.cas import cas_check_error, normalize_cas
 from catalog.control_lists import CONTROLLED_SUBSTANCES, controlled_by_cas
-from catalog.waste_codes import is_hw_code
+from catalog.waste_codes import is_hw_code, normalize_hw_code
 
 from ...errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from ...models import Enterprise, LedgerEntry, Listing, Match, Park
@@ -309,6 +309,7 @@ def _validate(session: Session, ent: Enterprise, values: Mapping[str, Any], *, b
             cols["cas"] = normalize_cas(raw) if not problem else None
     if "waste_code" in values:
         code = _text(values, "waste_code", errors)
+        code = normalize_hw_code(code) if code is not None else None  # "９００－２１４－０８", "900 214 08"
         if code is not None and not is_hw_code(code):
             errors.setdefault("waste_code", []).append(
                 f"must be a waste code NNN-NNN-NN, got {code!r} (废物代码须为 NNN-NNN-NN 格式)")

@@ -124,3 +124,10 @@ def test_a_document_holds_at_most_max_listings():
 
 def test_the_bounded_list_states_its_maximum_in_the_openapi_metadata():
     assert ListingSchema().fields["composition"].metadata["maxItems"] == MAX_COMPONENTS
+
+
+def test_an_hw_code_typed_with_a_chinese_input_method_or_copied_from_a_pdf_is_read():
+    assert ListingSchema().load({**OFFER, "waste_code": "９００－４０２－０６"})["waste_code"] == "900-402-06"
+    assert ListingSchema().load({**OFFER, "waste_code": "HW06 900 402 06"})["waste_code"] == "900-402-06"
+    assert LicenceSchema().load({**LICENCE, "codes": ["900–402–06"]})["codes"] == ["900-402-06"]
+    assert "waste_code" in _errors(ListingSchema(), {**OFFER, "waste_code": "HW08 900-402-06"})  # contradicts

@@ -199,6 +199,11 @@ def test_a_csv_saved_by_excel_on_chinese_windows_imports(session, p):
         ("X-1", day, "丙酮"), ("X-2", day, "二氯甲烷"), ("X-3", day, "丙酮")}
 
 
+def test_a_waste_code_typed_with_full_width_digits_or_spaces_is_stored_in_the_lists_form(session, p):
+    e = ledger.create_entry(session, p["e1"], entry(direction="produced", waste_code="９００ ０４１ ４９"))
+    assert e.waste_code == "900-041-49"
+
+
 def test_a_date_whose_day_month_order_is_unsure_is_refused_in_both_languages(session, p):
     with pytest.raises(ValidationFailed) as exc:
         ledger.import_entries(session, p["e1"], [entry(entry_date="1/5/2026")])
