@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from ...errors import ValidationFailed
+from ...schemas.dates import read_date
 from ...schemas.interchange import FORMAT
 from ..tabular import TableLimits, open_workbook, sheet_rows
 from .interchange import COMPONENT_KEYS, ENTERPRISE_FIELDS, LICENCE_FIELDS, LISTING_FIELDS, PARK_FIELDS
@@ -28,6 +29,8 @@ LICENCE_COLUMNS = ("enterprise", "number", *LICENCE_FIELDS)
 LISTING_COLUMNS = ("ref", "enterprise", *LISTING_FIELDS)
 COMPONENT_COLUMNS = ("listing", "role", "name", "cas", "amount")
 LIST_FIELDS = {"categories", "codes", "activities", "forms"}
+# Columns of days: a cell typed as text in Excel ("2026/1/5", "2026年1月5日") is read as the day it names.
+DATE_FIELDS = {"valid_from", "valid_to", "available_from", "available_to"}
 AMOUNT_KEY = {key: amount for key, (_role, amount) in COMPONENT_KEYS.items()}
 SHEETS = {"parks": PARK_COLUMNS, "enterprises": ENTERPRISE_COLUMNS, "licences": LICENCE_COLUMNS,
           "listings": LISTING_COLUMNS, "components": COMPONENT_COLUMNS}
@@ -101,6 +104,9 @@ def _cell_in(column: str, value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, str):
         value = value.strip()
+        if column in DATE_FIELDS:
+            day = read_date(value)  # else the text as it is: the schema refuses it, naming the cell
+            return day.isoformat() if day is not None else value
         if column in LIST_FIELDS:
             return [v.strip() for v in re.split(r"[,，;；]", value) if v.strip()]
         return value

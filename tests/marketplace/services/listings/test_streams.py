@@ -133,3 +133,23 @@ def test_an_edit_of_the_code_brings_its_stream_unless_one_was_chosen(session):
     with pytest.raises(ValidationFailed) as exc:  # chosen apart: a code naming another stream contradicts it
         svc.update_listing(session, who["e2"], created.id, {"waste_code": "900-214-08"})
     assert "stream" in exc.value.errors
+
+
+def test_days_typed_as_text_in_excel_are_read(session, tmp_path):
+    # A column formatted as text in Excel keeps what was typed: "2026/1/5", "2026年1月5日".
+    from openpyxl import load_workbook
+
+    load_small_park(session)
+    doc = export_document(session)
+    path = tmp_path / "typed.xlsx"
+    write_workbook(doc, path)
+    wb = load_workbook(path)
+    for sheet, column, typed in (("listings", "available_from", "2026/1/5"), ("licences", "valid_from", "2025年1月1日")):
+        ws = wb[sheet]
+        at = [c.value for c in ws[1]].index(column) + 1
+        ws.cell(row=2, column=at).value = typed
+    wb.save(path)
+    read, _locate = read_workbook(path)
+    assert read["listings"][0]["available_from"] == "2026-01-05"
+    assert next(lic for e in read["enterprises"] for lic in e.get("licences", []))["valid_from"] == "2025-01-01"
+    import_document(session, read, actor="t")
