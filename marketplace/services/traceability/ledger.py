@@ -34,6 +34,7 @@ from ...models.base import MAX_ID, iso_utc, park_date, utcnow
 from ...models.ledger import LEDGER_DIRECTIONS, LEDGER_SINKS, LEDGER_SOURCES
 from ...schemas.dates import DATE_EXAMPLES, read_date
 from ...schemas.json_text import read_json
+from ...schemas.numbers import read_number
 from ..accounts import audit
 from ..accounts.disclosure import DISCLOSING_STATUSES, sees_enterprise
 from ..accounts.parks import get_park
@@ -221,10 +222,19 @@ def _number(values: Mapping[str, Any], name: str, errors: dict[str, list[str]]) 
         errors.setdefault(name, []).append("must be a number")
         return None
     try:
-        num = float(raw.strip()) if isinstance(raw, str) else float(raw)
+        num = float(raw.strip()) if isinstance(raw, str) else float(raw)  # what Excel writes: 1234.5, 1.5E-05
     except (TypeError, ValueError, OverflowError):
-        errors.setdefault(name, []).append(f"must be a number, got {str(raw)[:40]!r}")
-        return None
+        # A number formatted by a person or by Excel's display ("1,234.5", "20,5", full-width digits).
+        reading = read_number(raw) if isinstance(raw, str) else None
+        if reading is None or not reading.ok:
+            if reading is not None and reading.problem == "ambiguous_comma":
+                a, b = reading.readings
+                errors.setdefault(name, []).append(f"{raw[:40]!r} could be {a} or {b}: write it without the comma "
+                                                   f"(无法确定是 {a} 还是 {b}，请去掉逗号)")
+            else:
+                errors.setdefault(name, []).append(f"must be a number, got {str(raw)[:40]!r}")
+            return None
+        num = reading.value
     if not math.isfinite(num):
         errors.setdefault(name, []).append("must be a finite number")
         return None

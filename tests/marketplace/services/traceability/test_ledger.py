@@ -204,6 +204,16 @@ def test_a_waste_code_typed_with_full_width_digits_or_spaces_is_stored_in_the_li
     assert e.waste_code == "900-041-49"
 
 
+def test_a_quantity_formatted_with_separators_is_read_and_an_ambiguous_comma_is_refused(session, p):
+    # As Excel shows a formatted cell, or as a person writes it; Excel's own 1.5E-05 stays a number.
+    e = ledger.create_entry(session, p["e1"], entry(quantity_t="1,234.5", content_ratio="1.5E-05"))
+    assert (e.quantity_t, e.content_ratio) == (1234.5, 1.5e-05)
+    with pytest.raises(ValidationFailed) as exc:
+        ledger.create_entry(session, p["e1"], entry(batch_code="B-2", quantity_t="20,500"))
+    assert exc.value.errors["quantity_t"] == [
+        "'20,500' could be 20.5 or 20500: write it without the comma (无法确定是 20.5 还是 20500，请去掉逗号)"]
+
+
 def test_a_date_whose_day_month_order_is_unsure_is_refused_in_both_languages(session, p):
     with pytest.raises(ValidationFailed) as exc:
         ledger.import_entries(session, p["e1"], [entry(entry_date="1/5/2026")])
