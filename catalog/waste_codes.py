@@ -20,6 +20,12 @@ _TYPED_CODE = re.compile(r"^(?:HW(?P<category>\d{2})\s*[:：]?\s*)?(?P<a>\d{3})[
                          re.IGNORECASE)
 
 
+def fold_code_text(text: str) -> str:
+    """``text`` with full-width characters folded (NFKC) and every kind of dash made "-", trimmed: what a code
+    search compares (``９００－２１４`` finds ``900-214-08``)."""
+    return unicodedata.normalize("NFKC", text or "").translate(_DASHES).strip()
+
+
 def normalize_hw_code(text: str) -> str:
     """``text`` in the list's form ``NNN-NNN-NN`` where it unambiguously names one code, else ``text`` trimmed.
 
@@ -28,7 +34,7 @@ def normalize_hw_code(text: str) -> str:
     (``HW08 900-214-08``) are read; a category that contradicts the code's last two digits is not, nor is a short
     group (``900-214-8``: never padded). The caller still checks the result (``is_hw_code``).
     """
-    clean = unicodedata.normalize("NFKC", text or "").translate(_DASHES).strip()
+    clean = fold_code_text(text)
     m = _TYPED_CODE.match(clean)
     if m is None or (m["category"] is not None and m["category"] != m["c"]):
         return clean

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from catalog.builtin_codes import BUILTIN_HW_CODES, OFFICIAL_HW_CODES_2021
 from catalog.hw_categories import HW_CATEGORIES
-from catalog.waste_codes import HwListEdition, category_of, is_hw_code
+from catalog.waste_codes import HwListEdition, category_of, fold_code_text, is_hw_code, normalize_hw_code
 
 from ...errors import NotFound, ValidationFailed
 from ...models import EwcCodeRow, HwCategoryRow, HwCodeRow, HwExemptionRow
@@ -182,7 +182,7 @@ def list_codes(session: Session, *, search: str | None = None, category: str | N
     if category:
         q = q.where(HwCodeRow.category == category.upper())
     if search:
-        pattern = _like(search.strip())
+        pattern = _like(fold_code_text(search))  # "９００－２１４", as a Chinese input method types it
         q = q.where(or_(*(col.ilike(pattern, escape="\\") for col in (
             HwCodeRow.code, HwCodeRow.category, HwCodeRow.industry, HwCodeRow.description,
             HwCodeRow.description_en, HwCategoryRow.name_zh, HwCategoryRow.name_en))))
@@ -199,7 +199,8 @@ def code_dict(code: HwCodeRow, cat: HwCategoryRow) -> dict[str, Any]:
 
 
 def get_code(session: Session, code: str) -> dict[str, Any]:
-    """One HW code or ``NotFound``."""
+    """One HW code or ``NotFound``; the code as typed or copied (``normalize_hw_code``)."""
+    code = normalize_hw_code(code)
     row = session.execute(select(HwCodeRow, HwCategoryRow).join(
         HwCategoryRow, HwCodeRow.category == HwCategoryRow.code).where(HwCodeRow.code == code)).first()
     if row is None:

@@ -35,6 +35,10 @@ def test_catalogue_search_in_chinese_english_and_code(api):
     by_code = api.get("catalog/codes", "e2", query_string={"search": "900-214"}).json["items"]
     assert "900-214-08" in {c["code"] for c in by_code}
     assert api.get("catalog/codes/900-214-08", "e2").json["hazards"] == ["T", "I"]
+    # As a Chinese input method types it, or as a PDF's dashes copy
+    typed = api.get("catalog/codes", "e2", query_string={"search": "９００－２１４"}).json["items"]
+    assert "900-214-08" in {c["code"] for c in typed}
+    assert api.get("catalog/codes/900–214–08", "e2").json["code"] == "900-214-08"
     assert api.get("catalog/codes/999-999-99", "e2").status_code == 404
     assert api.get("catalog/codes", "e2", query_string={"category": "oil"}).status_code == 422
     assert api.get("catalog/codes", "e2", query_string={"per_page": 0}).status_code == 422
