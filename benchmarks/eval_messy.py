@@ -54,7 +54,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.eval_synergies import DEFAULT_FILE, DEFAULT_TODAY, evaluate
 from catalog.chemistry import ZH_NAMES, lookup, lookup_cas
-from catalog.control_lists import CONTROLLED_SUBSTANCES
+from catalog.control_lists import CONTROLLED_SUBSTANCES, abbreviations
 from catalog.substance_names import EN_SYNONYMS
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "results" / "messy_eval.json"
@@ -95,10 +95,9 @@ for _name, _cas in EN_SYNONYMS.items():
     if _name.isalpha() and 2 <= len(_name) <= 4:  # longer ones are words (glass, chalk, oleum)
         _ABBREVIATION_OF_CAS.setdefault(_cas, _name.upper())
 for _entry in CONTROLLED_SUBSTANCES:
-    for _inside in re.findall(r"\(([^()]+)\)", _entry.name_en):
-        _short = _inside.split(",")[0].strip()
-        if _entry.cas and re.fullmatch(r"[A-Za-z]{2,6}", _short) and any(c.isupper() for c in _short):
-            _ABBREVIATION_OF_CAS.setdefault(_entry.cas[0], _short)
+    _short = next((a for a in abbreviations(_entry) if re.fullmatch(r"[A-Za-z]{2,6}", a)), None)
+    if _entry.cas and _short:
+        _ABBREVIATION_OF_CAS.setdefault(_entry.cas[0], _short)
 
 
 def _formula(cas: str) -> str | None:

@@ -49,6 +49,7 @@ __all__ = [
     "controlled_by_key",
     "resolve_controlled",
     "controlled_by_name",
+    "abbreviations",
     "is_pop",
     "destruction_required",
     "destruction_required_for_composition",
@@ -322,20 +323,26 @@ _BY_KEY = {s.key: s for s in CONTROLLED_SUBSTANCES}
 assert len(_BY_KEY) == len(CONTROLLED_SUBSTANCES), "duplicate key in CONTROLLED_SUBSTANCES"
 
 
-def _exact_names(s: ControlledSubstance) -> frozenset[str]:
-    """The names a row may give exactly: key, Chinese and English names, and each abbreviation in brackets
-    ("(PFOS, PFOSF)" gives both; "(PCBs)" also PCB, "(HBCDD)" also HBCDDs: people write either). A bracket
-    without a capital letter is part of a name ("bis(4-chlorophenyl)"), not an abbreviation; one letter and digits
-    ("C10-13") is a chain length."""
-    names = {s.key, s.name_zh.casefold(), s.name_en.casefold()}
+def abbreviations(s: ControlledSubstance) -> tuple[str, ...]:
+    """The abbreviations an entry's names give in brackets, as written and in order ("(PFOS, PFOSF)" gives both).
+    A bracket without a capital letter is part of a name ("bis(4-chlorophenyl)"), not an abbreviation; one letter
+    and digits ("C10-13") is a chain length; a Chinese one ("（PFOS类）") counts."""
+    out = []
     for inside in re.findall(r"[(（]([^()（）]+)[)）]", s.name_en + s.name_zh):
         for piece in (x.strip() for x in re.split(r"[,，、;；]", inside)):
-            if not _CJK_TEXT.search(piece) and (not re.search(r"[A-Z]", piece)
-                                                 or len(re.findall(r"[A-Za-z]", piece)) < 2):
-                continue  # a part of a name, or a chain length ("C10-13") that names no substance alone
-            names.add(piece.casefold())
-            if re.fullmatch(r"[A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*", piece):  # an abbreviation: its plural or singular
-                names.add(piece[:-1].casefold() if piece.endswith("s") else piece.casefold() + "s")
+            if _CJK_TEXT.search(piece) or (re.search(r"[A-Z]", piece) and len(re.findall(r"[A-Za-z]", piece)) >= 2):
+                out.append(piece)
+    return tuple(out)
+
+
+def _exact_names(s: ControlledSubstance) -> frozenset[str]:
+    """The names a row may give exactly: key, Chinese and English names, and each of its ``abbreviations``, with
+    an abbreviation's plural or singular ("(PCBs)" also PCB, "(HBCDD)" also HBCDDs: people write either)."""
+    names = {s.key, s.name_zh.casefold(), s.name_en.casefold()}
+    for piece in abbreviations(s):
+        names.add(piece.casefold())
+        if re.fullmatch(r"[A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*", piece):
+            names.add(piece[:-1].casefold() if piece.endswith("s") else piece.casefold() + "s")
     return frozenset(names)
 
 

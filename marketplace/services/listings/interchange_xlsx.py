@@ -14,12 +14,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from marshmallow import fields
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from ...errors import ValidationFailed
 from ...schemas.dates import read_date
-from ...schemas.interchange import FORMAT
+from ...schemas.interchange import FORMAT, EnterpriseSchema, LicenceSchema, ListingSchema, ParkSchema
 from ..tabular import TableLimits, open_workbook, sheet_rows
 from .interchange import COMPONENT_KEYS, ENTERPRISE_FIELDS, LICENCE_FIELDS, LISTING_FIELDS, PARK_FIELDS
 
@@ -29,8 +30,10 @@ LICENCE_COLUMNS = ("enterprise", "number", *LICENCE_FIELDS)
 LISTING_COLUMNS = ("ref", "enterprise", *LISTING_FIELDS)
 COMPONENT_COLUMNS = ("listing", "role", "name", "cas", "amount")
 LIST_FIELDS = {"categories", "codes", "activities", "forms"}
-# Columns of days: a cell typed as text in Excel ("2026/1/5", "2026年1月5日") is read as the day it names.
-DATE_FIELDS = {"valid_from", "valid_to", "available_from", "available_to"}
+# Columns of days (the document's date fields): a cell typed as text in Excel ("2026/1/5", "2026年1月5日") is read as
+# the day it names.
+DATE_FIELDS = frozenset(name for schema in (ParkSchema, EnterpriseSchema, LicenceSchema, ListingSchema)
+                        for name, f in schema().fields.items() if isinstance(f, fields.Date))
 AMOUNT_KEY = {key: amount for key, (_role, amount) in COMPONENT_KEYS.items()}
 SHEETS = {"parks": PARK_COLUMNS, "enterprises": ENTERPRISE_COLUMNS, "licences": LICENCE_COLUMNS,
           "listings": LISTING_COLUMNS, "components": COMPONENT_COLUMNS}

@@ -234,13 +234,13 @@ def save_lines(session: Session, principal: Principal, declaration_id: int, rows
             errors[f"lines.{i}.{key}"] = ["not a field of a declaration line (不是申报字段)"]
         code = row.get("waste_code")
         code = normalize_hw_code(code) if isinstance(code, str) else code
-        if not isinstance(code, str) or not is_hw_code(code.strip()):
+        if not isinstance(code, str) or not is_hw_code(code):
             errors[f"lines.{i}.waste_code"] = [f"{code!r} is not a hazardous waste code NNN-NNN-NN (危险废物代码无效)"]
-        elif code.strip() in seen:
-            errors[f"lines.{i}.waste_code"] = [(f"{code.strip()} is already line {seen[code.strip()]} "
-                                                f"(代码重复，与第 {seen[code.strip()] + 1} 行相同)")]
+        elif code in seen:
+            errors[f"lines.{i}.waste_code"] = [(f"{code} is already line {seen[code]} "
+                                                f"(代码重复，与第 {seen[code] + 1} 行相同)")]
         else:
-            seen[code.strip()] = i
+            seen[code] = i
         values = {}
         for name in HW_LINE_TONNES:
             value = _tonnes(row.get(name, 0.0))
@@ -248,7 +248,7 @@ def save_lines(session: Session, principal: Principal, declaration_id: int, rows
                 errors[f"lines.{i}.{name}"] = [value]
             else:
                 values[name] = value
-        clean.append({"waste_code": code.strip() if isinstance(code, str) else code, **values})
+        clean.append({"waste_code": code, **values})
     if errors:
         raise ValidationFailed(f"the declaration has {len(errors)} error(s); nothing was saved (申报有误，未保存)", errors)
     before = [(x.waste_code, *(getattr(x, n) for n in HW_LINE_TONNES)) for x in decl.lines]
