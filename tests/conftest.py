@@ -32,6 +32,9 @@ PG_ENV = "WASTEMATCH_TEST_DATABASE_URL"
 T = TypeVar("T")
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get(PG_ENV) else [])
+# The command line's lines for people in both languages whatever the machine's locale (``wastematch --lang``):
+# the tests read either half. Subprocesses inherit it; tests of the language choice set their own.
+os.environ["WASTEMATCH_LANG"] = "both"
 
 
 class PostgresScratch:

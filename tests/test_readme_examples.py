@@ -123,7 +123,7 @@ def test_the_readme_examples_work_on_the_demo(demo_home, tmp_path, monkeypatch):
         assert result.exit_code == 0, shown
         # Said by every command that opens the database: which one (the data folder's, wherever it runs).
         if tuple(example.args[:2]) not in DATABASE_FREE:
-            assert f"database 数据库: sqlite:///{demo_home['WASTEMATCH_INSTANCE_PATH']}" in result.stderr, shown
+            assert f"数据库 / database: sqlite:///{demo_home['WASTEMATCH_INSTANCE_PATH']}" in result.stderr, shown
         assert "()" not in result.stdout, shown  # an empty field printed as "O-025 ():"
         if example.args[0] == "recommend":
             listed = [line for line in result.stdout.splitlines() if re.match(r"^[ON]-\d+ ", line)]

@@ -139,18 +139,25 @@ def localise_message(message: str | None) -> str:
     known = page_message(message)
     if known is not None:
         return known
+    zh, en = message_halves(message)
+    return zh if is_chinese() else en
+
+
+def message_halves(message: str) -> tuple[str, str]:
+    """(中文, English) of a service message written ``english (中文)`` or a text stored ``中文 / English``.
+
+    The Chinese half keeps the English detail beside it only when that is no sentence (a code, a number:
+    ``（E-022）``). A text written neither way is both halves. For the pages (``localise_message``) and the
+    command line, which speaks one language (``web.cli.output.text``).
+    """
     m = _BILINGUAL.match(message)
     if not m:
         # A text stored ``中文 / English`` (a catalogue's reason, e.g. a stream that contradicts the code) gives its half.
         halves = split_bilingual(message)
-        if halves is None:
-            return message
-        return halves[0] if is_chinese() else halves[1]
+        return halves if halves is not None else (message, message)
     en = (m.group("en") + (" " + m.group("rest") if m.group("rest") else "")).strip(" :;—-")
-    if is_chinese():
-        zh = m.group("zh").strip()
-        return f"{zh}（{en}）" if en and not _is_english_sentence(en) else zh
-    return en or message
+    zh = m.group("zh").strip()
+    return (f"{zh}（{en}）" if en and not _is_english_sentence(en) else zh), (en or message)
 
 
 # A Chinese half holds no brackets of its own (``localise_message`` would cut it at them): a translation's are 〔〕.

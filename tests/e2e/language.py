@@ -26,14 +26,14 @@ WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
 GLUE = re.compile(r"^[\s,;:/&.\-–—]*$")
 
 
-def latin_sentences(text: str) -> list[str]:
-    """The runs of 3+ consecutive Latin words (2+ letters, not allow-listed, not codes) in ``text``."""
+def latin_sentences(text: str, min_words: int = 3) -> list[str]:
+    """The runs of ``min_words``+ consecutive Latin words (2+ letters, not allow-listed, not codes) in ``text``."""
     text = URL.sub(" ", EMAIL.sub(" ", text))
     found: list[str] = []
     run: list[re.Match] = []
 
     def close() -> None:
-        if len(run) >= 3:
+        if len(run) >= min_words:
             found.append(text[run[0].start():run[-1].end()])
         run.clear()
 

@@ -18,7 +18,7 @@ from ..config import AppConfig
 from . import (alerts, backup, catalog, collection, database, demo, disclosure, eecm, hw_declaration, ledger, matching,
                report, roster, serve, survey, targets, trace, transfers, users)
 from .context import Cli
-from .output import fail
+from .output import LANGUAGES, fail, locale_language
 from .scheduler import scheduler as scheduler_command
 
 
@@ -35,10 +35,13 @@ class _Commands(click.Group):
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", "db_url", envvar="WASTEMATCH_DATABASE_URL", default=None, metavar="URL",
               help="Database URL (default: SQLite file in the instance folder).")
+@click.option("--lang", type=click.Choice(LANGUAGES), envvar="WASTEMATCH_LANG", default=None,
+              help="Language of the lines for people (语言): zh, en or both (default: zh in a Chinese locale, "
+                   "else both). Data (--json, tables) is the same in every language.")
 @click.pass_context
-def main(ctx: click.Context, db_url: str | None) -> None:
+def main(ctx: click.Context, db_url: str | None, lang: str | None) -> None:
     """wastematch — 工业园区固废与富余化学品匹配 / industrial waste and surplus matching."""
-    ctx.obj = Cli(url=db_url or AppConfig.from_env().database_url)
+    ctx.obj = Cli(url=db_url or AppConfig.from_env().database_url, lang=lang or locale_language())
 
 
 # Each module's commands and groups (``wastematch --help`` lists them sorted by name, whatever the order here).

@@ -25,15 +25,20 @@ class Cli:
 
     url: str
     as_json: bool = False
+    lang: str = "both"  # of people's lines: zh, en or both (``output.text``)
     _engine: Engine | None = field(default=None, repr=False)
     _sessions: sessionmaker[Session] | None = field(default=None, repr=False)
     _announced: bool = field(default=False, repr=False)
+
+    def text(self, zh: str, en: str) -> str:
+        """A text for people in this invocation's language: ``zh``, ``en`` or ``zh / en``."""
+        return zh if self.lang == "zh" else en if self.lang == "en" else f"{zh} / {en}"
 
     def announce(self) -> None:
         """Say once, on stderr, which database this invocation uses (the password masked)."""
         if not self._announced:
             self._announced = True
-            click.echo(f"database 数据库: {describe_database(self.url)}", err=True)
+            click.echo(f"{self.text('数据库', 'database')}: {describe_database(self.url)}", err=True)
 
     @property
     def engine(self) -> Engine:

@@ -1,9 +1,15 @@
-"""What a command prints: data on stdout (one JSON document with ``--json``), people's lines on stderr."""
+"""What a command prints: data on stdout (one JSON document with ``--json``), people's lines on stderr.
+
+People's lines are in the invocation's language (``wastematch --lang``, ``Cli.lang``): Chinese, English, or both
+as ``中文 / English`` (where the terminal's locale names no Chinese: a server's ``C`` or ``en_US`` locale says
+nothing of who reads it). Commands write each line in both languages with :func:`say` or :func:`text`.
+"""
 from __future__ import annotations
 
 import json
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import click
@@ -11,12 +17,53 @@ import click
 from marketplace.errors import DomainError
 
 from ..errors import error_body
+from ..i18n import message_halves
 from .context import Cli
+
+LANGUAGES = ("zh", "en", "both")
+
+
+def locale_language(environ: Mapping[str, str] = os.environ) -> str:
+    """``zh`` when the terminal's locale is Chinese (the first of ``LC_ALL``, ``LC_MESSAGES``, ``LANG`` set),
+    else ``both``."""
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(var)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "both"
+    return "both"
+
+
+def _cli() -> Cli:
+    """This invocation's state (outside a command: one that speaks both languages)."""
+    ctx = click.get_current_context(silent=True)
+    cli = ctx.find_object(Cli) if ctx is not None else None
+    return cli if cli is not None else Cli(url="")
+
+
+def text(zh: str, en: str) -> str:
+    """A text for people in the invocation's language: ``zh``, ``en`` or ``zh / en`` (``Cli.text``)."""
+    return _cli().text(zh, en)
+
+
+def localised(message: str) -> str:
+    """A stored or service text written in both languages (``english (中文)``, ``中文 / English``) in the
+    invocation's language; ``both`` keeps it as written."""
+    lang = _cli().lang
+    if lang == "both":
+        return message
+    zh, en = message_halves(message)
+    return zh if lang == "zh" else en
 
 
 def info(message: str) -> None:
-    """A line for the human at the terminal (stderr, so stdout stays data)."""
+    """A line for the human at the terminal (stderr, so stdout stays data): a line without words, or one already
+    in the invocation's language (:func:`text`)."""
     click.echo(message, err=True)
+
+
+def say(zh: str, en: str) -> None:
+    """A line for the human at the terminal, in the invocation's language (:func:`text`)."""
+    info(text(zh, en))
 
 
 def emit_json(doc: Any) -> None:
@@ -29,10 +76,10 @@ def fail(cli: Cli, exc: DomainError) -> None:
     if cli.as_json:
         emit_json(error_body(exc.status, exc.message, exc.errors))
     else:
-        info(f"error: {exc.message}")
+        info(text("错误", "error") + f": {localised(exc.message)}")
         for path, reasons in exc.errors.items():
             for reason in reasons if isinstance(reasons, list) else [reasons]:
-                info(f"  {path}: {reason}")
+                info(f"  {path}: {localised(str(reason))}")
     sys.exit(1)
 
 
@@ -47,7 +94,7 @@ def json_option(f: Callable) -> Callable:
 
 
 class StderrProgress:
-    """A ``progress(done, total)`` callback drawing one updating line on stderr."""
+    """A ``progress(done, total)`` callback drawing one updating line on stderr (``label``: from :func:`text`)."""
 
     def __init__(self, label: str) -> None:
         self.label = label

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -28,3 +29,29 @@ def write(tmp_path: Path, doc: dict, name: str = "park.json") -> str:
     path = tmp_path / name
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     return str(path)
+
+
+def run_in(lang: str, url: str, *args: str, ok: bool = True):
+    """``wastematch --lang LANG --db URL ARGS…`` (``zh``, ``en`` or ``both``)."""
+    result = CliRunner().invoke(main, ["--lang", lang, "--db", url, *args], catch_exceptions=False)
+    if ok:
+        assert result.exit_code == 0, result.output
+    return result
+
+
+# Not words of a sentence: paths and URLs (``sqlite:////tmp/…``), commands and their options (``wastematch catalog
+# import-hw-list``, ``--db``), placeholders (``<gjwxfwml.pdf>``).
+_NOT_PROSE = re.compile(r"\S*[/\\]\S*|wastematch(?: [a-z][\w-]*)*|--[\w-]+|<[^>]*>")
+
+
+def english_sentences(output: str) -> list[str]:
+    """The English in a command's output, two Latin words or more in a row (codes, acronyms, paths and commands
+    aside): none in ``--lang zh``. Stricter than the pages' three: a terminal line is short ("schema: empty")."""
+    from tests.e2e.language import latin_sentences
+
+    return [s for line in output.splitlines() for s in latin_sentences(_NOT_PROSE.sub(" ", line), min_words=2)]
+
+
+def chinese_words(output: str) -> list[str]:
+    """The Chinese characters' runs in a command's output: none in ``--lang en``."""
+    return re.findall(r"[\u3400-\u9fff]+", output)

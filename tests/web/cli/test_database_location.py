@@ -56,7 +56,7 @@ def test_init_in_one_folder_is_found_from_another_and_nothing_is_left_behind(hom
     monkeypatch.chdir(second)
     refused = wastematch("catalog", "codes")
     assert refused.exit_code != 0 and "wastematch init" in refused.output
-    assert f"database 数据库: sqlite:///{home / 'wastematch.sqlite3'}" in refused.stderr
+    assert f"数据库 / database: sqlite:///{home / 'wastematch.sqlite3'}" in refused.stderr
     # A refused command creates neither the database nor an ./instance folder.
     assert not home.exists() and list(second.iterdir()) == []
     monkeypatch.chdir(first)
@@ -72,7 +72,7 @@ def test_the_database_line_masks_the_password(home):
     assert "s3cret" not in describe_database(url) and "***" in describe_database(url)
     result = CliRunner().invoke(main, ["--db", url, "catalog", "status"])
     assert result.exit_code != 0  # nothing listens on port 1
-    assert "database 数据库: postgresql+psycopg://wm:***@127.0.0.1:1/wm" in result.stderr
+    assert "数据库 / database: postgresql+psycopg://wm:***@127.0.0.1:1/wm" in result.stderr
     assert "s3cret" not in result.stderr
 
 
