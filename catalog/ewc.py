@@ -17,9 +17,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["EwcCode", "load_ewc", "parse_ewc", "format_ewc", "normalize_ewc"]
+from .waste_codes import fold_code_text
+
+__all__ = ["EwcCode", "load_ewc", "parse_ewc", "format_ewc", "normalize_ewc", "typed_ewc"]
 
 _CODE_RE = re.compile(r"^\d{6}$")
+# A code as the list prints it or people type it: pairs of digits apart by one kind of separator (or none), the
+# hazardous entries' asterisk after it.
+_TYPED_RE = re.compile(r"^(\d{2})([ .-]?)(\d{2})\2(\d{2}) ?\*?$")
 # entryTypeDesc → (entry_type, hazardous)
 _ENTRY_TYPES = {
     "Absolute hazardous": ("absolute", True),
@@ -61,6 +66,15 @@ class EwcCode:
 def normalize_ewc(code: str) -> str:
     """``"13 02 05*"``, ``"13-02-05"``, ``"130205"`` → ``"130205"`` (no validation beyond stripping)."""
     return re.sub(r"[\s\-.*]", "", str(code or ""))
+
+
+def typed_ewc(text: str) -> str:
+    """A code as typed or copied from the list in its six digits: ``13 02 05*``, ``13-02-05``, ``13.02.05`` and
+    full-width ``１３ ０２ ０５`` → ``130205``; anything else trimmed, for the caller's check to refuse
+    (``1-30-205`` or ``13 0205`` are no way of writing a code)."""
+    clean = fold_code_text(text)
+    m = _TYPED_RE.match(clean)
+    return m[1] + m[3] + m[4] if m else clean
 
 
 def format_ewc(code: str | EwcCode) -> str:

@@ -21,6 +21,7 @@ from marshmallow import (
 )
 
 from catalog.cas import cas_check_error, normalize_cas
+from catalog.ewc import typed_ewc
 from catalog.hw_categories import HW_CATEGORIES
 from catalog.solid_waste import is_solid_waste_category
 from catalog.waste_codes import category_of, is_hw_code, normalize_hw_code
@@ -166,6 +167,14 @@ class HwCodeField(fields.String):
         return normalize_hw_code(super()._deserialize(value, attr, data, **kwargs))
 
 
+class EwcCodeField(fields.String):
+    """An EU List of Waste code as typed or copied from the list (``13 02 05*``: ``catalog.ewc.typed_ewc``), in its six
+    digits; the schema's validator refuses anything else."""
+
+    def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
+        return typed_ewc(super()._deserialize(value, attr, data, **kwargs))
+
+
 class CategoryField(fields.String):
     """A waste category without an HW code: ``SWnn`` or one of ours (``CWnn``, ``HHnn``, ``AGnn``), normalised."""
 
@@ -287,7 +296,7 @@ class ListingSchema(_Strict):
     description = fields.String(load_default=None, allow_none=True, validate=validate.Length(
         max=DESCRIPTION_MAX, error=f"at most {DESCRIPTION_MAX:,} characters (描述最多 {DESCRIPTION_MAX:,} 字)"))
     waste_code = HwCodeField(load_default=None, allow_none=True, validate=validate.Length(max=20))
-    ewc_code = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(
+    ewc_code = EwcCodeField(load_default=None, allow_none=True, validate=validate.Regexp(
         r"^\d{6}$", error="must be six digits of the EU List of Waste, e.g. 130205 "
                           "(须为欧盟废物名录的六位代码，如 130205)"))
     category = CategoryField(load_default=None, allow_none=True, metadata={"description": (

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from catalog.ewc import EwcCode, format_ewc, load_ewc, normalize_ewc, parse_ewc
+from catalog.ewc import EwcCode, format_ewc, load_ewc, normalize_ewc, parse_ewc, typed_ewc
 
 EWC_JSON = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "ewc" / "ewc-codes.json"
 
@@ -59,6 +59,17 @@ def test_format():
     assert normalize_ewc("13-02-05") == "130205"
     with pytest.raises(ValueError, match="six-digit"):
         format_ewc("1302")
+
+
+@pytest.mark.parametrize("typed", ["13 02 05*", "13 02 05", "13-02-05", "13.02.05", "130205", " 13 02 05 * ",
+                                   "１３　０２　０５＊", "13–02–05"])
+def test_a_code_as_the_list_prints_it_or_people_type_it(typed):
+    assert typed_ewc(typed) == "130205"
+
+
+@pytest.mark.parametrize("typed", ["1-30-205", "13 0205", "13-02.05", "13 02 05**", "1302", "13 02 05 06"])
+def test_what_is_no_way_of_writing_a_code_is_kept_for_the_check_to_refuse(typed):
+    assert typed_ewc(typed) == typed.strip()
 
 
 def test_parse_accepts_a_minimal_valid_file():

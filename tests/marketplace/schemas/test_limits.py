@@ -131,3 +131,9 @@ def test_an_hw_code_typed_with_a_chinese_input_method_or_copied_from_a_pdf_is_re
     assert ListingSchema().load({**OFFER, "waste_code": "HW06 900 402 06"})["waste_code"] == "900-402-06"
     assert LicenceSchema().load({**LICENCE, "codes": ["900–402–06"]})["codes"] == ["900-402-06"]
     assert "waste_code" in _errors(ListingSchema(), {**OFFER, "waste_code": "HW08 900-402-06"})  # contradicts
+
+
+def test_an_ewc_code_copied_from_the_list_is_read():
+    assert ListingSchema().load({**OFFER, "ewc_code": "13 02 05*"})["ewc_code"] == "130205"
+    assert ListingSchema().load({**OFFER, "ewc_code": "１３－０２－０５"})["ewc_code"] == "130205"
+    assert _errors(ListingSchema(), {**OFFER, "ewc_code": "13 0205"})["ewc_code"][0].startswith("must be six digits")
