@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .waste_codes import fold_code_text
 
-__all__ = ["EwcCode", "load_ewc", "parse_ewc", "format_ewc", "normalize_ewc", "typed_ewc"]
+__all__ = ["EwcCode", "format_ewc", "load_ewc", "normalize_ewc", "parse_ewc", "typed_ewc"]
 
 _CODE_RE = re.compile(r"^\d{6}$")
 # A code as the list prints it or people type it: pairs of digits apart by one kind of separator (or none), the
