@@ -23,6 +23,7 @@ from marketplace.demo.history import seed_demo_history
 from marketplace.models import AuditEvent
 from marketplace.services.matching.runs import run_matching
 from tests.factories import commit_demo_park
+from tests.web.cli.runner import chinese_words, english_sentences, run_in
 from web.cli import main
 from web.cli.backup import audit_count, libpq_target
 
@@ -136,3 +137,23 @@ def test_the_password_is_not_on_the_tools_command_line():
     target = libpq_target("postgresql+psycopg://wm:s3cret@db.example:5433/park")
     assert target.url == "postgresql://wm@db.example:5433/park"
     assert target.env["PGPASSWORD"] == "s3cret"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_backup_and_restore_speak_the_language_asked(fresh_database_url, tmp_path, lang):
+    source, target, dump = fresh_database_url("sqlite"), fresh_database_url("sqlite"), tmp_path / "park.sqlite3"
+    run_in(lang, source, "init")
+    results = [run_in(lang, source, "backup", str(dump)), run_in(lang, source, "backup", str(dump), ok=False),
+               run_in(lang, target, "restore", str(dump)), run_in(lang, target, "restore", str(dump), ok=False)]
+    for result in results:
+        if lang == "zh":
+            assert english_sentences(result.stderr) == [], result.stderr
+        else:
+            assert chinese_words(result.stderr) == [], result.stderr
+    backed_up, exists, restored, refused = (r.stderr for r in results)
+    if lang == "zh":
+        assert f"已备份到 {dump}" in backed_up and "审计事件" in backed_up and "如需覆盖请加 --force" in exists
+        assert f"已从 {dump} 恢复" in restored and "--replace" in refused
+    else:
+        assert f"backed up to {dump}" in backed_up and "give --force" in exists
+        assert f"restored from {dump}" in restored and "give --replace" in refused

@@ -126,7 +126,8 @@ def test_the_readme_examples_work_on_the_demo(demo_home, tmp_path, monkeypatch):
             assert f"数据库 / database: sqlite:///{demo_home['WASTEMATCH_INSTANCE_PATH']}" in result.stderr, shown
         assert "()" not in result.stdout, shown  # an empty field printed as "O-025 ():"
         if example.args[0] == "recommend":
-            listed = [line for line in result.stdout.splitlines() if re.match(r"^[ON]-\d+ ", line)]
+            # A listing's heading, "O-057（供给）：3 条推荐 / O-057 (offer): 3 recommendations" in both languages.
+            listed = [line for line in result.stdout.splitlines() if re.match(r"^[ON]-\d+[ （]", line)]
             assert len(listed) == sum(1 for a in example.args[1:] if re.fullmatch(r"[ON]-\d+", a)), shown
             assert all(" 0 recommendations" not in line for line in listed), shown
     assert Path("ch.html").exists() and not Path("instance").exists()

@@ -144,18 +144,24 @@ def localise_message(message: str | None) -> str:
 
 
 def message_halves(message: str) -> tuple[str, str]:
-    """(中文, English) of a service message written ``english (中文)`` or a text stored ``中文 / English``.
+    """(中文, English) of a service message written ``english (中文)`` or a text stored ``中文 / English`` or
+    ``中文 (English)``.
 
     The Chinese half keeps the English detail beside it only when that is no sentence (a code, a number:
     ``（E-022）``). A text written neither way is both halves. For the pages (``localise_message``) and the
     command line, which speaks one language (``web.cli.output.text``).
     """
+    # The forms the services store first (``中文 / English``: a catalogue's reason, a ledger finding, a check's detail;
+    # ``中文 (English)``: an alert): their Chinese may hold a bracket of its own (``批次 B-1（丙酮）缺少CAS号 / …``),
+    # which the ``english (中文)`` reading would take for the whole Chinese.
+    halves = split_bilingual(message) or _trailing_english(message)
+    if halves is not None:
+        return halves
     m = _BILINGUAL.match(message)
     if not m:
-        # A text stored ``中文 / English`` (a catalogue's reason, e.g. a stream that contradicts the code) gives its half.
-        halves = split_bilingual(message)
-        return halves if halves is not None else (message, message)
-    en = (m.group("en") + (" " + m.group("rest") if m.group("rest") else "")).strip(" :;—-")
+        return message, message
+    # trimmed of the joins around the Chinese ("…: (中文)", "… — (中文)"), not of an option's leading "--"
+    en = (m.group("en") + (" " + m.group("rest") if m.group("rest") else "")).rstrip(" :;—-").lstrip(" :;—")
     zh = m.group("zh").strip()
     return (f"{zh}（{en}）" if en and not _is_english_sentence(en) else zh), (en or message)
 

@@ -8,8 +8,13 @@ import click
 from marketplace.models import ALERT_KINDS, ALERT_STATUSES
 from marketplace.models.base import CHINA_TZ, utcnow
 
+from ..i18n import message_halves
 from .context import Cli
-from .output import emit_json, info, json_option
+from .output import emit_json, json_option, say, text
+
+IDEOGRAPHIC_SPACE = "\u3000"
+# An alert's severity as the alerts page names it.
+SEVERITY_ZH = {"warning": "提示", "critical": "严重"}
 
 
 @click.group()
@@ -51,9 +56,13 @@ def alerts_scan(cli: Cli, park: str | None, today: dt.datetime | None, **thresho
         emit_json(doc)
         return
     for kind in ALERT_KINDS:
-        info(f"{kind:22s} {service.KIND_ZH[kind]:10s} {result.by_kind.get(kind, 0):4d} active")
-    info(f"raised {result.raised}, still active {result.still_active}, cleared {result.cleared}; "
-         f"open {counts['open']}, acknowledged {counts['acknowledged']} (未处理 {counts['open']} 条)")
+        n = result.by_kind.get(kind, 0)
+        # Padded with ideographic spaces (a Chinese character is two columns wide) so the counts line up.
+        say(f"{service.KIND_ZH[kind].ljust(10, IDEOGRAPHIC_SPACE)} {n:4d} 条未解除", f"{kind:22s} {n:4d} active")
+    say(f"新增 {result.raised} 条，仍未解除 {result.still_active} 条，已解除 {result.cleared} 条；"
+        f"未处理 {counts['open']} 条，已确认 {counts['acknowledged']} 条",
+        f"raised {result.raised}, still active {result.still_active}, cleared {result.cleared}; "
+        f"open {counts['open']}, acknowledged {counts['acknowledged']}")
 
 
 @alerts.command("list")
@@ -73,11 +82,13 @@ def alerts_list(cli: Cli, park: str | None, status: str | None, kind: str | None
         emit_json(rows)
         return
     for r in rows:
-        click.echo(f"#{r['id']:<5d} {r['status']:12s} {r['severity']:8s} {r['kind']:22s} {r['park'] or '-':6s} "
-                   f"{r['message']}")
+        state, what = text(r["status_zh"], r["status"]), text(r["kind_zh"], r["kind"])
+        severity = text(SEVERITY_ZH.get(r["severity"], r["severity"]), r["severity"])
+        click.echo(f"#{r['id']:<5d} {state:12s} {severity:8s} {what:22s} {r['park'] or '-':6s} "
+                   + text(*message_halves(r["message"])))
         if r["acknowledgement"]:
-            click.echo(f"       note ({r['acknowledged_by']}): {r['acknowledgement']}")
-    info(f"{len(rows)} alert(s)")
+            click.echo(f"       {text('备注', 'note')} ({r['acknowledged_by']}): {r['acknowledgement']}")
+    say(f"{len(rows)} 条预警", f"{len(rows)} alert(s)")
 
 
 @alerts.command("ack")
@@ -94,4 +105,5 @@ def alerts_ack(cli: Cli, alert_id: int, note: str) -> None:
     if cli.as_json:
         emit_json(doc)
     else:
-        info(f"alert #{doc['id']} acknowledged (已确认): {doc['message']}")
+        zh, en = message_halves(doc["message"])
+        say(f"预警 #{doc['id']} 已确认: {zh}", f"alert #{doc['id']} acknowledged: {en}")

@@ -30,7 +30,7 @@ from marketplace.services.accounts.audit import event_count
 
 from ..config import sqlite_file
 from .context import Cli
-from .output import info
+from .output import say, text
 
 
 class BackupError(click.ClickException):
@@ -59,17 +59,21 @@ def libpq_target(url: str) -> Libpq:
 def _tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
-        raise BackupError(f"{name} is not on PATH: install the PostgreSQL client tools (Debian: postgresql-client, "
-                          f"the server's major version or newer) or run {name} yourself as docs/operations.md "
-                          f"shows (未找到 {name}，请安装 PostgreSQL 客户端工具)")
+        raise BackupError(text(f"未找到 {name}: 请安装 PostgreSQL 客户端工具（Debian 上为 postgresql-client 软件包，"
+                               f"版本不低于服务器的主版本），或按 docs/operations.md 的说明自行运行 {name}",
+                               f"{name} is not on PATH: install the PostgreSQL client tools (Debian: "
+                               f"postgresql-client, the server's major version or newer) or run {name} yourself as "
+                               "docs/operations.md shows"))
     return path
 
 
 def _run(args: list[str], env: dict[str, str]) -> None:
     done = subprocess.run(args, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        last = (done.stderr.strip().splitlines() or ["no message"])[-1]
-        raise BackupError(f"{Path(args[0]).name} failed ({done.returncode}): {last}")
+        last = (done.stderr.strip().splitlines() or [text("无输出", "no message")])[-1]
+        name = Path(args[0]).name
+        raise BackupError(text(f"{name} 执行失败（{done.returncode}）: {last}",
+                               f"{name} failed ({done.returncode}): {last}"))
 
 
 def _is_postgres(url: str) -> bool:
@@ -84,7 +88,7 @@ def backup_database(url: str, dest: Path) -> None:
         file = sqlite_file(url)
         if file is not None:
             if not file.exists():
-                raise BackupError(f"no database at {file} (数据库不存在)")
+                raise BackupError(text(f"数据库不存在: {file}", f"no database at {file}"))
             # Read-only on the source: a backup never changes what it copies.
             with closing(sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True)) as src, \
                     closing(sqlite3.connect(tmp)) as out:
@@ -94,8 +98,9 @@ def backup_database(url: str, dest: Path) -> None:
             _run([_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges", f"--file={tmp}",
                   f"--dbname={target.url}"], target.env)
         else:
-            raise BackupError(f"cannot back up a {make_url(url).get_backend_name()} database (SQLite and "
-                              "PostgreSQL only)")
+            backend = make_url(url).get_backend_name()
+            raise BackupError(text(f"无法备份 {backend} 数据库（仅支持 SQLite 和 PostgreSQL）",
+                                   f"cannot back up a {backend} database (SQLite and PostgreSQL only)"))
         tmp.replace(dest)
     finally:
         tmp.unlink(missing_ok=True)
@@ -108,14 +113,15 @@ def _has_schema(engine: Engine) -> bool:
 def restore_database(url: str, source: Path, *, replace: bool = False) -> None:
     """Load the backup ``source`` into the database at ``url``: an empty one, or any with ``replace``."""
     if not source.is_file():
-        raise BackupError(f"no backup file at {source} (备份文件不存在)")
+        raise BackupError(text(f"备份文件不存在: {source}", f"no backup file at {source}"))
     file = sqlite_file(url)
     if file is not None:
         with closing(sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)) as src:
             try:
                 src.execute("SELECT version_num FROM alembic_version").fetchone()
             except sqlite3.DatabaseError:
-                raise BackupError(f"{source} is not a wastematch SQLite backup (不是 wastematch 的 SQLite 备份)")
+                raise BackupError(text(f"{source} 不是 wastematch 的 SQLite 备份",
+                                       f"{source} is not a wastematch SQLite backup"))
             if file.exists() and not replace:
                 _refuse_if_in_use(url)
             file.parent.mkdir(parents=True, exist_ok=True)
@@ -123,7 +129,9 @@ def restore_database(url: str, source: Path, *, replace: bool = False) -> None:
                 src.backup(out)
         return
     if not _is_postgres(url):
-        raise BackupError(f"cannot restore into a {make_url(url).get_backend_name()} database")
+        backend = make_url(url).get_backend_name()
+        raise BackupError(text(f"无法恢复到 {backend} 数据库（仅支持 SQLite 和 PostgreSQL）",
+                               f"cannot restore into a {backend} database"))
     if not replace:
         _refuse_if_in_use(url)
     target = libpq_target(url)
@@ -137,8 +145,9 @@ def _refuse_if_in_use(url: str) -> None:
     engine = make_engine(url)
     try:
         if _has_schema(engine):
-            raise BackupError("the target database already has a wastematch schema: restore into an empty one, "
-                              "or give --replace to overwrite it (目标数据库已有数据；如需覆盖请加 --replace)")
+            raise BackupError(text("目标数据库已有 wastematch 数据: 请恢复到空数据库，或加 --replace 覆盖",
+                                   "the target database already has a wastematch schema: restore into an empty one, "
+                                   "or give --replace to overwrite it"))
     finally:
         engine.dispose()
 
@@ -161,11 +170,12 @@ def backup(cli: Cli, file: Path, force: bool) -> None:
     """Back the database up to FILE (SQLite: online backup; PostgreSQL: pg_dump -Fc) — 备份数据库."""
     cli.announce()
     if file.exists() and not force:
-        raise BackupError(f"{file} exists: give --force to overwrite it (文件已存在)")
+        raise BackupError(text(f"{file} 已存在: 如需覆盖请加 --force", f"{file} exists: give --force to overwrite it"))
     backup_database(cli.url, file)
     revision, events = audit_count(cli.url)
-    info(f"backed up to {file} ({file.stat().st_size:,} bytes; schema {revision}, {events} audit events) "
-         f"(已备份)")
+    size = f"{file.stat().st_size:,}"
+    say(f"已备份到 {file}（{size} 字节；数据库结构 {revision}，审计事件 {events} 条）",
+        f"backed up to {file} ({size} bytes; schema {revision}, {events} audit events)")
 
 
 @click.command()
@@ -177,8 +187,10 @@ def restore(cli: Cli, file: Path, replace: bool) -> None:
     cli.announce()
     restore_database(cli.url, file, replace=replace)
     revision, events = audit_count(cli.url)
-    info(f"restored from {file} (schema {revision}, {events} audit events); run `wastematch init` if this "
-         f"version of wastematch is newer than the backup (已恢复)")
+    say(f"已从 {file} 恢复（数据库结构 {revision}，审计事件 {events} 条）；如本版本 wastematch 比备份新，"
+        "请运行 `wastematch init`",
+        f"restored from {file} (schema {revision}, {events} audit events); run `wastematch init` if this "
+        "version of wastematch is newer than the backup")
 
 
 __all__ = ["BackupError", "audit_count", "backup", "backup_database", "libpq_target", "restore", "restore_database"]

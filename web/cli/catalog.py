@@ -3,11 +3,22 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from .context import Cli
-from .output import StderrProgress, emit_json, info, json_option
+from .output import StderrProgress, emit_json, json_option, say, text
+
+if TYPE_CHECKING:
+    from marketplace.services.catalog.reference import CatalogStatus
+
+# What ``catalog chemical`` prints: the identity's fields, named in Chinese (the English line keeps the field).
+CHEMICAL_FIELD_ZH = {"cas": "CAS 号", "name": "名称", "iupac_name": "IUPAC 名称", "name_zh": "中文名称",
+                     "formula": "分子式", "molecular_weight": "分子量", "smiles": "SMILES", "flash_point_k": "闪点（K）",
+                     "boiling_point_k": "沸点（K）", "twa": "时间加权平均容许浓度", "stel": "短时间接触容许浓度",
+                     "ceiling": "最高容许浓度", "skin": "经皮吸收", "carcinogen": "致癌性分类", "control": "所在管控名录",
+                     "record_cas": "数据记录的 CAS 号", "in_database": "收录于化学品数据库"}
 
 
 @click.group()
@@ -27,7 +38,8 @@ def import_hw_list_cmd(cli: Cli, pdf: Path) -> None:
 
     started = time.perf_counter()
     try:
-        edition = parse_hw_list_pdf(pdf, progress=StderrProgress(f"parsing {pdf.name} pages"))
+        edition = parse_hw_list_pdf(pdf, progress=StderrProgress(text(f"正在解析 {pdf.name} 的页面",
+                                                                      f"parsing {pdf.name} pages")))
     except HwListParseError as exc:
         raise ValidationFailed(f"cannot read {pdf.name} as the HW list: {exc} (无法读取该危险废物名录 PDF 文件)",
                                {"pdf": [f"{exc} (无法解析名录)"]}) from None
@@ -39,9 +51,10 @@ def import_hw_list_cmd(cli: Cli, pdf: Path) -> None:
     if cli.as_json:
         emit_json(result)
     else:
-        info(f"国家危险废物名录 {edition.edition}: {load.codes} codes in {load.categories} categories, "
-             f"{load.exemptions} exemption rows ({load.removed_codes} old codes removed) "
-             f"in {result['seconds']} s")
+        say(f"国家危险废物名录（{edition.edition}年版）: {load.categories} 个类别共 {load.codes} 个代码，"
+            f"豁免清单 {load.exemptions} 条（删除旧代码 {load.removed_codes} 个），用时 {result['seconds']} 秒",
+            f"National Hazardous Waste List {edition.edition}: {load.codes} codes in {load.categories} categories, "
+            f"{load.exemptions} exemption rows ({load.removed_codes} old codes removed) in {result['seconds']} s")
 
 
 @catalog.command("import-ewc")
@@ -65,15 +78,19 @@ def import_ewc_cmd(cli: Cli, file: Path) -> None:
     if cli.as_json:
         emit_json({"codes": n, "hazardous": hazardous})
     else:
-        info(f"EU List of Waste: {n} codes, {hazardous} hazardous")
+        say(f"欧盟废物名录: {n} 个代码，其中危险废物 {hazardous} 个", f"EU List of Waste: {n} codes, {hazardous} hazardous")
+
+
+def say_catalog_note(status: CatalogStatus) -> None:
+    """The note on stderr when the official HW list was never imported (stdout stays data)."""
+    if not status.complete:
+        say(*status.lines())
 
 
 def _warn_if_partial(session) -> None:
-    """The note on stderr when the official HW list was never imported (stdout stays data)."""
     from marketplace.services.catalog.reference import catalog_status
 
-    for line in catalog_status(session).lines():
-        info(line)
+    say_catalog_note(catalog_status(session))
 
 
 @catalog.command("status")
@@ -88,15 +105,15 @@ def status_cmd(cli: Cli) -> None:
     if cli.as_json:
         emit_json(status.as_dict())
         return
-    origin = "official PDF 官方名录" if status.complete else "built-in subset 内置子集"
-    click.echo(f"HW codes 危险废物代码: {status.codes} of {status.edition_codes} ({origin})")
-    click.echo(f"exemption rows 豁免清单条目: {status.exemptions}")
+    origin_zh, origin_en = ("官方名录", "official PDF") if status.complete else ("内置子集", "built-in subset")
+    click.echo(text(f"危险废物代码: 共 {status.edition_codes} 个，已载入 {status.codes} 个（{origin_zh}）",
+                    f"HW codes: {status.codes} of {status.edition_codes} ({origin_en})"))
+    click.echo(text("豁免清单条目", "exemption rows") + f": {status.exemptions}")
     if not status.complete:
-        click.echo("official list 官方名录: 国家危险废物名录（2021年版），生态环境部等 2020 年部令第 15 号 / the National "
-                   "Hazardous Waste List, 2021 edition, Ministry of Ecology and Environment order No. 15 of 2020 "
-                   "(gjwxfwml.pdf)")
-    for line in status.lines():
-        info(line)
+        click.echo(text("官方名录: 国家危险废物名录（2021年版），生态环境部等 2020 年部令第 15 号（gjwxfwml.pdf）",
+                        "official list: the National Hazardous Waste List, 2021 edition, Ministry of Ecology and "
+                        "Environment order No. 15 of 2020 (gjwxfwml.pdf)"))
+    say_catalog_note(status)
 
 
 @catalog.command("codes")
@@ -116,7 +133,7 @@ def codes_cmd(cli: Cli, search: str | None, category: str | None) -> None:
         return
     for r in rows:
         click.echo(f"{r['code']}  {r['category']}  {r['hazard']:7s} {r['description']}")
-    info(f"{len(rows)} codes")
+    say(f"{len(rows)} 个代码", f"{len(rows)} codes")
 
 
 @catalog.command("categories")
@@ -132,7 +149,7 @@ def categories_cmd(cli: Cli) -> None:
         emit_json(rows)
         return
     for r in rows:
-        click.echo(f"{r['category']}  {r['codes']:3d}  {r['name']}  / {r['name_en']}")
+        click.echo(f"{r['category']}  {r['codes']:3d}  " + text(r["name"], r["name_en"] or r["name"]))
 
 
 @catalog.command("exemptions")
@@ -153,7 +170,7 @@ def exemptions_cmd(cli: Cli, code: str | None, search: str | None) -> None:
     for r in rows:
         named = ", ".join(r["codes"] + r["categories"]) or "—"
         click.echo(f"{r['number']:2d}  {r['waste']}  [{named}]  {r['stage']}: {r['conditions']} → {r['exempted']}")
-    info(f"{len(rows)} exemption rows")
+    say(f"豁免清单 {len(rows)} 条", f"{len(rows)} exemption rows")
 
 
 @catalog.command("ewc")
@@ -172,7 +189,7 @@ def ewc_cmd(cli: Cli, search: str | None, hazardous: bool | None) -> None:
         return
     for r in rows:
         click.echo(f"{r['code']}{'*' if r['hazardous'] else ' '} {r['description']}")
-    info(f"{len(rows)} codes")
+    say(f"{len(rows)} 个代码", f"{len(rows)} codes")
 
 
 @catalog.command("chemical")
@@ -201,4 +218,4 @@ def chemical_cmd(cli: Cli, query: str) -> None:
         return
     for key, value in doc.items():
         if value not in (None, [], (), ""):
-            click.echo(f"{key}: {value}")
+            click.echo(text(CHEMICAL_FIELD_ZH.get(key, key), key) + f": {value}")

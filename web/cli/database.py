@@ -12,8 +12,15 @@ import click
 from marketplace.db import schema_revision, upgrade_schema
 
 from ..config import ensure_sqlite_dir
+from .catalog import say_catalog_note
 from .context import Cli
-from .output import emit_json, info, json_option
+from .output import emit_json, info, json_option, say, text
+
+# The interchange document's sections, as ``import`` and ``export`` name them in Chinese.
+SECTION_ZH = {"parks": "园区", "enterprises": "企业", "licences": "许可证", "listings": "挂牌信息"}
+# The stages ``import_document`` reports progress of (its ``progress(stage, done, total)``).
+IMPORT_STAGE_ZH = {"validated rows": "已校验行", **SECTION_ZH}
+IDEOGRAPHIC_SPACE = "\u3000"
 
 
 @click.command()
@@ -37,12 +44,12 @@ def init(cli: Cli) -> None:
     if cli.as_json:
         emit_json(result)
     else:
-        info(f"schema: {before or 'empty'} → {after} ({result['database']})")
-        info(f"catalogue: {load.categories} HW categories, {load.codes} built-in codes added "
-             f"({result['seconds']} s)")
+        say(f"数据库结构: {before or '空'} → {after}（{result['database']}）",
+            f"schema: {before or 'empty'} → {after} ({result['database']})")
+        say(f"名录: {load.categories} 个危险废物类别，新增内置代码 {load.codes} 个（用时 {result['seconds']} 秒）",
+            f"catalogue: {load.categories} HW categories, {load.codes} built-in codes added ({result['seconds']} s)")
     # Said even with --json (on stderr): a partial HW list changes what the matcher can check.
-    for line in status.lines():
-        info(line)
+    say_catalog_note(status)
 
 
 def _read_document(path: Path) -> tuple[Any, Callable[[str], str]]:
@@ -62,6 +69,10 @@ def _read_document(path: Path) -> tuple[Any, Callable[[str], str]]:
         raise ValidationFailed(f"{path.name} is not valid JSON (不是有效的 JSON 文件)", {"$": [str(exc)]}) from None
 
 
+def _import_progress(stage: str, done: int, total: int) -> None:
+    info(f"  {text(IMPORT_STAGE_ZH.get(stage, stage), stage)} {done}/{total}")
+
+
 @click.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @json_option
@@ -76,7 +87,7 @@ def import_(cli: Cli, file: Path) -> None:
     with cli.transaction() as session:
         try:
             report = import_document(session, doc, actor=cli.actor(), source=file.name,
-                                     progress=lambda stage, done, total: info(f"  {stage} {done}/{total}"))
+                                     progress=_import_progress)
         except ValidationFailed as exc:
             exc.errors = {locate(p): v for p, v in exc.errors.items()}
             raise
@@ -84,10 +95,12 @@ def import_(cli: Cli, file: Path) -> None:
     if cli.as_json:
         emit_json(result)
     else:
-        for kind in ("parks", "enterprises", "licences", "listings"):
-            info(f"{kind:12s} created {report.created[kind]:4d}  updated {report.updated[kind]:4d}  "
-                 f"unchanged {report.unchanged[kind]:4d}  deleted {report.deleted[kind]:4d}")
-        info(f"imported {file} in {result['seconds']} s")
+        for kind, zh in SECTION_ZH.items():
+            c, u, n, d = report.created[kind], report.updated[kind], report.unchanged[kind], report.deleted[kind]
+            # Padded with ideographic spaces: a Chinese character is two columns wide, as that space is.
+            say(f"{zh.ljust(4, IDEOGRAPHIC_SPACE)} 新增 {c:4d}  更新 {u:4d}  未变 {n:4d}  删除 {d:4d}",
+                f"{kind:12s} created {c:4d}  updated {u:4d}  unchanged {n:4d}  deleted {d:4d}")
+        say(f"已导入 {file}，用时 {result['seconds']} 秒", f"imported {file} in {result['seconds']} s")
 
 
 @click.command()
@@ -110,5 +123,6 @@ def export(cli: Cli, park: str | None, file: Path) -> None:
         write_workbook(doc, file)
     else:
         file.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
-    info(f"exported {len(doc['parks'])} parks, {len(doc['enterprises'])} enterprises, "
-         f"{len(doc['listings'])} listings to {file}")
+    say(f"已导出 {len(doc['parks'])} 个园区、{len(doc['enterprises'])} 家企业、{len(doc['listings'])} 条挂牌信息到 {file}",
+        f"exported {len(doc['parks'])} parks, {len(doc['enterprises'])} enterprises, "
+        f"{len(doc['listings'])} listings to {file}")

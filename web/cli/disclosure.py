@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from .context import Cli
-from .output import info
+from .output import say, text
 
 SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".json": "json"}
 
@@ -37,18 +37,20 @@ def disclosure(cli: Cli, ref: str, year: int, fmt: str | None, out: Path) -> Non
     fmt = fmt or SUFFIX_FORMATS.get(out.suffix.lower(), "json")
     to_stdout = str(out) == "-"
     if to_stdout and fmt != "json":
-        raise click.UsageError("--out: - (标准输出) 仅用于 --format json / - (stdout) is only for --format json")
+        raise click.UsageError(text("--out: -（标准输出）仅用于 --format json", "--out: - (stdout) is only for --format json"))
     if not to_stdout and out.is_dir():
-        raise click.UsageError(f"--out: {out} 是文件夹 / is a folder; give a file name")
+        raise click.UsageError(text(f"--out: {out} 是文件夹，请给出文件名", f"--out: {out} is a folder; give a file name"))
     with cli.transaction() as session:
         d = disclosures.refreshed_disclosure(session, cli.operator(), ref, year)
         view = disclosures.disclosure_view(d)
-    text = disclosures.render_html(view) if fmt == "html" else json.dumps(view["content"], ensure_ascii=False,
-                                                                             indent=2)
+    document = disclosures.render_html(view) if fmt == "html" else json.dumps(view["content"], ensure_ascii=False,
+                                                                                 indent=2)
     if to_stdout:
-        click.echo(text)
+        click.echo(document)
     else:
-        out.write_text(text + ("\n" if fmt == "json" else ""), encoding="utf-8")
-    where = "stdout" if to_stdout else str(out)
-    info(f"disclosure 信息披露 {ref} {year} ({view['status']}) → {where} ({fmt})")
+        out.write_text(document + ("\n" if fmt == "json" else ""), encoding="utf-8")
+    status = view["status"]
+    status_zh = disclosures.STATUS_TEXT.get(status, (status,))[0]
+    say(f"信息披露 {ref} {year}（{status_zh}）→ {'标准输出' if to_stdout else out}（{fmt}）",
+        f"disclosure {ref} {year} ({status}) → {'stdout' if to_stdout else out} ({fmt})")
 

@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from .context import Cli
-from .output import emit_json, info, json_option
+from .output import emit_json, json_option, say, text
 
 
 def _read_json(path: Path, field: str) -> dict[str, Any]:
@@ -48,9 +48,9 @@ def tree(cli: Cli, park: str | None, tree_file: Path | None, reset: bool) -> Non
     from marketplace.services.governance.eecm import park_tree_view, set_park_tree
 
     if tree_file is not None and reset:
-        raise click.UsageError("--set and --reset exclude each other")
+        raise click.UsageError(text("--set 与 --reset 不能同时使用", "--set and --reset exclude each other"))
     if park is None and (tree_file is not None or reset):
-        raise click.UsageError("--set and --reset need --park")
+        raise click.UsageError(text("--set 和 --reset 须与 --park 一起使用", "--set and --reset need --park"))
     with cli.transaction() as session:
         if park is None:
             from catalog.eecm import DEFAULT_TREE, tree_dict
@@ -63,12 +63,13 @@ def tree(cli: Cli, park: str | None, tree_file: Path | None, reset: bool) -> Non
     if cli.as_json:
         emit_json(doc["tree"])
         return
-    info(f"园区 park {doc['park'] or '—'}: {'自定义 custom' if doc['custom'] else '默认 default'} "
-         f"(评级加分上限 bonus max {doc['tree']['bonus_max']:g})")
+    park_code, bonus_max = doc["park"] or "—", doc["tree"]["bonus_max"]
+    say(f"园区 {park_code}：{'自定义' if doc['custom'] else '默认'}指标体系（评级加分上限 {bonus_max:g}）",
+        f"park {park_code}: {'custom' if doc['custom'] else 'default'} (bonus max {bonus_max:g})")
 
     def walk(nodes: list[dict[str, Any]], depth: int) -> None:
         for n in nodes:
-            click.echo(f"{'  ' * depth}{n['code']}  {n['name_zh']} / {n['name_en']}  ×{n['weight']:g}")
+            click.echo(f"{'  ' * depth}{n['code']}  {text(n['name_zh'], n['name_en'])}  ×{n['weight']:g}")
             walk(n.get("children", []), depth + 1)
     walk(doc["tree"]["elements"], 0)
 
@@ -80,7 +81,7 @@ def tree(cli: Cli, park: str | None, tree_file: Path | None, reset: bool) -> Non
 @click.pass_obj
 def list_cmd(cli: Cli, park: str | None, year: int | None) -> None:
     """The assessments, newest year first (评估列表)."""
-    from marketplace.services.governance.eecm import assessment_views
+    from marketplace.services.governance.eecm import STATUS_REASON, assessment_views
 
     with cli.transaction() as session:
         rows = assessment_views(session, cli.operator(), park=park, year=year)
@@ -88,12 +89,16 @@ def list_cmd(cli: Cli, park: str | None, year: int | None) -> None:
         emit_json({"assessments": [{k: r[k] for k in ("id", "enterprise", "park", "year", "status", "self_total",
                                                        "total", "bonus")} for r in rows]})
         return
-    info(f"{len(rows)} 份评估 assessment(s)")
+    # STATUS_REASON writes each status with its Chinese in brackets: "scored (已评分)"
+    status_zh = {status: reason[len(status) + 2:-1] for status, reason in STATUS_REASON.items()}
+    say(f"共 {len(rows)} 份 EECM 评估", f"{len(rows)} assessment(s)")
     for r in rows:
         total = "—" if r["total"] is None else f"{r['total'] * 100:.1f}"
         bonus = "—" if r["bonus"] is None else f"{r['bonus']:.4f}"
-        click.echo(f"{r['id']:>5}  {r['year']}  {r['enterprise']['ref']:<12} {r['status']:<10} "
-                   f"self {r['self_total'] * 100:.1f}  total {total}  bonus {bonus}")
+        status = text(status_zh.get(r["status"], r["status"]), r["status"])
+        click.echo(f"{r['id']:>5}  {r['year']}  {r['enterprise']['ref']:<12} {status:<10} "
+                   f"{text('自评', 'self')} {r['self_total'] * 100:.1f}  {text('总分', 'total')} {total}  "
+                   f"{text('加分', 'bonus')} {bonus}")
 
 
 @eecm.command("score")
@@ -112,7 +117,9 @@ def score_cmd(cli: Cli, assessment_id: int, scores_file: Path) -> None:
     if cli.as_json:
         emit_json(doc)
         return
-    click.echo(f"评估 assessment {doc['id']} ({doc['enterprise']['ref']} {doc['year']}): "
-               f"得分 total {doc['total'] * 100:.1f}, 加分 bonus {doc['bonus']:.4f}")
+    ref, year, total, bonus = doc["enterprise"]["ref"], doc["year"], doc["total"] * 100, doc["bonus"]
+    click.echo(text(f"EECM 评估 {doc['id']}（{ref} {year}）：总分 {total:.1f}，加分 {bonus:.4f}",
+                    f"assessment {doc['id']} ({ref} {year}): total {total:.1f}, bonus {bonus:.4f}"))
     if doc["missing"]:
-        info(f"未评分（计 0）not scored (count 0): {', '.join(doc['missing'])}")
+        missing = ", ".join(doc["missing"])
+        say(f"未评分（计 0）：{missing}", f"not scored (count 0): {missing}")

@@ -13,9 +13,12 @@ from typing import Any
 import click
 
 from .context import Cli
-from .output import emit_json, info, json_option
+from .ledger import check_line
+from .output import emit_json, info, json_option, say, text
 
 TONNES = ("stock_start_t", "generated_t", "utilised_own_t", "disposed_own_t", "transferred_t", "stock_end_t")
+# The reconciliation checks' codes in Chinese, as the declaration page names them.
+CHECK_ZH = {"manifest_mismatch": "与联单不符", "unbalanced": "数量不平衡"}
 
 
 @click.group("hw-declaration")
@@ -23,17 +26,29 @@ def hw_declaration() -> None:
     """Annual hazardous waste declarations, reconciled with the manifests (危险废物年度申报)."""
 
 
+def _line(d: dict[str, Any]) -> str:
+    """A declaration in one line: id, year, enterprise, status, how many codes and checks."""
+    codes, checks = len(d["lines"]), len(d["checks"])
+    counts = text(f"{codes:3d} 个废物代码  {checks:3d} 项核查", f"{codes:3d} codes  {checks:3d} checks")
+    status = text(d["status_zh"], d["status"])
+    return f"{d['id']:6d}  {d['year']}  {d['enterprise']:10s} {status:12s} {counts}  {d['enterprise_name']}"
+
+
 def _show(cli: Cli, doc: dict[str, Any]) -> None:
+    from marketplace.services.traceability.hw_declarations import TONNES_WORDS
+
     if cli.as_json:
         emit_json(doc)
         return
-    click.echo(f"{doc['id']:6d}  {doc['year']}  {doc['enterprise']:10s} {doc['status']:12s} "
-               f"{len(doc['lines']):3d} codes  {len(doc['checks']):3d} checks  {doc['enterprise_name']}")
+    click.echo(_line(doc))
     for i, x in enumerate(doc["lines"]):
-        figures = "  ".join(f"{name[:-2]} {x[name]:g}" for name in TONNES)
-        click.echo(f"  lines.{i}: {x['waste_code']}  {figures}  (manifests: {x['manifests_t']:g} t, {x['manifests']})")
+        figures = text("  ".join(f"{TONNES_WORDS[name][0]} {x[name]:g}" for name in TONNES),
+                       "  ".join(f"{name[:-2]} {x[name]:g}" for name in TONNES))
+        manifests = text(f"（联单：{x['manifests_t']:g} t，{x['manifests']} 份）",
+                         f"(manifests: {x['manifests_t']:g} t, {x['manifests']})")
+        click.echo(f"  lines.{i}: {x['waste_code']}  {figures}  {manifests}")
     for c in doc["checks"]:
-        click.echo(f"  ! {c['field']} {c['code']} ({c['severity']}): {c['message']}")
+        click.echo(check_line(c, CHECK_ZH))
     if doc["returned_reason"]:
         click.echo(f"  ↩ {doc['returned_reason']}")
 
@@ -76,7 +91,7 @@ def lines(cli: Cli, declaration_id: int, file: Path) -> None:
     except JsonTextError as exc:
         raise ValidationFailed(f"{file.name} is not valid JSON (不是有效的JSON文件)", {"$": [str(exc)]}) from None
     _run(cli, lambda s, p: hw_declarations.save_lines(s, p, declaration_id, rows),
-         f"declaration {declaration_id}: lines saved (已保存)")
+         text(f"申报 {declaration_id}：明细已保存", f"declaration {declaration_id}: lines saved"))
 
 
 @hw_declaration.command("submit")
@@ -88,7 +103,7 @@ def submit(cli: Cli, declaration_id: int) -> None:
     from marketplace.services.traceability import hw_declarations
 
     _run(cli, lambda s, p: hw_declarations.submit(s, p, declaration_id),
-         f"declaration {declaration_id} submitted (已提交)")
+         text(f"申报 {declaration_id} 已提交", f"declaration {declaration_id} submitted"))
 
 
 @hw_declaration.command("return")
@@ -101,7 +116,7 @@ def return_(cli: Cli, declaration_id: int, reason: str) -> None:
     from marketplace.services.traceability import hw_declarations
 
     _run(cli, lambda s, p: hw_declarations.return_declaration(s, p, declaration_id, reason),
-         f"declaration {declaration_id} returned (已退回)")
+         text(f"申报 {declaration_id} 已退回", f"declaration {declaration_id} returned"))
 
 
 @hw_declaration.command("accept")
@@ -113,7 +128,7 @@ def accept(cli: Cli, declaration_id: int) -> None:
     from marketplace.services.traceability import hw_declarations
 
     _run(cli, lambda s, p: hw_declarations.accept(s, p, declaration_id),
-         f"declaration {declaration_id} accepted (已通过)")
+         text(f"申报 {declaration_id} 已通过", f"declaration {declaration_id} accepted"))
 
 
 @hw_declaration.command("show")
@@ -142,6 +157,5 @@ def list_(cli: Cli, year: int | None, status: str | None) -> None:
         emit_json({"declarations": docs})
         return
     for d in docs:
-        click.echo(f"{d['id']:6d}  {d['year']}  {d['enterprise']:10s} {d['status']:12s} {len(d['lines']):3d} codes  "
-                   f"{len(d['checks']):3d} checks  {d['enterprise_name']}")
-    info(f"{len(docs)} declarations (危险废物申报)")
+        click.echo(_line(d))
+    say(f"共 {len(docs)} 份危险废物申报", f"{len(docs)} declarations")

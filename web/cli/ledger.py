@@ -10,10 +10,22 @@ import click
 from marketplace.errors import ValidationFailed
 from marketplace.models.ledger import FINDING_CODES, FINDING_STATUSES, LEDGER_DIRECTIONS
 
+from ..i18n import message_halves
 from .context import Cli
-from .output import emit_json, info, json_option
+from .output import emit_json, info, json_option, say, text
 
 IMPORT_FORMATS = {".csv": "csv", ".json": "json", ".xlsx": "xlsx"}
+# A finding's or a check's severity as the pages name it (their labels are page translations, not usable here).
+SEVERITY_ZH = {"error": "错误", "warning": "提示", "info": "信息"}
+
+
+def check_line(check: dict[str, Any], labels_zh: dict[str, str]) -> str:
+    """A declaration's quality check as ``show`` prints it (survey and HW declarations): its field, its code
+    (``labels_zh`` names it in Chinese), severity and message."""
+    code, severity = check["code"], check["severity"]
+    zh, en = message_halves(check["message"])
+    return f"  ! {check['field']} " + text(f"{labels_zh.get(code, code)}（{SEVERITY_ZH.get(severity, severity)}）：{zh}",
+                                            f"{code} ({severity}): {en}")
 
 
 @click.group()
@@ -22,8 +34,11 @@ def ledger() -> None:
 
 
 def _line(v: dict[str, Any]) -> str:
+    from marketplace.services.traceability.ledger import DIRECTION_ZH
+
     who = v["counterparty"] or v["counterparty_name"] or "-"
-    return (f"#{v['id']:<5d} {v['enterprise']:8s} {v['entry_date']} {v['direction']:8s} {v['batch_code']:20s} "
+    direction = text(DIRECTION_ZH.get(v["direction"], v["direction"]), v["direction"])
+    return (f"#{v['id']:<5d} {v['enterprise']:8s} {v['entry_date']} {direction:8s} {v['batch_code']:20s} "
             f"{v['cas'] or '-':12s} {v['quantity_t']:>10g} t ×{v['content_ratio']:<6g} {v['chemical_name'] or '-'} "
             f"[{who}]")
 
@@ -83,7 +98,7 @@ def ledger_list(cli: Cli, enterprise: str | None, cas: str | None, direction: st
         return
     for r in rows:
         click.echo(_line(r))
-    info(f"{len(rows)} entr{'y' if len(rows) == 1 else 'ies'}")
+    say(f"共 {len(rows)} 条台账条目", f"{len(rows)} entr{'y' if len(rows) == 1 else 'ies'}")
 
 
 @ledger.command("import")
@@ -110,8 +125,10 @@ def ledger_import(cli: Cli, file: Path) -> None:
         return
     for ref, n in sorted(result.by_enterprise.items()):
         info(f"{ref:10s} {n:5d}")
-    info(f"imported {result.created} entries ("
-         + ", ".join(f"{d} {n}" for d, n in sorted(result.by_direction.items())) + ")")
+    directions = sorted(result.by_direction.items())
+    say(f"已导入 {result.created} 条台账条目（"
+        + "，".join(f"{service.DIRECTION_ZH.get(d, d)} {n}" for d, n in directions) + "）",
+        f"imported {result.created} entries (" + ", ".join(f"{d} {n}" for d, n in directions) + ")")
 
 
 @ledger.command("review")
@@ -135,9 +152,12 @@ def ledger_review_cmd(cli: Cli, park: str | None, today: dt.datetime | None) -> 
         emit_json(doc)
         return
     for code in FINDING_CODES:
-        info(f"{code:26s} {ledger_review.CODE_ZH[code]:10s} {result.by_code.get(code, 0):4d} open")
-    info(f"raised {result.raised}, still open {result.still_open}, resolved {result.resolved}; "
-         f"{result.enterprises_notified} enterprise(s) notified")
+        n = result.by_code.get(code, 0)
+        say(f"{ledger_review.CODE_ZH[code]:10s} {n:4d} 条{ledger_review.STATUS_ZH['open']}", f"{code:26s} {n:4d} open")
+    say(f"新发现 {result.raised} 项，仍待整改 {result.still_open} 项，已整改 {result.resolved} 项；"
+        f"已通知 {result.enterprises_notified} 家企业",
+        f"raised {result.raised}, still open {result.still_open}, resolved {result.resolved}; "
+        f"{result.enterprises_notified} enterprise(s) notified")
 
 
 @ledger.command("findings")
@@ -159,11 +179,14 @@ def ledger_findings(cli: Cli, park: str | None, status: str | None, code: str | 
         emit_json(rows)
         return
     for r in rows:
-        click.echo(f"#{r['id']:<5d} {r['status']:9s} {r['severity']:7s} {r['enterprise']:8s} {r['code']:26s} "
-                   f"{r['message']}")
+        status, code = text(r["status_zh"], r["status"]), text(r["code_zh"], r["code"])
+        severity = text(SEVERITY_ZH.get(r["severity"], r["severity"]), r["severity"])
+        click.echo(f"#{r['id']:<5d} {status:9s} {severity:7s} {r['enterprise']:8s} {code:26s} "
+                   + text(*message_halves(r["message"])))
         if r["note"]:
-            click.echo(f"       note ({r['closed_by']}): {r['note']}")
-    info(f"{len(rows)} finding(s)")
+            by, note = r["closed_by"], r["note"]
+            click.echo("       " + text(f"备注（{by}）：{note}", f"note ({by}): {note}"))
+    say(f"共 {len(rows)} 项核查发现", f"{len(rows)} finding(s)")
 
 
 @ledger.command("dismiss")
@@ -180,4 +203,4 @@ def ledger_dismiss(cli: Cli, finding_id: int, note: str) -> None:
     if cli.as_json:
         emit_json(doc)
         return
-    click.echo(f"#{doc['id']} dismissed: {doc['note']}")
+    click.echo(text(f"#{doc['id']} {doc['status_zh']}：{doc['note']}", f"#{doc['id']} {doc['status']}: {doc['note']}"))

@@ -12,10 +12,12 @@ from typing import Any
 import click
 
 from .context import Cli
-from .output import emit_json, info, json_option
+from .output import emit_json, info, json_option, say, text
 from .report_output import check_out, report_summary_lines, write_report
 
 SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".json": "json", ".xlsx": "xlsx", ".csv": "csv", ".zip": "csv"}
+# The report's build steps (``reports.document.STEPS``) as the Chinese progress line names them.
+STEP_ZH = {"flows": "物料流", "kpis": "无废指标", "chains": "共生链与闭环", "ratings": "企业评级"}
 
 
 def _read_policy(path: Path | None) -> dict[str, Any] | None:
@@ -56,10 +58,13 @@ def report(cli: Cli, park: str | None, fmt: str | None, out: Path, start, end, p
     check_out(fmt, out)                 # before the report is built: a wrong --out fails at once
     policy = _read_policy(policy_file)
     started = time.perf_counter()
-    info(f"report {'park ' + park if park else 'of every park'} → {out} ({fmt})")
+    say(f"{'园区 ' + park + ' ' if park else '全部园区'}报告 → {out}（{fmt}）",
+        f"report {'park ' + park if park else 'of every park'} → {out} ({fmt})")
 
     def progress(step: str, done: int, total: int) -> None:
-        info(f"  [{done}/{total}] {step} done ({time.perf_counter() - started:.2f} s)")
+        seconds = time.perf_counter() - started
+        info("  " + text(f"[{done}/{total}] {STEP_ZH.get(step, step)}已完成（{seconds:.2f} 秒）",
+                         f"[{done}/{total}] {step} done ({seconds:.2f} s)"))
 
     with cli.transaction() as session:
         doc = build_report(session, cli.operator(), park=park, start=start.date() if start else None,
@@ -75,8 +80,10 @@ def report(cli: Cli, park: str | None, fmt: str | None, out: Path, start, end, p
                "seconds": round(seconds, 3)}
     for line in report_summary_lines(doc):
         info(line)
-    info(f"  wrote {len(files)} file(s), {summary['bytes']:,} bytes, to {out} in {seconds:.2f} s "
-         f"(built in {summary['build_seconds']:.2f} s)")
+    info("  " + text(f"已写入 {len(files)} 个文件，共 {summary['bytes']:,} 字节，至 {out}，用时 {seconds:.2f} 秒"
+                     f"（生成 {summary['build_seconds']:.2f} 秒）",
+                     f"wrote {len(files)} file(s), {summary['bytes']:,} bytes, to {out} in {seconds:.2f} s "
+                     f"(built in {summary['build_seconds']:.2f} s)"))
     if cli.as_json and str(out) != "-":
         emit_json(summary)
 
@@ -93,7 +100,7 @@ def rating_policy(cli: Cli, park: str, policy_file: Path | None, reset: bool) ->
     from marketplace.services.reports.rating_policy import rating_policy_view, set_rating_policy
 
     if policy_file is not None and reset:
-        raise click.UsageError("--set and --reset exclude each other")
+        raise click.UsageError(text("--set 与 --reset 不能同时使用", "--set and --reset exclude each other"))
     with cli.transaction() as session:
         if policy_file is not None or reset:
             doc = set_rating_policy(session, cli.operator(), park, {} if reset else _read_policy(policy_file))
@@ -102,6 +109,7 @@ def rating_policy(cli: Cli, park: str, policy_file: Path | None, reset: bool) ->
     if cli.as_json:
         emit_json(doc)
         return
-    info(f"park {doc['park']}: overrides {json.dumps(doc['overrides'], ensure_ascii=False) or '{}'}")
+    overrides = json.dumps(doc["overrides"], ensure_ascii=False)
+    say(f"园区 {doc['park']}：自定义评级参数 {overrides}", f"park {doc['park']}: overrides {overrides}")
     for key, value in doc["effective"].items():
         click.echo(f"  {key}: {json.dumps(value, ensure_ascii=False)}")

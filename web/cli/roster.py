@@ -15,9 +15,12 @@ from marketplace.models.base import park_date
 from marketplace.services.governance import roster as service
 
 from .context import Cli
-from .output import emit_json, info, json_option
+from .output import emit_json, json_option, say, text
 
 SUBSTANCE_FIELDS = ("cas", "name", "list", "measure", "role", "quantity_t")
+# An entry's status and a substance row's source in Chinese, as the roster page names them.
+STATUS_ZH = {"proposed": "拟列入", "confirmed": "已确认", "removed": "已移出"}
+SOURCE_ZH = {"declaration": "申报", "ledger": "台账"}
 
 
 def contract_doc(year: int, rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -32,6 +35,32 @@ def contract_doc(year: int, rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 def _today(value: dt.datetime | None) -> dt.date:
     return value.date() if value is not None else park_date()
+
+
+def _print_entry(r: dict[str, Any]) -> None:
+    """One roster entry: the enterprise, its substances, obligations and violations (stored codes in Chinese with
+    --lang zh; in English as stored, as --json prints them and the options take them)."""
+    from catalog.measures import ROLE_ZH
+    from marketplace.services.governance.disclosures import MEASURE_TEXT, OBLIGATION_STATUS_TEXT, VIOLATION_TEXT
+    from marketplace.services.traceability.ledger_review import LIST_ZH
+
+    click.echo(f"{r['enterprise']:10s} {text(STATUS_ZH.get(r['status'], r['status']), r['status']):9s} "
+               f"{r['enterprise_name']}")
+    for s in r["substances"]:
+        role, listed, measure, source, t = s["role"], s["list"], s["measure"], s["source"], s["quantity_t"]
+        measure_zh = MEASURE_TEXT.get(measure, (measure,))[0]
+        click.echo(f"    {s['cas'] or '-':12s} " + text(
+            f"{s['name']}  {ROLE_ZH.get(role, role)} {t:g} t  "
+            f"[{LIST_ZH.get(listed, listed)}，{measure_zh}]（{SOURCE_ZH.get(source, source)}）",
+            f"{s.get('name_en') or s['name']}  {role} {t:g} t  [{listed}, {measure}] ({source})"))
+    for o in r["obligations"]:
+        state = OBLIGATION_STATUS_TEXT.get(o["status"], (o["status"],))[0]
+        # in Chinese the due date first: the names' widths vary
+        click.echo(f"    #{o['id']:<5d} " + text(f"截止 {o['due']}  {state:3s}  {o['name_zh']}",
+                                                 f"{o['code']:24s} due {o['due']}  {o['status']}"))
+    for v in r["violations"]:
+        click.echo("    ! " + text(f"{VIOLATION_TEXT.get(v['code'], (v['code'],))[0]}：{v['reason_zh']}",
+                                   f"{v['code']}: {v['reason_en']}"))
 
 
 _TODAY = click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
@@ -63,15 +92,9 @@ def roster(ctx: click.Context, park: str | None, year: int | None, today: dt.dat
         emit_json(doc)
         return
     for r in rows:
-        click.echo(f"{r['enterprise']:10s} {r['status']:9s} {r['enterprise_name']}")
-        for s in r["substances"]:
-            click.echo(f"    {s['cas'] or '-':12s} {s['name']}  {s['role']} {s['quantity_t']:g} t  "
-                       f"[{s['list']}, {s['measure']}] ({s['source']})")
-        for o in r["obligations"]:
-            click.echo(f"    #{o['id']:<5d} {o['code']:24s} due {o['due']}  {o['status']}")
-        for v in r["violations"]:
-            click.echo(f"    ! {v['code']}: {v['detail']}")
-    info(f"{len(doc['roster'])} enterprise(s) on the {year} roster (名单企业 {len(doc['roster'])} 家)")
+        _print_entry(r)
+    n = len(doc["roster"])
+    say(f"{year} 年重点管控企业名单共 {n} 家企业", f"{n} enterprise(s) on the {year} roster")
 
 
 @roster.command("confirm")
@@ -105,7 +128,7 @@ def _decide(cli: Cli, action: Any, enterprise: str, year: int, reason: str | Non
     if cli.as_json:
         emit_json(doc)
         return
-    info(f"{enterprise} {year}: {doc['status']}")
+    say(f"{enterprise} {year} 年：{STATUS_ZH.get(doc['status'], doc['status'])}", f"{enterprise} {year}: {doc['status']}")
 
 
 @roster.command("obligation")
@@ -120,8 +143,10 @@ def _decide(cli: Cli, action: Any, enterprise: str, year: int, reason: str | Non
 def roster_obligation(cli: Cli, obligation_id: int, status: str | None, evidence: str | None,
                       today: dt.datetime | None) -> None:
     """Record obligation OBLIGATION_ID (its id in `wastematch roster`) done, waived or open again."""
+    from marketplace.services.governance.disclosures import OBLIGATION_STATUS_TEXT
+
     if status is None:
-        raise click.UsageError("give --done, --waive or --reopen")
+        raise click.UsageError(text("请指定 --done、--waive 或 --reopen", "give --done, --waive or --reopen"))
     day = _today(today)
     with cli.transaction() as session:
         ob = service.record_obligation(session, cli.operator(), obligation_id, status, evidence, today=day)
@@ -129,4 +154,5 @@ def roster_obligation(cli: Cli, obligation_id: int, status: str | None, evidence
     if cli.as_json:
         emit_json(doc)
         return
-    info(f"obligation #{doc['id']} {doc['code']}: {doc['status']}")
+    state = OBLIGATION_STATUS_TEXT.get(doc["status"], (doc["status"],))[0]
+    say(f"义务 #{doc['id']} {doc['name_zh']}：{state}", f"obligation #{doc['id']} {doc['code']}: {doc['status']}")

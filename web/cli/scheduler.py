@@ -6,8 +6,12 @@ import threading
 
 import click
 
+from ..i18n import message_halves
 from .context import Cli
-from .output import emit_json, info, json_option
+from .output import emit_json, json_option, say
+
+# A run's outcome (``scheduling.Ran.status``) in Chinese.
+STATUS_ZH = {"done": "已完成", "failed": "失败"}
 
 
 @click.command("scheduler")
@@ -23,9 +27,14 @@ def scheduler(cli: Cli, once: bool, interval: float) -> None:
     with cli.transaction():
         pass  # refuses an uninitialised database before anything runs
     runner = scheduling.Scheduler(make_sessionmaker(cli.engine))
+    # A job in Chinese is its description's Chinese half (``"send due … notices (发送站外通知)"``).
+    job_zh = {j.name: message_halves(j.description)[0] if j.description else j.name for j in runner.jobs}
 
     def report(ran: scheduling.Ran) -> None:
-        info(f"{ran.slot.isoformat()} {ran.job}: {ran.status} {ran.result or ran.error or ''}")
+        # What the job reported (its counts) or the error is data: as it is in either language.
+        outcome = ran.result or ran.error or ""
+        say(f"{ran.slot.isoformat()} {job_zh.get(ran.job, ran.job)}：{STATUS_ZH.get(ran.status, ran.status)} {outcome}",
+            f"{ran.slot.isoformat()} {ran.job}: {ran.status} {outcome}")
 
     if once:
         done = runner.run_due()
@@ -39,5 +48,6 @@ def scheduler(cli: Cli, once: bool, interval: float) -> None:
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    info(f"scheduler {runner.owner}: " + ", ".join(f"{j.name} every {j.every}" for j in runner.jobs))
+    say(f"定时任务进程 {runner.owner}：" + "、".join(f"{job_zh[j.name]}（每 {j.every}）" for j in runner.jobs),
+        f"scheduler {runner.owner}: " + ", ".join(f"{j.name} every {j.every}" for j in runner.jobs))
     runner.run_forever(stop, interval_s=interval, on_ran=report)

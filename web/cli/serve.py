@@ -7,6 +7,7 @@ one line and exit code 1 when something is wrong: a fixed secret key (``WASTEMAT
 """
 from __future__ import annotations
 
+import errno
 import importlib
 import os
 from typing import Any
@@ -15,9 +16,12 @@ import click
 
 from ..config import AppConfig, ConfigError, configured_secret_key, require_secret_key
 from .context import Cli
-from .output import info
+from .output import localised, say, text
 
 SERVERS = ("gunicorn", "waitress")
+# Why a port cannot be served on, in Chinese (the English is the system's ``strerror``).
+PORT_ERRORS_ZH = {errno.EADDRINUSE: "端口已被占用", errno.EACCES: "没有使用该端口的权限",
+                  errno.EADDRNOTAVAIL: "该地址在本机不可用"}
 
 
 def default_workers() -> int:
@@ -29,8 +33,9 @@ def default_workers() -> int:
 
 
 def _port_taken(host: str, port: int, exc: OSError) -> click.ClickException:
-    return click.ClickException(f"cannot serve on {host}:{port}: {exc.strerror}; choose another --port "
-                                f"(端口不可用，请用 --port 指定其他端口)")
+    why = PORT_ERRORS_ZH.get(exc.errno, exc.strerror)
+    return click.ClickException(text(f"无法在 {host}:{port} 提供服务：{why}；请用 --port 指定其他端口",
+                                     f"cannot serve on {host}:{port}: {exc.strerror}; choose another --port"))
 
 
 def run_server(url: str, host: str, port: int, *, secret_key: str | None, server: str = "gunicorn",
@@ -43,10 +48,10 @@ def run_server(url: str, host: str, port: int, *, secret_key: str | None, server
         key = require_secret_key(secret_key)
         configure_logging(log_format)
     except (ConfigError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(localised(str(exc))) from None
     problem = database_problem(url)
     if problem:
-        raise click.ClickException(problem)
+        raise click.ClickException(localised(problem))
     settings = AppConfig.from_env(database_url=url, secret_key=key, production=True)
     if server == "waitress":
         _serve_waitress(settings, host, port, threads)
@@ -60,7 +65,8 @@ def _serve_waitress(settings: AppConfig, host: str, port: int, threads: int) -> 
     from ..app import create_app
 
     app = create_app(settings)
-    info(f"serving on http://{host}:{port}/  (waitress, 1 process, {threads} threads; Ctrl-C to stop)")
+    say(f"正在 http://{host}:{port}/ 提供服务（waitress，1 个进程，{threads} 个线程；按 Ctrl-C 停止）",
+        f"serving on http://{host}:{port}/  (waitress, 1 process, {threads} threads; Ctrl-C to stop)")
     try:
         waitress_serve(app, host=host, port=port, threads=threads)
     except OSError as exc:  # most often: the port is taken by another server
@@ -90,8 +96,10 @@ def _serve_gunicorn(settings: AppConfig, host: str, port: int, workers: int, thr
 
         return create_app(settings)
 
-    info(f"serving on http://{host}:{port}/  (gunicorn, {workers} worker processes × {threads} threads; "
-         "Ctrl-C to stop)")
+    say(f"正在 http://{host}:{port}/ 提供服务（gunicorn，{workers} 个工作进程 × 每进程 {threads} 个线程；"
+        "按 Ctrl-C 停止）",
+        f"serving on http://{host}:{port}/  (gunicorn, {workers} worker processes × {threads} threads; "
+        "Ctrl-C to stop)")
     GunicornServer(factory, gunicorn_options(host, port, workers, threads)).run()
 
 
@@ -114,6 +122,6 @@ def serve(cli: Cli, host: str, port: int, workers: int | None, threads: int, ser
     try:
         key = configured_secret_key()
     except ConfigError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(localised(str(exc))) from None
     run_server(cli.url, host, port, secret_key=key, server=server, workers=workers or default_workers(),
                threads=threads, log_format=log_format)

@@ -13,7 +13,12 @@ from typing import Any
 import click
 
 from .context import Cli
-from .output import emit_json, info, json_option
+from .ledger import check_line
+from .output import emit_json, json_option, say, text
+
+# The quality checks' codes in Chinese, as the survey pages name them.
+CHECK_ZH = {"cas_invalid": "CAS号无效", "incomplete": "信息不完整", "magnitude_change": "数量与上年相比相差一个数量级",
+            "ledger_mismatch": "与台账不符", "undeclared_controlled": "废物挂牌中含管控物质但未申报"}
 
 
 def _read(path: Path) -> tuple[Any, Any]:
@@ -45,6 +50,7 @@ def import_(cli: Cli, file: Path) -> None:
     """Import a wastematch.survey.v1 FILE (.json or .xlsx) as declarations submitted for review: all or nothing."""
     from marketplace.errors import DomainError
     from marketplace.services.governance.survey_files import import_survey
+    from marketplace.services.governance.surveys import STATUS_ZH
 
     started = time.perf_counter()
     doc, locate = _read(file)
@@ -58,11 +64,13 @@ def import_(cli: Cli, file: Path) -> None:
     if cli.as_json:
         emit_json(out)
         return
-    info(f"declarations created {result.created:5d}  replaced {result.replaced:5d}  "
-         f"substances {result.substances:6d}  findings {result.findings:5d}")
+    say(f"新建申报 {result.created:5d}  替换申报 {result.replaced:5d}  "
+        f"物质 {result.substances:6d}  核查发现 {result.findings:5d}",
+        f"declarations created {result.created:5d}  replaced {result.replaced:5d}  "
+        f"substances {result.substances:6d}  findings {result.findings:5d}")
     for status, n in sorted(result.by_status.items()):
-        info(f"  {status:12s} {n:5d}  (待审核 awaiting review)")
-    info(f"imported {file} in {out['seconds']} s")
+        say(f"  {STATUS_ZH.get(status, status):12s} {n:5d}  （待审核）", f"  {status:12s} {n:5d}  (awaiting review)")
+    say(f"已导入 {file}，用时 {out['seconds']} 秒", f"imported {file} in {out['seconds']} s")
 
 
 @survey.command("template")
@@ -73,14 +81,17 @@ def template(out: Path) -> None:
 
     out.parent.mkdir(parents=True, exist_ok=True)
     write_template(out)
-    info(f"wrote the survey template to {out}")
+    say(f"年度调查 Excel 模板已写入 {out}", f"wrote the survey template to {out}")
 
 
 def _line(d: dict[str, Any]) -> str:
     ent = d["enterprise"]
+    rows, checks = len(d["substances"]), len(d["checks"])
     flagged = sum(1 for c in d["checks"] if c["severity"] == "error")
-    return (f"{d['id']:6d}  {d['year']}  {ent['ref']:10s} {d['status']:12s} {len(d['substances']):3d} substances  "
-            f"{len(d['checks']):3d} findings ({flagged} errors)  {ent['name']}")
+    counts = text(f"{rows:3d} 种物质  {checks:3d} 项核查发现（错误 {flagged} 项）",
+                  f"{rows:3d} substances  {checks:3d} findings ({flagged} errors)")
+    status = text(d["status_zh"], d["status"])
+    return f"{d['id']:6d}  {d['year']}  {ent['ref']:10s} {status:12s} {counts}  {ent['name']}"
 
 
 @survey.command("list")
@@ -101,20 +112,30 @@ def list_(cli: Cli, park: str | None, year: int | None, status: str | None) -> N
         return
     for d in docs:
         click.echo(_line(d))
-    info(f"{len(docs)} declarations (申报)")
+    say(f"共 {len(docs)} 份申报", f"{len(docs)} declarations")
+
+
+def _listed(controlled: dict[str, Any] | None) -> str:
+    """A row's control-list entry: the substance and its measure."""
+    if not controlled:
+        return ""
+    return ("  [" + text(f"{controlled['name_zh']}：{controlled['measure_zh']}",
+                         f"{controlled['measure']}: {controlled['name_en']}") + "]")
 
 
 def _show(cli: Cli, doc: dict[str, Any]) -> None:
+    from catalog.measures import ROLE_ZH
+
     if cli.as_json:
         emit_json(doc)
         return
     click.echo(_line(doc))
     for i, s in enumerate(doc["substances"]):
-        listed = f"  [{s['controlled']['measure']}: {s['controlled']['name_zh']}]" if s["controlled"] else ""
-        click.echo(f"  substances.{i}: {s['cas'] or '-':12s} {s['name'] or '':24s} {s['role']:9s} "
-                   f"{s['quantity_t']:g} t  {s['use']}{listed}")
+        role = text(ROLE_ZH.get(s["role"], s["role"]), s["role"])
+        click.echo(f"  substances.{i}: {s['cas'] or '-':12s} {s['name'] or '':24s} {role:9s} "
+                   f"{s['quantity_t']:g} t  {s['use']}{_listed(s['controlled'])}")
     for c in doc["checks"]:
-        click.echo(f"  ! {c['field']} {c['code']} ({c['severity']}): {c['message']}")
+        click.echo(check_line(c, CHECK_ZH))
     for field, reasons in doc["returned_reasons"].items():
         for r in reasons:
             click.echo(f"  ↩ {field}: {r}")
@@ -146,15 +167,15 @@ def return_(cli: Cli, declaration_id: int, reasons: tuple[str, ...]) -> None:
 
     by_field: dict[str, list[str]] = {}
     for r in reasons:
-        field, sep, text = r.partition("=")
+        field, sep, reason = r.partition("=")
         if not sep:
             raise ValidationFailed("a reason is FIELD=TEXT (格式：字段=理由)",
                                    {"--reason": [f"no '=' in {r!r} (缺少“=”)"]})
-        by_field.setdefault(field.strip(), []).append(text)
+        by_field.setdefault(field.strip(), []).append(reason)
     with cli.transaction() as session:
         doc = declaration_view(return_declaration(session, cli.operator(), declaration_id, by_field))
     _show(cli, doc)
-    info(f"declaration {declaration_id} returned (已退回)")
+    say(f"申报 {declaration_id} 已退回", f"declaration {declaration_id} returned")
 
 
 @survey.command("accept")
@@ -169,4 +190,4 @@ def accept(cli: Cli, declaration_id: int) -> None:
     with cli.transaction() as session:
         doc = declaration_view(accept_declaration(session, cli.operator(), declaration_id))
     _show(cli, doc)
-    info(f"declaration {declaration_id} accepted (已通过)")
+    say(f"申报 {declaration_id} 已通过", f"declaration {declaration_id} accepted")

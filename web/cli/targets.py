@@ -13,22 +13,22 @@ import click
 from marketplace.errors import ValidationFailed
 
 from .context import Cli
-from .output import emit_json, info, json_option
+from .output import emit_json, json_option, say, text
 
 SURVEY_FORMATS = {".html": "html", ".htm": "html", ".xlsx": "xlsx"}
 
 
-def parse_setting(text: str) -> tuple[str, float]:
+def parse_setting(setting: str) -> tuple[str, float]:
     """``KEY=VALUE`` with VALUE a number or a percentage (``80%`` = 0.8); a 422 naming ``set`` otherwise."""
-    key, sep, raw = text.partition("=")
+    key, sep, raw = setting.partition("=")
     raw = raw.strip()
     try:
         if not sep or not key.strip():
             raise ValueError
         value = float(raw[:-1]) / 100 if raw.endswith("%") else float(raw)
     except ValueError:
-        raise ValidationFailed(f"--set {text!r}: expected KEY=VALUE, e.g. roster_audit_rate=100% (目标格式有误)",
-                               {"set": [f"{text!r} is not KEY=VALUE with a number (须为“目标=数值”格式)"]}) from None
+        raise ValidationFailed(f"--set {setting!r}: expected KEY=VALUE, e.g. roster_audit_rate=100% (目标格式有误)",
+                               {"set": [f"{setting!r} is not KEY=VALUE with a number (须为“目标=数值”格式)"]}) from None
     return key.strip(), value
 
 
@@ -37,14 +37,16 @@ def _pct(value: float | None) -> str:
 
 
 def progress_lines(code: str, year: int, rows: list[dict[str, Any]]) -> list[str]:
-    """One park's targets as lines: Chinese name, target, actual, met, trend; the English name beneath."""
-    lines = [f"园区 {code} {year} 年规划目标  targets of park {code}, {year}"]
+    """One park's targets as lines: name, target, actual, met, trend; its key (what --set takes) beneath."""
+    lines = [text(f"园区 {code} {year} 年规划目标", f"targets of park {code}, {year}")]
     for r in rows:
         target = f"{r['direction']} {_pct(r['target'])}" if r["target"] is not None else "—"
-        met = {True: "达成 met", False: "未达成 not met"}.get(r["met"], "—")
+        met_zh, met_en = {True: ("达成", "met"), False: ("未达成", "not met")}.get(r["met"], ("—", "—"))
         trend = ", ".join(f"{p['year']}: {_pct(p['actual'])}" for p in r["trend"]) or "—"
-        lines.append(f"  {r['name_zh']}: 目标 {target}  实际 {_pct(r['actual'])}  {met}  往年 {trend}")
-        lines.append(f"    {r['name_en']} ({r['key']})")
+        actual = _pct(r["actual"])
+        lines.append("  " + text(f"{r['name_zh']}：目标 {target}  实际 {actual}  {met_zh}  往年 {trend}",
+                                 f"{r['name_en']}: target {target}  actual {actual}  {met_en}  previous years {trend}"))
+        lines.append(f"    ({r['key']})")
     return lines
 
 
@@ -84,7 +86,7 @@ def targets_cmd(cli: Cli, park: str | None, year: int | None, settings: tuple[st
         for line in progress_lines(block["park"], year, block["targets"]):
             click.echo(line)
     if parsed or clears:
-        info(f"{len(parsed)} target(s) set, {len(clears)} cleared (目标已更新)")
+        say(f"目标已更新：设置 {len(parsed)} 项，清除 {len(clears)} 项", f"{len(parsed)} target(s) set, {len(clears)} cleared")
 
 
 @click.command("survey-report")
@@ -108,12 +110,16 @@ def survey_report_cmd(cli: Cli, park: str, year: int, fmt: str | None, out: Path
     try:
         out.write_bytes(data)
     except OSError as exc:
-        raise click.ClickException(f"cannot write {out}: {exc} (无法写入文件)") from None
+        # the system says why in English only: the Chinese says what to check
+        raise click.ClickException(text(f"无法写入文件 {out}：请检查其文件夹是否存在、是否可写",
+                                        f"cannot write {out}: {exc}")) from None
     summary = {"park": park, "year": year, "format": fmt, "out": str(out), "bytes": len(data),
                "enterprises": doc["coverage"]["enterprises"], "roster": len(doc["roster"]),
                "violations": len(doc["violations"]), "recommendations": len(doc["recommendations"])}
-    info(f"survey report of park {park}, {year} → {out} ({fmt}, {len(data):,} bytes; "
-         f"{summary['roster']} roster entries, {summary['violations']} violations)")
+    say(f"园区 {park} {year} 年调查报告 → {out}（{fmt}，{len(data):,} 字节；"
+        f"名单企业 {summary['roster']} 家，违规 {summary['violations']} 项）",
+        f"survey report of park {park}, {year} → {out} ({fmt}, {len(data):,} bytes; "
+        f"{summary['roster']} roster entries, {summary['violations']} violations)")
     if cli.as_json:
         emit_json(summary)
 

@@ -17,11 +17,13 @@ from marketplace.models import PACKAGINGS, SHIPMENT_STATUSES
 from marketplace.models.base import CHINA_TZ
 
 from .context import Cli
-from .output import emit_json, info, json_option
+from .output import emit_json, json_option, say, text
 
 # "4×drum:0.25" (or 4xdrum:0.25, 4*drum:0.25): four drums of 0.25 t each.
 BATCH_RE = re.compile(r"^\s*(\d+)\s*[×xX*]\s*([a-zA-Z]+)\s*:\s*([0-9.eE+-]+)\s*$")
 ONE_RE = re.compile(r"^\s*([a-zA-Z]+)\s*:\s*([0-9.eE+-]+)\s*$")
+# What ``transfers manifest | labels`` wrote, in Chinese.
+PAGE_WRITTEN_ZH = {"manifest": "已将联单 {number} 写入 {out}", "labels": "已将联单 {number} 的容器标签写入 {out}"}
 
 
 class AtTime(click.ParamType):
@@ -35,7 +37,8 @@ class AtTime(click.ParamType):
         try:
             parsed = dt.datetime.fromisoformat(str(value).strip())
         except ValueError:
-            self.fail(f"{value!r} is not an ISO date-time such as 2026-12-01T09:30 or 2026-12-01T01:30+00:00",
+            self.fail(text(f"{value!r} 不是 ISO 日期时间，应如 2026-12-01T09:30 或 2026-12-01T01:30+00:00",
+                           f"{value!r} is not an ISO date-time such as 2026-12-01T09:30 or 2026-12-01T01:30+00:00"),
                       param, ctx)
         return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=CHINA_TZ)
 
@@ -49,32 +52,34 @@ def _containers(single: tuple[str, ...], batches: tuple[str, ...]) -> list[dict[
 
     out: list[dict[str, Any]] = []
     bad: list[str] = []
-    for text in batches:
-        m = BATCH_RE.match(text)
+    for given in batches:
+        m = BATCH_RE.match(given)
         if not m:
-            bad.append(f"{text!r}: expected N×PACKAGING:TONNES, e.g. 4×drum:0.25 "
-                       "(格式须为 数量×包装:吨数，如 4×drum:0.25)")
+            bad.append(f"{given!r}: expected N×PACKAGING:TONNES, for example 4×drum:0.25 "
+                       f"({given!r}：格式须为 数量×包装:吨数，如 4×drum:0.25)")
             continue
         if int(m.group(1)) > svc.MAX_CONTAINERS:  # refused before building the list, not after
-            bad.append(f"{text!r}: at most {svc.MAX_CONTAINERS} containers per shipment "
-                       f"(每次转移最多 {svc.MAX_CONTAINERS} 个容器)")
+            bad.append(f"{given!r}: at most {svc.MAX_CONTAINERS} containers per shipment "
+                       f"({given!r}：每次转移最多 {svc.MAX_CONTAINERS} 个容器)")
             continue
         try:
             tonnes = float(m.group(3))
             out += [{"packaging": m.group(2).lower(), "quantity_t": tonnes} for _ in range(int(m.group(1)))]
         except ValueError:
-            bad.append(f"{text!r}: {m.group(3)!r} is not a number (吨数须为数字)")
-    for text in single:
-        m = ONE_RE.match(text)
+            bad.append(f"{given!r}: {m.group(3)!r} is not a number ({given!r}：吨数须为数字)")
+    for given in single:
+        m = ONE_RE.match(given)
         if not m:
-            bad.append(f"{text!r}: expected PACKAGING:TONNES, e.g. drum:0.2 (格式须为 包装:吨数，如 drum:0.2)")
+            bad.append(f"{given!r}: expected PACKAGING:TONNES, for example drum:0.2 "
+                       f"({given!r}：格式须为 包装:吨数，如 drum:0.2)")
             continue
         try:
             out.append({"packaging": m.group(1).lower(), "quantity_t": float(m.group(2))})
         except ValueError:
-            bad.append(f"{text!r}: {m.group(2)!r} is not a number (吨数须为数字)")
+            bad.append(f"{given!r}: {m.group(2)!r} is not a number ({given!r}：吨数须为数字)")
     if bad:
-        raise ValidationFailed("containers not understood (容器格式错误): packagings are " + ", ".join(PACKAGINGS),
+        raise ValidationFailed(f"containers not understood: packagings are {', '.join(PACKAGINGS)} "
+                               f"(容器格式错误，包装可为 {'、'.join(PACKAGINGS)})",
                                {"containers": bad})
     return out
 
@@ -101,33 +106,43 @@ def _received_containers(pairs: tuple[str, ...]) -> dict[str, float] | None:
     if not pairs:
         return None
     out, bad = {}, []
-    for text in pairs:
-        code, sep, tonnes = text.partition("=")
+    for given in pairs:
+        code, sep, tonnes = given.partition("=")
         try:
             if not sep:
                 raise ValueError
             out[code.strip()] = float(tonnes)
         except ValueError:
-            bad.append(f"{text!r}: expected CODE=TONNES (格式须为 容器编号=吨数)")
+            bad.append(f"{given!r}: expected CODE=TONNES, a container's code and its tonnes "
+                       f"({given!r}：格式须为 容器编号=吨数)")
     if bad:
         raise ValidationFailed("received containers not understood (容器格式错误)", {"containers": bad})
     return out
 
 
 def _line(doc: dict[str, Any]) -> str:
+    """A shipment as one row: its data, with the words between in the invocation's language."""
     received = doc["quantity_received_t"]
-    return (f"{doc['manifest_number']:18s} {doc['status']:10s} match #{doc['match']:<5d} "
+    n = len(doc["containers"])
+    return (f"{doc['manifest_number']:18s} {text(doc['status_zh'], doc['status']):10s} "
+            f"{text('匹配', 'match')} #{doc['match']:<5d} "
             f"{doc['producer']['ref']} → {doc['receiver']['ref']}  {doc['waste_code'] or '—':10s} "
-            f"{doc['quantity_t']:9.3f} t" + (f" (received {received:.3f} t)" if received is not None else "")
-            + f"  {len(doc['containers'])} container(s)  {doc['material']}")
+            f"{doc['quantity_t']:9.3f} t"
+            + (" " + text(f"（已接收 {received:.3f} t）", f"(received {received:.3f} t)") if received is not None else "")
+            + f"  {text(f'{n} 个容器', f'{n} container(s)')}  {doc['material']}")
 
 
-def _show(cli: Cli, doc: dict[str, Any], verb: str) -> None:
+def _done(doc: dict[str, Any], zh: str, en: str) -> None:
+    """What became of the shipment: ``zh``/``en`` say what was done, before its manifest number and state."""
+    say(f"{zh} {doc['manifest_number']}（{doc['status_zh']}）", f"{en} {doc['manifest_number']} ({doc['status']})")
+
+
+def _show(cli: Cli, doc: dict[str, Any], zh: str, en: str) -> None:
     if cli.as_json:
         emit_json(doc)
         return
     click.echo(_line(doc))
-    info(f"{verb} {doc['manifest_number']} ({doc['status_zh']} {doc['status']})")
+    _done(doc, zh, en)
 
 
 @click.group()
@@ -161,13 +176,17 @@ def plan(cli: Cli, match_id: int, quantity_t: float, single: tuple[str, ...], ba
     if cli.as_json:
         emit_json(doc)
         return
+    from marketplace.services.traceability.trace import PACKAGING_ZH
+
     click.echo(_line(doc))
     for c in doc["containers"]:
-        click.echo(f"  {c['code']}  {c['packaging']:8s} {c['quantity_t']:.3f} t")
-    info(f"planned {doc['manifest_number']} (计划中 planned)")
+        packaging = text(PACKAGING_ZH.get(c["packaging"], c["packaging"]), c["packaging"])
+        click.echo(f"  {c['code']}  {packaging:8s} {c['quantity_t']:.3f} t")
+    _done(doc, "已计划", "planned")
 
 
 def _step(cli: Cli, manifest: str, action: str, verb: str, **kwargs: Any) -> None:
+    """Apply ``action`` to the shipment of ``manifest``; ``verb``: what was done, in English."""
     from marketplace.services.traceability import transfers as svc
 
     principal = cli.operator()
@@ -175,7 +194,7 @@ def _step(cli: Cli, manifest: str, action: str, verb: str, **kwargs: Any) -> Non
         shipment = svc.get_by_manifest(session, principal, manifest)
         shipment = svc.apply_event(session, principal, shipment.id, action, **kwargs)
         doc = svc.shipment_view(shipment)
-    _show(cli, doc, verb)
+    _show(cli, doc, f"已{svc.ACTION_ZH[action]}", verb)
 
 
 @transfers.command("dispatch")
@@ -240,18 +259,18 @@ def _field_values(pairs: tuple[str, ...]) -> dict[str, Any]:
 
     out: dict[str, Any] = {}
     bad: list[str] = []
-    for text in pairs:
-        name, sep, value = text.partition("=")
+    for given in pairs:
+        name, sep, value = given.partition("=")
         name = name.strip()
         if not sep or name not in CORRECTABLE_FIELDS:
-            bad.append(f"{text!r}: expected FIELD=VALUE with FIELD one of {', '.join(CORRECTABLE_FIELDS)} "
-                       f"(格式须为 字段=值，字段须为以下之一：{'、'.join(CORRECTABLE_FIELDS)})")
+            bad.append(f"{given!r}: expected FIELD=VALUE with FIELD one of {', '.join(CORRECTABLE_FIELDS)} "
+                       f"({given!r}：格式须为 字段=值，字段须为以下之一：{'、'.join(CORRECTABLE_FIELDS)})")
             continue
         if name in ("quantity_t", "quantity_received_t"):
             try:
                 out[name] = float(value)
             except ValueError:
-                bad.append(f"{text!r}: {value!r} is not a number (须为数字)")
+                bad.append(f"{given!r}: {value!r} is not a number ({given!r}：须为数字)")
             continue
         out[name] = value.strip() or None
     if bad:
@@ -263,9 +282,16 @@ def _show_correction(cli: Cli, doc: dict[str, Any], number: str) -> None:
     if cli.as_json:
         emit_json(doc)
         return
+    from marketplace.services.traceability.corrections import CORRECTION_STATUS_ZH
+    from marketplace.services.traceability.manifests import COLUMNS
+
+    field_zh = {c.key: c.zh for c in COLUMNS}  # the manifest's fields as the exported manifests name them
     for name, (current, proposed) in doc["changes"].items():
-        click.echo(f"  {name}: {current if current is not None else '—'} → {proposed if proposed is not None else '—'}")
-    info(f"correction {doc['id']} of {number}: {doc['status']}")
+        click.echo(f"  {text(field_zh.get(name, name), name)}: {current if current is not None else '—'} → "
+                   f"{proposed if proposed is not None else '—'}")
+    status = doc["status"]
+    say(f"联单 {number} 的更正申请 {doc['id']}: {CORRECTION_STATUS_ZH.get(status, status)}",
+        f"correction {doc['id']} of {number}: {status}")
 
 
 @transfers.command("correct")
@@ -303,7 +329,7 @@ def decide_correction(cli: Cli, manifest: str, correction_id: int, decision: str
     from marketplace.services.traceability import transfers as svc
 
     if decision is None:
-        raise click.UsageError("give --approve or --reject")
+        raise click.UsageError(text("请指定 --approve 或 --reject", "give --approve or --reject"))
     principal = cli.operator()
     with cli.transaction() as session:
         shipment = svc.get_by_manifest(session, principal, manifest)
@@ -329,7 +355,7 @@ def return_(cli: Cli, manifest: str, carrier: str | None, carrier_licence: str |
                                  vehicle=vehicle, driver=driver, planned_on=planned_on.date() if planned_on else None,
                                  note=note)
         doc = svc.shipment_view(back)
-    _show(cli, doc, f"planned the return of {manifest} as")
+    _show(cli, doc, f"已计划 {manifest} 的退运，新联单", f"planned the return of {manifest} as")
 
 
 @transfers.command("list")
@@ -351,7 +377,7 @@ def list_(cli: Cli, park: str | None, status: str | None, match_id: int | None) 
         return
     for doc in rows:
         click.echo(_line(doc))
-    info(f"{len(rows)} shipment(s)")
+    say(f"{len(rows)} 次转移", f"{len(rows)} shipment(s)")
 
 
 @transfers.command("export")
@@ -375,7 +401,7 @@ def export(cli: Cli, fmt: str, out: Path, park: str | None, status: str | None) 
     if cli.as_json:
         emit_json(doc)
     else:
-        click.echo(f"{len(rows)} shipment(s) written to {out}")
+        click.echo(text(f"已将 {len(rows)} 次转移写入 {out}", f"{len(rows)} shipment(s) written to {out}"))
 
 
 def _page(cli: Cli, manifest: str, out: Path, kind: str) -> None:
@@ -393,7 +419,8 @@ def _page(cli: Cli, manifest: str, out: Path, kind: str) -> None:
     if cli.as_json:
         emit_json(doc)
     else:
-        click.echo(f"{kind} of {doc['manifest_number']} written to {out}")
+        click.echo(text(PAGE_WRITTEN_ZH[kind].format(number=doc["manifest_number"], out=out),
+                        f"{kind} of {doc['manifest_number']} written to {out}"))
 
 
 @transfers.command("manifest")

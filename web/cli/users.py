@@ -7,7 +7,7 @@ import sys
 import click
 
 from .context import Cli
-from .output import emit_json, info, json_option
+from .output import emit_json, json_option, say, text
 
 
 @click.group()
@@ -24,15 +24,15 @@ def _read_password() -> str:
     from marketplace.errors import ValidationFailed
 
     if _stdin_is_terminal():
-        first = getpass.getpass("password (密码): ")
-        if getpass.getpass("again (再次输入): ") != first:
+        first = getpass.getpass(text("密码", "password") + ": ")
+        if getpass.getpass(text("再次输入", "again") + ": ") != first:
             raise ValidationFailed("the two passwords differ (两次输入的密码不一致)",
                                    {"password": ["the two entries differ (两次输入不一致)"]})
         password = first
     else:
         password = sys.stdin.readline().rstrip("\r\n")
     if not password:
-        raise ValidationFailed("no password given: type it, or pipe it on stdin (未提供密码)",
+        raise ValidationFailed("no password given: type it, or pipe it on stdin (未提供密码：请输入，或经标准输入传入)",
                                {"password": [("empty; give it on the first line of stdin "
                                               "(密码为空；请在标准输入的第一行提供)")]})
     return password
@@ -50,6 +50,8 @@ def users_add(cli: Cli, email: str, role: str, enterprise: str | None, parks: tu
     """Add an account; the password is read from stdin (prompted twice at a terminal)."""
     from marketplace.services.accounts.users import create_user, user_dict
 
+    from ..api.common import ROLE_ZH
+
     password = _read_password()
     with cli.transaction() as session:
         user = create_user(session, email=email, password=password, role=role, actor=cli.actor(),
@@ -58,8 +60,9 @@ def users_add(cli: Cli, email: str, role: str, enterprise: str | None, parks: tu
     if cli.as_json:
         emit_json(doc)
     else:
-        scope = doc["enterprise"] or ", ".join(doc["parks"]) or "all parks"
-        info(f"created {doc['role']} {doc['email']} ({scope}), user id {doc['id']}")
+        scope = doc["enterprise"] or ", ".join(doc["parks"])
+        say(f"已创建{ROLE_ZH.get(doc['role'], doc['role'])} {doc['email']}（{scope or '全部园区'}），用户编号 {doc['id']}",
+            f"created {doc['role']} {doc['email']} ({scope or 'all parks'}), user id {doc['id']}")
 
 
 @users.command("list")
@@ -70,6 +73,8 @@ def users_list(cli: Cli, role: str | None) -> None:
     """All accounts with their role, enterprise and parks."""
     from marketplace.services.accounts.users import list_users, user_dict
 
+    from ..api.common import ROLE_ZH
+
     with cli.transaction() as session:
         rows = [user_dict(u) for u in list_users(session, cli.operator(), role=role)]
     if cli.as_json:
@@ -77,9 +82,10 @@ def users_list(cli: Cli, role: str | None) -> None:
         return
     for r in rows:
         scope = r["enterprise"] or ", ".join(r["parks"]) or "—"
-        click.echo(f"{r['id']:4d}  {r['email']:36s} {r['role']:11s} {scope:12s} "
-                   f"{'' if r['active'] else '(disabled) '}{r['name']}")
-    info(f"{len(rows)} users")
+        role_name = text(ROLE_ZH.get(r["role"], r["role"]), r["role"])
+        click.echo(f"{r['id']:4d}  {r['email']:36s} {role_name:11s} {scope:12s} "
+                   f"{'' if r['active'] else text('（已停用）', '(disabled)') + ' '}{r['name']}")
+    say(f"{len(rows)} 个账户", f"{len(rows)} users")
 
 
 @users.command("set-password")
@@ -98,4 +104,5 @@ def users_set_password(cli: Cli, email: str) -> None:
     if cli.as_json:
         emit_json(doc)
     else:
-        info(f"password of {doc['email']} set; their sessions and tokens ended")
+        say(f"已设置 {doc['email']} 的密码；该账户的会话和令牌均已失效",
+            f"password of {doc['email']} set; their sessions and tokens ended")

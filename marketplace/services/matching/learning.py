@@ -133,10 +133,13 @@ def current_model(session: Session) -> RankingModel:
     row = active_model(session)
     if row is None:
         counts = decision_counts(session)
-        raise NotFound(f"no ranking model has been trained yet (尚未训练排序模型); {counts['decisions']} decisions "
-                       f"on record ({counts['approved']} approved, {counts['rejected']} rejected), "
-                       f"training needs {counts['min_decisions']} with {counts['min_per_class']} of each",
-                       {"ranking_model": ["none trained (尚未训练)"]})
+        raise NotFound(f"no ranking model has been trained yet; {counts['decisions']} decisions on record "
+                       f"({counts['approved']} approved, {counts['rejected']} rejected), training needs "
+                       f"{counts['min_decisions']} with {counts['min_per_class']} of each "
+                       f"(尚未训练排序模型：已有 {counts['decisions']} 条决定，批准 {counts['approved']} 条、"
+                       f"驳回 {counts['rejected']} 条；训练至少需要 {counts['min_decisions']} 条，"
+                       f"批准和驳回各至少 {counts['min_per_class']} 条)",
+                       {"ranking_model": ["none trained yet (尚未训练)"]})
     return row
 
 

@@ -73,7 +73,7 @@ def check_engine(settings: Settings, engine: str, *, scheduler: str | None = Non
         for name, given in (("scheduler", scheduler), ("workers", workers)):
             if given is not None:
                 option = "--" + name.replace("_", "-")
-                raise EngineRefused(f"{option} works with --engine dask only (仅适用于 dask 引擎)",
+                raise EngineRefused(f"{option} works with --engine dask only ({option} 仅适用于 --engine dask)",
                                     {name: ["only with --engine dask (仅适用于 --engine dask)"]})
         return
     if workers is not None and workers < 1:

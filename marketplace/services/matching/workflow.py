@@ -87,10 +87,6 @@ ACTION_ZH = {"accept": "接受", "decline": "谢绝", "approve": "批准", "reje
 SIDE_ZH = notifications.KIND_ZH  # a match's sides are its listings' kinds
 
 
-def _state(status: str) -> str:
-    return f"{STATUS_ZH.get(status, status)} {status}"
-
-
 # --- who sees and acts ---------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -664,7 +660,8 @@ def propose(session: Session, principal: Principal, offer_id: int, need_id: int,
     existing = session.scalar(select(Match).where(Match.offer_id == offer.id, Match.need_id == need.id,
                                                   Match.status.in_(ACTIVE_STATUSES)).limit(1))
     if existing is not None:
-        raise Conflict(f"this pair already has an open match #{existing.id} ({_state(existing.status)}) (已有进行中的匹配)",
+        raise Conflict(f"this pair already has an open match #{existing.id}, {existing.status} "
+                       f"(该配对已有进行中的匹配 #{existing.id}，当前为「{STATUS_ZH.get(existing.status, existing.status)}」)",
                        {"match": [(f"match {existing.id} is {existing.status} "
                                    f"(匹配 {existing.id} 当前为「{STATUS_ZH.get(existing.status, existing.status)}」)")]})
     redact = disclosure.redactor_for(principal, [offer, need], disclosed)

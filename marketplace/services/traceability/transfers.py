@@ -87,8 +87,14 @@ TEXT_LIMITS = {"carrier": 200, "carrier_licence": 64, "vehicle": 20, "driver": 1
                "reason": 2000, "remark": 2000}
 
 
-def _state(status: str) -> str:
-    return f"{STATUS_ZH.get(status, status)} {status}"
+def _state_zh(status: str) -> str:
+    """A shipment's state in Chinese (the English half of a message names the stored state)."""
+    return STATUS_ZH.get(status, status)
+
+
+def _match_state_zh(status: str) -> str:
+    """A match's state in Chinese."""
+    return workflow.STATUS_ZH.get(status, status)
 
 
 def _match_not_shippable(status: str) -> str:
@@ -452,8 +458,9 @@ def create_shipment(session: Session, principal: Principal, match_id: int, *, qu
     if errors:
         raise ValidationFailed("the shipment is not valid (转移联单信息有误): " + ", ".join(errors), errors)
     if match.status not in SHIPPABLE_MATCH_STATUSES:
-        raise Conflict(f"match {match.id} is {workflow._state(match.status)}: shipments need an approved match "
-                       f"(仅已批准的匹配可转移)", {"match": [_match_not_shippable(match.status)]})
+        raise Conflict(f"match {match.id} is {match.status}: shipments need an approved match "
+                       f"(匹配 {match.id} 当前为「{_match_state_zh(match.status)}」，仅已批准的匹配可转移)",
+                       {"match": [_match_not_shippable(match.status)]})
     used = _counted_t(session, match.id)
     left = match.quantity_t - used
     if quantity_t > left + QUANTITY_EPS_T:
@@ -561,8 +568,9 @@ def save_draft(session: Session, principal: Principal, match_id: int, *, now: dt
         raise ValidationFailed("a draft needs its quantity (请填写数量)", {"quantity_t": ["required"]})
     checked = _draft_checked(values)
     if match.status not in SHIPPABLE_MATCH_STATUSES:
-        raise Conflict(f"match {match.id} is {workflow._state(match.status)}: shipments need an approved match "
-                       f"(仅已批准的匹配可转移)", {"match": [_match_not_shippable(match.status)]})
+        raise Conflict(f"match {match.id} is {match.status}: shipments need an approved match "
+                       f"(匹配 {match.id} 当前为「{_match_state_zh(match.status)}」，仅已批准的匹配可转移)",
+                       {"match": [_match_not_shippable(match.status)]})
     offer, need = match.offer, match.need
     shipment = Shipment(
         manifest_number=None, match_id=match.id, park_id=offer.enterprise.park_id, producer_id=offer.enterprise_id,
@@ -653,8 +661,9 @@ def create_return(session: Session, principal: Principal, shipment_id: int, *, c
     now = _clock(now)
     original, _match, s = _begin(session, principal, shipment_id, "return")
     if original.direction != "forward" or original.status != "rejected":
-        raise Conflict(f"shipment {original.manifest_number} is {_state(original.status)}: only a rejected load "
-                       f"goes back under a return manifest (仅被拒收的联单可退运)",
+        raise Conflict(f"shipment {original.manifest_number} is {original.status}: only a rejected load goes back "
+                       f"under a return manifest (联单 {original.manifest_number} 当前为「{_state_zh(original.status)}」，"
+                       f"仅被拒收的联单可退运)",
                        {"status": [(f"is {original.status}; a return needs a rejected forward shipment "
                                    f"(当前为「{STATUS_ZH.get(original.status, original.status)}」，"
                                    f"仅被拒收的正向联单可退运)")]})
@@ -722,8 +731,8 @@ def _require_state(shipment: Shipment, action: str) -> None:
         need = " or ".join(FROM_STATES[action])
         now_zh = STATUS_ZH.get(shipment.status, shipment.status)
         need_zh = "或".join(f"「{STATUS_ZH[x]}」" for x in FROM_STATES[action])
-        raise Conflict(f"shipment {shipment.manifest_number} is {_state(shipment.status)}: cannot {action} "
-                       f"(only from {need}) (联单当前为「{now_zh}」，不能{ACTION_ZH[action]})",
+        raise Conflict(f"shipment {shipment.manifest_number} is {shipment.status}: cannot {action}, only from {need} "
+                       f"(联单 {shipment.manifest_number} 当前为「{now_zh}」，不能{ACTION_ZH[action]})",
                        {"status": [(f"is {shipment.status}; {action} needs {need} "
                                    f"(当前为「{now_zh}」，仅{need_zh}的联单可{ACTION_ZH[action]})")]})
 
@@ -748,7 +757,8 @@ def dispatch(session: Session, principal: Principal, shipment_id: int, *, at: dt
     when = _check_at(at, now=now, previous=shipment.created_at, previous_name="planned")
     forward = shipment.direction == "forward"  # a return goes back whatever became of the match
     if forward and match.status not in SHIPPABLE_MATCH_STATUSES:
-        raise Conflict(f"match {match.id} is {workflow._state(match.status)}: cannot dispatch (匹配状态不允许发运)",
+        raise Conflict(f"match {match.id} is {match.status}: cannot dispatch "
+                       f"(匹配 {match.id} 当前为「{_match_state_zh(match.status)}」，不能发运)",
                        {"match": [_match_not_shippable(match.status)]})
     before = shipment.status
     shipment.status, shipment.dispatched_at, shipment.dispatched_by = "dispatched", when, principal.actor

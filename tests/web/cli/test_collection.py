@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.marketplace.services.traceability.test_pooled_collection import COLLECT_NEED, COLLECTOR, _garage
 
-from .runner import run, run_json
+from .runner import chinese_words, english_sentences, run, run_in, run_json, write
 
 
 def test_plan_propose_show(db_url, tmp_path):
@@ -26,3 +28,28 @@ def test_plan_propose_show(db_url, tmp_path):
     assert proposed["status"] == "proposed" and all(s["match"] for s in proposed["stops"])
     error = run_json(db_url, "collection", "plan", "C-1", "--day", "2026-12-10", "--vehicle", "V1:x", ok=False)
     assert error["code"] == 422 and "--vehicle" in error["errors"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_plan_propose_and_show_speak_the_language_asked(db_url, tmp_path, lang):
+    garages = [_garage(i, 5 + 4 * i, 50 * i) for i in range(3)]
+    doc = {"format": "wastematch.v1", "parks": [{"code": "BH", "name": "滨海新区", "name_en": "Binhai", "province": "天津市",
+                                                 "lat": 39.02, "lon": 117.70}],
+           "enterprises": [COLLECTOR, *[g for g, _ in garages]], "listings": [COLLECT_NEED, *[o for _, o in garages]]}
+    run(db_url, "import", write(tmp_path, doc))
+    planned = run_in(lang, db_url, "collection", "plan", "C-1", "--day", "2026-12-10", "--vehicle", "津A-SJ01:2",
+                     "--time-limit", "1")
+    round_id = run_json(db_url, "collection", "show", "1")["id"]
+    results = [planned, run_in(lang, db_url, "collection", "propose", str(round_id)),
+               run_in(lang, db_url, "collection", "show", str(round_id)),
+               run_in(lang, db_url, "collection", "plan", "C-1", "--day", "2026-12-10", "--vehicle", "V1:x", ok=False)]
+    for result in results:
+        if lang == "zh":
+            assert english_sentences(result.stderr + result.stdout) == [], result.stdout + result.stderr
+        else:
+            assert chinese_words(result.stderr) == [], result.stderr
+    shown = results[2].stdout + results[2].stderr
+    if lang == "zh":
+        assert f"收集计划 {round_id}" in shown and "匹配流程中" in shown and "最近邻基准" in shown and "秒" in shown
+    else:
+        assert f"round {round_id}" in shown and "proposed" in shown and "nearest neighbour" in shown

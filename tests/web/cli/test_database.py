@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.factories import NEED, OFFER, small_document
 
-from .runner import run, run_json, write
+from .runner import chinese_words, english_sentences, run, run_in, run_json, write
 
 
 def test_init_twice_is_fine(db_url):
@@ -73,3 +75,20 @@ def test_xlsx_errors_name_sheet_row_and_column(db_url, tmp_path):
 def test_export_unknown_park_is_an_error(db_url, tmp_path):
     result = run(db_url, "export", "--park", "NOPE", str(tmp_path / "x.json"), ok=False)
     assert result.exit_code == 1 and "NOPE" in result.stderr
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_init_import_and_export_speak_the_language_asked(db_url, tmp_path, lang):
+    path = write(tmp_path, small_document())
+    bad = write(tmp_path, small_document(listings=[dict(NEED, enterprise="E-404")]), "bad.json")
+    results = [run_in(lang, db_url, "init"), run_in(lang, db_url, "import", path),
+               run_in(lang, db_url, "export", str(tmp_path / "out.json")),
+               run_in(lang, db_url, "import", bad, ok=False)]
+    assert "E-404" in results[-1].stderr  # the refusal names what is wrong in either language
+    for result in results:
+        if lang == "zh":
+            assert english_sentences(result.stderr + result.stdout) == [], result.stderr
+        else:
+            assert chinese_words(result.stderr) == [], result.stderr
+    said = "".join(r.stderr for r in results)
+    assert ("已导入" in said and "新增" in said) if lang == "zh" else ("imported" in said and "created" in said)

@@ -13,7 +13,7 @@ from marketplace.services.governance import disclosures
 from tests.marketplace.services.governance.test_disclosures import YEAR, disclosure_world, principals
 
 from .conftest import init, written
-from .runner import run
+from .runner import chinese_words, english_sentences, run, run_in
 
 
 @pytest.fixture()
@@ -71,3 +71,19 @@ def test_refusals_change_nothing(park_url, tmp_path):
             assert session.query(AnnualDisclosure).count() == 0
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_each_command_speaks_the_language_chosen(park_url, tmp_path, lang):
+    results = [run_in(lang, park_url, "disclosure", "E-2", "--year", str(YEAR), "--out", str(tmp_path / "e2.html")),
+               run_in(lang, park_url, "disclosure", "E-1", "--year", str(YEAR), "--out", "-")]
+    for result in results:  # stdout: the JSON document
+        if lang == "zh":
+            assert english_sentences(result.stderr) == [], result.stderr
+        else:
+            assert chinese_words(result.stderr) == [], result.stderr
+    said = {"zh": f"信息披露 E-1 {YEAR}（草稿）→ 标准输出（json）", "en": f"disclosure E-1 {YEAR} (draft) → stdout (json)"}
+    assert said[lang] in results[1].stderr
+    # click's own usage lines aside ("Usage: …", "Error: …"), the refusal is in the language chosen
+    usage = run_in(lang, park_url, "disclosure", "E-2", "--year", str(YEAR), "--out", str(tmp_path), ok=False)
+    assert {"zh": "是文件夹，请给出文件名", "en": "is a folder; give a file name"}[lang] in usage.stderr

@@ -9,7 +9,7 @@ from marketplace.services.governance import eecm
 from tests.factories import api_principals
 
 from .conftest import init, written
-from .runner import run, run_json, write
+from .runner import chinese_words, english_sentences, run, run_in, run_json, write
 
 
 def _assessments(session: Session) -> dict[str, int]:
@@ -58,7 +58,7 @@ def test_list_and_score(submitted, tmp_path):
     doc = run_json(url, "eecm", "score", str(ids["E-2"]), "--file", write(tmp_path, scores, "scores.json"))
     assert doc["status"] == "scored" and doc["total"] == pytest.approx(0.5) and doc["bonus"] == pytest.approx(0.025)
     text = run(url, "eecm", "list").stdout
-    assert "total 50.0  bonus 0.0250" in text
+    assert "总分 / total 50.0  加分 / bonus 0.0250" in text
 
 
 def test_score_refuses_unknown_and_bad_scores(submitted, tmp_path):
@@ -68,3 +68,25 @@ def test_score_refuses_unknown_and_bad_scores(submitted, tmp_path):
     result = run(url, "eecm", "score", str(ids["E-2"]), "--file",
                  write(tmp_path, {"MH1.1": {"score": 0.3}}, "s.json"), ok=False)
     assert result.exit_code == 1 and "scores.MH1.1.score" in result.stderr
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_each_command_speaks_the_language_chosen(submitted, tmp_path, lang):
+    url, ids = submitted
+    scores = write(tmp_path, {"MH1.1": {"score": 1.0, "note": "核实"}}, "scores.json")
+    results = [run_in(lang, url, "eecm", "tree", "--park", "BH"),
+               run_in(lang, url, "eecm", "score", str(ids["E-2"]), "--file", scores),
+               run_in(lang, url, "eecm", "list")]
+    for result in results:
+        if lang == "zh":
+            assert english_sentences(result.stderr + result.stdout) == [], result.stderr + result.stdout
+        else:
+            assert chinese_words(result.stderr) == [], result.stderr
+    scored, listed = results[1].stdout, results[2].stdout
+    if lang == "zh":
+        assert f"EECM 评估 {ids['E-2']}（E-2 2025）：总分 4.5，加分 0.0022" in scored and "已评分" in listed
+    else:
+        assert f"assessment {ids['E-2']} (E-2 2025): total 4.5, bonus 0.0022" in scored and "scored" in listed
+    # click's own usage lines aside ("Usage: …", "Error: …"), the refusal is in the language chosen
+    usage = run_in(lang, url, "eecm", "tree", "--reset", ok=False)
+    assert {"zh": "--set 和 --reset 须与 --park 一起使用", "en": "--set and --reset need --park"}[lang] in usage.stderr

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 
-from .runner import run, run_json
+import pytest
+
+from .runner import chinese_words, english_sentences, run, run_in, run_json
 from .test_transfers import approved, db_url, match_id  # noqa: F401 - the fixtures: the small park and one approved 10 t match, its database
 
 
@@ -50,3 +52,32 @@ def test_bad_lines_are_named_and_nothing_changes(db_url, match_id, tmp_path):  #
     assert error["code"] == 422 and set(error["errors"]) == {"lines.0.waste_code", "lines.0.generated_t"}
     assert run_json(db_url, "hw-declaration", "show", str(doc["id"]))["lines"] == doc["lines"]
     assert run_json(db_url, "hw-declaration", "accept", str(doc["id"]), ok=False)["code"] == 409
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_each_command_speaks_the_language_chosen(db_url, match_id, tmp_path, lang):  # noqa: F811
+    doc = run_json(db_url, "transfers", "plan", str(match_id), "--quantity", "1.5", "--container", "drum:1.5")
+    run_json(db_url, "transfers", "dispatch", doc["manifest_number"])
+    year = doc["manifest_number"].split("-")[1][:4]
+    number = str(run_json(db_url, "hw-declaration", "draft", "E-2", "--year", year)["id"])
+    lines = tmp_path / "lines.json"
+    # 1 t declared transferred against the manifest's 1.5 t, 2 t generated: both checks
+    lines.write_text(json.dumps([{"waste_code": "900-214-08", "generated_t": 2.0, "transferred_t": 1.0}]))
+    results = [run_in(lang, db_url, "hw-declaration", "draft", "E-2", "--year", year),
+               run_in(lang, db_url, "hw-declaration", "lines", number, str(lines)),
+               run_in(lang, db_url, "hw-declaration", "submit", number),
+               run_in(lang, db_url, "hw-declaration", "return", number, "--reason", "请按联单核对转移量"),
+               run_in(lang, db_url, "hw-declaration", "submit", number),
+               run_in(lang, db_url, "hw-declaration", "accept", number),
+               run_in(lang, db_url, "hw-declaration", "show", number),
+               run_in(lang, db_url, "hw-declaration", "list")]
+    for result in results:
+        if lang == "zh":
+            assert english_sentences(result.stderr + result.stdout) == [], result.stderr + result.stdout
+        else:
+            assert chinese_words(result.stderr) == [], result.stderr
+    shown = results[6].stdout
+    if lang == "zh":
+        assert "与联单不符（错误）：900-214-08：申报转移 1 吨，联单合计 1.5 吨" in shown and "（联单：1.5 t，1 份）" in shown
+    else:
+        assert "manifest_mismatch (error): 900-214-08: 1 t declared" in shown and "(manifests: 1.5 t, 1)" in shown

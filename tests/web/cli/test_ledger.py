@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from marketplace.models.base import park_date
 from tests.factories import small_document
 
-from .runner import run, run_json, write
+from .runner import chinese_words, english_sentences, run, run_in, run_json, write
 
 TODAY = park_date().isoformat()
 
@@ -75,3 +77,40 @@ def test_import_is_all_or_nothing(db_url, tmp_path):
     assert (doc["created"], doc["by_direction"]) == (2, {"consumed": 1, "in": 1})
     assert [r["source_batch"] for r in run_json(db_url, "ledger", "list")] == ["I-1", None]
     assert run_json(db_url, "ledger", "review")["by_code"] == {}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_each_command_speaks_the_language_chosen(db_url, tmp_path, lang):
+    run(db_url, "import", write(tmp_path, small_document()))
+    # an acetone batch without CAS from a supplier off the platform, and acetone used that never came in: findings
+    # of three codes, errors and a warning
+    entries = tmp_path / "entries.json"
+    entries.write_text(json.dumps([
+        {"enterprise": "E-1", "batch_code": "B-1", "direction": "in", "entry_date": TODAY, "chemical_name": "丙酮",
+         "quantity_t": 5, "counterparty_name": "外省某化工厂"},
+        {"enterprise": "E-1", "batch_code": "B-2", "direction": "consumed", "entry_date": TODAY, "cas": "67-64-1",
+         "chemical_name": "丙酮", "quantity_t": 1, "product": "清洗剂"}]), encoding="utf-8")
+    unknown = tmp_path / "entries.txt"
+    unknown.write_text("", encoding="utf-8")
+    results = [run_in(lang, db_url, "ledger", "import", str(entries)),
+               run_in(lang, db_url, "ledger", "import", str(unknown), ok=False),
+               run_in(lang, db_url, "ledger", "list"),
+               run_in(lang, db_url, "ledger", "review"),
+               run_in(lang, db_url, "ledger", "findings")]
+    warning = next(f for f in run_json(db_url, "ledger", "findings") if f["severity"] == "warning")
+    results += [run_in(lang, db_url, "ledger", "dismiss", str(warning["id"]), "--note", "外省供应商"),
+                run_in(lang, db_url, "ledger", "findings")]
+    dismissed_by = run_json(db_url, "ledger", "findings", "--status", "dismissed")[0]["closed_by"]
+    for result in results:
+        if lang == "zh":  # who dismissed (``admin:cli:<login>``) is data, not words
+            said = (result.stderr + result.stdout).replace(dismissed_by, "")
+            assert english_sentences(said) == [], said
+        else:
+            assert chinese_words(result.stderr) == [], result.stderr
+    imported, review, findings = results[0].stderr, results[3].stderr, results[-1].stdout
+    if lang == "zh":
+        assert "已导入 2 条台账条目（使用消耗 1，购入/接收 1）" in imported and "缺少CAS号" in review
+        assert "已核销" in findings and "提示" in findings and "批次 B-1（丙酮） 缺少CAS号" in findings
+    else:
+        assert "imported 2 entries (consumed 1, in 1)" in imported and "missing_cas" in review
+        assert "dismissed warning" in findings and "batch B-1 has no CAS number" in findings

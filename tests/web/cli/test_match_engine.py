@@ -24,7 +24,7 @@ from matching.regions import InMemorySource
 from tests.conftest import DEMO_PARK
 
 from .conftest import init
-from .runner import run, run_json
+from .runner import chinese_words, english_sentences, run, run_in, run_json
 
 TODAY = "2026-11-23"
 
@@ -101,6 +101,16 @@ def test_dask_over_several_regions_reads_each_from_the_database_and_the_local_en
     assert f"run {local['run']}: local engine, 1 worker, {len(local['regions'])} regions" in result.stderr
     assert local["objective"] == pytest.approx(doc["objective"], rel=1e-6)
     assert _pairs(local).keys() == _pairs(doc).keys()
+
+
+def test_a_regional_runs_progress_and_summary_in_chinese_and_in_english(demo_url):
+    args = ("match", "--max-region-offers", "20", "--today", TODAY, "--json")
+    zh = run_in("zh", demo_url, *args)
+    doc = json.loads(zh.stdout)
+    assert f"运行 {doc['run']}：本地引擎，1 个工作进程，{len(doc['regions'])} 个区域；" in zh.stderr
+    assert "：生成候选配对并检查法规" in zh.stderr and english_sentences(zh.stderr) == [], zh.stderr
+    en = run_in("en", demo_url, *args)
+    assert ": candidates" in en.stderr and chinese_words(en.stderr) == [], en.stderr
 
 
 def test_a_failure_mid_write_leaves_no_run_and_no_proposals(demo_url, monkeypatch):

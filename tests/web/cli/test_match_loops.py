@@ -6,7 +6,7 @@ import pytest
 from tests.marketplace.services.matching.acid_loop import acid_document
 
 from .conftest import init
-from .runner import run, run_json
+from .runner import chinese_words, english_sentences, run, run_in, run_json
 
 
 @pytest.fixture()
@@ -43,6 +43,17 @@ def test_match_lists_the_open_loop_and_favour_loops_closes_it(acid_url):
 
     text = run(acid_url, "match", "--park", "AC", "--today", "2026-11-23")
     assert "loop opportunity: E-A → E-B → E-A" in text.stderr
+
+
+def test_the_loops_in_chinese_and_in_english(acid_url):
+    args = ("match", "--park", "AC", "--today", "2026-11-23")
+    zh = run_in("zh", acid_url, *args)
+    assert "闭环机会：E-A → E-B → E-A，" in zh.stderr and english_sentences(zh.stderr + zh.stdout) == [], zh.output
+    zh = run_in("zh", acid_url, *args, "--favour-loops")
+    assert "已形成闭环：E-A → E-B → E-A，" in zh.stderr and "闭环奖励 10,000 元" in zh.stderr
+    assert english_sentences(zh.stderr + zh.stdout) == [], zh.output
+    en = run_in("en", acid_url, *args, "--favour-loops")
+    assert "loop closed: E-A → E-B → E-A" in en.stderr and chinese_words(en.stderr) == [], en.stderr
 
 
 def test_favour_loops_is_refused_with_exact(acid_url):

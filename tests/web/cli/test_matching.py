@@ -14,7 +14,7 @@ from tests.conftest import DEMO_PARK
 from tests.marketplace.services.matching.test_learning import by_distance, decide
 
 from .conftest import init
-from .runner import run, run_json
+from .runner import chinese_words, english_sentences, run, run_in, run_json
 
 
 @pytest.fixture()
@@ -74,15 +74,42 @@ def test_match_exact_mode_reports_gap(demo_url):
 
 
 def test_match_summary_leads_with_tonnes_pairs_and_value(demo_url):
-    first = run(demo_url, "match", "--today", "2026-11-23").output
+    first = run_in("en", demo_url, "match", "--today", "2026-11-23").output  # its lines, one language each
     lead = next(line for line in first.splitlines() if line.startswith("run "))
     assert " t matched in " in lead and " pairs, value created " in lead and "CNY a year" in lead
     assert "objective" not in lead and "first run of this scope" in lead
-    again = run(demo_url, "match", "--exact", "--time-limit", "3", "--today", "2026-11-23").output
+    again = run_in("en", demo_url, "match", "--exact", "--time-limit", "3", "--today", "2026-11-23").output
     lead = next(line for line in again.splitlines() if line.startswith("run "))
     assert "vs run " in lead
     details = next(line for line in again.splitlines() if line.startswith("details: "))
     assert "what the optimiser maximises" in details and "greedy baseline of the same problem" in details
+
+
+def test_match_recommend_and_their_jobs_in_chinese_and_in_english(demo_url):
+    """A park coordinator reads every line in Chinese (values in 元, the checks by their names); ``--lang en``
+    gives the same lines in English only."""
+    commands = [("match", "--today", "2026-11-23"), ("match", "--today", "2026-11-23", "--with-candidates"),
+                ("recommend", "O-057", "N-006", "N-024", "O-025", "--top", "3", "--today", "2026-11-23"),
+                ("matches", "expire")]
+    for args in commands:
+        zh = run_in("zh", demo_url, *args)
+        assert english_sentences(zh.stderr + zh.stdout) == [], (args, zh.output)
+        en = run_in("en", demo_url, *args)
+        assert chinese_words(en.stderr) == [], (args, en.stderr)
+    zh = run_in("zh", demo_url, "match", "--today", "2026-11-23")
+    lead = next(line for line in zh.stderr.splitlines() if line.startswith("运行 "))
+    assert " t，共 " in lead and "元/年（与运行 " in lead, lead
+    assert any(line.startswith("详情：最优；目标函数 ") and "贪心基线" in line for line in zh.stderr.splitlines())
+    assert "闭环机会：" in zh.stderr and "元/t = " in zh.stdout
+    zh = run_in("zh", demo_url, "recommend", "N-024", "O-025", "--top", "3", "--today", "2026-11-23")
+    assert "N-024（需求）：1 条推荐 — 仅 1 个伙伴" in zh.stdout
+    assert "未推荐 O-093 [E-038]（5.4 km）的原因：" in zh.stdout
+    assert "O-025（供给）：" in zh.stdout
+    approval = ("--producer", "E-022", "--receiver", "E-039", "--code", "900-402-06", "--valid-from", "2026-01-01")
+    zh = run_in("zh", demo_url, "approvals", "add", "PTP-1", *approval)
+    assert "已登记点对点定向利用批复 PTP-1：E-022 → E-039，900-402-06" in zh.stderr and not english_sentences(zh.stderr)
+    en = run_in("en", demo_url, "approvals", "add", "PTP-2", *approval)
+    assert "registered point-to-point approval PTP-2" in en.stderr and not chinese_words(en.stderr)
 
 
 def test_recommend_contract_and_errors(demo_url):
@@ -165,6 +192,12 @@ def test_train_and_show(db_url):
     results = run_json(db_url, "recommend", *refs, "--today", "2026-11-23")["results"]
     recs = [r for res in results for r in res["recommendations"]]
     assert recs and all("approval_probability" in r for r in recs)
+    # In Chinese and in English: the model's lines, its features by their names in the model (data).
+    zh = run_in("zh", db_url, "model", "train")
+    assert "使用的决策：40 条（批准 " in zh.stdout and "已保存为排序模型 #3" in zh.stderr
+    assert english_sentences(zh.stdout + zh.stderr) == [], zh.output
+    en = run_in("en", db_url, "model", "show")
+    assert "decisions on record now: 40" in en.stdout and chinese_words(en.stdout + en.stderr) == [], en.output
 
 
 def test_refusal_as_json(db_url):

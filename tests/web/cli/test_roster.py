@@ -2,13 +2,14 @@
 ethanol user not), the alert it raises, decisions with a reason, obligations recorded, and refusals."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy.orm import Session
 
 from marketplace.db import make_engine
 from tests.factories import api_document
 from tests.marketplace.services.governance.roster_fixtures import ETHANOL_USE, HBCDD_USE, declare_accepted
 
-from .runner import run, run_json, write
+from .runner import chinese_words, english_sentences, run, run_in, run_json, write
 
 
 def _park_with_declarations(url: str, tmp_path) -> None:
@@ -64,3 +65,26 @@ def test_decisions_and_obligations(db_url, tmp_path):
 def test_unknown_park_is_refused(db_url):
     doc = run_json(db_url, "roster", "--park", "XX", "--year", "2025", ok=False)
     assert doc["code"] == 404 and "park" in doc["errors"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_each_command_speaks_the_language_chosen(db_url, tmp_path, lang):
+    _park_with_declarations(db_url, tmp_path)
+    # the roster as of a day the disclosure is overdue: both kinds of violation
+    results = [run_in(lang, db_url, "roster", "--park", "BH", "--year", "2025", "--today", "2026-04-01"),
+               run_in(lang, db_url, "roster", "obligation", "1", "--done", "--evidence", "审核报告"),
+               run_in(lang, db_url, "roster", "remove", "E-1", "--year", "2025", "--reason", "申报有误"),
+               run_in(lang, db_url, "roster", "confirm", "E-1", "--year", "2025", "--reason", "核实后恢复")]
+    for result in results:
+        if lang == "zh":
+            assert english_sentences(result.stderr + result.stdout) == [], result.stderr + result.stdout
+        else:
+            assert chinese_words(result.stderr) == [], result.stderr
+    roster = results[0].stdout
+    if lang == "zh":
+        assert "截止 2026-03-15  已逾期  企业环境信息依法披露" in roster and "! 禁用物质的使用：" in roster
+    else:
+        assert "annual_disclosure        due 2026-03-15  overdue" in roster and "! banned_use: use of" in roster
+    # click's own usage lines aside ("Usage: …", "Error: …"), the refusal is in the language chosen
+    usage = run_in(lang, db_url, "roster", "obligation", "1", ok=False)
+    assert {"zh": "请指定 --done、--waive 或 --reopen", "en": "give --done, --waive or --reopen"}[lang] in usage.stderr

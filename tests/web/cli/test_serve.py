@@ -19,7 +19,7 @@ from sqlalchemy import text
 
 from marketplace.db import make_engine
 
-from .runner import run
+from .runner import chinese_words, english_sentences, run, run_in
 
 KEY = "s" * 40
 OPERATOR = "operator-" + "t" * 32
@@ -73,6 +73,24 @@ def test_serve_refuses_a_database_without_schema_or_behind_the_code(monkeypatch,
     engine.dispose()
     line = _serve(monkeypatch, url)
     assert "is at schema revision 0001, this code expects" in line and "run `wastematch init`" in line
+
+
+def test_serve_refuses_in_chinese_and_in_english(monkeypatch, db_url):
+    monkeypatch.delenv("WASTEMATCH_SECRET_KEY_FILE", raising=False)
+    monkeypatch.delenv("WASTEMATCH_SECRET_KEY", raising=False)
+    zh = run_in("zh", db_url, "serve", "--port", "1", ok=False)
+    assert zh.exit_code == 1 and "未设置 WASTEMATCH_SECRET_KEY" in zh.stderr and not english_sentences(zh.stderr)
+    monkeypatch.setenv("WASTEMATCH_SECRET_KEY", KEY)
+    with socket.socket() as taken:  # another server listens on the port
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        zh = run_in("zh", db_url, "serve", "--port", str(port), ok=False)
+        assert zh.exit_code == 1
+        assert f"无法在 127.0.0.1:{port} 提供服务：端口已被占用；请用 --port 指定其他端口" in zh.stderr
+        assert not english_sentences(zh.stderr), zh.stderr
+        en = run_in("en", db_url, "serve", "--port", str(port), ok=False)
+        assert en.exit_code == 1 and f"cannot serve on 127.0.0.1:{port}: " in en.stderr and not chinese_words(en.stderr)
 
 
 def _free_port() -> int:
@@ -136,7 +154,7 @@ def test_serve_with_two_workers_forks_two_processes_that_answer(tmp_path):
         server.send_signal(signal.SIGTERM)
         server.wait(30)
     lines = log.read_text().splitlines()
-    assert any(line.startswith("serving on http://127.0.0.1:") for line in lines)
+    assert any("serving on http://127.0.0.1:" in line for line in lines)  # after its Chinese: 正在 http://… 提供服务
     access = [json.loads(line) for line in lines if '"wastematch.access"' in line]
     assert {a["path"] for a in access} >= {"/healthz", "/healthz/details"}
     assert {a["status"] for a in access if a["path"] == "/healthz/details"} == {200, 401}

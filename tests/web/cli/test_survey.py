@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.factories import api_document
 
-from .runner import run, run_json, write
+from .runner import chinese_words, english_sentences, run, run_in, run_json, write
 
 DOC = {"format": "wastematch.survey.v1", "year": 2025, "declarations": [
     {"enterprise": "E-2", "substances": [{"cas": "25637-99-4", "name": "HBCDD", "role": "use", "quantity_t": 1.5,
@@ -75,3 +77,34 @@ def test_refusals_exit_1(db_url, tmp_path):
     assert run(db_url, "survey", "return", "1", "--reason", "nofield", ok=False).exit_code == 1
     err = run_json(db_url, "survey", "accept", "99", ok=False)
     assert err["code"] == 404
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_each_command_speaks_the_language_chosen(db_url, tmp_path, lang):
+    _park(db_url, tmp_path)
+    doc = json.loads(json.dumps(DOC))
+    # what the enterprises typed stays as typed: in Chinese here, so that any English is the command's own
+    doc["declarations"][0]["substances"][0]["use"] = "EPS 阻燃剂"
+    doc["declarations"][1]["substances"][0]["use"] = ""  # not stated: a check with its message
+    bad = json.loads(json.dumps(doc))
+    bad["declarations"].append({"enterprise": "E-404", "substances": [{"name": "乙醇", "role": "use", "quantity_t": 1}]})
+    results = [run_in(lang, db_url, "survey", "import", write(tmp_path, bad, "bad.json"), ok=False),
+               run_in(lang, db_url, "survey", "import", write(tmp_path, doc, "survey.json")),
+               run_in(lang, db_url, "survey", "template", str(tmp_path / "template.xlsx"))]
+    ids = {d["enterprise"]["ref"]: d["id"] for d in run_json(db_url, "survey", "list")["declarations"]}
+    results += [run_in(lang, db_url, "survey", "list"),
+                run_in(lang, db_url, "survey", "show", str(ids["E-3"])),
+                run_in(lang, db_url, "survey", "return", str(ids["E-3"]), "--reason", "substances.0.use=请填写用途"),
+                run_in(lang, db_url, "survey", "accept", str(ids["E-2"]))]
+    for result in results:
+        if lang == "zh":
+            assert english_sentences(result.stderr + result.stdout) == [], result.stderr + result.stdout
+        else:
+            assert chinese_words(result.stderr) == [], result.stderr
+    shown, accepted = results[4].stdout, results[6].stdout
+    if lang == "zh":
+        assert "! substances.0.use 信息不完整（提示）：乙醇 64-17-5：用途未填写" in shown
+        assert "已通过" in accepted and "[六溴环十二烷：禁止生产" in accepted
+    else:
+        assert "! substances.0.use incomplete (warning): 乙醇 64-17-5: the use is not stated" in shown
+        assert "accepted" in accepted and "[ban: Hexabromocyclododecane" in accepted

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from tests.factories import load_api_park
 
 from .conftest import init, written
-from .runner import run, run_json
+from .runner import chinese_words, english_sentences, run, run_in, run_json
 
 
 @pytest.fixture()
@@ -69,3 +69,22 @@ def test_survey_report_html_and_xlsx(url, tmp_path):
     assert "目标 Targets" in wb.sheetnames and "名单 Roster" in wb.sheetnames
     refused = run(url, "survey-report", "--park", "XX", "--year", "2026", "--out", str(tmp_path / "x.html"), ok=False)
     assert refused.exit_code == 1 and not (tmp_path / "x.html").exists()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_each_command_speaks_the_language_chosen(url, tmp_path, lang):
+    run(url, "targets", "--park", "BH", "--year", "2026", "--set", "survey_acceptance_rate=80%")
+    report = ["survey-report", "--park", "BH", "--year", "2026", "--out"]
+    results = [run_in(lang, url, "targets", "--park", "BH", "--year", "2026", "--set", "roster_audit_rate=100%",
+                      "--clear", "survey_acceptance_rate"),
+               run_in(lang, url, "targets", "--year", "2026"),
+               run_in(lang, url, *report, str(tmp_path / "r.html")),
+               run_in(lang, url, *report, str(tmp_path / "no" / "r.html"), ok=False)]  # no such folder
+    for result in results:
+        if lang == "zh":
+            assert english_sentences(result.stderr + result.stdout) == [], result.stderr + result.stdout
+        else:
+            assert chinese_words(result.stderr) == [], result.stderr
+    said = {"zh": "  重点企业强制性清洁生产审核完成率：目标 >= 100.0%  实际 —",
+            "en": "  roster enterprises audited: target >= 100.0%  actual —"}
+    assert said[lang] in results[0].stdout

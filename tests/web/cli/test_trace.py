@@ -10,7 +10,7 @@ from tests.factories import load_api_park
 from tests.marketplace.services.traceability.test_trace import CLINKER, FULL_PATH, PRODUCT, build_chain, principals
 
 from .conftest import init, written
-from .runner import run, run_json
+from .runner import chinese_words, english_sentences, run, run_in, run_json
 
 
 def _chain(session: Session) -> dict[str, str]:
@@ -57,3 +57,24 @@ def test_an_unknown_code_fails_naming_it(traced):
     assert result.exit_code == 1 and "NO-SUCH-CODE" in result.stderr
     doc = run_json(url, "trace", "NO-SUCH-CODE", ok=False)
     assert doc["code"] == 404 and "code" in doc["errors"]
+
+
+def test_the_tree_in_one_language(traced):
+    url, codes = traced
+    zh = run_in("zh", url, "trace", codes["manifest"])
+    # What was typed in English (the chain's chemicals and products: "base oil") is data, not the tree's words.
+    nodes = run_json(url, "trace", codes["manifest"])["nodes"]
+    said = zh.stderr + zh.stdout
+    for typed in sorted({n[f] for n in nodes for f in ("chemical_name", "product") if n[f]}, key=len, reverse=True):
+        said = said.replace(typed, " ")
+    assert english_sentences(said) == [], said
+    lines = zh.stdout.splitlines()
+    assert lines[0] == f"全程追溯 {codes['manifest']}（联单）" and lines[-1].startswith("合计：发运 40 吨")
+    assert "◀ 查询" in zh.stdout and "queried" not in zh.stdout and "个环节" in zh.stderr
+    en = run_in("en", url, "trace", codes["manifest"])
+    lines = en.stdout.splitlines()
+    assert chinese_words(en.stderr) == [] and not any(line.lstrip().startswith("产生单位") for line in lines)
+    assert lines[0] == f"trace of {codes['manifest']} (manifest)" and lines[-1].startswith("Summary: dispatched 40 t")
+    producer = next(i for i, line in enumerate(lines) if line.startswith("Producer"))
+    assert lines[producer + 1].lstrip().startswith("└─ [listed] Offer")  # one line a step, its relation in English
+    assert "◀ queried" in en.stdout and "steps" in en.stderr

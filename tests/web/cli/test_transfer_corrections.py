@@ -2,6 +2,7 @@
 line (never by the operator who asked), and a rejected load sent back under a linked manifest."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy.orm import Session
 
 from marketplace.db import make_engine
@@ -9,7 +10,7 @@ from marketplace.models import Enterprise
 from marketplace.services.accounts.users import Principal
 from marketplace.services.traceability import corrections, transfers
 
-from .runner import run, run_json
+from .runner import chinese_words, english_sentences, run, run_in, run_json
 from .test_transfers import approved, db_url, match_id  # noqa: F401 - the fixtures (db_url: the approved match's database)
 
 
@@ -59,3 +60,24 @@ def test_return_a_rejected_load(db_url, match_id):  # noqa: F811
     assert run(db_url, "transfers", "return", number, ok=False).exit_code == 1  # once
     listed = {d["manifest_number"]: d for d in run_json(db_url, "transfers", "list")}
     assert listed[number]["returned_by"]["manifest_number"] == back["manifest_number"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_correction_and_return_speak_the_language_asked(db_url, match_id, lang):  # noqa: F811
+    number = _plan(db_url, match_id)["manifest_number"]
+    asked = run_in(lang, db_url, "transfers", "correct", number, "--field", "vehicle=津A54321", "--field",
+                   "quantity_t=0.9", "--reason", "车牌录入错误")
+    run(db_url, "transfers", "dispatch", number)
+    run(db_url, "transfers", "reject", number, "--reason", "渗漏")
+    back = run_in(lang, db_url, "transfers", "return", number)
+    for result in (asked, back):
+        if lang == "zh":
+            assert english_sentences(result.stderr + result.stdout) == [], result.stdout + result.stderr
+        else:
+            assert chinese_words(result.stderr) == [], result.stderr
+    if lang == "zh":
+        assert "车牌号: 津A12345 → 津A54321" in asked.stdout and f"联单 {number} 的更正申请" in asked.stderr
+        assert "待审核" in asked.stderr and f"已计划 {number} 的退运，新联单" in back.stderr
+    else:
+        assert "vehicle: 津A12345 → 津A54321" in asked.stdout and asked.stderr.rstrip().endswith("requested")
+        assert f"planned the return of {number} as" in back.stderr

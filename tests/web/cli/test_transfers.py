@@ -16,7 +16,7 @@ from marketplace.services.matching import workflow
 from tests.factories import small_document
 
 from .conftest import init, written
-from .runner import run, run_json
+from .runner import chinese_words, english_sentences, run, run_in, run_json
 
 
 def _approved_match(session: Session) -> int:
@@ -137,3 +137,33 @@ def test_export_and_printouts(db_url, match_id, tmp_path):
     assert "written to" in run(db_url, "transfers", "labels", a["manifest_number"], "--out", str(labels)).stdout
     html = labels.read_text(encoding="utf-8")
     assert all(c["code"] in html for c in a["containers"]) and html.count("危险废物") == 4
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_plan_to_printouts_speak_the_language_asked(db_url, match_id, tmp_path, lang):
+    a = run_in(lang, db_url, "transfers", "plan", str(match_id), "--quantity", "1.5", "--containers", "2×drum:0.25",
+               "--container", "ibc:1")
+    number = run_json(db_url, "transfers", "list")[0]["manifest_number"]
+    b = run_json(db_url, "transfers", "plan", str(match_id), "--quantity", "1", "--container", "drum:1")
+    results = [a] + [run_in(lang, db_url, "transfers", *args) for args in (
+        ["dispatch", number], ["receive", number, "--quantity", "1.4"], ["close", number],
+        ["cancel", b["manifest_number"], "--reason", "改期"], ["list"], ["export", "--out", str(tmp_path / "m.csv")],
+        ["manifest", number, "--out", str(tmp_path / "m.html")], ["labels", number, "--out", str(tmp_path / "l.html")])]
+    results.append(run_in(lang, db_url, "transfers", "plan", str(match_id), "--quantity", "1", "--container", "sack=1",
+                          ok=False))
+    for result in results:
+        if lang == "zh":
+            assert english_sentences(result.stderr + result.stdout) == [], result.stdout + result.stderr
+        else:
+            assert chinese_words(result.stderr) == [], result.stderr
+    planned, listed = a.stdout + a.stderr, results[5].stdout
+    if lang == "zh":
+        assert f"已计划 {number}（计划中）" in planned and "桶" in planned and "drum" not in planned
+        assert "已办结" in listed and "（已接收 1.400 t）" in listed and "3 个容器" in listed
+        assert f"已将 2 次转移写入 {tmp_path / 'm.csv'}" in results[6].stdout
+        assert "'sack=1'：格式须为 包装:吨数" in results[-1].stderr  # which entry was refused, in Chinese too
+    else:
+        assert f"planned {number} (planned)" in planned and "drum" in planned
+        assert "closed" in listed and "(received 1.400 t)" in listed and "3 container(s)" in listed
+        assert f"2 shipment(s) written to {tmp_path / 'm.csv'}" in results[6].stdout
+        assert "'sack=1': expected PACKAGING:TONNES" in results[-1].stderr

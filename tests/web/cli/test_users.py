@@ -19,6 +19,7 @@ from web.cli import main
 from web.cli.demo import _print_demo_accounts
 
 from .conftest import init
+from .runner import chinese_words, english_sentences
 
 PASSWORD = "s3cret passphrase"
 
@@ -195,3 +196,24 @@ def test_set_password_applies_the_policy_and_replaces_the_password(db_url):
     doc = run_json(db_url, "users", "set-password", "admin@wm.test", input="seven green lanterns\n")
     assert doc["email"] == "admin@wm.test"
     assert accounts.verify_password("seven green lanterns", stored_user(db_url, "admin@wm.test").password_hash)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_add_list_and_set_password_speak_the_language_asked(db_url, lang):
+    results = [run(db_url, "--lang", lang, *args, input=PASSWORD) for args in (
+        ["users", "add", "coord@wm.test", "--role", "coordinator", "--park", "BH"],
+        ["users", "add", "admin@wm.test", "--role", "admin"],
+        ["users", "list"], ["users", "set-password", "admin@wm.test"])]
+    results.append(run(db_url, "--lang", lang, "users", "add", "x@wm.test", "--role", "coordinator", "--park", "ZZ",
+                       input=PASSWORD, ok=False))
+    for result in results:
+        if lang == "zh":
+            assert english_sentences(result.stderr + result.stdout) == [], result.stdout + result.stderr
+        else:
+            assert chinese_words(result.stderr) == [], result.stderr
+    created, listed = results[0].stderr, results[2].stdout
+    if lang == "zh":
+        assert "已创建园区管理者 coord@wm.test（BH）" in created and "系统管理员" in listed
+        assert "全部园区" in results[1].stderr
+    else:
+        assert "created coordinator coord@wm.test (BH)" in created and "admin" in listed
