@@ -33,7 +33,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from matching.arcs import Arcs
-from matching.pipeline import Proposal, _proposals
+from matching.pipeline import RULE_NAMES, Proposal, _proposals, bilingual
 from matching.problem import Settings
 from matching.quantities import annual_tonnes
 from matching.rules import evaluate_rules, substances_to_report
@@ -496,9 +496,9 @@ def _approve(session: Session, principal: Principal, match_id: int, reason: str 
     if any(not c.get("unknown") for c in failed):
         raise Conflict("the pair no longer passes the hard regulatory checks (不再满足法规硬性要求): "
                        + ", ".join(c["code"] for c in failed),
-                       {"checks": [f"{c['code']}: {c['detail']}" for c in failed]})
+                       {"checks": [check_reason(c) for c in failed]})
     if failed:
-        raise Conflict(needs_report_message(verdict), {"checks": [f"{c['code']}: {c['detail']}" for c in failed]})
+        raise Conflict(needs_report_message(verdict), {"checks": [check_reason(c) for c in failed]})
     licence_number = verdict.licence
     licence = None
     if licence_number is not None:
@@ -566,6 +566,15 @@ class PairVerdict:
     def needs_report(self) -> bool:
         """Every hard check that did not pass is unknown, not failed: declaring or a report decides it."""
         return bool(self.failed) and all(c.get("unknown") for c in self.failed)
+
+
+def check_reason(check: dict[str, Any]) -> str:
+    """A check that refuses a pair as a refusal's reason, ``中文 / English``: the rule named in each language and the
+    detail's half in that language (the message lists the codes; a page shows no stored key)."""
+    spec = RULE_NAMES.get(check["code"])
+    name_zh, name_en = (spec.name_zh, spec.name_en) if spec is not None else (check["code"], check["code"])
+    zh, sep, en = check["detail"].partition(" / ")  # a detail is written ``中文 / English`` (``matching.rules.text``)
+    return bilingual(f"{name_zh}：{zh}", f"{name_en}: {en if sep else zh}")
 
 
 def needs_report_message(verdict: PairVerdict) -> str:
@@ -668,11 +677,11 @@ def propose(session: Session, principal: Principal, offer_id: int, need_id: int,
     verdict = evaluate_pair(session, offer, need, settings=settings or Settings(today=now.date()), park_wide=True)
     if verdict.needs_report:  # unknown is not zero: refused until the offer declares what the need bounds
         raise ValidationFailed(needs_report_message(verdict),
-                               redact({"checks": [f"{c['code']}: {c['detail']}" for c in verdict.failed]}))
+                               redact({"checks": [check_reason(c) for c in verdict.failed]}))
     if verdict.failed:
         raise ValidationFailed("the pair fails hard regulatory checks (不满足法规硬性要求): "
                                + ", ".join(c["code"] for c in verdict.failed),
-                               redact({"checks": [f"{c['code']}: {c['detail']}" for c in verdict.failed]}))
+                               redact({"checks": [check_reason(c) for c in verdict.failed]}))
     if verdict.max_t <= QUANTITY_EPS_T:
         raise Conflict("nothing is left to allocate on this pair (无剩余可匹配量)",
                        {"quantity_t": [("the offer, the need or the licence has no quantity left "
