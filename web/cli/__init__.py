@@ -8,6 +8,7 @@ and errors go to stderr. Each command owns its transaction: all or nothing.
 """
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import click
@@ -18,7 +19,7 @@ from ..config import AppConfig
 from . import (alerts, backup, catalog, collection, database, demo, disclosure, eecm, hw_declaration, ledger, matching,
                report, roster, serve, survey, targets, trace, transfers, users)
 from .context import Cli
-from .output import LANGUAGES, fail, locale_language
+from .output import LANGUAGES, fail, info, locale_language, text
 from .scheduler import scheduler as scheduler_command
 
 
@@ -30,6 +31,12 @@ class _Commands(click.Group):
             return super().invoke(ctx)
         except DomainError as exc:
             fail(ctx.find_object(Cli), exc)
+        except click.UsageError:
+            raise  # click's usage text, in English like --help
+        except click.ClickException as exc:
+            # A command's own refusal (written with ``output.text``) after "错误" rather than click's "Error".
+            info(text("错误", "Error") + f": {exc.format_message()}")
+            sys.exit(exc.exit_code)
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})

@@ -55,12 +55,13 @@ class Cli:
         # Checked before connecting: SQLite would otherwise create an empty file (and we its folder).
         if file is not None and not file.exists():
             self.announce()
-            raise click.ClickException(f"no database at {file}: run `wastematch init` first, or name the "
-                                       "database with --db URL / WASTEMATCH_DATABASE_URL "
-                                       "(数据库不存在，请先运行 wastematch init，或用 --db 指定数据库)")
+            raise click.ClickException(self.text(
+                f"数据库 {file} 不存在：请先运行 `wastematch init`，或用 --db URL / WASTEMATCH_DATABASE_URL 指定数据库",
+                f"no database at {file}: run `wastematch init` first, or name the database with --db URL / "
+                "WASTEMATCH_DATABASE_URL"))
         if schema_revision(self.engine) is None:
-            raise click.ClickException("the database has no schema yet: run `wastematch init` first "
-                                       "(数据库尚未初始化，请先运行 wastematch init)")
+            raise click.ClickException(self.text("数据库尚未初始化：请先运行 `wastematch init`",
+                                                 "the database has no schema yet: run `wastematch init` first"))
         if self._sessions is None:
             self._sessions = make_sessionmaker(self.engine)
         with self._sessions() as session, session.begin():

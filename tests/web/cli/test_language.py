@@ -36,3 +36,15 @@ def test_a_refusal_in_each_language(tmp_path):
     assert en.exit_code != 0 and not chinese_words(en.stderr), en.stderr
     zh = run_in("zh", url, "users", "add", "x@example.com", "--role", "enterprise", ok=False)
     assert zh.exit_code != 0 and not english_sentences(zh.stderr), zh.stderr
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_missing_database_is_refused_in_the_language_asked(tmp_path, lang):
+    result = run_in(lang, f"sqlite:///{tmp_path / 'nowhere.sqlite3'}", "users", "list", ok=False)
+    assert result.exit_code == 1 and "wastematch init" in result.output
+    if lang == "zh":
+        assert "\n错误: 数据库 " in result.output and "不存在" in result.output
+        assert english_sentences(result.output) == [], result.output
+    else:
+        assert "\nError: no database at" in result.output and not chinese_words(result.output)
+    assert not (tmp_path / "nowhere.sqlite3").exists()

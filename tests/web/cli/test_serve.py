@@ -32,7 +32,7 @@ def _serve(monkeypatch, url: str, *args: str, key: str | None = KEY):
         monkeypatch.delenv("WASTEMATCH_SECRET_KEY", raising=False)
     else:
         monkeypatch.setenv("WASTEMATCH_SECRET_KEY", key)
-    result = run(url, "serve", "--port", "1", *args, ok=False)
+    result = run_in("en", url, "serve", "--port", "1", *args, ok=False)  # one language: the line starts "Error:"
     assert result.exit_code == 1 and "serving on" not in result.stderr, result.output
     errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
     assert len(errors) == 1 and "Traceback" not in result.output, result.stderr
