@@ -102,16 +102,20 @@ def configured_secret_key(env: dict[str, str] | None = None) -> str | None:
                           "(无法读取会话密钥文件)") from None
 
 
+_KEY_COMMAND = "python -c 'import secrets; print(secrets.token_hex(32))'"
+
+
 def require_secret_key(key: str | None) -> str:
     """``key`` if it can sign sessions in production; else ``ConfigError`` saying how to set one."""
     if not key:
-        raise ConfigError(f"{ENV_SECRET_KEY} is not set: production needs a fixed secret key so that sessions "
-                          "survive restarts and all workers accept the same cookies; generate one with "
-                          "`python -c 'import secrets; print(secrets.token_hex(32))'` "
-                          "(未设置 WASTEMATCH_SECRET_KEY，生产环境必须设置固定的会话密钥)")
+        # ``中文 / English``: the Chinese holds the command too, and its brackets (``english (中文)`` could not).
+        raise ConfigError(f"未设置 {ENV_SECRET_KEY}：生产环境必须设置固定的会话密钥，重启后会话仍有效，各工作进程接受同样的 "
+                          f"Cookie；可用 `{_KEY_COMMAND}` 生成 / {ENV_SECRET_KEY} is not set: production needs a fixed "
+                          "secret key so that sessions survive restarts and all workers accept the same cookies; "
+                          f"generate one with `{_KEY_COMMAND}`")
     if len(key) < MIN_SECRET_KEY_LENGTH:
         raise ConfigError(f"{ENV_SECRET_KEY} is too short ({len(key)} characters; at least "
-                          f"{MIN_SECRET_KEY_LENGTH}) (会话密钥太短)")
+                          f"{MIN_SECRET_KEY_LENGTH}) (会话密钥太短：{len(key)} 个字符，至少需要 {MIN_SECRET_KEY_LENGTH} 个)")
     return key
 
 

@@ -163,7 +163,29 @@ def message_halves(message: str) -> tuple[str, str]:
     # trimmed of the joins around the Chinese ("…: (中文)", "… — (中文)"), not of an option's leading "--"
     en = (m.group("en") + (" " + m.group("rest") if m.group("rest") else "")).rstrip(" :;—-").lstrip(" :;—")
     zh = m.group("zh").strip()
-    return (f"{zh}（{en}）" if en and not _is_english_sentence(en) else zh), (en or message)
+    values = _values_missing(en, zh)
+    return (f"{zh}（{' '.join(values)}）" if values else zh), (en or message)
+
+
+# What an English detail holds that is no word: a quoted value, a number, a date, a code (``E-022``, ``HW08``).
+_VALUE = re.compile(r"(?<!\w)'[^']*'(?!\w)|\"[^\"]*\"|[^\s'\"]*\d[^\s'\"]*|\b[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+\b")
+
+
+def _values_missing(en: str, zh: str) -> list[str]:
+    """The values of ``en`` (``_VALUE``) that ``zh`` does not show: what a Chinese half keeps of its English beside it
+    (``无此挂牌（5）`` for ``no listing 5 (无此挂牌)``), so that no English word stands on a Chinese page."""
+    out = []
+    sentence = _is_english_sentence(en or "")
+    for m in _VALUE.finditer(en or ""):
+        value = m.group().rstrip(",.;:)").lstrip("(")
+        if sentence and _BARE_NUMBER.fullmatch(value):
+            continue  # "3 of 20" in a sentence: numbers without their words would say nothing
+        if value and value.strip("'\"") not in zh and value not in out:
+            out.append(value)
+    return out
+
+
+_BARE_NUMBER = re.compile(r"[\d.,…+−-]+")
 
 
 # A Chinese half holds no brackets of its own (``localise_message`` would cut it at them): a translation's are 〔〕.

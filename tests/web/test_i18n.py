@@ -152,7 +152,7 @@ def in_language(app: Flask, lang: str):
 
 
 @pytest.mark.parametrize(("message", "zh", "en"), [
-    # a Chinese page reads in one language: the English sentence is left out, a mere code stays
+    # a Chinese page reads in one language: the English words are left out, a mere code stays
     ("you do not coordinate park BH (非所辖园区)", "非所辖园区", "you do not coordinate park BH"),
     ("from: not a date YYYY-MM-DD (日期格式应为 YYYY-MM-DD)", "日期格式应为 YYYY-MM-DD",
      "from: not a date YYYY-MM-DD"),
@@ -162,6 +162,18 @@ def in_language(app: Flask, lang: str):
     ("900-214-08 属于危险废物，与所选类别不符 / 900-214-08 belongs to the hazardous stream (Hazardous waste), not household",
      "900-214-08 属于危险废物，与所选类别不符",
      "900-214-08 belongs to the hazardous stream (Hazardous waste), not household"),
+    # the English beside the Chinese leaves its words out and keeps the values the Chinese does not show
+    ("no listing 5 (无此挂牌)", "无此挂牌（5）", "no listing 5"),
+    ("wrong password (密码错误)", "密码错误", "wrong password"),
+    ("unknown park 'ZZ' (无此园区)", "无此园区（'ZZ'）", "unknown park 'ZZ'"),
+    ("shipment BH-20261207-0002 is closed (联单 BH-20261207-0002 已办结)", "联单 BH-20261207-0002 已办结",
+     "shipment BH-20261207-0002 is closed"),
+    ("only the offer's or the need's coordinator (仅限园区管理者)", "仅限园区管理者",
+     "only the offer's or the need's coordinator"),
+    ("3 of the 20 decisions needed are on record (决定不足)", "决定不足", "3 of the 20 decisions needed are on record"),
+    # a stored ``中文 / English`` whose Chinese has a bracket of its own is split at its `` / ``
+    ("批次 B-1（丙酮）缺少CAS号 / batch B-1 (acetone) has no CAS number", "批次 B-1（丙酮）缺少CAS号",
+     "batch B-1 (acetone) has no CAS number"),
     ("no such match 42", "no such match 42", "no such match 42"),  # no Chinese: as it is, in both
     ("", "", ""),
 ])

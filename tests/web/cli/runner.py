@@ -39,9 +39,9 @@ def run_in(lang: str, url: str, *args: str, ok: bool = True):
     return result
 
 
-# Not words of a sentence: paths and URLs (``sqlite:////tmp/…``), commands and their options (``wastematch catalog
+# Not words of a sentence: code in backticks, paths and URLs (``sqlite:////tmp/…``), commands and their options (``wastematch catalog
 # import-hw-list``, ``--db``), placeholders (``<gjwxfwml.pdf>``).
-_NOT_PROSE = re.compile(r"\S*[/\\]\S*|wastematch(?: [a-z][\w-]*)*|--[\w-]+|<[^>]*>")
+_NOT_PROSE = re.compile(r"`[^`]*`|\S*[/\\]\S*|wastematch(?: [a-z][\w-]*)*|--[\w-]+|<[^>]*>")
 
 
 def english_sentences(output: str) -> list[str]:
