@@ -374,11 +374,16 @@ def _offer_node(step: _Step) -> dict[str, Any]:
             "date": _day(offer.created_at), "at": iso_utc(offer.created_at), "quantity_t": offer.quantity_t}
 
 
+def _words(state: str) -> str:
+    """A stored state as English words for a label (``in_transfer`` → ``in transfer``): a label shows no key."""
+    return state.replace("_", " ")
+
+
 def _match_node(step: _Step) -> dict[str, Any]:
     m: Match = step.obj
     return {**_blank(), "status": m.status, "licence": m.licence_number,
             "label_zh": f"匹配 #{m.id} {MATCH_STATUS_ZH.get(m.status, m.status)}，{_t(m.quantity_t)} 吨",
-            "label_en": f"Match #{m.id} {m.status}, {_t(m.quantity_t)} t",
+            "label_en": f"Match #{m.id} {_words(m.status)}, {_t(m.quantity_t)} t",
             "date": _day(m.approved_at), "at": iso_utc(m.approved_at), "quantity_t": m.quantity_t}
 
 
@@ -396,8 +401,8 @@ def _shipment_node(step: _Step) -> dict[str, Any]:
             "returned_by": s.returned_by.manifest_number if s.returned_by is not None else None,
             "label_zh": f"转移联单 {s.manifest_number}（{SHIPMENT_STATUS_ZH.get(s.status, s.status)}）："
                         f"{s.material}，发运 {_t(s.quantity_t)} 吨{received_zh}",
-            "label_en": f"Manifest {s.manifest_number} ({s.status}): {s.material}, dispatched {_t(s.quantity_t)} t"
-                        f"{received_en}",
+            "label_en": f"Manifest {s.manifest_number} ({_words(s.status)}): {s.material}, "
+                        f"dispatched {_t(s.quantity_t)} t{received_en}",
             "date": _day(when) or _day(s.planned_on), "at": iso_utc(when), "quantity_t": s.quantity_t}
 
 

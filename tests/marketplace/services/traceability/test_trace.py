@@ -102,6 +102,7 @@ def test_a_container_code_traces_from_producer_to_product(world):
     assert (producer["ref"], producer["name"], producer["parent"]) == ("E-2", "开发区汽车维修中心", None)
     assert (offer["ref"], offer["parent"], offer["relation"]) == ("O-1", 0, "listed")
     assert (match["id"], match["status"], match["quantity_t"]) == (c.match.id, "in_transfer", 100.0)
+    assert match["label_en"] == f"Match #{c.match.id} in transfer, 100 t"  # the state in words, not its key
     assert ship["manifest_number"] == c.shipment.manifest_number and ship["status"] == "received"
     assert (ship["quantity_t"], ship["quantity_received_t"], ship["vehicle"]) == (40.0, 39.6, "津A12345")
     assert ship["dispatched_at"] and ship["received_at"] and ship["date"]
