@@ -80,7 +80,10 @@ def read_json(data: bytes | str, *, object_only: bool = False) -> Any:
         raise
     except RecursionError:
         raise JsonTextError(f"nested more than {MAX_DEPTH} levels deep (嵌套层数过多)") from None
-    except ValueError as exc:  # JSONDecodeError, and int()'s own digit limit
+    except json.JSONDecodeError as exc:  # where, in both languages: a file is fixed in an editor
+        raise JsonTextError(f"not valid JSON: {exc.msg[:200]}: line {exc.lineno} column {exc.colno} "
+                            f"(不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列)") from None
+    except ValueError as exc:  # int()'s own digit limit
         raise JsonTextError(f"not valid JSON: {str(exc)[:200]} (不是有效的 JSON)") from None
     if object_only and not isinstance(value, dict):
         raise JsonTextError(f"must be a JSON object, not {type(value).__name__} (须为 JSON 对象)")

@@ -25,6 +25,7 @@ def test_ordinary_json_is_read_as_json_loads_reads_it():
     (b"NaN", "NaN is not a JSON number"),
     (b"[Infinity]", "Infinity is not a JSON number"),
     (b'{"a": 1,}', "not valid JSON"),
+    (b'{\n  "a": 1,\n}', r"line 3 column 1 \(不是有效的 JSON：第 3 行第 1 列\)"),  # where, in both languages
 ])
 def test_what_would_raise_or_fail_later_is_refused_with_a_reason(data, reason):
     with pytest.raises(JsonTextError, match=reason):
