@@ -10,9 +10,8 @@ from marketplace.models.base import CHINA_TZ, utcnow
 
 from ..i18n import message_halves
 from .context import Cli
-from .output import emit_json, json_option, say, text
+from .output import emit_json, json_option, pad, say, text
 
-IDEOGRAPHIC_SPACE = "\u3000"
 # An alert's severity as the alerts page names it.
 SEVERITY_ZH = {"warning": "提示", "critical": "严重"}
 
@@ -57,8 +56,7 @@ def alerts_scan(cli: Cli, park: str | None, today: dt.datetime | None, **thresho
         return
     for kind in ALERT_KINDS:
         n = result.by_kind.get(kind, 0)
-        # Padded with ideographic spaces (a Chinese character is two columns wide) so the counts line up.
-        say(f"{service.KIND_ZH[kind].ljust(10, IDEOGRAPHIC_SPACE)} {n:4d} 条未解除", f"{kind:22s} {n:4d} active")
+        say(f"{pad(service.KIND_ZH[kind], 20)} {n:4d} 条未解除", f"{kind:22s} {n:4d} active")
     say(f"新增 {result.raised} 条，仍未解除 {result.still_active} 条，已解除 {result.cleared} 条；"
         f"未处理 {counts['open']} 条，已确认 {counts['acknowledged']} 条",
         f"raised {result.raised}, still active {result.still_active}, cleared {result.cleared}; "

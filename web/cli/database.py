@@ -14,13 +14,12 @@ from marketplace.db import schema_revision, upgrade_schema
 from ..config import ensure_sqlite_dir
 from .catalog import say_catalog_note
 from .context import Cli
-from .output import emit_json, info, json_option, say, text
+from .output import emit_json, info, json_option, pad, say, text
 
 # The interchange document's sections, as ``import`` and ``export`` name them in Chinese.
 SECTION_ZH = {"parks": "园区", "enterprises": "企业", "licences": "许可证", "listings": "挂牌信息"}
 # The stages ``import_document`` reports progress of (its ``progress(stage, done, total)``).
 IMPORT_STAGE_ZH = {"validated rows": "已校验行", **SECTION_ZH}
-IDEOGRAPHIC_SPACE = "\u3000"
 
 
 @click.command()
@@ -97,8 +96,7 @@ def import_(cli: Cli, file: Path) -> None:
     else:
         for kind, zh in SECTION_ZH.items():
             c, u, n, d = report.created[kind], report.updated[kind], report.unchanged[kind], report.deleted[kind]
-            # Padded with ideographic spaces: a Chinese character is two columns wide, as that space is.
-            say(f"{zh.ljust(4, IDEOGRAPHIC_SPACE)} 新增 {c:4d}  更新 {u:4d}  未变 {n:4d}  删除 {d:4d}",
+            say(f"{pad(zh, 8)} 新增 {c:4d}  更新 {u:4d}  未变 {n:4d}  删除 {d:4d}",
                 f"{kind:12s} created {c:4d}  updated {u:4d}  unchanged {n:4d}  deleted {d:4d}")
         say(f"已导入 {file}，用时 {result['seconds']} 秒", f"imported {file} in {result['seconds']} s")
 

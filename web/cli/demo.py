@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import time
-import unicodedata
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -11,7 +10,7 @@ import click
 
 from ..config import AppConfig, configured_secret_key, demo_secret_key, hw_list_pdf
 from .context import Cli
-from .output import StderrProgress, info, say, text
+from .output import StderrProgress, columns, info, pad, say, text
 from .report_output import report_summary_lines, write_report
 
 DEMO_FILE = Path(__file__).resolve().parents[2] / "marketplace" / "demo" / "demo_park.json"
@@ -148,11 +147,6 @@ def _write_demo_report(cli: Cli) -> Path:
     return out
 
 
-def _width(cell: str) -> int:
-    """How many columns ``cell`` takes on a terminal: a Chinese character two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in cell)
-
-
 def _print_demo_accounts(seeded: list) -> None:
     """The sign-in table of the demo accounts, on stderr (the roles by the names the pages give them)."""
     from ..api.common import ROLE_ZH
@@ -165,9 +159,9 @@ def _print_demo_accounts(seeded: list) -> None:
         d = s.as_dict()
         rows.append((d["email"], text(ROLE_ZH.get(d["role"], d["role"]), d["role"]), s.account.scope,
                      d["password"] or text("（初始化后已修改）", "(changed since seeding)")))
-    widths = [max(_width(r[i]) for r in rows) for i in range(4)]
+    widths = [max(columns(r[i]) for r in rows) for i in range(4)]
     for r in rows:
-        info("  " + "  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(r, widths)).rstrip())
+        info("  " + "  ".join(pad(cell, w) for cell, w in zip(r, widths)).rstrip())
 
 
 @click.command()

@@ -12,7 +12,7 @@ from marketplace.models.ledger import FINDING_CODES, FINDING_STATUSES, LEDGER_DI
 
 from ..i18n import message_halves
 from .context import Cli
-from .output import emit_json, info, json_option, say, text
+from .output import emit_json, info, json_option, pad, say, text
 
 IMPORT_FORMATS = {".csv": "csv", ".json": "json", ".xlsx": "xlsx"}
 # A finding's or a check's severity as the pages name it (their labels are page translations, not usable here).
@@ -153,7 +153,7 @@ def ledger_review_cmd(cli: Cli, park: str | None, today: dt.datetime | None) -> 
         return
     for code in FINDING_CODES:
         n = result.by_code.get(code, 0)
-        say(f"{ledger_review.CODE_ZH[code]:10s} {n:4d} 条{ledger_review.STATUS_ZH['open']}", f"{code:26s} {n:4d} open")
+        say(f"{pad(ledger_review.CODE_ZH[code], 20)} {n:4d} 条{ledger_review.STATUS_ZH['open']}", f"{code:26s} {n:4d} open")
     say(f"新发现 {result.raised} 项，仍待整改 {result.still_open} 项，已整改 {result.resolved} 项；"
         f"已通知 {result.enterprises_notified} 家企业",
         f"raised {result.raised}, still open {result.still_open}, resolved {result.resolved}; "

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -64,6 +65,16 @@ def info(message: str) -> None:
 def say(zh: str, en: str) -> None:
     """A line for the human at the terminal, in the invocation's language (:func:`text`)."""
     info(text(zh, en))
+
+
+def columns(cell: str) -> int:
+    """How many columns ``cell`` takes on a terminal: a Chinese character two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in cell)
+
+
+def pad(cell: str, width: int) -> str:
+    """``cell`` padded with spaces to ``width`` terminal columns (``str.ljust`` counts a Chinese character as one)."""
+    return cell + " " * max(width - columns(cell), 0)
 
 
 def emit_json(doc: Any) -> None:
