@@ -542,7 +542,7 @@ def bilingual(zh: str, en: str) -> str:
     return f"{zh.replace(' / ', '、')} / {en}"
 
 
-def _halves(detail: str) -> tuple[str, str]:
+def detail_halves(detail: str) -> tuple[str, str]:
     """A check detail as (中文, English): a bilingual detail is split, an English-only one is kept for both."""
     zh, sep, en = detail.partition(" / ")
     return (zh, en) if sep and any("\u4e00" <= ch <= "\u9fff" for ch in zh) else (detail, detail)
@@ -607,7 +607,7 @@ def _reasons(terms, blocks: dict[str, float], components: list[dict[str, Any]], 
             continue
         spec = RULE_NAMES.get(c.code)
         name_zh, name_en = (spec.name_zh, spec.name_en) if spec is not None else (c.code, c.code)
-        d_zh, d_en = _halves(c.detail)
+        d_zh, d_en = detail_halves(c.detail)
         if c.unknown:
             out.append(bilingual(f"待核实（需检测报告）：{name_zh}：{d_zh}",
                                  f"Unknown (needs an analysis report): {name_en}: {d_en}"))

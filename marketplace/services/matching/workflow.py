@@ -33,7 +33,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from matching.arcs import Arcs
-from matching.pipeline import RULE_NAMES, Proposal, _proposals, bilingual
+from matching.pipeline import RULE_NAMES, Proposal, _proposals, bilingual, detail_halves
 from matching.problem import Settings
 from matching.quantities import annual_tonnes
 from matching.rules import evaluate_rules, substances_to_report
@@ -573,8 +573,8 @@ def check_reason(check: dict[str, Any]) -> str:
     detail's half in that language (the message lists the codes; a page shows no stored key)."""
     spec = RULE_NAMES.get(check["code"])
     name_zh, name_en = (spec.name_zh, spec.name_en) if spec is not None else (check["code"], check["code"])
-    zh, sep, en = check["detail"].partition(" / ")  # a detail is written ``中文 / English`` (``matching.rules.text``)
-    return bilingual(f"{name_zh}：{zh}", f"{name_en}: {en if sep else zh}")
+    zh, en = detail_halves(check["detail"])
+    return bilingual(f"{name_zh}：{zh}", f"{name_en}: {en}")
 
 
 def needs_report_message(verdict: PairVerdict) -> str:

@@ -53,6 +53,15 @@ def english_sentences(output: str) -> list[str]:
             for s in latin_sentences(_NOT_PROSE.sub(" ", EMAIL.sub(" ", line)), min_words=2)]
 
 
+def assert_speaks(lang: str, result) -> None:
+    """A command run with ``--lang zh`` printed no English (:func:`english_sentences`), one with ``--lang en`` no
+    Chinese on stderr (:func:`chinese_words`)."""
+    if lang == "zh":
+        assert english_sentences(result.stderr + result.stdout) == [], result.stderr + result.stdout
+    else:
+        assert chinese_words(result.stderr) == [], result.stderr
+
+
 def chinese_words(output: str) -> list[str]:
     """The Chinese characters' runs in a command's output: none in ``--lang en``."""
     return re.findall(r"[\u3400-\u9fff]+", output)

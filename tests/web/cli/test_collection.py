@@ -7,7 +7,7 @@ import pytest
 
 from tests.marketplace.services.traceability.test_pooled_collection import COLLECT_NEED, COLLECTOR, _garage
 
-from .runner import chinese_words, english_sentences, run, run_in, run_json, write
+from .runner import assert_speaks, run, run_in, run_json, write
 
 
 def test_plan_propose_show(db_url, tmp_path):
@@ -44,10 +44,7 @@ def test_plan_propose_and_show_speak_the_language_asked(db_url, tmp_path, lang):
                run_in(lang, db_url, "collection", "show", str(round_id)),
                run_in(lang, db_url, "collection", "plan", "C-1", "--day", "2026-12-10", "--vehicle", "V1:x", ok=False)]
     for result in results:
-        if lang == "zh":
-            assert english_sentences(result.stderr + result.stdout) == [], result.stdout + result.stderr
-        else:
-            assert chinese_words(result.stderr) == [], result.stderr
+        assert_speaks(lang, result)
     shown = results[2].stdout + results[2].stderr
     if lang == "zh":
         assert f"收集计划 {round_id}" in shown and "匹配流程中" in shown and "最近邻基准" in shown and "秒" in shown

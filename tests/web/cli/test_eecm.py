@@ -9,7 +9,7 @@ from marketplace.services.governance import eecm
 from tests.factories import api_principals
 
 from .conftest import init, written
-from .runner import chinese_words, english_sentences, run, run_in, run_json, write
+from .runner import assert_speaks, run, run_in, run_json, write
 
 
 def _assessments(session: Session) -> dict[str, int]:
@@ -78,10 +78,7 @@ def test_each_command_speaks_the_language_chosen(submitted, tmp_path, lang):
                run_in(lang, url, "eecm", "score", str(ids["E-2"]), "--file", scores),
                run_in(lang, url, "eecm", "list")]
     for result in results:
-        if lang == "zh":
-            assert english_sentences(result.stderr + result.stdout) == [], result.stderr + result.stdout
-        else:
-            assert chinese_words(result.stderr) == [], result.stderr
+        assert_speaks(lang, result)
     scored, listed = results[1].stdout, results[2].stdout
     if lang == "zh":
         assert f"EECM 评估 {ids['E-2']}（E-2 2025）：总分 4.5，加分 0.0022" in scored and "已评分" in listed

@@ -16,7 +16,7 @@ from marketplace.services.matching import workflow
 from tests.factories import small_document
 
 from .conftest import init, written
-from .runner import chinese_words, english_sentences, run, run_in, run_json
+from .runner import assert_speaks, run, run_in, run_json
 
 
 def _approved_match(session: Session) -> int:
@@ -152,10 +152,7 @@ def test_plan_to_printouts_speak_the_language_asked(db_url, match_id, tmp_path, 
     results.append(run_in(lang, db_url, "transfers", "plan", str(match_id), "--quantity", "1", "--container", "sack=1",
                           ok=False))
     for result in results:
-        if lang == "zh":
-            assert english_sentences(result.stderr + result.stdout) == [], result.stdout + result.stderr
-        else:
-            assert chinese_words(result.stderr) == [], result.stderr
+        assert_speaks(lang, result)
     planned, listed = a.stdout + a.stderr, results[5].stdout
     if lang == "zh":
         assert f"已计划 {number}（计划中）" in planned and "桶" in planned and "drum" not in planned
