@@ -25,6 +25,16 @@ from .governance import (
 from .base import Base
 from .collection import ROUND_STATUSES, CollectionRound, CollectionStop
 from .hw_declarations import HW_DECLARATION_STATUSES, HW_LINE_TONNES, HwDeclaration, HwDeclarationLine
+from .hw_plans import (
+    HW_FACILITY_KINDS,
+    HW_PLAN_STATUSES,
+    HW_PLAN_TIERS,
+    HW_PLAN_TONNES,
+    HwPlan,
+    HwPlanFacility,
+    HwPlanTransfer,
+    HwPlanWaste,
+)
 from .listings import (
     COMPONENT_ROLES,
     CURRENT_ROUTES,
@@ -56,6 +66,8 @@ from .reference import EwcCodeRow, HwCategoryRow, HwCodeRow, HwExemptionRow
 
 __all__ = [
     "HW_DECLARATION_STATUSES", "HW_LINE_TONNES", "HwDeclaration", "HwDeclarationLine",
+    "HW_PLAN_STATUSES", "HW_PLAN_TIERS", "HW_PLAN_TONNES", "HW_FACILITY_KINDS", "HwPlan", "HwPlanWaste",
+    "HwPlanTransfer", "HwPlanFacility",
     "ROUND_STATUSES", "CollectionRound", "CollectionStop",
     "AuditEvent", "Base", "Component", "Enterprise", "EwcCodeRow", "HwCategoryRow", "HwCodeRow",
     "HwExemptionRow", "Licence", "Listing", "Park", "COMPONENT_ROLES", "CURRENT_ROUTES", "FORMS",

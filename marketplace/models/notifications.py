@@ -11,7 +11,7 @@ from .base import Base, utcnow
 
 NOTIFICATION_KINDS = ("listing_fit", "match_proposed", "match_transition", "shipment_event", "ledger_findings",
                       "survey_transition", "roster_decision", "disclosure_transition", "eecm_transition",
-                      "account_locked", "hw_declaration")
+                      "account_locked", "hw_declaration", "hw_plan")
 
 
 class Notification(Base):

@@ -31,6 +31,7 @@ KIND_TEXT = {
     "eecm_transition": ("环境管理评估更新", "EECM assessment update"),
     "account_locked": ("登录失败过多，账户已临时锁定", "Account locked after failed sign-ins"),
     "hw_declaration": ("危险废物年度申报更新", "Hazardous waste declaration update"),
+    "hw_plan": ("危险废物管理计划更新", "Hazardous waste management plan update"),
 }
 
 

@@ -16,7 +16,6 @@ accepts; every step is audited and notified. Other enterprises' declarations are
 """
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -25,18 +24,25 @@ from sqlalchemy.orm import Session, selectinload
 from catalog.waste_codes import is_hw_code, normalize_hw_code
 
 from ...errors import Conflict, Forbidden, NotFound, ValidationFailed
-from ...models import Enterprise, Notification, User, user_parks
+from ...models import Enterprise, Notification
 from ...models.base import MAX_ID, iso_utc, utcnow
 from ...models.hw_declarations import HW_DECLARATION_STATUSES, HW_LINE_TONNES, HwDeclaration, HwDeclarationLine
 from ..accounts import audit
 from ..accounts.enterprises import enterprise_rows_visible
 from ..accounts.users import Principal
 from . import ledger_review
+from .hw_filings import (
+    MAX_TONNES,
+    MAX_YEAR,
+    MIN_YEAR,
+    filing_enterprise,
+    notify_park_coordinators,
+    tonnes_or_reason,
+    validate_year,
+)
 from .hw_reconciliation import UNDER_REVIEW, manifest_totals, mismatches
 
 EDITABLE = ("draft", "returned")
-MAX_TONNES = 1e7
-MIN_YEAR, MAX_YEAR = 1990, 2100
 MAX_LINES = 200
 REASON_MAX = 2000
 STATUS_ZH = {"draft": "草稿", "submitted": "已提交", "returned": "已退回", "resubmitted": "已重新提交", "accepted": "已通过"}
@@ -44,8 +50,8 @@ TONNES_WORDS = {"stock_start_t": ("年初贮存量", "store at the start"), "gen
                 "utilised_own_t": ("自行利用量", "utilised on site"), "disposed_own_t": ("自行处置量", "disposed of on site"),
                 "transferred_t": ("委托利用处置（转移）量", "transferred out"), "stock_end_t": ("年末贮存量", "store at the end")}
 
-__all__ = ["accept", "declaration_view", "draft", "get_declaration", "list_declarations", "return_declaration",
-           "save_lines", "submit"]
+__all__ = ["MAX_TONNES", "MAX_YEAR", "MIN_YEAR", "accept", "declaration_view", "draft", "get_declaration",
+           "list_declarations", "return_declaration", "save_lines", "submit", "validate_year"]
 
 
 # --- who sees what -------------------------------------------------------------------------------------------------
@@ -85,39 +91,12 @@ def list_declarations(session: Session, principal: Principal, *, year: int | Non
     return list(session.scalars(stmt.options(*_loaded()).order_by(HwDeclaration.year.desc(), HwDeclaration.id)))
 
 
-def _enterprise(session: Session, principal: Principal, ref: str | None) -> Enterprise:
-    """The enterprise a declaration is for: an enterprise user's own; one a coordinator (their parks) or admin names."""
-    if principal.role == "enterprise":
-        own = session.get(Enterprise, principal.enterprise_id) if principal.enterprise_id is not None else None
-        if own is None or (ref is not None and ref != own.ref):
-            raise Forbidden("enterprise users declare only for their own enterprise (只能申报本企业)",
-                            {"enterprise": ["must be your own enterprise (须为本企业)"]})
-        return own
-    if not (principal.is_admin or principal.is_coordinator):
-        raise Forbidden("this needs an enterprise, coordinator or admin account (权限不足)",
-                        {"role": ["not allowed (无权操作)"]})
-    ent = session.scalar(select(Enterprise).where(Enterprise.ref == ref)) if isinstance(ref, str) else None
-    if ent is None or not principal.coordinates(ent.park_id):
-        raise NotFound(f"no enterprise {ref!r} in your parks (无此企业)",
-                       {"enterprise": [f"unknown enterprise {ref!r} (您所辖园区中无此企业)"]})
-    return ent
-
-
 def _audit(session: Session, principal: Principal, decl: HwDeclaration, action: str, changes: dict[str, Any],
            **context: Any) -> None:
     audit.record(session, actor=principal.actor, action=f"hw_declaration.{action}", entity_type="hw_declaration",
                  entity_key=str(decl.id), changes=changes,
                  context={"enterprise": decl.enterprise.ref, "year": decl.year, **context},
                  park_id=decl.enterprise.park_id)
-
-
-def validate_year(year: Any) -> int:
-    """A declaration year (1990–2100), or ``ValidationFailed`` naming ``year``."""
-    if isinstance(year, bool) or not isinstance(year, int) or not MIN_YEAR <= year <= MAX_YEAR:
-        raise ValidationFailed(f"year must be between {MIN_YEAR} and {MAX_YEAR} (年份无效)",
-                               {"year": [(f"must be a year between {MIN_YEAR} and {MAX_YEAR}, got {year!r} "
-                                          f"(须为 {MIN_YEAR} 至 {MAX_YEAR} 之间的年份)")]})
-    return year
 
 
 def _notice(decl: HwDeclaration, event: str, message: str) -> dict[str, Any]:
@@ -128,19 +107,6 @@ def _notice(decl: HwDeclaration, event: str, message: str) -> dict[str, Any]:
 def _notify_enterprise(session: Session, decl: HwDeclaration, event: str, message: str) -> None:
     session.add(Notification(enterprise_id=decl.enterprise_id, kind="hw_declaration",
                              data=_notice(decl, event, message)))
-
-
-def _notify_coordinators(session: Session, decl: HwDeclaration, message: str, *, exclude_actor: str) -> int:
-    """Tell the active coordinators of the enterprise's park (not the one who acted); returns how many."""
-    park_id = decl.enterprise.park_id
-    users = [] if park_id is None else list(session.scalars(
-        select(User).join(user_parks, user_parks.c.user_id == User.id)
-        .where(User.role == "coordinator", User.active.is_(True), user_parks.c.park_id == park_id)
-        .distinct().order_by(User.id)))
-    users = [u for u in users if f"coordinator:{u.email}" != exclude_actor]
-    session.add_all([Notification(user_id=u.id, kind="hw_declaration", data=_notice(decl, "submit", message))
-                     for u in users])
-    return len(users)
 
 
 # --- drafting and editing ------------------------------------------------------------------------------------------
@@ -154,7 +120,8 @@ def draft(session: Session, principal: Principal, enterprise_ref: str | None, ye
     the enterprise's own figures are kept. A submitted or accepted one is returned as it is.
     """
     year = validate_year(year)
-    ent = _enterprise(session, principal, enterprise_ref)
+    ent = filing_enterprise(session, principal, enterprise_ref,
+                            own_only="enterprise users declare only for their own enterprise (只能申报本企业)")
     totals = manifest_totals(session, [ent.id], year).get(ent.id, {})
     decl = session.scalar(select(HwDeclaration).where(HwDeclaration.enterprise_id == ent.id,
                                                       HwDeclaration.year == year).options(*_loaded()))
@@ -200,19 +167,6 @@ def _editable_by(principal: Principal, decl: HwDeclaration) -> None:
                                     f"(当前为{STATUS_ZH[decl.status]}，仅草稿或已退回的申报可修改)")]})
 
 
-def _tonnes(value: Any) -> float | str:
-    """A tonnage, or the reason it is not one."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return "must be a number of tonnes (须为吨数)"
-    if not math.isfinite(value):
-        return "must be a finite number (须为有限数值)"
-    if value < 0:
-        return f"must be ≥ 0, got {value:g} (吨数不得为负)"
-    if value > MAX_TONNES:
-        return f"implausibly large: {value:g} t > {MAX_TONNES:g} t; are these kg? (数量不合理)"
-    return float(value)
-
-
 def save_lines(session: Session, principal: Principal, declaration_id: int, rows: Any) -> HwDeclaration:
     """Replace the lines of an editable declaration (the enterprise's users, admins): all or nothing, every error
     named by field (``lines.N.field``). Each row: ``waste_code`` (a code of the hazardous waste list, once per
@@ -243,7 +197,7 @@ def save_lines(session: Session, principal: Principal, declaration_id: int, rows
             seen[code] = i
         values = {}
         for name in HW_LINE_TONNES:
-            value = _tonnes(row.get(name, 0.0))
+            value = tonnes_or_reason(row.get(name, 0.0))
             if isinstance(value, str):
                 errors[f"lines.{i}.{name}"] = [value]
             else:
@@ -287,10 +241,10 @@ def submit(session: Session, principal: Principal, declaration_id: int) -> HwDec
     _audit(session, principal, decl, "submit", {"status": [old, decl.status]}, checks=len(decl.checks))
     ledger_review.review_enterprise(session, decl.enterprise, actor=principal.actor)
     errors = sum(1 for c in decl.checks if c["severity"] == "error")
-    _notify_coordinators(session, decl, f"{decl.enterprise.name} 提交了 {decl.year} 年危险废物申报，请审核（与联单不符 "
+    notify_park_coordinators(session, decl.enterprise, "hw_declaration", _notice(decl, "submit", f"{decl.enterprise.name} 提交了 {decl.year} 年危险废物申报，请审核（与联单不符 "
                                         f"{errors} 项） / {decl.enterprise.name} submitted its {decl.year} hazardous "
-                                        f"waste declaration for review ({errors} mismatch(es) with the manifests)",
-                         exclude_actor=principal.actor)
+                                        f"waste declaration for review ({errors} mismatch(es) with the manifests)"),
+                             exclude_actor=principal.actor)
     session.flush()
     return decl
 

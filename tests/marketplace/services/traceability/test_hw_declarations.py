@@ -6,22 +6,13 @@ import pytest
 from sqlalchemy import select
 
 from marketplace.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from marketplace.models import AuditEvent, LedgerFinding, Listing, Match, Notification
+from marketplace.models import AuditEvent, LedgerFinding, Match, Notification
 from marketplace.models.base import CHINA_TZ
-from marketplace.services.accounts.users import resolve_token
 from marketplace.services.traceability import hw_declarations as hw
 from marketplace.services.traceability import ledger_review, transfers
-from tests.factories import load_api_park
 from tests.marketplace.services.matching.test_workflow import World
 
 CODE = "900-214-08"  # O-1, E-2's used engine oil, goes to E-1 (licensed) under match O-1 → N-1
-
-
-@pytest.fixture()
-def w(session) -> World:
-    tokens = load_api_park(session)
-    return World(session, {k: resolve_token(session, t) for k, t in tokens.items()},
-                 dict(session.execute(select(Listing.ref, Listing.id)).all()))
 
 
 def _shipped(w: World) -> tuple[Match, int]:
