@@ -9,6 +9,8 @@ from tests import bilingual_guard
 
 @pytest.mark.parametrize("message", [
     "no listing 5 (无此挂牌 5)",
+    "the webhook must be an http(s) URL (机器人地址须为 http(s) 网址)",  # a bracket inside the Chinese half
+    "no park with code 'Released (t)' (园区代码 'Released (t)' 不存在)",  # a typed value with brackets
     "dispatch (发运端) or receipt (接收端)",
     "需提供检测报告 / needs an analysis report",
     "日期格式应为 YYYY-MM-DD",  # a page's text gettext already gave in Chinese
@@ -24,7 +26,7 @@ def test_a_refusal_a_chinese_page_can_show(message):
 @pytest.mark.parametrize("message", [
     "no listing 5",
     "requires coordinator or admin",
-    "the webhook must be an http(s) URL (机器人地址须为 http(s) 网址)",  # pages cannot split it: nested brackets
+    "the webhook must be an http(s) URL (机器人地址须为 http(s) 网址((s)))",  # pages cannot split brackets two deep
     "open shipments remain: M-1 未完成",  # Chinese beside an English sentence, not as its half
 ])
 def test_an_english_only_refusal(message):

@@ -101,7 +101,9 @@ def loc_attr(obj: Any, name: str) -> Any:
     return loc(get(f"{name}_zh") or (get(name) if is_chinese() else None), get(f"{name}_en") or get(name))
 
 
-_BILINGUAL = re.compile(r"^(?P<en>.*?)\s*[(（](?P<zh>[^()（）]*[\u4e00-\u9fff][^()（）]*)[)）]\s*(?P<rest>.*)$", re.S)
+# The Chinese may hold one bracketed value of its own (a code someone typed: ``园区代码 'A (t)' 不存在``).
+_ZH_PART = r"(?:[^()（）]|[(（][^()（）]*[)）])"
+_BILINGUAL = re.compile(rf"^(?P<en>.*?)\s*[(（](?P<zh>{_ZH_PART}*?[\u4e00-\u9fff]{_ZH_PART}*)[)）]\s*(?P<rest>.*)$", re.S)
 
 
 def industry_label(code: str | None, stored: str | None = None) -> str:
@@ -334,6 +336,7 @@ STATE_LABELS: dict[str, Any] = {
     "disclosure_transition": _l("Disclosure updated"), "eecm_transition": _l("EECM assessment updated"),
     "account_locked": _l("Account locked after failed sign-ins"),
     "hw_declaration": _l("Hazardous waste declaration updated"),
+    "hw_plan": _l("HW management plan updated"),
     # checks
     "pass": _l("Pass"), "fail": _l("Fail"), "warn": _l("Warning"), "info": _l("Info"),
     # outcomes of a park-wide run (the solver's words)

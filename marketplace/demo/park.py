@@ -19,20 +19,22 @@ from ..services.matching.runs import run_matching
 from .accounts import seed_demo_accounts
 from .governance import seed_demo_governance
 from .history import seed_demo_history
+from .hw_plans import seed_demo_hw_plans
 from .zero_waste import seed_demo_zero_waste
 
 DEMO_PARK_FILE = Path(__file__).with_name("demo_park.json")
 
 
 def build_demo_park(session: Session, *, actor: str) -> None:
-    """Import the demo park, match it, play its history, seed its accounts and play its governance year (never
-    commits)."""
+    """Import the demo park, match it, play its history, seed its accounts, play its governance year, its field
+    work and this year's HW management plans (never commits)."""
     import_document(session, json.loads(DEMO_PARK_FILE.read_text(encoding="utf-8")), actor=actor)
     run_matching(session, park=None, actor=actor)
     seed_demo_history(session)
     seed_demo_accounts(session, actor=actor)
     seed_demo_governance(session)
     seed_demo_zero_waste(session)
+    seed_demo_hw_plans(session)
 
 
 def create_demo_database(folder: Path, *, actor: str) -> str:

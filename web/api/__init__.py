@@ -54,12 +54,12 @@ def init_api(app: Flask) -> Api:
     api = WastematchApi(app)
     api.register_converter(IdConverter, integerconverter2paramschema)
     from . import (alerts, audit, auth, catalog, collection_rounds, decisions, devices, disclosures, eecm, enterprises,
-                   hw_declarations, ledger, listing_moderation, listings, match_runs, matches, notifications, park_map,
-                   parks, ranking, reports, roster, shipments, surveys, targets, trace, users)
+                   hw_declarations, hw_plans, ledger, listing_moderation, listings, match_runs, matches, notifications,
+                   park_map, parks, ranking, reports, roster, shipments, surveys, targets, trace, users)
 
     # disclosures carries both /disclosures and the token-free /public/disclosures (its prefix is "").
     for module in (auth, users, parks, enterprises, listings, listing_moderation, matches, match_runs, decisions,
-                   shipments, hw_declarations, collection_rounds, ledger, alerts, trace, reports, audit, notifications,
-                   ranking, catalog, surveys, roster, eecm, disclosures, targets, park_map, devices):
+                   shipments, hw_declarations, hw_plans, collection_rounds, ledger, alerts, trace, reports, audit,
+                   notifications, ranking, catalog, surveys, roster, eecm, disclosures, targets, park_map, devices):
         api.register_blueprint(module.blp, url_prefix=f"{API_PREFIX}{module.URL_PREFIX}")
     return api

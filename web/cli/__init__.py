@@ -16,8 +16,8 @@ import click
 from marketplace.errors import DomainError
 
 from ..config import AppConfig
-from . import (alerts, backup, catalog, collection, database, demo, disclosure, eecm, hw_declaration, ledger, matching,
-               report, roster, serve, survey, targets, trace, transfers, users)
+from . import (alerts, backup, catalog, collection, database, demo, disclosure, eecm, hw_declaration, hw_plan, ledger,
+               matching, report, roster, serve, survey, targets, trace, transfers, users)
 from .context import Cli
 from .output import LANGUAGES, fail, info, locale_language, text
 from .scheduler import scheduler as scheduler_command
@@ -55,7 +55,7 @@ def main(ctx: click.Context, db_url: str | None, lang: str | None) -> None:
 for _command in (database.init, database.import_, database.export, catalog.catalog, matching.recommend,
                  matching.match, matching.matches, matching.approvals, matching.model, users.users, serve.serve,
                  demo.demo, alerts.alerts, ledger.ledger, report.report, report.rating_policy, trace.trace_cmd,
-                 transfers.transfers, hw_declaration.hw_declaration, collection.collection,
+                 transfers.transfers, hw_declaration.hw_declaration, hw_plan.hw_plan, collection.collection,
                  # chemical governance: surveys, the roster, EECM, disclosures, targets and the survey report
                  survey.survey, roster.roster, eecm.eecm, disclosure.disclosure, targets.targets_cmd,
                  targets.survey_report_cmd,

@@ -101,6 +101,29 @@ def _seed_demo_zero_waste(cli: Cli) -> None:
             f"weighings {report.weighings}, track points {report.track_points}; alerts: {raised}")
 
 
+def _seed_demo_hw_plans(cli: Cli) -> None:
+    """This year's hazardous waste management plans: one filed, one submitted late (once)."""
+    from marketplace.demo.hw_plans import seed_demo_hw_plans
+    from marketplace.services.traceability.hw_plans import CHECK_WORDS, STATUS_EN, STATUS_ZH, TIER_WORDS
+
+    with cli.transaction() as session:
+        report = seed_demo_hw_plans(session)
+    if report.skipped:
+        _detail("已有危险废物管理计划：保持不变", "hazardous waste management plans already recorded: left as they are")
+        return
+    for ref, p in report.plans.items():
+        found_zh = "、".join(CHECK_WORDS[c][0] for c in dict.fromkeys(p["checks"])) or "无"
+        found = ", ".join(CHECK_WORDS[c][1] for c in dict.fromkeys(p["checks"])) or "none"
+        filed_zh, filed = (f"，备案编号 {p['filing_number']}", f", filed as {p['filing_number']}") \
+            if p["filing_number"] else ("", "")
+        _detail(f"{ref} 管理计划：{STATUS_ZH[p['status']]}，{TIER_WORDS[p['tier']][0]}，危险废物 {p['wastes']} 种"
+                f"{filed_zh}；问题：{found_zh}",
+                f"{ref} management plan: {STATUS_EN[p['status']]}, {TIER_WORDS[p['tier']][1]}, "
+                f"{p['wastes']} waste{'s' if p['wastes'] != 1 else ''}{filed}; "
+                f"findings: {found}")
+    _detail("查看 `wastematch hw-plan list`、/hw-plans", "see `wastematch hw-plan list`, /hw-plans")
+
+
 def _seed_demo_governance(cli: Cli) -> None:
     """Last year's chemical survey, roster, EECM, targets and published disclosures (once)."""
     from marketplace.demo.governance import seed_demo_governance
@@ -196,8 +219,10 @@ def demo(ctx: click.Context, host: str, port: int, no_serve: bool) -> None:
     say("[7/9] 上一年度化学物质调查、重点企业名单、EECM 与信息披露",
         "[7/9] last year's chemical survey, roster, EECM and disclosures")
     _seed_demo_governance(cli)
-    say("[8/9] 小微企业集中收集、地磅与车载定位", "[8/9] a pooled collection round, weighbridges and a GPS track")
+    say("[8/9] 小微企业集中收集、地磅与车载定位、危险废物管理计划",
+        "[8/9] a pooled collection round, weighbridges, a GPS track and this year's HW management plans")
     _seed_demo_zero_waste(cli)
+    _seed_demo_hw_plans(cli)
     say("[9/9] 产业共生与无废城市报告：共生链、闭环、KPI、企业评级",
         "[9/9] park report: symbiosis chains, loops, KPIs, ratings")
     report_file = _write_demo_report(cli)

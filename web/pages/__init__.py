@@ -33,6 +33,7 @@ from . import (  # noqa: E402,F401
                findings,
                home,
                hw_declarations,
+               hw_plans,
                ledger,
                listings,
                lookup,

@@ -24,6 +24,7 @@ ENTERPRISE_MENU = (
     ("pages.shipments", _l("Shipments")),
     ("pages.ledger", _l("Ledger")),
     ("pages.hw_declarations", _l("HW declaration")),
+    ("pages.hw_plans", _l("HW management plan")),
     ("pages.survey", _l("Chemical survey")),
     ("pages.eecm_self", _l("EECM self-assessment")),
     ("pages.disclosures", _l("Disclosure")),
@@ -42,6 +43,7 @@ COORDINATOR_MENU = (
     ("pages.alerts", _l("Alerts")),
     ("pages.ledger_findings", _l("Ledger findings")),
     ("pages.hw_declarations", _l("HW declarations")),
+    ("pages.hw_plans", _l("HW management plans")),
     ("pages.reports_page", _l("Reports")),
     ("pages.ratings", _l("Ratings")),
     ("pages.surveys", _l("Surveys")),
@@ -57,7 +59,8 @@ NAV_PARENT = {"pages.trace_page": "pages.trace_form", "pages.moderation_listing"
               "pages.report_view": "pages.reports_page",
               "pages.survey_review": "pages.surveys", "pages.survey_declaration": "pages.survey",
               "pages.eecm_assessment": "pages.eecm_assessments", "pages.disclosure_page": "pages.disclosures",
-              "pages.hw_declaration": "pages.hw_declarations", "pages.collection_round": "pages.collection_rounds"}
+              "pages.hw_declaration": "pages.hw_declarations", "pages.hw_plan": "pages.hw_plans",
+              "pages.collection_round": "pages.collection_rounds"}
 
 
 def nav_items(principal: Principal | None) -> list[tuple[str, Any]]:

@@ -30,8 +30,8 @@ SITE_FIELDS = ("lat", "lon")
 LICENCE_FIELDS = ("kind", "categories", "codes", "activities", "annual_capacity_t", "valid_from", "valid_to")
 
 __all__ = ["add_licence", "check_name_free", "create_enterprise", "enterprise_dict", "get_enterprise",
-           "import_name_clashes", "licence_dict", "licence_used_t", "list_licences", "update_enterprise",
-           "update_licence", "visible_enterprises"]
+           "import_name_clashes", "licence_dict", "licence_used_t", "list_enterprises", "list_licences",
+           "update_enterprise", "update_licence", "visible_enterprises"]
 
 
 
@@ -81,6 +81,11 @@ def visible_enterprises(principal: Principal, *, park_id: int | None = None, sea
         stmt = stmt.where(or_(func.lower(Enterprise.name).like(like), func.lower(Enterprise.ref).like(like),
                               func.lower(Enterprise.industry_name).like(like)))
     return stmt
+
+
+def list_enterprises(session: Session, principal: Principal) -> list[Enterprise]:
+    """The enterprises ``principal`` may see, by ref (a coordinator's choice of whom to act for)."""
+    return list(session.scalars(visible_enterprises(principal)))
 
 
 def _unknown(ref: str) -> NotFound:

@@ -244,8 +244,12 @@ def test_fuzzing_every_operation_finds_no_server_error(fuzz_target, key, mode, e
     assert report.unauthorized < sum(report.calls.values()) / 2, \
         f"{report.unauthorized} answers 401: the fuzzing tokens are probably not accepted"
     if (key, mode) == ("admin", GenerationMode.POSITIVE):
-        assert sum(n for (_, status), n in report.calls.items() if status == "2xx") >= len(operations), \
-            "too few successful calls as the admin"
+        # The admin's valid requests get through: the reads that name no resource (an id in the path names one
+        # the fuzzer invents, 404) answer 2xx, all but a few (a valid request may still name an unknown code).
+        reads = {op.label for op in operations if op.method.upper() == "GET" and "{" not in op.path}
+        succeeded = {op for (op, status) in report.calls if status == "2xx"}
+        assert len(reads - succeeded) <= len(reads) // 10, \
+            f"reads that never succeeded as the admin: {sorted(reads - succeeded)}"
     assert not report.server_errors, "server errors:\n" + "\n".join(f"  {line}" for line in grouped(report.server_errors))
     budget = CALL_BUDGET_S * (sum(report.calls.values()) + report.huge_probes)
     if elapsed > budget:
