@@ -53,7 +53,8 @@ class HwPlan(Base):
     status: Mapped[str] = mapped_column(String(12), default="draft", index=True)
     tier: Mapped[str] = mapped_column(String(12), default="registration")
     tier_reasons: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
-    # Last year's hazardous waste generated, tonnes, and where the figure comes from ("declaration", "manifests").
+    # Last year's hazardous waste generated, tonnes, and where the figure comes from ("declaration", "ledger",
+    # "manifests").
     last_year_t: Mapped[float] = mapped_column(Float, default=0.0)
     last_year_source: Mapped[str | None] = mapped_column(String(12))
     reduction_measures: Mapped[str] = mapped_column(Text, default="")

@@ -22,6 +22,7 @@ FINDING_CODES = (
     "missing_cas",                # a chemical without a CAS number
     "controlled_without_permit",  # a controlled substance (POPs, key new pollutant, priority chemical) without a permit
     "declaration_mismatch",       # a hazardous waste declaration's transferred tonnes differ from the year's manifests
+    "plan_missing",               # a producer of hazardous waste has submitted no management plan for the year by 31 March
 )
 FINDING_STATUSES = ("open", "resolved", "dismissed")
 

@@ -23,8 +23,9 @@ from .common import RejectsNul, current_principal, documents_errors, requires
 URL_PREFIX = "/hw-plans"
 blp = Blueprint("hw_plans", __name__, description="Hazardous waste management plans (危险废物管理计划)")
 
-# Where last year's figure comes from: the enterprise's submitted declaration, else its manifests (null: neither).
-LAST_YEAR_SOURCES = ["declaration", "manifests"]
+# Where last year's figure comes from: the enterprise's submitted declaration, else the wastes its ledger recorded as
+# produced, else its manifests (null: none of them).
+LAST_YEAR_SOURCES = ["declaration", "ledger", "manifests"]
 
 
 class HwPlanWasteSchema(Schema):

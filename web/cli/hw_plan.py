@@ -19,7 +19,8 @@ from .ledger import SEVERITY_ZH
 from .output import columns, emit_json, info, json_option, pad, say, text
 
 # Where last year's figure comes from, as the plan's page names it.
-SOURCE_WORDS = {"declaration": ("年度申报", "annual declaration"), "manifests": ("转移联单", "manifests")}
+SOURCE_WORDS = {"declaration": ("年度申报", "annual declaration"), "ledger": ("管理台账", "ledger"),
+                "manifests": ("转移联单", "manifests")}
 
 
 @click.group("hw-plan")

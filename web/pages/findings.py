@@ -27,7 +27,8 @@ from .common import (FormErrors, act_with_note, choice_filters, coordinated_park
 CODE_LABELS = {"out_exceeds_in": _l("More out than in"), "source_exceeded": _l("Source batch exceeded"),
                "unknown_counterparty": _l("Unknown supplier or recipient"), "missing_cas": _l("CAS number missing"),
                "controlled_without_permit": _l("Controlled substance without permit"),
-               "declaration_mismatch": _l("Hazardous waste declaration differs from the manifests")}
+               "declaration_mismatch": _l("Hazardous waste declaration differs from the manifests"),
+               "plan_missing": _l("No hazardous waste management plan submitted")}
 SEVERITY_LABELS = {"error": _l("Error"), "warning": _l("Warning"), "critical": _l("Critical")}
 
 

@@ -10,14 +10,15 @@ management tier (HJ 1259-2022):
 * ``simplified`` (简化管理单位): 10 t or more a year, not key;
 * ``registration`` (登记管理单位): under 10 t a year, not key.
 
-The year's tonnage is the larger of last year's generation (its declaration when one was submitted, else last
-year's manifests) and this plan's planned generation: the plan is for this year, and a unit that grows does not
-stay in a lighter tier because last year was small (as Shanghai's rule for new units takes the larger figure).
+The year's tonnage is the larger of last year's generation and this plan's planned generation. Last year's
+generation is its declaration when one was submitted, else what its ledger (管理台账) recorded as produced, else last
+year's manifests. The plan is for this year: a unit that grows does not stay in a lighter tier because last year
+was small (Shanghai's rule for new units takes the larger figure too).
 HJ 1259-2022 says the lighter tiers' plans hold "correspondingly less"; we require of every tier its wastes and,
 where it hands waste over, its transfers, and of key units their facilities and reduction measures as well.
 
-``draft`` fills a new plan from the platform's records: one waste line per HW code of last year's declaration or
-manifests, this year's manifests and the enterprise's active hazardous offers; planned tonnes as last year (or the
+``draft`` fills a new plan from the platform's records: one waste line per HW code of last year's declaration,
+ledger or manifests, this year's manifests and the enterprise's active hazardous offers; planned tonnes as last year (or the
 offers' yearly tonnes), all handed over; the receivers and licences of the manifests (or of approved matches) as
 its transfers. The enterprise completes it and submits it. Submission stores the findings (``checks``): sections
 the tier requires, lines that do not balance, transfers that do not add up to the waste handed over, receivers
@@ -32,14 +33,14 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from catalog.waste_codes import category_of, is_hw_code, normalize_hw_code
 from matching.quantities import annual_tonnes
 
 from ...errors import Conflict, Forbidden, NotFound, ValidationFailed
-from ...models import Enterprise, Licence, Listing, Match, Notification, Shipment
+from ...models import Enterprise, LedgerEntry, Licence, Listing, Match, Notification, Shipment
 from ...models.base import CHINA_TZ, MAX_ID, iso_utc, utcnow
 from ...models.hw_declarations import HwDeclaration
 from ...models.hw_plans import (
@@ -56,6 +57,7 @@ from ...models.parks import HW_LICENCE_KINDS
 from ..accounts import audit
 from ..accounts.enterprises import enterprise_rows_visible
 from ..accounts.users import Principal
+from . import ledger_review
 from .hw_filings import MAX_YEAR, MIN_YEAR, filing_enterprise, notify_park_coordinators, tonnes_or_reason, validate_year
 from .hw_reconciliation import TOLERANCE_T, TRANSFERRED_STATUSES, UNDER_REVIEW, manifest_totals, year_bounds
 
@@ -149,7 +151,8 @@ def _notice(plan: HwPlan, event: str, message: str) -> dict[str, Any]:
 # --- what the platform knows ---------------------------------------------------------------------------------------
 
 def _last_year(session: Session, ent: Enterprise, year: int) -> tuple[dict[str, float], str | None]:
-    """Last year's generation per code, and its source: the declaration once submitted, else the manifests."""
+    """Last year's generation per code, and its source: the declaration once submitted, else the wastes the
+    enterprise's ledger recorded as produced, else the manifests."""
     decl = session.scalar(select(HwDeclaration).where(HwDeclaration.enterprise_id == ent.id,
                                                       HwDeclaration.year == year - 1,
                                                       HwDeclaration.status.in_(DECLARED_STATUSES))
@@ -159,6 +162,15 @@ def _last_year(session: Session, ent: Enterprise, year: int) -> tuple[dict[str, 
         for line in decl.lines:
             out[line.waste_code] += line.generated_t
         return dict(out), "declaration"
+    # The enterprise's own ledger (管理台账) records what it produced; the manifests only what left its site.
+    produced = session.execute(
+        select(LedgerEntry.waste_code, func.sum(LedgerEntry.quantity_t))
+        .where(LedgerEntry.enterprise_id == ent.id, LedgerEntry.direction == "produced",
+               LedgerEntry.waste_code.is_not(None), LedgerEntry.entry_date >= dt.date(year - 1, 1, 1),
+               LedgerEntry.entry_date < dt.date(year, 1, 1))
+        .group_by(LedgerEntry.waste_code)).all()
+    if produced:
+        return {code: round(float(t), 9) for code, t in produced}, "ledger"
     shipped = manifest_totals(session, [ent.id], year - 1).get(ent.id, {})
     return ({code: t for code, (t, _n) in shipped.items()}, "manifests") if shipped else ({}, None)
 
@@ -595,7 +607,7 @@ def submit(session: Session, principal: Principal, plan_id: int, *, now: dt.date
 
     The platform's figures and the tier are refreshed and the findings stored (``checks``); they do not block the
     submission, the coordinator reads them. A plan without a waste is refused. The park's coordinators are told;
-    audited. ``now``: the moment of submission (default: now; the demo plays a past March).
+    audited; the enterprise's ledger review runs (its ``plan_missing`` finding is resolved). ``now``: the moment of submission (default: now; the demo plays a past March).
     """
     plan = get_plan(session, principal, plan_id)
     _editable_by(principal, plan)
@@ -611,6 +623,8 @@ def submit(session: Session, principal: Principal, plan_id: int, *, now: dt.date
     plan.checks = findings(session, plan)
     session.flush()
     _audit(session, principal, plan, "submit", {"status": [old, plan.status]}, checks=len(plan.checks), tier=plan.tier)
+    # A plan submitted resolves the enterprise's ``plan_missing`` finding at once (the review runs when it happens).
+    ledger_review.review_enterprise(session, plan.enterprise, actor=principal.actor)
     errors = sum(1 for c in plan.checks if c["severity"] == "error")
     ent = plan.enterprise
     notify_park_coordinators(session, ent, "hw_plan", _notice(

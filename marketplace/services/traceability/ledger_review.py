@@ -24,6 +24,9 @@ Rules (``FINDING_CODES``), on the chemical's own mass ``quantity_t × content_ra
   manifests by more than a kilogram, or a code shipped under manifests but not declared
   (``hw_reconciliation``); raised at once when the declaration is submitted
   (``review_enterprise``) and kept or resolved by every later review.
+* ``plan_missing`` — once 31 March (China time) is past, an enterprise that produces hazardous waste this year (it
+  shipped some under the year's manifests, or its ledger recorded some produced) and has submitted no management
+  plan for the year (``hw_plans``); resolved by the review its plan's submission runs.
 """
 from __future__ import annotations
 
@@ -38,20 +41,20 @@ from sqlalchemy.orm import Session, selectinload
 from catalog.control_lists import controlled_by_cas
 
 from ...errors import Conflict, Forbidden, NotFound, ValidationFailed
-from ...models import Enterprise, LedgerEntry, LedgerFinding, Park
-from ...models.base import MAX_ID, iso_utc, utcnow
+from ...models import Enterprise, HwPlan, LedgerEntry, LedgerFinding, Park, Shipment
+from ...models.base import CHINA_TZ, MAX_ID, iso_utc, utcnow
 from ...models.ledger import FINDING_CODES, FINDING_STATUSES, LEDGER_SINKS, LEDGER_SOURCES
 from ..accounts import audit
 from ..accounts.parks import coordinated_park
 from ..accounts.users import Principal
 from ..matching import notifications
-from .hw_reconciliation import reconciliation_problems
+from .hw_reconciliation import TRANSFERRED_STATUSES, reconciliation_problems, year_bounds
 
 BALANCE_EPS_T = 1e-6
 NOTE_MAX = 2000
 CODE_ZH = {"out_exceeds_in": "出大于进", "source_exceeded": "超出来源批次", "unknown_counterparty": "去向/来源不明",
            "missing_cas": "缺少CAS号", "controlled_without_permit": "管控物质无许可",
-           "declaration_mismatch": "危废申报与联单不符"}
+           "declaration_mismatch": "危废申报与联单不符", "plan_missing": "未提交危废管理计划"}
 STATUS_ZH = {"open": "待整改", "resolved": "已整改", "dismissed": "已核销"}
 MEASURE_EN = {"ban": "banned", "restrict": "restricted", "limit_emission": "emissions limited"}
 LIST_ZH = {"stockholm": "斯德哥尔摩公约", "cn_new_pollutants_2023": "重点管控新污染物清单（2023年版）",
@@ -203,8 +206,8 @@ def _scope(session: Session, principal: Principal, park_id: int | None) -> list[
     return list(session.scalars(stmt))
 
 
-def find_problems(session: Session, enterprises: list[Enterprise]) -> list[_Problem]:
-    """Every problem the rules find in the ledgers of ``enterprises`` (nothing is written)."""
+def find_problems(session: Session, enterprises: list[Enterprise], now: dt.datetime | None = None) -> list[_Problem]:
+    """Every problem the rules find in the ledgers of ``enterprises`` at ``now`` (nothing is written)."""
     ids = [e.id for e in enterprises]
     entries: dict[int, list[LedgerEntry]] = defaultdict(list)
     for chunk in range(0, len(ids), 500):
@@ -225,7 +228,34 @@ def find_problems(session: Session, enterprises: list[Enterprise]) -> list[_Prob
             "error", f"{m['year']} 年危险废物申报与转移联单不符：{m['message']}",
             {"year": m["year"], "waste_code": m["waste_code"], "declared_t": m["declared_t"],
              "manifests_t": m["manifests_t"], "manifests": m["manifests"], "declaration_id": m["declaration_id"]}))
-    return problems
+    return problems + _plan_problems(session, enterprises, now or utcnow())
+
+
+def _plan_problems(session: Session, enterprises: list[Enterprise], now: dt.datetime) -> list[_Problem]:
+    """Producers of hazardous waste this year without a management plan submitted, once its due date (31 March, China
+    time) is past. A producer is one the records show producing: it shipped hazardous waste under the year's
+    manifests, or its ledger recorded some produced this year (an offer alone is not evidence enough)."""
+    today = now.astimezone(CHINA_TZ).date()
+    year = today.year
+    if today <= dt.date(year, 3, 31):
+        return []
+    start, end = year_bounds(year)
+    ids = [e.id for e in enterprises]
+    producers: set[int] = set()
+    submitted: set[int] = set()
+    for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
+        producers.update(session.scalars(select(Shipment.producer_id).distinct().where(
+            Shipment.producer_id.in_(chunk), Shipment.direction == "forward", Shipment.waste_code.is_not(None),
+            Shipment.status.in_(TRANSFERRED_STATUSES), Shipment.dispatched_at >= start, Shipment.dispatched_at < end)))
+        producers.update(session.scalars(select(LedgerEntry.enterprise_id).distinct().where(
+            LedgerEntry.enterprise_id.in_(chunk), LedgerEntry.direction == "produced", LedgerEntry.waste_code.is_not(None),
+            LedgerEntry.entry_date >= dt.date(year, 1, 1), LedgerEntry.entry_date <= today)))
+        submitted.update(session.scalars(select(HwPlan.enterprise_id).where(
+            HwPlan.enterprise_id.in_(chunk), HwPlan.year == year, HwPlan.first_submitted_at.is_not(None))))
+    return [_Problem(ent.id, ent.park_id, None, "plan_missing", f"plan_missing:{year}", "error",
+                     f"未提交 {year} 年危险废物管理计划（应于 {year}-03-31 前备案） / no {year} hazardous waste management "
+                     f"plan submitted (due by {year}-03-31)", {"year": year})
+            for ent in enterprises if ent.id in producers and ent.id not in submitted]
 
 
 def review(session: Session, principal: Principal, *, park_id: int | None = None,
@@ -250,7 +280,7 @@ def _apply(session: Session, actor: str, enterprises: list[Enterprise], *, park_
            now: dt.datetime) -> ReviewResult:
     """Bring the findings of ``enterprises`` up to date with ``find_problems``: raise, refresh, resolve, notify."""
     ent_by_id = {e.id: e for e in enterprises}
-    problems = {(p.enterprise_id, p.key): p for p in find_problems(session, enterprises)}
+    problems = {(p.enterprise_id, p.key): p for p in find_problems(session, enterprises, now)}
     ids = sorted(ent_by_id)
     # Concurrent reviews of the same enterprises queue here (the enterprise rows, in id order), so the
     # second reads the findings the first committed instead of inserting a second open one per key.

@@ -48,8 +48,8 @@ def test_a_producer_submits_a_mismatch_is_returned_and_corrects_it(pages):
     pages.session.expire_all()
     decl = pages.session.get(HwDeclaration, did)
     assert decl.status == "submitted" and [c["code"] for c in decl.checks] == ["manifest_mismatch", "unbalanced"]
-    assert pages.session.scalar(select(LedgerFinding.code).where(LedgerFinding.status == "open")) == \
-        "declaration_mismatch"
+    mismatch = select(LedgerFinding.status).where(LedgerFinding.code == "declaration_mismatch")
+    assert pages.session.scalar(mismatch) == "open"  # (a plan_missing finding may stand beside it after 31 March)
     page = pages.text(f"/hw-declarations/{did}")
     assert "Differs from the manifests" in page or "与联单不符" in page
 
@@ -73,7 +73,7 @@ def test_a_producer_submits_a_mismatch_is_returned_and_corrects_it(pages):
     assert pages.post(f"/hw-declarations/{did}/accept", {}, csrf_from=f"/hw-declarations/{did}").status_code == 302
     pages.session.expire_all()
     assert pages.session.get(HwDeclaration, did).status == "accepted"
-    assert pages.session.scalar(select(LedgerFinding.status)) == "resolved"
+    assert pages.session.scalar(mismatch) == "resolved"
 
 
 def test_scopes_and_chinese(pages):

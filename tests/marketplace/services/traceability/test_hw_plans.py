@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from marketplace.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from marketplace.models import AuditEvent, HwPlan, Notification
-from marketplace.services.traceability import hw_declarations
+from marketplace.models import AuditEvent, HwPlan, LedgerFinding, Notification
+from marketplace.services.traceability import hw_declarations, ledger, ledger_review
 from marketplace.services.traceability import hw_plans as plans
 from tests.marketplace.services.traceability.test_hw_declarations import CODE, _shipped
 
@@ -61,6 +61,18 @@ def test_next_years_draft_starts_from_last_years_manifests_or_declaration(w):
     plan = plans.draft(w.session, w.p["e2"], None, year + 1)  # refreshed: the enterprise's figures are kept
     assert (plan.last_year_t, plan.last_year_source, plan.wastes[0].last_year_t) == (12.0, "declaration", 12.0)
     assert plan.wastes[0].planned_t == pytest.approx(4.25) and plan.tier == "simplified"
+
+
+def test_last_years_ledger_says_what_was_produced_when_there_is_no_declaration(w):
+    _, year = _shipped(w)  # 4.25 t left under manifests this year
+    for i, (day, tonnes) in enumerate(((f"{year}-02-10", 6.0), (f"{year}-09-30", 5.5))):
+        ledger.create_entry(w.session, w.p["e2"], {
+            "batch_code": f"WO-{i}", "direction": "produced", "entry_date": day, "chemical_name": "废机油",
+            "waste_code": CODE, "quantity_t": tonnes}, today=dt.date(year, 12, 31))
+    plan = plans.draft(w.session, w.p["e2"], None, year + 1)
+    # The ledger's 11.5 t produced, not the 4.25 t that left under manifests: the rest is still in store.
+    assert (plan.last_year_t, plan.last_year_source, plan.tier) == (11.5, "ledger", "simplified")
+    assert plan.wastes[0].planned_t == 11.5
 
 
 @pytest.mark.parametrize(("tonnes", "own", "licence", "tier", "reasons"), [
@@ -186,6 +198,25 @@ def test_late_filing_and_manifests_beyond_the_plan(w):
                                                     "transfers": []})
     plans.submit(w.session, w.p["e2"], plan.id)
     assert ("beyond_plan", "wastes") in [(c["code"], c["field"]) for c in plan.checks]
+
+
+@pytest.mark.parametrize(("china_day", "missing"), [("03-31", False), ("04-01", True)])
+def test_a_producer_without_a_plan_after_31_march_is_a_finding_until_it_submits(w, china_day, missing):
+    _, year = _shipped(w)  # E-2 shipped hazardous waste this year
+    at = dt.datetime.fromisoformat(f"{year}-{china_day}T12:00:00+08:00")
+    ledger_review.review(w.session, w.p["coord"], now=at)
+    open_ = _plan_findings(w)
+    assert ("E-2" in open_) is missing and "E-1" not in open_  # E-1 receives, produces none
+    if missing:
+        assert open_["E-2"].key == f"plan_missing:{year}" and " / " in open_["E-2"].message
+        plan = _small(w, year, planned=4.25)
+        plans.submit(w.session, w.p["e2"], plan.id)  # its review resolves the finding at once
+        assert "E-2" not in _plan_findings(w)
+
+
+def _plan_findings(w) -> dict:
+    return {f.enterprise.ref: f for f in w.session.scalars(select(LedgerFinding).where(
+        LedgerFinding.code == "plan_missing", LedgerFinding.status == "open"))}
 
 
 # --- the workflow ----------------------------------------------------------------------------------------------------
