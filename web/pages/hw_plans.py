@@ -10,7 +10,6 @@ their reason beside the field).
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
@@ -22,6 +21,7 @@ from markupsafe import Markup
 
 from marketplace.errors import DomainError, NotFound, ValidationFailed
 from marketplace.models import HW_FACILITY_KINDS, HW_PLAN_TONNES, HwPlan
+from marketplace.models.base import park_date
 from marketplace.schemas.numbers import Reading, read_number, read_tonnes
 from marketplace.services.accounts.enterprises import list_enterprises
 from marketplace.services.traceability import hw_plans as service
@@ -127,13 +127,13 @@ def plan_field_label(name: str) -> str:
 
 def _years() -> list[int]:
     """The years a plan may be opened for: next year's (drafted late in the year), this year's and two before."""
-    this = dt.date.today().year
+    this = park_date().year
     return list(range(this + 1, this - 3, -1))
 
 
 def _default_year() -> int:
     """Next year's plan from October on (it is due by 31 March), else this year's."""
-    today = dt.date.today()
+    today = park_date()
     return today.year + 1 if today.month >= 10 else today.year
 
 
