@@ -50,12 +50,13 @@ def _table(header: list[str], rows: list[list[str]], numbers: int = 0) -> list[s
 
 def _line(d: dict[str, Any]) -> str:
     """A plan in one line: id, year, revision, enterprise, status, tier, how many wastes and findings, filing."""
-    from marketplace.services.traceability.hw_plans import STATUS_ZH, TIER_WORDS
+    from marketplace.services.traceability.hw_plans import STATUS_EN, STATUS_ZH, TIER_WORDS
 
     wastes, checks = len(d["wastes"]), len(d["checks"])
     counts = text(f"{wastes:3d} 种废物  {checks:3d} 项核查",
                   f"{wastes:3d} waste{'s' if wastes != 1 else ' '}  {checks:3d} finding{'s' if checks != 1 else ''}")
-    status = pad(text(d["status_zh"], d["status"]), max(columns(text(zh, en)) for en, zh in STATUS_ZH.items()))
+    status = pad(text(d["status_zh"], STATUS_EN[d["status"]]),
+                 max(columns(text(zh, STATUS_EN[key])) for key, zh in STATUS_ZH.items()))
     tier = pad(_words(TIER_WORDS, d["tier"]), max(columns(text(*words)) for words in TIER_WORDS.values()))
     revision = text(f"第{d['revision']}版", f"rev {d['revision']}")
     return (f"{d['id']:6d}  {d['year']}  {pad(revision, 6)}  {pad(d['enterprise'], 10)} {status}  {tier}  {counts}  "
@@ -81,7 +82,7 @@ def _section(name: str, required: list[str]) -> str:
 
 
 def _header(doc: dict[str, Any]) -> list[str]:
-    from marketplace.services.traceability.hw_plans import TIER_WORDS
+    from marketplace.services.traceability.hw_plans import STATUS_EN, TIER_WORDS
 
     # Each half of a line built from its own half of the words: ``--lang both`` gives "中文 / English" once.
     tier_zh, tier_en = TIER_WORDS.get(doc["tier"], (doc["tier"], doc["tier"]))
@@ -93,7 +94,7 @@ def _header(doc: dict[str, Any]) -> list[str]:
     last_year = text(f"{last_year} 吨" + (f"（来源：{source_zh}）" if source_zh else ""),
                      f"{last_year} t" + (f" (from the {source_en})" if source_en else ""))
     due = text(f"{doc['due_date']}（逾期提交）", f"{doc['due_date']} (submitted late)") if doc["late"] else doc["due_date"]
-    fields = [(text("状态", "status"), text(doc["status_zh"], doc["status"])),
+    fields = [(text("状态", "status"), text(doc["status_zh"], STATUS_EN[doc["status"]])),
               (text("管理类别", "tier"), tier),
               (text("上年产生量", "last year"), last_year),
               (text("备案期限", "due by"), due),

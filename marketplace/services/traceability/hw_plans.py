@@ -62,8 +62,8 @@ from .hw_filings import MAX_YEAR, MIN_YEAR, filing_enterprise, notify_park_coord
 from .hw_reconciliation import TOLERANCE_T, TRANSFERRED_STATUSES, UNDER_REVIEW, manifest_totals, year_bounds
 
 __all__ = ["CHECK_WORDS", "FACILITY_WORDS", "HW_FACILITY_KINDS", "HW_PLAN_STATUSES", "HW_PLAN_TIERS",
-           "HW_PLAN_TONNES", "MAX_ROWS", "MAX_YEAR", "MIN_YEAR", "REASON_MAX", "STATUS_EN", "STATUS_ZH", "TIER_WORDS",
-           "TONNES_WORDS", "accept", "draft", "get_plan", "list_plans", "plan_view", "return_plan", "revise",
+           "HW_PLAN_TONNES", "MAX_ROWS", "MAX_YEAR", "MIN_YEAR", "REASON_MAX", "SECTION_WORDS", "STATUS_EN",
+           "STATUS_ZH", "TIER_WORDS", "TONNES_WORDS", "accept", "draft", "get_plan", "list_plans", "plan_view", "return_plan", "revise",
            "save_plan", "submit", "tier_of"]
 
 EDITABLE = ("draft", "returned")
