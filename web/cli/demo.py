@@ -114,7 +114,7 @@ def _seed_demo_hw_plans(cli: Cli) -> None:
     for ref, p in report.plans.items():
         found_zh = "、".join(CHECK_WORDS[c][0] for c in dict.fromkeys(p["checks"])) or "无"
         found = ", ".join(CHECK_WORDS[c][1] for c in dict.fromkeys(p["checks"])) or "none"
-        filed_zh, filed = (f"，备案编号 {p['filing_number']}", f", filed as {p['filing_number']}") \
+        filed_zh, filed = (f"，备案编号 {p['filing_number']}", f", filing number {p['filing_number']}") \
             if p["filing_number"] else ("", "")
         _detail(f"{ref} 管理计划：{STATUS_ZH[p['status']]}，{TIER_WORDS[p['tier']][0]}，危险废物 {p['wastes']} 种"
                 f"{filed_zh}；问题：{found_zh}",
