@@ -359,11 +359,16 @@ def _refresh(session: Session, plan: HwPlan) -> None:
 
 # --- editing -------------------------------------------------------------------------------------------------------
 
-def _editable_by(principal: Principal, plan: HwPlan) -> None:
+def _own_users_only(principal: Principal, plan: HwPlan) -> None:
+    """The enterprise's own users (and admins) edit, submit and revise its plan."""
     own = principal.role == "enterprise" and principal.enterprise_id == plan.enterprise_id
     if not (own or principal.is_admin):
         raise Forbidden("only the enterprise's own users edit, submit or revise its plan (仅本企业可填报管理计划)",
                         {"role": ["requires a user of the enterprise or admin (须为本企业用户或系统管理员)"]})
+
+
+def _editable_by(principal: Principal, plan: HwPlan) -> None:
+    _own_users_only(principal, plan)
     if plan.status not in EDITABLE:
         raise Conflict(f"a {plan.status} plan cannot be changed (当前状态不可修改：{STATUS_ZH[plan.status]})",
                        {"status": [(f"is {plan.status}; only draft or returned plans are changed; revise a filed one "
@@ -697,10 +702,7 @@ def revise(session: Session, principal: Principal, plan_id: int) -> HwPlan:
     """A filed plan that must change becomes a draft of its next revision (the enterprise's users, admins); the filed
     revision's number stays in the audit trail. Only a filed plan is revised."""
     plan = get_plan(session, principal, plan_id)
-    own = principal.role == "enterprise" and principal.enterprise_id == plan.enterprise_id
-    if not (own or principal.is_admin):
-        raise Forbidden("only the enterprise's own users edit, submit or revise its plan (仅本企业可填报管理计划)",
-                        {"role": ["requires a user of the enterprise or admin (须为本企业用户或系统管理员)"]})
+    _own_users_only(principal, plan)
     if plan.status != "accepted":
         raise Conflict(f"only a filed plan is revised; this one is {plan.status} (仅已备案的管理计划可申请变更)",
                        {"status": [(f"is {plan.status}; edit it as it is (当前为{STATUS_ZH[plan.status]}，可直接修改)")]})
