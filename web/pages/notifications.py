@@ -41,7 +41,7 @@ def notice_link(principal: Principal, notice: dict[str, Any], enterprise_id: int
 
 
 def _governance_link(principal: Principal, kind: str | None, data: dict[str, Any]) -> str | None:
-    """A survey, roster, EECM or disclosure notice points at the page where the user acts on it."""
+    """A survey, roster, EECM, disclosure or HW filing notice points at the page where the user acts on it."""
     enterprise = principal.enterprise_id is not None
     if kind == "survey_transition":
         if data.get("declaration_id"):
@@ -56,6 +56,11 @@ def _governance_link(principal: Principal, kind: str | None, data: dict[str, Any
         return url_for("pages.disclosure_page", disclosure_id=int(data["disclosure_id"]))
     if kind == "roster_decision":
         return None if enterprise else url_for("pages.roster_page", year=data.get("year"))
+    # The yearly HW filings: both sides act on the same page (the enterprise edits, the coordinator reviews).
+    if kind == "hw_declaration" and data.get("declaration_id"):
+        return url_for("pages.hw_declaration", declaration_id=int(data["declaration_id"]))
+    if kind == "hw_plan" and data.get("plan_id"):
+        return url_for("pages.hw_plan", plan_id=int(data["plan_id"]))
     return None
 
 

@@ -56,6 +56,7 @@ def test_a_producer_submits_a_mismatch_is_returned_and_corrects_it(pages):
     pages.client.get("/signout")
     pages.sign_in("coord")
     assert f"/hw-declarations/{did}" in pages.text("/hw-declarations")
+    assert f'value="/hw-declarations/{did}"' in pages.text("/notifications")  # the notice opens the declaration
     res = pages.post(f"/hw-declarations/{did}/return", {"reason": ""}, csrf_from=f"/hw-declarations/{did}")
     assert res.status_code == 422
     res = pages.post(f"/hw-declarations/{did}/return", {"reason": "转移量应为 2 吨"},

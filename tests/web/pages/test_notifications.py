@@ -74,3 +74,19 @@ def test_survey_notices_link_to_the_declaration_for_each_side(pages):
     pages.sign_in("e1")  # the enterprise is told of the return, and links to its own declaration
     page = pages.text("/notifications")
     assert f'value="/survey/declarations/{decl.id}"' in page and "请补充用途说明" in page
+
+
+def test_hw_plan_notices_link_to_the_plan_for_each_side(pages):
+    from tests.web.pages.test_hw_plans import _open, _save
+
+    plan_id, _year = _open(pages)
+    assert _save(pages, plan_id, action="submit").status_code == 302  # the park's coordinator is told
+    pages.client.post("/signout", data={"csrf_token": pages.csrf("/hw-plans")})
+    pages.sign_in("coord")
+    assert f'value="/hw-plans/{plan_id}"' in pages.text("/notifications")
+    res = pages.post(f"/hw-plans/{plan_id}/return", {"reason": "请核对委托量"}, csrf_from=f"/hw-plans/{plan_id}")
+    assert res.status_code == 302
+    pages.client.post("/signout", data={"csrf_token": pages.csrf("/hw-plans")})
+    pages.sign_in("e2")  # the enterprise is told of the return, and links to its plan
+    page = pages.text("/notifications")
+    assert f'value="/hw-plans/{plan_id}"' in page and "请核对委托量" in page
