@@ -180,6 +180,20 @@ def flash_error(exc: DomainError) -> None:
     flash(localise_message(exc.message), "error")
 
 
+def act_then_back(act: Callable[[], Any], back: str, done: str | Callable[[Any], str]) -> Any:
+    """POST of a one-button action (accept, revise…): ``act()``, then back to ``back`` saying what it did (``done``,
+    or ``done(result)``) or why it was refused; 404 for what the user may not see."""
+    try:
+        result = act()
+    except NotFound:
+        abort(404)
+    except DomainError as exc:
+        flash_error(exc)
+        return redirect(back)
+    flash_done(done(result) if callable(done) else done)
+    return redirect(back)
+
+
 def act_with_note(act: Callable[[str], Any], item_id: int, render: Callable[..., Any], done: str,
                   list_endpoint: str) -> Any:
     """POST of a row's note form (``m.note_form``): ``act(note)``, back to the list (its filters

@@ -25,7 +25,7 @@ from ..database import db_session, discard_changes
 from ..i18n import one_language
 from . import bp
 from .auth import page_principal, signed_in
-from .common import FormErrors, flash_done, flash_error
+from .common import FormErrors, act_then_back, flash_done, flash_error
 from .surveys import parse_tonnes
 
 STATUS_LABELS = {
@@ -203,12 +203,6 @@ def hw_declaration_return(declaration_id: int):
 @signed_in
 def hw_declaration_accept(declaration_id: int):
     """Accept the declaration (the park's coordinators)."""
-    try:
-        service.accept(db_session(), page_principal(), declaration_id)
-    except NotFound:
-        abort(404)
-    except DomainError as exc:
-        flash_error(exc)
-        return redirect(url_for("pages.hw_declaration", declaration_id=declaration_id))
-    flash_done(_("The declaration was accepted."))
-    return redirect(url_for("pages.hw_declaration", declaration_id=declaration_id))
+    return act_then_back(lambda: service.accept(db_session(), page_principal(), declaration_id),
+                         url_for("pages.hw_declaration", declaration_id=declaration_id),
+                         _("The declaration was accepted."))

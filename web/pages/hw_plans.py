@@ -30,7 +30,7 @@ from ..database import db_session, discard_changes
 from ..i18n import one_language
 from . import bp
 from .auth import page_principal, signed_in
-from .common import FormErrors, flash_done, flash_error
+from .common import FormErrors, act_then_back, flash_done, flash_error
 from .listings import number_reason
 
 STATUS_LABELS = {
@@ -367,30 +367,19 @@ def hw_plan_return(plan_id: int):
 @signed_in
 def hw_plan_accept(plan_id: int):
     """Accept (file) the plan, which gives it its filing number (the park's coordinators)."""
-    try:
-        plan = service.accept(db_session(), page_principal(), plan_id)
-    except NotFound:
-        abort(404)
-    except DomainError as exc:
-        flash_error(exc)
-        return redirect(url_for("pages.hw_plan", plan_id=plan_id))
-    flash_done(_("The plan was filed under number %(number)s.", number=plan.filing_number or "—"))
-    return redirect(url_for("pages.hw_plan", plan_id=plan_id))
+    return act_then_back(lambda: service.accept(db_session(), page_principal(), plan_id),
+                         url_for("pages.hw_plan", plan_id=plan_id),
+                         lambda plan: _("The plan was filed under number %(number)s.",
+                                        number=plan.filing_number or "—"))
 
 
 @bp.post("/hw-plans/<int:plan_id>/revise")
 @signed_in
 def hw_plan_revise(plan_id: int):
     """Revise a filed plan: it becomes a draft again (its next revision), to be filed anew."""
-    try:
-        service.revise(db_session(), page_principal(), plan_id)
-    except NotFound:
-        abort(404)
-    except DomainError as exc:
-        flash_error(exc)
-        return redirect(url_for("pages.hw_plan", plan_id=plan_id))
-    flash_done(_("A new revision of the plan was opened as a draft."))
-    return redirect(url_for("pages.hw_plan", plan_id=plan_id))
+    return act_then_back(lambda: service.revise(db_session(), page_principal(), plan_id),
+                         url_for("pages.hw_plan", plan_id=plan_id),
+                         _("A new revision of the plan was opened as a draft."))
 
 
 def required_badge(required: bool) -> Markup:
