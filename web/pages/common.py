@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
-from marketplace.errors import DomainError, NotFound
+from marketplace.errors import DomainError, NotFound, ValidationFailed
 from marketplace.models import Park
 from marketplace.models.base import CHINA_TZ, as_utc
 from marketplace.db import page_rows
@@ -178,6 +178,31 @@ def flash_error(exc: DomainError) -> None:
     """A red line at the top of the next page: why the action was refused (and nothing of it is kept)."""
     discard_changes()
     flash(localise_message(exc.message), "error")
+
+
+def save_then_submit(save: Callable[[], Any], submit: Callable[[], Any] | None, number_errors: FormErrors,
+                     render: Callable[[FormErrors, int], Any], done: str, back: str) -> Any:
+    """POST of an editable yearly filing's form: ``save()`` and, when asked, ``submit()``, then back to ``back`` with
+    ``done``. Typed figures that could not be read (``number_errors``) refuse the whole form, their reasons beside
+    their fields and the service's reasons for the other fields too; a refusal shows the form again
+    (``render(errors, status)``) with everything typed, and keeps nothing."""
+    try:
+        save()
+        if number_errors:
+            raise ValidationFailed("the form has errors (表单有误)", {})  # the typed figures' reasons are the form's
+        if submit is not None:
+            submit()
+    except NotFound:
+        abort(404)
+    except DomainError as exc:
+        discard_changes()
+        errors = FormErrors.of(exc)
+        errors.fields.update(number_errors.fields)  # the typed figure could not be read: that reason wins
+        if errors.fields:
+            errors.message = _("Please correct the fields marked below.")
+        return render(errors, exc.status)
+    flash_done(done)
+    return redirect(back)
 
 
 def act_then_back(act: Callable[[], Any], back: str, done: str | Callable[[Any], str]) -> Any:

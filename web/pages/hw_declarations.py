@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 
-from marketplace.errors import DomainError, NotFound, ValidationFailed
+from marketplace.errors import DomainError, NotFound
 from marketplace.models import HW_LINE_TONNES, HwDeclaration
 from marketplace.services.traceability import hw_declarations as service
 
@@ -25,7 +25,7 @@ from ..database import db_session, discard_changes
 from ..i18n import one_language
 from . import bp
 from .auth import page_principal, signed_in
-from .common import FormErrors, act_then_back, flash_done, flash_error
+from .common import FormErrors, act_then_back, flash_done, flash_error, save_then_submit
 from .surveys import parse_tonnes
 
 STATUS_LABELS = {
@@ -164,23 +164,12 @@ def hw_declaration_save(declaration_id: int):
     session, principal = db_session(), page_principal()
     typed, rows, number_errors = _typed_lines()
     submitting = request.form.get("action") == "submit"
-    try:
-        service.save_lines(session, principal, declaration_id, rows)
-        if number_errors:
-            raise ValidationFailed("the declaration has errors (申报有误)", {})  # the typed numbers' reasons are the form's
-        if submitting:
-            service.submit(session, principal, declaration_id)
-    except NotFound:
-        abort(404)
-    except DomainError as exc:
-        discard_changes()
-        errors = FormErrors.of(exc)
-        errors.fields.update(number_errors.fields)  # the typed number could not be read: that reason wins
-        if errors.fields:
-            errors.message = _("Please correct the fields marked below.")
-        return _render(_get(declaration_id), typed=typed, errors=errors, status=exc.status)
-    flash_done(_("Your declaration was submitted for review.") if submitting else _("Draft saved."))
-    return redirect(url_for("pages.hw_declaration", declaration_id=declaration_id))
+    return save_then_submit(
+        lambda: service.save_lines(session, principal, declaration_id, rows),
+        (lambda: service.submit(session, principal, declaration_id)) if submitting else None, number_errors,
+        lambda errors, status: _render(_get(declaration_id), typed=typed, errors=errors, status=status),
+        _("Your declaration was submitted for review.") if submitting else _("Draft saved."),
+        url_for("pages.hw_declaration", declaration_id=declaration_id))
 
 
 @bp.post("/hw-declarations/<int:declaration_id>/return")

@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from markupsafe import Markup
 
-from marketplace.errors import DomainError, NotFound, ValidationFailed
+from marketplace.errors import DomainError, NotFound
 from marketplace.models import HW_FACILITY_KINDS, HW_PLAN_TONNES, HwPlan
 from marketplace.models.base import park_date
 from marketplace.schemas.numbers import Reading, read_number, read_tonnes
@@ -30,7 +30,7 @@ from ..database import db_session, discard_changes
 from ..i18n import one_language
 from . import bp
 from .auth import page_principal, signed_in
-from .common import FormErrors, act_then_back, flash_done, flash_error
+from .common import FormErrors, act_then_back, flash_done, flash_error, save_then_submit
 from .listings import number_reason
 
 STATUS_LABELS = {
@@ -328,23 +328,13 @@ def hw_plan_save(plan_id: int):
                  "reduction_target_pct": (request.form.get("reduction_target_pct") or "").strip()[:NUMBER_MAX]}
     body, number_errors = _body(typed, reduction)
     submitting = request.form.get("action") == "submit"
-    try:
-        service.save_plan(session, principal, plan_id, body)
-        if number_errors:
-            raise ValidationFailed("the plan has errors (管理计划有误)", {})  # the typed numbers' reasons are the form's
-        if submitting:
-            service.submit(session, principal, plan_id)
-    except NotFound:
-        abort(404)
-    except DomainError as exc:
-        discard_changes()
-        errors = FormErrors.of(exc)
-        errors.fields.update(number_errors.fields)  # the typed number could not be read: that reason wins
-        if errors.fields:
-            errors.message = _("Please correct the fields marked below.")
-        return _render(_get(plan_id), typed=typed, reduction=reduction, errors=errors, status=exc.status, form="save")
-    flash_done(_("Your plan was submitted for filing.") if submitting else _("Draft saved."))
-    return redirect(url_for("pages.hw_plan", plan_id=plan_id))
+    return save_then_submit(
+        lambda: service.save_plan(session, principal, plan_id, body),
+        (lambda: service.submit(session, principal, plan_id)) if submitting else None, number_errors,
+        lambda errors, status: _render(_get(plan_id), typed=typed, reduction=reduction, errors=errors, status=status,
+                                       form="save"),
+        _("Your plan was submitted for filing.") if submitting else _("Draft saved."),
+        url_for("pages.hw_plan", plan_id=plan_id))
 
 
 @bp.post("/hw-plans/<int:plan_id>/return")
