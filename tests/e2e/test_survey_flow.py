@@ -63,13 +63,14 @@ def test_survey_filled_in_chinese_returned_corrected_and_accepted(sign_in, live_
     page.fill("#substances-1-use", "萃取溶剂")
     page.fill("#substances-1-stock_t", "0.5")
 
-    # "20,5" is refused with its reason, everything typed kept (the refused page comes back as 422).
+    # "20,500" (20.5 or 20500?) is refused with both readings, everything typed kept (the refused page comes back
+    # as 422); "20,5" would be read as 20.5, as on the listing form.
     plant.watch.allow("status of 422")
-    page.fill("#substances-0-quantity_t", "20,5")
+    page.fill("#substances-0-quantity_t", "20,500")
     page.click("#save-draft")
     page.wait_for_load_state("load")
-    assert page.input_value("#substances-0-quantity_t") == "20,5"
-    assert "小数请用小数点" in page.locator("#substances-0-quantity_t-error").inner_text()
+    assert page.input_value("#substances-0-quantity_t") == "20,500"
+    assert "可能是 20.5，也可能是 20500" in page.locator("#substances-0-quantity_t-error").inner_text()
     assert "丙酮" in page.input_value("#substances-1-name")
     page.fill("#substances-0-quantity_t", "12.5")
     page.click("#save-draft")

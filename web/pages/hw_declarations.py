@@ -4,7 +4,8 @@ the manifests and returns it with a reason or accepts it.
 
 Every rule (who may see or change which declaration, the transitions, what a line must hold, the
 reconciliation with the manifests) is ``marketplace.services.traceability.hw_declarations``'s; these pages
-parse the form, call it and render. Typed tonnes are read strictly ("20,5" is refused with its reason).
+parse the form, call it and render. Typed tonnes are read as on every page (``typed_numbers``: "20,5" is 20.5;
+"20,500" is refused with both of its readings).
 """
 from __future__ import annotations
 

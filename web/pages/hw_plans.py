@@ -22,7 +22,7 @@ from markupsafe import Markup
 from marketplace.errors import DomainError, NotFound
 from marketplace.models import HW_FACILITY_KINDS, HW_PLAN_TONNES, HwPlan
 from marketplace.models.base import park_date
-from marketplace.schemas.numbers import Reading, read_number, read_tonnes
+from marketplace.schemas.numbers import read_number, read_tonnes
 from marketplace.services.accounts.enterprises import list_enterprises
 from marketplace.services.traceability import hw_plans as service
 
@@ -31,7 +31,7 @@ from ..i18n import one_language
 from . import bp
 from .auth import page_principal, signed_in
 from .common import FormErrors, act_then_back, flash_done, flash_error, save_then_submit
-from .listings import number_reason
+from .typed_numbers import number_reason, tonnes_reason
 
 STATUS_LABELS = {
     "draft": lazy_pgettext("hw plan status", "Draft"),
@@ -79,7 +79,6 @@ CHECK_LABELS = {
     "beyond_plan": _l("Manifests beyond the plan"),
 }
 SEVERITY_LABELS = {"error": _l("Error"), "warning": _l("Warning")}
-NOT_TONNES = _l("Not a number of tonnes: type e.g. 20.5, or 300 kg.")
 NOT_PERCENT = _l("Type a percentage, e.g. 5 or 5%.")
 ROW_FIELD = re.compile(r"^(wastes|transfers|facilities)\.(\d{1,3})\.(\w+)$")
 WASTE_ROW = re.compile(r"^(wastes)\.(\d{1,3})$")
@@ -184,16 +183,9 @@ def _tonnes(typed: str, name: str, errors: FormErrors) -> float:
         return 0.0
     reading = read_tonnes(typed)
     if not reading.ok:
-        errors.add(name, _reason(reading, typed))
+        errors.add(name, tonnes_reason(reading, typed))
         return 0.0
     return reading.value
-
-
-def _reason(reading: Reading, typed: str) -> str:
-    """Why a typed figure was not read, in the page's language (these fields have no unit beside them)."""
-    if reading.problem in ("unknown_unit", "not_a_number"):
-        return str(NOT_TONNES)
-    return number_reason(reading, typed)
 
 
 def _body(typed: dict[str, list[dict[str, str]]], reduction: dict[str, str]) -> tuple[dict[str, Any], FormErrors]:

@@ -36,7 +36,7 @@ from marketplace.schemas.interchange import (
     MIN_QUANTITY_T,
     max_quantity_t,
 )
-from marketplace.schemas.numbers import Reading, read_number, read_tonnes
+from marketplace.schemas.numbers import read_number, read_tonnes
 from marketplace.services.accounts.users import Principal
 from marketplace.services.listings import listings as service
 from marketplace.services.listings.plausibility import HISTORY_FACTOR, Question, Unconfirmed
@@ -51,6 +51,7 @@ from . import lookup as lookup_pages
 from .auth import enterprises_only, page_principal
 from .common import FormErrors, Page, field_reasons, flash_done, flash_error, page_args
 from .match_views import FORM_LABELS, PURPOSE_LABELS, match_views, page_helpers
+from .typed_numbers import number_reason
 
 # --- labels of the stored values the form offers -------------------------------------------------
 
@@ -109,17 +110,6 @@ SCHEMA_MESSAGES = (
 )
 
 # Why a typed number was not read (``marketplace.schemas.numbers`` problem codes), in the page's language.
-NUMBER_PROBLEMS = {
-    "empty": _l("Required."),
-    "not_a_number": _l("Not a valid number."),
-    "not_finite": _l("Not a valid number."),
-    "exponent": _l("Write the number out in digits: exponents such as 1e9 are not accepted."),
-    "negative": _l("Must not be negative."),
-    "ambiguous_comma": _l("“%(typed)s” could be %(decimal)s or %(grouped)s: write %(decimal)s or %(grouped)s."),
-    "comma": _l("Write decimals with a point, e.g. 20.5, and no thousands separators."),
-    "volume_unit": _l("A volume cannot be turned into tonnes without its density: give the mass (t or kg)."),
-    "unknown_unit": _l("Type the number only, and choose the unit beside the field."),
-}
 TOO_LITTLE = _l("Must be at least 1 kg (0.001 t).")
 TOO_MUCH = _l("At most %(max)s t per period “%(period)s” (%(annual)s t a year): check the number and the unit.")
 PRICE_RANGE = _l("Must be between %(min)s and %(max)s CNY per tonne.")
@@ -164,14 +154,6 @@ def _too_much(period: str) -> str:
     """Why a quantity is above the bound of ``period``, in the current language."""
     return str(TOO_MUCH) % {"max": _n(max_quantity_t(period)), "period": state_label(period),
                             "annual": _n(MAX_ANNUAL_T)}
-
-
-def number_reason(reading: Reading, typed: str) -> str:
-    """Why ``typed`` was not read as a number, in the page's language."""
-    text = NUMBER_PROBLEMS.get(reading.problem or "", NUMBER_PROBLEMS["not_a_number"])
-    if reading.problem == "ambiguous_comma":
-        return str(text) % {"typed": typed, "decimal": reading.readings[0], "grouped": reading.readings[1]}
-    return str(text)
 
 
 def _question_text(q: Question) -> str:

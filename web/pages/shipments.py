@@ -32,7 +32,7 @@ from ..track_drawing import draw_track
 from . import bp
 from .auth import page_principal, signed_in
 from .common import FormErrors, coordinated_parks, flash_done, paginate, park_options
-from .listings import number_reason
+from .typed_numbers import number_reason
 
 ROLES = (("producer", _l("As producer")), ("receiver", _l("As receiver")))
 PACKAGING_LABELS = {"drum": _l("Drum"), "ibc": _l("IBC tote"), "bag": _l("Bag"), "box": _l("Box"),

@@ -3,8 +3,8 @@ declaration for a year; a park coordinator reviews it, returns it with reasons p
 
 Every rule (who may see or change which declaration, which transitions exist, what a row must hold, the
 quality checks) is ``marketplace.services.governance.surveys``'s; these pages parse the form, call it and
-render. The only checking done here is turning typed text into numbers, strictly: "20,5" is refused
-with a reason rather than read as 205.
+render. The only checking done here is turning typed text into numbers, as every page reads tonnes
+(``typed_numbers``): "20,5" is 20.5, never 205, and "20,500" is refused with both of its readings.
 """
 from __future__ import annotations
 
@@ -22,7 +22,6 @@ from catalog.control_lists import CONTROLLED_SUBSTANCES, ControlledSubstance, co
 from marketplace.db import count_rows, page_rows
 from marketplace.errors import DomainError, NotFound, ValidationFailed
 from marketplace.models import DECLARATION_STATUSES, SURVEY_ROLES, SurveyDeclaration
-from marketplace.schemas.numbers import read_number
 from marketplace.services.governance import surveys as service
 
 from ..database import db_session, discard_changes
@@ -30,6 +29,7 @@ from ..i18n import is_chinese, loc, one_language
 from . import bp
 from .auth import coordinators_only, enterprises_only, page_principal
 from .common import FormErrors, choice_filters, coordinated_parks, flash_done, flash_error, paginate, park_options
+from .typed_numbers import typed_tonnes
 
 # --- labels of the stored values (never an internal key on the page) -------------------------------
 
@@ -93,21 +93,12 @@ def role_label(role: str | None) -> str:
 
 
 def parse_tonnes(text: str) -> tuple[float | None, str | None]:
-    """``(tonnes, None)`` for a plain decimal number, else ``(None, reason)``.
-
-    Full-width digits are accepted; a comma is refused (it is a decimal mark to some and a thousands
-    mark to others: "20,5" must never become 205); so are exponents, infinities, negatives and
-    figures beyond ``MAX_TONNES``.
-    """
-    # The one reader of typed numbers, commas refused (spaces inside the number too: "20 5" is a typo, not 205).
-    reading = read_number(text, commas="refuse")
-    if reading.problem == "comma":
-        return None, _("Write decimals with a point, e.g. 20.5, and no thousands separators.")
-    if reading.problem == "negative":
-        return None, _("Must be 0 or more.")
-    if not reading.ok:
-        return None, _("Not a valid number.")
-    value = reading.value
+    """``(tonnes, None)`` for a typed yearly mass, else ``(None, reason)``: read as every page reads tonnes
+    (``typed_numbers.typed_tonnes``: "20,5" and "２０．５" are 20.5, "300 kg" is 0.3 t; "20,500", exponents,
+    infinities and negatives refused), and refused beyond ``MAX_TONNES``."""
+    value, reason = typed_tonnes(text)
+    if reason is not None:
+        return None, reason
     if value > MAX_TONNES:
         return None, _("More than %(max)s t in a year: please check the unit (tonnes).", max=MAX_TONNES_TEXT)
     return value, None

@@ -25,7 +25,7 @@ def test_a_coordinator_plans_proposes_and_writes_manifests(pages):
     _county(pages)
     pages.sign_in("coord")
     res = pages.post("/collection-rounds", {"collector": "C-1", "day": "2026-12-10", "vehicles.0.ref": "津A-SJ01",
-                                            "vehicles.0.capacity_t": "2,5"}, csrf_from="/collection-rounds")
+                                            "vehicles.0.capacity_t": "2,500"}, csrf_from="/collection-rounds")
     assert res.status_code == 422 and "vehicles-0-capacity_t" in res.get_data(as_text=True)
     res = pages.post("/collection-rounds", {"collector": "C-1", "day": "2026-12-10", "vehicles.0.ref": "津A-SJ01",
                                             "vehicles.0.capacity_t": "2.5"}, csrf_from="/collection-rounds")

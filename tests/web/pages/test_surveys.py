@@ -48,14 +48,16 @@ def _submitted(pages, *rows: dict[str, str]) -> SurveyDeclaration:
 # --- numbers ------------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("typed", "value"), [("20.5", 20.5), ("０．５", 0.5), (" 12 ", 12.0), ("0", 0.0), (".5", 0.5),
-                                             ("-0", 0.0)])
-def test_plain_decimals_are_read(typed, value):
-    assert parse_tonnes(typed) == (value, None)
+                                             ("-0", 0.0), ("20,5", 20.5), ("２０，５", 20.5), ("1,234,567", 1234567.0),
+                                             ("300 kg", 0.3), ("1,5吨", 1.5)])
+def test_numbers_are_read_as_on_every_page(typed, value):
+    """The listing form's reader: a decimal comma, full-width digits and a mass unit are read."""
+    assert parse_tonnes(typed) == (pytest.approx(value), None)
 
 
-@pytest.mark.parametrize("typed", ["20,5", "1,500", "２０，５", "1e3", "inf", "nan", "-1", "abc", "1e400",
-                                   "99999999999", "20 5", "20\u00a05", "20\u202f5"])
-def test_commas_exponents_infinities_negatives_and_absurd_figures_are_refused(typed):
+@pytest.mark.parametrize("typed", ["1,500", "1e3", "inf", "nan", "-1", "abc", "1e400", "99999999999", "20 5",
+                                   "20\u00a05", "20\u202f5", "2 m3"])
+def test_ambiguous_commas_exponents_infinities_negatives_and_absurd_figures_are_refused(typed):
     value, reason = parse_tonnes(typed)
     assert value is None and reason
 
@@ -92,14 +94,14 @@ def test_save_draft_then_submit_then_read_only(pages):
 
 def test_a_refused_save_keeps_everything_typed_with_each_reason(pages):
     pages.sign_in("e1")
-    bad = {"name": "苯", "cas": "71-43-3", "role": "use", "quantity_t": "20,5", "use": "溶剂", "stock_t": "abc",
+    bad = {"name": "苯", "cas": "71-43-3", "role": "use", "quantity_t": "20,500", "use": "溶剂", "stock_t": "abc",
            "released_t": "1e999"}
     res = pages.post(f"/survey/{YEAR}", {**_rows(ETHANOL_ROW, bad), "action": "save"})
     assert res.status_code == 422
     html = res.get_data(as_text=True)
-    assert 'value="20,5"' in html and 'value="abc"' in html and 'value="71-43-3"' in html and 'value="苯"' in html
+    assert 'value="20,500"' in html and 'value="abc"' in html and 'value="71-43-3"' in html and 'value="苯"' in html
     assert 'value="12.5"' in html  # the good row is kept too
-    assert "小数请用小数点" in html  # the comma is refused with its reason, never read as 205
+    assert "可能是 20.5，也可能是 20500" in html  # 20.5 or 20500? refused with both readings, never guessed
     for name in ("substances-1-quantity_t", "substances-1-stock_t", "substances-1-released_t", "substances-1-cas"):
         assert f'id="{name}-error"' in html, name
     assert _declaration(pages) is None  # nothing kept, not even the draft
@@ -124,8 +126,8 @@ def test_the_form_in_english(pages):
     pages.language("en")
     html = pages.text("/survey")
     assert f"Chemical survey {YEAR}" in html and "Release to the environment" in html and "Save draft" in html
-    res = pages.post(f"/survey/{YEAR}", {**_rows({**ETHANOL_ROW, "quantity_t": "20,5"}), "action": "save"})
-    assert "Write decimals with a point" in res.get_data(as_text=True)
+    res = pages.post(f"/survey/{YEAR}", {**_rows({**ETHANOL_ROW, "quantity_t": "20,500"}), "action": "save"})
+    assert "could be 20.5 or 20500" in res.get_data(as_text=True)
 
 
 def test_a_bad_year_is_not_a_page(pages):
