@@ -19,20 +19,28 @@ from ..config import AppConfig
 from . import (alerts, backup, catalog, collection, database, demo, disclosure, eecm, hw_declaration, hw_plan, ledger,
                matching, report, roster, serve, survey, targets, trace, transfers, users)
 from .context import Cli
+from .help_text import LocalisedGroup, LocalisedUsageError, language
 from .output import LANGUAGES, fail, info, locale_language, text
 from .scheduler import scheduler as scheduler_command
 
 
-class _Commands(click.Group):
+class _Commands(LocalisedGroup):
     """The command group; the one place a refused operation becomes its report and exit code."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:  # a wrong option of the root command (its --lang not read yet, maybe)
+            raise _localised(exc) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except DomainError as exc:
             fail(ctx.find_object(Cli), exc)
-        except click.UsageError:
-            raise  # click's usage text, in English like --help
+        except click.UsageError as exc:
+            raise _localised(exc) from None
         except click.ClickException as exc:
             # A command's own refusal (written with ``output.text``) after "错误" rather than click's "Error".
             info(text("错误", "Error") + f": {exc.format_message()}")
@@ -42,13 +50,20 @@ class _Commands(click.Group):
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", "db_url", envvar="WASTEMATCH_DATABASE_URL", default=None, metavar="URL",
               help="Database URL (default: SQLite file in the instance folder).")
-@click.option("--lang", type=click.Choice(LANGUAGES), envvar="WASTEMATCH_LANG", default=None,
-              help="Language of the lines for people (语言): zh, en or both (default: zh in a Chinese locale, "
+@click.option("--lang", type=click.Choice(LANGUAGES), envvar="WASTEMATCH_LANG", default=None, is_eager=True,
+              help="Language of the lines for people: zh, en or both (default: zh in a Chinese locale, "
                    "else both). Data (--json, tables) is the same in every language.")
 @click.pass_context
 def main(ctx: click.Context, db_url: str | None, lang: str | None) -> None:
-    """wastematch — 工业园区固废与富余化学品匹配 / industrial waste and surplus matching."""
+    """wastematch — matching of solid waste and surplus chemicals in industrial parks."""
     ctx.obj = Cli(url=db_url or AppConfig.from_env().database_url, lang=lang or locale_language())
+
+
+def _localised(exc: click.UsageError) -> click.UsageError:
+    """``exc`` shown in the invocation's language; "no arguments: the help" is the help itself, already localised."""
+    if isinstance(exc, (LocalisedUsageError, click.exceptions.NoArgsIsHelpError)):
+        return exc
+    return LocalisedUsageError(exc, language(exc.ctx))
 
 
 # Each module's commands and groups (``wastematch --help`` lists them sorted by name, whatever the order here).

@@ -10,15 +10,16 @@ from marketplace.models.base import CHINA_TZ, utcnow
 
 from ..i18n import message_halves
 from .context import Cli
+from .help_text import group
 from .output import emit_json, json_option, pad, say, text
 
 # An alert's severity as the alerts page names it.
 SEVERITY_ZH = {"warning": "提示", "critical": "严重"}
 
 
-@click.group()
+@group()
 def alerts() -> None:
-    """Reconciliation alerts for coordinators (对账预警): weights, overdue receipts and manifests, licences."""
+    """Reconciliation alerts for coordinators: weights, overdue receipts and manifests, licences."""
 
 
 @alerts.command("scan")

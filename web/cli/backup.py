@@ -30,6 +30,7 @@ from marketplace.services.accounts.audit import event_count
 
 from ..config import sqlite_file
 from .context import Cli
+from .help_text import command
 from .output import say, text
 
 
@@ -162,12 +163,12 @@ def audit_count(url: str) -> tuple[str | None, int]:
         engine.dispose()
 
 
-@click.command()
+@command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
 @click.pass_obj
 def backup(cli: Cli, file: Path, force: bool) -> None:
-    """Back the database up to FILE (SQLite: online backup; PostgreSQL: pg_dump -Fc) — 备份数据库."""
+    """Back the database up to FILE (SQLite: online backup; PostgreSQL: pg_dump -Fc)."""
     cli.announce()
     if file.exists() and not force:
         raise BackupError(text(f"{file} 已存在: 如需覆盖请加 --force", f"{file} exists: give --force to overwrite it"))
@@ -178,12 +179,12 @@ def backup(cli: Cli, file: Path, force: bool) -> None:
         f"backed up to {file} ({size} bytes; schema {revision}, {events} audit events)")
 
 
-@click.command()
+@command()
 @click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.option("--replace", is_flag=True, help="Overwrite a database that already has data.")
 @click.pass_obj
 def restore(cli: Cli, file: Path, replace: bool) -> None:
-    """Restore the database from FILE, a `wastematch backup` (into an empty database unless --replace) — 恢复数据库."""
+    """Restore the database from FILE, a `wastematch backup` (into an empty database unless --replace)."""
     cli.announce()
     restore_database(cli.url, file, replace=replace)
     revision, events = audit_count(cli.url)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from .context import Cli
+from .help_text import group
 from .output import StderrProgress, emit_json, json_option, say, text
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ CHEMICAL_FIELD_ZH = {"cas": "CAS 号", "name": "名称", "iupac_name": "IUPAC �
                      "record_cas": "数据记录的 CAS 号", "in_database": "收录于化学品数据库"}
 
 
-@click.group()
+@group()
 def catalog() -> None:
     """Reference data: HW list, exemptions, EU List of Waste, chemicals."""
 
@@ -31,7 +32,7 @@ def catalog() -> None:
 @json_option
 @click.pass_obj
 def import_hw_list_cmd(cli: Cli, pdf: Path) -> None:
-    """Load the official 国家危险废物名录 (codes and exemption list) from its published PDF."""
+    """Load the official National Catalogue of Hazardous Wastes (codes and exemption list) from its published PDF."""
     from catalog.hw_list_pdf import HwListParseError, parse_hw_list_pdf
     from marketplace.errors import ValidationFailed
     from marketplace.services.catalog.reference import import_hw_list
@@ -158,7 +159,7 @@ def categories_cmd(cli: Cli) -> None:
 @json_option
 @click.pass_obj
 def exemptions_cmd(cli: Cli, code: str | None, search: str | None) -> None:
-    """The exemption list 危险废物豁免管理清单."""
+    """The hazardous waste exemption list."""
     from marketplace.services.catalog.reference import list_exemptions
 
     with cli.transaction() as session:

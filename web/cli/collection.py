@@ -13,12 +13,13 @@ from typing import Any
 import click
 
 from .context import Cli
+from .help_text import group
 from .output import emit_json, json_option, localised, say, text
 
 
-@click.group("collection")
+@group("collection")
 def collection() -> None:
-    """Pooled collection rounds for small producers (小微企业危险废物集中收集)."""
+    """Pooled hazardous waste collection rounds for small producers."""
 
 
 def _vehicle(given: str) -> dict[str, Any]:

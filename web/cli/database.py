@@ -14,6 +14,7 @@ from marketplace.db import schema_revision, upgrade_schema
 from ..config import ensure_sqlite_dir
 from .catalog import say_catalog_note
 from .context import Cli
+from .help_text import command
 from .output import emit_json, info, json_option, pad, say, text
 
 # The interchange document's sections, as ``import`` and ``export`` name them in Chinese.
@@ -22,7 +23,7 @@ SECTION_ZH = {"parks": "园区", "enterprises": "企业", "licences": "许可证
 IMPORT_STAGE_ZH = {"validated rows": "已校验行", **SECTION_ZH}
 
 
-@click.command()
+@command()
 @json_option
 @click.pass_obj
 def init(cli: Cli) -> None:
@@ -72,7 +73,7 @@ def _import_progress(stage: str, done: int, total: int) -> None:
     info(f"  {text(IMPORT_STAGE_ZH.get(stage, stage), stage)} {done}/{total}")
 
 
-@click.command("import")
+@command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @json_option
 @click.pass_obj
@@ -101,7 +102,7 @@ def import_(cli: Cli, file: Path) -> None:
         say(f"已导入 {file}，用时 {result['seconds']} 秒", f"imported {file} in {result['seconds']} s")
 
 
-@click.command()
+@command()
 @click.option("--park", default=None, help="Only this park's enterprises and listings.")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.pass_obj

@@ -10,6 +10,7 @@ import click
 
 from ..config import AppConfig, configured_secret_key, demo_secret_key, hw_list_pdf
 from .context import Cli
+from .help_text import command
 from .output import StderrProgress, columns, info, pad, say, text
 from .report_output import report_summary_lines, write_report
 
@@ -187,7 +188,7 @@ def _print_demo_accounts(seeded: list) -> None:
         info("  " + "  ".join(pad(cell, w) for cell, w in zip(r, widths)).rstrip())
 
 
-@click.command()
+@command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--no-serve", is_flag=True, help="Set everything up, then stop instead of serving.")

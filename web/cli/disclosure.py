@@ -14,12 +14,13 @@ from pathlib import Path
 import click
 
 from .context import Cli
+from .help_text import command
 from .output import say, text
 
 SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".json": "json"}
 
 
-@click.command("disclosure")
+@command("disclosure")
 @click.argument("ref")
 @click.option("--year", type=int, required=True, help="The year disclosed (e.g. 2025).")
 @click.option("--format", "fmt", type=click.Choice(("html", "json")), default=None,
@@ -28,7 +29,7 @@ SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".json": "json"}
               help="Where to write it ('-': stdout, with json).")
 @click.pass_obj
 def disclosure(cli: Cli, ref: str, year: int, fmt: str | None, out: Path) -> None:
-    """The annual environmental disclosure of enterprise REF for --year (企业环境信息依法披露).
+    """The annual environmental disclosure of enterprise REF for --year.
 
     Generates or refreshes the draft (unless published) and writes it.
     """

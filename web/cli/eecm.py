@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from .context import Cli
+from .help_text import group
 from .output import emit_json, json_option, say, text
 
 
@@ -31,9 +32,9 @@ def _read_json(path: Path, field: str) -> dict[str, Any]:
     return doc
 
 
-@click.group("eecm")
+@group("eecm")
 def eecm() -> None:
-    """EECM assessments: the indicator tree, self-assessments and scoring (EECM 评估)."""
+    """EECM assessments: the indicator tree, self-assessments and scoring."""
 
 
 @eecm.command("tree")
@@ -44,7 +45,7 @@ def eecm() -> None:
 @json_option
 @click.pass_obj
 def tree(cli: Cli, park: str | None, tree_file: Path | None, reset: bool) -> None:
-    """Show or set a park's EECM indicator tree (指标体系)."""
+    """Show or set a park's EECM indicator tree."""
     from marketplace.services.governance.eecm import park_tree_view, set_park_tree
 
     if tree_file is not None and reset:
@@ -80,7 +81,7 @@ def tree(cli: Cli, park: str | None, tree_file: Path | None, reset: bool) -> Non
 @json_option
 @click.pass_obj
 def list_cmd(cli: Cli, park: str | None, year: int | None) -> None:
-    """The assessments, newest year first (评估列表)."""
+    """The assessments, newest year first."""
     from marketplace.services.governance.eecm import STATUS_REASON, assessment_views
 
     with cli.transaction() as session:
@@ -108,7 +109,7 @@ def list_cmd(cli: Cli, park: str | None, year: int | None) -> None:
 @json_option
 @click.pass_obj
 def score_cmd(cli: Cli, assessment_id: int, scores_file: Path) -> None:
-    """Score a submitted assessment (评分): total over the park's tree and the rating bonus."""
+    """Score a submitted assessment: total over the park's tree and the rating bonus."""
     from marketplace.services.governance.eecm import assessment_view, score_assessment
 
     scores = _read_json(scores_file, "scores")

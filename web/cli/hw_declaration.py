@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from .context import Cli
+from .help_text import group
 from .ledger import check_line
 from .output import emit_json, info, json_option, say, text
 
@@ -21,9 +22,9 @@ TONNES = ("stock_start_t", "generated_t", "utilised_own_t", "disposed_own_t", "t
 CHECK_ZH = {"manifest_mismatch": "与联单不符", "unbalanced": "数量不平衡"}
 
 
-@click.group("hw-declaration")
+@group("hw-declaration")
 def hw_declaration() -> None:
-    """Annual hazardous waste declarations, reconciled with the manifests (危险废物年度申报)."""
+    """Annual hazardous waste declarations, reconciled with the manifests."""
 
 
 def _line(d: dict[str, Any]) -> str:

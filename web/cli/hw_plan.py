@@ -15,6 +15,7 @@ import click
 
 from ..i18n import message_halves
 from .context import Cli
+from .help_text import group
 from .ledger import SEVERITY_ZH
 from .output import columns, emit_json, info, json_option, pad, say, text
 
@@ -23,9 +24,9 @@ SOURCE_WORDS = {"declaration": ("年度申报", "annual declaration"), "ledger":
                 "manifests": ("转移联单", "manifests")}
 
 
-@click.group("hw-plan")
+@group("hw-plan")
 def hw_plan() -> None:
-    """Hazardous waste management plans, filed with the park (危险废物管理计划)."""
+    """Hazardous waste management plans, filed with the park."""
 
 
 def _words(table: dict[str, tuple[str, str]], key: str) -> str:
@@ -272,7 +273,7 @@ def revise(cli: Cli, plan_id: int) -> None:
 
 @hw_plan.command("list")
 @click.option("--year", type=int, default=None, help="The plans' year.")
-@click.option("--status", default=None, help="draft, submitted, returned, resubmitted or accepted.")
+@click.option("--status", default=None, help="draft, submitted, returned, resubmitted or accepted (filed).")
 @click.option("--tier", default=None, help="key, simplified or registration.")
 @json_option
 @click.pass_obj

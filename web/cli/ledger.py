@@ -12,6 +12,7 @@ from marketplace.models.ledger import FINDING_CODES, FINDING_STATUSES, LEDGER_DI
 
 from ..i18n import message_halves
 from .context import Cli
+from .help_text import group
 from .output import emit_json, info, json_option, pad, say, text
 
 IMPORT_FORMATS = {".csv": "csv", ".json": "json", ".xlsx": "xlsx"}
@@ -28,9 +29,9 @@ def check_line(check: dict[str, Any], labels_zh: dict[str, str]) -> str:
                                             f"{code} ({severity}): {en}")
 
 
-@click.group()
+@group()
 def ledger() -> None:
-    """Chemical flow ledger (化学物质流向台账): record, import, list, review and findings."""
+    """Chemical flow ledger: record, import, list, review and findings."""
 
 
 def _line(v: dict[str, Any]) -> str:

@@ -8,6 +8,7 @@ import click
 
 from ..i18n import message_halves
 from .context import Cli
+from .help_text import ERROR, command, group, label
 from .output import emit_json, json_option, localised, say, text
 
 # The solver's status as the run page names it (``web.i18n`` STATE_LABELS, a page translation).
@@ -29,14 +30,14 @@ def _settings(exact: bool = False, time_limit: float | None = None, today: str |
     return Settings(**kwargs)
 
 
-@click.command()
+@command()
 @click.argument("refs", nargs=-1, required=True)
 @click.option("--top", default=5, show_default=True, type=click.IntRange(1, 100), help="Recommendations per listing.")
 @click.option("--today", default=None, metavar="YYYY-MM-DD", help="Judge licence validity on this date.")
 @json_option
 @click.pass_obj
 def recommend(cli: Cli, refs: tuple[str, ...], top: int, today: str | None) -> None:
-    """One-click matching (一键资源匹配): ranked needs for an offer, offers for a need."""
+    """One-click matching: ranked needs for an offer, offers for a need."""
     from marketplace.services.matching.recommendations import recommend as recommend_service
 
     started = time.perf_counter()
@@ -87,7 +88,7 @@ def _flags(checks: list[dict[str, Any]]) -> tuple[str, str]:
     return ("、".join(RULE_NAMES[c].name_zh if c in RULE_NAMES else c for c in codes), ", ".join(codes))
 
 
-@click.command()
+@command()
 @click.option("--park", default=None, help="Only this park's listings.")
 @click.option("--exact", is_flag=True, help="CP-SAT with side constraints (minimum lot, suppliers, mixes).")
 @click.option("--time-limit", "time_limit", type=click.FloatRange(0.1, 3600), default=None,
@@ -157,7 +158,8 @@ def match(cli: Cli, park: str | None, exact: bool, time_limit: float | None, min
             doc["totals"]["previous_run"] = compared["previous_run"]
     except EngineRefused as exc:
         # An option the engine cannot honour: one line and the usage exit code; the transaction rolled back.
-        click.echo(f"Error: {localised(exc.message)}", err=True)  # click's own prefix of a usage error
+        # click's own prefix of a usage error, in the invocation's language as click's are (``help_text``)
+        click.echo(f"{label(ERROR, cli.lang)}{localised(exc.message)}", err=True)
         raise SystemExit(2) from None
     c, t = result.counts, result.timings
     if result.engine != "local" or len(result.regions) > 1:  # on stderr, so with --json too: where a long run went
@@ -239,7 +241,7 @@ def _outcome_line(run_id: int, compared: dict[str, Any]) -> tuple[str, str]:
             en + f" ({', '.join(p for p in parts if p)} vs run {compared['previous_run']})")
 
 
-@click.group()
+@group()
 def matches() -> None:
     """The match workflow's system jobs."""
 
@@ -259,9 +261,9 @@ def matches_expire(cli: Cli) -> None:
         say(f"{n} 个匹配已过期", f"{n} match(es) expired")
 
 
-@click.group()
+@group()
 def approvals() -> None:
-    """Point-to-point utilisation approvals (点对点定向利用)."""
+    """Point-to-point utilisation approvals."""
 
 
 @approvals.command("add")
@@ -292,9 +294,9 @@ def approvals_add(cli: Cli, number: str, producer: str, receiver: str, waste_cod
             f"registered point-to-point approval {number}: {producer} → {receiver}, {waste_code}")
 
 
-@click.group()
+@group()
 def model() -> None:
-    """The re-ranking model learnt from coordinators' decisions (决策学习排序模型)."""
+    """The re-ranking model learnt from coordinators' decisions."""
 
 
 def _model_lines(doc: dict[str, Any]) -> list[str]:

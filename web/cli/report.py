@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from .context import Cli
+from .help_text import command
 from .output import emit_json, info, json_option, say, text
 from .report_output import check_out, report_summary_lines, write_report
 
@@ -37,7 +38,7 @@ def _read_policy(path: Path | None) -> dict[str, Any] | None:
     return doc
 
 
-@click.command("report")
+@command("report")
 @click.option("--park", default=None, help="Park code (default: every park).")
 @click.option("--format", "fmt", type=click.Choice(("html", "json", "csv", "xlsx")), default=None,
               help="Output format (default: from the --out suffix, else html). csv writes a folder, or a .zip.")
@@ -51,7 +52,7 @@ def _read_policy(path: Path | None) -> dict[str, Any] | None:
 @json_option
 @click.pass_obj
 def report(cli: Cli, park: str | None, fmt: str | None, out: Path, start, end, policy_file: Path | None) -> None:
-    """Symbiosis chains, closed loops, zero-waste KPIs and enterprise ratings (产业共生与无废城市报告)."""
+    """Symbiosis chains, closed loops, zero-waste KPIs and enterprise ratings."""
     from marketplace.services.reports.document import build_report
 
     fmt = fmt or SUFFIX_FORMATS.get(out.suffix.lower(), "html")
@@ -88,7 +89,7 @@ def report(cli: Cli, park: str | None, fmt: str | None, out: Path, start, end, p
         emit_json(summary)
 
 
-@click.command("rating-policy")
+@command("rating-policy")
 @click.argument("park")
 @click.option("--set", "policy_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="Store these overrides (JSON file) as the park's rating thresholds.")
@@ -96,7 +97,7 @@ def report(cli: Cli, park: str | None, fmt: str | None, out: Path, start, end, p
 @json_option
 @click.pass_obj
 def rating_policy(cli: Cli, park: str, policy_file: Path | None, reset: bool) -> None:
-    """Show or set a park's rating thresholds for its reports (评级参数)."""
+    """Show or set a park's rating thresholds for its reports."""
     from marketplace.services.reports.rating_policy import rating_policy_view, set_rating_policy
 
     if policy_file is not None and reset:

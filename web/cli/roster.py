@@ -15,6 +15,7 @@ from marketplace.models.base import park_date
 from marketplace.services.governance import roster as service
 
 from .context import Cli
+from .help_text import group
 from .output import emit_json, json_option, say, text
 
 SUBSTANCE_FIELDS = ("cas", "name", "list", "measure", "role", "quantity_t")
@@ -67,7 +68,7 @@ _TODAY = click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None
                       help="Evaluate as of this park day (due dates, overdue); default: today.")
 
 
-@click.group(invoke_without_command=True)
+@group(invoke_without_command=True)
 @click.option("--park", default=None, help="Park code; default: every park.")
 @click.option("--year", type=int, default=None, help="Survey year; default: last year.")
 @_TODAY

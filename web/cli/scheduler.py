@@ -8,19 +8,20 @@ import click
 
 from ..i18n import message_halves
 from .context import Cli
+from .help_text import command
 from .output import emit_json, json_option, say
 
 # A run's outcome (``scheduling.Ran.status``) in Chinese.
 STATUS_ZH = {"done": "已完成", "failed": "失败"}
 
 
-@click.command("scheduler")
+@command("scheduler")
 @click.option("--once", is_flag=True, help="Run the due slots once and exit (for cron or a test).")
 @click.option("--interval", type=float, default=20.0, show_default=True, help="Seconds between checks.")
 @json_option
 @click.pass_obj
 def scheduler(cli: Cli, once: bool, interval: float) -> None:
-    """定时任务 / Run the time-based jobs; each slot runs at most once across every scheduler process."""
+    """Run the scheduled (time-based) jobs; each slot runs at most once across every scheduler process."""
     from marketplace.db import make_sessionmaker
     from marketplace.services import scheduling
 

@@ -16,6 +16,7 @@ import click
 
 from ..config import AppConfig, ConfigError, configured_secret_key, require_secret_key
 from .context import Cli
+from .help_text import command
 from .output import localised, say, text
 
 SERVERS = ("gunicorn", "waitress")
@@ -103,7 +104,7 @@ def _serve_gunicorn(settings: AppConfig, host: str, port: int, workers: int, thr
     GunicornServer(factory, gunicorn_options(host, port, workers, threads)).run()
 
 
-@click.command()
+@command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", type=click.IntRange(min=1), default=None,

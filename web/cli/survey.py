@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from .context import Cli
+from .help_text import group
 from .ledger import check_line
 from .output import emit_json, json_option, say, text
 
@@ -37,9 +38,9 @@ def _read(path: Path) -> tuple[Any, Any]:
         raise ValidationFailed(f"{path.name} is not valid JSON (不是有效的JSON文件)", {"$": [str(exc)]}) from None
 
 
-@click.group("survey")
+@group("survey")
 def survey() -> None:
-    """Annual chemical survey declarations (化学物质环境信息调查)."""
+    """Annual chemical survey declarations."""
 
 
 @survey.command("import")

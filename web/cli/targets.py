@@ -13,6 +13,7 @@ import click
 from marketplace.errors import ValidationFailed
 
 from .context import Cli
+from .help_text import command
 from .output import emit_json, json_option, say, text
 
 SURVEY_FORMATS = {".html": "html", ".htm": "html", ".xlsx": "xlsx"}
@@ -50,7 +51,7 @@ def progress_lines(code: str, year: int, rows: list[dict[str, Any]]) -> list[str
     return lines
 
 
-@click.command("targets")
+@command("targets")
 @click.option("--park", default=None, help="Park code (default: every park).")
 @click.option("--year", type=int, default=None, help="The year (default: this year in the park).")
 @click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
@@ -61,7 +62,7 @@ def progress_lines(code: str, year: int, rows: list[dict[str, Any]]) -> list[str
 @click.pass_obj
 def targets_cmd(cli: Cli, park: str | None, year: int | None, settings: tuple[str, ...], clears: tuple[str, ...],
                 note: str) -> None:
-    """Plan targets per park and year with their progress (规划目标及进展); --set / --clear change them."""
+    """Plan targets per park and year with their progress; --set / --clear change them."""
     from marketplace.models.base import park_date
     from marketplace.services.accounts.parks import coordinated_parks
     from marketplace.services.reports import targets
@@ -89,7 +90,7 @@ def targets_cmd(cli: Cli, park: str | None, year: int | None, settings: tuple[st
         say(f"目标已更新：设置 {len(parsed)} 项，清除 {len(clears)} 项", f"{len(parsed)} target(s) set, {len(clears)} cleared")
 
 
-@click.command("survey-report")
+@command("survey-report")
 @click.option("--park", required=True, help="Park code.")
 @click.option("--year", type=int, required=True, help="The survey year.")
 @click.option("--format", "fmt", type=click.Choice(("html", "xlsx")), default=None,
@@ -98,7 +99,7 @@ def targets_cmd(cli: Cli, park: str | None, year: int | None, settings: tuple[st
 @json_option
 @click.pass_obj
 def survey_report_cmd(cli: Cli, park: str, year: int, fmt: str | None, out: Path) -> None:
-    """The park survey report of a year (园区化学物质环境信息调查报告): coverage, roster, violations,
+    """The park survey report of a year: coverage, roster, violations,
     EECM results, targets and recommendations."""
     from marketplace.services.governance.survey_report import render_survey_html, render_survey_xlsx
     from marketplace.services.reports.targets import survey_report

@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from .context import Cli
+from .help_text import command
 from .output import emit_json, json_option, say
 
 # What the code named, in Chinese and in English.
@@ -64,7 +65,7 @@ def tree_lines(doc: dict[str, Any], lang: str = "both") -> list[str]:
     return lines
 
 
-@click.command("trace")
+@command("trace")
 @click.argument("code")
 @json_option
 @click.pass_obj
@@ -72,7 +73,7 @@ def trace_cmd(cli: Cli, code: str) -> None:
     """The whole path of CODE: a container code, a manifest number, or a ledger batch REF:BATCH / ledger:ID.
 
     Producer → offer → match → shipment (manifest, containers) → receiver → what it became in
-    the ledgers (全程追溯).
+    the ledgers.
     """
     from marketplace.services.traceability.trace import trace
 

@@ -17,6 +17,7 @@ from marketplace.models import PACKAGINGS, SHIPMENT_STATUSES
 from marketplace.models.base import CHINA_TZ
 
 from .context import Cli
+from .help_text import group
 from .output import emit_json, json_option, say, text
 
 # "4×drum:0.25" (or 4xdrum:0.25, 4*drum:0.25): four drums of 0.25 t each.
@@ -88,9 +89,9 @@ def _trip_options(carrier_help: str):
     """The trip's options of a planned shipment: carrier, its permit, vehicle, driver, planned date, note."""
     options = [
         click.option("--carrier", default=None, help=carrier_help),
-        click.option("--carrier-licence", default=None, help="The carrier's road transport permit (道路运输许可证)."),
-        click.option("--vehicle", default=None, help="Plate number (车牌号)."),
-        click.option("--driver", default=None, help="Driver (驾驶员)."),
+        click.option("--carrier-licence", default=None, help="The carrier's road transport permit."),
+        click.option("--vehicle", default=None, help="Plate number."),
+        click.option("--driver", default=None, help="Driver."),
         click.option("--planned-on", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Planned date, YYYY-MM-DD."),
         click.option("--note", default="", help="Free note."),
     ]
@@ -145,9 +146,9 @@ def _show(cli: Cli, doc: dict[str, Any], zh: str, en: str) -> None:
     _done(doc, zh, en)
 
 
-@click.group()
+@group()
 def transfers() -> None:
-    """Shipments of approved matches: manifests (转移联单) and container codes (一物一码)."""
+    """Shipments of approved matches: manifests and container codes."""
 
 
 @transfers.command("plan")
@@ -157,7 +158,7 @@ def transfers() -> None:
               help=f"One container, e.g. drum:0.2 (repeatable; packagings: {', '.join(PACKAGINGS)}).")
 @click.option("--containers", "batches", multiple=True, metavar="N×PACKAGING:T",
               help="N identical containers, e.g. 4×drum:0.25 (or 4xdrum:0.25; repeatable).")
-@_trip_options("Carrier (运输单位).")
+@_trip_options("Carrier.")
 @json_option
 @click.pass_obj
 def plan(cli: Cli, match_id: int, quantity_t: float, single: tuple[str, ...], batches: tuple[str, ...],
@@ -298,11 +299,11 @@ def _show_correction(cli: Cli, doc: dict[str, Any], number: str) -> None:
 @click.argument("manifest")
 @click.option("--field", "pairs", multiple=True, required=True, metavar="FIELD=VALUE",
               help="A field to correct and its proposed value, e.g. quantity_received_t=1.2 (repeatable).")
-@click.option("--reason", required=True, help="Why the manifest is wrong (更正原因).")
+@click.option("--reason", required=True, help="Why the manifest is wrong.")
 @json_option
 @click.pass_obj
 def correct(cli: Cli, manifest: str, pairs: tuple[str, ...], reason: str) -> None:
-    """Ask for a correction of a manifest (联单更正申请); a coordinator of the producer's park decides."""
+    """Ask for a correction of a manifest; a coordinator of the producer's park decides."""
     from marketplace.services.traceability import corrections
     from marketplace.services.traceability import transfers as svc
 
@@ -340,12 +341,12 @@ def decide_correction(cli: Cli, manifest: str, correction_id: int, decision: str
 
 @transfers.command("return")
 @click.argument("manifest")
-@_trip_options("Carrier of the return trip (运输单位).")
+@_trip_options("Carrier of the return trip.")
 @json_option
 @click.pass_obj
 def return_(cli: Cli, manifest: str, carrier: str | None, carrier_licence: str | None, vehicle: str | None,
             driver: str | None, planned_on: dt.datetime | None, note: str) -> None:
-    """Send a rejected load back under a new manifest linked to it (退运联单): same containers, new codes."""
+    """Send a rejected load back under a new manifest linked to it: same containers, new codes."""
     from marketplace.services.traceability import transfers as svc
 
     principal = cli.operator()

@@ -7,12 +7,13 @@ import sys
 import click
 
 from .context import Cli
+from .help_text import group
 from .output import emit_json, json_option, say, text
 
 
-@click.group()
+@group()
 def users() -> None:
-    """Accounts: enterprise users, coordinators, admins (用户与角色)."""
+    """Accounts and their roles: enterprise users, coordinators, admins."""
 
 
 def _stdin_is_terminal() -> bool:

@@ -146,7 +146,7 @@ def test_an_option_the_engine_cannot_honour_is_one_line_exit_2_nothing_written(d
     with dask.config.set({"distributed.comm.timeouts.connect": "2s"}):  # a refused port answers at once
         result = run(demo_url, "match", "--today", TODAY, *args, ok=False)
     assert result.exit_code == 2
-    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    errors = [line for line in result.stderr.splitlines() if line.startswith("错误 / Error: ")]  # --lang both, as click
     assert len(errors) == 1 and option in errors[0], result.stderr
     assert result.stdout == ""
     assert _stored(demo_url) == before

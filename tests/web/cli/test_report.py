@@ -49,9 +49,10 @@ def test_report_and_rating_policy_in_chinese_and_in_english(db_url, tmp_path):
     assert "园区 BH：自定义评级参数 {}" in zh.stderr and english_sentences(zh.stderr) == [], zh.stderr
     en = run_in("en", db_url, "rating-policy", "BH")
     assert "park BH: overrides {}" in en.stderr and chinese_words(en.stderr) == [], en.stderr
-    # A usage error's own line in the language chosen (click's "Usage: …" around it is click's).
+    # A usage error's own line in the language chosen, and click's usage lines around it too.
     zh = run_in("zh", db_url, "report", "--format", "html", "--out", "-", ok=False)
-    [error] = [line for line in zh.stderr.splitlines() if line.startswith("Error: ")]
+    assert "用法：" in zh.stderr and "Usage" not in zh.stderr, zh.stderr
+    [error] = [line for line in zh.stderr.splitlines() if line.startswith("错误：")]
     assert "仅用于 --format json" in error and english_sentences(error) == [], error
     en = run_in("en", db_url, "rating-policy", "BH", "--set", str(tmp_path / "r.html"), "--reset", ok=False)
     assert "--set and --reset exclude each other" in en.stderr and chinese_words(en.stderr) == [], en.stderr
