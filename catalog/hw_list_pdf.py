@@ -55,7 +55,14 @@ __all__ = ["HwListParseError", "parse_hw_list_pdf"]
 
 
 class HwListParseError(ValueError):
-    """Not a readable National Hazardous Waste List PDF, or its tables are inconsistent."""
+    """Not a readable National Hazardous Waste List PDF, or its tables are inconsistent.
+
+    ``str()`` is the English reason; ``zh`` the same in Chinese (an importer shows the user's language).
+    """
+
+    def __init__(self, en: str, zh: str) -> None:
+        super().__init__(en)
+        self.en, self.zh = en, zh
 
 
 # --- vocabulary of the document -------------------------------------------------
@@ -381,10 +388,10 @@ def _find_header(
                 if span is not None:
                     break
             if span is None:
-                raise HwListParseError(f"table header is missing the column {keyword!r}")
+                raise HwListParseError(f"table header is missing the column {keyword!r}", f"表头缺少「{keyword}」列")
             spans.append((name, span))
         if [s for _, s in spans] != sorted((s for _, s in spans), key=lambda s: s[0]):
-            raise HwListParseError("table header columns are not in the expected order")
+            raise HwListParseError("table header columns are not in the expected order", "表头各列的顺序与名录不符")
         return kind, spans, max(line.bottom for line in band)
     return None
 
@@ -639,7 +646,8 @@ def _parse_main_page(table: _TablePage, state: _State) -> None:
         found = _CODE_RE.findall(line.compact)
         if len(found) != 1 or found[0] != line.compact:
             raise HwListParseError(
-                f"page {table.index}: unexpected text {line.text!r} in the 废物代码 column"
+                f"page {table.index}: unexpected text {line.text!r} in the 废物代码 column",
+                f"第 {table.index} 页：「废物代码」列中有无法识别的文字「{line.text}」",
             )
         anchors.append(line)
         codes.append(found[0])
@@ -667,7 +675,8 @@ def _parse_main_page(table: _TablePage, state: _State) -> None:
         accept=one_label_on_top, starts_block=is_label,
     )
     if cat_cells is None:
-        raise HwListParseError(f"page {table.index}: cannot read the 废物类别 column")
+        raise HwListParseError(f"page {table.index}: cannot read the 废物类别 column",
+                               f"第 {table.index} 页：无法读取「废物类别」列")
     for cell in cat_cells:
         if cell.carried:
             label, name = state.last_category  # type: ignore[misc]
@@ -679,12 +688,14 @@ def _parse_main_page(table: _TablePage, state: _State) -> None:
             known = state.category_names.setdefault(label, name)
             if known != name:
                 raise HwListParseError(
-                    f"page {table.index}: category {label} is named {name!r} here, {known!r} before"
+                    f"page {table.index}: category {label} is named {name!r} here, {known!r} before",
+                    f"第 {table.index} 页：类别 {label} 在此名为「{name}」，此前为「{known}」",
                 )
         for r in range(cell.first, cell.last + 1):
             if f"HW{suffixes[r]}" != label:
                 raise HwListParseError(
-                    f"page {table.index}: code {codes[r]} is printed in the rows of {label}"
+                    f"page {table.index}: code {codes[r]} is printed in the rows of {label}",
+                    f"第 {table.index} 页：代码 {codes[r]} 印在类别 {label} 的行中",
                 )
         # Only the first rows of a page may continue the previous page's industry,
         # and only within the same category.
@@ -698,7 +709,8 @@ def _parse_main_page(table: _TablePage, state: _State) -> None:
         )
         if ind_cells is None:
             raise HwListParseError(
-                f"page {table.index}: cannot read the 行业来源 column beside {codes[cell.first]}"
+                f"page {table.index}: cannot read the 行业来源 column beside {codes[cell.first]}",
+                f"第 {table.index} 页：无法读取代码 {codes[cell.first]} 旁的「行业来源」列",
             )
         for ind in ind_cells:
             industry = state.last_industry if ind.carried else _join_lines(ind.lines)
@@ -754,17 +766,20 @@ def _parse_exemption_page(table: _TablePage, state: _State) -> None:
         accept=one_number, starts_block=lambda line: True,
     )
     if number_cells is None:
-        raise HwListParseError(f"page {table.index}: cannot read the 序号 column")
+        raise HwListParseError(f"page {table.index}: cannot read the 序号 column",
+                               f"第 {table.index} 页：无法读取「序号」列")
     for ncell in number_cells:
         number = state.last_number if ncell.carried else int(ncell.lines[0].compact)
         assert number is not None
         if state.last_number is None:
             if number != 1:
-                raise HwListParseError(f"page {table.index}: exemption list starts at 序号 {number}")
+                raise HwListParseError(f"page {table.index}: exemption list starts at 序号 {number}",
+                                       f"第 {table.index} 页：豁免清单从序号 {number} 开始，而非 1")
         elif number != state.last_number + 1 and (number != state.last_number or ncell.first):
             # A number may repeat only at the top of a page, continuing its row.
             raise HwListParseError(
-                f"page {table.index}: exemption 序号 {number} follows {state.last_number}"
+                f"page {table.index}: exemption 序号 {number} follows {state.last_number}",
+                f"第 {table.index} 页：豁免清单序号 {number} 排在 {state.last_number} 之后",
             )
         continuing = number == state.last_number
         code_cells = _merge_cells(
@@ -776,7 +791,8 @@ def _parse_exemption_page(table: _TablePage, state: _State) -> None:
             pitch=table.pitch, rules=table.rules, allow_carry=continuing,
         )
         if code_cells is None or waste_cells is None:
-            raise HwListParseError(f"page {table.index}: cannot read exemption 序号 {number}")
+            raise HwListParseError(f"page {table.index}: cannot read exemption 序号 {number}",
+                                   f"第 {table.index} 页：无法读取豁免清单序号 {number}")
         codes_by_row: dict[int, str] = {}
         for cell in code_cells:
             text = state.last_codes_text if cell.carried else _join_lines(cell.lines)
@@ -818,27 +834,33 @@ def _parse_hazards(text: str, code: str) -> tuple[str, ...]:
     try:
         return parse_hazards(text)
     except ValueError as exc:
-        raise HwListParseError(f"{code}: {exc}") from None
+        raise HwListParseError(f"{code}: {exc}", f"{code}：无法读取危险特性「{text}」") from None
 
 
 def _finish(state: _State, path: Path) -> HwListEdition:
     if state.edition is None:
-        raise HwListParseError(f"{path}: no title 国家危险废物名录（YYYY年版）; not an HW list")
+        raise HwListParseError(f"{path}: no title 国家危险废物名录（YYYY年版）; not an HW list",
+                               f"{path}：没有标题《国家危险废物名录（YYYY年版）》，不是危险废物名录")
     if not state.rows:
-        raise HwListParseError(f"{path}: no table of hazardous waste codes; not an HW list")
+        raise HwListParseError(f"{path}: no table of hazardous waste codes; not an HW list",
+                               f"{path}：没有危险废物代码表，不是危险废物名录")
     if not state.exemptions:
         # Every edition since 2016 has the appendix; without it the file is incomplete.
-        raise HwListParseError(f"{path}: the appendix 危险废物豁免管理清单 was not found")
+        raise HwListParseError(f"{path}: the appendix 危险废物豁免管理清单 was not found",
+                               f"{path}：未找到附录《危险废物豁免管理清单》")
     codes: list[HwCode] = []
     seen: set[str] = set()
     for row in state.rows:
         if row.code in seen:
-            raise HwListParseError(f"code {row.code} appears twice (page {row.page})")
+            raise HwListParseError(f"code {row.code} appears twice (page {row.page})",
+                                   f"代码 {row.code} 出现两次（第 {row.page} 页）")
         seen.add(row.code)
         if not row.description:
-            raise HwListParseError(f"code {row.code} (page {row.page}) has no description")
+            raise HwListParseError(f"code {row.code} (page {row.page}) has no description",
+                                   f"代码 {row.code}（第 {row.page} 页）没有危险废物描述")
         if not row.industry:
-            raise HwListParseError(f"code {row.code} (page {row.page}) has no 行业来源")
+            raise HwListParseError(f"code {row.code} (page {row.page}) has no 行业来源",
+                                   f"代码 {row.code}（第 {row.page} 页）没有行业来源")
         codes.append(
             HwCode(
                 code=row.code,
@@ -854,15 +876,18 @@ def _finish(state: _State, path: Path) -> HwListEdition:
     # Labels are checked against the codes row by row; this catches a label that
     # sits beside no code at all.
     if {c.category for c in codes} != set(state.category_names):
-        raise HwListParseError("the 废物类别 column and the codes name different categories")
+        raise HwListParseError("the 废物类别 column and the codes name different categories",
+                               "「废物类别」列与各代码所属的类别不一致")
     for ex in state.exemptions:
         unknown = [c for c in ex.codes if c not in seen] + [
             c for c in ex.categories if c not in state.category_names
         ]
         if unknown:
-            raise HwListParseError(f"exemption {ex.number} names unknown codes {unknown}")
+            raise HwListParseError(f"exemption {ex.number} names unknown codes {unknown}",
+                                   f"豁免清单序号 {ex.number} 列出了名录中没有的代码 {'、'.join(unknown)}")
         if not (ex.waste and ex.stage and ex.conditions and ex.exempted):
-            raise HwListParseError(f"exemption {ex.number} ({ex.stage}) has an empty column")
+            raise HwListParseError(f"exemption {ex.number} ({ex.stage}) has an empty column",
+                                   f"豁免清单序号 {ex.number}（{ex.stage}）有空白列")
     return HwListEdition(
         edition=state.edition, codes=codes, exemptions=state.exemptions, categories=categories
     )
@@ -885,24 +910,25 @@ def parse_hw_list_pdf(
     """
     path = Path(path)
     if not path.is_file():
-        raise HwListParseError(f"{path}: no such file")
+        raise HwListParseError(f"{path}: no such file", f"{path}：文件不存在")
     try:
         pdf = pdfplumber.open(path)
     except Exception as exc:  # pdfminer raises many unrelated types for a damaged file
-        raise HwListParseError(f"{path}: not a readable PDF ({exc})") from exc
+        raise HwListParseError(f"{path}: not a readable PDF ({exc})", f"{path}：无法读取该 PDF 文件") from exc
     state = _State()
     with pdf:
         try:
             total = len(pdf.pages)
         except Exception as exc:
-            raise HwListParseError(f"{path}: not a readable PDF ({exc})") from exc
+            raise HwListParseError(f"{path}: not a readable PDF ({exc})", f"{path}：无法读取该 PDF 文件") from exc
         for index, page in enumerate(pdf.pages, 1):
             try:
                 scan = _scan_page(page, index)
             except HwListParseError as exc:
-                raise HwListParseError(f"{path}, page {index}: {exc}") from exc
+                raise HwListParseError(f"{path}, page {index}: {exc.en}", f"{path} 第 {index} 页：{exc.zh}") from exc
             except Exception as exc:  # damaged content stream, bad font, …
-                raise HwListParseError(f"{path}, page {index}: unreadable ({exc})") from exc
+                raise HwListParseError(f"{path}, page {index}: unreadable ({exc})",
+                                       f"{path} 第 {index} 页：无法读取") from exc
             finally:
                 page.close()  # drop pdfminer's layout cache; pages are not revisited
             if state.edition is None:
@@ -912,7 +938,8 @@ def parse_hw_list_pdf(
             if scan.table is None:
                 # A page of codes without a header would be silently lost: refuse it.
                 if state.rows and scan.stray_codes >= 3:
-                    raise HwListParseError(f"{path}, page {index}: HW codes outside a table header")
+                    raise HwListParseError(f"{path}, page {index}: HW codes outside a table header",
+                                           f"{path} 第 {index} 页：有不在表头之下的危险废物代码")
             elif scan.table.kind == "main":
                 _parse_main_page(scan.table, state)
             else:

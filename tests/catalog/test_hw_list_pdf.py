@@ -363,16 +363,18 @@ def test_error_on_a_pdf_that_is_not_the_list(tmp_path):
     with pdfplumber.open(path) as pdf:  # the file itself is a readable PDF
         assert "Invoice" in pdf.pages[0].extract_text()
     calls = []
-    with pytest.raises(HwListParseError, match="not an HW list"):
+    with pytest.raises(HwListParseError, match="not an HW list") as refused:
         parse_hw_list_pdf(path, progress=lambda page, total: calls.append(page))
     assert calls == [1]
+    assert "不是危险废物名录" in refused.value.zh  # every reason in Chinese too, for the importer's user
 
 
 def test_error_on_a_file_that_is_not_a_pdf(tmp_path):
     path = tmp_path / "list.pdf"
     path.write_bytes(b"\x89PNG not a pdf at all")
-    with pytest.raises(HwListParseError, match="not a readable PDF"):
+    with pytest.raises(HwListParseError, match="not a readable PDF") as refused:
         parse_hw_list_pdf(path)
+    assert refused.value.zh.endswith("无法读取该 PDF 文件")
 
 
 def test_error_on_a_missing_file(tmp_path):

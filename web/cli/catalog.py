@@ -42,8 +42,8 @@ def import_hw_list_cmd(cli: Cli, pdf: Path) -> None:
         edition = parse_hw_list_pdf(pdf, progress=StderrProgress(text(f"正在解析 {pdf.name} 的页面",
                                                                       f"parsing {pdf.name} pages")))
     except HwListParseError as exc:
-        raise ValidationFailed(f"cannot read {pdf.name} as the HW list: {exc} (无法读取该危险废物名录 PDF 文件)",
-                               {"pdf": [f"{exc} (无法解析名录)"]}) from None
+        raise ValidationFailed(f"cannot read {pdf.name} as the HW list: {exc.en} (无法作为危险废物名录读取：{exc.zh})",
+                               {"pdf": [f"{exc.en} ({exc.zh})"]}) from None
     parsed = time.perf_counter()
     with cli.transaction() as session:
         load = import_hw_list(session, edition, actor=cli.actor(), source=pdf.name)

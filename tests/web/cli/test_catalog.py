@@ -90,3 +90,5 @@ def test_status_codes_categories_and_exemptions_speak_the_language_asked(db_url,
     status = results[0].stdout
     assert ("危险废物代码: 共 467 个" in status) if lang == "zh" else ("HW codes: " in status and "of 467" in status)
     assert ("医疗废物" in results[2].stdout) if lang == "zh" else ("Medical waste" in results[2].stdout)
+    refused = results[4].stderr
+    assert ("无法读取该 PDF 文件" in refused) if lang == "zh" else ("not a readable PDF" in refused)
