@@ -170,12 +170,21 @@ KPIS: dict[str, Kpi] = {k.key: k for k in (
     Kpi("alerts_raised", "新增预警", "alerts raised", "count", (MONTH, COMPLIANCE)),
     Kpi("open_manifests", "未办结联单", "open manifests", "count", (COMPLIANCE,)),
     Kpi("findings_open", "未整改台账问题", "open ledger findings", "count", (ENTERPRISE, COMPLIANCE)),
+    # Hazardous waste management plans of the year the period ends in (due 31 March).
+    Kpi("hw_plans_filed", "已备案危废管理计划", "HW management plans filed", "count", (COMPLIANCE,),
+        definition_zh="已备案（含备案后申请变更）", definition_en="accepted, or filed and being revised"),
+    Kpi("hw_plan_producers", "危险废物产生单位", "HW producers", "count", (COMPLIANCE,),
+        definition_zh="本年度有危废转移联单或台账产生记录的企业",
+        definition_en="enterprises with HW manifests or ledger entries produced in the year"),
+    Kpi("hw_plans_late", "逾期提交的管理计划", "plans submitted late", "count", (COMPLIANCE,)),
+    Kpi("hw_plans_missing", "未提交管理计划的产生单位", "producers without a plan", "count", (COMPLIANCE,)),
     # Counts by code.
     Kpi("failed_checks", "候选配对未通过硬性检查次数", "hard-check failures on candidate pairs", "count",
         (COMPLIANCE,)),
     Kpi("soft_flags", "提示项", "soft flags", "count", (COMPLIANCE,)),
     Kpi("alerts_by_kind", "预警（按类型）", "alerts by kind", "count", (COMPLIANCE,)),
     Kpi("findings_by_code", "台账问题（按代码）", "ledger findings by code", "count", (COMPLIANCE,)),
+    Kpi("hw_plans_by_status", "危废管理计划（按状态）", "HW management plans by status", "count", (COMPLIANCE,)),
 )}
 
 
@@ -197,7 +206,8 @@ MONTH_FIGURES = _group(MONTH, "transferred_t", "diverted_t", "approved_t", "prop
                        "net_co2e_avoided_t", "shipments", "alerts_raised")
 FLOW_FIGURES = _group(FLOW, "distance_km", "tonne_km", "co2e_avoided_t", "transport_co2e_t", "net_co2e_avoided_t",
                       "cost_saving_cny")
-COMPLIANCE_BREAKDOWNS = _group(COMPLIANCE, "failed_checks", "soft_flags", "alerts_by_kind", "findings_by_code")
+COMPLIANCE_BREAKDOWNS = _group(COMPLIANCE, "failed_checks", "soft_flags", "alerts_by_kind", "findings_by_code",
+                               "hw_plans_by_status")
 # One row per waste stream (kpis.streams): the table 按废物种类 By waste stream, kpis.csv, the 废物种类 sheet, the
 # park overview.
 STREAM_FIGURES = _group(STREAM, "offers", "offered_t", "matched_t", "in_force_t", "transferred_t", "match_rate",

@@ -46,7 +46,10 @@ from matching.rules import RULES
 from ...models import Alert, EecmAssessment, LedgerFinding, MatchRun, Shipment
 from ...models.base import as_utc, iso_utc, park_date, utcnow
 from ..traceability.alerts import KIND_ZH, AlertSettings
+from ..traceability.hw_plans import STATUS_EN as PLAN_STATUS_EN
+from ..traceability.hw_plans import STATUS_ZH as PLAN_STATUS_ZH
 from ..traceability.ledger_review import CODE_ZH
+from ..traceability.plan_filing import plan_filing
 from .flows import BASES, REALISED_SHIPMENTS, UNITS, FlowData, ReportFlow, industry_label, month_of
 
 DIVERTED_ROUTES = ("landfill", "incineration")
@@ -488,6 +491,7 @@ def compliance(session: Session, data: FlowData, *, now: dt.datetime | None = No
     raised_stmt = _in_scope(select(func.count()).select_from(Alert).where(
         Alert.raised_at >= data.period.first_instant, Alert.raised_at < data.period.after_instant), data)
     findings = _open_findings(session, data, at)
+    plans = plan_filing(session, data.in_scope, data.period.end.year, at)
     return {
         "as_of": iso_utc(at),
         "run": run.id if run else None,
@@ -501,7 +505,12 @@ def compliance(session: Session, data: FlowData, *, now: dt.datetime | None = No
         "open_manifests": open_manifests(data, at),
         "findings_open": len(findings),
         "findings_by_code": dict(sorted(Counter(fd.code for fd in findings).items())),
-        "labels": COMPLIANCE_LABELS, "alert_labels": ALERT_LABELS,
+        # The hazardous waste management plans of the year the period ends in (due 31 March): as they stand when
+        # the report is made; the producers (manifests or ledger) up to ``as_of``; missing is null before the due date.
+        "hw_plans_year": plans.year, "hw_plans_due": plans.due.isoformat(), "hw_plan_producers": plans.producers,
+        "hw_plans_filed": plans.filed, "hw_plans_late": plans.late, "hw_plans_missing": plans.missing,
+        "hw_plans_by_status": plans.by_status,
+        "labels": COMPLIANCE_LABELS, "alert_labels": ALERT_LABELS, "plan_status_labels": PLAN_STATUS_LABELS,
     }
 
 
@@ -509,6 +518,7 @@ def compliance(session: Session, data: FlowData, *, now: dt.datetime | None = No
 # in their own (the check ``licence_capacity`` and the alert kind of that name mean different things).
 COMPLIANCE_LABELS: dict[str, str] = {**CODE_ZH, **{r.code: f"{r.name_zh} {r.name_en}" for r in RULES}}
 ALERT_LABELS: dict[str, str] = dict(KIND_ZH)
+PLAN_STATUS_LABELS: dict[str, str] = {k: f"{PLAN_STATUS_ZH[k]} {PLAN_STATUS_EN[k]}" for k in PLAN_STATUS_ZH}
 
 
 __all__ = ["ALERT_PARTIES", "EnterpriseFacts", "FlowFigures", "OWN_PARK_FIELDS", "RECOVERY_PURPOSES", "Totals",

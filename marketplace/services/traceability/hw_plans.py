@@ -60,6 +60,7 @@ from ..accounts.users import Principal
 from . import ledger_review
 from .hw_filings import MAX_YEAR, MIN_YEAR, filing_enterprise, notify_park_coordinators, tonnes_or_reason, validate_year
 from .hw_reconciliation import TOLERANCE_T, TRANSFERRED_STATUSES, UNDER_REVIEW, manifest_totals, year_bounds
+from .plan_filing import is_late, plan_due
 
 __all__ = ["CHECK_WORDS", "FACILITY_WORDS", "HW_FACILITY_KINDS", "HW_PLAN_STATUSES", "HW_PLAN_TIERS",
            "HW_PLAN_TONNES", "MAX_ROWS", "MAX_YEAR", "MIN_YEAR", "REASON_MAX", "SECTION_WORDS", "STATUS_EN",
@@ -73,7 +74,6 @@ TEXT_MAX = 200
 MEASURES_MAX = 4000
 KEY_TONNES = 100.0  # HJ 1259-2022: 100 t a year or more at one site makes a key-supervision unit
 SIMPLIFIED_TONNES = 10.0  # 10 t a year or more: simplified management
-DUE_MONTH_DAY = (3, 31)  # filed by 31 March of the plan's year
 OWN_TREATMENT = ("utilisation", "disposal")
 # Last year's declaration counts once submitted: a draft is not yet the enterprise's word.
 DECLARED_STATUSES = ("submitted", "resubmitted", "accepted", "returned")
@@ -556,7 +556,7 @@ def findings(session: Session, plan: HwPlan, now: dt.datetime | None = None) -> 
                                 f"{code}：本年已有 {count} 份联单（{tonnes:g} 吨），计划未列此废物",
                                 f"{code}: {count} manifest(s) this year ({tonnes:g} t), not in the plan", waste_code=code))
     first = plan.first_submitted_at or now
-    if first is not None and first.astimezone(CHINA_TZ).date() > dt.date(plan.year, *DUE_MONTH_DAY):
+    if is_late(plan.year, first):
         out.append(_finding("submitted_at", "late", "warning",
                             f"首次提交于 {first.astimezone(CHINA_TZ).date()}，晚于 {plan.year} 年 3 月 31 日的备案期限",
                             f"first submitted on {first.astimezone(CHINA_TZ).date()}, after the {plan.year}-03-31 "
@@ -722,7 +722,6 @@ def revise(session: Session, principal: Principal, plan_id: int) -> HwPlan:
 
 def plan_view(plan: HwPlan) -> dict[str, Any]:
     """A plan as the API and the command line show it."""
-    due = dt.date(plan.year, *DUE_MONTH_DAY)
     first = plan.first_submitted_at
     return {
         "id": plan.id, "enterprise": plan.enterprise.ref, "enterprise_name": plan.enterprise.name,
@@ -739,7 +738,6 @@ def plan_view(plan: HwPlan) -> dict[str, Any]:
         "facilities": [{"kind": f.kind, "name": f.name, "capacity_t": f.capacity_t} for f in plan.facilities],
         "required": required_sections(plan), "checks": list(plan.checks or []),
         "filing_number": plan.filing_number, "returned_reason": plan.returned_reason,
-        "due_date": due.isoformat(),
-        "late": first is not None and first.astimezone(CHINA_TZ).date() > due,
+        "due_date": plan_due(plan.year).isoformat(), "late": is_late(plan.year, first),
         "first_submitted_at": iso_utc(first), "submitted_at": iso_utc(plan.submitted_at),
         "reviewed_at": iso_utc(plan.reviewed_at)}

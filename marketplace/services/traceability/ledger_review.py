@@ -41,14 +41,15 @@ from sqlalchemy.orm import Session, selectinload
 from catalog.control_lists import controlled_by_cas
 
 from ...errors import Conflict, Forbidden, NotFound, ValidationFailed
-from ...models import Enterprise, HwPlan, LedgerEntry, LedgerFinding, Park, Shipment
+from ...models import Enterprise, LedgerEntry, LedgerFinding, Park
 from ...models.base import CHINA_TZ, MAX_ID, iso_utc, utcnow
 from ...models.ledger import FINDING_CODES, FINDING_STATUSES, LEDGER_SINKS, LEDGER_SOURCES
 from ..accounts import audit
 from ..accounts.parks import coordinated_park
 from ..accounts.users import Principal
 from ..matching import notifications
-from .hw_reconciliation import TRANSFERRED_STATUSES, reconciliation_problems, year_bounds
+from .hw_reconciliation import reconciliation_problems
+from .plan_filing import hw_producers, plan_due, plans_of
 
 BALANCE_EPS_T = 1e-6
 NOTE_MAX = 2000
@@ -233,25 +234,14 @@ def find_problems(session: Session, enterprises: list[Enterprise], now: dt.datet
 
 def _plan_problems(session: Session, enterprises: list[Enterprise], now: dt.datetime) -> list[_Problem]:
     """Producers of hazardous waste this year without a management plan submitted, once its due date (31 March, China
-    time) is past. A producer is one the records show producing: it shipped hazardous waste under the year's
-    manifests, or its ledger recorded some produced this year (an offer alone is not evidence enough)."""
+    time) is past (``plan_filing``: who is a producer, when a plan is due)."""
     today = now.astimezone(CHINA_TZ).date()
     year = today.year
-    if today <= dt.date(year, 3, 31):
+    if today <= plan_due(year):
         return []
-    start, end = year_bounds(year)
     ids = [e.id for e in enterprises]
-    producers: set[int] = set()
-    submitted: set[int] = set()
-    for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
-        producers.update(session.scalars(select(Shipment.producer_id).distinct().where(
-            Shipment.producer_id.in_(chunk), Shipment.direction == "forward", Shipment.waste_code.is_not(None),
-            Shipment.status.in_(TRANSFERRED_STATUSES), Shipment.dispatched_at >= start, Shipment.dispatched_at < end)))
-        producers.update(session.scalars(select(LedgerEntry.enterprise_id).distinct().where(
-            LedgerEntry.enterprise_id.in_(chunk), LedgerEntry.direction == "produced", LedgerEntry.waste_code.is_not(None),
-            LedgerEntry.entry_date >= dt.date(year, 1, 1), LedgerEntry.entry_date <= today)))
-        submitted.update(session.scalars(select(HwPlan.enterprise_id).where(
-            HwPlan.enterprise_id.in_(chunk), HwPlan.year == year, HwPlan.first_submitted_at.is_not(None))))
+    producers = hw_producers(session, ids, year, today)
+    submitted = {p.enterprise_id for p in plans_of(session, producers, year) if p.first_submitted_at is not None}
     return [_Problem(ent.id, ent.park_id, None, "plan_missing", f"plan_missing:{year}", "error",
                      f"未提交 {year} 年危险废物管理计划（应于 {year}-03-31 前备案） / no {year} hazardous waste management "
                      f"plan submitted (due by {year}-03-31)", {"year": year})

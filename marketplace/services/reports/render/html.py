@@ -183,8 +183,11 @@ def _summary(doc: dict) -> dict[str, Any]:
 
 
 def _code_labels(key: str, compliance: dict) -> dict[str, str]:
-    """The names of the codes a breakdown counts: alert kinds have their own (a check may share a code's name)."""
+    """The names of the codes a breakdown counts: alert kinds and plan states have their own (a check may share a
+    code's name)."""
     labels = compliance.get("labels") or {}
+    if key == "hw_plans_by_status":
+        return compliance.get("plan_status_labels") or {}
     return (compliance.get("alert_labels") or labels) if key == "alerts_by_kind" else labels
 
 

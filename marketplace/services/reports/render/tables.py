@@ -260,8 +260,10 @@ def month_table(doc: dict) -> Table:
 COMPLIANCE_COLUMNS: tuple[Column, ...] = (("section", "类别", "Section"), ("code", "代码", "Code"),
                                           ("count", "数量", "Count"))
 COMPLIANCE_COUNTS = tuple(k.key for k in COMPLIANCE_BREAKDOWNS)
-COMPLIANCE_SCALARS = ("alerts_open", "alerts_critical", "alerts_raised", "open_manifests", "findings_open", "run")
-COMPLIANCE_SKIP = ("labels", "alert_labels")  # names of the codes, not figures
+COMPLIANCE_SCALARS = ("alerts_open", "alerts_critical", "alerts_raised", "open_manifests", "findings_open", "run",
+                      "hw_plans_year", "hw_plans_due", "hw_plan_producers", "hw_plans_filed", "hw_plans_late",
+                      "hw_plans_missing")
+COMPLIANCE_SKIP = ("labels", "alert_labels", "plan_status_labels")  # names of the codes, not figures
 
 
 def compliance_table(doc: dict) -> Table:

@@ -6,11 +6,13 @@ in the database, and from the report's own flow rows, never from its KPI code.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
+import zipfile
 from collections import defaultdict
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from marketplace.errors import Forbidden, NotFound, ValidationFailed
 from marketplace.models import RESERVING_STATUSES, Enterprise, Listing, Match, Park, Shipment
@@ -384,3 +386,38 @@ def test_compliance_figures_are_those_of_the_periods_end(demo):
 def test_failed_checks_name_the_run_they_come_from(report):
     c = report["kpis"]["compliance"]
     assert c["run"] is not None and c["run_scope"] is None  # the demo's run covered every park
+
+
+def test_the_years_hw_management_plans_are_counted_as_the_ledger_review_sees_them(demo):
+    from marketplace.demo.hw_plans import seed_demo_hw_plans
+    from marketplace.models import LedgerFinding
+    from marketplace.services.reports.render import csv_zip_bytes, render_html
+    from marketplace.services.traceability import ledger_review
+
+    nested = demo.begin_nested()  # the module's demo is shared: these plans go with the test
+    try:
+        seed_demo_hw_plans(demo, now=NOW)  # E-022 filed in March; E-002 submitted now, late
+        doc = build_report(demo, ADMIN, end=TODAY, now=NOW)
+        c = doc["kpis"]["compliance"]
+        assert (c["hw_plans_year"], c["hw_plans_due"]) == (2026, "2026-03-31")
+        assert (c["hw_plans_filed"], c["hw_plans_late"]) == (1, 1)
+        assert c["hw_plans_by_status"] == {"submitted": 1, "accepted": 1}
+        assert c["plan_status_labels"]["accepted"] == "已备案 filed"
+        # The producers without a plan are those the ledger review finds (plan_missing), by the same rule.
+        ledger_review.review(demo, ADMIN, now=NOW)
+        missing = demo.scalar(select(func.count(LedgerFinding.id)).where(
+            LedgerFinding.code == "plan_missing", LedgerFinding.status == "open"))
+        assert c["hw_plans_missing"] == missing > 0 and c["hw_plan_producers"] >= missing + 1
+        html = render_html(doc)
+        section = html[html.index('id="compliance"'):html.index('id="ratings"')]
+        assert f'1 / {c["hw_plan_producers"]}' in section and "已备案危废管理计划" in section
+        assert "HW management plans by status" in section and "已重新提交" not in section
+        with zipfile.ZipFile(io.BytesIO(csv_zip_bytes(doc))) as z:
+            rows = z.read("compliance.csv").decode("utf-8-sig")
+        assert "hw_plans_filed,,1" in rows and "hw_plans_by_status,accepted,1" in rows
+        # Before 31 March nothing is missing yet: the figure says so (null), not 0.
+        early = build_report(demo, ADMIN, start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 1), now=NOW)
+        assert early["kpis"]["compliance"]["hw_plans_missing"] is None
+        assert "前备案，未到期" in render_html(early)
+    finally:
+        nested.rollback()

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from marketplace.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from marketplace.models import AuditEvent, HwPlan, LedgerFinding, Notification
+from marketplace.models import AuditEvent, HwPlan, LedgerFinding, Notification, Shipment
 from marketplace.services.traceability import hw_declarations, ledger, ledger_review
 from marketplace.services.traceability import hw_plans as plans
 from tests.marketplace.services.traceability.test_hw_declarations import CODE, _shipped
@@ -202,7 +202,9 @@ def test_late_filing_and_manifests_beyond_the_plan(w):
 
 @pytest.mark.parametrize(("china_day", "missing"), [("03-31", False), ("04-01", True)])
 def test_a_producer_without_a_plan_after_31_march_is_a_finding_until_it_submits(w, china_day, missing):
-    _, year = _shipped(w)  # E-2 shipped hazardous waste this year
+    _, year = _shipped(w)  # E-2 shipped hazardous waste this year: in February, as the review sees it
+    for s in w.session.scalars(select(Shipment).where(Shipment.dispatched_at.is_not(None))):
+        s.dispatched_at = dt.datetime(year, 2, 10, tzinfo=dt.UTC)
     at = dt.datetime.fromisoformat(f"{year}-{china_day}T12:00:00+08:00")
     ledger_review.review(w.session, w.p["coord"], now=at)
     open_ = _plan_findings(w)
