@@ -2,10 +2,11 @@
 
 The commands' help is written in English (docstrings and ``help=``); its Chinese lives in
 ``web/translations/zh/cli/<module>.po`` (one file per module of this package), one entry per paragraph of a
-command's help and per option's help, as the pages keep theirs. :class:`LocalisedCommand` and :class:`LocalisedGroup` render the help in Chinese, English or both
-(Chinese first, the English after it), with click's headings ("Usage:", "Options", "Commands") and option notes
-("default: …", "required") in the same language. Click's usage errors ("No such option '--x'.", "Missing argument
-'FILE'.") are written in English by click; :func:`usage_error_text` puts them in the invocation's language too.
+command's help and per option's help, as the pages keep theirs. :class:`LocalisedCommand` and
+:class:`LocalisedGroup` render the help in Chinese, English or both (Chinese first, the English after it), with
+click's headings ("Usage:", "Options", "Commands") and option notes ("default: …", "required") in the same
+language. Click's usage errors ("No such option '--x'.", "Missing argument 'FILE'.") are written in English by
+click; :func:`usage_error_text` puts them in the invocation's language too.
 A test walks every command: each text has its translation, and the catalogue holds no entry nobody uses.
 """
 from __future__ import annotations
@@ -21,16 +22,15 @@ from typing import Any
 import click
 
 from .context import Cli
+from .output import LANGUAGES, columns, locale_language
 
 # Not among the pages' catalogues (``web/translations/zh/*.po``): the pages never show these texts.
 CATALOG = Path(__file__).resolve().parent.parent / "translations" / "zh" / "cli"
-LANGUAGES = ("zh", "en", "both")
 
 # click's headings and notes: (中文, English).
 USAGE = ("用法", "Usage")
 OPTIONS = ("选项", "Options")
 COMMANDS = ("命令", "Commands")
-ARGUMENTS = ("参数", "Positional arguments")
 DEFAULT = ("默认：{}", "default: {}")
 REQUIRED = ("必填", "required")
 ENV_VAR = ("环境变量：{}", "env var: {}")
@@ -76,11 +76,7 @@ def language(ctx: click.Context | None = None) -> str:
         if lang in LANGUAGES:
             return lang
     lang = os.environ.get("WASTEMATCH_LANG")
-    if lang in LANGUAGES:
-        return lang
-    from .output import locale_language
-
-    return locale_language()
+    return lang if lang in LANGUAGES else locale_language()
 
 
 def pick(pair: tuple[str, str], lang: str) -> str:
@@ -99,12 +95,6 @@ def one_line(unit: str, lang: str) -> str:
     return pick((chinese(unit), unit), lang) if unit else ""
 
 
-def _columns(text: str) -> int:
-    from .output import columns
-
-    return columns(text)
-
-
 # A character a terminal shows two columns wide (CJK, full-width forms): a line may break before or after it.
 _WIDE = "\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
 _TOKENS = re.compile(f"\\s+|[{_WIDE}]|[^\\s{_WIDE}]+")
@@ -115,15 +105,15 @@ _NO_LINE_START = set("，。、；：？！）》」』】〕”’…%")
 def wrap_columns(text: str, width: int, initial: str = "", subsequent: str = "") -> list[str]:
     """``text`` wrapped to ``width`` terminal columns (a Chinese character counts two, as ``textwrap`` does not):
     English breaks between words, Chinese between characters."""
-    lines, line, col, empty, space = [], initial, _columns(initial), True, False
+    lines, line, col, empty, space = [], initial, columns(initial), True, False
     for token in _TOKENS.findall(" ".join(text.split())):
         if token.isspace():
             space = not empty
             continue
-        w, gap = _columns(token), 1 if space else 0
+        w, gap = columns(token), 1 if space else 0
         if not empty and col + gap + w > width and token not in _NO_LINE_START:
             lines.append(line.rstrip())
-            line, col, gap = subsequent, _columns(subsequent), 0
+            line, col, gap = subsequent, columns(subsequent), 0
         line += " " * gap + token
         col += gap + w
         empty, space = False, False
@@ -136,11 +126,11 @@ def _first_sentence(text: str, limit: int) -> str:
     before a word or character that would not fit, never inside one ("ledger:ID" is not cut to "led…")."""
     m = re.match(r"(.+?(?:。|\.(?=\s|$)))", text)
     sentence = (m.group(1) if m else text).rstrip("。.")
-    if _columns(sentence) <= limit:
+    if columns(sentence) <= limit:
         return sentence
     out = ""
     for token in _TOKENS.findall(sentence):
-        if _columns(out + token) > limit - 1:
+        if columns(out + token) > limit - 1:
             break
         out += token
     return out.rstrip(" ，、,;；:：") + "…"
@@ -155,14 +145,14 @@ class ColumnsFormatter(click.HelpFormatter):
 
     def write_dl(self, rows: Any, col_max: int = 30, col_spacing: int = 2) -> None:
         rows = list(rows)
-        first_col = min(max((_columns(first) for first, _second in rows), default=0), col_max) + col_spacing
+        first_col = min(max((columns(first) for first, _second in rows), default=0), col_max) + col_spacing
         for first, second in rows:
             self.write(f"{'':>{self.current_indent}}{first}")
             if not second:
                 self.write("\n")
                 continue
-            if _columns(first) <= first_col - col_spacing:
-                self.write(" " * (first_col - _columns(first)))
+            if columns(first) <= first_col - col_spacing:
+                self.write(" " * (first_col - columns(first)))
             else:
                 self.write("\n" + " " * (first_col + self.current_indent))
             lines = wrap_columns(second, max(self.width - first_col - 2 - self.current_indent, 10))

@@ -51,8 +51,9 @@ def hw_producers(session: Session, enterprise_ids: Iterable[int], year: int, unt
             Shipment.producer_id.in_(chunk), Shipment.direction == "forward", Shipment.waste_code.is_not(None),
             Shipment.status.in_(TRANSFERRED_STATUSES), Shipment.dispatched_at >= start, Shipment.dispatched_at < end)))
         out.update(session.scalars(select(LedgerEntry.enterprise_id).distinct().where(
-            LedgerEntry.enterprise_id.in_(chunk), LedgerEntry.direction == "produced", LedgerEntry.waste_code.is_not(None),
-            LedgerEntry.entry_date >= dt.date(year, 1, 1), LedgerEntry.entry_date <= until)))
+            LedgerEntry.enterprise_id.in_(chunk), LedgerEntry.direction == "produced",
+            LedgerEntry.waste_code.is_not(None), LedgerEntry.entry_date >= dt.date(year, 1, 1),
+            LedgerEntry.entry_date <= until)))
     return out
 
 
