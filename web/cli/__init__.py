@@ -57,6 +57,7 @@ class _Commands(LocalisedGroup):
 def main(ctx: click.Context, db_url: str | None, lang: str | None) -> None:
     """wastematch — matching of solid waste and surplus chemicals in industrial parks."""
     ctx.obj = Cli(url=db_url or AppConfig.from_env().database_url, lang=lang or locale_language())
+    ctx.call_on_close(ctx.obj.close)
 
 
 def _localised(exc: click.UsageError) -> click.UsageError:

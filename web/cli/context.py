@@ -67,6 +67,13 @@ class Cli:
         with self._sessions() as session, session.begin():
             yield session
 
+    def close(self) -> None:
+        """Give the database connections back: the end of the invocation (``main`` registers it). A process that
+        runs several invocations (the tests, a script calling ``main``) would otherwise hold each one's pool."""
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine, self._sessions = None, None
+
     def actor(self) -> str:
         try:
             return f"cli:{getpass.getuser()}"
