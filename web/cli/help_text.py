@@ -139,6 +139,11 @@ def _first_sentence(text: str, limit: int) -> str:
 class ColumnsFormatter(click.HelpFormatter):
     """click's help formatter, wrapping by terminal columns (:func:`wrap_columns`) rather than characters."""
 
+    def write_heading(self, heading: str) -> None:
+        # A Chinese heading takes the full-width colon (选项：); one ending in English, click's (选项 / Options:).
+        colon = "：" if heading and "\u4e00" <= heading[-1] <= "\u9fff" else ":"
+        self.write(f"{'':>{self.current_indent}}{heading}{colon}\n")
+
     def write_text(self, text: str) -> None:
         indent = " " * self.current_indent
         self.write("\n".join(wrap_columns(text, self.width, indent, indent)) + "\n")

@@ -62,7 +62,7 @@ def test_help_in_chinese_has_no_english_sentence(words):
     result = invoke("--lang", "zh", *words, "--help")
     assert result.exit_code == 0, result.output
     out = result.output
-    assert out.startswith("用法：") and ("选项:" in out)
+    assert out.startswith("用法：") and ("选项：" in out)
     # Names and values stay as they are typed (--json, HW08, wastematch.v1, CSV, URL); no English words otherwise.
     prose = re.sub(r"(?<![\w-])--?\w[\w-]*|\b[A-Z][A-Z0-9_.-]*\b|\[[^\]]*\]|'[^']*'|`[^`]*`|\S*[./_=:@|]\S*", " ", out)
     words_left = [w for w in ENGLISH_WORD.findall(prose) if w.lower() not in _COMMAND_WORDS]
