@@ -41,6 +41,10 @@ class _Commands(LocalisedGroup):
             fail(ctx.find_object(Cli), exc)
         except click.UsageError as exc:
             raise _localised(exc) from None
+        except (click.Abort, KeyboardInterrupt, EOFError):
+            # Ctrl-C (or a prompt's end of input); the open transaction has rolled back. click says "Aborted!".
+            info("\n" + text("已中止", "Aborted"))
+            sys.exit(1)
         except click.ClickException as exc:
             # A command's own refusal (written with ``output.text``) after "错误" rather than click's "Error".
             info(text("错误", "Error") + f": {exc.format_message()}")

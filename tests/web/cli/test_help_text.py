@@ -153,3 +153,15 @@ def test_options_notes_are_translated():
         text = cmd.get_help(ctx)
         for needle in needles:
             assert needle in text
+
+
+def test_ctrl_c_is_said_in_the_invocation_language(monkeypatch):
+    from web.cli import users
+
+    def interrupted(*_args, **_kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(users.users.commands["list"], "callback", interrupted)
+    for lang, said in (("zh", "已中止"), ("en", "Aborted"), ("both", "已中止 / Aborted")):
+        result = invoke("--lang", lang, "users", "list")
+        assert result.exit_code == 1 and said in result.output and "Aborted!" not in result.output, result.output
