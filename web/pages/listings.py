@@ -109,7 +109,6 @@ SCHEMA_MESSAGES = (
     ("substances listed twice", _l("A substance is listed twice.")),
 )
 
-# Why a typed number was not read (``marketplace.schemas.numbers`` problem codes), in the page's language.
 TOO_LITTLE = _l("Must be at least 1 kg (0.001 t).")
 TOO_MUCH = _l("At most %(max)s t per period “%(period)s” (%(annual)s t a year): check the number and the unit.")
 PRICE_RANGE = _l("Must be between %(min)s and %(max)s CNY per tonne.")
