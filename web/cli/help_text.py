@@ -31,9 +31,9 @@ CATALOG = Path(__file__).resolve().parent.parent / "translations" / "zh" / "cli"
 USAGE = ("用法", "Usage")
 OPTIONS = ("选项", "Options")
 COMMANDS = ("命令", "Commands")
-DEFAULT = ("默认：{}", "default: {}")
+DEFAULT = ("默认", "default")
 REQUIRED = ("必填", "required")
-ENV_VAR = ("环境变量：{}", "env var: {}")
+ENV_VAR = ("环境变量", "env var")
 ERROR = ("错误", "Error")
 # click's own texts shown in a help page: the help option's help.
 CLICK_TEXTS = {"Show this message and exit.": "显示此帮助并退出。"}
@@ -234,9 +234,9 @@ def option_row(param: click.Parameter, ctx: click.Context, lang: str) -> tuple[s
     extra = param.get_help_extra(ctx) if isinstance(param, click.Option) else {}
     notes = []
     if "envvars" in extra:
-        notes.append(pick(ENV_VAR, lang).replace("{}", ", ".join(extra["envvars"])))
+        notes.append(label(ENV_VAR, lang) + ", ".join(extra["envvars"]))
     if "default" in extra:
-        notes.append(pick(DEFAULT, lang).replace("{}", str(extra["default"])))
+        notes.append(label(DEFAULT, lang) + str(extra["default"]))
     if "range" in extra:
         notes.append(extra["range"])
     if "required" in extra:

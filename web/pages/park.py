@@ -237,7 +237,8 @@ def stream_rows(kpis: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
 
 
 def compliance_cards(compliance: dict[str, Any]) -> list[Card]:
-    """Checks failed in the latest run, active alerts, open manifests, open ledger findings."""
+    """Checks failed in the latest run, active alerts, open manifests, open ledger findings, the year's HW management
+    plans filed."""
     failed = sum(compliance["failed_checks"].values())
     return [
         kpi_card(KPIS["failed_checks"], failed, note=_("latest run #%(run)s", run=compliance["run"])
@@ -249,7 +250,18 @@ def compliance_cards(compliance: dict[str, Any]) -> list[Card]:
                  css="warn" if compliance["open_manifests"] else ""),
         kpi_card(KPIS["findings_open"], compliance["findings_open"],
                  css="warn" if compliance["findings_open"] else ""),
+        *([plans_card(compliance)] if compliance.get("hw_plans_year") is not None else []),
     ]
+
+
+def plans_card(compliance: dict[str, Any]) -> Card:
+    """The plans on file of the year's hazardous waste producers: missing ones once 31 March is past."""
+    missing, year = compliance["hw_plans_missing"], compliance["hw_plans_year"]
+    values = {"n": compliance["hw_plan_producers"], "late": compliance["hw_plans_late"], "year": year,
+              "due": compliance["hw_plans_due"], "missing": missing}
+    note = (_("%(year)s: of %(n)s HW producers, %(late)s late; due by %(due)s", **values) if missing is None
+            else _("%(year)s: of %(n)s HW producers, %(late)s late, %(missing)s without a plan", **values))
+    return kpi_card(KPIS["hw_plans_filed"], compliance["hw_plans_filed"], note=note, css="warn" if missing else "")
 
 
 def monthly_chart(monthly: list[dict[str, Any]]) -> BarChart:

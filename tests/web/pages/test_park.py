@@ -66,3 +66,13 @@ def test_the_overview_has_a_row_per_waste_stream_in_both_languages(pages):
     pages.language("en")
     page = pages.text("/park")
     assert "By waste stream" in page and "Construction waste" in page and "Matched (t/a)" in page
+
+
+def test_the_overview_counts_the_years_hw_management_plans(pages):
+    """The plans on file of the year's HW producers, from the report's compliance figures (filed / producers)."""
+    pages.sign_in("coord")
+    page = pages.text("/park")
+    assert "已备案危废管理计划" in page and "危废产生单位" in page
+    pages.language("en")
+    page = pages.text("/park")
+    assert "HW management plans filed" in page and "HW producers" in page
