@@ -19,6 +19,11 @@ from marketplace.db import DatabaseTimeouts, make_engine, make_sessionmaker, sch
 from ..config import describe_database, sqlite_file
 
 
+def in_language(zh: str, en: str, lang: str) -> str:
+    """``zh``, ``en`` or ``zh / en``, as ``lang`` (``zh``, ``en``, ``both``) says."""
+    return zh if lang == "zh" else en if lang == "en" else f"{zh} / {en}"
+
+
 @dataclass
 class Cli:
     """Per-invocation state: the database URL and, lazily, its engine."""
@@ -32,7 +37,7 @@ class Cli:
 
     def text(self, zh: str, en: str) -> str:
         """A text for people in this invocation's language: ``zh``, ``en`` or ``zh / en``."""
-        return zh if self.lang == "zh" else en if self.lang == "en" else f"{zh} / {en}"
+        return in_language(zh, en, self.lang)
 
     def announce(self) -> None:
         """Say once, on stderr, which database this invocation uses (the password masked)."""

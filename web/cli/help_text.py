@@ -21,7 +21,7 @@ from typing import Any
 
 import click
 
-from .context import Cli
+from .context import Cli, in_language
 from .output import LANGUAGES, columns, locale_language
 
 # Not among the pages' catalogues (``web/translations/zh/*.po``): the pages never show these texts.
@@ -81,8 +81,7 @@ def language(ctx: click.Context | None = None) -> str:
 
 def pick(pair: tuple[str, str], lang: str) -> str:
     """One of click's headings or notes (:data:`OPTIONS` …) in ``lang`` (``both``: ``中文 / English``)."""
-    zh, en = pair
-    return zh if lang == "zh" else en if lang == "en" else f"{zh} / {en}"
+    return in_language(*pair, lang)
 
 
 def label(pair: tuple[str, str], lang: str) -> str:
@@ -220,8 +219,7 @@ def summary(cmd: click.Command, lang: str, *, limit: int = 45) -> str:
     units = paragraphs(cmd.short_help) or paragraphs(cmd.help)[:1]
     if not units:
         return ""
-    zh, en = _first_sentence(chinese(units[0]), limit), _first_sentence(units[0], limit)
-    return zh if lang == "zh" else en if lang == "en" else f"{zh} / {en}"
+    return pick((_first_sentence(chinese(units[0]), limit), _first_sentence(units[0], limit)), lang)
 
 
 def option_row(param: click.Parameter, ctx: click.Context, lang: str) -> tuple[str, str] | None:

@@ -17,7 +17,6 @@ NUMBER_PROBLEMS = {
     "exponent": _l("Write the number out in digits: exponents such as 1e9 are not accepted."),
     "negative": _l("Must not be negative."),
     "ambiguous_comma": _l("“%(typed)s” could be %(decimal)s or %(grouped)s: write %(decimal)s or %(grouped)s."),
-    "comma": _l("Write decimals with a point, e.g. 20.5, and no thousands separators."),
     "volume_unit": _l("A volume cannot be turned into tonnes without its density: give the mass (t or kg)."),
     "unknown_unit": _l("Type the number only, and choose the unit beside the field."),
 }

@@ -557,10 +557,10 @@ def findings(session: Session, plan: HwPlan, now: dt.datetime | None = None) -> 
                                 f"{code}: {count} manifest(s) this year ({tonnes:g} t), not in the plan", waste_code=code))
     first = plan.first_submitted_at or now
     if is_late(plan.year, first):
+        due, day = plan_due(plan.year), first.astimezone(CHINA_TZ).date()
         out.append(_finding("submitted_at", "late", "warning",
-                            f"首次提交于 {first.astimezone(CHINA_TZ).date()}，晚于 {plan.year} 年 3 月 31 日的备案期限",
-                            f"first submitted on {first.astimezone(CHINA_TZ).date()}, after the {plan.year}-03-31 "
-                            f"deadline"))
+                            f"首次提交于 {day}，晚于 {due.year} 年 {due.month} 月 {due.day} 日的备案期限",
+                            f"first submitted on {day}, after the {due} deadline"))
     return sorted(out, key=lambda c: c["severity"] != "error")
 
 

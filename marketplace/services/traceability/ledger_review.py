@@ -243,8 +243,8 @@ def _plan_problems(session: Session, enterprises: list[Enterprise], now: dt.date
     producers = hw_producers(session, ids, year, today)
     submitted = {p.enterprise_id for p in plans_of(session, producers, year) if p.first_submitted_at is not None}
     return [_Problem(ent.id, ent.park_id, None, "plan_missing", f"plan_missing:{year}", "error",
-                     f"未提交 {year} 年危险废物管理计划（应于 {year}-03-31 前备案） / no {year} hazardous waste management "
-                     f"plan submitted (due by {year}-03-31)", {"year": year})
+                     f"未提交 {year} 年危险废物管理计划（应于 {plan_due(year)} 前备案） / no {year} hazardous waste "
+                     f"management plan submitted (due by {plan_due(year)})", {"year": year})
             for ent in enterprises if ent.id in producers and ent.id not in submitted]
 
 

@@ -182,13 +182,13 @@ def _summary(doc: dict) -> dict[str, Any]:
     }
 
 
+# The breakdowns whose codes have names of their own (a check may share a code's name); the others use ``labels``.
+_OWN_LABELS = {"alerts_by_kind": "alert_labels", "hw_plans_by_status": "plan_status_labels"}
+
+
 def _code_labels(key: str, compliance: dict) -> dict[str, str]:
-    """The names of the codes a breakdown counts: alert kinds and plan states have their own (a check may share a
-    code's name)."""
-    labels = compliance.get("labels") or {}
-    if key == "hw_plans_by_status":
-        return compliance.get("plan_status_labels") or {}
-    return (compliance.get("alert_labels") or labels) if key == "alerts_by_kind" else labels
+    """The names of the codes a breakdown counts."""
+    return compliance.get(_OWN_LABELS.get(key, "labels")) or compliance.get("labels") or {}
 
 
 def html_context(doc: dict) -> dict[str, Any]:

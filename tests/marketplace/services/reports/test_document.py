@@ -14,14 +14,16 @@ from collections import defaultdict
 import pytest
 from sqlalchemy import func, select
 
+from marketplace.demo.hw_plans import seed_demo_hw_plans
 from marketplace.errors import Forbidden, NotFound, ValidationFailed
-from marketplace.models import RESERVING_STATUSES, Enterprise, Listing, Match, Park, Shipment
+from marketplace.models import RESERVING_STATUSES, Enterprise, LedgerFinding, Listing, Match, Park, Shipment
 from marketplace.models.base import as_utc, park_date
 from marketplace.services.accounts.users import Principal, system_principal
 from marketplace.services.reports.document import build_report
 from marketplace.services.reports.flows import Period
 from marketplace.services.reports.ratings import policy_from
-from marketplace.services.traceability import transfers
+from marketplace.services.reports.render import csv_zip_bytes, render_html
+from marketplace.services.traceability import ledger_review, transfers
 from tests.marketplace.services.reports.conftest import demo_with_history
 
 NOW = dt.datetime(2026, 12, 1, 4, 0, tzinfo=dt.UTC)
@@ -389,11 +391,6 @@ def test_failed_checks_name_the_run_they_come_from(report):
 
 
 def test_the_years_hw_management_plans_are_counted_as_the_ledger_review_sees_them(demo):
-    from marketplace.demo.hw_plans import seed_demo_hw_plans
-    from marketplace.models import LedgerFinding
-    from marketplace.services.reports.render import csv_zip_bytes, render_html
-    from marketplace.services.traceability import ledger_review
-
     nested = demo.begin_nested()  # the module's demo is shared: these plans go with the test
     try:
         seed_demo_hw_plans(demo, now=NOW)  # E-022 filed in March; E-002 submitted now, late
