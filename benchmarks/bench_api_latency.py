@@ -27,7 +27,6 @@ import http.client
 import itertools
 import json
 import os
-import platform
 import signal
 import socket
 import statistics
@@ -41,6 +40,11 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from benchmarks.machine import machine as machine_record
+
 HOST = "127.0.0.1"
 # Demo accounts (marketplace/demo/accounts.py): an enterprise with six listings in CH.
 ENTERPRISE_USER = "e038@wastematch.example"
@@ -236,11 +240,9 @@ def stop(server: subprocess.Popen) -> None:
 
 
 def machine() -> dict[str, Any]:
-    from importlib.metadata import version
-
-    return {"nproc": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
-            "loadavg_at_start": [round(x, 2) for x in os.getloadavg()],
-            **{name: version(name) for name in ("flask", "flask-smorest", "sqlalchemy", "waitress")}}
+    """The machine record with the versions of the web stack (also top-level, as earlier documents have them)."""
+    record = machine_record("flask", "flask-smorest", "sqlalchemy", "waitress")
+    return {**record, **record["versions"]}
 
 
 def _interrupt(_signum: int, _frame: Any) -> None:

@@ -35,6 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks.machine import machine
+
 COLD_TARGET = 2.0
 WARM_TARGET = 1.2
 DEFAULT_OUT = ROOT / "benchmarks" / "results" / "fixed_costs.json"
@@ -136,6 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     condition = "busy" if args.busy else "quiet"
     doc: dict = {"started": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "condition": condition,
                  "nproc": os.cpu_count(), "loadavg_at_start": _loadavg(),
+                 "machine": machine("numpy", "scipy", "scikit-learn", "ortools"),
                  "thread_env": {v: os.environ.get(v) for v in ("WASTEMATCH_ENGINE_THREADS", "OPENBLAS_NUM_THREADS",
                                                               "OMP_NUM_THREADS")}}
     busy = subprocess.Popen([sys.executable, "-c", BUSY_LOOP]) if args.busy else None

@@ -45,11 +45,9 @@ import argparse
 import cProfile
 import datetime as dt
 import hashlib
-import importlib.metadata
 import io
 import json
 import os
-import platform
 import pstats
 import random
 import resource
@@ -71,6 +69,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.orm import Session, selectinload  # noqa: E402
 
 from benchmarks.generate import PARK_ANCHORS, PARK_RADIUS_DEG, S  # noqa: E402
+from benchmarks.machine import machine as machine_record
 from catalog.control_lists import controlled_by_cas  # noqa: E402
 from marketplace.db import make_engine, upgrade_schema  # noqa: E402
 from marketplace.models import (  # noqa: E402
@@ -122,23 +121,8 @@ def peak_rss_mb() -> float:
 
 
 def machine() -> dict:
-    cpu, mem_gib = "", None
-    try:
-        cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                    if line.startswith("model name")), "")
-        mem_gib = next((round(int(line.split()[1]) / 2**20, 1) for line in Path("/proc/meminfo").read_text()
-                        .splitlines() if line.startswith("MemTotal")), None)
-    except OSError:
-        pass
-    versions = {}
-    for mod in ("sqlalchemy", "marshmallow", "psycopg"):
-        try:
-            versions[mod] = importlib.metadata.version(mod)
-        except importlib.metadata.PackageNotFoundError:
-            versions[mod] = None
-    return {"nproc": os.cpu_count(), "cpu": cpu, "mem_gib": mem_gib, "python": platform.python_version(),
-            "platform": platform.platform(), "versions": versions,
-            "loadavg_at_start": [round(x, 2) for x in os.getloadavg()]}
+    """The machine record with the versions of the database layer."""
+    return machine_record("sqlalchemy", "marshmallow", "psycopg")
 
 
 def code_fingerprint() -> dict:

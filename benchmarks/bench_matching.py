@@ -45,7 +45,6 @@ import argparse
 import hashlib
 import json
 import os
-import platform
 import random
 import resource
 import signal
@@ -77,6 +76,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.generate import SETTINGS, generate_park
+from benchmarks.machine import machine as machine_record
 from matching.problem import Problem
 
 RECOMMEND_SAMPLES = 200
@@ -105,27 +105,7 @@ def current_rss_mb() -> float:
 
 
 def machine() -> dict:
-    cpu = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem_gib = None
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                mem_gib = round(int(line.split()[1]) / 2**20, 1)
-    except OSError:
-        pass
-    versions = {}
-    for mod in ("numpy", "scipy", "sklearn", "ortools", "pulp"):
-        try:
-            versions[mod] = __import__(mod).__version__
-        except Exception:  # noqa: BLE001 - optional
-            versions[mod] = None
+    """The shared machine record plus BLAS/OpenMP thread pools and their environment (they change timings)."""
     try:
         from threadpoolctl import threadpool_info
 
@@ -133,10 +113,7 @@ def machine() -> dict:
     except Exception:  # noqa: BLE001 - optional
         pools = []
     env = {k: os.environ.get(k) for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
-    return {"loadavg_at_start": [round(x, 2) for x in os.getloadavg()], "nproc": os.cpu_count(),
-            "thread_pools": pools, "thread_env": env, "nproc_available": len(os.sched_getaffinity(0)), "cpu": cpu,
-            "mem_gib": mem_gib, "python": platform.python_version(), "platform": platform.platform(),
-            "versions": versions}
+    return {**machine_record("numpy", "scipy", "sklearn", "ortools", "pulp"), "thread_pools": pools, "thread_env": env}
 
 
 def engine_fingerprint() -> dict:

@@ -35,7 +35,6 @@ import io
 import json
 import math
 import os
-import platform
 import random
 import resource
 import statistics
@@ -52,6 +51,7 @@ from sqlalchemy import func, select  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from benchmarks.generate import PARK_ANCHORS, TODAY, generate_park  # noqa: E402
+from benchmarks.machine import machine as machine_record
 from catalog.industries import industry as industry_class  # noqa: E402
 from marketplace.db import make_engine, upgrade_schema  # noqa: E402
 from marketplace.models import (  # noqa: E402
@@ -98,23 +98,8 @@ def peak_rss_mb() -> float:
 
 
 def machine() -> dict:
-    cpu, mem_gib = "", None
-    try:
-        cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                    if line.startswith("model name")), "")
-        mem_gib = next((round(int(line.split()[1]) / 2**20, 1) for line in Path("/proc/meminfo").read_text()
-                        .splitlines() if line.startswith("MemTotal")), None)
-    except OSError:
-        pass
-    versions = {}
-    for mod in ("sqlalchemy", "openpyxl", "jinja2", "numpy", "networkx"):
-        try:
-            versions[mod] = __import__(mod).__version__
-        except Exception:  # noqa: BLE001 - optional
-            versions[mod] = None
-    return {"nproc": os.cpu_count(), "cpu": cpu, "mem_gib": mem_gib, "python": platform.python_version(),
-            "platform": platform.platform(), "versions": versions,
-            "loadavg_at_start": [round(x, 2) for x in os.getloadavg()]}
+    """The machine record with the versions of what writes the report."""
+    return machine_record("sqlalchemy", "openpyxl", "jinja2", "numpy", "networkx")
 
 
 def code_fingerprint() -> dict:

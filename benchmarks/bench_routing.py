@@ -26,11 +26,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
-import importlib.metadata
 import json
 import math
 import os
-import platform
 import random
 import sys
 import time
@@ -40,6 +38,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from benchmarks.machine import machine as machine_record
 from matching.routing import (
     SECTOR_SIZE,
     CollectionLicence,
@@ -149,15 +148,8 @@ def info(text: str) -> None:
 
 def machine() -> dict:
     """The machine, its load and the solver's version: the solver runs to a wall-clock limit."""
-    cpu = ""
-    try:
-        cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                    if line.startswith("model name")), "")
-    except OSError:
-        pass
-    return {"nproc": os.cpu_count(), "cpu": cpu, "python": platform.python_version(),
-            "ortools": importlib.metadata.version("ortools"),
-            "loadavg_at_start": [round(x, 2) for x in os.getloadavg()]}
+    record = machine_record("ortools")
+    return {**record, "ortools": record["versions"]["ortools"]}
 
 
 def main(argv: list[str] | None = None) -> None:
