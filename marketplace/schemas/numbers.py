@@ -26,7 +26,6 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Literal
 
 __all__ = ["MASS_UNITS", "PROBLEMS", "Reading", "read_number", "read_tonnes"]
 
@@ -38,7 +37,6 @@ PROBLEMS = {
     "not_finite": "not a finite number",
     "negative": "must not be negative",
     "ambiguous_comma": "the comma could be a decimal mark or a thousands separator",
-    "comma": "write decimals with a point and no thousands separators",
     "volume_unit": "a volume cannot be converted to tonnes without the density",
     "unknown_unit": "unknown unit",
 }
@@ -59,7 +57,6 @@ _EXPONENT = re.compile(r"[0-9.]\s*(?:[eE][+\-]?[0-9]|[×x*]\s*10\s*[\^*])")
 _GROUPED = re.compile(r"^[0-9]{1,3}(?:,[0-9]{3})+$")
 _GROUPED_POINTS = re.compile(r"^[0-9]{1,3}(?:\.[0-9]{3}){2,}$")
 
-Commas = Literal["resolve", "refuse"]
 
 
 @dataclass(frozen=True)
@@ -87,7 +84,7 @@ def _fold(text: str) -> str:
     return re.sub(r"(?<=[0-9])。(?=[0-9])", ".", clean)
 
 
-def _plain(digits: str, commas: Commas) -> tuple[str | None, str | None, tuple[str, ...]]:
+def _plain(digits: str) -> tuple[str | None, str | None, tuple[str, ...]]:
     """``digits`` (digits, points, commas) as a plain decimal string, or ``(None, problem, readings)``."""
     has_comma, points = "," in digits, digits.count(".")
     if not has_comma:
@@ -95,8 +92,6 @@ def _plain(digits: str, commas: Commas) -> tuple[str | None, str | None, tuple[s
             return digits, None, ()
         # "1.234.567": several point groups of three are thousands separators; anything else is a typo.
         return (digits.replace(".", ""), None, ()) if _GROUPED_POINTS.match(digits) else (None, "not_a_number", ())
-    if commas == "refuse":
-        return None, "comma", ()
     if points:
         last_comma, last_point = digits.rfind(","), digits.rfind(".")
         if last_point > last_comma and points == 1:  # "1,234.5": commas group thousands
@@ -125,12 +120,11 @@ def _g(value: float) -> str:
     return f"{value:.12g}"
 
 
-def read_number(text: str | None, *, commas: Commas = "resolve", units: dict[str, float] | None = None,
+def read_number(text: str | None, *, units: dict[str, float] | None = None,
                 percent: bool = False, negative: bool = False) -> Reading:
     """Read one typed number (see the module docstring); ``units`` maps the unit words accepted after it to
     factors (e.g. :data:`MASS_UNITS`), ``percent`` accepts a trailing ``%``, ``negative`` a minus sign (a
-    price may be negative; a quantity may not). The value is multiplied by the typed unit's factor;
-    ``commas="refuse"`` refuses every comma (fields whose users were told to use points)."""
+    price may be negative; a quantity may not). The value is multiplied by the typed unit's factor."""
     clean = _fold(text or "")
     if not clean:
         return Reading(None, "empty")
@@ -141,7 +135,7 @@ def read_number(text: str | None, *, commas: Commas = "resolve", units: dict[str
     m = _NUMBER.match(clean)
     if m is None:
         return Reading(None, "not_a_number")
-    plain, problem, readings = _plain(m.group("digits"), commas)
+    plain, problem, readings = _plain(m.group("digits"))
     if problem:
         return Reading(None, problem, readings=readings)
     rest = m.group("rest").strip()
@@ -172,6 +166,6 @@ def read_number(text: str | None, *, commas: Commas = "resolve", units: dict[str
     return Reading(value, None, unit) if math.isfinite(value) else Reading(None, "not_finite")
 
 
-def read_tonnes(text: str | None, *, commas: Commas = "resolve") -> Reading:
+def read_tonnes(text: str | None) -> Reading:
     """A mass typed in a tonnes field: a unit typed after the number (吨, kg, 万吨 …) is converted to tonnes."""
-    return read_number(text, commas=commas, units=MASS_UNITS)
+    return read_number(text, units=MASS_UNITS)

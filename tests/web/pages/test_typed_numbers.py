@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from marketplace.schemas.numbers import PROBLEMS
 from web.pages import hw_plans, shipments, surveys
 from web.pages.common import FormErrors
-from web.pages.typed_numbers import typed_tonnes
+from web.pages.typed_numbers import NUMBER_PROBLEMS, typed_tonnes
 
 
 def _readers():
@@ -42,3 +43,14 @@ def test_every_page_refuses_the_same_texts_with_the_same_reason(pages_app, typed
         reasons = {page: read(typed) for page, read in _readers().items()}
     for page, (value, reason) in reasons.items():
         assert value is None and reason and zh in reason, (page, typed, reason)
+
+
+def test_every_problem_the_reader_gives_has_its_sentence_in_both_languages(pages_app):
+    """A code without its sentence would show "Not a valid number." for another reason, or English on a Chinese page."""
+    assert set(PROBLEMS) == set(NUMBER_PROBLEMS)
+    for language in ("zh-CN", "en"):
+        with pages_app.test_request_context("/", headers={"Accept-Language": language}):
+            texts = {code: str(text) for code, text in NUMBER_PROBLEMS.items()}
+        assert all(texts.values()), language
+        if language == "zh-CN":
+            assert all(any("\u4e00" <= ch <= "\u9fff" for ch in text) for text in texts.values()), texts
