@@ -16,8 +16,28 @@ import click
 from marketplace.errors import DomainError
 
 from ..config import AppConfig
-from . import (alerts, backup, catalog, collection, database, demo, disclosure, eecm, hw_declaration, hw_plan, ledger,
-               matching, report, roster, serve, survey, targets, trace, transfers, users)
+from . import (
+    alerts,
+    backup,
+    catalog,
+    collection,
+    database,
+    demo,
+    disclosure,
+    eecm,
+    hw_declaration,
+    hw_plan,
+    ledger,
+    matching,
+    report,
+    roster,
+    serve,
+    survey,
+    targets,
+    trace,
+    transfers,
+    users,
+)
 from .context import Cli
 from .help_text import LocalisedGroup, LocalisedUsageError, language
 from .output import LANGUAGES, fail, info, locale_language, text
