@@ -58,7 +58,6 @@ _GROUPED = re.compile(r"^[0-9]{1,3}(?:,[0-9]{3})+$")
 _GROUPED_POINTS = re.compile(r"^[0-9]{1,3}(?:\.[0-9]{3}){2,}$")
 
 
-
 @dataclass(frozen=True)
 class Reading:
     """What a typed number says: its ``value`` (in the typed unit's base: tonnes for masses), or a ``problem``.
