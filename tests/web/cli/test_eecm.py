@@ -1,6 +1,8 @@
 """``wastematch eecm tree|list|score``: the park's tree shown and set, assessments listed and scored."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy.orm import Session
 
@@ -64,7 +66,7 @@ def test_list_and_score(submitted, tmp_path):
 def test_score_refuses_unknown_and_bad_scores(submitted, tmp_path):
     url, ids = submitted
     result = run(url, "eecm", "score", "999999", "--file", write(tmp_path, {}, "s.json"), "--json", ok=False)
-    assert result.exit_code == 1 and '"code": 404' in result.stdout
+    assert result.exit_code == 1 and json.loads(result.stdout)["code"] == 404
     result = run(url, "eecm", "score", str(ids["E-2"]), "--file",
                  write(tmp_path, {"MH1.1": {"score": 0.3}}, "s.json"), ok=False)
     assert result.exit_code == 1 and "scores.MH1.1.score" in result.stderr
