@@ -80,9 +80,9 @@ def pad(cell: str, width: int) -> str:
 def emit_json(doc: Any) -> None:
     """Exactly one JSON document on stdout: indented for a terminal, compact for a pipe or a file.
 
-    Compact is for speed, not size: only without ``indent`` does ``json`` use its C encoder. A park run's
-    document (11,700 proposals with their checks, ~90 MB indented) took ~5 s to write indented, most of a cold
-    ``wastematch match --json``; a program reading it does not need the indentation.
+    Compact is for speed: only without ``indent`` does ``json`` use its C encoder. A 10k x 10k park run's
+    document (11,674 proposals with their checks) took 2.64 s indented (80 MB) and 0.61 s compact (52 MB); a
+    program reading it does not need the indentation.
     """
     pretty = sys.stdout.isatty()
     click.echo(json.dumps(doc, ensure_ascii=False, indent=2 if pretty else None,

