@@ -247,6 +247,7 @@ class Redactor:
     def __init__(self) -> None:
         self._secrets: dict[str, str] = {}
         self._folded: dict[str, str] = {}
+        self._needles: tuple[str, ...] | None = None  # the secrets casefolded: a cheap test before the pattern
         self._pattern: re.Pattern[str] | None = None
         self._licence_figures = False
         self._distance = False
@@ -254,7 +255,7 @@ class Redactor:
     def hide(self, secret: str | None, placeholder: str) -> None:
         if secret and secret.strip() and secret not in self._secrets:
             self._secrets[secret] = placeholder
-            self._pattern = None
+            self._pattern = self._needles = None
 
     def hide_enterprise(self, ent: Enterprise) -> None:
         """Name, ref and licence numbers of ``ent``."""
@@ -276,6 +277,13 @@ class Redactor:
 
     def text(self, value: str) -> str:
         if not self._secrets:
+            return value
+        if self._needles is None:
+            self._needles = tuple(k.casefold() for k in self._secrets)
+        folded = value.casefold()
+        if not any(needle in folded for needle in self._needles):
+            # No secret in it, in any case: nothing the pattern could match. Most texts of a view hold none, and a
+            # pattern compiled per listing (one Redactor each) cost ~3 s of a 10k x 10k park's first run's notices.
             return value
         if self._pattern is None:
             # Longest first. A Latin secret ("E-1") must not eat a longer token ("E-10"), but Chinese has no
