@@ -81,11 +81,6 @@ def build(url: str, listings: int, seed: int, workdir: Path) -> dict:
     from benchmarks.bench_report import build_document
 
     doc, meta = build_document(listings, 10_000, seed)  # every generated park kept
-    seen: set[tuple[str, str]] = set()
-    for e in doc["enterprises"]:  # split sites share a name; a park holds one enterprise of a name
-        if (e.get("park"), e["name"]) in seen:
-            e["name"] += e["ref"]
-        seen.add((e.get("park"), e["name"]))
     path = workdir / "park.json"
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     env = {**os.environ, "WASTEMATCH_DATABASE_URL": url}

@@ -169,6 +169,7 @@ def build_document(listings: int, n_parks: int, seed: int) -> tuple[dict, dict]:
     listings_of = Counter(rec.site.enterprise for rec in (*offers, *needs))
     split_ref: dict[str, list[str]] = {}
     enterprises: dict[str, dict] = {}
+    names_taken: set[tuple[str, str]] = set()
 
     def add_enterprise(ref: str, site, dlat: float = 0.0, dlon: float = 0.0, holder: str | None = None,
                        suffix: str = "") -> None:
@@ -177,6 +178,9 @@ def build_document(listings: int, n_parks: int, seed: int) -> tuple[dict, dict]:
         plat, plon = centre[park]
         ind = site.industry
         name = f"{rng.choice(TRADE_NAMES)}{rng.choice(TRADE_NAMES)}{_industry_name(ind) or '化工'}有限公司"
+        if (park, name) in names_taken:  # a park holds one enterprise of a name (the import refuses a second)
+            name += ref
+        names_taken.add((park, name))
         enterprises[ref] = {
             "ref": ref, "name": name, "park": park, "industry": ind, "industry_name": _industry_name(ind),
             "province": province[park], "lat": round(plat + site.lat - clat + dlat, 5),
